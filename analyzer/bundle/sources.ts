@@ -1,0 +1,114 @@
+// The catalog of bundle sources: the one place that says which id lives at which path.
+// The collector (collector/netsnap-collect.sh) writes these ids and paths; docs/bundle-format.md
+// documents them and a test checks that script, doc and this list agree.
+
+export type SourceScope = 'cluster' | 'host';
+
+export interface SourceSpec {
+  /** stable id recorded in manifest.json, e.g. `host.iptables-save` */
+  readonly id: string;
+  /** path inside the bundle */
+  readonly path: string;
+  readonly scope: SourceScope;
+  /** the command (or file read) the collector runs for it, as documented */
+  readonly command: string;
+}
+
+export const FIXED_SOURCES: readonly SourceSpec[] = [
+  // cluster: kubectl, JSON
+  { id: 'cluster.version', path: 'cluster/version.json', scope: 'cluster', command: 'kubectl version -o json' },
+  { id: 'cluster.nodes', path: 'cluster/nodes.json', scope: 'cluster', command: 'kubectl get nodes -o json' },
+  { id: 'cluster.pods', path: 'cluster/pods.json', scope: 'cluster', command: 'kubectl get pods -A -o json' },
+  { id: 'cluster.services', path: 'cluster/services.json', scope: 'cluster', command: 'kubectl get services -A -o json' },
+  { id: 'cluster.endpoints', path: 'cluster/endpoints.json', scope: 'cluster', command: 'kubectl get endpoints -A -o json' },
+  { id: 'cluster.endpointslices', path: 'cluster/endpointslices.json', scope: 'cluster', command: 'kubectl get endpointslices.discovery.k8s.io -A -o json' },
+  { id: 'cluster.daemonsets', path: 'cluster/daemonsets.json', scope: 'cluster', command: 'kubectl get daemonsets -A -o json' },
+  { id: 'cluster.deployments', path: 'cluster/deployments.json', scope: 'cluster', command: 'kubectl get deployments -A -o json' },
+  { id: 'cluster.events', path: 'cluster/events.json', scope: 'cluster', command: 'kubectl get events -A -o json' },
+  // host: this node
+  { id: 'host.iptables-save', path: 'host/iptables-save.txt', scope: 'host', command: 'iptables-save' },
+  { id: 'host.iptables-legacy-save', path: 'host/iptables-legacy-save.txt', scope: 'host', command: 'iptables-legacy-save' },
+  { id: 'host.iptables-nft-save', path: 'host/iptables-nft-save.txt', scope: 'host', command: 'iptables-nft-save' },
+  { id: 'host.ip6tables-save', path: 'host/ip6tables-save.txt', scope: 'host', command: 'ip6tables-save' },
+  { id: 'host.iptables-version', path: 'host/iptables-version.txt', scope: 'host', command: 'iptables --version' },
+  { id: 'host.nft-ruleset', path: 'host/nft-ruleset.txt', scope: 'host', command: 'nft list ruleset' },
+  { id: 'host.ipvsadm', path: 'host/ipvsadm.txt', scope: 'host', command: 'ipvsadm -Ln' },
+  { id: 'host.ipset', path: 'host/ipset-list.txt', scope: 'host', command: 'ipset list -n' },
+  { id: 'host.ip-addr', path: 'host/ip-addr.json', scope: 'host', command: 'ip -j -d addr show' },
+  { id: 'host.ip-link', path: 'host/ip-link.json', scope: 'host', command: 'ip -j -d link show' },
+  { id: 'host.ip-route', path: 'host/ip-route.json', scope: 'host', command: 'ip -j route show table all' },
+  { id: 'host.ip-rule', path: 'host/ip-rule.json', scope: 'host', command: 'ip -j rule show' },
+  { id: 'host.ip-neigh', path: 'host/ip-neigh.json', scope: 'host', command: 'ip -j neigh show' },
+  { id: 'host.bridge-fdb', path: 'host/bridge-fdb.json', scope: 'host', command: 'bridge -j fdb show dev flannel.1' },
+  { id: 'host.ip-version', path: 'host/ip-version.txt', scope: 'host', command: 'ip -V' },
+  { id: 'host.sysctl', path: 'host/sysctl.txt', scope: 'host', command: 'read /proc/sys/<key> for each listed key' },
+  { id: 'host.modules', path: 'host/modules.txt', scope: 'host', command: 'cat /proc/modules' },
+  { id: 'host.resolv-conf', path: 'host/resolv.conf', scope: 'host', command: 'cat /etc/resolv.conf' },
+  { id: 'host.resolved-resolv-conf', path: 'host/resolved-resolv.conf', scope: 'host', command: 'cat /run/systemd/resolve/resolv.conf' },
+  { id: 'host.kubelet-config', path: 'host/kubelet-config.yaml', scope: 'host', command: 'cat /var/lib/kubelet/config.yaml' },
+  { id: 'host.kubelet-flags', path: 'host/kubeadm-flags.env', scope: 'host', command: 'cat /var/lib/kubelet/kubeadm-flags.env' },
+  { id: 'host.flannel-subnet-env', path: 'host/flannel-subnet.env', scope: 'host', command: 'cat /run/flannel/subnet.env' },
+  { id: 'host.conntrack-stats', path: 'host/conntrack-stats.txt', scope: 'host', command: 'conntrack -S' },
+  { id: 'host.os-release', path: 'host/os-release', scope: 'host', command: 'cat /etc/os-release' },
+  { id: 'host.uname', path: 'host/uname.txt', scope: 'host', command: 'uname -a' },
+  { id: 'host.hostname', path: 'host/hostname.txt', scope: 'host', command: 'hostname' },
+];
+
+/**
+ * Sources whose ids and paths are built from a name found at collection time.
+ * `<ns>`, `<name>`, `<pod>`, `<container>`, `<file>` are placeholders.
+ */
+export const PATTERN_SOURCES: readonly SourceSpec[] = [
+  { id: 'cluster.configmap.<ns>.<name>', path: 'cluster/configmaps/<ns>/<name>.json', scope: 'cluster', command: 'kubectl get configmap -n <ns> <name> -o json' },
+  { id: 'cluster.log.<ns>.<pod>.<container>', path: 'cluster/logs/<ns>/<pod>/<container>.log', scope: 'cluster', command: 'kubectl logs -n <ns> <pod> -c <container> --timestamps --tail N' },
+  { id: 'cluster.log.<ns>.<pod>.<container>.previous', path: 'cluster/logs/<ns>/<pod>/<container>.previous.log', scope: 'cluster', command: 'kubectl logs -n <ns> <pod> -c <container> --timestamps --tail N --previous' },
+  { id: 'host.cni.<file>', path: 'host/cni/<file>', scope: 'host', command: 'cat /etc/cni/net.d/<file>' },
+];
+
+/** ConfigMaps the collector may read; nothing else, and never a Secret. */
+export const CONFIGMAP_ALLOW_LIST: readonly { namespace: string; name: string }[] = [
+  { namespace: 'kube-system', name: 'coredns' },
+  { namespace: 'kube-system', name: 'kube-proxy' },
+  { namespace: 'kube-system', name: 'kube-flannel-cfg' },
+  { namespace: 'kube-flannel', name: 'kube-flannel-cfg' },
+  { namespace: 'kube-system', name: 'kubeadm-config' },
+  { namespace: 'kube-system', name: 'kubelet-config' },
+];
+
+/** /proc/sys keys the collector reads, written to host/sysctl.txt as `key = value`. */
+export const SYSCTL_KEYS: readonly string[] = [
+  'net.ipv4.ip_forward',
+  'net.ipv4.conf.all.forwarding',
+  'net.ipv4.conf.all.rp_filter',
+  'net.ipv4.conf.default.rp_filter',
+  'net.ipv4.conf.all.route_localnet',
+  'net.bridge.bridge-nf-call-iptables',
+  'net.bridge.bridge-nf-call-ip6tables',
+  'net.ipv6.conf.all.forwarding',
+  'net.netfilter.nf_conntrack_max',
+  'net.netfilter.nf_conntrack_count',
+  'net.netfilter.nf_conntrack_buckets',
+  'net.netfilter.nf_conntrack_tcp_timeout_established',
+  'net.netfilter.nf_conntrack_tcp_timeout_close_wait',
+  'net.ipv4.vs.conntrack',
+  'net.ipv4.vs.conn_reuse_mode',
+  'net.ipv4.vs.expire_nodest_conn',
+];
+
+const FIXED_BY_PATH = new Map(FIXED_SOURCES.map((s) => [s.path, s]));
+const FIXED_BY_ID = new Map(FIXED_SOURCES.map((s) => [s.id, s]));
+
+export function sourceById(id: string): SourceSpec | undefined {
+  return FIXED_BY_ID.get(id);
+}
+
+export function sourceByPath(path: string): SourceSpec | undefined {
+  return FIXED_BY_PATH.get(path);
+}
+
+export const configMapPath = (ns: string, name: string): string => `cluster/configmaps/${ns}/${name}.json`;
+export const configMapSourceId = (ns: string, name: string): string => `cluster.configmap.${ns}.${name}`;
+export const logPath = (ns: string, pod: string, container: string, previous = false): string =>
+  `cluster/logs/${ns}/${pod}/${container}${previous ? '.previous' : ''}.log`;
+export const logSourceId = (ns: string, pod: string, container: string, previous = false): string =>
+  `cluster.log.${ns}.${pod}.${container}${previous ? '.previous' : ''}`;

@@ -1,0 +1,30 @@
+import type { Manifest } from './manifest.js';
+import type { LoadProblem } from '../model/problem.js';
+
+/** Limits applied while reading; defaults fit the Kubernetes scalability envelope. */
+export interface ReadLimits {
+  /** largest single entry, uncompressed bytes */
+  readonly maxEntryBytes: number;
+  /** all entries together, uncompressed bytes (stops decompression bombs) */
+  readonly maxTotalBytes: number;
+  readonly maxEntries: number;
+}
+
+export interface ReadProgress {
+  readonly bundlePath: string;
+  readonly bytesRead: number;
+  readonly entriesRead: number;
+  readonly currentFile?: string;
+}
+
+/** One bundle as read from disk: bytes only, nothing parsed except the manifest. */
+export interface RawBundle {
+  /** unique within one analysis: file/dir basename without .tar.gz/.tgz/.tar */
+  readonly id: string;
+  /** where it was read from */
+  readonly origin: string;
+  readonly manifest?: Manifest;
+  /** path inside the bundle -> bytes; one copy of each file */
+  readonly files: ReadonlyMap<string, Buffer>;
+  readonly problems: readonly LoadProblem[];
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// The `netsnap` command: a thin dispatcher. Each subcommand lives in analyzer/commands/<name>.ts
+// and exports `run(argv: string[]): Promise<number>` (the exit code).
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
+  inspect: { summary: 'show what each bundle holds: sources, sizes, parse results, problems', load: () => import('./commands/inspect.js') },
+  analyze: { summary: 'diagnose bundles: root causes, evidence, fixes (TUI on a TTY)', load: () => import('./commands/analyze.js') },
+  rules: { summary: 'list the rule catalog', load: () => import('./commands/rules.js') },
+};
+
+function usage(): string {
+  const lines = ['usage: netsnap <command> [options]', '', 'commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'Run `netsnap <command> -h` for the options of one command.');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '-h' || name === '--help' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write('netsnap 0.1.0\n');
+    return 0;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`netsnap: unknown command "${name}"\n\n${usage()}\n`);
+    return 2;
+  }
+  const mod = await cmd.load();
+  return mod.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`netsnap: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,175 @@
+// The Snapshot: a typed, read-only picture of one cluster and its nodes, built once per analysis
+// from one or several bundles. Rules see only this. Everything carries where it came from, so a
+// finding can cite `bundle:path:line` or `bundle:path#/json/pointer`.
+import type { Manifest, SourceRecord } from '../bundle/manifest.js';
+import type { LoadProblem } from './problem.js';
+import type {
+  BridgeFdb,
+  CniConfList,
+  Corefile,
+  FlannelNetConf,
+  FlannelSubnetEnv,
+  IpLink,
+  IpNeigh,
+  IpRoute,
+  IpRule,
+  IptablesSave,
+  KubeletConfig,
+  KubeProxyConfig,
+  LogLine,
+  Modules,
+  ResolvConf,
+  Sysctls,
+} from '../parse/types.js';
+import type {
+  ConfigMap,
+  DaemonSet,
+  Deployment,
+  EndpointSlice,
+  Endpoints,
+  KubeEvent,
+  KubeNode,
+  Pod,
+  Service,
+} from './schemas.js';
+
+/** A place in a bundle. */
+export interface FileRef {
+  readonly bundle: string;
+  readonly path: string;
+}
+
+/** A cluster object with the place it came from: `path#pointer`, e.g. `cluster/pods.json#/items/12`. */
+export interface Located<T> {
+  readonly obj: T;
+  readonly ref: FileRef & { readonly pointer: string };
+}
+
+/** A parsed file with its place. */
+export interface Sourced<T> {
+  readonly value: T;
+  readonly ref: FileRef;
+}
+
+export interface BundleMeta {
+  readonly id: string;
+  readonly origin: string;
+  readonly manifest?: Manifest;
+  readonly node?: string;
+  readonly createdAt?: string;
+  readonly hasCluster: boolean;
+  readonly hasHost: boolean;
+  readonly redacted: boolean;
+}
+
+export interface ClusterState {
+  /** the bundle the cluster data was taken from (the newest that has it) */
+  readonly bundle?: string;
+  /** each list is undefined when its source is missing or failed to parse */
+  readonly version?: Sourced<{ readonly serverVersion?: string; readonly clientVersion?: string }>;
+  readonly nodes?: readonly Located<KubeNode>[];
+  readonly pods?: readonly Located<Pod>[];
+  readonly services?: readonly Located<Service>[];
+  readonly endpoints?: readonly Located<Endpoints>[];
+  readonly endpointSlices?: readonly Located<EndpointSlice>[];
+  readonly daemonSets?: readonly Located<DaemonSet>[];
+  readonly deployments?: readonly Located<Deployment>[];
+  readonly events?: readonly Located<KubeEvent>[];
+  /** allow-listed ConfigMaps by `ns/name` */
+  readonly configMaps: ReadonlyMap<string, Located<ConfigMap>>;
+  /** container logs by `ns/pod/container` (and `ns/pod/container.previous`) */
+  readonly logs: ReadonlyMap<string, Sourced<readonly LogLine[]>>;
+  /** parsed well-known configs found inside the ConfigMaps */
+  readonly corefile?: Sourced<Corefile>;
+  readonly flannelNetConf?: Sourced<FlannelNetConf>;
+  readonly kubeProxyConfig?: Sourced<KubeProxyConfig>;
+  /** kubeadm ClusterConfiguration.networking (podSubnet, serviceSubnet, dnsDomain) */
+  readonly kubeadmNetworking?: Sourced<{ readonly podSubnet?: string; readonly serviceSubnet?: string; readonly dnsDomain?: string; readonly lines: ReadonlyMap<string, number> }>;
+}
+
+export interface HostState {
+  readonly node: string;
+  readonly bundle: string;
+  /** manifest records by source id, to say why something is missing */
+  readonly sources: ReadonlyMap<string, SourceRecord>;
+  /** the default `iptables-save` and, where collected, the explicit backends */
+  readonly iptables?: Sourced<IptablesSave>;
+  readonly iptablesLegacy?: Sourced<IptablesSave>;
+  readonly iptablesNft?: Sourced<IptablesSave>;
+  readonly iptablesVersion?: Sourced<string>;
+  readonly links?: Sourced<readonly IpLink[]>;
+  readonly addrs?: Sourced<readonly IpLink[]>;
+  readonly routes?: Sourced<readonly IpRoute[]>;
+  readonly ipRules?: Sourced<readonly IpRule[]>;
+  readonly neighbors?: Sourced<readonly IpNeigh[]>;
+  readonly fdb?: Sourced<readonly BridgeFdb[]>;
+  readonly sysctl?: Sourced<Sysctls>;
+  readonly modules?: Sourced<Modules>;
+  readonly resolvConf?: Sourced<ResolvConf>;
+  readonly resolvedResolvConf?: Sourced<ResolvConf>;
+  readonly kubeletConfig?: Sourced<KubeletConfig>;
+  readonly cni: readonly Sourced<CniConfList>[];
+  readonly subnetEnv?: Sourced<FlannelSubnetEnv>;
+  readonly conntrackStats?: Sourced<string>;
+  readonly ipvsadm?: Sourced<string>;
+}
+
+/** A value as one component sees it, with where it says so. */
+export interface Seen<T> {
+  readonly value: T;
+  readonly by: string; // "flannel" | "kube-proxy" | "kubeadm" | "node/<name>" | "kubelet/<node>" ...
+  readonly at: FileRef & { readonly line?: number; readonly pointer?: string };
+}
+
+export interface Derived {
+  /** pod network CIDR as each component sees it */
+  readonly podCidr: {
+    readonly flannel?: Seen<string>;
+    readonly kubeProxy?: Seen<string>;
+    readonly kubeadm?: Seen<string>;
+    readonly nodes: readonly Seen<string>[];
+  };
+  readonly serviceCidr?: Seen<string>;
+  readonly kubeProxyMode?: Seen<'iptables' | 'ipvs' | 'nftables' | string>;
+  readonly corednsUpstreams: readonly Seen<string>[];
+  readonly kubeDnsClusterIP?: Seen<string>;
+  readonly kubeletClusterDNS: readonly Seen<readonly string[]>[];
+}
+
+export interface Indexes {
+  readonly podByIP: ReadonlyMap<string, Located<Pod>>;
+  readonly podsByNode: ReadonlyMap<string, readonly Located<Pod>[]>;
+  readonly serviceByClusterIP: ReadonlyMap<string, Located<Service>>;
+  /** key `ns/name` */
+  readonly serviceByName: ReadonlyMap<string, Located<Service>>;
+  readonly endpointsByService: ReadonlyMap<string, Located<Endpoints>>;
+  readonly endpointSlicesByService: ReadonlyMap<string, readonly Located<EndpointSlice>[]>;
+  readonly nodeByName: ReadonlyMap<string, Located<KubeNode>>;
+  /** pods a Service's selector matches (same namespace); [] for selector-less Services */
+  podsSelectedBy(serviceKey: string): readonly Located<Pod>[];
+}
+
+/** Lines of a bundle file, fetched lazily; used by evidence and the evidence browser. */
+export interface FileIndex {
+  list(bundle?: string): readonly FileRef[];
+  has(ref: FileRef): boolean;
+  size(ref: FileRef): number | undefined;
+  /** 1-based inclusive range; undefined when the file does not exist */
+  lines(ref: FileRef, from: number, to: number): readonly string[] | undefined;
+  lineCount(ref: FileRef): number | undefined;
+  /** JSON value at a pointer, re-serialized; undefined when absent or not JSON */
+  pointer(ref: FileRef, pointer: string): unknown;
+}
+
+export interface Snapshot {
+  readonly bundles: readonly BundleMeta[];
+  readonly problems: readonly LoadProblem[];
+  readonly files: FileIndex;
+  readonly cluster: ClusterState;
+  /** host data by node name */
+  readonly hosts: ReadonlyMap<string, HostState>;
+  readonly derived: Derived;
+  readonly index: Indexes;
+  /** collection time of the newest bundle: rules use this, never the clock */
+  readonly now?: string;
+}

@@ -1,0 +1,137 @@
+// The rule model: metadata as data, a pure run(snapshot), findings with evidence a person can open.
+import type { Snapshot } from '../model/types.js';
+
+export type Layer = 'dns' | 'service' | 'network' | 'system' | 'bundle';
+/** top to bottom as symptoms show; causes flow bottom to top */
+export const LAYERS: readonly Layer[] = ['dns', 'service', 'network', 'system', 'bundle'];
+/** lower number = lower layer; a finding may only explain findings of its own or a higher layer */
+export const LAYER_DEPTH: Readonly<Record<Layer, number>> = { system: 0, network: 1, service: 2, dns: 3, bundle: -1 };
+
+export type Severity = 'critical' | 'warning' | 'info';
+export type Status = 'fail' | 'warn' | 'pass' | 'unknown';
+
+export type SubjectKind =
+  | 'cluster'
+  | 'node'
+  | 'pod'
+  | 'service'
+  | 'configmap'
+  | 'daemonset'
+  | 'deployment'
+  | 'bundle';
+
+export interface Subject {
+  readonly kind: SubjectKind;
+  /** "" for kind cluster */
+  readonly name: string;
+  readonly namespace?: string;
+  /** the node this subject is seen on, when the finding is about one node's view */
+  readonly node?: string;
+}
+
+/** `kind:ns/name` or `kind:name`, plus `@node` when node-scoped: stable, used in expected.json */
+export function subjectKey(s: Subject): string {
+  const base = s.kind === 'cluster' ? 'cluster' : `${s.kind}:${s.namespace ? `${s.namespace}/` : ''}${s.name}`;
+  return s.node && s.kind !== 'node' ? `${base}@${s.node}` : base;
+}
+
+/**
+ * A place a person can open: a bundle file plus a 1-based line range, or a JSON pointer,
+ * with the text quoted from there (for a pointer: JSON.stringify of the value).
+ */
+export interface EvidenceRef {
+  readonly bundle: string;
+  readonly path: string;
+  readonly line?: number;
+  readonly endLine?: number;
+  readonly pointer?: string;
+  readonly quote: string;
+  /** what this piece shows, one short line */
+  readonly note?: string;
+}
+
+export interface Remediation {
+  readonly explanation: string;
+  /** exact commands, shown as suggestions; netsnap never runs them */
+  readonly commands: readonly string[];
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly status: Status;
+  readonly severity: Severity;
+  readonly layer: Layer;
+  readonly subject: Subject;
+  readonly messageId: string;
+  readonly message: string;
+  readonly evidence: readonly EvidenceRef[];
+  readonly remediation?: Remediation;
+  /** for unknown: the sources that were missing */
+  readonly missing?: readonly string[];
+  /** small facts other rules and the causal linker may match on (e.g. {upstream: "233.5.5.5"}) */
+  readonly data?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/**
+ * What a rule's findings can explain. The linker connects a cause finding to a symptom finding
+ * when `rule` matches the symptom's ruleId and `match` says their subjects belong together.
+ *  - same-subject: identical subjectKey
+ *  - same-node: the symptom's node (subject.node, or subject.name for kind node) equals the cause's
+ *  - cluster: the cause explains that rule's findings anywhere (use sparingly, e.g. cluster-wide config)
+ *  - a function for anything else (keep it pure and cheap)
+ */
+export interface Explains {
+  readonly rule: string;
+  readonly match: 'same-subject' | 'same-node' | 'cluster' | ((cause: Finding, symptom: Finding, s: Snapshot) => boolean);
+}
+
+export interface RuleContext {
+  /** collection time of the newest bundle (never the wall clock) */
+  readonly now?: string;
+}
+
+export interface RuleMeta {
+  readonly id: string; // "DNS-402": stable forever, never reused
+  readonly slug: string; // file name, e.g. "coredns-upstream-unusable"
+  readonly layer: Layer;
+  /** severity of a fail; warn findings are reported as warning */
+  readonly severity: Severity;
+  readonly title: string;
+  /** source ids (see analyzer/bundle/sources.ts) or snapshot facts this rule reads */
+  readonly needs: readonly string[];
+  readonly docs: { readonly why: string; readonly fix: string };
+  /** messageId -> template with {placeholders}; findings may only use these ids */
+  readonly messages: Readonly<Record<string, string>>;
+  readonly explains?: readonly Explains[];
+}
+
+/** What a rule returns; the engine fills ruleId, layer, severity and formats the message. */
+export interface Report {
+  readonly status: Status;
+  readonly subject: Subject;
+  readonly messageId: string;
+  readonly data?: Readonly<Record<string, string | number | boolean>>;
+  readonly evidence?: readonly EvidenceRef[];
+  readonly remediation?: Remediation;
+  readonly missing?: readonly string[];
+  /** override the rule's severity for this finding (e.g. info for advice) */
+  readonly severity?: Severity;
+}
+
+export interface Rule extends RuleMeta {
+  run(snapshot: Snapshot, ctx: RuleContext): readonly Report[];
+}
+
+/** A root cause and the symptoms it explains, recursively. */
+export interface Chain {
+  readonly finding: Finding;
+  readonly explains: readonly Chain[];
+}
+
+export interface Analysis {
+  readonly findings: readonly Finding[];
+  /** root causes first (fail before warn, then by layer bottom-up, then by rule id and subject) */
+  readonly roots: readonly Chain[];
+  /** index into findings -> indices of findings that explain it */
+  readonly explainedBy: ReadonlyMap<number, readonly number[]>;
+}
