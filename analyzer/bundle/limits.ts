@@ -1,0 +1,27 @@
+import type { ReadLimits } from './types.js';
+
+const MiB = 1024 * 1024;
+const GiB = 1024 * MiB;
+
+/**
+ * Defaults sized for the Kubernetes scalability envelope (5,000 nodes, 150,000 pods,
+ * 10,000 services): a pods list of that size is ~1.5 GB of JSON and one node's iptables-save
+ * for 10,000 services is ~100 MB, so one entry may be large; the total cap stops a
+ * decompression bomb long before memory runs out.
+ */
+export const DEFAULT_LIMITS: ReadLimits = {
+  maxEntryBytes: 2 * GiB - 1,
+  maxTotalBytes: 4 * GiB,
+  maxEntries: 50_000,
+};
+
+export function resolveLimits(partial?: Partial<ReadLimits>): ReadLimits {
+  return { ...DEFAULT_LIMITS, ...partial };
+}
+
+export function formatBytes(n: number): string {
+  if (n >= GiB) return `${(n / GiB).toFixed(1)} GiB`;
+  if (n >= MiB) return `${(n / MiB).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}
