@@ -1,0 +1,72 @@
+// Address and CIDR math on top of ipaddr.js, with the questions the rules ask.
+import ipaddr from 'ipaddr.js';
+
+export interface Cidr {
+  readonly text: string; // canonical "10.244.0.0/16"
+  readonly addr: ipaddr.IPv4 | ipaddr.IPv6;
+  readonly prefix: number;
+}
+
+export function parseIp(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  try {
+    return ipaddr.parse(s.trim());
+  } catch {
+    return undefined;
+  }
+}
+
+export function isIp(s: string): boolean {
+  return parseIp(s) !== undefined;
+}
+
+/** "10.244.1.1/24" -> network 10.244.1.0/24; a bare address becomes /32 or /128. */
+export function parseCidr(s: string): Cidr | undefined {
+  const t = s.trim();
+  try {
+    if (!t.includes('/')) {
+      const a = ipaddr.parse(t);
+      const prefix = a.kind() === 'ipv4' ? 32 : 128;
+      return { text: `${a.toString()}/${prefix}`, addr: a, prefix };
+    }
+    const [a, prefix] = ipaddr.parseCIDR(t);
+    const net = networkOf(a, prefix);
+    return { text: `${net.toString()}/${prefix}`, addr: net, prefix };
+  } catch {
+    return undefined;
+  }
+}
+
+function networkOf(a: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (a.kind() === 'ipv4') return ipaddr.IPv4.networkAddressFromCIDR(`${a.toString()}/${prefix}`);
+  return ipaddr.IPv6.networkAddressFromCIDR(`${a.toString()}/${prefix}`);
+}
+
+export function ipInCidr(ip: string, cidr: string | Cidr): boolean {
+  const a = parseIp(ip);
+  const c = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
+  if (!a || !c || a.kind() !== c.addr.kind()) return false;
+  return (a as ipaddr.IPv4).match(c.addr as ipaddr.IPv4, c.prefix);
+}
+
+/** outer contains inner (every address of inner is in outer) */
+export function cidrContains(outer: string | Cidr, inner: string | Cidr): boolean {
+  const o = typeof outer === 'string' ? parseCidr(outer) : outer;
+  const i = typeof inner === 'string' ? parseCidr(inner) : inner;
+  if (!o || !i || o.addr.kind() !== i.addr.kind()) return false;
+  return i.prefix >= o.prefix && (i.addr as ipaddr.IPv4).match(o.addr as ipaddr.IPv4, o.prefix);
+}
+
+export function cidrOverlaps(a: string | Cidr, b: string | Cidr): boolean {
+  return cidrContains(a, b) || cidrContains(b, a);
+}
+
+export function sameCidr(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  return !!x && !!y && x.text === y.text;
+}
+
+/** ipaddr.js range names: "unicast", "private", "loopback", "multicast", "linkLocal", "reserved", "unspecified", "carrierGradeNat", "broadcast"... */
+export function ipRange(ip: string): string | undefined {
+  return parseIp(ip)?.range();
+}

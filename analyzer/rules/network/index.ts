@@ -1,0 +1,4 @@
+// The network-layer rules, in id order. Each rule is one file named by its slug.
+import type { Rule } from '../types.js';
+
+export const networkRules: readonly Rule[] = [];
