@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ParseProblem } from '../model/problem.js';
+import { findChain, findOption, optionValue, parseIptablesSave, parseIptablesVersion, ruleJumpsTo, targetOptionValue } from './iptables-save.js';
+import type { IptablesRule, IptablesSave } from './types.js';
+
+const REF = new URL('../../fixtures/reference/net/', import.meta.url);
+const read = (name: string) => readFileSync(new URL(name, REF), 'utf8');
+const errors = (ps: readonly ParseProblem[]) => ps.filter((p) => p.severity !== 'warning');
+
+function rule(save: IptablesSave, table: string, chain: string, index: number): IptablesRule {
+  const r = findChain(save, table, chain)?.rules[index - 1];
+  if (!r) throw new Error(`no rule ${table}/${chain}#${index}`);
+  return r;
+}
+
+// ---------------------------------------------------------------- reference samples
+
+interface Sample { file: string; firstLine: number; text: string; defaultTable?: string }
+
+/**
+ * The iptables sample blocks of a reference file: text between `##` annotation lines, split at
+ * shell prompts and (for `iptables -S` blocks) blank lines; `-L` listings are left out.
+ */
+function samples(file: string): Sample[] {
+  const lines = read(file).split('\n');
+  const out: Sample[] = [];
+  let chunk: string[] = [];
+  let first = 0;
+  let hint = '';
+  const flush = () => {
+    const body = chunk;
+    chunk = [];
+    const isRules = body.some((l) => /^(\*|:|-A |-P |-N |\[\d)/.test(l));
+    const isListing = body.some((l) => l.startsWith('Chain '));
+    if (!isRules || isListing) return;
+    const sShape = !body.some((l) => l.startsWith('*'));
+    const nat = /-t ?nat|nat table/.test(hint) || (sShape && body.some((l) => /^-P (PREROUTING|POSTROUTING) /.test(l)));
+    out.push({ file, firstLine: first, text: body.join('\n'), ...(sShape ? { defaultTable: nat ? 'nat' : 'filter' } : {}) });
+  };
+  lines.forEach((l, i) => {
+    const prompt = /^\[[^\]]*\][#$] (.*)$/.exec(l);
+    if (l.startsWith('##') || prompt || (l.trim() === '' && !chunk.some((c) => c.startsWith('*')))) {
+      flush();
+      hint = l.startsWith('##') || prompt ? (prompt?.[1] ?? l) : hint;
+      first = i + 2;
+      return;
+    }
+    if (chunk.length === 0) first = i + 1;
+    chunk.push(l);
+  });
+  flush();
+  return out;
+}
+
+const REFERENCE = [
+  ...samples('01-iptables-kube-proxy.txt'),
+  ...samples('02-iptables-flannel-docker.txt'),
+  ...samples('03-ipvs-kube-proxy.txt'),
+];
+
+describe('parseIptablesSave: every reference sample', () => {
+  it('finds the sample blocks (not vacuous)', () => {
+    const perFile = (f: string) => REFERENCE.filter((s) => s.file === f).length;
+    expect(perFile('01-iptables-kube-proxy.txt')).toBeGreaterThanOrEqual(6); // A, B, D: nat -S, filter -S, save; G
+    expect(perFile('02-iptables-flannel-docker.txt')).toBeGreaterThanOrEqual(9);
+    expect(perFile('03-ipvs-kube-proxy.txt')).toBe(1);
+  });
+
+  it.each(REFERENCE.map((s) => [`${s.file}:${s.firstLine}`, s] as const))('%s parses without errors, one rule per -A line', (_, s) => {
+    const { value, problems } = parseIptablesSave(s.text, s.defaultTable ? { defaultTable: s.defaultTable } : {});
+    expect(errors(problems)).toEqual([]);
+    const ruleLines = s.text.split('\n').filter((l) => /^(\[\d+:\d+\] )?-A /.test(l)).length;
+    expect(value.ruleCount).toBe(ruleLines);
+  });
+});
+
+describe('parseIptablesSave: captured iptables-save (nf_tables)', () => {
+  const { value: save, problems } = parseIptablesSave(read('iptables-save-nft.txt'));
+
+  it('parses cleanly with header, tables and rule count', () => {
+    expect(problems).toEqual([]);
+    expect(save).toMatchObject({ version: '1.8.9', backend: 'nf_tables', headerLine: 1 });
+    expect(save.legacyTablesPresentLine).toBeUndefined();
+    expect([...save.tables.keys()]).toEqual(['filter', 'nat']);
+    expect(save.tables.get('filter')?.line).toBe(2);
+    expect(save.ruleCount).toBe(9 + 23);
+  });
+
+  it('FORWARD policy DROP is a builtin with counters; user chains have no policy', () => {
+    expect(findChain(save, 'filter', 'FORWARD')).toMatchObject({ policy: 'DROP', builtin: true, line: 4, counters: { packets: 0, bytes: 0 } });
+    const fwd = findChain(save, 'filter', 'FLANNEL-FWD');
+    expect(fwd).toMatchObject({ builtin: false, line: 6 });
+    expect(fwd?.policy).toBeUndefined();
+    expect(fwd?.rules.map((r) => r.destination?.value ?? r.source?.value)).toEqual(['10.244.0.0/16', '10.244.0.0/16']);
+  });
+
+  it('the "has no endpoints" REJECT: comment, address, implicit tcp --dport, target option', () => {
+    const r = rule(save, 'filter', 'KUBE-SERVICES', 1);
+    expect(r).toMatchObject({ line: 17, index: 1, comment: 'default/web:http has no endpoints', target: 'REJECT', goto: false });
+    expect(r.destination).toEqual({ value: '10.96.0.99/32', negated: false });
+    expect(r.protocol).toEqual({ value: 'tcp', negated: false });
+    expect(optionValue(r, 'tcp', '--dport')).toBe('80');
+    expect(targetOptionValue(r, '--reject-with')).toBe('icmp-port-unreachable');
+    expect(r.matches.map((m) => m.module)).toEqual(['comment', 'tcp']);
+  });
+
+  it('the KUBE-SVC statistic rule and the KUBE-SEP DNAT', () => {
+    const svc = rule(save, 'nat', 'KUBE-SVC-TCOU7JCQXEZGVUNU', 2);
+    expect(svc).toMatchObject({ line: 55, index: 2, target: 'KUBE-SEP-IT2ZTR26TO4XFPTO', comment: 'kube-system/kube-dns:dns -> 10.244.0.2:53' });
+    expect(optionValue(svc, 'statistic', '--probability')).toBe('0.50000000000');
+    expect(optionValue(svc, 'statistic', '--mode')).toBe('random');
+    expect(ruleJumpsTo(svc)).toBe('KUBE-SEP-IT2ZTR26TO4XFPTO');
+    const last = rule(save, 'nat', 'KUBE-SVC-TCOU7JCQXEZGVUNU', 3);
+    expect(findOption(last, 'statistic', '--probability')).toBeUndefined();
+
+    const sep = rule(save, 'nat', 'KUBE-SEP-IT2ZTR26TO4XFPTO', 2);
+    expect(sep).toMatchObject({ line: 49, index: 2, target: 'DNAT' });
+    expect(targetOptionValue(sep, '--to-destination')).toBe('10.244.0.2:53');
+    expect(ruleJumpsTo(sep)).toBeUndefined();
+    expect(sep.matches).toEqual([
+      { module: 'comment', options: [{ name: '--comment', values: ['kube-system/kube-dns:dns'], negated: false }] },
+      { module: 'udp', options: [] },
+    ]);
+  });
+
+  it('FLANNEL-POSTRTG: negations, MASQUERADE --random-fully, mark match', () => {
+    const chain = findChain(save, 'nat', 'FLANNEL-POSTRTG');
+    expect(chain?.rules.map((r) => r.target)).toEqual(['RETURN', 'RETURN', 'RETURN', 'RETURN', 'MASQUERADE', 'MASQUERADE']);
+    const multicast = rule(save, 'nat', 'FLANNEL-POSTRTG', 5);
+    expect(multicast).toMatchObject({ line: 42, index: 5 });
+    expect(multicast.source).toEqual({ value: '10.244.0.0/16', negated: false });
+    expect(multicast.destination).toEqual({ value: '224.0.0.0/4', negated: true });
+    expect(multicast.targetOptions).toEqual([{ name: '--random-fully', values: [], negated: false }]);
+    expect(rule(save, 'nat', 'FLANNEL-POSTRTG', 4).source).toEqual({ value: '10.244.0.0/16', negated: true });
+    expect(optionValue(rule(save, 'nat', 'FLANNEL-POSTRTG', 1), 'mark', '--mark')).toBe('0x4000/0x4000');
+  });
+
+  it('KUBE-POSTROUTING negated mark and MARK --set-xmark', () => {
+    expect(findOption(rule(save, 'nat', 'KUBE-POSTROUTING', 1), 'mark', '--mark')).toEqual({ name: '--mark', values: ['0x4000/0x4000'], negated: true });
+    expect(targetOptionValue(rule(save, 'nat', 'KUBE-POSTROUTING', 2), '--set-xmark')).toBe('0x4000/0x0');
+    expect(targetOptionValue(rule(save, 'nat', 'KUBE-MARK-MASQ', 1), '--set-xmark')).toBe('0x4000/0x4000');
+  });
+});
+
+describe('parseIptablesSave: headers and backends', () => {
+  it('legacy header has no backend suffix', () => {
+    const { value, problems } = parseIptablesSave(read('iptables-save-legacy.txt'));
+    expect(problems).toEqual([]);
+    expect(value).toMatchObject({ version: '1.8.9', backend: 'legacy', headerLine: 1, ruleCount: 32 });
+  });
+
+  it('iptables-nft-save with legacy tables present: warning line and header line', () => {
+    const { value, problems } = parseIptablesSave(read('iptables-save-nft-with-legacy-present.txt'));
+    expect(problems).toEqual([]);
+    expect(value).toMatchObject({ version: '1.8.9', backend: 'nf_tables', headerLine: 2, legacyTablesPresentLine: 1, ruleCount: 32 });
+  });
+
+  it.each([
+    ['# Generated by iptables-save v1.8.10 (nf_tables) on Sat Jan 24 14:00:18 2026', '1.8.10', 'nf_tables'],
+    ['# Generated by iptables-nft-save v1.8.4 on Wed May  8 15:23:58 2024', '1.8.4', 'nf_tables'],
+    ['# Generated by iptables-save v1.4.21 on Fri Aug  7 14:47:37 2015', '1.4.21', 'legacy'],
+    ['# Generated by iptables-legacy-save v1.8.7 (legacy) on Mon Jan  1 00:00:00 2024', '1.8.7', 'legacy'],
+  ])('%s', (header, version, backend) => {
+    expect(parseIptablesSave(`${header}\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n`).value).toMatchObject({ version, backend, headerLine: 1 });
+  });
+
+  it('restore input without header (kp.rules) has no version', () => {
+    const { value, problems } = parseIptablesSave(read('kp.rules'));
+    expect(problems).toEqual([]);
+    expect(value.version).toBeUndefined();
+    expect(value.backend).toBeUndefined();
+    expect([...value.tables.keys()]).toEqual(['nat', 'filter']);
+  });
+});
+
+describe('parseIptablesVersion', () => {
+  it.each([
+    ['iptables v1.8.9 (nf_tables)\n', { version: '1.8.9', backend: 'nf_tables' }],
+    ['iptables v1.8.7 (legacy)', { version: '1.8.7', backend: 'legacy' }],
+    ['iptables v1.4.21', { version: '1.4.21', backend: 'legacy' }],
+    ['iptables v1.8.4', { version: '1.8.4' }],
+  ])('%j', (text, expected) => {
+    expect(parseIptablesVersion(text)).toEqual({ value: expected, problems: [] });
+  });
+  it('garbage is a warning with its line, not a throw', () => {
+    expect(parseIptablesVersion('\nsh: iptables: not found\n')).toEqual({
+      value: {},
+      problems: [{ line: 2, message: expect.any(String), severity: 'warning' }],
+    });
+  });
+});
