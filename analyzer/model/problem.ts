@@ -9,6 +9,13 @@ export interface LoadProblem {
   readonly message: string;
   /** error: the file (or part) could not be used; warning: used, with a caveat */
   readonly severity: 'error' | 'warning';
+  /**
+   * JSON pointer into `file` (e.g. `/items/12` for a bad list item, `/data/Corefile` for a config
+   * embedded in a ConfigMap); when set, `line` is 1-based within the string at that pointer.
+   */
+  readonly pointer?: string;
+  /** stable kind of problem, for rules to match on (see LOAD_PROBLEM_CODES in model/codes.ts) */
+  readonly code?: string;
 }
 
 /** What a pure parser reports; the loader adds bundle and file to make a LoadProblem. */

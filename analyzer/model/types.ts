@@ -45,10 +45,13 @@ export interface Located<T> {
   readonly ref: FileRef & { readonly pointer: string };
 }
 
-/** A parsed file with its place. */
+/**
+ * A parsed file with its place. For a config embedded in a ConfigMap, `pointer` names the data key
+ * (`/data/Corefile`) and the parsed value's line numbers are 1-based lines inside that string.
+ */
 export interface Sourced<T> {
   readonly value: T;
-  readonly ref: FileRef;
+  readonly ref: FileRef & { readonly pointer?: string };
 }
 
 export interface BundleMeta {
@@ -82,6 +85,8 @@ export interface ClusterState {
   /** parsed well-known configs found inside the ConfigMaps */
   readonly corefile?: Sourced<Corefile>;
   readonly flannelNetConf?: Sourced<FlannelNetConf>;
+  /** kube-flannel-cfg `cni-conf.json`: the CNI config flannel's init container copies to each node */
+  readonly flannelCniConf?: Sourced<CniConfList>;
   readonly kubeProxyConfig?: Sourced<KubeProxyConfig>;
   /** kubeadm ClusterConfiguration.networking (podSubnet, serviceSubnet, dnsDomain) */
   readonly kubeadmNetworking?: Sourced<{ readonly podSubnet?: string; readonly serviceSubnet?: string; readonly dnsDomain?: string; readonly lines: ReadonlyMap<string, number> }>;
@@ -154,9 +159,12 @@ export interface FileIndex {
   list(bundle?: string): readonly FileRef[];
   has(ref: FileRef): boolean;
   size(ref: FileRef): number | undefined;
-  /** 1-based inclusive range; undefined when the file does not exist */
-  lines(ref: FileRef, from: number, to: number): readonly string[] | undefined;
-  lineCount(ref: FileRef): number | undefined;
+  /**
+   * 1-based inclusive range; undefined when the file does not exist. With `pointer` set, the lines
+   * are those of the JSON string at that pointer (a Corefile inside a ConfigMap).
+   */
+  lines(ref: FileRef & { readonly pointer?: string }, from: number, to: number): readonly string[] | undefined;
+  lineCount(ref: FileRef & { readonly pointer?: string }): number | undefined;
   /** JSON value at a pointer, re-serialized; undefined when absent or not JSON */
   pointer(ref: FileRef, pointer: string): unknown;
 }

@@ -1,0 +1,77 @@
+// buildSnapshot: RawBundles (bytes) -> the typed, read-only Snapshot rules see. Pure: no fs, no
+// clock. Host data is keyed by node (the newest bundle of a node wins); cluster data comes from
+// the newest bundle that has any, and other bundles whose cluster data disagrees are reported.
+import type { RawBundle } from '../bundle/types.js';
+import type { LoadProblem } from './problem.js';
+import type { BundleMeta, ClusterState, HostState, Snapshot } from './types.js';
+import { BundleReader } from './reader.js';
+import { buildHost, hasHostData, nodeNameOf } from './host.js';
+import { buildCluster, EMPTY_CLUSTER, hasClusterData } from './cluster.js';
+import { clusterConflicts } from './conflicts.js';
+import { buildIndexes } from './indexes.js';
+import { buildDerived } from './derived.js';
+import { createFileIndex } from './files.js';
+import { PARSERS, type Parsers } from './parsers.js';
+import { LOAD_PROBLEM_CODES } from './codes.js';
+import { newestFirst } from './order.js';
+
+export interface BuildOptions {
+  /** swap parsers (tests); defaults to analyzer/parse/* */
+  readonly parsers?: Parsers;
+}
+
+export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {}): Snapshot {
+  const parsers = opts.parsers ?? PARSERS;
+  const readers = raws.map((raw) => new BundleReader(raw));
+  const problems: LoadProblem[] = raws.flatMap((r) => r.problems);
+
+  const bundles: BundleMeta[] = readers.map((r) => ({
+    id: r.id,
+    origin: r.raw.origin,
+    manifest: r.raw.manifest,
+    node: nodeNameOf(r),
+    createdAt: r.raw.manifest?.createdAt,
+    hasCluster: hasClusterData(r),
+    hasHost: hasHostData(r),
+    redacted: r.raw.manifest?.redaction !== undefined,
+  }));
+
+  // hosts: one per node, the newest bundle of that node
+  const hosts = new Map<string, HostState>();
+  const hostReaders = newestFirst(readers.filter(hasHostData).map((r) => ({ raw: r.raw, reader: r })));
+  for (const { reader } of hostReaders) {
+    const node = nodeNameOf(reader);
+    const kept = hosts.get(node);
+    if (kept) {
+      problems.push({
+        bundle: reader.id,
+        file: 'manifest.json',
+        message: `bundle ${reader.id} is a second bundle of node ${node}; its host data is ignored in favour of the newer ${kept.bundle}. Analyze one bundle per node`,
+        severity: 'warning',
+        code: LOAD_PROBLEM_CODES.duplicateNode,
+      });
+      continue;
+    }
+    hosts.set(node, buildHost(reader, node, parsers));
+  }
+
+  // cluster: from the newest bundle that has it
+  const clusterReaders = newestFirst(readers.filter(hasClusterData).map((r) => ({ raw: r.raw, reader: r })));
+  const chosen = clusterReaders[0]?.reader;
+  const cluster: ClusterState = chosen ? buildCluster(chosen, parsers) : EMPTY_CLUSTER;
+  if (chosen) problems.push(...clusterConflicts(chosen, cluster, clusterReaders.slice(1).map((c) => c.reader)));
+
+  for (const r of readers) problems.push(...r.problems);
+
+  const newest = newestFirst(readers.map((r) => ({ raw: r.raw })))[0]?.raw.manifest?.createdAt;
+  return {
+    bundles,
+    problems,
+    files: createFileIndex(raws),
+    cluster,
+    hosts,
+    derived: buildDerived(cluster, hosts),
+    index: buildIndexes(cluster),
+    now: newest,
+  };
+}

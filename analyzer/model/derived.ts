@@ -1,0 +1,123 @@
+// Facts several rules compare, each as one component sees it and where it says so (Seen).
+// Lines of configs embedded in ConfigMaps are lines within the embedded string (see configmaps.ts).
+import type { ClusterState, Derived, HostState, Seen, Sourced } from './types.js';
+import { resolvePointer } from './pointer.js';
+import { objectKey } from './indexes.js';
+
+type At = Seen<unknown>['at'];
+
+function atOf(src: Sourced<unknown>, line?: number): At {
+  return { bundle: src.ref.bundle, path: src.ref.path, ...(src.ref.pointer !== undefined ? { pointer: src.ref.pointer } : {}), ...(line !== undefined ? { line } : {}) };
+}
+
+/** the embedded text a Sourced came from (for configs whose parser keeps no lines) */
+function embeddedText(cluster: ClusterState, src: Sourced<unknown>): string | undefined {
+  if (src.ref.pointer === undefined) return undefined;
+  for (const cm of cluster.configMaps.values()) {
+    if (cm.ref.path !== src.ref.path || cm.ref.bundle !== src.ref.bundle) continue;
+    const v = resolvePointer(cm.obj, src.ref.pointer);
+    return typeof v === 'string' ? v : undefined;
+  }
+  return undefined;
+}
+
+/** 1-based line of the first line containing `needle` */
+function lineContaining(text: string | undefined, needle: string): number | undefined {
+  if (text === undefined) return undefined;
+  const i = text.split('\n').findIndex((l) => l.includes(needle));
+  return i === -1 ? undefined : i + 1;
+}
+
+function podCidr(cluster: ClusterState): Derived['podCidr'] {
+  const flannel = cluster.flannelNetConf;
+  const kp = cluster.kubeProxyConfig;
+  const kubeadm = cluster.kubeadmNetworking;
+  const nodes: Seen<string>[] = [];
+  for (const n of cluster.nodes ?? []) {
+    const cidr = n.obj.spec?.podCIDR;
+    if (cidr) nodes.push({ value: cidr, by: `node/${n.obj.metadata.name}`, at: { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDR` } });
+  }
+  return {
+    flannel:
+      typeof flannel?.value.Network === 'string'
+        ? { value: flannel.value.Network, by: 'flannel', at: atOf(flannel, lineContaining(embeddedText(cluster, flannel), '"Network"')) }
+        : undefined,
+    kubeProxy: kp?.value.clusterCIDR ? { value: kp.value.clusterCIDR, by: 'kube-proxy', at: atOf(kp, kp.value.lines.get('clusterCIDR')) } : undefined,
+    kubeadm: kubeadm?.value.podSubnet
+      ? { value: kubeadm.value.podSubnet, by: 'kubeadm', at: atOf(kubeadm, kubeadm.value.lines.get('networking.podSubnet') ?? kubeadm.value.lines.get('podSubnet')) }
+      : undefined,
+    nodes,
+  };
+}
+
+const PROXIER_LINE = /Using (iptables|ipvs|nftables|kernelspace|userspace) Proxier/i;
+
+/** the mode kube-proxy actually started in, from the newest kube-proxy log that says */
+function modeFromLogs(cluster: ClusterState): Seen<string> | undefined {
+  const keys = [...cluster.logs.keys()].filter((k) => /^[^/]+\/kube-proxy[^/]*\/kube-proxy$/.test(k)).sort();
+  for (const key of keys) {
+    const log = cluster.logs.get(key);
+    if (!log) continue;
+    for (let i = log.value.length - 1; i >= 0; i--) {
+      const l = log.value[i];
+      const m = l && PROXIER_LINE.exec(l.raw);
+      if (m && l) return { value: (m[1] as string).toLowerCase(), by: 'kube-proxy log', at: { ...log.ref, line: l.line } };
+    }
+  }
+  return undefined;
+}
+
+function kubeProxyMode(cluster: ClusterState): Seen<string> | undefined {
+  const kp = cluster.kubeProxyConfig;
+  const configured = kp?.value.mode;
+  if (kp && configured) return { value: configured, by: 'kube-proxy', at: atOf(kp, kp.value.lines.get('mode')) };
+  // "" or unset means the platform default; a log line says what really ran
+  const logged = modeFromLogs(cluster);
+  if (logged) return logged;
+  if (kp) return { value: 'iptables', by: 'kube-proxy', at: atOf(kp, kp.value.lines.get('mode')) };
+  return undefined;
+}
+
+function corednsUpstreams(cluster: ClusterState): Seen<string>[] {
+  const cf = cluster.corefile;
+  if (!cf) return [];
+  const out: Seen<string>[] = [];
+  for (const server of cf.value.servers) {
+    for (const plugin of server.plugins) {
+      if (plugin.name !== 'forward') continue;
+      // forward FROM TO...: the first argument is the zone, the rest are upstreams as written
+      for (const to of plugin.args.slice(1)) out.push({ value: to, by: 'coredns', at: atOf(cf, plugin.line) });
+    }
+  }
+  return out;
+}
+
+function kubeDnsClusterIP(cluster: ClusterState): Seen<string> | undefined {
+  const svc = (cluster.services ?? []).find((s) => objectKey(s.obj.metadata) === 'kube-system/kube-dns');
+  const ip = svc?.obj.spec.clusterIP;
+  if (!svc || !ip) return undefined;
+  return { value: ip, by: 'service/kube-system/kube-dns', at: { ...svc.ref, pointer: `${svc.ref.pointer}/spec/clusterIP` } };
+}
+
+function kubeletClusterDNS(hosts: ReadonlyMap<string, HostState>): Seen<readonly string[]>[] {
+  const out: Seen<readonly string[]>[] = [];
+  for (const h of [...hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+    const kc = h.kubeletConfig;
+    if (kc?.value.clusterDNS) out.push({ value: kc.value.clusterDNS, by: `kubelet/${h.node}`, at: atOf(kc, kc.value.lines.get('clusterDNS')) });
+  }
+  return out;
+}
+
+export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>): Derived {
+  const kubeadm = cluster.kubeadmNetworking;
+  return {
+    podCidr: podCidr(cluster),
+    serviceCidr: kubeadm?.value.serviceSubnet
+      ? { value: kubeadm.value.serviceSubnet, by: 'kubeadm', at: atOf(kubeadm, kubeadm.value.lines.get('networking.serviceSubnet') ?? kubeadm.value.lines.get('serviceSubnet')) }
+      : undefined,
+    kubeProxyMode: kubeProxyMode(cluster),
+    corednsUpstreams: corednsUpstreams(cluster),
+    kubeDnsClusterIP: kubeDnsClusterIP(cluster),
+    kubeletClusterDNS: kubeletClusterDNS(hosts),
+  };
+}

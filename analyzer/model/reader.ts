@@ -1,0 +1,95 @@
+// One bundle's files as text, parsed on request, with every problem turned into a LoadProblem that
+// names the bundle and file. Shared by host.ts and cluster.ts.
+import type { RawBundle } from '../bundle/types.js';
+import type { LoadProblem, Parsed } from './problem.js';
+import type { Sourced } from './types.js';
+import { decodeText } from './decode.js';
+import { LOAD_PROBLEM_CODES } from './codes.js';
+
+export class BundleReader {
+  readonly problems: LoadProblem[] = [];
+
+  constructor(readonly raw: RawBundle) {}
+
+  get id(): string {
+    return this.raw.id;
+  }
+
+  has(path: string): boolean {
+    return this.raw.files.has(path);
+  }
+
+  /** paths under a folder prefix such as `host/cni/`, sorted */
+  under(prefix: string): string[] {
+    return [...this.raw.files.keys()].filter((p) => p.startsWith(prefix)).sort();
+  }
+
+  /** the file as text; undefined (with a problem) when absent or too large */
+  text(path: string): string | undefined {
+    const buf = this.raw.files.get(path);
+    if (!buf) return undefined;
+    const decoded = decodeText(buf, this.raw.id, path);
+    this.problems.push(...decoded.problems);
+    return decoded.text;
+  }
+
+  /** parse a file; the parser's problems become LoadProblems for this file */
+  parse<T>(path: string, parser: (text: string) => Parsed<T>): Sourced<T> | undefined {
+    const text = this.text(path);
+    if (text === undefined) return undefined;
+    const parsed = parser(text);
+    this.addParseProblems(parsed, path);
+    return { value: parsed.value, ref: { bundle: this.raw.id, path } };
+  }
+
+  /** problems of a parser run on text embedded at `pointer` in `path` (lines are within that text) */
+  addParseProblems(parsed: Parsed<unknown>, path: string, pointer?: string): void {
+    for (const p of parsed.problems) {
+      this.problems.push({
+        bundle: this.raw.id,
+        file: path,
+        ...(p.line !== undefined ? { line: p.line } : {}),
+        ...(pointer !== undefined ? { pointer } : {}),
+        message: p.message,
+        severity: p.severity ?? 'error',
+        code: LOAD_PROBLEM_CODES.parse,
+      });
+    }
+  }
+
+  /** JSON.parse with a problem naming the file (and the line, when the engine says where) */
+  json(path: string): unknown {
+    const text = this.text(path);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as unknown;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.problems.push({
+        bundle: this.raw.id,
+        file: path,
+        ...lineOfJsonError(text, message),
+        message: `not valid JSON (${message}); was the kubectl output cut short? Collect again`,
+        severity: 'error',
+        code: LOAD_PROBLEM_CODES.badJson,
+      });
+      return undefined;
+    }
+  }
+}
+
+/** V8 says "... at position 123" (and newer ones "(line 4 column 2)"); turn that into a line. */
+function lineOfJsonError(text: string, message: string): { line?: number } {
+  const lineCol = /line (\d+) column \d+/.exec(message);
+  if (lineCol) return { line: Number(lineCol[1]) };
+  const pos = /position (\d+)/.exec(message);
+  if (!pos) {
+    // "Unexpected end of JSON input": the file stops early, so blame its last line
+    if (/end of JSON input/i.test(message)) return { line: Math.max(1, text.replace(/\n$/, '').split('\n').length) };
+    return {};
+  }
+  const offset = Number(pos[1]);
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return { line };
+}
