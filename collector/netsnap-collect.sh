@@ -1,0 +1,575 @@
+#!/bin/sh
+# netsnap-collect.sh: gather what a Kubernetes networking expert looks at on one node into
+# netsnap-<node>-<UTC yyyymmddThhmmssZ>.tar.gz, for `netsnap analyze` on another machine.
+#
+# Portable POSIX sh (dash, bash, busybox ash). Needs only sh, tar and gzip; uses every other tool
+# below when present and records a source as "absent" when it is not. Never fatal per source:
+# each failure is recorded in manifest.json and the run goes on. Format: docs/bundle-format.md.
+#
+# Read-only by design. It never changes the node or the cluster, and never reads Secrets,
+# service-account tokens, kubeconfig files (kubectl reads the one you name; this script does not)
+# or /var/lib/kubelet/pki. ipvsadm runs only when ip_vs is already loaded (ipvsadm would modprobe
+# it) and conntrack only when nf_conntrack is. Every command it may run, as a glob over its argv
+# (a test checks each real invocation against this block):
+# BEGIN READ-ONLY COMMANDS
+#   kubectl version -o json *
+#   kubectl get nodes -o json --chunk-size=500 *
+#   kubectl get * -A -o json --chunk-size=500 *
+#   kubectl get configmap -n * -o json *
+#   kubectl get pods -A -l * -o jsonpath=* *
+#   kubectl logs -n * --timestamps --tail * *
+#   iptables --version
+#   iptables-save
+#   iptables-legacy-save
+#   iptables-nft-save
+#   ip6tables-save
+#   nft list ruleset
+#   ipvsadm -Ln
+#   ipset list -n
+#   ip -j -d addr show
+#   ip -j -d link show
+#   ip -j route show table all
+#   ip -j rule show
+#   ip -j neigh show
+#   ip -V
+#   bridge -j fdb show dev flannel.1
+#   conntrack -S
+#   uname -a
+#   uname -r
+#   hostname
+#   id -u
+#   date -u +*
+#   cat *
+#   tail -c * *
+#   wc -c
+#   true
+#   od -An -v -to1 *
+#   tr -c *
+#   mktemp -d *
+#   mkdir *
+#   mv -f *
+#   rm -rf *
+#   rm -f *
+#   timeout *
+#   sleep *
+#   tar -C * -cf - *
+#   gzip -c
+# END READ-ONLY COMMANDS
+# (mkdir/rm/mktemp touch only the private staging directory; cat reads only the files listed in
+# host sources; timeout/sleep bound other commands.)
+
+COLLECTOR_VERSION=1.0.0
+LC_ALL=C
+export LC_ALL
+umask 077
+
+usage() {
+  cat <<'EOF'
+usage: sh netsnap-collect.sh [options]
+
+Collect this node's networking state and the cluster objects it depends on into
+netsnap-<node>-<UTC time>.tar.gz. Read-only; safe to run on a broken node.
+
+  -o FILE             write the bundle to FILE (default: ./netsnap-<node>-<time>.tar.gz)
+  --kubeconfig FILE   kubeconfig for kubectl (default: kubectl's own choice)
+  --context NAME      kubeconfig context
+  --no-cluster        skip everything that needs kubectl
+  --no-host           skip this node's host sources
+  --log-lines N       tail this many lines of each collected pod log (default 2000)
+  --timeout SECONDS   per-command time limit (default 20)
+  --node NAME         this node's Kubernetes name (default: hostname)
+  -h, --help          show this help
+EOF
+}
+
+die() { printf 'netsnap: error: %s\n' "$*" >&2; exit 2; }
+
+OUT='' KUBECONFIG_ARG='' CONTEXT_ARG='' NO_CLUSTER=0 NO_HOST=0 LOG_LINES=2000 TIMEOUT_S=20 NODE=''
+FLAGS_JSON=''
+add_flag() { FLAGS_JSON="$FLAGS_JSON${FLAGS_JSON:+,}$(json_str "$1")"; }
+
+is_uint() { case $1 in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
+
+# --- JSON string escaping in sh -------------------------------------------------------------
+# od prints each byte as 3 octal digits; a state machine keeps valid UTF-8 sequences, replaces
+# invalid bytes with U+FFFD and escapes quotes, backslashes and control characters. Output goes
+# through one printf whose format holds only octal escapes, so no byte is ever interpreted.
+hex_digit() {
+  case $1 in 10) HD=a ;; 11) HD=b ;; 12) HD=c ;; 13) HD=d ;; 14) HD=e ;; 15) HD=f ;; *) HD=$1 ;; esac
+}
+json_escape_od() {
+  _f='"' _need=0 _seq='' _lo=128 _hi=191
+  while read -r _line; do
+    for _o in $_line; do
+      _n=$((0$_o))
+      if [ "$_need" -gt 0 ]; then
+        if [ "$_n" -ge "$_lo" ] && [ "$_n" -le "$_hi" ]; then
+          _seq="$_seq\\$_o" _need=$((_need - 1)) _lo=128 _hi=191
+          [ "$_need" -eq 0 ] && _f="$_f$_seq" && _seq=''
+          continue
+        fi
+        _f="$_f\\357\\277\\275" _need=0 _seq=''
+      fi
+      if [ "$_n" -lt 32 ]; then
+        case $_n in
+          8) _f="$_f\\\\b" ;; 9) _f="$_f\\\\t" ;; 10) _f="$_f\\\\n" ;; 12) _f="$_f\\\\f" ;; 13) _f="$_f\\\\r" ;;
+          *) hex_digit $((_n % 16)); _f="$_f\\\\u00$((_n / 16))$HD" ;;
+        esac
+      elif [ "$_n" -eq 34 ]; then _f="$_f\\\\\""
+      elif [ "$_n" -eq 92 ]; then _f="$_f\\\\\\\\"
+      elif [ "$_n" -lt 128 ]; then _f="$_f\\$_o"
+      elif [ "$_n" -ge 194 ] && [ "$_n" -le 223 ]; then _need=1 _seq="\\$_o"
+      elif [ "$_n" -eq 224 ]; then _need=2 _seq="\\$_o" _lo=160
+      elif [ "$_n" -eq 237 ]; then _need=2 _seq="\\$_o" _hi=159
+      elif [ "$_n" -ge 225 ] && [ "$_n" -le 239 ]; then _need=2 _seq="\\$_o"
+      elif [ "$_n" -eq 240 ]; then _need=3 _seq="\\$_o" _lo=144
+      elif [ "$_n" -ge 241 ] && [ "$_n" -le 243 ]; then _need=3 _seq="\\$_o"
+      elif [ "$_n" -eq 244 ]; then _need=3 _seq="\\$_o" _hi=143
+      else _f="$_f\\357\\277\\275"
+      fi
+    done
+  done
+  [ "$_need" -gt 0 ] && _f="$_f\\357\\277\\275"
+  printf "$_f\""
+}
+# json_str STRING: print STRING as a JSON string literal
+json_str() {
+  case $1 in
+    *[!-A-Za-z0-9_./:=,@+\ ]*) printf '%s' "$1" | od -An -v -to1 | json_escape_od ;;
+    *) printf '"%s"' "$1" ;;
+  esac
+}
+# json_file_tail FILE: the last 1024 bytes of FILE as a JSON string literal
+json_file_tail() {
+  if [ ! -s "$1" ]; then printf '""'; return; fi
+  if have tail; then tail -c 1024 "$1"; else cat "$1"; fi | od -An -v -to1 | json_escape_od
+}
+
+have() { command -v "$1" >/dev/null 2>&1; }
+
+# --- arguments --------------------------------------------------------------------------------
+need_arg() { [ "$2" -ge 2 ] || die "$1 needs a value (see -h)"; }
+while [ $# -gt 0 ]; do
+  case $1 in
+    -h|--help) usage; exit 0 ;;
+    -o) need_arg "$1" $#; OUT=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --kubeconfig) need_arg "$1" $#; KUBECONFIG_ARG=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --context) need_arg "$1" $#; CONTEXT_ARG=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --no-cluster) NO_CLUSTER=1; add_flag "$1" ;;
+    --no-host) NO_HOST=1; add_flag "$1" ;;
+    --log-lines) need_arg "$1" $#; is_uint "$2" || die "--log-lines wants a number, got '$2'"
+      LOG_LINES=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --timeout) need_arg "$1" $#; is_uint "$2" && [ "$2" -gt 0 ] || die "--timeout wants seconds > 0, got '$2'"
+      TIMEOUT_S=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --node) need_arg "$1" $#; NODE=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    *) die "unknown option '$1' (see -h)" ;;
+  esac
+  shift
+done
+
+# --- identity ---------------------------------------------------------------------------------
+HOSTNAME_V=$(cat /proc/sys/kernel/hostname 2>/dev/null) || HOSTNAME_V=''
+[ -n "$HOSTNAME_V" ] || HOSTNAME_V=$(hostname 2>/dev/null) || HOSTNAME_V=''
+[ -n "$HOSTNAME_V" ] || HOSTNAME_V=$(uname -n 2>/dev/null) || HOSTNAME_V=unknown
+[ -n "$NODE" ] || NODE=$HOSTNAME_V
+KERNEL=$(cat /proc/sys/kernel/osrelease 2>/dev/null) || KERNEL=''
+[ -n "$KERNEL" ] || KERNEL=$(uname -r 2>/dev/null) || KERNEL=''
+USER_UID=$(id -u 2>/dev/null) || USER_UID=''
+if ! is_uint "$USER_UID"; then
+  USER_UID=''
+  while read -r _k _v _rest; do [ "$_k" = Uid: ] && USER_UID=$_v && break; done </proc/self/status 2>/dev/null
+fi
+if [ "$USER_UID" = 0 ]; then IS_ROOT=true; else IS_ROOT=false; fi
+
+# One clock reading names the file and stamps the manifest.
+set -- $(date -u '+%Y-%m-%dT%H:%M:%SZ %Y%m%dT%H%M%SZ' 2>/dev/null)
+CREATED_AT=${1:-1970-01-01T00:00:00Z}
+STAMP=${2:-19700101T000000Z}
+SAFE_NODE=$NODE
+case $SAFE_NODE in *[!A-Za-z0-9._-]*) SAFE_NODE=$(printf '%s' "$NODE" | tr -c 'A-Za-z0-9._-' '_') ;; esac
+[ -n "$OUT" ] || OUT="./netsnap-$SAFE_NODE-$STAMP.tar.gz"
+
+# Fail before collecting anything if the bundle could never be written.
+OUT_DIR=${OUT%/*}
+[ "$OUT_DIR" = "$OUT" ] && OUT_DIR=.
+[ -n "$OUT_DIR" ] || OUT_DIR=/
+[ -d "$OUT_DIR" ] || die "cannot write $OUT: directory $OUT_DIR does not exist (choose another path with -o)"
+[ -w "$OUT_DIR" ] || die "cannot write $OUT: directory $OUT_DIR is not writable by uid $USER_UID (choose another path with -o)"
+[ -d "$OUT" ] && die "cannot write $OUT: it is a directory (give a file name with -o)"
+
+# --- staging ----------------------------------------------------------------------------------
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/netsnap.XXXXXX" 2>/dev/null) || WORK=''
+if [ -z "$WORK" ]; then
+  WORK="${TMPDIR:-/tmp}/netsnap.$$.$STAMP"
+  mkdir "$WORK" 2>/dev/null || die "cannot create a staging directory in ${TMPDIR:-/tmp} (set TMPDIR to a writable directory)"
+fi
+STAGE=$WORK/bundle
+mkdir -p "$STAGE" || die "cannot create $STAGE"
+PART_PIDS=''
+cleanup() { for _p in $PART_PIDS; do kill "$_p" 2>/dev/null; done; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# --- running one source -----------------------------------------------------------------------
+TIMEOUT_FORM=none
+if have timeout; then
+  if timeout -k 2 5 true 2>/dev/null; then TIMEOUT_FORM=k; elif timeout -t 5 true 2>/dev/null; then TIMEOUT_FORM=t; fi
+fi
+now_ms() {
+  if { read -r _up _rest </proc/uptime; } 2>/dev/null; then
+    case $_up in
+      *.??) NOW=$(( ${_up%.*} * 1000 + (1${_up#*.} - 100) * 10 )); return ;;
+    esac
+  fi
+  NOW=$(( $(date +%s 2>/dev/null || echo 0) * 1000 ))
+}
+# run_limited CMD...: run CMD under the per-command time limit; exit 124 when it was cut off
+run_limited() {
+  case $TIMEOUT_FORM in
+    k) timeout -k 2 "$TIMEOUT_S" "$@"; return ;;
+    t) timeout -t "$TIMEOUT_S" "$@"; return ;;
+  esac
+  # No timeout(1): a watchdog subshell kills the command and leaves a flag.
+  rm -f "$WORK/cutoff.$PART"
+  "$@" &
+  _cmd_pid=$!
+  (sleep "$TIMEOUT_S"; kill "$_cmd_pid" 2>/dev/null && : >"$WORK/cutoff.$PART") </dev/null >/dev/null 2>&1 &
+  _wd_pid=$!
+  wait "$_cmd_pid"; _rc=$?
+  kill "$_wd_pid" 2>/dev/null
+  [ -e "$WORK/cutoff.$PART" ] && return 124
+  return "$_rc"
+}
+# record ID PATH COMMAND STATUS EXITCODE DURATION_MS BYTES STDERR_FILE
+record() {
+  {
+    printf '{"id":'; json_str "$1"; printf ',"path":'; json_str "$2"; printf ',"command":'; json_str "$3"
+    printf ',"status":"%s","exitCode":%s,"durationMs":%s,"bytes":%s,"stderrTail":' "$4" "$5" "$6" "$7"
+    json_file_tail "$8"; printf '}\n'
+  } >>"$WORK/records.$PART"
+  _why=''
+  if [ "$4" != ok ] && [ -s "$8" ]; then
+    while IFS= read -r _l; do [ -n "$_l" ] && _why=$_l; done <"$8"
+    _why=": $_why"
+  fi
+  printf 'netsnap: %-7s %s%s\n' "$4" "$1" "$_why" >&2
+}
+# note FILE TEXT: write a one-line explanation used as a source's stderrTail
+note() { printf '%s\n' "$2" >"$1"; }
+file_bytes() {
+  if [ -f "$1" ]; then set -- $(wc -c <"$1" 2>/dev/null); echo "${1:-0}"; else echo 0; fi
+}
+
+# run_source ID PATH CMD...: run CMD with stdout to the bundle PATH; classify and record it
+run_source() {
+  _id=$1 _path=$2; shift 2
+  _cmd=${_disp:-$*} _disp=''
+  _out=$STAGE/$_path _err=$WORK/err.$PART _tmp=$WORK/out.$PART
+  if ! have "$1"; then
+    note "$_err" "$1: command not found on PATH"
+    record "$_id" "$_path" "$_cmd" absent null null 0 "$_err"; return
+  fi
+  now_ms; _t0=$NOW
+  run_limited "$@" >"$_tmp" 2>"$_err"
+  _rc=$?
+  now_ms; _ms=$((NOW - _t0))
+  [ "$_ms" -ge 0 ] || _ms=0
+  _st=failed
+  if [ "$_rc" -eq 0 ]; then _st=ok
+  elif [ "$_rc" -eq 124 ]; then _st=timeout
+  elif { [ "$_rc" -eq 143 ] || [ "$_rc" -eq 137 ]; } && [ "$_ms" -ge $((TIMEOUT_S * 1000 - 200)) ]; then _st=timeout
+  elif [ "$_rc" -eq 126 ]; then _st=denied
+  elif [ "$_rc" -eq 127 ]; then _st=absent
+  else
+    _e=''
+    if have tail; then _e=$(tail -c 2048 "$_err" 2>/dev/null); else _e=$(cat "$_err" 2>/dev/null); fi
+    case $_e in
+      *'(Forbidden)'*|*' is forbidden: '*|*'ermission denied'*|*'must be root'*|*'Operation not permitted'*) _st=denied ;;
+      *'(NotFound)'*|*'No such file or directory'*) _st=absent ;;
+    esac
+  fi
+  # A file in the bundle means the tool answered: only ok sources keep their output.
+  if [ "$_st" = ok ]; then
+    _b=$(file_bytes "$_tmp")
+    mkdir -p "${_out%/*}" && mv -f "$_tmp" "$_out"
+  else rm -f "$_tmp"; _b=0; fi
+  LAST_STATUS=$_st
+  record "$_id" "$_path" "$_cmd" "$_st" "$_rc" "$_ms" "$_b" "$_err"
+}
+
+# copy_source ID PATH FILE: copy a host file verbatim
+copy_source() {
+  _err=$WORK/err.$PART
+  if [ ! -e "$3" ]; then
+    note "$_err" "$3: No such file or directory"
+    record "$1" "$2" "cat $3" absent null null 0 "$_err"
+  elif [ ! -r "$3" ]; then
+    note "$_err" "$3: Permission denied (uid $USER_UID)"
+    record "$1" "$2" "cat $3" denied null null 0 "$_err"
+  else
+    run_source "$1" "$2" cat "$3"
+  fi
+}
+
+skip_source() {
+  note "$WORK/err.$PART" "skipped: $3"
+  record "$1" "$2" "$4" skipped null null 0 "$WORK/err.$PART"
+}
+
+# --- cluster sources --------------------------------------------------------------------------
+# kube ID PATH KUBECTL-ARGS...: one kubectl source. The discovery cache goes to the staging dir
+# so the node is left as it was.
+kube() {
+  _kid=$1 _kpath=$2; shift 2
+  [ -n "$KUBECONFIG_ARG" ] && set -- "$@" --kubeconfig "$KUBECONFIG_ARG"
+  [ -n "$CONTEXT_ARG" ] && set -- "$@" --context "$CONTEXT_ARG"
+  _disp="kubectl $*"
+  run_source "$_kid" "$_kpath" kubectl "$@" --cache-dir "$WORK/kcache"
+}
+# kube_query KUBECTL-ARGS...: a helper query (not a source); stdout to the caller
+kube_query() {
+  [ -n "$KUBECONFIG_ARG" ] && set -- "$@" --kubeconfig "$KUBECONFIG_ARG"
+  [ -n "$CONTEXT_ARG" ] && set -- "$@" --context "$CONTEXT_ARG"
+  run_limited kubectl "$@" --cache-dir "$WORK/kcache" 2>"$WORK/err.$PART"
+}
+
+LISTS='pods:pods services:services endpoints:endpoints endpointslices:endpointslices.discovery.k8s.io daemonsets:daemonsets deployments:deployments events:events'
+CONFIGMAPS='kube-system/coredns kube-system/kube-proxy kube-system/kube-flannel-cfg kube-flannel/kube-flannel-cfg kube-system/kubeadm-config kube-system/kubelet-config'
+# ns|name|node|container names|restart counts|ready flags, one pod per line
+POD_JSONPATH='{range .items[*]}{.metadata.namespace}{"|"}{.metadata.name}{"|"}{.spec.nodeName}{"|"}{.status.containerStatuses[*].name}{"|"}{.status.containerStatuses[*].restartCount}{"|"}{.status.containerStatuses[*].ready}{"\n"}{end}'
+MAX_LOG_PODS=20
+
+safe_name() { case $1 in ''|.|..|*/*|*[!A-Za-z0-9._-]*) return 1 ;; *) return 0 ;; esac; }
+
+# collect_logs_for_pod LINE: logs (and --previous where restarted) for every container
+collect_logs_for_pod() {
+  IFS='|' read -r _ns _pod _node _names _restarts _ready <<EOF
+$1
+EOF
+  safe_name "$_ns" && safe_name "$_pod" || return 0
+  set -- $_restarts
+  for _c in $_names; do
+    _rs=${1:-0}; [ $# -gt 0 ] && shift
+    safe_name "$_c" || continue
+    kube "cluster.log.$_ns.$_pod.$_c" "cluster/logs/$_ns/$_pod/$_c.log" \
+      logs -n "$_ns" "$_pod" -c "$_c" --timestamps --tail "$LOG_LINES"
+    if is_uint "$_rs" && [ "$_rs" -gt 0 ]; then
+      kube "cluster.log.$_ns.$_pod.$_c.previous" "cluster/logs/$_ns/$_pod/$_c.previous.log" \
+        logs -n "$_ns" "$_pod" -c "$_c" --timestamps --tail "$LOG_LINES" --previous
+    fi
+  done
+}
+
+# pods_to_log: CoreDNS pods; kube-proxy and flannel pods on this node; any of them unhealthy
+pods_to_log() {
+  _picked=$WORK/picked
+  : >"$_picked"
+  for _sel in k8s-app=kube-dns k8s-app=kube-proxy app=flannel; do
+    kube_query get pods -A -l "$_sel" -o "jsonpath=$POD_JSONPATH" >"$WORK/sel" ||
+      printf 'netsnap: note: could not list pods -l %s for logs\n' "$_sel" >&2
+    while IFS= read -r _line; do
+      IFS='|' read -r _ns _pod _node _names _restarts _ready <<EOF
+$_line
+EOF
+      [ -n "$_pod" ] || continue
+      case $_sel in app=flannel) case $_ns in kube-flannel|kube-system) ;; *) continue ;; esac ;; esac
+      _unhealthy=0
+      case " $_ready " in *' false '*) _unhealthy=1 ;; esac
+      for _r in $_restarts; do [ "$_r" != 0 ] && _unhealthy=1; done
+      [ -z "$_names" ] && _unhealthy=1
+      if [ "$_sel" = k8s-app=kube-dns ] || [ "$_node" = "$NODE" ]; then
+        printf '0 %s\n' "$_line" >>"$_picked"
+      elif [ "$_unhealthy" = 1 ]; then
+        printf '1 %s\n' "$_line" >>"$_picked"
+      fi
+    done <"$WORK/sel"
+  done
+}
+
+# record_cluster_not_run STATUS WHY [FROM]: one record per fixed cluster source (from FROM on)
+record_cluster_not_run() {
+  _st=$1
+  note "$WORK/err.$PART" "$2"
+  [ -n "${3:-}" ] || record cluster.version cluster/version.json 'kubectl version -o json' $_st null null 0 "$WORK/err.$PART"
+  record cluster.nodes cluster/nodes.json 'kubectl get nodes -o json' $_st null null 0 "$WORK/err.$PART"
+  for _l in $LISTS; do
+    record "cluster.${_l%%:*}" "cluster/${_l%%:*}.json" "kubectl get ${_l#*:} -A -o json" $_st null null 0 "$WORK/err.$PART"
+  done
+  for _cm in $CONFIGMAPS; do
+    record "cluster.configmap.${_cm%/*}.${_cm#*/}" "cluster/configmaps/$_cm.json" \
+      "kubectl get configmap -n ${_cm%/*} ${_cm#*/} -o json" $_st null null 0 "$WORK/err.$PART"
+  done
+}
+
+collect_cluster() {
+  if [ "$NO_CLUSTER" = 1 ]; then record_cluster_not_run skipped 'skipped: --no-cluster'; return; fi
+  if ! have kubectl; then record_cluster_not_run absent 'kubectl: command not found on PATH'; return; fi
+  kube cluster.version cluster/version.json version -o json
+  if [ "$LAST_STATUS" != ok ]; then
+    # No answer to /version means no answer to anything: do not wait out every other request.
+    _e=$(cat "$WORK/err.$PART" 2>/dev/null)
+    case $LAST_STATUS:$_e in
+      timeout:*|*:*'connection to the server'*|*:*'Unable to connect'*|*:*'dial tcp'*|*:*'no such host'*|*:*'i/o timeout'*)
+        record_cluster_not_run failed "not run: the API server did not answer kubectl version (see cluster.version)" skip-version
+        return ;;
+    esac
+  fi
+  kube cluster.nodes cluster/nodes.json get nodes -o json --chunk-size=500
+  for _l in $LISTS; do
+    kube "cluster.${_l%%:*}" "cluster/${_l%%:*}.json" get "${_l#*:}" -A -o json --chunk-size=500
+  done
+  for _cm in $CONFIGMAPS; do
+    kube "cluster.configmap.${_cm%/*}.${_cm#*/}" "cluster/configmaps/$_cm.json" get configmap -n "${_cm%/*}" "${_cm#*/}" -o json
+  done
+  pods_to_log
+  _n=0
+  for _prio in 0 1; do
+    while read -r _p _line; do
+      [ "$_p" = "$_prio" ] || continue
+      [ "$_n" -lt "$MAX_LOG_PODS" ] || break
+      _n=$((_n + 1))
+      collect_logs_for_pod "$_line"
+    done <"$WORK/picked"
+  done
+}
+
+# --- host sources -----------------------------------------------------------------------------
+SYSCTL_KEYS='net.ipv4.ip_forward net.ipv4.conf.all.forwarding net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables net.ipv6.conf.all.forwarding net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_buckets net.netfilter.nf_conntrack_tcp_timeout_established net.netfilter.nf_conntrack_tcp_timeout_close_wait net.ipv4.vs.conntrack net.ipv4.vs.conn_reuse_mode net.ipv4.vs.expire_nodest_conn'
+
+collect_sysctl() {
+  _out=$STAGE/host/sysctl.txt _err=$WORK/err.$PART
+  : >"$_err"
+  now_ms; _t0=$NOW
+  : >"$_out"
+  _got=0
+  for _k in $SYSCTL_KEYS; do
+    # key to path without a fork: net.ipv4.ip_forward -> /proc/sys/net/ipv4/ip_forward
+    _p=/proc/sys _r=$_k
+    while :; do case $_r in *.*) _p=$_p/${_r%%.*} _r=${_r#*.} ;; *) _p=$_p/$_r; break ;; esac; done
+    # cat, not read: sh reads byte by byte and an int sysctl answers only the first read() at
+    # offset 0 (nf_conntrack_max 262144 would come back as "2").
+    if [ -r "$_p" ] && _v=$(cat "$_p" 2>/dev/null) && [ -n "$_v" ]; then
+      printf '%s = %s\n' "$_k" "$_v" >>"$_out"; _got=$((_got + 1))
+    else
+      printf '%s: not readable\n' "$_p" >>"$_err"
+    fi
+  done
+  now_ms
+  if [ "$_got" -gt 0 ]; then
+    record host.sysctl host/sysctl.txt 'read /proc/sys/<key> for each listed key' ok null $((NOW - _t0)) "$(file_bytes "$_out")" "$_err"
+  else
+    rm -f "$_out"
+    record host.sysctl host/sysctl.txt 'read /proc/sys/<key> for each listed key' absent null $((NOW - _t0)) 0 "$_err"
+  fi
+}
+
+HOST_FIXED='host.iptables-save|host/iptables-save.txt|iptables-save
+host.iptables-legacy-save|host/iptables-legacy-save.txt|iptables-legacy-save
+host.iptables-nft-save|host/iptables-nft-save.txt|iptables-nft-save
+host.ip6tables-save|host/ip6tables-save.txt|ip6tables-save
+host.iptables-version|host/iptables-version.txt|iptables --version
+host.nft-ruleset|host/nft-ruleset.txt|nft list ruleset
+host.ipvsadm|host/ipvsadm.txt|ipvsadm -Ln
+host.ipset|host/ipset-list.txt|ipset list -n
+host.ip-addr|host/ip-addr.json|ip -j -d addr show
+host.ip-link|host/ip-link.json|ip -j -d link show
+host.ip-route|host/ip-route.json|ip -j route show table all
+host.ip-rule|host/ip-rule.json|ip -j rule show
+host.ip-neigh|host/ip-neigh.json|ip -j neigh show
+host.bridge-fdb|host/bridge-fdb.json|bridge -j fdb show dev flannel.1
+host.ip-version|host/ip-version.txt|ip -V
+host.sysctl|host/sysctl.txt|read /proc/sys/<key> for each listed key
+host.modules|host/modules.txt|cat /proc/modules
+host.resolv-conf|host/resolv.conf|cat /etc/resolv.conf
+host.resolved-resolv-conf|host/resolved-resolv.conf|cat /run/systemd/resolve/resolv.conf
+host.kubelet-config|host/kubelet-config.yaml|cat /var/lib/kubelet/config.yaml
+host.kubelet-flags|host/kubeadm-flags.env|cat /var/lib/kubelet/kubeadm-flags.env
+host.flannel-subnet-env|host/flannel-subnet.env|cat /run/flannel/subnet.env
+host.conntrack-stats|host/conntrack-stats.txt|conntrack -S
+host.os-release|host/os-release|cat /etc/os-release
+host.uname|host/uname.txt|uname -a
+host.hostname|host/hostname.txt|hostname'
+
+collect_host() {
+  while IFS='|' read -r _id _path _cmd; do
+    if [ "$NO_HOST" = 1 ]; then skip_source "$_id" "$_path" --no-host "$_cmd"; continue; fi
+    case $_id in
+      host.sysctl) collect_sysctl ;;
+      host.ipvsadm)
+        # ipvsadm loads ip_vs when it is missing: only ask when IPVS is already there.
+        if [ -e /proc/net/ip_vs ]; then run_source "$_id" "$_path" $_cmd
+        else note "$WORK/err.$PART" "ip_vs is not loaded (/proc/net/ip_vs missing); ipvsadm not run because it would load the module"
+          record "$_id" "$_path" "$_cmd" absent null null 0 "$WORK/err.$PART"; fi ;;
+      host.conntrack-stats)
+        if [ -e /proc/net/stat/nf_conntrack ] || [ -e /proc/net/nf_conntrack ]; then run_source "$_id" "$_path" $_cmd
+        else note "$WORK/err.$PART" "nf_conntrack is not loaded (/proc/net/stat/nf_conntrack missing); conntrack not run"
+          record "$_id" "$_path" "$_cmd" absent null null 0 "$WORK/err.$PART"; fi ;;
+      *) case $_cmd in
+           'cat '*) copy_source "$_id" "$_path" "${_cmd#cat }" ;;
+           *) run_source "$_id" "$_path" $_cmd ;;
+         esac ;;
+    esac
+  done <<EOF
+$HOST_FIXED
+EOF
+  [ "$NO_HOST" = 1 ] && return
+  if [ -d /etc/cni/net.d ]; then
+    for _f in /etc/cni/net.d/*; do
+      [ -f "$_f" ] || continue
+      _b=${_f##*/}
+      safe_name "$_b" || { printf 'netsnap: note: skipped CNI file with an unusual name: %s\n' "$_b" >&2; continue; }
+      copy_source "host.cni.$_b" "host/cni/$_b" "$_f"
+    done
+  else
+    printf 'netsnap: note: /etc/cni/net.d does not exist; no CNI config collected\n' >&2
+  fi
+}
+
+# --- run both parts, then write the bundle ---------------------------------------------------
+printf 'netsnap: collecting node %s into %s (timeout %ss per command)\n' "$NODE" "$OUT" "$TIMEOUT_S" >&2
+: >"$WORK/records.cluster"; : >"$WORK/records.host"
+(trap - EXIT INT TERM HUP; PART=cluster; collect_cluster) &
+PART_PIDS=$!
+(trap - EXIT INT TERM HUP; PART=host; collect_host) &
+PART_PIDS="$PART_PIDS $!"
+for _p in $PART_PIDS; do wait "$_p"; done
+PART_PIDS=''
+
+{
+  printf '{\n  "formatVersion": 1,\n  "collectorVersion": "%s",\n  "createdAt": "%s",\n' "$COLLECTOR_VERSION" "$CREATED_AT"
+  printf '  "node": '; json_str "$NODE"; printf ',\n  "hostname": '; json_str "$HOSTNAME_V"
+  printf ',\n  "kernel": '; json_str "$KERNEL"
+  printf ',\n  "user": {"uid": %s, "root": %s},\n' "${USER_UID:-null}" "$IS_ROOT"
+  printf '  "flags": [%s],\n' "$FLAGS_JSON"
+  printf '  "notCollected": ["secrets", "serviceaccount-tokens", "kubeconfig", "kubelet-pki"],\n'
+  printf '  "sources": [\n'
+  _sep='    '
+  for _part in cluster host; do
+    while IFS= read -r _l; do printf '%s%s\n' "$_sep" "$_l"; _sep='  , '; done <"$WORK/records.$_part"
+  done
+  printf '  ]\n}\n'
+} >"$STAGE/manifest.json"
+
+set -- manifest.json
+[ -d "$STAGE/cluster" ] && set -- "$@" cluster
+[ -d "$STAGE/host" ] && set -- "$@" host
+{ tar -C "$STAGE" -cf - "$@"; echo $? >"$WORK/tar.rc"; } | gzip -c >"$OUT"
+_gz=$?
+read -r _tar <"$WORK/tar.rc" 2>/dev/null || _tar=1
+if [ "$_gz" -ne 0 ] || [ "$_tar" -ne 0 ]; then
+  rm -f "$OUT"
+  die "could not write $OUT (tar exit $_tar, gzip exit $_gz); check free space and permissions, or choose another path with -o"
+fi
+
+_sum=''
+for _s in ok failed timeout denied absent skipped; do
+  _c=0
+  for _part in cluster host; do
+    while IFS= read -r _l; do case $_l in *"\"status\":\"$_s\""*) _c=$((_c + 1)) ;; esac; done <"$WORK/records.$_part"
+  done
+  [ "$_c" -gt 0 ] && _sum="$_sum $_s=$_c"
+done
+printf 'netsnap: wrote %s (%s bytes;%s)\n' "$OUT" "$(file_bytes "$OUT")" "$_sum" >&2
+exit 0
