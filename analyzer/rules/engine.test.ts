@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { Snapshot } from '../model/types.js';
+import { analyze, runRules } from './engine.js';
+import { subjectKey, type Rule } from './types.js';
+
+const snap = { now: '2024-05-01T00:00:00Z' } as unknown as Snapshot;
+
+function rule(id: string, layer: Rule['layer'], run: Rule['run'], extra: Partial<Rule> = {}): Rule {
+  return {
+    id,
+    slug: id.toLowerCase(),
+    layer,
+    severity: 'critical',
+    title: id,
+    needs: [],
+    docs: { why: 'w', fix: 'f' },
+    messages: { bad: 'value {value} is bad', ok: 'fine' },
+    run,
+    ...extra,
+  };
+}
+
+describe('runRules', () => {
+  it('fills rule fields, formats messages and sorts bottom layer first, then id and subject', () => {
+    const dns = rule('DNS-401', 'dns', () => [{ status: 'fail', subject: { kind: 'node', name: 'b' }, messageId: 'bad', data: { value: 3 } }]);
+    const sys = rule('SYS-101', 'system', () => [
+      { status: 'pass', subject: { kind: 'node', name: 'b' }, messageId: 'ok' },
+      { status: 'warn', subject: { kind: 'node', name: 'a' }, messageId: 'bad', data: { value: 'x' } },
+    ]);
+    const f = runRules([dns, sys], snap);
+    expect(f.map((x) => `${x.ruleId} ${subjectKey(x.subject)} ${x.status} ${x.severity}`)).toEqual([
+      'SYS-101 node:a warn warning',
+      'SYS-101 node:b pass critical',
+      'DNS-401 node:b fail critical',
+    ]);
+    expect(f[2]?.message).toBe('value 3 is bad');
+  });
+
+  it('turns a throw or an undeclared messageId into an unknown rule-error finding naming the rule', () => {
+    const thrower = rule('SYS-101', 'system', () => {
+      throw new Error('boom');
+    });
+    const liar = rule('SYS-102', 'system', () => [{ status: 'fail', subject: { kind: 'cluster', name: '' }, messageId: 'nope' }]);
+    const f = runRules([thrower, liar], snap);
+    expect(f.map((x) => [x.ruleId, x.status, x.messageId])).toEqual([
+      ['SYS-101', 'unknown', 'rule-error'],
+      ['SYS-102', 'unknown', 'rule-error'],
+    ]);
+    expect(f[0]?.data?.error).toBe('boom');
+    expect(() => runRules([liar], snap, {}, { strict: true })).toThrow(/unknown messageId "nope"/);
+  });
+
+  it('accepts the engine message missing-inputs and a message placeholder without data is a contract break', () => {
+    const r = rule('SYS-101', 'system', () => [{ status: 'unknown', subject: { kind: 'node', name: 'a' }, messageId: 'missing-inputs', missing: ['host.sysctl'] }]);
+    expect(runRules([r], snap)[0]?.message).toContain('host.sysctl');
+    const noData = rule('SYS-102', 'system', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'bad' }]);
+    expect(runRules([noData], snap)[0]?.messageId).toBe('rule-error');
+  });
+
+  it('passes ctx.now from the snapshot', () => {
+    let seen: string | undefined;
+    runRules([rule('SYS-101', 'system', (_s, ctx) => ((seen = ctx.now), []))], snap);
+    expect(seen).toBe('2024-05-01T00:00:00Z');
+  });
+});
+
+describe('analyze links chains', () => {
+  const cm = { kind: 'configmap', namespace: 'kube-system', name: 'coredns' } as const;
+  const dep = { kind: 'deployment', namespace: 'kube-system', name: 'coredns' } as const;
+  const svc = { kind: 'service', namespace: 'kube-system', name: 'kube-dns' } as const;
+  const r402 = rule('DNS-402', 'dns', () => [{ status: 'fail', subject: cm, messageId: 'ok' }], { explains: [{ rule: 'DNS-401', match: 'cluster' }] });
+  const r401 = rule('DNS-401', 'dns', () => [{ status: 'fail', subject: dep, messageId: 'ok' }], { explains: [{ rule: 'DNS-406', match: 'cluster' }] });
+  const r406 = rule('DNS-406', 'dns', () => [{ status: 'fail', subject: svc, messageId: 'ok' }]);
+
+  it('the article chain comes out whole with one root', () => {
+    const a = analyze(snap, { rules: [r406, r401, r402] });
+    expect(a.roots.map((r) => r.finding.ruleId)).toEqual(['DNS-402']);
+    const c = a.roots[0];
+    expect(c?.explains[0]?.finding.ruleId).toBe('DNS-401');
+    expect(c?.explains[0]?.explains[0]?.finding.ruleId).toBe('DNS-406');
+  });
+
+  it('never links a higher layer to a lower one, and ignores pass findings', () => {
+    const sys = rule('SYS-101', 'system', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok' }]);
+    const up = rule('DNS-401', 'dns', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok' }], {
+      explains: [{ rule: 'SYS-101', match: 'same-node' }],
+    });
+    const a = analyze(snap, { rules: [sys, up] });
+    expect(a.roots.map((r) => r.finding.ruleId)).toEqual(['SYS-101', 'DNS-401']);
+    const passing = rule('SYS-102', 'system', () => [{ status: 'pass', subject: { kind: 'node', name: 'a' }, messageId: 'ok' }], {
+      explains: [{ rule: 'DNS-401', match: 'same-node' }],
+    });
+    expect(analyze(snap, { rules: [passing, up] }).roots.map((r) => r.finding.ruleId)).toEqual(['DNS-401']);
+  });
+
+  it('links same-node across subjects and same-subject only on equal keys; no cycles', () => {
+    const sys = rule('SYS-105', 'system', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok' }], {
+      explains: [{ rule: 'SVC-303', match: 'same-node' }],
+    });
+    const svc303 = rule('SVC-303', 'service', () => [
+      { status: 'fail', subject: { kind: 'service', namespace: 'd', name: 'web', node: 'a' }, messageId: 'ok' },
+      { status: 'fail', subject: { kind: 'service', namespace: 'd', name: 'web', node: 'b' }, messageId: 'ok' },
+    ]);
+    const a = analyze(snap, { rules: [sys, svc303] });
+    expect(a.roots.map((r) => `${r.finding.ruleId} ${subjectKey(r.finding.subject)}`)).toEqual(['SYS-105 node:a', 'SVC-303 service:d/web@b']);
+    const x = rule('SVC-304', 'service', () => [{ status: 'fail', subject: svc, messageId: 'ok' }], { explains: [{ rule: 'SVC-305', match: 'same-subject' }] });
+    const y = rule('SVC-305', 'service', () => [{ status: 'fail', subject: svc, messageId: 'ok' }], { explains: [{ rule: 'SVC-304', match: 'same-subject' }] });
+    const b = analyze(snap, { rules: [x, y] });
+    expect(b.roots.map((r) => r.finding.ruleId)).toEqual(['SVC-304']);
+    expect(b.roots[0]?.explains.map((c) => c.finding.ruleId)).toEqual(['SVC-305']);
+  });
+
+  it('orders roots fail before warn', () => {
+    const w = rule('SYS-101', 'system', () => [{ status: 'warn', subject: { kind: 'node', name: 'a' }, messageId: 'ok' }]);
+    const f = rule('DNS-405', 'dns', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok' }]);
+    expect(analyze(snap, { rules: [w, f] }).roots.map((r) => r.finding.status)).toEqual(['fail', 'warn']);
+  });
+});
