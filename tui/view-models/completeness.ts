@@ -1,0 +1,65 @@
+// What the bundles did not contain, and which checks that leaves unknown.
+import type { UiModel } from './model.js';
+
+export interface MissingSource {
+  readonly bundle: string;
+  readonly node?: string;
+  readonly source: string;
+  readonly path: string;
+  readonly status: string;
+  /** rule ids whose findings are unknown because of this source */
+  readonly leavesUnknown: readonly string[];
+}
+
+export interface NodeRow {
+  readonly node: string;
+  readonly bundles: readonly string[];
+  readonly createdAt?: string;
+  readonly findings: number;
+  readonly failing: number;
+}
+
+export interface Completeness {
+  readonly missing: readonly MissingSource[];
+  readonly problems: readonly { file: string; line?: number; bundle?: string; message: string; severity: string }[];
+  /** unknown findings that name no source we could match (still worth listing) */
+  readonly otherUnknown: readonly string[];
+}
+
+export function completeness(m: UiModel): Completeness {
+  const unknown = m.findings.filter((f) => f.status === 'unknown' && f.layer !== 'bundle');
+  const matched = new Set<string>();
+  const missing: MissingSource[] = [];
+  for (const b of m.snapshot.bundles) {
+    for (const s of b.manifest?.sources ?? []) {
+      if (s.status === 'ok') continue;
+      const leaves = unknown.filter((f) => f.missing?.some((x) => x === s.id || x === s.path)).map((f) => f.ruleId);
+      leaves.forEach((id) => matched.add(id));
+      missing.push({
+        bundle: b.id,
+        ...(b.node !== undefined ? { node: b.node } : {}),
+        source: s.id,
+        path: s.path,
+        status: s.status,
+        leavesUnknown: [...new Set(leaves)].sort(),
+      });
+    }
+  }
+  const otherUnknown = [...new Set(unknown.map((f) => f.ruleId).filter((id) => !matched.has(id)))].sort();
+  return { missing, problems: m.snapshot.problems, otherUnknown };
+}
+
+export function nodeRows(m: UiModel): NodeRow[] {
+  return m.nodes.map((node) => {
+    const bundles = m.snapshot.bundles.filter((b) => b.node === node);
+    let findings = 0;
+    let failing = 0;
+    for (const f of m.findings) {
+      if ((f.subject.kind === 'node' ? f.subject.name : f.subject.node) !== node) continue;
+      findings++;
+      if (f.status === 'fail') failing++;
+    }
+    const createdAt = bundles.map((b) => b.createdAt).filter(Boolean).sort().at(-1);
+    return { node, bundles: bundles.map((b) => b.id), ...(createdAt ? { createdAt } : {}), findings, failing };
+  });
+}

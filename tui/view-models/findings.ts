@@ -1,0 +1,111 @@
+// Findings -> list rows: sorted root causes first, filtered by layer/severity/status/node/text.
+// Pure; the list component draws only the visible slice of the result.
+import { LAYER_DEPTH, LAYERS, subjectKey, type Layer, type Severity, type Status } from '../../analyzer/rules/types.js';
+import { STATUS_RANK, SEVERITY_RANK } from '../theme.js';
+import type { FindingFilter } from '../state/route.js';
+import { nodeOf, type UiModel } from './model.js';
+
+export interface FindingRow {
+  readonly index: number;
+  readonly ruleId: string;
+  readonly status: Status;
+  readonly severity: Severity;
+  readonly layer: Layer;
+  readonly subject: string;
+  readonly node?: string;
+  readonly message: string;
+  readonly isRoot: boolean;
+  /** how many findings this one explains (directly) */
+  readonly explains: number;
+  /** lower-cased text the free-text filter searches */
+  readonly haystack: string;
+}
+
+/** all findings as rows: root causes (in the engine's order) first, then by status, layer, id */
+export function findingRows(m: UiModel): FindingRow[] {
+  const rootRank = new Map(m.rootOrder.map((i, r) => [i, r]));
+  const rows = m.findings.map((f, index): FindingRow => {
+    const subject = subjectKey(f.subject);
+    const node = nodeOf(f);
+    return {
+      index,
+      ruleId: f.ruleId,
+      status: f.status,
+      severity: f.severity,
+      layer: f.layer,
+      subject,
+      ...(node !== undefined ? { node } : {}),
+      message: f.message,
+      isRoot: rootRank.has(index),
+      explains: m.symptomsOf.get(index)?.length ?? 0,
+      haystack: `${f.ruleId} ${subject} ${f.message} ${f.layer} ${f.status}`.toLowerCase(),
+    };
+  });
+  return rows.sort((a, b) => {
+    const ra = rootRank.get(a.index) ?? Infinity;
+    const rb = rootRank.get(b.index) ?? Infinity;
+    if (ra !== rb) return ra - rb;
+    return (
+      STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
+      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
+      LAYER_DEPTH[a.layer] - LAYER_DEPTH[b.layer] ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.subject.localeCompare(b.subject)
+    );
+  });
+}
+
+const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+const STATUSES: readonly Status[] = ['fail', 'warn', 'unknown', 'pass'];
+
+/** `layer:dns sev:critical status:fail node:worker-1 rest of text` -> a filter */
+export function parseFilterText(text: string, base: Omit<FindingFilter, 'text'> = {}): FindingFilter {
+  const free: string[] = [];
+  let f: FindingFilter = { ...base, text: '' };
+  for (const tok of text.split(/\s+/).filter(Boolean)) {
+    const m = /^(layer|sev|severity|status|node):(.+)$/i.exec(tok);
+    const key = m?.[1]?.toLowerCase();
+    const val = m?.[2]?.toLowerCase() ?? '';
+    if (key === 'layer' && (LAYERS as readonly string[]).includes(val)) f = { ...f, layer: val as Layer };
+    else if ((key === 'sev' || key === 'severity') && (SEVERITIES as readonly string[]).includes(val)) f = { ...f, severity: val as Severity };
+    else if (key === 'status' && (STATUSES as readonly string[]).includes(val)) f = { ...f, status: val as Status };
+    else if (key === 'node' && m?.[2]) f = { ...f, node: m[2] };
+    else free.push(tok.toLowerCase());
+  }
+  return { ...f, text: free.join(' ') };
+}
+
+export function filterRows(rows: readonly FindingRow[], filter: FindingFilter): readonly FindingRow[] {
+  const f = parseFilterText(filter.text, filter);
+  const words = f.text ? f.text.split(' ') : [];
+  if (!f.layer && !f.severity && !f.status && !f.node && words.length === 0) return rows;
+  return rows.filter(
+    (r) =>
+      (!f.layer || r.layer === f.layer) &&
+      (!f.severity || r.severity === f.severity) &&
+      (!f.status || r.status === f.status) &&
+      (!f.node || r.node === f.node) &&
+      words.every((w) => r.haystack.includes(w)),
+  );
+}
+
+/** the next value in a cycle that starts and ends with "no filter" */
+export function cycle<T>(values: readonly T[], current: T | undefined): T | undefined {
+  if (current === undefined) return values[0];
+  const i = values.indexOf(current);
+  return i < 0 || i === values.length - 1 ? undefined : values[i + 1];
+}
+
+export const FILTER_LAYERS = LAYERS;
+export const FILTER_SEVERITIES = SEVERITIES;
+
+/** one line describing the active filter, for the breadcrumb and the list header */
+export function describeFilter(filter: FindingFilter): string {
+  const parts: string[] = [];
+  if (filter.layer) parts.push(`layer=${filter.layer}`);
+  if (filter.severity) parts.push(`sev=${filter.severity}`);
+  if (filter.status) parts.push(`status=${filter.status}`);
+  if (filter.node) parts.push(`node=${filter.node}`);
+  if (filter.text) parts.push(`"${filter.text}"`);
+  return parts.join(' ');
+}

@@ -1,0 +1,75 @@
+// The UI model: what the loader and the engine hand over, plus indexes built once so every
+// keypress is a lookup, never a scan of all findings.
+import type { Analysis, Chain, Finding } from '../../analyzer/rules/types.js';
+import type { Snapshot } from '../../analyzer/model/types.js';
+
+/** rule docs, when the caller has the catalog (optional: findings carry their own remediation) */
+export interface RuleDoc {
+  readonly id: string;
+  readonly title: string;
+  readonly docs: { readonly why: string; readonly fix: string };
+}
+
+export interface TuiLoadResult {
+  snapshot: Snapshot;
+  analysis: Analysis;
+  rules?: readonly RuleDoc[];
+}
+
+export interface UiModel {
+  readonly snapshot: Snapshot;
+  readonly analysis: Analysis;
+  readonly findings: readonly Finding[];
+  readonly indexOf: ReadonlyMap<Finding, number>;
+  /** finding index -> indices it explains (the reverse of analysis.explainedBy) */
+  readonly symptomsOf: ReadonlyMap<number, readonly number[]>;
+  /** indices of root-cause findings, in analysis.roots order */
+  readonly rootOrder: readonly number[];
+  readonly nodes: readonly string[];
+  readonly rules: ReadonlyMap<string, RuleDoc>;
+}
+
+/** the node a finding is about, if any */
+export function nodeOf(f: Finding): string | undefined {
+  return f.subject.kind === 'node' ? f.subject.name : f.subject.node;
+}
+
+export function buildModel(r: TuiLoadResult): UiModel {
+  const findings = r.analysis.findings;
+  const indexOf = new Map<Finding, number>();
+  findings.forEach((f, i) => indexOf.set(f, i));
+  const symptomsOf = new Map<number, number[]>();
+  for (const [symptom, causes] of r.analysis.explainedBy) {
+    for (const c of causes) {
+      const list = symptomsOf.get(c) ?? [];
+      list.push(symptom);
+      symptomsOf.set(c, list);
+    }
+  }
+  const rootOrder: number[] = [];
+  const seen = new Set<number>();
+  const addRoot = (c: Chain) => {
+    const i = indexOf.get(c.finding);
+    if (i !== undefined && !seen.has(i)) {
+      seen.add(i);
+      rootOrder.push(i);
+    }
+  };
+  r.analysis.roots.forEach(addRoot);
+  const nodes = new Set<string>(r.snapshot.hosts.keys());
+  for (const b of r.snapshot.bundles) if (b.node) nodes.add(b.node);
+  for (const f of findings) {
+    const n = nodeOf(f);
+    if (n) nodes.add(n);
+  }
+  return {
+    snapshot: r.snapshot,
+    analysis: r.analysis,
+    findings,
+    indexOf,
+    symptomsOf,
+    rootOrder,
+    nodes: [...nodes].sort(),
+    rules: new Map((r.rules ?? []).map((d) => [d.id, d])),
+  };
+}

@@ -1,0 +1,66 @@
+// The overview screen as a doc: layer stack, root causes with their chains, nodes, completeness.
+import { STATUS_GLYPH } from '../theme.js';
+import { DocBuilder, type Doc } from './doc.js';
+import { layerStack } from './layers.js';
+import { rootChains } from './chains.js';
+import { completeness, nodeRows } from './completeness.js';
+import { padEnd, truncate } from './text.js';
+import type { UiModel } from './model.js';
+
+export function overviewDoc(m: UiModel, width: number): Doc {
+  const d = new DocBuilder();
+  d.line({ text: 'Layers', bold: true }, { text: '  symptoms show top-down, causes flow bottom-up', dim: true });
+  for (const row of layerStack(m)) {
+    const g = STATUS_GLYPH[row.status];
+    const counts = `${row.counts.fail} fail  ${row.counts.warn} warn  ${row.counts.pass} pass  ${row.counts.unknown} unknown`;
+    const roots = row.rootCauses ? `  ${row.rootCauses} root cause${row.rootCauses > 1 ? 's' : ''}` : '';
+    d.item(
+      { section: 'layers', target: { screen: 'findings', filter: { layer: row.layer, text: '' } } },
+      { text: `${g.icon} ${g.label}  `, tone: g.tone, bold: row.status === 'fail' },
+      { text: padEnd(row.layer, 9), bold: true },
+      { text: truncate(counts + roots, Math.max(0, width - 22)) },
+    );
+  }
+  d.blank();
+  const chains = rootChains(m);
+  d.line({ text: `Root causes (${chains.length})`, bold: true }, { text: chains.length ? '  each with the symptoms it explains' : '  none: no failing finding', dim: true });
+  for (const chain of chains) {
+    for (const c of chain) {
+      const g = STATUS_GLYPH[c.status];
+      const indent = c.depth === 0 ? '' : `${'   '.repeat(c.depth - 1)}└─ `;
+      const head = `${indent}${g.icon} ${c.ruleId}  `;
+      const rest = `${c.subject}  ${c.message}`;
+      d.item(
+        { section: 'roots', finding: c.finding, target: { screen: 'detail', finding: c.finding } },
+        { text: head, tone: g.tone, bold: c.depth === 0 },
+        { text: truncate(rest, Math.max(0, width - 4 - head.length)) },
+      );
+    }
+  }
+  d.blank();
+  const nodes = nodeRows(m);
+  d.line({ text: `Nodes (${nodes.length})`, bold: true });
+  for (const n of nodes) {
+    const info = `${n.bundles.length ? n.bundles.join(', ') : 'no bundle (cluster view only)'}${n.createdAt ? `  ${n.createdAt}` : ''}  ${n.findings} findings, ${n.failing} failing`;
+    d.item({ section: 'nodes', target: { screen: 'findings', filter: { node: n.node, text: '' } } }, { text: padEnd(n.node, 14), bold: true }, { text: truncate(info, Math.max(0, width - 18)) });
+  }
+  d.blank();
+  const c = completeness(m);
+  const gaps = c.missing.length + c.problems.length + c.otherUnknown.length;
+  d.line({ text: 'Data completeness', bold: true }, { text: gaps ? `  ${c.missing.length} sources missing, ${c.problems.length} load problems` : '  every source collected and parsed', dim: true });
+  const bundleFindings = { screen: 'findings', filter: { layer: 'bundle', text: '' } } as const;
+  for (const s of c.missing) {
+    const g = STATUS_GLYPH.unknown;
+    const leaves = s.leavesUnknown.length ? ` → unknown: ${s.leavesUnknown.join(', ')}` : '';
+    d.item({ section: 'completeness', target: bundleFindings }, { text: `${g.icon} `, tone: g.tone }, { text: truncate(`${s.node ?? s.bundle}  ${s.source} ${s.status}${leaves}`, Math.max(0, width - 6)) });
+  }
+  for (const p of c.problems) {
+    const g = p.severity === 'error' ? STATUS_GLYPH.fail : STATUS_GLYPH.warn;
+    const where = `${p.bundle ? `${p.bundle}:` : ''}${p.file}${p.line ? `:${p.line}` : ''}`;
+    d.item({ section: 'completeness', target: bundleFindings }, { text: `${g.icon} `, tone: g.tone }, { text: truncate(`${where}  ${p.message}`, Math.max(0, width - 6)) });
+  }
+  if (c.otherUnknown.length) {
+    d.line({ text: `${STATUS_GLYPH.unknown.icon} `, tone: 'muted' }, { text: truncate(`also unknown: ${c.otherUnknown.join(', ')}`, Math.max(0, width - 6)) });
+  }
+  return d.build();
+}

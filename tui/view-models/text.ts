@@ -1,0 +1,51 @@
+// Width-aware text helpers. Every line a screen draws is cut to the terminal width here, so Ink
+// never wraps a line on its own and the line counts used for scrolling stay true.
+
+/** terminal cell width of a string; East Asian wide characters count 2 (CJK in log lines) */
+export function cellWidth(s: string): number {
+  let w = 0;
+  for (const c of s) {
+    const cp = c.codePointAt(0) ?? 0;
+    w += cp >= 0x1100 && (cp <= 0x115f || (cp >= 0x2e80 && cp <= 0xa4cf) || (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) || (cp >= 0xff00 && cp <= 0xff60) || (cp >= 0x1f300 && cp <= 0x1faff)) ? 2 : 1;
+  }
+  return w;
+}
+
+/** cut to `width` cells, marking the cut with … */
+export function truncate(s: string, width: number): string {
+  if (width <= 0) return '';
+  const clean = s.replace(/\t/g, '  ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '�');
+  if (cellWidth(clean) <= width) return clean;
+  let out = '';
+  let w = 0;
+  for (const c of clean) {
+    const cw = cellWidth(c);
+    if (w + cw > width - 1) break;
+    out += c;
+    w += cw;
+  }
+  return out + '…';
+}
+
+export function padEnd(s: string, width: number): string {
+  const t = truncate(s, width);
+  return t + ' '.repeat(Math.max(0, width - cellWidth(t)));
+}
+
+/** greedy word wrap into lines of at most `width` cells (long words are cut) */
+export function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      if (!line) line = word;
+      else if (cellWidth(line) + 1 + cellWidth(word) <= width) line += ` ${word}`;
+      else {
+        out.push(truncate(line, width));
+        line = word;
+      }
+    }
+    out.push(truncate(line, width));
+  }
+  return out;
+}
