@@ -15,6 +15,8 @@ export const LOAD_PROBLEM_CODES = {
   duplicateNode: 'duplicate-node',
   /** several bundles carry cluster data that disagrees (other cluster, other node set, much older) */
   clusterConflict: 'cluster-conflict',
+  /** a bundle path given on the command line that cannot be opened at all */
+  unreadable: 'unreadable',
   /** a file in the bundle that no source in analyzer/bundle/sources.ts describes */
   unknownFile: 'unknown-file',
 } as const;

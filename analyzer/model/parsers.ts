@@ -19,6 +19,10 @@ import type {
   ResolvConf,
   Sysctls,
 } from '../parse/types.js';
+import { parseCorefile } from '../parse/corefile.js';
+import { parseIptablesSave } from '../parse/iptables-save.js';
+import { parseLog } from '../parse/logs.js';
+import { parseResolvConf } from '../parse/resolv-conf.js';
 
 export interface KubeadmNetworking {
   readonly podSubnet?: string;
@@ -59,9 +63,9 @@ function jsonArray<T>(text: string, what: string): Parsed<readonly T[]> {
   return { value: [], problems: pending(what) };
 }
 
-/** Stand-ins: just enough shape for the model's own tests. Replaced by analyzer/parse/*. */
+/** The real parsers where they have landed; stand-ins (just enough shape) for the rest. */
 export const PARSERS: Parsers = {
-  iptablesSave: () => ({ value: { tables: new Map(), ruleCount: 0 }, problems: pending('iptables-save') }),
+  iptablesSave: (text) => parseIptablesSave(text),
   ipLinks: (text) => jsonArray<IpLink>(text, 'ip link'),
   ipRoutes: (text) => jsonArray<IpRoute>(text, 'ip route'),
   ipRules: (text) => jsonArray<IpRule>(text, 'ip rule'),
@@ -76,8 +80,8 @@ export const PARSERS: Parsers = {
     return { value: m, problems: [] };
   },
   modules: () => ({ value: new Map(), problems: pending('modules') }),
-  resolvConf: () => ({ value: { nameservers: [], search: [], options: [] }, problems: pending('resolv.conf') }),
-  corefile: () => ({ value: { servers: [] }, problems: pending('Corefile') }),
+  resolvConf: parseResolvConf,
+  corefile: parseCorefile,
   flannelNetConf: (text) => {
     try {
       return { value: JSON.parse(text) as FlannelNetConf, problems: [] };
@@ -90,11 +94,5 @@ export const PARSERS: Parsers = {
   kubeletConfig: () => ({ value: { lines: new Map(), raw: {} }, problems: pending('kubelet config') }),
   kubeadmClusterConfig: () => ({ value: { lines: new Map() }, problems: pending('kubeadm ClusterConfiguration') }),
   cniConf: () => ({ value: { plugins: [] }, problems: pending('CNI conf') }),
-  log: (text) => ({
-    value: text
-      .split('\n')
-      .filter((l, i, all) => l !== '' || i < all.length - 1)
-      .map((raw, i) => ({ line: i + 1, message: raw, raw })),
-    problems: [],
-  }),
+  log: parseLog,
 };

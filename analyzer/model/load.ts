@@ -1,0 +1,50 @@
+// loadSnapshot: the thin I/O shell around buildSnapshot. Reads each path with the bundle reader
+// (unique ids), then builds the Snapshot. A path that cannot be opened at all becomes a
+// LoadProblem (code "unreadable") so the other bundles still load; callers decide whether an
+// empty result is fatal.
+import { BundleOpenError, bundleIdFromPath, readBundle } from '../bundle/read.js';
+import type { RawBundle, ReadLimits, ReadProgress } from '../bundle/types.js';
+import type { LoadProblem } from './problem.js';
+import type { Snapshot } from './types.js';
+import { buildSnapshot, type BuildOptions } from './build.js';
+import { LOAD_PROBLEM_CODES } from './codes.js';
+
+export interface LoadOptions extends BuildOptions {
+  readonly limits?: Partial<ReadLimits>;
+  readonly onProgress?: (p: ReadProgress) => void;
+}
+
+export interface Loaded {
+  readonly snapshot: Snapshot;
+  readonly raws: RawBundle[];
+  /** paths that could not be opened (also in snapshot.problems) */
+  readonly unreadable: readonly LoadProblem[];
+}
+
+/** `a`, `a~2`, `a~3`...: two bundles with the same file name still get distinct ids */
+export function uniqueIds(paths: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return paths.map((p) => {
+    const base = bundleIdFromPath(p);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n > 1 ? `${base}~${n}` : base;
+  });
+}
+
+export async function loadSnapshot(paths: readonly string[], opts: LoadOptions = {}): Promise<Loaded> {
+  const ids = uniqueIds(paths);
+  const raws: RawBundle[] = [];
+  const unreadable: LoadProblem[] = [];
+  for (const [i, path] of paths.entries()) {
+    try {
+      raws.push(await readBundle(path, { limits: opts.limits, onProgress: opts.onProgress, id: ids[i] }));
+    } catch (err) {
+      if (!(err instanceof BundleOpenError)) throw err;
+      unreadable.push({ file: path, message: `${err.message}; check the path and permissions`, severity: 'error', code: LOAD_PROBLEM_CODES.unreadable });
+    }
+  }
+  const built = buildSnapshot(raws, opts);
+  const snapshot: Snapshot = unreadable.length ? { ...built, problems: [...unreadable, ...built.problems] } : built;
+  return { snapshot, raws, unreadable };
+}
