@@ -1,0 +1,152 @@
+// The netfilter path of one NEW packet through one node, as Linux takes it:
+//   from a pod or the wire: PREROUTING (raw, mangle, nat) → routing → INPUT or FORWARD → POSTROUTING
+//   from the node itself:   routing → OUTPUT (raw, mangle, nat, filter) → re-route if DNATed → POSTROUTING
+// Pure: it reads parsed iptables-save, routes and addresses and returns every branch with its fate.
+import type { FileRef } from '../model/types.js';
+import type { IpLink, IpRoute, IptablesSave } from '../parse/types.js';
+import { ipInCidr } from '../model/net.js';
+import { walkBuiltin, type WalkContext, type WalkOutcome, type WalkState } from './netfilter.js';
+import { deviceForSubnet, localAddresses, lookupRoute, primaryAddress } from './route.js';
+import type { Fate, Packet, RouteChoice, TraceBranch, TraceInput, TraceResult, TraceStep } from './types.js';
+
+export interface TraceHost {
+  readonly node: string;
+  readonly iptables?: IptablesSave;
+  readonly routes?: readonly IpRoute[];
+  readonly addrs?: readonly IpLink[];
+  /** the cluster pod network, to say when a pod address leaves the node un-NATed */
+  readonly podCidr?: string;
+  /** net.ipv4.ip_forward; false means the kernel forwards nothing */
+  readonly ipForward?: boolean;
+  readonly iptablesRef?: FileRef;
+  readonly routesRef?: FileRef;
+}
+
+type Hook = TraceStep['hook'];
+const TABLES: Record<Exclude<Hook, 'ROUTING'>, readonly string[]> = {
+  PREROUTING: ['raw', 'mangle', 'nat'],
+  INPUT: ['mangle', 'filter', 'security', 'nat'],
+  FORWARD: ['mangle', 'filter', 'security'],
+  OUTPUT: ['raw', 'mangle', 'nat', 'filter', 'security'],
+  POSTROUTING: ['mangle', 'nat'],
+};
+
+interface Live {
+  readonly state: WalkState;
+  readonly route?: RouteChoice;
+}
+
+type Done = TraceBranch;
+
+function hookPass(host: TraceHost, hook: Exclude<Hook, 'ROUTING'>, lives: readonly Live[], local: ReadonlySet<string>, done: Done[]): Live[] {
+  const save = host.iptables;
+  if (!save) return [...lives];
+  const ctx: WalkContext = {
+    hook,
+    localAddrs: local,
+    masqueradeSource: (pkt) => primaryAddress(host.addrs, pkt.outIface, undefined),
+  };
+  let current = [...lives];
+  for (const table of TABLES[hook]) {
+    const next: Live[] = [];
+    for (const live of current) {
+      for (const o of walkBuiltin(save, table, hook, live.state, ctx)) {
+        if (o.end === 'accept' || o.end === 'return') next.push({ state: o.state, route: live.route });
+        else done.push(finish(o, live.route));
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+function finish(o: WalkOutcome, route: RouteChoice | undefined): Done {
+  const by = o.by ? `${o.by.table}/${o.by.chain}${o.by.ruleIndex !== undefined ? ` rule ${o.by.ruleIndex}` : ' policy'}` : 'unknown';
+  const fate: Fate = o.end === 'reject' ? { kind: 'rejected', by, with: o.rejectWith } : { kind: 'dropped', by };
+  return { probability: o.state.probability, steps: o.state.steps, packet: o.state.pkt, route, fate };
+}
+
+function routeStep(r: RouteChoice, dst: string): TraceStep {
+  const how =
+    r.kind === 'local'
+      ? `local delivery (${dst} is an address of this node)`
+      : r.kind === 'unicast'
+        ? `route ${r.dst} ${r.gateway ? `via ${r.gateway} ` : ''}dev ${r.dev ?? '?'}`
+        : r.kind === 'none'
+          ? `no route to ${dst}`
+          : `${r.kind} route ${r.dst}`;
+  return { hook: 'ROUTING', verdict: how, ...(r.at !== undefined ? { pointer: `/${r.at}` } : {}) };
+}
+
+function routeLive(host: TraceHost, live: Live, local: ReadonlySet<string>): Live {
+  const r = lookupRoute(host.routes ?? [], local, live.state.pkt.dst);
+  const pkt: Packet = { ...live.state.pkt, outIface: r.kind === 'local' ? 'lo' : r.dev };
+  return { state: { ...live.state, pkt, steps: [...live.state.steps, routeStep(r, live.state.pkt.dst)] }, route: r };
+}
+
+function departFate(host: TraceHost, live: Live): Fate {
+  const p = live.state.pkt;
+  const r = live.route;
+  if (!r || r.kind === 'none') return { kind: 'no-route', dst: p.dst };
+  if (r.kind === 'blackhole' || r.kind === 'unreachable' || r.kind === 'prohibit') return { kind: 'dropped', by: `${r.kind} route ${r.dst}` };
+  if (r.kind === 'local') return { kind: 'delivered-local', to: p.dst, port: p.dport };
+  const bridge = r.dev !== undefined && !r.gateway && deviceForSubnet(host.addrs, p.dst) === r.dev && host.addrs?.find((l) => l.ifname === r.dev)?.linkinfo?.info_kind === 'bridge';
+  if (bridge) return { kind: 'delivered-pod', dev: r.dev!, to: p.dst, port: p.dport };
+  const podSrc = host.podCidr !== undefined && ipInCidr(p.src, host.podCidr);
+  const podDst = host.podCidr !== undefined && ipInCidr(p.dst, host.podCidr);
+  const note = podSrc && !podDst ? `leaves with the pod's own source address ${p.src}: not routable outside the cluster, replies cannot come back` : undefined;
+  return { kind: 'forwarded', dev: r.dev ?? '?', gateway: r.gateway, src: p.src, dst: p.dst, port: p.dport, ...(note ? { note } : {}) };
+}
+
+export function simulate(host: TraceHost, input: TraceInput): TraceResult {
+  const missing: string[] = [];
+  if (!host.iptables) missing.push('host.iptables-save');
+  if (!host.routes) missing.push('host.ip-route');
+  if (!host.addrs) missing.push('host.ip-addr');
+  const local = localAddresses(host.addrs);
+  const pkt: Packet = {
+    src: input.src,
+    dst: input.dst,
+    proto: input.proto,
+    sport: input.sport ?? 40000,
+    dport: input.proto === 'icmp' ? undefined : input.dport,
+    mark: 0,
+    inIface: input.origin.kind === 'host' ? undefined : input.origin.iface,
+    dnat: false,
+    snat: false,
+  };
+  const done: Done[] = [];
+  const start: Live = { state: { pkt, steps: [], probability: 1 } };
+  let lives: Live[];
+  if (input.origin.kind === 'host') {
+    lives = [routeLive(host, start, local)];
+    lives = hookPass(host, 'OUTPUT', lives, local, done).map((l) => (l.state.pkt.dst !== pkt.dst ? routeLive(host, l, local) : l));
+    lives = hookPass(host, 'POSTROUTING', lives, local, done);
+    const toLocal = lives.filter((l) => l.route?.kind === 'local');
+    const away = lives.filter((l) => l.route?.kind !== 'local');
+    for (const l of hookPass(host, 'INPUT', toLocal, local, done)) done.push(branch(host, l));
+    for (const l of away) done.push(branch(host, l));
+  } else {
+    lives = hookPass(host, 'PREROUTING', [start], local, done).map((l) => routeLive(host, l, local));
+    const toLocal = lives.filter((l) => l.route?.kind === 'local');
+    const fwd = lives.filter((l) => l.route?.kind !== 'local');
+    for (const l of hookPass(host, 'INPUT', toLocal, local, done)) done.push(branch(host, l));
+    let routable = fwd.filter((l) => l.route?.kind === 'unicast');
+    if (host.ipForward === false) {
+      for (const l of routable) {
+        const s: TraceStep = { hook: 'ROUTING', verdict: 'not forwarded: net.ipv4.ip_forward = 0' };
+        done.push({ probability: l.state.probability, steps: [...l.state.steps, s], packet: l.state.pkt, route: l.route, fate: { kind: 'dropped', by: 'net.ipv4.ip_forward = 0' } });
+      }
+      routable = [];
+    }
+    for (const l of fwd.filter((x) => x.route?.kind !== 'unicast')) done.push(branch(host, l));
+    const forwarded = hookPass(host, 'FORWARD', routable, local, done);
+    for (const l of hookPass(host, 'POSTROUTING', forwarded, local, done)) done.push(branch(host, l));
+  }
+  const branches = done.sort((a, b) => b.probability - a.probability || a.steps.length - b.steps.length);
+  return { node: host.node, input, iptablesRef: host.iptablesRef, routesRef: host.routesRef, branches, missing };
+}
+
+function branch(host: TraceHost, l: Live): Done {
+  return { probability: l.state.probability, steps: l.state.steps, packet: l.state.pkt, route: l.route, fate: departFate(host, l) };
+}
