@@ -61,7 +61,8 @@ export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {
   const cluster: ClusterState = chosen ? buildCluster(chosen, parsers) : EMPTY_CLUSTER;
   if (chosen) problems.push(...clusterConflicts(chosen, cluster, clusterReaders.slice(1).map((c) => c.reader)));
 
-  for (const r of readers) problems.push(...r.problems);
+  // per bundle, by file then line: the order a person reads them in
+  for (const r of readers) problems.push(...[...r.problems].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)));
 
   const newest = newestFirst(readers.map((r) => ({ raw: r.raw })))[0]?.raw.manifest?.createdAt;
   return {

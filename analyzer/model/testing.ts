@@ -12,22 +12,11 @@ import type { RawBundle } from '../bundle/types.js';
 import type { LoadProblem } from './problem.js';
 import type { Snapshot } from './types.js';
 import { buildSnapshot } from './build.js';
+import { sourceIdForPath } from './source-ids.js';
 export * from './testing-objects.js';
+export { sourceIdForPath } from './source-ids.js';
 
 export const DEFAULT_CREATED_AT = '2025-01-15T10:00:00Z';
-
-/** the source id the collector records for a bundle path */
-export function sourceIdForPath(path: string): string {
-  const fixed = sourceByPath(path);
-  if (fixed) return fixed.id;
-  let m = /^cluster\/configmaps\/([^/]+)\/([^/]+)\.json$/.exec(path);
-  if (m) return `cluster.configmap.${m[1]}.${m[2]}`;
-  m = /^cluster\/logs\/([^/]+)\/([^/]+)\/([^/.]+)(\.previous)?\.log$/.exec(path);
-  if (m) return `cluster.log.${m[1]}.${m[2]}.${m[3]}${m[4] ?? ''}`;
-  m = /^host\/cni\/(.+)$/.exec(path);
-  if (m) return `host.cni.${m[1]}`;
-  return `extra.${path}`;
-}
 
 /** an ok manifest record for a file of `bytes` bytes; override any field */
 export function sourceRecord(path: string, over: Partial<SourceRecord> = {}): SourceRecord {
@@ -84,4 +73,12 @@ export function rawBundle(spec: RawBundleSpec): RawBundle {
 
 export function snapshotOf(...bundles: readonly (RawBundle | RawBundleSpec)[]): Snapshot {
   return buildSnapshot(bundles.map((b) => ('origin' in b ? b : rawBundle(b))));
+}
+
+/** a RawBundle as the entries of a bundle on disk (manifest.json first), for writeBundleDir/Archive */
+export function bundleEntries(raw: RawBundle): { path: string; data: Buffer }[] {
+  const out: { path: string; data: Buffer }[] = [];
+  if (raw.manifest) out.push({ path: 'manifest.json', data: Buffer.from(`${JSON.stringify(raw.manifest, null, 2)}\n`) });
+  for (const [path, data] of raw.files) if (path !== 'manifest.json') out.push({ path, data });
+  return out;
 }
