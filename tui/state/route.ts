@@ -15,6 +15,8 @@ export const EMPTY_FILTER: FindingFilter = { text: '' };
 export interface FileTarget {
   readonly bundle: string;
   readonly path: string;
+  /** lines of the JSON string at this pointer (a Corefile inside a ConfigMap) */
+  readonly pointer?: string;
   readonly line?: number;
   readonly endLine?: number;
 }

@@ -56,7 +56,7 @@ export function detailDoc(m: UiModel, index: number, width: number, context = 2)
   for (const ref of f.evidence) {
     const ex = excerpt(m.snapshot.files, ref, context);
     const node = m.snapshot.bundles.find((b) => b.id === ref.bundle)?.node ?? nodeOf(f);
-    const target = { screen: 'evidence' as const, ...(node ? { node } : {}), file: { bundle: ref.bundle, path: ref.path, ...(ex.openLine !== undefined ? { line: ex.openLine } : {}), ...(ref.endLine !== undefined ? { endLine: ref.endLine } : {}) } };
+    const target = { screen: 'evidence' as const, ...(node ? { node } : {}), file: ex.open };
     d.item({ section: 'evidence', target }, { text: truncate(ex.where, width - 4), tone: 'accent', bold: true }, { text: truncate(`  ${ref.bundle}${ref.note ? ` · ${ref.note}` : ''}`, Math.max(0, width - 4 - ex.where.length)), dim: true });
     if (ex.problem) d.line({ text: `    ${ex.problem}`, tone: 'warning' });
     const numWidth = String(ex.lines.at(-1)?.n ?? 1).length;
@@ -75,7 +75,7 @@ export function detailDoc(m: UiModel, index: number, width: number, context = 2)
   for (const s of symptoms) linkLine(d, m, s, 'symptoms', width);
 
   const cmds = fixCommands(f);
-  d.blank().item({ section: 'fix' }, { text: 'Fix', bold: true }, { text: cmds.length ? '  suggestions only: netsnap never changes a cluster; w writes them to the fix file' : '', dim: true });
+  d.blank().item({ section: 'fix' }, { text: 'Fix', bold: true }, { text: cmds.length ? truncate('  suggestions only, netsnap never runs them; w writes them to the fix file', width - 3) : '', dim: true });
   const fixText = doc?.docs.fix ?? (f.remediation && f.remediation.explanation !== why ? f.remediation.explanation : undefined);
   if (fixText) for (const l of wrap(fixText, width)) d.line({ text: l });
   for (const c of cmds) d.line({ text: '  $ ', dim: true }, { text: truncate(c, width - 4), bold: true });
