@@ -1,0 +1,68 @@
+import { ruleTester } from '../testing.js';
+import { snapshotOf } from '../../model/testing.js';
+import { capturedNode, editedIptables } from '../lib/host-testing.js';
+import { forwardChainDropsPodTraffic } from './forward-chain-drops-pod-traffic.js';
+
+const FLANNEL_JUMP = '-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD\n';
+const FIRST_FORWARD = '-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD\n';
+
+ruleTester(forwardChainDropsPodTraffic).run({
+  valid: [
+    { name: 'policy DROP but FLANNEL-FWD accepts the pod network (real capture)', snapshot: () => snapshotOf(capturedNode()) },
+    {
+      name: 'policy ACCEPT and no flannel rules',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[':FORWARD DROP', ':FORWARD ACCEPT'], [FLANNEL_JUMP, '']]) })),
+    },
+    {
+      name: 'a port-specific REJECT ahead of the ACCEPTs does not decide for pod traffic',
+      snapshot: () =>
+        snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FIRST_FORWARD, `-A FORWARD -p tcp -m tcp --dport 25 -j REJECT --reject-with icmp-port-unreachable\n${FIRST_FORWARD}`]]) })),
+    },
+    {
+      name: 'a Docker-style DROP for another bridge does not match pod traffic',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FIRST_FORWARD, `-A FORWARD -o docker0 -j DROP\n${FIRST_FORWARD}`]]) })),
+    },
+  ],
+  invalid: [
+    {
+      name: 'policy DROP and flannel rules gone',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '']]) })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { chain: 'FORWARD', by: 'the DROP policy', direction: 'egress' } }],
+    },
+    {
+      name: 'firewalld REJECT ahead of the flannel ACCEPTs',
+      snapshot: () =>
+        snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, `-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n${FLANNEL_JUMP}`]]) })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', data: { chain: 'FORWARD', by: 'rule 3 (REJECT)', line: 11 } }],
+    },
+    {
+      name: 'a DROP inside a chain jumped to before flannel (DOCKER-USER)',
+      snapshot: () =>
+        snapshotOf(
+          capturedNode('worker-1', {
+            'host/iptables-save.txt': editedIptables([
+              [':FLANNEL-FWD - [0:0]\n', ':FLANNEL-FWD - [0:0]\n:DOCKER-USER - [0:0]\n'],
+              [FIRST_FORWARD, `-A FORWARD -j DOCKER-USER\n${FIRST_FORWARD}`],
+              ['-A FLANNEL-FWD -s', '-A DOCKER-USER -s 10.244.0.0/16 -j DROP\n-A FLANNEL-FWD -s'],
+            ]),
+          }),
+        ),
+      findings: [{ status: 'fail', subject: 'node:worker-1', data: { chain: 'DOCKER-USER', by: 'rule 1 (DROP)' } }],
+    },
+    {
+      name: 'RETURN from a user chain continues in FORWARD to the policy',
+      snapshot: () =>
+        snapshotOf(
+          capturedNode('worker-1', {
+            'host/iptables-save.txt': editedIptables([['-A FLANNEL-FWD -s 10.244.0.0/16', '-A FLANNEL-FWD -j RETURN\n-A FLANNEL-FWD -s 10.244.0.0/16']]),
+          }),
+        ),
+      findings: [{ status: 'fail', subject: 'node:worker-1', data: { by: 'the DROP policy' } }],
+    },
+    {
+      name: 'no iptables-save: unknown',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': null })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-save'] }],
+    },
+  ],
+});
