@@ -1,0 +1,70 @@
+// Helpers for the collector tests: where the script is, how to run it, how to open what it wrote.
+import { mkdtempSync, readFileSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ManifestSchema, type Manifest, type SourceRecord } from '../../analyzer/bundle/manifest.js';
+import { run } from '../helpers/netns.js';
+
+export const SCRIPT = resolve(import.meta.dirname, '../../collector/netsnap-collect.sh');
+export const REFERENCE = resolve(import.meta.dirname, '../../fixtures/reference/collector');
+
+/** Shells the script must run under, each as argv prefix, with a reason when missing. */
+export async function availableShells(): Promise<{ name: string; argv: string[] }[]> {
+  const shells = [
+    { name: 'dash', argv: ['dash'] },
+    { name: 'bash', argv: ['bash', '--posix'] },
+    { name: 'busybox', argv: ['busybox', 'sh'] },
+  ];
+  const out = [];
+  for (const s of shells) {
+    if ((await run(['sh', '-c', `command -v ${s.argv[0]}`])).code === 0) out.push(s);
+    else console.log(`collector tests: ${s.name} not installed, not testing under it`);
+  }
+  return out;
+}
+
+export const hasCommand = async (name: string): Promise<boolean> => (await run(['sh', '-c', `command -v ${name}`])).code === 0;
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface Unpacked {
+  readonly dir: string;
+  readonly manifest: Manifest;
+  readonly files: readonly string[];
+  record(id: string): SourceRecord;
+  text(path: string): string;
+  json(path: string): unknown;
+}
+
+/** tar -xzf into a fresh directory; the manifest must validate against ManifestSchema. */
+export async function unpack(tgz: string): Promise<Unpacked> {
+  const dir = tempDir('netsnap-unpacked-');
+  const r = await run(['tar', '-xzf', tgz, '-C', dir]);
+  if (r.code !== 0) throw new Error(`tar -xzf ${tgz}: ${r.stderr}`);
+  const raw: unknown = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`manifest.json does not validate: ${parsed.error.message}`);
+  const manifest = parsed.data;
+  return {
+    dir,
+    manifest,
+    files: listFiles(dir),
+    record(id) {
+      const rec = manifest.sources.find((s) => s.id === id);
+      if (!rec) throw new Error(`no source record ${id}`);
+      return rec;
+    },
+    text: (path) => readFileSync(join(dir, path), 'utf8'),
+    json: (path) => JSON.parse(readFileSync(join(dir, path), 'utf8')) as unknown,
+  };
+}
+
+function listFiles(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]);
+}
+
+export const statusOf = (u: Unpacked): Record<string, string> => Object.fromEntries(u.manifest.sources.map((s) => [s.id, s.status]));
