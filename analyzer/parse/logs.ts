@@ -12,6 +12,8 @@ export interface LogLineParsed extends LogLine {
   readonly continuationOf?: number;
 }
 
+// kubectl logs --prefix: "[pod/<name>/<container>] " before everything else
+const KUBECTL_PREFIX = /^\[pod\/[^\]\s]+\/[^\]\s]+\] /;
 // kubectl --timestamps: RFC3339Nano then one space
 const KUBECTL_TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 // klog: Lmmdd hh:mm:ss.uuuuuu threadid file:line] msg  (thread padding varies after copy/paste)
@@ -101,10 +103,12 @@ export function parseLog(text: string): Parsed<LogLineParsed[]> {
     if (/[\u0000-\u0008\u000e-\u001f]/.test(raw)) nonText++;
     let body = raw;
     let time: string | undefined;
-    const ts = KUBECTL_TS.exec(raw);
+    const prefix = body.startsWith('[pod/') ? KUBECTL_PREFIX.exec(body) : null;
+    if (prefix) body = body.slice(prefix[0].length);
+    const ts = KUBECTL_TS.exec(body);
     if (ts) {
       time = ts[1]!;
-      body = raw.slice(ts[0].length);
+      body = body.slice(ts[0].length);
     }
     const head = parseHead(body);
     if (head) {
