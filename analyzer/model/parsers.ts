@@ -23,13 +23,11 @@ import { parseCorefile } from '../parse/corefile.js';
 import { parseIptablesSave } from '../parse/iptables-save.js';
 import { parseLog } from '../parse/logs.js';
 import { parseResolvConf } from '../parse/resolv-conf.js';
+import { parseCniConf } from '../parse/cni.js';
+import { parseFlannelNetConf, parseSubnetEnv } from '../parse/flannel.js';
+import { parseKubeadmClusterConfig, parseKubeletConfig, parseKubeProxyConfig, type KubeadmNetworking } from '../parse/kube-config.js';
 
-export interface KubeadmNetworking {
-  readonly podSubnet?: string;
-  readonly serviceSubnet?: string;
-  readonly dnsDomain?: string;
-  readonly lines: ReadonlyMap<string, number>;
-}
+export type { KubeadmNetworking };
 
 export interface Parsers {
   iptablesSave(text: string): Parsed<IptablesSave>;
@@ -82,17 +80,11 @@ export const PARSERS: Parsers = {
   modules: () => ({ value: new Map(), problems: pending('modules') }),
   resolvConf: parseResolvConf,
   corefile: parseCorefile,
-  flannelNetConf: (text) => {
-    try {
-      return { value: JSON.parse(text) as FlannelNetConf, problems: [] };
-    } catch {
-      return { value: {}, problems: pending('net-conf.json') };
-    }
-  },
-  subnetEnv: () => ({ value: { vars: new Map() }, problems: pending('subnet.env') }),
-  kubeProxyConfig: () => ({ value: { lines: new Map(), raw: {} }, problems: pending('kube-proxy config') }),
-  kubeletConfig: () => ({ value: { lines: new Map(), raw: {} }, problems: pending('kubelet config') }),
-  kubeadmClusterConfig: () => ({ value: { lines: new Map() }, problems: pending('kubeadm ClusterConfiguration') }),
-  cniConf: () => ({ value: { plugins: [] }, problems: pending('CNI conf') }),
+  flannelNetConf: parseFlannelNetConf,
+  subnetEnv: parseSubnetEnv,
+  kubeProxyConfig: parseKubeProxyConfig,
+  kubeletConfig: parseKubeletConfig,
+  kubeadmClusterConfig: parseKubeadmClusterConfig,
+  cniConf: parseCniConf,
   log: parseLog,
 };
