@@ -73,6 +73,12 @@ describe('parseSubnetEnv', () => {
     expect(parseSubnetEnv('\u0000\u0001garbage').problems.length).toBe(2);
   });
 
+  it('survives a 1 MB line', () => {
+    const { value, problems } = parseSubnetEnv(`FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=${'9'.repeat(1_000_000)}\nFLANNEL_MTU=1450\n`);
+    expect(problems).toEqual([]);
+    expect([value.subnet?.length, value.mtu, value.vars.get('FLANNEL_MTU')?.line]).toEqual([1_000_000, 1450, 3]);
+  });
+
   it('never throws', () => {
     fc.assert(fc.property(fc.string(), (s) => { parseSubnetEnv(s); }), { numRuns: 500 });
   });
