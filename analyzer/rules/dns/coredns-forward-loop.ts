@@ -1,0 +1,106 @@
+// DNS-403: a forwarding loop. `forward . /etc/resolv.conf` hands CoreDNS the resolv.conf the
+// kubelet gives dnsPolicy:Default pods (kubelet `resolvConf`, default /etc/resolv.conf). When that
+// file names a 127.x stub (systemd-resolved's 127.0.0.53), CoreDNS forwards to itself, the loop
+// plugin sees its own probe and exits: `[FATAL] plugin/loop: Loop ... detected`, CrashLoopBackOff.
+import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
+import type { HostState, Snapshot, Sourced } from '../../model/types.js';
+import type { ResolvConf } from '../../parse/types.js';
+import { ipRange } from '../../model/net.js';
+import { lineEvidence } from '../../model/evidence.js';
+import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { corednsLogs, corednsPods, logLineEvidence, podName, searchLogs, type LogHit } from '../lib/cluster.js';
+import { COREDNS_CM_SOURCE, corefileLines, forwardDirectives, isFileUpstream } from './corefile.js';
+
+const LOOP_FATAL = /\[FATAL\] plugin\/loop: Loop .* detected/;
+const RESOLVED = '/run/systemd/resolve/resolv.conf';
+
+/** the resolv.conf a dnsPolicy:Default pod (CoreDNS) gets on this node, and the source id it comes from */
+function podResolvConf(h: HostState): { file?: Sourced<ResolvConf>; source: string; path: string } {
+  const configured = h.kubeletConfig?.value.resolvConf;
+  if (configured === RESOLVED) return { file: h.resolvedResolvConf, source: 'host.resolved-resolv-conf', path: RESOLVED };
+  return { file: h.resolvConf, source: 'host.resolv-conf', path: configured || '/etc/resolv.conf' };
+}
+
+function remediation(node: string): Report['remediation'] {
+  return {
+    explanation: `CoreDNS on ${node} forwards to a loopback resolver, i.e. back to itself. Point the kubelet at a resolv.conf with real upstreams (systemd-resolved keeps one at ${RESOLVED}), or forward to explicit upstreams, then restart CoreDNS.`,
+    commands: [
+      `sudo sed -i 's#^resolvConf:.*#resolvConf: ${RESOLVED}#' /var/lib/kubelet/config.yaml   # on ${node}`,
+      'sudo systemctl restart kubelet',
+      'kubectl -n kube-system rollout restart deployment coredns',
+    ],
+  };
+}
+
+function loopHitsByNode(s: Snapshot): Map<string, LogHit[]> {
+  const nodeOfPod = new Map(corednsPods(s).map((p) => [podName(p), p.obj.spec?.nodeName ?? '']));
+  const out = new Map<string, LogHit[]>();
+  for (const h of searchLogs(corednsLogs(s), LOOP_FATAL)) {
+    const node = nodeOfPod.get(h.pod) ?? '';
+    out.set(node, [...(out.get(node) ?? []), h]);
+  }
+  return out;
+}
+
+export const corednsForwardLoop: Rule = {
+  id: 'DNS-403',
+  slug: 'coredns-forward-loop',
+  layer: 'dns',
+  severity: 'critical',
+  title: 'CoreDNS forwards to a loopback nameserver (forwarding loop)',
+  needs: [COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-config', 'host.resolved-resolv-conf'],
+  docs: {
+    why: 'With `forward . /etc/resolv.conf` CoreDNS uses the resolv.conf the kubelet hands to dnsPolicy:Default pods. If it names 127.0.0.53 (systemd-resolved) or another loopback address, queries come back to CoreDNS itself; the loop plugin detects it and exits, and the pods crash-loop.',
+    fix: 'Set the kubelet `resolvConf` to /run/systemd/resolve/resolv.conf (or a file with real upstreams) and restart the kubelet and CoreDNS, or forward to explicit upstream addresses.',
+  },
+  messages: {
+    'loopback-upstream': 'CoreDNS pods on {node} get {path} whose nameserver {nameserver} is a loopback address: forwarding loop',
+    'loop-detected': 'CoreDNS on {node} exited with a forwarding loop ({pods})',
+    ok: 'no forwarding loop on {node}',
+  },
+  explains: [{ rule: 'DNS-401', match: 'cluster' }],
+  run(s) {
+    const loops = loopHitsByNode(s);
+    const nodes = [...new Set([...s.hosts.keys(), ...[...loops.keys()].filter((n) => n !== '')])].sort();
+    if (!s.cluster.corefile && loops.size === 0) return nodes.length ? nodes.map((n) => missingInputs(nodeSubject(n), [COREDNS_CM_SOURCE])) : [missingInputs(CLUSTER, [COREDNS_CM_SOURCE])];
+    const fwd = forwardDirectives(s).find((f) => f.to.some(isFileUpstream));
+    const fwdLine = fwd && corefileLines(s, fwd.directive.line, fwd.directive.line, 'forward to the node resolv.conf');
+    const out: Report[] = [];
+    for (const node of nodes) {
+      const subject: Subject = nodeSubject(node);
+      const evidence: EvidenceRef[] = [];
+      let messageId: string | undefined;
+      let data: Record<string, string> = { node };
+      const h = s.hosts.get(node);
+      if (fwd && h) {
+        const rc = podResolvConf(h);
+        if (!rc.file) {
+          out.push(missingInputs(subject, [rc.source]));
+          continue;
+        }
+        const lo = rc.file.value.nameservers.find((ns) => ipRange(ns.address) === 'loopback');
+        if (lo && !h.kubeletConfig && rc.source === 'host.resolv-conf') {
+          // without the kubelet config we cannot tell whether pods get this file or systemd-resolved's
+          out.push(missingInputs(subject, ['host.kubelet-config']));
+          continue;
+        }
+        if (lo) {
+          messageId = 'loopback-upstream';
+          data = { node, path: rc.path, nameserver: lo.address };
+          if (fwdLine) evidence.push(fwdLine);
+          const ev = lineEvidence(s.files, rc.file.ref, lo.line, lo.line, `${rc.path} on ${node}`);
+          if (ev) evidence.push(ev);
+        }
+      }
+      const hits = loops.get(node) ?? [];
+      if (hits.length > 0) {
+        messageId ??= 'loop-detected';
+        data = { ...data, pods: [...new Set(hits.map((x) => x.pod))].join(', ') };
+        evidence.push(...hits.slice(0, 2).map((x) => logLineEvidence(x, `${x.pod} log`)));
+      }
+      if (messageId) out.push({ status: 'fail', subject, messageId, data, evidence, remediation: remediation(node) });
+      else out.push({ status: 'pass', subject, messageId: 'ok', data: { node } });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,87 @@
+// DNS-401: CoreDNS pods not Ready or crash-looping. A NotReady pod is removed from kube-dns's
+// endpoints (DNS-406); its Pod IP still answers ping, so "cannot ping the CoreDNS pod" needs
+// another cause (the article treats the two as one).
+import type { EvidenceRef, Report, Rule } from '../types.js';
+import { objectEvidence } from '../../model/evidence.js';
+import { missingInputs } from '../lib/reports.js';
+import { corednsDeployment, corednsLogs, corednsPods, logLineEvidence, podName, podTrouble, podTroubleEvidence, searchLogs } from '../lib/cluster.js';
+import { corednsDeploymentSubject } from './corefile.js';
+
+/** log lines that say why CoreDNS is not ready: upstream errors, loop, waiting plugins, fatal */
+const WHY_LINE = /\[(ERROR|FATAL)\]|plugin\/ready: Still waiting on/;
+const MAX_LOG_EVIDENCE = 3;
+const subject = corednsDeploymentSubject;
+
+export const corednsNotReady: Rule = {
+  id: 'DNS-401',
+  slug: 'coredns-not-ready',
+  layer: 'dns',
+  severity: 'critical',
+  title: 'CoreDNS pods are not Ready or are crash-looping',
+  needs: ['cluster.pods', 'cluster.deployments'],
+  docs: {
+    why: 'Only Ready CoreDNS pods are endpoints of the kube-dns Service; when none is Ready every pod\'s DNS lookups fail. Crash loops (e.g. the loop plugin exiting on a forwarding loop) and failing readiness probes are the usual reasons; the pod\'s events and logs say which.',
+    fix: 'Read `kubectl -n kube-system describe pod -l k8s-app=kube-dns` and the logs (also --previous), fix the cause the other findings name, then `kubectl -n kube-system rollout restart deployment coredns`.',
+  },
+  messages: {
+    'not-ready': '{notReady} of {total} CoreDNS pods are not Ready ({pods})',
+    'crash-looping': '{notReady} of {total} CoreDNS pods are not Ready ({pods}); {crashLooping} crash-looping',
+    'no-pods': 'the CoreDNS Deployment wants {replicas} replicas but no CoreDNS pod exists',
+    ok: 'all {total} CoreDNS pods are Ready',
+  },
+  explains: [{ rule: 'DNS-406', match: 'cluster' }],
+  run(s) {
+    if (!s.cluster.pods) return [missingInputs(subject, ['cluster.pods'])];
+    const pods = corednsPods(s);
+    const dep = corednsDeployment(s);
+    if (pods.length === 0) {
+      const replicas = dep?.obj.spec.replicas ?? 0;
+      if (!dep || replicas === 0) return [];
+      return [
+        {
+          status: 'fail',
+          subject,
+          messageId: 'no-pods',
+          data: { replicas },
+          evidence: [objectEvidence(dep, '/status', 'Deployment status')],
+          remediation: {
+            explanation: 'The Deployment has no pods: look at its ReplicaSet events for why pods are not created (quota, admission, scheduling).',
+            commands: ['kubectl -n kube-system describe deployment coredns', 'kubectl -n kube-system get events --field-selector involvedObject.kind=ReplicaSet'],
+          },
+        },
+      ];
+    }
+    const bad = pods.map((p) => ({ p, t: podTrouble(p.obj) })).filter(({ t }) => !t.ready || t.crashLooping || t.phase !== 'Running');
+    if (bad.length === 0) return [{ status: 'pass', subject, messageId: 'ok', data: { total: pods.length } }];
+    const crashLooping = bad.filter(({ t }) => t.crashLooping).length;
+    const badNames = new Set(bad.map(({ p }) => podName(p)));
+    const logHits = searchLogs(corednsLogs(s).filter((l) => badNames.has(l.pod)), WHY_LINE);
+    const evidence: EvidenceRef[] = [
+      ...bad.flatMap(({ p, t }) => podTroubleEvidence(p, t)),
+      ...logHits.slice(0, MAX_LOG_EVIDENCE).map((h) => logLineEvidence(h, `${h.pod} log`)),
+    ];
+    const first = podName(bad[0]!.p);
+    const report: Report = {
+      status: 'fail',
+      subject,
+      messageId: crashLooping > 0 ? 'crash-looping' : 'not-ready',
+      data: {
+        notReady: bad.length,
+        total: pods.length,
+        pods: bad.map(({ p, t }) => `${podName(p)}${t.reason ? ` ${t.reason}` : ''}`).join(', '),
+        crashLooping,
+        nodes: [...new Set(bad.map(({ p }) => p.obj.spec?.nodeName).filter((n): n is string => !!n))].sort().join(','),
+      },
+      evidence,
+      remediation: {
+        explanation: 'Find why the pods are not Ready (probe failures and errors in the logs), fix that cause, then restart CoreDNS.',
+        commands: [
+          `kubectl -n kube-system describe pod ${first}`,
+          `kubectl -n kube-system logs ${first} --previous`,
+          'kubectl -n kube-system rollout restart deployment coredns',
+        ],
+      },
+    };
+    return [report];
+  },
+};

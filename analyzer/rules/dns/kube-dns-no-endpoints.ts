@@ -1,0 +1,82 @@
+// DNS-406: the kube-dns Service has no ready endpoints, so every lookup through 10.96.0.10 fails.
+// kube-proxy then installs `REJECT ... "kube-system/kube-dns:dns has no endpoints"`, which answers
+// with ICMP port-unreachable: clients see "connection refused", not a timeout.
+import type { EvidenceRef, Rule } from '../types.js';
+import type { Endpoints } from '../../model/schemas.js';
+import type { Snapshot } from '../../model/types.js';
+import { knownLineEvidence, objectEvidence } from '../../model/evidence.js';
+import { missingInputs } from '../lib/reports.js';
+import { KUBE_DNS_KEY } from '../lib/cluster.js';
+import { kubeDnsSubject } from './corefile.js';
+
+const subject = kubeDnsSubject;
+
+function readyCount(ep: Endpoints): number {
+  return (ep.subsets ?? []).reduce((n, ss) => n + (ss.addresses?.length ?? 0), 0);
+}
+
+function notReadyCount(ep: Endpoints): number {
+  return (ep.subsets ?? []).reduce((n, ss) => n + (ss.notReadyAddresses?.length ?? 0), 0);
+}
+
+/** kube-proxy's "has no endpoints" REJECT rules for kube-dns, one per node (first two ports) */
+function rejectRules(s: Snapshot): EvidenceRef[] {
+  const out: EvidenceRef[] = [];
+  for (const h of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+    const ipt = h.iptables;
+    if (!ipt) continue;
+    for (const chain of ipt.value.tables.get('filter')?.chains.values() ?? []) {
+      if (chain.name !== 'KUBE-SERVICES' && chain.name !== 'KUBE-EXTERNAL-SERVICES') continue;
+      for (const r of chain.rules) {
+        if (r.target === 'REJECT' && r.comment?.startsWith(`${KUBE_DNS_KEY}:`) && r.comment.endsWith('has no endpoints')) {
+          out.push(knownLineEvidence(ipt.ref, r.line, r.text, `kube-proxy on ${h.node} rejects kube-dns traffic`));
+          if (out.length >= 2) return out;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export const kubeDnsNoEndpoints: Rule = {
+  id: 'DNS-406',
+  slug: 'kube-dns-no-endpoints',
+  layer: 'dns',
+  severity: 'critical',
+  title: 'kube-dns Service has no ready endpoints',
+  needs: ['cluster.services', 'cluster.endpoints', 'host.iptables-save'],
+  docs: {
+    why: 'Pods resolve names through the kube-dns ClusterIP. Without a ready endpoint kube-proxy rejects the traffic (iptables REJECT "has no endpoints"), so every DNS lookup in the cluster fails at once. The cause is almost always below: CoreDNS pods not Ready (DNS-401) and why.',
+    fix: 'Make CoreDNS pods Ready again (see the finding that explains this one); the endpoints follow automatically.',
+  },
+  messages: {
+    'no-endpoints': 'kube-dns has no ready endpoints ({notReady} not ready)',
+    ok: 'kube-dns has {ready} ready endpoints',
+  },
+  run(s) {
+    const missing = [...(s.cluster.services ? [] : ['cluster.services']), ...(s.cluster.endpoints ? [] : ['cluster.endpoints'])];
+    if (missing.length) return [missingInputs(subject, missing)];
+    const svc = s.index.serviceByName.get(KUBE_DNS_KEY);
+    if (!svc) return [];
+    const ep = s.index.endpointsByService.get(KUBE_DNS_KEY);
+    const ready = ep ? readyCount(ep.obj) : 0;
+    if (ready > 0) return [{ status: 'pass', subject, messageId: 'ok', data: { ready } }];
+    const evidence: EvidenceRef[] = [
+      ep ? objectEvidence(ep, (ep.obj.subsets?.length ?? 0) > 0 ? '/subsets' : '', 'kube-dns Endpoints without ready addresses') : objectEvidence(svc, '/spec/selector', 'kube-dns selector (no Endpoints object)'),
+      ...rejectRules(s),
+    ];
+    return [
+      {
+        status: 'fail',
+        subject,
+        messageId: 'no-endpoints',
+        data: { notReady: ep ? notReadyCount(ep.obj) : 0 },
+        evidence,
+        remediation: {
+          explanation: 'The endpoints come back once CoreDNS pods are Ready; find out why they are not.',
+          commands: ['kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide', 'kubectl -n kube-system describe endpoints kube-dns', 'kubectl -n kube-system describe pod -l k8s-app=kube-dns'],
+        },
+      },
+    ];
+  },
+};
