@@ -5,6 +5,7 @@
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
   inspect: { summary: 'show what each bundle holds: sources, sizes, parse results, problems', load: () => import('./commands/inspect.js') },
   analyze: { summary: 'diagnose bundles: root causes, evidence, fixes (TUI on a TTY)', load: () => import('./commands/analyze.js') },
+  trace: { summary: "follow one packet through a node's routes and iptables", load: () => import('./commands/trace.js') },
   rules: { summary: 'list the rule catalog', load: () => import('./commands/rules.js') },
 };
 
