@@ -62,6 +62,23 @@ export interface ResolvedEvidence {
   readonly matches: boolean;
 }
 
+/** Canonical JSON (object keys sorted), so a quote made from a schema-parsed object matches the file. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  ) ?? 'undefined';
+}
+
+/** the quote of a bare-pointer ref is that JSON value; object key order carries no meaning (zod reorders keys) */
+function sameJsonText(v: unknown, quote: string): boolean {
+  if ((JSON.stringify(v) ?? 'undefined') === quote) return true;
+  try {
+    return canonicalJson(v) === canonicalJson(JSON.parse(quote));
+  } catch {
+    return false;
+  }
+}
+
 /** Fetch what an EvidenceRef points at (with `context` lines around), for the UI and for tests. */
 export function resolveEvidence(files: FileIndex, ev: EvidenceRef, context = 0): ResolvedEvidence | undefined {
   const ref = { bundle: ev.bundle, path: ev.path };
@@ -72,7 +89,7 @@ export function resolveEvidence(files: FileIndex, ev: EvidenceRef, context = 0):
     const v = files.pointer(ref, ev.pointer);
     if (from === undefined || to === undefined) {
       const text = JSON.stringify(v, null, 2) ?? 'undefined';
-      return { lines: text.split('\n').map((t, i) => ({ n: i + 1, text: t, cited: true })), matches: (JSON.stringify(v) ?? 'undefined') === ev.quote };
+      return { lines: text.split('\n').map((t, i) => ({ n: i + 1, text: t, cited: true })), matches: sameJsonText(v, ev.quote) };
     }
     if (typeof v !== 'string') return { lines: [], matches: false };
     const all = v.split(/\r?\n/);

@@ -1,0 +1,37 @@
+import { ruleTester } from '../testing.js';
+import { corednsForwardLoop } from './coredns-forward-loop.js';
+import { corefileWithForward, dnsFiles } from './testing.js';
+import { snapshotOf } from '../../model/testing.js';
+
+const KUBELET = (resolvConf: string) => `apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\nresolvConf: ${resolvConf}\n`;
+const STUB = 'nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n';
+const REAL = 'nameserver 192.168.56.1\n';
+const pod = 'coredns-6f6b679f8f-rgq7r';
+const LOOP = '[FATAL] plugin/loop: Loop (127.0.0.1:36286 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 1048258276942848743.906062863108256161."\n';
+
+const snap = (host: Record<string, string>, o: Parameters<typeof dnsFiles>[0] = {}) => () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles(o), ...host } });
+
+ruleTester(corednsForwardLoop).run({
+  valid: [
+    { name: 'plain resolv.conf', snapshot: snap({ 'host/resolv.conf': REAL, 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }) },
+    {
+      name: 'systemd-resolved stub, but the kubelet hands pods the real file (kubeadm on Ubuntu)',
+      snapshot: snap({ 'host/resolv.conf': STUB, 'host/resolved-resolv.conf': REAL, 'host/kubelet-config.yaml': KUBELET('/run/systemd/resolve/resolv.conf') }),
+    },
+    { name: 'explicit upstreams: the node file does not matter', snapshot: snap({ 'host/resolv.conf': STUB, 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }, { corefile: corefileWithForward('223.5.5.5 223.6.6.6') }) },
+  ],
+  invalid: [
+    {
+      name: 'kubelet hands pods the 127.0.0.53 stub',
+      snapshot: snap({ 'host/resolv.conf': STUB, 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }),
+      findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'loopback-upstream', data: { nameserver: '127.0.0.53' } }],
+    },
+    {
+      name: 'loop FATAL in the log of the pod on cp-1',
+      snapshot: snap({ 'host/resolv.conf': REAL, 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }, { logs: { [pod]: LOOP } }),
+      findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'loop-detected' }],
+    },
+    { name: 'stub present but no kubelet config to tell', snapshot: snap({ 'host/resolv.conf': STUB }), findings: [{ status: 'unknown', subject: 'node:cp-1', missing: ['host.kubelet-config'] }] },
+    { name: 'no resolv.conf collected', snapshot: snap({ 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }), findings: [{ status: 'unknown', subject: 'node:cp-1', missing: ['host.resolv-conf'] }] },
+  ],
+});
