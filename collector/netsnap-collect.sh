@@ -43,7 +43,7 @@
 #   tail -c * *
 #   wc -c
 #   true
-#   od -An -v -to1 *
+#   od -An -v -to1
 #   tr -c *
 #   mktemp -d *
 #   mkdir *
@@ -465,7 +465,8 @@ collect_sysctl() {
   fi
 }
 
-HOST_FIXED='host.iptables-save|host/iptables-save.txt|iptables-save
+HOST_FIXED='
+host.iptables-save|host/iptables-save.txt|iptables-save
 host.iptables-legacy-save|host/iptables-legacy-save.txt|iptables-legacy-save
 host.iptables-nft-save|host/iptables-nft-save.txt|iptables-nft-save
 host.ip6tables-save|host/ip6tables-save.txt|ip6tables-save
@@ -490,10 +491,12 @@ host.flannel-subnet-env|host/flannel-subnet.env|cat /run/flannel/subnet.env
 host.conntrack-stats|host/conntrack-stats.txt|conntrack -S
 host.os-release|host/os-release|cat /etc/os-release
 host.uname|host/uname.txt|uname -a
-host.hostname|host/hostname.txt|hostname'
+host.hostname|host/hostname.txt|hostname
+'
 
 collect_host() {
   while IFS='|' read -r _id _path _cmd; do
+    [ -n "$_id" ] || continue
     if [ "$NO_HOST" = 1 ]; then skip_source "$_id" "$_path" --no-host "$_cmd"; continue; fi
     case $_id in
       host.sysctl) collect_sysctl ;;

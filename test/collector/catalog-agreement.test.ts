@@ -1,0 +1,55 @@
+// The source catalog lives in three places that must not drift: analyzer/bundle/sources.ts, the
+// tables in docs/bundle-format.md, and the ids the collector script can write.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CONFIGMAP_ALLOW_LIST, FIXED_SOURCES, PATTERN_SOURCES, SYSCTL_KEYS } from '../../analyzer/bundle/sources.js';
+import { SCRIPT } from './bundle.js';
+
+const script = readFileSync(SCRIPT, 'utf8');
+const doc = readFileSync(resolve(import.meta.dirname, '../../docs/bundle-format.md'), 'utf8');
+
+/** Rows of the doc's source tables: | `id` | `path` | scope | `command` | */
+const docRows = [...doc.matchAll(/^\| `((?:cluster|host)\.[^`]+)` \| `([^`]+)` \| (cluster|host) \| `([^`]+)` \|$/gm)]
+  .map((m) => ({ id: m[1]!, path: m[2]!, scope: m[3]!, command: m[4]! }));
+
+/** Fixed ids the script can write: host table lines, list names, and literal cluster ids. */
+function scriptFixedIds(): string[] {
+  const host = [...script.matchAll(/^(host\.[a-z0-9-]+)\|host\/[^|]+\|/gm)].map((m) => m[1]!);
+  const lists = script.match(/^LISTS='([^']+)'/m)?.[1]?.split(' ').map((l) => `cluster.${l.split(':')[0]}`) ?? [];
+  const literal = [...script.matchAll(/\bkube (cluster\.[a-z]+) /g)].map((m) => m[1]!);
+  return [...new Set([...host, ...lists, ...literal])];
+}
+
+describe('source catalog agreement', () => {
+  it('the doc tables list exactly FIXED_SOURCES and PATTERN_SOURCES, with the same paths and commands', () => {
+    const expected = [...FIXED_SOURCES, ...PATTERN_SOURCES].map(({ id, path, scope, command }) => ({ id, path, scope, command }));
+    expect(docRows).toEqual(expected);
+  });
+
+  it('the script can write every fixed id and no other', () => {
+    expect(scriptFixedIds().sort()).toEqual(FIXED_SOURCES.map((s) => s.id).sort());
+  });
+
+  it('the script writes each host source at its catalog path', () => {
+    const hostRows = [...script.matchAll(/^(host\.[a-z0-9-]+)\|(host\/[^|]+)\|(.+)$/gm)].map((m) => ({ id: m[1]!, path: m[2]!, command: m[3]! }));
+    const hostSpecs = FIXED_SOURCES.filter((s) => s.scope === 'host').map(({ id, path, command }) => ({ id, path, command }));
+    expect(hostRows).toEqual(hostSpecs);
+  });
+
+  it('the script builds pattern ids and paths the catalog way', () => {
+    expect(script).toContain('"cluster.configmap.${_cm%/*}.${_cm#*/}" "cluster/configmaps/$_cm.json"');
+    expect(script).toContain('"cluster.log.$_ns.$_pod.$_c" "cluster/logs/$_ns/$_pod/$_c.log"');
+    expect(script).toContain('"cluster.log.$_ns.$_pod.$_c.previous" "cluster/logs/$_ns/$_pod/$_c.previous.log"');
+    expect(script).toContain('"host.cni.$_b" "host/cni/$_b"');
+    expect(PATTERN_SOURCES.map((p) => p.id)).toEqual([
+      'cluster.configmap.<ns>.<name>', 'cluster.log.<ns>.<pod>.<container>', 'cluster.log.<ns>.<pod>.<container>.previous', 'host.cni.<file>',
+    ]);
+  });
+
+  it('the script reads exactly SYSCTL_KEYS and fetches exactly CONFIGMAP_ALLOW_LIST', () => {
+    expect(script.match(/^SYSCTL_KEYS='([^']+)'/m)?.[1]?.split(' ')).toEqual([...SYSCTL_KEYS]);
+    expect(script.match(/^CONFIGMAPS='([^']+)'/m)?.[1]?.split(' ')).toEqual(CONFIGMAP_ALLOW_LIST.map((c) => `${c.namespace}/${c.name}`));
+    for (const key of SYSCTL_KEYS) expect(doc, key).toContain(`\`${key}\``);
+  });
+});
