@@ -159,3 +159,35 @@ export { cidrOverlaps, cidrContains, sameCidr, ipInCidr, parseCidr } from '../..
 
 /** Every host fault on a node explains SYS-108 there (the same fault seen as a difference from its peers). */
 export const PEER_EXPLAINS: readonly import('../types.js').Explains[] = [{ rule: 'SYS-108', match: 'same-node' }];
+
+// ---------------------------------------------------------------- container logs
+
+export interface PodLog {
+  readonly key: string;
+  readonly sourceId: string;
+  readonly log?: Sourced<readonly import('../../parse/types.js').LogLine[]>;
+}
+
+/** the current and previous log of one container of a pod (`log` undefined when not collected) */
+export function podLogs(s: Snapshot, pod: Located<Pod>, container: string): PodLog[] {
+  const ns = pod.obj.metadata.namespace ?? 'default';
+  const name = pod.obj.metadata.name;
+  return ['', '.previous'].map((suffix) => {
+    const key = `${ns}/${name}/${container}${suffix}`;
+    return { key, sourceId: `cluster.log.${ns}.${name}.${container}${suffix}`, log: s.cluster.logs.get(key) };
+  });
+}
+
+/** the last line of the collected logs that `is` picks, with its evidence */
+export function lastLogLine(s: Snapshot, logs: readonly PodLog[], is: (l: import('../../parse/types.js').LogLine) => boolean, note?: string) {
+  for (const pl of logs) {
+    const lines = pl.log?.value ?? [];
+    for (let i = lines.length - 1; i >= 0; i--) {
+      const l = lines[i];
+      if (!l || !is(l) || !pl.log) continue;
+      const ev = lineAt(s, pl.log.ref, l.line, note);
+      if (ev) return { line: l, evidence: ev };
+    }
+  }
+  return undefined;
+}

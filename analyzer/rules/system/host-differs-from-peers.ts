@@ -1,0 +1,126 @@
+// SYS-108: with bundles from several nodes, a host fact on one node that its peers do not share
+// (no MASQUERADE, ip_forward, bridge-nf-call-iptables, rp_filter, the iptables backend, the number
+// of flannel routes) is the quickest pointer to "what is different about the broken node".
+// A warn only: the specific SYS/NET rule for the same node explains it when it knows why.
+import type { EvidenceRef, Report, Rule } from '../types.js';
+import type { HostState, Snapshot } from '../../model/types.js';
+import { CLUSTER, nodeSubject } from '../lib/reports.js';
+import { jsonEvidence, lineAt, mainRoutes, nodePodCidr, present, ruleEvidence, sysctlEntry, sysctlEvidence } from '../lib/host.js';
+import { masqueradeVerdicts, podEgressPacket } from './pod-egress-not-masqueraded.js';
+
+interface Fact {
+  readonly value: string;
+  readonly evidence?: EvidenceRef;
+}
+
+interface FactSpec {
+  readonly name: string;
+  /** the healthy value, to break a tie between two nodes */
+  readonly preferred?: string;
+  read(s: Snapshot, host: HostState): Fact | undefined;
+}
+
+const sysctlFact = (key: string, preferred?: string): FactSpec => ({
+  name: key,
+  ...(preferred ? { preferred } : {}),
+  read(s, host) {
+    const e = sysctlEntry(host, key);
+    return e ? { value: e.value.trim(), evidence: sysctlEvidence(s, host, e, `${key} on this node`) } : undefined;
+  },
+});
+
+const FACTS: readonly FactSpec[] = [
+  {
+    name: 'pod egress masquerade',
+    preferred: 'present',
+    read(s, host) {
+      const local = nodePodCidr(s, host.node);
+      const packet = local ? podEgressPacket(host, local) : undefined;
+      const verdicts = packet ? masqueradeVerdicts(host, packet) : [];
+      const first = verdicts[0];
+      if (!first) return undefined;
+      const hit = verdicts.find((v) => v.verdict.kind === 'snat');
+      if (hit?.verdict.rule) return { value: 'present', evidence: ruleEvidence(hit.dump.ref, hit.verdict.rule, 'masquerades pod egress') };
+      const chain = first.dump.value.tables.get('nat')?.chains.get('POSTROUTING');
+      return { value: 'absent', evidence: chain ? lineAt(s, first.dump.ref, chain.line, 'no MASQUERADE for pod egress in nat POSTROUTING') : undefined };
+    },
+  },
+  sysctlFact('net.ipv4.ip_forward', '1'),
+  sysctlFact('net.bridge.bridge-nf-call-iptables', '1'),
+  sysctlFact('net.ipv4.conf.all.rp_filter'),
+  {
+    name: 'iptables backend',
+    read(s, host) {
+      const d = host.iptables;
+      if (!d?.value.backend) return undefined;
+      return { value: d.value.backend, evidence: d.value.headerLine !== undefined ? lineAt(s, d.ref, d.value.headerLine, 'iptables backend') : undefined };
+    },
+  },
+  {
+    name: 'routes via flannel',
+    read(s, host) {
+      if (!host.routes) return undefined;
+      const via = mainRoutes(host.routes.value).filter((r) => r.dev !== undefined && /^flannel[.-]/.test(r.dev));
+      const first = via[0];
+      return { value: String(via.length), evidence: jsonEvidence(s, host.routes.ref, first ? `/${first.at}` : '', 'routes to peer pod subnets') };
+    },
+  },
+];
+
+/** the value most nodes share, or the preferred one on a tie; undefined when there is no norm */
+function norm(values: readonly string[], preferred: string | undefined): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]);
+  const [top, second] = sorted;
+  if (!top || sorted.length < 2) return undefined;
+  if (second && second[1] === top[1]) return preferred !== undefined && counts.has(preferred) && counts.get(preferred) === top[1] ? preferred : undefined;
+  return top[0];
+}
+
+export const hostDiffersFromPeers: Rule = {
+  id: 'SYS-108',
+  slug: 'host-differs-from-peers',
+  layer: 'system',
+  severity: 'warning',
+  title: 'A host setting differs from the node\'s peers',
+  needs: ['host.sysctl', 'host.iptables-save', 'host.ip-route', 'several node bundles'],
+  docs: {
+    why: 'Nodes of one cluster are meant to be alike. When one node lacks the MASQUERADE rule, runs with another sysctl, another iptables backend or fewer flannel routes than its peers, that difference is the first place to look even before knowing whether it is the cause.',
+    fix: 'Compare the node with a healthy peer (`sysctl -a`, `iptables-save`, `ip route`) and bring it in line; the specific finding for the same node, when there is one, says how.',
+  },
+  messages: {
+    differs: 'node {node} differs from its peers in {facts}',
+    alike: 'node {node} matches its peers',
+    onePeer: 'only one node bundle loaded: nothing to compare',
+  },
+  run(s) {
+    const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
+    if (hosts.length < 2) return [{ status: 'pass', subject: CLUSTER, messageId: 'onePeer' }];
+    const seen = FACTS.map((spec) => ({ spec, byNode: new Map(hosts.map((h) => [h.node, spec.read(s, h)] as const)) }));
+    const out: Report[] = [];
+    for (const host of hosts) {
+      const differs: { name: string; fact: Fact; usual: string }[] = [];
+      for (const { spec, byNode } of seen) {
+        const mine = byNode.get(host.node);
+        if (!mine) continue;
+        const values = [...byNode.values()].filter((f): f is Fact => f !== undefined).map((f) => f.value);
+        const usual = norm(values, spec.preferred);
+        if (usual !== undefined && mine.value !== usual) differs.push({ name: spec.name, fact: mine, usual });
+      }
+      const subject = nodeSubject(host.node);
+      if (differs.length === 0) {
+        out.push({ status: 'pass', subject, messageId: 'alike', data: { node: host.node } });
+        continue;
+      }
+      out.push({
+        status: 'warn',
+        subject,
+        messageId: 'differs',
+        data: { node: host.node, facts: differs.map((d) => `${d.name} (${d.fact.value}, peers ${d.usual})`).join(', '), first: differs[0]?.name ?? '' },
+        evidence: present(...differs.map((d) => d.fact.evidence)),
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,48 @@
+import { ruleTester } from '../testing.js';
+import { snapshotOf } from '../../model/testing.js';
+import { capturedNode, editedIptables } from '../lib/host-testing.js';
+import { podEgressNotMasqueraded } from './pod-egress-not-masqueraded.js';
+
+const FLANNEL_JUMP = '-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG\n';
+const FLANNEL_MASQ = '-A FLANNEL-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4 -m comment --comment "flanneld masq" -j MASQUERADE --random-fully\n';
+
+ruleTester(podEgressNotMasqueraded).run({
+  valid: [
+    { name: 'FLANNEL-POSTRTG masquerades (real capture)', snapshot: () => snapshotOf(capturedNode()) },
+    {
+      name: 'a plain -s <pod CIDR> -j MASQUERADE in POSTROUTING counts',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '-A POSTROUTING -s 10.244.0.0/16 -j MASQUERADE\n']]) })),
+    },
+    {
+      name: 'old flannel (<= v0.16) rules directly in POSTROUTING',
+      snapshot: () =>
+        snapshotOf(
+          capturedNode('worker-1', {
+            'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '-A POSTROUTING -s 10.244.0.0/16 -d 10.244.0.0/16 -j RETURN\n-A POSTROUTING -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully\n']]),
+          }),
+        ),
+    },
+  ],
+  invalid: [
+    {
+      name: 'flannel masquerade jump gone: only kube-proxy mark-based MASQUERADE left',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '']]) })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'notMasqueraded', data: { verdict: 'no rule matched' } }],
+    },
+    {
+      name: 'the MASQUERADE for the pod network removed from FLANNEL-POSTRTG',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_MASQ, '']]) })),
+      findings: [{ status: 'fail', subject: 'node:worker-1' }],
+    },
+    {
+      name: 'a MASQUERADE for another network does not count',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE\n']]) })),
+      findings: [{ status: 'fail', subject: 'node:worker-1' }],
+    },
+    {
+      name: 'no node podCIDR known: unknown',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { 'host/iptables-save.txt': editedIptables([]) } }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['cluster.nodes'] }],
+    },
+  ],
+});

@@ -1,0 +1,34 @@
+import { ruleTester } from '../testing.js';
+import { snapshotOf } from '../../model/testing.js';
+import { capturedNode, reference } from '../lib/host-testing.js';
+import { podOrServiceRouteHijacked } from './pod-or-service-route-hijacked.js';
+
+/** the captured routes plus `extra` entries (as `ip -j route` prints them) */
+function routesWith(...extra: object[]): string {
+  const routes = JSON.parse(reference('ip-j-route-all.json')) as object[];
+  return `${JSON.stringify([...routes.slice(0, 1), ...extra, ...routes.slice(1)])}\n`;
+}
+
+ruleTester(podOrServiceRouteHijacked).run({
+  valid: [
+    { name: 'cni0 and flannel.1 routes only (real capture)', snapshot: () => snapshotOf(capturedNode()) },
+    { name: 'a Docker bridge outside the pod network', snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/ip-route.json': routesWith({ dst: '172.17.0.0/16', dev: 'docker0', protocol: 'kernel', scope: 'link', prefsrc: '172.17.0.1', flags: ['linkdown'] }) })) },
+  ],
+  invalid: [
+    {
+      name: 'a Docker bridge on 10.244.0.0/16 collides with the pod network',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/ip-route.json': routesWith({ dst: '10.244.128.0/17', dev: 'br-1f2e3d4c5b6a', protocol: 'kernel', scope: 'link', prefsrc: '10.244.128.1', flags: [] }) })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'hijacked', data: { dst: '10.244.128.0/17', dev: 'br-1f2e3d4c5b6a', which: 'pod' } }],
+    },
+    {
+      name: 'a VPN route through tun0 for a peer subnet',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/ip-route.json': routesWith({ dst: '10.244.2.0/24', dev: 'tun0', scope: 'link', flags: [] }) })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', data: { dev: 'tun0' } }],
+    },
+    {
+      name: 'no routes collected: unknown',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/ip-route.json': null })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.ip-route'] }],
+    },
+  ],
+});

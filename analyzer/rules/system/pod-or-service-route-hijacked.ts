@@ -1,0 +1,79 @@
+// SYS-107: a route in the main table that covers (part of) the pod or Service network but leads
+// to another device than flannel's (cni0 for the node's own subnet, flannel.<VNI> or a peer node
+// for the others): a Docker bridge or VPN whose subnet collides with 10.244.0.0/16 or 10.96.0.0/12
+// silently swallows that traffic.
+import type { Report, Rule } from '../types.js';
+import type { Snapshot } from '../../model/types.js';
+import type { IpRoute } from '../../parse/types.js';
+import { missingInputs, nodeSubject } from '../lib/reports.js';
+import { cidrOverlaps, jsonEvidence, mainRoutes, PEER_EXPLAINS, podNetworkFor, parseCidr } from '../lib/host.js';
+
+/** devices flannel's own routes use; host-gw routes go via a peer node's address instead */
+function isFlannelDevice(dev: string | undefined): boolean {
+  return dev === 'cni0' || (dev !== undefined && /^flannel[.-]/.test(dev)) || dev === 'kube-ipvs0';
+}
+
+function nodeAddresses(s: Snapshot): Set<string> {
+  const out = new Set<string>();
+  for (const n of s.cluster.nodes ?? []) for (const a of n.obj.status?.addresses ?? []) out.add(a.address);
+  return out;
+}
+
+export const podOrServiceRouteHijacked: Rule = {
+  id: 'SYS-107',
+  slug: 'pod-or-service-route-hijacked',
+  layer: 'system',
+  severity: 'critical',
+  title: 'A route sends pod or Service addresses to the wrong device',
+  needs: ['host.ip-route', 'cluster.nodes'],
+  docs: {
+    why: 'The node routes pod addresses to cni0 (its own subnet) and flannel.1 (every other node), and Service addresses never leave the node before DNAT. A more specific or colliding route from a Docker bridge, a VPN or a cloud agent that covers part of 10.244.0.0/16 or 10.96.0.0/12 wins by longest prefix and sends that traffic to the wrong place.',
+    fix: 'Delete the colliding route and move the thing that created it to another range (Docker: "bip"/"default-address-pools" in /etc/docker/daemon.json; VPN: its pushed routes).',
+  },
+  messages: {
+    hijacked: 'on node {node} the route {dst} dev {dev} covers the {which} network {network}',
+    clean: 'no route on node {node} sends pod or Service addresses to a foreign device',
+  },
+  explains: PEER_EXPLAINS,
+  run(s) {
+    const out: Report[] = [];
+    const serviceCidr = s.derived.serviceCidr ? parseCidr(s.derived.serviceCidr.value)?.text : undefined;
+    const peers = nodeAddresses(s);
+    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+      const subject = nodeSubject(host.node);
+      const network = podNetworkFor(s, host);
+      if (!host.routes || !network) {
+        out.push(missingInputs(subject, [...(host.routes ? [] : ['host.ip-route']), ...(network ? [] : ['cluster.nodes'])]));
+        continue;
+      }
+      const routes = host.routes;
+      const bad: { r: IpRoute; which: string; net: string }[] = [];
+      for (const r of mainRoutes(routes.value)) {
+        if (r.dst === 'default' || isFlannelDevice(r.dev) || (r.gateway && peers.has(r.gateway))) continue;
+        const dst = parseCidr(r.dst);
+        if (!dst) continue;
+        if (cidrOverlaps(dst, network)) bad.push({ r, which: 'pod', net: network });
+        else if (serviceCidr && cidrOverlaps(dst, serviceCidr)) bad.push({ r, which: 'Service', net: serviceCidr });
+      }
+      if (bad.length === 0) {
+        out.push({ status: 'pass', subject, messageId: 'clean', data: { node: host.node } });
+        continue;
+      }
+      for (const { r, which, net } of bad) {
+        const ev = jsonEvidence(s, routes.ref, `/${r.at}`, `this route captures part of the ${which} network`);
+        out.push({
+          status: 'fail',
+          subject,
+          messageId: 'hijacked',
+          data: { node: host.node, dst: r.dst, dev: r.dev ?? '?', which, network: net },
+          evidence: ev ? [ev] : [],
+          remediation: {
+            explanation: `Remove the route and move whatever created it (${r.dev ?? 'the device'}) to a range outside ${net}.`,
+            commands: [`ip route del ${r.dst}${r.dev ? ` dev ${r.dev}` : ''}`, `ip -d link show ${r.dev ?? ''}`.trim(), "cat /etc/docker/daemon.json  # set \"bip\" / \"default-address-pools\" outside the cluster ranges"],
+          },
+        });
+      }
+    }
+    return out;
+  },
+};
