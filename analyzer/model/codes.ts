@@ -17,8 +17,6 @@ export const LOAD_PROBLEM_CODES = {
   clusterConflict: 'cluster-conflict',
   /** a bundle path given on the command line that cannot be opened at all */
   unreadable: 'unreadable',
-  /** a file in the bundle that no source in analyzer/bundle/sources.ts describes */
-  unknownFile: 'unknown-file',
 } as const;
 
 export type LoadProblemCode = (typeof LOAD_PROBLEM_CODES)[keyof typeof LOAD_PROBLEM_CODES];

@@ -59,3 +59,18 @@ describe('host data', () => {
     expect(h?.conntrackStats?.value).toContain('invalid=3');
   });
 });
+
+describe('host stand-in parsers', () => {
+  it('reads /proc/modules names and sysctl key = value lines with their lines', () => {
+    const s = snapshotOf({
+      node: 'w1',
+      files: {
+        'host/modules.txt': 'vxlan 106496 0 - Live 0x0000000000000000\nbr_netfilter 32768 0 - Live 0x0000000000000000\n',
+        'host/sysctl.txt': 'net.ipv4.ip_forward = 0\nnet.bridge.bridge-nf-call-iptables = 1\n',
+      },
+    });
+    const h = s.hosts.get('w1');
+    expect(h?.modules?.value.get('br_netfilter')?.line).toBe(2);
+    expect(h?.sysctl?.value.get('net.ipv4.ip_forward')).toEqual({ key: 'net.ipv4.ip_forward', value: '0', line: 1 });
+  });
+});

@@ -77,7 +77,15 @@ export const PARSERS: Parsers = {
     });
     return { value: m, problems: [] };
   },
-  modules: () => ({ value: new Map(), problems: pending('modules') }),
+  // /proc/modules: `name size refcount deps state address`; the name is all rules need
+  modules: (text) => {
+    const m = new Map<string, { name: string; line: number }>();
+    text.split('\n').forEach((l, i) => {
+      const name = l.trim().split(/\s+/)[0];
+      if (name) m.set(name, { name, line: i + 1 });
+    });
+    return { value: m, problems: [] };
+  },
   resolvConf: parseResolvConf,
   corefile: parseCorefile,
   flannelNetConf: parseFlannelNetConf,
