@@ -5,8 +5,10 @@ import { networkRules } from './network/index.js';
 import { serviceRules } from './service/index.js';
 import { dnsRules } from './dns/index.js';
 import { bundleRules } from './bundle/index.js';
+import { registerCatalog } from './bundle/catalog-ref.js';
 
 export const allRules: readonly Rule[] = [...systemRules, ...networkRules, ...serviceRules, ...dnsRules, ...bundleRules];
+registerCatalog(allRules);
 
 export function ruleById(id: string): Rule | undefined {
   return allRules.find((r) => r.id === id);

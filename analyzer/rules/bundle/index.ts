@@ -1,4 +1,7 @@
 // The bundle-layer rules, in id order. Each rule is one file named by its slug.
 import type { Rule } from '../types.js';
+import { sourceNotCollected } from './source-not-collected.js';
+import { fileNotParsed } from './file-not-parsed.js';
+import { bundlesDisagree } from './bundles-disagree.js';
 
-export const bundleRules: readonly Rule[] = [];
+export const bundleRules: readonly Rule[] = [sourceNotCollected, fileNotParsed, bundlesDisagree];

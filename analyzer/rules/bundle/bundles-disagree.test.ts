@@ -1,0 +1,21 @@
+import { ruleTester } from '../testing.js';
+import { bundlesDisagree } from './bundles-disagree.js';
+import { kubeList, nodeJson, snapshotOf } from '../../model/testing.js';
+
+const nodes = (uid: string) => kubeList([nodeJson({ name: 'w1', uid }), nodeJson({ name: 'w2' })]);
+
+ruleTester(bundlesDisagree).run({
+  valid: [
+    {
+      name: 'two nodes of one cluster collected together',
+      snapshot: () => snapshotOf({ id: 'b1', node: 'w1', files: { 'cluster/nodes.json': nodes('u1') } }, { id: 'b2', node: 'w2', files: { 'cluster/nodes.json': nodes('u1') } }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'a bundle from another cluster',
+      snapshot: () => snapshotOf({ id: 'b1', node: 'w1', createdAt: '2025-01-15T10:00:00Z', files: { 'cluster/nodes.json': nodes('u1') } }, { id: 'b2', node: 'w2', createdAt: '2025-01-15T09:59:00Z', files: { 'cluster/nodes.json': nodes('other') } }),
+      findings: [{ status: 'warn', subject: 'cluster', messageId: 'disagree', data: { bundle: 'b2', code: 'cluster-conflict' } }],
+    },
+  ],
+});
