@@ -2,7 +2,7 @@
 // rules, with file line numbers kept for evidence. Also accepts `iptables -S` output (-P/-N/-A
 // lines without a *table header) so pasted listings still load. Never throws.
 import type { Parsed, ParseProblem } from '../model/problem.js';
-import { parseRuleArgs, tokenizeRule } from './iptables-util.js';
+import { Interner, parseRuleArgs, tokenizeRule } from './iptables-util.js';
 import type { IptablesBackend, IptablesChain, IptablesRule, IptablesSave, IptablesTable } from './types.js';
 
 export { findOption, optionValue, ruleJumpsTo, targetOptionValue, hasMatch } from './iptables-util.js';
@@ -53,6 +53,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
   let open: MutTable | undefined; // table between `*name` and COMMIT
   let outsideWarned = false;
   let ruleCount = 0;
+  const intern = new Interner();
 
   const warn = (line: number, message: string) => problems.push({ line, message, severity: 'warning' });
   const fail = (line: number, message: string) => problems.push({ line, message, severity: 'error' });
@@ -187,7 +188,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
             fail(lineNo, '-A without a chain name; rule skipped');
             continue;
           }
-          const args = parseRuleArgs(tokens, 2);
+          const args = parseRuleArgs(tokens, 2, intern);
           for (const w of args.warnings) warn(lineNo, w);
           if (!args.body) {
             fail(lineNo, `${args.error ?? 'unreadable rule'}; rule skipped`);
@@ -195,14 +196,26 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           }
           const table = tableFor(lineNo);
           const chain = chainFor(table, chainName, lineNo);
+          const b = args.body;
+          // one literal with every key, in a fixed order: all rules share one hidden class
           const rule: IptablesRule = {
             table: table.name,
-            chain: chainName,
+            chain: chain.name,
             index: chain.rules.length + 1,
             line: lineNo,
             text: line,
-            ...args.body,
-            ...(counters ? { counters } : {}),
+            counters: counters ?? b.counters,
+            source: b.source,
+            destination: b.destination,
+            protocol: b.protocol,
+            inInterface: b.inInterface,
+            outInterface: b.outInterface,
+            fragment: b.fragment,
+            matches: b.matches,
+            comment: b.comment,
+            target: b.target,
+            goto: b.goto,
+            targetOptions: b.targetOptions,
           };
           chain.rules.push(rule);
           ruleCount++;

@@ -97,12 +97,65 @@ const KNOWN_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 // Free-text options whose first value is taken even when it starts with "-".
 const TEXT_OPTIONS = new Set(['--comment', '--log-prefix', '--nflog-prefix']);
 
-interface MutOption { name: string; values: string[]; negated: boolean }
+interface MutOption { name: string; negated: boolean; v0: string | undefined; more: string[] | undefined }
 interface MutMatch { module: string; options: MutOption[] }
 
-export type RuleBody = Omit<IptablesRule, 'table' | 'chain' | 'index' | 'line' | 'text' | 'counters'> & {
-  readonly counters?: { readonly packets: number; readonly bytes: number };
-};
+/** The parts of a rule its arguments carry. Every key is always present (undefined when absent) so
+ * all rules share one object shape: a million rules stay fast and compact in V8. */
+export interface RuleBody {
+  readonly counters: { readonly packets: number; readonly bytes: number } | undefined;
+  readonly source: IptAddrMatch | undefined;
+  readonly destination: IptAddrMatch | undefined;
+  readonly protocol: IptAddrMatch | undefined;
+  readonly inInterface: IptAddrMatch | undefined;
+  readonly outInterface: IptAddrMatch | undefined;
+  readonly fragment: { readonly negated: boolean } | undefined;
+  readonly matches: readonly IptMatch[];
+  readonly comment: string | undefined;
+  readonly target: string | undefined;
+  readonly goto: boolean;
+  readonly targetOptions: readonly IptOption[];
+}
+
+const EMPTY: readonly never[] = Object.freeze([]);
+const NO_WARNINGS: readonly string[] = EMPTY;
+
+/**
+ * Shares what repeats across the rules of one file (ports, marks, CIDRs, module and chain names,
+ * single-value lists) so a million-rule dump does not hold a million copies of "80". Shared
+ * pieces are frozen-by-type (readonly); the cap keeps unique values (comments, endpoint IPs)
+ * from filling the tables.
+ */
+export class Interner {
+  private readonly strings = new Map<string, string>();
+  private readonly singles = new Map<string, readonly string[]>();
+  private readonly addrs = new Map<string, IptAddrMatch>();
+  constructor(private readonly cap = 20_000) {}
+
+  str(s: string): string {
+    const hit = this.strings.get(s);
+    if (hit !== undefined) return hit;
+    if (this.strings.size < this.cap) this.strings.set(s, s);
+    return s;
+  }
+
+  single(v: string): readonly string[] {
+    const hit = this.singles.get(v);
+    if (hit) return hit;
+    const made = [v];
+    if (this.singles.size < this.cap) this.singles.set(v, made);
+    return made;
+  }
+
+  addr(value: string, negated: boolean): IptAddrMatch {
+    const key = negated ? `!${value}` : value;
+    const hit = this.addrs.get(key);
+    if (hit) return hit;
+    const made = { value: this.str(value), negated };
+    if (this.addrs.size < this.cap) this.addrs.set(key, made);
+    return made;
+  }
+}
 
 export interface RuleArgsResult {
   readonly body?: RuleBody;
@@ -113,11 +166,19 @@ export interface RuleArgsResult {
 }
 
 /** Walks the tokens of one rule after `-A CHAIN` (tokens[from..]). */
-export function parseRuleArgs(tokens: readonly string[], from: number): RuleArgsResult {
-  const warnings: string[] = [];
+export function parseRuleArgs(tokens: readonly string[], from: number, intern: Interner = new Interner()): RuleArgsResult {
+  let warnings = NO_WARNINGS as string[];
+  const warn = (w: string) => {
+    if (warnings === NO_WARNINGS) warnings = [];
+    warnings.push(w);
+  };
   const matches: MutMatch[] = [];
   const targetOptions: MutOption[] = [];
-  const addr: Partial<Record<'source' | 'destination' | 'protocol' | 'inInterface' | 'outInterface', IptAddrMatch>> = {};
+  let source: IptAddrMatch | undefined;
+  let destination: IptAddrMatch | undefined;
+  let protocol: IptAddrMatch | undefined;
+  let inInterface: IptAddrMatch | undefined;
+  let outInterface: IptAddrMatch | undefined;
   let fragment: { negated: boolean } | undefined;
   let target: string | undefined;
   let goto = false;
@@ -128,18 +189,23 @@ export function parseRuleArgs(tokens: readonly string[], from: number): RuleArgs
   let current: MutMatch | undefined;
   let inTarget = false;
 
+  const addValue = (o: MutOption, v: string) => {
+    if (o.v0 === undefined) o.v0 = v;
+    else (o.more ??= []).push(v);
+  };
+
   const matchFor = (name: string): MutMatch => {
     const known = current ? KNOWN_OPTIONS[current.module] : undefined;
     if (current && (!known || known.includes(name))) return current;
-    const proto = addr.protocol?.value.toLowerCase();
+    const proto = protocol?.value.toLowerCase();
     if (proto) {
       for (let k = matches.length - 1; k >= 0; k--) if (matches[k]?.module === proto) return matches[k] as MutMatch;
-      const implicit: MutMatch = { module: proto, options: [] };
+      const implicit: MutMatch = { module: intern.str(proto), options: [] };
       matches.push(implicit);
       return implicit;
     }
     if (current) return current;
-    warnings.push(`option ${name} comes before any -m module and without -p; kept under an unnamed match`);
+    warn(`option ${name} comes before any -m module and without -p; kept under an unnamed match`);
     current = { module: '', options: [] };
     matches.push(current);
     return current;
@@ -148,25 +214,25 @@ export function parseRuleArgs(tokens: readonly string[], from: number): RuleArgs
   for (let i = from; i < tokens.length; i++) {
     const t = tokens[i] as string;
     if (forceValue && open) {
-      open.values.push(t);
+      addValue(open, t);
       forceValue = false;
       continue;
     }
     if (t === '!') {
-      if (open && open.values.length === 0) open.negated = true; // old spelling: --opt ! value
+      if (open && open.v0 === undefined) open.negated = true; // old spelling: --opt ! value
       else negate = true;
       continue;
     }
     if (t.length < 2 || t.charCodeAt(0) !== 45 /* - */ || isNumberLike(t)) {
-      if (open) open.values.push(t);
-      else warnings.push(`unexpected word "${t}" (not a value of any option)`);
+      if (open) addValue(open, t);
+      else warn(`unexpected word "${t}" (not a value of any option)`);
       continue;
     }
     open = undefined;
     const core = CORE_FLAGS.get(t);
     if (core === undefined) {
-      if (!t.startsWith('--')) warnings.push(`unknown flag ${t}`);
-      const opt: MutOption = { name: t, values: [], negated: negate };
+      if (!t.startsWith('--')) warn(`unknown flag ${t}`);
+      const opt: MutOption = { name: intern.str(t), negated: negate, v0: undefined, more: undefined };
       negate = false;
       if (inTarget) targetOptions.push(opt);
       else matchFor(t).options.push(opt);
@@ -188,21 +254,21 @@ export function parseRuleArgs(tokens: readonly string[], from: number): RuleArgs
     if (value === undefined) return { error: `${t} needs a value`, warnings };
     i++;
     switch (core) {
-      case 's': addr.source = { value, negated: negate }; break;
-      case 'd': addr.destination = { value, negated: negate }; break;
-      case 'p': addr.protocol = { value, negated: negate }; break;
-      case 'i': addr.inInterface = { value, negated: negate }; break;
-      case 'o': addr.outInterface = { value, negated: negate }; break;
+      case 's': source = intern.addr(value, negate); break;
+      case 'd': destination = intern.addr(value, negate); break;
+      case 'p': protocol = intern.addr(value, negate); break;
+      case 'i': inInterface = intern.addr(value, negate); break;
+      case 'o': outInterface = intern.addr(value, negate); break;
       case 'm':
-        if (negate) warnings.push(`"!" before -m ${value} has no meaning; ignored`);
-        current = { module: value, options: [] };
+        if (negate) warn(`"!" before -m ${value} has no meaning; ignored`);
+        current = { module: intern.str(value), options: [] };
         matches.push(current);
         inTarget = false;
         break;
       case 'j':
       case 'g':
-        if (target !== undefined) warnings.push(`second target ${value}; the last one is kept`);
-        target = value;
+        if (target !== undefined) warn(`second target ${value}; the last one is kept`);
+        target = intern.str(value);
         goto = core === 'g';
         inTarget = true;
         break;
@@ -211,33 +277,36 @@ export function parseRuleArgs(tokens: readonly string[], from: number): RuleArgs
         i++;
         const p = Number(value);
         const b = Number(bytes);
-        if (bytes === undefined || !Number.isFinite(p) || !Number.isFinite(b)) warnings.push(`-c needs two numbers (packets bytes)`);
+        if (bytes === undefined || !Number.isFinite(p) || !Number.isFinite(b)) warn(`-c needs two numbers (packets bytes)`);
         else counters = { packets: p, bytes: b };
         break;
       }
     }
     negate = false;
   }
-  if (negate) warnings.push('a trailing "!" negates nothing');
+  if (negate) warn('a trailing "!" negates nothing');
 
+  // Freeze the growable work arrays into exact-size (or shared empty) ones.
+  const finishOption = (o: MutOption): IptOption => {
+    const values = o.v0 === undefined ? EMPTY : o.more ? [o.v0, ...o.more] : intern.single(o.v0);
+    return { name: o.name, values, negated: o.negated };
+  };
   let comment: string | undefined;
-  for (const m of matches) {
-    if (m.module !== 'comment') continue;
-    const c = m.options.find((o) => o.name === '--comment');
-    if (c) {
-      comment = c.values.join(' ');
-      break;
+  const finalMatches: IptMatch[] = new Array<IptMatch>(matches.length);
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k] as MutMatch;
+    const options = m.options.length === 0 ? EMPTY : m.options.map(finishOption);
+    if (comment === undefined && m.module === 'comment') {
+      const c = options.find((o) => o.name === '--comment');
+      if (c) comment = c.values.length === 1 ? c.values[0] : c.values.join(' ');
     }
+    finalMatches[k] = { module: m.module, options };
   }
   const body: RuleBody = {
-    ...addr,
-    ...(fragment ? { fragment } : {}),
-    matches,
-    ...(comment !== undefined ? { comment } : {}),
-    ...(target !== undefined ? { target } : {}),
-    goto,
-    targetOptions,
-    ...(counters ? { counters } : {}),
+    counters, source, destination, protocol, inInterface, outInterface, fragment,
+    matches: finalMatches.length === 0 ? EMPTY : finalMatches,
+    comment, target, goto,
+    targetOptions: targetOptions.length === 0 ? EMPTY : targetOptions.map(finishOption),
   };
   return { body, warnings };
 }
