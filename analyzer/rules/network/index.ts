@@ -1,4 +1,10 @@
-// The network-layer rules, in id order. Each rule is one file named by its slug.
+// The network-layer (CNI) rules, in id order. Each rule is one file named by its slug.
 import type { Rule } from '../types.js';
+import { flannelPodNotRunning } from './flannel-pod-not-running.js';
+import { flannelNetworkMismatch } from './flannel-network-mismatch.js';
+import { nodeWithoutPodCidr } from './node-without-pod-cidr.js';
+import { subnetMismatchOnNode } from './subnet-mismatch-on-node.js';
+import { flannelOverlayBroken } from './flannel-overlay-broken.js';
+import { flannelPublicIpShared } from './flannel-public-ip-shared.js';
 
-export const networkRules: readonly Rule[] = [];
+export const networkRules: readonly Rule[] = [flannelPodNotRunning, flannelNetworkMismatch, nodeWithoutPodCidr, subnetMismatchOnNode, flannelOverlayBroken, flannelPublicIpShared];

@@ -1,0 +1,115 @@
+// NET-205: with the vxlan backend every node needs flannel.<VNI> up and, for each peer, a route
+// `<peer podCIDR> via <peer>.0 dev flannel.1 onlink` (host-gw: via the peer's node IP). A missing
+// device or route cuts this node off from the pods of that peer only: the classic "works on some nodes".
+import type { EvidenceRef, Report, Rule } from '../types.js';
+import type { HostState, Snapshot } from '../../model/types.js';
+import type { KubeNode } from '../../model/schemas.js';
+import type { Located } from '../../model/types.js';
+import { objectEvidence } from '../../model/evidence.js';
+import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { hostLinks, jsonEvidence, linkNamed, mainRoutes, PEER_EXPLAINS, present, sameCidr, seenEvidence } from '../lib/host.js';
+import { flannelInUse } from './flannel-pod-not-running.js';
+
+function internalIP(n: KubeNode): string | undefined {
+  return n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+}
+
+function restart(node: string, dev: string) {
+  return {
+    explanation: 'flanneld creates the device and one route per peer when it starts and when a peer joins; restart it on this node and check its log.',
+    commands: [`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${node}`, `ip -d link show ${dev}`, `ip route show | grep ${dev}`],
+  };
+}
+
+interface Backend {
+  readonly type: string;
+  readonly dev: string;
+  readonly direct: boolean;
+}
+
+function backendOf(s: Snapshot): Backend {
+  const b = s.cluster.flannelNetConf?.value.Backend;
+  const type = (b?.Type ?? 'vxlan').toLowerCase();
+  return { type, dev: `flannel.${b?.VNI ?? 1}`, direct: b?.DirectRouting === true };
+}
+
+function checkPeers(s: Snapshot, host: HostState, be: Backend, peers: readonly Located<KubeNode>[]) {
+  const routes = mainRoutes(host.routes?.value ?? []);
+  const missing: { peer: Located<KubeNode>; wrong?: number }[] = [];
+  for (const peer of peers) {
+    const cidr = peer.obj.spec?.podCIDR as string;
+    const ip = internalIP(peer.obj);
+    const r = routes.find((x) => sameCidr(x.dst, cidr));
+    const ok = r !== undefined && (r.dev === be.dev ? be.type === 'vxlan' : r.gateway !== undefined && r.gateway === ip && (be.type === 'host-gw' || be.direct));
+    if (!ok) missing.push({ peer, ...(r ? { wrong: r.at } : {}) });
+  }
+  return missing;
+}
+
+export const flannelOverlayBroken: Rule = {
+  id: 'NET-205',
+  slug: 'flannel-overlay-broken',
+  layer: 'network',
+  severity: 'critical',
+  title: 'flannel.1 missing or down, or no route to a peer\'s pods',
+  needs: ['host.ip-link', 'host.ip-route', 'cluster.nodes', 'cluster.configmap.kube-flannel.kube-flannel-cfg'],
+  docs: {
+    why: 'With the vxlan backend, traffic to another node\'s pods leaves through the flannel.1 VXLAN device by a route flanneld adds for each peer subnet. If the device is gone or down, or a peer\'s route is missing, pods on this node cannot reach pods on that peer (and Services whose endpoints live there) while everything local works.',
+    fix: 'Restart the node\'s flannel pod so it recreates flannel.1 and its routes; if it keeps failing, read its log (wrong --iface, VXLAN port 8472/udp blocked between nodes).',
+  },
+  messages: {
+    noDevice: 'node {node} has no {dev} device',
+    deviceDown: '{dev} is down on node {node}',
+    noRoute: 'node {node} has no route through {dev} to the pods of {peers}',
+    ok: '{dev} is up on node {node} with a route to every peer subnet',
+    notUsed: 'the cluster does not run flannel, or not with the vxlan/host-gw backend',
+  },
+  explains: PEER_EXPLAINS,
+  run(s) {
+    const be = backendOf(s);
+    if (!flannelInUse(s) || (be.type !== 'vxlan' && be.type !== 'host-gw')) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    const out: Report[] = [];
+    const withCidr = (s.cluster.nodes ?? []).filter((n) => n.obj.spec?.podCIDR);
+    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+      const subject = nodeSubject(host.node);
+      const data = { node: host.node, dev: be.dev };
+      const links = hostLinks(host);
+      if (!links || !host.routes || !s.cluster.nodes) {
+        out.push(missingInputs(subject, [...(links ? [] : ['host.ip-link']), ...(host.routes ? [] : ['host.ip-route']), ...(s.cluster.nodes ? [] : ['cluster.nodes'])]));
+        continue;
+      }
+      if (be.type === 'vxlan') {
+        const link = linkNamed(links.value, be.dev);
+        if (!link) {
+          const netconf = s.derived.podCidr.flannel;
+          const ev = present(netconf ? seenEvidence(s, netconf, 'flannel runs the vxlan backend for this network') : undefined, jsonEvidence(s, links.ref, '', `no ${be.dev} among the node's links`));
+          out.push({ status: 'fail', subject, messageId: 'noDevice', data, evidence: ev, remediation: restart(host.node, be.dev) });
+          continue;
+        }
+        if (!link.flags.includes('UP')) {
+          out.push({ status: 'fail', subject, messageId: 'deviceDown', data, evidence: present(jsonEvidence(s, links.ref, `/${link.at}/flags`, 'the device flags lack UP')), remediation: { ...restart(host.node, be.dev), commands: [`ip link set ${be.dev} up`, ...restart(host.node, be.dev).commands] } });
+          continue;
+        }
+      }
+      const peers = withCidr.filter((n) => n.obj.metadata.name !== host.node);
+      const missing = checkPeers(s, host, be, peers);
+      if (missing.length === 0) {
+        out.push({ status: 'pass', subject, messageId: 'ok', data });
+        continue;
+      }
+      const evidence: (EvidenceRef | undefined)[] = missing.slice(0, 5).flatMap((m) => [
+        objectEvidence(m.peer, '/spec/podCIDR', `${m.peer.obj.metadata.name}'s pods, with no route through ${be.dev} here`),
+        m.wrong !== undefined && host.routes ? jsonEvidence(s, host.routes.ref, `/${m.wrong}`, 'the route this subnet takes instead') : undefined,
+      ]);
+      out.push({
+        status: 'fail',
+        subject,
+        messageId: 'noRoute',
+        data: { ...data, peers: missing.map((m) => m.peer.obj.metadata.name).join(', '), count: missing.length },
+        evidence: present(...evidence),
+        remediation: restart(host.node, be.dev),
+      });
+    }
+    return out;
+  },
+};

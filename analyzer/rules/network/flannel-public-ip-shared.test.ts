@@ -1,0 +1,20 @@
+import { ruleTester } from '../testing.js';
+import { snapshotOf } from '../../model/testing.js';
+import { clusterFiles } from '../lib/host-testing.js';
+import { flannelPublicIpShared, PUBLIC_IP } from './flannel-public-ip-shared.js';
+
+const node = (name: string, ip: string, cidr: string) => ({ name, podCIDR: cidr, internalIP: ip, annotations: { [PUBLIC_IP]: ip === 'nat' ? '10.0.2.15' : ip } });
+
+ruleTester(flannelPublicIpShared).run({
+  valid: [
+    { name: 'each node its own address', snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles([node('cp-1', '192.168.56.10', '10.244.0.0/24'), node('worker-1', '192.168.56.11', '10.244.1.0/24')]) }) },
+  ],
+  invalid: [
+    {
+      name: 'Vagrant NAT address on every node',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles([node('cp-1', 'nat', '10.244.0.0/24'), node('worker-1', 'nat', '10.244.1.0/24'), node('worker-2', 'nat', '10.244.2.0/24')]) }),
+      findings: [{ status: 'fail', subject: 'cluster', messageId: 'shared', data: { ip: '10.0.2.15', count: 3 } }],
+    },
+    { name: 'no node list: unknown', snapshot: () => snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': { items: [] } } }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.nodes'] }] },
+  ],
+});

@@ -1,0 +1,75 @@
+// NET-204: three places must name the same subnet on a flannel node: the node's spec.podCIDR,
+// FLANNEL_SUBNET in /run/flannel/subnet.env (the CNI plugin hands out pod IPs from it) and the
+// cni0 bridge address. After a node is re-joined or its podCIDR changes, a stale cni0 makes the
+// CNI plugin fail: `failed to set bridge addr: "cni0" already has an IP address different from ...`.
+import type { EvidenceRef, Report, Rule } from '../types.js';
+import { objectEvidence } from '../../model/evidence.js';
+import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { ipv4Addrs, jsonEvidence, lineAt, linkNamed, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
+import { flannelInUse } from './flannel-pod-not-running.js';
+
+export const subnetMismatchOnNode: Rule = {
+  id: 'NET-204',
+  slug: 'subnet-mismatch-on-node',
+  layer: 'network',
+  severity: 'critical',
+  title: 'subnet.env, node podCIDR and cni0 disagree',
+  needs: ['host.flannel-subnet-env', 'cluster.nodes', 'host.ip-addr'],
+  docs: {
+    why: 'flanneld writes the node\'s lease to /run/flannel/subnet.env; the flannel CNI plugin creates cni0 with the first address of that subnet and gives pods the rest. When the node\'s podCIDR, subnet.env and cni0 name different subnets (a re-joined node, a changed cluster CIDR, a leftover cni0), new pods fail to start with "cni0 already has an IP address different from ..." or get addresses no other node routes back.',
+    fix: 'Delete the stale cni0 (`ip link delete cni0`) and/or /run/flannel/subnet.env, then restart the node\'s flannel pod so both are recreated from the node\'s podCIDR.',
+  },
+  messages: {
+    mismatch: 'on node {node} podCIDR {podCIDR}, subnet.env {subnetEnv} and cni0 {cni0} do not agree',
+    agree: 'on node {node} podCIDR, subnet.env and cni0 agree on {subnet}',
+    notUsed: 'the cluster does not run flannel',
+  },
+  explains: PEER_EXPLAINS,
+  run(s) {
+    if (!flannelInUse(s) && ![...s.hosts.values()].some((h) => h.subnetEnv)) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    const out: Report[] = [];
+    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+      const subject = nodeSubject(host.node);
+      const node = s.index.nodeByName.get(host.node);
+      const podCIDR = node?.obj.spec?.podCIDR ? parseCidr(node.obj.spec.podCIDR)?.text : undefined;
+      const envVar = host.subnetEnv?.value.vars.get('FLANNEL_SUBNET');
+      const env = envVar ? parseCidr(envVar.value)?.text : undefined;
+      const cni0Link = host.addrs ? linkNamed(host.addrs.value, 'cni0') : undefined;
+      const cni0Addr = cni0Link ? ipv4Addrs(cni0Link)[0] : undefined;
+      const cni0 = cni0Addr ? parseCidr(`${cni0Addr.local}/${cni0Addr.prefixlen}`)?.text : undefined;
+      const seen = [podCIDR, env, cni0].filter((x): x is string => x !== undefined);
+      if (seen.length < 2) {
+        const missing = [...(env ? [] : ['host.flannel-subnet-env']), ...(podCIDR ? [] : ['cluster.nodes']), ...(host.addrs ? [] : ['host.ip-addr'])];
+        // cni0 only exists once a pod runs here: with two sources missing there is nothing to compare
+        out.push(missingInputs(subject, missing.length ? missing : ['host.flannel-subnet-env']));
+        continue;
+      }
+      if (new Set(seen).size === 1) {
+        out.push({ status: 'pass', subject, messageId: 'agree', data: { node: host.node, subnet: seen[0] as string } });
+        continue;
+      }
+      const evidence: (EvidenceRef | undefined)[] = [
+        node && podCIDR ? objectEvidence(node, '/spec/podCIDR', 'the subnet the node was given') : undefined,
+        envVar && host.subnetEnv ? lineAt(s, host.subnetEnv.ref, envVar.line, 'the lease flanneld wrote') : undefined,
+        cni0Link && cni0Addr && host.addrs ? jsonEvidence(s, host.addrs.ref, `/${cni0Link.at}/addr_info/${cni0Addr.i}`, 'the cni0 bridge address') : undefined,
+      ];
+      const cni0Stale = cni0 !== undefined && cni0 !== (podCIDR ?? env);
+      out.push({
+        status: 'fail',
+        subject,
+        messageId: 'mismatch',
+        data: { node: host.node, podCIDR: podCIDR ?? 'none', subnetEnv: env ?? 'none', cni0: cni0 ?? 'none', stale: cni0Stale ? 'cni0' : 'subnet.env' },
+        evidence: present(...evidence),
+        remediation: {
+          explanation: 'Remove what is stale on the node and let flannel and the CNI plugin recreate it from the node\'s podCIDR (pods on this node restart with new addresses).',
+          commands: [
+            ...(cni0Stale ? ['ip link set cni0 down', 'ip link delete cni0'] : []),
+            'rm -f /run/flannel/subnet.env',
+            `kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${host.node}`,
+          ],
+        },
+      });
+    }
+    return out;
+  },
+};
