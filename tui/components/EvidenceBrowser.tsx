@@ -1,0 +1,79 @@
+// The evidence browser: the bundle file tree per node beside a viewer with line numbers; cited
+// lines are marked ▶ and inverse, search matches ≫. Both panes draw only their visible rows.
+import { Box, Text } from 'ink';
+import type { TreeRow, ViewerLine } from '../view-models/evidence.js';
+import { humanSize } from '../view-models/evidence.js';
+import { padEnd, truncate } from '../view-models/text.js';
+import { focusSlice } from '../view-models/excerpt.js';
+import { usePalette } from './palette-context.js';
+
+export interface EvidenceBrowserProps {
+  readonly tree: readonly TreeRow[];
+  readonly cursor: number;
+  readonly treeTop: number;
+  readonly pane: 0 | 1;
+  readonly title?: string;
+  readonly lines: readonly ViewerLine[];
+  readonly lineCount: number;
+  readonly line: number;
+  readonly search: string;
+  readonly height: number;
+  readonly treeWidth: number;
+  readonly width: number;
+}
+
+function Tree({ tree, cursor, treeTop, height, width, focused }: { tree: readonly TreeRow[]; cursor: number; treeTop: number; height: number; width: number; focused: boolean }) {
+  const palette = usePalette();
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold inverse={focused} wrap="truncate-end">{padEnd(` Files${focused ? ' (tab: viewer)' : ''}`, width - 1)}</Text>
+      {tree.slice(treeTop, treeTop + height).map((r, i) => {
+        const selected = treeTop + i === cursor;
+        const size = r.kind === 'file' ? humanSize(r.size) : '';
+        const label = `${'  '.repeat(r.depth)}${r.kind === 'bundle' ? '▣ ' : ''}${r.label}`;
+        return (
+          <Text key={treeTop + i} wrap="truncate-end" inverse={selected && focused} bold={r.kind === 'bundle'} color={r.kind === 'dir' ? palette.color('accent') : undefined}>
+            {selected ? '›' : ' '}
+            {padEnd(label, Math.max(1, width - 2 - size.length - 1))}
+            <Text dimColor>{size}</Text>
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+
+function Viewer({ title, lines, lineCount, line, search, height, width, focused }: { title?: string; lines: readonly ViewerLine[]; lineCount: number; line: number; search: string; height: number; width: number; focused: boolean }) {
+  const numWidth = String(Math.max(lineCount, 1)).length;
+  const head = title ? `${title}  line ${line}/${lineCount}${search ? `  /${search}` : ''}` : 'no file open: choose one and press enter';
+  return (
+    <Box flexDirection="column" width={width}>
+      <Text bold inverse={focused} wrap="truncate-end">{padEnd(` ${head}`, width)}</Text>
+      {lines.map((l) => {
+        const selected = l.n === line;
+        const gutter = `${l.cited ? '▶' : l.match ? '≫' : ' '}${String(l.n).padStart(numWidth)} │ `;
+        return (
+          <Text key={l.n} wrap="truncate-end" inverse={selected || l.cited}>
+            <Text dimColor={!l.cited && !selected} bold={l.cited}>{gutter}</Text>
+            {focusSlice(l.text, l.match ? search : undefined, Math.max(1, width - gutter.length))}
+          </Text>
+        );
+      })}
+      {title && lines.length === 0 ? <Text dimColor>{truncate('  (empty file)', width)}</Text> : null}
+    </Box>
+  );
+}
+
+export function EvidenceBrowser(p: EvidenceBrowserProps) {
+  const split = p.treeWidth < p.width;
+  const showTree = split || p.pane === 0;
+  const showViewer = split || p.pane === 1;
+  const viewerWidth = split ? p.width - p.treeWidth - 1 : p.width;
+  return (
+    <Box flexDirection="row" height={p.height + 1}>
+      {showTree ? <Tree tree={p.tree} cursor={p.cursor} treeTop={p.treeTop} height={p.height} width={split ? p.treeWidth : p.width} focused={p.pane === 0} /> : null}
+      {split ? <Box width={1} /> : null}
+      {showViewer ? <Viewer {...(p.title ? { title: p.title } : {})} lines={p.lines} lineCount={p.lineCount} line={p.line} search={p.search} height={p.height} width={viewerWidth} focused={p.pane === 1} /> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,97 @@
+// Entry point for `netsnap analyze` on a TTY. The caller injects the loader so this file knows
+// nothing about tarballs or rules. The terminal is always restored: on q, Ctrl-C, SIGTERM and
+// errors the alternate screen is left and the cursor shown, then fix commands are printed.
+import { writeFileSync } from 'node:fs';
+import { render } from 'ink';
+import type { ReadProgress } from '../analyzer/bundle/types.js';
+import { Root } from './components/Root.js';
+import { PaletteContext } from './components/palette-context.js';
+import { paletteFor } from './theme.js';
+import { plainOverview } from './text-report.js';
+import { buildModel, type TuiLoadResult, type UiModel } from './view-models/model.js';
+import { fixScript, fixTargets } from './view-models/fixes.js';
+
+export type { TuiLoadResult } from './view-models/model.js';
+
+export interface StartOptions {
+  load: (onProgress: (p: ReadProgress) => void) => Promise<TuiLoadResult>;
+  title?: string;
+  /** where `w` writes fix commands; default ./netsnap-fix.sh */
+  fixFile?: string;
+  /** non-TTY output; default: the overview as plain text */
+  renderText?: (r: TuiLoadResult) => string;
+  /** for tests and the demo: streams other than the process's */
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+const ALT_SCREEN_ON = '\u001b[?1049h';
+const ALT_SCREEN_OFF = '\u001b[?1049l';
+const SHOW_CURSOR = '\u001b[?25h';
+
+export async function startTui(opts: StartOptions): Promise<number> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  if (!stdout.isTTY || !stdin.isTTY) {
+    try {
+      const r = await opts.load(() => {});
+      stdout.write(opts.renderText ? opts.renderText(r) : plainOverview(buildModel(r)));
+      return 0;
+    } catch (err) {
+      process.stderr.write(`netsnap: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
+
+  const fixFile = opts.fixFile ?? 'netsnap-fix.sh';
+  let model: UiModel | undefined;
+  let restored = false;
+  const restore = () => {
+    if (restored) return;
+    restored = true;
+    stdout.write(SHOW_CURSOR + ALT_SCREEN_OFF);
+  };
+  const onWriteFix = (findings?: readonly number[]): string => {
+    if (!model) return 'nothing loaded yet';
+    const targets = fixTargets(model, findings);
+    if (!targets.length) return 'no fix commands for this';
+    try {
+      writeFileSync(fixFile, fixScript(model, targets), { mode: 0o644 });
+      return `wrote fix commands for ${targets.length} finding${targets.length > 1 ? 's' : ''} to ${fixFile} (review before running)`;
+    } catch (err) {
+      return `could not write ${fixFile}: ${err instanceof Error ? err.message : String(err)}; start with --fix-file PATH in a writable directory`;
+    }
+  };
+
+  stdout.write(ALT_SCREEN_ON);
+  process.once('exit', restore); // last resort if something below exits the process
+  const app = render(
+    <PaletteContext.Provider value={paletteFor(process.env)}>
+      <Root load={opts.load} title={opts.title ?? ''} onLoaded={(m) => (model = m)} onWriteFix={onWriteFix} />
+    </PaletteContext.Provider>,
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: true },
+  );
+  const onSignal = () => app.unmount();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
+  let code = 0;
+  let failure: string | undefined;
+  try {
+    await app.waitUntilExit();
+  } catch (err) {
+    code = 1;
+    failure = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  } finally {
+    app.cleanup();
+    restore();
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    process.off('exit', restore);
+  }
+  if (failure) process.stderr.write(`netsnap: the terminal UI stopped on an error (please report it):\n${failure}\n`);
+  if (model) {
+    const targets = fixTargets(model);
+    if (targets.length) stdout.write(`\n${fixScript(model, targets)}`);
+  }
+  return code;
+}

@@ -1,0 +1,29 @@
+// One short label per stack entry: `overview › findings layer=dns › DNS-402 › coredns.json:13`.
+import type { UiModel } from '../view-models/model.js';
+import { describeFilter } from '../view-models/findings.js';
+import type { Entry } from './ui.js';
+
+export function crumbLabel(e: Entry, m: UiModel): string {
+  const r = e.route;
+  switch (r.screen) {
+    case 'overview':
+      return 'overview';
+    case 'help':
+      return 'help';
+    case 'findings': {
+      const f = describeFilter(e.filter);
+      return f ? `findings ${f}` : 'findings';
+    }
+    case 'detail':
+      return m.findings[r.finding]?.ruleId ?? `finding ${r.finding}`;
+    case 'evidence': {
+      const file = e.pane === 1 && e.file ? e.file : undefined;
+      if (!file) return r.node ? `evidence ${r.node}` : 'evidence';
+      return `${file.path.split('/').at(-1)}${file.pointer !== undefined ? `#${file.pointer.split('/').at(-1)}` : ''}:${e.line}`;
+    }
+  }
+}
+
+export function breadcrumb(stack: readonly Entry[], m: UiModel): string[] {
+  return stack.map((e) => crumbLabel(e, m));
+}

@@ -1,0 +1,170 @@
+// For the current entry: the props its screen component draws and the ScreenCtx the store
+// needs to move through it. Pure apart from memo caches, so a keypress on a 5,000-finding list
+// costs one filter (only when the filter changed) and the formatting of the visible rows.
+import type { FileRef } from '../../analyzer/model/types.js';
+import type { Doc } from '../view-models/doc.js';
+import { lineText } from '../view-models/doc.js';
+import { detailDoc } from '../view-models/detail.js';
+import { fileTree, findInFile, treeIndexOf, viewerLines, type TreeRow, type ViewerLine } from '../view-models/evidence.js';
+import { describeFilter, filterRows, findingRows, type FindingRow } from '../view-models/findings.js';
+import { helpDoc } from '../view-models/help.js';
+import type { UiModel } from '../view-models/model.js';
+import { overviewDoc } from '../view-models/overview.js';
+import type { FileTarget } from './route.js';
+import { topAround, visibleTop } from './scroll.js';
+import type { Entry, Env, ScreenCtx } from './ui.js';
+
+export interface Size {
+  readonly columns: number;
+  readonly rows: number;
+}
+
+export type ScreenView =
+  | { readonly kind: 'doc'; readonly doc: Doc; readonly cursorLine: number; readonly top: number; readonly height: number }
+  | { readonly kind: 'findings'; readonly rows: readonly FindingRow[]; readonly total: number; readonly filter: string; readonly cursor: number; readonly top: number; readonly height: number }
+  | {
+      readonly kind: 'evidence';
+      readonly tree: readonly TreeRow[];
+      readonly cursor: number;
+      readonly treeTop: number;
+      readonly pane: 0 | 1;
+      readonly title?: string;
+      readonly lines: readonly ViewerLine[];
+      readonly lineCount: number;
+      readonly line: number;
+      readonly search: string;
+      readonly height: number;
+      readonly treeWidth: number;
+    };
+
+/** lines the header, breadcrumb and footer take; Ink must draw fewer lines than the terminal has */
+export const CHROME_LINES = 4;
+
+export class Screens {
+  private rows?: FindingRow[];
+  private filtered?: { key: string; rows: readonly FindingRow[] };
+  private tree?: TreeRow[];
+  private docs = new Map<string, Doc>();
+  constructor(readonly model: UiModel) {}
+
+  allRows(): FindingRow[] {
+    return (this.rows ??= findingRows(this.model));
+  }
+  treeRows(): TreeRow[] {
+    return (this.tree ??= fileTree(this.model.snapshot.files, this.model.snapshot.bundles));
+  }
+  private rowsFor(e: Entry): readonly FindingRow[] {
+    const key = JSON.stringify(e.filter);
+    if (this.filtered?.key !== key) this.filtered = { key, rows: filterRows(this.allRows(), e.filter) };
+    return this.filtered.rows;
+  }
+  private doc(key: string, make: () => Doc): Doc {
+    let d = this.docs.get(key);
+    if (!d) {
+      if (this.docs.size > 64) this.docs.clear();
+      d = make();
+      this.docs.set(key, d);
+    }
+    return d;
+  }
+
+  env(): Env {
+    return { nodes: this.model.nodes, treeIndexFor: (t) => treeIndexOf(this.treeRows(), t) };
+  }
+
+  /** the evidence viewer's file, with the pointer when it shows text embedded in JSON */
+  static fileRef(f: FileTarget): FileRef & { pointer?: string } {
+    return { bundle: f.bundle, path: f.path, ...(f.pointer !== undefined ? { pointer: f.pointer } : {}) };
+  }
+
+  build(e: Entry, size: Size): { view: ScreenView; ctx: ScreenCtx } {
+    const body = Math.max(3, size.rows - CHROME_LINES);
+    const width = Math.max(20, size.columns);
+    const route = e.route;
+    switch (route.screen) {
+      case 'overview':
+        return this.docScreen(e, this.doc(`o:${width}`, () => overviewDoc(this.model, width - 2)), body);
+      case 'help':
+        return this.docScreen(e, this.doc(`h:${width}`, () => helpDoc(width - 2)), body);
+      case 'detail': {
+        const context = size.rows >= 40 ? 5 : 2; // a tall terminal shows more context around cited lines
+        return this.docScreen(e, this.doc(`d:${route.finding}:${width}:${context}`, () => detailDoc(this.model, route.finding, width - 2, context)), body);
+      }
+      case 'findings': {
+        const rows = this.rowsFor(e);
+        const height = body - 2; // the filter line and the column header
+        const ctx: ScreenCtx = {
+          count: rows.length,
+          page: height,
+          targetAt: (i) => (rows[i] ? { screen: 'detail', finding: rows[i].index } : undefined),
+          findingAt: (i) => rows[i]?.index,
+        };
+        const top = visibleTop(e.top, e.cursor, height, rows.length);
+        return { ctx, view: { kind: 'findings', rows, total: this.allRows().length, filter: describeFilter(e.filter), cursor: e.cursor, top, height } };
+      }
+      case 'evidence':
+        return this.evidenceScreen(e, body, width);
+    }
+  }
+
+  private docScreen(e: Entry, doc: Doc, height: number): { view: ScreenView; ctx: ScreenCtx } {
+    const cursorLine = doc.items[e.cursor]?.line ?? 0;
+    const ctx: ScreenCtx = {
+      count: doc.items.length,
+      page: height,
+      lines: doc.lines.length,
+      lineOf: (i) => doc.items[i]?.line ?? 0,
+      targetAt: (i) => doc.items[i]?.target,
+      sectionOf: (i) => doc.items[i]?.section,
+      findingAt: (i) => doc.items[i]?.finding,
+      findItem: (term, from, dir) => {
+        const t = term.toLowerCase();
+        const n = doc.items.length;
+        for (let k = 1; k <= n; k++) {
+          const i = (((from + dir * k) % n) + n) % n;
+          const line = doc.lines[doc.items[i]?.line ?? -1];
+          if (line && lineText(line).toLowerCase().includes(t)) return i;
+        }
+        return undefined;
+      },
+    };
+    // the stored top may predate a resize: keep the cursor's line visible
+    const top = e.top <= cursorLine && cursorLine < e.top + height ? Math.min(e.top, Math.max(0, doc.lines.length - height)) : visibleTop(e.top, cursorLine, height, doc.lines.length);
+    return { ctx, view: { kind: 'doc', doc, cursorLine, top, height } };
+  }
+
+  private evidenceScreen(e: Entry, body: number, width: number): { view: ScreenView; ctx: ScreenCtx } {
+    const tree = this.treeRows();
+    const files = this.model.snapshot.files;
+    const height = body - 1; // pane titles
+    const treeWidth = width >= 70 ? Math.min(38, Math.floor(width * 0.32)) : width;
+    const ref = e.file ? Screens.fileRef(e.file) : undefined;
+    const lineCount = ref ? (files.lineCount(ref) ?? 0) : 0;
+    const lineTop = ref ? (e.lineTop < 1 ? topAround(e.line, height, lineCount) : visibleTop(e.lineTop, e.line, height, lineCount, 1)) : 1;
+    const cited = e.file?.line !== undefined ? { from: e.file.line, to: e.file.endLine ?? e.file.line } : undefined;
+    const lines = ref ? viewerLines(files, ref, lineTop, height, cited, e.search) : [];
+    const ctx: ScreenCtx = {
+      count: tree.length,
+      page: height,
+      fileAt: (i) => {
+        const r = tree[i];
+        return r?.kind === 'file' && r.path ? { bundle: r.bundle, path: r.path } : undefined;
+      },
+      findItem: (term, from, dir) => {
+        const t = term.toLowerCase();
+        for (let k = 1; k <= tree.length; k++) {
+          const i = (((from + dir * k) % tree.length) + tree.length) % tree.length;
+          if (`${tree[i]?.path ?? tree[i]?.label}`.toLowerCase().includes(t)) return i;
+        }
+        return undefined;
+      },
+      ...(ref ? { viewer: { count: lineCount, page: height, find: (term: string, from: number, dir: 1 | -1) => findInFile(files, ref, term, from, dir) } } : {}),
+    };
+    const title = e.file ? `${e.file.path}${e.file.pointer !== undefined ? `#${e.file.pointer}` : ''}  (${e.file.bundle})` : undefined;
+    const treeTop = visibleTop(e.top, e.cursor, height, tree.length);
+    return {
+      ctx,
+      view: { kind: 'evidence', tree, cursor: e.cursor, treeTop, pane: e.pane, ...(title ? { title } : {}), lines, lineCount, line: e.line, search: e.search, height, treeWidth },
+    };
+  }
+}
