@@ -9,9 +9,8 @@ import { loadSnapshot } from '../../analyzer/model/load.js';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
 import { createFlannelNode, netnsUnavailable, type FlannelNode, type RunResult } from '../helpers/netns.js';
 import { REFERENCE, SCRIPT, availableShells, hasCommand, statusOf, tempDir, unpack, type Unpacked } from './bundle.js';
-import { NET_CONF, NODE, PODS, fakeCluster } from './fake-cluster.js';
+import { CNI_CONFLIST, NET_CONF, NODE, PODS, fakeCluster } from './fake-cluster.js';
 
-const CNI_CONFLIST = '{\n  "name": "cbr0",\n  "cniVersion": "0.3.1",\n  "plugins": [\n    { "type": "flannel", "delegate": { "hairpinMode": true, "isDefaultGateway": true } },\n    { "type": "portmap", "capabilities": { "portMappings": true } }\n  ]\n}\n';
 const SUBNET_ENV = 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n';
 const KUBELET_CONFIG = 'apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\nresolvConf: /run/systemd/resolve/resolv.conf\n';
 const NODE_FILES = {

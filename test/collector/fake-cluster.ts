@@ -102,6 +102,8 @@ export const COREFILE = `.:53 {
 }
 `;
 
+export const CNI_CONFLIST = '{\n  "name": "cbr0",\n  "cniVersion": "0.3.1",\n  "plugins": [\n    { "type": "flannel", "delegate": { "hairpinMode": true, "isDefaultGateway": true } },\n    { "type": "portmap", "capabilities": { "portMappings": true } }\n  ]\n}\n';
+
 export const NET_CONF = '{\n  "Network": "10.244.0.0/16",\n  "EnableNFTables": false,\n  "Backend": {\n    "Type": "vxlan"\n  }\n}\n';
 
 export const COREDNS_LOG = [
@@ -156,7 +158,7 @@ export function fakeCluster(): FakeApiServerOptions {
       configmaps: [
         configMap('kube-system', 'coredns', { Corefile: COREFILE }),
         configMap('kube-system', 'kube-proxy', { 'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nclusterCIDR: 10.244.0.0/16\nmode: ""\n' }),
-        configMap('kube-flannel', 'kube-flannel-cfg', { 'net-conf.json': NET_CONF, 'cni-conf.json': '{}' }),
+        configMap('kube-flannel', 'kube-flannel-cfg', { 'net-conf.json': NET_CONF, 'cni-conf.json': CNI_CONFLIST }),
         configMap('kube-system', 'kubeadm-config', { ClusterConfiguration: 'networking:\n  podSubnet: 10.244.0.0/16\n  serviceSubnet: 10.96.0.0/12\n' }),
         // kubelet-config and kube-system/kube-flannel-cfg are missing: the collector records them as absent
       ],

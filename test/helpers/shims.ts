@@ -43,7 +43,8 @@ export function makeShimDir(dir: string, commands: readonly string[], opts: Shim
     const real = fake ? undefined : realCommand(name, opts.realPath);
     if (!fake && !real) continue;
     const lines = ['#!/bin/sh'];
-    if (opts.log) lines.push(`{ printf '%s' ${q(name)}; for a in "$@"; do printf '${SEP}%s' "$a"; done; printf '\\n'; } >>${q(opts.log)}`);
+    // one printf, so concurrent callers append whole lines
+    if (opts.log) lines.push(`_l=${q(name)}; for a in "$@"; do _l="$_l${SEP}$a"; done; printf '%s\\n' "$_l" >>${q(opts.log)}`);
     if (fake) {
       const out = join(dir, `.${name}.stdout`);
       const err = join(dir, `.${name}.stderr`);
