@@ -18,11 +18,13 @@ import { newestFirst } from './order.js';
 export interface BuildOptions {
   /** swap parsers (tests); defaults to analyzer/parse/* */
   readonly parsers?: Parsers;
+  /** JSON files above this size are read item by item (default LARGE_JSON_BYTES, 64 MiB) */
+  readonly largeJsonBytes?: number;
 }
 
 export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {}): Snapshot {
   const parsers = opts.parsers ?? PARSERS;
-  const readers = raws.map((raw) => new BundleReader(raw));
+  const readers = raws.map((raw) => new BundleReader(raw, opts.largeJsonBytes));
   const problems: LoadProblem[] = raws.flatMap((r) => r.problems);
 
   const bundles: BundleMeta[] = readers.map((r) => ({
@@ -68,7 +70,7 @@ export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {
   return {
     bundles,
     problems,
-    files: createFileIndex(raws),
+    files: createFileIndex(raws, { largeJsonBytes: opts.largeJsonBytes }),
     cluster,
     hosts,
     derived: buildDerived(cluster, hosts),

@@ -5,6 +5,8 @@
 import type { RawBundle } from '../bundle/types.js';
 import type { FileIndex, FileRef } from './types.js';
 import { resolvePointer } from './pointer.js';
+import { findListItems, parseSpan } from './json-items.js';
+import { LARGE_JSON_BYTES } from './reader.js';
 
 type PointerRef = FileRef & { readonly pointer?: string };
 
@@ -35,11 +37,13 @@ function stripCR(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
-export function createFileIndex(raws: readonly RawBundle[]): FileIndex {
+export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonBytes?: number } = {}): FileIndex {
+  const largeJsonBytes = opts.largeJsonBytes ?? LARGE_JSON_BYTES;
   const byBundle = new Map<string, RawBundle>(raws.map((r) => [r.id, r]));
   const offsets = new Map<string, Uint32Array>();
   const embedded = new Map<string, string[] | null>();
   const jsonCache = new Map<string, unknown>();
+  const itemSpans = new Map<string, ReturnType<typeof findListItems>>();
 
   const key = (ref: FileRef): string => `${ref.bundle}\u0000${ref.path}`;
   const bufferOf = (ref: FileRef): Buffer | undefined => byBundle.get(ref.bundle)?.files.get(ref.path);
@@ -124,6 +128,17 @@ export function createFileIndex(raws: readonly RawBundle[]): FileIndex {
       }
       return out;
     },
-    pointer: (ref, pointer) => resolvePointer(json(ref), pointer),
+    pointer(ref: FileRef, pointer: string): unknown {
+      const buf = bufferOf(ref);
+      if (!buf) return undefined;
+      if (buf.length <= largeJsonBytes) return resolvePointer(json(ref), pointer);
+      // a huge list: parse only the item the pointer names
+      const m = /^\/items\/(0|[1-9][0-9]*)(\/.*)?$/.exec(pointer);
+      if (!m) return undefined;
+      const k = key(ref);
+      if (!itemSpans.has(k)) itemSpans.set(k, findListItems(buf));
+      const span = itemSpans.get(k)?.spans[Number(m[1])];
+      return span ? resolvePointer(parseSpan(buf, span).value, m[2] ?? '') : undefined;
+    },
   };
 }

@@ -5,6 +5,7 @@ import { KubeListSchema } from './schemas.js';
 import type { Located } from './types.js';
 import type { BundleReader } from './reader.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
+import { findListItems, parseSpan } from './json-items.js';
 
 /** zod issues as `dot.path: message`, the form users can find in the object */
 export function formatZodError(error: z.ZodError, max = 3): string {
@@ -23,8 +24,27 @@ function nameOf(item: unknown): string | undefined {
   return typeof meta.namespace === 'string' ? `${meta.namespace}/${meta.name}` : meta.name;
 }
 
-/** undefined when the file is absent or is not a list at all */
-export function loadList<S extends z.ZodType>(reader: BundleReader, path: string, schema: S): Located<z.output<S>>[] | undefined {
+type ListItem = { readonly item: unknown } | { readonly error: string };
+
+/** the list's items, from one JSON.parse or, for a huge file, item by item from the bytes */
+function listItems(reader: BundleReader, path: string): ListItem[] | undefined {
+  const buf = reader.raw.files.get(path);
+  if (!buf) return undefined;
+  if (buf.length > reader.largeJsonBytes) {
+    const found = findListItems(buf);
+    if (found) return found.spans.map((span) => {
+      const r = parseSpan(buf, span);
+      return r.error === undefined ? { item: r.value } : { error: r.error };
+    });
+    reader.problems.push({
+      bundle: reader.id,
+      file: path,
+      message: `not a Kubernetes list with an "items" array, or cut off before its end (${buf.length} bytes); collect it again`,
+      severity: 'error',
+      code: LOAD_PROBLEM_CODES.badJson,
+    });
+    return undefined;
+  }
   const doc = reader.json(path);
   if (doc === undefined) return undefined;
   const list = KubeListSchema.safeParse(doc);
@@ -39,23 +59,29 @@ export function loadList<S extends z.ZodType>(reader: BundleReader, path: string
     });
     return undefined;
   }
+  return list.data.items.map((item) => ({ item }));
+}
+
+/** undefined when the file is absent or is not a list at all */
+export function loadList<S extends z.ZodType>(reader: BundleReader, path: string, schema: S): Located<z.output<S>>[] | undefined {
+  const items = listItems(reader, path);
+  if (!items) return undefined;
   const out: Located<z.output<S>>[] = [];
-  list.data.items.forEach((item, i) => {
+  items.forEach((entry, i) => {
     const pointer = `/items/${i}`;
-    const parsed = schema.safeParse(item);
+    const problem = (message: string, code: string) =>
+      reader.problems.push({ bundle: reader.id, file: path, pointer, message, severity: 'error', code });
+    if ('error' in entry) {
+      problem(`${pointer} skipped: not valid JSON (${entry.error})`, LOAD_PROBLEM_CODES.badJson);
+      return;
+    }
+    const parsed = schema.safeParse(entry.item);
     if (parsed.success) {
       out.push({ obj: parsed.data, ref: { bundle: reader.id, path, pointer } });
       return;
     }
-    const name = nameOf(item);
-    reader.problems.push({
-      bundle: reader.id,
-      file: path,
-      pointer,
-      message: `${pointer}${name ? ` (${name})` : ''} skipped: ${formatZodError(parsed.error)}`,
-      severity: 'error',
-      code: LOAD_PROBLEM_CODES.schema,
-    });
+    const name = nameOf(entry.item);
+    problem(`${pointer}${name ? ` (${name})` : ''} skipped: ${formatZodError(parsed.error)}`, LOAD_PROBLEM_CODES.schema);
   });
   return out;
 }

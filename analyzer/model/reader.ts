@@ -6,10 +6,19 @@ import type { Sourced } from './types.js';
 import { decodeText } from './decode.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 
+/**
+ * JSON files larger than this are read item by item from the bytes (json-items.ts) instead of
+ * one JSON.parse of the whole text, which V8 cannot do past ~512 MB.
+ */
+export const LARGE_JSON_BYTES = 64 * 1024 * 1024;
+
 export class BundleReader {
   readonly problems: LoadProblem[] = [];
 
-  constructor(readonly raw: RawBundle) {}
+  constructor(
+    readonly raw: RawBundle,
+    readonly largeJsonBytes = LARGE_JSON_BYTES,
+  ) {}
 
   get id(): string {
     return this.raw.id;

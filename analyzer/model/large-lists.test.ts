@@ -1,0 +1,32 @@
+// Lists too large for one string are read item by item; forced here with a tiny threshold.
+import { describe, expect, it } from 'vitest';
+import { buildSnapshot } from './build.js';
+import { LOAD_PROBLEM_CODES } from './codes.js';
+import { kubeList, podJson, rawBundle } from './testing.js';
+
+const good = JSON.stringify(kubeList([podJson({ name: 'a', ip: '10.244.0.2' }), podJson({ name: 'b', ip: '10.244.0.3' })]), null, 4);
+
+describe('huge JSON lists', () => {
+  it('loads the same pods item by item as with one JSON.parse', () => {
+    const raw = rawBundle({ files: { 'cluster/pods.json': good } });
+    const whole = buildSnapshot([raw]);
+    const byItem = buildSnapshot([raw], { largeJsonBytes: 10 });
+    expect(byItem.cluster.pods).toEqual(whole.cluster.pods);
+    expect(byItem.problems).toEqual([]);
+    expect(byItem.files.pointer({ bundle: raw.id, path: 'cluster/pods.json' }, '/items/1/status/podIP')).toBe('10.244.0.3');
+    expect(byItem.files.pointer({ bundle: raw.id, path: 'cluster/pods.json' }, '/items/7')).toBeUndefined();
+  });
+
+  it('an item that is not JSON is skipped with its pointer; the others load', () => {
+    const broken = good.replace('"phase": "Running"', '"phase": Running');
+    const s = buildSnapshot([rawBundle({ files: { 'cluster/pods.json': broken } })], { largeJsonBytes: 10 });
+    expect(s.cluster.pods?.map((p) => p.obj.metadata.name)).toEqual(['b']);
+    expect(s.problems).toEqual([expect.objectContaining({ file: 'cluster/pods.json', pointer: '/items/0', code: LOAD_PROBLEM_CODES.badJson })]);
+  });
+
+  it('a cut-off huge list is one problem, not a crash', () => {
+    const s = buildSnapshot([rawBundle({ files: { 'cluster/pods.json': good.slice(0, good.length / 2) } })], { largeJsonBytes: 10 });
+    expect(s.cluster.pods).toBeUndefined();
+    expect(s.problems).toEqual([expect.objectContaining({ file: 'cluster/pods.json', code: LOAD_PROBLEM_CODES.badJson, severity: 'error' })]);
+  });
+});
