@@ -1,0 +1,85 @@
+// What every report shows, independent of format: root causes with their chains, the other
+// findings by layer, and data completeness. Filters (--layer, --node) and the exit code live here.
+import type { Snapshot } from '../model/types.js';
+import { nodeOf } from '../causal/link.js';
+import { LAYERS, type Analysis, type Chain, type Finding, type Layer } from '../rules/types.js';
+
+export type FailOn = 'critical' | 'warning' | 'never';
+
+export interface ReportFilter {
+  readonly layers?: readonly Layer[];
+  /** keep findings about this node, and cluster-wide ones (they affect every node) */
+  readonly node?: string;
+}
+
+export interface ReportInput {
+  readonly analysis: Analysis;
+  readonly snapshot: Snapshot;
+  readonly filter?: ReportFilter;
+}
+
+export interface ReportModel {
+  readonly snapshot: Snapshot;
+  readonly findings: readonly Finding[];
+  readonly roots: readonly Chain[];
+  /** fail/warn findings that are neither a root nor beneath one after filtering, by layer */
+  readonly others: ReadonlyMap<Layer, readonly Finding[]>;
+  readonly unknown: readonly Finding[];
+  readonly counts: Readonly<Record<'fail' | 'warn' | 'unknown' | 'pass', number>>;
+}
+
+export function keeps(f: Finding, filter: ReportFilter | undefined): boolean {
+  if (!filter) return true;
+  if (filter.layers && filter.layers.length > 0 && !filter.layers.includes(f.layer)) return false;
+  if (filter.node !== undefined) {
+    const n = nodeOf(f);
+    if (n !== undefined && n !== filter.node) return false;
+  }
+  return true;
+}
+
+function pruneChain(c: Chain, filter: ReportFilter | undefined): Chain {
+  return { finding: c.finding, explains: c.explains.filter((x) => keeps(x.finding, filter)).map((x) => pruneChain(x, filter)) };
+}
+
+function collect(c: Chain, into: Set<Finding>): void {
+  into.add(c.finding);
+  for (const x of c.explains) collect(x, into);
+}
+
+export function buildReportModel({ analysis, snapshot, filter }: ReportInput): ReportModel {
+  const findings = analysis.findings.filter((f) => keeps(f, filter));
+  const roots = analysis.roots.filter((r) => keeps(r.finding, filter)).map((r) => pruneChain(r, filter));
+  const shown = new Set<Finding>();
+  for (const r of roots) collect(r, shown);
+  const others = new Map<Layer, Finding[]>();
+  for (const f of findings) {
+    if ((f.status !== 'fail' && f.status !== 'warn') || shown.has(f)) continue;
+    others.set(f.layer, [...(others.get(f.layer) ?? []), f]);
+  }
+  const ordered = new Map([...LAYERS].reverse().filter((l) => others.has(l)).map((l) => [l, others.get(l) as Finding[]]));
+  const counts = { fail: 0, warn: 0, unknown: 0, pass: 0 };
+  for (const f of findings) counts[f.status]++;
+  return { snapshot, findings, roots, others: ordered, unknown: findings.filter((f) => f.status === 'unknown'), counts };
+}
+
+/** 1 when a finding reaches --fail-on, else 0 */
+export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): number {
+  if (failOn === 'never') return 0;
+  const hit = findings.some((f) => {
+    if (f.status === 'fail') return f.severity === 'critical' || (failOn === 'warning' && f.severity === 'warning');
+    if (f.status === 'warn') return failOn === 'warning' && f.severity !== 'info';
+    return false;
+  });
+  return hit ? 1 : 0;
+}
+
+/** Bundle text is untrusted: show control characters and escape sequences inert. */
+export function inert(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => (c === '\u001b' ? '␛' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).replace(/\t/g, '  ');
+}
+
+export function evidenceLocation(e: { path: string; line?: number; endLine?: number; pointer?: string }): string {
+  const lines = e.line !== undefined ? `:${e.line}${e.endLine !== undefined && e.endLine !== e.line ? `-${e.endLine}` : ''}` : '';
+  return `${e.path}${e.pointer !== undefined ? `#${e.pointer}` : ''}${lines}`;
+}

@@ -1,0 +1,123 @@
+// The text report: fits 80 columns, root causes first as an indented tree with evidence and fix
+// commands, then other findings by layer, then data completeness. Colour only when asked (the
+// command decides: a TTY and no NO_COLOR); every status also has an icon and a word, so meaning
+// never depends on colour. Bundle text is printed inert.
+import { subjectKey, type Chain, type Finding, type Status } from '../rules/types.js';
+import { buildReportModel, evidenceLocation, inert, type ReportInput } from './model.js';
+
+export interface TextOptions {
+  readonly color?: boolean;
+  readonly width?: number;
+  /** evidence and fix commands for findings outside root chains too */
+  readonly verbose?: boolean;
+}
+
+const LABEL: Record<Status, string> = { fail: '✗ FAIL', warn: '! WARN', unknown: '? UNKN', pass: '✓ PASS' };
+const COLOR: Record<Status, string> = { fail: '\u001b[31m', warn: '\u001b[33m', unknown: '\u001b[36m', pass: '\u001b[32m' };
+const BOLD = '\u001b[1m';
+const DIM = '\u001b[2m';
+const RESET = '\u001b[0m';
+
+/** wrap to width, continuation lines indented by `indent`; words longer than a line are cut */
+export function wrap(text: string, width: number, indent: string, first = indent): string[] {
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = first === indent && out.length > 0 ? indent : out.length === 0 ? first : indent;
+    let empty = true;
+    for (const word of para.split(/ +/)) {
+      let w = word;
+      while (w.length > 0) {
+        const room = width - line.length - (empty ? 0 : 1);
+        if (w.length <= room) {
+          line += (empty ? '' : ' ') + w;
+          empty = false;
+          w = '';
+        } else if (!empty) {
+          out.push(line);
+          line = indent;
+          empty = true;
+        } else {
+          line += w.slice(0, Math.max(1, room));
+          w = w.slice(Math.max(1, room));
+          out.push(line);
+          line = indent;
+        }
+      }
+    }
+    if (!empty || out.length === 0) out.push(line);
+  }
+  return out;
+}
+
+export function renderText(input: ReportInput, opts: TextOptions = {}): string {
+  const width = opts.width ?? 80;
+  const c = (code: string, s: string) => (opts.color ? `${code}${s}${RESET}` : s);
+  const m = buildReportModel(input);
+  const out: string[] = [];
+  const push = (...lines: string[]) => out.push(...lines);
+
+  const headline = (f: Finding, indent: string) => {
+    const lines = wrap(`${LABEL[f.status]} ${f.ruleId} ${inert(subjectKey(f.subject))}`, width, `${indent}       `, indent);
+    lines[0] = (lines[0] ?? '').replace(`${LABEL[f.status]} ${f.ruleId}`, `${c(COLOR[f.status], LABEL[f.status])} ${c(BOLD, f.ruleId)}`);
+    push(...lines);
+    push(...wrap(inert(f.message), width, `${indent}  `));
+  };
+  const details = (f: Finding, indent: string) => {
+    for (const e of f.evidence) {
+      push(...wrap(`${c(DIM, '@')} ${inert(e.bundle)}:${inert(evidenceLocation(e))}${e.note ? ` (${inert(e.note)})` : ''}`, width, `${indent}    `, `${indent}  `));
+      for (const q of e.quote.split('\n').slice(0, 6)) push(...wrap(inert(q), width, `${indent}    │ `, `${indent}    │ `));
+    }
+    if (f.remediation && f.status !== 'pass') {
+      push(...wrap(`fix: ${inert(f.remediation.explanation)}`, width, `${indent}    `, `${indent}  `));
+      for (const cmd of f.remediation.commands) push(...wrap(inert(cmd), width, `${indent}      `, `${indent}    $ `));
+    }
+  };
+  const chain = (ch: Chain, indent: string, seen: Set<Finding>) => {
+    headline(ch.finding, indent);
+    details(ch.finding, indent);
+    for (const x of ch.explains) {
+      if (seen.has(x.finding)) {
+        push(`${indent}  └─ explains ${x.finding.ruleId} ${inert(subjectKey(x.finding.subject))} (shown above)`);
+        continue;
+      }
+      seen.add(x.finding);
+      push(`${indent}  └─ explains:`);
+      chain(x, `${indent}     `, seen);
+    }
+  };
+
+  const nodes = [...new Set(m.snapshot.bundles.map((b) => b.node).filter((n): n is string => !!n))];
+  push(c(BOLD, 'netsnap analyze'));
+  push(...wrap(`${m.snapshot.bundles.length} bundle(s)${nodes.length ? ` from ${nodes.join(', ')}` : ''}${m.snapshot.now ? `, collected ${m.snapshot.now}` : ''}`, width, '  ', ''));
+  push(`${m.roots.length} root cause(s): ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass`);
+  push('');
+  push(c(BOLD, 'ROOT CAUSES'));
+  if (m.roots.length === 0) push('  none found');
+  const seen = new Set<Finding>();
+  for (const r of m.roots) {
+    push('');
+    chain(r, '', seen);
+  }
+  if (m.others.size > 0) {
+    push('', c(BOLD, 'OTHER FINDINGS'));
+    for (const [layer, fs] of m.others) {
+      push(`  ${layer}`);
+      for (const f of fs) {
+        headline(f, '    ');
+        if (opts.verbose) details(f, '    ');
+      }
+    }
+  }
+  push('', c(BOLD, 'DATA COMPLETENESS'));
+  if (m.unknown.length === 0) push('  every check had its inputs');
+  for (const f of m.unknown) {
+    const why = f.missing?.length ? `missing ${f.missing.join(', ')}` : inert(f.message);
+    push(...wrap(`${c(COLOR.unknown, LABEL.unknown)} ${f.ruleId} ${inert(subjectKey(f.subject))}: ${why}`, width, '      ', '  '));
+  }
+  const problems = m.snapshot.problems.filter((p) => p.severity === 'error');
+  if (problems.length) {
+    push(`  ${problems.length} file problem(s):`);
+    for (const p of problems.slice(0, 20)) push(...wrap(`${inert(p.bundle ?? '')}:${inert(p.file)}${p.line ? `:${p.line}` : ''}: ${inert(p.message)}`, width, '      ', '    '));
+  }
+  return `${out.join('\n')}\n`;
+}

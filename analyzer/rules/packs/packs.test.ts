@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { kubeList, podJson, snapshotOf } from '../../model/testing.js';
+import { runRules } from '../engine.js';
+import { contractProblems } from '../testing.js';
+import { subjectKey } from '../types.js';
+import { compilePack } from './compile.js';
+import { validatePack } from './load.js';
+
+const EXAMPLE = new URL('../../../docs/example-pack.yaml', import.meta.url);
+
+function snap() {
+  return snapshotOf({
+    node: 'w1',
+    files: {
+      'cluster/pods.json': kubeList([
+        podJson({ name: 'coredns-1', namespace: 'kube-system', node: 'w1', ip: '10.244.0.2' }),
+        podJson({ name: 'kube-flannel-ds-x', namespace: 'kube-system', node: 'w1', phase: 'Pending', ready: false }),
+        podJson({ name: 'web', namespace: 'default', node: 'w1', phase: 'Pending' }),
+      ]),
+      'host/sysctl.txt': 'net.ipv4.ip_forward = 1\nnet.ipv4.conf.all.rp_filter = 1\n',
+    },
+  });
+}
+
+describe('the example pack (docs/example-pack.yaml)', () => {
+  const { pack, problems } = validatePack(readFileSync(EXAMPLE, 'utf8'), 'docs/example-pack.yaml');
+  it('validates', () => expect(problems).toEqual([]));
+
+  it('runs like built-in rules: ids, statuses, subjects and openable evidence', () => {
+    const s = snap();
+    const findings = runRules(compilePack(pack!), s, {}, { strict: true });
+    const bad = findings.filter((f) => f.status !== 'pass').map((f) => [f.ruleId, f.status, subjectKey(f.subject), f.data?.phase ?? '']);
+    expect(bad).toEqual([
+      ['SITE-002', 'warn', 'node:w1', ''],
+      ['SITE-001', 'fail', 'pod:kube-system/kube-flannel-ds-x@w1', 'Pending'],
+    ]);
+    expect(findings.flatMap((f) => contractProblems(f, s))).toEqual([]);
+    expect(findings.find((f) => f.ruleId === 'SITE-002')?.evidence[0]).toMatchObject({ path: 'host/sysctl.txt', line: 2 });
+  });
+});
+
+describe('validatePack errors name the line and the field', () => {
+  it('a bad op', () => {
+    const text = readFileSync(EXAMPLE, 'utf8').replace('op: ne', 'op: nope');
+    const { problems } = validatePack(text, 'p.yaml');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^p\.yaml:18: rules\.0\.when: .*op: eq\|ne/);
+  });
+  it('a YAML syntax error', () => {
+    const { problems } = validatePack('apiVersion: netsnap.dev/v1\nrules: [\n', 'p.yaml');
+    expect(problems[0]).toMatch(/^p\.yaml:\d+: /);
+  });
+  it('a missing field', () => {
+    const { problems } = validatePack('apiVersion: netsnap.dev/v1\nkind: RulePack\nname: x\nrules:\n  - id: SITE-001\n    slug: a\n', 'p.yaml');
+    expect(problems.some((p) => p.startsWith('p.yaml:5: rules.0.layer'))).toBe(true);
+  });
+});

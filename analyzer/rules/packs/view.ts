@@ -1,0 +1,73 @@
+// The plain JSON view of the Snapshot that rule-pack JSONPaths run over (documented in
+// docs/rule-packs.md), plus the way back from a view pointer to a place in a bundle.
+import type { EvidenceRef } from '../types.js';
+import type { Located, Snapshot } from '../../model/types.js';
+import { atPointer } from '../../model/evidence.js';
+
+const LISTS = ['nodes', 'pods', 'services', 'endpoints', 'endpointSlices', 'daemonSets', 'deployments', 'events'] as const;
+
+export interface SnapshotView {
+  readonly json: unknown;
+  /** view pointer -> bundle evidence for the value there */
+  evidenceAt(pointer: string): EvidenceRef | undefined;
+}
+
+function objects<T>(list: readonly Located<T>[] | undefined): T[] | undefined {
+  return list?.map((l) => l.obj);
+}
+
+export function snapshotView(s: Snapshot): SnapshotView {
+  const cluster: Record<string, unknown> = {};
+  for (const k of LISTS) cluster[k] = objects(s.cluster[k]);
+  cluster.configMaps = Object.fromEntries([...s.cluster.configMaps].map(([k, v]) => [k, v.obj]));
+  const hosts: Record<string, unknown> = {};
+  for (const [node, h] of s.hosts) {
+    hosts[node] = {
+      node,
+      sysctl: h.sysctl ? Object.fromEntries([...h.sysctl.value].map(([k, e]) => [k, e.value])) : undefined,
+      modules: h.modules ? [...h.modules.value.keys()] : undefined,
+      resolvConf: h.resolvConf ? { nameservers: h.resolvConf.value.nameservers.map((n) => n.address), search: h.resolvConf.value.search, options: h.resolvConf.value.options } : undefined,
+      kubeletConfig: h.kubeletConfig?.value.raw,
+      subnetEnv: h.subnetEnv ? Object.fromEntries([...h.subnetEnv.value.vars].map(([k, v]) => [k, v.value])) : undefined,
+    };
+  }
+  const d = s.derived;
+  const derived = {
+    podCidr: { flannel: d.podCidr.flannel?.value, kubeProxy: d.podCidr.kubeProxy?.value, kubeadm: d.podCidr.kubeadm?.value, nodes: d.podCidr.nodes.map((n) => n.value) },
+    serviceCidr: d.serviceCidr?.value,
+    kubeProxyMode: d.kubeProxyMode?.value,
+    corednsUpstreams: d.corednsUpstreams.map((u) => u.value),
+    kubeDnsClusterIP: d.kubeDnsClusterIP?.value,
+  };
+  const json = JSON.parse(JSON.stringify({ cluster, hosts, derived })) as unknown;
+
+  return {
+    json,
+    evidenceAt(pointer) {
+      const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+      if (parts[0] === 'cluster') {
+        const list = parts[1] as string;
+        if ((LISTS as readonly string[]).includes(list)) {
+          const loc = s.cluster[list as (typeof LISTS)[number]]?.[Number(parts[2])] as Located<unknown> | undefined;
+          if (!loc) return undefined;
+          const sub = parts.slice(3).map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+          return { bundle: loc.ref.bundle, path: loc.ref.path, pointer: loc.ref.pointer + sub, quote: JSON.stringify(atPointer(loc.obj, sub)) ?? 'undefined' };
+        }
+        if (list === 'configMaps') {
+          const cm = s.cluster.configMaps.get(parts[2] as string);
+          if (!cm) return undefined;
+          const sub = parts.slice(3).map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+          return { bundle: cm.ref.bundle, path: cm.ref.path, pointer: cm.ref.pointer + sub, quote: JSON.stringify(atPointer(cm.obj, sub)) ?? 'undefined' };
+        }
+      }
+      if (parts[0] === 'hosts' && parts[2] === 'sysctl') {
+        const h = s.hosts.get(parts[1] as string);
+        const e = parts[3] !== undefined ? h?.sysctl?.value.get(parts[3]) : undefined;
+        if (!h?.sysctl || !e) return undefined;
+        const text = s.files.lines(h.sysctl.ref, e.line, e.line)?.[0];
+        return text === undefined ? undefined : { bundle: h.sysctl.ref.bundle, path: h.sysctl.ref.path, line: e.line, quote: text };
+      }
+      return undefined;
+    },
+  };
+}
