@@ -62,3 +62,5 @@ export function hostFiles(over: Record<string, string | object | null> = {}): Re
 export function capturedNode(node = 'worker-1', over: Record<string, string | object | null> = {}, cluster: Record<string, string | object> = clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }])): RawBundleSpec {
   return { node, files: { ...cluster, ...hostFiles(over) } };
 }
+
+export const serviceReference = (name: string): string => readFileSync(fileURLToPath(new URL(`../../../fixtures/reference/service/${name}`, import.meta.url)), 'utf8');

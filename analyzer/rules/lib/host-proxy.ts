@@ -1,0 +1,143 @@
+// What kube-proxy programmed on a node, indexed by service port (`ns/name:port`), and what the
+// cluster says each service port should reach (ready endpoints), so SVC-303 compares the two in
+// O(rules + endpoints) per node instead of scanning the rules once per Service.
+import type { EvidenceRef } from '../types.js';
+import type { Located, Snapshot } from '../../model/types.js';
+import type { EndpointSlice, Endpoints, Service } from '../../model/schemas.js';
+import type { IptablesRule, IptablesSave } from '../../parse/types.js';
+import { objectEvidence } from '../../model/evidence.js';
+
+export interface ProgrammedPort {
+  /** nat KUBE-SERVICES `-d <clusterIP> ... -j KUBE-SVC-*` (or KUBE-SVL-*) */
+  clusterIpRule?: IptablesRule;
+  /** filter KUBE-SERVICES `... has no endpoints -j REJECT` */
+  noEndpointsRule?: IptablesRule;
+  /** `ip:port` -> the KUBE-SEP DNAT rule */
+  readonly endpoints: Map<string, IptablesRule>;
+  /** only the node-local endpoints are programmed (internalTrafficPolicy Local: KUBE-SVL-*) */
+  localOnly: boolean;
+}
+
+/** kube-proxy comments: `ns/name:port cluster IP`, `ns/name:port has no endpoints`; old unnamed ports end in ":" */
+function portKeyOf(comment: string, suffix: string): string | undefined {
+  if (!comment.endsWith(suffix)) return undefined;
+  const key = comment.slice(0, -suffix.length).trim();
+  return key.endsWith(':') ? key.slice(0, -1) : key;
+}
+
+export function servicePortKey(ns: string, name: string, portName: string | undefined): string {
+  return portName ? `${ns}/${name}:${portName}` : `${ns}/${name}`;
+}
+
+export function programmedPorts(save: IptablesSave): Map<string, ProgrammedPort> {
+  const out = new Map<string, ProgrammedPort>();
+  const entry = (key: string): ProgrammedPort => {
+    let e = out.get(key);
+    if (!e) out.set(key, (e = { endpoints: new Map(), localOnly: false }));
+    return e;
+  };
+  const nat = save.tables.get('nat');
+  for (const rule of nat?.chains.get('KUBE-SERVICES')?.rules ?? []) {
+    const key = rule.comment ? portKeyOf(rule.comment, ' cluster IP') : undefined;
+    const target = rule.target ?? '';
+    if (!key || !(target.startsWith('KUBE-SVC-') || target.startsWith('KUBE-SVL-'))) continue;
+    const e = entry(key);
+    e.clusterIpRule = rule;
+    e.localOnly = target.startsWith('KUBE-SVL-');
+    for (const jump of nat?.chains.get(target)?.rules ?? []) {
+      if (!jump.target?.startsWith('KUBE-SEP-')) continue;
+      for (const r of nat?.chains.get(jump.target)?.rules ?? []) {
+        if (r.target !== 'DNAT') continue;
+        const to = r.targetOptions.find((o) => o.name === '--to-destination')?.values[0];
+        if (to) e.endpoints.set(to, r);
+      }
+    }
+  }
+  for (const rule of save.tables.get('filter')?.chains.get('KUBE-SERVICES')?.rules ?? []) {
+    const key = rule.comment ? portKeyOf(rule.comment, ' has no endpoints') : undefined;
+    if (key) entry(key).noEndpointsRule = rule;
+  }
+  return out;
+}
+
+export interface ReadyPort {
+  /** `ip:port` of ready endpoints */
+  readonly ready: Set<string>;
+  readonly notReady: Set<string>;
+  /** where the cluster says so */
+  readonly evidence: EvidenceRef;
+}
+
+function fromSlices(slices: readonly Located<EndpointSlice>[]): Map<string, ReadyPort> {
+  const out = new Map<string, ReadyPort>();
+  for (const sl of slices) {
+    for (const ep of sl.obj.endpoints ?? []) {
+      for (const p of sl.obj.ports ?? []) {
+        if (p.port === undefined || p.port === null) continue;
+        const name = p.name ?? '';
+        let e = out.get(name);
+        if (!e) out.set(name, (e = { ready: new Set(), notReady: new Set(), evidence: objectEvidence(sl, '/endpoints', 'the endpoints the cluster publishes') }));
+        for (const ip of ep.addresses) (ep.conditions?.ready === false ? e.notReady : e.ready).add(`${ip}:${p.port}`);
+      }
+    }
+  }
+  return out;
+}
+
+function fromEndpoints(ep: Located<Endpoints>): Map<string, ReadyPort> {
+  const out = new Map<string, ReadyPort>();
+  ep.obj.subsets?.forEach((sub, i) => {
+    for (const p of sub.ports ?? []) {
+      const name = p.name ?? '';
+      let e = out.get(name);
+      if (!e) out.set(name, (e = { ready: new Set(), notReady: new Set(), evidence: objectEvidence(ep, `/subsets/${i}`, 'the endpoints the cluster publishes') }));
+      for (const a of sub.addresses ?? []) e.ready.add(`${a.ip}:${p.port}`);
+      for (const a of sub.notReadyAddresses ?? []) e.notReady.add(`${a.ip}:${p.port}`);
+    }
+  });
+  return out;
+}
+
+/** ready endpoints by service port name ("" for an unnamed port): EndpointSlices first, else Endpoints */
+export function readyEndpoints(s: Snapshot, svcKey: string): Map<string, ReadyPort> | undefined {
+  const slices = s.index.endpointSlicesByService.get(svcKey);
+  if (slices && slices.length > 0) return fromSlices(slices);
+  const ep = s.index.endpointsByService.get(svcKey);
+  if (ep) return fromEndpoints(ep);
+  return s.cluster.endpointSlices || s.cluster.endpoints ? new Map() : undefined;
+}
+
+/** Services kube-proxy programs a cluster IP for */
+export function proxiedServices(s: Snapshot): Located<Service>[] {
+  return (s.cluster.services ?? []).filter((svc) => {
+    const ip = svc.obj.spec.clusterIP;
+    return ip !== undefined && ip !== '' && ip !== 'None' && svc.obj.spec.type !== 'ExternalName' && (svc.obj.spec.ports ?? []).length > 0;
+  });
+}
+
+// ---------------------------------------------------------------- ipvsadm -Ln
+
+export interface IpvsService {
+  readonly line: number;
+  readonly text: string;
+  /** `ip:port` -> line */
+  readonly reals: Map<string, { line: number; text: string }>;
+}
+
+/** `TCP  10.96.0.10:53 rr` followed by `  -> 10.244.0.6:53  Masq 1 0 0` lines; key `tcp:10.96.0.10:53` */
+export function parseIpvsadm(text: string): Map<string, IpvsService> {
+  const out = new Map<string, IpvsService>();
+  let current: IpvsService | undefined;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    const vs = /^(TCP|UDP|SCTP)\s+(\S+):(\d+)\s/.exec(`${line} `);
+    if (vs) {
+      current = { line: i + 1, text: line, reals: new Map() };
+      out.set(`${(vs[1] as string).toLowerCase()}:${vs[2]}:${vs[3]}`, current);
+      return;
+    }
+    const real = /^\s+->\s+(\S+:\d+)\s/.exec(`${line} `);
+    if (real && current && !/RemoteAddress/.test(line)) current.reals.set(real[1] as string, { line: i + 1, text: line });
+  });
+  return out;
+}

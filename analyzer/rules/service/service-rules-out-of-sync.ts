@@ -1,0 +1,152 @@
+// SVC-303: a Service with ready endpoints that a node's kube-proxy rules do not carry (no
+// KUBE-SERVICES entry, or still the "has no endpoints" REJECT), or carry with endpoint IPs that
+// are no longer ready: that node's pods reach the Service on an old picture. iptables mode compares
+// KUBE-SVC/KUBE-SEP DNAT targets, IPVS mode the real servers of `ipvsadm -Ln`.
+import type { EvidenceRef, Report, Rule } from '../types.js';
+import type { HostState, Located, Snapshot } from '../../model/types.js';
+import type { Service } from '../../model/schemas.js';
+import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { knownLineEvidence } from '../../model/evidence.js';
+import { lineAt, present, ruleEvidence } from '../lib/host.js';
+import { iptablesDumps } from '../lib/host-iptables.js';
+import { parseIpvsadm, programmedPorts, proxiedServices, readyEndpoints, servicePortKey, type ProgrammedPort, type ReadyPort } from '../lib/host-proxy.js';
+import { firstKubeProxyRule } from '../system/iptables-backend-split.js';
+
+interface Drift {
+  readonly svc: Located<Service>;
+  readonly problem: 'missing' | 'stale';
+  readonly ports: string[];
+  readonly evidence: (EvidenceRef | undefined)[];
+}
+
+function serviceSubject(svc: Service, node: string) {
+  return { kind: 'service' as const, namespace: svc.metadata.namespace ?? 'default', name: svc.metadata.name, node };
+}
+
+function remediation(svc: Service, node: string) {
+  const ns = svc.metadata.namespace ?? 'default';
+  return {
+    explanation: 'kube-proxy on this node did not apply the current endpoints. Read its log for sync errors, then restart it so it rewrites every rule.',
+    commands: [
+      `kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${node} --tail=200`,
+      `kubectl -n kube-system delete pod -l k8s-app=kube-proxy --field-selector spec.nodeName=${node}`,
+      `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${svc.metadata.name} -o wide`,
+    ],
+  };
+}
+
+function compareIptables(s: Snapshot, host: HostState, services: readonly Located<Service>[]): Drift[] | undefined {
+  const dumps = iptablesDumps(host).filter((d) => d.value.tables.has('nat'));
+  // the backend kube-proxy writes to (SYS-105 covers a split), else the default dump
+  const dump = dumps.find((d) => firstKubeProxyRule(d.value)) ?? dumps[0];
+  if (!dump) return undefined;
+  const programmed = programmedPorts(dump.value);
+  const servicesChain = dump.value.tables.get('nat')?.chains.get('KUBE-SERVICES');
+  const out: Drift[] = [];
+  for (const svc of services) {
+    const ns = svc.obj.metadata.namespace ?? 'default';
+    const ready = readyEndpoints(s, `${ns}/${svc.obj.metadata.name}`);
+    if (!ready) continue;
+    let problem: Drift['problem'] | undefined;
+    const ports: string[] = [];
+    const evidence: (EvidenceRef | undefined)[] = [];
+    for (const port of svc.obj.spec.ports ?? []) {
+      const want = ready.get(port.name ?? '');
+      if (!want || want.ready.size === 0) continue; // no ready endpoints: SVC-304 / DNS-406
+      const have: ProgrammedPort | undefined = programmed.get(servicePortKey(ns, svc.obj.metadata.name, port.name));
+      if (!have?.clusterIpRule) {
+        problem = 'missing';
+        ports.push(port.name ?? String(port.port));
+        evidence.push(want.evidence, have?.noEndpointsRule ? ruleEvidence(dump.ref, have.noEndpointsRule, 'this node still rejects the port as having no endpoints') : servicesChain ? lineAt(s, dump.ref, servicesChain.line, 'no entry for this service port in KUBE-SERVICES') : undefined);
+        continue;
+      }
+      const stale = [...have.endpoints.keys()].filter((ep) => !want.ready.has(ep));
+      const absent = have.localOnly ? [] : [...want.ready].filter((ep) => !have.endpoints.has(ep));
+      if (stale.length === 0 && absent.length === 0) continue;
+      problem ??= 'stale';
+      ports.push(port.name ?? String(port.port));
+      evidence.push(want.evidence, ...stale.slice(0, 3).map((ep) => { const r = have.endpoints.get(ep); return r ? ruleEvidence(dump.ref, r, `DNAT to ${ep}, which is not a ready endpoint`) : undefined; }));
+      if (stale.length === 0) evidence.push(ruleEvidence(dump.ref, have.clusterIpRule, `the rules lack ${absent.slice(0, 3).join(', ')}`));
+    }
+    if (problem) out.push({ svc, problem, ports, evidence });
+  }
+  return out;
+}
+
+function compareIpvs(s: Snapshot, host: HostState, services: readonly Located<Service>[]): Drift[] | undefined {
+  if (!host.ipvsadm) return undefined;
+  const ipvs = parseIpvsadm(host.ipvsadm.value);
+  const ref = host.ipvsadm.ref;
+  const out: Drift[] = [];
+  for (const svc of services) {
+    const ns = svc.obj.metadata.namespace ?? 'default';
+    const ready = readyEndpoints(s, `${ns}/${svc.obj.metadata.name}`);
+    if (!ready) continue;
+    let problem: Drift['problem'] | undefined;
+    const ports: string[] = [];
+    const evidence: (EvidenceRef | undefined)[] = [];
+    for (const port of svc.obj.spec.ports ?? []) {
+      const want: ReadyPort | undefined = ready.get(port.name ?? '');
+      if (!want || want.ready.size === 0) continue;
+      const vs = ipvs.get(`${(port.protocol ?? 'TCP').toLowerCase()}:${svc.obj.spec.clusterIP}:${port.port}`);
+      if (!vs) {
+        problem = 'missing';
+        ports.push(port.name ?? String(port.port));
+        evidence.push(want.evidence);
+        continue;
+      }
+      const stale = [...vs.reals.keys()].filter((ep) => !want.ready.has(ep));
+      const absent = [...want.ready].filter((ep) => !vs.reals.has(ep));
+      if (stale.length === 0 && absent.length === 0) continue;
+      problem ??= 'stale';
+      ports.push(port.name ?? String(port.port));
+      evidence.push(want.evidence, knownLineEvidence(ref, vs.line, vs.text, 'the IPVS virtual server'));
+    }
+    if (problem) out.push({ svc, problem, ports, evidence });
+  }
+  return out;
+}
+
+export const serviceRulesOutOfSync: Rule = {
+  id: 'SVC-303',
+  slug: 'service-rules-out-of-sync',
+  layer: 'service',
+  severity: 'critical',
+  title: 'A node\'s proxy rules do not match the Service\'s ready endpoints',
+  needs: ['host.iptables-save', 'host.ipvsadm', 'cluster.services', 'cluster.endpointslices'],
+  docs: {
+    why: 'kube-proxy turns each Service port into rules on every node: KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT to each ready endpoint (IPVS: a virtual server with real servers). When kube-proxy stops syncing (it is not running, iptables-restore fails, the rules went to the other iptables backend), the node keeps an old picture: new Services are missing, removed pods are still targets, and connections from that node fail while other nodes work.',
+    fix: 'Find why kube-proxy on that node is not syncing (its log, SYS-105, SVC-301/302), fix it, and restart kube-proxy there so it rewrites the rules.',
+  },
+  messages: {
+    missing: 'node {node} has no rules for {service} port {ports} although it has ready endpoints',
+    stale: 'node {node} sends {service} port {ports} to endpoints that are not the ready ones',
+    inSync: 'the proxy rules on node {node} match the ready endpoints of {count} Services',
+  },
+  run(s) {
+    if (!s.cluster.services) return [missingInputs(CLUSTER, ['cluster.services'])];
+    const mode = s.derived.kubeProxyMode?.value || 'iptables';
+    const services = proxiedServices(s);
+    const out: Report[] = [];
+    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+      const drift = mode === 'ipvs' ? compareIpvs(s, host, services) : mode === 'iptables' ? compareIptables(s, host, services) : undefined;
+      if (!drift) {
+        out.push(missingInputs(nodeSubject(host.node), [mode === 'ipvs' ? 'host.ipvsadm' : mode === 'iptables' ? 'host.iptables-save' : 'host.nft-ruleset']));
+        continue;
+      }
+      if (drift.length === 0) out.push({ status: 'pass', subject: nodeSubject(host.node), messageId: 'inSync', data: { node: host.node, count: services.length } });
+      for (const d of drift) {
+        const svcName = `${d.svc.obj.metadata.namespace ?? 'default'}/${d.svc.obj.metadata.name}`;
+        out.push({
+          status: 'fail',
+          subject: serviceSubject(d.svc.obj, host.node),
+          messageId: d.problem,
+          data: { node: host.node, service: svcName, ports: d.ports.join(', '), mode },
+          evidence: present(...d.evidence),
+          remediation: remediation(d.svc.obj, host.node),
+        });
+      }
+    }
+    return out;
+  },
+};
