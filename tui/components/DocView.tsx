@@ -18,7 +18,7 @@ export function DocView({ doc, cursorLine, top, height }: DocViewProps) {
       {visible.map((line, i) => {
         const n = top + i;
         const selected = n === cursorLine;
-        const last = i === visible.length - 1 && more > 0;
+        const last = i === visible.length - 1 && more > 0 && !selected;
         return (
           <Box key={n}>
             <Text>{selected ? '› ' : '  '}</Text>

@@ -45,7 +45,7 @@ function Tree({ tree, cursor, treeTop, height, width, focused }: { tree: readonl
 
 function Viewer({ title, lines, lineCount, line, search, height, width, focused }: { title?: string; lines: readonly ViewerLine[]; lineCount: number; line: number; search: string; height: number; width: number; focused: boolean }) {
   const numWidth = String(Math.max(lineCount, 1)).length;
-  const head = title ? `${title}  line ${line}/${lineCount}${search ? `  /${search}` : ''}` : 'no file open: choose one and press enter';
+  const head = title ? `line ${line}/${lineCount}  ${title}${search ? `  /${search}` : ''}` : 'no file open: choose one and press enter';
   return (
     <Box flexDirection="column" width={width}>
       <Text bold inverse={focused} wrap="truncate-end">{padEnd(` ${head}`, width)}</Text>

@@ -160,7 +160,7 @@ export class Screens {
       },
       ...(ref ? { viewer: { count: lineCount, page: height, find: (term: string, from: number, dir: 1 | -1) => findInFile(files, ref, term, from, dir) } } : {}),
     };
-    const title = e.file ? `${e.file.path}${e.file.pointer !== undefined ? `#${e.file.pointer}` : ''}  (${e.file.bundle})` : undefined;
+    const title = e.file ? `${e.file.path}${e.file.pointer !== undefined ? `#${e.file.pointer}` : ''}` : undefined;
     const treeTop = visibleTop(e.top, e.cursor, height, tree.length);
     return {
       ctx,
