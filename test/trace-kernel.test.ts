@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseIptablesSave } from '../analyzer/parse/iptables-save.js';
+import { parseIpLinks, parseIpRoutes } from '../analyzer/parse/ip-json.js';
 import type { IpLink, IpRoute, IptablesSave } from '../analyzer/parse/types.js';
 import { simulate } from '../analyzer/trace/simulate.js';
 import type { TraceBranch, TraceInput } from '../analyzer/trace/types.js';
@@ -24,9 +25,7 @@ if (why) console.log(`skipping kernel agreement tests: ${why}`);
 
 const sh = (ns: string, script: string) => execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', script], { encoding: 'utf8' });
 
-function ipJson<T>(args: string[]): T[] {
-  return (JSON.parse(execFileSync('ip', ['netns', 'exec', NODE, 'ip', '-j', ...args], { encoding: 'utf8' })) as Omit<T, 'at'>[]).map((x, at) => ({ flags: [], ...x, at }) as T);
-}
+const ipOut = (args: string[]) => execFileSync('ip', ['netns', 'exec', NODE, 'ip', '-j', ...args], { encoding: 'utf8' });
 
 // Packets the node itself sends as a by-product (VXLAN encapsulation of a forwarded packet, the
 // ICMP error of a REJECT) would also hit nat OUTPUT/POSTROUTING. The raw table (absent from the
@@ -88,8 +87,8 @@ describe.skipIf(!!why)('tracer agrees with kernel counters', () => {
     ].join(' && '));
     sh(POD, 'ip link set lo up && ip link set eth0pod name eth0 && ip addr add 10.244.1.5/24 dev eth0 && ip link set eth0 up && ip route add default via 10.244.1.1');
     sh(DNS, 'ip link set lo up && ip link set eth0dns name eth0 && ip addr add 10.244.1.2/24 dev eth0 && ip link set eth0 up && ip route add default via 10.244.1.1 && iptables -A INPUT -j DROP');
-    routes = ipJson<IpRoute>(['route', 'show', 'table', 'all']);
-    addrs = ipJson<IpLink>(['-d', 'addr', 'show']);
+    routes = parseIpRoutes(ipOut(['route', 'show', 'table', 'all'])).value;
+    addrs = parseIpLinks(ipOut(['-d', 'addr', 'show'])).value;
   });
   afterAll(() => {
     spawnSync('ip', ['netns', 'del', POD]);

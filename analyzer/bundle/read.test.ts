@@ -15,7 +15,7 @@ afterAll(() => fsp.rm(work, { recursive: true, force: true }));
 const manifest = (extra: object = {}) =>
   JSON.stringify({ formatVersion: 1, collectorVersion: '0.1.0', createdAt: '2026-11-28T09:00:00Z', node: 'worker-1', sources: [], ...extra });
 
-type RawEntry = { name: string; data?: string | Buffer; type?: tar.Headers['type']; linkname?: string; size?: number };
+type RawEntry = { name: string; data?: string | Buffer; type?: tar.Header['type']; linkname?: string; size?: number };
 
 async function packRaw(file: string, entries: RawEntry[], gzip = true): Promise<string> {
   const pack = tar.pack();
@@ -24,7 +24,7 @@ async function packRaw(file: string, entries: RawEntry[], gzip = true): Promise<
   for (const e of entries) {
     const data = e.data === undefined ? undefined : Buffer.from(e.data);
     await new Promise<void>((res, rej) =>
-      pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: e.size ?? data?.length ?? 0 }, data, (err) => (err ? rej(err) : res())),
+      pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: e.size ?? data?.length ?? 0 }, data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res())),
     );
   }
   pack.finalize();

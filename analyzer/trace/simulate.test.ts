@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseIptablesSave } from '../parse/iptables-save.js';
-import type { IpLink, IpRoute } from '../parse/types.js';
+import { parseIpLinks, parseIpRoutes } from '../parse/ip-json.js';
 import { simulate, type TraceHost } from './simulate.js';
 import type { TraceInput } from './types.js';
 
 // Real output of iptables-save and `ip -j` on a flannel node (node 192.168.56.11, pods 10.244.1.0/24).
 const dir = new URL('../../fixtures/reference/trace/', import.meta.url);
 const saveText = readFileSync(new URL('iptables-save-nft.txt', dir), 'utf8');
-const routes = (JSON.parse(readFileSync(new URL('ip-j-route-all.json', dir), 'utf8')) as Omit<IpRoute, 'at'>[]).map((r, at) => ({ ...r, flags: r.flags ?? [], at }));
-const addrs = (JSON.parse(readFileSync(new URL('ip-j-d-addr.json', dir), 'utf8')) as Omit<IpLink, 'at'>[]).map((l, at) => ({ ...l, at }));
+const routes = parseIpRoutes(readFileSync(new URL('ip-j-route-all.json', dir), 'utf8')).value;
+const addrs = parseIpLinks(readFileSync(new URL('ip-j-d-addr.json', dir), 'utf8')).value;
 
 function host(edit: (text: string) => string = (t) => t, extra: Partial<TraceHost> = {}): TraceHost {
   const parsed = parseIptablesSave(edit(saveText));
