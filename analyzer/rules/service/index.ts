@@ -1,4 +1,19 @@
 // The service-layer rules, in id order. Each rule is one file named by its slug.
 import type { Rule } from '../types.js';
+import { kubeProxyNotRunning } from './kube-proxy-not-running.js';
+import { kubeProxySyncErrors } from './kube-proxy-sync-errors.js';
+import { serviceRulesOutOfSync } from './service-rules-out-of-sync.js';
+import { serviceWithoutReadyEndpoints } from './service-without-ready-endpoints.js';
+import { targetPortNotExposed } from './target-port-not-exposed.js';
+import { kubeProxyClusterCidrWrong } from './kube-proxy-cluster-cidr-wrong.js';
+import { clusterIpPingSemantics } from './cluster-ip-ping-semantics.js';
 
-export const serviceRules: readonly Rule[] = [];
+export const serviceRules: readonly Rule[] = [
+  kubeProxyNotRunning,
+  kubeProxySyncErrors,
+  serviceRulesOutOfSync,
+  serviceWithoutReadyEndpoints,
+  targetPortNotExposed,
+  kubeProxyClusterCidrWrong,
+  clusterIpPingSemantics,
+];

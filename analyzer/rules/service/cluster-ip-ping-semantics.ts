@@ -1,0 +1,41 @@
+// SVC-307 (info): in iptables mode a ClusterIP never answers ping: kube-proxy only DNATs the
+// Service's ports, and no interface holds the address. In IPVS mode the VIP sits on kube-ipvs0 and
+// the node answers ICMP for it. So "cannot ping the Service IP" is evidence of nothing in iptables
+// mode; the report says which case the cluster is in.
+import type { Rule } from '../types.js';
+import { CLUSTER, missingInputs } from '../lib/reports.js';
+import { present, seenEvidence } from '../lib/host.js';
+import { kubeProxyInUse } from './kube-proxy-not-running.js';
+
+export const clusterIpPingSemantics: Rule = {
+  id: 'SVC-307',
+  slug: 'cluster-ip-ping-semantics',
+  layer: 'service',
+  severity: 'info',
+  title: 'Whether a ClusterIP answers ping in this cluster',
+  needs: ['cluster.configmap.kube-system.kube-proxy'],
+  docs: {
+    why: 'A common test is `ping <service IP>` or `ping kubernetes.default`. In iptables mode (the default) that always fails, on a healthy cluster too: only TCP/UDP/SCTP to the Service\'s ports is DNATed and nothing owns the ClusterIP. In IPVS mode kube-proxy binds every ClusterIP to the dummy interface kube-ipvs0, so ping does answer (from the node, whether or not any backend works).',
+    fix: 'Test a Service with its protocol and port instead: `nslookup kubernetes.default` for DNS, `curl -v http://<service>:<port>` or `nc -vz <ClusterIP> <port>`.',
+  },
+  messages: {
+    iptables: 'kube-proxy runs in {mode} mode: a ClusterIP never answers ping, so a failed ping is not evidence of a fault; test the Service port instead',
+    ipvs: 'kube-proxy runs in IPVS mode: ClusterIPs sit on kube-ipvs0 and answer ping even when no backend works; test the Service port instead',
+    notUsed: 'the cluster does not run kube-proxy',
+  },
+  run(s) {
+    const mode = s.derived.kubeProxyMode;
+    if (!mode) return kubeProxyInUse(s) ? [missingInputs(CLUSTER, ['cluster.configmap.kube-system.kube-proxy'])] : [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', severity: 'info' }];
+    const ipvs = mode.value === 'ipvs';
+    return [
+      {
+        status: 'pass',
+        severity: 'info',
+        subject: CLUSTER,
+        messageId: ipvs ? 'ipvs' : 'iptables',
+        data: { mode: mode.value || 'iptables' },
+        evidence: present(seenEvidence(s, mode, `kube-proxy mode (${mode.by})`)),
+      },
+    ];
+  },
+};

@@ -1,0 +1,27 @@
+import { ruleTester } from '../testing.js';
+import { endpointSliceJson, kubeList, podJson, serviceJson, snapshotOf } from '../../model/testing.js';
+import { serviceWithoutReadyEndpoints } from './service-without-ready-endpoints.js';
+
+const web = serviceJson({ name: 'web', clusterIP: '10.96.0.99', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
+const kubeDns = serviceJson({ name: 'kube-dns', namespace: 'kube-system', clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] });
+const pod = (over: { labels?: Record<string, string>; ready?: boolean; phase?: string } = {}) => podJson({ name: 'web-7d4b9c6f5-abcde', node: 'worker-1', ip: '10.244.1.5', labels: { app: 'web' }, ...over });
+const slice = (ready: string[], notReady: string[] = []) => endpointSliceJson({ name: 'web', ready, notReady, ports: [{ name: 'http', port: 8080 }] });
+
+const cluster = (pods: object[], slices: object[]) =>
+  snapshotOf({ node: 'worker-1', files: { 'cluster/services.json': kubeList([web, kubeDns]), 'cluster/pods.json': kubeList(pods), 'cluster/endpointslices.json': kubeList(slices) } });
+
+ruleTester(serviceWithoutReadyEndpoints).run({
+  valid: [
+    { name: 'web has a ready endpoint; kube-dns without endpoints is left to DNS-406', snapshot: () => cluster([pod()], [slice(['10.244.1.5'])]) },
+  ],
+  invalid: [
+    { name: 'selector matches no pod', snapshot: () => cluster([pod({ labels: { app: 'webapp' } })], [slice([])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'selector-no-match', pods: 0 } }] },
+    { name: 'pod pending', snapshot: () => cluster([pod({ phase: 'Pending', ready: false })], [slice([])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'pods-not-running' } }] },
+    { name: 'pod running, readiness failing', snapshot: () => cluster([pod({ ready: false })], [slice([], ['10.244.1.5'])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'pods-not-ready', pods: 1 } }] },
+    {
+      name: 'no endpoints or slices collected: unknown',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/services.json': kubeList([web]) } }),
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.endpointslices', 'cluster.endpoints'] }],
+    },
+  ],
+});

@@ -1,0 +1,89 @@
+// SVC-304: a Service whose selector leaves it without one ready endpoint answers nothing (iptables
+// mode: "has no endpoints" REJECT). Which of three causes it is decides the fix: the selector
+// matches no pod, the pods are not running, or they run but are not Ready. kube-dns is DNS-406's.
+import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
+import type { Located, Snapshot } from '../../model/types.js';
+import type { Pod, Service } from '../../model/schemas.js';
+import { objectEvidence } from '../../model/evidence.js';
+import { CLUSTER, missingInputs } from '../lib/reports.js';
+import { present } from '../lib/host.js';
+import { readyEndpoints } from '../lib/host-proxy.js';
+
+export type NoEndpointsReason = 'selector-no-match' | 'pods-not-running' | 'pods-not-ready';
+
+const DNS_OWNED = 'kube-system/kube-dns';
+
+export function reasonFor(pods: readonly Located<Pod>[]): NoEndpointsReason {
+  if (pods.length === 0) return 'selector-no-match';
+  if (!pods.some((p) => p.obj.status?.phase === 'Running')) return 'pods-not-running';
+  return 'pods-not-ready';
+}
+
+/** Services with a selector, the ones whose endpoints the cluster manages */
+export function selectedServices(s: Snapshot): Located<Service>[] {
+  return (s.cluster.services ?? []).filter((svc) => Object.keys(svc.obj.spec.selector ?? {}).length > 0 && svc.obj.spec.type !== 'ExternalName');
+}
+
+function commands(ns: string, name: string, reason: NoEndpointsReason, selector: string, pod?: string): string[] {
+  if (reason === 'selector-no-match') return [`kubectl -n ${ns} get pods -l ${selector} --show-labels`, `kubectl -n ${ns} get pods --show-labels`, `kubectl -n ${ns} edit service ${name}`];
+  const p = pod ?? `-l ${selector}`;
+  if (reason === 'pods-not-running') return [`kubectl -n ${ns} describe pod ${p}`, `kubectl -n ${ns} get events --sort-by=.lastTimestamp`];
+  return [`kubectl -n ${ns} describe pod ${p}`, `kubectl -n ${ns} logs ${p}`, `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name}`];
+}
+
+export const serviceWithoutReadyEndpoints: Rule = {
+  id: 'SVC-304',
+  slug: 'service-without-ready-endpoints',
+  layer: 'service',
+  severity: 'critical',
+  title: 'A Service has no ready endpoints',
+  needs: ['cluster.services', 'cluster.endpointslices', 'cluster.pods'],
+  docs: {
+    why: 'A Service only forwards to pods that its selector matches and that are Ready. With none, kube-proxy installs a REJECT ("has no endpoints") and every client gets "connection refused" or a timeout, although the network itself is fine. The cause is one of three: the selector matches no pod (a typo, a changed label), the pods are not running (pending, crash-looping), or they run but fail their readiness probe.',
+    fix: 'Selector: make the Service selector equal the pod labels. Not running: see the pod\'s events. Not ready: see why the readiness probe fails (`kubectl describe pod`, the pod log).',
+  },
+  messages: {
+    noReady: 'Service {service} has no ready endpoints: {reason} ({pods} pods selected)',
+    allReady: '{count} Services with a selector have ready endpoints',
+  },
+  run(s) {
+    if (!s.cluster.services) return [missingInputs(CLUSTER, ['cluster.services'])];
+    if (!s.cluster.endpointSlices && !s.cluster.endpoints) return [missingInputs(CLUSTER, ['cluster.endpointslices', 'cluster.endpoints'])];
+    const out: Report[] = [];
+    let ok = 0;
+    for (const svc of selectedServices(s)) {
+      const ns = svc.obj.metadata.namespace ?? 'default';
+      const key = `${ns}/${svc.obj.metadata.name}`;
+      if (key === DNS_OWNED || svc.obj.spec.publishNotReadyAddresses) continue;
+      const ready = readyEndpoints(s, key) ?? new Map();
+      if ([...ready.values()].some((p) => p.ready.size > 0)) {
+        ok++;
+        continue;
+      }
+      const subject: Subject = { kind: 'service', namespace: ns, name: svc.obj.metadata.name };
+      if (!s.cluster.pods) {
+        out.push(missingInputs(subject, ['cluster.pods']));
+        continue;
+      }
+      const pods = s.index.podsSelectedBy(key);
+      const reason = reasonFor(pods);
+      const selector = Object.entries(svc.obj.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
+      const shown = pods.slice(0, 3);
+      const evidence: (EvidenceRef | undefined)[] = [
+        objectEvidence(svc, '/spec/selector', reason === 'selector-no-match' ? 'no pod in the namespace carries these labels' : 'the selector'),
+        ...shown.map((p) => objectEvidence(p, reason === 'pods-not-running' ? '/status/phase' : '/status/conditions', reason === 'pods-not-running' ? 'the pod is not running' : 'the pod is not Ready')),
+        [...ready.values()][0]?.evidence,
+      ];
+      out.push({
+        status: 'fail',
+        subject,
+        messageId: 'noReady',
+        data: { service: key, reason, pods: pods.length },
+        evidence: present(...evidence),
+        remediation: { explanation: reason === 'selector-no-match' ? 'Make the selector match the pods\' labels (or fix the labels).' : reason === 'pods-not-running' ? 'Get the selected pods running: their events say why they are not.' : 'The pods run but fail readiness: see the probe and the pod log.', commands: commands(ns, svc.obj.metadata.name, reason, selector, shown[0]?.obj.metadata.name) },
+      });
+    }
+    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'allReady', data: { count: ok } });
+    return out;
+  },
+};
