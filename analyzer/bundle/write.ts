@@ -8,9 +8,28 @@ import { createGzip } from 'node:zlib';
 import tar from 'tar-stream';
 import { checkEntryName } from './read.js';
 
+/** A body too big to hold at once: its byte size up front (tar needs it), then its chunks. */
+export interface StreamedData {
+  readonly size: number;
+  chunks(): Iterable<string | Buffer>;
+}
+
 export interface BundleEntry {
   readonly path: string;
-  readonly data: string | Buffer;
+  readonly data: string | Buffer | StreamedData;
+}
+
+const isStreamed = (d: BundleEntry['data']): d is StreamedData => typeof d === 'object' && !Buffer.isBuffer(d);
+
+async function writeStreamed(stream: NodeJS.WritableStream, d: StreamedData, path: string): Promise<void> {
+  let written = 0;
+  for (const chunk of d.chunks()) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    written += buf.length;
+    if (written > d.size) throw new Error(`bundle entry "${path}" produced more than its declared ${d.size} bytes`);
+    if (!stream.write(buf)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+  }
+  if (written !== d.size) throw new Error(`bundle entry "${path}" produced ${written} bytes, declared ${d.size}`);
 }
 
 /** fixed mtime so output is deterministic; the manifest carries the real collection time */
@@ -37,6 +56,19 @@ export async function writeBundleArchive(
       : pipeline(pack, createGzip({ level: opts.level ?? 6 }), out);
   try {
     for await (const e of entries) {
+      if (isStreamed(e.data)) {
+        const d = e.data;
+        let stream!: NodeJS.WritableStream;
+        const finished = new Promise<void>((resolve, reject) => {
+          stream = pack.entry({ name: cleanPath(e.path), size: d.size, mode: 0o644, mtime: FIXED_MTIME, uid: 0, gid: 0, uname: '', gname: '' }, (err) =>
+            err ? reject(err) : resolve(),
+          );
+        });
+        await writeStreamed(stream, d, e.path);
+        stream.end();
+        await finished;
+        continue;
+      }
       const data = typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : e.data;
       await new Promise<void>((resolve, reject) => {
         pack.entry({ name: cleanPath(e.path), size: data.length, mode: 0o644, mtime: FIXED_MTIME, uid: 0, gid: 0, uname: '', gname: '' }, data, (err) =>
@@ -58,6 +90,17 @@ export async function writeBundleDir(outDir: string, entries: Iterable<BundleEnt
   for await (const e of entries) {
     const target = join(outDir, cleanPath(e.path));
     await fsp.mkdir(dirname(target), { recursive: true });
+    if (isStreamed(e.data)) {
+      const out = createWriteStream(target);
+      const closed = new Promise<void>((resolve, reject) => {
+        out.once('close', () => resolve());
+        out.once('error', reject);
+      });
+      await writeStreamed(out, e.data, e.path);
+      out.end();
+      await closed;
+      continue;
+    }
     await fsp.writeFile(target, e.data);
   }
 }
