@@ -113,3 +113,19 @@ describe('live iproute2 output on this machine', () => {
     expect(parseIpRoutes(live?.route ?? '').problems).toEqual([]);
   });
 });
+
+describe('never throws (property)', () => {
+  it('any JSON value or text gives problems, not exceptions', async () => {
+    const fc = await import('fast-check');
+    const parsers = [parseIpLinks, parseIpRoutes, parseIpRules, parseIpNeighbors, parseBridgeFdb];
+    fc.assert(
+      fc.property(fc.oneof(fc.json(), fc.string(), fc.array(fc.jsonValue()).map((a) => JSON.stringify(a))), (text) => {
+        for (const p of parsers) {
+          const r = p(text);
+          r.value.forEach((e) => expect(typeof e.at).toBe('number'));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -105,3 +105,17 @@ describe('helpers', () => {
     expect(targetOptionValue(rules[2] as IptablesRule, '--to-destination')).toBe('1.2.3.4:80');
   });
 });
+
+describe('never throws (property)', () => {
+  const words = ['-A', 'X', '-s', '!', '-m', 'comment', '--comment', '"a b"', '"', '\\', '-j', 'ACCEPT', '*filter', ':X', '-', '[1:2]', 'COMMIT', '\n', ' ', '-p', 'tcp', '--dport', '80', '-c', '#'];
+  it('random rule-ish text: problems, never exceptions; every rule has a chain and index', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...words), { maxLength: 60 }), fc.string(), (ws, tail) => {
+        const { value } = parseIptablesSave(ws.join(' ') + tail);
+        for (const t of value.tables.values()) for (const c of t.chains.values()) c.rules.forEach((r, k) => expect(r.index).toBe(k + 1));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
