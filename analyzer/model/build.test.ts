@@ -73,6 +73,30 @@ describe('buildSnapshot: bundles and nodes', () => {
     expect(s.problems.filter((p) => p.code === LOAD_PROBLEM_CODES.clusterConflict).map((p) => p.bundle)).toEqual(['b', 'c']);
   });
 
+  it('fills files the newest bundle lacks from an older bundle of the same cluster, never from another cluster', () => {
+    const nodes = kubeList([nodeJson({ name: 'w1' }), nodeJson({ name: 'w2' })]);
+    const newest = rawBundle({ id: 'n', node: 'w2', createdAt: '2025-01-15T10:05:00Z', files: { 'cluster/nodes.json': nodes } });
+    const older = rawBundle({
+      id: 'o',
+      node: 'w1',
+      createdAt: '2025-01-15T10:00:00Z',
+      files: { 'cluster/nodes.json': nodes, 'cluster/pods.json': kubeList([podJson({ name: 'web', ip: '10.244.1.5' })]) },
+    });
+    const other = rawBundle({
+      id: 'x',
+      node: 'z1',
+      createdAt: '2025-01-15T10:01:00Z',
+      files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'z1' })]), 'cluster/services.json': kubeList([serviceJson({ name: 'web' })]) },
+    });
+    const s = buildSnapshot([older, other, newest]);
+    expect(s.cluster.bundle).toBe('n');
+    expect(s.cluster.nodes?.[0]?.ref.bundle).toBe('n');
+    expect(s.cluster.pods?.map((p) => p.ref.bundle)).toEqual(['o']);
+    expect(s.cluster.services).toBeUndefined();
+    expect(s.cluster.fileOwners).toEqual(new Map([['cluster/nodes.json', 'n'], ['cluster/pods.json', 'o']]));
+    expect(s.problems.map((p) => [p.bundle, p.code])).toEqual([['x', LOAD_PROBLEM_CODES.clusterConflict]]);
+  });
+
   it('agreeing cluster data in several bundles is no problem', () => {
     const nodes = kubeList([nodeJson({ name: 'w1' }), nodeJson({ name: 'w2' })]);
     const s = snapshotOf(

@@ -6,8 +6,8 @@ import type { LoadProblem } from './problem.js';
 import type { BundleMeta, ClusterState, HostState, Snapshot } from './types.js';
 import { BundleReader } from './reader.js';
 import { buildHost, hasHostData, nodeNameOf } from './host.js';
-import { buildCluster, EMPTY_CLUSTER, hasClusterData } from './cluster.js';
-import { clusterConflicts } from './conflicts.js';
+import { buildCluster, hasClusterData } from './cluster.js';
+import { selectClusterBundles } from './conflicts.js';
 import { buildIndexes } from './indexes.js';
 import { buildDerived } from './derived.js';
 import { createFileIndex } from './files.js';
@@ -57,11 +57,10 @@ export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {
     hosts.set(node, buildHost(reader, node, parsers));
   }
 
-  // cluster: from the newest bundle that has it
-  const clusterReaders = newestFirst(readers.filter(hasClusterData).map((r) => ({ raw: r.raw, reader: r })));
-  const chosen = clusterReaders[0]?.reader;
-  const cluster: ClusterState = chosen ? buildCluster(chosen, parsers) : EMPTY_CLUSTER;
-  if (chosen) problems.push(...clusterConflicts(chosen, cluster, clusterReaders.slice(1).map((c) => c.reader)));
+  // cluster: from the newest bundle that has it, gaps filled from agreeing older ones
+  const selection = selectClusterBundles(newestFirst(readers.filter(hasClusterData).map((r) => ({ raw: r.raw, reader: r }))).map((c) => c.reader));
+  const cluster: ClusterState = buildCluster(selection.use, parsers);
+  problems.push(...selection.problems);
 
   // per bundle, by file then line: the order a person reads them in
   for (const r of readers) problems.push(...[...r.problems].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)));

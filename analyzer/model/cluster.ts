@@ -27,10 +27,21 @@ export function hasClusterData(reader: BundleReader): boolean {
   return reader.under('cluster/').length > 0;
 }
 
+/**
+ * The newest bundle holding each cluster file. Bundles come newest first; a file missing from the
+ * newest (kubectl denied there, say) is taken from the next one that has it, so Located refs may
+ * name different bundles. Callers leave out bundles of another cluster (conflicts.ts).
+ */
+export function clusterFileOwners(readers: readonly BundleReader[]): Map<string, BundleReader> {
+  const owners = new Map<string, BundleReader>();
+  for (const r of readers) for (const path of r.under('cluster/')) if (!owners.has(path)) owners.set(path, r);
+  return owners;
+}
+
 /** container logs keyed `ns/pod/container` or `ns/pod/container.previous` */
-export function loadLogs(reader: BundleReader, parsers: Parsers): Map<string, Sourced<readonly LogLine[]>> {
+function loadLogs(owners: ReadonlyMap<string, BundleReader>, parsers: Parsers): Map<string, Sourced<readonly LogLine[]>> {
   const out = new Map<string, Sourced<readonly LogLine[]>>();
-  for (const path of reader.under('cluster/logs/')) {
+  for (const [path, reader] of [...owners].sort(([a], [b]) => a.localeCompare(b))) {
     const m = LOG_PATH.exec(path);
     if (!m) continue;
     const parsed = reader.parse(path, parsers.log);
@@ -39,28 +50,45 @@ export function loadLogs(reader: BundleReader, parsers: Parsers): Map<string, So
   return out;
 }
 
-export function buildCluster(reader: BundleReader, parsers: Parsers): ClusterState {
+/** `readers` newest first; the first is the primary source (ClusterState.bundle) */
+export function buildCluster(readers: readonly BundleReader[], parsers: Parsers): ClusterState {
+  const primary = readers[0];
+  if (!primary) return EMPTY_CLUSTER;
+  const owners = clusterFileOwners(readers);
+  const list = <S extends Parameters<typeof loadList>[2]>(id: string, schema: S) => {
+    const path = pathOf(id);
+    const reader = owners.get(path);
+    return reader ? loadList(reader, path, schema) : undefined;
+  };
   const versionPath = pathOf('cluster.version');
-  const version = loadObject(reader, versionPath, KubeVersionSchema);
-  const configMaps = loadConfigMaps(reader);
+  const versionReader = owners.get(versionPath);
+  const version = versionReader && loadObject(versionReader, versionPath, KubeVersionSchema);
+  const configMaps = loadConfigMaps(owners);
   return {
-    bundle: reader.id,
+    bundle: primary.id,
+    fileOwners: new Map([...owners].map(([path, r]) => [path, r.id])),
     version: version && {
       value: { serverVersion: version.obj.serverVersion?.gitVersion, clientVersion: version.obj.clientVersion?.gitVersion },
-      ref: { bundle: reader.id, path: versionPath },
+      ref: { bundle: version.ref.bundle, path: versionPath },
     },
-    nodes: loadList(reader, pathOf('cluster.nodes'), KubeNodeSchema),
-    pods: loadList(reader, pathOf('cluster.pods'), PodSchema),
-    services: loadList(reader, pathOf('cluster.services'), ServiceSchema),
-    endpoints: loadList(reader, pathOf('cluster.endpoints'), EndpointsSchema),
-    endpointSlices: loadList(reader, pathOf('cluster.endpointslices'), EndpointSliceSchema),
-    daemonSets: loadList(reader, pathOf('cluster.daemonsets'), DaemonSetSchema),
-    deployments: loadList(reader, pathOf('cluster.deployments'), DeploymentSchema),
-    events: loadList(reader, pathOf('cluster.events'), KubeEventSchema),
+    nodes: list('cluster.nodes', KubeNodeSchema),
+    pods: list('cluster.pods', PodSchema),
+    services: list('cluster.services', ServiceSchema),
+    endpoints: list('cluster.endpoints', EndpointsSchema),
+    endpointSlices: list('cluster.endpointslices', EndpointSliceSchema),
+    daemonSets: list('cluster.daemonsets', DaemonSetSchema),
+    deployments: list('cluster.deployments', DeploymentSchema),
+    events: list('cluster.events', KubeEventSchema),
     configMaps,
-    logs: loadLogs(reader, parsers),
-    ...parseEmbeddedConfigs(reader, configMaps, parsers),
+    logs: loadLogs(owners, parsers),
+    ...parseEmbeddedConfigs(readerOf(owners), configMaps, parsers),
   };
 }
+
+/** the reader that supplied a ConfigMap, for problems in its embedded configs */
+const readerOf =
+  (owners: ReadonlyMap<string, BundleReader>) =>
+  (path: string): BundleReader | undefined =>
+    owners.get(path);
 
 export const EMPTY_CLUSTER: ClusterState = { configMaps: new Map(), logs: new Map() };

@@ -27,9 +27,9 @@ export interface EmbeddedConfigs {
 }
 
 /** every cluster/configmaps/<ns>/<name>.json, keyed `ns/name` */
-export function loadConfigMaps(reader: BundleReader): Map<string, Located<ConfigMap>> {
+export function loadConfigMaps(owners: ReadonlyMap<string, BundleReader>): Map<string, Located<ConfigMap>> {
   const out = new Map<string, Located<ConfigMap>>();
-  for (const path of reader.under('cluster/configmaps/')) {
+  for (const [path, reader] of [...owners].sort(([a], [b]) => a.localeCompare(b))) {
     const m = CONFIGMAP_PATH.exec(path);
     if (!m) continue;
     const cm = loadObject(reader, path, ConfigMapSchema);
@@ -38,16 +38,18 @@ export function loadConfigMaps(reader: BundleReader): Map<string, Located<Config
   return out;
 }
 
-function embedded<T>(reader: BundleReader, cm: Located<ConfigMap> | undefined, key: string, parser: (text: string) => Parsed<T>): Sourced<T> | undefined {
+type ReaderOf = (path: string) => BundleReader | undefined;
+
+function embedded<T>(readerOf: ReaderOf, cm: Located<ConfigMap> | undefined, key: string, parser: (text: string) => Parsed<T>): Sourced<T> | undefined {
   const text = cm?.obj.data?.[key];
   if (!cm || text === undefined) return undefined;
   const pointer = `/data/${escapePointerToken(key)}`;
   const parsed = parser(text);
-  reader.addParseProblems(parsed, cm.ref.path, pointer);
+  readerOf(cm.ref.path)?.addParseProblems(parsed, cm.ref.path, pointer);
   return { value: parsed.value, ref: { bundle: cm.ref.bundle, path: cm.ref.path, pointer } };
 }
 
-export function parseEmbeddedConfigs(reader: BundleReader, cms: ReadonlyMap<string, Located<ConfigMap>>, parsers: Parsers): EmbeddedConfigs {
+export function parseEmbeddedConfigs(reader: ReaderOf, cms: ReadonlyMap<string, Located<ConfigMap>>, parsers: Parsers): EmbeddedConfigs {
   // flannel >= v0.20 lives in its own namespace; older manifests used kube-system
   const flannel = cms.get('kube-flannel/kube-flannel-cfg') ?? cms.get('kube-system/kube-flannel-cfg');
   const kubeadm = cms.get('kube-system/kubeadm-config');

@@ -1,8 +1,9 @@
-// Several bundles each carry cluster data; only the newest is used. Say so when another one
-// disagrees: another cluster (a node of the same name with another uid), another node set, or
-// data so much older that the cluster may have changed in between. BND-903 reports these.
+// Several bundles carry cluster data; the newest is used, files it lacks come from the next
+// newest (cluster.ts). Say so when another bundle disagrees: another cluster (a node of the same
+// name with another uid), another node set, or data so much older that the cluster may have
+// changed in between. Bundles of another cluster or node set are not used at all. BND-903
+// reports these problems.
 import type { LoadProblem } from './problem.js';
-import type { ClusterState } from './types.js';
 import { BundleReader } from './reader.js';
 import { createdAtMs } from './order.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
@@ -12,8 +13,10 @@ export const STALE_CLUSTER_MS = 60 * 60 * 1000;
 const NODES_PATH = 'cluster/nodes.json';
 
 /** node name -> uid ("" when unknown), read without validation: this is only a comparison */
-function nodeIds(doc: unknown): Map<string, string> | undefined {
-  const items = (doc as { items?: unknown } | undefined)?.items;
+function nodeIds(reader: BundleReader): Map<string, string> | undefined {
+  if (!reader.has(NODES_PATH)) return undefined;
+  // a scratch reader: problems in a file only compared here are reported where it is loaded
+  const items = (new BundleReader(reader.raw).json(NODES_PATH) as { items?: unknown } | undefined)?.items;
   if (!Array.isArray(items)) return undefined;
   const out = new Map<string, string>();
   for (const it of items) {
@@ -38,27 +41,36 @@ function describeDifference(used: Map<string, string>, other: Map<string, string
   return `different node sets (${parts.join('; ')})`;
 }
 
-export function clusterConflicts(chosen: BundleReader, cluster: ClusterState, others: readonly BundleReader[]): LoadProblem[] {
-  const used = new Map<string, string>((cluster.nodes ?? []).map((n) => [n.obj.metadata.name, n.obj.metadata.uid ?? '']));
-  const out: LoadProblem[] = [];
+export interface ClusterSelection {
+  /** newest first: the primary, then the bundles that may fill in files it lacks */
+  readonly use: readonly BundleReader[];
+  readonly problems: readonly LoadProblem[];
+}
+
+/** `readers` are the bundles with cluster data, newest first */
+export function selectClusterBundles(readers: readonly BundleReader[]): ClusterSelection {
+  const [primary, ...others] = readers;
+  if (!primary) return { use: [], problems: [] };
+  // compare against the node list that will be used: the newest bundle that has one
+  const nodesOwner = readers.find((r) => r.has(NODES_PATH));
+  const used = nodesOwner && nodeIds(nodesOwner);
+  const use = [primary];
+  const problems: LoadProblem[] = [];
   for (const other of others) {
-    const reasons: string[] = [];
-    // a scratch reader: problems in cluster data we do not use are not the user's problem
-    const theirs = nodeIds(new BundleReader(other.raw).json(NODES_PATH));
-    if (theirs && cluster.nodes) {
-      const diff = describeDifference(used, theirs);
-      if (diff) reasons.push(diff);
-    }
-    const age = createdAtMs(chosen.raw) - createdAtMs(other.raw);
+    const theirs = other === nodesOwner ? undefined : nodeIds(other);
+    const diff = used && theirs ? describeDifference(used, theirs) : undefined;
+    const reasons = diff ? [diff] : [];
+    const age = createdAtMs(primary.raw) - createdAtMs(other.raw);
     if (Number.isFinite(age) && age > STALE_CLUSTER_MS) reasons.push(`collected ${Math.round(age / 60000)} minutes earlier`);
+    if (!diff) use.push(other);
     if (reasons.length === 0) continue;
-    out.push({
+    problems.push({
       bundle: other.id,
       file: NODES_PATH,
-      message: `cluster data of ${other.id} disagrees with ${chosen.id}, whose newer cluster data is used: ${reasons.join('; ')}. Collect all bundles from one cluster at about the same time`,
+      message: `cluster data of ${other.id} disagrees with ${primary.id}, whose newer cluster data is used: ${reasons.join('; ')}. Collect all bundles from one cluster at about the same time`,
       severity: 'warning',
       code: LOAD_PROBLEM_CODES.clusterConflict,
     });
   }
-  return out;
+  return { use, problems };
 }

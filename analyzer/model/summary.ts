@@ -64,7 +64,9 @@ export function summarize(snapshot: Snapshot, raws: readonly RawBundle[]): Inspe
   const bundles = raws.map((raw): BundleSummary => {
     const meta = snapshot.bundles.find((b) => b.id === raw.id);
     const problems = snapshot.problems.filter((p) => p.bundle === raw.id);
-    const used = { host: hostBundles.has(raw.id), cluster: snapshot.cluster.bundle === raw.id };
+    const owners = snapshot.cluster.fileOwners ?? new Map<string, string>();
+    const suppliesCluster = [...owners.values()].includes(raw.id);
+    const used = { host: hostBundles.has(raw.id), cluster: suppliesCluster };
     const records = raw.manifest?.sources ?? [];
     const recorded = new Set(records.map((r) => r.path));
     const entries = [
@@ -77,7 +79,7 @@ export function summarize(snapshot: Snapshot, raws: readonly RawBundle[]): Inspe
     const sources = entries.map((e): SourceSummary => {
       const buf = raw.files.get(e.path);
       const n = problems.filter((p) => p.file === e.path).length;
-      const inUse = e.path.startsWith('cluster/') ? used.cluster : e.path.startsWith('host/') ? used.host : true;
+      const inUse = e.path.startsWith('cluster/') ? owners.get(e.path) === raw.id : e.path.startsWith('host/') ? used.host : true;
       const parse: ParseResult = !buf ? 'missing' : !inUse ? 'unused' : n ? 'problems' : 'ok';
       return { id: e.id, path: e.path, status: e.status, ...(buf ? { bytes: buf.length } : {}), parse, problems: n, ...(e.stderrTail ? { stderrTail: e.stderrTail } : {}) };
     });

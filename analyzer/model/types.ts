@@ -68,6 +68,11 @@ export interface BundleMeta {
 export interface ClusterState {
   /** the bundle the cluster data was taken from (the newest that has it) */
   readonly bundle?: string;
+  /**
+   * which bundle supplied each cluster/ file (path -> bundle id): the newest bundle, with files it
+   * lacks taken from older bundles of the same cluster
+   */
+  readonly fileOwners?: ReadonlyMap<string, string>;
   /** each list is undefined when its source is missing or failed to parse */
   readonly version?: Sourced<{ readonly serverVersion?: string; readonly clientVersion?: string }>;
   readonly nodes?: readonly Located<KubeNode>[];
