@@ -60,7 +60,7 @@ describe('host data', () => {
   });
 });
 
-describe('host stand-in parsers', () => {
+describe("host parsers wired", () => {
   it('reads /proc/modules names and sysctl key = value lines with their lines', () => {
     const s = snapshotOf({
       node: 'w1',
@@ -72,5 +72,22 @@ describe('host stand-in parsers', () => {
     const h = s.hosts.get('w1');
     expect(h?.modules?.value.get('br_netfilter')?.line).toBe(2);
     expect(h?.sysctl?.value.get('net.ipv4.ip_forward')).toEqual({ key: 'net.ipv4.ip_forward', value: '0', line: 1 });
+  });
+});
+
+describe('host data from real ip -j and sysctl output', () => {
+  it('routes of a flannel node, with their index in the JSON array', () => {
+    const s = snapshotOf({
+      node: 'w1',
+      files: {
+        'host/ip-route.json': readFileSync(new URL('ip-j-route-all.json', REF), 'utf8'),
+        'host/sysctl.txt': readFileSync(new URL('sysctl.txt', REF), 'utf8'),
+      },
+    });
+    const routes = s.hosts.get('w1')?.routes?.value ?? [];
+    expect(routes).toHaveLength(25);
+    expect(routes.find((r) => r.dst === '10.244.2.0/24')).toMatchObject({ dev: 'flannel.1', gateway: '10.244.2.0', flags: ['onlink'], at: 3 });
+    expect(s.hosts.get('w1')?.sysctl?.value.get('net.bridge.bridge-nf-call-iptables')).toMatchObject({ value: '1', line: 2 });
+    expect(s.problems).toEqual([]);
   });
 });

@@ -1,5 +1,4 @@
-// The parsers the model uses, in one place. The real ones live in analyzer/parse/; until each
-// lands, a minimal stand-in here keeps the Snapshot buildable (and says so with a warning).
+// The parsers the model uses, in one place, so a test can swap one (BuildOptions.parsers).
 import type { Parsed } from './problem.js';
 import type {
   BridgeFdb,
@@ -24,6 +23,9 @@ import { parseIptablesSave } from '../parse/iptables-save.js';
 import { parseLog } from '../parse/logs.js';
 import { parseResolvConf } from '../parse/resolv-conf.js';
 import { parseCniConf } from '../parse/cni.js';
+import { parseBridgeFdb, parseIpLinks, parseIpNeighbors, parseIpRoutes, parseIpRules } from '../parse/ip-json.js';
+import { parseModules } from '../parse/modules.js';
+import { parseSysctl } from '../parse/sysctl.js';
 import { parseFlannelNetConf, parseSubnetEnv } from '../parse/flannel.js';
 import { parseKubeadmClusterConfig, parseKubeletConfig, parseKubeProxyConfig, type KubeadmNetworking } from '../parse/kube-config.js';
 
@@ -49,43 +51,16 @@ export interface Parsers {
   log(text: string): Parsed<readonly LogLine[]>;
 }
 
-const pending = (what: string) => [{ message: `${what} parser not wired yet; file loaded but not parsed`, severity: 'warning' as const }];
-
-function jsonArray<T>(text: string, what: string): Parsed<readonly T[]> {
-  try {
-    const v: unknown = JSON.parse(text);
-    if (Array.isArray(v)) return { value: v.map((e, at) => ({ ...(e as object), at }) as T), problems: [] };
-  } catch {
-    /* fall through */
-  }
-  return { value: [], problems: pending(what) };
-}
-
-/** The real parsers where they have landed; stand-ins (just enough shape) for the rest. */
+/** The parsers of analyzer/parse/, one per evidence format. */
 export const PARSERS: Parsers = {
   iptablesSave: (text) => parseIptablesSave(text),
-  ipLinks: (text) => jsonArray<IpLink>(text, 'ip link'),
-  ipRoutes: (text) => jsonArray<IpRoute>(text, 'ip route'),
-  ipRules: (text) => jsonArray<IpRule>(text, 'ip rule'),
-  ipNeighbors: (text) => jsonArray<IpNeigh>(text, 'ip neigh'),
-  bridgeFdb: (text) => jsonArray<BridgeFdb>(text, 'bridge fdb'),
-  sysctl: (text) => {
-    const m = new Map<string, { key: string; value: string; line: number }>();
-    text.split('\n').forEach((l, i) => {
-      const eq = l.indexOf('=');
-      if (eq > 0) m.set(l.slice(0, eq).trim(), { key: l.slice(0, eq).trim(), value: l.slice(eq + 1).trim(), line: i + 1 });
-    });
-    return { value: m, problems: [] };
-  },
-  // /proc/modules: `name size refcount deps state address`; the name is all rules need
-  modules: (text) => {
-    const m = new Map<string, { name: string; line: number }>();
-    text.split('\n').forEach((l, i) => {
-      const name = l.trim().split(/\s+/)[0];
-      if (name) m.set(name, { name, line: i + 1 });
-    });
-    return { value: m, problems: [] };
-  },
+  ipLinks: parseIpLinks,
+  ipRoutes: parseIpRoutes,
+  ipRules: parseIpRules,
+  ipNeighbors: parseIpNeighbors,
+  bridgeFdb: parseBridgeFdb,
+  sysctl: parseSysctl,
+  modules: parseModules,
   resolvConf: parseResolvConf,
   corefile: parseCorefile,
   flannelNetConf: parseFlannelNetConf,
