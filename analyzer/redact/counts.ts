@@ -1,0 +1,19 @@
+// Counts per kind of replacement: what the manifest records (never the values themselves).
+export class Counts {
+  private readonly m = new Map<string, number>();
+  add(kind: string, n = 1): void {
+    this.m.set(kind, (this.m.get(kind) ?? 0) + n);
+  }
+  get(kind: string): number {
+    return this.m.get(kind) ?? 0;
+  }
+  /** sorted by kind, so the manifest is deterministic */
+  toRecord(): Record<string, number> {
+    return Object.fromEntries([...this.m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+  total(prefix = ''): number {
+    let n = 0;
+    for (const [k, v] of this.m) if (k.startsWith(prefix)) n += v;
+    return n;
+  }
+}
