@@ -20,6 +20,11 @@ ruleTester(flannelNetworkMismatch).run({
       findings: [{ status: 'fail', subject: 'configmap:kube-flannel/kube-flannel-cfg', messageId: 'mismatch', data: { count: 2 } }],
     },
     {
+      name: 'host-only bundle: whether flannel runs is unknown, never a pass',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { 'host/uname.txt': 'Linux\n' } }),
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.pods'] }],
+    },
+    {
       name: 'flannel Network is not a CIDR',
       snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles(NODES, {}, '10.244.0.0/33') }),
       findings: [{ status: 'fail', subject: 'configmap:kube-flannel/kube-flannel-cfg', messageId: 'badNetwork' }],

@@ -4,7 +4,7 @@
 import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
 import { CLUSTER, missingInputs } from '../lib/reports.js';
 import { cidrContains, parseCidr, present, seenEvidence } from '../lib/host.js';
-import { flannelInUse } from './flannel-pod-not-running.js';
+import { unlessFlannel } from './flannel-pod-not-running.js';
 
 const CONFIGMAPS = ['kube-flannel/kube-flannel-cfg', 'kube-system/kube-flannel-cfg'];
 
@@ -27,7 +27,8 @@ export const flannelNetworkMismatch: Rule = {
   },
   explains: [{ rule: 'NET-204', match: 'cluster' }, { rule: 'NET-205', match: 'cluster' }],
   run(s) {
-    if (!flannelInUse(s)) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    const skip = unlessFlannel(s);
+    if (skip.length) return skip;
     const key = CONFIGMAPS.find((k) => s.cluster.configMaps.has(k)) ?? (CONFIGMAPS[0] as string);
     const [ns, name] = key.split('/') as [string, string];
     const subject: Subject = { kind: 'configmap', namespace: ns, name };

@@ -8,7 +8,7 @@ import type { Located } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { hostLinks, jsonEvidence, linkNamed, mainRoutes, PEER_EXPLAINS, present, sameCidr, seenEvidence } from '../lib/host.js';
-import { flannelInUse } from './flannel-pod-not-running.js';
+import { unlessFlannel } from './flannel-pod-not-running.js';
 
 function internalIP(n: KubeNode): string | undefined {
   return n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
@@ -67,7 +67,9 @@ export const flannelOverlayBroken: Rule = {
   explains: PEER_EXPLAINS,
   run(s) {
     const be = backendOf(s);
-    if (!flannelInUse(s) || (be.type !== 'vxlan' && be.type !== 'host-gw')) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    const skip = unlessFlannel(s);
+    if (skip.length) return skip;
+    if (be.type !== 'vxlan' && be.type !== 'host-gw') return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
     const out: Report[] = [];
     const withCidr = (s.cluster.nodes ?? []).filter((n) => n.obj.spec?.podCIDR);
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {

@@ -9,8 +9,17 @@ import { objectEvidence } from '../../model/evidence.js';
 import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { isFlannelPod, lastLogLine, nodeNames, PEER_EXPLAINS, podIsHealthy, podLogs, podsByNode, present } from '../lib/host.js';
 
-export function flannelInUse(s: Snapshot): boolean {
-  return s.cluster.flannelNetConf !== undefined || (s.cluster.pods ?? []).some((p) => isFlannelPod(p.obj)) || (s.cluster.daemonSets ?? []).some((d) => d.obj.metadata.name.includes('flannel'));
+/** true: flannel runs here; false: the pod list shows it does not; undefined: cannot tell (no pod list) */
+export function flannelInUse(s: Snapshot): boolean | undefined {
+  if (s.cluster.flannelNetConf !== undefined || (s.cluster.pods ?? []).some((p) => isFlannelPod(p.obj)) || (s.cluster.daemonSets ?? []).some((d) => d.obj.metadata.name.includes('flannel'))) return true;
+  return s.cluster.pods ? false : undefined;
+}
+
+/** the Reports for a cluster that does not run flannel or where that cannot be told; [] when it does */
+export function unlessFlannel(s: Snapshot): Report[] {
+  const inUse = flannelInUse(s);
+  if (inUse === undefined) return [missingInputs(CLUSTER, ['cluster.pods'])];
+  return inUse ? [] : [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
 }
 
 function flannelContainer(p: Pod): string {
@@ -64,7 +73,8 @@ export const flannelPodNotRunning: Rule = {
   explains: [...PEER_EXPLAINS, { rule: 'NET-205', match: 'same-node' }, { rule: 'NET-204', match: 'same-node' }, { rule: 'SYS-104', match: 'same-node' }, { rule: 'SVC-303', match: 'same-node' }],
   run(s) {
     if (!s.cluster.pods) return [missingInputs(CLUSTER, ['cluster.pods'])];
-    if (!flannelInUse(s)) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    const skip = unlessFlannel(s);
+    if (skip.length) return skip;
     const byNode = podsByNode(s, isFlannelPod);
     const out: Report[] = [];
     for (const node of nodeNames(s)) {

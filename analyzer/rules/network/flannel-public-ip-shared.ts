@@ -6,7 +6,7 @@ import type { KubeNode } from '../../model/schemas.js';
 import type { Located } from '../../model/types.js';
 import { objectEvidence, escapePointerToken } from '../../model/evidence.js';
 import { CLUSTER, missingInputs } from '../lib/reports.js';
-import { flannelInUse } from './flannel-pod-not-running.js';
+import { unlessFlannel } from './flannel-pod-not-running.js';
 
 export const PUBLIC_IP = 'flannel.alpha.coreos.com/public-ip';
 
@@ -28,7 +28,8 @@ export const flannelPublicIpShared: Rule = {
   },
   run(s) {
     if (!s.cluster.nodes) return [missingInputs(CLUSTER, ['cluster.nodes'])];
-    if (!flannelInUse(s)) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    const skip = unlessFlannel(s);
+    if (skip.length) return skip;
     const byIp = new Map<string, Located<KubeNode>[]>();
     for (const n of s.cluster.nodes) {
       const ip = n.obj.metadata.annotations?.[PUBLIC_IP];

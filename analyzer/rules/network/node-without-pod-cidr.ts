@@ -6,7 +6,7 @@ import type { Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { cidrOverlaps, PEER_EXPLAINS, podNetwork } from '../lib/host.js';
-import { flannelInUse } from './flannel-pod-not-running.js';
+import { unlessFlannel } from './flannel-pod-not-running.js';
 
 /** the first /24 of the pod network no node uses yet (a suggestion for the patch command) */
 export function freeSubnet(s: Snapshot): string {
@@ -42,7 +42,8 @@ export const nodeWithoutPodCidr: Rule = {
   explains: [...PEER_EXPLAINS, { rule: 'NET-201', match: 'same-node' }, { rule: 'NET-204', match: 'same-node' }],
   run(s) {
     if (!s.cluster.nodes) return [missingInputs(CLUSTER, ['cluster.nodes'])];
-    if (!flannelInUse(s)) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    const skip = unlessFlannel(s);
+    if (skip.length) return skip;
     const out: Report[] = [];
     const suggestion = freeSubnet(s);
     for (const n of [...s.cluster.nodes].sort((a, b) => a.obj.metadata.name.localeCompare(b.obj.metadata.name))) {

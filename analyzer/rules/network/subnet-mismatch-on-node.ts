@@ -4,9 +4,9 @@
 // CNI plugin fail: `failed to set bridge addr: "cni0" already has an IP address different from ...`.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import { objectEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { missingInputs, nodeSubject } from '../lib/reports.js';
 import { ipv4Addrs, jsonEvidence, lineAt, linkNamed, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
-import { flannelInUse } from './flannel-pod-not-running.js';
+import { unlessFlannel } from './flannel-pod-not-running.js';
 
 export const subnetMismatchOnNode: Rule = {
   id: 'NET-204',
@@ -26,7 +26,8 @@ export const subnetMismatchOnNode: Rule = {
   },
   explains: PEER_EXPLAINS,
   run(s) {
-    if (!flannelInUse(s) && ![...s.hosts.values()].some((h) => h.subnetEnv)) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    const skip = [...s.hosts.values()].some((h) => h.subnetEnv) ? [] : unlessFlannel(s);
+    if (skip.length) return skip;
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);

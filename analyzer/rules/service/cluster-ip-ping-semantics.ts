@@ -25,7 +25,11 @@ export const clusterIpPingSemantics: Rule = {
   },
   run(s) {
     const mode = s.derived.kubeProxyMode;
-    if (!mode) return kubeProxyInUse(s) ? [missingInputs(CLUSTER, ['cluster.configmap.kube-system.kube-proxy'])] : [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', severity: 'info' }];
+    if (!mode) {
+      const inUse = kubeProxyInUse(s);
+      if (inUse === false) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', severity: 'info' }];
+      return [missingInputs(CLUSTER, ['cluster.configmap.kube-system.kube-proxy', ...(inUse ? [] : ['cluster.pods'])])];
+    }
     const ipvs = mode.value === 'ipvs';
     return [
       {

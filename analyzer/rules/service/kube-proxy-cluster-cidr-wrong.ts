@@ -28,7 +28,11 @@ export const kubeProxyClusterCidrWrong: Rule = {
   },
   run(s) {
     const kp = s.cluster.kubeProxyConfig;
-    if (!kp) return kubeProxyInUse(s) ? [missingInputs(SUBJECT, ['cluster.configmap.kube-system.kube-proxy'])] : [{ status: 'pass', subject: SUBJECT, messageId: 'notUsed' }];
+    if (!kp) {
+      const inUse = kubeProxyInUse(s);
+      if (inUse === false) return [{ status: 'pass', subject: SUBJECT, messageId: 'notUsed' }];
+      return [missingInputs(SUBJECT, ['cluster.configmap.kube-system.kube-proxy', ...(inUse ? [] : ['cluster.pods'])])];
+    }
     const net = s.derived.podCidr.flannel ?? s.derived.podCidr.kubeadm;
     if (!net || !parseCidr(net.value)) return [missingInputs(SUBJECT, ['cluster.configmap.kube-flannel.kube-flannel-cfg', 'cluster.configmap.kube-system.kubeadm-config'])];
     const network = parseCidr(net.value)?.text as string;

@@ -7,8 +7,10 @@ import { objectEvidence } from '../../model/evidence.js';
 import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { isKubeProxyPod, lastLogLine, nodeNames, podIsHealthy, podLogs, podsByNode, present } from '../lib/host.js';
 
-export function kubeProxyInUse(s: Snapshot): boolean {
-  return (s.cluster.pods ?? []).some((p) => isKubeProxyPod(p.obj)) || s.cluster.configMaps.has('kube-system/kube-proxy') || (s.cluster.daemonSets ?? []).some((d) => d.obj.metadata.name === 'kube-proxy');
+/** true: kube-proxy runs here; false: the pod list shows it does not; undefined: cannot tell (no pod list) */
+export function kubeProxyInUse(s: Snapshot): boolean | undefined {
+  if ((s.cluster.pods ?? []).some((p) => isKubeProxyPod(p.obj)) || s.cluster.configMaps.has('kube-system/kube-proxy') || (s.cluster.daemonSets ?? []).some((d) => d.obj.metadata.name === 'kube-proxy')) return true;
+  return s.cluster.pods ? false : undefined;
 }
 
 function stateOf(p: Pod): string {
@@ -36,7 +38,7 @@ export const kubeProxyNotRunning: Rule = {
   explains: [{ rule: 'SVC-303', match: 'same-node' }],
   run(s) {
     if (!s.cluster.pods) return [missingInputs(CLUSTER, ['cluster.pods'])];
-    if (!kubeProxyInUse(s)) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    if (kubeProxyInUse(s) === false) return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
     const byNode = podsByNode(s, isKubeProxyPod);
     const out: Report[] = [];
     for (const node of nodeNames(s)) {
