@@ -85,6 +85,7 @@ export function ipv6Bytes(s: string): number[] | undefined {
 
 export function formatIpv6(b: readonly number[]): string {
   const w = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => (b[2 * i]! << 8) | b[2 * i + 1]!);
+  if (w.slice(0, 5).every((x) => x === 0) && w[5] === 0xffff) return `::ffff:${b.slice(12).join('.')}`;
   // longest run of zero words (length >= 2) becomes ::
   let best = -1;
   let bestLen = 1;

@@ -34,6 +34,7 @@ export class Pseudonyms {
     if (out.includes(':')) {
       out = out.replace(IPV6, (w, a: string, p: string | undefined) => {
         if (!a.includes('::') && a.split(':').length !== 8) return w;
+        if (a.includes('.')) return w; // IPv4-mapped: its IPv4 part was mapped by the pass above
         return this.ip(w, a, p);
       });
     }

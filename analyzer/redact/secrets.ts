@@ -111,7 +111,7 @@ const SENSITIVE_WORD_RE =
 // `KEY=value`, `--flag=value`, `--flag value`, `"key": "value"`, `key: value` inside a line. The
 // name must contain a sensitive word, so a harmless `FLAG: --token=x` prefix never swallows the flag.
 const INLINE = new RegExp(
-  `(^|[\\s{,;(\\[&?'"])((-{1,2})?[A-Za-z0-9_.-]{0,60}${SENSITIVE_WORD_RE}[A-Za-z0-9_.-]{0,60})(["']?)([ \\t]*(?:=|:)[ \\t]*|(?<=-[A-Za-z0-9_.-]{1,140})[ \\t]+)("(?:[^"\\\\\\n]|\\\\.){0,4096}"|'[^'\\n]{0,4096}'|[^\\s"',;}\\]&]{1,4096})`,
+  `(^|[\\s{,;(\\[&?'"])((-{1,2})?[A-Za-z0-9_.-]{0,60}${SENSITIVE_WORD_RE}[A-Za-z0-9_.-]{0,60})(["']?)([ \\t]*(?:=|:)[ \\t]*|(?<=-[A-Za-z0-9_.-]{1,140})[ \\t]+)(\\$\\{[^}\\s]{0,200}\\}|\\$\\([^)\\s]{0,200}\\)|"(?:[^"\\\\\\n]|\\\\.){0,4096}"|'[^'\\n]{0,4096}'|[^\\s"',;}\\]&]{1,4096})`,
   'gim',
 );
 
