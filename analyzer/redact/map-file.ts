@@ -6,7 +6,7 @@ import { RedactKey } from './key.js';
 import { IpPseudonymizer } from './ip-map.js';
 import { replaceNames } from './names.js';
 
-export const MAP_FORMAT = 'netsnap-redaction-map';
+export const MAP_FORMAT = 'netsnap-redaction-map' as const;
 
 export const MapFileSchema = z.looseObject({
   format: z.literal(MAP_FORMAT),
