@@ -1,0 +1,85 @@
+// The benchmark's own code on size S, so it cannot rot. Nothing here is timed: it checks that
+// every phase ran and saw the same bundle, and that the table and the doc come out of it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBundle } from '../analyzer/bundle/read.js';
+import { ensureBundle } from './generate.js';
+import { measureSize, type SizeResult } from './measure.js';
+import { runFloor } from './floor.js';
+import { SIZES, parseSizes } from './sizes.js';
+import { checkTargets, phaseTable, ratio } from './table.js';
+import { machineInfo, performanceDoc } from './doc.js';
+import { sequentialItems } from './collector.js';
+
+describe('bench on S', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'netsnap-bench-test-'));
+  let bundle: string;
+  let result: SizeResult;
+
+  beforeAll(async () => {
+    bundle = (await ensureBundle(SIZES.S, { dir })).path;
+    result = await measureSize(SIZES.S, bundle, { now: '2024-11-20T09:30:00Z' });
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reuses the cached bundle on the second call', async () => {
+    const again = await ensureBundle(SIZES.S, { dir });
+    expect(again).toMatchObject({ path: bundle, generated: false });
+  });
+
+  it('the floor reads the same files as the bundle reader', async () => {
+    const raw = await readBundle(bundle);
+    const floor = await runFloor(bundle);
+    expect(floor.files).toBe(raw.files.size);
+    expect(floor.bytes).toBe([...raw.files.values()].reduce((n, b) => n + b.length, 0));
+    expect(floor.jsonValues).toBeGreaterThan(0);
+  });
+
+  it('loads every pod and finds the injected faults', () => {
+    expect(result.pods).toBe(SIZES.S.pods);
+    expect(result.problems).toBe(0);
+    expect(result.roots).toBeGreaterThanOrEqual(3);
+    expect(result.report.bytes).toBeGreaterThan(0);
+    expect(result.peakRssBytes).toBeGreaterThan(result.peakHeapBytes);
+    expect(ratio(result)).toBeGreaterThan(0);
+  });
+
+  it('drives the TUI to the findings list and the cited iptables-save line', () => {
+    expect(result.tuiError).toBeUndefined();
+    expect(result.tui?.evidenceFile).toMatch(/^host\/iptables(-nft|-legacy)?-save\.txt:\d+$/);
+    expect(result.tui?.keypresses).toBeGreaterThan(10);
+  });
+
+  it('renders the table and the doc, with a row per size and every target listed', () => {
+    expect(phaseTable([result]).split('\n')).toHaveLength(3);
+    const checks = checkTargets([result]);
+    expect(checks.map((c) => c.met)).toEqual(checks.map(() => undefined)); // no L or M measured
+    const doc = performanceDoc({ machine: machineInfo(), results: [result], checks, generation: {}, totalMs: 1, loadAfter: [0] });
+    expect(doc).toContain('| S (50/1500/200) |');
+    expect(doc).toContain('do not edit by hand');
+  });
+});
+
+describe('bench helpers', () => {
+  it('parses --sizes and refuses unknown ones', () => {
+    expect(parseSizes('s,L')).toEqual(['S', 'L']);
+    expect(() => parseSizes('XL')).toThrow(/unknown size "XL"/);
+  });
+
+  it('serves generated items in order, again, and after a restart', () => {
+    let made = 0;
+    const src = sequentialItems(10, () => (function* () {
+      for (let i = 0; i < 10; i++) {
+        made++;
+        yield { i };
+      }
+    })(), 4);
+    if (!('item' in src)) throw new Error('expected a generated source');
+    expect([0, 1, 2, 1, 2, 3].map((i) => (src.item(i) as { i: number }).i)).toEqual([0, 1, 2, 1, 2, 3]);
+    expect(made).toBe(4);
+    expect((src.item(0) as { i: number }).i).toBe(0);
+    expect(() => src.item(10)).toThrow(/past the end/);
+  });
+});

@@ -1,0 +1,89 @@
+// `npm run bench`: make (or reuse) the S/M/L bundles, measure each size in its own child process,
+// measure the collector against the fake API server at L, print the table and write
+// docs/performance.md. Options: --sizes S,M  --no-tui  --no-collector  --out FILE
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir, ensureBundle, generatorVersion, repoRoot } from './generate.js';
+import type { SizeResult } from './measure.js';
+import { SIZES, parseSizes } from './sizes.js';
+import { measureCollector, type CollectorResult } from './collector.js';
+import { machineInfo, performanceDoc } from './doc.js';
+import { checkTargets, phaseTable, targetTable, tuiTable, collectorTable, scalingTable } from './table.js';
+
+interface Args {
+  sizes: string | undefined;
+  tui: boolean;
+  collector: boolean;
+  out: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const a: Args = { sizes: undefined, tui: true, collector: true, out: join(repoRoot(), 'docs', 'performance.md') };
+  for (let i = 0; i < argv.length; i++) {
+    const x = argv[i];
+    if (x === '--sizes') a.sizes = argv[++i];
+    else if (x === '--no-tui') a.tui = false;
+    else if (x === '--no-collector') a.collector = false;
+    else if (x === '--out') a.out = argv[++i] ?? a.out;
+    else throw new Error(`unknown option ${x}; use --sizes S,M,L --no-tui --no-collector --out FILE`);
+  }
+  return a;
+}
+
+const log = (m: string) => process.stderr.write(`bench: ${m}\n`);
+
+function runChild(size: string, bundle: string, tui: boolean): Promise<SizeResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'netsnap-bench-'));
+  const out = join(dir, 'result.json');
+  const child = fileURLToPath(new URL('./child.js', import.meta.url));
+  const args = ['--expose-gc', '--max-old-space-size=8192', child, size, bundle, out, ...(tui ? [] : ['--no-tui'])];
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    p.on('error', reject);
+    p.on('exit', (code, signal) => {
+      try {
+        if (code !== 0) throw new Error(`size ${size} failed (exit ${code ?? signal}); rerun with --sizes ${size} to see why`);
+        resolve(JSON.parse(readFileSync(out, 'utf8')) as SizeResult);
+      } catch (err) {
+        reject(err);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const started = performance.now();
+  const machine = machineInfo();
+  log(`cache ${cacheDir()}, generator ${generatorVersion()}`);
+  const results: SizeResult[] = [];
+  const generation: Record<string, number> = {};
+  for (const name of parseSizes(args.sizes)) {
+    const size = SIZES[name];
+    const b = await ensureBundle(size, { log });
+    if (b.generated) generation[name] = b.ms;
+    log(`measuring ${name}`);
+    results.push(await runChild(name, b.path, args.tui));
+  }
+  let collector: CollectorResult | undefined;
+  if (args.collector) {
+    log('measuring the collector against the fake API server at L');
+    collector = await measureCollector(SIZES.L, { log });
+  }
+  const checks = checkTargets(results, collector);
+  const tables = [phaseTable(results), scalingTable(results), tuiTable(results), collectorTable(collector), targetTable(checks)];
+  process.stdout.write(`${tables.join('\n\n')}\n`);
+  const doc = performanceDoc({ machine, results, collector, checks, generation, totalMs: performance.now() - started, loadAfter: machineInfo().loadavg });
+  writeFileSync(args.out, doc);
+  log(`wrote ${args.out}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
