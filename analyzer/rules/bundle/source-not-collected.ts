@@ -1,12 +1,18 @@
-// BND-901: a source the collector tried and could not get (failed, timed out, permission denied),
-// naming the rules that need it. "absent" (the file or tool does not exist on that node, e.g. no
-// ipvsadm) and "skipped" (by a collector flag) are facts, not failures: the rules that needed them
-// say unknown themselves, and the report's data-completeness part lists them.
+// BND-901: sources the collector tried and could not get (failed, timed out, permission denied,
+// or cluster sources absent because kubectl was missing), one finding per bundle naming the rules
+// that need them. A host file or tool that does not exist on the node (no ipvsadm, no
+// systemd-resolved) is a fact, not a failure, and "skipped" was asked for: the rules that needed
+// them say unknown themselves, and the report's data-completeness part lists them.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { BundleMeta, Snapshot } from '../../model/types.js';
 import { allRulesLazy } from './catalog-ref.js';
 
 const FAILED = new Set(['failed', 'timeout', 'denied']);
+
+/** failures always; "absent" only for cluster sources: no kubectl means no cluster view at all */
+function notCollected(id: string, status: string): boolean {
+  return FAILED.has(status) || (status === 'absent' && id.startsWith('cluster.'));
+}
 
 /** rules whose `needs` name this source id (patterns like cluster.log.<ns>... match by prefix) */
 function rulesNeeding(source: string): string[] {
@@ -33,7 +39,7 @@ export const sourceNotCollected: Rule = {
     fix: 'Re-run the collector as root (`sudo sh netsnap-collect.sh`), with kubectl access for cluster sources, and read the source\'s stderr in manifest.json for the reason.',
   },
   messages: {
-    failed: '{source} was not collected ({status}{stderr}); left unknown: {rules}',
+    failed: '{count} source(s) not collected: {sources}{reason}; left unknown: {rules}',
     ok: 'every source the collector tried was collected',
   },
   run(s) {
@@ -41,22 +47,33 @@ export const sourceNotCollected: Rule = {
     for (const b of s.bundles) {
       const subject = { kind: 'bundle' as const, name: b.id };
       const sources = b.manifest?.sources ?? [];
-      let bad = 0;
-      sources.forEach((src, i) => {
-        if (!FAILED.has(src.status)) return;
-        bad++;
-        const ev = manifestEvidence(s, b, i, src);
-        const rules = rulesNeeding(src.id);
-        out.push({
-          status: 'warn',
-          subject,
-          messageId: 'failed',
-          data: { source: src.id, status: src.status, stderr: src.stderrTail ? `: ${src.stderrTail.split('\n').filter(Boolean).pop() ?? ''}` : '', rules: rules.join(', ') || 'none' },
-          evidence: ev ? [ev] : [],
-          remediation: { explanation: `Collect ${src.path} again with the permissions it needs.`, commands: ['sudo sh netsnap-collect.sh', `${src.command}   # what the collector ran`] },
-        });
+      const bad = sources.map((src, i) => ({ src, i })).filter(({ src }) => notCollected(src.id, src.status));
+      if (bad.length === 0) {
+        if (b.manifest) out.push({ status: 'pass', subject, messageId: 'ok' });
+        continue;
+      }
+      const first = bad[0]!.src;
+      const rules = [...new Set(bad.flatMap(({ src }) => rulesNeeding(src.id)))].sort();
+      const evidence = bad.slice(0, 3).map(({ src, i }) => manifestEvidence(s, b, i, src)).filter((e): e is EvidenceRef => e !== undefined);
+      const reason = first.stderrTail.split('\n').filter(Boolean).pop() ?? '';
+      out.push({
+        status: 'warn',
+        subject,
+        messageId: 'failed',
+        data: {
+          count: bad.length,
+          sources: bad.map(({ src }) => `${src.id} (${src.status})`).join(', '),
+          source: first.id,
+          status: first.status,
+          reason: reason ? `: ${reason}` : '',
+          rules: rules.join(', ') || 'none',
+        },
+        evidence,
+        remediation: {
+          explanation: `Collect again where the collector can run what it needs${first.id.startsWith('cluster.') ? ' (kubectl with a kubeconfig that can read the cluster)' : ' (root)'}.`,
+          commands: ['sudo sh netsnap-collect.sh', `${first.command}   # what the collector ran for ${first.id}`],
+        },
       });
-      if (b.manifest && bad === 0) out.push({ status: 'pass', subject, messageId: 'ok' });
     }
     return out;
   },

@@ -56,6 +56,7 @@ export const corednsForwardLoop: Rule = {
   messages: {
     'loopback-upstream': 'CoreDNS pods on {node} get {path} whose nameserver {nameserver} is a loopback address: forwarding loop',
     'loop-detected': 'CoreDNS on {node} exited with a forwarding loop ({pods})',
+    'latent-loop': 'CoreDNS pods scheduled on {node} would get {path} whose nameserver {nameserver} is a loopback address (none runs there now)',
     ok: 'no forwarding loop on {node}',
   },
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
@@ -66,6 +67,8 @@ export const corednsForwardLoop: Rule = {
     const fwd = forwardDirectives(s).find((f) => f.to.some(isFileUpstream));
     const fwdLine = fwd && corefileLines(s, fwd.directive.line, fwd.directive.line, 'forward to the node resolv.conf');
     const out: Report[] = [];
+    // where CoreDNS runs the loop is live; elsewhere it waits for a reschedule (unknown pods: assume live)
+    const corednsNodes = s.cluster.pods ? new Set(corednsPods(s).map((p) => p.obj.spec?.nodeName)) : undefined;
     for (const node of nodes) {
       const subject: Subject = nodeSubject(node);
       const evidence: EvidenceRef[] = [];
@@ -98,7 +101,9 @@ export const corednsForwardLoop: Rule = {
         data = { ...data, pods: [...new Set(hits.map((x) => x.pod))].join(', ') };
         evidence.push(...hits.slice(0, 2).map((x) => logLineEvidence(x, `${x.pod} log`)));
       }
-      if (messageId) out.push({ status: 'fail', subject, messageId, data, evidence, remediation: remediation(node) });
+      const live = !corednsNodes || corednsNodes.has(node) || hits.length > 0;
+      if (messageId && !live) out.push({ status: 'warn', subject, messageId: 'latent-loop', data, evidence, remediation: remediation(node) });
+      else if (messageId) out.push({ status: 'fail', subject, messageId, data, evidence, remediation: remediation(node) });
       else out.push({ status: 'pass', subject, messageId: 'ok', data: { node } });
     }
     return out;

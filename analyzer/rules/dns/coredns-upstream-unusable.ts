@@ -37,6 +37,23 @@ function remediation(upstream: string, suggestion: string | undefined): Report['
   };
 }
 
+/** one finding per ConfigMap: the worst upstream leads, the others are named in {also} */
+function merge(reports: readonly Report[]): Report {
+  const sorted = [...reports].sort((a, b) => (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1));
+  const lead = sorted[0] as Report;
+  const rest = sorted.slice(1);
+  const describe = (r: Report) => `${String(r.data?.upstream)} (${String(r.data?.reason)}${r.data?.suggestion ? `, did you mean ${String(r.data.suggestion)}?` : ''})`;
+  const evidence: EvidenceRef[] = [];
+  for (const e of sorted.flatMap((r) => r.evidence ?? [])) {
+    if (!evidence.some((x) => x.path === e.path && x.line === e.line && x.pointer === e.pointer)) evidence.push(e);
+  }
+  return {
+    ...lead,
+    data: { ...lead.data, also: rest.length ? `; also ${rest.map(describe).join(', ')}` : '', upstreams: sorted.map((r) => String(r.data?.upstream)).join(' ') },
+    evidence,
+  };
+}
+
 export const corednsUpstreamUnusable: Rule = {
   id: 'DNS-402',
   slug: 'coredns-upstream-unusable',
@@ -49,12 +66,12 @@ export const corednsUpstreamUnusable: Rule = {
     fix: 'Edit the coredns ConfigMap so `forward .` names reachable resolvers (or /etc/resolv.conf), then `kubectl -n kube-system rollout restart deployment coredns`.',
   },
   messages: {
-    'bad-address': 'forward upstream {upstream} is a {range} address and can never answer DNS queries',
-    'bad-address-typo': 'forward upstream {upstream} is a {range} address and can never answer DNS queries: did you mean {suggestion} ({provider})?',
-    timeouts: 'forward upstream {upstream} failed {failures} times in the CoreDNS logs ({error})',
-    'timeouts-typo': 'forward upstream {upstream} failed {failures} times in the CoreDNS logs ({error}): did you mean {suggestion} ({provider})?',
-    typo: 'forward upstream {upstream} is one digit away from {provider} {suggestion}: check it is not a typo',
-    'resolv-conf-timeouts': 'upstream {upstream} (from the pods\' resolv.conf) failed {failures} times in the CoreDNS logs ({error})',
+    'bad-address': 'forward upstream {upstream} is a {range} address and can never answer DNS queries{also}',
+    'bad-address-typo': 'forward upstream {upstream} is a {range} address and can never answer DNS queries: did you mean {suggestion} ({provider})?{also}',
+    timeouts: 'forward upstream {upstream} failed {failures} times in the CoreDNS logs ({error}){also}',
+    'timeouts-typo': 'forward upstream {upstream} failed {failures} times in the CoreDNS logs ({error}): did you mean {suggestion} ({provider})?{also}',
+    typo: 'forward upstream {upstream} is one digit away from {provider} {suggestion}: check it is not a typo{also}',
+    'resolv-conf-timeouts': 'upstream {upstream} (from the pods\' resolv.conf) failed {failures} times in the CoreDNS logs ({error}){also}',
     ok: 'forward upstreams look usable ({upstreams})',
   },
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
@@ -100,7 +117,7 @@ export const corednsUpstreamUnusable: Rule = {
         out.push({ status: 'fail', subject, messageId: 'resolv-conf-timeouts', data: { upstream: ip, reason: 'timeouts', failures: hits.length, error }, evidence, remediation: remediation(ip, undefined) });
       }
     }
-    if (out.length === 0) out.push({ status: 'pass', subject, messageId: 'ok', data: { upstreams: all.join(' ') || 'none' } });
-    return out;
+    if (out.length === 0) return [{ status: 'pass', subject, messageId: 'ok', data: { upstreams: all.join(' ') || 'none' } }];
+    return [merge(out)];
   },
 };
