@@ -1,0 +1,48 @@
+// Logs as `kubectl logs --timestamps` writes them, with each component's own message format.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleDirs } from './scenario-files.js';
+
+const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /;
+const KLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+\.go:\d+\] /;
+const COREDNS = /^(\[(INFO|WARNING|ERROR|FATAL)\] |\.:53$|CoreDNS-\d+\.\d+\.\d+$|linux\/amd64, go)/;
+
+function logFiles(): { scenario: string; path: string; text: string }[] {
+  const out: { scenario: string; path: string; text: string }[] = [];
+  for (const b of bundleDirs()) {
+    let manifest: { sources: { path: string; status: string }[] };
+    try {
+      manifest = JSON.parse(readFileSync(join(b.dir, 'manifest.json'), 'utf8'));
+    } catch {
+      continue;
+    }
+    for (const s of manifest.sources) if (s.status === 'ok' && s.path.startsWith('cluster/logs/')) out.push({ scenario: b.scenario, path: s.path, text: readFileSync(join(b.dir, s.path), 'utf8') });
+  }
+  return out;
+}
+
+describe('container logs', () => {
+  const files = logFiles();
+  it('every line starts with an RFC3339Nano timestamp and the component format', () => {
+    expect(files.length).toBeGreaterThan(100);
+    const bad: string[] = [];
+    for (const f of files)
+      for (const line of f.text.split('\n').slice(0, -1)) {
+        if (!TS.test(line)) bad.push(`${f.scenario} ${f.path}: ${line}`);
+        const msg = line.replace(TS, '');
+        const ok = f.path.includes('/coredns') ? COREDNS.test(msg) : KLOG.test(msg) || /^\t| > /.test(msg);
+        if (!ok) bad.push(`${f.scenario} ${f.path}: ${msg}`);
+      }
+    expect(bad).toEqual([]);
+  });
+
+  it('carry the fault where it shows: upstream timeouts, loop FATAL, restore failures, flannel exit reason', () => {
+    const grep = (scenario: string, re: RegExp) => files.filter((f) => f.scenario === scenario && re.test(f.text)).length;
+    expect(grep('coredns-upstream-typo', /HINFO: read udp 10\.244\.\d+\.\d+:\d+->233\.5\.5\.5:53: i\/o timeout/)).toBe(2);
+    expect(grep('coredns-loop', /\[FATAL\] plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> :53\) detected for zone "\."/)).toBe(4);
+    expect(grep('kube-proxy-restore-failing', /"Failed to execute iptables-restore"/)).toBe(1);
+    expect(grep('node-no-podcidr', /pod cidr not assigned/)).toBe(2);
+    expect(grep('healthy', /i\/o timeout|FATAL|Failed/)).toBe(0);
+  });
+});

@@ -1,0 +1,31 @@
+// Helpers for the realism suites: walk the committed scenarios and their node bundles.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const SCENARIO_ROOT = fileURLToPath(new URL('../../fixtures/scenarios', import.meta.url));
+
+export interface BundleDir {
+  readonly scenario: string;
+  readonly name: string;
+  readonly dir: string;
+}
+
+export function scenarioNames(): string[] {
+  return readdirSync(SCENARIO_ROOT).filter((n) => statSync(join(SCENARIO_ROOT, n)).isDirectory()).sort();
+}
+
+export function bundleDirs(scenario?: string): BundleDir[] {
+  const out: BundleDir[] = [];
+  for (const s of scenario ? [scenario] : scenarioNames())
+    for (const b of readdirSync(join(SCENARIO_ROOT, s)).filter((n) => n.startsWith('netsnap-')).sort()) out.push({ scenario: s, name: b, dir: join(SCENARIO_ROOT, s, b) });
+  return out;
+}
+
+export function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
