@@ -1,0 +1,60 @@
+// The command end to end on the article's scenario bundles (the README's main job), in-process.
+import { existsSync } from 'node:fs';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { demoBundles, run } from './analyze.js';
+
+const demo = demoBundles();
+
+function capture() {
+  let out = '';
+  let err = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  return { out: () => out, err: () => err };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe.skipIf(demo.length === 0)('netsnap analyze --demo (fixtures/scenarios/article-full-story)', () => {
+  it('prints both root causes with the DNS chain and exits 1 on critical', async () => {
+    const c = capture();
+    const code = await run(['--demo', '--format', 'json']);
+    vi.restoreAllMocks();
+    expect(code).toBe(1);
+    const j = JSON.parse(c.out()) as { roots: { finding: string; explains: { finding: string; explains: { finding: string }[] }[] }[]; findings: { id: string; ruleId: string; status: string }[] };
+    const rule = (id: string) => j.findings.find((f) => f.id === id)?.ruleId;
+    const roots = j.roots.filter((r) => j.findings.find((f) => f.id === r.finding)?.status === 'fail').map((r) => rule(r.finding));
+    expect(roots).toEqual(expect.arrayContaining(['SYS-104', 'DNS-402']));
+    const dns = j.roots.find((r) => rule(r.finding) === 'DNS-402');
+    expect(rule(dns!.explains[0]!.finding)).toBe('DNS-401');
+    expect(rule(dns!.explains[0]!.explains[0]!.finding)).toBe('DNS-406');
+  });
+
+  it('--fail-on never exits 0; --layer dns hides other layers', async () => {
+    const c = capture();
+    const code = await run(['--demo', '--fail-on', 'never', '--layer', 'dns']);
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    expect(c.out()).toContain('FAIL DNS-402');
+    expect(c.out()).not.toContain('SYS-104');
+  });
+});
+
+describe('usage errors', () => {
+  it('exit 2 when no bundle can be read', async () => {
+    const c = capture();
+    const code = await run(['/nonexistent/bundle.tar.gz', '--format', 'text']);
+    vi.restoreAllMocks();
+    expect(code).toBe(2);
+    expect(c.err()).toContain('/nonexistent/bundle.tar.gz');
+  });
+  it('exit 2 on a bad --format', async () => {
+    capture();
+    expect(await run(['x', '--format', 'yaml'])).toBe(2);
+  });
+  it('exit 2 on an invalid rule pack', async () => {
+    capture();
+    expect(existsSync('/nonexistent.yaml')).toBe(false);
+    expect(await run(['x', '--format', 'text', '--rules', '/nonexistent.yaml'])).toBe(2);
+  });
+});
