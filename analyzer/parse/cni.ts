@@ -2,7 +2,7 @@
 // .conf, both normalised to a CniConfList. Also home of the JSON helpers the flannel parser
 // shares: strict JSON.parse, with the line of a syntax error and the lines of keys.
 import { LineCounter, parseDocument } from 'yaml';
-import { collectKeyLines } from './kube-config.js';
+import { collectKeyLines, yamlInputProblem } from './kube-config.js';
 import type { CniConfList, CniPlugin } from './types.js';
 import type { Parsed, ParseProblem } from '../model/problem.js';
 
@@ -66,6 +66,7 @@ export function parseJsonText(text: string, what: string, problems: ParseProblem
 /** Dotted key path -> line for a JSON text that parsed (JSON is YAML, so the yaml CST knows the lines). */
 export function jsonKeyLines(text: string): Map<string, number> {
   const out = new Map<string, number>();
+  if (yamlInputProblem(text)) return out; // see yamlInputProblem: the yaml CST could crash on it
   try {
     const lc = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lc, logLevel: 'silent' });

@@ -34,6 +34,27 @@ export function collectKeyLines(node: unknown, lc: LineCounter, prefix: string, 
   }
 }
 
+/**
+ * The yaml library recurses once per flow-nesting level and can abort the whole process (an
+ * out-of-memory crash, not an exception) on hostile input such as 100,000 nested `[`; it is also
+ * slow on tens of megabytes. Component configs are a few KB and nest a few levels, so refuse
+ * anything far outside that before parsing. Brackets inside strings count too: that can only
+ * refuse an absurd file, never accept a dangerous one.
+ */
+export const MAX_YAML_DEPTH = 256;
+export const MAX_YAML_CHARS = 16 * 1024 * 1024;
+export function yamlInputProblem(text: string): string | undefined {
+  if (text.length > MAX_YAML_CHARS) return `${text.length} characters is far more than a config file holds (limit ${MAX_YAML_CHARS}); not parsed (is it the right file?)`;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++depth > MAX_YAML_DEPTH) return `nested more than ${MAX_YAML_DEPTH} levels deep (offset ${i}); not parsed`;
+    } else if ((c === 93 || c === 125) && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 export interface LoadedYaml {
   readonly raw: Record<string, unknown>;
   readonly lines: Lines;
@@ -41,6 +62,11 @@ export interface LoadedYaml {
 
 /** Parse YAML, pick the document of `kind`, report syntax errors with lines; never throws. */
 export function loadKubeYaml(text: string, kind: string, apiGroup: string, problems: ParseProblem[]): LoadedYaml {
+  const refused = yamlInputProblem(text);
+  if (refused) {
+    problems.push({ message: `${kind}: ${refused}`, severity: 'error' });
+    return { raw: {}, lines: new Map() };
+  }
   const lc = new LineCounter();
   let docs: Document.Parsed[];
   try {

@@ -7,7 +7,7 @@ const scale = Math.max(1, Number(process.env.FUZZ_SCALE ?? '1') || 1);
 export const FUZZ_RUNS = {
   archive: 80 * scale,
   random: 150 * scale,
-  parser: 300 * scale,
+  parser: 200 * scale,
   redact: 150 * scale,
 } as const;
 
