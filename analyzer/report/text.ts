@@ -32,7 +32,7 @@ export function wrap(text: string, width: number, indent: string, first = indent
           line += (empty ? '' : ' ') + w;
           empty = false;
           w = '';
-        } else if (!empty) {
+        } else if (!empty && line.trim().length > 1) {
           out.push(line);
           line = indent;
           empty = true;
