@@ -21,6 +21,8 @@ export type Command =
   | 'command'
   | 'evidence.open'
   | 'fix.write'
+  | 'trace.open'
+  | 'trace.port'
   | 'help'
   | 'quit';
 
@@ -67,15 +69,17 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { command: 'open', keys: [k('return', 'enter'), k('rightArrow', '→')], description: 'open the selected item', where: '' },
   { command: 'back', keys: [k('escape', 'esc'), k('backspace', 'backspace'), k('delete', 'backspace'), k('leftArrow', '←')], description: 'go back (see the breadcrumb)', where: '' },
   { command: 'pane.next', keys: [k('tab', 'tab')], description: 'next pane / section', where: 'detail, evidence' },
-  { command: 'filter', keys: [ch('/')], description: 'filter findings, or search the open file', where: 'findings, evidence' },
-  { command: 'match.next', keys: [ch('n')], description: 'next match', where: 'findings, evidence' },
-  { command: 'match.prev', keys: [ch('N')], description: 'previous match', where: 'findings, evidence' },
+  { command: 'filter', keys: [ch('/')], description: 'filter findings or trace picks, or search the open file', where: 'findings, trace, evidence' },
+  { command: 'match.next', keys: [ch('n')], description: 'next match; without a search: next root cause, chain link or deciding rule', where: '' },
+  { command: 'match.prev', keys: [ch('N')], description: 'previous match (or landmark, as n)', where: '' },
   { command: 'filter.layer', keys: [ch('l')], description: 'cycle the layer filter', where: 'findings' },
   { command: 'filter.severity', keys: [ch('s')], description: 'cycle the severity filter', where: 'findings' },
   { command: 'filter.node', keys: [ch('o')], description: 'cycle the node filter', where: 'findings' },
   { command: 'filter.clear', keys: [ch('x')], description: 'clear all filters', where: 'findings' },
   { command: 'evidence.open', keys: [ch('e')], description: 'open the evidence browser here', where: '' },
   { command: 'fix.write', keys: [ch('w')], description: 'write fix commands to the fix file', where: '' },
+  { command: 'trace.open', keys: [ch('t')], description: 'trace a packet: pick a source, then a destination', where: '' },
+  { command: 'trace.port', keys: [ch('p')], description: 'set the port/protocol of the trace (53, 53/udp, icmp)', where: 'trace' },
   { command: 'command', keys: [ch(':')], description: 'jump: type a command below', where: '' },
   { command: 'help', keys: [ch('?')], description: 'this help', where: '' },
   { command: 'quit', keys: [ch('q'), { input: 'c', ctrl: true, label: 'Ctrl-c' }], description: 'quit (fix commands are printed)', where: '' },
@@ -93,6 +97,7 @@ export const COLON_COMMANDS: readonly ColonCommand[] = [
   { name: 'findings', args: '[text]', description: 'all findings, optionally filtered' },
   { name: 'node', args: '<name>', description: 'findings on one node' },
   { name: 'evidence', args: '[node]', description: 'the bundle file tree' },
+  { name: 'trace', args: '[FROM [TO[:PORT] [PROTO]]]', description: 'trace a packet (pickers for what is left out)' },
   { name: '<number>', args: '', description: 'in the file viewer: jump to that line' },
   { name: 'write', args: '', description: 'write fix commands to the fix file' },
   { name: 'help', args: '', description: 'this help' },

@@ -1,6 +1,7 @@
 // The one semantic palette: status and severity map to an icon, a label and a tone; tones map
 // to colours. Meaning is always carried by icon + label too, so NO_COLOR loses nothing.
 import type { Severity, Status } from '../analyzer/rules/types.js';
+import type { Fate } from '../analyzer/trace/types.js';
 
 export type Tone = 'danger' | 'warning' | 'ok' | 'muted' | 'info' | 'accent' | 'match';
 
@@ -22,6 +23,17 @@ export const SEVERITY_GLYPH: Readonly<Record<Severity, Glyph>> = {
   warning: { icon: '△', label: 'WARN', tone: 'warning' },
   info: { icon: '·', label: 'INFO', tone: 'info' },
 };
+
+/** how a traced packet ends; a forwarded packet with a warning note is drawn with WARN_FORWARD */
+export const FATE_GLYPH: Readonly<Record<Fate['kind'], Glyph>> = {
+  'delivered-local': { icon: '✓', label: 'DELIVERED', tone: 'ok' },
+  'delivered-pod': { icon: '✓', label: 'DELIVERED', tone: 'ok' },
+  forwarded: { icon: '→', label: 'FORWARDED', tone: 'ok' },
+  rejected: { icon: '✗', label: 'REJECTED', tone: 'danger' },
+  dropped: { icon: '✗', label: 'DROPPED', tone: 'danger' },
+  'no-route': { icon: '✗', label: 'NO ROUTE', tone: 'danger' },
+};
+export const WARN_FORWARD: Glyph = { icon: '!', label: 'FORWARDED', tone: 'warning' };
 
 /** worst first: used to pick a layer's status and to sort */
 export const STATUS_RANK: Readonly<Record<Status, number>> = { fail: 0, warn: 1, unknown: 2, pass: 3 };

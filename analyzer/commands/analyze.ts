@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ReadProgress } from '../bundle/types.js';
 import type { Snapshot } from '../model/types.js';
+import type { TraceRequest } from '../trace/resolve.js';
 import { exitCodeFor, type FailOn } from '../report/model.js';
 import type { Analysis, Layer, Rule } from '../rules/types.js';
 import { LAYERS } from '../rules/types.js';
@@ -119,7 +120,8 @@ export async function run(argv: string[]): Promise<number> {
     const here = new URL('../../tui/start.js', import.meta.url);
     const spec = existsSync(fileURLToPath(here)) ? here.href : existsSync(startPath) ? startPath : undefined;
     if (spec) {
-      const mod = (await import(spec)) as { startTui(o: { load: (p: (x: unknown) => void) => Promise<{ snapshot: Snapshot; analysis: Analysis; rules?: readonly unknown[] }>; title?: string }): Promise<number> };
+      const mod = (await import(spec)) as { startTui(o: { load: (p: (x: unknown) => void) => Promise<{ snapshot: Snapshot; analysis: Analysis; rules?: readonly unknown[]; trace?: (req: TraceRequest) => unknown }>; title?: string }): Promise<number> };
+      const { traceFromSnapshot } = await import('../trace/resolve.js');
       let exit = 0;
       const code = await mod.startTui({
         title: `netsnap analyze ${paths.length} bundle(s)`,
@@ -127,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
           const { loaded, analysis } = await load(onProgress as (p: ReadProgress) => void);
           if (loaded.raws.length === 0) throw new Error(`no bundle could be read: ${loaded.unreadable.map((p) => p.message).join('; ')}`);
           exit = exitCodeFor(analysis.findings, o['fail-on'] as FailOn);
-          return { snapshot: loaded.snapshot, analysis, rules: [...allRules, ...packs].map((r) => ({ id: r.id, title: r.title, docs: r.docs })) };
+          return { snapshot: loaded.snapshot, analysis, rules: [...allRules, ...packs].map((r) => ({ id: r.id, title: r.title, docs: r.docs })), trace: (req: TraceRequest) => traceFromSnapshot(loaded.snapshot, req) };
         },
       });
       return code !== 0 ? code : exit;

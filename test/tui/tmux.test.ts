@@ -95,7 +95,7 @@ describe.skipIf(!hasTmux)('TUI in a real terminal (tmux)', () => {
   if (reason) console.warn(`skipping the real-CLI tmux test: ${reason}`);
   it.skipIf(!!reason)('netsnap analyze article-full-story: DNS-402 -> its evidence -> back -> q', async () => {
     const s = 'netsnap-tui-cli';
-    start(s, 80, 24, `node ${CLI} analyze ${SCENARIO}/*`);
+    start(s, 80, 24, `node ${CLI} analyze ${SCENARIO}/netsnap-*`);
     await waitForScreen(s, (x) => x.includes('Root causes'), 'the overview');
     keys(s, ':', 'findings', 'Enter');
     keys(s, '/', 'DNS-402', 'Enter', 'Enter');
@@ -104,7 +104,12 @@ describe.skipIf(!hasTmux)('TUI in a real terminal (tmux)', () => {
     keys(s, 'Enter');
     screen = await waitForScreen(s, (x) => /line \d+\/\d+/.test(x), 'the evidence viewer');
     expect(screen).toContain('▶');
-    keys(s, 'Escape', 'Escape', 'Escape');
+    // one Escape per read: Ink takes ESC ESC in one chunk as meta+escape
+    keys(s, 'Escape');
+    await waitForScreen(s, (x) => x.includes('Evidence ('), 'the detail again');
+    keys(s, 'Escape');
+    await waitForScreen(s, (x) => x.includes('Findings 1/1'), 'the filtered list again');
+    keys(s, 'Escape');
     await waitForScreen(s, (x) => x.includes('Root causes'), 'the overview again');
     keys(s, 'q');
     await waitForScreen(s, (x) => /EXIT=\d/.test(x), 'the process exit');

@@ -6,13 +6,14 @@ import { commandFor } from '../keymap.js';
 import { breadcrumb } from '../state/breadcrumb.js';
 import type { Route } from '../state/route.js';
 import { Screens, type Size } from '../state/screens.js';
-import { applyCommand, applyPromptKey, current, initialState, type Effect, type Result, type UiState } from '../state/ui.js';
+import { applyCommand, applyPromptKey, current, initialState, isTracePicker, type Effect, type Result, type UiState } from '../state/ui.js';
 import type { UiModel } from '../view-models/model.js';
 import { DocView } from './DocView.js';
 import { EvidenceBrowser } from './EvidenceBrowser.js';
 import { FindingsList } from './FindingsList.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
+import { PickerList } from './PickerList.js';
 import { hintsFor } from './hints.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
@@ -80,8 +81,9 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
         {view.kind === 'doc' ? <DocView doc={view.doc} cursorLine={view.cursorLine} top={view.top} height={view.height} /> : null}
         {view.kind === 'findings' ? <FindingsList {...view} width={width} /> : null}
         {view.kind === 'evidence' ? <EvidenceBrowser {...view} width={width} /> : null}
+        {view.kind === 'picker' ? <PickerList {...view} width={width} /> : null}
       </Box>
-      <Footer {...(state.prompt ? { prompt: state.prompt } : {})} {...(state.message ? { message: state.message } : {})} hints={hintsFor(entry.route.screen)} width={width} />
+      <Footer {...(state.prompt ? { prompt: state.prompt } : {})} {...(state.message ? { message: state.message } : {})} hints={hintsFor(isTracePicker(entry.route) ? 'trace.pick' : entry.route.screen)} width={width} />
     </Box>
   );
 }

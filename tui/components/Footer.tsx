@@ -1,18 +1,25 @@
 // The bottom line: the prompt being typed, else the last message, else the keys of this screen.
 import { Text } from 'ink';
+import type { PromptKind } from '../state/ui.js';
 import type { Tone } from '../theme.js';
 import { truncate } from '../view-models/text.js';
 import { usePalette } from './palette-context.js';
 
 export interface FooterProps {
-  readonly prompt?: { readonly kind: 'filter' | 'search' | 'command'; readonly text: string };
+  readonly prompt?: { readonly kind: PromptKind; readonly text: string };
   readonly message?: { readonly text: string; readonly tone: Tone };
   readonly hints: string;
   readonly width: number;
 }
 
-const PROMPT_CHAR = { filter: '/', search: '/', command: ':' } as const;
-const PROMPT_HELP = { filter: 'filter (layer:dns sev:critical node:NAME text) · enter keep · esc cancel', search: 'search · enter find · n/N next/prev', command: 'overview · findings · node NAME · evidence · LINE · write · help · q' } as const;
+const PROMPT_CHAR: Readonly<Record<PromptKind, string>> = { filter: '/', pick: '/', search: '/', command: ':', port: 'port/proto: ' };
+const PROMPT_HELP: Readonly<Record<PromptKind, string>> = {
+  filter: 'filter (layer:dns sev:critical node:NAME text) · enter keep · esc cancel',
+  pick: 'filter by name, namespace, IP or node; or type an IP[:port] · enter keep · esc cancel',
+  search: 'search · enter find · n/N next/prev',
+  command: 'overview · findings · node NAME · evidence · trace · LINE · write · help · q',
+  port: '53, 53/udp, udp, icmp; empty clears · enter apply · esc cancel',
+};
 
 export function Footer({ prompt, message, hints, width }: FooterProps) {
   const palette = usePalette();

@@ -16,6 +16,11 @@ export function crumbLabel(e: Entry, m: UiModel): string {
     }
     case 'detail':
       return m.findings[r.finding]?.ruleId ?? `finding ${r.finding}`;
+    case 'trace': {
+      if (r.from === undefined) return 'trace: source?';
+      const port = `${r.port !== undefined ? `:${r.port}` : ''}${r.proto ? ` ${r.proto}` : ''}`;
+      return `trace ${r.from} → ${r.to ?? '?'}${port}`;
+    }
     case 'evidence': {
       const file = e.pane === 1 && e.file ? e.file : undefined;
       if (!file) return r.node ? `evidence ${r.node}` : 'evidence';

@@ -1,5 +1,6 @@
 // Where the UI can be. A route is data so `:` commands, links and the breadcrumb all share it.
 import type { Layer, Severity, Status } from '../../analyzer/rules/types.js';
+import type { Proto } from '../../analyzer/trace/types.js';
 
 export interface FindingFilter {
   readonly layer?: Layer;
@@ -26,6 +27,20 @@ export type Route =
   | { readonly screen: 'findings'; readonly filter?: FindingFilter }
   | { readonly screen: 'detail'; readonly finding: number }
   | { readonly screen: 'evidence'; readonly node?: string; readonly file?: FileTarget }
-  | { readonly screen: 'help' };
+  | { readonly screen: 'help' }
+  | TraceRoute;
+
+/**
+ * The Trace screen has three steps, each its own stack entry so esc walks back through them:
+ * no `from` = pick the source, no `to` = pick the destination, both = the traced path.
+ * `to` never holds the port: a typed or picked port lives in `port` so `p` can change it.
+ */
+export interface TraceRoute {
+  readonly screen: 'trace';
+  readonly from?: string;
+  readonly to?: string;
+  readonly port?: number;
+  readonly proto?: Proto;
+}
 
 export type ScreenName = Route['screen'];

@@ -10,7 +10,9 @@ import { describeFilter, filterRows, findingRows, type FindingRow } from '../vie
 import { helpDoc } from '../view-models/help.js';
 import type { UiModel } from '../view-models/model.js';
 import { overviewDoc } from '../view-models/overview.js';
-import type { FileTarget } from './route.js';
+import { traceDoc } from '../view-models/trace-doc.js';
+import { destinationRows, describePortProto, filterPicks, sourceRows, type PickRow } from '../view-models/trace-picks.js';
+import type { FileTarget, TraceRoute } from './route.js';
 import { topAround, visibleTop } from './scroll.js';
 import type { Entry, Env, ScreenCtx } from './ui.js';
 
@@ -35,6 +37,17 @@ export type ScreenView =
       readonly search: string;
       readonly height: number;
       readonly treeWidth: number;
+    }
+  | {
+      readonly kind: 'picker';
+      /** what is being picked and what is already chosen */
+      readonly title: string;
+      readonly rows: readonly PickRow[];
+      readonly total: number;
+      readonly filter: string;
+      readonly cursor: number;
+      readonly top: number;
+      readonly height: number;
     };
 
 /** lines the header, breadcrumb and footer take; Ink must draw fewer lines than the terminal has */
@@ -45,6 +58,8 @@ export class Screens {
   private filtered?: { key: string; rows: readonly FindingRow[] };
   private tree?: TreeRow[];
   private docs = new Map<string, Doc>();
+  private picks = new Map<'from' | 'to', PickRow[]>();
+  private pickFiltered?: { key: string; rows: readonly PickRow[] };
   constructor(readonly model: UiModel) {}
 
   allRows(): FindingRow[] {
@@ -66,6 +81,14 @@ export class Screens {
       this.docs.set(key, d);
     }
     return d;
+  }
+
+  private pickRows(side: 'from' | 'to', text: string): readonly PickRow[] {
+    let all = this.picks.get(side);
+    if (!all) this.picks.set(side, (all = side === 'from' ? sourceRows(this.model) : destinationRows(this.model)));
+    const key = `${side}\u0000${text}`;
+    if (this.pickFiltered?.key !== key) this.pickFiltered = { key, rows: filterPicks(all, text) };
+    return this.pickFiltered.rows;
   }
 
   env(): Env {
@@ -104,6 +127,12 @@ export class Screens {
       }
       case 'evidence':
         return this.evidenceScreen(e, body, width);
+      case 'trace': {
+        if (route.from === undefined || route.to === undefined) return this.pickerScreen(e, route, body);
+        // the trace runs once per request and width; every later keypress is a cache hit
+        const key = `t:${route.from}\u0000${route.to}\u0000${route.port ?? ''}\u0000${route.proto ?? ''}:${width}`;
+        return this.docScreen(e, this.doc(key, () => traceDoc(this.model, route, width - 2)), body);
+      }
     }
   }
 
@@ -114,9 +143,11 @@ export class Screens {
       page: height,
       lines: doc.lines.length,
       lineOf: (i) => doc.items[i]?.line ?? 0,
+      spanOf: (i) => doc.items[i]?.span ?? 1,
       targetAt: (i) => doc.items[i]?.target,
       sectionOf: (i) => doc.items[i]?.section,
       findingAt: (i) => doc.items[i]?.finding,
+      landmarkAt: (i) => !!(doc.items[i]?.landmark || doc.items[i]?.finding !== undefined),
       findItem: (term, from, dir) => {
         const t = term.toLowerCase();
         const n = doc.items.length;
@@ -131,6 +162,27 @@ export class Screens {
     // the stored top may predate a resize: keep the cursor's line visible
     const top = e.top <= cursorLine && cursorLine < e.top + height ? Math.min(e.top, Math.max(0, doc.lines.length - height)) : visibleTop(e.top, cursorLine, height, doc.lines.length);
     return { ctx, view: { kind: 'doc', doc, cursorLine, top, height } };
+  }
+
+  private pickerScreen(e: Entry, route: TraceRoute, body: number): { view: ScreenView; ctx: ScreenCtx } {
+    const side = route.from === undefined ? 'from' : 'to';
+    const rows = this.pickRows(side, e.filter.text);
+    const height = body - 2; // title and column header
+    const pp = describePortProto(route);
+    const title = side === 'from' ? `Trace: pick the source${pp ? `  (${pp})` : ''}` : `Trace from ${route.from}: pick the destination${pp ? `  (${pp})` : ''}`;
+    const ctx: ScreenCtx = {
+      count: rows.length,
+      page: height,
+      targetAt: (i) => {
+        const r = rows[i];
+        if (!r) return undefined;
+        if (side === 'from') return { ...route, from: r.value };
+        const port = r.port ?? route.port;
+        return { ...route, to: r.value, ...(port !== undefined ? { port } : {}) };
+      },
+    };
+    const top = visibleTop(e.top, e.cursor, height, rows.length);
+    return { ctx, view: { kind: 'picker', title, rows, total: this.picks.get(side)?.length ?? rows.length, filter: e.filter.text, cursor: e.cursor, top, height } };
   }
 
   private evidenceScreen(e: Entry, body: number, width: number): { view: ScreenView; ctx: ScreenCtx } {

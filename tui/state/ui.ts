@@ -4,8 +4,9 @@
 import type { Command, KeyState } from '../keymap.js';
 import type { Tone } from '../theme.js';
 import { cycle, FILTER_LAYERS, FILTER_SEVERITIES } from '../view-models/findings.js';
+import { describePortProto, parsePortProto } from '../view-models/trace-picks.js';
 import { parseColon } from './colon.js';
-import { EMPTY_FILTER, type FileTarget, type FindingFilter, type Route } from './route.js';
+import { EMPTY_FILTER, type FileTarget, type FindingFilter, type Route, type TraceRoute } from './route.js';
 import { clamp, topAround, visibleTop } from './scroll.js';
 
 export interface Entry {
@@ -25,8 +26,11 @@ export interface Entry {
   readonly openedFromTree?: boolean;
 }
 
+export type PromptKind = 'filter' | 'search' | 'command' | 'pick' | 'port';
+
 export interface Prompt {
-  readonly kind: 'filter' | 'search' | 'command';
+  /** filter: findings (live) · pick: trace picker (live) · search: the open file · command: `:` · port: the trace's port/proto */
+  readonly kind: PromptKind;
   readonly text: string;
   /** the text before editing, restored on esc */
   readonly before: string;
@@ -47,12 +51,16 @@ export interface ScreenCtx {
   /** docs: total lines and the line of each item (lists: the row itself) */
   readonly lines?: number;
   lineOf?(i: number): number;
+  /** docs: how many lines item i covers (default 1) */
+  spanOf?(i: number): number;
   targetAt?(i: number): Route | undefined;
   sectionOf?(i: number): string | undefined;
   findingAt?(i: number): number | undefined;
   fileAt?(i: number): FileTarget | undefined;
   /** next/previous item whose text contains term (wrapping) */
   findItem?(term: string, from: number, dir: 1 | -1): number | undefined;
+  /** items n/N visit when there is no search term (root causes, chain links, deciding rules) */
+  landmarkAt?(i: number): boolean;
   readonly viewer?: { readonly count: number; readonly page: number; find(term: string, from: number, dir: 1 | -1): number | undefined };
 }
 
@@ -99,7 +107,12 @@ function inViewer(e: Entry, ctx: ScreenCtx): boolean {
 function moveTo(e: Entry, cursor: number, ctx: ScreenCtx): Entry {
   const c = clamp(cursor, 0, Math.max(0, ctx.count - 1));
   const line = ctx.lineOf ? ctx.lineOf(c) : c;
-  return { ...e, cursor: c, top: visibleTop(e.top, line, ctx.page, ctx.lines ?? ctx.count) };
+  const lines = ctx.lines ?? ctx.count;
+  // show the item's detail lines too (a trace branch's fate), but never at the cost of its first line
+  const span = ctx.spanOf?.(c) ?? 1;
+  // span > 1: one more line, because DocView's "↓ more" marker takes the last visible line
+  const end = line + Math.min(ctx.page - 1, span > 1 ? span : 0);
+  return { ...e, cursor: c, top: visibleTop(visibleTop(e.top, end, ctx.page, lines), line, ctx.page, lines) };
 }
 
 function moveLine(e: Entry, line: number, ctx: ScreenCtx): Entry {
@@ -162,6 +175,20 @@ function nextSection(e: Entry, ctx: ScreenCtx): Entry {
   return e;
 }
 
+/** a Trace picker (source or destination): a filterable list like findings */
+export function isTracePicker(r: Route): r is TraceRoute {
+  return r.screen === 'trace' && (r.from === undefined || r.to === undefined);
+}
+
+function nextLandmark(e: Entry, dir: 1 | -1, ctx: ScreenCtx): Entry | undefined {
+  const n = ctx.count;
+  for (let k = 1; k <= n; k++) {
+    const i = (((e.cursor + dir * k) % n) + n) % n;
+    if (ctx.landmarkAt?.(i)) return moveTo(e, i, ctx);
+  }
+  return undefined;
+}
+
 function findNext(e: Entry, dir: 1 | -1, ctx: ScreenCtx, term: string): Entry | undefined {
   if (inViewer(e, ctx)) {
     const at = ctx.viewer?.find(term, e.line, dir);
@@ -200,13 +227,18 @@ export function applyCommand(s0: UiState, cmd: Command, ctx: ScreenCtx, env: Env
       return { state: s };
     case 'filter':
       if (screen === 'findings') return { state: { ...s, prompt: { kind: 'filter', text: e.filter.text, before: e.filter.text } } };
+      if (isTracePicker(e.route)) return { state: { ...s, prompt: { kind: 'pick', text: e.filter.text, before: e.filter.text } } };
       if (screen === 'evidence') return { state: { ...s, prompt: { kind: 'search', text: '', before: e.search } } };
       return { state: { ...push(s, { screen: 'findings' }, env), prompt: { kind: 'filter', text: '', before: '' } } };
     case 'match.next':
     case 'match.prev': {
       const dir = cmd === 'match.next' ? 1 : -1;
-      if (screen === 'findings') return { state: replaceTop(s, moveTo(e, (e.cursor + dir + ctx.count) % Math.max(1, ctx.count), ctx)) };
-      if (!e.search) return { state: { ...s, message: { text: 'no search yet: press / to search', tone: 'muted' } } };
+      if (screen === 'findings' || isTracePicker(e.route)) return { state: replaceTop(s, moveTo(e, (e.cursor + dir + ctx.count) % Math.max(1, ctx.count), ctx)) };
+      if (!e.search) {
+        const landmark = ctx.landmarkAt ? nextLandmark(e, dir, ctx) : undefined;
+        if (landmark) return { state: replaceTop(s, landmark) };
+        return { state: { ...s, message: { text: screen === 'evidence' ? 'no search yet: press / to search' : 'nothing to jump to here: / searches', tone: 'muted' } } };
+      }
       const next = findNext(e, dir, ctx, e.search);
       return { state: next ? replaceTop(s, next) : { ...s, message: { text: `"${e.search}" not found`, tone: 'warning' } } };
     }
@@ -233,6 +265,13 @@ export function applyCommand(s0: UiState, cmd: Command, ctx: ScreenCtx, env: Env
     }
     case 'fix.write':
       return { state: s, effect: writeEffect(e) };
+    case 'trace.open':
+      return { state: screen === 'trace' && e.route.screen === 'trace' && e.route.from === undefined ? s : push(s, { screen: 'trace' }, env) };
+    case 'trace.port': {
+      if (e.route.screen !== 'trace') return { state: { ...s, message: { text: 'p sets the port on the Trace screen: t opens it', tone: 'muted' } } };
+      const text = describePortProto(e.route).replace(/^:/, '');
+      return { state: { ...s, prompt: { kind: 'port', text, before: text } } };
+    }
     case 'command':
       return { state: { ...s, prompt: { kind: 'command', text: '', before: '' } } };
     case 'help':
@@ -260,16 +299,17 @@ export function applyPromptKey(s: UiState, input: string, key: KeyState, ctx: Sc
   const withoutPrompt: UiState = { stack: s.stack };
   const setText = (text: string): UiState => {
     const next: UiState = { ...s, prompt: { ...p, text } };
-    // the findings filter applies while typing: the list narrows under the cursor
-    return p.kind === 'filter' ? replaceTop(next, { ...e, filter: { ...e.filter, text }, cursor: 0, top: 0 }) : next;
+    // the findings filter and the trace picker apply while typing: the list narrows under the cursor
+    return p.kind === 'filter' || p.kind === 'pick' ? replaceTop(next, { ...e, filter: { ...e.filter, text }, cursor: 0, top: 0 }) : next;
   };
   if (key.escape) {
-    const restored = p.kind === 'filter' ? replaceTop(withoutPrompt, { ...e, filter: { ...e.filter, text: p.before }, cursor: 0, top: 0 }) : withoutPrompt;
+    const restored = p.kind === 'filter' || p.kind === 'pick' ? replaceTop(withoutPrompt, { ...e, filter: { ...e.filter, text: p.before }, cursor: 0, top: 0 }) : withoutPrompt;
     return { state: restored };
   }
   if (key.backspace || key.delete) return { state: setText(p.text.slice(0, -1)) };
   if (key.return) {
-    if (p.kind === 'filter') return { state: withoutPrompt };
+    if (p.kind === 'filter' || p.kind === 'pick') return { state: withoutPrompt };
+    if (p.kind === 'port') return { state: setPort(withoutPrompt, e, p.text) };
     if (p.kind === 'search') {
       if (!p.text) return { state: withoutPrompt };
       const withTerm = { ...e, search: p.text };
@@ -294,4 +334,14 @@ export function applyPromptKey(s: UiState, input: string, key: KeyState, ctx: Sc
   if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return { state: s };
   const printable = input.replace(/[\u0000-\u001f\u007f]/g, '');
   return printable ? { state: setText(p.text + printable) } : { state: s };
+}
+
+/** `p` on the Trace screen: a new port/protocol re-runs the trace (or carries into the pick) */
+function setPort(s: UiState, e: Entry, text: string): UiState {
+  if (e.route.screen !== 'trace') return s;
+  const pp = parsePortProto(text);
+  if (!pp) return { ...s, message: { text: `"${text}" is not a port/protocol: try 53, 53/udp, udp or icmp (empty clears)`, tone: 'warning' } };
+  const { port: _p, proto: _q, ...rest } = e.route;
+  const route: TraceRoute = { ...rest, ...pp };
+  return replaceTop(s, { ...e, route, ...(isTracePicker(route) ? {} : { cursor: 0, top: 0 }) });
 }

@@ -3,12 +3,14 @@
 // meant 223.5.5.5) -> CoreDNS not Ready -> kube-dns without ready endpoints; plus worker-1 missing
 // flannel's MASQUERADE. The bundles and the Snapshot are built by the model's own test builders,
 // so the FileIndex is the real one and every quote is really at its cited line.
-import { configMapJson, deploymentJson, endpointsJson, kubeList, podJson, rawBundle, snapshotOf, sourceRecord } from '../../analyzer/model/testing.js';
+import { configMapJson, deploymentJson, endpointsJson, kubeList, nodeJson, podJson, rawBundle, serviceJson, snapshotOf, sourceRecord } from '../../analyzer/model/testing.js';
 import { embeddedLineEvidence, lineEvidence, objectEvidence } from '../../analyzer/model/evidence.js';
 import type { Snapshot } from '../../analyzer/model/types.js';
 import type { Analysis, Chain, EvidenceRef, Finding, Layer, Severity, Status, Subject } from '../../analyzer/rules/types.js';
-import type { RuleDoc, TuiLoadResult } from '../view-models/model.js';
+import { traceFromSnapshot } from '../../analyzer/trace/resolve.js';
+import type { RuleDoc, TraceRequest, TuiLoadResult } from '../view-models/model.js';
 import { IPTABLES_SAVE_HEALTHY, IPTABLES_SAVE_NO_MASQ } from './demo-iptables.js';
+import { IP_ADDR_JSON, IP_ROUTE_JSON } from './demo-host.js';
 
 export const W1 = 'netsnap-worker-1-20250115T100000Z';
 export const W2 = 'netsnap-worker-2-20250115T100100Z';
@@ -50,6 +52,17 @@ function buildSnapshot(): Snapshot {
     podJson({ name: 'coredns-668d6bf9bc-m9wgw', namespace: 'kube-system', node: 'worker-1', ip: '10.244.1.2', labels: { 'k8s-app': 'kube-dns' }, ready: false, containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }] }),
     podJson({ name: 'coredns-668d6bf9bc-x7k2p', namespace: 'kube-system', node: 'worker-2', hostIP: '192.168.56.12', ip: '10.244.2.3', labels: { 'k8s-app': 'kube-dns' }, ready: false, containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }] }),
   ];
+  // what the Trace screen needs: a client pod, the Services and the nodes' addresses
+  const web = podJson({ name: 'web-1', namespace: 'default', node: 'worker-1', ip: '10.244.1.5', labels: { app: 'web' } });
+  const services = [
+    serviceJson({ name: 'kube-dns', namespace: 'kube-system', clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }),
+    serviceJson({ name: 'web', namespace: 'default', clusterIP: '10.96.0.99', ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
+  ];
+  const nodes = [
+    nodeJson({ name: 'worker-1', internalIP: '192.168.56.11', podCIDR: '10.244.1.0/24' }),
+    nodeJson({ name: 'worker-2', internalIP: '192.168.56.12', podCIDR: '10.244.2.0/24' }),
+  ];
+  const flannelCfg = configMapJson({ name: 'kube-flannel-cfg', namespace: 'kube-flannel', data: { 'net-conf.json': '{\n  "Network": "10.244.0.0/16",\n  "Backend": {\n    "Type": "vxlan"\n  }\n}\n' } });
   const w1 = rawBundle({
     id: W1,
     node: 'worker-1',
@@ -57,10 +70,15 @@ function buildSnapshot(): Snapshot {
     files: {
       'cluster/configmaps/kube-system/coredns.json': configMapJson({ name: 'coredns', data: { Corefile: COREFILE } }),
       'cluster/deployments.json': kubeList([deploymentJson({ name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, replicas: 2, ready: 0 })]),
-      'cluster/pods.json': kubeList(corednsPods),
+      'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': flannelCfg,
+      'cluster/nodes.json': kubeList(nodes),
+      'cluster/pods.json': kubeList([...corednsPods, web]),
+      'cluster/services.json': kubeList(services),
       'cluster/endpoints.json': kubeList([endpointsJson({ name: 'kube-dns', namespace: 'kube-system', notReady: [{ ip: '10.244.1.2', node: 'worker-1', pod: 'coredns-668d6bf9bc-m9wgw' }, { ip: '10.244.2.3', node: 'worker-2', pod: 'coredns-668d6bf9bc-x7k2p' }], ports: [{ port: 53, name: 'dns', protocol: 'UDP' }] })]),
       'cluster/logs/kube-system/coredns-668d6bf9bc-m9wgw/coredns.log': COREDNS_LOG,
       'host/iptables-save.txt': IPTABLES_SAVE_NO_MASQ,
+      'host/ip-addr.json': IP_ADDR_JSON,
+      'host/ip-route.json': IP_ROUTE_JSON,
       'host/sysctl.txt': SYSCTL,
     },
   });
@@ -155,5 +173,7 @@ export function demoLoadResult(): Demo {
   const roots: Chain[] = [chain(sys104, chain(sys108)), chain(dns402, chain(dns401, chain(dns406)))];
   const explainedBy = new Map<number, number[]>([[1, [0]], [2, [1]], [4, [3]]]);
   const analysis: Analysis = { findings: list, roots, explainedBy };
-  return { snapshot, analysis, rules: DEMO_RULES, at: { 'DNS-402': 0, 'DNS-401': 1, 'DNS-406': 2, 'SYS-104': 3, 'SYS-108': 4, 'SYS-106': 7, 'BND-901': 8 } };
+  // the caller's part: the analyze command injects the same tracer over its snapshot
+  const trace = (req: TraceRequest) => traceFromSnapshot(snapshot, req);
+  return { snapshot, analysis, rules: DEMO_RULES, trace, at: { 'DNS-402': 0, 'DNS-401': 1, 'DNS-406': 2, 'SYS-104': 3, 'SYS-108': 4, 'SYS-106': 7, 'BND-901': 8 } };
 }

@@ -23,6 +23,10 @@ export interface DocItem {
   readonly section: string;
   /** for finding items: the finding index (match keys, fix export) */
   readonly finding?: number;
+  /** n/N without a search term jump between landmarks (finding items count as landmarks too) */
+  readonly landmark?: boolean;
+  /** lines the item covers (default 1); scrolling keeps all of them in view */
+  readonly span?: number;
 }
 
 export interface Doc {
@@ -42,6 +46,12 @@ export class DocBuilder {
   }
   item(item: Omit<DocItem, 'line'>, ...segs: Seg[]): this {
     this.items.push({ ...item, line: this.lines.length });
+    return this.line(...segs);
+  }
+  /** a line that belongs to the last item (its details): moving onto the item shows it too */
+  more(...segs: Seg[]): this {
+    const last = this.items.at(-1);
+    if (last) this.items[this.items.length - 1] = { ...last, span: (last.span ?? 1) + 1 };
     return this.line(...segs);
   }
   build(): Doc {

@@ -2,6 +2,7 @@
 // keypress is a lookup, never a scan of all findings.
 import type { Analysis, Chain, Finding } from '../../analyzer/rules/types.js';
 import type { Snapshot } from '../../analyzer/model/types.js';
+import type { Proto, TraceResult } from '../../analyzer/trace/types.js';
 
 /** rule docs, when the caller has the catalog (optional: findings carry their own remediation) */
 export interface RuleDoc {
@@ -10,10 +11,23 @@ export interface RuleDoc {
   readonly docs: { readonly why: string; readonly fix: string };
 }
 
+/** what the Trace screen asks for; the same shape as analyzer/trace's TraceRequest */
+export interface TraceRequest {
+  readonly from: string;
+  readonly to: string;
+  readonly proto?: Proto;
+  readonly node?: string;
+}
+
+/** injected by the caller (`(req) => traceFromSnapshot(snapshot, req)`); throws with a message a user can act on */
+export type TraceFn = (req: TraceRequest) => TraceResult & { readonly label?: { readonly from: string; readonly to: string } };
+
 export interface TuiLoadResult {
   snapshot: Snapshot;
   analysis: Analysis;
   rules?: readonly RuleDoc[];
+  /** the packet tracer over this snapshot; without it the Trace screen says tracing is unavailable */
+  trace?: TraceFn;
 }
 
 export interface UiModel {
@@ -27,6 +41,7 @@ export interface UiModel {
   readonly rootOrder: readonly number[];
   readonly nodes: readonly string[];
   readonly rules: ReadonlyMap<string, RuleDoc>;
+  readonly trace?: TraceFn;
 }
 
 /** the node a finding is about, if any */
@@ -71,5 +86,6 @@ export function buildModel(r: TuiLoadResult): UiModel {
     rootOrder,
     nodes: [...nodes].sort(),
     rules: new Map((r.rules ?? []).map((d) => [d.id, d])),
+    ...(r.trace ? { trace: r.trace } : {}),
   };
 }
