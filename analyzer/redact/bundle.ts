@@ -45,7 +45,7 @@ const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 function stringRewriter(sec: SecretContext, pseudo: Pseudonyms | undefined) {
   return (value: string, ctx: StringContext): string => {
     let v = value;
-    if (ctx.key === LAST_APPLIED) v = replaceSecret(sec, 'last-applied-configuration', v);
+    if (ctx.key === LAST_APPLIED) v = isExemptValue(v) ? v : replaceSecret(sec, 'last-applied-configuration', v);
     else if (ctx.key !== undefined && isSensitiveName(ctx.key) && !isExemptValue(v)) v = replaceSecret(sec, 'json-value', v);
     else if (ctx.key === 'value' && ctx.siblingName !== undefined && isSensitiveName(ctx.siblingName) && !isExemptValue(v)) v = replaceSecret(sec, 'env-value', v);
     else if (ctx.prevInArray !== undefined && /^-{1,2}[A-Za-z]/.test(ctx.prevInArray) && !ctx.prevInArray.includes('=') && isSensitiveName(ctx.prevInArray) && !isExemptValue(v) && !v.startsWith('-'))
@@ -71,10 +71,12 @@ function redactFile(path: string, buf: Buffer, sec: SecretContext, pseudo: Pseud
   const rewrite = stringRewriter(sec, pseudo);
   let out: string;
   if (path.endsWith('.json') || /^\s*[[{]/.test(text.slice(0, 64))) {
+    const saved = sec.counts.save();
     try {
       out = rewriteJsonStrings(text, rewrite);
     } catch (e) {
       if (!(e instanceof JsonScanError)) throw e;
+      sec.counts.restore(saved); // the abandoned attempt's replacements are not in the output
       fallbacks.push(path);
       out = rewrite(text, {});
     }

@@ -4,6 +4,14 @@ export class Counts {
   add(kind: string, n = 1): void {
     this.m.set(kind, (this.m.get(kind) ?? 0) + n);
   }
+  /** a copy of the current counts, to undo an attempt that is thrown away */
+  save(): Map<string, number> {
+    return new Map(this.m);
+  }
+  restore(saved: ReadonlyMap<string, number>): void {
+    this.m.clear();
+    for (const [k, v] of saved) this.m.set(k, v);
+  }
   get(kind: string): number {
     return this.m.get(kind) ?? 0;
   }

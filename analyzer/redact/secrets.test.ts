@@ -22,6 +22,7 @@ const LEAKS: [string, string, string][] = [
   ['gh token ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'secret.github-token'],
   ['kubeadm join --discovery-token-unsafe-skip-ca-verification abcdef.0123456789abcdef', 'abcdef.0123456789abcdef', 'secret.bootstrap-token'],
   ['    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=', 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=', 'secret.pem-base64'],
+  ['{"name": "API_TOKEN",\n  "value": "tok-abc-123"', 'tok-abc-123', 'secret.env-value'],
   ['https://acct.blob.core.windows.net/c?sv=2020&sig=AbCdEfGh1234567890%2Bxyz', 'AbCdEfGh1234567890%2Bxyz', 'secret.sas-signature'],
 ];
 

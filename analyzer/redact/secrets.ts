@@ -141,9 +141,20 @@ export function redactAssignments(text: string, ctx: SecretContext): string {
   return out;
 }
 
+// `"name": "DB_PASSWORD", "value": "..."` written out as text (malformed JSON redacted as text,
+// JSON quoted in a log line): the env var's name says the next value is a secret.
+const NAME_VALUE = /("name"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"value"\s*:\s*")((?:[^"\\\n]|\\.){1,4096})"/g;
+
+export function redactNameValuePairs(text: string, ctx: SecretContext): string {
+  if (!text.includes('"value"')) return text;
+  return text.replace(NAME_VALUE, (whole, head: string, name: string, value: string) =>
+    isSensitiveName(name) && !isExemptValue(value) ? `${head}${replaceSecret(ctx, 'env-value', value)}"` : whole,
+  );
+}
+
 /** Every detector over one piece of text. */
 export function redactSecretsInText(text: string, ctx: SecretContext): string {
   let out = redactPem(text, ctx);
   for (const p of PATTERNS) out = applyPattern(out, p, ctx);
-  return redactAssignments(out, ctx);
+  return redactAssignments(redactNameValuePairs(out, ctx), ctx);
 }
