@@ -14,7 +14,8 @@ import { fixScript, fixTargets } from './view-models/fixes.js';
 export type { TuiLoadResult } from './view-models/model.js';
 
 export interface StartOptions {
-  load: (onProgress: (p: ReadProgress) => void) => Promise<TuiLoadResult>;
+  /** `signal` aborts when the user quits while loading; a loader that ignores it is left behind (see below) */
+  load: (onProgress: (p: ReadProgress) => void, signal: AbortSignal) => Promise<TuiLoadResult>;
   title?: string;
   /** where `w` writes fix commands; default ./netsnap-fix.sh */
   fixFile?: string;
@@ -34,7 +35,7 @@ export async function startTui(opts: StartOptions): Promise<number> {
   const stdin = opts.stdin ?? process.stdin;
   if (!stdout.isTTY || !stdin.isTTY) {
     try {
-      const r = await opts.load(() => {});
+      const r = await opts.load(() => {}, new AbortController().signal);
       stdout.write(opts.renderText ? opts.renderText(r) : plainOverview(buildModel(r)));
       return 0;
     } catch (err) {
@@ -63,11 +64,22 @@ export async function startTui(opts: StartOptions): Promise<number> {
     }
   };
 
+  // whether the load is still running when the UI ends (q or Ctrl-C on the loading screen)
+  let loading = true;
+  const load: StartOptions['load'] = (onProgress, signal) => {
+    const p = opts.load(onProgress, signal);
+    p.then(
+      () => (loading = false),
+      () => (loading = false),
+    );
+    return p;
+  };
+
   stdout.write(ALT_SCREEN_ON);
   process.once('exit', restore); // last resort if something below exits the process
   const app = render(
     <PaletteContext.Provider value={paletteFor(process.env)}>
-      <Root load={opts.load} title={opts.title ?? ''} onLoaded={(m) => (model = m)} onWriteFix={onWriteFix} />
+      <Root load={load} title={opts.title ?? ''} onLoaded={(m) => (model = m)} onWriteFix={onWriteFix} />
     </PaletteContext.Provider>,
     { stdout, stdin, exitOnCtrlC: false, patchConsole: true },
   );
@@ -92,6 +104,12 @@ export async function startTui(opts: StartOptions): Promise<number> {
   if (model) {
     const targets = fixTargets(model);
     if (targets.length) stdout.write(`\n${fixScript(model, targets)}`);
+  }
+  if (loading && !model) {
+    process.stderr.write('netsnap: quit while loading; nothing was analyzed\n');
+    // a loader still streaming a big tarball keeps Node alive for minutes after the user asked to
+    // quit; on the real terminal end the process now (tests pass their own streams and keep it)
+    if (!opts.stdout) process.exit(code);
   }
   return code;
 }

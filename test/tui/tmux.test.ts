@@ -89,6 +89,34 @@ describe.skipIf(!hasTmux)('TUI in a real terminal (tmux)', () => {
     expect(tmux('display', '-p', '-t', s, '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
   }, 120_000);
 
+  it('q on the loading screen ends the process although the load is still running', async () => {
+    const s = 'netsnap-tui-quit-loading';
+    start(s, 80, 24, `NETSNAP_DEMO_ENDLESS_LOAD=1 node ${DEMO}`);
+    await waitForScreen(s, (x) => x.includes('memory:endless'), 'the loading screen');
+    keys(s, 'q');
+    const screen = await waitForScreen(s, (x) => x.includes('EXIT=0'), 'the process exit');
+    expect(screen).toContain('quit while loading; nothing was analyzed');
+    expect(tmux('display', '-p', '-t', s, '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+  }, 120_000);
+
+  it('the Trace screen in a real terminal: t, pick web-1, type 8.8.8.8:53, see the un-NATed exit', async () => {
+    const s = 'netsnap-tui-trace';
+    start(s, 80, 24, `node ${DEMO}`);
+    await waitForScreen(s, (x) => x.includes('Root causes (2)'), 'the overview');
+    keys(s, 't');
+    await waitForScreen(s, (x) => x.includes('pick the source'), 'the source picker');
+    keys(s, 'Enter');
+    await waitForScreen(s, (x) => x.includes('pick the destination'), 'the destination picker');
+    keys(s, '/', '8.8.8.8:53', 'Enter');
+    await waitForScreen(s, (x) => x.includes('the address you typed'), 'the typed address');
+    keys(s, 'Enter');
+    const screen = await waitForScreen(s, (x) => x.includes('Branch 1/1'), 'the traced path');
+    expect(screen).toMatch(/⇒ leaves via eth0 \(next hop 192\.168\.56\.1\) as 10\.244\.1\.5 → 8\.8\.8\.8:53/);
+    expect(screen.split('\n').every((l) => l.length <= 80)).toBe(true);
+    keys(s, 'q');
+    await waitForScreen(s, (x) => x.includes('EXIT=0'), 'the process exit');
+  }, 120_000);
+
   // the real CLI on the article scenario, once the loader, rules and scenario have landed
   const analyzeBuilt = existsSync(CLI) && existsSync(join(ROOT, 'dist', 'analyzer', 'commands', 'analyze.js')) && !readFileSync(join(ROOT, 'dist', 'analyzer', 'commands', 'analyze.js'), 'utf8').includes('not built yet');
   const reason = !existsSync(CLI) ? `${CLI} is missing (run npm run build)` : !analyzeBuilt ? 'netsnap analyze is not built yet' : !existsSync(SCENARIO) ? `${SCENARIO} is missing` : '';

@@ -129,6 +129,20 @@ describe('App at 80x24', () => {
     expect(written).toEqual([[3]]);
   });
 
+  it('short screens: the footer stays on the last line; below 40x8 it asks for a bigger terminal', async () => {
+    for (const route of [{ screen: 'overview' }, { screen: 'findings' }, { screen: 'evidence', node: 'worker-1' }, { screen: 'trace' }] as const) {
+      const app = render(<App model={model} title="demo" size={{ columns: 80, rows: 8 }} initialRoute={route} />);
+      const f = await waitForFrame(app, (x) => x.includes('esc back') || x.includes('q quit'));
+      expect(lines(f)).toHaveLength(7);
+      expect(lines(f)[0]).toMatch(/^netsnap demo/);
+      expect(lines(f)[6]).toMatch(/^enter /);
+      app.unmount();
+    }
+    const tiny = render(<App model={model} title="demo" size={{ columns: 80, rows: 5 }} />);
+    const f = await waitForFrame(tiny, (x) => x.includes('make it at least 40x8'));
+    expect(lines(f)).toHaveLength(1);
+  });
+
   it('uses a larger terminal: more rows and wider columns', async () => {
     const app = render(<App model={model} title="demo" size={{ columns: 200, rows: 50 }} initialRoute={{ screen: 'findings' }} />);
     const f = await waitForFrame(app, (x) => x.includes('Findings'));

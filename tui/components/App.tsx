@@ -1,6 +1,6 @@
 // The interactive app once data is loaded: keys -> named commands -> the pure store; the current
 // screen is drawn from view-model props. Side effects (quit, writing fixes) happen only here.
-import { Box, useApp, useInput } from 'ink';
+import { Box, Text, useApp, useInput } from 'ink';
 import { useMemo, useRef, useState } from 'react';
 import { commandFor } from '../keymap.js';
 import { breadcrumb } from '../state/breadcrumb.js';
@@ -26,6 +26,9 @@ export interface AppProps {
   /** write fix commands (undefined = every root cause); returns the message to show */
   readonly onWriteFix?: (findings?: readonly number[]) => string;
 }
+
+/** the smallest terminal the screens fit: header 2 + body 5 + footer 1 */
+export const MIN_SIZE = { columns: 40, rows: 8 } as const;
 
 export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }: AppProps) {
   const { exit } = useApp();
@@ -73,6 +76,10 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
   });
 
   const width = size.columns;
+  if (size.rows < MIN_SIZE.rows || width < MIN_SIZE.columns) {
+    // below this the chrome alone fills the screen and Ink would draw lines over each other
+    return <Text wrap="truncate-end">{`netsnap: the terminal is ${width}x${size.rows}; make it at least ${MIN_SIZE.columns}x${MIN_SIZE.rows} · q quits`}</Text>;
+  }
   const summary = `${model.snapshot.bundles.length} bundle${model.snapshot.bundles.length === 1 ? '' : 's'} · ${model.findings.length} findings · ${model.rootOrder.length} root cause${model.rootOrder.length === 1 ? '' : 's'}`;
   return (
     <Box flexDirection="column" width={width} height={size.rows - 1}>

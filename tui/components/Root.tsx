@@ -9,7 +9,8 @@ import { LoadingScreen } from './LoadingScreen.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 export interface RootProps {
-  readonly load: (onProgress: (p: ReadProgress) => void) => Promise<TuiLoadResult>;
+  /** the signal aborts when the user quits before loading finished; loaders that can stop should */
+  readonly load: (onProgress: (p: ReadProgress) => void, signal: AbortSignal) => Promise<TuiLoadResult>;
   readonly title: string;
   readonly size?: Size;
   readonly onLoaded?: (m: UiModel) => void;
@@ -31,6 +32,7 @@ export function Root({ load, title, size: fixedSize, onLoaded, onWriteFix, progr
 
   useEffect(() => {
     let live = true;
+    const abort = new AbortController();
     const flush = () => {
       timer.current = undefined;
       if (live) setProgress({ list: [...latest.current.values()], ticks: ticks.current });
@@ -42,7 +44,7 @@ export function Root({ load, title, size: fixedSize, onLoaded, onWriteFix, progr
       if (progressInterval === 0) flush();
       else timer.current ??= setTimeout(flush, progressInterval);
     };
-    load(onProgress).then(
+    load(onProgress, abort.signal).then(
       (r) => {
         if (!live) return;
         const model = buildModel(r);
@@ -57,6 +59,7 @@ export function Root({ load, title, size: fixedSize, onLoaded, onWriteFix, progr
     );
     return () => {
       live = false;
+      abort.abort();
       if (timer.current) clearTimeout(timer.current);
     };
   }, [load]);
