@@ -7,6 +7,8 @@ import type { Parsed } from './problem.js';
 import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 
+type IptablesSaveValue = ReturnType<Parsers['iptablesSave']>['value'];
+
 const pathOf = (id: string): string => {
   const spec = sourceById(id);
   if (!spec) throw new Error(`unknown source id ${id} (analyzer/bundle/sources.ts)`);
@@ -36,6 +38,21 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     return text === undefined ? undefined : { value: text, ref: { bundle: reader.id, path } };
   };
   const versionLine = raw('host.iptables-version');
+  // iptables-save and iptables-<default backend>-save print the same bytes: at the envelope that is
+  // two 70 MB dumps, so identical bytes are parsed once and share one (read-only) result.
+  const dumps: { buf: Buffer; parsed: ReturnType<Parsers['iptablesSave']> }[] = [];
+  const dump = (id: string): Sourced<IptablesSaveValue> | undefined => {
+    const path = pathOf(id);
+    const buf = reader.raw.files.get(path);
+    if (!buf) return undefined;
+    const text = reader.text(path);
+    if (text === undefined) return undefined;
+    const same = dumps.find((d) => d.buf.length === buf.length && d.buf.equals(buf));
+    const parsed = same?.parsed ?? parsers.iptablesSave(text);
+    if (!same) dumps.push({ buf, parsed });
+    reader.addParseProblems(parsed, path);
+    return { value: parsed.value, ref: { bundle: reader.id, path } };
+  };
 
   const cni = reader
     .under('host/cni/')
@@ -46,9 +63,9 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     node,
     bundle: reader.id,
     sources,
-    iptables: parse('host.iptables-save', parsers.iptablesSave),
-    iptablesLegacy: parse('host.iptables-legacy-save', parsers.iptablesSave),
-    iptablesNft: parse('host.iptables-nft-save', parsers.iptablesSave),
+    iptables: dump('host.iptables-save'),
+    iptablesLegacy: dump('host.iptables-legacy-save'),
+    iptablesNft: dump('host.iptables-nft-save'),
     // `iptables v1.8.9 (nf_tables)`: the first line names version and backend; kept as printed
     iptablesVersion: versionLine && { ...versionLine, value: versionLine.value.split('\n')[0]?.trim() ?? '' },
     links: parse('host.ip-link', parsers.ipLinks),

@@ -4,6 +4,8 @@
 // The scan is byte-level: every byte of a multi-byte UTF-8 character is >= 0x80, so it can never
 // be mistaken for a quote, bracket or comma.
 
+import { lineItemSpans } from './json-lines.js';
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJ = 0x7b;
@@ -16,7 +18,12 @@ const COLON = 0x3a;
 export interface ItemSpans {
   /** [start, end) byte offsets of each element of the top-level "items" array */
   readonly spans: readonly (readonly [number, number])[];
+  /** found line by line (json-lines.ts): right only if every span parses; else call rescanListItems */
+  readonly fromLines?: boolean;
 }
+
+/** one scan per buffer: loading and later pointer lookups share it */
+const scanned = new WeakMap<Buffer, ItemSpans | null>();
 
 const isSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 
@@ -35,6 +42,21 @@ function skipString(buf: Buffer, i: number): number {
  * are not such an object (the caller then reports the file as not a list).
  */
 export function findListItems(buf: Buffer): ItemSpans | undefined {
+  const hit = scanned.get(buf);
+  if (hit !== undefined) return hit ?? undefined;
+  const found = scanList(buf, true);
+  scanned.set(buf, found ?? null);
+  return found;
+}
+
+/** the byte-level scan, for when a line-found span did not parse */
+export function rescanListItems(buf: Buffer): ItemSpans | undefined {
+  const found = scanList(buf, false);
+  scanned.set(buf, found ?? null);
+  return found;
+}
+
+function scanList(buf: Buffer, byLines: boolean): ItemSpans | undefined {
   let depth = 0;
   let i = 0;
   let lastKey: string | undefined;
@@ -53,7 +75,10 @@ export function findListItems(buf: Buffer): ItemSpans | undefined {
       continue;
     }
     if (b === OPEN_OBJ || b === OPEN_ARR) {
-      if (depth === 1 && b === OPEN_ARR && lastKey === 'items') return scanItems(buf, i);
+      if (depth === 1 && b === OPEN_ARR && lastKey === 'items') {
+        const lines = byLines ? lineItemSpans(buf, i) : undefined;
+        return lines ? { spans: lines, fromLines: true } : scanItems(buf, i);
+      }
       depth++;
     } else if (b === CLOSE_OBJ || b === CLOSE_ARR) {
       depth--;

@@ -5,7 +5,7 @@ import { KubeListSchema } from './schemas.js';
 import type { Located } from './types.js';
 import type { BundleReader } from './reader.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
-import { findListItems, parseSpan } from './json-items.js';
+import { findListItems, parseSpan, rescanListItems, type ItemSpans } from './json-items.js';
 
 /** zod issues as `dot.path: message`, the form users can find in the object */
 export function formatZodError(error: z.ZodError, max = 3): string {
@@ -31,11 +31,18 @@ function listItems(reader: BundleReader, path: string): ListItem[] | undefined {
   const buf = reader.raw.files.get(path);
   if (!buf) return undefined;
   if (buf.length > reader.largeJsonBytes) {
-    const found = findListItems(buf);
-    if (found) return found.spans.map((span) => {
+    const parseAll = (spans: ItemSpans['spans']): ListItem[] => spans.map((span) => {
       const r = parseSpan(buf, span);
       return r.error === undefined ? { item: r.value } : { error: r.error };
     });
+    let found = findListItems(buf);
+    let items = found && parseAll(found.spans);
+    // spans found line by line are only a guess until they all parse
+    if (found?.fromLines && items?.some((x) => 'error' in x)) {
+      found = rescanListItems(buf);
+      items = found && parseAll(found.spans);
+    }
+    if (items) return items;
     reader.problems.push({
       bundle: reader.id,
       file: path,

@@ -7,12 +7,31 @@ export interface Cidr {
   readonly prefix: number;
 }
 
+/**
+ * Parsed addresses and CIDRs by their text. Rules ask about the same few thousand strings
+ * (node podCIDRs, routes, ClusterIPs) millions of times at the 5,000-node envelope, and
+ * ipaddr.js parsing dominated the profile. Results are shared, so callers must not mutate them.
+ */
+const MEMO_MAX = 200_000;
+const ipMemo = new Map<string, ipaddr.IPv4 | ipaddr.IPv6 | null>();
+const cidrMemo = new Map<string, Cidr | null>();
+
+function remember<T>(memo: Map<string, T | null>, key: string, value: T | undefined): T | undefined {
+  if (memo.size >= MEMO_MAX) memo.clear();
+  memo.set(key, value ?? null);
+  return value;
+}
+
 export function parseIp(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  const hit = ipMemo.get(s);
+  if (hit !== undefined) return hit ?? undefined;
+  let value: ipaddr.IPv4 | ipaddr.IPv6 | undefined;
   try {
-    return ipaddr.parse(s.trim());
+    value = ipaddr.parse(s.trim());
   } catch {
-    return undefined;
+    value = undefined;
   }
+  return remember(ipMemo, s, value);
 }
 
 export function isIp(s: string): boolean {
@@ -21,6 +40,12 @@ export function isIp(s: string): boolean {
 
 /** "10.244.1.1/24" -> network 10.244.1.0/24; a bare address becomes /32 or /128. */
 export function parseCidr(s: string): Cidr | undefined {
+  const hit = cidrMemo.get(s);
+  if (hit !== undefined) return hit ?? undefined;
+  return remember(cidrMemo, s, parseCidrUncached(s));
+}
+
+function parseCidrUncached(s: string): Cidr | undefined {
   const t = s.trim();
   try {
     if (!t.includes('/')) {

@@ -5,20 +5,58 @@ import type { Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
-import { cidrOverlaps, PEER_EXPLAINS, podNetwork } from '../lib/host.js';
+import { PEER_EXPLAINS, podNetwork } from '../lib/host.js';
+import { parseCidr } from '../../model/net.js';
 import { unlessFlannel } from './flannel-pod-not-running.js';
+
+/**
+ * The IPv4 node podCIDRs as sorted, merged [first, last] address ranges. Two CIDR blocks overlap
+ * exactly when their ranges do, so one binary search per candidate replaces a scan of every node
+ * (at 5,000 nodes in a /9 that scan was 160 million comparisons).
+ */
+function usedRanges(cidrs: readonly string[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const text of cidrs) {
+    const c = parseCidr(text);
+    if (!c || c.addr.kind() !== 'ipv4') continue; // an IPv6 range never overlaps an IPv4 /24
+    const [a = 0, b = 0, d = 0, e = 0] = c.addr.toByteArray();
+    const first = ((a << 24) | (b << 16) | (d << 8) | e) >>> 0;
+    ranges.push([first, first + 2 ** (32 - c.prefix) - 1]);
+  }
+  ranges.sort((x, y) => x[0] - y[0]);
+  const merged: [number, number][] = [];
+  for (const r of ranges) {
+    const last = merged[merged.length - 1];
+    if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+    else merged.push([r[0], r[1]]);
+  }
+  return merged;
+}
+
+function overlapsAny(ranges: readonly [number, number][], first: number, last: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid]!;
+    if (r[1] < first) lo = mid + 1;
+    else if (r[0] > last) hi = mid - 1;
+    else return true;
+  }
+  return false;
+}
 
 /** the first /24 of the pod network no node uses yet (a suggestion for the patch command) */
 export function freeSubnet(s: Snapshot): string {
   const network = podNetwork(s)?.value ?? '10.244.0.0/16';
   const [base, prefix] = network.split('/');
   const octets = (base ?? '').split('.').map(Number);
-  const used = s.derived.podCidr.nodes.map((n) => n.value);
+  const used = usedRanges(s.derived.podCidr.nodes.map((n) => n.value));
   const count = 2 ** Math.max(0, 24 - Number(prefix));
   for (let i = 0; i < Math.min(count, 65536); i++) {
     const n = (((octets[0] ?? 0) << 24) | ((octets[1] ?? 0) << 16) | ((octets[2] ?? 0) << 8)) + i * 256;
     const cand = `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.0/24`;
-    if (!used.some((u) => cidrOverlaps(u, cand))) return cand;
+    if (!overlapsAny(used, n >>> 0, (n >>> 0) + 255)) return cand;
   }
   return '<a free /24 of the pod network>';
 }
