@@ -198,11 +198,18 @@ OUT_DIR=${OUT%/*}
 [ -d "$OUT" ] && die "cannot write $OUT: it is a directory (give a file name with -o)"
 
 # --- staging ----------------------------------------------------------------------------------
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/netsnap.XXXXXX" 2>/dev/null) || WORK=''
-if [ -z "$WORK" ]; then
-  WORK="${TMPDIR:-/tmp}/netsnap.$$.$STAMP"
-  mkdir "$WORK" 2>/dev/null || die "cannot create a staging directory in ${TMPDIR:-/tmp} (set TMPDIR to a writable directory)"
-fi
+# A private staging directory: in $TMPDIR (or /tmp), else next to the output file, so a node whose
+# filesystem is read-only apart from the output directory still gets its bundle.
+WORK=''
+for _t in "${TMPDIR:-/tmp}" "$OUT_DIR"; do
+  WORK=$(mktemp -d "$_t/netsnap.XXXXXX" 2>/dev/null) || WORK=''
+  if [ -z "$WORK" ]; then
+    WORK="$_t/.netsnap.$$.$STAMP"
+    mkdir "$WORK" 2>/dev/null || WORK=''
+  fi
+  [ -n "$WORK" ] && break
+done
+[ -n "$WORK" ] || die "cannot create a staging directory in ${TMPDIR:-/tmp} or $OUT_DIR (set TMPDIR to a writable directory)"
 STAGE=$WORK/bundle
 mkdir -p "$STAGE" || die "cannot create $STAGE"
 PART_PIDS=''
