@@ -30,6 +30,18 @@ describe.skipIf(demo.length === 0)('netsnap analyze --demo (fixtures/scenarios/a
     expect(rule(dns!.explains[0]!.explains[0]!.finding)).toBe('DNS-406');
   });
 
+  it('warns on stderr when an unredacted bundle is written as markdown for a ticket', async () => {
+    const c = capture();
+    await run(['--demo', '--format', 'markdown', '--fail-on', 'never']);
+    vi.restoreAllMocks();
+    expect(c.err()).toMatch(/warning: this report quotes 3 bundles that were not redacted/);
+    expect(c.out()).toContain('Redaction: none of the 3 bundles is redacted');
+    const t = capture();
+    await run(['--demo', '--format', 'text', '--fail-on', 'never']);
+    vi.restoreAllMocks();
+    expect(t.err()).not.toMatch(/not redacted/);
+  });
+
   it('--fail-on never exits 0; --layer dns hides other layers', async () => {
     const c = capture();
     const code = await run(['--demo', '--fail-on', 'never', '--layer', 'dns']);

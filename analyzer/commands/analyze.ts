@@ -1,6 +1,7 @@
 // `netsnap analyze <bundle-or-dir...>`: load bundles, run the rules (and --rules packs), link root
 // causes and print a report. On a TTY without --format the TUI takes over (tui/start.tsx).
 // Exit codes: 0 nothing reaches --fail-on, 1 something does, 2 no bundle could be read / bad usage.
+import { redactionNotice } from '../redact/notice.js';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +145,8 @@ export async function run(argv: string[]): Promise<number> {
   for (const p of loaded.unreadable) process.stderr.write(`netsnap analyze: warning: ${p.file}: ${p.message}\n`);
   const input = { analysis, snapshot: loaded.snapshot, filter: { layers: layers as Layer[], node: o.node } };
   const format = o.format ?? 'text';
+  const notice = redactionNotice(loaded.snapshot.bundles, { forSharing: format === 'markdown' });
+  if (notice.warning) process.stderr.write(`netsnap analyze: warning: ${notice.warning}\n`);
   let out: string;
   if (format === 'json') out = (await import('../report/json.js')).renderJson(input);
   else if (format === 'markdown') out = (await import('../report/markdown.js')).renderMarkdown(input);

@@ -35,6 +35,7 @@ export function renderMarkdown(input: ReportInput): string {
   const out: string[] = ['## netsnap analysis', ''];
   out.push('| bundles | root causes | fail | warn | unknown | pass |', '| --- | --- | --- | --- | --- | --- |');
   out.push(`| ${m.snapshot.bundles.map((b) => md(b.node ?? b.id)).join(', ')} | ${m.roots.length} | ${m.counts.fail} | ${m.counts.warn} | ${m.counts.unknown} | ${m.counts.pass} |`, '');
+  out.push(`Redaction: ${md(m.redaction)}`, '');
   out.push('### Root causes', '');
   if (m.roots.length === 0) out.push('None found.', '');
   m.roots.forEach((r, i) => out.push(`#### ${i + 1}. ${r.finding.ruleId} ${md(subjectKey(r.finding.subject))}`, '', ...chainBlock(r, 0), ''));

@@ -1,5 +1,6 @@
 // What every report shows, independent of format: root causes with their chains, the other
 // findings by layer, and data completeness. Filters (--layer, --node) and the exit code live here.
+import { redactionNotice } from '../redact/notice.js';
 import type { Snapshot } from '../model/types.js';
 import { nodeOf } from '../causal/link.js';
 import { LAYERS, type Analysis, type Chain, type Finding, type Layer } from '../rules/types.js';
@@ -26,6 +27,8 @@ export interface ReportModel {
   readonly others: ReadonlyMap<Layer, readonly Finding[]>;
   readonly unknown: readonly Finding[];
   readonly counts: Readonly<Record<'fail' | 'warn' | 'unknown' | 'pass', number>>;
+  /** one line on the bundles' redaction state, for every report header */
+  readonly redaction: string;
 }
 
 export function keeps(f: Finding, filter: ReportFilter | undefined): boolean {
@@ -60,7 +63,8 @@ export function buildReportModel({ analysis, snapshot, filter }: ReportInput): R
   const ordered = new Map([...LAYERS].reverse().filter((l) => others.has(l)).map((l) => [l, others.get(l) as Finding[]]));
   const counts = { fail: 0, warn: 0, unknown: 0, pass: 0 };
   for (const f of findings) counts[f.status]++;
-  return { snapshot, findings, roots, others: ordered, unknown: findings.filter((f) => f.status === 'unknown'), counts };
+  const redaction = redactionNotice(snapshot.bundles).summary;
+  return { snapshot, findings, roots, others: ordered, unknown: findings.filter((f) => f.status === 'unknown'), counts, redaction };
 }
 
 /** 1 when a finding reaches --fail-on, else 0 */

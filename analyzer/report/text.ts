@@ -89,6 +89,7 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   const nodes = [...new Set(m.snapshot.bundles.map((b) => b.node).filter((n): n is string => !!n))];
   push(c(BOLD, 'netsnap analyze'));
   push(...wrap(`${m.snapshot.bundles.length} bundle(s)${nodes.length ? ` from ${nodes.map(inert).join(', ')}` : ''}${m.snapshot.now ? `, collected ${inert(m.snapshot.now)}` : ''}`, width, '  ', ''));
+  push(`  ${inert(m.redaction)}`);
   push(`${m.roots.length} root cause(s): ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass`);
   push('');
   push(c(BOLD, 'ROOT CAUSES'));
