@@ -39,6 +39,12 @@ describe('rule catalog', () => {
       const { analysis } = await analyzed(n);
       for (const f of analysis.findings) if (f.status === 'fail' || f.status === 'warn') fired.add(f.ruleId);
     }
-    expect(allRules.map((r) => r.id).filter((id) => !fired.has(id))).toEqual([]);
+    // info-only advice (RuleMeta.infoOnly) passes by design; it must then never fail or warn
+    expect(allRules.filter((r) => !r.infoOnly).map((r) => r.id).filter((id) => !fired.has(id))).toEqual([]);
+    expect(allRules.filter((r) => r.infoOnly && fired.has(r.id)).map((r) => r.id)).toEqual([]);
   }, 300_000);
+
+  it('info-only rules are info severity', () => {
+    expect(allRules.filter((r) => r.infoOnly && r.severity !== 'info').map((r) => r.id)).toEqual([]);
+  });
 });

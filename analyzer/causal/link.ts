@@ -2,7 +2,8 @@
 // a cause finding explains a symptom finding when
 //   - both are fail or warn (a pass or unknown finding is evidence of nothing),
 //   - the symptom's rule is named in the cause rule's explains and the match says their subjects belong together,
-//   - the cause sits in the same or a lower layer (LAYER_DEPTH; bundle findings count as lowest),
+//   - the cause sits in the same or a lower layer (LAYER_DEPTH; bundle findings count as lowest), unless
+//     the symptom's rule is a cross-check (RuleMeta.crossLayer: SYS-108 sees any layer's fault on a node),
 //   - the edge closes no cycle (edges are added in the stable findings order, so the result is stable).
 // Roots are the fail/warn findings nothing explains: fail before warn, then bottom layer first, rule id, subject.
 import type { Snapshot } from '../model/types.js';
@@ -34,6 +35,7 @@ export function linkFindings(findings: readonly Finding[], rules: readonly Rule[
     byRule.set(f.ruleId, list);
   });
   const explainsOf = new Map(rules.map((r) => [r.id, r.explains ?? []]));
+  const crossLayer = new Set(rules.filter((r) => r.crossLayer).map((r) => r.id));
   // per-rule indexes by subject key and by node, so same-subject/same-node links are not O(n²)
   const keyed = new Map<string, Map<string, number[]>>();
   const indexed = (rule: string, kind: 'subject' | 'node'): Map<string, number[]> => {
@@ -82,7 +84,7 @@ export function linkFindings(findings: readonly Finding[], rules: readonly Rule[
     for (const e of explainsOf.get(cause.ruleId) ?? []) {
       for (const si of candidates(e, cause)) {
         const symptom = findings[si] as Finding;
-        if (si === ci || LAYER_DEPTH[cause.layer] > LAYER_DEPTH[symptom.layer]) continue;
+        if (si === ci || (LAYER_DEPTH[cause.layer] > LAYER_DEPTH[symptom.layer] && !crossLayer.has(symptom.ruleId))) continue;
         if ((children.get(ci) ?? []).includes(si)) continue;
         if (!matches(e, cause, symptom, snapshot)) continue;
         if (reaches(si, ci)) continue; // would close a cycle

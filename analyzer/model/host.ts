@@ -37,6 +37,14 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     const text = reader.text(path);
     return text === undefined ? undefined : { value: text, ref: { bundle: reader.id, path } };
   };
+  // `ip -j` prints one JSON document: when it does not parse (cut short, edited), nothing of it is
+  // known, so the field stays undefined like a missing file and rules say unknown, never "no routes"
+  const parseList = <T>(id: string, parser: (text: string) => Parsed<readonly T[]>): Sourced<readonly T[]> | undefined => {
+    const before = reader.problems.length;
+    const got = parse(id, parser);
+    const failed = reader.problems.slice(before).some((p) => p.severity === 'error');
+    return failed && got?.value.length === 0 ? undefined : got;
+  };
   const versionLine = raw('host.iptables-version');
   // iptables-save and iptables-<default backend>-save print the same bytes: at the envelope that is
   // two 70 MB dumps, so identical bytes are parsed once and share one (read-only) result.
@@ -68,12 +76,12 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     iptablesNft: dump('host.iptables-nft-save'),
     // `iptables v1.8.9 (nf_tables)`: the first line names version and backend; kept as printed
     iptablesVersion: versionLine && { ...versionLine, value: versionLine.value.split('\n')[0]?.trim() ?? '' },
-    links: parse('host.ip-link', parsers.ipLinks),
-    addrs: parse('host.ip-addr', parsers.ipLinks),
-    routes: parse('host.ip-route', parsers.ipRoutes),
-    ipRules: parse('host.ip-rule', parsers.ipRules),
-    neighbors: parse('host.ip-neigh', parsers.ipNeighbors),
-    fdb: parse('host.bridge-fdb', parsers.bridgeFdb),
+    links: parseList('host.ip-link', parsers.ipLinks),
+    addrs: parseList('host.ip-addr', parsers.ipLinks),
+    routes: parseList('host.ip-route', parsers.ipRoutes),
+    ipRules: parseList('host.ip-rule', parsers.ipRules),
+    neighbors: parseList('host.ip-neigh', parsers.ipNeighbors),
+    fdb: parseList('host.bridge-fdb', parsers.bridgeFdb),
     sysctl: parse('host.sysctl', parsers.sysctl),
     modules: parse('host.modules', parsers.modules),
     resolvConf: parse('host.resolv-conf', parsers.resolvConf),

@@ -103,6 +103,13 @@ export interface RuleMeta {
   /** messageId -> template with {placeholders}; findings may only use these ids */
   readonly messages: Readonly<Record<string, string>>;
   readonly explains?: readonly Explains[];
+  /**
+   * A cross-check finding (SYS-108, a node that differs from its peers): what it sees may be the
+   * fault of any layer on that node, so a cause of any layer may explain it. It must explain nothing.
+   */
+  readonly crossLayer?: boolean;
+  /** advice that only ever passes (severity info): no scenario is expected to make it fail or warn */
+  readonly infoOnly?: boolean;
 }
 
 /** What a rule returns; the engine fills ruleId, layer, severity and formats the message. */

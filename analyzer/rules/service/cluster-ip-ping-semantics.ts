@@ -12,6 +12,7 @@ export const clusterIpPingSemantics: Rule = {
   slug: 'cluster-ip-ping-semantics',
   layer: 'service',
   severity: 'info',
+  infoOnly: true,
   title: 'Whether a ClusterIP answers ping in this cluster',
   needs: ['cluster.configmap.kube-system.kube-proxy'],
   docs: {

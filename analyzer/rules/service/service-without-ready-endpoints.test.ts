@@ -18,6 +18,8 @@ ruleTester(serviceWithoutReadyEndpoints).run({
     { name: 'selector matches no pod', snapshot: () => cluster([pod({ labels: { app: 'webapp' } })], [slice([])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'selector-no-match', pods: 0 } }] },
     { name: 'pod pending', snapshot: () => cluster([pod({ phase: 'Pending', ready: false })], [slice([])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'pods-not-running' } }] },
     { name: 'pod running, readiness failing', snapshot: () => cluster([pod({ ready: false })], [slice([], ['10.244.1.5'])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'pods-not-ready', pods: 1 } }] },
+    // a named targetPort the pods do not declare: Ready pods, yet the controller lists none
+    { name: 'pods Ready but not endpoints', snapshot: () => cluster([pod()], [slice([])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'ready-not-listed', pods: 1 } }] },
     {
       name: 'no endpoints or slices collected: unknown',
       snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/services.json': kubeList([web]) } }),

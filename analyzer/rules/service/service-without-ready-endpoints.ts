@@ -9,13 +9,18 @@ import { CLUSTER, missingInputs } from '../lib/reports.js';
 import { present } from '../lib/host.js';
 import { readyEndpoints } from '../lib/host-proxy.js';
 
-export type NoEndpointsReason = 'selector-no-match' | 'pods-not-running' | 'pods-not-ready';
+/**
+ * ready-not-listed: the pods run and are Ready, yet the endpoints controller lists none of them;
+ * a named targetPort they do not declare does that (SVC-305 says which).
+ */
+export type NoEndpointsReason = 'selector-no-match' | 'pods-not-running' | 'pods-not-ready' | 'ready-not-listed';
 
 const DNS_OWNED = 'kube-system/kube-dns';
 
 export function reasonFor(pods: readonly Located<Pod>[]): NoEndpointsReason {
   if (pods.length === 0) return 'selector-no-match';
   if (!pods.some((p) => p.obj.status?.phase === 'Running')) return 'pods-not-running';
+  if (pods.some((p) => p.obj.status?.phase === 'Running' && (p.obj.status.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'))) return 'ready-not-listed';
   return 'pods-not-ready';
 }
 
@@ -28,6 +33,7 @@ function commands(ns: string, name: string, reason: NoEndpointsReason, selector:
   if (reason === 'selector-no-match') return [`kubectl -n ${ns} get pods -l ${selector} --show-labels`, `kubectl -n ${ns} get pods --show-labels`, `kubectl -n ${ns} edit service ${name}`];
   const p = pod ?? `-l ${selector}`;
   if (reason === 'pods-not-running') return [`kubectl -n ${ns} describe pod ${p}`, `kubectl -n ${ns} get events --sort-by=.lastTimestamp`];
+  if (reason === 'ready-not-listed') return [`kubectl -n ${ns} get service ${name} -o jsonpath='{.spec.ports}'`, `kubectl -n ${ns} get pod ${p} -o jsonpath='{.spec.containers[*].ports}'`, `kubectl -n ${ns} edit service ${name}`];
   return [`kubectl -n ${ns} describe pod ${p}`, `kubectl -n ${ns} logs ${p}`, `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name}`];
 }
 
@@ -71,7 +77,7 @@ export const serviceWithoutReadyEndpoints: Rule = {
       const shown = pods.slice(0, 3);
       const evidence: (EvidenceRef | undefined)[] = [
         objectEvidence(svc, '/spec/selector', reason === 'selector-no-match' ? 'no pod in the namespace carries these labels' : 'the selector'),
-        ...shown.map((p) => objectEvidence(p, reason === 'pods-not-running' ? '/status/phase' : '/status/conditions', reason === 'pods-not-running' ? 'the pod is not running' : 'the pod is not Ready')),
+        ...shown.map((p) => objectEvidence(p, reason === 'pods-not-running' ? '/status/phase' : '/status/conditions', reason === 'pods-not-running' ? 'the pod is not running' : reason === 'ready-not-listed' ? 'the pod is Ready, yet not an endpoint' : 'the pod is not Ready')),
         [...ready.values()][0]?.evidence,
       ];
       out.push({
@@ -80,7 +86,7 @@ export const serviceWithoutReadyEndpoints: Rule = {
         messageId: 'noReady',
         data: { service: key, reason, pods: pods.length },
         evidence: present(...evidence),
-        remediation: { explanation: reason === 'selector-no-match' ? 'Make the selector match the pods\' labels (or fix the labels).' : reason === 'pods-not-running' ? 'Get the selected pods running: their events say why they are not.' : 'The pods run but fail readiness: see the probe and the pod log.', commands: commands(ns, svc.obj.metadata.name, reason, selector, shown[0]?.obj.metadata.name) },
+        remediation: { explanation: reason === 'selector-no-match' ? 'Make the selector match the pods\' labels (or fix the labels).' : reason === 'pods-not-running' ? 'Get the selected pods running: their events say why they are not.' : reason === 'ready-not-listed' ? 'The pods are Ready but the endpoints controller lists none: a named targetPort they do not declare does this; name a port they declare.' : 'The pods run but fail readiness: see the probe and the pod log.', commands: commands(ns, svc.obj.metadata.name, reason, selector, shown[0]?.obj.metadata.name) },
       });
     }
     if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'allReady', data: { count: ok } });

@@ -84,6 +84,8 @@ export const hostDiffersFromPeers: Rule = {
   layer: 'system',
   severity: 'warning',
   title: 'A host setting differs from the node\'s peers',
+  // the difference is a fault of any layer seen from outside: NET-205's missing route shows here too
+  crossLayer: true,
   needs: ['host.sysctl', 'host.iptables-save', 'host.ip-route', 'several node bundles'],
   docs: {
     why: 'Nodes of one cluster are meant to be alike. When one node lacks the MASQUERADE rule, runs with another sysctl, another iptables backend or fewer flannel routes than its peers, that difference is the first place to look even before knowing whether it is the cause.',

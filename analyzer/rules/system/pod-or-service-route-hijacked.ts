@@ -34,7 +34,8 @@ export const podOrServiceRouteHijacked: Rule = {
     hijacked: 'on node {node} the route {dst} dev {dev} covers the {which} network {network}',
     clean: 'no route on node {node} sends pod or Service addresses to a foreign device',
   },
-  explains: PEER_EXPLAINS,
+  // a colliding route is what leaves flannel without its own route to that peer (NET-205)
+  explains: [...PEER_EXPLAINS, { rule: 'NET-205', match: 'same-node' }],
   run(s) {
     const out: Report[] = [];
     const serviceCidr = s.derived.serviceCidr ? parseCidr(s.derived.serviceCidr.value)?.text : undefined;
