@@ -18,11 +18,23 @@ const ref = (path: string) => ({ bundle: 'b1', path });
 
 describe('FileIndex', () => {
   it('lists, sizes and knows files', () => {
-    expect(files.list().map((r) => r.path)).toEqual(['cluster/configmaps/kube-system/coredns.json', 'cluster/pods.json', 'host/empty.txt', 'host/resolv.conf']);
+    expect(files.list().map((r) => r.path)).toEqual(['cluster/configmaps/kube-system/coredns.json', 'cluster/pods.json', 'host/empty.txt', 'host/resolv.conf', 'manifest.json']);
     expect(files.list('other')).toEqual([]);
     expect(files.has(ref('host/resolv.conf'))).toBe(true);
     expect(files.has({ bundle: 'nope', path: 'host/resolv.conf' })).toBe(false);
     expect(files.size(ref('host/empty.txt'))).toBe(0);
+  });
+
+  it('opens manifest source records by pointer (served as the collector writes it when built in memory)', () => {
+    const m = rawBundle({ id: 'b2', files: { 'host/iptables-save.txt': '*filter\nCOMMIT\n' }, extraSources: [{ id: 'host.conntrack-stats', path: 'host/conntrack-stats.txt', command: 'conntrack -S', status: 'absent', exitCode: null, durationMs: null, bytes: 0, stderrTail: 'conntrack: command not found\n' }] });
+    const idx = createFileIndex([m]);
+    const i = m.manifest?.sources.findIndex((x) => x.id === 'host.conntrack-stats') ?? -1;
+    expect(i).toBeGreaterThanOrEqual(0);
+    expect(idx.pointer({ bundle: 'b2', path: 'manifest.json' }, `/sources/${i}/stderrTail`)).toBe('conntrack: command not found\n');
+    expect(idx.list('b2').map((r) => r.path)).toContain('manifest.json');
+    // a bundle read from disk keeps its own bytes
+    const disk = rawBundle({ id: 'b3', files: { 'manifest.json': '{"formatVersion":1}\n' } });
+    expect(createFileIndex([disk]).pointer({ bundle: 'b3', path: 'manifest.json' }, '/formatVersion')).toBe(1);
   });
 
   it('returns 1-based inclusive line ranges, CR stripped, last line without newline', () => {

@@ -2,6 +2,9 @@
 // evidence browser. It keeps the reader's buffers (one copy of the bytes) and builds a line-offset
 // table per file only when a line of that file is first asked for: a 100 MB iptables-save is never
 // split into strings up front.
+// manifest.json is a file like any other, so evidence can cite a source record
+// (`manifest.json#/sources/7/stderrTail`: what a tool printed on stderr). A bundle built in memory
+// (tests) has a parsed manifest but no bytes: it is served as the collector writes it.
 import type { RawBundle } from '../bundle/types.js';
 import type { FileIndex, FileRef } from './types.js';
 import { resolvePointer } from './pointer.js';
@@ -11,6 +14,7 @@ import { LARGE_JSON_BYTES } from './reader.js';
 type PointerRef = FileRef & { readonly pointer?: string };
 
 const NEWLINE = 0x0a;
+const MANIFEST = 'manifest.json';
 /** parsed JSON documents kept for pointer(); small, since a pods list can be huge */
 const JSON_CACHE_SIZE = 4;
 
@@ -46,7 +50,9 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
   const itemSpans = new Map<string, ReturnType<typeof findListItems>>();
 
   const key = (ref: FileRef): string => `${ref.bundle}\u0000${ref.path}`;
-  const bufferOf = (ref: FileRef): Buffer | undefined => byBundle.get(ref.bundle)?.files.get(ref.path);
+  const manifests = new Map<string, Buffer>();
+  for (const r of raws) if (r.manifest && !r.files.has(MANIFEST)) manifests.set(r.id, Buffer.from(`${JSON.stringify(r.manifest, null, 2)}\n`, 'utf8'));
+  const bufferOf = (ref: FileRef): Buffer | undefined => byBundle.get(ref.bundle)?.files.get(ref.path) ?? (ref.path === MANIFEST ? manifests.get(ref.bundle) : undefined);
 
   function offsetsOf(ref: FileRef, buf: Buffer): Uint32Array {
     const k = key(ref);
@@ -96,7 +102,8 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
       const out: FileRef[] = [];
       for (const raw of raws) {
         if (bundle !== undefined && raw.id !== bundle) continue;
-        for (const path of [...raw.files.keys()].sort()) out.push({ bundle: raw.id, path });
+        const paths = [...raw.files.keys(), ...(manifests.has(raw.id) ? [MANIFEST] : [])];
+        for (const path of paths.sort()) out.push({ bundle: raw.id, path });
       }
       return out;
     },

@@ -32,6 +32,8 @@ export interface ExpectedFinding {
   /** a subset of the finding's data */
   readonly data?: Readonly<Record<string, string | number | boolean>>;
   readonly missing?: readonly string[];
+  /** evidence the finding must cite: each a prefix of `path[#pointer][:line]` of one of its refs */
+  readonly cites?: readonly string[];
 }
 
 export interface InvalidCase extends ValidCase {
@@ -69,6 +71,8 @@ function fits(e: ExpectedFinding, f: Finding): boolean {
   if (e.messageId !== undefined && e.messageId !== f.messageId) return false;
   if (e.data && !Object.entries(e.data).every(([k, v]) => f.data?.[k] === v)) return false;
   if (e.missing && JSON.stringify([...e.missing].sort()) !== JSON.stringify([...(f.missing ?? [])].sort())) return false;
+  const cited = f.evidence.map((ev) => `${ev.path}${ev.pointer !== undefined ? `#${ev.pointer}` : ''}${ev.line !== undefined ? `:${ev.line}` : ''}`);
+  if (e.cites && !e.cites.every((c) => cited.some((x) => x.startsWith(c)))) return false;
   return true;
 }
 

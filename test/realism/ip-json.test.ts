@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleDirs, readIfExists } from './scenario-files.js';
+import { bundleDirs, isDamaged, readIfExists } from './scenario-files.js';
 
 type Obj = Record<string, unknown>;
 const REF = fileURLToPath(new URL('../../fixtures/reference/generate/', import.meta.url));
@@ -83,7 +83,7 @@ function differences(where: string, gen: readonly Obj[], ref: readonly Obj[]): s
   return out;
 }
 
-const generated = (file: string): Obj[] => bundleDirs().flatMap((b) => JSON.parse(readIfExists(join(b.dir, file)) ?? '[]') as Obj[]);
+const generated = (file: string): Obj[] => bundleDirs().flatMap((b) => (isDamaged(b.scenario, file) ? [] : (JSON.parse(readIfExists(join(b.dir, file)) ?? '[]') as Obj[])));
 
 describe('ip -j output looks like iproute2 6.1', () => {
   let real: ReturnType<typeof capture>;

@@ -11,6 +11,15 @@ export interface BundleDir {
   readonly dir: string;
 }
 
+/** files a scenario damages on purpose (fixtures/generate faults bundleFileTruncated): not tool output */
+export const DAMAGED: Readonly<Record<string, readonly string[]>> = {
+  'bundle-file-truncated': ['host/ip-route.json'],
+};
+
+export function isDamaged(scenario: string, path: string): boolean {
+  return DAMAGED[scenario]?.includes(path) ?? false;
+}
+
 export function scenarioNames(): string[] {
   return readdirSync(SCENARIO_ROOT).filter((n) => statSync(join(SCENARIO_ROOT, n)).isDirectory()).sort();
 }

@@ -6,6 +6,7 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { LogLine } from '../../parse/types.js';
 import { missingInputs, nodeSubject } from '../lib/reports.js';
 import { isKubeProxyPod, lastLogLine, PEER_EXPLAINS, podLogs, podsByNode, present, sysctlEntry, sysctlEvidence } from '../lib/host.js';
+import { sourceRecordEvidence } from '../lib/manifest.js';
 
 const FULL_RATIO = 0.9;
 
@@ -61,7 +62,10 @@ export const conntrackTrouble: Rule = {
         const evidence = present(sysctlEvidence(s, host, countE, 'entries in use'), sysctlEvidence(s, host, maxE, 'table size'), bad?.evidence);
         out.push({ status: 'fail', subject, messageId: 'nearFull', data: { node: host.node, percent, count, max }, evidence, remediation });
       } else if (bad) {
-        const evidence: EvidenceRef[] = [bad.evidence];
+        // the collector's own `conntrack -S` found no binary either: the manifest record says so
+        const rec = host.sources.get('host.conntrack-stats');
+        const noBinary = rec?.status === 'absent' && /not found/i.test(rec.stderrTail) ? sourceRecordEvidence(s, host.bundle, 'host.conntrack-stats', 'stderrTail', 'the collector found no conntrack binary on this node either') : undefined;
+        const evidence: EvidenceRef[] = present(bad.evidence, noBinary);
         out.push({ status: 'fail', subject, messageId: 'logErrors', data: { node: host.node, line: bad.line.line }, evidence, remediation });
       } else if (!haveTable) {
         out.push(missingInputs(subject, ['host.sysctl', ...(haveLogs ? [] : logs.slice(0, 1).map((l) => l.sourceId))]));

@@ -1,5 +1,6 @@
 import { ruleTester } from '../testing.js';
-import { snapshotOf } from '../../model/testing.js';
+import { rawBundle, snapshotOf } from '../../model/testing.js';
+import type { RawBundle } from '../../bundle/types.js';
 import { capturedNode, reference } from '../lib/host-testing.js';
 import { iptablesBackendSplit } from './iptables-backend-split.js';
 
@@ -26,6 +27,13 @@ const DOCKER_ONLY_NFT = [
   '',
 ].join('\n');
 
+/** iptables 1.8.9 prints the legacy warning on stderr: the collector keeps it in the manifest record */
+function warnedOnStderr(): RawBundle {
+  const raw = rawBundle(capturedNode('worker-1', { 'host/iptables-save.txt': EMPTY_NFT_WITH_LEGACY.split('\n').slice(1).join('\n') }));
+  const sources = (raw.manifest?.sources ?? []).map((r) => (r.id === 'host.iptables-save' ? { ...r, stderrTail: '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n' } : r));
+  return { ...raw, manifest: raw.manifest && { ...raw.manifest, sources } };
+}
+
 ruleTester(iptablesBackendSplit).run({
   valid: [{ name: 'only nf_tables rules (real capture)', snapshot: () => snapshotOf(capturedNode()) }],
   invalid: [
@@ -33,6 +41,11 @@ ruleTester(iptablesBackendSplit).run({
       name: 'kube-proxy wrote to legacy, the node iptables is nf_tables and shows none of it',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': EMPTY_NFT_WITH_LEGACY, 'host/iptables-legacy-save.txt': reference('iptables-save-legacy.txt') })),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'kubeProxyElsewhere', data: { kubeIn: 'legacy', default: 'nf_tables' } }],
+    },
+    {
+      name: 'the legacy warning only on stderr (manifest stderrTail), cited there',
+      snapshot: () => snapshotOf(warnedOnStderr()),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'kubeProxyElsewhere', cites: ['manifest.json#/sources/'] }],
     },
     {
       name: 'legacy tables present, legacy dump not collected, no kube-proxy rules in the default',

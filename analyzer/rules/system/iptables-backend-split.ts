@@ -1,12 +1,24 @@
 // SYS-105: iptables has two kernel backends (legacy xtables and nf_tables) and packets traverse
 // both. When kube-proxy (or kubelet, Docker, flannel) writes to one and the host's `iptables`
 // points at the other, half the rules are invisible to whoever looks, and stale rules in the other
-// backend keep dropping or NATing traffic. iptables-nft says so: "# Warning: iptables-legacy tables present".
+// backend keep dropping or NATing traffic. iptables-nft says so: "# Warning: iptables-legacy tables
+// present" on stderr (the collector keeps it in the manifest record's stderrTail; a dump taken
+// with 2>&1 has it as its first line, so both places count).
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot, Sourced } from '../../model/types.js';
 import type { IptablesBackend, IptablesSave } from '../../parse/types.js';
 import { missingInputs, nodeSubject } from '../lib/reports.js';
 import { lineAt, PEER_EXPLAINS, present, ruleEvidence } from '../lib/host.js';
+import { sourceRecord, sourceRecordEvidence } from '../lib/manifest.js';
+
+const LEGACY_WARNING = 'iptables-legacy tables present';
+/** the nf_tables dumps whose stderr can carry the warning */
+const NFT_SOURCES = ['host.iptables-save', 'host.iptables-nft-save'];
+
+/** the source whose stderr warned that legacy tables exist, if any */
+function stderrWarning(s: Snapshot, host: HostState): string | undefined {
+  return NFT_SOURCES.find((id) => sourceRecord(s, host.bundle, id)?.record.stderrTail.includes(LEGACY_WARNING));
+}
 
 const KUBE_PROXY_CHAINS = ['KUBE-SERVICES', 'KUBE-POSTROUTING', 'KUBE-FORWARD', 'KUBE-PROXY-CANARY'];
 
@@ -81,7 +93,8 @@ export const iptablesBackendSplit: Rule = {
       const alt = other(def);
       const altDump = [host.iptablesLegacy, host.iptablesNft].find((d) => d?.value.backend === alt);
       const warned = host.iptables.value.legacyTablesPresentLine;
-      const altHasRules = (altDump?.value.ruleCount ?? 0) > 0 || warned !== undefined;
+      const warnedOnStderr = stderrWarning(s, host);
+      const altHasRules = (altDump?.value.ruleCount ?? 0) > 0 || warned !== undefined || warnedOnStderr !== undefined;
       const data = { node: host.node, default: def };
       if (!altHasRules) {
         out.push({ status: 'pass', subject, messageId: 'single', data });
@@ -91,6 +104,7 @@ export const iptablesBackendSplit: Rule = {
       const kubeAlt = altDump ? firstKubeProxyRule(altDump.value) : undefined;
       const evidence = present(
         warned !== undefined ? lineAt(s, host.iptables.ref, warned, 'the other backend holds rules too') : undefined,
+        warnedOnStderr ? sourceRecordEvidence(s, host.bundle, warnedOnStderr, 'stderrTail', `${warnedOnStderr.replace('host.', '')} warned on stderr: the other backend holds rules too`) : undefined,
         headerEvidence(s, host.iptables, `the node's iptables is ${def}`),
         kubeDefault ? ruleEvidence(host.iptables.ref, kubeDefault, 'kube-proxy rules in the default backend') : undefined,
         kubeAlt && altDump ? ruleEvidence(altDump.ref, kubeAlt, `kube-proxy rules in the ${alt} backend`) : undefined,
