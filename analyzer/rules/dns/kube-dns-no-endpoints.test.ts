@@ -2,6 +2,14 @@ import { ruleTester } from '../testing.js';
 import { kubeDnsNoEndpoints } from './kube-dns-no-endpoints.js';
 import { dnsFiles } from './testing.js';
 import { snapshotOf } from '../../model/testing.js';
+import { capturedNode, editedIptables } from '../lib/host-testing.js';
+
+// the real captured node (worker-1, pod subnet 10.244.1.0/24) with kube-proxy's REJECT for kube-dns added
+const WEB_REJECT = '-A KUBE-SERVICES -d 10.96.0.99/32 -p tcp -m comment --comment "default/web:http has no endpoints" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable\n';
+const DNS_REJECT = '-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns has no endpoints" -m udp --dport 53 -j REJECT --reject-with icmp-port-unreachable\n';
+// ...and its nat jump to the kube-dns endpoints gone, as kube-proxy leaves it when there are none
+const DNS_NAT = '-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU\n';
+const tracedNode = () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[WEB_REJECT, WEB_REJECT + DNS_REJECT], [DNS_NAT, '']]) }, dnsFiles(notReady)));
 
 const svc = 'service:kube-system/kube-dns';
 const notReady = { pods: [{ name: 'coredns-6f6b679f8f-rgq7r', node: 'cp-1', ready: false }, { name: 'coredns-6f6b679f8f-x8k2p', node: 'worker-1', ready: false }] };
@@ -22,6 +30,12 @@ ruleTester(kubeDnsNoEndpoints).run({
       name: 'all CoreDNS pods NotReady, REJECT rule in iptables',
       snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles(notReady), 'host/iptables-save.txt': IPT } }),
       findings: [{ status: 'fail', subject: svc, messageId: 'no-endpoints', data: { notReady: 2 } }],
+    },
+    {
+      // the tracer follows a pod's query 10.244.1.2 -> 10.96.0.10:53/udp: FORWARD -> KUBE-SERVICES -> REJECT
+      name: 'all CoreDNS pods NotReady: the traced DNS query ends at kube-proxy\'s REJECT, which is cited',
+      snapshot: tracedNode,
+      findings: [{ status: 'fail', subject: svc, messageId: 'no-endpoints', cites: ['cluster/endpoints.json#/items/', 'host/iptables-save.txt:18'] }],
     },
     { name: 'endpoints not collected', snapshot: () => snapshotOf({ node: 'cp-1', files: dnsFiles({ omit: ['cluster/endpoints.json'] }) }), findings: [{ status: 'unknown', subject: svc, missing: ['cluster.endpoints'] }] },
   ],

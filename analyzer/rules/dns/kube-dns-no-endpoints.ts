@@ -1,10 +1,13 @@
 // DNS-406: the kube-dns Service has no ready endpoints, so every lookup through 10.96.0.10 fails.
 // kube-proxy then installs `REJECT ... "kube-system/kube-dns:dns has no endpoints"`, which answers
-// with ICMP port-unreachable: clients see "connection refused", not a timeout.
+// with ICMP port-unreachable: clients see "connection refused", not a timeout. The packet tracer
+// shows it: a pod's query to the ClusterIP, followed through a node's rules, ends at that REJECT.
 import type { EvidenceRef, Rule } from '../types.js';
 import type { Endpoints } from '../../model/schemas.js';
 import type { Snapshot } from '../../model/types.js';
-import { knownLineEvidence, objectEvidence } from '../../model/evidence.js';
+import { objectEvidence } from '../../model/evidence.js';
+import { simulate } from '../../trace/simulate.js';
+import { decidingStep, podProbes, stepEvidence, traceHostWith } from '../lib/pod-trace.js';
 import { missingInputs } from '../lib/reports.js';
 import { KUBE_DNS_KEY } from '../lib/cluster.js';
 import { kubeDnsSubject } from './corefile.js';
@@ -19,21 +22,24 @@ function notReadyCount(ep: Endpoints): number {
   return (ep.subsets ?? []).reduce((n, ss) => n + (ss.notReadyAddresses?.length ?? 0), 0);
 }
 
-/** kube-proxy's "has no endpoints" REJECT rules for kube-dns, one per node (first two ports) */
-function rejectRules(s: Snapshot): EvidenceRef[] {
+/**
+ * What a DNS query from a pod meets, traced on each node (first two): pod -> kube-dns ClusterIP
+ * :53/udp through that node's routes and iptables. In iptables mode kube-proxy's filter
+ * KUBE-SERVICES rejects it ("has no endpoints"); the step that did is the evidence.
+ */
+function tracedRejects(s: Snapshot, clusterIP: string): EvidenceRef[] {
   const out: EvidenceRef[] = [];
   for (const h of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-    const ipt = h.iptables;
-    if (!ipt) continue;
-    for (const chain of ipt.value.tables.get('filter')?.chains.values() ?? []) {
-      if (chain.name !== 'KUBE-SERVICES' && chain.name !== 'KUBE-EXTERNAL-SERVICES') continue;
-      for (const r of chain.rules) {
-        if (r.target === 'REJECT' && r.comment?.startsWith(`${KUBE_DNS_KEY}:`) && r.comment.endsWith('has no endpoints')) {
-          out.push(knownLineEvidence(ipt.ref, r.line, r.text, `kube-proxy on ${h.node} rejects kube-dns traffic`));
-          if (out.length >= 2) return out;
-        }
-      }
-    }
+    if (!h.iptables || !h.routes || !h.addrs) continue;
+    const th = traceHostWith(s, h, h.iptables);
+    const pod = podProbes(s, h, th).probes.find((p) => p.direction === 'egress');
+    if (!pod) continue;
+    const result = simulate(th, { ...pod.input, dst: clusterIP, proto: 'udp', dport: 53 });
+    const rejected = result.branches.find((b) => b.fate.kind === 'rejected');
+    const st = rejected && decidingStep(rejected);
+    const ev = st && stepEvidence(s, h.iptables.ref, st, `traced on ${h.node}: a pod's DNS query ${pod.input.src} -> ${clusterIP}:53/udp is rejected here`);
+    if (ev) out.push(ev);
+    if (out.length >= 2) break;
   }
   return out;
 }
@@ -61,9 +67,10 @@ export const kubeDnsNoEndpoints: Rule = {
     const ep = s.index.endpointsByService.get(KUBE_DNS_KEY);
     const ready = ep ? readyCount(ep.obj) : 0;
     if (ready > 0) return [{ status: 'pass', subject, messageId: 'ok', data: { ready } }];
+    const clusterIP = svc.obj.spec.clusterIP && svc.obj.spec.clusterIP !== 'None' ? svc.obj.spec.clusterIP : undefined;
     const evidence: EvidenceRef[] = [
       ep ? objectEvidence(ep, (ep.obj.subsets?.length ?? 0) > 0 ? '/subsets' : '', 'kube-dns Endpoints without ready addresses') : objectEvidence(svc, '/spec/selector', 'kube-dns selector (no Endpoints object)'),
-      ...rejectRules(s),
+      ...(clusterIP ? tracedRejects(s, clusterIP) : []),
     ];
     return [
       {

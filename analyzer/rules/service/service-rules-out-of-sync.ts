@@ -8,7 +8,7 @@ import type { Service } from '../../model/schemas.js';
 import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { knownLineEvidence } from '../../model/evidence.js';
 import { lineAt, present, ruleEvidence } from '../lib/host.js';
-import { iptablesDumps } from '../lib/host-iptables.js';
+import { iptablesDumps } from '../lib/pod-trace.js';
 import { parseIpvsadm, programmedPorts, proxiedServices, readyEndpoints, servicePortKey, type ProgrammedPort, type ReadyPort } from '../lib/host-proxy.js';
 import { firstKubeProxyRule } from '../system/iptables-backend-split.js';
 

@@ -6,7 +6,8 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import { CLUSTER, nodeSubject } from '../lib/reports.js';
 import { jsonEvidence, lineAt, mainRoutes, nodePodCidr, present, ruleEvidence, sysctlEntry, sysctlEvidence } from '../lib/host.js';
-import { masqueradeVerdicts, podEgressPacket } from './pod-egress-not-masqueraded.js';
+import { egressVerdicts, natSteps } from './pod-egress-not-masqueraded.js';
+import { stepEvidence } from '../lib/pod-trace.js';
 
 interface Fact {
   readonly value: string;
@@ -34,13 +35,12 @@ const FACTS: readonly FactSpec[] = [
     name: 'pod egress masquerade',
     preferred: 'present',
     read(s, host) {
-      const local = nodePodCidr(s, host.node);
-      const packet = local ? podEgressPacket(host, local) : undefined;
-      const verdicts = packet ? masqueradeVerdicts(host, packet) : [];
-      const first = verdicts[0];
+      const verdicts = egressVerdicts(s, host);
+      const first = verdicts?.[0];
       if (!first) return undefined;
-      const hit = verdicts.find((v) => v.verdict.kind === 'snat');
-      if (hit?.verdict.rule) return { value: 'present', evidence: ruleEvidence(hit.dump.ref, hit.verdict.rule, 'masquerades pod egress') };
+      const hit = verdicts.find((v) => v.masqueraded);
+      const snat = hit && natSteps(hit).snat;
+      if (hit && snat) return { value: 'present', evidence: stepEvidence(s, hit.dump.ref, snat, 'masquerades pod egress') };
       const chain = first.dump.value.tables.get('nat')?.chains.get('POSTROUTING');
       return { value: 'absent', evidence: chain ? lineAt(s, first.dump.ref, chain.line, 'no MASQUERADE for pod egress in nat POSTROUTING') : undefined };
     },

@@ -27,7 +27,7 @@ ruleTester(podEgressNotMasqueraded).run({
     {
       name: 'flannel masquerade jump gone: only kube-proxy mark-based MASQUERADE left',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '']]) })),
-      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'notMasqueraded', data: { verdict: 'no rule matched' } }],
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'notMasqueraded', data: { src: '10.244.1.2', verdict: 'KUBE-POSTROUTING rule 1 RETURN' } }],
     },
     {
       name: 'the MASQUERADE for the pod network removed from FLANNEL-POSTRTG',
@@ -40,8 +40,13 @@ ruleTester(podEgressNotMasqueraded).run({
       findings: [{ status: 'fail', subject: 'node:worker-1' }],
     },
     {
-      name: 'no node podCIDR known: unknown',
+      name: 'no node podCIDR, no routes, no addresses: unknown, naming each',
       snapshot: () => snapshotOf({ node: 'worker-1', files: { 'host/iptables-save.txt': editedIptables([]) } }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.ip-route', 'host.ip-addr', 'cluster.nodes'] }],
+    },
+    {
+      name: 'no node podCIDR known: unknown',
+      snapshot: () => snapshotOf(capturedNode('worker-1', {}, {})),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['cluster.nodes'] }],
     },
   ],

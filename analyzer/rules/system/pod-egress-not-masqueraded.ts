@@ -5,29 +5,51 @@
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot, Sourced } from '../../model/types.js';
 import type { IptablesSave } from '../../parse/types.js';
+import type { TraceBranch } from '../../trace/types.js';
 import { missingInputs, nodeSubject } from '../lib/reports.js';
-import { defaultRouteDev, lineAt, nodePodCidr, PEER_EXPLAINS, podNetworkFor, present, ruleEvidence, samplePodIp } from '../lib/host.js';
-import { iptablesDumps, localAddresses, walkChain, type Packet, type Verdict } from '../lib/host-iptables.js';
-import { OUTSIDE_IP } from './forward-chain-drops-pod-traffic.js';
+import { lineAt, nodePodCidr, PEER_EXPLAINS, podNetworkFor, present } from '../lib/host.js';
+import { iptablesDumps, podProbes, stepEvidence, trace, traceHostWith } from '../lib/pod-trace.js';
 
-export function podEgressPacket(host: HostState, local: string): Packet | undefined {
-  const src = samplePodIp(local);
-  const out = defaultRouteDev(host);
-  return src ? { src, dst: OUTSIDE_IP, proto: 'tcp', state: 'NEW', mark: 0, inIface: 'cni0', local: localAddresses(host), ...(out ? { outIface: out } : {}) } : undefined;
+export interface EgressVerdict {
+  readonly dump: Sourced<IptablesSave>;
+  /** the branch that left the node (forwarded) */
+  readonly branch: TraceBranch;
+  /** true when it left with another source address than the pod's */
+  readonly masqueraded: boolean;
+  readonly podIp: string;
 }
 
-/** does a pod → internet packet get source-NATed on this host (any backend)? */
-export function masqueradeVerdicts(host: HostState, packet: Packet): { dump: Sourced<IptablesSave>; verdict: Verdict }[] {
-  return iptablesDumps(host)
-    .filter((d) => d.value.tables.has('nat'))
-    .map((dump) => ({ dump, verdict: walkChain(dump.value, 'nat', 'POSTROUTING', packet) }));
+/**
+ * A pod of this node sends to the internet: does the packet leave the node source-NATed? Judged
+ * with the filter table accepting everything (a FORWARD drop is SYS-103's finding, ip_forward
+ * SYS-101's), once per backend that holds a nat table; undefined when it cannot be judged.
+ */
+export function egressVerdicts(s: Snapshot, host: HostState): EgressVerdict[] | undefined {
+  const dumps = iptablesDumps(host).filter((d) => d.value.tables.has('nat'));
+  if (dumps.length === 0 || !host.routes || !host.addrs) return undefined;
+  const out: EgressVerdict[] = [];
+  for (const dump of dumps) {
+    const th = traceHostWith(s, host, dump, { filterAcceptsAll: true });
+    const probe = podProbes(s, host, th).probes.find((p) => p.direction === 'egress');
+    if (!probe) return undefined;
+    const left = trace(th, probe).branches.find((b) => b.fate.kind === 'forwarded');
+    if (!left || left.fate.kind !== 'forwarded') return undefined; // no route out: nothing to judge
+    out.push({ dump, branch: left, masqueraded: left.fate.src !== probe.input.src, podIp: probe.input.src });
+  }
+  return out;
 }
 
-function whatItMet(s: Snapshot, host: HostState, dump: Sourced<IptablesSave>, v: Verdict): EvidenceRef[] {
-  const chain = dump.value.tables.get('nat')?.chains.get('POSTROUTING');
+/** the nat POSTROUTING steps the packet met, and the rule that rewrote its source if any */
+export function natSteps(v: EgressVerdict) {
+  const steps = v.branch.steps.filter((x) => x.hook === 'POSTROUTING' && x.table === 'nat' && x.ruleIndex !== undefined);
+  return { steps, snat: steps.find((x) => /^(MASQUERADE|SNAT) to /.test(x.verdict)) };
+}
+
+function whatItMet(s: Snapshot, host: HostState, v: EgressVerdict): EvidenceRef[] {
+  const chain = v.dump.value.tables.get('nat')?.chains.get('POSTROUTING');
   const evs: (EvidenceRef | undefined)[] = [];
-  if (chain) evs.push(lineAt(s, dump.ref, chain.line, 'nat POSTROUTING: the chain a pod packet leaving the node walks'));
-  for (const r of v.met.slice(0, 4)) evs.push(ruleEvidence(dump.ref, r, 'met on the way, none of them masquerades pod traffic'));
+  if (chain) evs.push(lineAt(s, v.dump.ref, chain.line, `nat POSTROUTING: the tracer's packet ${v.podIp} -> 1.1.1.1:443 walks it and leaves with source ${v.podIp}`));
+  for (const st of natSteps(v).steps.slice(0, 4)) evs.push(stepEvidence(s, v.dump.ref, st, `met on the way: ${st.verdict}`));
   const ipmasq = host.subnetEnv?.value.vars.get('FLANNEL_IPMASQ');
   if (host.subnetEnv && ipmasq && ipmasq.value === 'false') evs.push(lineAt(s, host.subnetEnv.ref, ipmasq.line, 'flanneld runs without --ip-masq'));
   return present(...evs);
@@ -39,7 +61,7 @@ export const podEgressNotMasqueraded: Rule = {
   layer: 'system',
   severity: 'critical',
   title: 'No MASQUERADE/SNAT for pod traffic leaving the cluster',
-  needs: ['host.iptables-save', 'cluster.nodes'],
+  needs: ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
   docs: {
     why: 'Pod addresses (10.244.x) are private to the cluster. A pod packet to the internet or to a host outside the cluster must be source-NATed to the node address in nat POSTROUTING, or the replies never find their way back: pods resolve names (CoreDNS forwards from the node) but time out on anything external. flannel adds these rules when started with --ip-masq (the default manifest does); kube-proxy\'s own MASQUERADE only covers Service traffic it marked.',
     fix: 'Restore flannel\'s rules (restart its pod on the node, check `--ip-masq` in the DaemonSet) or add `iptables -t nat -A POSTROUTING -s <pod CIDR> ! -d <pod CIDR> -j MASQUERADE`.',
@@ -53,26 +75,29 @@ export const podEgressNotMasqueraded: Rule = {
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
-      const local = nodePodCidr(s, host.node);
       const network = podNetworkFor(s, host);
-      const packet = local ? podEgressPacket(host, local) : undefined;
-      const verdicts = packet ? masqueradeVerdicts(host, packet) : [];
-      if (!packet || !network || verdicts.length === 0) {
-        out.push(missingInputs(subject, [...(iptablesDumps(host).length === 0 ? ['host.iptables-save'] : []), ...(!packet || !network ? ['cluster.nodes'] : [])]));
+      const verdicts = network ? egressVerdicts(s, host) : undefined;
+      if (!network || !verdicts || verdicts.length === 0) {
+        const nat = iptablesDumps(host).some((d) => d.value.tables.has('nat'));
+        const lacking = [...(nat ? [] : ['host.iptables-save']), ...(host.routes ? [] : ['host.ip-route']), ...(host.addrs ? [] : ['host.ip-addr']), ...(network && nodePodCidr(s, host.node) ? [] : ['cluster.nodes'])];
+        // all there, yet no route out of the node: the routes are what cannot tell
+        out.push(missingInputs(subject, lacking.length > 0 ? lacking : ['host.ip-route']));
         continue;
       }
-      const hit = verdicts.find((x) => x.verdict.kind === 'snat');
-      if (hit?.verdict.rule) {
-        out.push({ status: 'pass', subject, messageId: 'masqueraded', data: { node: host.node, chain: hit.verdict.rule.chain, index: hit.verdict.rule.index } });
+      const hit = verdicts.find((v) => v.masqueraded);
+      const snat = hit && natSteps(hit).snat;
+      if (hit && snat) {
+        out.push({ status: 'pass', subject, messageId: 'masqueraded', data: { node: host.node, chain: snat.chain ?? 'POSTROUTING', index: snat.ruleIndex ?? 0 } });
         continue;
       }
-      const first = verdicts[0] as (typeof verdicts)[number];
+      const first = verdicts[0] as EgressVerdict;
+      const last = natSteps(first).steps.at(-1);
       out.push({
         status: 'fail',
         subject,
         messageId: 'notMasqueraded',
-        data: { node: host.node, verdict: first.verdict.rule ? `${first.verdict.rule.chain} rule ${first.verdict.rule.index} ${first.verdict.rule.target ?? ''}`.trim() : 'no rule matched', network },
-        evidence: whatItMet(s, host, first.dump, first.verdict),
+        data: { node: host.node, verdict: last ? `${last.chain} rule ${last.ruleIndex} ${last.verdict}` : 'no rule matched', network, src: first.podIp },
+        evidence: whatItMet(s, host, first),
         remediation: {
           explanation: 'Restore flannel\'s masquerade rules (restart its pod on this node; the DaemonSet must pass --ip-masq), or add the rule by hand.',
           commands: [

@@ -1,0 +1,105 @@
+// Packets a pod of a node sends and receives, followed through that node's own routes and
+// iptables by the packet tracer (analyzer/trace): the FORWARD, MASQUERADE and Service rules judge
+// what such a packet would actually meet, and cite the steps that decided it.
+import type { EvidenceRef } from '../types.js';
+import type { HostState, Snapshot, Sourced } from '../../model/types.js';
+import type { IptablesSave } from '../../parse/types.js';
+import { parseCidr } from '../../model/net.js';
+import { knownLineEvidence } from '../../model/evidence.js';
+import { simulate, type TraceHost } from '../../trace/simulate.js';
+import { traceHost } from '../../trace/resolve.js';
+import { deviceForSubnet } from '../../trace/route.js';
+import type { TraceBranch, TraceInput, TraceResult, TraceStep } from '../../trace/types.js';
+import { lineAt, nodePodCidr, podNetworkFor, samplePodIp } from './host.js';
+
+/** "somewhere on the internet" for pod egress: a public resolver's HTTPS port */
+export const OUTSIDE = { ip: '1.1.1.1', proto: 'tcp', port: 443 } as const;
+
+export interface PodProbe {
+  readonly direction: 'egress' | 'ingress';
+  readonly input: TraceInput;
+}
+
+/**
+ * The iptables dumps the kernel applies, one per backend, default first: packets traverse the
+ * hooks of both legacy and nf_tables when both hold rules, so each must let a packet through.
+ */
+export function iptablesDumps(host: HostState): Sourced<IptablesSave>[] {
+  const out: Sourced<IptablesSave>[] = [];
+  const seen = new Set<string>();
+  for (const d of [host.iptables, host.iptablesLegacy, host.iptablesNft]) {
+    if (!d) continue;
+    const key = d.value.backend ?? 'unknown';
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(d);
+  }
+  return out;
+}
+
+/** a pod address of another node: a peer's podCIDR, else the pod network outside this node's subnet */
+function remotePodIp(s: Snapshot, node: string, local: string, network: string): string | undefined {
+  for (const n of s.cluster.nodes ?? []) {
+    const cidr = n.obj.spec?.podCIDR;
+    if (n.obj.metadata.name !== node && cidr && parseCidr(cidr) && parseCidr(cidr)?.text !== local) return samplePodIp(cidr);
+  }
+  const c = parseCidr(network);
+  const l = parseCidr(local);
+  if (!c || !l || c.addr.kind() !== 'ipv4' || l.prefix <= c.prefix) return undefined;
+  // the subnet right after this node's, wrapped inside the network
+  const bytes = l.addr.toByteArray();
+  const own = (((bytes[0] ?? 0) << 24) | ((bytes[1] ?? 0) << 16) | ((bytes[2] ?? 0) << 8) | (bytes[3] ?? 0)) >>> 0;
+  const nb = c.addr.toByteArray();
+  const base = (((nb[0] ?? 0) << 24) | ((nb[1] ?? 0) << 16) | ((nb[2] ?? 0) << 8) | (nb[3] ?? 0)) >>> 0;
+  const size = 2 ** (32 - c.prefix);
+  const next = base + ((own - base + 2 ** (32 - l.prefix)) % size);
+  return samplePodIp(`${[next >>> 24, (next >>> 16) & 255, (next >>> 8) & 255, next & 255].join('.')}/${l.prefix}`);
+}
+
+/**
+ * A NEW packet from a pod of this node (its podCIDR's .2, arriving on the bridge that holds it) to
+ * the internet, and one from a pod of another node arriving on the VXLAN device to that local pod.
+ */
+export function podProbes(s: Snapshot, host: HostState, th: TraceHost): { probes: PodProbe[]; missing: string[] } {
+  const local = nodePodCidr(s, host.node);
+  const network = podNetworkFor(s, host);
+  const own = local ? samplePodIp(local) : undefined;
+  if (!local || !own) return { probes: [], missing: ['cluster.nodes'] };
+  const bridge = deviceForSubnet(th.addrs, own) ?? 'cni0';
+  const probes: PodProbe[] = [{ direction: 'egress', input: { src: own, dst: OUTSIDE.ip, proto: OUTSIDE.proto, dport: OUTSIDE.port, origin: { kind: 'local-pod', iface: bridge } } }];
+  const peer = network ? remotePodIp(s, host.node, local, network) : undefined;
+  const vtep = (th.addrs ?? []).find((l) => l.linkinfo?.info_kind === 'vxlan')?.ifname ?? 'flannel.1';
+  if (peer && peer !== own) probes.push({ direction: 'ingress', input: { src: peer, dst: own, proto: 'tcp', dport: 8080, origin: { kind: 'remote', iface: vtep } } });
+  return { probes, missing: [] };
+}
+
+/** the node's trace host with one iptables dump, optionally judged as if the filter table accepted all */
+export function traceHostWith(s: Snapshot, host: HostState, dump: Sourced<IptablesSave> | undefined, opts: { filterAcceptsAll?: boolean } = {}): TraceHost {
+  const base = traceHost(s, host);
+  let save = dump?.value;
+  if (save && opts.filterAcceptsAll) save = { ...save, tables: new Map([...save.tables].filter(([t]) => t !== 'filter')) };
+  // ip_forward = 0 is SYS-101's finding: the chains are judged as if the kernel forwarded
+  return { ...base, iptables: save, iptablesRef: dump?.ref, ipForward: undefined };
+}
+
+export function trace(th: TraceHost, probe: PodProbe): TraceResult {
+  return simulate(th, probe.input);
+}
+
+/** the last step of a branch: for a dropped or rejected packet, the rule or policy that decided */
+export function decidingStep(b: TraceBranch): TraceStep | undefined {
+  return b.steps[b.steps.length - 1];
+}
+
+/** An iptables step as evidence: its rule line as the parser kept it, or the chain's policy line from the file. */
+export function stepEvidence(s: Snapshot, ref: Sourced<unknown>['ref'] | undefined, step: TraceStep, note: string): EvidenceRef | undefined {
+  if (!ref || step.line === undefined) return undefined;
+  if (step.ruleIndex !== undefined && step.text !== undefined) return knownLineEvidence(ref, step.line, step.text, note);
+  return lineAt(s, ref, step.line, note);
+}
+
+/** the tool that lists this dump, for commands */
+export function toolFor(host: HostState, dump: Sourced<IptablesSave>): string {
+  if (dump === host.iptables) return 'iptables';
+  return dump.value.backend === 'legacy' ? 'iptables-legacy' : 'iptables-nft';
+}
