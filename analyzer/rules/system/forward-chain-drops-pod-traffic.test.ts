@@ -27,7 +27,13 @@ ruleTester(forwardChainDropsPodTraffic).run({
     {
       name: 'policy DROP and flannel rules gone',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '']]) })),
-      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { chain: 'FORWARD', by: 'the DROP policy', direction: 'egress' } }],
+      // the tracer's pod packet 10.244.1.2 -> 1.1.1.1:443 falls off FORWARD: the policy line is cited
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { chain: 'FORWARD', by: 'the DROP policy', direction: 'egress', src: '10.244.1.2', dst: '1.1.1.1' }, cites: ['host/iptables-save.txt:4'] }],
+    },
+    {
+      name: 'traffic from other nodes\' pods (in on flannel.1) dropped, egress fine',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FIRST_FORWARD, `-A FORWARD -i flannel.1 -j DROP\n${FIRST_FORWARD}`]]) })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { direction: 'ingress', by: 'rule 1 (DROP)', dst: '10.244.1.2' }, cites: ['host/iptables-save.txt:9'] }],
     },
     {
       name: 'firewalld REJECT ahead of the flannel ACCEPTs',
