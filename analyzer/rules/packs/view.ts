@@ -12,7 +12,9 @@ export interface SnapshotView {
   evidenceAt(pointer: string): EvidenceRef | undefined;
 }
 
-function objects<T>(list: readonly Located<T>[] | undefined): T[] | undefined {
+// not generic over the list's element type: inferring T from the union of every list type made
+// tsc's incremental builds report two unrelated `Located` types (full builds were clean)
+function objects(list: readonly Located<unknown>[] | undefined): unknown[] | undefined {
   return list?.map((l) => l.obj);
 }
 
