@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { KubeListSchema } from './schemas.js';
 import type { Located } from './types.js';
+import type { LoadProblem } from './problem.js';
 import type { BundleReader } from './reader.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { findListItems, parseSpan, rescanListItems, type ItemSpans } from './json-items.js';
@@ -26,30 +27,19 @@ function nameOf(item: unknown): string | undefined {
 
 type ListItem = { readonly item: unknown } | { readonly error: string };
 
-/** the list's items, from one JSON.parse or, for a huge file, item by item from the bytes */
-function listItems(reader: BundleReader, path: string): ListItem[] | undefined {
+/**
+ * The list's items as a lazy sequence: one JSON.parse or, for a huge file, one item at a time from
+ * the bytes. Lazy so a caller can validate each item while it is young: parsing all 150,000 pods
+ * first and validating after kept two copies of every pod alive at once (the parsed one and
+ * zod's), which doubled the peak heap and made most of the garbage collector's work.
+ */
+function listItems(reader: BundleReader, path: string): { items: Iterable<ListItem>; fromLines: boolean } | undefined {
   const buf = reader.raw.files.get(path);
   if (!buf) return undefined;
   if (buf.length > reader.largeJsonBytes) {
-    const parseAll = (spans: ItemSpans['spans']): ListItem[] => spans.map((span) => {
-      const r = parseSpan(buf, span);
-      return r.error === undefined ? { item: r.value } : { error: r.error };
-    });
-    let found = findListItems(buf);
-    let items = found && parseAll(found.spans);
-    // spans found line by line are only a guess until they all parse
-    if (found?.fromLines && items?.some((x) => 'error' in x)) {
-      found = rescanListItems(buf);
-      items = found && parseAll(found.spans);
-    }
-    if (items) return items;
-    reader.problems.push({
-      bundle: reader.id,
-      file: path,
-      message: `not a Kubernetes list with an "items" array, or cut off before its end (${buf.length} bytes); collect it again`,
-      severity: 'error',
-      code: LOAD_PROBLEM_CODES.badJson,
-    });
+    const found = findListItems(buf);
+    if (found) return { items: spanItems(buf, found.spans), fromLines: found.fromLines === true };
+    reader.problems.push(notAList(reader, path, buf.length));
     return undefined;
   }
   const doc = reader.json(path);
@@ -66,30 +56,72 @@ function listItems(reader: BundleReader, path: string): ListItem[] | undefined {
     });
     return undefined;
   }
-  return list.data.items.map((item) => ({ item }));
+  return { items: list.data.items.map((item) => ({ item })), fromLines: false };
+}
+
+function* spanItems(buf: Buffer, spans: ItemSpans['spans']): Generator<ListItem> {
+  for (const span of spans) {
+    const r = parseSpan(buf, span);
+    yield r.error === undefined ? { item: r.value } : { error: r.error };
+  }
+}
+
+function notAList(reader: BundleReader, path: string, bytes: number): LoadProblem {
+  return {
+    bundle: reader.id,
+    file: path,
+    message: `not a Kubernetes list with an "items" array, or cut off before its end (${bytes} bytes); collect it again`,
+    severity: 'error',
+    code: LOAD_PROBLEM_CODES.badJson,
+  };
 }
 
 /** undefined when the file is absent or is not a list at all */
 export function loadList<S extends z.ZodType>(reader: BundleReader, path: string, schema: S): Located<z.output<S>>[] | undefined {
-  const items = listItems(reader, path);
-  if (!items) return undefined;
+  const list = listItems(reader, path);
+  if (!list) return undefined;
+  const loaded = validateItems(reader, path, schema, list.items, list.fromLines);
+  if (loaded !== RESCAN) return loaded;
+  // spans found line by line are only a guess until they all parse: find them byte by byte
+  const buf = reader.raw.files.get(path) as Buffer;
+  const found = rescanListItems(buf);
+  if (!found) {
+    reader.problems.push(notAList(reader, path, buf.length));
+    return undefined;
+  }
+  return validateItems(reader, path, schema, spanItems(buf, found.spans), false) as Located<z.output<S>>[];
+}
+
+const RESCAN = Symbol('rescan');
+
+/** validate each item as it is parsed; RESCAN when a guessed span did not parse */
+function validateItems<S extends z.ZodType>(
+  reader: BundleReader,
+  path: string,
+  schema: S,
+  items: Iterable<ListItem>,
+  guessedSpans: boolean,
+): Located<z.output<S>>[] | typeof RESCAN {
+  const problems: LoadProblem[] = [];
   const out: Located<z.output<S>>[] = [];
-  items.forEach((entry, i) => {
-    const pointer = `/items/${i}`;
-    const problem = (message: string, code: string) =>
-      reader.problems.push({ bundle: reader.id, file: path, pointer, message, severity: 'error', code });
+  let i = 0;
+  for (const entry of items) {
+    const pointer = `/items/${i++}`;
+    const problem = (message: string, code: string) => problems.push({ bundle: reader.id, file: path, pointer, message, severity: 'error', code });
     if ('error' in entry) {
+      if (guessedSpans) return RESCAN;
       problem(`${pointer} skipped: not valid JSON (${entry.error})`, LOAD_PROBLEM_CODES.badJson);
-      return;
+      continue;
     }
     const parsed = schema.safeParse(entry.item);
     if (parsed.success) {
       out.push({ obj: parsed.data, ref: { bundle: reader.id, path, pointer } });
-      return;
+      continue;
     }
     const name = nameOf(entry.item);
     problem(`${pointer}${name ? ` (${name})` : ''} skipped: ${formatZodError(parsed.error)}`, LOAD_PROBLEM_CODES.schema);
-  });
+  }
+  reader.problems.push(...problems);
   return out;
 }
 
