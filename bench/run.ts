@@ -41,7 +41,10 @@ function runChild(size: string, bundle: string, tui: boolean): Promise<SizeResul
   const child = fileURLToPath(new URL('./child.js', import.meta.url));
   const args = ['--expose-gc', '--max-old-space-size=8192', child, size, bundle, out, ...(tui ? [] : ['--no-tui'])];
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+    // React picks its build when first imported: measure the production build the CLI runs
+    // (cli sets NODE_ENV=production unless the user set it), not react.development.js
+    const env = { ...process.env, NODE_ENV: process.env.NODE_ENV ?? 'production' };
+    const p = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'], env });
     p.on('error', reject);
     p.on('exit', (code, signal) => {
       try {
