@@ -1,5 +1,6 @@
 // Opens the UI on the in-memory demo (the article's full story); used by the tmux test and to
 // try the UI without bundles: `node dist/tui/demo-main.js`.
+import './production-env.js';
 import { startTui } from './start.js';
 import { demoLoadResult } from './testing/demo-analysis.js';
 import type { ReadProgress } from '../analyzer/bundle/types.js';

@@ -68,7 +68,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { command: 'nav.bottom', keys: [ch('G'), k('end', 'End')], description: 'go to the bottom', where: '' },
   { command: 'open', keys: [k('return', 'enter'), k('rightArrow', '→')], description: 'open the selected item', where: '' },
   { command: 'back', keys: [k('escape', 'esc'), k('backspace', 'backspace'), k('delete', 'backspace'), k('leftArrow', '←')], description: 'go back (see the breadcrumb)', where: '' },
-  { command: 'pane.next', keys: [k('tab', 'tab')], description: 'next pane / section', where: 'detail, evidence' },
+  { command: 'pane.next', keys: [k('tab', 'tab')], description: 'next pane / section / trace branch', where: 'detail, evidence, trace' },
   { command: 'filter', keys: [ch('/')], description: 'filter findings or trace picks, or search the open file', where: 'findings, trace, evidence' },
   { command: 'match.next', keys: [ch('n')], description: 'next match; without a search: next root cause, chain link or deciding rule', where: '' },
   { command: 'match.prev', keys: [ch('N')], description: 'previous match (or landmark, as n)', where: '' },

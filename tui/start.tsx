@@ -1,8 +1,10 @@
 // Entry point for `netsnap analyze` on a TTY. The caller injects the loader so this file knows
 // nothing about tarballs or rules. The terminal is always restored: on q, Ctrl-C, SIGTERM and
 // errors the alternate screen is left and the cursor shown, then fix commands are printed.
+import './production-env.js'; // first: before Ink loads React (this file must stay free of JSX)
 import { writeFileSync } from 'node:fs';
 import { render } from 'ink';
+import { createElement } from 'react';
 import type { ReadProgress } from '../analyzer/bundle/types.js';
 import { Root } from './components/Root.js';
 import { PaletteContext } from './components/palette-context.js';
@@ -17,7 +19,7 @@ export interface StartOptions {
   /** `signal` aborts when the user quits while loading; a loader that ignores it is left behind (see below) */
   load: (onProgress: (p: ReadProgress) => void, signal: AbortSignal) => Promise<TuiLoadResult>;
   title?: string;
-  /** where `w` writes fix commands; default ./netsnap-fix.sh */
+  /** where `w` writes fix commands; default $NETSNAP_FIX_FILE, else ./netsnap-fix.sh */
   fixFile?: string;
   /** non-TTY output; default: the overview as plain text */
   renderText?: (r: TuiLoadResult) => string;
@@ -44,7 +46,7 @@ export async function startTui(opts: StartOptions): Promise<number> {
     }
   }
 
-  const fixFile = opts.fixFile ?? 'netsnap-fix.sh';
+  const fixFile = opts.fixFile ?? process.env['NETSNAP_FIX_FILE'] ?? 'netsnap-fix.sh';
   let model: UiModel | undefined;
   let restored = false;
   const restore = () => {
@@ -60,7 +62,7 @@ export async function startTui(opts: StartOptions): Promise<number> {
       writeFileSync(fixFile, fixScript(model, targets), { mode: 0o644 });
       return `wrote fix commands for ${targets.length} finding${targets.length > 1 ? 's' : ''} to ${fixFile} (review before running)`;
     } catch (err) {
-      return `could not write ${fixFile}: ${err instanceof Error ? err.message : String(err)}; start with --fix-file PATH in a writable directory`;
+      return `could not write ${fixFile}: ${err instanceof Error ? err.message : String(err)}; set NETSNAP_FIX_FILE=PATH or start netsnap in a writable directory`;
     }
   };
 
@@ -77,11 +79,13 @@ export async function startTui(opts: StartOptions): Promise<number> {
 
   stdout.write(ALT_SCREEN_ON);
   process.once('exit', restore); // last resort if something below exits the process
+  // createElement, not JSX: JSX would make TypeScript import react/jsx-runtime above
+  // production-env.js, loading React's development build next to the production reconciler
+  const root = createElement(Root, { load, title: opts.title ?? '', onLoaded: (m: UiModel) => (model = m), onWriteFix });
   const app = render(
-    <PaletteContext.Provider value={paletteFor(process.env)}>
-      <Root load={load} title={opts.title ?? ''} onLoaded={(m) => (model = m)} onWriteFix={onWriteFix} />
-    </PaletteContext.Provider>,
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true },
+    createElement(PaletteContext.Provider, { value: paletteFor(process.env) }, root),
+    // incremental: rewrite only the lines that changed (a cursor move is 2 lines, not the screen)
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true },
   );
   const onSignal = () => app.unmount();
   process.once('SIGTERM', onSignal);

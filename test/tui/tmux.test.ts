@@ -48,6 +48,12 @@ describe.skipIf(!hasTmux)('TUI in a real terminal (tmux)', () => {
     execFileSync('npx', ['tsc', '--outDir', OUT, '--rootDir', ROOT, '--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--jsx', 'react-jsx', '--strict', '--skipLibCheck', '--esModuleInterop', '--resolveJsonModule', '--types', 'node', join(ROOT, 'tui', 'demo-main.tsx')], { cwd: ROOT, stdio: 'pipe' });
   }, 240_000);
 
+  it('the compiled entry loads production-env before anything imports React', () => {
+    // JSX in start.tsx would hoist a react/jsx-runtime import above it and mix React builds
+    const firstImport = readFileSync(join(OUT, 'tui', 'start.js'), 'utf8').split('\n').find((l) => l.startsWith('import '));
+    expect(firstImport).toBe("import './production-env.js'; // first: before Ink loads React (this file must stay free of JSX)");
+  });
+
   for (const [cols, rows] of [
     [80, 24],
     [200, 50],

@@ -41,6 +41,9 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
   latest.current = state;
 
   const entry = current(state);
+  // same labels, same array: lets the memoised Header skip a re-render on cursor moves
+  const crumbKey = breadcrumb(state.stack, model).join('\u0000');
+  const crumbs = useMemo(() => crumbKey.split('\u0000'), [crumbKey]);
   const { view, ctx } = screens.build(entry, size);
 
   const perform = (r: Result) => {
@@ -83,7 +86,7 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
   const summary = `${model.snapshot.bundles.length} bundle${model.snapshot.bundles.length === 1 ? '' : 's'} · ${model.findings.length} findings · ${model.rootOrder.length} root cause${model.rootOrder.length === 1 ? '' : 's'}`;
   return (
     <Box flexDirection="column" width={width} height={size.rows - 1}>
-      <Header title={title} summary={summary} crumbs={breadcrumb(state.stack, model)} width={width} />
+      <Header title={title} summary={summary} crumbs={crumbs} width={width} />
       <Box flexDirection="column" flexGrow={1}>
         {view.kind === 'doc' ? <DocView doc={view.doc} cursorLine={view.cursorLine} top={view.top} height={view.height} /> : null}
         {view.kind === 'findings' ? <FindingsList {...view} width={width} /> : null}

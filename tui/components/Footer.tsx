@@ -1,5 +1,6 @@
 // The bottom line: the prompt being typed, else the last message, else the keys of this screen.
 import { Text } from 'ink';
+import { memo } from 'react';
 import type { PromptKind } from '../state/ui.js';
 import type { Tone } from '../theme.js';
 import { truncate } from '../view-models/text.js';
@@ -21,7 +22,7 @@ const PROMPT_HELP: Readonly<Record<PromptKind, string>> = {
   port: '53, 53/udp, udp, icmp; empty clears · enter apply · esc cancel',
 };
 
-export function Footer({ prompt, message, hints, width }: FooterProps) {
+function FooterView({ prompt, message, hints, width }: FooterProps) {
   const palette = usePalette();
   if (prompt) {
     const head = `${PROMPT_CHAR[prompt.kind]}${prompt.text}█`;
@@ -35,3 +36,6 @@ export function Footer({ prompt, message, hints, width }: FooterProps) {
   if (message) return <Text color={palette.color(message.tone)} wrap="truncate-end">{truncate(message.text, width)}</Text>;
   return <Text dimColor wrap="truncate-end">{truncate(hints, width)}</Text>;
 }
+
+/** memo: most keys move a cursor and leave the footer as it was */
+export const Footer = memo(FooterView);

@@ -1,5 +1,6 @@
 // Title, what was loaded, and the breadcrumb (the screen stack esc walks back through).
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { padEnd, truncate } from '../view-models/text.js';
 import { usePalette } from './palette-context.js';
 
@@ -10,7 +11,7 @@ export interface HeaderProps {
   readonly width: number;
 }
 
-export function Header({ title, summary, crumbs, width }: HeaderProps) {
+function HeaderView({ title, summary, crumbs, width }: HeaderProps) {
   const palette = usePalette();
   const right = '? help  q quit';
   return (
@@ -24,3 +25,6 @@ export function Header({ title, summary, crumbs, width }: HeaderProps) {
     </Box>
   );
 }
+
+/** memo: most keys move a cursor and leave the header as it was */
+export const Header = memo(HeaderView);

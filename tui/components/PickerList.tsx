@@ -25,7 +25,7 @@ export function PickerList({ title, rows, total, filter, cursor, top, height, wi
   const shown = rows.slice(top, top + height);
   const position = rows.length ? `${Math.min(cursor + 1, rows.length)}/${rows.length}` : '0/0';
   return (
-    <Box flexDirection="column">
+    <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
         <Text bold>{`${title} ${position}`}</Text>
         {filter ? <Text color={palette.color('accent')}>{`  filter: "${filter}"`}</Text> : <Text dimColor>{`  of ${total} · / filter or type an IP · p port`}</Text>}

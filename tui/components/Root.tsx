@@ -64,12 +64,12 @@ export function Root({ load, title, size: fixedSize, onLoaded, onWriteFix, progr
     };
   }, [load]);
 
-  useInput(
-    (input, key) => {
-      if (input === 'q' || (key.ctrl && input === 'c')) exit();
-    },
-    { isActive: phase.kind !== 'ready' },
-  );
+  // always active, acting only until the App takes over: deactivating it would let Ink drop raw
+  // mode and unref stdin between loading and the first App frame, and with React's production
+  // build Node found its event loop empty right there and Ink unmounted on beforeExit
+  useInput((input, key) => {
+    if (phase.kind !== 'ready' && (input === 'q' || (key.ctrl && input === 'c'))) exit();
+  });
 
   if (phase.kind === 'ready') return <App model={phase.model} title={title} {...(fixedSize ? { size: fixedSize } : {})} {...(onWriteFix ? { onWriteFix } : {})} />;
   return <LoadingScreen progress={progress.list} ticks={progress.ticks} {...(phase.kind === 'failed' ? { error: phase.error } : {})} width={size.columns} />;

@@ -18,3 +18,6 @@ const HINTS: Readonly<Record<HintScreen, readonly [Command, string][]>> = {
 export function hintsFor(screen: HintScreen): string {
   return HINTS[screen].map(([c, what]) => `${keyLabel(c)} ${what}`).join(' · ');
 }
+
+/** every screen the footer knows: docs/tui.md must describe each (test/tui/docs.test.ts) */
+export const HINT_SCREENS = Object.keys(HINTS) as HintScreen[];
