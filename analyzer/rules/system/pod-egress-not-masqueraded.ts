@@ -67,7 +67,7 @@ export const podEgressNotMasqueraded: Rule = {
     fix: 'Restore flannel\'s rules (restart its pod on the node, check `--ip-masq` in the DaemonSet) or add `iptables -t nat -A POSTROUTING -s <pod CIDR> ! -d <pod CIDR> -j MASQUERADE`.',
   },
   messages: {
-    notMasqueraded: 'pod traffic leaving node {node} for outside the pod network is not masqueraded ({verdict})',
+    notMasqueraded: 'pod traffic leaving node {node} for outside the pod network is not masqueraded: a traced packet from {src} leaves with its own address (last nat rule met: {verdict})',
     masqueraded: 'pod traffic leaving node {node} is masqueraded by {chain} rule {index}',
   },
   explains: PEER_EXPLAINS,
@@ -96,7 +96,7 @@ export const podEgressNotMasqueraded: Rule = {
         status: 'fail',
         subject,
         messageId: 'notMasqueraded',
-        data: { node: host.node, verdict: last ? `${last.chain} rule ${last.ruleIndex} ${last.verdict}` : 'no rule matched', network, src: first.podIp },
+        data: { node: host.node, verdict: last ? `${last.chain} rule ${last.ruleIndex} ${last.verdict}` : 'none', network, src: first.podIp },
         evidence: whatItMet(s, host, first),
         remediation: {
           explanation: 'Restore flannel\'s masquerade rules (restart its pod on this node; the DaemonSet must pass --ip-masq), or add the rule by hand.',
