@@ -17,8 +17,8 @@ import { syntheticLoadResult } from './testing/synthetic.js';
 import { KEY } from './testing/ink.js';
 
 const N = Number(process.argv[2] ?? 5000);
-const ROUNDS = 8;
-const PER_ROUND = 60;
+const ROUNDS = 6;
+const PER_ROUND = 40;
 const SIZE = { columns: 120, rows: 40 };
 
 function Trivial() {
