@@ -206,7 +206,9 @@ export function walkBuiltin(save: IptablesSave, table: string, chain: string, st
   return walkChain(save, table, chain, state, ctx).map((o) => {
     if (o.end !== 'return') return o;
     const policy = c.policy ?? 'ACCEPT';
-    const s: TraceStep = { hook: ctx.hook, table, chain, line: c.line, text: `:${c.name} ${policy}`, verdict: `policy ${policy}` };
+    // the declaration line as iptables-save prints it, so the step quotes the file exactly
+    const text = `:${c.name} ${policy}${c.counters ? ` [${c.counters.packets}:${c.counters.bytes}]` : ''}`;
+    const s: TraceStep = { hook: ctx.hook, table, chain, line: c.line, text, verdict: `policy ${policy}` };
     const st = with_(o.state, s);
     return policy === 'DROP' ? { state: st, end: 'drop', by: s } : { state: st, end: 'accept' };
   });

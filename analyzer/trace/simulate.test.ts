@@ -79,7 +79,7 @@ describe('simulate: faults', () => {
     const r = simulate(host((t) => t.replace(/^-A FLANNEL-FWD .*\n/gm, '')), fromPod('8.8.8.8', 'udp', 53));
     expect(r.branches).toHaveLength(1);
     expect(r.branches[0]!.fate).toEqual({ kind: 'dropped', by: 'filter/FORWARD policy' });
-    expect(r.branches[0]!.steps.at(-1)).toMatchObject({ verdict: 'policy DROP', text: ':FORWARD DROP' });
+    expect(r.branches[0]!.steps.at(-1)).toMatchObject({ verdict: 'policy DROP', text: ':FORWARD DROP [0:0]' });
   });
 
   it('a REJECT placed ahead of the ACCEPTs rejects pod traffic', () => {
