@@ -84,8 +84,8 @@ export async function startTui(opts: StartOptions): Promise<number> {
   const root = createElement(Root, { load, title: opts.title ?? '', onLoaded: (m: UiModel) => (model = m), onWriteFix });
   const app = render(
     createElement(PaletteContext.Provider, { value: paletteFor(process.env) }, root),
-    // incremental: rewrite only the lines that changed (a cursor move is 2 lines, not the screen)
-    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: true },
+    // incremental rendering off: Ink 6 left a stale first line after a screen change (seen in tmux)
+    { stdout, stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false },
   );
   const onSignal = () => app.unmount();
   process.once('SIGTERM', onSignal);

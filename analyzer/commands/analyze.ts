@@ -125,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
       const { traceFromSnapshot } = await import('../trace/resolve.js');
       let exit = 0;
       const code = await mod.startTui({
-        title: `netsnap analyze ${paths.length} bundle(s)`,
+        title: o.demo ? 'demo (the field write-up incident)' : `${paths.length} bundle(s)`,
         load: async (onProgress) => {
           const { loaded, analysis } = await load(onProgress as (p: ReadProgress) => void);
           if (loaded.raws.length === 0) throw new Error(`no bundle could be read: ${loaded.unreadable.map((p) => p.message).join('; ')}`);
