@@ -1,6 +1,7 @@
 // A small two-node kubeadm + flannel cluster for the collector tests, in the shapes of
 // /work/shared/reference/09-kubectl-json-shapes.txt (real NodeList/Pod fields) and 06/07 (CoreDNS,
 // kube-proxy ConfigMaps). worker-1 is the node under collection; one CoreDNS pod crash-loops.
+import { KUBEADM_COREFILE } from '../../analyzer/model/kubeadm-defaults.js';
 import type { FakeApiServerOptions } from '../helpers/apiserver.js';
 
 export const NODE = 'worker-1';
@@ -80,27 +81,7 @@ const daemonSet = (ns: string, name: string, labels: Record<string, string>, con
 
 const configMap = (ns: string, name: string, data: Record<string, string>) => ({ metadata: { name, namespace: ns }, data });
 
-export const COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
+export const COREFILE = KUBEADM_COREFILE;
 
 export const CNI_CONFLIST = '{\n  "name": "cbr0",\n  "cniVersion": "0.3.1",\n  "plugins": [\n    { "type": "flannel", "delegate": { "hairpinMode": true, "isDefaultGateway": true } },\n    { "type": "portmap", "capabilities": { "portMappings": true } }\n  ]\n}\n';
 

@@ -1,6 +1,7 @@
 // A two-node kubeadm + flannel cluster with the article's fault (CoreDNS forwards to 233.5.5.5, a
 // typo of 223.5.5.5) and a user namespace, built from real samples, plus planted secrets. The
 // planted values are unique strings, so a test can grep every output byte for each of them.
+import { corefileForwardingTo } from '../../analyzer/model/kubeadm-defaults.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawBundle } from '../../analyzer/bundle/types.js';
@@ -31,27 +32,7 @@ export function plantedStrings(): string[] {
   return [...Object.values(rest), ...pemBody];
 }
 
-export const COREFILE_TYPO = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . 233.5.5.5 {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
+export const COREFILE_TYPO = corefileForwardingTo('233.5.5.5');
 
 const TS = '2025-01-15T09:58:';
 const corednsLog = (ip: string) =>

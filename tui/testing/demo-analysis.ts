@@ -3,6 +3,7 @@
 // meant 223.5.5.5) -> CoreDNS not Ready -> kube-dns without ready endpoints; plus worker-1 missing
 // flannel's MASQUERADE. The bundles and the Snapshot are built by the model's own test builders,
 // so the FileIndex is the real one and every quote is really at its cited line.
+import { corefileForwardingTo } from '../../analyzer/model/kubeadm-defaults.js';
 import { configMapJson, deploymentJson, endpointsJson, kubeList, nodeJson, podJson, rawBundle, serviceJson, snapshotOf, sourceRecord } from '../../analyzer/model/testing.js';
 import { embeddedLineEvidence, lineEvidence, objectEvidence } from '../../analyzer/model/evidence.js';
 import type { Snapshot } from '../../analyzer/model/types.js';
@@ -15,27 +16,7 @@ import { IP_ADDR_JSON, IP_ROUTE_JSON } from './demo-host.js';
 export const W1 = 'netsnap-worker-1-20250115T100000Z';
 export const W2 = 'netsnap-worker-2-20250115T100100Z';
 
-export const COREFILE = `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . 233.5.5.5 {
-       max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
+export const COREFILE = corefileForwardingTo('233.5.5.5');
 
 const COREDNS_LOG = [
   '2025-01-15T09:58:01.114203817Z [INFO] plugin/ready: Still waiting on: "kubernetes"',

@@ -1,32 +1,13 @@
 // In-memory cluster files for the DNS rule tests: a kubeadm-like CoreDNS setup that is healthy by
 // default, with knobs to break it the way real clusters break.
+import { KUBEADM_COREFILE as KUBEADM_COREFILE_TEXT } from '../../model/kubeadm-defaults.js';
 import { configMapJson, deploymentJson, endpointsJson, kubeList, nodeJson, podJson, serviceJson, snapshotOf } from '../../model/testing.js';
 import type { Snapshot } from '../../model/types.js';
 
 /** kubeadm 1.27-1.31 default Corefile (real, /work/shared/reference/06-coredns.txt [Y]) */
-export const KUBEADM_COREFILE = `.:53 {
-    errors
-    health {
-      lameduck 5s
-    }
-    ready
-    kubernetes cluster.local in-addr.arpa ip6.arpa {
-      pods insecure
-      fallthrough in-addr.arpa ip6.arpa
-      ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-      max_concurrent 1000
-    }
-    cache 30
-    loop
-    reload
-    loadbalance
-}
-`;
+export const KUBEADM_COREFILE = KUBEADM_COREFILE_TEXT;
 
-export const corefileWithForward = (to: string): string => KUBEADM_COREFILE.replace('forward . /etc/resolv.conf', `forward . ${to}`);
+export { corefileForwardingTo as corefileWithForward } from '../../model/kubeadm-defaults.js';
 
 export interface DnsSetup {
   corefile?: string | null;
