@@ -3,7 +3,7 @@
 // it was (alternate screen off, cursor shown, the shell's earlier output back).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -15,7 +15,19 @@ const SCENARIO = join(ROOT, 'fixtures', 'scenarios', 'article-full-story');
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 if (!hasTmux) console.warn('skipping the tmux tests: tmux is not installed');
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A private tmux server with a clean environment: other test files in the same worker change
+// PATH, HOME or TMPDIR, and a server started from such a process drew blank panes (seen in the
+// full suite on a machine with no tmux server running yet).
+const SOCKET = `netsnap-test-${process.pid}`;
+const TMUX_ENV = {
+  PATH: `${dirname(process.execPath)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+  HOME: '/tmp',
+  TERM: 'xterm-256color',
+  LANG: 'C.UTF-8',
+  SHELL: '/bin/sh',
+};
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env: TMUX_ENV });
+const tmuxQuiet = (...args: string[]) => spawnSync('tmux', ['-L', SOCKET, ...args], { env: TMUX_ENV });
 const sessions: string[] = [];
 
 async function waitForScreen(session: string, ok: (s: string) => boolean, what: string): Promise<string> {
@@ -31,7 +43,7 @@ async function waitForScreen(session: string, ok: (s: string) => boolean, what: 
 
 function start(session: string, cols: number, rows: number, command: string): void {
   sessions.push(session);
-  spawnSync('tmux', ['kill-session', '-t', session]);
+  tmuxQuiet('kill-session', '-t', session);
   // the marker printed before the UI must be back on screen after q (alternate screen restored)
   tmux('new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), `cd ${ROOT} && printf 'BEFORE-UI\\n'; NO_COLOR=1 NETSNAP_FIX_FILE=/tmp/${session}-fix.sh ${command}; echo "EXIT=$?"; exec sleep 120`);
 }
@@ -39,7 +51,8 @@ function start(session: string, cols: number, rows: number, command: string): vo
 const keys = (session: string, ...k: string[]) => tmux('send-keys', '-t', session, ...k);
 
 afterAll(() => {
-  for (const s of sessions) spawnSync('tmux', ['kill-session', '-t', s]);
+  for (const s of sessions) tmuxQuiet('kill-session', '-t', s);
+  tmuxQuiet('kill-server');
 });
 
 describe.skipIf(!hasTmux)('TUI in a real terminal (tmux)', () => {
