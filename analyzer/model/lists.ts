@@ -7,6 +7,7 @@ import type { LoadProblem } from './problem.js';
 import type { BundleReader } from './reader.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { findListItems, parseSpan, rescanListItems, type ItemSpans } from './json-items.js';
+import { compileInPlaceCheck } from './in-place-check.js';
 
 /** zod issues as `dot.path: message`, the form users can find in the object */
 export function formatZodError(error: z.ZodError, max = 3): string {
@@ -104,6 +105,8 @@ function validateItems<S extends z.ZodType>(
 ): Located<z.output<S>>[] | typeof RESCAN {
   const problems: LoadProblem[] = [];
   const out: Located<z.output<S>>[] = [];
+  // the item itself when it passes (no copy); safeParse only for the rest, for zod's message
+  const check = compileInPlaceCheck(schema);
   let i = 0;
   for (const entry of items) {
     const pointer = `/items/${i++}`;
@@ -111,6 +114,10 @@ function validateItems<S extends z.ZodType>(
     if ('error' in entry) {
       if (guessedSpans) return RESCAN;
       problem(`${pointer} skipped: not valid JSON (${entry.error})`, LOAD_PROBLEM_CODES.badJson);
+      continue;
+    }
+    if (check?.(entry.item)) {
+      out.push({ obj: entry.item as z.output<S>, ref: { bundle: reader.id, path, pointer } });
       continue;
     }
     const parsed = schema.safeParse(entry.item);
