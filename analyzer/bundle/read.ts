@@ -10,6 +10,7 @@ import type { LoadProblem } from '../model/problem.js';
 import { formatBytes, resolveLimits } from './limits.js';
 import { ManifestSchema, FORMAT_VERSION, type Manifest } from './manifest.js';
 import type { RawBundle, ReadLimits, ReadProgress } from './types.js';
+import { safeParseInPlace } from '../zod/in-place.js';
 
 export interface ReadOptions {
   readonly limits?: Partial<ReadLimits>;
@@ -248,7 +249,7 @@ function readManifest(c: Collector, files: Map<string, Buffer>): Manifest | unde
     c.problem('manifest.json', `unknown formatVersion ${JSON.stringify(version)}; this netsnap reads formatVersion ${FORMAT_VERSION} (upgrade netsnap, or re-collect with a matching collector)`);
     return undefined;
   }
-  const parsed = ManifestSchema.safeParse(json);
+  const parsed = safeParseInPlace(ManifestSchema, json);
   if (!parsed.success) {
     const first = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     c.problem('manifest.json', `invalid manifest: ${first.join('; ')}`);

@@ -7,7 +7,7 @@ import type { LoadProblem } from './problem.js';
 import type { BundleReader } from './reader.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { findListItems, parseSpan, rescanListItems, type ItemSpans } from './json-items.js';
-import { compileInPlaceCheck } from './in-place-check.js';
+import { compileInPlaceCheck, safeParseInPlace } from '../zod/in-place.js';
 
 /** zod issues as `dot.path: message`, the form users can find in the object */
 export function formatZodError(error: z.ZodError, max = 3): string {
@@ -45,7 +45,7 @@ function listItems(reader: BundleReader, path: string): { items: Iterable<ListIt
   }
   const doc = reader.json(path);
   if (doc === undefined) return undefined;
-  const list = KubeListSchema.safeParse(doc);
+  const list = safeParseInPlace(KubeListSchema, doc);
   if (!list.success) {
     reader.problems.push({
       bundle: reader.id,
@@ -136,7 +136,7 @@ function validateItems<S extends z.ZodType>(
 export function loadObject<S extends z.ZodType>(reader: BundleReader, path: string, schema: S): Located<z.output<S>> | undefined {
   const doc = reader.json(path);
   if (doc === undefined) return undefined;
-  const parsed = schema.safeParse(doc);
+  const parsed = safeParseInPlace(schema, doc);
   if (parsed.success) return { obj: parsed.data, ref: { bundle: reader.id, path, pointer: '' } };
   reader.problems.push({
     bundle: reader.id,

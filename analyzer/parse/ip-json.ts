@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Parsed, ParseProblem } from '../model/problem.js';
 import type { BridgeFdb, IpAddrInfo, IpLink, IpNeigh, IpRoute, IpRule } from './types.js';
+import { safeParseInPlace } from '../zod/in-place.js';
 
 // iproute2 prints table ids as names ("main", "local") or, for unnamed tables, as numbers.
 const tableId = z.union([z.string(), z.number()]).transform(String);
@@ -106,7 +107,7 @@ function parseArray<S extends z.ZodType, T>(
   const value: T[] = [];
   const problems: ParseProblem[] = [];
   json.forEach((element: unknown, at) => {
-    const r = schema.safeParse(element);
+    const r = safeParseInPlace(schema, element);
     if (r.success) value.push(finish(r.data, at, problems));
     else problems.push({ message: `${what} element ${at} skipped: ${issueText(r.error)}`, severity: 'error' });
   });
@@ -121,7 +122,7 @@ export function parseIpLinks(text: string): Parsed<IpLink[]> {
     data.addr_info.forEach((a, k) => {
       // iproute2 prints `{}` for addresses hidden by a -4/-6 filter: not a problem, nothing to keep.
       if (a !== null && typeof a === 'object' && Object.keys(a).length === 0) return;
-      const r = AddrInfoSchema.safeParse(a);
+      const r = safeParseInPlace(AddrInfoSchema, a);
       if (r.success) addrs.push(r.data);
       else problems.push({ message: `ip link/addr element ${at} (${data.ifname}) address ${k} skipped: ${issueText(r.error)}`, severity: 'warning' });
     });

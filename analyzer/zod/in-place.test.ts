@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compileInPlaceCheck } from './in-place-check.js';
-import * as schemas from './schemas.js';
+import { compileInPlaceCheck } from './in-place.js';
+import * as schemas from '../model/schemas.js';
+import { ManifestSchema } from '../bundle/manifest.js';
 
 const BUNDLE = join(import.meta.dirname, '../../fixtures/scenarios/article-full-story/netsnap-control-plane-20241120T093000Z/cluster');
 
@@ -20,9 +21,13 @@ const LISTS: readonly [string, z.ZodType][] = [
   ['daemonsets.json', schemas.DaemonSetSchema],
   ['deployments.json', schemas.DeploymentSchema],
   ['events.json', schemas.KubeEventSchema],
+  ['../manifest.json', ManifestSchema],
 ];
 
-const itemsOf = (file: string): unknown[] => (JSON.parse(readFileSync(join(BUNDLE, file), 'utf8')) as { items: unknown[] }).items;
+const itemsOf = (file: string): unknown[] => {
+  const doc = JSON.parse(readFileSync(join(BUNDLE, file), 'utf8')) as { items?: unknown[] };
+  return doc.items ?? [doc];
+};
 
 /** every path to a value inside v (objects and arrays), the root excluded */
 function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
@@ -103,6 +108,10 @@ describe('compileInPlaceCheck', () => {
       uni: z.union([z.number(), z.string()]).optional(),
       unk: z.unknown(),
       nest: z.looseObject({ b: z.boolean() }).optional(),
+      int: z.number().int().nonnegative().optional(),
+      en: z.enum(['a', 'b']).optional(),
+      lit: z.literal(1).optional(),
+      min: z.string().min(1).optional(),
     });
     const base = { req: 'a', nul: null, unk: 1 };
     const cases: unknown[] = [
@@ -123,6 +132,16 @@ describe('compileInPlaceCheck', () => {
       { ...base, uni: '8080' },
       { ...base, nest: { b: 'yes' } },
       { ...base, nest: [] },
+      { ...base, int: 3 },
+      { ...base, int: 3.5 },
+      { ...base, int: -1 },
+      { ...base, int: 2 ** 60 },
+      { ...base, en: 'b' },
+      { ...base, en: 'c' },
+      { ...base, lit: 1 },
+      { ...base, lit: '1' },
+      { ...base, min: '' },
+      { ...base, min: 'x' },
       [],
       null,
       'x',
@@ -147,9 +166,10 @@ describe('compileInPlaceCheck', () => {
   it('leaves to zod the schemas it cannot check without changing the value', () => {
     expect(compileInPlaceCheck(z.object({ a: z.string() }))).toBeUndefined(); // strips unknown keys
     expect(compileInPlaceCheck(z.strictObject({ a: z.string() }))).toBeUndefined();
-    expect(compileInPlaceCheck(z.looseObject({ a: z.string().min(1) }))).toBeUndefined();
+    expect(compileInPlaceCheck(z.looseObject({ a: z.string().regex(/x/) }))).toBeUndefined();
     expect(compileInPlaceCheck(z.looseObject({ a: z.string().transform((x) => x.length) }))).toBeUndefined();
     expect(compileInPlaceCheck(z.union([z.looseObject({ a: z.string() }), z.string()]))).toBeUndefined();
     expect(compileInPlaceCheck(schemas.PodSchema)).toBeDefined();
+    expect(compileInPlaceCheck(ManifestSchema)).toBeDefined();
   });
 });

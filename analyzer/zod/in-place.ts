@@ -5,10 +5,11 @@
 // parsed item is thrown away a moment later. The check allocates nothing.
 //
 // zod stays the contract: only the schema features listed below are compiled (looseObject,
-// string, number, boolean, array, record, optional, nullable, default on an object key, unions of
-// primitives, unknown); anything else (strip/strict objects, checks, transforms, refinements)
+// string, number, boolean, enum, literal, array, record, optional, nullable, default on an object
+// key, unions of primitives, unknown; the checks int, min/max value and min length); anything else
+// (strip/strict objects, other checks, transforms, refinements)
 // makes compileInPlaceCheck return undefined and the caller uses safeParse alone. Items the check
-// rejects also go through safeParse, for zod's message. in-place-check.test.ts compares the two
+// rejects also go through safeParse, for zod's message. in-place.test.ts compares the two
 // on mutated real objects.
 import type { z } from 'zod';
 
@@ -24,7 +25,17 @@ interface Def {
   readonly options?: readonly z.ZodType[];
   readonly innerType?: z.ZodType;
   readonly defaultValue?: unknown;
-  readonly checks?: readonly unknown[];
+  readonly entries?: Record<string, unknown>;
+  readonly values?: readonly unknown[];
+  readonly checks?: readonly z.ZodType[];
+}
+
+interface CheckDef {
+  readonly check: string;
+  readonly format?: string;
+  readonly value?: number;
+  readonly inclusive?: boolean;
+  readonly minimum?: number;
 }
 
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
@@ -52,7 +63,36 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null &
 
 function compile(schema: z.ZodType): InPlaceCheck {
   const def = defOf(schema);
-  if (def.checks && def.checks.length > 0) throw new Unsupported(`checks on ${def.type}`);
+  const base = compileType(def);
+  if (!def.checks || def.checks.length === 0) return base;
+  const checks = def.checks.map((c) => compileCheck(defOf(c) as unknown as CheckDef));
+  return (v) => base(v) && checks.every((c) => c(v));
+}
+
+/** the checks zod runs after the type matched (only called on values of the right type) */
+function compileCheck(c: CheckDef): InPlaceCheck {
+  switch (c.check) {
+    case 'number_format':
+      if (c.format !== 'safeint') throw new Unsupported(`number format ${c.format}`);
+      return (v) => Number.isSafeInteger(v);
+    case 'greater_than': {
+      const min = need(c.value);
+      return c.inclusive ? (v) => (v as number) >= min : (v) => (v as number) > min;
+    }
+    case 'less_than': {
+      const max = need(c.value);
+      return c.inclusive ? (v) => (v as number) <= max : (v) => (v as number) < max;
+    }
+    case 'min_length': {
+      const min = need(c.minimum);
+      return (v) => (v as string | unknown[]).length >= min;
+    }
+    default:
+      throw new Unsupported(`check ${c.check}`);
+  }
+}
+
+function compileType(def: Def): InPlaceCheck {
   switch (def.type) {
     case 'string':
       return (v) => typeof v === 'string';
@@ -60,6 +100,14 @@ function compile(schema: z.ZodType): InPlaceCheck {
       return (v) => typeof v === 'number' && Number.isFinite(v);
     case 'boolean':
       return (v) => typeof v === 'boolean';
+    case 'enum': {
+      const allowed = new Set(Object.values(need(def.entries)));
+      return (v) => allowed.has(v);
+    }
+    case 'literal': {
+      const allowed = new Set(need(def.values));
+      return (v) => allowed.has(v);
+    }
     case 'unknown':
     case 'any':
       return () => true;
@@ -146,7 +194,17 @@ function field(key: string, schema: z.ZodType): Field {
   return { key, check: compile(schema), mayBeMissing: def.type === 'optional' };
 }
 
-function need(s: z.ZodType | undefined): z.ZodType {
-  if (!s) throw new Unsupported('incomplete schema definition');
-  return s;
+function need<T>(x: T | undefined): T {
+  if (x === undefined) throw new Unsupported('incomplete schema definition');
+  return x;
+}
+
+/**
+ * safeParse's result without the copy when the in-place check passes: `data` is then the value
+ * itself. Only for values the caller owns (just parsed from JSON), since defaults are filled in.
+ */
+export function safeParseInPlace<S extends z.ZodType>(schema: S, value: unknown): z.ZodSafeParseResult<z.output<S>> {
+  const check = compileInPlaceCheck(schema);
+  if (check?.(value)) return { success: true, data: value as z.output<S> };
+  return schema.safeParse(value);
 }
