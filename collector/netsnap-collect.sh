@@ -15,6 +15,7 @@
 #   kubectl version -o json *
 #   kubectl get nodes -o json --chunk-size=500 *
 #   kubectl get * -A -o json --chunk-size=500 *
+#   kubectl get --raw /api* *
 #   kubectl get configmap -n * -o json *
 #   kubectl get pods -A -l * -o jsonpath=* *
 #   kubectl logs -n * --timestamps --tail * *
@@ -41,6 +42,7 @@
 #   date -u +*
 #   cat *
 #   tail -c * *
+#   head -c *
 #   wc -c
 #   true
 #   od -An -v -to1
@@ -269,6 +271,24 @@ file_bytes() {
   if [ -f "$1" ]; then set -- $(wc -c <"$1" 2>/dev/null); echo "${1:-0}"; else echo 0; fi
 }
 
+# classify EXITCODE DURATION_MS STDERR_FILE: the status of a command that ran, in _st
+classify() {
+  _st=failed
+  if [ "$1" -eq 0 ]; then _st=ok
+  elif [ "$1" -eq 124 ]; then _st=timeout
+  elif { [ "$1" -eq 143 ] || [ "$1" -eq 137 ]; } && [ "$2" -ge $((TIMEOUT_S * 1000 - 200)) ]; then _st=timeout
+  elif [ "$1" -eq 126 ]; then _st=denied
+  elif [ "$1" -eq 127 ]; then _st=absent
+  else
+    _e=''
+    if have tail; then _e=$(tail -c 2048 "$3" 2>/dev/null); else _e=$(cat "$3" 2>/dev/null); fi
+    case $_e in
+      *'(Forbidden)'*|*' is forbidden: '*|*'ermission denied'*|*'must be root'*|*'Operation not permitted'*) _st=denied ;;
+      *'(NotFound)'*|*'No such file or directory'*) _st=absent ;;
+    esac
+  fi
+}
+
 # run_source ID PATH CMD...: run CMD with stdout to the bundle PATH; classify and record it
 run_source() {
   _id=$1 _path=$2; shift 2
@@ -283,20 +303,7 @@ run_source() {
   _rc=$?
   now_ms; _ms=$((NOW - _t0))
   [ "$_ms" -ge 0 ] || _ms=0
-  _st=failed
-  if [ "$_rc" -eq 0 ]; then _st=ok
-  elif [ "$_rc" -eq 124 ]; then _st=timeout
-  elif { [ "$_rc" -eq 143 ] || [ "$_rc" -eq 137 ]; } && [ "$_ms" -ge $((TIMEOUT_S * 1000 - 200)) ]; then _st=timeout
-  elif [ "$_rc" -eq 126 ]; then _st=denied
-  elif [ "$_rc" -eq 127 ]; then _st=absent
-  else
-    _e=''
-    if have tail; then _e=$(tail -c 2048 "$_err" 2>/dev/null); else _e=$(cat "$_err" 2>/dev/null); fi
-    case $_e in
-      *'(Forbidden)'*|*' is forbidden: '*|*'ermission denied'*|*'must be root'*|*'Operation not permitted'*) _st=denied ;;
-      *'(NotFound)'*|*'No such file or directory'*) _st=absent ;;
-    esac
-  fi
+  classify "$_rc" "$_ms" "$_err"
   # A file in the bundle means the tool answered: only ok sources keep their output.
   if [ "$_st" = ok ]; then
     _b=$(file_bytes "$_tmp")
@@ -342,7 +349,136 @@ kube_query() {
   run_limited kubectl "$@" --cache-dir "$WORK/kcache" 2>"$WORK/err.$PART"
 }
 
-LISTS='pods:pods services:services endpoints:endpoints endpointslices:endpointslices.discovery.k8s.io daemonsets:daemonsets deployments:deployments events:events'
+# id:kubectl resource:API path of each cluster-wide list (nodes.json is fetched the same way)
+LISTS='pods:pods:/api/v1/pods services:services:/api/v1/services endpoints:endpoints:/api/v1/endpoints endpointslices:endpointslices.discovery.k8s.io:/apis/discovery.k8s.io/v1/endpointslices daemonsets:daemonsets:/apis/apps/v1/daemonsets deployments:deployments:/apis/apps/v1/deployments events:events:/api/v1/events'
+# --- lists, page by page ---------------------------------------------------------------------
+# `kubectl get X -A -o json` decodes every object and re-encodes the whole list: at 150,000 pods
+# that is minutes of CPU and gigabytes of memory in kubectl. `kubectl get --raw` instead copies
+# the API server's bytes, so the collector asks for pages itself (limit/continue) and splices
+# their "items" into one List. Each page is one kubectl start (~0.2 s), hence large pages; see
+# docs/collector.md for the numbers behind PAGE_LIMIT.
+PAGE_LIMIT=5000
+
+# kube_raw URL: one raw GET through kubectl (connection flags added); stdout to the caller
+kube_raw() {
+  set -- get --raw "$1"
+  [ -n "$KUBECONFIG_ARG" ] && set -- "$@" --kubeconfig "$KUBECONFIG_ARG"
+  [ -n "$CONTEXT_ARG" ] && set -- "$@" --context "$CONTEXT_ARG"
+  run_limited kubectl "$@" --cache-dir "$WORK/kcache"
+}
+
+# json_head_str NAME: the value of the first "NAME":"..." in $_pre, if it is a plain token
+json_head_str() {
+  _v=''
+  case $_pre in *"\"$1\":\""*) _v=${_pre#*\"$1\":\"}; _v=${_v%%\"*} ;; esac
+  case $_v in *[!A-Za-z0-9._/-]*) _v='' ;; esac
+}
+
+# page_trailer FILE: bytes from the last `]` to the end (`]}` plus whitespace) in _trail; 0 when
+# the file does not end like a list
+page_trailer() {
+  _trail=0 _after=0 _ok=0 _brace=0
+  for _o in $(tail -c 16 "$1" | od -An -v -to1); do
+    case $_o in
+      135) _ok=1 _after=0 _brace=0 ;;
+      175) _after=$((_after + 1)) _brace=$((_brace + 1)) ;;
+      011|012|015|040) _after=$((_after + 1)) ;;
+      *) _ok=0 ;;
+    esac
+  done
+  [ "$_ok" = 1 ] && [ "$_brace" = 1 ] && _trail=$((_after + 1))
+}
+
+# splice_page PAGE-FILE N: append page N's items to $_tmp. Sets _tok to its continue token ('' on
+# the last page). Returns 1 when the page is not a list this code understands.
+splice_page() {
+  _h=$(head -c 4096 "$1") || return 1
+  case $_h in *'"items":['*) ;; *) return 1 ;; esac
+  _pre=${_h%%\"items\":\[*}
+  json_head_str continue; _tok=$_v
+  case $_pre in *'"continue":"'*) [ -n "$_tok" ] || return 1 ;; esac
+  page_trailer "$1"
+  [ "$_trail" -gt 0 ] || return 1
+  _start=$((${#_pre} + 9))
+  _len=$(($(file_bytes "$1") - _start - _trail))
+  [ "$_len" -ge 0 ] || return 1
+  if [ "$2" = 1 ]; then
+    json_head_str kind; _lkind=${_v:-List}
+    json_head_str apiVersion; _lapi=${_v:-v1}
+    json_head_str resourceVersion; _lrv=$_v
+    printf '{"kind":"%s","apiVersion":"%s","metadata":{"resourceVersion":"%s"},"items":[' "$_lkind" "$_lapi" "$_lrv" >"$_tmp"
+    _headb=$(file_bytes "$_tmp")
+  fi
+  if [ "$_len" -gt 0 ] && [ "$_len" -lt 16 ]; then
+    # a page with no items may still hold whitespace between the brackets
+    case $(tail -c +$((_start + 1)) "$1" | head -c "$_len") in *'{'*) ;; *) _len=0 ;; esac
+  fi
+  [ "$_len" -gt 0 ] || return 0
+  [ "$_spliced" -gt 0 ] && printf ',' >>"$_tmp"
+  tail -c +$((_start + 1)) "$1" | head -c "$_len" >>"$_tmp"
+  _spliced=$((_spliced + _len + 1))
+}
+
+# raw_list ID PATH API-PATH: the list page by page into one JSON List at PATH, recorded. Returns 1
+# (nothing recorded) when the first page shows that --raw cannot work here, for the caller to fall
+# back to `kubectl get -o json`.
+raw_list() {
+  _id=$1 _path=$2 _api=$3
+  have head && have tail && have od || return 1
+  _out=$STAGE/$_path _err=$WORK/err.$PART _tmp=$WORK/out.$PART _page=$WORK/page.$PART
+  _cmd="kubectl get --raw $_api?limit=$PAGE_LIMIT"
+  _tok='' _n=0 _spliced=0 _ms=0
+  now_ms; _t0=$NOW
+  while :; do
+    _n=$((_n + 1))
+    _url="$_api?limit=$PAGE_LIMIT${_tok:+&continue=$_tok}"
+    kube_raw "$_url" >"$_page" 2>"$_err"
+    _rc=$?
+    now_ms; _ms=$((NOW - _t0))
+    [ "$_ms" -ge 0 ] || _ms=0
+    classify "$_rc" "$_ms" "$_err"
+    if [ "$_st" = ok ] && ! splice_page "$_page" "$_n"; then
+      _st=failed _rc=0
+      note "$_err" "page $_n of $_api is not a JSON list with an \"items\" array at its head"
+    fi
+    if [ "$_st" != ok ]; then
+      rm -f "$_page" "$_tmp"
+      if [ "$_n" = 1 ] && [ "$_st" != denied ] && [ "$_st" != timeout ]; then
+        _e=''
+        while IFS= read -r _ln; do [ -n "$_ln" ] && _e=$_ln; done <"$_err"
+        printf 'netsnap: note: %s: %s; trying kubectl get -o json\n' "$_cmd" "$_e" >&2
+        return 1
+      fi
+      [ "$_n" -gt 1 ] && printf 'netsnap: page %s failed after %s pages; the pages before it were discarded\n' "$_n" $((_n - 1)) >>"$_err"
+      [ "$_n" -gt 1 ] && _cmd="$_cmd (page $_n with continue)"
+      record "$_id" "$_path" "$_cmd" "$_st" "$_rc" "$_ms" 0 "$_err"
+      return 0
+    fi
+    [ -n "$_tok" ] || break
+  done
+  rm -f "$_page"
+  printf ']}\n' >>"$_tmp"
+  [ "$_n" -gt 1 ] && _cmd="$_cmd (+continue, $_n pages)"
+  _b=$(file_bytes "$_tmp")
+  # what was spliced plus the envelope; less means a write failed (disk full)
+  _want=$((_headb + _spliced + 3))
+  [ "$_spliced" -gt 0 ] && _want=$((_want - 1))
+  if [ "$_b" != "$_want" ]; then
+    rm -f "$_tmp"
+    note "$_err" "wrote $_b of $_want bytes while joining $_n pages into $_path (disk full?)"
+    record "$_id" "$_path" "$_cmd" failed 0 "$_ms" 0 "$_err"
+    return 0
+  fi
+  mkdir -p "${_out%/*}" && mv -f "$_tmp" "$_out"
+  record "$_id" "$_path" "$_cmd" ok 0 "$_ms" "$_b" "$_err"
+}
+
+# kube_list ID PATH RESOURCE API-PATH: raw pages, else kubectl's own chunked list
+kube_list() {
+  raw_list "$1" "$2" "$4" && return
+  kube "$1" "$2" get "$3" -A -o json --chunk-size=500
+}
+
 CONFIGMAPS='kube-system/coredns kube-system/kube-proxy kube-system/kube-flannel-cfg kube-flannel/kube-flannel-cfg kube-system/kubeadm-config kube-system/kubelet-config'
 # ns|name|node|container names|restart counts|ready flags, one pod per line
 POD_JSONPATH='{range .items[*]}{.metadata.namespace}{"|"}{.metadata.name}{"|"}{.spec.nodeName}{"|"}{.status.containerStatuses[*].name}{"|"}{.status.containerStatuses[*].restartCount}{"|"}{.status.containerStatuses[*].ready}{"\n"}{end}'
@@ -402,7 +538,8 @@ record_cluster_not_run() {
   [ -n "${3:-}" ] || record cluster.version cluster/version.json 'kubectl version -o json' $_st null null 0 "$WORK/err.$PART"
   record cluster.nodes cluster/nodes.json 'kubectl get nodes -o json' $_st null null 0 "$WORK/err.$PART"
   for _l in $LISTS; do
-    record "cluster.${_l%%:*}" "cluster/${_l%%:*}.json" "kubectl get ${_l#*:} -A -o json" $_st null null 0 "$WORK/err.$PART"
+    _r=${_l#*:}
+    record "cluster.${_l%%:*}" "cluster/${_l%%:*}.json" "kubectl get ${_r%%:*} -A -o json" $_st null null 0 "$WORK/err.$PART"
   done
   for _cm in $CONFIGMAPS; do
     record "cluster.configmap.${_cm%/*}.${_cm#*/}" "cluster/configmaps/$_cm.json" \
@@ -423,9 +560,10 @@ collect_cluster() {
         return ;;
     esac
   fi
-  kube cluster.nodes cluster/nodes.json get nodes -o json --chunk-size=500
+  kube_list cluster.nodes cluster/nodes.json nodes /api/v1/nodes
   for _l in $LISTS; do
-    kube "cluster.${_l%%:*}" "cluster/${_l%%:*}.json" get "${_l#*:}" -A -o json --chunk-size=500
+    _r=${_l#*:}
+    kube_list "cluster.${_l%%:*}" "cluster/${_l%%:*}.json" "${_r%%:*}" "${_r#*:}"
   done
   for _cm in $CONFIGMAPS; do
     kube "cluster.configmap.${_cm%/*}.${_cm#*/}" "cluster/configmaps/$_cm.json" get configmap -n "${_cm%/*}" "${_cm#*/}" -o json

@@ -17,7 +17,7 @@ const docRows = [...doc.matchAll(/^\| `((?:cluster|host)\.[^`]+)` \| `([^`]+)` \
 function scriptFixedIds(): string[] {
   const host = [...script.matchAll(/^(host\.[a-z0-9-]+)\|host\/[^|]+\|/gm)].map((m) => m[1]!);
   const lists = script.match(/^LISTS='([^']+)'/m)?.[1]?.split(' ').map((l) => `cluster.${l.split(':')[0]}`) ?? [];
-  const literal = [...script.matchAll(/\bkube (cluster\.[a-z]+) /g)].map((m) => m[1]!);
+  const literal = [...script.matchAll(/\bkube(?:_list)? (cluster\.[a-z]+) /g)].map((m) => m[1]!);
   return [...new Set([...host, ...lists, ...literal])];
 }
 

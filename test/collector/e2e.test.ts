@@ -115,7 +115,7 @@ describe.skipIf(skip !== undefined)('collector end to end in a flannel-node netn
     it('holds what the API server served', () => {
       const { bundle } = get();
       const pods = bundle.json('cluster/pods.json') as { kind: string; items: { metadata: { name: string } }[] };
-      expect(pods.kind).toBe('List');
+      expect(pods.kind).toBe('PodList');
       expect(pods.items.map((p) => p.metadata.name).sort()).toEqual(PODS.map((p) => p.metadata.name).sort());
       const cm = bundle.json('cluster/configmaps/kube-flannel/kube-flannel-cfg.json') as { data: Record<string, string> };
       expect(cm.data['net-conf.json']).toBe(NET_CONF);

@@ -5,9 +5,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { pickPage, renderItems, type ItemSource, type RenderedItems } from './apiserver-items.js';
 
-/** Items given in full, or generated on demand (for lists too large to hold). */
-export type ItemSource = readonly object[] | { readonly count: number; readonly item: (i: number) => object };
+export type { ItemSource } from './apiserver-items.js';
 
 export interface FakeApiServerOptions {
   /** address to listen on (default 127.0.0.1); a test in a netns listens on the veth peer */
@@ -20,6 +20,8 @@ export interface FakeApiServerOptions {
   readonly forbidden?: readonly string[];
   /** resources whose requests never get an answer */
   readonly hang?: readonly string[];
+  /** resources whose list pages from this item index on answer 410 Expired (a continue token gone stale mid-list) */
+  readonly expireFrom?: Readonly<Partial<Record<string, number>>>;
   readonly gitVersion?: string;
 }
 
@@ -102,10 +104,12 @@ const LOG_TIME = '2025-11-27T10:00:00.000000000Z';
 
 export async function startFakeApiServer(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
   const requests: RecordedRequest[] = [];
+  const lists = new Map<string, RenderedItems>();
+  for (const [name, src] of Object.entries(options.objects ?? {})) if (src) lists.set(name, renderItems(src));
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search });
-    handle(options, req, res, url).catch((err: unknown) => {
+    handle(options, lists, req, res, url).catch((err: unknown) => {
       if (!res.headersSent) sendStatus(res, 500, 'InternalError', String(err));
       else res.destroy();
     });
@@ -149,7 +153,9 @@ export function kubeconfigYaml(server: string, context: string): string {
   ].join('\n');
 }
 
-async function handle(opts: FakeApiServerOptions, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+const NO_ITEMS = renderItems([]);
+
+async function handle(opts: FakeApiServerOptions, lists: ReadonlyMap<string, RenderedItems>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (req.method !== 'GET') return sendStatus(res, 405, 'MethodNotAllowed', `${req.method} is not supported here`);
   if (path === '/version') return sendJson(res, versionInfo(opts.gitVersion ?? 'v1.32.4'));
@@ -165,8 +171,8 @@ async function handle(opts: FakeApiServerOptions, req: IncomingMessage, res: Ser
   const { resource, namespace, name, subresource } = target;
   if (opts.hang?.includes(resource.name)) return; // never answer: the client's time limit must act
   if (opts.forbidden?.includes(resource.name)) return sendForbidden(res, resource, namespace);
-  const items = opts.objects?.[resource.name] ?? [];
-  if (name === undefined) return streamList(res, resource, items, namespace, url.searchParams);
+  const items = lists.get(resource.name) ?? NO_ITEMS;
+  if (name === undefined) return streamList(opts, res, resource, items, namespace, url.searchParams);
   const found = findItem(items, namespace, name);
   if (!found) return sendStatus(res, 404, 'NotFound', `${resource.name} "${name}" not found`, { name, kind: resource.name });
   if (subresource === 'log') return sendLog(res, opts, namespace ?? '', name, url.searchParams);
@@ -195,62 +201,55 @@ function apiGroupList(): object {
   };
 }
 
-const itemAt = (src: ItemSource, i: number): object => ('item' in src ? src.item(i) : (src[i] as object));
-const itemCount = (src: ItemSource): number => ('item' in src ? src.count : src.length);
-
-interface Meta {
-  name?: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-}
-const metaOf = (o: object): Meta => ((o as { metadata?: Meta }).metadata ?? {});
-
-function findItem(src: ItemSource, namespace: string | undefined, name: string): object | undefined {
-  for (let i = 0; i < itemCount(src); i++) {
-    const m = metaOf(itemAt(src, i));
-    if (m.name === name && (namespace === undefined || m.namespace === namespace)) return itemAt(src, i);
+function findItem(items: RenderedItems, namespace: string | undefined, name: string): object | undefined {
+  for (let i = 0; i < items.count; i++) {
+    const m = items.meta(i);
+    if (m.name === name && (namespace === undefined || m.namespace === namespace)) return items.object(i);
   }
   return undefined;
 }
 
-/** Equality-based selectors only (`a=b,c==d,e!=f`): what kubectl -l sends for the collector. */
-function matchesSelector(labels: Record<string, string> | undefined, selector: string | null): boolean {
-  if (!selector) return true;
-  return selector.split(',').every((term) => {
-    const ne = term.split('!=');
-    if (ne.length === 2) return labels?.[ne[0]!.trim()] !== ne[1]!.trim();
-    const [k = '', v = ''] = term.split(/==?/);
-    return labels?.[k.trim()] === v.trim();
-  });
-}
+/** the bytes of a page are written in blocks of about this size (fewer, larger socket writes) */
+const BLOCK_BYTES = 1 << 20;
 
-/** Streams `{"kind":"XList",...,"items":[` then item by item, honouring back-pressure. */
+/** Streams `{"kind":"XList",...,"items":[` then the pre-rendered items, honouring back-pressure. */
 async function streamList(
-  res: ServerResponse, resource: ResourceInfo, src: ItemSource, namespace: string | undefined, q: URLSearchParams,
+  opts: FakeApiServerOptions, res: ServerResponse, resource: ResourceInfo, items: RenderedItems, namespace: string | undefined, q: URLSearchParams,
 ): Promise<void> {
   const limit = Number(q.get('limit') ?? '0');
   const start = q.get('continue') ? Number(Buffer.from(q.get('continue')!, 'base64url').toString()) : 0;
-  const selector = q.get('labelSelector');
-  const total = itemCount(src);
-  const picked: number[] = [];
-  let next = total;
-  for (let i = start; i < total; i++) {
-    const m = metaOf(itemAt(src, i));
-    if (namespace !== undefined && m.namespace !== namespace) continue;
-    if (!matchesSelector(m.labels, selector)) continue;
-    if (limit > 0 && picked.length === limit) { next = i; break; }
-    picked.push(i);
+  const expireFrom = opts.expireFrom?.[resource.name];
+  if (expireFrom !== undefined && start > 0 && start >= expireFrom) {
+    return sendStatus(res, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
   }
-  const cont = next < total ? Buffer.from(String(next)).toString('base64url') : undefined;
-  const metadata = { resourceVersion: '4242', ...(cont ? { continue: cont } : {}) };
+  const selector = q.get('labelSelector');
+  const { picked, next } = pickPage(items, start, limit, namespace, selector);
+  const cont = next !== undefined ? Buffer.from(String(next)).toString('base64url') : undefined;
+  // a real server counts the rest only when nothing filters the list
+  const remaining = next !== undefined && !selector && namespace === undefined ? { remainingItemCount: items.count - next } : {};
+  const metadata = { resourceVersion: '4242', ...(cont ? { continue: cont } : {}), ...remaining };
   res.writeHead(200, { 'Content-Type': 'application/json' });
   const head = JSON.stringify({ kind: resource.listKind, apiVersion: resource.groupVersion, metadata });
-  await write(res, `${head.slice(0, -1)},"items":[`);
-  for (let k = 0; k < picked.length; k++) await write(res, (k ? ',' : '') + JSON.stringify(itemAt(src, picked[k]!)));
-  res.end(']}\n');
+  let block: Buffer[] = [Buffer.from(`${head.slice(0, -1)},"items":[`)];
+  let size = 0;
+  const comma = Buffer.from(',');
+  for (let k = 0; k < picked.length; k++) {
+    const b = items.bytes(picked[k]!);
+    if (k) block.push(comma);
+    block.push(b);
+    size += b.length + 1;
+    if (size >= BLOCK_BYTES) {
+      await write(res, Buffer.concat(block));
+      block = [];
+      size = 0;
+    }
+  }
+  block.push(Buffer.from(']}\n'));
+  await write(res, Buffer.concat(block));
+  res.end();
 }
 
-function write(res: ServerResponse, chunk: string): Promise<void> {
+function write(res: ServerResponse, chunk: Buffer): Promise<void> {
   return res.write(chunk) ? Promise.resolve() : new Promise((resolve) => res.once('drain', () => resolve()));
 }
 
