@@ -78,7 +78,8 @@ netsnap-<node>-<UTC time>.tar.gz. Read-only; safe to run on a broken node.
   --no-cluster        skip everything that needs kubectl
   --no-host           skip this node's host sources
   --log-lines N       tail this many lines of each collected pod log (default 2000)
-  --timeout SECONDS   per-command time limit (default 20)
+  --timeout SECONDS   per-command time limit (default 20; each page of a list is one command)
+  --page-size N       items per page when listing pods, services... (default 5000)
   --node NAME         this node's Kubernetes name (default: hostname)
   -h, --help          show this help
 EOF
@@ -87,6 +88,8 @@ EOF
 die() { printf 'netsnap: error: %s\n' "$*" >&2; exit 2; }
 
 OUT='' KUBECONFIG_ARG='' CONTEXT_ARG='' NO_CLUSTER=0 NO_HOST=0 LOG_LINES=2000 TIMEOUT_S=20 NODE=''
+# items per page of a list: see "lists, page by page" below and docs/collector.md for why 5000
+PAGE_LIMIT=5000
 FLAGS_JSON=''
 add_flag() { FLAGS_JSON="$FLAGS_JSON${FLAGS_JSON:+,}$(json_str "$1")"; }
 
@@ -163,6 +166,8 @@ while [ $# -gt 0 ]; do
       LOG_LINES=$2; add_flag "$1"; add_flag "$2"; shift ;;
     --timeout) need_arg "$1" $#; is_uint "$2" && [ "$2" -gt 0 ] || die "--timeout wants seconds > 0, got '$2'"
       TIMEOUT_S=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --page-size) need_arg "$1" $#; is_uint "$2" && [ "$2" -gt 0 ] || die "--page-size wants a number > 0, got '$2'"
+      PAGE_LIMIT=$2; add_flag "$1"; add_flag "$2"; shift ;;
     --node) need_arg "$1" $#; NODE=$2; add_flag "$1"; add_flag "$2"; shift ;;
     *) die "unknown option '$1' (see -h)" ;;
   esac
@@ -355,9 +360,8 @@ LISTS='pods:pods:/api/v1/pods services:services:/api/v1/services endpoints:endpo
 # `kubectl get X -A -o json` decodes every object and re-encodes the whole list: at 150,000 pods
 # that is minutes of CPU and gigabytes of memory in kubectl. `kubectl get --raw` instead copies
 # the API server's bytes, so the collector asks for pages itself (limit/continue) and splices
-# their "items" into one List. Each page is one kubectl start (~0.2 s), hence large pages; see
-# docs/collector.md for the numbers behind PAGE_LIMIT.
-PAGE_LIMIT=5000
+# their "items" into one List. Each page is one kubectl start (~0.2 s), hence large pages
+# (PAGE_LIMIT, --page-size); docs/collector.md has the numbers.
 
 # kube_raw URL: one raw GET through kubectl (connection flags added); stdout to the caller
 kube_raw() {

@@ -22,8 +22,17 @@ export interface FakeApiServerOptions {
   readonly hang?: readonly string[];
   /** resources whose list pages from this item index on answer 410 Expired (a continue token gone stale mid-list) */
   readonly expireFrom?: Readonly<Partial<Record<string, number>>>;
+  /** odd but valid list answers per resource, for the collector's page splicing */
+  readonly listQuirks?: Readonly<Partial<Record<string, readonly ListQuirk[]>>>;
   readonly gitVersion?: string;
 }
+
+/**
+ * `empty-last-page`: a paged list whose last items fill a page exactly still gets a continue token,
+ * then a page with no items (API servers that filter after paging answer this way).
+ * `no-trailing-newline`: the body ends at `]}` without the newline a Go encoder writes.
+ */
+export type ListQuirk = 'empty-last-page' | 'no-trailing-newline';
 
 export interface RecordedRequest {
   readonly method: string;
@@ -223,7 +232,12 @@ async function streamList(
     return sendStatus(res, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
   }
   const selector = q.get('labelSelector');
-  const { picked, next } = pickPage(items, start, limit, namespace, selector);
+  const quirks = opts.listQuirks?.[resource.name] ?? [];
+  const page = pickPage(items, start, limit, namespace, selector);
+  const { picked } = page;
+  let next = page.next;
+  const filled = limit > 0 && picked.length === limit;
+  if (next === undefined && filled && quirks.includes('empty-last-page')) next = items.count;
   const cont = next !== undefined ? Buffer.from(String(next)).toString('base64url') : undefined;
   // a real server counts the rest only when nothing filters the list
   const remaining = next !== undefined && !selector && namespace === undefined ? { remainingItemCount: items.count - next } : {};
@@ -244,7 +258,7 @@ async function streamList(
       size = 0;
     }
   }
-  block.push(Buffer.from(']}\n'));
+  block.push(Buffer.from(quirks.includes('no-trailing-newline') ? ']}' : ']}\n'));
   await write(res, Buffer.concat(block));
   res.end();
 }
