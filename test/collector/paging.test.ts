@@ -13,7 +13,7 @@ import { SCRIPT, availableShells, hasCommand, statusOf, tempDir, unpack, type Un
 import { NODE, PODS, fakeCluster } from './fake-cluster.js';
 
 const PAGE = 3;
-const withUid = <T extends { metadata: object }>(o: T, i: number, kind: string): T =>
+const withUid = <T extends { metadata: object }>(o: T, i: number, kind: string): T & { metadata: { uid: string } } =>
   ({ ...o, metadata: { ...o.metadata, uid: `00000000-0000-4000-8000-${kind}${String(i).padStart(12 - kind.length, '0')}` } });
 const svc = (i: number) => withUid({ metadata: { name: `svc-${i}`, namespace: 'default' }, spec: { type: 'ClusterIP', clusterIP: `10.96.1.${i}`, ports: [{ port: 80, protocol: 'TCP' }] } }, i, 'svc');
 const deploy = (i: number) => ({ metadata: { name: `app-${i}`, namespace: 'default' }, spec: { replicas: 1 }, status: { replicas: 1 } });
