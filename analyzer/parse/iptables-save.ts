@@ -3,6 +3,8 @@
 // lines without a *table header) so pasted listings still load. Never throws.
 import type { Parsed, ParseProblem } from '../model/problem.js';
 import { Interner, parseRuleArgs, tokenizeRule } from './iptables-util.js';
+import { KeptRule } from './iptables-rule.js';
+import { scanSimpleRule, type RuleScan } from './iptables-scan.js';
 import type { IptablesBackend, IptablesChain, IptablesRule, IptablesSave, IptablesTable } from './types.js';
 
 export { findOption, optionValue, ruleJumpsTo, targetOptionValue, hasMatch } from './iptables-util.js';
@@ -54,6 +56,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
   let outsideWarned = false;
   let ruleCount = 0;
   const intern = new Interner();
+  const scan: RuleScan = { chainStart: 0, chainEnd: 0, argsFrom: 0, targetStart: -1, targetEnd: -1, goto: false };
 
   const warn = (line: number, message: string) => problems.push({ line, message, severity: 'warning' });
   const fail = (line: number, message: string) => problems.push({ line, message, severity: 'error' });
@@ -176,6 +179,15 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           }
           from = close + 1;
         }
+        if (scanSimpleRule(line, from, scan)) {
+          // the common case: kept now, its matches parsed when a reader asks (./iptables-rule.ts)
+          const table = tableFor(lineNo);
+          const chain = chainFor(table, line.slice(scan.chainStart, scan.chainEnd), lineNo);
+          const target = scan.targetStart < 0 ? undefined : intern.str(line.slice(scan.targetStart, scan.targetEnd));
+          chain.rules.push(new KeptRule(table.name, chain.name, chain.rules.length + 1, lineNo, line, counters, target, scan.goto, scan.argsFrom, intern, undefined));
+          ruleCount++;
+          continue;
+        }
         const { tokens, error } = tokenizeRule(line, from);
         if (error) {
           fail(lineNo, `${error}; rule skipped`);
@@ -197,26 +209,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           const table = tableFor(lineNo);
           const chain = chainFor(table, chainName, lineNo);
           const b = args.body;
-          // one literal with every key, in a fixed order: all rules share one hidden class
-          const rule: IptablesRule = {
-            table: table.name,
-            chain: chain.name,
-            index: chain.rules.length + 1,
-            line: lineNo,
-            text: line,
-            counters: counters ?? b.counters,
-            source: b.source,
-            destination: b.destination,
-            protocol: b.protocol,
-            inInterface: b.inInterface,
-            outInterface: b.outInterface,
-            fragment: b.fragment,
-            matches: b.matches,
-            comment: b.comment,
-            target: b.target,
-            goto: b.goto,
-            targetOptions: b.targetOptions,
-          };
+          const rule = new KeptRule(table.name, chain.name, chain.rules.length + 1, lineNo, line, counters ?? b.counters, b.target, b.goto, 0, undefined, b);
           chain.rules.push(rule);
           ruleCount++;
         } else if ((cmd === '-P' || cmd === '--policy') && chainName !== undefined && tokens[2] !== undefined) {

@@ -1,0 +1,88 @@
+// One kept iptables rule. What every reader needs (where it is, its text, counters, target) is a
+// plain field; the matches, addresses and options are parsed from the rule's own text the first
+// time any of them is read, then kept. At the scale envelope a node's dump holds ~450,000 rules
+// and the diagnosis reads the bodies of a few tens of thousands (KUBE-SERVICES, the DNAT rules,
+// what a packet trace walks), so parsing the rest up front only cost seconds and heap.
+// A rule whose line is not provably clean (./iptables-scan.ts) is parsed at once, because its
+// warnings belong in the parse problems; it is then the same class with the body already set.
+import { parseRuleArgs, tokenizeRule, type Interner, type RuleBody } from './iptables-util.js';
+import type { IptAddrMatch, IptablesRule, IptMatch, IptOption } from './types.js';
+
+type Counters = { readonly packets: number; readonly bytes: number };
+
+const EMPTY: readonly never[] = Object.freeze([]);
+// never reached for a line the scan accepted; kept so a broken invariant reads as an empty rule, not a crash
+const NO_BODY: RuleBody = {
+  counters: undefined, source: undefined, destination: undefined, protocol: undefined, inInterface: undefined,
+  outInterface: undefined, fragment: undefined, matches: EMPTY, comment: undefined, target: undefined, goto: false, targetOptions: EMPTY,
+};
+
+export class KeptRule implements IptablesRule {
+  readonly table: string;
+  readonly chain: string;
+  readonly index: number;
+  readonly line: number;
+  readonly text: string;
+  readonly counters: Counters | undefined;
+  readonly target: string | undefined;
+  readonly goto: boolean;
+  // private (#) so Object.keys and test printing show only the rule's own fields
+  #argsFrom: number;
+  #intern: Interner | undefined;
+  #body: RuleBody | undefined;
+
+  constructor(
+    table: string, chain: string, index: number, line: number, text: string, counters: Counters | undefined,
+    target: string | undefined, goto: boolean, argsFrom: number, intern: Interner | undefined, body: RuleBody | undefined,
+  ) {
+    this.table = table;
+    this.chain = chain;
+    this.index = index;
+    this.line = line;
+    this.text = text;
+    this.counters = counters;
+    this.target = target;
+    this.goto = goto;
+    this.#argsFrom = argsFrom;
+    this.#intern = intern;
+    this.#body = body;
+  }
+
+  /** the parsed arguments: the text from after the chain name, as the full parse splits it */
+  #parsed(): RuleBody {
+    const ready = this.#body;
+    if (ready) return ready;
+    const body = parseRuleArgs(tokenizeRule(this.text, this.#argsFrom).tokens, 0, this.#intern).body ?? NO_BODY;
+    this.#body = body;
+    this.#intern = undefined;
+    return body;
+  }
+
+  get source(): IptAddrMatch | undefined {
+    return this.#parsed().source;
+  }
+  get destination(): IptAddrMatch | undefined {
+    return this.#parsed().destination;
+  }
+  get protocol(): IptAddrMatch | undefined {
+    return this.#parsed().protocol;
+  }
+  get inInterface(): IptAddrMatch | undefined {
+    return this.#parsed().inInterface;
+  }
+  get outInterface(): IptAddrMatch | undefined {
+    return this.#parsed().outInterface;
+  }
+  get fragment(): { readonly negated: boolean } | undefined {
+    return this.#parsed().fragment;
+  }
+  get matches(): readonly IptMatch[] {
+    return this.#parsed().matches;
+  }
+  get comment(): string | undefined {
+    return this.#parsed().comment;
+  }
+  get targetOptions(): readonly IptOption[] {
+    return this.#parsed().targetOptions;
+  }
+}
