@@ -28,12 +28,14 @@ export class KeptRule implements IptablesRule {
   readonly goto: boolean;
   // private (#) so Object.keys and test printing show only the rule's own fields
   #argsFrom: number;
+  #jumpFrom: number;
+  #targetOptions: readonly IptOption[] | undefined;
   #intern: Interner | undefined;
   #body: RuleBody | undefined;
 
   constructor(
     table: string, chain: string, index: number, line: number, text: string, counters: Counters | undefined,
-    target: string | undefined, goto: boolean, argsFrom: number, intern: Interner | undefined, body: RuleBody | undefined,
+    target: string | undefined, goto: boolean, argsFrom: number, jumpFrom: number, intern: Interner | undefined, body: RuleBody | undefined,
   ) {
     this.table = table;
     this.chain = chain;
@@ -44,6 +46,8 @@ export class KeptRule implements IptablesRule {
     this.target = target;
     this.goto = goto;
     this.#argsFrom = argsFrom;
+    this.#jumpFrom = jumpFrom;
+    this.#targetOptions = undefined;
     this.#intern = intern;
     this.#body = body;
   }
@@ -82,7 +86,16 @@ export class KeptRule implements IptablesRule {
   get comment(): string | undefined {
     return this.#parsed().comment;
   }
+  /**
+   * Read alone (the DNAT address of every KUBE-SEP rule), the target's options are parsed from
+   * the `-j` on: only the target part of the line, by the same parser, so they come out the same
+   * as in a full parse (the options before `-j` never become target options).
+   */
   get targetOptions(): readonly IptOption[] {
-    return this.#parsed().targetOptions;
+    const kept = this.#targetOptions ?? this.#body?.targetOptions;
+    if (kept) return kept;
+    const opts = this.#jumpFrom < 0 ? EMPTY : (parseRuleArgs(tokenizeRule(this.text, this.#jumpFrom).tokens, 0, this.#intern).body?.targetOptions ?? EMPTY);
+    this.#targetOptions = opts;
+    return opts;
   }
 }

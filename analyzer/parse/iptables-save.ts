@@ -56,7 +56,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
   let outsideWarned = false;
   let ruleCount = 0;
   const intern = new Interner();
-  const scan: RuleScan = { chainStart: 0, chainEnd: 0, argsFrom: 0, targetStart: -1, targetEnd: -1, goto: false };
+  const scan: RuleScan = { chainStart: 0, chainEnd: 0, argsFrom: 0, jumpStart: -1, targetStart: -1, targetEnd: -1, goto: false };
 
   const warn = (line: number, message: string) => problems.push({ line, message, severity: 'warning' });
   const fail = (line: number, message: string) => problems.push({ line, message, severity: 'error' });
@@ -184,7 +184,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           const table = tableFor(lineNo);
           const chain = chainFor(table, line.slice(scan.chainStart, scan.chainEnd), lineNo);
           const target = scan.targetStart < 0 ? undefined : intern.str(line.slice(scan.targetStart, scan.targetEnd));
-          chain.rules.push(new KeptRule(table.name, chain.name, chain.rules.length + 1, lineNo, line, counters, target, scan.goto, scan.argsFrom, intern, undefined));
+          chain.rules.push(new KeptRule(table.name, chain.name, chain.rules.length + 1, lineNo, line, counters, target, scan.goto, scan.argsFrom, scan.jumpStart, intern, undefined));
           ruleCount++;
           continue;
         }
@@ -209,7 +209,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           const table = tableFor(lineNo);
           const chain = chainFor(table, chainName, lineNo);
           const b = args.body;
-          const rule = new KeptRule(table.name, chain.name, chain.rules.length + 1, lineNo, line, counters ?? b.counters, b.target, b.goto, 0, undefined, b);
+          const rule = new KeptRule(table.name, chain.name, chain.rules.length + 1, lineNo, line, counters ?? b.counters, b.target, b.goto, 0, -1, undefined, b);
           chain.rules.push(rule);
           ruleCount++;
         } else if ((cmd === '-P' || cmd === '--policy') && chainName !== undefined && tokens[2] !== undefined) {

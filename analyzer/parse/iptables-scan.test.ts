@@ -28,7 +28,7 @@ const ruleLines = (): string[] => {
   return [...set];
 };
 
-const fresh = (): RuleScan => ({ chainStart: 0, chainEnd: 0, argsFrom: 0, targetStart: -1, targetEnd: -1, goto: false });
+const fresh = (): RuleScan => ({ chainStart: 0, chainEnd: 0, argsFrom: 0, jumpStart: -1, targetStart: -1, targetEnd: -1, goto: false });
 
 /** the scan's claim about `line`, checked against the full tokenizer and argument parser */
 function checkClaim(line: string): boolean {
@@ -44,6 +44,9 @@ function checkClaim(line: string): boolean {
   expect(args.warnings, line).toEqual([]);
   expect(scan.targetStart < 0 ? undefined : line.slice(scan.targetStart, scan.targetEnd), line).toBe(args.body?.target);
   expect(scan.goto, line).toBe(args.body?.goto);
+  // the target's options alone, parsed from the -j on (KeptRule.targetOptions), are the full parse's
+  const tail = scan.jumpStart < 0 ? [] : parseRuleArgs(tokenizeRule(line, scan.jumpStart).tokens, 0).body?.targetOptions;
+  expect(tail, line).toEqual(args.body?.targetOptions);
   expect(args.body?.counters, line).toBeUndefined();
   return true;
 }
@@ -98,7 +101,7 @@ describe('scanSimpleRule', () => {
   it('property: whatever it accepts parses clean and agrees', () => {
     const word = fc.constantFrom(
       '-s', '-d', '-p', '-i', '-o', '-f', '-m', '-j', '-g', '-c', '-x', '--source', '--dst', '--protocol', '--match', '--jump', '--goto',
-      '--dport', '--comment', '--log-prefix', '--to-destination', '--mark', '--set-counters', '--', '!', 'tcp', 'udp', 'comment', 'tcp',
+      '--dport', '--comment', '--log-prefix', '--to-destination', '--reject-with', '--set-xmark', '-j DNAT', '-j MARK', '--mark', '--set-counters', '--', '!', 'tcp', 'udp', 'comment', 'tcp',
       'ACCEPT', 'KUBE-SEP-X', '10.0.0.0/8', '80', '-1', '-5:10', '-', '"a b"', '"-j"', 'x"y z"', '"\\"q\\""', '"', '\t', '\r',
     );
     let accepted = 0;
@@ -113,8 +116,9 @@ describe('scanSimpleRule', () => {
 });
 
 describe('rules kept unparsed', () => {
-  it('read the same as the full parse of their line', () => {
-    for (const f of iptablesFiles(FIXTURES).filter((p) => p.includes('/reference/'))) {
+  // targetOptions read first come from the `-j` on; read after any other field, from the whole body
+  it.each([['any field first', false], ['targetOptions first', true]])('read the same as the full parse of their line (%s)', (_, targetFirst) => {
+    for (const f of iptablesFiles(FIXTURES).filter((p) => p.includes('/reference/') || p.includes('/secrets/'))) {
       const { value } = parseIptablesSave(readFileSync(f, 'utf8'), { defaultTable: 'filter' });
       for (const table of value.tables.values()) {
         for (const chain of table.chains.values()) {
@@ -123,6 +127,7 @@ describe('rules kept unparsed', () => {
             const body = parseRuleArgs(tokenizeRule(rule.text, from).tokens, 2).body;
             expect(body, `${f}:${rule.line}`).toBeDefined();
             const { counters, target, goto, ...lazy } = body!;
+            if (targetFirst) expect(rule.targetOptions, `${f}:${rule.line}`).toEqual(body!.targetOptions);
             expect({ ...lazy, target, goto }, `${f}:${rule.line}`).toEqual({
               source: rule.source, destination: rule.destination, protocol: rule.protocol, inInterface: rule.inInterface,
               outInterface: rule.outInterface, fragment: rule.fragment, matches: rule.matches, comment: rule.comment,

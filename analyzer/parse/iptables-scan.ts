@@ -22,7 +22,9 @@ export interface RuleScan {
   chainEnd: number;
   /** the arguments after the chain name start here (what the full parse tokenizes) */
   argsFrom: number;
-  /** -1 when the rule has no -j/-g */
+  /** where the -j/-g flag is (its target options are what follows); -1 when the rule has none */
+  jumpStart: number;
+  /** the target's name; -1 when the rule has no -j/-g */
   targetStart: number;
   targetEnd: number;
   goto: boolean;
@@ -116,6 +118,7 @@ export function scanSimpleRule(line: string, from: number, out: RuleScan): boole
   out.chainStart = i;
   out.chainEnd = chainEnd;
   out.argsFrom = chainEnd;
+  out.jumpStart = -1;
   out.targetStart = -1;
   out.targetEnd = -1;
   out.goto = false;
@@ -180,6 +183,7 @@ export function scanSimpleRule(line: string, from: number, out: RuleScan): boole
       inTarget = false;
     } else if (flag === Flag.Jump || flag === Flag.Goto) {
       if (out.targetStart >= 0) return false; // "second target"
+      out.jumpStart = s;
       out.targetStart = vs;
       out.targetEnd = ve;
       out.goto = flag === Flag.Goto;

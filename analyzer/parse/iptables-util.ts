@@ -34,6 +34,20 @@ export function tokenizeRule(line: string, from = 0): { tokens: string[]; error?
       tokens.push(line.slice(start, i));
       continue;
     }
+    // A token that is one quoted run without escapes ("ns/svc:port cluster IP", kube-proxy's
+    // comments) is one slice too.
+    if (i === start) {
+      const close = line.indexOf('"', i + 1);
+      const after = close < 0 ? -1 : line.charCodeAt(close + 1);
+      if (close > 0 && (close + 1 >= n || after === SPACE || after === TAB || after === 13)) {
+        const esc = line.indexOf('\\', i + 1);
+        if (esc < 0 || esc > close) {
+          tokens.push(line.slice(i + 1, close));
+          i = close + 1;
+          continue;
+        }
+      }
+    }
     // Slow path: the token holds quotes; build it from parts (joined once, not char by char).
     const parts: string[] = [line.slice(start, i)];
     let inQuote = false;
@@ -118,6 +132,8 @@ export interface RuleBody {
 }
 
 const EMPTY: readonly never[] = Object.freeze([]);
+/** option values longer than this are not interned (see Interner.single) */
+const LONG_VALUE = 16;
 const NO_WARNINGS: readonly string[] = EMPTY;
 
 /**
@@ -140,6 +156,9 @@ export class Interner {
   }
 
   single(v: string): readonly string[] {
+    // a long value is a comment or an endpoint `ip:port`, nearly always unique: hashing it to
+    // look it up cost more than the array it could share
+    if (v.length > LONG_VALUE) return [v];
     const hit = this.singles.get(v);
     if (hit) return hit;
     const made = [v];

@@ -29,7 +29,16 @@ export function servicePortKey(ns: string, name: string, portName: string | unde
   return portName ? `${ns}/${name}:${portName}` : `${ns}/${name}`;
 }
 
+// SVC-303 and the TUI ask per node and per run; the answer depends only on the dump
+const programmedCache = new WeakMap<IptablesSave, Map<string, ProgrammedPort>>();
+
 export function programmedPorts(save: IptablesSave): Map<string, ProgrammedPort> {
+  let known = programmedCache.get(save);
+  if (!known) programmedCache.set(save, (known = indexProgrammed(save)));
+  return known;
+}
+
+function indexProgrammed(save: IptablesSave): Map<string, ProgrammedPort> {
   const out = new Map<string, ProgrammedPort>();
   const entry = (key: string): ProgrammedPort => {
     let e = out.get(key);
@@ -68,6 +77,20 @@ export interface ReadyPort {
   readonly evidence: EvidenceRef;
 }
 
+/** A ReadyPort whose evidence (a JSON quote of the object's endpoints) is made when a finding cites it: most ports never are. */
+class ReadyFrom<T> implements ReadyPort {
+  readonly ready = new Set<string>();
+  readonly notReady = new Set<string>();
+  #evidence: EvidenceRef | undefined;
+  constructor(
+    private readonly from: Located<T>,
+    private readonly sub: string,
+  ) {}
+  get evidence(): EvidenceRef {
+    return (this.#evidence ??= objectEvidence(this.from, this.sub, 'the endpoints the cluster publishes'));
+  }
+}
+
 function fromSlices(slices: readonly Located<EndpointSlice>[]): Map<string, ReadyPort> {
   const out = new Map<string, ReadyPort>();
   for (const sl of slices) {
@@ -76,7 +99,7 @@ function fromSlices(slices: readonly Located<EndpointSlice>[]): Map<string, Read
         if (p.port === undefined || p.port === null) continue;
         const name = p.name ?? '';
         let e = out.get(name);
-        if (!e) out.set(name, (e = { ready: new Set(), notReady: new Set(), evidence: objectEvidence(sl, '/endpoints', 'the endpoints the cluster publishes') }));
+        if (!e) out.set(name, (e = new ReadyFrom(sl, '/endpoints')));
         for (const ip of ep.addresses) (ep.conditions?.ready === false ? e.notReady : e.ready).add(`${ip}:${p.port}`);
       }
     }
@@ -90,7 +113,7 @@ function fromEndpoints(ep: Located<Endpoints>): Map<string, ReadyPort> {
     for (const p of sub.ports ?? []) {
       const name = p.name ?? '';
       let e = out.get(name);
-      if (!e) out.set(name, (e = { ready: new Set(), notReady: new Set(), evidence: objectEvidence(ep, `/subsets/${i}`, 'the endpoints the cluster publishes') }));
+      if (!e) out.set(name, (e = new ReadyFrom(ep, `/subsets/${i}`)));
       for (const a of sub.addresses ?? []) e.ready.add(`${a.ip}:${p.port}`);
       for (const a of sub.notReadyAddresses ?? []) e.notReady.add(`${a.ip}:${p.port}`);
     }
@@ -98,8 +121,20 @@ function fromEndpoints(ep: Located<Endpoints>): Map<string, ReadyPort> {
   return out;
 }
 
+// SVC-303 and SVC-304 both ask for every Service; once per snapshot is enough
+const readyCache = new WeakMap<Snapshot, Map<string, Map<string, ReadyPort> | undefined>>();
+
 /** ready endpoints by service port name ("" for an unnamed port): EndpointSlices first, else Endpoints */
 export function readyEndpoints(s: Snapshot, svcKey: string): Map<string, ReadyPort> | undefined {
+  let known = readyCache.get(s);
+  if (!known) readyCache.set(s, (known = new Map()));
+  if (known.has(svcKey)) return known.get(svcKey);
+  const ready = readyEndpointsOf(s, svcKey);
+  known.set(svcKey, ready);
+  return ready;
+}
+
+function readyEndpointsOf(s: Snapshot, svcKey: string): Map<string, ReadyPort> | undefined {
   const slices = s.index.endpointSlicesByService.get(svcKey);
   if (slices && slices.length > 0) return fromSlices(slices);
   const ep = s.index.endpointsByService.get(svcKey);
