@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { cidrContains, cidrOverlaps, ipInCidr, ipRange, parseCidr, sameCidr } from './net.js';
 
@@ -25,5 +27,31 @@ describe('net', () => {
     expect(ipRange('127.0.0.53')).toBe('loopback');
     expect(ipRange('0.0.0.0')).toBe('unspecified');
     expect(ipRange('223.5.5.5')).toBe('unicast');
+  });
+  it('reads dotted quads itself exactly as ipaddr.js does', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom('256', '010', '00', '0x1f', '-1', ''));
+    const text = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
+    const prefix = fc.oneof(fc.integer({ min: 0, max: 32 }).map(String), fc.constantFrom('33', '08', '', 'x'));
+    fc.assert(
+      fc.property(text, prefix, text, (addr, p, other) => {
+        const cidr = `${addr}/${p}`;
+        let want: string | undefined;
+        try {
+          const [a, n] = ipaddr.parseCIDR(cidr);
+          want = `${ipaddr.IPv4.networkAddressFromCIDR(`${a.toString()}/${n}`).toString()}/${n}`;
+        } catch {
+          want = undefined;
+        }
+        expect(parseCidr(cidr)?.text).toBe(want);
+        let inside: boolean;
+        try {
+          inside = ipaddr.parse(other).kind() === 'ipv4' && want !== undefined && (ipaddr.parse(other) as ipaddr.IPv4).match(ipaddr.parseCIDR(cidr) as [ipaddr.IPv4, number]);
+        } catch {
+          inside = false;
+        }
+        expect(ipInCidr(other, cidr)).toBe(inside);
+      }),
+      { numRuns: 2000, seed: 11 },
+    );
   });
 });
