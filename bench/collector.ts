@@ -1,7 +1,9 @@
 // The collector at scale: collector/netsnap-collect.sh with real kubectl against the fake API
-// server (test/helpers/apiserver.ts) serving L-sized lists generated item by item, so the lists
-// never sit in memory. Host sources run against this machine (read-only, as on any node).
-import { spawn } from 'node:child_process';
+// server (test/helpers/apiserver.ts) serving L-sized lists. The server generates the objects item
+// by item and keeps only their rendered bytes (~0.6 GB at L), before the clock starts, so that
+// like a real API server it answers from memory. Host sources run against this machine
+// (read-only, as on any node).
+import { execFileSync, spawn } from 'node:child_process';
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,12 @@ export interface CollectorResult {
   /** every pods list request carried limit= (kubectl --chunk-size) */
   readonly chunked: boolean;
   readonly exitCode: number | null;
+  /** user + system CPU of the collector and every command it ran (the shell's `times`) */
+  readonly cpuMs?: number;
+  /** CPU of the fake API server (this process) while the collector ran */
+  readonly serverCpuMs?: number;
+  /** time to generate and pre-render the lists before the collector starts (not in wallMs) */
+  readonly serverSetupMs?: number;
   readonly error?: string;
   readonly skipped?: string;
 }
@@ -107,12 +115,30 @@ function hasKubectl(): boolean {
   });
 }
 
+/** `times` output: the shell's own line, then its children's `0m22.780s 0m8.170s` */
+export function childCpuMs(stderr: string): number | undefined {
+  const last = stderr.trim().split('\n').at(-1) ?? '';
+  const m = last.match(/^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/);
+  if (!m) return undefined;
+  return (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
+}
+
+/** the cluster lists whose manifest record is not ok (a fast run that lost a list is no result) */
+function listsNotOk(bundle: string): string[] {
+  const manifest = JSON.parse(execFileSync('tar', ['-xzOf', bundle, 'manifest.json'], { encoding: 'utf8', maxBuffer: 64 << 20 })) as { sources: { id: string; status: string }[] };
+  const lists = ['nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'daemonsets', 'deployments', 'events'].map((l) => `cluster.${l}`);
+  return manifest.sources.filter((s) => lists.includes(s.id) && s.status !== 'ok').map((s) => `${s.id} ${s.status}`);
+}
+
 export async function measureCollector(size: BenchSize, opts: { log?: (m: string) => void; timeoutS?: number } = {}): Promise<CollectorResult> {
   const label = `${size.name} (${size.nodes}/${size.pods}/${size.services})`;
   const empty = { label, wallMs: NaN, bundleBytes: NaN, uncompressedBytes: NaN, listRequests: 0, chunked: false, exitCode: null };
   if (!hasKubectl()) return { ...empty, skipped: 'kubectl is not on PATH', error: 'skipped: kubectl is not on PATH' };
+  const setup0 = performance.now();
   const c = benchCluster(size);
   const server = await startFakeApiServer({ objects: clusterObjects(c), gitVersion: 'v1.31.2' });
+  const serverSetupMs = performance.now() - setup0;
+  opts.log?.(`fake API server ready in ${Math.round(serverSetupMs)} ms (lists pre-rendered)`);
   const dir = mkdtempSync(join(tmpdir(), 'netsnap-bench-collect-'));
   try {
     const kubeconfig = server.writeKubeconfig(join(dir, 'kubeconfig'));
@@ -120,19 +146,27 @@ export async function measureCollector(size: BenchSize, opts: { log?: (m: string
     const script = join(repoRoot(), 'collector', 'netsnap-collect.sh');
     const argv = [script, '--kubeconfig', kubeconfig, '--node', 'control-plane', '--timeout', String(opts.timeoutS ?? 300), '-o', out];
     let stderr = '';
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const code = await new Promise<number | null>((resolve, reject) => {
-      const p = spawn('sh', argv, { cwd: dir, env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+      // `times` prints the CPU of the shell's children (the collector and all it ran) on its last line
+      const p = spawn('sh', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'sh', 'sh', ...argv], { cwd: dir, env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
       p.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
       p.on('error', reject);
       p.on('exit', (code) => resolve(code));
     });
     const wallMs = performance.now() - t0;
+    const serverCpu = process.cpuUsage(cpu0);
+    const serverCpuMs = (serverCpu.user + serverCpu.system) / 1000;
+    const cpuMs = childCpuMs(stderr);
     const lists = server.requests.filter((r) => /\/(pods|services|endpoints|endpointslices|nodes|events|deployments|daemonsets)$/.test(r.path));
     const podLists = lists.filter((r) => r.path.endsWith('/pods') && !r.query.includes('labelSelector'));
     const chunked = podLists.length > 0 && podLists.every((r) => /[?&]limit=\d+/.test(r.query));
-    if (code !== 0) return { ...empty, wallMs, exitCode: code, listRequests: lists.length, chunked, error: `collector exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' / ')}` };
-    return { label, wallMs, bundleBytes: statSync(out).size, uncompressedBytes: await gunzippedBytes(out), listRequests: lists.length, chunked, exitCode: code };
+    const measured = { wallMs, cpuMs, serverCpuMs, serverSetupMs, listRequests: lists.length, chunked };
+    if (code !== 0) return { ...empty, ...measured, exitCode: code, error: `collector exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' / ')}` };
+    const notOk = listsNotOk(out);
+    if (notOk.length > 0) return { ...empty, ...measured, exitCode: code, error: `lists not collected: ${notOk.join(', ')}` };
+    return { label, ...measured, bundleBytes: statSync(out).size, uncompressedBytes: await gunzippedBytes(out), exitCode: code };
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
