@@ -150,6 +150,29 @@ describe.skipIf(skip !== undefined)('lists fetched as raw pages', () => {
   });
 });
 
+describe.skipIf(skip !== undefined)('when a later page never answers', () => {
+  it('records the list as timed out on that page, with no file', async () => {
+    const server = await startFakeApiServer({ ...pagingCluster(), hangFrom: { pods: PAGE } });
+    try {
+      const dir = tempDir('netsnap-pagehang-');
+      const kubeconfig = server.writeKubeconfig(join(dir, 'kubeconfig'));
+      const out = join(dir, 'b.tar.gz');
+      const r = await run(['dash', SCRIPT, '--kubeconfig', kubeconfig, '--no-host', '--node', NODE, '--timeout', '2', '--page-size', String(PAGE), '-o', out],
+        { env: { ...process.env, HOME: dir } });
+      expect(r.code, r.stderr).toBe(0);
+      const b = await unpack(out);
+      const pods = b.record('cluster.pods');
+      expect([pods.status, pods.exitCode, pods.bytes]).toEqual(['timeout', 124, 0]);
+      expect(pods.command).toBe('kubectl get --raw /api/v1/pods?limit=3 (page 2 with continue)');
+      expect(pods.stderrTail).toContain('page 2 failed after 1 pages');
+      expect(b.files).not.toContain('cluster/pods.json');
+      expect(statusOf(b)['cluster.services']).toBe('ok');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe.skipIf(skip !== undefined)('with a kubectl that has no --raw', () => {
   it('falls back to kubectl get -o json --chunk-size=500 and says so', async () => {
     const server = await startFakeApiServer(pagingCluster());

@@ -22,6 +22,8 @@ export interface FakeApiServerOptions {
   readonly hang?: readonly string[];
   /** resources whose list pages from this item index on answer 410 Expired (a continue token gone stale mid-list) */
   readonly expireFrom?: Readonly<Partial<Record<string, number>>>;
+  /** resources whose list pages from this item index on never get an answer */
+  readonly hangFrom?: Readonly<Partial<Record<string, number>>>;
   /** odd but valid list answers per resource, for the collector's page splicing */
   readonly listQuirks?: Readonly<Partial<Record<string, readonly ListQuirk[]>>>;
   readonly gitVersion?: string;
@@ -227,6 +229,8 @@ async function streamList(
 ): Promise<void> {
   const limit = Number(q.get('limit') ?? '0');
   const start = q.get('continue') ? Number(Buffer.from(q.get('continue')!, 'base64url').toString()) : 0;
+  const hangFrom = opts.hangFrom?.[resource.name];
+  if (hangFrom !== undefined && start > 0 && start >= hangFrom) return; // the client's time limit must act
   const expireFrom = opts.expireFrom?.[resource.name];
   if (expireFrom !== undefined && start > 0 && start >= expireFrom) {
     return sendStatus(res, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
