@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from './build.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
+import { PARSERS } from './parsers.js';
 import { configMapJson, endpointsJson, kubeList, nodeJson, podJson, rawBundle, serviceJson, snapshotOf } from './testing.js';
 
 describe('buildSnapshot: cluster lists', () => {
@@ -136,6 +137,33 @@ describe('buildSnapshot: bundles and nodes', () => {
     const s = snapshotOf({ files: { 'cluster/configmaps/kube-system/kube-proxy.json': configMapJson({ name: 'kube-proxy', data: { 'config.conf': 'mode: ""\n' } }) } });
     expect([...s.cluster.configMaps.keys()]).toEqual(['kube-system/kube-proxy']);
     expect(s.cluster.configMaps.get('kube-system/kube-proxy')?.ref).toEqual({ bundle: 'netsnap-node-1', path: 'cluster/configmaps/kube-system/kube-proxy.json', pointer: '' });
+  });
+
+  it('parses a clean log when a rule first reads it, and a log with bad bytes at once with its problem', () => {
+    let calls = 0;
+    const log = (text: string) => {
+      calls++;
+      return PARSERS.log(text);
+    };
+    const raw = rawBundle({
+      files: {
+        'cluster/logs/kube-system/coredns-a/coredns.log': '[INFO] plugin/reload: Running configuration SHA512 = 1\n',
+        'cluster/logs/kube-system/kube-proxy-b/kube-proxy.log': 'I0115 10:00:00.000000       1 server.go:1] bad \u0001 byte\n',
+        'cluster/logs/kube-system/kube-proxy-c/kube-proxy.log': Buffer.from([0x49, 0x20, 0xff, 0x0a]),
+      },
+    });
+    const s = buildSnapshot([raw], { parsers: { ...PARSERS, log } });
+    const parsedAtLoad = calls;
+    expect(parsedAtLoad).toBe(2); // b (control byte) and c (not UTF-8); a waits
+    expect(s.problems.map((p) => [p.file, p.code, p.severity])).toEqual([
+      ['cluster/logs/kube-system/kube-proxy-b/kube-proxy.log', LOAD_PROBLEM_CODES.parse, 'warning'],
+      ['cluster/logs/kube-system/kube-proxy-c/kube-proxy.log', LOAD_PROBLEM_CODES.encoding, 'warning'],
+    ]);
+    const a = s.cluster.logs.get('kube-system/coredns-a/coredns');
+    expect(a?.ref).toEqual({ bundle: 'netsnap-node-1', path: 'cluster/logs/kube-system/coredns-a/coredns.log' });
+    expect(a?.value).toEqual(PARSERS.log('[INFO] plugin/reload: Running configuration SHA512 = 1\n').value);
+    expect(a?.value).toBe(a?.value); // parsed once
+    expect(calls).toBe(parsedAtLoad + 1);
   });
 
   it('keys logs ns/pod/container and .previous', () => {

@@ -1,5 +1,7 @@
 // The cluster/ files of one bundle -> ClusterState. Which bundle supplies it is decided in build.ts.
+import { isUtf8 } from 'node:buffer';
 import type { LogLine } from '../parse/types.js';
+import { MAX_TEXT_BYTES } from './decode.js';
 import {
   DaemonSetSchema,
   DeploymentSchema,
@@ -44,10 +46,40 @@ function loadLogs(owners: ReadonlyMap<string, BundleReader>, parsers: Parsers): 
   for (const [path, reader] of [...owners].sort(([a], [b]) => a.localeCompare(b))) {
     const m = LOG_PATH.exec(path);
     if (!m) continue;
-    const parsed = reader.parse(path, parsers.log);
+    const parsed = lazyLog(reader, path, parsers.log);
     if (parsed) out.set(`${m[1]}/${m[2]}/${m[3]}${m[4] ?? ''}`, parsed);
   }
   return out;
+}
+
+/**
+ * A log parsed when a rule first reads it. At the envelope a bundle holds ~10,000 logs (a
+ * kube-proxy and a flannel pod per node) and rules read a few of them. A log whose bytes could
+ * make a load problem (not UTF-8, control characters, too large) is parsed now, so its problem is
+ * reported with the others; any other log parses without problems, so deferring loses nothing.
+ */
+function lazyLog(reader: BundleReader, path: string, parse: Parsers['log']): Sourced<readonly LogLine[]> | undefined {
+  const buf = reader.raw.files.get(path);
+  if (!buf) return undefined;
+  if (!plainText(buf)) return reader.parse(path, parse);
+  let lines: readonly LogLine[] | undefined;
+  return {
+    ref: { bundle: reader.id, path },
+    get value() {
+      lines ??= parse(buf.toString('utf8')).value;
+      return lines;
+    },
+  };
+}
+
+/** valid UTF-8 without the control bytes decodeText and parseLog warn about (tab, LF, VT, FF, CR are fine) */
+function plainText(buf: Buffer): boolean {
+  if (buf.length > MAX_TEXT_BYTES || !isUtf8(buf)) return false;
+  for (let i = 0; i < buf.length; i++) {
+    const b = buf[i] as number;
+    if (b < 0x20 && (b <= 0x08 || b >= 0x0e)) return false;
+  }
+  return true;
 }
 
 /** `readers` newest first; the first is the primary source (ClusterState.bundle) */

@@ -39,7 +39,7 @@ export interface RawBundleSpec {
   readonly node?: string;
   readonly createdAt?: string;
   /** path -> text, or an object (JSON, 2-space indent, trailing newline) */
-  readonly files: Readonly<Record<string, string | object>>;
+  readonly files: Readonly<Record<string, string | Buffer | object>>;
   /** merged over the synthesised manifest; `null` for a bundle without manifest */
   readonly manifest?: Partial<Manifest> | null;
   /** extra manifest records (failed/absent sources) appended to the synthesised ok ones */
@@ -52,7 +52,7 @@ export function rawBundle(spec: RawBundleSpec): RawBundle {
   const id = spec.id ?? `netsnap-${node}`;
   const files = new Map<string, Buffer>();
   for (const [path, content] of Object.entries(spec.files)) {
-    files.set(path, Buffer.from(typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`, 'utf8'));
+    files.set(path, Buffer.isBuffer(content) ? content : Buffer.from(typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`, 'utf8'));
   }
   const sources: SourceRecord[] = [...files].map(([path, buf]) => sourceRecord(path, { bytes: buf.length }));
   sources.push(...(spec.extraSources ?? []));
