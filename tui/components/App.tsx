@@ -88,7 +88,7 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
     <Box flexDirection="column" width={width} height={size.rows - 1}>
       <Header title={title} summary={summary} crumbs={crumbs} width={width} />
       <Box flexDirection="column" flexGrow={1}>
-        {view.kind === 'doc' ? <DocView doc={view.doc} cursorLine={view.cursorLine} top={view.top} height={view.height} /> : null}
+        {view.kind === 'doc' ? <DocView doc={view.doc} cursorLine={view.cursorLine} top={view.top} height={view.height} width={width} /> : null}
         {view.kind === 'findings' ? <FindingsList {...view} width={width} /> : null}
         {view.kind === 'evidence' ? <EvidenceBrowser {...view} width={width} /> : null}
         {view.kind === 'picker' ? <PickerList {...view} width={width} /> : null}

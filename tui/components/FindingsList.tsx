@@ -1,10 +1,15 @@
 // The findings list, virtualized: only rows [top, top + height) become elements, so thousands
-// of findings scroll as fast as ten.
+// of findings scroll as fast as ten. Rows are memoised and drawn as a few text nodes each
+// (SpanLine), so a keypress re-measures short glyph runs, not every row's full width.
 import { Box, Text } from 'ink';
 import { STATUS_GLYPH, SEVERITY_GLYPH } from '../theme.js';
 import type { FindingRow } from '../view-models/findings.js';
 import { padEnd, truncate } from '../view-models/text.js';
+import { memo } from 'react';
+import type { Palette } from '../theme.js';
 import { usePalette } from './palette-context.js';
+import { SpanLine } from './SpanLine.js';
+import type { Span } from './text-runs.js';
 
 export interface FindingsListProps {
   readonly rows: readonly FindingRow[];
@@ -15,6 +20,38 @@ export interface FindingsListProps {
   readonly height: number;
   readonly width: number;
 }
+
+interface RowProps {
+  readonly row: FindingRow;
+  readonly selected: boolean;
+  readonly palette: Palette;
+  readonly subjectWidth: number;
+  readonly msgWidth: number;
+  readonly width: number;
+}
+
+function RowView({ row: r, selected, palette, subjectWidth, msgWidth, width }: RowProps) {
+  const st = STATUS_GLYPH[r.status];
+  const sev = SEVERITY_GLYPH[r.severity];
+  const spans: Span[] = [
+    { text: selected ? '› ' : '  ' },
+    { text: padEnd(`${st.icon} ${st.label}`, 7), color: palette.color(st.tone), bold: r.status === 'fail' },
+    { text: r.isRoot ? '◆ ' : '  ', bold: true },
+    { text: padEnd(sev.label, 5), color: palette.color(sev.tone) },
+    { text: padEnd(r.ruleId, 9), bold: true },
+    { text: padEnd(r.layer, 8), dim: true },
+    { text: padEnd(r.subject, subjectWidth + 1) },
+    { text: ` ${truncate(r.message, msgWidth)}` },
+  ];
+  return (
+    <Box>
+      <SpanLine spans={spans} width={width} inverse={selected} />
+    </Box>
+  );
+}
+
+/** memo: rows are cached per filter, so a cursor move redraws the two rows whose selection changed */
+const Row = memo(RowView);
 
 export function FindingsList({ rows, total, filter, cursor, top, height, width }: FindingsListProps) {
   const palette = usePalette();
@@ -32,23 +69,9 @@ export function FindingsList({ rows, total, filter, cursor, top, height, width }
       <Text dimColor wrap="truncate-end">{`  ${padEnd('STATUS', 7)}${padEnd('', 2)}${padEnd('SEV', 5)}${padEnd('RULE', 9)}${padEnd('LAYER', 8)}${padEnd('SUBJECT', subjectWidth + 1)} MESSAGE`}</Text>
       <Box flexDirection="column" height={height}>
         {shown.length === 0 ? <Text dimColor>{'  no finding matches the filter (x clears it)'}</Text> : null}
-        {shown.map((r, i) => {
-          const selected = top + i === cursor;
-          const st = STATUS_GLYPH[r.status];
-          const sev = SEVERITY_GLYPH[r.severity];
-          return (
-            <Text key={r.index} wrap="truncate-end" inverse={selected}>
-              <Text>{selected ? '› ' : '  '}</Text>
-              <Text color={palette.color(st.tone)} bold={r.status === 'fail'}>{padEnd(`${st.icon} ${st.label}`, 7)}</Text>
-              <Text bold>{r.isRoot ? '◆ ' : '  '}</Text>
-              <Text color={palette.color(sev.tone)}>{padEnd(sev.label, 5)}</Text>
-              <Text bold>{padEnd(r.ruleId, 9)}</Text>
-              <Text dimColor>{padEnd(r.layer, 8)}</Text>
-              <Text>{padEnd(r.subject, subjectWidth + 1)}</Text>
-              <Text>{` ${truncate(r.message, msgWidth)}`}</Text>
-            </Text>
-          );
-        })}
+        {shown.map((r, i) => (
+          <Row key={r.index} row={r} selected={top + i === cursor} palette={palette} subjectWidth={subjectWidth} msgWidth={msgWidth} width={width} />
+        ))}
       </Box>
     </Box>
   );

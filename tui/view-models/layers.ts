@@ -16,16 +16,18 @@ export interface LayerRow {
 
 export function layerStack(m: Pick<UiModel, 'findings' | 'rootOrder'>, layers: readonly Layer[] = STACK_LAYERS): LayerRow[] {
   const roots = new Set(m.rootOrder);
+  // one pass over the findings for all layers (20,000 findings on a 5,000-node cluster)
+  const tally = new Map<Layer, { counts: Record<Status, number>; rootCauses: number; total: number }>();
+  for (const layer of layers) tally.set(layer, { counts: { fail: 0, warn: 0, unknown: 0, pass: 0 }, rootCauses: 0, total: 0 });
+  m.findings.forEach((f, i) => {
+    const t = tally.get(f.layer);
+    if (!t) return;
+    t.counts[f.status]++;
+    t.total++;
+    if (roots.has(i)) t.rootCauses++;
+  });
   return layers.map((layer) => {
-    const counts: Record<Status, number> = { fail: 0, warn: 0, unknown: 0, pass: 0 };
-    let rootCauses = 0;
-    let total = 0;
-    m.findings.forEach((f, i) => {
-      if (f.layer !== layer) return;
-      counts[f.status]++;
-      total++;
-      if (roots.has(i)) rootCauses++;
-    });
+    const { counts, rootCauses, total } = tally.get(layer)!;
     const worst = (Object.keys(counts) as Status[])
       .filter((s) => counts[s] > 0)
       .sort((a, b) => STATUS_RANK[a] - STATUS_RANK[b])[0];

@@ -1,8 +1,13 @@
 // Width-aware text helpers. Every line a screen draws is cut to the terminal width here, so Ink
 // never wraps a line on its own and the line counts used for scrolling stay true.
 
+/** printable ASCII only: one cell per character, nothing to clean (the common case, checked first) */
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+export const isPrintableAscii = (s: string): boolean => PRINTABLE_ASCII.test(s);
+
 /** terminal cell width of a string; East Asian wide characters count 2 (CJK in log lines) */
 export function cellWidth(s: string): number {
+  if (PRINTABLE_ASCII.test(s)) return s.length;
   let w = 0;
   for (const c of s) {
     const cp = c.codePointAt(0) ?? 0;
@@ -14,6 +19,9 @@ export function cellWidth(s: string): number {
 /** cut to `width` cells, marking the cut with … */
 export function truncate(s: string, width: number): string {
   if (width <= 0) return '';
+  // 5,000 overview rows and every visible list row come through here: skip the cleaning and the
+  // per-character walk when the string is plain ASCII (same result)
+  if (PRINTABLE_ASCII.test(s)) return s.length <= width ? s : `${s.slice(0, width - 1)}…`;
   const clean = s.replace(/\t/g, '  ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '�');
   if (cellWidth(clean) <= width) return clean;
   let out = '';
