@@ -69,8 +69,20 @@ export function collectorTable(c: CollectorResult | undefined): string {
   if (!c) return '(collector not measured)';
   if (c.error) return `collector run failed: ${c.error}`;
   return markdownTable(
-    ['cluster', 'wall time', 'bundle (gzip)', 'uncompressed', 'compressed / uncompressed', 'list calls', 'chunked'],
-    [[c.label, fmtMs(c.wallMs), fmtMb(c.bundleBytes), fmtMb(c.uncompressedBytes), (c.bundleBytes / c.uncompressedBytes).toFixed(3), String(c.listRequests), c.chunked ? 'yes' : 'no']],
+    ['cluster', 'wall time', 'collector cpu', 'API server cpu', 'bundle (gzip)', 'uncompressed', 'compressed / uncompressed', 'list calls', 'chunked'],
+    [
+      [
+        c.label,
+        fmtMs(c.wallMs),
+        c.cpuMs === undefined ? 'n/a' : fmtMs(c.cpuMs),
+        c.serverCpuMs === undefined ? 'n/a' : fmtMs(c.serverCpuMs),
+        fmtMb(c.bundleBytes),
+        fmtMb(c.uncompressedBytes),
+        (c.bundleBytes / c.uncompressedBytes).toFixed(3),
+        String(c.listRequests),
+        c.chunked ? 'yes' : 'no',
+      ],
+    ],
   );
 }
 
