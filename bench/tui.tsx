@@ -3,6 +3,7 @@
 // keypress-to-frame on the findings list, opening the evidence viewer at a cited iptables-save
 // line, and keypress-to-frame inside that viewer.
 import { EventEmitter } from 'node:events';
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 import { render } from 'ink';
 import { stripVTControlCharacters } from 'node:util';
 import { Root } from '../tui/components/Root.js';
@@ -17,6 +18,9 @@ const FRAME_TIMEOUT_MS = 20_000;
 export interface TuiTimes {
   /** load resolved -> first overview frame */
   readonly firstFrameMs: number;
+  /** garbage-collection pauses inside that window: at L the heap holds ~1.5 GB of snapshot, and
+   *  a collection of it landing on the first frame is most of a slow first frame */
+  readonly firstFrameGcMs?: number;
   /** median keypress -> frame on the findings list */
   readonly findingsKeyMedianMs: number;
   /** enter on a finding -> its detail frame, then `e` -> the evidence viewer at the cited line */
@@ -103,6 +107,9 @@ export async function measureTui(result: TuiLoadResult, keys = 15): Promise<TuiT
   let resolvedAt = 0;
   const load = () => Promise.resolve(result).then((r) => ((resolvedAt = performance.now()), r));
   const first = nextFrame(stdout, (f) => f.includes('Root causes'), 'the overview');
+  const gcs: PerformanceEntry[] = [];
+  const gcObserver = new PerformanceObserver((list) => gcs.push(...list.getEntries()));
+  gcObserver.observe({ entryTypes: ['gc'] });
   const app = render(<Root load={load} title="bench" size={SIZE} progressInterval={0} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
@@ -115,6 +122,10 @@ export async function measureTui(result: TuiLoadResult, keys = 15): Promise<TuiT
     const firstFrameMs = at - resolvedAt;
     // App attaches its input handler in an effect after the first frame; let effects run
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    // gc entries are delivered asynchronously: collect the ones that started in the window
+    await new Promise((r) => setTimeout(r, 10));
+    gcObserver.disconnect();
+    const firstFrameGcMs = gcs.filter((e) => e.startTime >= resolvedAt && e.startTime < at).reduce((sum, e) => sum + e.duration, 0);
     // to the findings list through the `:` prompt, as a user would
     for (const ch of ':findings') await keyToFrame(stdout, stdin, ch);
     await keyToFrame(stdout, stdin, '\r', (f) => /findings/i.test(f), 'the findings list');
@@ -122,7 +133,7 @@ export async function measureTui(result: TuiLoadResult, keys = 15): Promise<TuiT
     const target = rows.findIndex((r) => citesIptables(result.analysis.findings[r.index]!));
     const listKeys: number[] = [];
     for (let i = 0; i < Math.min(keys, rows.length - 1); i++) listKeys.push(await keyToFrame(stdout, stdin, 'j'));
-    const times: TuiTimes = { firstFrameMs, findingsKeyMedianMs: median(listKeys), keypresses: listKeys.length };
+    const times: TuiTimes = { firstFrameMs, firstFrameGcMs, findingsKeyMedianMs: median(listKeys), keypresses: listKeys.length };
     if (target < 0) return times;
     if (listKeys.length > 0) await keyToFrame(stdout, stdin, 'g');
     for (let i = 0; i < target; i++) await keyToFrame(stdout, stdin, 'j');
@@ -133,6 +144,7 @@ export async function measureTui(result: TuiLoadResult, keys = 15): Promise<TuiT
     for (let i = 0; i < keys; i++) viewKeys.push(await keyToFrame(stdout, stdin, 'j'));
     return { ...times, openEvidenceMs, evidenceKeyMedianMs: median(viewKeys), evidenceFile: `${cited.path}:${cited.line}`, keypresses: listKeys.length + viewKeys.length };
   } finally {
+    gcObserver.disconnect();
     app.unmount();
     app.cleanup();
   }
