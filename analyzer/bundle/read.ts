@@ -1,187 +1,20 @@
 // The only reader of bundle bytes. A bundle is untrusted: it is streamed (never extracted to
 // disk), every entry name is checked, links and devices are refused, and sizes and counts are
 // capped. Whatever goes wrong becomes a LoadProblem; what was read before it is kept.
-import { createReadStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { basename, join, posix } from 'node:path';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
-import tar from 'tar-stream';
-import type { LoadProblem } from '../model/problem.js';
-import { formatBytes, resolveLimits } from './limits.js';
+import { formatBytes } from './limits.js';
 import { ManifestSchema, FORMAT_VERSION, type Manifest } from './manifest.js';
-import type { RawBundle, ReadLimits, ReadProgress } from './types.js';
+import type { RawBundle } from './types.js';
+import { bundleIdFromPath, checkEntryName, makeCollector, readArchive, type Collector, type ReadOptions } from './archive.js';
+import { WORKER_MIN_BYTES, readArchiveInWorker, workerAvailable } from './read-in-worker.js';
 import { safeParseInPlace } from '../zod/in-place.js';
 
-export interface ReadOptions {
-  readonly limits?: Partial<ReadLimits>;
-  readonly onProgress?: (p: ReadProgress) => void;
-  /** override the bundle id (default: file or directory name without extension) */
-  readonly id?: string;
-}
+export { bundleIdFromPath, checkEntryName, type ReadOptions };
 
 /** Thrown only when the path itself cannot be opened; everything inside a bundle is a problem. */
 export class BundleOpenError extends Error {}
 
-export function bundleIdFromPath(path: string): string {
-  const base = basename(path.replace(/[/\\]+$/, ''));
-  return base.replace(/\.(tar\.gz|tgz|tar)$/i, '') || 'bundle';
-}
-
-/** Check a tar/dir entry name; returns the clean relative path or a reason to refuse it. */
-export function checkEntryName(name: string): { path: string } | { reason: string } {
-  if (name.includes('\0')) return { reason: 'name contains a NUL byte' };
-  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('\\')) return { reason: 'absolute path' };
-  const parts = name.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
-  if (parts.some((p) => p === '..')) return { reason: 'path traversal (..)' };
-  if (parts.length === 0) return { reason: 'empty name' };
-  return { path: parts.join('/') };
-}
-
-interface Collector {
-  readonly id: string;
-  readonly origin: string;
-  readonly limits: ReadLimits;
-  readonly files: Map<string, Buffer>;
-  readonly problems: LoadProblem[];
-  entries: number;
-  bytes: number;
-  progress(current?: string): void;
-  problem(file: string, message: string, severity?: 'error' | 'warning'): void;
-}
-
-function makeCollector(path: string, opts: ReadOptions): Collector {
-  const id = opts.id ?? bundleIdFromPath(path);
-  let lastReport = 0;
-  const c: Collector = {
-    id,
-    origin: path,
-    limits: resolveLimits(opts.limits),
-    files: new Map(),
-    problems: [],
-    entries: 0,
-    bytes: 0,
-    progress(current) {
-      if (!opts.onProgress) return;
-      if (current === undefined && c.bytes - lastReport < 1 << 20) return;
-      lastReport = c.bytes;
-      opts.onProgress({ bundlePath: path, bytesRead: c.bytes, entriesRead: c.entries, currentFile: current });
-    },
-    problem(file, message, severity = 'error') {
-      c.problems.push({ bundle: id, file, message, severity });
-    },
-  };
-  return c;
-}
-
-/** Counts decompressed bytes and stops the stream once the total cap is passed (bomb guard). */
-class CapCounter extends Transform {
-  total = 0;
-  constructor(private readonly cap: number) {
-    super();
-  }
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.total += chunk.length;
-    if (this.total > this.cap) {
-      cb(new CapError(`decompressed data passed the ${formatBytes(this.cap)} total cap; stopped reading (possible decompression bomb)`));
-      return;
-    }
-    cb(null, chunk);
-  }
-}
-class CapError extends Error {}
-
-async function readArchive(c: Collector, path: string, gzipped: boolean): Promise<void> {
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  const counter = new CapCounter(c.limits.maxTotalBytes + 1024 * 1024); // headers and padding on top
-  const extract = tar.extract();
-  const stages: Readable[] = [file];
-  // 1 MiB output chunks instead of 16 KiB: far fewer stream callbacks for a 1 GB bundle
-  const gunzip = gzipped ? createGunzip({ chunkSize: 1 << 20 }) : undefined;
-  let failure: Error | undefined;
-  const fail = (e: Error) => {
-    failure ??= e;
-    extract.destroy(e);
-  };
-  file.on('error', fail);
-  counter.on('error', fail);
-  if (gunzip) {
-    gunzip.on('error', fail);
-    file.pipe(gunzip).pipe(counter).pipe(extract);
-    stages.push(gunzip);
-  } else {
-    file.pipe(counter).pipe(extract);
-  }
-  try {
-    for await (const entry of extract) {
-      const h = entry.header;
-      const verdict = checkEntryName(h.name);
-      const shown = 'path' in verdict ? verdict.path : h.name;
-      if (h.type === 'directory') {
-        entry.resume();
-        continue;
-      }
-      if (h.type !== 'file' && h.type !== 'contiguous-file') {
-        c.problem(shown, `refused ${h.type ?? 'unknown'} entry${h.linkname ? ` -> ${h.linkname}` : ''}: bundles may only hold regular files`);
-        entry.resume();
-        continue;
-      }
-      if ('reason' in verdict) {
-        c.problem(h.name, `refused entry: ${verdict.reason}`);
-        entry.resume();
-        continue;
-      }
-      if (c.entries >= c.limits.maxEntries) {
-        c.problem(shown, `more than ${c.limits.maxEntries} entries; stopped reading (raise the entry limit to read more)`);
-        entry.resume();
-        break;
-      }
-      const size = h.size ?? 0;
-      if (size > c.limits.maxEntryBytes) {
-        c.problem(shown, `entry of ${formatBytes(size)} is over the ${formatBytes(c.limits.maxEntryBytes)} per-entry cap; skipped`);
-        entry.resume();
-        continue;
-      }
-      if (c.bytes + size > c.limits.maxTotalBytes) {
-        c.problem(shown, `bundle passed the ${formatBytes(c.limits.maxTotalBytes)} total cap; stopped reading (possible decompression bomb)`);
-        entry.resume();
-        break;
-      }
-      c.progress(verdict.path);
-      // one buffer of the declared size, filled in place: a 800 MB list is never held twice
-      // (chunks plus their concatenation), and no chunk keeps a larger gunzip buffer alive
-      const body = Buffer.allocUnsafe(size);
-      let got = 0;
-      for await (const chunk of entry as AsyncIterable<Buffer>) {
-        if (got + chunk.length > size) break; // tar-stream never delivers more than declared; guard anyway
-        chunk.copy(body, got);
-        got += chunk.length;
-        c.bytes += chunk.length;
-        c.progress();
-      }
-      c.entries++;
-      if (c.files.has(verdict.path)) {
-        c.problem(verdict.path, 'duplicate entry in the archive; kept the first copy', 'warning');
-        continue;
-      }
-      c.files.set(verdict.path, got === size ? body : body.subarray(0, got));
-    }
-  } catch (e) {
-    failure ??= e as Error;
-  } finally {
-    for (const s of stages) s.destroy();
-    counter.destroy();
-  }
-  if (failure) c.problem(basename(path), describeArchiveError(failure, gzipped));
-}
-
-function describeArchiveError(e: Error, gzipped: boolean): string {
-  if (e instanceof CapError) return e.message;
-  const msg = e.message || String(e);
-  if (/unexpected end of file/i.test(msg)) return `truncated ${gzipped ? 'gzip' : 'tar'} data (${msg}); kept the entries read before it`;
-  if (/incorrect header check|invalid (block type|distance|code)|bad/i.test(msg) && gzipped) return `corrupted gzip data (${msg}); kept the entries read before it`;
-  if (/invalid tar header|unexpected end of data/i.test(msg)) return `not a valid tar archive (${msg}); kept the entries read before it`;
-  return `could not read the archive: ${msg}`;
-}
 
 async function readDirectory(c: Collector, root: string): Promise<void> {
   const walk = async (rel: string): Promise<boolean> => {
@@ -214,7 +47,7 @@ async function readDirectory(c: Collector, root: string): Promise<void> {
       const buf = await fsp.readFile(join(root, relPath));
       c.bytes += buf.length;
       c.entries++;
-      c.files.set(relPath, buf);
+      c.accept(relPath, buf);
     }
     return true;
   };
@@ -286,6 +119,8 @@ export async function readBundle(path: string, opts: ReadOptions = {}): Promise<
     const looksTar = head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
     if (!gzipped && !looksTar) {
       c.problem(basename(path), 'not a bundle: neither gzip nor tar data (expected a .tar.gz written by netsnap-collect.sh, or its unpacked directory)');
+    } else if (gzipped && (opts.worker === true || (opts.worker !== false && st.size >= WORKER_MIN_BYTES)) && workerAvailable()) {
+      await readArchiveInWorker(c, path);
     } else {
       await readArchive(c, path, gzipped);
     }

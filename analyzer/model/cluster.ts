@@ -1,5 +1,6 @@
 // The cluster/ files of one bundle -> ClusterState. Which bundle supplies it is decided in build.ts.
 import { isUtf8 } from 'node:buffer';
+import type { z } from 'zod';
 import type { LogLine } from '../parse/types.js';
 import { MAX_TEXT_BYTES } from './decode.js';
 import {
@@ -23,6 +24,24 @@ import { loadConfigMaps, parseEmbeddedConfigs } from './configmaps.js';
 const LOG_PATH = /^cluster\/logs\/([^/]+)\/([^/]+)\/([^/.]+)(\.previous)?\.log$/;
 
 const pathOf = (id: string): string => sourceById(id)?.path ?? `cluster/${id}.json`;
+
+/** the kubectl lists of a bundle and the schema of their items, by source id */
+export const CLUSTER_LISTS = {
+  'cluster.nodes': KubeNodeSchema,
+  'cluster.pods': PodSchema,
+  'cluster.services': ServiceSchema,
+  'cluster.endpoints': EndpointsSchema,
+  'cluster.endpointslices': EndpointSliceSchema,
+  'cluster.daemonsets': DaemonSetSchema,
+  'cluster.deployments': DeploymentSchema,
+  'cluster.events': KubeEventSchema,
+} as const;
+
+/** the item schema of a cluster list file (`cluster/pods.json` -> PodSchema) */
+export function listSchemaOf(path: string): z.ZodType | undefined {
+  for (const [id, schema] of Object.entries(CLUSTER_LISTS)) if (pathOf(id) === path) return schema;
+  return undefined;
+}
 
 /** A bundle has cluster data when it holds any kubectl output under cluster/. */
 export function hasClusterData(reader: BundleReader): boolean {
@@ -103,14 +122,14 @@ export function buildCluster(readers: readonly BundleReader[], parsers: Parsers)
       value: { serverVersion: version.obj.serverVersion?.gitVersion, clientVersion: version.obj.clientVersion?.gitVersion },
       ref: { bundle: version.ref.bundle, path: versionPath },
     },
-    nodes: list('cluster.nodes', KubeNodeSchema),
-    pods: list('cluster.pods', PodSchema),
-    services: list('cluster.services', ServiceSchema),
-    endpoints: list('cluster.endpoints', EndpointsSchema),
-    endpointSlices: list('cluster.endpointslices', EndpointSliceSchema),
-    daemonSets: list('cluster.daemonsets', DaemonSetSchema),
-    deployments: list('cluster.deployments', DeploymentSchema),
-    events: list('cluster.events', KubeEventSchema),
+    nodes: list('cluster.nodes', CLUSTER_LISTS['cluster.nodes']),
+    pods: list('cluster.pods', CLUSTER_LISTS['cluster.pods']),
+    services: list('cluster.services', CLUSTER_LISTS['cluster.services']),
+    endpoints: list('cluster.endpoints', CLUSTER_LISTS['cluster.endpoints']),
+    endpointSlices: list('cluster.endpointslices', CLUSTER_LISTS['cluster.endpointslices']),
+    daemonSets: list('cluster.daemonsets', CLUSTER_LISTS['cluster.daemonsets']),
+    deployments: list('cluster.deployments', CLUSTER_LISTS['cluster.deployments']),
+    events: list('cluster.events', CLUSTER_LISTS['cluster.events']),
     configMaps,
     logs: loadLogs(owners, parsers),
     ...parseEmbeddedConfigs(readerOf(owners), configMaps, parsers),

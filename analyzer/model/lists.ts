@@ -77,8 +77,45 @@ function notAList(reader: BundleReader, path: string, bytes: number): LoadProble
   };
 }
 
+/** a list loaded while its bundle was still being read (loadEarly), waiting for loadList */
+interface EarlyList {
+  readonly bundle: string;
+  readonly path: string;
+  readonly schema: z.ZodType;
+  readonly largeJsonBytes: number;
+  readonly items: Located<unknown>[] | undefined;
+  readonly problems: readonly LoadProblem[];
+}
+
+const early = new WeakMap<Buffer, EarlyList>();
+
+/**
+ * Load a list from its bytes now, before the rest of its bundle is read (loadSnapshot calls this
+ * from the reader's onFile). loadList later takes the result instead of doing the work again.
+ */
+export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodType): void {
+  const buf = reader.raw.files.get(path);
+  if (!buf) return;
+  const items = loadList(reader, path, schema);
+  early.set(buf, { bundle: reader.id, path, schema, largeJsonBytes: reader.largeJsonBytes, items, problems: reader.problems });
+}
+
+function takeEarly(reader: BundleReader, path: string, schema: z.ZodType): EarlyList | undefined {
+  const buf = reader.raw.files.get(path);
+  const e = buf && early.get(buf);
+  if (!buf || !e) return undefined;
+  early.delete(buf);
+  const same = e.bundle === reader.id && e.path === path && e.schema === schema && e.largeJsonBytes === reader.largeJsonBytes;
+  return same ? e : undefined;
+}
+
 /** undefined when the file is absent or is not a list at all */
 export function loadList<S extends z.ZodType>(reader: BundleReader, path: string, schema: S): Located<z.output<S>>[] | undefined {
+  const done = takeEarly(reader, path, schema);
+  if (done) {
+    reader.problems.push(...done.problems);
+    return done.items as Located<z.output<S>>[] | undefined;
+  }
   const list = listItems(reader, path);
   if (!list) return undefined;
   const loaded = validateItems(reader, path, schema, list.items, list.fromLines);

@@ -28,6 +28,29 @@ const worker = (node: string, createdAt: string) =>
   });
 
 describe('loadSnapshot', () => {
+  it('one bundle: lists loaded while it is read give the same snapshot and problems, once', async () => {
+    const raw = rawBundle({
+      node: 'w1',
+      files: {
+        'cluster/pods.json': kubeList([podJson({ name: 'web-1', node: 'w1', ip: '10.244.0.5' }), { metadata: { namespace: 'x' } }]),
+        'cluster/services.json': '{"items": [',
+        'host/sysctl.txt': 'net.ipv4.ip_forward = 1\n',
+      },
+    });
+    await writeBundleDir(join(dir, 'netsnap-one'), bundleEntries(raw));
+    const { snapshot } = await loadSnapshot([join(dir, 'netsnap-one')]);
+    const { buildSnapshot } = await import('./build.js');
+    const direct = buildSnapshot([{ ...raw, id: 'netsnap-one', origin: join(dir, 'netsnap-one') }]);
+    expect(snapshot.cluster.pods?.map((p) => [p.obj.metadata.name, p.ref])).toEqual(direct.cluster.pods?.map((p) => [p.obj.metadata.name, p.ref]));
+    expect(snapshot.cluster.services).toBeUndefined();
+    const listProblems = (ps: typeof snapshot.problems) => ps.filter((p) => p.file.startsWith('cluster/')).map((p) => [p.bundle, p.file, p.pointer, p.code]);
+    expect(listProblems(snapshot.problems)).toEqual([
+      ['netsnap-one', 'cluster/pods.json', '/items/1', LOAD_PROBLEM_CODES.schema],
+      ['netsnap-one', 'cluster/services.json', undefined, LOAD_PROBLEM_CODES.badJson],
+    ]);
+    expect(listProblems(snapshot.problems)).toEqual(listProblems(direct.problems));
+  });
+
   it('reads a directory bundle and a .tar.gz bundle into one snapshot', async () => {
     await writeBundleDir(join(dir, 'netsnap-w1'), bundleEntries(worker('w1', '2025-01-15T10:00:00Z')));
     await writeBundleArchive(join(dir, 'netsnap-w2.tar.gz'), bundleEntries(worker('w2', '2025-01-15T10:02:00Z')));

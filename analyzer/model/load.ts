@@ -8,6 +8,9 @@ import type { LoadProblem } from './problem.js';
 import type { Snapshot } from './types.js';
 import { buildSnapshot, type BuildOptions } from './build.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
+import { BundleReader } from './reader.js';
+import { listSchemaOf } from './cluster.js';
+import { loadListEarly } from './lists.js';
 
 export interface LoadOptions extends BuildOptions {
   readonly limits?: Partial<ReadLimits>;
@@ -32,13 +35,26 @@ export function uniqueIds(paths: readonly string[]): string[] {
   });
 }
 
+/** the reader's onFile: cluster lists go through loadListEarly (lists.ts) as soon as they are read */
+function loadEarly(id: string, origin: string, opts: LoadOptions): (path: string, bytes: Buffer) => void {
+  return (path, bytes) => {
+    const schema = listSchemaOf(path);
+    if (!schema) return;
+    const one: RawBundle = { id, origin, files: new Map([[path, bytes]]), problems: [] };
+    loadListEarly(new BundleReader(one, opts.largeJsonBytes), path, schema);
+  };
+}
+
 export async function loadSnapshot(paths: readonly string[], opts: LoadOptions = {}): Promise<Loaded> {
   const ids = uniqueIds(paths);
   const raws: RawBundle[] = [];
   const unreadable: LoadProblem[] = [];
   for (const [i, path] of paths.entries()) {
     try {
-      raws.push(await readBundle(path, { limits: opts.limits, onProgress: opts.onProgress, id: ids[i] }));
+      // one bundle: its lists are parsed as they arrive, while the rest is still decompressing.
+      // With several, the newest bundle's lists win and it is not known yet which one that is.
+      const onFile = paths.length === 1 ? loadEarly(ids[i] as string, path, opts) : undefined;
+      raws.push(await readBundle(path, { limits: opts.limits, onProgress: opts.onProgress, id: ids[i], ...(onFile ? { onFile } : {}) }));
     } catch (err) {
       if (!(err instanceof BundleOpenError)) throw err;
       unreadable.push({ file: path, message: `${err.message}; check the path and permissions`, severity: 'error', code: LOAD_PROBLEM_CODES.unreadable });

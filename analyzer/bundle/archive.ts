@@ -1,0 +1,198 @@
+// Reading one tar or .tar.gz archive into files, with the entry checks and caps; used by read.ts
+// in this thread and by read-worker.ts in a worker thread (so it imports nothing heavy: no zod).
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { Transform, type TransformCallback, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import tar from 'tar-stream';
+import type { LoadProblem } from '../model/problem.js';
+import { formatBytes, resolveLimits } from './limits.js';
+import type { ReadLimits, ReadProgress } from './types.js';
+
+/** the bundle id of a path: file or directory name without .tar.gz/.tgz/.tar */
+export function bundleIdFromPath(path: string): string {
+  const base = basename(path.replace(/[/\\]+$/, ''));
+  return base.replace(/\.(tar\.gz|tgz|tar)$/i, '') || 'bundle';
+}
+
+export interface ReadOptions {
+  readonly limits?: Partial<ReadLimits>;
+  readonly onProgress?: (p: ReadProgress) => void;
+  /** override the bundle id (default: file or directory name without extension) */
+  readonly id?: string;
+  /**
+   * Called with each file as soon as it is read, while the rest of the archive is still being
+   * decompressed (by a worker thread for a large .tar.gz): a caller can start parsing early.
+   * Paths are as in the archive (before a single top directory is stripped).
+   */
+  readonly onFile?: (path: string, bytes: Buffer) => void;
+  /**
+   * Read a .tar.gz in a worker thread: 'auto' (default) from WORKER_MIN_BYTES on, true always,
+   * false never. Without the compiled worker (running from sources) it reads in this thread.
+   */
+  readonly worker?: boolean | 'auto';
+}
+
+
+/** Check a tar/dir entry name; returns the clean relative path or a reason to refuse it. */
+export function checkEntryName(name: string): { path: string } | { reason: string } {
+  if (name.includes('\0')) return { reason: 'name contains a NUL byte' };
+  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('\\')) return { reason: 'absolute path' };
+  const parts = name.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  if (parts.some((p) => p === '..')) return { reason: 'path traversal (..)' };
+  if (parts.length === 0) return { reason: 'empty name' };
+  return { path: parts.join('/') };
+}
+
+export interface Collector {
+  readonly id: string;
+  readonly origin: string;
+  readonly limits: ReadLimits;
+  readonly files: Map<string, Buffer>;
+  readonly problems: LoadProblem[];
+  entries: number;
+  bytes: number;
+  progress(current?: string): void;
+  problem(file: string, message: string, severity?: 'error' | 'warning'): void;
+  /** keep one read file (the first copy of a duplicate entry wins) */
+  accept(path: string, body: Buffer): void;
+}
+
+export function makeCollector(path: string, opts: ReadOptions): Collector {
+  const id = opts.id ?? bundleIdFromPath(path);
+  let lastReport = 0;
+  const c: Collector = {
+    id,
+    origin: path,
+    limits: resolveLimits(opts.limits),
+    files: new Map(),
+    problems: [],
+    entries: 0,
+    bytes: 0,
+    progress(current) {
+      if (!opts.onProgress) return;
+      if (current === undefined && c.bytes - lastReport < 1 << 20) return;
+      lastReport = c.bytes;
+      opts.onProgress({ bundlePath: path, bytesRead: c.bytes, entriesRead: c.entries, currentFile: current });
+    },
+    problem(file, message, severity = 'error') {
+      c.problems.push({ bundle: id, file, message, severity });
+    },
+    accept(path, body) {
+      if (c.files.has(path)) {
+        c.problem(path, 'duplicate entry in the archive; kept the first copy', 'warning');
+        return;
+      }
+      c.files.set(path, body);
+      opts.onFile?.(path, body);
+    },
+  };
+  return c;
+}
+
+/** Counts decompressed bytes and stops the stream once the total cap is passed (bomb guard). */
+class CapCounter extends Transform {
+  total = 0;
+  constructor(private readonly cap: number) {
+    super();
+  }
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.total += chunk.length;
+    if (this.total > this.cap) {
+      cb(new CapError(`decompressed data passed the ${formatBytes(this.cap)} total cap; stopped reading (possible decompression bomb)`));
+      return;
+    }
+    cb(null, chunk);
+  }
+}
+class CapError extends Error {}
+
+export async function readArchive(c: Collector, path: string, gzipped: boolean): Promise<void> {
+  const file = createReadStream(path, { highWaterMark: 1 << 20 });
+  const counter = new CapCounter(c.limits.maxTotalBytes + 1024 * 1024); // headers and padding on top
+  const extract = tar.extract();
+  const stages: Readable[] = [file];
+  // 1 MiB output chunks instead of 16 KiB: far fewer stream callbacks for a 1 GB bundle
+  const gunzip = gzipped ? createGunzip({ chunkSize: 1 << 20 }) : undefined;
+  let failure: Error | undefined;
+  const fail = (e: Error) => {
+    failure ??= e;
+    extract.destroy(e);
+  };
+  file.on('error', fail);
+  counter.on('error', fail);
+  if (gunzip) {
+    gunzip.on('error', fail);
+    file.pipe(gunzip).pipe(counter).pipe(extract);
+    stages.push(gunzip);
+  } else {
+    file.pipe(counter).pipe(extract);
+  }
+  try {
+    for await (const entry of extract) {
+      const h = entry.header;
+      const verdict = checkEntryName(h.name);
+      const shown = 'path' in verdict ? verdict.path : h.name;
+      if (h.type === 'directory') {
+        entry.resume();
+        continue;
+      }
+      if (h.type !== 'file' && h.type !== 'contiguous-file') {
+        c.problem(shown, `refused ${h.type ?? 'unknown'} entry${h.linkname ? ` -> ${h.linkname}` : ''}: bundles may only hold regular files`);
+        entry.resume();
+        continue;
+      }
+      if ('reason' in verdict) {
+        c.problem(h.name, `refused entry: ${verdict.reason}`);
+        entry.resume();
+        continue;
+      }
+      if (c.entries >= c.limits.maxEntries) {
+        c.problem(shown, `more than ${c.limits.maxEntries} entries; stopped reading (raise the entry limit to read more)`);
+        entry.resume();
+        break;
+      }
+      const size = h.size ?? 0;
+      if (size > c.limits.maxEntryBytes) {
+        c.problem(shown, `entry of ${formatBytes(size)} is over the ${formatBytes(c.limits.maxEntryBytes)} per-entry cap; skipped`);
+        entry.resume();
+        continue;
+      }
+      if (c.bytes + size > c.limits.maxTotalBytes) {
+        c.problem(shown, `bundle passed the ${formatBytes(c.limits.maxTotalBytes)} total cap; stopped reading (possible decompression bomb)`);
+        entry.resume();
+        break;
+      }
+      c.progress(verdict.path);
+      // one buffer of the declared size, filled in place: a 800 MB list is never held twice
+      // (chunks plus their concatenation), and no chunk keeps a larger gunzip buffer alive
+      // its own memory (not the shared small-buffer pool), so a worker can hand it over whole
+      const body = Buffer.allocUnsafeSlow(size);
+      let got = 0;
+      for await (const chunk of entry as AsyncIterable<Buffer>) {
+        if (got + chunk.length > size) break; // tar-stream never delivers more than declared; guard anyway
+        chunk.copy(body, got);
+        got += chunk.length;
+        c.bytes += chunk.length;
+        c.progress();
+      }
+      c.entries++;
+      c.accept(verdict.path, got === size ? body : body.subarray(0, got));
+    }
+  } catch (e) {
+    failure ??= e as Error;
+  } finally {
+    for (const s of stages) s.destroy();
+    counter.destroy();
+  }
+  if (failure) c.problem(basename(path), describeArchiveError(failure, gzipped));
+}
+
+function describeArchiveError(e: Error, gzipped: boolean): string {
+  if (e instanceof CapError) return e.message;
+  const msg = e.message || String(e);
+  if (/unexpected end of file/i.test(msg)) return `truncated ${gzipped ? 'gzip' : 'tar'} data (${msg}); kept the entries read before it`;
+  if (/incorrect header check|invalid (block type|distance|code)|bad/i.test(msg) && gzipped) return `corrupted gzip data (${msg}); kept the entries read before it`;
+  if (/invalid tar header|unexpected end of data/i.test(msg)) return `not a valid tar archive (${msg}); kept the entries read before it`;
+  return `could not read the archive: ${msg}`;
+}
