@@ -59,10 +59,21 @@ export function scalingTable(results: readonly SizeResult[]): string {
 export function tuiTable(results: readonly SizeResult[]): string {
   const rows = results.map((r) =>
     r.tui
-      ? [r.size.name, fmtMs(r.tui.firstFrameMs), fmtMs(r.tui.findingsKeyMedianMs), fmtMs(r.tui.openEvidenceMs), fmtMs(r.tui.evidenceKeyMedianMs), r.tui.evidenceFile ?? '-']
-      : [r.size.name, r.tuiError ? `failed: ${r.tuiError.split('\n')[0]}` : 'not run', '-', '-', '-', '-'],
+      ? [
+          r.size.name,
+          fmtMs(r.tui.firstFrameMs),
+          r.tui.firstFrameGcMs === undefined ? 'n/a' : fmtMs(r.tui.firstFrameGcMs),
+          fmtMs(r.tui.findingsKeyMedianMs),
+          fmtMs(r.tui.openEvidenceMs),
+          fmtMs(r.tui.evidenceKeyMedianMs),
+          r.tui.evidenceFile ?? '-',
+        ]
+      : [r.size.name, r.tuiError ? `failed: ${r.tuiError.split('\n')[0]}` : 'not run', '-', '-', '-', '-', '-'],
   );
-  return markdownTable(['size', 'first frame after load', 'findings key→frame (median)', 'open evidence at cited line', 'evidence key→frame (median)', 'cited line'], rows);
+  return markdownTable(
+    ['size', 'first frame after load', 'of which GC pauses', 'findings key→frame (median)', 'open evidence at cited line', 'evidence key→frame (median)', 'cited line'],
+    rows,
+  );
 }
 
 export function collectorTable(c: CollectorResult | undefined): string {
