@@ -1,12 +1,13 @@
 // Address and CIDR math on top of ipaddr.js, with the questions the rules ask.
 import ipaddr from 'ipaddr.js';
+import { v4, v4Net, type V4Net } from './ipv4.js';
 
 export interface Cidr {
   readonly text: string; // canonical "10.244.0.0/16"
   readonly addr: ipaddr.IPv4 | ipaddr.IPv6;
   readonly prefix: number;
-  /** IPv4 only: the network and mask as unsigned 32-bit numbers, for a match without ipaddr.js */
-  readonly v4?: { readonly net: number; readonly mask: number };
+  /** canonical IPv4 only: network and mask as unsigned 32-bit numbers, for a match without ipaddr.js */
+  readonly v4?: V4Net;
 }
 
 /**
@@ -24,24 +25,11 @@ function remember<T>(memo: Map<string, T | null>, key: string, value: T | undefi
   return value;
 }
 
-/**
- * Plain dotted-quad IPv4 ("10.244.1.7", no leading zeros) without ipaddr.js: its parse tries IPv6
- * first and throws, which made each new address cost ~50 µs. Other spellings ipaddr.js accepts
- * (octal, hex, one long number) still go through it.
- */
-const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})$/;
-
-function parseDottedQuad(s: string): ipaddr.IPv4 | undefined {
-  const m = DOTTED_QUAD.exec(s);
-  if (!m) return undefined;
-  const octets = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])];
-  return octets.every((o) => o <= 255) ? new ipaddr.IPv4(octets) : undefined;
-}
-
 export function parseIp(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   const hit = ipMemo.get(s);
   if (hit !== undefined) return hit ?? undefined;
-  let value: ipaddr.IPv4 | ipaddr.IPv6 | undefined = parseDottedQuad(s);
+  const n = v4(s);
+  let value: ipaddr.IPv4 | ipaddr.IPv6 | undefined = n === undefined ? undefined : octetsOf(n);
   if (!value) {
     try {
       value = ipaddr.parse(s.trim());
@@ -52,12 +40,7 @@ export function parseIp(s: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
   return remember(ipMemo, s, value);
 }
 
-const v4Number = (a: ipaddr.IPv4): number => {
-  const o = a.octets;
-  return ((o[0] as number) * 0x1000000 + ((o[1] as number) << 16) + ((o[2] as number) << 8) + (o[3] as number)) >>> 0;
-};
-
-const v4Mask = (prefix: number): number => (prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0);
+const octetsOf = (n: number): ipaddr.IPv4 => new ipaddr.IPv4([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
 
 export function isIp(s: string): boolean {
   return parseIp(s) !== undefined;
@@ -72,15 +55,10 @@ export function parseCidr(s: string): Cidr | undefined {
 
 function parseCidrUncached(s: string): Cidr | undefined {
   const t = s.trim();
-  const slash = t.indexOf('/');
-  const quad = parseDottedQuad(slash < 0 ? t : t.slice(0, slash));
-  const prefixText = slash < 0 ? '32' : t.slice(slash + 1);
-  if (quad && /^(0|[1-9]\d?)$/.test(prefixText) && Number(prefixText) <= 32) {
-    const prefix = Number(prefixText);
-    const mask = v4Mask(prefix);
-    const net = (v4Number(quad) & mask) >>> 0;
-    const addr = new ipaddr.IPv4([net >>> 24, (net >>> 16) & 255, (net >>> 8) & 255, net & 255]);
-    return { text: `${addr.toString()}/${prefix}`, addr, prefix, v4: { net, mask } };
+  const quad = v4Net(t);
+  if (quad) {
+    const addr = octetsOf(quad.net);
+    return { text: `${addr.toString()}/${quad.prefix}`, addr, prefix: quad.prefix, v4: quad };
   }
   try {
     if (!t.includes('/')) {
@@ -102,10 +80,13 @@ function networkOf(a: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): ipaddr.IPv4 | 
 }
 
 export function ipInCidr(ip: string, cidr: string | Cidr): boolean {
-  const a = parseIp(ip);
   const c = typeof cidr === 'string' ? parseCidr(cidr) : cidr;
-  if (!a || !c || a.kind() !== c.addr.kind()) return false;
-  if (c.v4) return ((v4Number(a as ipaddr.IPv4) & c.v4.mask) >>> 0) === c.v4.net;
+  if (!c) return false;
+  // canonical IPv4 on both sides (nearly every call, and the tracer's hot loop): integers only
+  const n = c.v4 && v4(ip);
+  if (c.v4 && n !== undefined) return ((n & c.v4.mask) >>> 0) === c.v4.net;
+  const a = parseIp(ip);
+  if (!a || a.kind() !== c.addr.kind()) return false;
   return (a as ipaddr.IPv4).match(c.addr as ipaddr.IPv4, c.prefix);
 }
 

@@ -2,7 +2,6 @@
 // one it cannot judge from a bundle is reported as an assumption, never silently guessed.
 import type { IptAddrMatch, IptMatch, IptOption, IptablesRule } from '../parse/types.js';
 import { ipInCidr } from '../model/net.js';
-import { v4In } from './ipv4.js';
 import type { Assumption, Packet } from './types.js';
 
 export interface MatchContext {
@@ -20,7 +19,7 @@ const NO: MatchResult = { kind: 'no-match' };
 
 function addrMatches(m: IptAddrMatch | undefined, ip: string): boolean {
   if (!m) return true;
-  const hit = v4In(ip, m.value) ?? ipInCidr(ip, m.value);
+  const hit = ipInCidr(ip, m.value);
   return m.negated ? !hit : hit;
 }
 

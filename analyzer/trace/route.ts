@@ -3,7 +3,7 @@
 import type { IpLink, IpRoute } from '../parse/types.js';
 import { ipInCidr, parseCidr } from '../model/net.js';
 import type { RouteChoice } from './types.js';
-import { v4, v4In, v4Net, type V4Net } from './ipv4.js';
+import { v4, v4Net, type V4Net } from '../model/ipv4.js';
 
 export function localAddresses(addrs: readonly IpLink[] | undefined): Set<string> {
   const out = new Set<string>();
@@ -39,7 +39,7 @@ function entriesOf(routes: readonly IpRoute[]): readonly RouteEntry[] {
   return known;
 }
 
-const isLoopback = (dst: string): boolean => v4In(dst, '127.0.0.0/8') ?? ipInCidr(dst, '127.0.0.0/8');
+const isLoopback = (dst: string): boolean => ipInCidr(dst, '127.0.0.0/8');
 
 export function lookupRoute(routes: readonly IpRoute[], local: ReadonlySet<string>, dst: string): RouteChoice {
   const a = v4(dst);
