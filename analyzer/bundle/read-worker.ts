@@ -8,8 +8,6 @@ const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_FILES = 256;
 
 const input = workerData as WorkerInput;
-const c = makeCollector(input.path, { id: input.id, limits: input.limits, worker: false });
-const seen = new Set<string>();
 let batch: WorkerFile[] = [];
 let batchBytes = 0;
 
@@ -21,16 +19,17 @@ function flush(): void {
   batchBytes = 0;
 }
 
-c.accept = (path, body) => {
-  if (seen.has(path)) {
-    c.problem(path, 'duplicate entry in the archive; kept the first copy', 'warning');
-    return;
-  }
-  seen.add(path);
-  batch.push({ path, buffer: body.buffer as ArrayBuffer, offset: body.byteOffset, length: body.length });
-  batchBytes += body.length;
-  if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) flush();
-};
+// the collector keeps the first copy of a duplicate entry as in this thread; what it keeps goes
+// to the main thread (its map is left holding emptied, transferred buffers)
+const c = makeCollector(input.path, {
+  id: input.id,
+  limits: input.limits,
+  onFile: (path, body) => {
+    batch.push({ path, buffer: body.buffer as ArrayBuffer, offset: body.byteOffset, length: body.length });
+    batchBytes += body.length;
+    if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) flush();
+  },
+});
 
 await readArchive(c, input.path, true);
 flush();

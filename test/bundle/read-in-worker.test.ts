@@ -42,6 +42,11 @@ const view = (b: Awaited<ReturnType<Read['readBundle']>>) => ({
 });
 
 describe.skipIf(!built)('reading a .tar.gz in a worker thread', () => {
+  it('finds its compiled worker, so `worker: true` below really reads in a worker', async () => {
+    const { workerAvailable } = (await import(join(import.meta.dirname, '../../dist/analyzer/bundle/read-in-worker.js'))) as typeof import('../../analyzer/bundle/read-in-worker.js');
+    expect(workerAvailable()).toBe(true);
+  });
+
   const many = Array.from({ length: 600 }, (_, i) => ({ name: `cluster/logs/ns/pod-${i}/c.log`, data: `line ${i}\n`.repeat(i % 7) }));
   const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'x');
   // incompressible, so cutting the end of the archive cuts into this file
