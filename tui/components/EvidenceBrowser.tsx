@@ -1,24 +1,13 @@
 // The evidence browser: the bundle file tree per node beside a viewer with line numbers; cited
 // lines are marked ▶ and inverse, search matches ≫. Both panes draw only their visible rows.
 import { Box, Text } from 'ink';
-import type { TreeRow, ViewerLine } from '../view-models/evidence.js';
+import type { EvidenceView, TreeRow, ViewerLine } from '../view-models/evidence.js';
 import { humanSize } from '../view-models/evidence.js';
 import { padEnd, truncate } from '../view-models/text.js';
 import { focusSlice } from '../view-models/excerpt.js';
 import { usePalette } from './palette-context.js';
 
-export interface EvidenceBrowserProps {
-  readonly tree: readonly TreeRow[];
-  readonly cursor: number;
-  readonly treeTop: number;
-  readonly pane: 0 | 1;
-  readonly title?: string;
-  readonly lines: readonly ViewerLine[];
-  readonly lineCount: number;
-  readonly line: number;
-  readonly search: string;
-  readonly height: number;
-  readonly treeWidth: number;
+export interface EvidenceBrowserProps extends EvidenceView {
   readonly width: number;
 }
 

@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import { STATUS_GLYPH, SEVERITY_GLYPH } from '../theme.js';
 import type { FindingRow } from '../view-models/findings.js';
+import type { ListWindow } from '../view-models/list-window.js';
 import { padEnd, truncate } from '../view-models/text.js';
 import { memo } from 'react';
 import type { Palette } from '../theme.js';
@@ -11,13 +12,7 @@ import { usePalette } from './palette-context.js';
 import { SpanLine } from './SpanLine.js';
 import type { Span } from './text-runs.js';
 
-export interface FindingsListProps {
-  readonly rows: readonly FindingRow[];
-  readonly total: number;
-  readonly filter: string;
-  readonly cursor: number;
-  readonly top: number;
-  readonly height: number;
+export interface FindingsListProps extends ListWindow<FindingRow> {
   readonly width: number;
 }
 

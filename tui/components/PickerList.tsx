@@ -1,19 +1,14 @@
 // The Trace screen's source/destination picker, virtualized like the findings list: only rows
 // [top, top + height) become elements, so a cluster's 150,000 pods scroll and filter as fast as ten.
 import { Box, Text } from 'ink';
+import type { ListWindow } from '../view-models/list-window.js';
 import type { PickKind, PickRow } from '../view-models/trace-picks.js';
 import { padEnd, truncate } from '../view-models/text.js';
 import type { Tone } from '../theme.js';
 import { usePalette } from './palette-context.js';
 
-export interface PickerListProps {
+export interface PickerListProps extends ListWindow<PickRow> {
   readonly title: string;
-  readonly rows: readonly PickRow[];
-  readonly total: number;
-  readonly filter: string;
-  readonly cursor: number;
-  readonly top: number;
-  readonly height: number;
   readonly width: number;
 }
 

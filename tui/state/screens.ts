@@ -5,7 +5,8 @@ import type { FileRef } from '../../analyzer/model/types.js';
 import type { Doc } from '../view-models/doc.js';
 import { lineText } from '../view-models/doc.js';
 import { detailDoc } from '../view-models/detail.js';
-import { fileTree, findInFile, treeIndexOf, viewerLines, type TreeRow, type ViewerLine } from '../view-models/evidence.js';
+import { fileTree, findInFile, treeIndexOf, viewerLines, type EvidenceView, type TreeRow } from '../view-models/evidence.js';
+import type { ListWindow } from '../view-models/list-window.js';
 import { describeFilter, filterRows, findingRows, type FindingRow } from '../view-models/findings.js';
 import { helpDoc } from '../view-models/help.js';
 import type { UiModel } from '../view-models/model.js';
@@ -23,32 +24,13 @@ export interface Size {
 
 export type ScreenView =
   | { readonly kind: 'doc'; readonly doc: Doc; readonly cursorLine: number; readonly top: number; readonly height: number }
-  | { readonly kind: 'findings'; readonly rows: readonly FindingRow[]; readonly total: number; readonly filter: string; readonly cursor: number; readonly top: number; readonly height: number }
-  | {
-      readonly kind: 'evidence';
-      readonly tree: readonly TreeRow[];
-      readonly cursor: number;
-      readonly treeTop: number;
-      readonly pane: 0 | 1;
-      readonly title?: string;
-      readonly lines: readonly ViewerLine[];
-      readonly lineCount: number;
-      readonly line: number;
-      readonly search: string;
-      readonly height: number;
-      readonly treeWidth: number;
-    }
-  | {
+  | ({ readonly kind: 'findings' } & ListWindow<FindingRow>)
+  | ({ readonly kind: 'evidence' } & EvidenceView)
+  | ({
       readonly kind: 'picker';
       /** what is being picked and what is already chosen */
       readonly title: string;
-      readonly rows: readonly PickRow[];
-      readonly total: number;
-      readonly filter: string;
-      readonly cursor: number;
-      readonly top: number;
-      readonly height: number;
-    };
+    } & ListWindow<PickRow>);
 
 /** lines the header, breadcrumb and footer take; Ink must draw fewer lines than the terminal has */
 export const CHROME_LINES = 4;

@@ -53,6 +53,22 @@ export interface ViewerLine {
   readonly match: boolean;
 }
 
+/** the evidence browser as the screen state computes it and the component draws it (plus width) */
+export interface EvidenceView {
+  readonly tree: readonly TreeRow[];
+  readonly cursor: number;
+  readonly treeTop: number;
+  readonly pane: 0 | 1;
+  readonly title?: string;
+  /** the viewer's visible lines of the open file */
+  readonly lines: readonly ViewerLine[];
+  readonly lineCount: number;
+  readonly line: number;
+  readonly search: string;
+  readonly height: number;
+  readonly treeWidth: number;
+}
+
 /** the visible lines only: [top, top + height) */
 export function viewerLines(
   files: FileIndex,
