@@ -10,25 +10,39 @@ function clip(s: string, n: number): string {
   return s.length <= n ? s : `${s.slice(0, n - 1)}…`;
 }
 
-export function describeFate(f: Fate): string {
+/** the packet's fate in one line, without a forwarded packet's note (the TUI shows it apart) */
+export function fateSentence(f: Fate): string {
+  const port = 'port' in f && f.port !== undefined ? `:${f.port}` : '';
   switch (f.kind) {
     case 'delivered-local':
-      return `delivered to this node (${f.to}${f.port !== undefined ? `:${f.port}` : ''})`;
+      return `delivered to this node (${f.to}${port})`;
     case 'delivered-pod':
-      return `delivered to pod ${f.podName ?? f.to}${f.port !== undefined ? `:${f.port}` : ''} on ${f.dev}`;
+      return `delivered to pod ${f.podName ?? f.to}${port} on ${f.dev}`;
     case 'forwarded':
-      return `leaves via ${f.dev}${f.gateway ? ` (next hop ${f.gateway})` : ''} as ${f.src} → ${f.dst}${f.port !== undefined ? `:${f.port}` : ''}${f.note ? `\n    ! ${f.note}` : ''}`;
+      return `leaves via ${f.dev}${f.gateway ? ` (next hop ${f.gateway})` : ''} as ${f.src} → ${f.dst}${port}`;
     case 'dropped':
-      return `DROPPED by ${f.by}`;
+      return `dropped by ${f.by}`;
     case 'rejected':
-      return `REJECTED by ${f.by}${f.with ? ` (${f.with})` : ''}`;
+      return `rejected by ${f.by}${f.with ? ` (${f.with})` : ''}`;
     case 'no-route':
       return `no route to ${f.dst}`;
   }
 }
 
+/** the text report's fate: a drop or reject shouted, a forwarded packet's note on its own line */
+export function describeFate(f: Fate): string {
+  const sentence = fateSentence(f);
+  if (f.kind === 'dropped' || f.kind === 'rejected') return sentence.replace(/^\w+/, (w) => w.toUpperCase());
+  return f.kind === 'forwarded' && f.note ? `${sentence}\n    ! ${f.note}` : sentence;
+}
+
+/** `nat/KUBE-SERVICES #12` for a rule step, undefined for a routing step */
+export function stepChainWhere(s: TraceStep): string | undefined {
+  return s.chain ? `${s.table}/${s.chain}${s.ruleIndex !== undefined ? ` #${s.ruleIndex}` : ''}` : undefined;
+}
+
 function stepLine(s: TraceStep, path?: string): string[] {
-  const where = s.chain ? `${s.table}/${s.chain}${s.ruleIndex !== undefined ? ` #${s.ruleIndex}` : ''}` : s.hook.toLowerCase();
+  const where = stepChainWhere(s) ?? s.hook.toLowerCase();
   const loc = s.line !== undefined && path ? `  ${path}:${s.line}` : '';
   const prob = s.branch ? ` (p=${s.branch.probability.toFixed(2)})` : '';
   const out = [`  ${s.hook.padEnd(11)} ${clip(where, 40).padEnd(40)} ${inert(s.verdict)}${prob}${loc}`];

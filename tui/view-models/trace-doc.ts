@@ -2,6 +2,7 @@
 // (hook, table/chain #rule, verdict, line in host/iptables-save.txt). The rule that decided the
 // branch is marked ▶ and its rule text is quoted under it; enter on a step opens that line.
 import type { FileRef } from '../../analyzer/model/types.js';
+import { fateSentence, stepChainWhere } from '../../analyzer/trace/format.js';
 import type { TraceBranch, TraceResult, TraceStep } from '../../analyzer/trace/types.js';
 import type { Route, TraceRoute } from '../state/route.js';
 import { FATE_GLYPH, STATUS_GLYPH, WARN_FORWARD, type Glyph } from '../theme.js';
@@ -43,26 +44,11 @@ export function fateGlyph(b: TraceBranch): Glyph {
 
 /** one line, without the forwarded note (shown on its own line) */
 export function fateText(b: TraceBranch): string {
-  const f = b.fate;
-  const port = (p?: number) => (p !== undefined ? `:${p}` : '');
-  switch (f.kind) {
-    case 'delivered-local':
-      return `delivered to this node (${f.to}${port(f.port)})`;
-    case 'delivered-pod':
-      return `delivered to pod ${f.podName ?? f.to}${port(f.port)} on ${f.dev}`;
-    case 'forwarded':
-      return `leaves via ${f.dev}${f.gateway ? ` (next hop ${f.gateway})` : ''} as ${f.src} → ${f.dst}${port(f.port)}`;
-    case 'dropped':
-      return `dropped by ${f.by}`;
-    case 'rejected':
-      return `rejected by ${f.by}${f.with ? ` (${f.with})` : ''}`;
-    case 'no-route':
-      return `no route to ${f.dst}`;
-  }
+  return fateSentence(b.fate);
 }
 
 export function stepWhere(s: TraceStep): string {
-  return s.chain ? `${s.table}/${s.chain}${s.ruleIndex !== undefined ? ` #${s.ruleIndex}` : ''}` : 'routing';
+  return stepChainWhere(s) ?? 'routing';
 }
 
 /** where enter on a step goes: its line in iptables-save, or the route file for a routing step */
