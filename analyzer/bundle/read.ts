@@ -132,16 +132,21 @@ export async function readBundle(path: string, opts: ReadOptions = {}): Promise<
   return { id: c.id, origin: path, manifest, files, problems: c.problems };
 }
 
+/** `a`, `a~2`, `a~3`...: two bundles with the same file name still get distinct ids */
+export function uniqueIds(paths: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return paths.map((p) => {
+    const base = bundleIdFromPath(p);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n > 1 ? `${base}~${n}` : base;
+  });
+}
+
 /** Read several bundles, giving each a unique id. */
 export async function readBundles(paths: readonly string[], opts: Omit<ReadOptions, 'id'> = {}): Promise<RawBundle[]> {
-  const seen = new Map<string, number>();
+  const ids = uniqueIds(paths);
   const out: RawBundle[] = [];
-  for (const p of paths) {
-    let id = bundleIdFromPath(p);
-    const n = seen.get(id) ?? 0;
-    seen.set(id, n + 1);
-    if (n > 0) id = `${id}~${n + 1}`;
-    out.push(await readBundle(p, { ...opts, id }));
-  }
+  for (const [i, p] of paths.entries()) out.push(await readBundle(p, { ...opts, id: ids[i] }));
   return out;
 }

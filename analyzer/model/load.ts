@@ -2,7 +2,9 @@
 // (unique ids), then builds the Snapshot. A path that cannot be opened at all becomes a
 // LoadProblem (code "unreadable") so the other bundles still load; callers decide whether an
 // empty result is fatal.
-import { BundleOpenError, bundleIdFromPath, readBundle } from '../bundle/read.js';
+import { BundleOpenError, readBundle, uniqueIds } from '../bundle/read.js';
+
+export { uniqueIds };
 import type { RawBundle, ReadLimits, ReadProgress } from '../bundle/types.js';
 import type { LoadProblem } from './problem.js';
 import type { Snapshot } from './types.js';
@@ -24,16 +26,6 @@ export interface Loaded {
   readonly unreadable: readonly LoadProblem[];
 }
 
-/** `a`, `a~2`, `a~3`...: two bundles with the same file name still get distinct ids */
-export function uniqueIds(paths: readonly string[]): string[] {
-  const seen = new Map<string, number>();
-  return paths.map((p) => {
-    const base = bundleIdFromPath(p);
-    const n = (seen.get(base) ?? 0) + 1;
-    seen.set(base, n);
-    return n > 1 ? `${base}~${n}` : base;
-  });
-}
 
 /** the reader's onFile: cluster lists go through loadListEarly (lists.ts) as soon as they are read */
 function loadEarly(id: string, origin: string, opts: LoadOptions): (path: string, bytes: Buffer) => void {
