@@ -37,10 +37,12 @@ export const CLUSTER_LISTS = {
   'cluster.events': KubeEventSchema,
 } as const;
 
-/** the item schema of a cluster list file (`cluster/pods.json` -> PodSchema) */
+let schemaByPath: Map<string, z.ZodType> | undefined;
+
+/** the item schema of a cluster list file (`cluster/pods.json` -> PodSchema); asked for every file read */
 export function listSchemaOf(path: string): z.ZodType | undefined {
-  for (const [id, schema] of Object.entries(CLUSTER_LISTS)) if (pathOf(id) === path) return schema;
-  return undefined;
+  schemaByPath ??= new Map(Object.entries(CLUSTER_LISTS).map(([id, schema]) => [pathOf(id), schema]));
+  return schemaByPath.get(path);
 }
 
 /** A bundle has cluster data when it holds any kubectl output under cluster/. */
