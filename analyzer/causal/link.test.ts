@@ -5,7 +5,7 @@ import { linkFindings, symptomsOf } from './link.js';
 import { snapshotOf } from '../model/testing.js';
 import type { Finding, Layer, Rule } from '../rules/types.js';
 
-const finding = (ruleId: string, layer: Layer, node: string): Finding => ({ ruleId, layer, status: ruleId.startsWith('SYS-108') ? 'warn' : 'fail', severity: 'critical', subject: { kind: 'node', name: node }, messageId: 'x', message: 'x', evidence: [] });
+const finding = (ruleId: string, layer: Layer, node: string): Finding => ({ ruleId, layer, status: ruleId.startsWith('SYS-108') ? 'warn' : 'fail', severity: 'critical', subject: { kind: 'node', name: node }, messageId: 'x', message: 'x', evidence: [], basis: [] });
 const rule = (id: string, layer: Layer, extra: Partial<Rule> = {}): Rule => ({ id, slug: id, layer, severity: 'critical', title: id, needs: [], docs: { why: 'w', fix: 'f' }, messages: { x: 'x' }, run: () => [], ...extra });
 
 describe('linkFindings', () => {

@@ -6,7 +6,7 @@
 //  - findings come out in a stable order: layer bottom-up (system, network, service, dns, bundle),
 //    then rule id, subject key, status, message
 // Rules must not import this file (they use ./lib/reports.ts), so the catalog import is no cycle.
-import type { Snapshot } from '../model/types.js';
+import type { FileRef, Snapshot } from '../model/types.js';
 import { linkFindings } from '../causal/link.js';
 import { allRules } from './catalog.js';
 import { CLUSTER, ENGINE_MESSAGES } from './lib/reports.js';
@@ -37,7 +37,42 @@ function templateFor(rule: Rule, messageId: string): string | undefined {
   return rule.messages[messageId] ?? ENGINE_MESSAGES[messageId];
 }
 
-function toFinding(rule: Rule, r: Report): Finding {
+/**
+ * The verdict's basis: the report's own basis plus its evidence files, kept when collected (in the
+ * snapshot's files). Without a snapshot (a bare toFinding in tests) every named file is kept.
+ */
+function basisFor(r: Report, s: Snapshot | undefined): FileRef[] {
+  const out: FileRef[] = [];
+  const seen = new Set<string>();
+  for (const f of [...(r.basis ?? []), ...(r.evidence ?? [])]) {
+    const k = `${f.bundle}\u0000${f.path}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (s && !s.files.has({ bundle: f.bundle, path: f.path })) continue;
+    out.push({ bundle: f.bundle, path: f.path });
+  }
+  return out;
+}
+
+/** no evidence, no verdict: a pass/warn/fail that rests on no collected file becomes unknown */
+function withoutVerdict(rule: Rule, r: Report): Report {
+  const collectedNothing = rule.needs.length > 0 ? rule.needs : ['evidence'];
+  return {
+    status: 'unknown',
+    subject: r.subject,
+    messageId: 'no-basis',
+    data: { verdict: r.status, ...(r.data ?? {}) },
+    missing: r.missing ?? collectedNothing,
+  };
+}
+
+function toFinding(rule: Rule, r0: Report, s?: Snapshot): Finding {
+  let r = r0;
+  let basis = basisFor(r, s);
+  if (r.status !== 'unknown' && basis.length === 0) {
+    r = withoutVerdict(rule, r);
+    basis = [];
+  }
   const template = templateFor(rule, r.messageId);
   if (template === undefined) throw new RuleContractError(rule.id, `unknown messageId "${r.messageId}" (declare it in messages)`);
   const data = r.missing && r.data?.missing === undefined ? { ...r.data, missing: r.missing.join(', ') } : r.data;
@@ -56,6 +91,7 @@ function toFinding(rule: Rule, r: Report): Finding {
     ...(r.remediation ? { remediation: r.remediation } : {}),
     ...(r.missing ? { missing: r.missing } : {}),
     ...(data ? { data } : {}),
+    basis,
   };
 }
 
@@ -72,13 +108,14 @@ export function errorFinding(rule: Rule, err: unknown): Finding {
     message: formatMessage(ENGINE_MESSAGES['rule-error'] ?? '', data),
     evidence: [],
     data,
+    basis: [],
   };
 }
 
 /** One rule's findings (unsorted). */
 export function runRule(rule: Rule, snapshot: Snapshot, ctx: RuleContext = {}, opts: RunOptions = {}): Finding[] {
   try {
-    return rule.run(snapshot, ctx).map((r) => toFinding(rule, r));
+    return rule.run(snapshot, ctx).map((r) => toFinding(rule, r, snapshot));
   } catch (err) {
     if (opts.strict) throw err;
     return [errorFinding(rule, err)];

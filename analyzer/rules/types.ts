@@ -1,5 +1,5 @@
 // The rule model: metadata as data, a pure run(snapshot), findings with evidence a person can open.
-import type { Snapshot } from '../model/types.js';
+import type { FileRef, Snapshot } from '../model/types.js';
 
 export type Layer = 'dns' | 'service' | 'network' | 'system' | 'bundle';
 /** top to bottom as symptoms show; causes flow bottom to top */
@@ -70,6 +70,12 @@ export interface Finding {
   readonly missing?: readonly string[];
   /** small facts other rules and the causal linker may match on (e.g. {upstream: "233.5.5.5"}) */
   readonly data?: Readonly<Record<string, string | number | boolean>>;
+  /**
+   * The collected files this verdict rests on: the rule's own `basis` plus every evidence file,
+   * kept only when the file is in the snapshot. A pass/warn/fail with an empty basis is turned into
+   * unknown (messageId "no-basis") by the engine: no evidence, no verdict.
+   */
+  readonly basis: readonly FileRef[];
 }
 
 /**
@@ -110,6 +116,12 @@ export interface RuleMeta {
   readonly crossLayer?: boolean;
   /** advice that only ever passes (severity info): no scenario is expected to make it fail or warn */
   readonly infoOnly?: boolean;
+  /**
+   * The alternative sets of signals that decide this rule, each set sufficient on its own: source
+   * ids (`host.iptables-save`, `cluster.nodes`, `cluster.log.*`) or derived facts (`fact:pod-network`).
+   * docs/rules.md prints them as "Decides from"; a bundle holding any one set gets a verdict.
+   */
+  readonly decidesFrom?: readonly (readonly string[])[];
 }
 
 /** What a rule returns; the engine fills ruleId, layer, severity and formats the message. */
@@ -123,6 +135,11 @@ export interface Report {
   readonly missing?: readonly string[];
   /** override the rule's severity for this finding (e.g. info for advice) */
   readonly severity?: Severity;
+  /**
+   * The collected files the verdict rests on besides the evidence files (which count already):
+   * for a pass, the files that were read and showed nothing wrong. Build with basisOf(...).
+   */
+  readonly basis?: readonly FileRef[];
 }
 
 export interface Rule extends RuleMeta {

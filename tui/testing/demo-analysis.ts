@@ -98,6 +98,7 @@ const finding = (s: Spec): Finding => ({
   messageId: s.status,
   message: s.message,
   evidence: (s.evidence ?? []).filter((e): e is EvidenceRef => e !== undefined),
+  basis: (s.evidence ?? []).filter((e): e is EvidenceRef => e !== undefined).map((e) => ({ bundle: e.bundle, path: e.path })),
   ...(s.explanation || s.commands ? { remediation: { explanation: s.explanation ?? '', commands: s.commands ?? [] } } : {}),
   ...(s.missing ? { missing: s.missing } : {}),
   ...(s.data ? { data: s.data } : {}),
