@@ -119,5 +119,11 @@ export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, H
     corednsUpstreams: corednsUpstreams(cluster),
     kubeDnsClusterIP: kubeDnsClusterIP(cluster),
     kubeletClusterDNS: kubeletClusterDNS(hosts),
+    // filled by the shared-facts work of issue 12 (analyzer/model/facts*.ts, distribution.ts)
+    podNetworks: [],
+    nodePodCidrs: new Map(),
+    serviceNetworks: [],
+    components: new Map(),
+    kubernetesHost: new Map(),
   };
 }

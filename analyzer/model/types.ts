@@ -131,7 +131,35 @@ export interface Seen<T> {
   readonly at: FileRef & { readonly line?: number; readonly pointer?: string };
 }
 
+/** Kubernetes distributions netsnap recognises from evidence (see analyzer/model/distribution.ts). */
+export type Distribution = 'kubeadm' | 'k3s' | 'rke2' | 'microk8s' | 'charmed' | 'kind' | 'eks' | 'gke' | 'aks' | 'openshift' | 'unknown';
+/** how a component runs on the cluster or a node */
+export type DeploymentStyle = 'daemonset' | 'static-pod' | 'embedded' | 'snap' | 'systemd' | 'absent' | 'unknown';
+export type ComponentName = 'flannel' | 'kube-proxy' | 'coredns' | 'calico';
+
 export interface Derived {
+  /**
+   * The cluster's pod network as every source that states it sees it, most authoritative first:
+   * kubeadm-config podSubnet, controller-manager --cluster-cidr, flannel net-conf Network,
+   * kube-proxy clusterCIDR, subnet.env FLANNEL_NETWORK of each node. Values are canonical CIDR text.
+   */
+  readonly podNetworks: readonly Seen<string>[];
+  /**
+   * Each node's own pod subnet as every source states it: spec.podCIDR, subnet.env FLANNEL_SUBNET,
+   * the cni0 (or cbr0) bridge address as a network, keyed by node name.
+   */
+  readonly nodePodCidrs: ReadonlyMap<string, readonly Seen<string>[]>;
+  /** the Service range: kubeadm-config serviceSubnet, apiserver --service-cluster-ip-range, ... */
+  readonly serviceNetworks: readonly Seen<string>[];
+  /** the distribution, with the evidence that says so; undefined when nothing states it */
+  readonly distribution?: Seen<Distribution>;
+  /** how each component is deployed, with the evidence that says so (embedded flannel on k3s...) */
+  readonly components: ReadonlyMap<ComponentName, Seen<DeploymentStyle>>;
+  /**
+   * Per host bundle: does this host look like a Kubernetes node (kubelet config, CNI config, kube
+   * chains, cni0/flannel.1, pod logs)? false with the evidence when nothing Kubernetes is on it.
+   */
+  readonly kubernetesHost: ReadonlyMap<string, Seen<boolean>>;
   /** pod network CIDR as each component sees it */
   readonly podCidr: {
     readonly flannel?: Seen<string>;
