@@ -45,6 +45,7 @@ export function buildJsonReport(input: ReportInput, tool = { name: 'netsnap', ve
       evidence: f.evidence,
       remediation: f.remediation ?? null,
       missing: f.missing ?? [],
+      basis: f.basis,
       explainedBy: explainedBy.get(ids.get(f) as string) ?? [],
     })),
     problems: m.snapshot.problems.map((p) => ({ bundle: p.bundle ?? null, file: p.file, line: p.line ?? null, pointer: p.pointer ?? null, severity: p.severity, code: p.code ?? null, message: p.message })),

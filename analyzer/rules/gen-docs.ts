@@ -27,6 +27,7 @@ export function renderRulesDoc(rules: readonly Rule[] = allRules): string {
     for (const r of rs) {
       out.push(`### ${r.id}`, '', `**${r.title}** (\`${r.slug}\`, ${r.severity})`, '', `Why: ${r.docs.why}`, '', `Fix: ${r.docs.fix}`, '');
       if (r.needs.length) out.push(`Reads: ${r.needs.map((n) => `\`${n}\``).join(', ')}`, '');
+      if (r.decidesFrom?.length) out.push(`Decides from (any one set): ${r.decidesFrom.map((set) => set.map((n) => `\`${n}\``).join(' + ')).join(' | ')}`, '');
       if (r.explains?.length) out.push(`Explains: ${r.explains.map((e) => `${e.rule} (${typeof e.match === 'string' ? e.match : 'custom match'})`).join(', ')}`, '');
       out.push('Messages:', '', ...Object.entries(r.messages).map(([id, t]) => `- \`${id}\`: ${t}`), '');
     }
