@@ -66,18 +66,25 @@ function withoutVerdict(rule: Rule, r: Report): Report {
   };
 }
 
-function toFinding(rule: Rule, r0: Report, s?: Snapshot): Finding {
-  let r = r0;
-  let basis = basisFor(r, s);
-  if (r.status !== 'unknown' && basis.length === 0) {
-    r = withoutVerdict(rule, r);
-    basis = [];
-  }
+function checkedData(rule: Rule, r: Report): { template: string; data: Report['data'] } {
   const template = templateFor(rule, r.messageId);
   if (template === undefined) throw new RuleContractError(rule.id, `unknown messageId "${r.messageId}" (declare it in messages)`);
   const data = r.missing && r.data?.missing === undefined ? { ...r.data, missing: r.missing.join(', ') } : r.data;
   const missingData = placeholdersOf(template).filter((p) => data?.[p] === undefined);
   if (missingData.length > 0) throw new RuleContractError(rule.id, `message "${r.messageId}" needs data ${missingData.join(', ')}`);
+  return { template, data };
+}
+
+function toFinding(rule: Rule, r0: Report, s?: Snapshot): Finding {
+  // the rule's own contract is checked first: a broken report is a rule error, not a missing basis
+  let { template, data } = checkedData(rule, r0);
+  let r = r0;
+  let basis = basisFor(r, s);
+  if (r.status !== 'unknown' && basis.length === 0) {
+    r = withoutVerdict(rule, r);
+    ({ template, data } = checkedData(rule, r));
+    basis = [];
+  }
   const severity = r.severity ?? (r.status === 'warn' ? 'warning' : rule.severity);
   return {
     ruleId: rule.id,
