@@ -25,7 +25,34 @@ afterAll(() => {
   if (nsReady) spawnSync('ip', ['netns', 'del', NS]);
 });
 
+// kube-proxy's IPVS-mode ipsets with the types kube-proxy creates them with (pkg/proxy/ipvs
+// ipsetInfo); a set a ruleset matches must exist before iptables-restore accepts the rule
+const SET_TYPES: Readonly<Record<string, string>> = {
+  'KUBE-LOOP-BACK': 'hash:ip,port,ip',
+  'KUBE-LOAD-BALANCER-SOURCE-IP': 'hash:ip,port,ip',
+  'KUBE-LOAD-BALANCER-SOURCE-CIDR': 'hash:ip,port,net',
+  'KUBE-NODE-PORT-TCP': 'bitmap:port',
+  'KUBE-NODE-PORT-LOCAL-TCP': 'bitmap:port',
+  'KUBE-NODE-PORT-UDP': 'bitmap:port',
+  'KUBE-NODE-PORT-LOCAL-UDP': 'bitmap:port',
+  'KUBE-HEALTH-CHECK-NODE-PORT': 'bitmap:port',
+  'KUBE-IPVS-IPS': 'hash:ip',
+};
+const created = new Set<string>();
+function ensureSets(text: string): void {
+  for (const m of text.matchAll(/--match-set (\S+)/g)) {
+    const name = m[1] as string;
+    if (created.has(name)) continue;
+    const type = SET_TYPES[name] ?? 'hash:ip,port';
+    const args = ['netns', 'exec', NS, 'ipset', 'create', name, type, ...(type === 'bitmap:port' ? ['range', '0-65535'] : [])];
+    const r = spawnSync('ip', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`ipset create ${name} ${type}: ${r.stderr}`);
+    created.add(name);
+  }
+}
+
 function restoreTest(bin: string, text: string): { ok: boolean; stderr: string } {
+  if (haveIpset) ensureSets(text);
   const r = spawnSync('ip', ['netns', 'exec', NS, bin, '--test'], { input: text, encoding: 'utf8' });
   return { ok: r.status === 0, stderr: `${r.stderr}` };
 }
@@ -46,6 +73,9 @@ const cases = bundleDirs()
 
 describe.skipIf(skipReason !== undefined)('iptables-restore --test accepts every generated ruleset', () => {
   it('has rulesets to check', () => expect(cases.length).toBeGreaterThan(20));
+  it.skipIf(!haveIpset)('checks the IPVS-mode rulesets too (ipset is installed)', () => {
+    expect(cases.filter((c) => c.text!.includes('-m set --match-set')).length).toBeGreaterThan(0);
+  });
   for (const backend of ['iptables-nft-restore', 'iptables-legacy-restore'])
     it(`${backend}`, () => {
       ensureNs();
