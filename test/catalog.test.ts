@@ -6,6 +6,7 @@ import { allRules } from '../analyzer/rules/catalog.js';
 import { renderRulesDoc } from '../analyzer/rules/gen-docs.js';
 import { LAYERS } from '../analyzer/rules/types.js';
 import { analyzed, scenarioNames } from './scenario-helpers.js';
+import { incidentNames, scoreIncident } from './real/cases.js';
 
 const root = new URL('../', import.meta.url);
 
@@ -33,16 +34,24 @@ describe('rule catalog', () => {
   });
 
   const names = scenarioNames();
-  it.skipIf(names.length === 0)('every rule fires (fail or warn) in at least one scenario', async () => {
+  it.skipIf(names.length === 0)('every rule fires (fail or warn) in at least one scenario or real incident', async () => {
     const fired = new Set<string>();
     for (const n of names) {
       const { analysis } = await analyzed(n);
+      for (const f of analysis.findings) if (f.status === 'fail' || f.status === 'warn') fired.add(f.ruleId);
+    }
+    for (const n of incidentNames()) {
+      const { analysis } = await scoreIncident(n);
       for (const f of analysis.findings) if (f.status === 'fail' || f.status === 'warn') fired.add(f.ruleId);
     }
     // info-only advice (RuleMeta.infoOnly) passes by design; it must then never fail or warn
     expect(allRules.filter((r) => !r.infoOnly).map((r) => r.id).filter((id) => !fired.has(id))).toEqual([]);
     expect(allRules.filter((r) => r.infoOnly && fired.has(r.id)).map((r) => r.id)).toEqual([]);
   }, 300_000);
+
+  it('every rule says which sets of signals decide it (decidesFrom), each set non-empty', () => {
+    expect(allRules.filter((r) => !r.decidesFrom?.length || r.decidesFrom.some((set) => set.length === 0)).map((r) => r.id)).toEqual([]);
+  });
 
   it('info-only rules are info severity', () => {
     expect(allRules.filter((r) => r.infoOnly && r.severity !== 'info').map((r) => r.id)).toEqual([]);
