@@ -96,7 +96,8 @@ export function compileRule(r: PackRule, packName: string): Rule {
         const read: string[] = [];
         if (!holds(r.when, hit.value, read)) {
           const key = JSON.stringify(subject);
-          if (!passed.has(key)) out.push({ status: 'pass', subject, messageId: 'ok', data: { subject: subject.name || subject.kind } });
+          // the pass rests on the item it read: its place in the bundle is the basis
+          if (!passed.has(key)) out.push({ status: 'pass', subject, messageId: 'ok', data: { subject: subject.name || subject.kind }, basis: evidenceFor(view, hit.pointer, []) });
           passed.add(key);
           continue;
         }

@@ -37,6 +37,11 @@ describe('the example pack (docs/example-pack.yaml)', () => {
     ]);
     expect(findings.flatMap((f) => contractProblems(f, s))).toEqual([]);
     expect(findings.find((f) => f.ruleId === 'SITE-002')?.evidence[0]).toMatchObject({ path: 'host/sysctl.txt', line: 2 });
+    // a pass rests on the item it read: the pods list
+    const passes = findings.filter((f) => f.status === 'pass');
+    expect(passes.length).toBeGreaterThan(0);
+    expect(passes.filter((f) => f.basis.length === 0).map((f) => `${f.ruleId} ${subjectKey(f.subject)}`)).toEqual([]);
+    expect(findings.filter((f) => f.messageId === 'no-basis')).toEqual([]);
   });
 });
 
