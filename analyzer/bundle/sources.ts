@@ -52,6 +52,17 @@ export const FIXED_SOURCES: readonly SourceSpec[] = [
   { id: 'host.os-release', path: 'host/os-release', scope: 'host', command: 'cat /etc/os-release' },
   { id: 'host.uname', path: 'host/uname.txt', scope: 'host', command: 'uname -a' },
   { id: 'host.hostname', path: 'host/hostname.txt', scope: 'host', command: 'hostname' },
+  // distributions' own files: `scrub` = copied with the values of secret-like keys and flags
+  // (token, agent-token, datastore-endpoint, *secret*, *password*, *key*...) replaced by the
+  // collector (docs/collector.md); a file that exists but cannot be read is `denied`
+  { id: 'host.k3s-config', path: 'host/k3s/config.yaml', scope: 'host', command: 'scrub /etc/rancher/k3s/config.yaml' },
+  { id: 'host.rke2-config', path: 'host/rke2/config.yaml', scope: 'host', command: 'scrub /etc/rancher/rke2/config.yaml' },
+  { id: 'host.k3s-flannel-net-conf', path: 'host/k3s/flannel-net-conf.json', scope: 'host', command: 'cat /var/lib/rancher/k3s/agent/etc/flannel/net-conf.json' },
+  { id: 'host.microk8s-kube-proxy-args', path: 'host/microk8s/args/kube-proxy', scope: 'host', command: 'scrub /var/snap/microk8s/current/args/kube-proxy' },
+  { id: 'host.microk8s-kubelet-args', path: 'host/microk8s/args/kubelet', scope: 'host', command: 'scrub /var/snap/microk8s/current/args/kubelet' },
+  { id: 'host.snap-kube-proxy-args', path: 'host/snap/kube-proxy-args', scope: 'host', command: 'scrub /var/snap/kube-proxy/current/args' },
+  { id: 'host.snap-kubelet-args', path: 'host/snap/kubelet-args', scope: 'host', command: 'scrub /var/snap/kubelet/current/args' },
+  { id: 'host.systemd-units', path: 'host/systemd-units.txt', scope: 'host', command: 'list the unit files of known Kubernetes units' },
 ];
 
 /**
@@ -63,7 +74,27 @@ export const PATTERN_SOURCES: readonly SourceSpec[] = [
   { id: 'cluster.log.<ns>.<pod>.<container>', path: 'cluster/logs/<ns>/<pod>/<container>.log', scope: 'cluster', command: 'kubectl logs -n <ns> <pod> -c <container> --timestamps --tail N' },
   { id: 'cluster.log.<ns>.<pod>.<container>.previous', path: 'cluster/logs/<ns>/<pod>/<container>.previous.log', scope: 'cluster', command: 'kubectl logs -n <ns> <pod> -c <container> --timestamps --tail N --previous' },
   { id: 'host.cni.<file>', path: 'host/cni/<file>', scope: 'host', command: 'cat /etc/cni/net.d/<file>' },
+  { id: 'host.k3s-config-d.<file>', path: 'host/k3s/config.yaml.d/<file>', scope: 'host', command: 'scrub /etc/rancher/k3s/config.yaml.d/<file>' },
+  { id: 'host.rke2-config-d.<file>', path: 'host/rke2/config.yaml.d/<file>', scope: 'host', command: 'scrub /etc/rancher/rke2/config.yaml.d/<file>' },
+  { id: 'host.k3s-cni.<file>', path: 'host/k3s/cni/<file>', scope: 'host', command: 'cat /var/lib/rancher/k3s/agent/etc/cni/net.d/<file>' },
+  { id: 'host.microk8s-cni.<file>', path: 'host/microk8s/cni-network/<file>', scope: 'host', command: 'scrub /var/snap/microk8s/current/args/cni-network/<file>' },
+  { id: 'host.static-pod.<file>', path: 'host/static-pods/<file>', scope: 'host', command: 'scrub /etc/kubernetes/manifests/<file>' },
+  { id: 'host.rke2-static-pod.<file>', path: 'host/rke2/pod-manifests/<file>', scope: 'host', command: 'scrub /var/lib/rancher/rke2/agent/pod-manifests/<file>' },
+  { id: 'host.journal.<unit>', path: 'host/journal/<unit>.log', scope: 'host', command: 'journalctl -u <unit> --no-pager -n N -o short-iso' },
+  { id: 'host.pod-log.<ns>.<pod>.<container>', path: 'host/pod-logs/<ns>/<pod>/<container>.log', scope: 'host', command: 'tail -n N /var/log/pods/<ns>_<pod>_<uid>/<container>/<newest>.log' },
+  { id: 'host.pod-log.<ns>.<pod>.<container>.previous', path: 'host/pod-logs/<ns>/<pod>/<container>.previous.log', scope: 'host', command: 'tail -n N /var/log/pods/<ns>_<pod>_<uid>/<container>/<second newest>.log' },
 ];
+
+/** systemd units whose journal the collector reads when their unit file exists (host.journal.<unit>). */
+export const JOURNAL_UNITS: readonly string[] = [
+  'k3s', 'k3s-agent', 'rke2-server', 'rke2-agent', 'kubelet', 'kube-proxy', 'snap.kubelet.daemon', 'snap.kube-proxy.daemon',
+  'snap.microk8s.daemon-kubelite', 'snap.microk8s.daemon-kubelet', 'snap.microk8s.daemon-proxy', 'snap.microk8s.daemon-flanneld',
+  'flanneld', 'containerd', 'docker',
+];
+
+/** namespaces and container names of the pod logs read from /var/log/pods (host.pod-log.*). */
+export const HOST_LOG_NAMESPACES: readonly string[] = ['kube-system', 'kube-flannel', 'calico-system'];
+export const HOST_LOG_CONTAINERS: readonly string[] = ['coredns', 'kube-proxy', 'kube-flannel', 'calico-node'];
 
 /** ConfigMaps the collector may read; nothing else, and never a Secret. */
 export const CONFIGMAP_ALLOW_LIST: readonly { namespace: string; name: string }[] = [
@@ -112,3 +143,5 @@ export const logPath = (ns: string, pod: string, container: string, previous = f
   `cluster/logs/${ns}/${pod}/${container}${previous ? '.previous' : ''}.log`;
 export const logSourceId = (ns: string, pod: string, container: string, previous = false): string =>
   `cluster.log.${ns}.${pod}.${container}${previous ? '.previous' : ''}`;
+export const hostLogPath = (ns: string, pod: string, container: string, previous = false): string =>
+  `host/pod-logs/${ns}/${pod}/${container}${previous ? '.previous' : ''}.log`;

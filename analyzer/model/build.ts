@@ -3,9 +3,11 @@
 // the newest bundle that has any, and other bundles whose cluster data disagrees are reported.
 import type { RawBundle } from '../bundle/types.js';
 import type { LoadProblem } from './problem.js';
-import type { BundleMeta, ClusterState, HostState, Snapshot } from './types.js';
+import type { BundleMeta, ClusterState, HostState, Snapshot, Sourced } from './types.js';
 import { BundleReader } from './reader.js';
 import { buildHost, hasHostData, nodeNameOf } from './host.js';
+import { hostPodLogs, withHostPodLogs } from './host-distro.js';
+import type { LogLine } from '../parse/types.js';
 import { buildCluster, hasClusterData } from './cluster.js';
 import { selectClusterBundles } from './conflicts.js';
 import { buildIndexes } from './indexes.js';
@@ -40,6 +42,8 @@ export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {
 
   // hosts: one per node, the newest bundle of that node
   const hosts = new Map<string, HostState>();
+  // pod logs read from /var/log/pods on each node (host/pod-logs/), merged under cluster logs below
+  const hostLogs = new Map<string, Sourced<readonly LogLine[]>>();
   const hostReaders = newestFirst(readers.filter(hasHostData).map((r) => ({ raw: r.raw, reader: r })));
   for (const { reader } of hostReaders) {
     const node = nodeNameOf(reader);
@@ -55,11 +59,12 @@ export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {
       continue;
     }
     hosts.set(node, buildHost(reader, node, parsers));
+    for (const [key, log] of hostPodLogs(reader)) if (!hostLogs.has(key)) hostLogs.set(key, log);
   }
 
   // cluster: from the newest bundle that has it, gaps filled from agreeing older ones
   const selection = selectClusterBundles(newestFirst(readers.filter(hasClusterData).map((r) => ({ raw: r.raw, reader: r }))).map((c) => c.reader));
-  const cluster: ClusterState = buildCluster(selection.use, parsers);
+  const cluster: ClusterState = withHostPodLogs(buildCluster(selection.use, parsers), hostLogs);
   problems.push(...selection.problems);
 
   // per bundle, by file then line: the order a person reads them in

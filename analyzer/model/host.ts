@@ -7,6 +7,7 @@ import type { Parsed } from './problem.js';
 import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import { reuseParse, sameExceptComments } from './iptables-dumps.js';
+import { buildDistroSources } from './host-distro.js';
 
 type IptablesSaveValue = ReturnType<Parsers['iptablesSave']>['value'];
 
@@ -94,5 +95,6 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     subnetEnv: parse('host.flannel-subnet-env', parsers.subnetEnv),
     conntrackStats: raw('host.conntrack-stats'),
     ipvsadm: raw('host.ipvsadm'),
+    ...buildDistroSources(reader, parsers),
   };
 }

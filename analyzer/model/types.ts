@@ -3,6 +3,7 @@
 // finding can cite `bundle:path:line` or `bundle:path#/json/pointer`.
 import type { Manifest, SourceRecord } from '../bundle/manifest.js';
 import type { LoadProblem } from './problem.js';
+import type { ComponentArgs, DistroConfig, StaticPod, SystemdUnit } from './host-sources.js';
 import type {
   BridgeFdb,
   CniConfList,
@@ -122,6 +123,21 @@ export interface HostState {
   readonly subnetEnv?: Sourced<FlannelSubnetEnv>;
   readonly conntrackStats?: Sourced<string>;
   readonly ipvsadm?: Sourced<string>;
+  // --- distribution sources (issue 12; parsers in model/host-sources.ts, detection in model/distribution.ts)
+  /** k3s / RKE2 config.yaml, then config.yaml.d/* in name order (k3s's merge order); secret values scrubbed by the collector */
+  readonly distroConfigs: readonly Sourced<DistroConfig>[];
+  /** static pod manifests by bundle path (host/static-pods/<file>, host/rke2/pod-manifests/<file>) */
+  readonly staticPods: ReadonlyMap<string, Sourced<StaticPod>>;
+  /** snap / microk8s args files: `microk8s/kube-proxy`, `microk8s/kubelet`, `snap/kube-proxy`, `snap/kubelet` */
+  readonly componentArgs: ReadonlyMap<string, Sourced<ComponentArgs>>;
+  /** the unit files of known Kubernetes units found on the node (host/systemd-units.txt) */
+  readonly systemdUnits?: Sourced<readonly SystemdUnit[]>;
+  /** journald logs by unit name (`k3s`, `kubelet`, `snap.kube-proxy.daemon`...) */
+  readonly journal: ReadonlyMap<string, Sourced<readonly LogLine[]>>;
+  /** k3s's own flannel net-conf (/var/lib/rancher/k3s/agent/etc/flannel/net-conf.json) */
+  readonly k3sFlannelNetConf?: Sourced<FlannelNetConf>;
+  /** CNI configs of the distribution's own CNI dir (k3s agent/etc/cni/net.d, microk8s args/cni-network) */
+  readonly distroCni: readonly Sourced<CniConfList>[];
 }
 
 /** A value as one component sees it, with where it says so. */
