@@ -7,6 +7,7 @@ import type { Pod } from '../../model/schemas.js';
 import type { IpLink, IpRoute, SysctlEntry } from '../../parse/types.js';
 import { embeddedLineEvidence, knownLineEvidence, lineEvidence } from '../../model/evidence.js';
 import { parseCidr } from '../../model/net.js';
+import { v4Net } from '../../model/ipv4.js';
 
 // ---------------------------------------------------------------- the pod network
 
@@ -17,20 +18,111 @@ export function podNetwork(s: Snapshot): Seen<string> | undefined {
   return undefined;
 }
 
-/** The pod network as one node sees it: the cluster's view, else FLANNEL_NETWORK of its subnet.env. */
-export function podNetworkFor(s: Snapshot, host: HostState): string | undefined {
-  const seen = podNetwork(s);
-  if (seen) return parseCidr(seen.value)?.text;
-  const env = host.subnetEnv?.value.network;
-  return env ? parseCidr(env)?.text : undefined;
+/** the bridge a bridge CNI plugs pods into (flannel/bridge plugin: cni0, kubenet: cbr0) */
+const POD_BRIDGES = ['cni0', 'cbr0'];
+const isOverlayDevice = (dev: string | undefined): boolean => dev !== undefined && /^(flannel[.-]|vxlan\.calico$|tunl0$)/.test(dev);
+
+const FAMILY_OK = (cidr: string): boolean => parseCidr(cidr)?.addr.kind() === 'ipv4';
+
+/** the node's pod bridge (cni0, cbr0) and its IPv4 network (10.244.1.1/24 -> 10.244.1.0/24) */
+export function bridgeNetwork(host: HostState): { dev: string; network: string; seen: Seen<string> } | undefined {
+  const addrs = host.addrs;
+  if (!addrs) return undefined;
+  for (const dev of POD_BRIDGES) {
+    const link = linkNamed(addrs.value, dev);
+    const a = link ? ipv4Addrs(link)[0] : undefined;
+    const net = a ? parseCidr(`${a.local}/${a.prefixlen}`) : undefined;
+    if (!link || !a || !net) continue;
+    const text = networkOf(net.text);
+    if (text) return { dev, network: text, seen: { value: text, by: `${dev}/${host.node}`, at: { bundle: addrs.ref.bundle, path: addrs.ref.path, pointer: `/${link.at}/addr_info/${a.i}` } } };
+  }
+  return undefined;
 }
 
-/** The node's own pod subnet: spec.podCIDR, else the FLANNEL_SUBNET of its subnet.env. */
+/** "10.244.1.1/24" -> "10.244.1.0/24" (IPv4 only) */
+function networkOf(cidr: string): string | undefined {
+  const n = v4Net(cidr);
+  if (!n) return undefined;
+  return `${fromInt(n.net)}/${n.prefix}`;
+}
+
+const fromInt = (v: number): string => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255].join('.');
+
+/** the smallest IPv4 network holding all of `cidrs` */
+function supernet(cidrs: readonly string[]): string | undefined {
+  const nets = cidrs.map((c) => v4Net(c)).filter((n): n is NonNullable<ReturnType<typeof v4Net>> => n !== undefined);
+  const first = nets[0];
+  if (!first) return undefined;
+  let prefix = Math.min(...nets.map((n) => n.prefix));
+  const maskOf = (p: number): number => (p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0);
+  while (prefix > 0 && !nets.every((n) => ((n.net & maskOf(prefix)) >>> 0) === ((first.net & maskOf(prefix)) >>> 0))) prefix--;
+  return `${fromInt((first.net & maskOf(prefix)) >>> 0)}/${prefix}`;
+}
+
+/**
+ * The pod network read from the node alone, when nothing states it: the smallest network holding
+ * the pod bridge's subnet, the overlay device's address and the routes via the overlay device
+ * (flannel's `10.244.2.0/24 via 10.244.2.0 dev flannel.1 onlink`). Narrower than the real network
+ * when few peers are routed, never wider.
+ */
+export function hostPodNetwork(host: HostState): Seen<string> | undefined {
+  const bridge = bridgeNetwork(host);
+  if (!bridge) return undefined;
+  const parts = [bridge.network];
+  for (const l of host.addrs?.value ?? []) if (isOverlayDevice(l.ifname)) for (const a of ipv4Addrs(l)) parts.push(`${a.local}/32`);
+  for (const r of mainRoutes(host.routes?.value ?? [])) if (isOverlayDevice(r.dev) && r.dst !== 'default' && v4Net(r.dst)) parts.push(r.dst);
+  const value = supernet(parts);
+  return value ? { ...bridge.seen, value, by: `routes/${host.node}` } : undefined;
+}
+
+/**
+ * The pod network for one node, with where it is stated: the shared fact (every source that states
+ * it, best first), the components' view, the node's subnet.env FLANNEL_NETWORK, else what the
+ * node's own bridge, overlay address and overlay routes span.
+ */
+export function podNetworkSeen(s: Snapshot, host: HostState): Seen<string> | undefined {
+  const fact = s.derived.podNetworks.find((p) => FAMILY_OK(p.value));
+  if (fact) return { ...fact, value: parseCidr(fact.value)?.text ?? fact.value };
+  const seen = podNetwork(s);
+  if (seen) return { ...seen, value: parseCidr(seen.value)?.text ?? seen.value };
+  const env = host.subnetEnv;
+  const net = env?.value.vars.get('FLANNEL_NETWORK');
+  const text = env?.value.network ? parseCidr(env.value.network)?.text : undefined;
+  if (env && text) return { value: text, by: 'flannel/subnet.env', at: { bundle: env.ref.bundle, path: env.ref.path, ...(net ? { line: net.line } : {}) } };
+  return hostPodNetwork(host);
+}
+
+/** The pod network as one node sees it (see podNetworkSeen). */
+export function podNetworkFor(s: Snapshot, host: HostState): string | undefined {
+  return podNetworkSeen(s, host)?.value;
+}
+
+/**
+ * The node's own pod subnet, with where it is stated: the shared fact, spec.podCIDR, the
+ * FLANNEL_SUBNET of its subnet.env, else the network of its pod bridge (cni0 10.244.1.1/24).
+ */
+export function nodePodCidrSeen(s: Snapshot, node: string): Seen<string> | undefined {
+  const fact = (s.derived.nodePodCidrs.get(node) ?? []).find((p) => FAMILY_OK(p.value) && parseCidr(p.value));
+  if (fact) return { ...fact, value: networkOf(fact.value) ?? fact.value };
+  const n = s.index.nodeByName.get(node);
+  const fromNode = n?.obj.spec?.podCIDR;
+  if (n && fromNode && parseCidr(fromNode)) return { value: parseCidr(fromNode)?.text ?? fromNode, by: `node/${node}`, at: { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDR` } };
+  const host = s.hosts.get(node);
+  const env = host?.subnetEnv;
+  const sub = env?.value.vars.get('FLANNEL_SUBNET');
+  const envNet = env?.value.subnet ? networkOf(env.value.subnet) ?? parseCidr(env.value.subnet)?.text : undefined;
+  if (env && envNet) return { value: envNet, by: 'flannel/subnet.env', at: { bundle: env.ref.bundle, path: env.ref.path, ...(sub ? { line: sub.line } : {}) } };
+  return host ? bridgeNetwork(host)?.seen : undefined;
+}
+
+/** The node's own pod subnet (see nodePodCidrSeen). */
 export function nodePodCidr(s: Snapshot, node: string): string | undefined {
-  const fromNode = s.index.nodeByName.get(node)?.obj.spec?.podCIDR;
-  if (fromNode && parseCidr(fromNode)) return parseCidr(fromNode)?.text;
-  const env = s.hosts.get(node)?.subnetEnv?.value.subnet;
-  return env ? parseCidr(env)?.text : undefined;
+  return nodePodCidrSeen(s, node)?.value;
+}
+
+/** the file a Seen value was read from, as a basis */
+export function seenFile(seen: Seen<unknown> | undefined): FileRef | undefined {
+  return seen ? { bundle: seen.at.bundle, path: seen.at.path } : undefined;
 }
 
 /** A pod address inside `cidr` to stand for "a pod" in packet checks (network + 2: .1 is cni0). */

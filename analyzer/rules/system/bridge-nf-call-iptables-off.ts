@@ -3,7 +3,7 @@
 // same node breaks (DNS only fails for pods next to CoreDNS). kubeadm v1.30 dropped its preflight check.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
-import { missingInputs, nodeSubject } from '../lib/reports.js';
+import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lineAt, PEER_EXPLAINS, present, sysctlEntry, sysctlEvidence } from '../lib/host.js';
 
 const KEY = 'net.bridge.bridge-nf-call-iptables';
@@ -30,6 +30,8 @@ export const bridgeNfCallIptablesOff: Rule = {
   severity: 'critical',
   title: 'br_netfilter not loaded or bridge-nf-call-iptables off',
   needs: ['host.sysctl', 'host.modules'],
+  // the sysctl decides either way; the module list alone says br_netfilter is not loaded
+  decidesFrom: [['host.sysctl'], ['host.modules']],
   docs: {
     why: 'Pods on flannel are plugged into the cni0 bridge. Frames between two pods on the same node are bridged, not routed, and skip iptables unless br_netfilter is loaded and net.bridge.bridge-nf-call-iptables = 1. Then a pod that reaches a Service whose backend is on the same node gets no DNAT/SNAT and the reply never matches: typically DNS times out only for pods next to a CoreDNS pod. kubeadm stopped checking this in v1.30.',
     fix: 'Load br_netfilter (`modprobe br_netfilter`), set `net.bridge.bridge-nf-call-iptables = 1`, and persist both under /etc/modules-load.d/ and /etc/sysctl.d/.',
@@ -48,7 +50,7 @@ export const bridgeNfCallIptablesOff: Rule = {
       const entry = sysctlEntry(host, KEY);
       const value = entry?.value.trim();
       if (value === '1') {
-        out.push({ status: 'pass', subject, messageId: 'on', data });
+        out.push({ status: 'pass', subject, messageId: 'on', data, basis: basisOf(host.sysctl) });
       } else if (entry && value === '0') {
         out.push({ status: 'fail', subject, messageId: 'sysctlOff', data: { ...data, value }, evidence: present(sysctlEvidence(s, host, entry, 'bridged frames skip iptables')), remediation: REMEDIATION });
       } else if (host.modules && host.modules.value.size > 0 && !host.modules.value.has('br_netfilter')) {

@@ -29,14 +29,40 @@ const noConntrackBinary = (sysctl: string, log: string) => {
   return snapshotOf({ ...spec, extraSources: [sourceRecord('host/conntrack-stats.txt', { status: 'absent', exitCode: null, durationMs: null, stderrTail: 'conntrack: command not found\n' })] });
 };
 
+/** two CPUs as conntrack-tools 1.4.6 prints them; the counters go on the second */
+const STATS = (insertFailed: number, drop: number, earlyDrop: number) =>
+  `cpu=0   \tfound=9 invalid=567 insert=0 insert_failed=0 drop=0 early_drop=0 error=0 search_restart=58 clash_resolve=3 chaintoolong=0 \n` +
+  `cpu=1   \tfound=14 invalid=610 insert=0 insert_failed=${insertFailed} drop=${drop} early_drop=${earlyDrop} error=0 search_restart=157 clash_resolve=7 chaintoolong=0 \n`;
+const withStats = (stats: string) => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': TABLE(100), 'host/conntrack-stats.txt': stats }));
+const HOST_LOG = 'cluster/logs/kube-system/kube-proxy-x7k2p/kube-proxy.log';
+
 const TABLE = (count: number) => `net.ipv4.ip_forward = 1\nnet.netfilter.nf_conntrack_max = 131072\nnet.netfilter.nf_conntrack_count = ${count}\n`;
 
 ruleTester(conntrackTrouble).run({
   valid: [
     { name: 'table 10% full, kube-proxy set nf_conntrack_max as usual', snapshot: () => node(TABLE(13107), STARTUP) },
-    { name: 'table fine, no kube-proxy log collected', snapshot: () => node(TABLE(100)) },
+    { name: 'table fine, conntrack -S all zero, no kube-proxy log', snapshot: () => withStats(STATS(0, 0, 0)) },
+    {
+      name: 'table fine, kube-proxy log read on the host (no pod list)',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': TABLE(100), [HOST_LOG]: `${STARTUP}\n` }, {})),
+    },
   ],
   invalid: [
+    {
+      name: 'table fine, neither a kube-proxy log nor conntrack -S: no pass on absence',
+      snapshot: () => node(TABLE(100)),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['cluster.log.kube-system.kube-proxy-x7k2p.kube-proxy', 'host.conntrack-stats'] }],
+    },
+    { name: 'table 90% full: at the threshold', snapshot: () => node(TABLE(117965), STARTUP), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'nearFull', data: { percent: 90 } }] },
+    { name: 'table 89% full, log clean: fine', snapshot: () => node(TABLE(117964), STARTUP), findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'fine' }] },
+    { name: 'conntrack -S counts early drops', snapshot: () => withStats(STATS(0, 0, 1)), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { drops: 1 }, cites: ['host/conntrack-stats.txt:2'] }] },
+    { name: 'conntrack -S counts drops', snapshot: () => withStats(STATS(0, 7, 0)), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { drops: 7 } }] },
+    { name: 'conntrack -S counts failed inserts', snapshot: () => withStats(STATS(3, 0, 0)), findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'insertFailed', data: { count: 3 }, cites: ['host/conntrack-stats.txt:2'] }] },
+    {
+      name: 'host-read kube-proxy log (no pod list) with a permission error',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': TABLE(100), [HOST_LOG]: `${STARTUP}\n${DENIED}\n` }, {})),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logErrors', cites: [`${HOST_LOG}:3`] }],
+    },
     { name: 'table 95% full', snapshot: () => node(TABLE(124519), STARTUP), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'nearFull', data: { percent: 95 } }] },
     { name: 'kube-proxy cannot write nf_conntrack_max', snapshot: () => node(TABLE(100), `${STARTUP}\n${DENIED}`), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logErrors', data: { line: 3 } }] },
     {

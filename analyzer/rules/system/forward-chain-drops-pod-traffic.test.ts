@@ -1,6 +1,6 @@
 import { ruleTester } from '../testing.js';
 import { snapshotOf } from '../../model/testing.js';
-import { capturedNode, editedIptables } from '../lib/host-testing.js';
+import { capturedNode, editedIptables, reference } from '../lib/host-testing.js';
 import { forwardChainDropsPodTraffic } from './forward-chain-drops-pod-traffic.js';
 
 const FLANNEL_JUMP = '-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD\n';
@@ -64,6 +64,43 @@ ruleTester(forwardChainDropsPodTraffic).run({
           }),
         ),
       findings: [{ status: 'fail', subject: 'node:worker-1', data: { by: 'the DROP policy' } }],
+    },
+    {
+      // the issue's done-means: no cluster access, the pod subnet is cni0's 10.244.1.1/24
+      name: 'host-only bundle: FORWARD DROP, cni0 and flannel.1, no nodes list',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '']]) }, {})),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { by: 'the DROP policy', direction: 'egress', src: '10.244.1.2' }, cites: ['host/iptables-save.txt:4'] }],
+    },
+    {
+      name: 'host-only bundle: the pod subnet from subnet.env when there is no pod bridge',
+      snapshot: () =>
+        snapshotOf(
+          capturedNode(
+            'worker-1',
+            {
+              'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '']]),
+              'host/ip-addr.json': JSON.stringify(JSON.parse(reference('ip-j-d-addr.json')).filter((l: { ifname: string }) => l.ifname !== 'cni0')),
+              'host/flannel-subnet.env': 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n',
+            },
+            {},
+          ),
+        ),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { direction: 'egress', src: '10.244.1.2' } }],
+    },
+    {
+      name: 'host-only bundle without a pod bridge, subnet.env or nodes list: unknown',
+      snapshot: () =>
+        snapshotOf(
+          capturedNode(
+            'worker-1',
+            {
+              'host/iptables-save.txt': editedIptables([[FLANNEL_JUMP, '']]),
+              'host/ip-addr.json': JSON.stringify(JSON.parse(reference('ip-j-d-addr.json')).filter((l: { ifname: string }) => l.ifname !== 'cni0')),
+            },
+            {},
+          ),
+        ),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['cluster.nodes'] }],
     },
     {
       name: 'no iptables-save: unknown',

@@ -4,10 +4,13 @@
 // without an ACCEPT for pod traffic (Docker sets one), or a REJECT ahead of flannel's ACCEPTs
 // (firewalld's `-j REJECT --reject-with icmp-host-prohibited`), silently drops pod traffic.
 import type { Remediation, Report, Rule } from '../types.js';
-import { missingInputs, nodeSubject } from '../lib/reports.js';
-import { PEER_EXPLAINS, podNetworkFor, present } from '../lib/host.js';
+import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import { decidingStep, iptablesDumps, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
-import type { TraceStep } from '../../trace/types.js';
+import type { TraceBranch, TraceStep } from '../../trace/types.js';
+
+/** a branch the tracer could not decide (an unevaluable match): neither a drop nor an accept */
+export const undetermined = (b: TraceBranch): boolean => (b.fate.kind as string) === 'undetermined';
 
 function remediation(tool: string, network: string, step: TraceStep): Remediation {
   const accept = [`${tool} -I FORWARD 1 -s ${network} -j ACCEPT`, `${tool} -I FORWARD 2 -d ${network} -j ACCEPT`];
@@ -33,6 +36,12 @@ export const forwardChainDropsPodTraffic: Rule = {
   severity: 'critical',
   title: 'The FORWARD chain drops pod traffic',
   needs: ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
+  // the node's pod subnet from the Node object, its subnet.env, or its own pod bridge (cni0 10.244.1.1/24)
+  decidesFrom: [
+    ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
+    ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'host.flannel-subnet-env'],
+    ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'fact:pod-network'],
+  ],
   docs: {
     why: 'Every packet a pod sends to another node or the internet is forwarded by the node and walks the filter FORWARD chain. Docker sets its policy to DROP; firewalld and hardened images insert `-j REJECT --reject-with icmp-host-prohibited`. If such a verdict comes before an ACCEPT for the pod network (flannel\'s FLANNEL-FWD, kube-proxy\'s KUBE-FORWARD), pod traffic is dropped although every other layer looks fine.',
     fix: 'Accept the pod network ahead of the dropping rule (`iptables -I FORWARD 1 -s <pod CIDR> -j ACCEPT` and `-d <pod CIDR>`), remove the REJECT, or trust the pod network in firewalld.',
@@ -40,6 +49,7 @@ export const forwardChainDropsPodTraffic: Rule = {
   messages: {
     dropped: '{direction} pod traffic on node {node} is dropped by {by} in {chain} ({tool})',
     accepted: 'pod traffic on node {node} is accepted by the FORWARD chain',
+    undetermined: 'the FORWARD chain of node {node} holds a match the tracer cannot evaluate: whether it drops pod traffic is undetermined',
   },
   explains: PEER_EXPLAINS,
   run(s) {
@@ -47,7 +57,8 @@ export const forwardChainDropsPodTraffic: Rule = {
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
       const dumps = iptablesDumps(host).filter((d) => d.value.tables.has('filter'));
-      const network = podNetworkFor(s, host);
+      const networkSeen = podNetworkSeen(s, host);
+      const network = networkSeen?.value;
       const base = traceHostWith(s, host, dumps[0]);
       const { probes, missing } = podProbes(s, host, base);
       const lacking = [...(dumps.length === 0 ? ['host.iptables-save'] : []), ...(host.routes ? [] : ['host.ip-route']), ...(host.addrs ? [] : ['host.ip-addr']), ...missing];
@@ -57,12 +68,14 @@ export const forwardChainDropsPodTraffic: Rule = {
       }
       let finding: Report | undefined;
       let judged = false;
+      let unsure = false;
       for (const dump of dumps) {
         const th = traceHostWith(s, host, dump);
         for (const probe of probes) {
           const result = trace(th, probe);
           for (const b of result.branches) {
-            if (b.steps.some((x) => x.hook === 'FORWARD')) judged = true;
+            if (undetermined(b)) unsure = true;
+            else if (b.steps.some((x) => x.hook === 'FORWARD')) judged = true;
             const st = decidingStep(b);
             if ((b.fate.kind !== 'dropped' && b.fate.kind !== 'rejected') || !forwardVerdict(st)) continue;
             const tool = toolFor(host, dump);
@@ -84,9 +97,11 @@ export const forwardChainDropsPodTraffic: Rule = {
         }
         if (finding) break;
       }
-      if (finding) out.push(finding);
+      const basis = basisOf(...dumps, host.routes, host.addrs, seenFile(networkSeen), seenFile(nodePodCidrSeen(s, host.node)));
+      if (finding) out.push({ ...finding, basis });
+      else if (unsure) out.push({ status: 'unknown', subject, messageId: 'undetermined', data: { node: host.node }, missing: ['host.iptables-save'] });
       else if (!judged) out.push(missingInputs(subject, ['host.ip-route']));
-      else out.push({ status: 'pass', subject, messageId: 'accepted', data: { node: host.node } });
+      else out.push({ status: 'pass', subject, messageId: 'accepted', data: { node: host.node }, basis });
     }
     return out;
   },

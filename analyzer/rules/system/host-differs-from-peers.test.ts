@@ -15,10 +15,10 @@ const FWD_OFF = reference('sysctl.txt').replace('net.ipv4.ip_forward = 1', 'net.
 ruleTester(hostDiffersFromPeers).run({
   valid: [
     { name: 'three identical nodes', snapshot: () => snapshotOf(node('worker-1'), node('worker-2'), node('worker-3')) },
-    { name: 'one node only: nothing to compare', snapshot: () => snapshotOf(node('worker-1')) },
     { name: 'two nodes that differ in rp_filter only: no norm, no finding', snapshot: () => snapshotOf(node('worker-1'), node('worker-2', { 'host/sysctl.txt': reference('sysctl.txt').replace('rp_filter = 0', 'rp_filter = 2') })) },
   ],
   invalid: [
+    { name: 'one node only: nothing to compare', snapshot: () => snapshotOf(node('worker-1')), findings: [{ status: 'unknown', subject: 'cluster', messageId: 'onePeer', missing: ['several node bundles'] }] },
     {
       name: 'the one node of three without MASQUERADE',
       snapshot: () => snapshotOf(node('worker-1'), node('worker-2', { 'host/iptables-save.txt': NO_MASQ }), node('worker-3')),

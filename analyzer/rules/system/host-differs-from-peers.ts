@@ -4,7 +4,7 @@
 // A warn only: the specific SYS/NET rule for the same node explains it when it knows why.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
-import { CLUSTER, nodeSubject } from '../lib/reports.js';
+import { basisOf, CLUSTER, nodeSubject } from '../lib/reports.js';
 import { jsonEvidence, lineAt, mainRoutes, nodePodCidr, present, ruleEvidence, sysctlEntry, sysctlEvidence } from '../lib/host.js';
 import { egressVerdicts, natSteps } from './pod-egress-not-masqueraded.js';
 import { stepEvidence } from '../lib/pod-trace.js';
@@ -87,6 +87,8 @@ export const hostDiffersFromPeers: Rule = {
   // the difference is a fault of any layer seen from outside: NET-205's missing route shows here too
   crossLayer: true,
   needs: ['host.sysctl', 'host.iptables-save', 'host.ip-route', 'several node bundles'],
+  // any one fact read on two or more nodes decides it
+  decidesFrom: [['host.sysctl', 'several node bundles'], ['host.iptables-save', 'several node bundles'], ['host.ip-route', 'several node bundles']],
   docs: {
     why: 'Nodes of one cluster are meant to be alike. When one node lacks the MASQUERADE rule, runs with another sysctl, another iptables backend or fewer flannel routes than its peers, that difference is the first place to look even before knowing whether it is the cause.',
     fix: 'Compare the node with a healthy peer (`sysctl -a`, `iptables-save`, `ip route`) and bring it in line; the specific finding for the same node, when there is one, says how.',
@@ -98,21 +100,23 @@ export const hostDiffersFromPeers: Rule = {
   },
   run(s) {
     const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
-    if (hosts.length < 2) return [{ status: 'pass', subject: CLUSTER, messageId: 'onePeer' }];
+    if (hosts.length < 2) return [{ status: 'unknown', subject: CLUSTER, messageId: 'onePeer', missing: ['several node bundles'] }];
     const seen = FACTS.map((spec) => ({ spec, byNode: new Map(hosts.map((h) => [h.node, spec.read(s, h)] as const)) }));
     const out: Report[] = [];
     for (const host of hosts) {
       const differs: { name: string; fact: Fact; usual: string }[] = [];
+      const read: Fact[] = [];
       for (const { spec, byNode } of seen) {
         const mine = byNode.get(host.node);
         if (!mine) continue;
+        read.push(mine);
         const values = [...byNode.values()].filter((f): f is Fact => f !== undefined).map((f) => f.value);
         const usual = norm(values, spec.preferred);
         if (usual !== undefined && mine.value !== usual) differs.push({ name: spec.name, fact: mine, usual });
       }
       const subject = nodeSubject(host.node);
       if (differs.length === 0) {
-        out.push({ status: 'pass', subject, messageId: 'alike', data: { node: host.node } });
+        out.push({ status: 'pass', subject, messageId: 'alike', data: { node: host.node }, basis: basisOf(...read.map((f) => f.evidence)) });
         continue;
       }
       out.push({

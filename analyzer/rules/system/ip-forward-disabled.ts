@@ -1,6 +1,6 @@
 // SYS-101: a node that does not forward IPv4 cannot route pod traffic in or out of cni0.
 import type { Report, Rule } from '../types.js';
-import { missingInputs, nodeSubject } from '../lib/reports.js';
+import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { PEER_EXPLAINS, present, sysctlEntry, sysctlEvidence } from '../lib/host.js';
 
 const KEY = 'net.ipv4.ip_forward';
@@ -12,6 +12,7 @@ export const ipForwardDisabled: Rule = {
   severity: 'critical',
   title: 'IPv4 forwarding is off on the node',
   needs: ['host.sysctl'],
+  decidesFrom: [['host.sysctl']],
   docs: {
     why: 'With net.ipv4.ip_forward = 0 the kernel drops every packet that is not for the node itself, so pods cannot reach other nodes, Services behind DNAT, or the internet. kubeadm preflight refuses such a node, but a reboot without a persistent setting turns it off again; containerd and CRI-O never set it.',
     fix: 'Set it now with `sysctl -w net.ipv4.ip_forward=1` and make it persistent in /etc/sysctl.d/ so it survives a reboot.',
@@ -31,7 +32,7 @@ export const ipForwardDisabled: Rule = {
         continue;
       }
       if (entry.value.trim() === '1') {
-        out.push({ status: 'pass', subject, messageId: 'on', data: { node: host.node } });
+        out.push({ status: 'pass', subject, messageId: 'on', data: { node: host.node }, basis: basisOf(host.sysctl) });
         continue;
       }
       out.push({

@@ -1,6 +1,6 @@
 import { ruleTester } from '../testing.js';
 import { snapshotOf } from '../../model/testing.js';
-import { capturedNode, editedIptables } from '../lib/host-testing.js';
+import { capturedNode, editedIptables, reference } from '../lib/host-testing.js';
 import { podEgressNotMasqueraded } from './pod-egress-not-masqueraded.js';
 
 const FLANNEL_JUMP = '-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG\n';
@@ -45,8 +45,18 @@ ruleTester(podEgressNotMasqueraded).run({
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.ip-route', 'host.ip-addr', 'cluster.nodes'] }],
     },
     {
-      name: 'no node podCIDR known: unknown',
+      name: 'host-only bundle: the pod subnet from cni0, FLANNEL-POSTRTG masquerades',
       snapshot: () => snapshotOf(capturedNode('worker-1', {}, {})),
+      findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'masqueraded', data: { chain: 'FLANNEL-POSTRTG' } }],
+    },
+    {
+      name: 'host-only bundle: the pod subnet from cni0, flannel masquerade jump gone',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([['-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG\n', '']]) }, {})),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'notMasqueraded', data: { src: '10.244.1.2' } }],
+    },
+    {
+      name: 'no nodes list, no pod bridge, no subnet.env: unknown',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/ip-addr.json': JSON.stringify(JSON.parse(reference('ip-j-d-addr.json')).filter((l: { ifname: string }) => l.ifname !== 'cni0')) }, {})),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['cluster.nodes'] }],
     },
   ],

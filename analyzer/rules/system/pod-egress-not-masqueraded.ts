@@ -6,9 +6,10 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot, Sourced } from '../../model/types.js';
 import type { IptablesSave } from '../../parse/types.js';
 import type { TraceBranch } from '../../trace/types.js';
-import { missingInputs, nodeSubject } from '../lib/reports.js';
-import { lineAt, nodePodCidr, PEER_EXPLAINS, podNetworkFor, present } from '../lib/host.js';
+import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { lineAt, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import { iptablesDumps, podProbes, stepEvidence, trace, traceHostWith } from '../lib/pod-trace.js';
+import { undetermined } from './forward-chain-drops-pod-traffic.js';
 
 export interface EgressVerdict {
   readonly dump: Sourced<IptablesSave>;
@@ -17,6 +18,8 @@ export interface EgressVerdict {
   /** true when it left with another source address than the pod's */
   readonly masqueraded: boolean;
   readonly podIp: string;
+  /** another branch of the same packet met a match the tracer cannot evaluate */
+  readonly undetermined: boolean;
 }
 
 /**
@@ -32,9 +35,10 @@ export function egressVerdicts(s: Snapshot, host: HostState): EgressVerdict[] | 
     const th = traceHostWith(s, host, dump, { filterAcceptsAll: true });
     const probe = podProbes(s, host, th).probes.find((p) => p.direction === 'egress');
     if (!probe) return undefined;
-    const left = trace(th, probe).branches.find((b) => b.fate.kind === 'forwarded');
+    const branches = trace(th, probe).branches;
+    const left = branches.find((b) => b.fate.kind === 'forwarded');
     if (!left || left.fate.kind !== 'forwarded') return undefined; // no route out: nothing to judge
-    out.push({ dump, branch: left, masqueraded: left.fate.src !== probe.input.src, podIp: probe.input.src });
+    out.push({ dump, branch: left, masqueraded: left.fate.src !== probe.input.src, podIp: probe.input.src, undetermined: branches.some(undetermined) });
   }
   return out;
 }
@@ -62,6 +66,12 @@ export const podEgressNotMasqueraded: Rule = {
   severity: 'critical',
   title: 'No MASQUERADE/SNAT for pod traffic leaving the cluster',
   needs: ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
+  // the node's pod subnet from the Node object, its subnet.env, or its own pod bridge (cni0 10.244.1.1/24)
+  decidesFrom: [
+    ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
+    ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'host.flannel-subnet-env'],
+    ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'fact:pod-network'],
+  ],
   docs: {
     why: 'Pod addresses (10.244.x) are private to the cluster. A pod packet to the internet or to a host outside the cluster must be source-NATed to the node address in nat POSTROUTING, or the replies never find their way back: pods resolve names (CoreDNS forwards from the node) but time out on anything external. flannel adds these rules when started with --ip-masq (the default manifest does); kube-proxy\'s own MASQUERADE only covers Service traffic it marked.',
     fix: 'Restore flannel\'s rules (restart its pod on the node, check `--ip-masq` in the DaemonSet) or add `iptables -t nat -A POSTROUTING -s <pod CIDR> ! -d <pod CIDR> -j MASQUERADE`.',
@@ -69,25 +79,33 @@ export const podEgressNotMasqueraded: Rule = {
   messages: {
     notMasqueraded: 'pod traffic leaving node {node} for outside the pod network is not masqueraded: a traced packet from {src} leaves with its own address (last nat rule met: {verdict})',
     masqueraded: 'pod traffic leaving node {node} is masqueraded by {chain} rule {index}',
+    undetermined: 'nat POSTROUTING of node {node} holds a match the tracer cannot evaluate: whether pod egress is masqueraded is undetermined',
   },
   explains: PEER_EXPLAINS,
   run(s) {
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
-      const network = podNetworkFor(s, host);
+      const networkSeen = podNetworkSeen(s, host);
+      const localSeen = nodePodCidrSeen(s, host.node);
+      const network = networkSeen?.value;
       const verdicts = network ? egressVerdicts(s, host) : undefined;
       if (!network || !verdicts || verdicts.length === 0) {
         const nat = iptablesDumps(host).some((d) => d.value.tables.has('nat'));
-        const lacking = [...(nat ? [] : ['host.iptables-save']), ...(host.routes ? [] : ['host.ip-route']), ...(host.addrs ? [] : ['host.ip-addr']), ...(network && nodePodCidr(s, host.node) ? [] : ['cluster.nodes'])];
+        const lacking = [...(nat ? [] : ['host.iptables-save']), ...(host.routes ? [] : ['host.ip-route']), ...(host.addrs ? [] : ['host.ip-addr']), ...(network && localSeen ? [] : ['cluster.nodes'])];
         // all there, yet no route out of the node: the routes are what cannot tell
         out.push(missingInputs(subject, lacking.length > 0 ? lacking : ['host.ip-route']));
         continue;
       }
       const hit = verdicts.find((v) => v.masqueraded);
       const snat = hit && natSteps(hit).snat;
+      const basis = basisOf(...verdicts.map((v) => v.dump), host.routes, host.addrs, seenFile(networkSeen), seenFile(localSeen));
       if (hit && snat) {
-        out.push({ status: 'pass', subject, messageId: 'masqueraded', data: { node: host.node, chain: snat.chain ?? 'POSTROUTING', index: snat.ruleIndex ?? 0 } });
+        out.push({ status: 'pass', subject, messageId: 'masqueraded', data: { node: host.node, chain: snat.chain ?? 'POSTROUTING', index: snat.ruleIndex ?? 0 }, basis });
+        continue;
+      }
+      if (verdicts.some((v) => v.undetermined)) {
+        out.push({ status: 'unknown', subject, messageId: 'undetermined', data: { node: host.node }, missing: ['host.iptables-save'] });
         continue;
       }
       const first = verdicts[0] as EgressVerdict;
@@ -98,6 +116,7 @@ export const podEgressNotMasqueraded: Rule = {
         messageId: 'notMasqueraded',
         data: { node: host.node, verdict: last ? `${last.chain} rule ${last.ruleIndex} ${last.verdict}` : 'none', network, src: first.podIp },
         evidence: whatItMet(s, host, first),
+        basis,
         remediation: {
           explanation: 'Restore flannel\'s masquerade rules (restart its pod on this node; the DaemonSet must pass --ip-masq), or add the rule by hand.',
           commands: [

@@ -5,8 +5,8 @@
 import type { Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import type { IpRoute } from '../../parse/types.js';
-import { missingInputs, nodeSubject } from '../lib/reports.js';
-import { cidrOverlaps, jsonEvidence, mainRoutes, PEER_EXPLAINS, podNetworkFor, parseCidr } from '../lib/host.js';
+import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { cidrOverlaps, ipInCidr, jsonEvidence, mainRoutes, PEER_EXPLAINS, podNetworkSeen, parseCidr, seenFile } from '../lib/host.js';
 
 /** devices flannel's own routes use; host-gw routes go via a peer node's address instead */
 function isFlannelDevice(dev: string | undefined): boolean {
@@ -26,6 +26,8 @@ export const podOrServiceRouteHijacked: Rule = {
   severity: 'critical',
   title: 'A route sends pod or Service addresses to the wrong device',
   needs: ['host.ip-route', 'cluster.nodes'],
+  // the pod network from any source that states it (nodes, flannel net-conf, subnet.env, the node's cni0 and flannel routes)
+  decidesFrom: [['host.ip-route', 'fact:pod-network'], ['host.ip-route', 'host.flannel-subnet-env'], ['host.ip-route', 'host.ip-addr']],
   docs: {
     why: 'The node routes pod addresses to cni0 (its own subnet) and flannel.1 (every other node), and Service addresses never leave the node before DNAT. A more specific or colliding route from a Docker bridge, a VPN or a cloud agent that covers part of 10.244.0.0/16 or 10.96.0.0/12 wins by longest prefix and sends that traffic to the wrong place.',
     fix: 'Delete the colliding route and move the thing that created it to another range (Docker: "bip"/"default-address-pools" in /etc/docker/daemon.json; VPN: its pushed routes).',
@@ -38,26 +40,31 @@ export const podOrServiceRouteHijacked: Rule = {
   explains: [...PEER_EXPLAINS, { rule: 'NET-205', match: 'same-node' }],
   run(s) {
     const out: Report[] = [];
-    const serviceCidr = s.derived.serviceCidr ? parseCidr(s.derived.serviceCidr.value)?.text : undefined;
+    const serviceSeen = s.derived.serviceNetworks.find((n) => parseCidr(n.value)) ?? s.derived.serviceCidr;
+    const serviceCidr = serviceSeen ? parseCidr(serviceSeen.value)?.text : undefined;
     const peers = nodeAddresses(s);
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
-      const network = podNetworkFor(s, host);
+      const networkSeen = podNetworkSeen(s, host);
+      const network = networkSeen?.value;
       if (!host.routes || !network) {
         out.push(missingInputs(subject, [...(host.routes ? [] : ['host.ip-route']), ...(network ? [] : ['cluster.nodes'])]));
         continue;
       }
       const routes = host.routes;
       const bad: { r: IpRoute; which: string; net: string }[] = [];
+      // without a nodes list, a gateway on the node's own link (flannel host-gw: `10.244.2.0/24 via 192.168.56.12 dev eth0`) is a peer
+      const onLink = s.cluster.nodes ? [] : mainRoutes(routes.value).filter((r) => r.scope === 'link' && r.dst !== 'default' && !isFlannelDevice(r.dev));
+      const isPeer = (r: IpRoute): boolean => r.gateway !== undefined && (peers.has(r.gateway) || onLink.some((c) => c.dev === r.dev && parseCidr(c.dst) !== undefined && ipInCidr(r.gateway as string, c.dst)));
       for (const r of mainRoutes(routes.value)) {
-        if (r.dst === 'default' || isFlannelDevice(r.dev) || (r.gateway && peers.has(r.gateway))) continue;
+        if (r.dst === 'default' || isFlannelDevice(r.dev) || isPeer(r)) continue;
         const dst = parseCidr(r.dst);
         if (!dst) continue;
         if (cidrOverlaps(dst, network)) bad.push({ r, which: 'pod', net: network });
         else if (serviceCidr && cidrOverlaps(dst, serviceCidr)) bad.push({ r, which: 'Service', net: serviceCidr });
       }
       if (bad.length === 0) {
-        out.push({ status: 'pass', subject, messageId: 'clean', data: { node: host.node } });
+        out.push({ status: 'pass', subject, messageId: 'clean', data: { node: host.node }, basis: basisOf(host.routes, seenFile(networkSeen), seenFile(serviceSeen)) });
         continue;
       }
       for (const { r, which, net } of bad) {
