@@ -54,7 +54,8 @@ export function parseEmbeddedConfigs(reader: ReaderOf, cms: ReadonlyMap<string, 
   const flannel = cms.get('kube-flannel/kube-flannel-cfg') ?? cms.get('kube-system/kube-flannel-cfg');
   const kubeadm = cms.get('kube-system/kubeadm-config');
   return {
-    corefile: embedded(reader, cms.get('kube-system/coredns'), 'Corefile', parsers.corefile),
+    // RKE2's Helm chart names the CoreDNS ConfigMap after its release
+    corefile: embedded(reader, cms.get('kube-system/coredns') ?? cms.get('kube-system/rke2-coredns-rke2-coredns'), 'Corefile', parsers.corefile),
     flannelNetConf: embedded(reader, flannel, 'net-conf.json', parsers.flannelNetConf),
     flannelCniConf: embedded(reader, flannel, 'cni-conf.json', parsers.cniConf),
     kubeProxyConfig: embedded(reader, cms.get('kube-system/kube-proxy'), 'config.conf', parsers.kubeProxyConfig),

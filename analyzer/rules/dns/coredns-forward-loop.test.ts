@@ -9,6 +9,8 @@ const REAL = 'nameserver 192.168.56.1\n';
 const pod = 'coredns-6f6b679f8f-rgq7r';
 const LOOP = '[FATAL] plugin/loop: Loop (127.0.0.1:36286 -> :53) detected for zone ".", see https://coredns.io/plugins/loop#troubleshooting. Query: "HINFO 1048258276942848743.906062863108256161."\n';
 
+const LOOP_12 = '2018/09/06 13:02:45 [FATAL] plugin/loop: Seen "HINFO IN 2050421060481615995.5620656063561519376." more than twice, loop detected\n';
+
 const snap = (host: Record<string, string>, o: Parameters<typeof dnsFiles>[0] = {}) => () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles(o), ...host } });
 
 ruleTester(corednsForwardLoop).run({
@@ -21,6 +23,30 @@ ruleTester(corednsForwardLoop).run({
     { name: 'explicit upstreams: the node file does not matter', snapshot: snap({ 'host/resolv.conf': STUB, 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }, { corefile: corefileWithForward('223.5.5.5 223.6.6.6') }) },
   ],
   invalid: [
+    {
+      name: 'pasted log alone, one host bundle: the 1.2.x loop form is placed on that node',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { 'host/hostname.txt': 'cp-1\n', [`cluster/logs/kube-system/${pod}/coredns.log`]: LOOP_12 } }),
+      findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'loop-detected', cites: [`cluster/logs/kube-system/${pod}/coredns.log:1`] }],
+    },
+    {
+      name: 'log alone with two host bundles and no pod list: the loop is not placed on a node',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { 'host/hostname.txt': 'cp-1\n', [`cluster/logs/kube-system/${pod}/coredns.log`]: LOOP } }, { node: 'worker-1', files: { 'host/resolv.conf': REAL } }),
+      findings: [
+        { status: 'fail', subject: 'cluster', messageId: 'loop-detected-unplaced', data: { pods: pod } },
+        { status: 'pass', subject: 'node:cp-1', messageId: 'ok' },
+        { status: 'pass', subject: 'node:worker-1', messageId: 'ok' },
+      ],
+    },
+    {
+      name: 'log without a loop and no host bundle: pass on the log',
+      snapshot: () => snapshotOf({ files: { [`cluster/logs/kube-system/${pod}/coredns.log`]: '.:53\nCoreDNS-1.11.1\n' } }),
+      findings: [{ status: 'pass', subject: 'cluster', messageId: 'ok-log' }],
+    },
+    {
+      name: 'resolv.conf forward and no pod resolv.conf nor log: unknown',
+      snapshot: snap({ 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }),
+      findings: [{ status: 'unknown', subject: 'node:cp-1', missing: ['host.resolv-conf'] }],
+    },
     {
       name: 'kubelet hands pods the 127.0.0.53 stub',
       snapshot: snap({ 'host/resolv.conf': STUB, 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }),

@@ -3,23 +3,13 @@
 // file names a 127.x stub (systemd-resolved's 127.0.0.53), CoreDNS forwards to itself, the loop
 // plugin sees its own probe and exits: `[FATAL] plugin/loop: Loop ... detected`, CrashLoopBackOff.
 import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
-import type { HostState, Snapshot, Sourced } from '../../model/types.js';
-import type { ResolvConf } from '../../parse/types.js';
+import type { Snapshot } from '../../model/types.js';
 import { ipRange } from '../../model/net.js';
 import { lineEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { corednsLogs, corednsPods, logLineEvidence, podName, searchLogs, type LogHit } from '../lib/cluster.js';
-import { COREDNS_CM_SOURCE, corefileLines, forwardDirectives, isFileUpstream } from './corefile.js';
-
-const LOOP_FATAL = /\[FATAL\] plugin\/loop: Loop .* detected/;
-const RESOLVED = '/run/systemd/resolve/resolv.conf';
-
-/** the resolv.conf a dnsPolicy:Default pod (CoreDNS) gets on this node, and the source id it comes from */
-function podResolvConf(h: HostState): { file?: Sourced<ResolvConf>; source: string; path: string } {
-  const configured = h.kubeletConfig?.value.resolvConf;
-  if (configured === RESOLVED) return { file: h.resolvedResolvConf, source: 'host.resolved-resolv-conf', path: RESOLVED };
-  return { file: h.resolvConf, source: 'host.resolv-conf', path: configured || '/etc/resolv.conf' };
-}
+import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, forwardDirectives, isFileUpstream, podResolvConf, RESOLVED_RESOLV_CONF as RESOLVED } from './corefile.js';
+import { LOOP_FATAL } from './coredns-log.js';
 
 function remediation(node: string): Report['remediation'] {
   return {
@@ -32,11 +22,14 @@ function remediation(node: string): Report['remediation'] {
   };
 }
 
+/** loop lines by the node their pod ran on; '' when the pod list does not say (a pasted log) */
 function loopHitsByNode(s: Snapshot): Map<string, LogHit[]> {
   const nodeOfPod = new Map(corednsPods(s).map((p) => [podName(p), p.obj.spec?.nodeName ?? '']));
   const out = new Map<string, LogHit[]>();
   for (const h of searchLogs(corednsLogs(s), LOOP_FATAL)) {
-    const node = nodeOfPod.get(h.pod) ?? '';
+    let node = nodeOfPod.get(h.pod) ?? '';
+    // a single bundle of one host and no pod list: the log was read there (or pasted with it)
+    if (node === '' && s.bundles.length === 1 && s.hosts.size === 1 && !s.cluster.pods) node = [...s.hosts.keys()][0] as string;
     out.set(node, [...(out.get(node) ?? []), h]);
   }
   return out;
@@ -48,7 +41,7 @@ export const corednsForwardLoop: Rule = {
   layer: 'dns',
   severity: 'critical',
   title: 'CoreDNS forwards to a loopback nameserver (forwarding loop)',
-  needs: [COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-config', 'host.resolved-resolv-conf'],
+  needs: [COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-config', 'host.resolved-resolv-conf', COREDNS_LOG_SOURCE],
   docs: {
     why: 'With `forward . /etc/resolv.conf` CoreDNS uses the resolv.conf the kubelet hands to dnsPolicy:Default pods. If it names 127.0.0.53 (systemd-resolved) or another loopback address, queries come back to CoreDNS itself; the loop plugin detects it and exits, and the pods crash-loop.',
     fix: 'Set the kubelet `resolvConf` to /run/systemd/resolve/resolv.conf (or a file with real upstreams) and restart the kubelet and CoreDNS, or forward to explicit upstream addresses.',
@@ -57,16 +50,30 @@ export const corednsForwardLoop: Rule = {
     'loopback-upstream': 'CoreDNS pods on {node} get {path} whose nameserver {nameserver} is a loopback address: forwarding loop',
     'loop-detected': 'CoreDNS on {node} exited with a forwarding loop ({pods})',
     'latent-loop': 'CoreDNS pods scheduled on {node} would get {path} whose nameserver {nameserver} is a loopback address (none runs there now)',
+    'loop-detected-unplaced': 'CoreDNS exited with a forwarding loop ({pods}); the pod list does not say on which node',
     ok: 'no forwarding loop on {node}',
+    'ok-log': 'no forwarding loop in the CoreDNS logs',
   },
+  decidesFrom: [[COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-config'], [COREDNS_CM_SOURCE, 'host.resolved-resolv-conf', 'host.kubelet-config'], [COREDNS_LOG_SOURCE]],
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
   run(s) {
     const loops = loopHitsByNode(s);
+    const logs = corednsLogs(s);
+    const logRefs = logs.map((l) => l.log.ref);
+    const out: Report[] = [];
+    const unplaced = loops.get('') ?? [];
+    if (unplaced.length > 0) {
+      const pods = [...new Set(unplaced.map((x) => x.pod))].join(', ');
+      out.push({ status: 'fail', subject: CLUSTER, messageId: 'loop-detected-unplaced', data: { pods }, evidence: unplaced.slice(0, 2).map((x) => logLineEvidence(x, `${x.pod} log`)), remediation: remediation('the node running it') });
+    }
     const nodes = [...new Set([...s.hosts.keys(), ...[...loops.keys()].filter((n) => n !== '')])].sort();
-    if (!s.cluster.corefile && loops.size === 0) return nodes.length ? nodes.map((n) => missingInputs(nodeSubject(n), [COREDNS_CM_SOURCE])) : [missingInputs(CLUSTER, [COREDNS_CM_SOURCE])];
+    if (!s.cluster.corefile && logs.length === 0) return nodes.length ? nodes.map((n) => missingInputs(nodeSubject(n), [COREDNS_CM_SOURCE])) : [missingInputs(CLUSTER, [COREDNS_CM_SOURCE])];
+    if (nodes.length === 0 && out.length === 0) {
+      // no host bundle: the logs decide alone
+      return [s.cluster.corefile && logs.length === 0 ? missingInputs(CLUSTER, ['host.resolv-conf', COREDNS_LOG_SOURCE]) : { status: 'pass', subject: CLUSTER, messageId: 'ok-log', basis: basisOf(logRefs) }];
+    }
     const fwd = forwardDirectives(s).find((f) => f.to.some(isFileUpstream));
     const fwdLine = fwd && corefileLines(s, fwd.directive.line, fwd.directive.line, 'forward to the node resolv.conf');
-    const out: Report[] = [];
     // where CoreDNS runs the loop is live; elsewhere it waits for a reschedule (unknown pods: assume live)
     const corednsNodes = s.cluster.pods ? new Set(corednsPods(s).map((p) => p.obj.spec?.nodeName)) : undefined;
     for (const node of nodes) {
@@ -75,19 +82,19 @@ export const corednsForwardLoop: Rule = {
       let messageId: string | undefined;
       let data: Record<string, string> = { node };
       const h = s.hosts.get(node);
-      if (fwd && h) {
-        const rc = podResolvConf(h);
-        if (!rc.file) {
+      const rc = h && podResolvConf(h);
+      if (fwd && h && rc) {
+        if (!rc.file && logs.length === 0) {
           out.push(missingInputs(subject, [rc.source]));
           continue;
         }
-        const lo = rc.file.value.nameservers.find((ns) => ipRange(ns.address) === 'loopback');
-        if (lo && !h.kubeletConfig && rc.source === 'host.resolv-conf') {
+        const lo = rc.file?.value.nameservers.find((ns) => ipRange(ns.address) === 'loopback');
+        if (lo && !h.kubeletConfig && rc.source === 'host.resolv-conf' && !loops.has(node)) {
           // without the kubelet config we cannot tell whether pods get this file or systemd-resolved's
           out.push(missingInputs(subject, ['host.kubelet-config']));
           continue;
         }
-        if (lo) {
+        if (lo && rc.file) {
           messageId = 'loopback-upstream';
           data = { node, path: rc.path, nameserver: lo.address };
           if (fwdLine) evidence.push(fwdLine);
@@ -104,7 +111,13 @@ export const corednsForwardLoop: Rule = {
       const live = !corednsNodes || corednsNodes.has(node) || hits.length > 0;
       if (messageId && !live) out.push({ status: 'warn', subject, messageId: 'latent-loop', data, evidence, remediation: remediation(node) });
       else if (messageId) out.push({ status: 'fail', subject, messageId, data, evidence, remediation: remediation(node) });
-      else out.push({ status: 'pass', subject, messageId: 'ok', data: { node } });
+      else {
+        // no loop: the node's pod resolv.conf was read (with the Corefile that forwards to it), or
+        // the Corefile forwards nowhere local, or the CoreDNS logs hold no loop line
+        const basis = fwd ? basisOf(s.cluster.corefile, rc?.file, h?.kubeletConfig, logRefs) : basisOf(s.cluster.corefile, logRefs);
+        if (fwd && !rc?.file && logRefs.length === 0) out.push(missingInputs(subject, [rc?.source ?? 'host.resolv-conf']));
+        else out.push({ status: 'pass', subject, messageId: 'ok', data: { node }, basis });
+      }
     }
     return out;
   },

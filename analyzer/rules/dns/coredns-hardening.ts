@@ -4,7 +4,7 @@
 // CoreDNS 1.10-1.11 has no forward `timeout` option (read timeout is fixed at 2s), so none is asked for.
 import type { Report, Rule } from '../types.js';
 import { isIp } from '../../model/net.js';
-import { missingInputs } from '../lib/reports.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
 import { COREDNS_CM_SOURCE, corednsConfigMapSubject, corefileLines, forwardDirectives, hasPlugin, isFileUpstream, upstreamAddress } from './corefile.js';
 
 const subject = corednsConfigMapSubject;
@@ -29,6 +29,7 @@ export const corednsHardening: Rule = {
     'health-checks-off': 'forward {zone} sets max_fails 0: dead upstreams stay in rotation',
     ok: 'the Corefile follows the hardening advice',
   },
+  decidesFrom: [[COREDNS_CM_SOURCE]],
   run(s) {
     const cf = s.cluster.corefile;
     if (!cf) return [missingInputs(subject, [COREDNS_CM_SOURCE])];
@@ -58,7 +59,7 @@ export const corednsHardening: Rule = {
       if (hasPlugin(s, plugin)) continue;
       out.push({ status: 'warn', severity: 'info', subject, messageId, evidence: serverEv ? [serverEv] : [], remediation: { explanation: `Add \`${plugin}${plugin === 'cache' ? ' 30' : ''}\` to the server block.`, commands: EDIT } });
     }
-    if (out.length === 0) out.push({ status: 'pass', subject, messageId: 'ok' });
+    if (out.length === 0) out.push({ status: 'pass', subject, messageId: 'ok', basis: basisOf(cf) });
     return out;
   },
 };

@@ -5,6 +5,7 @@ import { dnsSnapshot, timeoutLine } from './testing.js';
 const dep = 'deployment:kube-system/coredns';
 const a = 'coredns-6f6b679f8f-rgq7r';
 const b = 'coredns-6f6b679f8f-x8k2p';
+const WAIT = '[INFO] plugin/ready: Still waiting on: "kubernetes"';
 
 ruleTester(corednsNotReady).run({
   valid: [{ name: 'both pods Ready', snapshot: () => dnsSnapshot() }],
@@ -20,6 +21,31 @@ ruleTester(corednsNotReady).run({
       findings: [{ status: 'fail', subject: dep, messageId: 'crash-looping', data: { notReady: 1, crashLooping: 1 } }],
     },
     { name: 'no pods collected', snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'] }), findings: [{ status: 'unknown', subject: dep, missing: ['cluster.pods'] }] },
+    {
+      name: 'no pod list: a loop FATAL (CoreDNS 1.2 form) in the log decides alone',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: '2018/09/06 13:02:45 [FATAL] plugin/loop: Seen "HINFO IN 2050421060481615995.5620656063561519376." more than twice, loop detected\n' } }),
+      findings: [{ status: 'fail', subject: dep, messageId: 'log-exits', data: { pods: a }, cites: [`cluster/logs/kube-system/${a}/coredns.log:1`] }],
+    },
+    {
+      name: 'no pod list: a rejected Corefile in the log',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: 'plugin/kubernetes: /etc/coredns/Corefile:25 - Error during parsing: unknown property \'upstream\'\n' } }),
+      findings: [{ status: 'fail', subject: dep, messageId: 'log-exits' }],
+    },
+    {
+      name: 'no pod list: ready keeps waiting on kubernetes with the API unreachable',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: `${WAIT}\n[WARNING] plugin/kubernetes: Kubernetes API connection failure: Get "https://10.96.0.1:443/version": dial tcp 10.96.0.1:443: i/o timeout\n${WAIT}\n` } }),
+      findings: [{ status: 'fail', subject: dep, messageId: 'log-waiting', data: { plugin: 'kubernetes' } }],
+    },
+    {
+      name: 'no pod list: more Still-waiting lines than a normal start prints',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: `${WAIT}\n${WAIT}\n${WAIT}\n` } }),
+      findings: [{ status: 'fail', subject: dep, messageId: 'log-waiting' }],
+    },
+    {
+      name: 'no pod list: two Still-waiting lines at start are normal',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: `${WAIT}\n${WAIT}\n.:53\nCoreDNS-1.8.4\n` } }),
+      findings: [{ status: 'pass', subject: dep, messageId: 'ok-log' }],
+    },
     { name: 'deployment without pods', snapshot: () => dnsSnapshot({ pods: [], replicas: 2 }), findings: [{ status: 'fail', subject: dep, messageId: 'no-pods' }] },
   ],
 });

@@ -5,7 +5,7 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { Located } from '../../model/types.js';
 import type { Deployment } from '../../model/schemas.js';
 import { objectEvidence } from '../../model/evidence.js';
-import { missingInputs } from '../lib/reports.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
 import { corednsDeployment } from '../lib/cluster.js';
 import { COREDNS_CM_SOURCE, corednsConfigMapSubject, corefileLines, hasPlugin } from './corefile.js';
 
@@ -52,6 +52,7 @@ export const corednsProbePlugins: Rule = {
     'port-mismatch': 'the {probe} probes {path} on port {port}, but the {plugin} plugin listens on {pluginPort}',
     ok: 'the Corefile serves what the probes ask for',
   },
+  decidesFrom: [[COREDNS_CM_SOURCE, 'cluster.deployments']],
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
   run(s) {
     const missing = [...(s.cluster.corefile ? [] : [COREDNS_CM_SOURCE]), ...(s.cluster.deployments ? [] : ['cluster.deployments'])];
@@ -85,7 +86,7 @@ export const corednsProbePlugins: Rule = {
         out.push({ status: 'fail', subject, messageId: 'port-mismatch', data: { ...data, pluginPort: listens }, evidence: [probeEv, ...(pluginEv ? [pluginEv] : [])], remediation: fix(p.plugin, port) });
       }
     }
-    if (out.length === 0) out.push({ status: 'pass', subject, messageId: 'ok' });
+    if (out.length === 0) out.push({ status: 'pass', subject, messageId: 'ok', basis: basisOf(s.cluster.corefile, dep) });
     return out;
   },
 };

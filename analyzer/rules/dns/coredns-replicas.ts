@@ -2,7 +2,7 @@
 // clusters only: on one node there is nowhere else to go). One more replica per 50 nodes, at least 2.
 import type { EvidenceRef, Rule } from '../types.js';
 import { objectEvidence } from '../../model/evidence.js';
-import { missingInputs } from '../lib/reports.js';
+import { basisOf, clusterFile, missingInputs } from '../lib/reports.js';
 import { corednsDeployment, corednsPods, podName } from '../lib/cluster.js';
 import { corednsDeploymentSubject } from './corefile.js';
 
@@ -26,6 +26,7 @@ export const corednsReplicas: Rule = {
     'one-node': 'all {replicas} CoreDNS pods run on node {node}',
     ok: 'CoreDNS has {replicas} replicas on {spread} nodes for {nodes} nodes',
   },
+  decidesFrom: [['cluster.deployments', 'cluster.nodes']],
   run(s) {
     const missing = [...(s.cluster.deployments ? [] : ['cluster.deployments']), ...(s.cluster.nodes ? [] : ['cluster.nodes'])];
     if (missing.length) return [missingInputs(subject, missing)];
@@ -63,6 +64,6 @@ export const corednsReplicas: Rule = {
         },
       ];
     }
-    return [{ status: 'pass', subject, messageId: 'ok', data: { replicas, nodes, spread } }];
+    return [{ status: 'pass', subject, messageId: 'ok', data: { replicas, nodes, spread }, basis: basisOf(dep, s.cluster.nodes, clusterFile(s, 'cluster/pods.json')) }];
   },
 };

@@ -1,15 +1,19 @@
 import { ruleTester } from '../testing.js';
 import { corednsUpstreamUnusable } from './coredns-upstream-unusable.js';
-import { corefileWithForward, dnsSnapshot, timeoutLine } from './testing.js';
+import { corefileWithForward, dnsSnapshot, KUBEADM_COREFILE, timeoutLine } from './testing.js';
+import { configMapJson } from '../../model/testing.js';
 import { typoOf } from './resolvers.js';
 import { describe, expect, it } from 'vitest';
 
 const cm = 'configmap:kube-system/coredns';
 const pod = 'coredns-6f6b679f8f-rgq7r';
+const LOG = 'cluster.log.kube-system.<coredns pod>.coredns';
+const startLog = '[INFO] plugin/reload: Running configuration SHA512 = 0ab4\nCoreDNS-1.11.1\nlinux/amd64, go1.20.7, ae2bbc2';
 
 ruleTester(corednsUpstreamUnusable).run({
   valid: [
-    { name: 'kubeadm default forwards to /etc/resolv.conf', snapshot: () => dnsSnapshot() },
+    { name: 'kubeadm default forwards to /etc/resolv.conf, CoreDNS log without failures', snapshot: () => dnsSnapshot({ logs: { [pod]: `${startLog}\n` } }) },
+    { name: 'no Corefile: a CoreDNS log without failures decides alone', snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: `${startLog}\n` } }) },
     { name: 'AliDNS pair', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('223.5.5.5 223.6.6.6') }) },
     { name: 'internal resolver 10.1.1.1 is not a typo of 1.1.1.1', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('10.1.1.1') }) },
     { name: 'Cloudflare family resolver 1.1.1.2 is real', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('dns://1.1.1.2:53') }) },
@@ -40,7 +44,57 @@ ruleTester(corednsUpstreamUnusable).run({
       snapshot: () => dnsSnapshot({ logs: { [pod]: `${timeoutLine('192.168.65.254')}\n` } }),
       findings: [{ status: 'fail', subject: cm, messageId: 'resolv-conf-timeouts', data: { upstream: '192.168.65.254' } }],
     },
-    { name: 'no coredns ConfigMap', snapshot: () => dnsSnapshot({ corefile: null }), findings: [{ status: 'unknown', subject: cm, missing: ['cluster.configmap.kube-system.coredns'] }] },
+    { name: 'no coredns ConfigMap and no CoreDNS log', snapshot: () => dnsSnapshot({ corefile: null }), findings: [{ status: 'unknown', subject: cm, missing: ['cluster.configmap.kube-system.coredns', LOG] }] },
+    {
+      name: 'real-capture false pass: /etc/resolv.conf upstream with neither the node resolv.conf nor a CoreDNS log is unknown',
+      snapshot: () => dnsSnapshot(),
+      findings: [{ status: 'unknown', subject: cm, missing: ['host.resolv-conf', LOG] }],
+    },
+    {
+      name: 'the node resolv.conf CoreDNS pods get decides the /etc/resolv.conf upstreams',
+      snapshot: () => dnsSnapshot({ files: { 'host/resolv.conf': 'nameserver 192.168.1.1\n' } }),
+      findings: [{ status: 'pass', subject: cm, messageId: 'ok-resolv-conf', data: { upstreams: '192.168.1.1' } }],
+    },
+    {
+      name: 'a loopback-only resolv.conf decides nothing here (DNS-403 owns it)',
+      snapshot: () => dnsSnapshot({ files: { 'host/resolv.conf': 'nameserver 127.0.0.53\n' } }),
+      findings: [{ status: 'unknown', subject: cm, missing: ['host.resolv-conf', LOG] }],
+    },
+    {
+      name: 'explicit sane upstreams without a log: a pass on the addresses only',
+      snapshot: () => dnsSnapshot({ corefile: corefileWithForward('223.5.5.5 223.6.6.6') }),
+      findings: [{ status: 'pass', subject: cm, messageId: 'ok-addresses' }],
+    },
+    {
+      name: 'log alone: i/o timeouts to an upstream fail without the Corefile',
+      snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: `${startLog}\n${timeoutLine('10.118.225.100')}\n` } }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'log-timeouts', data: { upstream: '10.118.225.100', failures: 1 }, cites: [`cluster/logs/kube-system/${pod}/coredns.log:4`] }],
+    },
+    {
+      name: 'HINFO health-check query timing out (CoreDNS 1.9.4 form)',
+      snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: '[ERROR] plugin/errors: 2 2645034031827185895.3589184578021158306. HINFO: read udp 10.32.0.2:34463->10.118.225.100:53: i/o timeout\n' } }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'log-timeouts', data: { upstream: '10.118.225.100' } }],
+    },
+    {
+      name: 'proxy plugin (CoreDNS 1.2) unreachable backend to the resolv.conf upstream',
+      snapshot: () => dnsSnapshot({ corefile: KUBEADM_COREFILE.replace('forward . /etc/resolv.conf', 'proxy . /etc/resolv.conf'), logs: { [pod]: '2018/11/05 13:48:22 [ERROR] 2 google.com. A: unreachable backend: read udp 10.244.0.5:33960->10.0.2.3:53: i/o timeout\n' } }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'resolv-conf-timeouts', data: { upstream: '10.0.2.3', error: 'i/o timeout' } }],
+    },
+    {
+      name: 'every upstream marked down: no healthy proxies',
+      snapshot: () => dnsSnapshot({ corefile: corefileWithForward('8.8.8.8 8.8.4.4'), logs: { [pod]: '[ERROR] plugin/errors: 2 example.org. A: no healthy proxies\n' } }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'no-healthy', data: { failures: 1 } }],
+    },
+    {
+      name: 'the API server timing out is not an upstream failure',
+      snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: '[WARNING] plugin/kubernetes: Kubernetes API connection failure: Get "https://10.96.0.1:443/version": dial tcp 10.96.0.1:443: i/o timeout\n' } }),
+      findings: [{ status: 'pass', subject: cm, messageId: 'ok-log' }],
+    },
+    {
+      name: 'RKE2: the Corefile lives in rke2-coredns-rke2-coredns',
+      snapshot: () => dnsSnapshot({ corefile: null, files: { 'cluster/configmaps/kube-system/rke2-coredns-rke2-coredns.json': configMapJson({ name: 'rke2-coredns-rke2-coredns', data: { Corefile: corefileWithForward('233.5.5.5') } }) } }),
+      findings: [{ status: 'fail', subject: 'configmap:kube-system/rke2-coredns-rke2-coredns', messageId: 'bad-address-typo' }],
+    },
   ],
 });
 

@@ -2,16 +2,14 @@
 // typo of AliDNS 223.5.5.5 that is also a multicast address, so every forwarded query times out.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import { ipRange, isIp } from '../../model/net.js';
-import { missingInputs } from '../lib/reports.js';
+import type { FileRef } from '../../model/types.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
 import { corednsLogs, logLineEvidence, searchLogs, type LogHit } from '../lib/cluster.js';
-import { COREDNS_CM_SOURCE, corednsConfigMapSubject, corefileLines, forwardDirectives, isFileUpstream, upstreamAddress } from './corefile.js';
+import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, corefileSubject, forwardDirectives, isFileUpstream, podResolvConf, upstreamAddress } from './corefile.js';
+import { NO_HEALTHY, UPSTREAM_FAILURE } from './coredns-log.js';
 import { typoOf, UNUSABLE_RANGES } from './resolvers.js';
 
-// [ERROR] plugin/errors: 2 example.com. A: read udp 10.244.0.2:45678->233.5.5.5:53: i/o timeout
-const UPSTREAM_FAILURE = /plugin\/errors: .*->\s?\[?([0-9a-fA-F.:]+?)\]?:(\d+): (i\/o timeout|read: no route to host|read: connection refused|connect: connection refused|connect: network is unreachable)/;
 const MAX_LOG_EVIDENCE = 3;
-
-const subject = corednsConfigMapSubject;
 
 function failuresByUpstream(hits: readonly LogHit[]): Map<string, LogHit[]> {
   const out = new Map<string, LogHit[]>();
@@ -60,7 +58,7 @@ export const corednsUpstreamUnusable: Rule = {
   layer: 'dns',
   severity: 'critical',
   title: 'CoreDNS forwards to an upstream that cannot work',
-  needs: [COREDNS_CM_SOURCE, 'cluster.log.kube-system.<coredns pod>.coredns'],
+  needs: [COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, 'host.resolv-conf', 'host.resolved-resolv-conf', 'host.kubelet-config'],
   docs: {
     why: 'Every query for a name outside the cluster goes to the forward upstreams. A multicast, loopback, reserved or unspecified address can never answer, an upstream that times out in the CoreDNS logs is unreachable from the pods, and an address one digit away from a well-known public resolver (233.5.5.5 for 223.5.5.5) is usually a typo. External names then fail with SERVFAIL after about 2 s each. Note: failed forwarding alone does not fail CoreDNS\'s /ready probe; when the pods are also NotReady, check the probes and the Corefile plugins too.',
     fix: 'Edit the coredns ConfigMap so `forward .` names reachable resolvers (or /etc/resolv.conf), then `kubectl -n kube-system rollout restart deployment coredns`.',
@@ -72,13 +70,22 @@ export const corednsUpstreamUnusable: Rule = {
     'timeouts-typo': 'forward upstream {upstream} failed {failures} times in the CoreDNS logs ({error}): did you mean {suggestion} ({provider})?{also}',
     typo: 'forward upstream {upstream} is one digit away from {provider} {suggestion}: check it is not a typo{also}',
     'resolv-conf-timeouts': 'upstream {upstream} (from the pods\' resolv.conf) failed {failures} times in the CoreDNS logs ({error}){also}',
-    ok: 'forward upstreams look usable ({upstreams})',
+    'log-timeouts': 'upstream {upstream} failed {failures} times in the CoreDNS logs ({error}){also}',
+    'no-healthy': 'CoreDNS found no healthy upstream ({failures} times in its logs; forward to {upstream}){also}',
+    ok: 'forward upstreams look usable and the CoreDNS logs show no failed upstream query ({upstreams})',
+    'ok-addresses': 'forward upstreams are usable addresses ({upstreams}); no CoreDNS log shows whether they answer',
+    'ok-resolv-conf': 'the pods\' resolv.conf names usable upstreams ({upstreams}); no CoreDNS log shows whether they answer',
+    'ok-log': 'the CoreDNS logs show no failed upstream query',
   },
+  decidesFrom: [[COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE], [COREDNS_CM_SOURCE, 'host.resolv-conf'], [COREDNS_CM_SOURCE], [COREDNS_LOG_SOURCE]],
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
   run(s) {
     const cf = s.cluster.corefile;
-    if (!cf) return [missingInputs(subject, [COREDNS_CM_SOURCE])];
-    const failures = failuresByUpstream(searchLogs(corednsLogs(s), UPSTREAM_FAILURE));
+    const subject = corefileSubject(s);
+    const logs = corednsLogs(s);
+    if (!cf && logs.length === 0) return [missingInputs(subject, [COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE])];
+    const failures = failuresByUpstream(searchLogs(logs, UPSTREAM_FAILURE));
+    const noHealthy = searchLogs(logs, NO_HEALTHY);
     const out: Report[] = [];
     const explicit = new Set<string>();
     const all: string[] = [];
@@ -106,18 +113,42 @@ export const corednsUpstreamUnusable: Rule = {
         }
       }
     }
-    // forward . /etc/resolv.conf: the pods' upstreams are the nameservers of the node's resolv.conf
-    if (all.some(isFileUpstream)) {
+    // forward . /etc/resolv.conf (or no Corefile at all): the failing upstreams are those the log names
+    const fileFwd = forwardDirectives(s).find((f) => f.to.some(isFileUpstream));
+    if (fileFwd || !cf) {
+      const line = fileFwd && corefileLines(s, fileFwd.directive.line, fileFwd.directive.line, 'the forward line');
       for (const [ip, hits] of [...failures].sort(([a], [b]) => a.localeCompare(b))) {
         if (explicit.has(ip)) continue;
-        const fwd = forwardDirectives(s).find((f) => f.to.some(isFileUpstream));
-        const line = fwd && corefileLines(s, fwd.directive.line, fwd.directive.line, 'the forward line');
         const evidence = [...(line ? [line] : []), ...hits.slice(0, MAX_LOG_EVIDENCE).map((h) => logLineEvidence(h, `${h.pod}: query to ${ip} failed`))];
         const error = (hits[0] as LogHit).match[3] as string;
-        out.push({ status: 'fail', subject, messageId: 'resolv-conf-timeouts', data: { upstream: ip, reason: 'timeouts', failures: hits.length, error }, evidence, remediation: remediation(ip, undefined) });
+        out.push({ status: 'fail', subject, messageId: fileFwd ? 'resolv-conf-timeouts' : 'log-timeouts', data: { upstream: ip, reason: 'timeouts', failures: hits.length, error }, evidence, remediation: remediation(ip, undefined) });
       }
     }
-    if (out.length === 0) return [{ status: 'pass', subject, messageId: 'ok', data: { upstreams: all.join(' ') || 'none' } }];
-    return [merge(out)];
+    if (out.length === 0 && noHealthy.length > 0) {
+      const evidence = noHealthy.slice(0, MAX_LOG_EVIDENCE).map((h) => logLineEvidence(h, `${h.pod}: no upstream answers`));
+      out.push({ status: 'fail', subject, messageId: 'no-healthy', data: { upstream: all.join(' ') || 'unknown', reason: 'no healthy upstream', failures: noHealthy.length }, evidence, remediation: remediation(all.join(' ') || 'the upstreams', undefined) });
+    }
+    if (out.length > 0) return [merge(out)];
+    return [pass(s, cf !== undefined, all, logs.map((l) => l.log.ref))];
   },
 };
+
+/**
+ * No failure seen. A pass names what it read: the Corefile with explicit, sane upstreams; for
+ * `forward . /etc/resolv.conf` the node resolv.conf CoreDNS pods get or a CoreDNS log (the
+ * Corefile alone says nothing about those upstreams); with no Corefile, a CoreDNS log.
+ */
+function pass(s: Parameters<Rule['run']>[0], hasCorefile: boolean, all: readonly string[], logRefs: readonly FileRef[]): Report {
+  const subject = corefileSubject(s);
+  const upstreams = all.join(' ') || 'none';
+  const cf = s.cluster.corefile;
+  if (!hasCorefile) return { status: 'pass', subject, messageId: 'ok-log', basis: basisOf(logRefs) };
+  if (logRefs.length > 0) return { status: 'pass', subject, messageId: 'ok', data: { upstreams }, basis: basisOf(cf, logRefs) };
+  if (all.some(isFileUpstream)) {
+    const files = [...s.hosts.values()].map((h) => podResolvConf(h).file).filter((f) => f !== undefined);
+    const usable = files.filter((f) => f.value.nameservers.length > 0 && f.value.nameservers.every((ns) => !UNUSABLE_RANGES.has(ipRange(ns.address) ?? 'unknown')));
+    if (usable.length === 0) return missingInputs(subject, ['host.resolv-conf', COREDNS_LOG_SOURCE]);
+    return { status: 'pass', subject, messageId: 'ok-resolv-conf', data: { upstreams: [...new Set(usable.flatMap((f) => f.value.nameservers.map((n) => n.address)))].join(' ') }, basis: basisOf(cf, usable) };
+  }
+  return { status: 'pass', subject, messageId: 'ok-addresses', data: { upstreams }, basis: basisOf(cf) };
+}

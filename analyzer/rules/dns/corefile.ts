@@ -1,23 +1,37 @@
-// Corefile helpers shared by the DNS rules: the coredns ConfigMap, its Corefile text and lines,
-// and the forward directives with their upstreams.
+// Corefile helpers shared by the DNS rules: the CoreDNS ConfigMap (kubeadm/k3s `coredns`, RKE2
+// `rke2-coredns-rke2-coredns`), its Corefile text and lines, the forward (and pre-1.5 proxy)
+// directives with their upstreams, the kube-dns Service, and the resolv.conf CoreDNS pods get.
 import type { EvidenceRef, Subject } from '../types.js';
-import type { CorefileDirective } from '../../parse/types.js';
-import type { ConfigMap } from '../../model/schemas.js';
-import type { Located, Snapshot } from '../../model/types.js';
+import type { CorefileDirective, ResolvConf } from '../../parse/types.js';
+import type { ConfigMap, Service } from '../../model/schemas.js';
+import type { HostState, Located, Snapshot, Sourced } from '../../model/types.js';
 import { embeddedLineEvidence } from '../../model/evidence.js';
 import { configMapSourceId } from '../../bundle/sources.js';
 
 export const COREDNS_CM = 'kube-system/coredns';
+/** RKE2's Helm chart names the ConfigMap, Deployment and Service after the release */
+export const RKE2_COREDNS = 'rke2-coredns-rke2-coredns';
 export const COREDNS_CM_SOURCE = configMapSourceId('kube-system', 'coredns');
+/** "any CoreDNS container log" in RuleMeta.needs / decidesFrom */
+export const COREDNS_LOG_SOURCE = 'cluster.log.kube-system.<coredns pod>.coredns';
 export const corednsConfigMapSubject: Subject = { kind: 'configmap', namespace: 'kube-system', name: 'coredns' };
 export const corednsDeploymentSubject: Subject = { kind: 'deployment', namespace: 'kube-system', name: 'coredns' };
 export const kubeDnsSubject: Subject = { kind: 'service', namespace: 'kube-system', name: 'kube-dns' };
 
+/** the ConfigMap the parsed Corefile came from (kube-system/coredns, or RKE2's) */
 export function corednsConfigMap(s: Snapshot): Located<ConfigMap> | undefined {
-  return s.cluster.configMaps.get(COREDNS_CM);
+  const path = s.cluster.corefile?.ref.path;
+  const byPath = path ? [...s.cluster.configMaps.values()].find((c) => c.ref.path === path) : undefined;
+  return byPath ?? s.cluster.configMaps.get(COREDNS_CM) ?? s.cluster.configMaps.get(`kube-system/${RKE2_COREDNS}`);
 }
 
-/** evidence for lines of the Corefile inside the coredns ConfigMap */
+/** the subject of Corefile findings: the ConfigMap it lives in */
+export function corefileSubject(s: Snapshot): Subject {
+  const cm = corednsConfigMap(s);
+  return cm ? { kind: 'configmap', namespace: cm.obj.metadata.namespace ?? 'kube-system', name: cm.obj.metadata.name } : corednsConfigMapSubject;
+}
+
+/** evidence for lines of the Corefile inside the CoreDNS ConfigMap */
 export function corefileLines(s: Snapshot, from: number, to = from, note?: string): EvidenceRef | undefined {
   const cf = s.cluster.corefile;
   const text = corednsConfigMap(s)?.obj.data?.Corefile;
@@ -33,11 +47,12 @@ export interface ForwardDirective {
   readonly server: string;
 }
 
+/** `forward FROM TO...`, and `proxy FROM TO...` (CoreDNS <= 1.4.0: the same upstream semantics) */
 export function forwardDirectives(s: Snapshot): ForwardDirective[] {
   const out: ForwardDirective[] = [];
   for (const server of s.cluster.corefile?.value.servers ?? []) {
     for (const p of server.plugins) {
-      if (p.name !== 'forward') continue;
+      if (p.name !== 'forward' && p.name !== 'proxy') continue;
       out.push({ zone: p.args[0] ?? '.', to: p.args.slice(1), directive: p, server: server.keys.map((k) => k.zone).join(' ') });
     }
   }
@@ -62,4 +77,22 @@ export function hasPlugin(s: Snapshot, name: string): CorefileDirective | undefi
     if (p) return p;
   }
   return undefined;
+}
+
+/** the cluster DNS Service: kube-system/kube-dns, RKE2's rke2-coredns-rke2-coredns, or one selecting k8s-app=kube-dns */
+export function kubeDnsService(s: Snapshot): Located<Service> | undefined {
+  return (
+    s.index.serviceByName.get('kube-system/kube-dns') ??
+    s.index.serviceByName.get(`kube-system/${RKE2_COREDNS}`) ??
+    (s.cluster.services ?? []).find((x) => x.obj.metadata.namespace === 'kube-system' && x.obj.spec.selector?.['k8s-app'] === 'kube-dns')
+  );
+}
+
+export const RESOLVED_RESOLV_CONF = '/run/systemd/resolve/resolv.conf';
+
+/** the resolv.conf a dnsPolicy:Default pod (CoreDNS) gets on this node, and the source id it comes from */
+export function podResolvConf(h: HostState): { file?: Sourced<ResolvConf>; source: string; path: string } {
+  const configured = h.kubeletConfig?.value.resolvConf;
+  if (configured === RESOLVED_RESOLV_CONF) return { file: h.resolvedResolvConf, source: 'host.resolved-resolv-conf', path: RESOLVED_RESOLV_CONF };
+  return { file: h.resolvConf, source: 'host.resolv-conf', path: configured || '/etc/resolv.conf' };
 }

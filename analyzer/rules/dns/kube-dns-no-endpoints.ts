@@ -8,9 +8,8 @@ import type { Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { simulate } from '../../trace/simulate.js';
 import { decidingStep, podProbes, stepEvidence, traceHostWith } from '../lib/pod-trace.js';
-import { missingInputs } from '../lib/reports.js';
-import { KUBE_DNS_KEY } from '../lib/cluster.js';
-import { kubeDnsSubject } from './corefile.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
+import { kubeDnsService, kubeDnsSubject } from './corefile.js';
 
 const subject = kubeDnsSubject;
 
@@ -59,14 +58,17 @@ export const kubeDnsNoEndpoints: Rule = {
     'no-endpoints': 'kube-dns has no ready endpoints ({notReady} not ready)',
     ok: 'kube-dns has {ready} ready endpoints',
   },
+  decidesFrom: [['cluster.services', 'cluster.endpoints']],
   run(s) {
     const missing = [...(s.cluster.services ? [] : ['cluster.services']), ...(s.cluster.endpoints ? [] : ['cluster.endpoints'])];
     if (missing.length) return [missingInputs(subject, missing)];
-    const svc = s.index.serviceByName.get(KUBE_DNS_KEY);
+    const svc = kubeDnsService(s);
     if (!svc) return [];
-    const ep = s.index.endpointsByService.get(KUBE_DNS_KEY);
+    const key = `${svc.obj.metadata.namespace ?? 'kube-system'}/${svc.obj.metadata.name}`;
+    const svcSubject = { ...kubeDnsSubject, name: svc.obj.metadata.name };
+    const ep = s.index.endpointsByService.get(key);
     const ready = ep ? readyCount(ep.obj) : 0;
-    if (ready > 0) return [{ status: 'pass', subject, messageId: 'ok', data: { ready } }];
+    if (ready > 0) return [{ status: 'pass', subject: svcSubject, messageId: 'ok', data: { ready }, basis: basisOf(svc, ep) }];
     const clusterIP = svc.obj.spec.clusterIP && svc.obj.spec.clusterIP !== 'None' ? svc.obj.spec.clusterIP : undefined;
     const evidence: EvidenceRef[] = [
       ep ? objectEvidence(ep, (ep.obj.subsets?.length ?? 0) > 0 ? '/subsets' : '', 'kube-dns Endpoints without ready addresses') : objectEvidence(svc, '/spec/selector', 'kube-dns selector (no Endpoints object)'),
@@ -75,7 +77,7 @@ export const kubeDnsNoEndpoints: Rule = {
     return [
       {
         status: 'fail',
-        subject,
+        subject: svcSubject,
         messageId: 'no-endpoints',
         data: { notReady: ep ? notReadyCount(ep.obj) : 0 },
         evidence,

@@ -1,9 +1,20 @@
 // DNS-405: the kubelet's clusterDNS is not the kube-dns ClusterIP, so pods on that node get a
 // nameserver in /etc/resolv.conf that no Service answers on.
 import type { EvidenceRef, Report, Rule } from '../types.js';
-import type { FileIndex, HostState } from '../../model/types.js';
+import type { FileIndex, HostState, Seen, Snapshot } from '../../model/types.js';
 import { lineEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { ipInCidr } from '../../model/net.js';
+import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { kubeDnsService } from './corefile.js';
+
+/** the cluster DNS Service IP: the derived kube-dns ClusterIP, else RKE2's rke2-coredns-rke2-coredns */
+function clusterDnsIP(s: Snapshot): Seen<string> | undefined {
+  if (s.derived.kubeDnsClusterIP) return s.derived.kubeDnsClusterIP;
+  const svc = kubeDnsService(s);
+  const ip = svc?.obj.spec.clusterIP;
+  if (!svc || !ip || ip === 'None') return undefined;
+  return { value: ip, by: `service/${svc.obj.metadata.namespace ?? 'kube-system'}/${svc.obj.metadata.name}`, at: { ...svc.ref, pointer: `${svc.ref.pointer}/spec/clusterIP` } };
+}
 
 /** the clusterDNS line plus its block-list items (`- 10.96.0.10`) */
 function clusterDnsEvidence(files: FileIndex, h: HostState): EvidenceRef | undefined {
@@ -32,14 +43,19 @@ export const kubeletClusterDns: Rule = {
   },
   messages: {
     mismatch: 'kubelet on {node} hands pods nameserver {clusterDNS}, but kube-dns is {kubeDns}',
+    'outside-service-network': 'kubelet on {node} hands pods nameserver {clusterDNS}, outside the Service network {serviceNetwork}: no Service can answer there',
     ok: 'kubelet on {node} hands pods the kube-dns ClusterIP {kubeDns}',
+    'ok-service-network': 'kubelet on {node} hands pods {clusterDNS}, inside the Service network {serviceNetwork} (no Service list to compare with kube-dns)',
   },
+  decidesFrom: [['host.kubelet-config', 'cluster.services'], ['host.kubelet-config', 'fact:service-network']],
   run(s) {
-    const kubeDns = s.derived.kubeDnsClusterIP;
+    const kubeDns = clusterDnsIP(s);
     const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
     if (!kubeDns) {
       const subjects = hosts.length ? hosts.map((h) => nodeSubject(h.node)) : [CLUSTER];
-      return subjects.map((sub) => missingInputs(sub, ['cluster.services']));
+      const net = s.derived.serviceNetworks[0];
+      if (!net || hosts.length === 0) return subjects.map((sub) => missingInputs(sub, ['cluster.services']));
+      return hosts.map((h) => byServiceNetwork(s, h, net));
     }
     const out: Report[] = [];
     for (const h of hosts) {
@@ -50,7 +66,7 @@ export const kubeletClusterDns: Rule = {
         continue;
       }
       if (dns[0] === kubeDns.value) {
-        out.push({ status: 'pass', subject, messageId: 'ok', data: { node: h.node, kubeDns: kubeDns.value } });
+        out.push({ status: 'pass', subject, messageId: 'ok', data: { node: h.node, kubeDns: kubeDns.value }, basis: basisOf(h.kubeletConfig, kubeDns.at) });
         continue;
       }
       const ev = clusterDnsEvidence(s.files, h);
@@ -79,3 +95,30 @@ export const kubeletClusterDns: Rule = {
     return out;
   },
 };
+
+/**
+ * No Service list: the Service network (kubeadm-config, apiserver flags...) still decides a
+ * clusterDNS no Service can hold. Inside it, the address may still be the wrong Service: a pass
+ * that says only that.
+ */
+function byServiceNetwork(s: Snapshot, h: HostState, net: Seen<string>): Report {
+  const subject = nodeSubject(h.node);
+  const dns = h.kubeletConfig?.value.clusterDNS;
+  if (!h.kubeletConfig || !dns?.[0]) return missingInputs(subject, ['host.kubelet-config']);
+  const data = { node: h.node, clusterDNS: dns.join(', '), serviceNetwork: net.value };
+  if (ipInCidr(dns[0], net.value)) return { status: 'pass', subject, messageId: 'ok-service-network', data, basis: basisOf(h.kubeletConfig, net.at) };
+  const ev = clusterDnsEvidence(s.files, h);
+  const netEv = net.at.line !== undefined && net.at.pointer === undefined ? lineEvidence(s.files, net.at, net.at.line, net.at.line, `Service network (${net.by})`) : undefined;
+  return {
+    status: 'fail',
+    subject,
+    messageId: 'outside-service-network',
+    data,
+    evidence: [...(ev ? [ev] : []), ...(netEv ? [netEv] : [])],
+    basis: basisOf(net.at),
+    remediation: {
+      explanation: `Set clusterDNS on ${h.node} to the kube-dns ClusterIP (inside ${net.value}), restart the kubelet and recreate the pods there.`,
+      commands: ['kubectl -n kube-system get service kube-dns -o jsonpath={.spec.clusterIP}', `sudoedit /var/lib/kubelet/config.yaml   # clusterDNS on ${h.node}`, 'sudo systemctl restart kubelet'],
+    },
+  };
+}
