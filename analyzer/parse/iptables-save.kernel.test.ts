@@ -95,7 +95,8 @@ describe.skipIf(reason !== undefined)('iptables round trip through the real kern
       execFileSync('ip', ['netns', 'exec', NS, restore], { input: rules, stdio: ['pipe', 'ignore', 'ignore'] });
       const back = parseIptablesSave(inNs(save, ['-c']));
       expect(back.problems).toEqual([]);
-      expect(back.value.backend).toBe(backend);
+      // legacy iptables-save 1.8.9 prints a plain header, which states no backend (nf_tables 1.8.7 prints it too)
+      expect(back.value.backend).toBe(backend === 'legacy' ? undefined : backend);
       expect(back.value.ruleCount).toBe(fed.value.ruleCount);
       expect(digest(back.value)).toEqual(digest(fed.value));
       const odd = back.value.tables.get('filter')?.chains.get('ODD')?.rules[0];

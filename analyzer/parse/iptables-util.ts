@@ -184,6 +184,11 @@ export interface RuleArgsResult {
   readonly warnings: readonly string[];
 }
 
+/** what iptables prints in place of the options of a match or target revision it does not know */
+export const UNSUPPORTED_REVISION = '[unsupported revision]';
+const UNSUPPORTED_OPEN = '[unsupported';
+const UNSUPPORTED_CLOSE = 'revision]';
+
 /** Walks the tokens of one rule after `-A CHAIN` (tokens[from..]). */
 export function parseRuleArgs(tokens: readonly string[], from: number, intern: Interner = new Interner()): RuleArgsResult {
   let warnings = NO_WARNINGS as string[];
@@ -240,6 +245,13 @@ export function parseRuleArgs(tokens: readonly string[], from: number, intern: I
     if (t === '!') {
       if (open && open.v0 === undefined) open.negated = true; // old spelling: --opt ! value
       else negate = true;
+      continue;
+    }
+    if (t === UNSUPPORTED_OPEN && tokens[i + 1] === UNSUPPORTED_CLOSE) {
+      // iptables printed a match or target it could not decode fully ("-j DNAT [unsupported
+      // revision]"): its options are missing from the text; the rule is kept, marked lossy by the caller
+      i++;
+      open = undefined;
       continue;
     }
     if (t.length < 2 || t.charCodeAt(0) !== 45 /* - */ || isNumberLike(t)) {

@@ -74,6 +74,13 @@ export interface IptablesSave {
   readonly headerLine?: number;
   /** `# Warning: iptables-legacy tables present, use iptables-legacy-save to see them` */
   readonly legacyTablesPresentLine?: number;
+  /**
+   * iptables-nft-save's `# Table `nat' is incompatible, use 'nft' tool.`: a table holding rules
+   * (added by nft) that iptables cannot print; none of that table's rules are in this dump
+   */
+  readonly incompatibleTables?: readonly { readonly table: string; readonly line: number }[];
+  /** lines of rules printed with `[unsupported revision]`: a match or target whose options are missing */
+  readonly lossyLines?: readonly number[];
   readonly tables: ReadonlyMap<string, IptablesTable>;
   /** total rule count, all tables */
   readonly ruleCount: number;
