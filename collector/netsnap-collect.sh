@@ -42,6 +42,8 @@
 #   date -u +*
 #   cat *
 #   tail -c * *
+#   tail -n * *
+#   journalctl -u * --no-pager -n * -o short-iso
 #   head -c *
 #   wc -c
 #   true
@@ -58,7 +60,9 @@
 #   gzip -c
 # END READ-ONLY COMMANDS
 # (mkdir/rm/mktemp touch only the private staging directory; cat reads only the files listed in
-# host sources; timeout/sleep bound other commands.)
+# host sources; timeout/sleep bound other commands. Distribution config files, static pod
+# manifests and args files are read by the shell itself and written with the values of
+# secret-like keys and flags replaced: see scrub_file.)
 
 COLLECTOR_VERSION=1.0.0
 LC_ALL=C
@@ -659,7 +663,227 @@ host.conntrack-stats|host/conntrack-stats.txt|conntrack -S
 host.os-release|host/os-release|cat /etc/os-release
 host.uname|host/uname.txt|uname -a
 host.hostname|host/hostname.txt|hostname
+host.k3s-config|host/k3s/config.yaml|scrub /etc/rancher/k3s/config.yaml
+host.rke2-config|host/rke2/config.yaml|scrub /etc/rancher/rke2/config.yaml
+host.k3s-flannel-net-conf|host/k3s/flannel-net-conf.json|cat /var/lib/rancher/k3s/agent/etc/flannel/net-conf.json
+host.microk8s-kube-proxy-args|host/microk8s/args/kube-proxy|scrub /var/snap/microk8s/current/args/kube-proxy
+host.microk8s-kubelet-args|host/microk8s/args/kubelet|scrub /var/snap/microk8s/current/args/kubelet
+host.snap-kube-proxy-args|host/snap/kube-proxy-args|scrub /var/snap/kube-proxy/current/args
+host.snap-kubelet-args|host/snap/kubelet-args|scrub /var/snap/kubelet/current/args
+host.systemd-units|host/systemd-units.txt|list the unit files of known Kubernetes units
 '
+
+# --- secret scrubbing -------------------------------------------------------------------------
+# Distribution configs (k3s/RKE2 config.yaml: token, agent-token, datastore-endpoint with its
+# password, etcd-s3-secret-key...), static pod manifests and args files are copied line by line
+# by the shell, with the value of every secret-like key or flag replaced by netsnap-scrubbed:
+#   KEY: VALUE   "KEY": VALUE   - KEY: VALUE      (and a block or list under such a key)
+#   --KEY=VALUE  --KEY VALUE    "--KEY=VALUE"     (anywhere in a line)
+#   - name: SECRETISH  then  value: VALUE         (container env)
+#   scheme://user:password@host                   (credentials in any URL)
+#   -----BEGIN ... PRIVATE KEY----- ... -----END  (the whole block)
+# KEY is secret-like when it contains token, secret, passw, key, credential, private or
+# datastore-endpoint, in any case. Nothing else is changed.
+SCRUBBED=netsnap-scrubbed
+SCRUB_END='[] ,"'"'"']'
+is_secret_key() {
+  case $1 in
+    *[Tt][Oo][Kk][Ee][Nn]*|*[Ss][Ee][Cc][Rr][Ee][Tt]*|*[Pp][Aa][Ss][Ss][Ww]*|*[Kk][Ee][Yy]*|*[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]*|*[Pp][Rr][Ii][Vv][Aa][Tt][Ee]*|*[Dd][Aa][Tt][Aa][Ss][Tt][Oo][Rr][Ee]-[Ee][Nn][Dd][Pp][Oo][Ii][Nn][Tt]*) return 0 ;;
+  esac
+  return 1
+}
+# scrub_flags: --KEY=VALUE / --KEY VALUE in _o (in place); counts into _ns
+scrub_flags() {
+  _rest=$_o _o=''
+  while :; do
+    case $_rest in *--*) ;; *) break ;; esac
+    _o="$_o${_rest%%--*}--" _rest=${_rest#*--}
+    _name=${_rest%%[!A-Za-z0-9_.-]*}
+    [ -n "$_name" ] && is_secret_key "$_name" || continue
+    _after=${_rest#"$_name"}
+    case $_after in =?*|' '[!-]*) ;; *) continue ;; esac
+    _sep=${_after%"${_after#?}"} _v=${_after#?}
+    case $_v in \"*) _q='"' ;; \'*) _q="'" ;; *) _q='' ;; esac
+    if [ -n "$_q" ]; then
+      _v=${_v#?}
+      case $_v in *"$_q"*) _tail="$_q${_v#*"$_q"}" ;; *) _tail='' ;; esac
+    else
+      _tail=${_v#"${_v%%$SCRUB_END*}"}
+    fi
+    _o="$_o$_name$_sep$_q$SCRUBBED" _rest=$_tail _ns=$((_ns + 1))
+  done
+  _o=$_o$_rest
+}
+# scrub_file FILE: FILE on stdout with secret values replaced; the count in SCRUB_COUNT (a file)
+scrub_file() {
+  _ns=0 _blk='' _envnext=0 _pem=0
+  while IFS= read -r _l || [ -n "$_l" ]; do
+    _ind=${_l%%[! ]*}
+    _body=${_l#"$_ind"}
+    if [ "$_pem" = 1 ]; then
+      case $_l in *-----END*) _pem=0; printf '%s\n' "$_l" ;; esac
+      continue
+    fi
+    case $_l in *-----BEGIN*PRIVATE\ KEY-----*)
+      _pem=1 _ns=$((_ns + 1)); printf '%s%s\n' "$_ind" "$SCRUBBED"; continue ;;
+    esac
+    # inside a block or list under a secret key: lines indented deeper (or list items at its level)
+    if [ -n "$_blk" ]; then
+      case $_body in
+        '') printf '\n'; continue ;;
+        '- '*|-) if [ "${#_ind}" -ge "$_blk" ]; then printf '%s- %s\n' "$_ind" "$SCRUBBED"; _ns=$((_ns + 1)); continue; fi ;;
+        *) if [ "${#_ind}" -gt "$_blk" ]; then printf '%s%s\n' "$_ind" "$SCRUBBED"; _ns=$((_ns + 1)); continue; fi ;;
+      esac
+      _blk=''
+    fi
+    _dash=''
+    case $_body in '- '*) _dash='- ' _body=${_body#- } ;; esac
+    _o=$_l
+    case $_body in
+      *:*)
+        _k=${_body%%:*} _val=${_body#*:}
+        _k=${_k#\"} _k=${_k%\"} _k=${_k#\'} _k=${_k%\'}
+        case $_k in *[!A-Za-z0-9_.-]*|'') _k='' ;; esac
+        _tv=${_val#"${_val%%[! ]*}"}
+        if [ -n "$_k" ] && { is_secret_key "$_k" || { [ "$_envnext" = 1 ] && [ "$_k" = value ]; }; }; then
+          _envnext=0
+          case $_tv in
+            ''|'#'*|'|'*|'>'*) _blk=$((${#_ind} + ${#_dash})); printf '%s\n' "$_l"; continue ;;
+          esac
+          _comma=''
+          case $_tv in *,) _comma=, ;; esac
+          _ns=$((_ns + 1))
+          printf '%s%s%s: "%s"%s\n' "$_ind" "$_dash" "${_body%%:*}" "$SCRUBBED" "$_comma"
+          continue
+        fi
+        _envnext=0
+        if [ "$_k" = name ] && is_secret_key "$_tv"; then _envnext=1; fi ;;
+    esac
+    case $_o in *--*) scrub_flags ;; esac
+    case $_o in
+      *://*:*@*)
+        _pre=${_o%%://*} _post=${_o#*://}
+        _user=${_post%%@*}
+        case $_user in */*) ;; *:*) _o="$_pre://$SCRUBBED@${_post#*@}" _ns=$((_ns + 1)) ;; esac ;;
+    esac
+    printf '%s\n' "$_o"
+  done <"$1"
+  echo "$_ns" >"$SCRUB_COUNT"
+}
+
+# scrub_source ID PATH FILE: a host file through scrub_file, recorded like a copy
+scrub_source() {
+  _err=$WORK/err.$PART _out=$STAGE/$2 _tmp=$WORK/out.$PART
+  SCRUB_COUNT=$WORK/scrubbed.$PART
+  if [ ! -e "$3" ]; then
+    note "$_err" "$3: No such file or directory"
+    record "$1" "$2" "scrub $3" absent null null 0 "$_err"; return
+  elif [ ! -r "$3" ] || ! { : <"$3"; } 2>/dev/null; then
+    note "$_err" "$3: Permission denied (uid $USER_UID)"
+    record "$1" "$2" "scrub $3" denied null null 0 "$_err"; return
+  fi
+  now_ms; _t0=$NOW
+  echo 0 >"$SCRUB_COUNT"
+  if scrub_file "$3" >"$_tmp" 2>"$_err"; then
+    read -r _c <"$SCRUB_COUNT" 2>/dev/null || _c=0
+    note "$_err" "scrubbed $_c secret value(s) (token, password, key... see docs/collector.md)"
+    now_ms
+    _b=$(file_bytes "$_tmp")
+    mkdir -p "${_out%/*}" && mv -f "$_tmp" "$_out"
+    record "$1" "$2" "scrub $3" ok 0 $((NOW - _t0)) "$_b" "$_err"
+  else
+    rm -f "$_tmp"; now_ms
+    record "$1" "$2" "scrub $3" failed 1 $((NOW - _t0)) 0 "$_err"
+  fi
+}
+
+# collect_dir ID-PREFIX BUNDLE-DIR HOST-DIR MODE: each regular file of HOST-DIR, copied (cat) or
+# scrubbed; nothing recorded when HOST-DIR does not exist. A *kubeconfig* file (Calico writes one
+# holding a service-account token into the CNI directory) is recorded as skipped, never read.
+MAX_DIR_FILES=50
+collect_dir() {
+  [ -d "$3" ] || return 0
+  _nf=0
+  for _f in "$3"/*; do
+    [ -f "$_f" ] || continue
+    _b=${_f##*/}
+    safe_name "$_b" || { printf 'netsnap: note: skipped a file with an unusual name in %s: %s\n' "$3" "$_b" >&2; continue; }
+    _nf=$((_nf + 1))
+    if [ "$_nf" -gt "$MAX_DIR_FILES" ]; then printf 'netsnap: note: more than %s files in %s; the rest were not collected\n' "$MAX_DIR_FILES" "$3" >&2; break; fi
+    case $_b in
+      *[Kk][Uu][Bb][Ee][Cc][Oo][Nn][Ff][Ii][Gg]*)
+        skip_source "$1.$_b" "$2/$_b" "a kubeconfig holds credentials; never collected" "cat $_f"; continue ;;
+    esac
+    if [ "$4" = scrub ]; then scrub_source "$1.$_b" "$2/$_b" "$_f"; else copy_source "$1.$_b" "$2/$_b" "$_f"; fi
+  done
+}
+
+# --- systemd units and their journals ---------------------------------------------------------
+JOURNAL_UNITS='k3s k3s-agent rke2-server rke2-agent kubelet kube-proxy snap.kubelet.daemon snap.kube-proxy.daemon snap.microk8s.daemon-kubelite snap.microk8s.daemon-kubelet snap.microk8s.daemon-proxy snap.microk8s.daemon-flanneld flanneld containerd docker'
+UNIT_DIRS='/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system'
+# collect_units: host/systemd-units.txt lists the unit file found first (systemd's precedence)
+# for each of JOURNAL_UNITS; an empty list is a fact (none of them is installed)
+collect_units() {
+  _out=$STAGE/host/systemd-units.txt _err=$WORK/err.$PART _cmd='list the unit files of known Kubernetes units'
+  : >"$_err"
+  now_ms; _t0=$NOW
+  _dirs=0
+  for _d in $UNIT_DIRS; do [ -d "$_d" ] && _dirs=$((_dirs + 1)); done
+  if [ "$_dirs" = 0 ]; then
+    note "$_err" "no systemd unit directory ($UNIT_DIRS)"
+    record host.systemd-units host/systemd-units.txt "$_cmd" absent null null 0 "$_err"; return
+  fi
+  mkdir -p "${_out%/*}"; : >"$_out"
+  UNITS_FOUND=''
+  for _u in $JOURNAL_UNITS; do
+    for _d in $UNIT_DIRS; do
+      if [ -f "$_d/$_u.service" ]; then printf '%s\n' "$_d/$_u.service" >>"$_out"; UNITS_FOUND="$UNITS_FOUND $_u"; break; fi
+    done
+  done
+  now_ms
+  record host.systemd-units host/systemd-units.txt "$_cmd" ok 0 $((NOW - _t0)) "$(file_bytes "$_out")" "$_err"
+}
+collect_journals() {
+  for _u in $UNITS_FOUND; do
+    run_source "host.journal.$_u" "host/journal/$_u.log" journalctl -u "$_u" --no-pager -n "$LOG_LINES" -o short-iso
+  done
+}
+
+# --- pod logs straight from the node ----------------------------------------------------------
+# /var/log/pods/<ns>_<pod>_<uid>/<container>/<restart>.log: the newest and the one before it, so
+# CoreDNS, kube-proxy, flannel and calico-node logs exist even without kubectl or RBAC.
+HOST_LOG_NAMESPACES='kube-system kube-flannel calico-system'
+HOST_LOG_CONTAINERS='coredns kube-proxy kube-flannel calico-node'
+MAX_HOST_LOGS=40
+collect_pod_logs() {
+  if [ ! -d /var/log/pods ]; then
+    printf 'netsnap: note: /var/log/pods does not exist; no pod logs read from the node\n' >&2; return
+  fi
+  _nl=0
+  for _ns in $HOST_LOG_NAMESPACES; do
+    for _d in /var/log/pods/"$_ns"_*; do
+      [ -d "$_d" ] || continue
+      _r=${_d##*/}; _r=${_r#*_}; _pod=${_r%_*}
+      safe_name "$_pod" || continue
+      for _c in $HOST_LOG_CONTAINERS; do
+        [ -d "$_d/$_c" ] || continue
+        _new='' _prev='' _nn=-1 _pn=-1
+        for _f in "$_d/$_c"/*.log; do
+          [ -f "$_f" ] || continue
+          _num=${_f##*/}; _num=${_num%.log}
+          is_uint "$_num" || continue
+          if [ "$_num" -gt "$_nn" ]; then _prev=$_new _pn=$_nn _new=$_f _nn=$_num
+          elif [ "$_num" -gt "$_pn" ]; then _prev=$_f _pn=$_num; fi
+        done
+        [ -n "$_new" ] || continue
+        _nl=$((_nl + 1))
+        if [ "$_nl" -gt "$MAX_HOST_LOGS" ]; then printf 'netsnap: note: more than %s pod logs under /var/log/pods; the rest were not read\n' "$MAX_HOST_LOGS" >&2; return; fi
+        run_source "host.pod-log.$_ns.$_pod.$_c" "host/pod-logs/$_ns/$_pod/$_c.log" tail -n "$LOG_LINES" "$_new"
+        [ -n "$_prev" ] && run_source "host.pod-log.$_ns.$_pod.$_c.previous" "host/pod-logs/$_ns/$_pod/$_c.previous.log" tail -n "$LOG_LINES" "$_prev"
+      done
+    done
+  done
+}
 
 collect_host() {
   while IFS='|' read -r _id _path _cmd; do
@@ -676,8 +900,10 @@ collect_host() {
         if [ -e /proc/net/stat/nf_conntrack ] || [ -e /proc/net/nf_conntrack ]; then run_source "$_id" "$_path" $_cmd
         else note "$WORK/err.$PART" "nf_conntrack is not loaded (/proc/net/stat/nf_conntrack missing); conntrack not run"
           record "$_id" "$_path" "$_cmd" absent null null 0 "$WORK/err.$PART"; fi ;;
+      host.systemd-units) collect_units ;;
       *) case $_cmd in
            'cat '*) copy_source "$_id" "$_path" "${_cmd#cat }" ;;
+           'scrub '*) scrub_source "$_id" "$_path" "${_cmd#scrub }" ;;
            *) run_source "$_id" "$_path" $_cmd ;;
          esac ;;
     esac
@@ -690,11 +916,23 @@ EOF
       [ -f "$_f" ] || continue
       _b=${_f##*/}
       safe_name "$_b" || { printf 'netsnap: note: skipped CNI file with an unusual name: %s\n' "$_b" >&2; continue; }
+      case $_b in
+        *[Kk][Uu][Bb][Ee][Cc][Oo][Nn][Ff][Ii][Gg]*)
+          skip_source "host.cni.$_b" "host/cni/$_b" "a kubeconfig holds credentials; never collected" "cat $_f"; continue ;;
+      esac
       copy_source "host.cni.$_b" "host/cni/$_b" "$_f"
     done
   else
     printf 'netsnap: note: /etc/cni/net.d does not exist; no CNI config collected\n' >&2
   fi
+  collect_dir host.k3s-config-d host/k3s/config.yaml.d /etc/rancher/k3s/config.yaml.d scrub
+  collect_dir host.rke2-config-d host/rke2/config.yaml.d /etc/rancher/rke2/config.yaml.d scrub
+  collect_dir host.k3s-cni host/k3s/cni /var/lib/rancher/k3s/agent/etc/cni/net.d cat
+  collect_dir host.microk8s-cni host/microk8s/cni-network /var/snap/microk8s/current/args/cni-network scrub
+  collect_dir host.static-pod host/static-pods /etc/kubernetes/manifests scrub
+  collect_dir host.rke2-static-pod host/rke2/pod-manifests /var/lib/rancher/rke2/agent/pod-manifests scrub
+  collect_journals
+  collect_pod_logs
 }
 
 # --- run both parts, then write the bundle ---------------------------------------------------

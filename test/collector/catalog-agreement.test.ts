@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIGMAP_ALLOW_LIST, FIXED_SOURCES, PATTERN_SOURCES, SYSCTL_KEYS } from '../../analyzer/bundle/sources.js';
+import { CONFIGMAP_ALLOW_LIST, FIXED_SOURCES, HOST_LOG_CONTAINERS, HOST_LOG_NAMESPACES, JOURNAL_UNITS, PATTERN_SOURCES, SYSCTL_KEYS } from '../../analyzer/bundle/sources.js';
 import { SCRIPT } from './bundle.js';
 
 const script = readFileSync(SCRIPT, 'utf8');
@@ -42,9 +42,31 @@ describe('source catalog agreement', () => {
     expect(script).toContain('"cluster.log.$_ns.$_pod.$_c" "cluster/logs/$_ns/$_pod/$_c.log"');
     expect(script).toContain('"cluster.log.$_ns.$_pod.$_c.previous" "cluster/logs/$_ns/$_pod/$_c.previous.log"');
     expect(script).toContain('"host.cni.$_b" "host/cni/$_b"');
+    expect(script).toContain('collect_dir host.k3s-config-d host/k3s/config.yaml.d /etc/rancher/k3s/config.yaml.d scrub');
+    expect(script).toContain('collect_dir host.rke2-config-d host/rke2/config.yaml.d /etc/rancher/rke2/config.yaml.d scrub');
+    expect(script).toContain('collect_dir host.k3s-cni host/k3s/cni /var/lib/rancher/k3s/agent/etc/cni/net.d cat');
+    expect(script).toContain('collect_dir host.microk8s-cni host/microk8s/cni-network /var/snap/microk8s/current/args/cni-network scrub');
+    expect(script).toContain('collect_dir host.static-pod host/static-pods /etc/kubernetes/manifests scrub');
+    expect(script).toContain('collect_dir host.rke2-static-pod host/rke2/pod-manifests /var/lib/rancher/rke2/agent/pod-manifests scrub');
+    expect(script).toContain('"host.journal.$_u" "host/journal/$_u.log" journalctl -u "$_u" --no-pager -n "$LOG_LINES" -o short-iso');
+    expect(script).toContain('"host.pod-log.$_ns.$_pod.$_c" "host/pod-logs/$_ns/$_pod/$_c.log" tail -n "$LOG_LINES" "$_new"');
+    expect(script).toContain('"host.pod-log.$_ns.$_pod.$_c.previous" "host/pod-logs/$_ns/$_pod/$_c.previous.log" tail -n "$LOG_LINES" "$_prev"');
+    // each collect_dir pattern is in the catalog with its host directory and mode
+    for (const m of script.matchAll(/^ {2}collect_dir (host\.[a-z0-9-]+) (host\/[^ ]+) (\/[^ ]+) (cat|scrub)$/gm)) {
+      expect(PATTERN_SOURCES.find((p) => p.id === `${m[1]}.<file>`), m[1]).toMatchObject({ path: `${m[2]}/<file>`, command: `${m[4]} ${m[3]}/<file>` });
+    }
     expect(PATTERN_SOURCES.map((p) => p.id)).toEqual([
       'cluster.configmap.<ns>.<name>', 'cluster.log.<ns>.<pod>.<container>', 'cluster.log.<ns>.<pod>.<container>.previous', 'host.cni.<file>',
+      'host.k3s-config-d.<file>', 'host.rke2-config-d.<file>', 'host.k3s-cni.<file>', 'host.microk8s-cni.<file>', 'host.static-pod.<file>',
+      'host.rke2-static-pod.<file>', 'host.journal.<unit>', 'host.pod-log.<ns>.<pod>.<container>', 'host.pod-log.<ns>.<pod>.<container>.previous',
     ]);
+  });
+
+  it('the script reads the journal of exactly JOURNAL_UNITS and pod logs of exactly HOST_LOG_NAMESPACES/CONTAINERS', () => {
+    expect(script.match(/^JOURNAL_UNITS='([^']+)'/m)?.[1]?.split(' ')).toEqual([...JOURNAL_UNITS]);
+    expect(script.match(/^HOST_LOG_NAMESPACES='([^']+)'/m)?.[1]?.split(' ')).toEqual([...HOST_LOG_NAMESPACES]);
+    expect(script.match(/^HOST_LOG_CONTAINERS='([^']+)'/m)?.[1]?.split(' ')).toEqual([...HOST_LOG_CONTAINERS]);
+    for (const unit of JOURNAL_UNITS) expect(doc, unit).toContain(`\`${unit}\``);
   });
 
   it('the script reads exactly SYSCTL_KEYS and fetches exactly CONFIGMAP_ALLOW_LIST', () => {
