@@ -71,13 +71,14 @@ export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {
   for (const r of readers) problems.push(...[...r.problems].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)));
 
   const newest = newestFirst(readers.map((r) => ({ raw: r.raw })))[0]?.raw.manifest?.createdAt;
+  const files = createFileIndex(raws, { largeJsonBytes: opts.largeJsonBytes });
   return {
     bundles,
     problems,
-    files: createFileIndex(raws, { largeJsonBytes: opts.largeJsonBytes }),
+    files,
     cluster,
     hosts,
-    derived: buildDerived(cluster, hosts),
+    derived: buildDerived(cluster, hosts, files),
     index: buildIndexes(cluster),
     now: newest,
   };

@@ -115,7 +115,7 @@ describe('derived facts: variants', () => {
     expect(s.derived.podCidr.flannel?.value).toBe('10.244.0.0/16');
     expect(s.cluster.flannelCniConf?.ref.pointer).toBe('/data/cni-conf.json');
     const empty = snapshotOf({ files: { 'cluster/services.json': kubeList([serviceJson({ name: 'web' })]) } });
-    expect(empty.derived).toEqual({ podCidr: { flannel: undefined, kubeProxy: undefined, kubeadm: undefined, nodes: [] }, serviceCidr: undefined, kubeProxyMode: undefined, corednsUpstreams: [], kubeDnsClusterIP: undefined, kubeletClusterDNS: [] });
+    expect(empty.derived).toEqual({ podCidr: { flannel: undefined, kubeProxy: undefined, kubeadm: undefined, nodes: [] }, serviceCidr: undefined, kubeProxyMode: undefined, corednsUpstreams: [], kubeDnsClusterIP: undefined, kubeletClusterDNS: [], podNetworks: [], nodePodCidrs: new Map(), serviceNetworks: [], components: new Map(), kubernetesHost: new Map() });
   });
 
   it('a broken embedded config gives a problem with the ConfigMap file, data pointer and line inside it', () => {

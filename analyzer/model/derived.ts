@@ -1,8 +1,13 @@
 // Facts several rules compare, each as one component sees it and where it says so (Seen).
 // Lines of configs embedded in ConfigMaps are lines within the embedded string (see configmaps.ts).
-import type { ClusterState, Derived, HostState, Seen, Sourced } from './types.js';
+import type { ClusterState, Derived, FileIndex, HostState, Seen, Sourced } from './types.js';
 import { resolvePointer } from './pointer.js';
 import { objectKey } from './indexes.js';
+import { bundleText } from './facts/bundle-text.js';
+import { nodePodCidrs, podNetworks } from './facts/pod-network.js';
+import { serviceNetworks } from './facts/service-network.js';
+import { kubernetesHost } from './facts/kubernetes-host.js';
+import { nodeLookup } from './facts/node-identity.js';
 
 type At = Seen<unknown>['at'];
 
@@ -108,10 +113,27 @@ function kubeletClusterDNS(hosts: ReadonlyMap<string, HostState>): Seen<readonly
   return out;
 }
 
-export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>): Derived {
+/** per host bundle: does it look like a Kubernetes node (facts/kubernetes-host.ts) */
+function kubernetesHosts(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, text: ReturnType<typeof bundleText>): Map<string, Seen<boolean>> {
+  const out = new Map<string, Seen<boolean>>();
+  const lookup = nodeLookup(cluster);
+  for (const h of hosts.values()) {
+    const seen = kubernetesHost(h, text, lookup);
+    if (seen) out.set(h.node, seen);
+  }
+  return out;
+}
+
+/**
+ * `files` lets the facts read host files HostState does not parse (static pod manifests, k3s/RKE2
+ * configs, kubelet flags, hostname); without it those sources are simply not consulted.
+ */
+export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, files?: FileIndex): Derived {
   const kubeadm = cluster.kubeadmNetworking;
+  const text = bundleText(files);
+  const legacy = podCidr(cluster);
   return {
-    podCidr: podCidr(cluster),
+    podCidr: legacy,
     serviceCidr: kubeadm?.value.serviceSubnet
       ? { value: kubeadm.value.serviceSubnet, by: 'kubeadm', at: atOf(kubeadm, kubeadm.value.lines.get('networking.serviceSubnet') ?? kubeadm.value.lines.get('serviceSubnet')) }
       : undefined,
@@ -119,11 +141,11 @@ export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, H
     corednsUpstreams: corednsUpstreams(cluster),
     kubeDnsClusterIP: kubeDnsClusterIP(cluster),
     kubeletClusterDNS: kubeletClusterDNS(hosts),
-    // filled by the shared-facts work of issue 12 (analyzer/model/facts*.ts, distribution.ts)
-    podNetworks: [],
-    nodePodCidrs: new Map(),
-    serviceNetworks: [],
+    podNetworks: podNetworks(cluster, hosts, text, legacy),
+    nodePodCidrs: nodePodCidrs(cluster, hosts),
+    serviceNetworks: serviceNetworks(cluster, hosts, text),
+    // filled by the distribution work of issue 12 (analyzer/model/distribution.ts)
     components: new Map(),
-    kubernetesHost: new Map(),
+    kubernetesHost: kubernetesHosts(cluster, hosts, text),
   };
 }
