@@ -8,6 +8,7 @@ import { kubeletClusterDns } from './kubelet-cluster-dns.js';
 import { kubeDnsNoEndpoints } from './kube-dns-no-endpoints.js';
 import { corednsHardening } from './coredns-hardening.js';
 import { corednsReplicas } from './coredns-replicas.js';
+import { corefileRejected } from './corefile-rejected.js';
 
 export const dnsRules: readonly Rule[] = [
   corednsNotReady,
@@ -18,4 +19,5 @@ export const dnsRules: readonly Rule[] = [
   kubeDnsNoEndpoints,
   corednsHardening,
   corednsReplicas,
+  corefileRejected,
 ];
