@@ -8,6 +8,8 @@ import { iptablesBackendSplit } from './iptables-backend-split.js';
 import { conntrackTrouble } from './conntrack-trouble.js';
 import { podOrServiceRouteHijacked } from './pod-or-service-route-hijacked.js';
 import { hostDiffersFromPeers } from './host-differs-from-peers.js';
+import { rpFilterDropsAsymmetric } from './rp-filter-drops-asymmetric.js';
+import { podNetworkIngressNotSnatted } from './pod-network-ingress-not-snatted.js';
 
 export const systemRules: readonly Rule[] = [
   ipForwardDisabled,
@@ -18,4 +20,6 @@ export const systemRules: readonly Rule[] = [
   conntrackTrouble,
   podOrServiceRouteHijacked,
   hostDiffersFromPeers,
+  rpFilterDropsAsymmetric,
+  podNetworkIngressNotSnatted,
 ];
