@@ -37,6 +37,15 @@ describe('parseSysctl', () => {
     expect(value.size).toBe(1);
   });
 
+  it('`sysctl -a` multi-line values (the key on every line) are one value, no warning; a key again later still warns', () => {
+    // shape of sosreport sos_commands/kernel/sysctl_-a (canonical/hotsos tests/unit/fake_data_root)
+    const text = 'dev.cdrom.autoclose = 1\ndev.cdrom.info = CD-ROM information, Id: cdrom.c 3.20 2003/12/17\ndev.cdrom.info = \ndev.cdrom.info = drive name:\nnet.ipv4.ip_forward = 1\ndev.cdrom.autoclose = 0\n';
+    const { value, problems } = parseSysctl(text);
+    expect(value.get('dev.cdrom.info')).toEqual({ key: 'dev.cdrom.info', value: 'CD-ROM information, Id: cdrom.c 3.20 2003/12/17\n\ndrive name:', line: 2 });
+    expect(problems.map((p) => p.line)).toEqual([6]);
+    expect(value.get('dev.cdrom.autoclose')?.value).toBe('0');
+  });
+
   it('empty input is an empty map', () => {
     expect(parseSysctl('')).toEqual({ value: new Map(), problems: [] });
   });

@@ -17,10 +17,13 @@ export function parseSysctl(text: string): Parsed<Sysctls> {
   const value = new Map<string, SysctlEntry>();
   const problems: ParseProblem[] = [];
   const lines = text.split('\n');
+  let lastKey: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = (lines[i] as string).trim();
     const lineNo = i + 1;
     if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
+    const follows = lastKey;
+    lastKey = undefined;
     // sysctl's own error lines, if stderr was captured with the values
     const missing = /^sysctl: cannot stat \/proc\/sys\/(\S+?):/.exec(line);
     if (missing) {
@@ -39,8 +42,17 @@ export function parseSysctl(text: string): Parsed<Sysctls> {
       continue;
     }
     const previous = value.get(key);
+    const v = line.slice(eq + 1).trim();
+    if (previous && follows === key) {
+      // `sysctl -a` prints a multi-line value (dev.cdrom.info) as the key repeated on each line:
+      // one value, its lines joined, cited at its first line
+      value.set(key, { ...previous, value: `${previous.value}\n${v}` });
+      lastKey = key;
+      continue;
+    }
     if (previous) problems.push({ line: lineNo, message: `${key} appears again (first at line ${previous.line}); the last value is used`, severity: 'warning' });
-    value.set(key, { key, value: line.slice(eq + 1).trim(), line: lineNo });
+    value.set(key, { key, value: v, line: lineNo });
+    lastKey = key;
   }
   return { value, problems };
 }
