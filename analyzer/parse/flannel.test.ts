@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseFlannelNetConf, parseKeyValueEnv, parseSubnetEnv, splitKubeletArgs } from './flannel.js';
+import { flannelLogProblem, flannelLogRunning, parseFlannelNetConf, parseKeyValueEnv, parseSubnetEnv, splitKubeletArgs } from './flannel.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/reference/config/${name}`, import.meta.url), 'utf8');
 
@@ -99,5 +99,32 @@ describe('parseKeyValueEnv / kubeadm-flags.env', () => {
   it('accepts export, single quotes and comments', () => {
     const { value } = parseKeyValueEnv("# comment\nexport A='x y'\nB=\n");
     expect([...value.entries()]).toEqual([['A', { value: 'x y', line: 2 }], ['B', { value: '', line: 3 }]]);
+  });
+});
+
+describe('flannelLogProblem', () => {
+  // real lines from flannel-io/flannel issues (#728, #1344, #1353, #1574, #1060, #510) and k3s-io/k3s#2599
+  it.each([
+    ['E0519 00:37:28.550351       1 network.go:102] failed to register network: failed to acquire lease: node "k8s-test-2.novalocal" pod cidr not assigned', 'no-pod-cidr', true, { node: 'k8s-test-2.novalocal' }],
+    ['E1204 11:18:36.158700       1 main.go:317] Error registering network: failed to acquire lease: node "master02.fe.me" pod cidr not assigned', 'no-pod-cidr', true, { node: 'master02.fe.me' }],
+    ['E0929 05:14:00.545157       1 main.go:204] Failed to find any valid interface to use: failed to get default interface: Unable to find default route', 'no-interface', true, {}],
+    ['E0920 17:34:26.813737 07716 main.go:146] Failed to create NetworkManager: failed to get default interface: Unable to find default route', 'no-interface', true, {}],
+    ['I0602 03:33:17.123079       1 main.go:278] Could not find valid interface matching eth0: failed to find IPv4 address for interface eth0', 'no-interface', true, { iface: 'eth0' }],
+    ['E1103 17:54:42.799114       1 main.go:280] Error registering network: failed to configure interface flannel.1: failed to ensure address of interface flannel.1: link has incompatible addresses. Remove additional addresses and try again.', 'overlay-address', true, { iface: 'flannel.1' }],
+    ['time="2020-11-27T08:48:19.234600717Z" level=fatal msg="flannel exited: failed to configure interface flannel.1: failed to ensure address of interface flannel.1: link has incompatible addresses. Remove additional addresses and try again.', 'overlay-address', true, { iface: 'flannel.1' }],
+    ["E0101 00:00:00.000000       1 main.go:232] Failed to create SubnetManager: error retrieving pod spec for 'kube-system/kube-flannel-ds-abcde': pods is forbidden", 'subnet-manager', true, {}],
+    ['E0101 00:00:00.000000       1 main.go:349] Couldn\'t fetch network config: open /etc/kube-flannel/net-conf.json: no such file or directory', 'network-config', true, {}],
+    ['E0101 00:00:00.000000       1 vxlan_network.go:383] failed to add vxlanRoute (10.244.1.0/24 -> 10.244.1.0): network is down', 'vxlan-route', false, {}],
+    ['time="2023-09-29T19:53:30Z" level=fatal msg="flannel exited: failed to register flannel network: invalid argument"', 'register-network', true, {}],
+    ['time="2023-09-29T19:17:01Z" level=fatal msg="flannel exited: invalid argument"', 'exited', true, {}],
+  ])('%s', (raw, kind, fatal, extra) => {
+    expect(flannelLogProblem(raw)).toEqual({ kind, fatal, ...extra });
+  });
+
+  it('ordinary lines are no problem; running lines say so', () => {
+    expect(flannelLogProblem('I0518 19:28:41.001884       1 main.go:353] Found network config - Backend type: vxlan')).toBeUndefined();
+    expect(flannelLogRunning('I0512 10:09:47.000000       1 main.go:390] Running backend.')).toBe(true);
+    expect(flannelLogRunning('I0512 10:09:47.000000       1 main.go:390] Wrote subnet file to /run/flannel/subnet.env')).toBe(true);
+    expect(flannelLogRunning('I0512 10:09:47.000000       1 main.go:390] Installing signal handlers')).toBe(false);
   });
 });

@@ -119,3 +119,63 @@ export function splitKubeletArgs(args: string): Map<string, string> {
   }
   return out;
 }
+
+// ---------------------------------------------------------------- flanneld log lines
+
+/** What a flanneld (or k3s/RKE2 embedded flannel) log line says went wrong. */
+export type FlannelLogKind =
+  | 'no-pod-cidr' // failed to acquire lease: node "x" pod cidr not assigned
+  | 'no-interface' // --iface/--iface-regex matched nothing, or no default route to pick one
+  | 'overlay-address' // flannel.1 holds an address flanneld did not put there
+  | 'subnet-manager' // cannot reach the API server / read its own pod (RBAC, network)
+  | 'network-config' // net-conf.json unreadable or invalid
+  | 'register-network' // any other "Error registering network"
+  | 'vxlan-route' // a route/ARP/FDB entry to a peer could not be added (flanneld keeps running)
+  | 'lease-revoked'
+  | 'exited'; // k3s/RKE2: flannel exited (the embedded flannel stopped; k3s exits with it)
+
+export interface FlannelLogProblem {
+  readonly kind: FlannelLogKind;
+  /** flanneld stops on it (the pod crash-loops, k3s exits); false for errors it lives with */
+  readonly fatal: boolean;
+  /** the node or interface the line names, when it names one */
+  readonly node?: string;
+  readonly iface?: string;
+}
+
+// Forms across versions (flannel-io/flannel main.go, pkg/ip/iface.go, pkg/backend/vxlan):
+//  0.7/0.8  E… network.go:102] failed to register network: failed to acquire lease: node "x" pod cidr not assigned
+//  0.9+     E… main.go:…] Error registering network: failed to acquire lease: node "x" pod cidr not assigned
+//  0.6      E… main.go:146] Failed to create NetworkManager: failed to get default interface: Unable to find default route
+//  0.9+     E… Failed to find any valid interface to use: failed to get default interface: Unable to find default route
+//  0.9+     I… Could not find valid interface matching eth0: … / E… Failed to find interface to use that matches the interfaces and/or regexes provided
+//  0.9-0.13 Error registering network: failed to configure interface flannel.1: failed to ensure address of interface flannel.1: link has incompatible addresses. Remove additional addresses and try again.
+//  any      Failed to create SubnetManager: error retrieving pod spec for 'kube-system/kube-flannel-ds-x': …
+//  any      Couldn't fetch network config: … / Error fetching backend: …
+//  0.12+    E… failed to add vxlanRoute (10.244.1.0/24 -> 10.244.1.0): network is down
+//  k3s      level=fatal msg="flannel exited: failed to register flannel network: …"
+const FORMS: readonly { re: RegExp; kind: FlannelLogKind; fatal: boolean }[] = [
+  { re: /pod cidr not assigned/i, kind: 'no-pod-cidr', fatal: true },
+  { re: /incompatible addresses|has more than one address|failed to ensure (?:v6 )?address of interface/i, kind: 'overlay-address', fatal: true },
+  { re: /Failed to find (?:any valid interface|interface to use)|Could not find valid interface matching|failed to get default interface|Unable to find default route|no interface with given IP found/i, kind: 'no-interface', fatal: true },
+  { re: /Failed to create SubnetManager/i, kind: 'subnet-manager', fatal: true },
+  { re: /Couldn't fetch network config|failed to read net conf|error parsing subnet config|Error fetching backend/i, kind: 'network-config', fatal: true },
+  { re: /Lease has been revoked/i, kind: 'lease-revoked', fatal: true },
+  { re: /failed to add (?:v6 )?vxlanRoute|Error adding (?:v6 )?route to|AddFDB failed|AddARP failed/i, kind: 'vxlan-route', fatal: false },
+  { re: /(?:Error|failed to) register(?:ing)? (?:flannel )?network/i, kind: 'register-network', fatal: true },
+  { re: /flannel exited/i, kind: 'exited', fatal: true },
+];
+
+/** The problem a flanneld log line reports, or undefined for an ordinary line. */
+export function flannelLogProblem(raw: string): FlannelLogProblem | undefined {
+  const form = FORMS.find((f) => f.re.test(raw));
+  if (!form) return undefined;
+  const node = /node "([^"]+)"/.exec(raw)?.[1];
+  const iface = form.kind === 'overlay-address' ? /interface (\S+?):/.exec(raw)?.[1] ?? /(flannel[.-][\w.]+)/.exec(raw)?.[1] : form.kind === 'no-interface' ? /matching (\S+?):/.exec(raw)?.[1] : undefined;
+  return { kind: form.kind, fatal: form.fatal, ...(node ? { node } : {}), ...(iface ? { iface } : {}) };
+}
+
+/** flanneld got its lease and runs: lines it prints once the network is up (0.9 → 0.25, k3s) */
+export function flannelLogRunning(raw: string): boolean {
+  return /Running backend\.|Wrote subnet file to|Handling initial subnet events|Lease acquired: /.test(raw);
+}

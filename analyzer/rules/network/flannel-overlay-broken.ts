@@ -2,15 +2,15 @@
 // `<peer podCIDR> via <peer>.0 dev flannel.1 onlink` (host-gw: via the peer's node IP). A missing
 // device or route cuts this node off from the pods of that peer only: the classic "works on some nodes".
 import type { EvidenceRef, Report, Rule } from '../types.js';
-import type { HostState, Snapshot } from '../../model/types.js';
+import type { FileRef, HostState, Snapshot } from '../../model/types.js';
 import type { KubeNode } from '../../model/schemas.js';
 import type { Located } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { hostLinks, jsonEvidence, linkNamed, mainRoutes, PEER_EXPLAINS, present, seenEvidence } from '../lib/host.js';
 import { parseCidr } from '../../model/net.js';
 import type { IpRoute } from '../../parse/types.js';
-import { unlessFlannel } from './flannel-pod-not-running.js';
+import { unlessFlannel } from './flannel-presence.js';
 
 function internalIP(n: KubeNode): string | undefined {
   return n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
@@ -29,11 +29,20 @@ interface Backend {
   readonly direct: boolean;
 }
 
-function backendOf(s: Snapshot): Backend {
-  const b = s.cluster.flannelNetConf?.value.Backend;
-  const type = (b?.Type ?? 'vxlan').toLowerCase();
-  return { type, dev: `flannel.${b?.VNI ?? 1}`, direct: b?.DirectRouting === true };
+/**
+ * The backend from net-conf.json, else from the backend-type annotation flannel writes on each node
+ * (k3s/RKE2 have no kube-flannel-cfg); `known` false when neither says (vxlan is flannel's default).
+ */
+function backendOf(s: Snapshot): Backend & { readonly known: boolean; readonly basis: readonly (FileRef | undefined)[] } {
+  const conf = s.cluster.flannelNetConf;
+  const b = conf?.value.Backend;
+  const annotated = (s.cluster.nodes ?? []).find((n) => n.obj.metadata.annotations?.[BACKEND_TYPE] !== undefined);
+  const type = (b?.Type ?? annotated?.obj.metadata.annotations?.[BACKEND_TYPE] ?? 'vxlan').toLowerCase();
+  const known = b?.Type !== undefined || conf !== undefined || annotated !== undefined;
+  return { type, dev: `flannel.${b?.VNI ?? 1}`, direct: b?.DirectRouting === true, known, basis: [conf?.ref, annotated?.ref] };
 }
+
+const BACKEND_TYPE = 'flannel.alpha.coreos.com/backend-type';
 
 function checkPeers(s: Snapshot, host: HostState, be: Backend, peers: readonly Located<KubeNode>[]) {
   // the first main-table route per destination network: one pass, then a lookup per peer
@@ -62,6 +71,11 @@ export const flannelOverlayBroken: Rule = {
   severity: 'critical',
   title: 'flannel.1 missing or down, or no route to a peer\'s pods',
   needs: ['host.ip-link', 'host.ip-route', 'cluster.nodes', 'cluster.configmap.kube-flannel.kube-flannel-cfg'],
+  decidesFrom: [
+    ['host.ip-link', 'host.ip-route', 'cluster.nodes'],
+    ['host.ip-link', 'cluster.configmap.kube-flannel.kube-flannel-cfg'],
+    ['host.ip-link', 'cluster.nodes'],
+  ],
   docs: {
     why: 'With the vxlan backend, traffic to another node\'s pods leaves through the flannel.1 VXLAN device by a route flanneld adds for each peer subnet. If the device is gone or down, or a peer\'s route is missing, pods on this node cannot reach pods on that peer (and Services whose endpoints live there) while everything local works.',
     fix: 'Restart the node\'s flannel pod so it recreates flannel.1 and its routes; if it keeps failing, read its log (wrong --iface, VXLAN port 8472/udp blocked between nodes).',
@@ -78,15 +92,17 @@ export const flannelOverlayBroken: Rule = {
     const be = backendOf(s);
     const skip = unlessFlannel(s);
     if (skip.length) return skip;
-    if (be.type !== 'vxlan' && be.type !== 'host-gw') return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+    if (be.type !== 'vxlan' && be.type !== 'host-gw') return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', basis: basisOf(...be.basis) }];
     const out: Report[] = [];
     const withCidr = (s.cluster.nodes ?? []).filter((n) => n.obj.spec?.podCIDR);
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
       const data = { node: host.node, dev: be.dev };
       const links = hostLinks(host);
-      if (!links || !host.routes || !s.cluster.nodes) {
-        out.push(missingInputs(subject, [...(links ? [] : ['host.ip-link']), ...(host.routes ? [] : ['host.ip-route']), ...(s.cluster.nodes ? [] : ['cluster.nodes'])]));
+      const absent = [...(links ? [] : ['host.ip-link']), ...(host.routes ? [] : ['host.ip-route']), ...(s.cluster.nodes ? [] : ['cluster.nodes'])];
+      // the device alone decides "missing/down" once the backend is known; the peer routes need all three
+      if (!links || (absent.length > 0 && !(be.known && be.type === 'vxlan'))) {
+        out.push(missingInputs(subject, absent));
         continue;
       }
       if (be.type === 'vxlan') {
@@ -102,10 +118,14 @@ export const flannelOverlayBroken: Rule = {
           continue;
         }
       }
+      if (!host.routes || !s.cluster.nodes) {
+        out.push(missingInputs(subject, absent));
+        continue;
+      }
       const peers = withCidr.filter((n) => n.obj.metadata.name !== host.node);
       const missing = checkPeers(s, host, be, peers);
       if (missing.length === 0) {
-        out.push({ status: 'pass', subject, messageId: 'ok', data });
+        out.push({ status: 'pass', subject, messageId: 'ok', data, basis: basisOf(links, host.routes, s.cluster.nodes) });
         continue;
       }
       const evidence: (EvidenceRef | undefined)[] = missing.slice(0, 5).flatMap((m) => [

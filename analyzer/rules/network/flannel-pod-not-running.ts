@@ -2,34 +2,25 @@
 // no masquerade rules: its pods are cut off. The pod's own log says why (quoted as evidence),
 // e.g. `Error registering network: failed to acquire lease: node "worker-2" pod cidr not assigned`.
 import type { EvidenceRef, Report, Rule } from '../types.js';
-import type { Located, Snapshot } from '../../model/types.js';
+import type { Located, Snapshot, Sourced } from '../../model/types.js';
 import type { Pod } from '../../model/schemas.js';
 import type { LogLine } from '../../parse/types.js';
-import { objectEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
-import { isFlannelPod, lastLogLine, nodeNames, PEER_EXPLAINS, podIsHealthy, podLogs, podsByNode, present } from '../lib/host.js';
+import { objectEvidence, escapePointerToken } from '../../model/evidence.js';
+import { basisOf, clusterFile, missingInputs, nodeSubject } from '../lib/reports.js';
+import { lastLogLine, lineAt, nodeNames, PEER_EXPLAINS, podIsHealthy, podLogs, podsByNode, present } from '../lib/host.js';
+import { flannelLogProblem, flannelLogRunning } from '../../parse/flannel.js';
+import { FLANNEL_ANNOTATION, flannelPresence, runsFlannel, unlessFlannel } from './flannel-presence.js';
 
-/** true: flannel runs here; false: the pod list shows it does not; undefined: cannot tell (no pod list) */
-export function flannelInUse(s: Snapshot): boolean | undefined {
-  if (s.cluster.flannelNetConf !== undefined || (s.cluster.pods ?? []).some((p) => isFlannelPod(p.obj)) || (s.cluster.daemonSets ?? []).some((d) => d.obj.metadata.name.includes('flannel'))) return true;
-  return s.cluster.pods ? false : undefined;
-}
+export { unlessFlannel } from './flannel-presence.js';
 
-/** the Reports for a cluster that does not run flannel or where that cannot be told; [] when it does */
-export function unlessFlannel(s: Snapshot): Report[] {
-  const inUse = flannelInUse(s);
-  if (inUse === undefined) return [missingInputs(CLUSTER, ['cluster.pods'])];
-  return inUse ? [] : [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed' }];
+/** flanneld's own reason: a known failure form (0.7 → 0.25, k3s), else the last klog E/F line */
+export function isFlannelError(l: LogLine): boolean {
+  return flannelLogProblem(l.raw)?.fatal === true || l.level === 'error' || l.level === 'fatal';
 }
 
 function flannelContainer(p: Pod): string {
   const names = p.spec?.containers.map((c) => c.name) ?? [];
   return names.find((n) => n.includes('flannel')) ?? names[0] ?? 'kube-flannel';
-}
-
-/** flanneld's own reason: the last error line (klog E/F) or a known failure text */
-export function isFlannelError(l: LogLine): boolean {
-  return l.level === 'error' || l.level === 'fatal' || /Error registering network|failed to (acquire lease|find interface)|pod cidr not assigned/i.test(l.raw);
 }
 
 function stateOf(p: Pod, container: string): { state: string; index: number } {
@@ -53,29 +44,109 @@ function remediation(pod: Located<Pod>, container: string, node: string, reason:
   return { explanation: 'Read why flanneld stopped, fix that cause, then let the DaemonSet recreate the pod.', commands };
 }
 
+/** the node a log belongs to when no pod list says: the node of the bundle that holds it */
+function logNode(s: Snapshot, log: Sourced<readonly LogLine[]>): string | undefined {
+  return s.bundles.find((b) => b.id === log.ref.bundle)?.node;
+}
+
+/** what a flannel log alone says: crashed on a fatal line after the last "running" line, or running */
+function logVerdict(lines: readonly LogLine[]): { fatal?: LogLine; running?: LogLine } {
+  let fatal: LogLine | undefined;
+  let running: LogLine | undefined;
+  for (const l of lines) {
+    if (flannelLogRunning(l.raw)) {
+      running = l;
+      fatal = undefined;
+    } else if (flannelLogProblem(l.raw)?.fatal) fatal = l;
+  }
+  return { ...(fatal ? { fatal } : {}), ...(running ? { running } : {}) };
+}
+
+function fromLogs(s: Snapshot): Report[] {
+  const out: Report[] = [];
+  const seen = new Set<string>();
+  // the current log first, then .previous: the newest run decides
+  const entries = [...s.cluster.logs].filter(([k]) => /flannel/.test(k)).sort((a, b) => a[0].localeCompare(b[0]));
+  for (const [key, log] of entries) {
+    const [ns = 'kube-flannel', pod = '', container = 'kube-flannel'] = key.replace(/\.previous$/, '').split('/');
+    const node = logNode(s, log);
+    if (!node || seen.has(node)) continue;
+    const v = logVerdict(log.value);
+    if (v.fatal) {
+      seen.add(node);
+      const problem = flannelLogProblem(v.fatal.raw);
+      out.push({
+        status: 'fail',
+        subject: nodeSubject(node),
+        messageId: 'notRunning',
+        data: { node, pod, state: 'stopped (log)', reason: v.fatal.message, ...(problem ? { problem: problem.kind } : {}) },
+        evidence: present(lineAt(s, log.ref, v.fatal.line, 'flanneld stops here')),
+        remediation: { explanation: 'Read why flanneld stopped, fix that cause, then let the DaemonSet recreate the pod.', commands: [`kubectl -n ${ns} logs ${pod} -c ${container} --previous`, `kubectl -n ${ns} delete pod ${pod}`] },
+      });
+    } else if (v.running && !key.endsWith('.previous')) {
+      seen.add(node);
+      out.push({ status: 'pass', subject: nodeSubject(node), messageId: 'running', data: { node, pod }, basis: basisOf(log) });
+    }
+  }
+  return out.length ? out : [missingInputs({ kind: 'cluster', name: '' }, ['cluster.pods'])];
+}
+
+/** k3s/RKE2 run flannel inside their own process: a node is served once flannel leased it a subnet */
+function embedded(s: Snapshot, how: string): Report[] {
+  const out: Report[] = [];
+  for (const node of nodeNames(s)) {
+    const subject = nodeSubject(node);
+    const n = s.index.nodeByName.get(node);
+    const key = n ? ['public-ip', 'backend-data'].map((k) => FLANNEL_ANNOTATION + k).find((k) => n.obj.metadata.annotations?.[k] !== undefined) : undefined;
+    if (n && key) {
+      out.push({ status: 'pass', subject, messageId: 'embeddedUp', data: { node, how }, basis: basisOf(n), evidence: [objectEvidence(n, `/metadata/annotations/${escapePointerToken(key)}`, 'flannel leased this node a subnet')] });
+      continue;
+    }
+    const env = s.hosts.get(node)?.subnetEnv;
+    if (env) {
+      out.push({ status: 'pass', subject, messageId: 'embeddedUp', data: { node, how }, basis: basisOf(env) });
+      continue;
+    }
+    out.push(missingInputs(subject, ['host.flannel-subnet-env']));
+  }
+  return out;
+}
+
 export const flannelPodNotRunning: Rule = {
   id: 'NET-201',
   slug: 'flannel-pod-not-running',
   layer: 'network',
   severity: 'critical',
   title: 'flannel is not running on a node',
-  needs: ['cluster.pods', 'cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
+  needs: ['cluster.pods', 'cluster.nodes', 'cluster.log.<flannel ns>.<flannel pod>.kube-flannel', 'host.flannel-subnet-env'],
+  decidesFrom: [
+    ['cluster.pods', 'cluster.nodes'],
+    ['cluster.pods', 'cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
+    ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
+    ['fact:components', 'cluster.nodes'],
+    ['fact:components', 'host.flannel-subnet-env'],
+  ],
   docs: {
-    why: 'flanneld gives its node a subnet lease, writes /run/flannel/subnet.env (which the CNI plugin needs to start any pod), programs the flannel.1 routes to every other node and the masquerade rules. When it is not running, new pods on the node fail to start and existing ones lose the other nodes.',
-    fix: 'Read the reason from the pod\'s log (`kubectl -n kube-flannel logs <pod> --previous`), fix it (a node without podCIDR, the wrong --iface, a missing kube-flannel-cfg), then delete the pod so the DaemonSet recreates it.',
+    why: 'flanneld gives its node a subnet lease, writes /run/flannel/subnet.env (which the CNI plugin needs to start any pod), programs the flannel.1 routes to every other node and the masquerade rules. When it is not running, new pods on the node fail to start and existing ones lose the other nodes. k3s and RKE2 run flannel inside their own process: there it has no pod, and a node is served once flannel has annotated it with its lease.',
+    fix: 'Read the reason from the pod\'s log (`kubectl -n kube-flannel logs <pod> --previous`; on k3s `journalctl -u k3s | grep flannel`), fix it (a node without podCIDR, the wrong --iface, a missing kube-flannel-cfg, a stray address on flannel.1), then delete the pod so the DaemonSet recreates it.',
   },
   messages: {
     notRunning: 'flannel pod {pod} on node {node} is {state}: {reason}',
     noPod: 'no flannel pod is scheduled on node {node}',
     running: 'flannel pod {pod} on node {node} is running',
+    embeddedUp: 'flannel embedded in {how} has leased node {node} a subnet',
     notUsed: 'the cluster does not run flannel',
   },
   explains: [...PEER_EXPLAINS, { rule: 'NET-205', match: 'same-node' }, { rule: 'NET-204', match: 'same-node' }, { rule: 'SYS-104', match: 'same-node' }, { rule: 'SVC-303', match: 'same-node' }],
   run(s) {
-    if (!s.cluster.pods) return [missingInputs(CLUSTER, ['cluster.pods'])];
-    const skip = unlessFlannel(s);
+    const presence = flannelPresence(s);
+    const skip = unlessFlannel(s, presence);
     if (skip.length) return skip;
-    const byNode = podsByNode(s, isFlannelPod);
+    const flannelPods = (s.cluster.pods ?? []).some((p) => runsFlannel(p.obj));
+    if (!flannelPods && presence.style !== 'daemonset') return embedded(s, presence.style === 'embedded' ? (s.derived.distribution?.value ?? 'the node agent') : 'a process outside Kubernetes');
+    if (!s.cluster.pods) return fromLogs(s);
+    const podsFile = clusterFile(s, 'cluster/pods.json');
+    const byNode = podsByNode(s, runsFlannel);
     const out: Report[] = [];
     for (const node of nodeNames(s)) {
       const subject = nodeSubject(node);
@@ -88,13 +159,14 @@ export const flannelPodNotRunning: Rule = {
           messageId: 'noPod',
           data: { node },
           evidence: n ? [objectEvidence(n, '/spec', 'taints or a nodeSelector can keep the DaemonSet off this node')] : [],
+          basis: basisOf(podsFile),
           remediation: { explanation: 'See why the DaemonSet does not place a pod here (taints, nodeSelector, a failed create).', commands: ['kubectl -n kube-flannel describe daemonset kube-flannel-ds', `kubectl describe node ${node}`] },
         });
         continue;
       }
       const healthy = pods.find((p) => podIsHealthy(p.obj));
       if (healthy) {
-        out.push({ status: 'pass', subject, messageId: 'running', data: { node, pod: healthy.obj.metadata.name } });
+        out.push({ status: 'pass', subject, messageId: 'running', data: { node, pod: healthy.obj.metadata.name }, basis: basisOf(healthy) });
         continue;
       }
       const pod = pods[0] as Located<Pod>;
@@ -103,12 +175,13 @@ export const flannelPodNotRunning: Rule = {
       const logs = podLogs(s, pod, container);
       const why = lastLogLine(s, logs, isFlannelError, 'flanneld says why');
       const reason = why?.line.message ?? pod.obj.status?.containerStatuses?.[index]?.state?.waiting?.message ?? 'no reason in the collected logs';
+      const problem = why ? flannelLogProblem(why.line.raw) : undefined;
       const evidence: (EvidenceRef | undefined)[] = [objectEvidence(pod, index >= 0 ? `/status/containerStatuses/${index}/state` : '/status/phase', 'the flannel container state'), why?.evidence];
       out.push({
         status: 'fail',
         subject,
         messageId: 'notRunning',
-        data: { node, pod: pod.obj.metadata.name, state, reason },
+        data: { node, pod: pod.obj.metadata.name, state, reason, ...(problem ? { problem: problem.kind } : {}) },
         evidence: present(...evidence),
         remediation: remediation(pod, container, node, reason),
       });

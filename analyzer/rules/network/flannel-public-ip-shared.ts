@@ -5,8 +5,8 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { KubeNode } from '../../model/schemas.js';
 import type { Located } from '../../model/types.js';
 import { objectEvidence, escapePointerToken } from '../../model/evidence.js';
-import { CLUSTER, missingInputs } from '../lib/reports.js';
-import { unlessFlannel } from './flannel-pod-not-running.js';
+import { basisOf, CLUSTER, missingInputs } from '../lib/reports.js';
+import { unlessFlannel } from './flannel-presence.js';
 
 export const PUBLIC_IP = 'flannel.alpha.coreos.com/public-ip';
 
@@ -17,6 +17,7 @@ export const flannelPublicIpShared: Rule = {
   severity: 'critical',
   title: 'Nodes announce the same flannel public-ip',
   needs: ['cluster.nodes'],
+  decidesFrom: [['cluster.nodes']],
   docs: {
     why: 'Each flanneld picks the address of one interface (the default route\'s, unless --iface says otherwise) and publishes it as the node\'s VXLAN endpoint. On machines whose first interface is a NAT adapter with the same address everywhere (Vagrant, VirtualBox), every node announces that address, so VXLAN traffic for other nodes\' pods never leaves the sender.',
     fix: 'Tell flannel which interface carries node traffic: add `--iface=<NIC>` (or `--iface-regex`) to the kube-flannel container args and restart the DaemonSet.',
@@ -37,7 +38,8 @@ export const flannelPublicIpShared: Rule = {
       byIp.set(ip, [...(byIp.get(ip) ?? []), n]);
     }
     const shared = [...byIp].filter(([, nodes]) => nodes.length > 1).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
-    if (shared.length === 0) return [{ status: 'pass', subject: CLUSTER, messageId: 'distinct' }];
+    if (byIp.size === 0) return [missingInputs(CLUSTER, ['cluster.nodes'])];
+    if (shared.length === 0) return [{ status: 'pass', subject: CLUSTER, messageId: 'distinct', basis: basisOf(s.cluster.nodes) }];
     const out: Report[] = [];
     for (const [ip, nodes] of shared) {
       const names = nodes.map((n) => n.obj.metadata.name).sort();

@@ -6,5 +6,8 @@ import { nodeWithoutPodCidr } from './node-without-pod-cidr.js';
 import { subnetMismatchOnNode } from './subnet-mismatch-on-node.js';
 import { flannelOverlayBroken } from './flannel-overlay-broken.js';
 import { flannelPublicIpShared } from './flannel-public-ip-shared.js';
+import { nodePodCidrsOverlap } from './node-pod-cidrs-overlap.js';
+import { cniConfigShadowed } from './cni-config-shadowed.js';
+import { overlayStaleAddress } from './overlay-stale-address.js';
 
-export const networkRules: readonly Rule[] = [flannelPodNotRunning, flannelNetworkMismatch, nodeWithoutPodCidr, subnetMismatchOnNode, flannelOverlayBroken, flannelPublicIpShared];
+export const networkRules: readonly Rule[] = [flannelPodNotRunning, flannelNetworkMismatch, nodeWithoutPodCidr, subnetMismatchOnNode, flannelOverlayBroken, flannelPublicIpShared, nodePodCidrsOverlap, cniConfigShadowed, overlayStaleAddress];

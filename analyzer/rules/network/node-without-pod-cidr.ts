@@ -1,13 +1,29 @@
 // NET-203: flannel (kube subnet manager) takes each node's subnet from spec.podCIDR. A node that
 // never got one (kube-controller-manager without --allocate-node-cidrs, or a cluster CIDR that ran
 // out of /24s) makes flanneld fail with "pod cidr not assigned" and pods there never start.
-import type { Report, Rule } from '../types.js';
+import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
-import { PEER_EXPLAINS, podNetwork } from '../lib/host.js';
+import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { lineAt, PEER_EXPLAINS, podNetwork } from '../lib/host.js';
 import { parseCidr } from '../../model/net.js';
-import { unlessFlannel } from './flannel-pod-not-running.js';
+import { flannelLogProblem } from '../../parse/flannel.js';
+import { unlessFlannel } from './flannel-presence.js';
+
+/** flanneld saying it: `failed to acquire lease: node "x" pod cidr not assigned` (0.7 → 0.25), last line per node */
+function fromLogs(s: Snapshot): Map<string, EvidenceRef> {
+  const out = new Map<string, EvidenceRef>();
+  for (const [key, log] of [...s.cluster.logs].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (!/flannel/.test(key)) continue;
+    for (const l of log.value) {
+      const p = flannelLogProblem(l.raw);
+      if (p?.kind !== 'no-pod-cidr' || !p.node) continue;
+      const ev = lineAt(s, log.ref, l.line, 'flanneld cannot lease this node a subnet');
+      if (ev) out.set(p.node, ev);
+    }
+  }
+  return out;
+}
 
 /**
  * The IPv4 node podCIDRs as sorted, merged [first, last] address ranges. Two CIDR blocks overlap
@@ -67,7 +83,8 @@ export const nodeWithoutPodCidr: Rule = {
   layer: 'network',
   severity: 'critical',
   title: 'A node has no podCIDR',
-  needs: ['cluster.nodes'],
+  needs: ['cluster.nodes', 'cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
+  decidesFrom: [['cluster.nodes'], ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel']],
   docs: {
     why: 'flannel in its Kubernetes mode leases each node the subnet in spec.podCIDR, which kube-controller-manager allocates when it runs with --allocate-node-cidrs=true and --cluster-cidr (kubeadm sets both from --pod-network-cidr). A node without one makes flanneld exit with "pod cidr not assigned", so nothing on it gets a network.',
     fix: 'Start kube-controller-manager with --allocate-node-cidrs=true --cluster-cidr=<pod network> (kubeadm: networking.podSubnet), or give the node a subnet by hand with `kubectl patch node`.',
@@ -79,33 +96,42 @@ export const nodeWithoutPodCidr: Rule = {
   },
   explains: [...PEER_EXPLAINS, { rule: 'NET-201', match: 'same-node' }, { rule: 'NET-204', match: 'same-node' }],
   run(s) {
-    if (!s.cluster.nodes) return [missingInputs(CLUSTER, ['cluster.nodes'])];
     const skip = unlessFlannel(s);
+    if (skip.length && skip.some((r) => r.status === 'pass')) return skip;
+    const suggestion = freeSubnet(s);
+    if (!s.cluster.nodes) {
+      const said = fromLogs(s);
+      if (said.size === 0) return [missingInputs(CLUSTER, ['cluster.nodes'])];
+      return [...said].sort((a, b) => a[0].localeCompare(b[0])).map(([node, ev]) => failure(node, [ev], suggestion));
+    }
     if (skip.length) return skip;
     const out: Report[] = [];
-    const suggestion = freeSubnet(s);
     for (const n of [...s.cluster.nodes].sort((a, b) => a.obj.metadata.name.localeCompare(b.obj.metadata.name))) {
       const node = n.obj.metadata.name;
       const cidr = n.obj.spec?.podCIDR;
       if (cidr) {
-        out.push({ status: 'pass', subject: nodeSubject(node), messageId: 'has', data: { node, cidr } });
+        out.push({ status: 'pass', subject: nodeSubject(node), messageId: 'has', data: { node, cidr }, basis: basisOf(n) });
         continue;
       }
-      out.push({
-        status: 'fail',
-        subject: nodeSubject(node),
-        messageId: 'none',
-        data: { node },
-        evidence: [objectEvidence(n, '/spec', 'no podCIDR in the node spec')],
-        remediation: {
-          explanation: 'Let kube-controller-manager allocate node CIDRs, or assign this node a free subnet of the pod network by hand.',
-          commands: [
-            "grep -E 'allocate-node-cidrs|cluster-cidr' /etc/kubernetes/manifests/kube-controller-manager.yaml",
-            `kubectl patch node ${node} --type merge -p '{"spec":{"podCIDR":"${suggestion}","podCIDRs":["${suggestion}"]}}'`,
-          ],
-        },
-      });
+      out.push(failure(node, [objectEvidence(n, '/spec', 'no podCIDR in the node spec')], suggestion));
     }
     return out;
   },
 };
+
+function failure(node: string, evidence: EvidenceRef[], suggestion: string): Report {
+  return {
+    status: 'fail',
+    subject: nodeSubject(node),
+    messageId: 'none',
+    data: { node },
+    evidence,
+    remediation: {
+      explanation: 'Let kube-controller-manager allocate node CIDRs, or assign this node a free subnet of the pod network by hand.',
+      commands: [
+        "grep -E 'allocate-node-cidrs|cluster-cidr' /etc/kubernetes/manifests/kube-controller-manager.yaml",
+        `kubectl patch node ${node} --type merge -p '{"spec":{"podCIDR":"${suggestion}","podCIDRs":["${suggestion}"]}}'`,
+      ],
+    },
+  };
+}

@@ -3,10 +3,36 @@
 // cni0 bridge address. After a node is re-joined or its podCIDR changes, a stale cni0 makes the
 // CNI plugin fail: `failed to set bridge addr: "cni0" already has an IP address different from ...`.
 import type { EvidenceRef, Report, Rule } from '../types.js';
+import type { Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
-import { missingInputs, nodeSubject } from '../lib/reports.js';
+import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { ipv4Addrs, jsonEvidence, lineAt, linkNamed, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
-import { unlessFlannel } from './flannel-pod-not-running.js';
+import { unlessFlannel } from './flannel-presence.js';
+
+// the bridge plugin's refusal, as kubelet reports it in a FailedCreatePodSandBox event or its log:
+// failed to set bridge addr: "cni0" already has an IP address different from 10.244.2.1/24
+const BRIDGE_ADDR = /"?(cni0|cbr0)"? already has an IP address different from ([0-9.]+\/\d+)/;
+
+interface Refusal {
+  readonly node: string;
+  readonly bridge: string;
+  readonly want: string;
+  readonly ev: EvidenceRef;
+}
+
+/** the newest event per node in which the CNI plugin refused a stale bridge address */
+function refusals(s: Snapshot): Map<string, Refusal> {
+  const out = new Map<string, Refusal>();
+  for (const e of s.cluster.events ?? []) {
+    const m = BRIDGE_ADDR.exec(e.obj.message ?? '');
+    if (!m) continue;
+    const pod = e.obj.involvedObject.kind === 'Pod' && e.obj.involvedObject.name ? s.cluster.pods?.find((p) => p.obj.metadata.name === e.obj.involvedObject.name && p.obj.metadata.namespace === e.obj.involvedObject.namespace) : undefined;
+    const node = e.obj.source?.host ?? pod?.obj.spec?.nodeName ?? (s.hosts.size === 1 ? [...s.hosts.keys()][0] : undefined);
+    if (!node) continue;
+    out.set(node, { node, bridge: m[1] as string, want: m[2] as string, ev: objectEvidence(e, '/message', 'the CNI plugin refuses the stale bridge address') });
+  }
+  return out;
+}
 
 export const subnetMismatchOnNode: Rule = {
   id: 'NET-204',
@@ -14,31 +40,48 @@ export const subnetMismatchOnNode: Rule = {
   layer: 'network',
   severity: 'critical',
   title: 'subnet.env, node podCIDR and cni0 disagree',
-  needs: ['host.flannel-subnet-env', 'cluster.nodes', 'host.ip-addr'],
+  needs: ['host.flannel-subnet-env', 'cluster.nodes', 'host.ip-addr', 'cluster.events'],
+  decidesFrom: [
+    ['host.flannel-subnet-env', 'host.ip-addr'],
+    ['host.flannel-subnet-env', 'cluster.nodes'],
+    ['cluster.nodes', 'host.ip-addr'],
+    ['cluster.events'],
+  ],
   docs: {
     why: 'flanneld writes the node\'s lease to /run/flannel/subnet.env; the flannel CNI plugin creates cni0 with the first address of that subnet and gives pods the rest. When the node\'s podCIDR, subnet.env and cni0 name different subnets (a re-joined node, a changed cluster CIDR, a leftover cni0), new pods fail to start with "cni0 already has an IP address different from ..." or get addresses no other node routes back.',
     fix: 'Delete the stale cni0 (`ip link delete cni0`) and/or /run/flannel/subnet.env, then restart the node\'s flannel pod so both are recreated from the node\'s podCIDR.',
   },
   messages: {
     mismatch: 'on node {node} podCIDR {podCIDR}, subnet.env {subnetEnv} and cni0 {cni0} do not agree',
+    refused: 'on node {node} {bridge} holds an address outside the lease {subnet}: the CNI plugin refuses to start pods',
     agree: 'on node {node} podCIDR, subnet.env and cni0 agree on {subnet}',
     notUsed: 'the cluster does not run flannel',
   },
   explains: PEER_EXPLAINS,
   run(s) {
-    const skip = [...s.hosts.values()].some((h) => h.subnetEnv) ? [] : unlessFlannel(s);
+    const said = refusals(s);
+    const skip = [...s.hosts.values()].some((h) => h.subnetEnv) || said.size > 0 ? [] : unlessFlannel(s);
     if (skip.length) return skip;
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      const refusal = said.get(host.node);
+      said.delete(host.node);
       const node = s.index.nodeByName.get(host.node);
       const podCIDR = node?.obj.spec?.podCIDR ? parseCidr(node.obj.spec.podCIDR)?.text : undefined;
       const envVar = host.subnetEnv?.value.vars.get('FLANNEL_SUBNET');
       const env = envVar ? parseCidr(envVar.value)?.text : undefined;
       const cni0Link = host.addrs ? linkNamed(host.addrs.value, 'cni0') : undefined;
-      const cni0Addr = cni0Link ? ipv4Addrs(cni0Link)[0] : undefined;
+      // a bridge with two addresses is judged by the one that is not the lease's (the plugin refuses it)
+      const cni0Addrs = cni0Link ? ipv4Addrs(cni0Link) : [];
+      const lease = podCIDR ?? env;
+      const cni0Addr = cni0Addrs.find((a) => lease !== undefined && parseCidr(`${a.local}/${a.prefixlen}`)?.text !== lease) ?? cni0Addrs[0];
       const cni0 = cni0Addr ? parseCidr(`${cni0Addr.local}/${cni0Addr.prefixlen}`)?.text : undefined;
       const seen = [podCIDR, env, cni0].filter((x): x is string => x !== undefined);
+      if (seen.length < 2 && refusal) {
+        out.push(refused(refusal));
+        continue;
+      }
       if (seen.length < 2) {
         const missing = [...(env ? [] : ['host.flannel-subnet-env']), ...(podCIDR ? [] : ['cluster.nodes']), ...(host.addrs ? [] : ['host.ip-addr'])];
         // cni0 only exists once a pod runs here: with two sources missing there is nothing to compare
@@ -46,7 +89,7 @@ export const subnetMismatchOnNode: Rule = {
         continue;
       }
       if (new Set(seen).size === 1) {
-        out.push({ status: 'pass', subject, messageId: 'agree', data: { node: host.node, subnet: seen[0] as string } });
+        out.push({ status: 'pass', subject, messageId: 'agree', data: { node: host.node, subnet: seen[0] as string }, basis: basisOf(node, host.subnetEnv, host.addrs) });
         continue;
       }
       const evidence: (EvidenceRef | undefined)[] = [
@@ -71,6 +114,21 @@ export const subnetMismatchOnNode: Rule = {
         },
       });
     }
+    for (const r of [...said.values()].sort((a, b) => a.node.localeCompare(b.node))) out.push(refused(r));
     return out;
   },
 };
+
+function refused(r: Refusal): Report {
+  return {
+    status: 'fail',
+    subject: nodeSubject(r.node),
+    messageId: 'refused',
+    data: { node: r.node, bridge: r.bridge, subnet: r.want, stale: r.bridge },
+    evidence: [r.ev],
+    remediation: {
+      explanation: `The ${r.bridge} bridge kept an address from an older lease; delete it so the CNI plugin recreates it with ${r.want} (pods on this node restart).`,
+      commands: [`ip addr show ${r.bridge}`, `ip link set ${r.bridge} down`, `ip link delete ${r.bridge}`, `kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${r.node}`],
+    },
+  };
+}

@@ -1,0 +1,129 @@
+// Does this cluster run flannel, and how? Every network rule asks before judging flannel, so the
+// answer comes from every place that shows it: the shared fact (s.derived.components), the
+// kube-flannel ConfigMap, flannel or canal pods and DaemonSets, the flannel.alpha.coreos.com/*
+// annotations flannel writes on each Node it leases a subnet to (k3s and RKE2 run flannel inside
+// their own binary, with no pod at all), a node's /run/flannel/subnet.env, a flannel.<VNI> device,
+// a CNI config of type flannel, and flannel logs. "Not deployed" is a verdict too: it needs a
+// collected pod or DaemonSet list AND a place the embedded signs would show (the node list or a
+// host's links) holding none of them.
+import type { DeploymentStyle, FileRef, HostState, Located, Snapshot } from '../../model/types.js';
+import type { KubeNode, Pod } from '../../model/schemas.js';
+import type { EvidenceRef, Report } from '../types.js';
+import { escapePointerToken, objectEvidence } from '../../model/evidence.js';
+import { basisOf, CLUSTER, clusterFile } from '../lib/reports.js';
+import { hostLinks, isFlannelPod, jsonEvidence, lineAt, seenEvidence } from '../lib/host.js';
+
+export const FLANNEL_ANNOTATION = 'flannel.alpha.coreos.com/';
+
+export interface FlannelPresence {
+  /** in-use: something shows flannel here; absent: the collected lists show it is not; unknown: cannot tell */
+  readonly state: 'in-use' | 'absent' | 'unknown';
+  /** how it runs when in use: pods of a DaemonSet, embedded in k3s/RKE2, or not known (a systemd flanneld...) */
+  readonly style?: DeploymentStyle;
+  /** the files the answer rests on */
+  readonly basis: readonly FileRef[];
+  /** where flannel shows (in-use only), the first few */
+  readonly evidence: readonly EvidenceRef[];
+  /** the sources that would decide it (unknown only) */
+  readonly missing: readonly string[];
+}
+
+/** a flannel container in any pod: kube-flannel DaemonSet pods, canal / rke2-canal pods */
+export function runsFlannel(p: Pod): boolean {
+  return isFlannelPod(p) || (p.spec?.containers ?? []).some((c) => c.name === 'kube-flannel' || c.name === 'flannel');
+}
+
+/** a flannel.<VNI> (vxlan) or flannel-wg (wireguard) device */
+export function flannelLinkName(name: string): boolean {
+  return /^flannel(?:[.-]|-v6\.)/.test(name);
+}
+
+export function flannelAnnotation(n: KubeNode): string | undefined {
+  return Object.keys(n.metadata.annotations ?? {}).find((k) => k.startsWith(FLANNEL_ANNOTATION));
+}
+
+/** k3s/RKE2 nodes: the kubelet version suffix (+k3s1, +rke2r1) or the distribution's own annotations */
+function embeddingDistribution(s: Snapshot): boolean {
+  const d = s.derived.distribution?.value;
+  if (d === 'k3s' || d === 'rke2') return true;
+  return (s.cluster.nodes ?? []).some((n) => /\+(?:k3s|rke2)/.test(n.obj.status?.nodeInfo?.kubeletVersion ?? '') || Object.keys(n.obj.metadata.annotations ?? {}).some((k) => k.startsWith('k3s.io/') || k.startsWith('rke2.io/')));
+}
+
+function hostSigns(s: Snapshot, host: HostState): EvidenceRef[] {
+  const out: EvidenceRef[] = [];
+  const env = host.subnetEnv;
+  if (env) {
+    const first = [...env.value.vars.values()][0];
+    const ev = first ? lineAt(s, env.ref, first.line, 'flannel wrote this node\'s lease') : undefined;
+    if (ev) out.push(ev);
+  }
+  const links = hostLinks(host);
+  const link = links?.value.find((l) => flannelLinkName(l.ifname));
+  if (links && link) {
+    const ev = jsonEvidence(s, links.ref, `/${link.at}/ifname`, 'flannel\'s overlay device');
+    if (ev) out.push(ev);
+  }
+  for (const c of host.cni) {
+    const i = c.value.plugins.findIndex((p) => p.type === 'flannel');
+    if (i < 0) continue;
+    const pointer = s.files.pointer(c.ref, '/plugins') === undefined ? '/type' : `/plugins/${i}/type`;
+    const ev = jsonEvidence(s, c.ref, pointer, 'the node\'s CNI config delegates to flannel');
+    if (ev) out.push(ev);
+  }
+  return out;
+}
+
+/** Where flannel shows, how it runs, or why that cannot be told. */
+export function flannelPresence(s: Snapshot): FlannelPresence {
+  const fact = s.derived.components.get('flannel');
+  if (fact && fact.value !== 'unknown') {
+    const ev = seenEvidence(s, fact, `flannel: ${fact.value}`);
+    const basis = [{ bundle: fact.at.bundle, path: fact.at.path }];
+    if (fact.value === 'absent') return { state: 'absent', basis, evidence: [], missing: [] };
+    return { state: 'in-use', style: fact.value, basis, evidence: ev ? [ev] : [], missing: [] };
+  }
+  const evidence: EvidenceRef[] = [];
+  let daemonset = false;
+  const netconf = s.cluster.flannelNetConf;
+  if (netconf) {
+    daemonset = true;
+    const ev = s.derived.podCidr.flannel ? seenEvidence(s, s.derived.podCidr.flannel, 'flannel\'s net-conf.json') : undefined;
+    if (ev) evidence.push(ev);
+  }
+  const pod = (s.cluster.pods ?? []).find((p) => runsFlannel(p.obj));
+  if (pod) {
+    daemonset = true;
+    evidence.push(objectEvidence(pod, '/metadata/name', 'a flannel pod'));
+  }
+  const ds = (s.cluster.daemonSets ?? []).find((d) => /flannel|canal/.test(d.obj.metadata.name));
+  if (ds) {
+    daemonset = true;
+    evidence.push(objectEvidence(ds, '/metadata/name', 'the flannel DaemonSet'));
+  }
+  const annotated: Located<KubeNode> | undefined = (s.cluster.nodes ?? []).find((n) => flannelAnnotation(n.obj) !== undefined);
+  if (annotated) {
+    const key = flannelAnnotation(annotated.obj) as string;
+    evidence.push(objectEvidence(annotated, `/metadata/annotations/${escapePointerToken(key)}`, 'flannel leased this node a subnet'));
+  }
+  const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
+  for (const h of hosts) evidence.push(...hostSigns(s, h));
+  const logs = [...s.cluster.logs].filter(([k]) => /flannel/.test(k));
+  if (logs.length) daemonset = true;
+  for (const [, l] of logs.slice(0, 1)) evidence.push(...(l.value[0] ? [lineAt(s, l.ref, l.value[0].line, 'a flannel log')].filter((e): e is EvidenceRef => e !== undefined) : []));
+  if (evidence.length > 0 || logs.length > 0) {
+    const style: DeploymentStyle = daemonset ? 'daemonset' : embeddingDistribution(s) ? 'embedded' : 'unknown';
+    return { state: 'in-use', style, basis: basisOf(...evidence, ...logs.map(([, l]) => l)), evidence: evidence.slice(0, 4), missing: [] };
+  }
+  // absence: a workload list that would show flannel pods, and a place the embedded signs would show
+  const lists = basisOf(clusterFile(s, 'cluster/pods.json'), clusterFile(s, 'cluster/daemonsets.json'));
+  const embeddedPlaces = basisOf(clusterFile(s, 'cluster/nodes.json'), ...hosts.map((h) => hostLinks(h)));
+  if (lists.length > 0 && embeddedPlaces.length > 0) return { state: 'absent', basis: [...lists, ...embeddedPlaces, ...basisOf(...hosts.flatMap((h) => h.cni))], evidence: [], missing: [] };
+  return { state: 'unknown', basis: [], evidence: [], missing: [...(lists.length ? [] : ['cluster.pods']), ...(embeddedPlaces.length ? [] : ['cluster.nodes'])] };
+}
+
+/** The Reports for a cluster that does not run flannel, or where that cannot be told; [] when it does. */
+export function unlessFlannel(s: Snapshot, p: FlannelPresence = flannelPresence(s)): Report[] {
+  if (p.state === 'in-use') return [];
+  if (p.state === 'unknown') return [{ status: 'unknown', subject: CLUSTER, messageId: 'missing-inputs', missing: [...p.missing].sort() }];
+  return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', basis: p.basis }];
+}
