@@ -99,3 +99,45 @@ export async function scoreIncident(name: string): Promise<CaseScore & { analysi
   const analysis = analyze(snapshot);
   return { ...scoreCase(name, incidentCase(name), analysis), analysis, snapshot };
 }
+
+// ---- complete captures (fixtures/real/captures/<name>/): bundle folders with their own manifest
+
+export interface CaptureMeta {
+  readonly title: string;
+  /** kubeadm, k3s, rke2, charmed, microk8s, k8s-snap, openshift, ... */
+  readonly distribution: string;
+  /** `owner/repo:path@commit` or `owner/repo#number` of the material (file by file in PROVENANCE.md) */
+  readonly provenance: readonly string[];
+  readonly versions?: Readonly<Record<string, string>>;
+}
+
+/** An error-severity load problem the capture's PROVENANCE.md declares (`- expected problem: <file>: <text>`). */
+export interface ExpectedProblem {
+  readonly file: string;
+  readonly text: string;
+}
+
+export function captureNames(): string[] {
+  if (!existsSync(CAPTURES_DIR)) return [];
+  return readdirSync(CAPTURES_DIR).filter((n) => existsSync(join(CAPTURES_DIR, n, 'capture.json'))).sort();
+}
+
+export function captureMeta(name: string): CaptureMeta {
+  return JSON.parse(readFileSync(join(CAPTURES_DIR, name, 'capture.json'), 'utf8')) as CaptureMeta;
+}
+
+/** the bundle folders of a capture: `bundles/<node>/`, each with its manifest.json */
+export function captureBundleDirs(name: string): string[] {
+  const dir = join(CAPTURES_DIR, name, 'bundles');
+  return readdirSync(dir).sort().map((n) => join(dir, n));
+}
+
+export function captureExpectedProblems(name: string): ExpectedProblem[] {
+  const text = readFileSync(join(CAPTURES_DIR, name, 'PROVENANCE.md'), 'utf8');
+  return [...text.matchAll(/^- expected problem: `([^`]+)`: (.+)$/gm)].map((m) => ({ file: m[1] as string, text: (m[2] as string).trim() }));
+}
+
+export async function captureAnalysis(name: string): Promise<{ snapshot: Snapshot; analysis: Analysis }> {
+  const { snapshot } = await loadSnapshot(captureBundleDirs(name));
+  return { snapshot, analysis: analyze(snapshot) };
+}

@@ -1,0 +1,49 @@
+// Complete captures of real nodes and clusters (fixtures/real/captures/): nothing in them is known
+// to be broken, so the analyzer must not fail anything, must not give a verdict that rests on no
+// collected file, must not crash, and must load them without errors beyond the ones each capture's
+// PROVENANCE.md declares.
+import { describe, expect, it } from 'vitest';
+import { subjectKey } from '../../analyzer/rules/types.js';
+import { captureAnalysis, captureExpectedProblems, captureMeta, captureNames } from './cases.js';
+
+const names = captureNames();
+
+describe('real captures', () => {
+  it('there are at least 5, each with provenance', () => {
+    expect(names.length).toBeGreaterThanOrEqual(5);
+    expect(names.filter((n) => captureMeta(n).provenance.length === 0)).toEqual([]);
+  });
+
+  for (const name of names) {
+    describe(name, () => {
+      const got = captureAnalysis(name);
+
+      it('no rule crashes', async () => {
+        const { analysis } = await got;
+        expect(analysis.findings.filter((f) => f.messageId === 'rule-error').map((f) => `${f.ruleId}: ${String(f.data?.error)}`)).toEqual([]);
+      });
+
+      it('no fail', async () => {
+        const { analysis } = await got;
+        const fails = analysis.findings.filter((f) => f.status === 'fail').map((f) => `${f.ruleId} ${subjectKey(f.subject)} ${f.messageId} ${JSON.stringify(f.data ?? {})}`);
+        expect(fails).toEqual([]);
+      });
+
+      it('no pass, warn or fail without a basis', async () => {
+        const { analysis } = await got;
+        const bare = analysis.findings.filter((f) => f.status !== 'unknown' && (f.basis ?? []).length === 0).map((f) => `${f.ruleId} ${subjectKey(f.subject)} ${f.status}`);
+        expect(bare).toEqual([]);
+      });
+
+      it('no load error beyond the ones PROVENANCE.md declares', async () => {
+        const { snapshot } = await got;
+        const expected = captureExpectedProblems(name);
+        const unexpected = snapshot.problems
+          .filter((p) => p.severity === 'error')
+          .filter((p) => !expected.some((e) => p.file === e.file && p.message.includes(e.text)))
+          .map((p) => `${p.bundle} ${p.file}${p.line ? `:${p.line}` : ''} ${p.message}`);
+        expect(unexpected).toEqual([]);
+      });
+    });
+  }
+});
