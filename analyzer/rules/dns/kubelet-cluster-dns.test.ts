@@ -1,15 +1,30 @@
 import { ruleTester } from '../testing.js';
 import { kubeletClusterDns } from './kubelet-cluster-dns.js';
 import { dnsFiles } from './testing.js';
-import { snapshotOf } from '../../model/testing.js';
+import { configMapJson, snapshotOf } from '../../model/testing.js';
 
 const KUBELET = (ip: string) => `apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDNS:\n- ${ip}\nclusterDomain: cluster.local\n`;
-const snap = (files: Record<string, string>, omit: string[] = []) => () => snapshotOf({ node: 'worker-1', files: { ...dnsFiles({ omit }), ...files } });
+const snap = (files: Record<string, string | object>, omit: string[] = []) => () => snapshotOf({ node: 'worker-1', files: { ...dnsFiles({ omit }), ...files } });
 
 ruleTester(kubeletClusterDns).run({
   valid: [{ name: 'clusterDNS is the kube-dns IP', snapshot: snap({ 'host/kubelet-config.yaml': KUBELET('10.96.0.10') }) }],
   invalid: [
     { name: 'clusterDNS from another service CIDR', snapshot: snap({ 'host/kubelet-config.yaml': KUBELET('10.10.0.10') }), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { clusterDNS: '10.10.0.10', kubeDns: '10.96.0.10' } }] },
+    {
+      name: 'kubelet flags only: --cluster-dns from kubeadm-flags.env (kubelet 1.4 drop-in form)',
+      snapshot: snap({ 'host/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--network-plugin=cni --cluster-dns=10.12.0.10 --cluster-domain=cluster.local"\n' }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { clusterDNS: '10.12.0.10', kubeDns: '10.96.0.10' }, cites: ['host/kubeadm-flags.env:1'] }],
+    },
+    {
+      name: 'no Service list: clusterDNS outside the Service network from kubeadm-config',
+      snapshot: snap({ 'host/kubelet-config.yaml': KUBELET('10.96.0.10'), 'cluster/configmaps/kube-system/kubeadm-config.json': configMapJson({ name: 'kubeadm-config', data: { ClusterConfiguration: 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking:\n  serviceSubnet: 172.168.0.0/22\n  podSubnet: 10.244.0.0/16\n' } }) }, ['cluster/services.json']),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'outside-service-network', data: { clusterDNS: '10.96.0.10', serviceNetwork: '172.168.0.0/22' } }],
+    },
+    {
+      name: 'no Service list: clusterDNS inside the Service network passes on that alone',
+      snapshot: snap({ 'host/kubelet-config.yaml': KUBELET('172.168.0.10'), 'cluster/configmaps/kube-system/kubeadm-config.json': configMapJson({ name: 'kubeadm-config', data: { ClusterConfiguration: 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking:\n  serviceSubnet: 172.168.0.0/22\n' } }) }, ['cluster/services.json']),
+      findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'ok-service-network' }],
+    },
     { name: 'kubelet config not collected', snapshot: snap({ 'host/resolv.conf': 'nameserver 192.168.56.1\n' }), findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.kubelet-config'] }] },
     { name: 'services not collected', snapshot: snap({ 'host/kubelet-config.yaml': KUBELET('10.96.0.10') }, ['cluster/services.json']), findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['cluster.services'] }] },
   ],

@@ -1,11 +1,26 @@
 // DNS-405: the kubelet's clusterDNS is not the kube-dns ClusterIP, so pods on that node get a
 // nameserver in /etc/resolv.conf that no Service answers on.
 import type { EvidenceRef, Report, Rule } from '../types.js';
-import type { FileIndex, HostState, Seen, Snapshot } from '../../model/types.js';
+import type { FileIndex, FileRef, HostState, Seen, Snapshot } from '../../model/types.js';
 import { lineEvidence } from '../../model/evidence.js';
 import { ipInCidr } from '../../model/net.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { kubeDnsService } from './corefile.js';
+import { flagInLines } from '../../model/facts/bundle-text.js';
+
+const FLAGS_PATH = 'host/kubeadm-flags.env';
+
+/** the clusterDNS the kubelet hands pods: its config file, else its `--cluster-dns` flag */
+function kubeletDns(s: Snapshot, h: HostState): { readonly ips: readonly string[]; readonly ev?: EvidenceRef; readonly basis: FileRef } | undefined {
+  const kc = h.kubeletConfig;
+  if (kc?.value.clusterDNS?.length) return { ips: kc.value.clusterDNS, ev: clusterDnsEvidence(s.files, h), basis: kc.ref };
+  const ref = { bundle: h.bundle, path: FLAGS_PATH };
+  const n = s.files.lineCount(ref);
+  if (!n) return undefined;
+  const hit = flagInLines(s.files.lines(ref, 1, n) ?? [], 'cluster-dns')[0];
+  if (!hit) return undefined;
+  return { ips: hit.value.split(','), ev: lineEvidence(s.files, ref, hit.line, hit.line, `kubelet --cluster-dns on ${h.node}`), basis: ref };
+}
 
 /** the cluster DNS Service IP: the derived kube-dns ClusterIP, else RKE2's rke2-coredns-rke2-coredns */
 function clusterDnsIP(s: Snapshot): Seen<string> | undefined {
@@ -36,7 +51,7 @@ export const kubeletClusterDns: Rule = {
   layer: 'dns',
   severity: 'critical',
   title: 'kubelet clusterDNS is not the kube-dns ClusterIP',
-  needs: ['host.kubelet-config', 'cluster.services'],
+  needs: ['host.kubelet-config', 'host.kubelet-flags', 'cluster.services'],
   docs: {
     why: 'The kubelet writes clusterDNS into every ClusterFirst pod\'s /etc/resolv.conf. If it is not the kube-dns Service\'s ClusterIP (e.g. the service CIDR changed, or a hand-edited config), pods on that node ask an address nobody answers and every lookup times out.',
     fix: 'Set clusterDNS in /var/lib/kubelet/config.yaml (and the kubelet-config ConfigMap for new nodes) to the kube-dns ClusterIP, restart the kubelet, then recreate the pods on that node.',
@@ -47,7 +62,7 @@ export const kubeletClusterDns: Rule = {
     ok: 'kubelet on {node} hands pods the kube-dns ClusterIP {kubeDns}',
     'ok-service-network': 'kubelet on {node} hands pods {clusterDNS}, inside the Service network {serviceNetwork} (no Service list to compare with kube-dns)',
   },
-  decidesFrom: [['host.kubelet-config', 'cluster.services'], ['host.kubelet-config', 'fact:service-network']],
+  decidesFrom: [['host.kubelet-config', 'cluster.services'], ['host.kubelet-flags', 'cluster.services'], ['host.kubelet-config', 'fact:service-network'], ['host.kubelet-flags', 'fact:service-network']],
   run(s) {
     const kubeDns = clusterDnsIP(s);
     const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
@@ -60,16 +75,17 @@ export const kubeletClusterDns: Rule = {
     const out: Report[] = [];
     for (const h of hosts) {
       const subject = nodeSubject(h.node);
-      const dns = h.kubeletConfig?.value.clusterDNS;
-      if (!h.kubeletConfig || !dns) {
+      const kd = kubeletDns(s, h);
+      if (!kd) {
         out.push(missingInputs(subject, ['host.kubelet-config']));
         continue;
       }
+      const dns = kd.ips;
       if (dns[0] === kubeDns.value) {
-        out.push({ status: 'pass', subject, messageId: 'ok', data: { node: h.node, kubeDns: kubeDns.value }, basis: basisOf(h.kubeletConfig, kubeDns.at) });
+        out.push({ status: 'pass', subject, messageId: 'ok', data: { node: h.node, kubeDns: kubeDns.value }, basis: basisOf(kd.basis, kubeDns.at) });
         continue;
       }
-      const ev = clusterDnsEvidence(s.files, h);
+      const ev = kd.ev;
       const svc = s.index.serviceByName.get('kube-system/kube-dns');
       const evidence: EvidenceRef[] = [
         ...(ev ? [ev] : []),
@@ -103,11 +119,12 @@ export const kubeletClusterDns: Rule = {
  */
 function byServiceNetwork(s: Snapshot, h: HostState, net: Seen<string>): Report {
   const subject = nodeSubject(h.node);
-  const dns = h.kubeletConfig?.value.clusterDNS;
-  if (!h.kubeletConfig || !dns?.[0]) return missingInputs(subject, ['host.kubelet-config']);
+  const kd = kubeletDns(s, h);
+  const dns = kd?.ips;
+  if (!kd || !dns?.[0]) return missingInputs(subject, ['host.kubelet-config']);
   const data = { node: h.node, clusterDNS: dns.join(', '), serviceNetwork: net.value };
-  if (ipInCidr(dns[0], net.value)) return { status: 'pass', subject, messageId: 'ok-service-network', data, basis: basisOf(h.kubeletConfig, net.at) };
-  const ev = clusterDnsEvidence(s.files, h);
+  if (ipInCidr(dns[0], net.value)) return { status: 'pass', subject, messageId: 'ok-service-network', data, basis: basisOf(kd.basis, net.at) };
+  const ev = kd.ev;
   const netEv = net.at.line !== undefined && net.at.pointer === undefined ? lineEvidence(s.files, net.at, net.at.line, net.at.line, `Service network (${net.by})`) : undefined;
   return {
     status: 'fail',
