@@ -8,6 +8,7 @@ import { nodePodCidrs, podNetworks } from './facts/pod-network.js';
 import { serviceNetworks } from './facts/service-network.js';
 import { kubernetesHost } from './facts/kubernetes-host.js';
 import { nodeLookup } from './facts/node-identity.js';
+import { distributionFacts } from './distribution.js';
 
 type At = Seen<unknown>['at'];
 
@@ -132,6 +133,7 @@ export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, H
   const kubeadm = cluster.kubeadmNetworking;
   const text = bundleText(files);
   const legacy = podCidr(cluster);
+  const dist = distributionFacts(cluster, hosts);
   return {
     podCidr: legacy,
     serviceCidr: kubeadm?.value.serviceSubnet
@@ -144,8 +146,9 @@ export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, H
     podNetworks: podNetworks(cluster, hosts, text, legacy),
     nodePodCidrs: nodePodCidrs(cluster, hosts),
     serviceNetworks: serviceNetworks(cluster, hosts, text),
-    // filled by the distribution work of issue 12 (analyzer/model/distribution.ts)
-    components: new Map(),
+    // analyzer/model/distribution.ts
+    distribution: dist.distribution,
+    components: dist.components,
     kubernetesHost: kubernetesHosts(cluster, hosts, text),
   };
 }

@@ -149,8 +149,8 @@ export interface Seen<T> {
 
 /** Kubernetes distributions netsnap recognises from evidence (see analyzer/model/distribution.ts). */
 export type Distribution = 'kubeadm' | 'k3s' | 'rke2' | 'microk8s' | 'charmed' | 'kind' | 'eks' | 'gke' | 'aks' | 'openshift' | 'unknown';
-/** how a component runs on the cluster or a node */
-export type DeploymentStyle = 'daemonset' | 'static-pod' | 'embedded' | 'snap' | 'systemd' | 'absent' | 'unknown';
+/** how a component runs on the cluster or a node (`deployment`: CoreDNS as a Deployment) */
+export type DeploymentStyle = 'daemonset' | 'deployment' | 'static-pod' | 'embedded' | 'snap' | 'systemd' | 'absent' | 'unknown';
 export type ComponentName = 'flannel' | 'kube-proxy' | 'coredns' | 'calico';
 
 export interface Derived {

@@ -1,0 +1,346 @@
+// Which Kubernetes distribution a snapshot comes from, and how each networking component is
+// deployed there, decided from evidence and citing it (file + line or JSON pointer). Real clusters
+// are not all kubeadm: k3s embeds flannel and kube-proxy in its own process, RKE2 runs kube-proxy
+// as a static pod and flannel inside the canal DaemonSet, Charmed Kubernetes runs kube-proxy as a
+// snap, microk8s runs everything in one snap daemon (kubelite). Rules ask here before concluding
+// that a component is missing.
+import type { ClusterState, ComponentName, DeploymentStyle, Distribution, HostState, Located, Seen } from './types.js';
+import type { DaemonSet, Deployment, KubeNode } from './schemas.js';
+
+/** JSON pointer escaping of one reference token (`a/b` -> `a~1b`) */
+const esc = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+// kubelet/kube-proxy version suffixes: v1.28.5+k3s1, v1.28.5+rke2r1, v1.28.5-eks-5e0fdde,
+// v1.28.3-gke.1203001, v1.27.6+f67aeb3 (OpenShift: a bare commit hash)
+const VERSION_SUFFIXES: readonly (readonly [RegExp, Distribution])[] = [
+  [/\+k3s\d*/, 'k3s'],
+  [/\+rke2r\d*/, 'rke2'],
+  [/-eks-[0-9a-f]+/, 'eks'],
+  [/-gke\.\d+/, 'gke'],
+  [/^v\d+\.\d+\.\d+\+[0-9a-f]{7,}$/, 'openshift'],
+];
+
+// node label or annotation key (prefix) -> distribution; instance-type only with these values
+const NODE_KEYS: readonly (readonly [string, Distribution])[] = [
+  ['k3s.io/', 'k3s'],
+  ['rke2.io/', 'rke2'],
+  ['microk8s.io/cluster', 'microk8s'],
+  ['node.kubernetes.io/microk8s-controlplane', 'microk8s'],
+  ['juju-application', 'charmed'],
+  ['juju-charm', 'charmed'],
+  ['eks.amazonaws.com/', 'eks'],
+  ['alpha.eksctl.io/', 'eks'],
+  ['cloud.google.com/gke-', 'gke'],
+  ['kubernetes.azure.com/', 'aks'],
+  ['node.openshift.io/', 'openshift'],
+  ['machineconfiguration.openshift.io/', 'openshift'],
+  ['kubeadm.alpha.kubernetes.io/cri-socket', 'kubeadm'],
+];
+
+// spec.providerID scheme
+const PROVIDER_IDS: readonly (readonly [string, Distribution])[] = [
+  ['kind://', 'kind'],
+  ['k3s://', 'k3s'],
+  ['rke2://', 'rke2'],
+];
+
+// systemd units / journals whose presence names the distribution
+const UNITS: ReadonlyMap<string, Distribution> = new Map([
+  ['k3s', 'k3s'], ['k3s-agent', 'k3s'],
+  ['rke2-server', 'rke2'], ['rke2-agent', 'rke2'],
+  ['snap.microk8s.daemon-kubelite', 'microk8s'], ['snap.microk8s.daemon-kubelet', 'microk8s'],
+  ['snap.microk8s.daemon-proxy', 'microk8s'], ['snap.microk8s.daemon-flanneld', 'microk8s'],
+  ['snap.kube-proxy.daemon', 'charmed'], ['snap.kubelet.daemon', 'charmed'],
+]);
+
+/**
+ * Order of trust when signals disagree: a distribution that runs on top of another's pieces is
+ * named over them (an RKE2 node also has static pods, an EKS node a kubelet config...).
+ */
+const PRIORITY: readonly Distribution[] = ['kind', 'k3s', 'rke2', 'microk8s', 'charmed', 'openshift', 'eks', 'gke', 'aks', 'kubeadm'];
+
+export interface DistributionFacts {
+  /** the distribution the strongest evidence names; undefined when nothing names one */
+  readonly distribution?: Seen<Distribution>;
+  /** every signal found, strongest distribution first (inspect shows them) */
+  readonly signals: readonly Seen<Distribution>[];
+  readonly components: ReadonlyMap<ComponentName, Seen<DeploymentStyle>>;
+}
+
+const sortedHosts = (hosts: ReadonlyMap<string, HostState>): HostState[] => [...hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
+
+function nodeSignals(nodes: readonly Located<KubeNode>[]): Seen<Distribution>[] {
+  const out: Seen<Distribution>[] = [];
+  for (const n of nodes) {
+    const name = n.obj.metadata.name;
+    const base = n.ref.pointer;
+    const info = (n.obj.status?.nodeInfo ?? {}) as Record<string, unknown>;
+    for (const field of ['kubeletVersion', 'kubeProxyVersion'] as const) {
+      const v = info[field];
+      if (typeof v !== 'string') continue;
+      const hit = VERSION_SUFFIXES.find(([re]) => re.test(v));
+      if (hit) out.push({ value: hit[1], by: `node/${name} ${field} ${v}`, at: { ...n.ref, pointer: `${base}/status/nodeInfo/${field}` } });
+    }
+    for (const kind of ['labels', 'annotations'] as const) {
+      const map = n.obj.metadata[kind] ?? {};
+      for (const [key, value] of Object.entries(map)) {
+        let d = NODE_KEYS.find(([k]) => (/[/-]$/.test(k) ? key.startsWith(k) : key === k))?.[1];
+        if (!d && key === 'node.kubernetes.io/instance-type' && (value === 'k3s' || value === 'rke2')) d = value;
+        if (d) out.push({ value: d, by: `node/${name} ${kind.slice(0, -1)} ${key}`, at: { ...n.ref, pointer: `${base}/metadata/${kind}/${esc(key)}` } });
+      }
+    }
+    const provider = (n.obj.spec as Record<string, unknown> | undefined)?.providerID;
+    if (typeof provider === 'string') {
+      const hit = PROVIDER_IDS.find(([p]) => provider.startsWith(p));
+      if (hit) out.push({ value: hit[1], by: `node/${name} providerID ${provider}`, at: { ...n.ref, pointer: `${base}/spec/providerID` } });
+    }
+  }
+  return out;
+}
+
+function clusterSignals(cluster: ClusterState): Seen<Distribution>[] {
+  const out: Seen<Distribution>[] = [];
+  const v = cluster.version?.value.serverVersion;
+  const hit = v ? VERSION_SUFFIXES.find(([re]) => re.test(v)) : undefined;
+  if (v && hit && cluster.version) out.push({ value: hit[1], by: `API server ${v}`, at: { ...cluster.version.ref, pointer: '/serverVersion/gitVersion' } });
+  const kubeadm = cluster.configMaps.get('kube-system/kubeadm-config');
+  if (kubeadm) out.push({ value: 'kubeadm', by: 'ConfigMap kube-system/kubeadm-config', at: kubeadm.ref });
+  return out;
+}
+
+function hostSignals(hosts: ReadonlyMap<string, HostState>): Seen<Distribution>[] {
+  const out: Seen<Distribution>[] = [];
+  for (const h of sortedHosts(hosts)) {
+    for (const c of h.distroConfigs) out.push({ value: c.value.distro, by: `${h.node} ${c.value.distro} config`, at: { ...c.ref, line: 1 } });
+    if (h.k3sFlannelNetConf) out.push({ value: 'k3s', by: `${h.node} k3s flannel net-conf`, at: h.k3sFlannelNetConf.ref });
+    for (const c of h.distroCni) {
+      const d: Distribution = c.ref.path.startsWith('host/k3s/') ? 'k3s' : 'microk8s';
+      out.push({ value: d, by: `${h.node} ${d} CNI dir`, at: c.ref });
+    }
+    for (const [key, args] of h.componentArgs) {
+      out.push({ value: key.startsWith('microk8s/') ? 'microk8s' : 'charmed', by: `${h.node} ${key} args`, at: { ...args.ref, line: 1 } });
+    }
+    for (const u of h.systemdUnits?.value ?? []) {
+      const d = UNITS.get(u.unit);
+      if (d && h.systemdUnits) out.push({ value: d, by: `${h.node} unit ${u.unit}`, at: { ...h.systemdUnits.ref, line: u.line } });
+    }
+    for (const [unit, log] of h.journal) {
+      const d = UNITS.get(unit);
+      if (d) out.push({ value: d, by: `${h.node} journal of ${unit}`, at: log.ref });
+    }
+    for (const [path, pod] of h.staticPods) {
+      if (path.startsWith('host/rke2/')) out.push({ value: 'rke2', by: `${h.node} RKE2 static pod ${pod.value.name ?? path}`, at: { ...pod.ref, line: 1 } });
+      else if (pod.value.component === 'kube-apiserver') out.push({ value: 'kubeadm', by: `${h.node} static pod kube-apiserver`, at: { ...pod.ref, line: 1 } });
+      for (const image of pod.value.images) {
+        const hit = VERSION_SUFFIXES.find(([re]) => re.test(image)) ?? (/-rke2r\d/.test(image) ? [undefined, 'rke2' as const] : undefined);
+        if (hit) out.push({ value: hit[1], by: `${h.node} static pod image ${image}`, at: { ...pod.ref, line: 1 } });
+      }
+    }
+    const flags = h.sources.get('host.kubelet-flags');
+    if (flags?.status === 'ok') out.push({ value: 'kubeadm', by: `${h.node} /var/lib/kubelet/kubeadm-flags.env`, at: { bundle: h.bundle, path: flags.path, line: 1 } });
+  }
+  return out;
+}
+
+const rank = (d: Distribution): number => {
+  const i = PRIORITY.indexOf(d);
+  return i === -1 ? PRIORITY.length : i;
+};
+
+export function detectDistribution(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>): { distribution?: Seen<Distribution>; signals: Seen<Distribution>[] } {
+  const signals = [...nodeSignals(cluster.nodes ?? []), ...clusterSignals(cluster), ...hostSignals(hosts)];
+  // stable: within one distribution the first signal found (nodes, then cluster, then hosts) leads
+  const ordered = signals.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.value) - rank(b.s.value) || a.i - b.i).map((x) => x.s);
+  return { distribution: ordered[0], signals: ordered };
+}
+
+// --- components ---------------------------------------------------------------------------------
+
+const IMAGE_OF: Record<ComponentName, RegExp> = {
+  flannel: /(^|\/)(mirrored-)?flannel(io)?[/:-]|flannel:|\/flannel$/,
+  'kube-proxy': /(^|\/)kube-proxy[:@-]|\/kube-proxy$/,
+  coredns: /(^|\/)(mirrored-)?coredns(-coredns)?[:@]|\/coredns$/,
+  calico: /(^|\/)(mirrored-)?calico[/-]node[:@]|calico\/node$/,
+};
+// container names that show a component inside a workload (RKE2 canal: calico-node + kube-flannel)
+const CONTAINER_OF: Record<ComponentName, readonly string[]> = {
+  flannel: ['kube-flannel', 'flannel'],
+  'kube-proxy': ['kube-proxy'],
+  coredns: ['coredns'],
+  calico: ['calico-node'],
+};
+
+function workloadWith<T extends DaemonSet | Deployment>(list: readonly Located<T>[] | undefined, c: ComponentName): { w: Located<T>; index: number } | undefined {
+  for (const w of list ?? []) {
+    const containers = w.obj.spec.template.spec.containers;
+    const index = containers.findIndex((k) => CONTAINER_OF[c].includes(k.name) || IMAGE_OF[c].test(String((k as { image?: unknown }).image ?? '')));
+    if (index !== -1) return { w, index };
+  }
+  return undefined;
+}
+
+function k3sDisables(hosts: ReadonlyMap<string, HostState>, cluster: ClusterState, what: 'flannel' | 'kube-proxy'): Seen<DeploymentStyle> | undefined {
+  for (const h of sortedHosts(hosts)) {
+    for (const c of h.distroConfigs) {
+      const v = what === 'flannel' ? c.value.values['flannel-backend'] : c.value.values['disable-kube-proxy'];
+      if ((what === 'flannel' && v === 'none') || (what === 'kube-proxy' && (v === true || v === 'true'))) {
+        const key = what === 'flannel' ? 'flannel-backend' : 'disable-kube-proxy';
+        return { value: 'absent', by: `${c.value.distro} config ${key}: ${String(v)}`, at: { ...c.ref, line: c.value.lines.get(key) } };
+      }
+    }
+  }
+  // k3s.io/node-args: '["server","--flannel-backend","none",...]' (config file values included since v1.21)
+  for (const n of cluster.nodes ?? []) {
+    for (const key of ['k3s.io/node-args', 'rke2.io/node-args']) {
+      const raw = n.obj.metadata.annotations?.[key];
+      if (!raw) continue;
+      let args: unknown;
+      try { args = JSON.parse(raw); } catch { continue; }
+      if (!Array.isArray(args)) continue;
+      const flag = what === 'flannel' ? '--flannel-backend' : '--disable-kube-proxy';
+      const i = args.findIndex((a) => a === flag || a === `${flag}=none` || a === `${flag}=true`);
+      if (i === -1) continue;
+      const val = String(args[i]).includes('=') ? String(args[i]).split('=')[1] : String(args[i + 1] ?? 'true');
+      if ((what === 'flannel' && val === 'none') || (what === 'kube-proxy' && val === 'true')) {
+        return { value: 'absent', by: `node/${n.obj.metadata.name} ${key} ${flag} ${val}`, at: { ...n.ref, pointer: `${n.ref.pointer}/metadata/annotations/${esc(key)}` } };
+      }
+    }
+  }
+  return undefined;
+}
+
+function hostStyle(hosts: ReadonlyMap<string, HostState>, c: ComponentName): Seen<DeploymentStyle> | undefined {
+  for (const h of sortedHosts(hosts)) {
+    if (c === 'kube-proxy') {
+      for (const pod of h.staticPods.values()) {
+        if (pod.value.component === 'kube-proxy' || pod.value.name === 'kube-proxy') {
+          return { value: 'static-pod', by: `${h.node} static pod manifest`, at: { ...pod.ref, line: pod.value.lines.get('metadata.name') ?? 1 } };
+        }
+      }
+      const snap = h.componentArgs.get('snap/kube-proxy');
+      if (snap) return { value: 'snap', by: `${h.node} snap kube-proxy args`, at: { ...snap.ref, line: 1 } };
+    }
+    const units: Record<ComponentName, readonly (readonly [string, DeploymentStyle])[]> = {
+      'kube-proxy': [['snap.kube-proxy.daemon', 'snap'], ['snap.microk8s.daemon-proxy', 'snap'], ['snap.microk8s.daemon-kubelite', 'snap'], ['kube-proxy', 'systemd']],
+      flannel: [['snap.microk8s.daemon-flanneld', 'snap'], ['flanneld', 'systemd']],
+      coredns: [],
+      calico: [],
+    };
+    for (const [unit, style] of units[c]) {
+      const u = h.systemdUnits?.value.find((x) => x.unit === unit);
+      if (u && h.systemdUnits) return { value: style, by: `${h.node} unit ${unit}`, at: { ...h.systemdUnits.ref, line: u.line } };
+      const j = h.journal.get(unit);
+      if (j) return { value: style, by: `${h.node} journal of ${unit}`, at: j.ref };
+    }
+  }
+  return undefined;
+}
+
+/** how a distribution runs a component when nothing turns it off */
+const DISTRO_DEFAULT: Partial<Record<Distribution, Partial<Record<ComponentName, DeploymentStyle>>>> = {
+  k3s: { flannel: 'embedded', 'kube-proxy': 'embedded' },
+  rke2: { 'kube-proxy': 'static-pod' },
+  microk8s: { 'kube-proxy': 'snap' },
+  charmed: { 'kube-proxy': 'snap' },
+};
+
+/** a log of the component's container (kubectl or /var/log/pods): the pod name tells the workload kind */
+function logStyle(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, c: ComponentName): Seen<DeploymentStyle> | undefined {
+  const nodes = new Set([...hosts.keys(), ...(cluster.nodes ?? []).map((n) => n.obj.metadata.name)]);
+  for (const [key, log] of [...cluster.logs].sort(([a], [b]) => a.localeCompare(b))) {
+    const [, pod = '', container = ''] = key.split('/');
+    if (!CONTAINER_OF[c].includes(container.replace(/\.previous$/, ''))) continue;
+    const style: DeploymentStyle = c === 'coredns' ? 'deployment' : c === 'kube-proxy' && [...nodes].some((n) => pod === `kube-proxy-${n}`) ? 'static-pod' : 'daemonset';
+    return { value: style, by: `log of pod ${pod}`, at: log.ref };
+  }
+  return undefined;
+}
+
+/** signs that the component runs although no workload of it was listed */
+function runsElsewhere(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, d: Distribution | undefined, c: ComponentName): boolean {
+  if (d !== undefined && DISTRO_DEFAULT[d]?.[c] !== undefined) return true;
+  if (c === 'flannel') {
+    if (d === 'charmed' || d === 'microk8s') return true;
+    if ((cluster.nodes ?? []).some((n) => Object.keys(n.obj.metadata.annotations ?? {}).some((k) => k.startsWith('flannel.alpha.coreos.com/')))) return true;
+    if ([...hosts.values()].some((h) => h.subnetEnv !== undefined || h.k3sFlannelNetConf !== undefined)) return true;
+  }
+  if (c === 'calico' && d === 'charmed') return true;
+  const containers = CONTAINER_OF[c];
+  return (cluster.pods ?? []).some((p) => (p.obj.spec?.containers ?? []).some((k) => containers.includes(k.name)));
+}
+
+function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, d: Distribution | undefined, c: ComponentName): Seen<DeploymentStyle> | undefined {
+  // a workload in the cluster lists says it directly
+  const ds = workloadWith(cluster.daemonSets, c);
+  if (ds) {
+    const m = ds.w.obj.metadata;
+    return { value: 'daemonset', by: `DaemonSet ${m.namespace ?? ''}/${m.name}`, at: { ...ds.w.ref, pointer: `${ds.w.ref.pointer}/spec/template/spec/containers/${ds.index}` } };
+  }
+  if (c === 'coredns') {
+    const dep = workloadWith(cluster.deployments, c);
+    if (dep) {
+      const m = dep.w.obj.metadata;
+      return { value: 'deployment', by: `Deployment ${m.namespace ?? ''}/${m.name}`, at: { ...dep.w.ref, pointer: `${dep.w.ref.pointer}/spec/template/spec/containers/${dep.index}` } };
+    }
+  }
+  // k3s/RKE2 configured without it
+  if ((d === 'k3s' || d === 'rke2') && (c === 'flannel' || c === 'kube-proxy')) {
+    const off = k3sDisables(hosts, cluster, c);
+    if (off) return off;
+  }
+  const onHost = hostStyle(hosts, c);
+  if (onHost) return onHost;
+  if (c === 'kube-proxy') {
+    // mirror pods of static kube-proxy pods (RKE2): `component: kube-proxy` or the config.source annotation
+    const mirror = (cluster.pods ?? []).find((p) => {
+      const m = p.obj.metadata;
+      return (m.labels?.component === 'kube-proxy' && m.labels?.tier === 'control-plane') || (m.name.startsWith('kube-proxy') && m.annotations?.['kubernetes.io/config.source'] === 'file');
+    });
+    if (mirror) return { value: 'static-pod', by: `pod ${mirror.obj.metadata.namespace ?? ''}/${mirror.obj.metadata.name} (mirror of a static pod)`, at: { ...mirror.ref, pointer: `${mirror.ref.pointer}/metadata` } };
+  }
+  const def = d !== undefined ? DISTRO_DEFAULT[d]?.[c] : undefined;
+  if (def) return distroDefault(cluster, hosts, d!, c, def);
+  const logged = logStyle(cluster, hosts, c);
+  if (logged) return logged;
+  // positive absence: the list that would show the workload was collected and nothing shows it runs
+  const listPath = c === 'coredns' ? 'cluster/deployments.json' : 'cluster/daemonsets.json';
+  const list = c === 'coredns' ? cluster.deployments : cluster.daemonSets;
+  if (list && !runsElsewhere(cluster, hosts, d, c)) {
+    const first = list[0]?.ref;
+    const owner = cluster.fileOwners?.get(listPath) ?? first?.bundle ?? cluster.bundle;
+    if (owner) return { value: 'absent', by: `${c === 'coredns' ? 'deployments' : 'daemonsets'} list without ${c}`, at: { bundle: owner, path: listPath } };
+  }
+  return undefined;
+}
+
+/** the distribution's own way of running it: cite the most specific evidence */
+function distroDefault(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, d: Distribution, c: ComponentName, style: DeploymentStyle): Seen<DeploymentStyle> | undefined {
+  if (d === 'k3s' && c === 'flannel') {
+    for (const n of cluster.nodes ?? []) {
+      const key = Object.keys(n.obj.metadata.annotations ?? {}).find((k) => k.startsWith('flannel.alpha.coreos.com/'));
+      if (key) return { value: style, by: `k3s node/${n.obj.metadata.name} annotation ${key}`, at: { ...n.ref, pointer: `${n.ref.pointer}/metadata/annotations/${esc(key)}` } };
+    }
+    const conf = sortedHosts(hosts).map((h) => h.k3sFlannelNetConf).find((x) => x !== undefined);
+    if (conf) return { value: style, by: 'k3s flannel net-conf', at: conf.ref };
+  }
+  const signal = detectDistribution(cluster, hosts).signals.find((s) => s.value === d);
+  return signal ? { value: style, by: `${d} (${signal.by})`, at: signal.at } : undefined;
+}
+
+const COMPONENTS: readonly ComponentName[] = ['flannel', 'kube-proxy', 'coredns', 'calico'];
+
+/** Derived.distribution and Derived.components in one pass (buildDerived calls this). */
+export function distributionFacts(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>): DistributionFacts {
+  const { distribution, signals } = detectDistribution(cluster, hosts);
+  const components = new Map<ComponentName, Seen<DeploymentStyle>>();
+  for (const c of COMPONENTS) {
+    const seen = component(cluster, hosts, distribution?.value, c);
+    if (seen) components.set(c, seen);
+  }
+  return { distribution, signals, components };
+}
+
+/** `k3s` / `flannel embedded, kube-proxy embedded, coredns deployment` for headers */
+export function componentsLine(components: ReadonlyMap<ComponentName, Seen<DeploymentStyle>>): string {
+  return COMPONENTS.map((c) => `${c} ${components.get(c)?.value ?? 'unknown'}`).join(', ');
+}
