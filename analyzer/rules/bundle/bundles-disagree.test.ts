@@ -1,3 +1,5 @@
+import { describe, expect, it } from 'vitest';
+import { runRules } from '../engine.js';
 import { ruleTester } from '../testing.js';
 import { bundlesDisagree } from './bundles-disagree.js';
 import { kubeList, nodeJson, snapshotOf } from '../../model/testing.js';
@@ -18,4 +20,12 @@ ruleTester(bundlesDisagree).run({
       findings: [{ status: 'warn', subject: 'cluster', messageId: 'disagree', data: { bundle: 'b2', code: 'cluster-conflict' } }],
     },
   ],
+});
+
+describe('BND-903 basis', () => {
+  it('bundles that agree: a pass resting on both manifests', () => {
+    const s = snapshotOf({ id: 'b1', node: 'w1', files: { 'cluster/nodes.json': nodes('u1') } }, { id: 'b2', node: 'w2', files: { 'cluster/nodes.json': nodes('u1') } });
+    const f = runRules([bundlesDisagree], s);
+    expect(f.map((x) => [x.status, x.basis.map((b) => `${b.bundle}:${b.path}`)])).toEqual([['pass', ['b1:manifest.json', 'b2:manifest.json']]]);
+  });
 });

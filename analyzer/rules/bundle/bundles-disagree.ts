@@ -3,6 +3,7 @@
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import { lineEvidence } from '../../model/evidence.js';
 import { CLUSTER } from '../lib/reports.js';
+import { bundlesBasis } from './basis.js';
 
 const CODES = new Set(['cluster-conflict', 'duplicate-node']);
 
@@ -13,6 +14,7 @@ export const bundlesDisagree: Rule = {
   severity: 'warning',
   title: 'Bundles disagree (other cluster, stale cluster data, same node twice)',
   needs: [],
+  decidesFrom: [['manifest'], ['cluster.nodes']],
   docs: {
     why: 'Findings compare cluster data with each node\'s host data. Bundles from another cluster, or collected far apart, make those comparisons wrong: endpoints, pods and rules may have changed in between.',
     fix: 'Collect one bundle per node of one cluster at about the same time and analyze those together.',
@@ -29,7 +31,7 @@ export const bundlesDisagree: Rule = {
       const ev: EvidenceRef | undefined = lineEvidence(s.files, { bundle: p.bundle, path: p.file }, 1, 1, 'the other bundle');
       out.push({ status: 'warn', subject: CLUSTER, messageId: 'disagree', data: { bundle: p.bundle, problem: p.message, code: p.code }, evidence: ev ? [ev] : [], remediation: { explanation: 'Analyze bundles of one cluster collected together.', commands: ['netsnap inspect <bundles...>'] } });
     }
-    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'ok' });
+    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'ok', basis: bundlesBasis(s) });
     return out;
   },
 };

@@ -4,6 +4,7 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { LoadProblem } from '../../model/problem.js';
 import type { Snapshot } from '../../model/types.js';
 import { lineEvidence } from '../../model/evidence.js';
+import { bundlesBasis } from './basis.js';
 
 function evidenceFor(s: Snapshot, p: LoadProblem): EvidenceRef | undefined {
   if (!p.bundle) return undefined;
@@ -28,6 +29,7 @@ export const fileNotParsed: Rule = {
   severity: 'warning',
   title: 'A bundle file could not be parsed',
   needs: [],
+  decidesFrom: [['manifest'], ['any bundle file']],
   docs: {
     why: 'A file that does not parse (cut short, edited by hand, an unexpected tool version) leaves the rules that read it blind or half-blind; their pass may then be wrong.',
     fix: 'Open the file at the line named and compare it with what the tool prints; re-collect, or report the sample so the parser learns the format.',
@@ -50,7 +52,7 @@ export const fileNotParsed: Rule = {
         remediation: { explanation: `Check ${p.file} in the bundle, then re-collect it.`, commands: [`netsnap inspect ${p.bundle}`] },
       });
     }
-    if (out.length === 0 && s.bundles.length > 0) out.push({ status: 'pass', subject: { kind: 'cluster', name: '' }, messageId: 'ok' });
+    if (out.length === 0 && s.bundles.length > 0) out.push({ status: 'pass', subject: { kind: 'cluster', name: '' }, messageId: 'ok', basis: bundlesBasis(s) });
     return out;
   },
 };

@@ -3,5 +3,6 @@ import type { Rule } from '../types.js';
 import { sourceNotCollected } from './source-not-collected.js';
 import { fileNotParsed } from './file-not-parsed.js';
 import { bundlesDisagree } from './bundles-disagree.js';
+import { notAKubernetesNode } from './not-a-kubernetes-node.js';
 
-export const bundleRules: readonly Rule[] = [sourceNotCollected, fileNotParsed, bundlesDisagree];
+export const bundleRules: readonly Rule[] = [sourceNotCollected, fileNotParsed, bundlesDisagree, notAKubernetesNode];

@@ -1,17 +1,20 @@
-// BND-901: sources the collector tried and could not get (failed, timed out, permission denied,
-// or cluster sources absent because kubectl was missing), one finding per bundle naming the rules
-// that need them. A host file or tool that does not exist on the node (no ipvsadm, no
-// systemd-resolved) is a fact, not a failure, and "skipped" was asked for: the rules that needed
-// them say unknown themselves, and the report's data-completeness part lists them.
+// BND-901: sources the collector tried and could not get (failed, timed out, permission denied),
+// one finding per bundle naming the rules that need them. A source `absent` by design is data, not
+// a gap: a file or tool that does not exist on the node (no ipvsadm, no systemd-resolved, no
+// kube-proxy ConfigMap on k3s, no kubectl on the node), and a source `skipped` by a collector flag
+// was asked for; the rules that needed them say unknown themselves, and the report's
+// data-completeness part lists them.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { BundleMeta, Snapshot } from '../../model/types.js';
 import { allRulesLazy } from './catalog-ref.js';
+import { manifestRef } from './basis.js';
+import { basisOf } from '../lib/reports.js';
 
 const FAILED = new Set(['failed', 'timeout', 'denied']);
 
-/** failures always; "absent" only for cluster sources: no kubectl means no cluster view at all */
-function notCollected(id: string, status: string): boolean {
-  return FAILED.has(status) || (status === 'absent' && id.startsWith('cluster.'));
+/** only failures are gaps; absent and skipped are what the node is and what was asked */
+function notCollected(status: string): boolean {
+  return FAILED.has(status);
 }
 
 /** rules whose `needs` name this source id (patterns like cluster.log.<ns>... match by prefix) */
@@ -34,6 +37,7 @@ export const sourceNotCollected: Rule = {
   severity: 'warning',
   title: 'A source could not be collected',
   needs: ['manifest'],
+  decidesFrom: [['manifest']],
   docs: {
     why: 'When the collector cannot read a source (no permission, a command failing or timing out), every rule that needs it can only say unknown; a clean report then does not mean a clean node.',
     fix: 'Re-run the collector as root (`sudo sh netsnap-collect.sh`), with kubectl access for cluster sources, and read the source\'s stderr in manifest.json for the reason.',
@@ -47,9 +51,9 @@ export const sourceNotCollected: Rule = {
     for (const b of s.bundles) {
       const subject = { kind: 'bundle' as const, name: b.id };
       const sources = b.manifest?.sources ?? [];
-      const bad = sources.map((src, i) => ({ src, i })).filter(({ src }) => notCollected(src.id, src.status));
+      const bad = sources.map((src, i) => ({ src, i })).filter(({ src }) => notCollected(src.status));
       if (bad.length === 0) {
-        if (b.manifest) out.push({ status: 'pass', subject, messageId: 'ok' });
+        if (b.manifest) out.push({ status: 'pass', subject, messageId: 'ok', basis: basisOf(manifestRef(s, b.id)) });
         continue;
       }
       const first = bad[0]!.src;

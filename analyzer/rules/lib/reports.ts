@@ -7,11 +7,13 @@ import type { Report, Subject } from '../types.js';
  * Message ids the engine accepts from every rule without the rule declaring them:
  *  - missing-inputs: the rule could not check `subject` because `missing` sources are absent
  *  - rule-error: the engine's own finding for a rule that threw or broke the rule contract
+ *  - not-a-node: a node check skipped on a host that holds nothing of Kubernetes (lib/node-scope.ts)
  */
 export const ENGINE_MESSAGES: Readonly<Record<string, string>> = {
   'missing-inputs': 'cannot check: {missing} missing from the bundle',
   'rule-error': 'rule {rule} could not run: {error}',
   'no-basis': 'no verdict: the rule would say "{verdict}" but names no collected file it rests on',
+  'not-a-node': 'not checked: {node} does not look like a Kubernetes node (see BND-904)',
 };
 
 export const CLUSTER: Subject = { kind: 'cluster', name: '' };

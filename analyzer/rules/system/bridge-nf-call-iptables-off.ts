@@ -5,6 +5,7 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lineAt, PEER_EXPLAINS, present, sysctlEntry, sysctlEvidence } from '../lib/host.js';
+import { notANode } from '../lib/node-scope.js';
 
 const KEY = 'net.bridge.bridge-nf-call-iptables';
 
@@ -46,6 +47,11 @@ export const bridgeNfCallIptablesOff: Rule = {
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      const skip = notANode(s, host.node, subject);
+      if (skip) {
+        out.push(skip);
+        continue;
+      }
       const data = { node: host.node };
       const entry = sysctlEntry(host, KEY);
       const value = entry?.value.trim();

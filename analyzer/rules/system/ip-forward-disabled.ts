@@ -2,6 +2,7 @@
 import type { Report, Rule } from '../types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { PEER_EXPLAINS, present, sysctlEntry, sysctlEvidence } from '../lib/host.js';
+import { notANode } from '../lib/node-scope.js';
 
 const KEY = 'net.ipv4.ip_forward';
 
@@ -26,6 +27,11 @@ export const ipForwardDisabled: Rule = {
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      const skip = notANode(s, host.node, subject);
+      if (skip) {
+        out.push(skip);
+        continue;
+      }
       const entry = sysctlEntry(host, KEY);
       if (!entry) {
         out.push(missingInputs(subject, ['host.sysctl']));
