@@ -71,9 +71,19 @@ ruleTester(corednsUpstreamUnusable).run({
       findings: [{ status: 'fail', subject: cm, messageId: 'log-timeouts', data: { upstream: '10.118.225.100', failures: 1 }, cites: [`cluster/logs/kube-system/${pod}/coredns.log:4`] }],
     },
     {
-      name: 'HINFO health-check query timing out (CoreDNS 1.9.4 form)',
+      name: 'only the loop probe (HINFO) timing out warns: the upstream may just ignore HINFO (CoreDNS 1.9.4 form)',
       snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: '[ERROR] plugin/errors: 2 2645034031827185895.3589184578021158306. HINFO: read udp 10.32.0.2:34463->10.118.225.100:53: i/o timeout\n' } }),
-      findings: [{ status: 'fail', subject: cm, messageId: 'log-timeouts', data: { upstream: '10.118.225.100' } }],
+      findings: [{ status: 'warn', subject: cm, messageId: 'probe-timeouts', data: { upstream: '10.118.225.100', failures: 1 } }],
+    },
+    {
+      name: 'HINFO probe and real queries timing out fail',
+      snapshot: () => dnsSnapshot({ logs: { [pod]: `[ERROR] plugin/errors: 2 2645034031827185895.3589184578021158306. HINFO: read udp 10.32.0.2:34463->10.118.225.100:53: i/o timeout\n${timeoutLine('10.118.225.100')}\n` } }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'resolv-conf-timeouts', data: { upstream: '10.118.225.100', failures: 2 } }],
+    },
+    {
+      name: 'explicit upstream with only probe timeouts warns',
+      snapshot: () => dnsSnapshot({ corefile: corefileWithForward('20.128.8.8'), logs: { [pod]: '[ERROR] plugin/errors: 2 3797952284163317497.7063757873447144811. HINFO: read udp 192.168.209.17:36807->20.128.8.8:53: i/o timeout\n' } }),
+      findings: [{ status: 'warn', subject: cm, messageId: 'probe-timeouts', data: { upstream: '20.128.8.8' } }],
     },
     {
       name: 'proxy plugin (CoreDNS 1.2) unreachable backend to the resolv.conf upstream',

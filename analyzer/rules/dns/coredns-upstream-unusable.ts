@@ -10,6 +10,28 @@ import { NO_HEALTHY, UPSTREAM_FAILURE } from './coredns-log.js';
 import { typoOf, UNUSABLE_RANGES } from './resolvers.js';
 
 const MAX_LOG_EVIDENCE = 3;
+/** the loop plugin's start-up probe: `2 <random>.<random>. HINFO: read udp ...` */
+const PROBE_QUERY = / HINFO: /;
+
+/**
+ * Only the loop plugin's HINFO probe timed out: the upstream is unreachable, or it ignores HINFO
+ * queries and answers real ones (coredns/coredns#4211, #5352: chrisohaver). Not enough for a fail.
+ */
+const onlyProbes = (hits: readonly LogHit[]): boolean => hits.every((h) => PROBE_QUERY.test(h.line.raw));
+
+function probeWarning(subject: Report['subject'], ip: string, hits: readonly LogHit[], evidence: readonly EvidenceRef[]): Report {
+  return {
+    status: 'warn',
+    subject,
+    messageId: 'probe-timeouts',
+    data: { upstream: ip, reason: 'probe timeouts', failures: hits.length, error: (hits[0] as LogHit).match[3] as string },
+    evidence,
+    remediation: {
+      explanation: `Only the loop plugin's HINFO probe to ${ip} went unanswered. Ask the upstream a real name from a pod (dnsPolicy: Default): if it answers, the upstream just ignores HINFO and this is harmless; if not, it is unreachable from the pods.`,
+      commands: [`kubectl run dnscheck --rm -it --restart=Never --image=busybox:1.36 --overrides='{"spec":{"dnsPolicy":"Default"}}' -- nslookup kubernetes.io ${ip}`],
+    },
+  };
+}
 
 function failuresByUpstream(hits: readonly LogHit[]): Map<string, LogHit[]> {
   const out = new Map<string, LogHit[]>();
@@ -71,6 +93,7 @@ export const corednsUpstreamUnusable: Rule = {
     typo: 'forward upstream {upstream} is one digit away from {provider} {suggestion}: check it is not a typo{also}',
     'resolv-conf-timeouts': 'upstream {upstream} (from the pods\' resolv.conf) failed {failures} times in the CoreDNS logs ({error}){also}',
     'log-timeouts': 'upstream {upstream} failed {failures} times in the CoreDNS logs ({error}){also}',
+    'probe-timeouts': 'only the loop plugin\'s HINFO probe to {upstream} went unanswered ({failures} times, {error}): the upstream is unreachable or ignores HINFO{also}',
     'no-healthy': 'CoreDNS found no healthy upstream ({failures} times in its logs; forward to {upstream}){also}',
     ok: 'forward upstreams look usable and the CoreDNS logs show no failed upstream query ({upstreams})',
     'ok-addresses': 'forward upstreams are usable addresses ({upstreams}); no CoreDNS log shows whether they answer',
@@ -105,6 +128,8 @@ export const corednsUpstreamUnusable: Rule = {
         const base = { upstream: ip, range, ...typoData };
         if (UNUSABLE_RANGES.has(range)) {
           out.push({ status: 'fail', subject, messageId: typo ? 'bad-address-typo' : 'bad-address', data: { ...base, reason: range, failures: hits.length }, evidence, remediation: remediation(ip, typo?.ip) });
+        } else if (hits.length > 0 && onlyProbes(hits)) {
+          out.push(probeWarning(subject, ip, hits, evidence));
         } else if (hits.length > 0) {
           const error = (hits[0] as LogHit).match[3] as string;
           out.push({ status: 'fail', subject, messageId: typo ? 'timeouts-typo' : 'timeouts', data: { ...base, reason: 'timeouts', failures: hits.length, error }, evidence, remediation: remediation(ip, typo?.ip) });
@@ -121,6 +146,10 @@ export const corednsUpstreamUnusable: Rule = {
         if (explicit.has(ip)) continue;
         const evidence = [...(line ? [line] : []), ...hits.slice(0, MAX_LOG_EVIDENCE).map((h) => logLineEvidence(h, `${h.pod}: query to ${ip} failed`))];
         const error = (hits[0] as LogHit).match[3] as string;
+        if (onlyProbes(hits)) {
+          out.push(probeWarning(subject, ip, hits, evidence));
+          continue;
+        }
         out.push({ status: 'fail', subject, messageId: fileFwd ? 'resolv-conf-timeouts' : 'log-timeouts', data: { upstream: ip, reason: 'timeouts', failures: hits.length, error }, evidence, remediation: remediation(ip, undefined) });
       }
     }

@@ -16,6 +16,11 @@ ruleTester(kubeletClusterDns).run({
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { clusterDNS: '10.12.0.10', kubeDns: '10.96.0.10' }, cites: ['host/kubeadm-flags.env:1'] }],
     },
     {
+      name: 'kubelet flags with the underscore spelling --cluster_dns',
+      snapshot: snap({ 'host/kubeadm-flags.env': '  --cluster_dns=10.3.0.1 \\\n' }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { clusterDNS: '10.3.0.1' } }],
+    },
+    {
       name: 'no Service list: clusterDNS outside the Service network from kubeadm-config',
       snapshot: snap({ 'host/kubelet-config.yaml': KUBELET('10.96.0.10'), 'cluster/configmaps/kube-system/kubeadm-config.json': configMapJson({ name: 'kubeadm-config', data: { ClusterConfiguration: 'apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nnetworking:\n  serviceSubnet: 172.168.0.0/22\n  podSubnet: 10.244.0.0/16\n' } }) }, ['cluster/services.json']),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'outside-service-network', data: { clusterDNS: '10.96.0.10', serviceNetwork: '172.168.0.0/22' } }],

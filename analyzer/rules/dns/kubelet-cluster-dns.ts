@@ -17,7 +17,9 @@ function kubeletDns(s: Snapshot, h: HostState): { readonly ips: readonly string[
   const ref = { bundle: h.bundle, path: FLAGS_PATH };
   const n = s.files.lineCount(ref);
   if (!n) return undefined;
-  const hit = flagInLines(s.files.lines(ref, 1, n) ?? [], 'cluster-dns')[0];
+  const lines = s.files.lines(ref, 1, n) ?? [];
+  // the kubelet normalises `_` to `-` in flag names: CoreOS units wrote --cluster_dns
+  const hit = flagInLines(lines, 'cluster-dns')[0] ?? flagInLines(lines, 'cluster_dns')[0];
   if (!hit) return undefined;
   return { ips: hit.value.split(','), ev: lineEvidence(s.files, ref, hit.line, hit.line, `kubelet --cluster-dns on ${h.node}`), basis: ref };
 }
