@@ -19,8 +19,19 @@ const cluster = (pods: object[], extra: Record<string, string | object> = {}) =>
     files: { 'cluster/nodes.json': nodes, 'cluster/pods.json': kubeList(pods), 'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': flannelConfigMap(), ...extra },
   });
 
+// k3s: no flannel pod, the Node objects carry the annotations the embedded flannel writes
+const k3sNode = (name: string, annotated = true) => ({
+  ...(nodeJson({ name, podCIDR: '10.42.0.0/24' }) as Record<string, unknown>),
+  metadata: { name, annotations: annotated ? { 'flannel.alpha.coreos.com/backend-type': 'vxlan', 'flannel.alpha.coreos.com/public-ip': '10.0.0.5', 'k3s.io/node-args': '["server"]' } : { 'k3s.io/node-args': '["agent"]' } },
+  status: { nodeInfo: { kubeletVersion: 'v1.28.4+k3s2' } },
+});
+const k3s = (...n: object[]) => snapshotOf({ node: 'k3s-1', files: { 'cluster/nodes.json': kubeList(n), 'cluster/pods.json': kubeList([podJson({ name: 'coredns-6799fbcd5-abcde', namespace: 'kube-system', node: 'k3s-1' })]) } });
+const RUNNING = ['I0512 10:09:46.500000       1 main.go:390] Wrote subnet file to /run/flannel/subnet.env', 'I0512 10:09:46.500100       1 main.go:394] Running backend.'].join('\n');
+
 ruleTester(flannelPodNotRunning).run({
   valid: [
+    { name: 'k3s: embedded flannel has annotated every node (no flannel pod)', snapshot: () => k3s(k3sNode('k3s-1'), k3sNode('k3s-2')) },
+    { name: 'logs only: the flannel log shows it running', snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/logs/kube-flannel/kube-flannel-ds-aaaaa/kube-flannel.log': `${LOG}\n${RUNNING}\n` } }) },
     { name: 'flannel running on both nodes', snapshot: () => cluster([flannel('kube-flannel-ds-aaaaa', 'worker-1'), flannel('kube-flannel-ds-bbbbb', 'worker-2')]) },
     { name: 'a cluster without flannel', snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': nodes, 'cluster/pods.json': kubeList([]) } }) },
   ],
@@ -37,6 +48,25 @@ ruleTester(flannelPodNotRunning).run({
       name: 'no flannel pod on worker-2',
       snapshot: () => cluster([flannel('kube-flannel-ds-aaaaa', 'worker-1')]),
       findings: [{ status: 'fail', subject: 'node:worker-2', messageId: 'noPod' }],
+    },
+    {
+      name: 'k3s: a node flannel never annotated and no subnet.env: unknown, not "no pod"',
+      snapshot: () => k3s(k3sNode('k3s-1'), k3sNode('k3s-2', false)),
+      findings: [{ status: 'unknown', subject: 'node:k3s-2', missing: ['host.flannel-subnet-env'] }],
+    },
+    {
+      name: 'logs only: the last run stopped on a fatal line',
+      snapshot: () => snapshotOf({ node: 'worker-2', files: { 'cluster/logs/kube-flannel/kube-flannel-ds-bbbbb/kube-flannel.log': `${LOG}\n` } }),
+      findings: [{ status: 'fail', subject: 'node:worker-2', messageId: 'notRunning', data: { problem: 'no-pod-cidr' }, cites: ['cluster/logs/kube-flannel/kube-flannel-ds-bbbbb/kube-flannel.log:2'] }],
+    },
+    {
+      name: 'canal pod with a kube-flannel container counts as flannel',
+      snapshot: () =>
+        snapshotOf({
+          node: 'worker-1',
+          files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1', podCIDR: '10.244.1.0/24' })]), 'cluster/pods.json': kubeList([podJson({ name: 'canal-x2vd9', namespace: 'kube-system', node: 'worker-1', ready: false, waitingReason: 'CrashLoopBackOff', containers: [{ name: 'calico-node' }, { name: 'kube-flannel' }] })]) },
+        }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'notRunning', data: { pod: 'canal-x2vd9' } }],
     },
     { name: 'no pod list: unknown', snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': nodes } }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.pods'] }] },
   ],

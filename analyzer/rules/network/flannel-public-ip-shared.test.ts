@@ -15,6 +15,11 @@ ruleTester(flannelPublicIpShared).run({
       snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles([node('cp-1', 'nat', '10.244.0.0/24'), node('worker-1', 'nat', '10.244.1.0/24'), node('worker-2', 'nat', '10.244.2.0/24')]) }),
       findings: [{ status: 'fail', subject: 'cluster', messageId: 'shared', data: { ip: '10.0.2.15', count: 3 } }],
     },
+    {
+      name: 'flannel runs but no node carries a public-ip yet: unknown, not "distinct"',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles([{ name: 'cp-1', podCIDR: '10.244.0.0/24' }, { name: 'worker-1', podCIDR: '10.244.1.0/24' }]) }),
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.nodes'] }],
+    },
     { name: 'no node list: unknown', snapshot: () => snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': { items: [] } } }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.nodes'] }] },
   ],
 });

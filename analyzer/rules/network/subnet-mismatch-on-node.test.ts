@@ -1,5 +1,5 @@
 import { ruleTester } from '../testing.js';
-import { snapshotOf } from '../../model/testing.js';
+import { kubeList, snapshotOf } from '../../model/testing.js';
 import { capturedNode, clusterFiles, reference } from '../lib/host-testing.js';
 import { subnetMismatchOnNode } from './subnet-mismatch-on-node.js';
 
@@ -20,6 +20,35 @@ ruleTester(subnetMismatchOnNode).run({
       name: 'subnet.env stale after the node got a new podCIDR (no cni0 yet)',
       snapshot: () => node('10.244.5.0/24', '10.244.1.1/24', { 'host/ip-addr.json': JSON.stringify((JSON.parse(reference('ip-j-d-addr.json')) as { ifname: string }[]).filter((l) => l.ifname !== 'cni0')) }),
       findings: [{ status: 'fail', subject: 'node:worker-1', data: { stale: 'subnet.env', cni0: 'none' } }],
+    },
+    {
+      name: 'cni0 holds the lease address and a stale second one',
+      snapshot: () => {
+        const addrs = (JSON.parse(reference('ip-j-d-addr.json')) as { ifname: string; addr_info: object[] }[]).map((l) => (l.ifname === 'cni0' ? { ...l, addr_info: [...l.addr_info, { family: 'inet', local: '10.244.9.1', prefixlen: 24, scope: 'global', label: 'cni0' }] } : l));
+        return node('10.244.1.0/24', '10.244.1.1/24', { 'host/ip-addr.json': JSON.stringify(addrs) });
+      },
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { cni0: '10.244.9.0/24', stale: 'cni0' } }],
+    },
+    {
+      // kubelet's FailedCreatePodSandBox event carrying the CNI bridge plugin's refusal
+      name: 'cluster-only: the sandbox event says cni0 has another address',
+      snapshot: () =>
+        snapshotOf({
+          node: 'cp-1',
+          files: {
+            'cluster/events.json': kubeList([
+              {
+                metadata: { name: 'web-1.17f', namespace: 'default' },
+                involvedObject: { kind: 'Pod', name: 'web-1', namespace: 'default' },
+                reason: 'FailedCreatePodSandBox',
+                type: 'Warning',
+                source: { component: 'kubelet', host: 'worker-2' },
+                message: 'Failed to create pod sandbox: rpc error: code = Unknown desc = failed to set up sandbox container "4f0b" network for pod "web-1": networkPlugin cni failed to set up pod "web-1_default" network: failed to set bridge addr: "cni0" already has an IP address different from 10.244.2.1/24',
+              },
+            ]),
+          },
+        }),
+      findings: [{ status: 'fail', subject: 'node:worker-2', messageId: 'refused', data: { bridge: 'cni0', subnet: '10.244.2.1/24' }, cites: ['cluster/events.json#/items/0/message'] }],
     },
     {
       name: 'no subnet.env and no podCIDR: unknown',

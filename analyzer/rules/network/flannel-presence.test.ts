@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { kubeList, nodeJson, podJson, snapshotOf } from '../../model/testing.js';
+import { flannelConfigMap, reference } from '../lib/host-testing.js';
+import { flannelPresence, unlessFlannel } from './flannel-presence.js';
+
+const k3sNode = { ...(nodeJson({ name: 'k3s-1', podCIDR: '10.42.0.0/24' }) as Record<string, unknown>), metadata: { name: 'k3s-1', annotations: { 'flannel.alpha.coreos.com/backend-data': '{"VNI":1,"VtepMAC":"aa:bb:cc:dd:ee:ff"}' } }, status: { nodeInfo: { kubeletVersion: 'v1.30.5+k3s1' } } };
+const plainNode = nodeJson({ name: 'cp-1' });
+const paths = (p: ReturnType<typeof flannelPresence>) => p.evidence.map((e) => `${e.path}${e.pointer ?? ''}${e.line !== undefined ? `:${e.line}` : ''}`);
+
+describe('flannelPresence', () => {
+  it('k3s: the Node annotation shows embedded flannel although no flannel pod exists', () => {
+    const p = flannelPresence(snapshotOf({ node: 'k3s-1', files: { 'cluster/nodes.json': kubeList([k3sNode]), 'cluster/pods.json': kubeList([]) } }));
+    expect([p.state, p.style]).toEqual(['in-use', 'embedded']);
+    expect(paths(p)).toEqual(['cluster/nodes.json/items/0/metadata/annotations/flannel.alpha.coreos.com~1backend-data']);
+  });
+
+  it('a host-only bundle with subnet.env, flannel.1 and a flannel CNI config', () => {
+    const p = flannelPresence(
+      snapshotOf({ node: 'worker-1', files: { 'host/flannel-subnet.env': 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\n', 'host/ip-addr.json': reference('ip-j-d-addr.json'), 'host/cni/10-flannel.conf': '{\n  "name": "cbr0",\n  "type": "flannel",\n  "delegate": {"isDefaultGateway": true}\n}\n' } }),
+    );
+    expect([p.state, p.style]).toEqual(['in-use', 'unknown']);
+    expect(paths(p)).toEqual(['host/flannel-subnet.env:1', 'host/ip-addr.json/6/ifname', 'host/cni/10-flannel.conf/type']);
+  });
+
+  it('a flannel pod makes it a DaemonSet, whatever else shows', () => {
+    const pod = podJson({ name: 'kube-flannel-ds-abcde', namespace: 'kube-flannel', node: 'cp-1', labels: { app: 'flannel' }, containers: [{ name: 'kube-flannel' }] });
+    const p = flannelPresence(snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': kubeList([pod]), 'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': flannelConfigMap() } }));
+    expect([p.state, p.style]).toEqual(['in-use', 'daemonset']);
+  });
+
+  it('absent only with a pod list AND a place the embedded signs would show', () => {
+    const absent = snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': kubeList([]), 'cluster/nodes.json': kubeList([plainNode]) } });
+    expect(flannelPresence(absent).state).toBe('absent');
+    expect(unlessFlannel(absent)).toEqual([{ status: 'pass', subject: { kind: 'cluster', name: '' }, messageId: 'notUsed', basis: [{ bundle: expect.any(String), path: 'cluster/pods.json' }, { bundle: expect.any(String), path: 'cluster/nodes.json' }] }]);
+    const podsOnly = flannelPresence(snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': kubeList([]) } }));
+    expect([podsOnly.state, podsOnly.missing]).toEqual(['unknown', ['cluster.nodes']]);
+    const nothing = flannelPresence(snapshotOf({ node: 'cp-1', files: { 'host/uname.txt': 'Linux\n' } }));
+    expect([nothing.state, nothing.missing]).toEqual(['unknown', ['cluster.pods', 'cluster.nodes']]);
+  });
+});
