@@ -20,6 +20,9 @@ export function isConntrackError(l: LogLine): boolean {
   return l.level === 'error' || l.level === 'fatal' || /permission denied|read-only file system|not found in \$?PATH|executable file not found/i.test(text);
 }
 
+/** journald units that carry kube-proxy's log on a node */
+const KUBE_PROXY_UNITS = ['kube-proxy', 'snap.kube-proxy.daemon', 'snap.microk8s.daemon-kubelite', 'snap.microk8s.daemon-proxy', 'k3s', 'k3s-agent'];
+
 /** one `conntrack -S` counter summed over the CPUs, with the first line where it is not zero */
 export interface ConntrackCounter {
   readonly total: number;
@@ -48,6 +51,11 @@ export function conntrackCounters(text: string): Map<string, ConntrackCounter> {
 export function kubeProxyLogs(s: Snapshot, host: HostState, pods: readonly Located<Pod>[]): PodLog[] {
   const out = pods.flatMap((p) => podLogs(s, p, 'kube-proxy'));
   if (out.some((l) => l.log)) return out;
+  // kube-proxy as a systemd unit or a snap, or embedded in k3s: its journal on this node
+  for (const unit of KUBE_PROXY_UNITS) {
+    const log = host.journal?.get(unit);
+    if (log) out.push({ key: `journal/${unit}`, sourceId: `host.journal.${unit}`, log });
+  }
   for (const [key, log] of s.cluster.logs) {
     const [ns, pod, container] = key.split('/');
     if (ns !== 'kube-system' || !pod?.startsWith('kube-proxy') || !container?.startsWith('kube-proxy')) continue;

@@ -12,6 +12,9 @@ import { localAddresses, lookupRoute } from '../../trace/route.js';
 import { parseCidr } from '../../model/net.js';
 
 const OVERLAY = /^(flannel[.-]\S+|vxlan\.calico|tunl0)$/;
+/** tunnels by kind too: kube-router's per-peer IPIP devices, Cilium/Antrea VXLAN and Geneve */
+const TUNNEL_KINDS = new Set(['vxlan', 'ipip', 'geneve']);
+const isOverlayLink = (l: IpLink): boolean => OVERLAY.test(l.ifname) || TUNNEL_KINDS.has(l.linkinfo?.info_kind ?? '');
 const BRIDGES = ['cni0', 'cbr0'];
 
 /** the effective rp_filter of an interface, with the lines it comes from */
@@ -65,7 +68,7 @@ function arrivals(s: Snapshot, host: HostState, links: readonly IpLink[]): Arriv
   const bridge = BRIDGES.find((b) => links.some((l) => l.ifname === b));
   const own = local ? samplePodIp(local) : undefined;
   if (bridge && own) out.push({ iface: bridge, src: own, what: `a pod of this node (${own})` });
-  for (const l of links.filter((x) => OVERLAY.test(x.ifname))) {
+  for (const l of links.filter(isOverlayLink)) {
     const via = routes.filter((r) => r.dev === l.ifname && r.dst !== 'default' && (parseCidr(r.dst)?.prefix ?? 32) < 32);
     const remote = via[0] ? samplePodIp(via[0].dst) : undefined;
     if (remote) out.push({ iface: l.ifname, src: remote, what: `a pod of another node (${remote}) through ${l.ifname}` });
