@@ -16,6 +16,11 @@ ruleTester(kubeletClusterDns).run({
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { clusterDNS: '10.12.0.10', kubeDns: '10.96.0.10' }, cites: ['host/kubeadm-flags.env:1'] }],
     },
     {
+      name: 'kubelet flags in a systemd drop-in Environment line (kubeadm 1.4)',
+      snapshot: snap({ 'host/kubeadm-flags.env': '[Service]\nEnvironment="KUBELET_DNS_ARGS=--cluster-dns=10.12.0.10 --cluster-domain=cluster.local"\n' }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { clusterDNS: '10.12.0.10' }, cites: ['host/kubeadm-flags.env:2'] }],
+    },
+    {
       name: 'kubelet flags with the underscore spelling --cluster_dns',
       snapshot: snap({ 'host/kubeadm-flags.env': '  --cluster_dns=10.3.0.1 \\\n' }),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { clusterDNS: '10.3.0.1' } }],

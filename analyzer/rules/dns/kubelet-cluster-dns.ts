@@ -6,7 +6,19 @@ import { lineEvidence } from '../../model/evidence.js';
 import { ipInCidr } from '../../model/net.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { kubeDnsService } from './corefile.js';
-import { flagInLines } from '../../model/facts/bundle-text.js';
+
+/**
+ * `--cluster-dns=IP[,IP]` in kubelet flags: kubeadm-flags.env, a systemd drop-in's
+ * `Environment="KUBELET_DNS_ARGS=--cluster-dns=..."`, or a CoreOS unit's `--cluster_dns=` (the kubelet
+ * normalises `_` to `-` in flag names).
+ */
+function clusterDnsFlag(lines: readonly string[]): { value: string; line: number } | undefined {
+  for (let i = 0; i < lines.length; i++) {
+    const m = /(?:^|[\s"'=])--cluster[-_]dns(?:=|\s+)["']?([0-9a-fA-F.:]+(?:,[0-9a-fA-F.:]+)*)/.exec(lines[i] ?? '');
+    if (m?.[1]) return { value: m[1], line: i + 1 };
+  }
+  return undefined;
+}
 
 const FLAGS_PATH = 'host/kubeadm-flags.env';
 
@@ -18,8 +30,7 @@ function kubeletDns(s: Snapshot, h: HostState): { readonly ips: readonly string[
   const n = s.files.lineCount(ref);
   if (!n) return undefined;
   const lines = s.files.lines(ref, 1, n) ?? [];
-  // the kubelet normalises `_` to `-` in flag names: CoreOS units wrote --cluster_dns
-  const hit = flagInLines(lines, 'cluster-dns')[0] ?? flagInLines(lines, 'cluster_dns')[0];
+  const hit = clusterDnsFlag(lines);
   if (!hit) return undefined;
   return { ips: hit.value.split(','), ev: lineEvidence(s.files, ref, hit.line, hit.line, `kubelet --cluster-dns on ${h.node}`), basis: ref };
 }
