@@ -7,6 +7,8 @@ import { serviceWithoutReadyEndpoints } from './service-without-ready-endpoints.
 import { targetPortNotExposed } from './target-port-not-exposed.js';
 import { kubeProxyClusterCidrWrong } from './kube-proxy-cluster-cidr-wrong.js';
 import { clusterIpPingSemantics } from './cluster-ip-ping-semantics.js';
+import { kubeProxyConfigRejected } from './kube-proxy-config-rejected.js';
+import { ipvsFellBackToIptables } from './ipvs-fell-back-to-iptables.js';
 
 export const serviceRules: readonly Rule[] = [
   kubeProxyNotRunning,
@@ -16,4 +18,6 @@ export const serviceRules: readonly Rule[] = [
   targetPortNotExposed,
   kubeProxyClusterCidrWrong,
   clusterIpPingSemantics,
+  kubeProxyConfigRejected,
+  ipvsFellBackToIptables,
 ];

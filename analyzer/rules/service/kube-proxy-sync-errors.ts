@@ -1,17 +1,38 @@
 // SVC-302: kube-proxy applies its rules with one iptables-restore per sync. When that fails
 // ("Failed to execute iptables-restore" ... "Sync failed" retryingTime="30s") nothing of the sync
 // is applied, so the node's Service rules freeze at the last good state. Start-up cleanup errors
-// (cleanup.go, stale chains of another mode) are noise and do not count.
+// (cleanup.go, stale chains of another mode, 1.11's "iptables-restore for nat" in IPVS mode) are
+// noise and do not count. The log may come from a pod (kubectl or /var/log/pods) or a journald
+// unit (systemd/snap kube-proxy, k3s, microk8s kubelite): "no errors" needs that log collected.
 import type { Report, Rule } from '../types.js';
 import type { LogLine } from '../../parse/types.js';
 import { lineEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
-import { isKubeProxyPod, podLogs, podsByNode } from '../lib/host.js';
+import { CLUSTER, basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { proxyDeployment, proxyLogs, proxyPodsByNode, type ProxyLog } from './kube-proxy-facts.js';
 
-const SYNC_ERROR = /Failed to execute iptables-restore|Sync failed|Failed to sync iptables rules|Failed to ensure (chain|rule) exists|Failed to sync endpoint for service/;
+// 1.8-1.20: `Failed to execute iptables-restore: exit status 1 (...)` / `Sync failed; retrying in 30s`
+// 1.21+:   `"Failed to execute iptables-restore" err=<...>` / `"Sync failed" retryingTime="30s"`
+// 1.12:    `Failed to ensure that nat chain KUBE-SERVICES exists: error creating chain ...`
+const SYNC_ERROR =
+  /Failed to execute iptables-restore|Sync failed|Failed to sync iptables rules|Failed to ensure (chain|rule) exists|Failed to ensure that (nat|filter) chain \S+ (exists|jumps)|Failed to sync endpoint for service/;
+// cleanup of the other mode's leftovers at start-up, logged once, harmless (kubernetes/kubernetes#68447)
+const CLEANUP = /cleanup\.go|iptables-restore for (nat|filter)|Error removing (pure-)?iptables proxy rule|Error flushing (pure-)?iptables proxy chain/;
 
 export function isSyncError(l: LogLine): boolean {
-  return SYNC_ERROR.test(l.raw) && !/cleanup\.go/.test(l.raw);
+  return SYNC_ERROR.test(l.raw) && !CLEANUP.test(l.raw);
+}
+
+/** the error and the lines iptables-restore printed under it (klog multi-line `err=<` block or the old `(...)` form) */
+function errorBlock(log: ProxyLog, line: LogLine): { from: number; to: number } {
+  const lines = log.log.value;
+  const at = lines.findIndex((l) => l.line === line.line);
+  let end = line.line;
+  for (let i = at + 1; i < lines.length && i <= at + 6; i++) {
+    const l = lines[i];
+    if (!l || (l.level !== undefined && !/^\s*(>|\)|Error occurred|Try `|exit status|iptables-restore|ip6tables-restore|Warning:)/.test(l.message))) break;
+    end = l.line;
+  }
+  return { from: line.line, to: end };
 }
 
 export const kubeProxySyncErrors: Rule = {
@@ -20,7 +41,8 @@ export const kubeProxySyncErrors: Rule = {
   layer: 'service',
   severity: 'critical',
   title: 'kube-proxy fails to sync its rules',
-  needs: ['cluster.pods', 'cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
+  needs: ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
+  decidesFrom: [['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.pod-log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.journal.<kube-proxy unit>']],
   docs: {
     why: 'kube-proxy writes all its rules in one iptables-restore transaction per sync. If the transaction fails (an iptables too old for a flag, a chain held by the other backend, a missing kernel module), the whole sync is dropped and retried every 30 s: the node\'s Service rules stay as they were, so endpoint changes never reach it.',
     fix: 'Read the error under "Failed to execute iptables-restore" (it names the line and the reason), fix the node (iptables version/backend, kernel modules), and restart kube-proxy.',
@@ -31,44 +53,49 @@ export const kubeProxySyncErrors: Rule = {
   },
   explains: [{ rule: 'SVC-303', match: 'same-node' }],
   run(s) {
-    if (!s.cluster.pods) return [missingInputs(CLUSTER, ['cluster.pods'])];
+    const logs = proxyLogs(s);
+    const byNode = new Map<string, ProxyLog[]>();
+    for (const l of logs) {
+      const node = l.node ?? '';
+      byNode.set(node, [...(byNode.get(node) ?? []), l]);
+    }
     const out: Report[] = [];
-    for (const [node, pods] of [...podsByNode(s, isKubeProxyPod)].sort((a, b) => a[0].localeCompare(b[0]))) {
-      if (!node) continue;
-      const subject = nodeSubject(node);
-      const logs = pods.flatMap((p) => podLogs(s, p, 'kube-proxy'));
-      if (!logs.some((l) => l.log)) {
-        out.push(missingInputs(subject, logs.slice(0, 1).map((l) => l.sourceId)));
-        continue;
-      }
-      const hits = logs.flatMap((pl) => (pl.log ? pl.log.value.filter(isSyncError).map((line) => ({ pl, line })) : []));
+    // nodes whose kube-proxy pod is listed but whose log was not collected: unknown, named
+    for (const [node, pods] of proxyPodsByNode(s)) {
+      if (!node || byNode.has(node)) continue;
+      const p = pods[0];
+      if (p) out.push(missingInputs(nodeSubject(node), [`cluster.log.${p.obj.metadata.namespace ?? 'kube-system'}.${p.obj.metadata.name}.kube-proxy`]));
+    }
+    for (const [node, list] of [...byNode].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const subject = node ? nodeSubject(node) : CLUSTER;
+      const hits = list.flatMap((l) => l.log.value.filter(isSyncError).map((line) => ({ l, line })));
       const first = hits[0];
-      if (!first?.pl.log) {
-        out.push({ status: 'pass', subject, messageId: 'clean', data: { node } });
+      if (!first) {
+        out.push({ status: 'pass', subject, messageId: 'clean', data: { node: node || 'unknown' }, basis: basisOf(...list.map((l) => l.log)) });
         continue;
       }
-      // quote the error with the lines iptables-restore printed under it
-      const lines = first.pl.log.value;
-      const at = lines.findIndex((l) => l.line === first.line.line);
-      let end = first.line.line;
-      for (let i = at + 1; i < lines.length && i <= at + 5; i++) {
-        const l = lines[i];
-        if (!l || l.level !== undefined) break;
-        end = l.line;
-      }
-      const ev = lineEvidence(s.files, first.pl.log.ref, first.line.line, end, 'the failed sync and its reason');
-      const pod = pods[0]?.obj.metadata.name ?? 'kube-proxy';
+      const b = errorBlock(first.l, first.line);
+      const ev = lineEvidence(s.files, first.l.log.ref, b.from, b.to, 'the failed sync and its reason');
+      const unit = first.l.key.startsWith('journal/') ? first.l.key.slice('journal/'.length).split('@')[0] : undefined;
       out.push({
         status: 'fail',
         subject,
         messageId: 'errors',
-        data: { node, count: hits.length, line: first.line.line },
+        data: { node: node || 'unknown', count: hits.length, line: first.line.line },
         evidence: ev ? [ev] : [],
         remediation: {
           explanation: 'The quoted error names what iptables-restore rejected; fix that on the node, then restart kube-proxy so it rewrites everything.',
-          commands: [`kubectl -n kube-system logs ${pod} | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', `kubectl -n kube-system delete pod ${pod}`],
+          commands: unit
+            ? [`journalctl -u ${unit} --no-pager | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', `systemctl restart ${unit}`]
+            : [`kubectl -n kube-system logs ${first.l.pod ?? 'kube-proxy'} | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', `kubectl -n kube-system delete pod ${first.l.pod ?? 'kube-proxy'}`],
         },
       });
+    }
+    if (out.length === 0) {
+      const d = proxyDeployment(s);
+      // nothing to read: a kube-proxy that does not exist has no errors; otherwise its log is missing
+      if (d?.style === 'absent') return [];
+      return [missingInputs(CLUSTER, ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'])];
     }
     return out;
   },

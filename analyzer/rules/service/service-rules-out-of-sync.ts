@@ -3,14 +3,15 @@
 // are no longer ready: that node's pods reach the Service on an old picture. iptables mode compares
 // KUBE-SVC/KUBE-SEP DNAT targets, IPVS mode the real servers of `ipvsadm -Ln`.
 import type { EvidenceRef, Report, Rule } from '../types.js';
-import type { HostState, Located, Snapshot } from '../../model/types.js';
+import type { FileRef, HostState, Located, Snapshot } from '../../model/types.js';
 import type { Service } from '../../model/schemas.js';
-import { CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { CLUSTER, basisOf, clusterFile, missingInputs, nodeSubject } from '../lib/reports.js';
 import { knownLineEvidence } from '../../model/evidence.js';
 import { lineAt, present, ruleEvidence } from '../lib/host.js';
 import { iptablesDumps } from '../lib/pod-trace.js';
 import { parseIpvsadm, programmedPorts, proxiedServices, readyEndpoints, servicePortKey, type ProgrammedPort, type ReadyPort } from '../lib/host-proxy.js';
 import { firstKubeProxyRule } from '../system/iptables-backend-split.js';
+import { effectiveMode, runningMode } from './kube-proxy-facts.js';
 
 interface Drift {
   readonly svc: Located<Service>;
@@ -35,7 +36,7 @@ function remediation(svc: Service, node: string) {
   };
 }
 
-function compareIptables(s: Snapshot, host: HostState, services: readonly Located<Service>[]): Drift[] | undefined {
+function compareIptables(s: Snapshot, host: HostState, services: readonly Located<Service>[]): { drift: Drift[]; ref: FileRef } | undefined {
   const dumps = iptablesDumps(host).filter((d) => d.value.tables.has('nat'));
   // the backend kube-proxy writes to (SYS-105 covers a split), else the default dump
   const dump = dumps.find((d) => firstKubeProxyRule(d.value)) ?? dumps[0];
@@ -70,10 +71,10 @@ function compareIptables(s: Snapshot, host: HostState, services: readonly Locate
     }
     if (problem) out.push({ svc, problem, ports, evidence });
   }
-  return out;
+  return { drift: out, ref: dump.ref };
 }
 
-function compareIpvs(s: Snapshot, host: HostState, services: readonly Located<Service>[]): Drift[] | undefined {
+function compareIpvs(s: Snapshot, host: HostState, services: readonly Located<Service>[]): { drift: Drift[]; ref: FileRef } | undefined {
   if (!host.ipvsadm) return undefined;
   const ipvs = parseIpvsadm(host.ipvsadm.value);
   const ref = host.ipvsadm.ref;
@@ -104,7 +105,7 @@ function compareIpvs(s: Snapshot, host: HostState, services: readonly Located<Se
     }
     if (problem) out.push({ svc, problem, ports, evidence });
   }
-  return out;
+  return { drift: out, ref };
 }
 
 export const serviceRulesOutOfSync: Rule = {
@@ -114,6 +115,12 @@ export const serviceRulesOutOfSync: Rule = {
   severity: 'critical',
   title: 'A node\'s proxy rules do not match the Service\'s ready endpoints',
   needs: ['host.iptables-save', 'host.ipvsadm', 'cluster.services', 'cluster.endpointslices'],
+  decidesFrom: [
+    ['host.iptables-save', 'cluster.services', 'cluster.endpointslices'],
+    ['host.iptables-save', 'cluster.services', 'cluster.endpoints'],
+    ['host.ipvsadm', 'cluster.services', 'cluster.endpointslices'],
+    ['host.ipvsadm', 'cluster.services', 'cluster.endpoints'],
+  ],
   docs: {
     why: 'kube-proxy turns each Service port into rules on every node: KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT to each ready endpoint (IPVS: a virtual server with real servers). When kube-proxy stops syncing (it is not running, iptables-restore fails, the rules went to the other iptables backend), the node keeps an old picture: new Services are missing, removed pods are still targets, and connections from that node fail while other nodes work.',
     fix: 'Find why kube-proxy on that node is not syncing (its log, SYS-105, SVC-301/302), fix it, and restart kube-proxy there so it rewrites the rules.',
@@ -125,16 +132,18 @@ export const serviceRulesOutOfSync: Rule = {
   },
   run(s) {
     if (!s.cluster.services) return [missingInputs(CLUSTER, ['cluster.services'])];
-    const mode = s.derived.kubeProxyMode?.value || 'iptables';
+    // what wrote the rules: the proxier kube-proxy started (a fallback from ipvs writes iptables), else the configured mode
+    const mode = (runningMode(s) ?? s.derived.kubeProxyMode ?? effectiveMode(s))?.value || 'iptables';
     const services = proxiedServices(s);
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const drift = mode === 'ipvs' ? compareIpvs(s, host, services) : mode === 'iptables' ? compareIptables(s, host, services) : undefined;
-      if (!drift) {
+      const compared = mode === 'ipvs' ? compareIpvs(s, host, services) : mode === 'iptables' ? compareIptables(s, host, services) : undefined;
+      if (!compared) {
         out.push(missingInputs(nodeSubject(host.node), [mode === 'ipvs' ? 'host.ipvsadm' : mode === 'iptables' ? 'host.iptables-save' : 'host.nft-ruleset']));
         continue;
       }
-      if (drift.length === 0) out.push({ status: 'pass', subject: nodeSubject(host.node), messageId: 'inSync', data: { node: host.node, count: services.length } });
+      const drift = compared.drift;
+      if (drift.length === 0) out.push({ status: 'pass', subject: nodeSubject(host.node), messageId: 'inSync', data: { node: host.node, count: services.length }, basis: basisOf(compared.ref, clusterFile(s, 'cluster/services.json'), clusterFile(s, 'cluster/endpointslices.json'), clusterFile(s, 'cluster/endpoints.json')) });
       for (const d of drift) {
         const svcName = `${d.svc.obj.metadata.namespace ?? 'default'}/${d.svc.obj.metadata.name}`;
         out.push({

@@ -5,7 +5,7 @@ import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
 import type { Located, Snapshot } from '../../model/types.js';
 import type { Pod, Service } from '../../model/schemas.js';
 import { objectEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs } from '../lib/reports.js';
+import { CLUSTER, basisOf, clusterFile, missingInputs } from '../lib/reports.js';
 import { present } from '../lib/host.js';
 import { readyEndpoints } from '../lib/host-proxy.js';
 
@@ -44,6 +44,10 @@ export const serviceWithoutReadyEndpoints: Rule = {
   severity: 'critical',
   title: 'A Service has no ready endpoints',
   needs: ['cluster.services', 'cluster.endpointslices', 'cluster.pods'],
+  decidesFrom: [
+    ['cluster.services', 'cluster.endpointslices', 'cluster.pods'],
+    ['cluster.services', 'cluster.endpoints', 'cluster.pods'],
+  ],
   docs: {
     why: 'A Service only forwards to pods that its selector matches and that are Ready. With none, kube-proxy installs a REJECT ("has no endpoints") and every client gets "connection refused" or a timeout, although the network itself is fine. The cause is one of three: the selector matches no pod (a typo, a changed label), the pods are not running (pending, crash-looping), or they run but fail their readiness probe.',
     fix: 'Selector: make the Service selector equal the pod labels. Not running: see the pod\'s events. Not ready: see why the readiness probe fails (`kubectl describe pod`, the pod log).',
@@ -89,7 +93,7 @@ export const serviceWithoutReadyEndpoints: Rule = {
         remediation: { explanation: reason === 'selector-no-match' ? 'Make the selector match the pods\' labels (or fix the labels).' : reason === 'pods-not-running' ? 'Get the selected pods running: their events say why they are not.' : reason === 'ready-not-listed' ? 'The pods are Ready but the endpoints controller lists none: a named targetPort they do not declare does this; name a port they declare.' : 'The pods run but fail readiness: see the probe and the pod log.', commands: commands(ns, svc.obj.metadata.name, reason, selector, shown[0]?.obj.metadata.name) },
       });
     }
-    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'allReady', data: { count: ok } });
+    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'allReady', data: { count: ok }, basis: basisOf(clusterFile(s, 'cluster/services.json'), clusterFile(s, 'cluster/endpointslices.json'), clusterFile(s, 'cluster/endpoints.json')) });
     return out;
   },
 };

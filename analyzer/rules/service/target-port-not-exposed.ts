@@ -5,7 +5,7 @@ import type { Report, Rule, Subject } from '../types.js';
 import type { Located } from '../../model/types.js';
 import type { Pod, Service } from '../../model/schemas.js';
 import { objectEvidence } from '../../model/evidence.js';
-import { CLUSTER, missingInputs } from '../lib/reports.js';
+import { CLUSTER, basisOf, clusterFile, missingInputs } from '../lib/reports.js';
 import { present } from '../lib/host.js';
 import { selectedServices } from './service-without-ready-endpoints.js';
 
@@ -55,6 +55,7 @@ export const targetPortNotExposed: Rule = {
   severity: 'critical',
   title: 'A Service targetPort is not exposed by its pods',
   needs: ['cluster.services', 'cluster.pods'],
+  decidesFrom: [['cluster.services', 'cluster.pods']],
   docs: {
     why: 'kube-proxy forwards a Service port to the pod\'s targetPort. A named targetPort that no container declares leaves the pod out of the Service\'s endpoints; a numeric one that is not among the ports the containers declare usually means the Service sends traffic to a port nothing listens on (connection refused from every client).',
     fix: 'Point targetPort at the containerPort (number or name) the application listens on, or declare that port in the pod template.',
@@ -95,7 +96,7 @@ export const targetPortNotExposed: Rule = {
         },
       });
     }
-    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'exposed', data: { count: ok } });
+    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'exposed', data: { count: ok }, basis: basisOf(clusterFile(s, 'cluster/services.json'), clusterFile(s, 'cluster/pods.json')) });
     return out;
   },
 };
