@@ -6,7 +6,7 @@ import type { Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import type { IpRoute } from '../../parse/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { cidrOverlaps, ipInCidr, jsonEvidence, mainRoutes, PEER_EXPLAINS, podNetworkSeen, parseCidr, seenFile } from '../lib/host.js';
+import { cidrOverlaps, ipInCidr, jsonEvidence, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, parseCidr, seenFile } from '../lib/host.js';
 
 /** devices flannel's own routes use; host-gw routes go via a peer node's address instead */
 function isFlannelDevice(dev: string | undefined): boolean {
@@ -56,8 +56,12 @@ export const podOrServiceRouteHijacked: Rule = {
       // without a nodes list, a gateway on the node's own link (flannel host-gw: `10.244.2.0/24 via 192.168.56.12 dev eth0`) is a peer
       const onLink = s.cluster.nodes ? [] : mainRoutes(routes.value).filter((r) => r.scope === 'link' && r.dst !== 'default' && !isFlannelDevice(r.dev));
       const isPeer = (r: IpRoute): boolean => r.gateway !== undefined && (peers.has(r.gateway) || onLink.some((c) => c.dev === r.dev && parseCidr(c.dst) !== undefined && ipInCidr(r.gateway as string, c.dst)));
+      // flannel with Docker (before CNI): docker0 itself is the pod bridge, holding the node's own subnet
+      const own = nodePodCidrSeen(s, host.node)?.value;
+      const hasCniBridge = (host.addrs?.value ?? []).some((l) => l.ifname === 'cni0' || l.ifname === 'cbr0');
+      const isOwnBridge = (r: IpRoute): boolean => !hasCniBridge && own !== undefined && r.dev === 'docker0' && parseCidr(r.dst)?.text === own;
       for (const r of mainRoutes(routes.value)) {
-        if (r.dst === 'default' || isFlannelDevice(r.dev) || isPeer(r)) continue;
+        if (r.dst === 'default' || isFlannelDevice(r.dev) || isPeer(r) || isOwnBridge(r)) continue;
         const dst = parseCidr(r.dst);
         if (!dst) continue;
         if (cidrOverlaps(dst, network)) bad.push({ r, which: 'pod', net: network });
