@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { writeBundleDir } from '../bundle/write.js';
 import { bundleEntries, kubeList, nodeJson, podJson, rawBundle, serviceJson, sourceRecord } from '../model/testing.js';
 import type { InspectSummary } from '../model/summary.js';
-import { run } from './inspect.js';
+import { run, type InspectPlatform } from './inspect.js';
 
 let dir = '';
 beforeAll(async () => {
@@ -22,6 +22,15 @@ beforeAll(async () => {
     manifest: { redaction: { tool: 'netsnap redact 0.1.0', at: '2025-01-15T11:00:00Z', pseudonymized: true, counts: {} } },
   });
   await writeBundleDir(join(dir, 'netsnap-worker-1'), bundleEntries(raw));
+  const k3s = rawBundle({
+    node: 'k3s-1',
+    files: {
+      'cluster/nodes.json': kubeList([{ ...(nodeJson({ name: 'k3s-1', annotations: { 'flannel.alpha.coreos.com/backend-type': 'vxlan' } }) as object), status: { nodeInfo: { kubeletVersion: 'v1.28.5+k3s1' } } }]),
+      'cluster/daemonsets.json': kubeList([]),
+      'host/k3s/config.yaml': 'token: "netsnap-scrubbed"\ncluster-cidr: 10.42.0.0/16\n',
+    },
+  });
+  await writeBundleDir(join(dir, 'netsnap-k3s-1'), bundleEntries(k3s));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -68,6 +77,33 @@ describe('netsnap inspect', () => {
     expect(out).toContain('host/iptables-save.txt:3  error');
     expect(out).toContain('cluster/pods.json#/items/1  error');
     expect(out).toMatch(/host\.ipvsadm\s+absent/);
+  });
+
+  it('--json and text show the distribution with every signal and each component\'s deployment style', async () => {
+    const json = await capture([join(dir, 'netsnap-k3s-1'), '--json']);
+    expect(json.code).toBe(0);
+    const p = (JSON.parse(json.out) as { platform: InspectPlatform }).platform;
+    expect(p.distribution).toEqual({ value: 'k3s', by: 'node/k3s-1 kubeletVersion v1.28.5+k3s1',
+      evidence: { bundle: 'netsnap-k3s-1', path: 'cluster/nodes.json', pointer: '/items/0/status/nodeInfo/kubeletVersion' } });
+    expect(p.signals.map((x) => [x.value, x.evidence.path, x.evidence.pointer ?? x.evidence.line])).toEqual([
+      ['k3s', 'cluster/nodes.json', '/items/0/status/nodeInfo/kubeletVersion'],
+      ['k3s', 'host/k3s/config.yaml', 1],
+    ]);
+    expect(p.components.flannel).toMatchObject({ value: 'embedded', evidence: { path: 'cluster/nodes.json', pointer: '/items/0/metadata/annotations/flannel.alpha.coreos.com~1backend-type' } });
+    expect(p.components['kube-proxy']?.value).toBe('embedded');
+    expect(p.components.calico).toMatchObject({ value: 'absent', evidence: { path: 'cluster/daemonsets.json' } });
+    expect(p.components.coredns).toBeNull();
+    const text = await capture([join(dir, 'netsnap-k3s-1')]);
+    expect(text.out).toContain('\ndistribution: k3s\n');
+    expect(text.out).toContain('  k3s        node/k3s-1 kubeletVersion v1.28.5+k3s1  netsnap-k3s-1:cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion\n');
+    expect(text.out).toMatch(/^ {2}flannel {5}embedded {4}k3s node\/k3s-1 annotation flannel\.alpha\.coreos\.com\/backend-type/m);
+    expect(text.out).toMatch(/^ {2}coredns {5}unknown {5}nothing collected says$/m);
+  });
+
+  it('says distribution unknown when nothing names one', async () => {
+    const { out } = await capture([join(dir, 'netsnap-worker-1')]);
+    expect(out).toContain('\ndistribution: unknown (no evidence names one)\n');
+    expect(out).toMatch(/^ {2}flannel {5}unknown {5}nothing collected says$/m);
   });
 
   it('exits 2 with one line when nothing can be read', async () => {

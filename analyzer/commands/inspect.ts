@@ -5,11 +5,17 @@ import { formatBytes } from '../bundle/limits.js';
 import { loadSnapshot } from '../model/load.js';
 import type { LoadProblem } from '../model/problem.js';
 import { summarize, type BundleSummary, type InspectSummary } from '../model/summary.js';
+import { detectDistribution } from '../model/distribution.js';
+import type { Snapshot } from '../model/types.js';
+import { inert } from '../report/model.js';
+import { PLATFORM_COMPONENTS, platformOf, type Platform, type PlatformEvidence, type PlatformFact } from '../report/platform.js';
 
 const USAGE = `usage: netsnap inspect <bundle.tar.gz | bundle-dir>... [--json]
 
 Shows, per bundle: node, collection time, redaction, every source with its status, size and
-parse result, the problems found while loading (file:line), and the nodes and cluster objects found.
+parse result, the problems found while loading (file:line), the nodes and cluster objects found,
+the detected distribution (with every piece of evidence that names one) and how flannel,
+kube-proxy, CoreDNS and Calico are deployed.
 
 options:
   --json      print the same as JSON, for scripts
@@ -46,7 +52,40 @@ function renderBundle(b: BundleSummary): string[] {
   return out;
 }
 
-export function renderText(s: InspectSummary): string {
+/** inspect's view of the platform: the report header's facts plus every distribution signal */
+export interface InspectPlatform extends Platform {
+  readonly signals: readonly PlatformFact<string>[];
+}
+
+export function inspectPlatform(snapshot: Snapshot): InspectPlatform {
+  const { signals } = detectDistribution(snapshot.cluster, snapshot.hosts);
+  return { ...platformOf(snapshot.derived), signals: signals.map((s) => ({ value: s.value, by: s.by, evidence: evidenceOf(s.at) })) };
+}
+
+function evidenceOf(at: PlatformEvidence): PlatformEvidence {
+  return { bundle: at.bundle, path: at.path, ...(at.pointer !== undefined ? { pointer: at.pointer } : {}), ...(at.line !== undefined ? { line: at.line } : {}) };
+}
+
+/** bundle text (node names, versions) printed inert */
+const where = (e: PlatformEvidence): string => inert(`${e.bundle}:${e.path}${e.pointer !== undefined ? `#${e.pointer}` : ''}${e.line !== undefined ? `:${e.line}` : ''}`);
+
+/** most signals shown in text; --json has them all */
+const MAX_SIGNALS = 8;
+
+export function renderPlatform(p: InspectPlatform): string[] {
+  const out: string[] = [];
+  out.push(`distribution: ${p.distribution?.value ?? 'unknown (no evidence names one)'}`);
+  for (const s of p.signals.slice(0, MAX_SIGNALS)) out.push(`  ${s.value.padEnd(9)}  ${inert(s.by)}  ${where(s.evidence)}`);
+  if (p.signals.length > MAX_SIGNALS) out.push(`  ... ${p.signals.length - MAX_SIGNALS} more (--json lists them all)`);
+  out.push('components:');
+  for (const c of PLATFORM_COMPONENTS) {
+    const f = p.components[c];
+    out.push(`  ${c.padEnd(10)}  ${(f?.value ?? 'unknown').padEnd(10)}  ${f ? `${inert(f.by)}  ${where(f.evidence)}` : 'nothing collected says'}`);
+  }
+  return out;
+}
+
+export function renderText(s: InspectSummary, platform?: InspectPlatform): string {
   const out: string[] = [];
   for (const p of s.problems) out.push(`${p.file}: ${p.message}`);
   for (const b of s.bundles) out.push(...renderBundle(b), '');
@@ -57,6 +96,7 @@ export function renderText(s: InspectSummary): string {
       ? `cluster data from ${s.cluster.bundle}: ${counts.length ? counts.map(([k, n]) => `${n} ${k}`).join(', ') : 'no objects'}`
       : 'cluster data: none (no bundle has cluster/ files)',
   );
+  if (platform) out.push(...renderPlatform(platform));
   return out.join('\n') + '\n';
 }
 
@@ -83,6 +123,7 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const summary = summarize(snapshot, raws);
-  process.stdout.write(parsed.values.json ? `${JSON.stringify(summary, null, 2)}\n` : renderText(summary));
+  const platform = inspectPlatform(snapshot);
+  process.stdout.write(parsed.values.json ? `${JSON.stringify({ ...summary, platform }, null, 2)}\n` : renderText(summary, platform));
   return 0;
 }

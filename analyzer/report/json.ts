@@ -30,6 +30,8 @@ export function buildJsonReport(input: ReportInput, tool = { name: 'netsnap', ve
     tool,
     collectedAt: m.snapshot.now ?? null,
     bundles: m.snapshot.bundles.map((b) => ({ id: b.id, origin: b.origin, node: b.node ?? null, createdAt: b.createdAt ?? null, hasCluster: b.hasCluster, hasHost: b.hasHost, redacted: b.redacted })),
+    distribution: m.platform.distribution,
+    components: m.platform.components,
     summary: { roots: roots.length, ...m.counts },
     roots,
     findings: m.findings.map((f) => ({

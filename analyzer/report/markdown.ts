@@ -2,6 +2,7 @@
 // as nested lists, evidence and commands in fenced blocks (bundle text never renders as markdown).
 import { subjectKey, type Chain, type Finding, type Status } from '../rules/types.js';
 import { buildReportModel, evidenceLocation, inert, type ReportInput } from './model.js';
+import { platformLine, platformSource } from './platform.js';
 
 const ICON: Record<Status, string> = { fail: '❌ fail', warn: '⚠️ warn', unknown: '❔ unknown', pass: '✅ pass' };
 
@@ -36,6 +37,8 @@ export function renderMarkdown(input: ReportInput): string {
   out.push('| bundles | root causes | fail | warn | unknown | pass |', '| --- | --- | --- | --- | --- | --- |');
   out.push(`| ${m.snapshot.bundles.map((b) => md(b.node ?? b.id)).join(', ')} | ${m.roots.length} | ${m.counts.fail} | ${m.counts.warn} | ${m.counts.unknown} | ${m.counts.pass} |`, '');
   out.push(`Redaction: ${md(m.redaction)}`, '');
+  const source = platformSource(m.platform);
+  out.push(`Platform: ${md(platformLine(m.platform))}${source ? ` (from ${md(source)})` : ''}`, '');
   out.push('### Root causes', '');
   if (m.roots.length === 0) out.push('None found.', '');
   m.roots.forEach((r, i) => out.push(`#### ${i + 1}. ${r.finding.ruleId} ${md(subjectKey(r.finding.subject))}`, '', ...chainBlock(r, 0), ''));

@@ -4,6 +4,7 @@ import { redactionNotice } from '../redact/notice.js';
 import type { Snapshot } from '../model/types.js';
 import { nodeOf } from '../causal/link.js';
 import { LAYERS, type Analysis, type Chain, type Finding, type Layer } from '../rules/types.js';
+import { platformOf, type Platform } from './platform.js';
 
 export type FailOn = 'critical' | 'warning' | 'never';
 
@@ -29,6 +30,8 @@ export interface ReportModel {
   readonly counts: Readonly<Record<'fail' | 'warn' | 'unknown' | 'pass', number>>;
   /** one line on the bundles' redaction state, for every report header */
   readonly redaction: string;
+  /** the detected distribution and component deployment styles, for every report header */
+  readonly platform: Platform;
 }
 
 export function keeps(f: Finding, filter: ReportFilter | undefined): boolean {
@@ -64,7 +67,7 @@ export function buildReportModel({ analysis, snapshot, filter }: ReportInput): R
   const counts = { fail: 0, warn: 0, unknown: 0, pass: 0 };
   for (const f of findings) counts[f.status]++;
   const redaction = redactionNotice(snapshot.bundles).summary;
-  return { snapshot, findings, roots, others: ordered, unknown: findings.filter((f) => f.status === 'unknown'), counts, redaction };
+  return { snapshot, findings, roots, others: ordered, unknown: findings.filter((f) => f.status === 'unknown'), counts, redaction, platform: platformOf(snapshot.derived) };
 }
 
 /** 1 when a finding reaches --fail-on, else 0 */

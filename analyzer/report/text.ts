@@ -4,6 +4,7 @@
 // never depends on colour. Bundle text is printed inert.
 import { subjectKey, type Chain, type Finding, type Status } from '../rules/types.js';
 import { buildReportModel, evidenceLocation, inert, type ReportInput } from './model.js';
+import { platformLine, platformSource } from './platform.js';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -90,6 +91,9 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   push(c(BOLD, 'netsnap analyze'));
   push(...wrap(`${m.snapshot.bundles.length} bundle(s)${nodes.length ? ` from ${nodes.map(inert).join(', ')}` : ''}${m.snapshot.now ? `, collected ${inert(m.snapshot.now)}` : ''}`, width, '  ', ''));
   push(`  ${inert(m.redaction)}`);
+  push(...wrap(inert(platformLine(m.platform)), width, '    ', '  '));
+  const source = platformSource(m.platform);
+  if (source) push(...wrap(`from ${inert(source)}`, width, '    ', '    '));
   push(`${m.roots.length} root cause(s): ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass`);
   push('');
   push(c(BOLD, 'ROOT CAUSES'));

@@ -13,6 +13,7 @@ import { EvidenceBrowser } from './EvidenceBrowser.js';
 import { FindingsList } from './FindingsList.js';
 import { Footer } from './Footer.js';
 import { Header } from './Header.js';
+import { platformSummary } from '../view-models/platform.js';
 import { PickerList } from './PickerList.js';
 import { hintsFor } from './hints.js';
 import { useTerminalSize } from './use-terminal-size.js';
@@ -83,7 +84,7 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
     // below this the chrome alone fills the screen and Ink would draw lines over each other
     return <Text wrap="truncate-end">{`netsnap: the terminal is ${width}x${size.rows}; make it at least ${MIN_SIZE.columns}x${MIN_SIZE.rows} · q quits`}</Text>;
   }
-  const summary = `${model.snapshot.bundles.length} bundle${model.snapshot.bundles.length === 1 ? '' : 's'} · ${model.findings.length} findings · ${model.rootOrder.length} root cause${model.rootOrder.length === 1 ? '' : 's'}`;
+  const summary = `${model.snapshot.bundles.length} bundle${model.snapshot.bundles.length === 1 ? '' : 's'} · ${model.findings.length} findings · ${model.rootOrder.length} root cause${model.rootOrder.length === 1 ? '' : 's'} · ${platformSummary(model.snapshot.derived)}`;
   return (
     <Box flexDirection="column" width={width} height={size.rows - 1}>
       <Header title={title} summary={summary} crumbs={crumbs} width={width} />
