@@ -46,6 +46,10 @@ describe('parseLog: real component lines', () => {
     { name: 'logrus JSON', raw: '{"level":"warning","msg":"retrying","time":"2024-01-01T00:00:00Z"}', level: 'warning', time: '2024-01-01T00:00:00Z', message: 'retrying' },
     { name: 'logrus text', raw: 'time="2024-01-01T00:00:00Z" level=error msg="failed to \\"add\\" route"', level: 'error', time: '2024-01-01T00:00:00Z', message: 'failed to "add" route' },
     { name: 'a brace line that is not JSON', raw: '{ not json }', message: '{ not json }' },
+    { name: 'CoreDNS <= 1.1 errors plugin form with its access-log stamp', raw: '03/Nov/2017:10:23:35 -0400 [ERROR 2 117.5.40.10.in-addr.arpa. PTR] unreachable backend: no upstream host', level: 'error', time: '03/Nov/2017:10:23:35 -0400', message: '2 117.5.40.10.in-addr.arpa. PTR: unreachable backend: no upstream host' },
+    { name: 'CoreDNS 1.2 proxy error with the log stamp', raw: '2018/11/05 13:48:22 [ERROR] 2 google.com. A: unreachable backend: read udp 10.244.0.5:33960->10.0.2.3:53: i/o timeout', level: 'error', time: '2018/11/05 13:48:22', message: '2 google.com. A: unreachable backend: read udp 10.244.0.5:33960->10.0.2.3:53: i/o timeout' },
+    { name: 'CoreDNS 1.5 RFC3339 stamp (no kubectl --timestamps)', raw: '2019-04-17T00:18:44.486Z [FATAL] plugin/loop: Loop (127.0.0.1:34614 -> :53) detected for zone "."', level: 'fatal', time: '2019-04-17T00:18:44.486Z', message: 'plugin/loop: Loop (127.0.0.1:34614 -> :53) detected for zone "."' },
+    { name: 'a Corefile rejection has no level', raw: "plugin/kubernetes: /etc/coredns/Corefile:25 - Error during parsing: unknown property 'upstream'", message: "plugin/kubernetes: /etc/coredns/Corefile:25 - Error during parsing: unknown property 'upstream'" },
   ];
   it.each(cases)('$name', ({ raw, level, time, message }) => {
     const { value, problems } = parseLog(raw);

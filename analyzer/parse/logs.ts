@@ -20,6 +20,9 @@ const KUBECTL_TS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d
 const KLOG = /^([IWEF])(\d{4}) (\d\d:\d\d:\d\d\.\d+) +(\d+) ([^ \]]+:\d+)\] ?/;
 // CoreDNS: optional old "2018/08/15 14:37:17 " stamp, then "[LEVEL] "
 const COREDNS = /^(?:(\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d) )?\[(INFO|WARNING|WARN|ERROR|FATAL|DEBUG|PANIC)\] ?/;
+// CoreDNS <= 1.1 errors plugin: "03/Nov/2017:10:23:35 -0400 [ERROR 2 117.5.40.10.in-addr.arpa. PTR] unreachable
+// backend: no upstream host" (coredns/coredns#1202): rcode, name and type inside the brackets
+const COREDNS_OLD_ERROR = /^(?:(\d\d\/\w{3}\/\d{4}:\d\d:\d\d:\d\d [+-]\d{4}) )?\[ERROR (\d+ [^\]]+)\] ?/;
 // logrus text format: time="..." level=info msg="..."
 const LOGFMT_LEVEL = /(?:^| )level=("?)(\w+)\1(?: |$)/;
 const LOGFMT_TIME = /(?:^| )time="([^"]*)"/;
@@ -70,6 +73,8 @@ function parseHead(body: string): Head | undefined {
   if (k) return { level: KLOG_LEVELS[k[1]!]!, time: `${k[2]} ${k[3]}`, message: body.slice(k[0].length) };
   const c = COREDNS.exec(body);
   if (c) return { level: levelFromWord(c[2]!)!, ...(c[1] ? { time: c[1] } : {}), message: body.slice(c[0].length) };
+  const o = body.includes('[ERROR ') ? COREDNS_OLD_ERROR.exec(body) : null;
+  if (o) return { level: 'error', ...(o[1] ? { time: o[1] } : {}), message: `${o[2]}: ${body.slice(o[0].length)}` };
   if (body.startsWith('{') && body.trimEnd().endsWith('}')) {
     const j = parseJsonLine(body);
     if (j) return j;

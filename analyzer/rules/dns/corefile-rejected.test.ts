@@ -13,6 +13,30 @@ const PROXY = KUBEADM_COREFILE.replace('forward . /etc/resolv.conf', 'proxy . /e
 const UPSTREAM = KUBEADM_COREFILE.replace('pods insecure', 'pods insecure\n       upstream');
 const TRANSFER = KUBEADM_COREFILE.replace('pods insecure', 'pods insecure\n       transfer to *');
 
+const K3S = `.:53 {
+    errors
+    health
+    ready
+    kubernetes cluster.local in-addr.arpa ip6.arpa {
+      pods insecure
+      fallthrough in-addr.arpa ip6.arpa
+    }
+    hosts /etc/coredns/NodeHosts {
+      ttl 60
+      reload 15s
+      fallthrough
+    }
+    prometheus :9153
+    forward . /etc/resolv.conf
+    cache 30
+    loop
+    reload
+    loadbalance
+    import /etc/coredns/custom/*.override
+}
+import /etc/coredns/custom/*.server
+`;
+
 /** the DNS setup with another CoreDNS image in the Deployment and the pods */
 const snap = (o: DnsSetup, image?: string) => () => {
   const files = dnsFiles(o);
@@ -30,6 +54,7 @@ ruleTester(corefileRejected).run({
     { name: 'kubeadm default Corefile on CoreDNS 1.11.1', snapshot: snap({}) },
     { name: 'proxy on CoreDNS 1.4.0, its last release', snapshot: snap({ corefile: PROXY.replace('    ready\n', '') }, 'k8s.gcr.io/coredns:1.4.0') },
     { name: 'kubernetes transfer on 1.7.1, the last release with it', snapshot: snap({ corefile: TRANSFER }, 'coredns/coredns:1.7.1') },
+    { name: 'k3s Corefile (hosts NodeHosts, import of coredns-custom *.override/*.server, k3s-io/k3s#8159) on rancher/mirrored-coredns-coredns:1.10.1', snapshot: snap({ corefile: K3S }, 'rancher/mirrored-coredns-coredns:1.10.1') },
     { name: 'no version anywhere: current directives only', snapshot: snap({ corefile: corefileWithForward('8.8.8.8 8.8.4.4'), omit: NO_VERSION }) },
   ],
   invalid: [
