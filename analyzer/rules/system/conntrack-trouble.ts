@@ -7,6 +7,7 @@ import type { HostState, Located, Snapshot } from '../../model/types.js';
 import type { Pod } from '../../model/schemas.js';
 import type { LogLine } from '../../parse/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { notANode } from '../lib/node-scope.js';
 import { isKubeProxyPod, lastLogLine, lineAt, PEER_EXPLAINS, podLogs, podsByNode, present, sysctlEntry, sysctlEvidence, type PodLog } from '../lib/host.js';
 import { sourceRecordEvidence } from '../lib/manifest.js';
 
@@ -90,6 +91,11 @@ export const conntrackTrouble: Rule = {
     const proxies = podsByNode(s, isKubeProxyPod);
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      const skip = notANode(s, host.node, subject);
+      if (skip) {
+        out.push(skip);
+        continue;
+      }
       const countE = sysctlEntry(host, 'net.netfilter.nf_conntrack_count');
       const maxE = sysctlEntry(host, 'net.netfilter.nf_conntrack_max');
       const count = Number(countE?.value);

@@ -7,6 +7,7 @@ import type { HostState, Snapshot, Sourced } from '../../model/types.js';
 import type { IptablesSave } from '../../parse/types.js';
 import type { TraceBranch } from '../../trace/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { notANode } from '../lib/node-scope.js';
 import { lineAt, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import { iptablesDumps, podProbes, stepEvidence, trace, traceHostWith } from '../lib/pod-trace.js';
 import { undetermined } from './forward-chain-drops-pod-traffic.js';
@@ -86,6 +87,11 @@ export const podEgressNotMasqueraded: Rule = {
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      const skip = notANode(s, host.node, subject);
+      if (skip) {
+        out.push(skip);
+        continue;
+      }
       const networkSeen = podNetworkSeen(s, host);
       const localSeen = nodePodCidrSeen(s, host.node);
       const network = networkSeen?.value;

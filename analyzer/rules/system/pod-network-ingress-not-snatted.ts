@@ -7,6 +7,7 @@
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { notANode } from '../lib/node-scope.js';
 import { defaultRouteDev, lineAt, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, samplePodIp, seenFile } from '../lib/host.js';
 import { iptablesDumps, stepEvidence, trace, traceHostWith } from '../lib/pod-trace.js';
 import { parseCidr } from '../../model/net.js';
@@ -68,6 +69,11 @@ export const podNetworkIngressNotSnatted: Rule = {
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      const skip = notANode(s, host.node, subject);
+      if (skip) {
+        out.push(skip);
+        continue;
+      }
       const networkSeen = podNetworkSeen(s, host);
       const network = networkSeen?.value;
       const nat = iptablesDumps(host).filter((d) => d.value.tables.has('nat'));

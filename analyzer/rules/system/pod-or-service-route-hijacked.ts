@@ -6,6 +6,7 @@ import type { Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import type { IpRoute } from '../../parse/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { notANode } from '../lib/node-scope.js';
 import { cidrOverlaps, ipInCidr, jsonEvidence, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, parseCidr, seenFile } from '../lib/host.js';
 
 /** devices flannel's own routes use; host-gw routes go via a peer node's address instead */
@@ -45,6 +46,11 @@ export const podOrServiceRouteHijacked: Rule = {
     const peers = nodeAddresses(s);
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      const skip = notANode(s, host.node, subject);
+      if (skip) {
+        out.push(skip);
+        continue;
+      }
       const networkSeen = podNetworkSeen(s, host);
       const network = networkSeen?.value;
       if (!host.routes || !network) {
