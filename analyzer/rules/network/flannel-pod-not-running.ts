@@ -9,7 +9,7 @@ import { objectEvidence, escapePointerToken } from '../../model/evidence.js';
 import { basisOf, clusterFile, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lastLogLine, lineAt, nodeNames, PEER_EXPLAINS, podIsHealthy, podLogs, podsByNode, present } from '../lib/host.js';
 import { flannelLogProblem, flannelLogRunning } from '../../parse/flannel.js';
-import { FLANNEL_ANNOTATION, flannelPresence, runsFlannel, unlessFlannel } from './flannel-presence.js';
+import { FLANNEL_ANNOTATION, flannelLogs, flannelPresence, runsFlannel, unlessFlannel, type FlannelLog } from './flannel-presence.js';
 
 export { unlessFlannel } from './flannel-presence.js';
 
@@ -44,11 +44,6 @@ function remediation(pod: Located<Pod>, container: string, node: string, reason:
   return { explanation: 'Read why flanneld stopped, fix that cause, then let the DaemonSet recreate the pod.', commands };
 }
 
-/** the node a log belongs to when no pod list says: the node of the bundle that holds it */
-function logNode(s: Snapshot, log: Sourced<readonly LogLine[]>): string | undefined {
-  return s.bundles.find((b) => b.id === log.ref.bundle)?.node;
-}
-
 /** what a flannel log alone says: crashed on a fatal line after the last "running" line, or running */
 function logVerdict(lines: readonly LogLine[]): { fatal?: LogLine; running?: LogLine } {
   let fatal: LogLine | undefined;
@@ -62,40 +57,46 @@ function logVerdict(lines: readonly LogLine[]): { fatal?: LogLine; running?: Log
   return { ...(fatal ? { fatal } : {}), ...(running ? { running } : {}) };
 }
 
-function fromLogs(s: Snapshot): Report[] {
-  const out: Report[] = [];
-  const seen = new Set<string>();
-  // the current log first, then .previous: the newest run decides
-  const entries = [...s.cluster.logs].filter(([k]) => /flannel/.test(k)).sort((a, b) => a[0].localeCompare(b[0]));
-  for (const [key, log] of entries) {
-    const [ns = 'kube-flannel', pod = '', container = 'kube-flannel'] = key.replace(/\.previous$/, '').split('/');
-    const node = logNode(s, log);
-    if (!node || seen.has(node)) continue;
-    const v = logVerdict(log.value);
+/** the verdict of one node's flannel logs (current before .previous: the newest run decides), or undefined */
+function fromNodeLogs(s: Snapshot, logs: readonly FlannelLog[], node: string): Report | undefined {
+  for (const l of logs.filter((x) => x.node === node).sort((a, b) => Number(a.key.endsWith('.previous')) - Number(b.key.endsWith('.previous')))) {
+    const v = logVerdict(l.log.value);
+    const pod = l.pod ?? l.key;
     if (v.fatal) {
-      seen.add(node);
       const problem = flannelLogProblem(v.fatal.raw);
-      out.push({
+      const commands = l.pod ? [`kubectl -n ${l.namespace} logs ${l.pod} -c ${l.container} --previous`, `kubectl -n ${l.namespace} delete pod ${l.pod}`] : [`journalctl -u ${l.key.replace('journal/', '')} | grep -i flannel`, `systemctl restart ${l.key.replace('journal/', '')}`];
+      return {
         status: 'fail',
         subject: nodeSubject(node),
         messageId: 'notRunning',
         data: { node, pod, state: 'stopped (log)', reason: v.fatal.message, ...(problem ? { problem: problem.kind } : {}) },
-        evidence: present(lineAt(s, log.ref, v.fatal.line, 'flanneld stops here')),
-        remediation: { explanation: 'Read why flanneld stopped, fix that cause, then let the DaemonSet recreate the pod.', commands: [`kubectl -n ${ns} logs ${pod} -c ${container} --previous`, `kubectl -n ${ns} delete pod ${pod}`] },
-      });
-    } else if (v.running && !key.endsWith('.previous')) {
-      seen.add(node);
-      out.push({ status: 'pass', subject: nodeSubject(node), messageId: 'running', data: { node, pod }, basis: basisOf(log) });
+        evidence: present(lineAt(s, l.log.ref, v.fatal.line, 'flanneld stops here')),
+        remediation: { explanation: 'Read why flannel stopped, fix that cause, then restart it.', commands },
+      };
     }
+    if (v.running && !l.key.endsWith('.previous')) return { status: 'pass', subject: nodeSubject(node), messageId: 'running', data: { node, pod }, basis: basisOf(l.log) };
   }
+  return undefined;
+}
+
+function fromLogs(s: Snapshot): Report[] {
+  const logs = flannelLogs(s);
+  const out = [...new Set(logs.map((l) => l.node))].sort().flatMap((node) => fromNodeLogs(s, logs, node) ?? []);
   return out.length ? out : [missingInputs({ kind: 'cluster', name: '' }, ['cluster.pods'])];
 }
 
-/** k3s/RKE2 run flannel inside their own process: a node is served once flannel leased it a subnet */
+/** k3s/RKE2 run flannel inside their own process: its journal decides, else the lease it wrote (annotation, subnet.env) */
 function embedded(s: Snapshot, how: string): Report[] {
   const out: Report[] = [];
-  for (const node of nodeNames(s)) {
+  const logs = flannelLogs(s);
+  const nodes = [...new Set([...nodeNames(s), ...logs.map((l) => l.node)])].sort();
+  for (const node of nodes) {
     const subject = nodeSubject(node);
+    const said = fromNodeLogs(s, logs, node);
+    if (said) {
+      out.push(said);
+      continue;
+    }
     const n = s.index.nodeByName.get(node);
     const key = n ? ['public-ip', 'backend-data'].map((k) => FLANNEL_ANNOTATION + k).find((k) => n.obj.metadata.annotations?.[k] !== undefined) : undefined;
     if (n && key) {
@@ -125,6 +126,8 @@ export const flannelPodNotRunning: Rule = {
     ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
     ['fact:components', 'cluster.nodes'],
     ['fact:components', 'host.flannel-subnet-env'],
+    ['host.journal.k3s'],
+    ['host.pod-log.<flannel ns>.<flannel pod>.kube-flannel'],
   ],
   docs: {
     why: 'flanneld gives its node a subnet lease, writes /run/flannel/subnet.env (which the CNI plugin needs to start any pod), programs the flannel.1 routes to every other node and the masquerade rules. When it is not running, new pods on the node fail to start and existing ones lose the other nodes. k3s and RKE2 run flannel inside their own process: there it has no pod, and a node is served once flannel has annotated it with its lease.',

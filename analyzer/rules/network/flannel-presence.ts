@@ -6,7 +6,8 @@
 // a CNI config of type flannel, and flannel logs. "Not deployed" is a verdict too: it needs a
 // collected pod or DaemonSet list AND a place the embedded signs would show (the node list or a
 // host's links) holding none of them.
-import type { DeploymentStyle, FileRef, HostState, Located, Snapshot } from '../../model/types.js';
+import type { DeploymentStyle, FileRef, HostState, Located, Snapshot, Sourced } from '../../model/types.js';
+import type { LogLine } from '../../parse/types.js';
 import type { KubeNode, Pod } from '../../model/schemas.js';
 import type { EvidenceRef, Report } from '../types.js';
 import { escapePointerToken, objectEvidence } from '../../model/evidence.js';
@@ -73,6 +74,38 @@ function hostSigns(s: Snapshot, host: HostState): EvidenceRef[] {
   return out;
 }
 
+/** journald units that carry flannel's own lines: flanneld itself, or the k3s/RKE2/microk8s process embedding it */
+const FLANNEL_UNITS = /^(flanneld|snap\.microk8s\.daemon-flanneld|k3s|k3s-agent|rke2-server|rke2-agent)$/;
+
+export interface FlannelLog {
+  /** the node whose flannel wrote it: the pod's node, else the node of the bundle that holds it */
+  readonly node: string;
+  /** `ns/pod/container[.previous]` for a pod log, `journal/<unit>` for a journald unit */
+  readonly key: string;
+  readonly log: Sourced<readonly LogLine[]>;
+  readonly pod?: string;
+  readonly namespace?: string;
+  readonly container?: string;
+}
+
+/** every flannel log in the snapshot: flannel pod logs (kubectl or read from /var/log/pods) and journald units */
+export function flannelLogs(s: Snapshot): FlannelLog[] {
+  const out: FlannelLog[] = [];
+  for (const [key, log] of [...s.cluster.logs].sort((a, b) => a[0].localeCompare(b[0]))) {
+    if (!/flannel/.test(key)) continue;
+    const [ns = '', pod = '', container = ''] = key.replace(/\.previous$/, '').split('/');
+    const p = s.cluster.pods?.find((x) => x.obj.metadata.namespace === ns && x.obj.metadata.name === pod);
+    const node = p?.obj.spec?.nodeName ?? s.bundles.find((b) => b.id === log.ref.bundle)?.node;
+    if (node) out.push({ node, key, log, pod, namespace: ns, container });
+  }
+  for (const h of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+    for (const [unit, log] of [...(h.journal ?? new Map<string, Sourced<readonly LogLine[]>>())].sort((a, b) => a[0].localeCompare(b[0]))) {
+      if (FLANNEL_UNITS.test(unit) && (unit.startsWith('flanneld') || unit.includes('flanneld') || log.value.some((l) => /flannel/i.test(l.raw)))) out.push({ node: h.node, key: `journal/${unit}`, log });
+    }
+  }
+  return out;
+}
+
 /** Where flannel shows, how it runs, or why that cannot be told. */
 export function flannelPresence(s: Snapshot): FlannelPresence {
   const fact = s.derived.components.get('flannel');
@@ -107,12 +140,17 @@ export function flannelPresence(s: Snapshot): FlannelPresence {
   }
   const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
   for (const h of hosts) evidence.push(...hostSigns(s, h));
-  const logs = [...s.cluster.logs].filter(([k]) => /flannel/.test(k));
-  if (logs.length) daemonset = true;
-  for (const [, l] of logs.slice(0, 1)) evidence.push(...(l.value[0] ? [lineAt(s, l.ref, l.value[0].line, 'a flannel log')].filter((e): e is EvidenceRef => e !== undefined) : []));
+  const logs = flannelLogs(s);
+  if (logs.some((l) => l.pod !== undefined)) daemonset = true;
+  const journal = logs.find((l) => l.pod === undefined);
+  for (const l of logs.slice(0, 1)) {
+    const first = l.log.value.find((x) => /flannel/i.test(x.raw)) ?? l.log.value[0];
+    const ev = first ? lineAt(s, l.log.ref, first.line, 'a flannel log') : undefined;
+    if (ev) evidence.push(ev);
+  }
   if (evidence.length > 0 || logs.length > 0) {
-    const style: DeploymentStyle = daemonset ? 'daemonset' : embeddingDistribution(s) ? 'embedded' : 'unknown';
-    return { state: 'in-use', style, basis: basisOf(...evidence, ...logs.map(([, l]) => l)), evidence: evidence.slice(0, 4), missing: [] };
+    const style: DeploymentStyle = daemonset ? 'daemonset' : embeddingDistribution(s) || (journal && !journal.key.includes('flanneld')) ? 'embedded' : journal ? 'systemd' : 'unknown';
+    return { state: 'in-use', style, basis: basisOf(...evidence, ...logs.map((l) => l.log)), evidence: evidence.slice(0, 4), missing: [] };
   }
   // absence: a workload list that would show flannel pods, and a place the embedded signs would show
   const lists = basisOf(clusterFile(s, 'cluster/pods.json'), clusterFile(s, 'cluster/daemonsets.json'));

@@ -8,13 +8,12 @@ import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js'
 import { lineAt, PEER_EXPLAINS, podNetwork } from '../lib/host.js';
 import { parseCidr } from '../../model/net.js';
 import { flannelLogProblem } from '../../parse/flannel.js';
-import { unlessFlannel } from './flannel-presence.js';
+import { flannelLogs, unlessFlannel } from './flannel-presence.js';
 
 /** flanneld saying it: `failed to acquire lease: node "x" pod cidr not assigned` (0.7 → 0.25), last line per node */
 function fromLogs(s: Snapshot): Map<string, EvidenceRef> {
   const out = new Map<string, EvidenceRef>();
-  for (const [key, log] of [...s.cluster.logs].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (!/flannel/.test(key)) continue;
+  for (const { log } of flannelLogs(s)) {
     for (const l of log.value) {
       const p = flannelLogProblem(l.raw);
       if (p?.kind !== 'no-pod-cidr' || !p.node) continue;
@@ -84,7 +83,7 @@ export const nodeWithoutPodCidr: Rule = {
   severity: 'critical',
   title: 'A node has no podCIDR',
   needs: ['cluster.nodes', 'cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
-  decidesFrom: [['cluster.nodes'], ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel']],
+  decidesFrom: [['cluster.nodes'], ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel'], ['host.pod-log.<flannel ns>.<flannel pod>.kube-flannel'], ['host.journal.k3s']],
   docs: {
     why: 'flannel in its Kubernetes mode leases each node the subnet in spec.podCIDR, which kube-controller-manager allocates when it runs with --allocate-node-cidrs=true and --cluster-cidr (kubeadm sets both from --pod-network-cidr). A node without one makes flanneld exit with "pod cidr not assigned", so nothing on it gets a network.',
     fix: 'Start kube-controller-manager with --allocate-node-cidrs=true --cluster-cidr=<pod network> (kubeadm: networking.podSubnet), or give the node a subnet by hand with `kubectl patch node`.',

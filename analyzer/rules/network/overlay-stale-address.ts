@@ -10,7 +10,7 @@ import type { IpLink } from '../../parse/types.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { ipv4Addrs, jsonEvidence, lineAt, nodePodCidr, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
 import { flannelLogProblem } from '../../parse/flannel.js';
-import { flannelLinkName } from './flannel-presence.js';
+import { flannelLinkName, flannelLogs } from './flannel-presence.js';
 
 interface Said {
   readonly node: string;
@@ -21,12 +21,7 @@ interface Said {
 /** flanneld (or k3s) saying so in its log: the last such line per node */
 function fromLogs(s: Snapshot): Map<string, Said> {
   const out = new Map<string, Said>();
-  for (const [key, log] of [...s.cluster.logs].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (!/flannel|k3s|rke2/.test(key)) continue;
-    const [ns, podName] = key.split('/');
-    const pod = s.cluster.pods?.find((p) => p.obj.metadata.namespace === ns && p.obj.metadata.name === podName);
-    const node = pod?.obj.spec?.nodeName ?? s.bundles.find((b) => b.id === log.ref.bundle)?.node;
-    if (!node) continue;
+  for (const { node, log } of flannelLogs(s)) {
     for (const l of log.value) {
       const p = flannelLogProblem(l.raw);
       if (p?.kind !== 'overlay-address') continue;
@@ -57,7 +52,7 @@ export const overlayStaleAddress: Rule = {
   severity: 'critical',
   title: 'The overlay device holds an address flannel did not give it',
   needs: ['host.ip-addr', 'host.flannel-subnet-env', 'cluster.nodes', 'cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
-  decidesFrom: [['host.ip-addr'], ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel']],
+  decidesFrom: [['host.ip-addr'], ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel'], ['host.pod-log.<flannel ns>.<flannel pod>.kube-flannel'], ['host.journal.k3s']],
   docs: {
     why: 'flanneld gives its VXLAN device one IPv4 address, the network address of the node\'s lease (10.244.1.0/32). Anything else on it comes from outside: an earlier lease after the node was re-joined, a DHCP client or avahi that configures every interface, a link-local address. flannel up to 0.13 refuses to start ("link has incompatible addresses. Remove additional addresses and try again."), and a DHCP client that owns flannel.1 also adds routes through it, so traffic to other nodes\' pods leaves with the wrong source or the wrong way.',
     fix: 'Remove the extra address (or delete flannel.1 and restart flannel so it recreates it), and keep DHCP clients and NetworkManager off flannel*, cni0 and veth* interfaces.',

@@ -51,9 +51,25 @@ ruleTester(subnetMismatchOnNode).run({
       findings: [{ status: 'fail', subject: 'node:worker-2', messageId: 'refused', data: { bridge: 'cni0', subnet: '10.244.2.1/24' }, cites: ['cluster/events.json#/items/0/message'] }],
     },
     {
-      name: 'no subnet.env and no podCIDR: unknown',
+      // cloudfoundry-incubator/kubo-release#228: after a recreate cni0 kept 10.200.29.1/24, flannel.1 got 10.200.78.0
+      name: 'host-only, no subnet.env: cni0 does not hold flannel.1\'s lease address',
+      snapshot: () => {
+        const addrs = (JSON.parse(reference('ip-j-d-addr.json')) as { ifname: string; addr_info: { family: string }[] }[]).map((l) =>
+          l.ifname === 'flannel.1' ? { ...l, addr_info: [{ family: 'inet', local: '10.244.78.0', prefixlen: 32 }, ...l.addr_info.filter((a) => a.family === 'inet6')] } : l,
+        );
+        return snapshotOf({ node: 'worker-1', files: { 'host/ip-addr.json': JSON.stringify(addrs) } });
+      },
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'overlay', data: { cni0: '10.244.1.0/24', overlay: '10.244.78.0', stale: 'cni0' }, cites: ['host/ip-addr.json#/1/addr_info/0', 'host/ip-addr.json#/6/addr_info/0'] }],
+    },
+    {
+      name: 'no subnet.env and no podCIDR: cni0 and flannel.1 still agree',
       snapshot: () => node(null, undefined),
-      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.flannel-subnet-env', 'cluster.nodes'] }],
+      findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'agree', data: { subnet: '10.244.1.0/24' } }],
+    },
+    {
+      name: 'no subnet.env, no podCIDR, no addresses: unknown',
+      snapshot: () => node(null, undefined, { 'host/ip-addr.json': null }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.flannel-subnet-env', 'cluster.nodes', 'host.ip-addr'] }],
     },
   ],
 });

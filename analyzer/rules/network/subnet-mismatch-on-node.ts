@@ -6,7 +6,7 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { ipv4Addrs, jsonEvidence, lineAt, linkNamed, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
+import { ipInCidr, ipv4Addrs, jsonEvidence, lineAt, linkNamed, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
 import { unlessFlannel } from './flannel-presence.js';
 
 // the bridge plugin's refusal, as kubelet reports it in a FailedCreatePodSandBox event or its log:
@@ -53,6 +53,7 @@ export const subnetMismatchOnNode: Rule = {
   },
   messages: {
     mismatch: 'on node {node} podCIDR {podCIDR}, subnet.env {subnetEnv} and cni0 {cni0} do not agree',
+    overlay: 'on node {node} cni0 {cni0} does not hold {dev}\'s lease address {overlay}',
     refused: 'on node {node} {bridge} holds an address outside the lease {subnet}: the CNI plugin refuses to start pods',
     agree: 'on node {node} podCIDR, subnet.env and cni0 agree on {subnet}',
     notUsed: 'the cluster does not run flannel',
@@ -80,6 +81,22 @@ export const subnetMismatchOnNode: Rule = {
       const seen = [podCIDR, env, cni0].filter((x): x is string => x !== undefined);
       if (seen.length < 2 && refusal) {
         out.push(refused(refusal));
+        continue;
+      }
+      // only the bridge and flannel's device: flannel.1 holds the lease's network address as a /32
+      const overlayLink = seen.length === 1 && cni0 && host.addrs ? host.addrs.value.find((l) => /^flannel\.\d+$/.test(l.ifname)) : undefined;
+      const overlay = overlayLink ? ipv4Addrs(overlayLink)[0] : undefined;
+      if (overlayLink && overlay && cni0 && cni0Link && cni0Addr && host.addrs) {
+        if (ipInCidr(overlay.local, cni0)) out.push({ status: 'pass', subject, messageId: 'agree', data: { node: host.node, subnet: cni0 }, basis: basisOf(host.addrs) });
+        else
+          out.push({
+            status: 'fail',
+            subject,
+            messageId: 'overlay',
+            data: { node: host.node, cni0, dev: overlayLink.ifname, overlay: overlay.local, stale: 'cni0' },
+            evidence: present(jsonEvidence(s, host.addrs.ref, `/${cni0Link.at}/addr_info/${cni0Addr.i}`, 'the cni0 bridge address'), jsonEvidence(s, host.addrs.ref, `/${overlayLink.at}/addr_info/${overlay.i}`, 'the address of the current lease')),
+            remediation: { explanation: 'cni0 kept the subnet of an earlier lease; delete it so the CNI plugin recreates it from the current one (pods on this node restart).', commands: ['ip link set cni0 down', 'ip link delete cni0', `kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${host.node}`] },
+          });
         continue;
       }
       if (seen.length < 2) {
