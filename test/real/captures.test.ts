@@ -2,9 +2,14 @@
 // to be broken, so the analyzer must not fail anything, must not give a verdict that rests on no
 // collected file, must not crash, and must load them without errors beyond the ones each capture's
 // PROVENANCE.md declares.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { subjectKey } from '../../analyzer/rules/types.js';
-import { captureAnalysis, captureExpectedProblems, captureMeta, captureNames } from './cases.js';
+import { CAPTURES_DIR, captureAnalysis, captureBundleDirs, captureExpectedProblems, captureMeta, captureNames } from './cases.js';
+
+const filesUnder = (dir: string): string[] =>
+  readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
 
 const names = captureNames();
 
@@ -17,6 +22,18 @@ describe('real captures', () => {
   for (const name of names) {
     describe(name, () => {
       const got = captureAnalysis(name);
+
+      it('PROVENANCE.md names the origin of every bundle file, and the manifest lists exactly the files', () => {
+        const provenance = readFileSync(join(CAPTURES_DIR, name, 'PROVENANCE.md'), 'utf8');
+        for (const dir of captureBundleDirs(name)) {
+          const files = filesUnder(dir).map((f) => relative(dir, f)).filter((f) => f !== 'manifest.json').sort();
+          expect(files.filter((f) => !provenance.includes(`| \`${f}\``)), 'files PROVENANCE.md does not name').toEqual([]);
+          const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { sources: { path: string; status: string; bytes: number }[] };
+          const ok = manifest.sources.filter((r) => r.status === 'ok');
+          expect(ok.map((r) => r.path).sort()).toEqual(files);
+          expect(ok.filter((r) => r.bytes !== statSync(join(dir, r.path)).size).map((r) => r.path)).toEqual([]);
+        }
+      });
 
       it('no rule crashes', async () => {
         const { analysis } = await got;

@@ -105,7 +105,31 @@ export function renderRealWorldDoc(rw: RealWorld): string {
     out.push(`| ${code(c.name)}<br>${cell(c.meta.title)} | ${cell(dist)} | ${cell(c.meta.provenance.map(code).join(', '))} | ${c.fails.length ? cell(c.fails.map(code).join(', ')) : 'none'} |`);
   }
   if (rw.captures.length === 0) out.push('| (none yet) | | | |');
-  out.push('', 'Each capture\'s `PROVENANCE.md` names the `owner/repo:path@commit` of every file and what could not be used.', '');
+  out.push(
+    '',
+    'Each capture\'s `PROVENANCE.md` names the `owner/repo:path@commit` of every file and what could not be used.',
+    '',
+    '## Reading what you already have',
+    '',
+    'The captures were made with converters that also work on your own material (build with',
+    '`npx tsc -p tsconfig.json`, then `netsnap analyze <bundle-dir>`):',
+    '',
+    '- `node dist/fixtures/real/tools/from-sosreport.js <unpacked-sosreport> <bundle-dir>`: sysctl,',
+    '  /proc/modules, resolv.conf, flannel subnet.env, CNI configs, iptables-save/nft/ipvsadm/conntrack',
+    '  when sos collected them, the journals of Kubernetes units, and sos\'s per-namespace',
+    '  `kubectl get -o json` lists (joined into one list per resource).',
+    '- `node dist/fixtures/real/tools/from-support-bundle.js <unpacked-support-bundle> <bundle-dir>`: a',
+    '  troubleshoot.sh bundle\'s `cluster-resources/` lists, allow-listed ConfigMaps and the CoreDNS,',
+    '  kube-proxy, flannel and calico-node logs.',
+    '- `node dist/fixtures/real/tools/from-insights-archive.js <archive> <bundle-dir>`: an OpenShift Insights',
+    '  Operator archive\'s nodes and pods.',
+    '',
+    'Text is copied byte for byte and never rewritten: sosreport\'s `ip address`/`ip route` text is',
+    'reported as not used (netsnap reads `ip -j`). A list that covers only some namespaces, or a',
+    'selection of objects, says so in its manifest record (`namespaces`, `partial`). Secrets are never',
+    'read.',
+    '',
+  );
   return out.join('\n');
 }
 
