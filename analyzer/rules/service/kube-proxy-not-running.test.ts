@@ -48,6 +48,11 @@ ruleTester(kubeProxyNotRunning).run({
       findings: [{ status: 'pass', subject: 'cluster', messageId: 'notUsed', cites: ['host/k3s/config.yaml:2'] }],
     },
     { name: 'RKE2 static pod crash-looping on worker-2', snapshot: () => cluster([rke2Proxy('worker-1'), { ...(podJson({ name: 'kube-proxy-worker-2', namespace: 'kube-system', node: 'worker-2', labels: { component: 'kube-proxy' }, hostNetwork: true, containers: [{ name: 'kube-proxy' }], ready: false, waitingReason: 'CrashLoopBackOff' }) as object) }]), findings: [{ status: 'fail', subject: 'node:worker-2', messageId: 'notRunning', data: { pod: 'kube-proxy-worker-2', state: 'CrashLoopBackOff' } }] },
+    {
+      name: 'a pod list alone (no nodes list): the crash-looping pod\'s own node is checked',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': kubeList([proxy('kube-proxy-6pvxk', 'kube-3', { ready: false, waitingReason: 'CrashLoopBackOff' })]) } }),
+      findings: [{ status: 'fail', subject: 'node:kube-3', messageId: 'notRunning' }],
+    },
     { name: 'snap kube-proxy with its journal: running', snapshot: () => snapNode(SNAP_JOURNAL), findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'hostRunning', data: { style: 'snap' } }] },
     { name: 'snap kube-proxy whose journal ends in the exit', snapshot: () => snapNode(SNAP_EXITED), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'hostExited', cites: ['host/journal/snap.kube-proxy.daemon.log:2'] }] },
     {

@@ -88,7 +88,9 @@ export const kubeProxyNotRunning: Rule = {
     const byNode = proxyPodsByNode(s);
     const out: Report[] = [];
     const pods = clusterFile(s, 'cluster/pods.json');
-    for (const node of nodeNames(s)) {
+    // the nodes list; without it, the host bundles and the nodes kube-proxy pods are scheduled on
+    const names = s.cluster.nodes ? nodeNames(s) : [...new Set([...nodeNames(s), ...[...byNode.keys()].filter((n) => n !== '')])].sort();
+    for (const node of names) {
       const subject = nodeSubject(node);
       const list = byNode.get(node) ?? [];
       const healthy = list.find((p) => podIsHealthy(p.obj));
