@@ -6,6 +6,9 @@
 //  - upstream failures, errors plugin: 1.2+ `[ERROR] plugin/errors: 2 example.com. A: read udp
 //    10.244.0.2:45678->233.5.5.5:53: i/o timeout`; the forward health check's own query shows as
 //    `[ERROR] plugin/errors: 2 <random>. HINFO: read udp ...->10.118.225.100:53: i/o timeout` (#5778, 1.9.4);
+//    over TCP the error names no local address: `[ERROR] plugin/errors: 2 x.rds.amazonaws.com. AAAA: dial tcp
+//    10.28.0.2:53: i/o timeout` (coredns/coredns#4662, 1.6.6 on EKS); only errors-plugin lines count, so the
+//    kubernetes plugin's `dial tcp 10.96.0.1:443` to the API server is never taken for an upstream;
 //    proxy plugin (<= 1.4) `[ERROR 2 x. PTR] unreachable backend: read udp ...: i/o timeout` / `unreachable backend:
 //    no upstream host` (#1202); forward with every upstream down: `no healthy proxies` (plugin/forward ErrNoHealthy)
 //  - a Corefile CoreDNS refuses: `/etc/coredns/Corefile:10 - Error during parsing: Unknown directive 'proxy'`
@@ -22,7 +25,7 @@ export const LOOP_FATAL = /\[FATAL\] plugin\/loop: (?:Loop \(.*\) detected|Seen 
 
 /** a query to an upstream that failed: group 1 the upstream address, 2 its port, 3 the error */
 export const UPSTREAM_FAILURE =
-  /(?:udp|tcp) \S*->\[?([0-9a-fA-F.:]+?)\]?:(\d+): (i\/o timeout|read: no route to host|read: connection refused|connect: connection refused|connect: network is unreachable|connect: no route to host|write: operation not permitted)/;
+  /(?:(?:udp|tcp) \S*->|plugin\/errors: \d+ .* dial (?:udp|tcp) )\[?([0-9a-fA-F.:]+?)\]?:(\d+): (i\/o timeout|read: no route to host|read: connection refused|connect: connection refused|connect: network is unreachable|connect: no route to host|write: operation not permitted)/;
 
 /** every upstream marked down (forward) or none reachable (proxy) */
 export const NO_HEALTHY = /no healthy proxies|unreachable backend: no upstream host/;

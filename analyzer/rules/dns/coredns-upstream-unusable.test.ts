@@ -96,6 +96,11 @@ ruleTester(corednsUpstreamUnusable).run({
       findings: [{ status: 'fail', subject: cm, messageId: 'no-healthy', data: { failures: 1 } }],
     },
     {
+      name: 'over TCP: dial tcp to the upstream times out (CoreDNS 1.6.6 on EKS form)',
+      snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: '[ERROR] plugin/errors: 2 xxxxxxxxxxxxxx.eu-west-3.rds.amazonaws.com. AAAA: dial tcp 10.28.0.2:53: i/o timeout\n' } }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'log-timeouts', data: { upstream: '10.28.0.2', error: 'i/o timeout' } }],
+    },
+    {
       name: 'the API server timing out is not an upstream failure',
       snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: '[WARNING] plugin/kubernetes: Kubernetes API connection failure: Get "https://10.96.0.1:443/version": dial tcp 10.96.0.1:443: i/o timeout\n' } }),
       findings: [{ status: 'pass', subject: cm, messageId: 'ok-log' }],
