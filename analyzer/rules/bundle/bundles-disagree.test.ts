@@ -15,6 +15,11 @@ ruleTester(bundlesDisagree).run({
   ],
   invalid: [
     {
+      name: 'a bundle without manifest (no collection time): whether the bundles agree is not known',
+      snapshot: () => snapshotOf({ id: 'b1', node: 'w1', files: { 'cluster/nodes.json': nodes('u1') } }, { id: 'b2', node: 'w2', manifest: null, files: { 'cluster/nodes.json': nodes('u1') } }),
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['b2:manifest'] }],
+    },
+    {
       name: 'a bundle from another cluster',
       snapshot: () => snapshotOf({ id: 'b1', node: 'w1', createdAt: '2025-01-15T10:00:00Z', files: { 'cluster/nodes.json': nodes('u1') } }, { id: 'b2', node: 'w2', createdAt: '2025-01-15T09:59:00Z', files: { 'cluster/nodes.json': nodes('other') } }),
       findings: [{ status: 'warn', subject: 'cluster', messageId: 'disagree', data: { bundle: 'b2', code: 'cluster-conflict' } }],

@@ -2,7 +2,7 @@
 // bundle's (only the newest is used), or two bundles of one node (the older one's host data is ignored).
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import { lineEvidence } from '../../model/evidence.js';
-import { CLUSTER } from '../lib/reports.js';
+import { CLUSTER, missingInputs } from '../lib/reports.js';
 import { bundlesBasis } from './basis.js';
 
 const CODES = new Set(['cluster-conflict', 'duplicate-node']);
@@ -31,7 +31,11 @@ export const bundlesDisagree: Rule = {
       const ev: EvidenceRef | undefined = lineEvidence(s.files, { bundle: p.bundle, path: p.file }, 1, 1, 'the other bundle');
       out.push({ status: 'warn', subject: CLUSTER, messageId: 'disagree', data: { bundle: p.bundle, problem: p.message, code: p.code }, evidence: ev ? [ev] : [], remediation: { explanation: 'Analyze bundles of one cluster collected together.', commands: ['netsnap inspect <bundles...>'] } });
     }
-    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'ok', basis: bundlesBasis(s) });
+    if (out.length > 0) return out;
+    // staleness is told by each bundle's collection time: without it, agreement is not known
+    const undated = s.bundles.filter((b) => !b.createdAt).map((b) => b.id);
+    if (undated.length > 0) return [missingInputs(CLUSTER, undated.map((id) => `${id}:manifest`))];
+    out.push({ status: 'pass', subject: CLUSTER, messageId: 'ok', basis: bundlesBasis(s) });
     return out;
   },
 };
