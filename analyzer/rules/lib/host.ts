@@ -283,3 +283,24 @@ export function lastLogLine(s: Snapshot, logs: readonly PodLog[], is: (l: import
   }
   return undefined;
 }
+
+/**
+ * flannel's own log on a node: its pods' kube-flannel container (pod list), the kube-flannel logs
+ * read on the node itself, or flanneld's journald unit (flannel outside Kubernetes, microk8s).
+ */
+export function flannelLogs(s: Snapshot, host: HostState): PodLog[] {
+  const out: PodLog[] = [];
+  for (const p of s.cluster.pods ?? []) if (isFlannelPod(p.obj) && p.obj.spec?.nodeName === host.node) out.push(...podLogs(s, p, 'kube-flannel'));
+  if (!out.some((l) => l.log)) {
+    for (const [key, log] of s.cluster.logs) {
+      const [ns, pod, container] = key.split('/');
+      if (!ns || !FLANNEL_NS.has(ns) || !pod?.startsWith('kube-flannel') || !container?.startsWith('kube-flannel')) continue;
+      if (log.ref.bundle === host.bundle || s.hosts.size === 1) out.push({ key, sourceId: `cluster.log.${ns}.${pod}.${container}`, log });
+    }
+  }
+  for (const unit of ['flanneld', 'snap.microk8s.daemon-flanneld']) {
+    const log = host.journal?.get(unit);
+    if (log) out.push({ key: `journal/${unit}`, sourceId: `host.journal.${unit}`, log });
+  }
+  return out;
+}

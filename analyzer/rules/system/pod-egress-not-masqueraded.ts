@@ -8,7 +8,8 @@ import type { IptablesSave } from '../../parse/types.js';
 import type { TraceBranch } from '../../trace/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { notANode } from '../lib/node-scope.js';
-import { lineAt, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
+import { flannelLogs, lastLogLine, lineAt, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
+import type { LogLine } from '../../parse/types.js';
 import { iptablesDumps, podProbes, stepEvidence, trace, traceHostWith } from '../lib/pod-trace.js';
 import { undetermined } from './forward-chain-drops-pod-traffic.js';
 
@@ -38,6 +39,12 @@ export function egressVerdicts(s: Snapshot, host: HostState): EgressVerdict[] | 
     if (!probe) return undefined;
     const branches = trace(th, probe).branches;
     const left = branches.find((b) => b.fate.kind === 'forwarded');
+    // stopped at a match the tracer cannot evaluate (Calico's ipset MASQUERADE): undetermined, not "no route"
+    const stopped = branches.find(undetermined);
+    if (!left && stopped) {
+      out.push({ dump, branch: stopped, masqueraded: false, podIp: probe.input.src, undetermined: true });
+      continue;
+    }
     if (!left || left.fate.kind !== 'forwarded') return undefined; // no route out: nothing to judge
     out.push({ dump, branch: left, masqueraded: left.fate.src !== probe.input.src, podIp: probe.input.src, undetermined: branches.some(undetermined) });
   }
@@ -60,6 +67,25 @@ function whatItMet(s: Snapshot, host: HostState, v: EgressVerdict): EvidenceRef[
   return present(...evs);
 }
 
+/**
+ * flannel saying it could not install its masquerade rules: flannel 0.5-0.9 `Failed to set up IP
+ * Masquerade: ...` (set up once, never retried: flannel-io/flannel#824), flannel >= 0.10's periodic
+ * `Failed to ensure iptables rules: ...` when it names the nat table or MASQUERADE.
+ */
+export const isMasqFailure = (l: LogLine): boolean =>
+  /Failed to set up IP Masquerade/i.test(l.raw) || (/Failed to ensure iptables rules/i.test(l.raw) && /-t nat|MASQUERADE|POSTRTG/.test(l.raw));
+/** a later line showing the rules went in after all */
+const isMasqAdded = (l: LogLine): boolean => /Adding iptables rule: .*MASQUERADE/i.test(l.raw);
+
+/** the last masquerade failure in flannel's log with no successful MASQUERADE insert after it */
+function masqFailureInLog(s: Snapshot, host: HostState) {
+  const logs = flannelLogs(s, host);
+  const bad = lastLogLine(s, logs, isMasqFailure, 'flannel could not install its masquerade rules');
+  if (!bad) return { logs, bad: undefined };
+  const later = logs.some((pl) => (pl.log?.value ?? []).some((l) => l.line > bad.line.line && isMasqAdded(l) && pl.log?.ref.path === bad.evidence.path));
+  return { logs, bad: later ? undefined : bad };
+}
+
 export const podEgressNotMasqueraded: Rule = {
   id: 'SYS-104',
   slug: 'pod-egress-not-masqueraded',
@@ -72,6 +98,9 @@ export const podEgressNotMasqueraded: Rule = {
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'host.flannel-subnet-env'],
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'fact:pod-network'],
+    // without the rules dump: flannel's own log saying the masquerade rules could not be installed
+    ['cluster.log.<flannel pod>.kube-flannel'],
+    ['host.journal.flanneld'],
   ],
   docs: {
     why: 'Pod addresses (10.244.x) are private to the cluster. A pod packet to the internet or to a host outside the cluster must be source-NATed to the node address in nat POSTROUTING, or the replies never find their way back: pods resolve names (CoreDNS forwards from the node) but time out on anything external. flannel adds these rules when started with --ip-masq (the default manifest does); kube-proxy\'s own MASQUERADE only covers Service traffic it marked.',
@@ -80,6 +109,7 @@ export const podEgressNotMasqueraded: Rule = {
   messages: {
     notMasqueraded: 'pod traffic leaving node {node} for outside the pod network is not masqueraded: a traced packet from {src} leaves with its own address (last nat rule met: {verdict})',
     masqueraded: 'pod traffic leaving node {node} is masqueraded by {chain} rule {index}',
+    logMasqFailed: 'flannel on node {node} could not install its masquerade rules (log line {line}): pod traffic leaves with pod addresses',
     undetermined: 'nat POSTROUTING of node {node} holds a match the tracer cannot evaluate: whether pod egress is masqueraded is undetermined',
   },
   explains: PEER_EXPLAINS,
@@ -97,6 +127,26 @@ export const podEgressNotMasqueraded: Rule = {
       const network = networkSeen?.value;
       const verdicts = network ? egressVerdicts(s, host) : undefined;
       if (!network || !verdicts || verdicts.length === 0) {
+        // the rules dump cannot decide: flannel's log may (it failed to install them and never retried)
+        const fromLog = iptablesDumps(host).some((d) => d.value.tables.has('nat')) ? undefined : masqFailureInLog(s, host).bad;
+        if (fromLog) {
+          out.push({
+            status: 'fail',
+            subject,
+            messageId: 'logMasqFailed',
+            data: { node: host.node, line: fromLog.line.line },
+            evidence: [fromLog.evidence],
+            remediation: {
+              explanation: 'flannel gave up installing its MASQUERADE rules (an iptables lock or error at start-up). Restart flannel on this node so it installs them again, and check iptables works there.',
+              commands: [
+                `kubectl -n kube-flannel delete pod --field-selector spec.nodeName=${host.node} -l app=flannel`,
+                'iptables -t nat -S POSTROUTING',
+                'iptables-save -t nat | grep -i masq',
+              ],
+            },
+          });
+          continue;
+        }
         const nat = iptablesDumps(host).some((d) => d.value.tables.has('nat'));
         const lacking = [...(nat ? [] : ['host.iptables-save']), ...(host.routes ? [] : ['host.ip-route']), ...(host.addrs ? [] : ['host.ip-addr']), ...(network && localSeen ? [] : ['cluster.nodes'])];
         // all there, yet no route out of the node: the routes are what cannot tell
