@@ -15,6 +15,33 @@ ruleTester(serviceWithoutReadyEndpoints).run({
     { name: 'web has a ready endpoint; kube-dns without endpoints is left to DNS-406', snapshot: () => cluster([pod()], [slice(['10.244.1.5'])]) },
   ],
   invalid: [
+    {
+      // canonical/hotsos sunbeam capture: mysql-replicas selects role=replicas, the one MySQL pod is role=primary
+      name: 'a role no pod holds (replicas of a one-member database): warn, not a selector typo',
+      snapshot: () =>
+        snapshotOf({
+          node: 'worker-1',
+          files: {
+            'cluster/services.json': kubeList([serviceJson({ name: 'mysql-replicas', clusterIP: '10.152.183.19', selector: { 'application-name': 'mysql', 'cluster-name': 'cluster-9d30', role: 'replicas' }, ports: [{ port: 3306 }] })]),
+            'cluster/pods.json': kubeList([podJson({ name: 'mysql-0', node: 'worker-1', ip: '10.1.0.20', labels: { 'application-name': 'mysql', 'cluster-name': 'cluster-9d30', role: 'primary' } })]),
+            'cluster/endpoints.json': kubeList([]),
+          },
+        }),
+      findings: [{ status: 'warn', subject: 'service:default/mysql-replicas', messageId: 'noneInRole', data: { key: 'role', wanted: 'replicas', held: 'primary' } }],
+    },
+    {
+      name: 'one selector key differs but the pods lack the other key: still a selector mismatch',
+      snapshot: () =>
+        snapshotOf({
+          node: 'worker-1',
+          files: {
+            'cluster/services.json': kubeList([serviceJson({ name: 'web2', clusterIP: '10.96.0.98', selector: { app: 'web', tier: 'front' }, ports: [{ port: 80 }] })]),
+            'cluster/pods.json': kubeList([podJson({ name: 'web2-0', node: 'worker-1', ip: '10.244.1.6', labels: { app: 'webapp' } })]),
+            'cluster/endpoints.json': kubeList([]),
+          },
+        }),
+      findings: [{ status: 'fail', subject: 'service:default/web2', data: { reason: 'selector-no-match' } }],
+    },
     { name: 'selector matches no pod', snapshot: () => cluster([pod({ labels: { app: 'webapp' } })], [slice([])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'selector-no-match', pods: 0 } }] },
     { name: 'pod pending', snapshot: () => cluster([pod({ phase: 'Pending', ready: false })], [slice([])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'pods-not-running' } }] },
     { name: 'pod running, readiness failing', snapshot: () => cluster([pod({ ready: false })], [slice([], ['10.244.1.5'])]), findings: [{ status: 'fail', subject: 'service:default/web', data: { reason: 'pods-not-ready', pods: 1 } }] },

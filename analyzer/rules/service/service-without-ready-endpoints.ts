@@ -24,6 +24,25 @@ export function reasonFor(pods: readonly Located<Pod>[]): NoEndpointsReason {
   return 'pods-not-ready';
 }
 
+/**
+ * A pod of the namespace that carries every selector key and differs in the value of exactly one
+ * (`role: primary` where the Service selects `role: replicas`): the Service selects a role no pod
+ * holds right now (a database's replicas Service on a one-member cluster), not a mistyped selector.
+ * Needs at least two selector keys, so the others prove the pods are the intended workload.
+ */
+export function podOutOfRole(s: Snapshot, ns: string, selector: Readonly<Record<string, string>>): { pod: Located<Pod>; key: string; value: string } | undefined {
+  const keys = Object.keys(selector);
+  if (keys.length < 2) return undefined;
+  for (const p of s.cluster.pods ?? []) {
+    if ((p.obj.metadata.namespace ?? 'default') !== ns) continue;
+    const labels = p.obj.metadata.labels ?? {};
+    if (!keys.every((k) => labels[k] !== undefined)) continue;
+    const differing = keys.filter((k) => labels[k] !== selector[k]);
+    if (differing.length === 1) return { pod: p, key: differing[0] as string, value: labels[differing[0] as string] as string };
+  }
+  return undefined;
+}
+
 /** Services with a selector, the ones whose endpoints the cluster manages */
 export function selectedServices(s: Snapshot): Located<Service>[] {
   return (s.cluster.services ?? []).filter((svc) => Object.keys(svc.obj.spec.selector ?? {}).length > 0 && svc.obj.spec.type !== 'ExternalName');
@@ -54,6 +73,7 @@ export const serviceWithoutReadyEndpoints: Rule = {
   },
   messages: {
     noReady: 'Service {service} has no ready endpoints: {reason} ({pods} pods selected)',
+    noneInRole: 'Service {service} has no endpoints: it selects {key}={wanted} and its workload\'s pods hold {key}={held} now (a role no pod holds, e.g. replicas of a one-member cluster)',
     allReady: '{count} Services with a selector have ready endpoints',
   },
   run(s) {
@@ -77,6 +97,18 @@ export const serviceWithoutReadyEndpoints: Rule = {
       }
       const pods = s.index.podsSelectedBy(key);
       const reason = reasonFor(pods);
+      const role = reason === 'selector-no-match' ? podOutOfRole(s, ns, svc.obj.spec.selector ?? {}) : undefined;
+      if (role) {
+        out.push({
+          status: 'warn',
+          subject,
+          messageId: 'noneInRole',
+          data: { service: key, key: role.key, wanted: svc.obj.spec.selector?.[role.key] ?? '', held: role.value },
+          evidence: [objectEvidence(svc, '/spec/selector', 'the selector'), objectEvidence(role.pod, '/metadata/labels', 'the workload\'s pod, in another role')],
+          remediation: { explanation: 'If the role should have members (scale the workload), add them; if not, clients should not use this Service now.', commands: [`kubectl -n ${ns} get pods -l ${role.key} -L ${role.key}`, `kubectl -n ${ns} describe service ${svc.obj.metadata.name}`] },
+        });
+        continue;
+      }
       const selector = Object.entries(svc.obj.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
       const shown = pods.slice(0, 3);
       const evidence: (EvidenceRef | undefined)[] = [
