@@ -3,7 +3,7 @@ import { ruleTester } from '../testing.js';
 import { corefileRejected } from './corefile-rejected.js';
 import { directiveInRelease, parseVersion, propertyRemovedIn, type Version } from './coredns-plugins.js';
 import { corefileWithForward, dnsFiles, KUBEADM_COREFILE, type DnsSetup } from './testing.js';
-import { snapshotOf } from '../../model/testing.js';
+import { configMapJson, snapshotOf } from '../../model/testing.js';
 
 const cm = 'configmap:kube-system/coredns';
 const pod = 'coredns-6f6b679f8f-rgq7r';
@@ -116,6 +116,11 @@ ruleTester(corefileRejected).run({
       name: 'log alone: 1.5.0 prints the directive without quotes',
       snapshot: snap({ corefile: null, logs: { [pod]: '/etc/coredns/Corefile:10 - Error during parsing: Unknown directive proxy\n' } }),
       findings: [{ status: 'fail', subject: cm, messageId: 'rejected-log', data: { directive: 'proxy' } }],
+    },
+    {
+      name: 'k3s coredns-custom: an .override line no release has, cited in its key',
+      snapshot: snap({ corefile: K3S, files: { 'cluster/configmaps/kube-system/coredns-custom.json': configMapJson({ name: 'coredns-custom', data: { 'log.override': 'log\nlogg\n', 'custom.server': 'why.local {\n  forward . 127.0.0.1\n}\n' } }) } }, 'rancher/mirrored-coredns-coredns:1.10.1'),
+      findings: [{ status: 'fail', subject: cm, messageId: 'unknown-directive', data: { directive: 'logg', line: 2 }, cites: ['cluster/configmaps/kube-system/coredns-custom.json#/data/log.override:2'] }],
     },
     { name: 'log alone without a crash line', snapshot: snap({ corefile: null, logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), findings: [{ status: 'pass', subject: cm, messageId: 'ok-log' }] },
     { name: 'neither Corefile nor log', snapshot: snap({ corefile: null }), findings: [{ status: 'unknown', subject: cm, missing: ['cluster.configmap.kube-system.coredns', LOG] }] },

@@ -5,11 +5,14 @@
 // ConfigMap that worked on 1.4 kills 1.5 (proxy) and 1.7 (kubernetes upstream) after an upgrade.
 // Decided from the crash line in a CoreDNS log, or from the Corefile and the release CoreDNS runs
 // (the image tag, or the `CoreDNS-x.y.z` banner in its log); the Corefile alone decides a directive
-// no release ever had, and warns about one that only some releases accept.
+// no release ever had, and warns about one that only some releases accept. On k3s the directives
+// the coredns-custom ConfigMap adds (`*.server` blocks, `*.override` lines) are checked the same way.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import type { CorefileDirective } from '../../parse/types.js';
-import { objectEvidence } from '../../model/evidence.js';
+import { embeddedLineEvidence, objectEvidence } from '../../model/evidence.js';
+import { escapePointerToken } from '../../model/pointer.js';
+import { parseCorefile } from '../../parse/corefile.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
 import { corednsDeployment, corednsLogs, corednsPods, logLineEvidence, searchLogs } from '../lib/cluster.js';
 import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, corefileSubject } from './corefile.js';
@@ -47,8 +50,31 @@ function release(s: Snapshot): Release | undefined {
   return undefined;
 }
 
-function topLevel(s: Snapshot): CorefileDirective[] {
-  return (s.cluster.corefile?.value.servers ?? []).flatMap((sv) => sv.plugins);
+interface Placed {
+  readonly d: CorefileDirective;
+  readonly ev: (line: number, note: string) => EvidenceRef | undefined;
+}
+
+/** k3s imports `*.server` blocks and `*.override` directives from this ConfigMap (k3s-io/k3s#4397, #7639) */
+export const K3S_COREDNS_CUSTOM = 'kube-system/coredns-custom';
+
+/** the directives of every server block: the Corefile's, and on k3s those coredns-custom adds */
+function topLevel(s: Snapshot): Placed[] {
+  const out: Placed[] = (s.cluster.corefile?.value.servers ?? []).flatMap((sv) => sv.plugins.map((d) => ({ d, ev: (line: number, note: string) => corefileLines(s, line, line, note) })));
+  const custom = s.cluster.configMaps.get(K3S_COREDNS_CUSTOM);
+  for (const [key, text] of Object.entries(custom?.obj.data ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const server = key.endsWith('.server');
+    if (!custom || (!server && !key.endsWith('.override'))) continue;
+    // an .override is a list of directives spliced into the .:53 block: parse it as a server body
+    const parsed = parseCorefile(server ? text : `. {\n${text}\n}\n`).value;
+    const shift = server ? 0 : 1;
+    const ref = { bundle: custom.ref.bundle, path: custom.ref.path, pointer: `/data/${escapePointerToken(key)}` };
+    for (const d of parsed.servers.flatMap((sv) => sv.plugins)) {
+      const at = { ...d, line: d.line - shift, ...(d.block ? { block: d.block.map((p) => ({ ...p, line: p.line - shift })) } : {}) };
+      out.push({ d: at, ev: (line: number, note: string) => embeddedLineEvidence(text, ref, line, line, `${key}: ${note}`) });
+    }
+  }
+  return out;
 }
 
 /** the crash line, with the Corefile line it names when that line holds the named directive */
@@ -78,7 +104,7 @@ export const corefileRejected: Rule = {
   layer: 'dns',
   severity: 'critical',
   title: 'CoreDNS refuses to load its Corefile',
-  needs: [COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, 'cluster.deployments', 'cluster.pods'],
+  needs: [COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, 'cluster.deployments', 'cluster.pods', 'cluster.configmap.kube-system.coredns-custom'],
   decidesFrom: [[COREDNS_LOG_SOURCE], [COREDNS_CM_SOURCE, 'cluster.deployments'], [COREDNS_CM_SOURCE, 'cluster.pods'], [COREDNS_CM_SOURCE]],
   docs: {
     why: 'CoreDNS parses the whole Corefile at start and exits on a directive its build lacks or a property its plugin no longer accepts, so every CoreDNS pod crash-loops and all DNS fails. Plugins come and go between releases: proxy left in 1.5.0 (use forward), federation in 1.7.0, the kubernetes plugin\'s upstream and resyncperiod in 1.7.0 and its transfer in 1.8.0, so a ConfigMap kept across an upgrade is the usual cause.',
@@ -105,10 +131,11 @@ export const corefileRejected: Rule = {
     const logged = fromLog(s, rel);
     if (logged) return [logged];
     if (!cf) return [{ status: 'pass', subject, messageId: 'ok-log', basis: basisOf(logs.map((l) => l.log.ref)) }];
+    const custom = s.cluster.configMaps.get(K3S_COREDNS_CUSTOM);
     const out: Report[] = [];
     const latest = parseVersion(LATEST_KNOWN) as Version;
-    for (const d of topLevel(s)) {
-      const ev = corefileLines(s, d.line, d.line, `the ${d.name} directive`);
+    for (const { d, ev: evAt } of topLevel(s)) {
+      const ev = evAt(d.line, `the ${d.name} directive`);
       const evidence = [...(ev ? [ev] : []), ...(rel ? [rel.evidence] : [])];
       const known = directiveInRelease(d.name, rel?.version ?? latest);
       if (!known) {
@@ -124,7 +151,7 @@ export const corefileRejected: Rule = {
       if (!rel && known.removed) out.push({ status: 'warn', subject, messageId: 'release-dependent', data: { directive: d.name, span, line: d.line }, evidence });
       for (const p of d.block ?? []) {
         if (!REMOVED_PROPERTIES[d.name]?.[p.name]) continue;
-        const pev = corefileLines(s, p.line, p.line, `${d.name} ${p.name}`);
+        const pev = evAt(p.line, `${d.name} ${p.name}`);
         const removed = rel ? propertyRemovedIn(d.name, p.name, rel.version) : undefined;
         if (rel && removed) {
           out.push({ status: 'fail', subject, messageId: 'removed-property', data: { directive: p.name, plugin: d.name, version: rel.text, removed: removed.removed, line: p.line }, evidence: [...(pev ? [pev] : []), rel.evidence], remediation: { explanation: removed.instead, commands: EDIT } });
@@ -135,6 +162,6 @@ export const corefileRejected: Rule = {
       }
     }
     if (out.length > 0) return out;
-    return [rel ? { status: 'pass', subject, messageId: 'ok', data: { version: rel.text }, basis: basisOf(cf, rel.evidence) } : { status: 'pass', subject, messageId: 'ok-any-release', basis: basisOf(cf) }];
+    return [rel ? { status: 'pass', subject, messageId: 'ok', data: { version: rel.text }, basis: basisOf(cf, custom, rel.evidence) } : { status: 'pass', subject, messageId: 'ok-any-release', basis: basisOf(cf, custom) }];
   },
 };
