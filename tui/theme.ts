@@ -32,6 +32,7 @@ export const FATE_GLYPH: Readonly<Record<Fate['kind'], Glyph>> = {
   rejected: { icon: '✗', label: 'REJECTED', tone: 'danger' },
   dropped: { icon: '✗', label: 'DROPPED', tone: 'danger' },
   'no-route': { icon: '✗', label: 'NO ROUTE', tone: 'danger' },
+  undetermined: { icon: '?', label: 'UNDETERMINED', tone: 'warning' },
 };
 export const WARN_FORWARD: Glyph = { icon: '!', label: 'FORWARDED', tone: 'warning' };
 

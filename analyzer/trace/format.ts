@@ -26,6 +26,8 @@ export function fateSentence(f: Fate): string {
       return `rejected by ${f.by}${f.with ? ` (${f.with})` : ''}`;
     case 'no-route':
       return `no route to ${f.dst}`;
+    case 'undetermined':
+      return `undetermined at ${f.at}: ${f.why}`;
   }
 }
 

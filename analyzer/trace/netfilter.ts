@@ -3,6 +3,7 @@
 // match splits the walk into branches, each carried with its probability.
 import type { IptablesRule, IptablesSave } from '../parse/types.js';
 import { ruleMatches, type MatchContext } from './match.js';
+import { ruleJumpsTo } from '../parse/iptables-util.js';
 import type { Packet, TraceStep } from './types.js';
 
 export interface WalkState {
@@ -11,14 +12,17 @@ export interface WalkState {
   readonly probability: number;
 }
 
-export type End = 'accept' | 'drop' | 'reject' | 'return';
+export type End = 'accept' | 'drop' | 'reject' | 'return' | 'undetermined';
 
 export interface WalkOutcome {
   readonly state: WalkState;
   readonly end: End;
-  /** the step that decided a drop/reject */
+  /** the step that decided a drop/reject, or where an undetermined walk stopped */
   readonly by?: TraceStep;
   readonly rejectWith?: string;
+  /** for undetermined: why, and what in a bundle would decide it */
+  readonly why?: string;
+  readonly needs?: readonly string[];
 }
 
 export interface WalkContext extends MatchContext {
@@ -31,7 +35,22 @@ const MAX_DEPTH = 64;
 /** a hostile ruleset could fan out without end; past this many branches the rest are cut */
 export const MAX_BRANCHES = 4096;
 
-const NON_TERMINAL = new Set(['LOG', 'NFLOG', 'TRACE', 'CT', 'NOTRACK', 'CHECKSUM', 'TCPMSS', 'CONNMARK', 'NFQUEUE_BYPASS', 'AUDIT', 'CLASSIFY', 'DSCP', 'TOS', 'TTL']);
+// targets that never change where a packet goes (CONNMARK only touches the conntrack mark)
+const NON_TERMINAL = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'CT', 'NOTRACK', 'CHECKSUM', 'TCPMSS', 'CONNMARK', 'NFQUEUE_BYPASS', 'AUDIT', 'CLASSIFY', 'DSCP', 'TOS', 'TTL', 'SET', 'CONNSECMARK', 'SECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE']);
+
+/** the mark bits a MARK rule may change: what becomes unknown when the tracer cannot tell whether it applied */
+function markBitsTouched(rule: IptablesRule): number {
+  const xmark = targetOpt(rule, '--set-xmark') ?? targetOpt(rule, '--set-mark');
+  if (xmark !== undefined) {
+    const [v, m] = xmark.split('/');
+    return m === undefined ? 0xffffffff : ((Number(m) | Number(v)) >>> 0);
+  }
+  const or = targetOpt(rule, '--or-mark') ?? targetOpt(rule, '--xor-mark');
+  if (or !== undefined) return Number(or) >>> 0;
+  const and = targetOpt(rule, '--and-mark');
+  if (and !== undefined) return ~Number(and) >>> 0;
+  return 0xffffffff;
+}
 
 function targetOpt(rule: IptablesRule, name: string): string | undefined {
   return rule.targetOptions.find((o) => o.name === name)?.values[0];
@@ -77,7 +96,8 @@ function with_(state: WalkState, s: TraceStep, pkt: Packet = state.pkt, probabil
 export function walkChain(save: IptablesSave, table: string, chain: string, state: WalkState, ctx: WalkContext, depth = 0): WalkOutcome[] {
   const rules = save.tables.get(table)?.chains.get(chain)?.rules ?? [];
   if (depth > MAX_DEPTH) {
-    return [{ state: with_(state, { hook: ctx.hook, table, chain, verdict: `chain nesting deeper than ${MAX_DEPTH}; stopped (assumed RETURN)` }), end: 'return' }];
+    const s: TraceStep = { hook: ctx.hook, table, chain, verdict: `UNDETERMINED: chain nesting deeper than ${MAX_DEPTH}; not followed` };
+    return [{ state: with_(state, s), end: 'undetermined', by: s, why: `chain nesting deeper than ${MAX_DEPTH}`, needs: [] }];
   }
   const out: WalkOutcome[] = [];
   // Work list of (rule position, state): a random split pushes both sides.
@@ -89,13 +109,35 @@ export function walkChain(save: IptablesSave, table: string, chain: string, stat
     let ended = false;
     for (; i < rules.length && !ended; i++) {
       if (out.length + work.length > MAX_BRANCHES) {
-        out.push({ state: with_(st, { hook: ctx.hook, table, chain, verdict: `more than ${MAX_BRANCHES} branches; the rest were not traced` }), end: 'drop' });
+        const s: TraceStep = { hook: ctx.hook, table, chain, verdict: `UNDETERMINED: more than ${MAX_BRANCHES} branches; the rest were not traced` };
+        out.push({ state: with_(st, s), end: 'undetermined', by: s, why: `more than ${MAX_BRANCHES} branches`, needs: [] });
         ended = true;
         break;
       }
       const rule = rules[i]!;
       const m = ruleMatches(rule, st.pkt, ctx);
       if (m.kind === 'no-match') continue;
+      if (m.kind === 'undetermined') {
+        const target = rule.target;
+        const note = `${m.module}: ${m.why}`;
+        // whether it matched or not, the packet goes on the same way
+        if (target === undefined) continue;
+        if (NON_TERMINAL.has(target)) {
+          st = with_(st, step(ctx, rule, `${target} (non-terminating; its match is undetermined: ${note})`));
+          continue;
+        }
+        if (target === 'MARK') {
+          // applied or not: the bits it sets are unknown from here on
+          const bits = markBitsTouched(rule);
+          const pkt: Packet = { ...st.pkt, markUnknown: ((st.pkt.markUnknown ?? 0) | bits) >>> 0 };
+          st = with_(st, step(ctx, rule, `MARK, undetermined whether it applies (${note}): mark bits 0x${bits.toString(16)} unknown`), pkt);
+          continue;
+        }
+        const s = step(ctx, rule, `UNDETERMINED: ${note}`);
+        out.push({ state: with_(st, s), end: 'undetermined', by: s, why: note, needs: m.needs });
+        ended = true;
+        break;
+      }
       const assumptions = m.assumptions.length > 0 ? { assumptions: m.assumptions } : {};
       if (m.kind === 'random') {
         // the not-taken side continues with the next rule
@@ -143,7 +185,7 @@ function applyTarget(
 ): TargetResult {
   const end = (e: End, verdict: string, pkt = st.pkt, more: Partial<WalkOutcome> = {}): TargetResult => {
     const s = step(ctx, rule, verdict, extra);
-    return { kind: 'end', outcome: { state: with_(st, s, pkt), end: e, ...(e === 'drop' || e === 'reject' ? { by: s } : {}), ...more } };
+    return { kind: 'end', outcome: { state: with_(st, s, pkt), end: e, ...(e === 'drop' || e === 'reject' || e === 'undetermined' ? { by: s } : {}), ...more } };
   };
   switch (target) {
     case 'ACCEPT':
@@ -193,10 +235,9 @@ function applyTarget(
     return { kind: 'fanout', outcomes };
   }
   if (NON_TERMINAL.has(target)) return { kind: 'continue', state: with_(st, step(ctx, rule, `${target} (non-terminating)`, extra)) };
-  return {
-    kind: 'continue',
-    state: with_(st, step(ctx, rule, `${target}: unknown target or missing chain, assumed non-terminating`, { ...extra, assumptions: [{ module: target, assumed: 'no-match', why: 'target not modelled by the tracer' }] })),
-  };
+  // a target the tracer does not model, or a jump to a chain the dump does not hold (a pasted fragment)
+  const why = ruleJumpsTo(rule) !== undefined ? `chain ${target} is not in the dump` : `target ${target} is not modelled by the tracer`;
+  return end('undetermined', `UNDETERMINED: ${why}`, st.pkt, { why, needs: ruleJumpsTo(rule) !== undefined ? ['host.iptables-save'] : [] });
 }
 
 /** Walk a built-in chain and apply its policy to the branches that fall off its end. */

@@ -115,6 +115,7 @@ export function traceHost(s: Snapshot, host: HostState): TraceHost {
     iptables: host.iptables?.value,
     routes: host.routes?.value,
     addrs: host.addrs?.value,
+    ipRules: host.ipRules?.value,
     podCidr: podCidr(s),
     ipForward: fwd === undefined ? undefined : fwd.trim() !== '0',
     iptablesRef: host.iptables?.ref,
@@ -134,7 +135,7 @@ export function traceFromSnapshot(s: Snapshot, req: TraceRequest): TraceResult &
   let origin: Origin;
   if (src.kind === 'host' || (src.node === nodeName && src.hostNetwork)) origin = { kind: 'host' };
   else if (src.node === nodeName || (src.kind === 'ip' && deviceForSubnet(th.addrs, src.ip) && isBridge(th, src.ip))) {
-    origin = { kind: 'local-pod', iface: deviceForSubnet(th.addrs, src.ip) ?? 'cni0', ...(src.podName ? { podName: src.podName } : {}) };
+    origin = { kind: 'local-pod', iface: podInterface(th, src.ip), ...(src.podName ? { podName: src.podName } : {}) };
   } else {
     // from elsewhere: it arrives on the interface the node would route back to the source through
     const back = lookupRoute(th.routes ?? [], new Set(), src.ip);
@@ -142,6 +143,17 @@ export function traceFromSnapshot(s: Snapshot, req: TraceRequest): TraceResult &
   }
   const result = simulate(th, { src: src.ip, dst: dst.ip, proto, dport: dst.port, origin });
   return { ...result, label: { from: src.podName ?? req.from, to: dst.label } };
+}
+
+/**
+ * The interface a local pod's packets come in on: the bridge whose subnet holds it (flannel's cni0),
+ * else the device of the node's route to it (Calico's per-pod `10.42.0.5 dev cali1a2b3c scope link`).
+ */
+export function podInterface(th: TraceHost, ip: string): string {
+  const bridge = deviceForSubnet(th.addrs, ip);
+  if (bridge) return bridge;
+  const r = th.routes ? lookupRoute(th.routes, new Set(), ip) : undefined;
+  return r?.kind === 'unicast' && !r.gateway && r.dev ? r.dev : 'cni0';
 }
 
 function isBridge(th: TraceHost, ip: string): boolean {

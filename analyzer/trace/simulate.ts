@@ -3,9 +3,10 @@
 //   from the node itself:   routing → OUTPUT (raw, mangle, nat, filter) → re-route if DNATed → POSTROUTING
 // Pure: it reads parsed iptables-save, routes and addresses and returns every branch with its fate.
 import type { FileRef } from '../model/types.js';
-import type { IpLink, IpRoute, IptablesSave } from '../parse/types.js';
+import type { IpLink, IpRoute, IpRule, IptablesSave } from '../parse/types.js';
 import { ipInCidr } from '../model/net.js';
 import { walkBuiltin, type WalkContext, type WalkOutcome, type WalkState } from './netfilter.js';
+import type { RpfilterOptions, Undetermined } from './match.js';
 import { deviceForSubnet, localAddresses, lookupRoute, primaryAddress } from './route.js';
 import type { Fate, Packet, RouteChoice, TraceBranch, TraceInput, TraceResult, TraceStep } from './types.js';
 
@@ -14,6 +15,8 @@ export interface TraceHost {
   readonly iptables?: IptablesSave;
   readonly routes?: readonly IpRoute[];
   readonly addrs?: readonly IpLink[];
+  /** `ip rule`: only the three default rules means the main table decides (rpfilter's reverse lookup) */
+  readonly ipRules?: readonly IpRule[];
   /** the cluster pod network, to say when a pod address leaves the node un-NATed */
   readonly podCidr?: string;
   /** net.ipv4.ip_forward; false means the kernel forwards nothing */
@@ -45,6 +48,8 @@ function hookPass(host: TraceHost, hook: Exclude<Hook, 'ROUTING'>, lives: readon
     hook,
     localAddrs: local,
     masqueradeSource: (pkt) => primaryAddress(host.addrs, pkt.outIface, undefined),
+    ifaceAddrs: (iface) => (host.addrs ? localAddresses(host.addrs.filter((l) => l.ifname === iface)) : undefined),
+    rpfilter: (pkt, o) => reversePath(host, local, pkt, o),
   };
   let current = [...lives];
   for (const table of TABLES[hook]) {
@@ -60,9 +65,34 @@ function hookPass(host: TraceHost, hook: Exclude<Hook, 'ROUTING'>, lives: readon
   return current;
 }
 
+// the rules `ip rule` lists on a node without policy routing
+const DEFAULT_RULES = new Set(['0 local', '32766 main', '32767 default']);
+
+/**
+ * xt_rpfilter: the route back to the packet's source, looked up as the kernel does (source and
+ * destination swapped), must be a unicast route out of the interface the packet came in on
+ * (`--loose`: any unicast route; `--accept-local`: a local source passes too). Evaluated from the
+ * node's main table; policy routing rules, which could send the lookup elsewhere, make it undetermined.
+ */
+function reversePath(host: TraceHost, local: ReadonlySet<string>, pkt: Packet, o: RpfilterOptions): boolean | Undetermined {
+  if (pkt.inIface === undefined) return true; // the node's own packets: rpfilter only sees packets that come in
+  if (!host.routes) return { module: 'rpfilter', why: `the route back to ${pkt.src} cannot be looked up: no routes in the bundle`, needs: ['host.ip-route'] };
+  const policy = (host.ipRules ?? []).filter((r) => !DEFAULT_RULES.has(`${r.priority} ${r.table ?? ''}`));
+  if (policy.length > 0) return { module: 'rpfilter', why: `policy routing rules (ip rule priority ${policy.map((r) => r.priority).join(', ')}) may choose the route back to ${pkt.src}; the tracer follows the main table only`, needs: [] };
+  const back = lookupRoute(host.routes, local, pkt.src);
+  if (back.kind === 'local') return o.acceptLocal;
+  if (back.kind !== 'unicast') return false;
+  return o.loose || back.dev === pkt.inIface;
+}
+
 function finish(o: WalkOutcome, route: RouteChoice | undefined): Done {
   const by = o.by ? `${o.by.table}/${o.by.chain}${o.by.ruleIndex !== undefined ? ` rule ${o.by.ruleIndex}` : ' policy'}` : 'unknown';
-  const fate: Fate = o.end === 'reject' ? { kind: 'rejected', by, with: o.rejectWith } : { kind: 'dropped', by };
+  const fate: Fate =
+    o.end === 'undetermined'
+      ? { kind: 'undetermined', at: o.by?.table ? by : o.by?.verdict ?? 'unknown', why: o.why ?? 'not evaluated', needs: o.needs ?? [] }
+      : o.end === 'reject'
+        ? { kind: 'rejected', by, with: o.rejectWith }
+        : { kind: 'dropped', by };
   return { probability: o.state.probability, steps: o.state.steps, packet: o.state.pkt, route, fate };
 }
 
@@ -90,8 +120,11 @@ function departFate(host: TraceHost, live: Live): Fate {
   if (!r || r.kind === 'none') return { kind: 'no-route', dst: p.dst };
   if (r.kind === 'blackhole' || r.kind === 'unreachable' || r.kind === 'prohibit') return { kind: 'dropped', by: `${r.kind} route ${r.dst}` };
   if (r.kind === 'local') return { kind: 'delivered-local', to: p.dst, port: p.dport };
-  const bridge = r.dev !== undefined && !r.gateway && deviceForSubnet(host.addrs, p.dst) === r.dev && host.addrs?.find((l) => l.ifname === r.dev)?.linkinfo?.info_kind === 'bridge';
-  if (bridge) return { kind: 'delivered-pod', dev: r.dev!, to: p.dst, port: p.dport };
+  const kind = host.addrs?.find((l) => l.ifname === r.dev)?.linkinfo?.info_kind;
+  const bridge = r.dev !== undefined && !r.gateway && deviceForSubnet(host.addrs, p.dst) === r.dev && kind === 'bridge';
+  // Calico and other routed CNIs: a host route straight to the pod's veth (`10.42.1.7 dev cali7f8e9d0c1b2 scope link`)
+  const veth = r.dev !== undefined && !r.gateway && kind === 'veth' && (r.dst === p.dst || r.dst === `${p.dst}/32`);
+  if (bridge || veth) return { kind: 'delivered-pod', dev: r.dev!, to: p.dst, port: p.dport };
   const podSrc = host.podCidr !== undefined && ipInCidr(p.src, host.podCidr);
   const podDst = host.podCidr !== undefined && ipInCidr(p.dst, host.podCidr);
   const note = podSrc && !podDst ? `leaves with the pod's own source address ${p.src}: not routable outside the cluster, replies cannot come back` : undefined;

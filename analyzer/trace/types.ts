@@ -19,6 +19,11 @@ export interface Packet {
   /** conntrack status bits for this NEW connection: DNAT/SNAT once a nat rule rewrote it */
   readonly dnat: boolean;
   readonly snat: boolean;
+  /**
+   * mark bits the tracer cannot know: a MARK rule whose match it could not evaluate may or may not
+   * have set them, so a later `-m mark` on these bits is undetermined
+   */
+  readonly markUnknown?: number;
 }
 
 /** How the packet starts: from a local pod (bridge), from the node itself, or from the wire. */
@@ -76,7 +81,13 @@ export type Fate =
   | { readonly kind: 'forwarded'; readonly dev: string; readonly gateway?: string; readonly src: string; readonly dst: string; readonly port?: number; readonly note?: string }
   | { readonly kind: 'dropped'; readonly by: string }
   | { readonly kind: 'rejected'; readonly by: string; readonly with?: string }
-  | { readonly kind: 'no-route'; readonly dst: string };
+  | { readonly kind: 'no-route'; readonly dst: string }
+  /**
+   * The tracer met a match it cannot evaluate from the bundle (an ipset's members, an unknown match
+   * module, rpfilter without routes, a rule iptables printed without some of its options) on a rule
+   * whose verdict would decide the packet's path: it does not guess, the branch stops here.
+   */
+  | { readonly kind: 'undetermined'; readonly at: string; readonly why: string; readonly needs: readonly string[] };
 
 export interface TraceBranch {
   /** probability of this path (1 without statistic splits) */

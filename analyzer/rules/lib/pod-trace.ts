@@ -1,14 +1,14 @@
 // Packets a pod of a node sends and receives, followed through that node's own routes and
 // iptables by the packet tracer (analyzer/trace): the FORWARD, MASQUERADE and Service rules judge
 // what such a packet would actually meet, and cite the steps that decided it.
-import type { EvidenceRef } from '../types.js';
-import type { HostState, Snapshot, Sourced } from '../../model/types.js';
+import type { EvidenceRef, Report, Subject } from '../types.js';
+import type { FileRef, HostState, Snapshot, Sourced } from '../../model/types.js';
+import { dumpBackend } from '../../model/iptables-dumps.js';
 import type { IptablesSave } from '../../parse/types.js';
 import { parseCidr } from '../../model/net.js';
 import { knownLineEvidence } from '../../model/evidence.js';
 import { simulate, type TraceHost } from '../../trace/simulate.js';
-import { traceHost } from '../../trace/resolve.js';
-import { deviceForSubnet } from '../../trace/route.js';
+import { podInterface, traceHost } from '../../trace/resolve.js';
 import type { TraceBranch, TraceInput, TraceResult, TraceStep } from '../../trace/types.js';
 import { lineAt, nodePodCidr, podNetworkFor, samplePodIp } from './host.js';
 
@@ -23,18 +23,53 @@ export interface PodProbe {
 /**
  * The iptables dumps the kernel applies, one per backend, default first: packets traverse the
  * hooks of both legacy and nf_tables when both hold rules, so each must let a packet through.
+ * An explicit dump is left out when it is the default's backend or the same rules as the default
+ * (a plain `iptables-save v1.8.x` header does not say which backend the default shows).
  */
-export function iptablesDumps(host: HostState): Sourced<IptablesSave>[] {
-  const out: Sourced<IptablesSave>[] = [];
+export function iptablesDumps(host: HostState, s?: Snapshot): Sourced<IptablesSave>[] {
+  const def = host.iptables;
+  const out: Sourced<IptablesSave>[] = def ? [def] : [];
   const seen = new Set<string>();
-  for (const d of [host.iptables, host.iptablesLegacy, host.iptablesNft]) {
-    if (!d) continue;
-    const key = d.value.backend ?? 'unknown';
-    if (seen.has(key)) continue;
-    seen.add(key);
+  const defBackend = def && dumpBackend(s, host, def);
+  if (defBackend) seen.add(defBackend);
+  for (const [backend, d] of [['legacy', host.iptablesLegacy], ['nf_tables', host.iptablesNft]] as const) {
+    if (!d || seen.has(backend) || (def && d.value.tables === def.value.tables)) continue;
+    seen.add(backend);
     out.push(d);
   }
   return out;
+}
+
+/** hooks in the order a forwarded packet meets them */
+const FORWARD_PATH = ['PREROUTING', 'ROUTING', 'FORWARD', 'POSTROUTING'] as const;
+
+/**
+ * A branch the tracer could not evaluate at or before `hook` (of a forwarded packet's path): what a
+ * rule judging that hook must report as unknown instead of a verdict. A branch that stopped later
+ * (Calico's ipset MASQUERADE in nat POSTROUTING) has been through `hook` already.
+ */
+export function undeterminedBy(r: TraceResult, hook: (typeof FORWARD_PATH)[number]): TraceBranch | undefined {
+  const limit = FORWARD_PATH.indexOf(hook);
+  return r.branches.find((b) => {
+    if (b.fate.kind !== 'undetermined') return false;
+    const at = FORWARD_PATH.indexOf(decidingStep(b)?.hook as (typeof FORWARD_PATH)[number]);
+    return at < 0 || at <= limit;
+  });
+}
+
+/** an unknown report for a trace that stopped at a match the tracer cannot evaluate, citing that rule */
+export function undeterminedReport(s: Snapshot, subject: Subject, ref: FileRef | undefined, b: TraceBranch, messageId: string, data: Record<string, string | number | boolean>): Report {
+  const f = b.fate as Extract<TraceBranch['fate'], { kind: 'undetermined' }>;
+  const st = decidingStep(b);
+  const ev = st && ref ? stepEvidence(s, ref, st, `the tracer cannot evaluate this rule: ${f.why}`) : undefined;
+  return {
+    status: 'unknown',
+    subject,
+    messageId,
+    data: { ...data, at: f.at, why: f.why },
+    missing: f.needs.length > 0 ? [...f.needs] : [`trace: ${f.why}`],
+    ...(ev ? { evidence: [ev] } : {}),
+  };
 }
 
 /** a pod address of another node: a peer's podCIDR, else the pod network outside this node's subnet */
@@ -65,7 +100,7 @@ export function podProbes(s: Snapshot, host: HostState, th: TraceHost): { probes
   const network = podNetworkFor(s, host);
   const own = local ? samplePodIp(local) : undefined;
   if (!local || !own) return { probes: [], missing: ['cluster.nodes'] };
-  const bridge = deviceForSubnet(th.addrs, own) ?? 'cni0';
+  const bridge = podInterface(th, own);
   const probes: PodProbe[] = [{ direction: 'egress', input: { src: own, dst: OUTSIDE.ip, proto: OUTSIDE.proto, dport: OUTSIDE.port, origin: { kind: 'local-pod', iface: bridge } } }];
   const peer = network ? remotePodIp(s, host.node, local, network) : undefined;
   const vtep = (th.addrs ?? []).find((l) => l.linkinfo?.info_kind === 'vxlan')?.ifname ?? 'flannel.1';
@@ -101,5 +136,5 @@ export function stepEvidence(s: Snapshot, ref: Sourced<unknown>['ref'] | undefin
 /** the tool that lists this dump, for commands */
 export function toolFor(host: HostState, dump: Sourced<IptablesSave>): string {
   if (dump === host.iptables) return 'iptables';
-  return dump.value.backend === 'legacy' ? 'iptables-legacy' : 'iptables-nft';
+  return dump === host.iptablesLegacy ? 'iptables-legacy' : 'iptables-nft';
 }

@@ -7,7 +7,7 @@ import type { Remediation, Report, Rule } from '../types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { notANode } from '../lib/node-scope.js';
 import { nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
-import { decidingStep, iptablesDumps, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
+import { decidingStep, iptablesDumps, undeterminedBy, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
 import type { TraceBranch, TraceStep } from '../../trace/types.js';
 
 /** a branch the tracer could not decide (an unevaluable match): neither a drop nor an accept */
@@ -79,9 +79,11 @@ export const forwardChainDropsPodTraffic: Rule = {
         const th = traceHostWith(s, host, dump);
         for (const probe of probes) {
           const result = trace(th, probe);
+          // a branch the tracer stopped after FORWARD (Calico's ipset MASQUERADE) has been judged there
+          const stopped = undeterminedBy(result, 'FORWARD');
+          if (stopped) unsure = true;
           for (const b of result.branches) {
-            if (undetermined(b)) unsure = true;
-            else if (b.steps.some((x) => x.hook === 'FORWARD')) judged = true;
+            if (b !== stopped && b.steps.some((x) => x.hook === 'FORWARD')) judged = true;
             const st = decidingStep(b);
             if ((b.fate.kind !== 'dropped' && b.fate.kind !== 'rejected') || !forwardVerdict(st)) continue;
             const tool = toolFor(host, dump);

@@ -41,6 +41,7 @@ const FACTS: readonly FactSpec[] = [
       const hit = verdicts.find((v) => v.masqueraded);
       const snat = hit && natSteps(hit).snat;
       if (hit && snat) return { value: 'present', evidence: stepEvidence(s, hit.dump.ref, snat, 'masquerades pod egress') };
+      if (verdicts.some((v) => v.undetermined)) return undefined; // the tracer could not tell
       const chain = first.dump.value.tables.get('nat')?.chains.get('POSTROUTING');
       return { value: 'absent', evidence: chain ? lineAt(s, first.dump.ref, chain.line, 'no MASQUERADE for pod egress in nat POSTROUTING') : undefined };
     },
