@@ -58,7 +58,8 @@ export const cniConfigShadowed: Rule = {
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
       // byte order, as Go's sort.Strings: "10-calico.conflist" < "10-flannel.conflist" < "100-crio-bridge.conf"
-      const configs = host.cni.filter((c) => CONF_EXT.test(fileName(c)) && mainType(c) !== undefined).sort((a, b) => (fileName(a) < fileName(b) ? -1 : fileName(a) > fileName(b) ? 1 : 0));
+      // k3s/microk8s point their containerd at their own CNI dir: /etc/cni/net.d is then not read at all
+      const configs = (host.distroCni?.length ? host.distroCni : host.cni).filter((c) => CONF_EXT.test(fileName(c)) && mainType(c) !== undefined).sort((a, b) => (fileName(a) < fileName(b) ? -1 : fileName(a) > fileName(b) ? 1 : 0));
       if (configs.length === 0) {
         out.push(missingInputs(subject, ['host.cni.*']));
         continue;

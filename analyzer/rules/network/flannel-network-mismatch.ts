@@ -4,7 +4,7 @@
 import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
 import type { FileRef, Seen, Snapshot } from '../../model/types.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
-import { cidrContains, lineAt, parseCidr, present, seenEvidence } from '../lib/host.js';
+import { cidrContains, jsonEvidence, lineAt, parseCidr, present, seenEvidence } from '../lib/host.js';
 import { unlessFlannel } from './flannel-presence.js';
 
 const CONFIGMAPS = ['kube-flannel/kube-flannel-cfg', 'kube-system/kube-flannel-cfg'];
@@ -20,6 +20,10 @@ interface Compared {
 function flannelNetwork(s: Snapshot): { value: string; file: FileRef; ev?: EvidenceRef | undefined } | undefined {
   const seen = s.derived.podCidr.flannel;
   if (s.cluster.flannelNetConf && seen) return { value: seen.value, file: { bundle: seen.at.bundle, path: seen.at.path }, ev: seenEvidence(s, seen, 'flannel Network') };
+  for (const h of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+    const k3s = h.k3sFlannelNetConf;
+    if (k3s?.value.Network) return { value: k3s.value.Network, file: k3s.ref, ev: jsonEvidence(s, k3s.ref, '/Network', 'flannel Network of k3s\'s embedded flannel') };
+  }
   for (const h of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
     const v = h.subnetEnv?.value.vars.get('FLANNEL_NETWORK');
     if (h.subnetEnv && v) return { value: v.value, file: h.subnetEnv.ref, ev: lineAt(s, h.subnetEnv.ref, v.line, `flannel Network as flanneld on ${h.node} runs it`) };

@@ -86,7 +86,7 @@ function fromLogs(s: Snapshot): Report[] {
 }
 
 /** k3s/RKE2 run flannel inside their own process: its journal decides, else the lease it wrote (annotation, subnet.env) */
-function embedded(s: Snapshot, how: string): Report[] {
+function embedded(s: Snapshot, how: string, missing: string): Report[] {
   const out: Report[] = [];
   const logs = flannelLogs(s);
   const nodes = [...new Set([...nodeNames(s), ...logs.map((l) => l.node)])].sort();
@@ -108,7 +108,7 @@ function embedded(s: Snapshot, how: string): Report[] {
       out.push({ status: 'pass', subject, messageId: 'embeddedUp', data: { node, how }, basis: basisOf(env) });
       continue;
     }
-    out.push(missingInputs(subject, ['host.flannel-subnet-env']));
+    out.push(missingInputs(subject, [missing]));
   }
   return out;
 }
@@ -137,7 +137,7 @@ export const flannelPodNotRunning: Rule = {
     notRunning: 'flannel pod {pod} on node {node} is {state}: {reason}',
     noPod: 'no flannel pod is scheduled on node {node}',
     running: 'flannel pod {pod} on node {node} is running',
-    embeddedUp: 'flannel embedded in {how} has leased node {node} a subnet',
+    embeddedUp: 'flannel ({how}) has leased node {node} a subnet',
     notUsed: 'the cluster does not run flannel',
   },
   explains: [...PEER_EXPLAINS, { rule: 'NET-205', match: 'same-node' }, { rule: 'NET-204', match: 'same-node' }, { rule: 'SYS-104', match: 'same-node' }, { rule: 'SVC-303', match: 'same-node' }],
@@ -146,7 +146,10 @@ export const flannelPodNotRunning: Rule = {
     const skip = unlessFlannel(s, presence);
     if (skip.length) return skip;
     const flannelPods = (s.cluster.pods ?? []).some((p) => runsFlannel(p.obj));
-    if (!flannelPods && presence.style !== 'daemonset') return embedded(s, presence.style === 'embedded' ? (s.derived.distribution?.value ?? 'the node agent') : 'a process outside Kubernetes');
+    if (!flannelPods && presence.style !== 'daemonset') {
+      const how = presence.style === 'embedded' ? `embedded in ${s.derived.distribution?.value ?? 'the node agent'}` : presence.style === 'systemd' ? 'a systemd flanneld' : 'deployment not collected';
+      return embedded(s, how, presence.style === 'unknown' && !s.cluster.pods ? 'cluster.pods' : 'host.flannel-subnet-env');
+    }
     if (!s.cluster.pods) return fromLogs(s);
     const podsFile = clusterFile(s, 'cluster/pods.json');
     const byNode = podsByNode(s, runsFlannel);

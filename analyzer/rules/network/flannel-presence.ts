@@ -64,7 +64,7 @@ function hostSigns(s: Snapshot, host: HostState): EvidenceRef[] {
     const ev = jsonEvidence(s, links.ref, `/${link.at}/ifname`, 'flannel\'s overlay device');
     if (ev) out.push(ev);
   }
-  for (const c of host.cni) {
+  for (const c of [...host.cni, ...(host.distroCni ?? [])]) {
     const i = c.value.plugins.findIndex((p) => p.type === 'flannel');
     if (i < 0) continue;
     const pointer = s.files.pointer(c.ref, '/plugins') === undefined ? '/type' : `/plugins/${i}/type`;
@@ -140,6 +140,9 @@ export function flannelPresence(s: Snapshot): FlannelPresence {
   }
   const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
   for (const h of hosts) evidence.push(...hostSigns(s, h));
+  // k3s's own net-conf.json (/var/lib/rancher/k3s/agent/etc/flannel): flannel embedded in the k3s agent
+  const k3sConf = hosts.find((h) => h.k3sFlannelNetConf)?.k3sFlannelNetConf;
+  if (k3sConf) evidence.push(...[jsonEvidence(s, k3sConf.ref, '/Network', 'k3s\'s embedded flannel config')].filter((e): e is EvidenceRef => e !== undefined));
   const logs = flannelLogs(s);
   if (logs.some((l) => l.pod !== undefined)) daemonset = true;
   const journal = logs.find((l) => l.pod === undefined);
@@ -149,7 +152,7 @@ export function flannelPresence(s: Snapshot): FlannelPresence {
     if (ev) evidence.push(ev);
   }
   if (evidence.length > 0 || logs.length > 0) {
-    const style: DeploymentStyle = daemonset ? 'daemonset' : embeddingDistribution(s) || (journal && !journal.key.includes('flanneld')) ? 'embedded' : journal ? 'systemd' : 'unknown';
+    const style: DeploymentStyle = daemonset ? 'daemonset' : embeddingDistribution(s) || k3sConf || (journal && !journal.key.includes('flanneld')) ? 'embedded' : journal ? 'systemd' : 'unknown';
     return { state: 'in-use', style, basis: basisOf(...evidence, ...logs.map((l) => l.log)), evidence: evidence.slice(0, 4), missing: [] };
   }
   // absence: a workload list that would show flannel pods, and a place the embedded signs would show

@@ -67,6 +67,11 @@ ruleTester(subnetMismatchOnNode).run({
       findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'agree', data: { subnet: '10.244.1.0/24' } }],
     },
     {
+      name: 'podCIDR and subnet.env agree but no addresses collected: unknown (cni0 not seen), never a pass',
+      snapshot: () => node('10.244.1.0/24', '10.244.1.1/24', { 'host/ip-addr.json': null }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.ip-addr'] }],
+    },
+    {
       name: 'no subnet.env, no podCIDR, no addresses: unknown',
       snapshot: () => node(null, undefined, { 'host/ip-addr.json': null }),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.flannel-subnet-env', 'cluster.nodes', 'host.ip-addr'] }],

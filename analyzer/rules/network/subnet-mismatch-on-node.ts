@@ -105,6 +105,11 @@ export const subnetMismatchOnNode: Rule = {
         out.push(missingInputs(subject, missing.length ? missing : ['host.flannel-subnet-env']));
         continue;
       }
+      if (new Set(seen).size === 1 && !host.addrs) {
+        // podCIDR and subnet.env agree, but whether cni0 does was not collected
+        out.push(missingInputs(subject, ['host.ip-addr']));
+        continue;
+      }
       if (new Set(seen).size === 1) {
         out.push({ status: 'pass', subject, messageId: 'agree', data: { node: host.node, subnet: seen[0] as string }, basis: basisOf(node, host.subnetEnv, host.addrs) });
         continue;
