@@ -607,7 +607,7 @@ collect_logs() {
 }
 
 # --- host sources -----------------------------------------------------------------------------
-SYSCTL_KEYS='net.ipv4.ip_forward net.ipv4.conf.all.forwarding net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables net.ipv6.conf.all.forwarding net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_buckets net.netfilter.nf_conntrack_tcp_timeout_established net.netfilter.nf_conntrack_tcp_timeout_close_wait net.ipv4.vs.conntrack net.ipv4.vs.conn_reuse_mode net.ipv4.vs.expire_nodest_conn'
+SYSCTL_KEYS='net.ipv4.ip_forward net.ipv4.conf.all.forwarding net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter net.ipv4.conf.cni0.rp_filter net.ipv4.conf.flannel/1.rp_filter net.ipv4.conf.tunl0.rp_filter net.ipv4.conf.vxlan/calico.rp_filter net.ipv4.conf.all.route_localnet net.bridge.bridge-nf-call-iptables net.bridge.bridge-nf-call-ip6tables net.ipv6.conf.all.forwarding net.netfilter.nf_conntrack_max net.netfilter.nf_conntrack_count net.netfilter.nf_conntrack_buckets net.netfilter.nf_conntrack_tcp_timeout_established net.netfilter.nf_conntrack_tcp_timeout_close_wait net.ipv4.vs.conntrack net.ipv4.vs.conn_reuse_mode net.ipv4.vs.expire_nodest_conn'
 
 collect_sysctl() {
   _out=$STAGE/host/sysctl.txt _err=$WORK/err.$PART
@@ -616,9 +616,15 @@ collect_sysctl() {
   : >"$_out"
   _got=0
   for _k in $SYSCTL_KEYS; do
-    # key to path without a fork: net.ipv4.ip_forward -> /proc/sys/net/ipv4/ip_forward
+    # key to path without a fork: net.ipv4.ip_forward -> /proc/sys/net/ipv4/ip_forward; a slash in
+    # a key part is a dot of an interface name (net.ipv4.conf.flannel/1.rp_filter -> conf/flannel.1)
     _p=/proc/sys _r=$_k
-    while :; do case $_r in *.*) _p=$_p/${_r%%.*} _r=${_r#*.} ;; *) _p=$_p/$_r; break ;; esac; done
+    while :; do
+      case $_r in *.*) _s=${_r%%.*} _r=${_r#*.} ;; *) _s=$_r _r= ;; esac
+      case $_s in */*) _s=${_s%%/*}.${_s#*/} ;; esac
+      _p=$_p/$_s
+      [ -n "$_r" ] || break
+    done
     # cat, not read: sh reads byte by byte and an int sysctl answers only the first read() at
     # offset 0 (nf_conntrack_max 262144 would come back as "2").
     if [ -r "$_p" ] && _v=$(cat "$_p" 2>/dev/null) && [ -n "$_v" ]; then
@@ -663,6 +669,11 @@ host.conntrack-stats|host/conntrack-stats.txt|conntrack -S
 host.os-release|host/os-release|cat /etc/os-release
 host.uname|host/uname.txt|uname -a
 host.hostname|host/hostname.txt|hostname
+'
+
+# Distribution sources: recorded only where they exist (a k3s config on a k3s node); see
+# DISTRO_SOURCES in analyzer/bundle/sources.ts. Same format as HOST_FIXED.
+HOST_DISTRO='
 host.k3s-config|host/k3s/config.yaml|scrub /etc/rancher/k3s/config.yaml
 host.rke2-config|host/rke2/config.yaml|scrub /etc/rancher/rke2/config.yaml
 host.k3s-flannel-net-conf|host/k3s/flannel-net-conf.json|cat /var/lib/rancher/k3s/agent/etc/flannel/net-conf.json
@@ -830,8 +841,7 @@ collect_units() {
   _dirs=0
   for _d in $UNIT_DIRS; do [ -d "$_d" ] && _dirs=$((_dirs + 1)); done
   if [ "$_dirs" = 0 ]; then
-    note "$_err" "no systemd unit directory ($UNIT_DIRS)"
-    record host.systemd-units host/systemd-units.txt "$_cmd" absent null null 0 "$_err"; return
+    printf 'netsnap: note: no systemd unit directory (%s); no unit list or journal collected\n' "$UNIT_DIRS" >&2; return
   fi
   mkdir -p "${_out%/*}"; : >"$_out"
   UNITS_FOUND=''
@@ -900,10 +910,8 @@ collect_host() {
         if [ -e /proc/net/stat/nf_conntrack ] || [ -e /proc/net/nf_conntrack ]; then run_source "$_id" "$_path" $_cmd
         else note "$WORK/err.$PART" "nf_conntrack is not loaded (/proc/net/stat/nf_conntrack missing); conntrack not run"
           record "$_id" "$_path" "$_cmd" absent null null 0 "$WORK/err.$PART"; fi ;;
-      host.systemd-units) collect_units ;;
       *) case $_cmd in
            'cat '*) copy_source "$_id" "$_path" "${_cmd#cat }" ;;
-           'scrub '*) scrub_source "$_id" "$_path" "${_cmd#scrub }" ;;
            *) run_source "$_id" "$_path" $_cmd ;;
          esac ;;
     esac
@@ -911,6 +919,16 @@ collect_host() {
 $HOST_FIXED
 EOF
   [ "$NO_HOST" = 1 ] && return
+  while IFS='|' read -r _id _path _cmd; do
+    [ -n "$_id" ] || continue
+    case $_id:$_cmd in
+      host.systemd-units:*) collect_units ;;
+      *:'scrub '*) [ -e "${_cmd#scrub }" ] && scrub_source "$_id" "$_path" "${_cmd#scrub }" ;;
+      *:'cat '*) [ -e "${_cmd#cat }" ] && copy_source "$_id" "$_path" "${_cmd#cat }" ;;
+    esac
+  done <<EOF
+$HOST_DISTRO
+EOF
   if [ -d /etc/cni/net.d ]; then
     for _f in /etc/cni/net.d/*; do
       [ -f "$_f" ] || continue

@@ -112,6 +112,11 @@ export const SYSCTL_KEYS: readonly string[] = [
   'net.ipv4.conf.all.forwarding',
   'net.ipv4.conf.all.rp_filter',
   'net.ipv4.conf.default.rp_filter',
+  // the interfaces pod traffic enters (SYS-109); sysctl writes an interface's dot as a slash
+  'net.ipv4.conf.cni0.rp_filter',
+  'net.ipv4.conf.flannel/1.rp_filter',
+  'net.ipv4.conf.tunl0.rp_filter',
+  'net.ipv4.conf.vxlan/calico.rp_filter',
   'net.ipv4.conf.all.route_localnet',
   'net.bridge.bridge-nf-call-iptables',
   'net.bridge.bridge-nf-call-ip6tables',
