@@ -10,6 +10,7 @@ import { podOrServiceRouteHijacked } from './pod-or-service-route-hijacked.js';
 import { hostDiffersFromPeers } from './host-differs-from-peers.js';
 import { rpFilterDropsAsymmetric } from './rp-filter-drops-asymmetric.js';
 import { podNetworkIngressNotSnatted } from './pod-network-ingress-not-snatted.js';
+import { iptablesNftViewLossy } from './iptables-nft-view-lossy.js';
 
 export const systemRules: readonly Rule[] = [
   ipForwardDisabled,
@@ -22,4 +23,5 @@ export const systemRules: readonly Rule[] = [
   hostDiffersFromPeers,
   rpFilterDropsAsymmetric,
   podNetworkIngressNotSnatted,
+  iptablesNftViewLossy,
 ];

@@ -1,0 +1,76 @@
+import { ruleTester } from '../testing.js';
+import { snapshotOf } from '../../model/testing.js';
+import { capturedNode, reference } from '../lib/host-testing.js';
+import { iptablesNftViewLossy } from './iptables-nft-view-lossy.js';
+
+const NFT_SAVE = reference('iptables-save-nft.txt');
+
+/** every chain of a dump as nft lists it, with as many rules as the dump shows (the translation kept all) */
+function nftOf(dump: string, edit: (table: string, chain: string, rules: string[]) => string[] = (_t, _c, r) => r): string {
+  const tables = new Map<string, Map<string, string[]>>();
+  let table = '';
+  for (const l of dump.split('\n')) {
+    if (l.startsWith('*')) tables.set((table = l.slice(1)), new Map());
+    else if (l.startsWith(':')) tables.get(table)!.set(l.slice(1).split(' ')[0]!, []);
+    else if (l.startsWith('-A ')) tables.get(table)!.get(l.split(' ')[1]!)!.push(`counter # ${l.slice(3, 40)}`);
+  }
+  return [...tables]
+    .map(([t, chains]) => `table ip ${t} {\n${[...chains].map(([c, rules]) => `\tchain ${c} {\n${edit(t, c, rules).map((r) => `\t\t${r}\n`).join('')}\t}\n`).join('')}}\n`)
+    .join('');
+}
+
+// iptables 1.8.7 (nf_tables) after nft added a native rule to table ip nat: the whole table is gone
+// from iptables-save (the form quoted in real outputs: "# Table `nat' is incompatible, use 'nft' tool.")
+const INCOMPATIBLE_NAT = NFT_SAVE.replace(/\*nat\n[\s\S]*?COMMIT\n/, "# Table `nat' is incompatible, use 'nft' tool.\n");
+const INCOMPATIBLE_LINE = INCOMPATIBLE_NAT.split('\n').findIndex((l) => l.startsWith('# Table')) + 1;
+
+// a kube-proxy image's iptables newer than the host's: the DNAT target revision it cannot decode
+const UNSUPPORTED = NFT_SAVE.replace(/(-A KUBE-SEP-\S+ .*-j DNAT) --to-destination \S+/, '$1 [unsupported revision]');
+const UNSUPPORTED_LINE = UNSUPPORTED.split('\n').findIndex((l) => l.includes('[unsupported revision]')) + 1;
+
+ruleTester(iptablesNftViewLossy).run({
+  valid: [
+    { name: 'nft lists the same chains and rule counts as iptables-save', snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/nft-ruleset.txt': nftOf(NFT_SAVE) })) },
+    {
+      name: 'a legacy dump (iptables --version says legacy) is read as it is',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': reference('iptables-save-legacy.txt'), 'host/iptables-version.txt': 'iptables v1.8.9 (legacy)\n' })),
+    },
+  ],
+  invalid: [
+    {
+      name: 'table nat incompatible in iptables-save while nft lists it: evidence from both files',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': INCOMPATIBLE_NAT, 'host/nft-ruleset.txt': nftOf(NFT_SAVE) })),
+      findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'incompatible', data: { table: 'nat' }, cites: [`host/iptables-save.txt:${INCOMPATIBLE_LINE}`, 'host/nft-ruleset.txt:'] }],
+    },
+    {
+      name: 'the incompatible comment alone decides (no nft ruleset collected)',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': INCOMPATIBLE_NAT })),
+      findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'incompatible', data: { table: 'nat' }, cites: [`host/iptables-save.txt:${INCOMPATIBLE_LINE}`] }],
+    },
+    {
+      name: 'a rule printed with [unsupported revision]',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': UNSUPPORTED })),
+      findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'unsupported', data: { count: 1, table: 'nat' }, cites: [`host/iptables-save.txt:${UNSUPPORTED_LINE}`] }],
+    },
+    {
+      name: 'nft lists one rule more in filter FORWARD than the iptables view shows',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/nft-ruleset.txt': nftOf(NFT_SAVE, (t, c, r) => (t === 'filter' && c === 'FORWARD' ? [...r, 'ip saddr 10.244.0.0/16 fib saddr . iif oif missing drop'] : r)) })),
+      findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'missingRules', data: { table: 'filter', chain: 'FORWARD' }, cites: ['host/nft-ruleset.txt:', 'host/iptables-save.txt:'] }],
+    },
+    {
+      name: 'nft lists a base chain in table ip filter that iptables does not show',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/nft-ruleset.txt': nftOf(NFT_SAVE).replace('table ip filter {\n', 'table ip filter {\n\tchain extra {\n\t\ttype filter hook forward priority filter - 1; policy accept;\n\t\tdrop\n\t}\n') })),
+      findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'missingChain', data: { table: 'filter', chain: 'extra' } }],
+    },
+    {
+      name: 'nf_tables view without the nft ruleset: unknown',
+      snapshot: () => snapshotOf(capturedNode()),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.nft-ruleset'] }],
+    },
+    {
+      name: 'plain 1.8.7 header and nothing that states the backend: unknown',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': NFT_SAVE.replace(' (nf_tables)', '').replace('v1.8.9', 'v1.8.7') })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-version', 'host.nft-ruleset'] }],
+    },
+  ],
+});
