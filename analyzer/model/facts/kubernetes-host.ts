@@ -29,6 +29,8 @@ const SIGN_DIRS = [...STATIC_POD_DIRS, 'host/k3s/config.yaml.d/', 'host/rke2/con
 /** journals of units that only a Kubernetes node runs (containerd and docker are not signs) */
 const KUBE_UNIT_JOURNAL = /^host\/journal\/(kubelet|kube-proxy|k3s|k3s-agent|rke2-server|rke2-agent|snap\.kubelet\.|snap\.kube-proxy\.|snap\.microk8s\.|flanneld)[^/]*\.log$/;
 
+/** units only a Kubernetes node has (containerd and docker run anywhere) */
+const KUBE_UNIT = /^(kubelet|kube-proxy|k3s|k3s-agent|rke2-server|rke2-agent|snap\.kubelet\.|snap\.kube-proxy\.|snap\.microk8s\.|flanneld)/;
 /** chains kube-proxy, flannel and Calico create */
 export const KUBE_CHAIN = /^(KUBE-|FLANNEL|cali-)/;
 /** links a CNI or kube-proxy creates */
@@ -61,6 +63,8 @@ function firstSign(host: HostState, text: BundleText, lookup: NodeLookup | undef
     const path = text.under(host.bundle, dir)[0];
     if (path) return yes(dir.slice(dir.indexOf('/') + 1, -1), { bundle: host.bundle, path });
   }
+  const unit = host.systemdUnits?.value.find((u) => KUBE_UNIT.test(u.unit));
+  if (host.systemdUnits && unit) return yes(`unit ${unit.unit}`, fileAt(host.systemdUnits.ref, unit.line));
   const journal = text.under(host.bundle, 'host/journal/').find((p) => KUBE_UNIT_JOURNAL.test(p));
   if (journal) return yes('kubelet/distribution journal', { bundle: host.bundle, path: journal });
   if (lookup) {
