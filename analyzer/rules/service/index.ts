@@ -9,6 +9,7 @@ import { kubeProxyClusterCidrWrong } from './kube-proxy-cluster-cidr-wrong.js';
 import { clusterIpPingSemantics } from './cluster-ip-ping-semantics.js';
 import { kubeProxyConfigRejected } from './kube-proxy-config-rejected.js';
 import { ipvsFellBackToIptables } from './ipvs-fell-back-to-iptables.js';
+import { kubeProxyNodeIpUnknown } from './kube-proxy-node-ip-unknown.js';
 
 export const serviceRules: readonly Rule[] = [
   kubeProxyNotRunning,
@@ -20,4 +21,5 @@ export const serviceRules: readonly Rule[] = [
   clusterIpPingSemantics,
   kubeProxyConfigRejected,
   ipvsFellBackToIptables,
+  kubeProxyNodeIpUnknown,
 ];
