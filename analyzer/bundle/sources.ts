@@ -52,9 +52,17 @@ export const FIXED_SOURCES: readonly SourceSpec[] = [
   { id: 'host.os-release', path: 'host/os-release', scope: 'host', command: 'cat /etc/os-release' },
   { id: 'host.uname', path: 'host/uname.txt', scope: 'host', command: 'uname -a' },
   { id: 'host.hostname', path: 'host/hostname.txt', scope: 'host', command: 'hostname' },
-  // distributions' own files: `scrub` = copied with the values of secret-like keys and flags
-  // (token, agent-token, datastore-endpoint, *secret*, *password*, *key*...) replaced by the
-  // collector (docs/collector.md); a file that exists but cannot be read is `denied`
+];
+
+/**
+ * Distribution sources: fixed ids and paths, but recorded only where they exist on the node (a k3s
+ * config on a k3s node, the unit list where systemd unit directories exist), so a kubeadm node's
+ * manifest does not carry eight `absent` records and bundles of collector 1.0 stay complete.
+ * `scrub` = copied with the values of secret-like keys and flags (token, agent-token,
+ * datastore-endpoint, *secret*, *password*, *key*...) replaced by the collector
+ * (docs/collector.md); a file that exists but cannot be read is `denied`.
+ */
+export const DISTRO_SOURCES: readonly SourceSpec[] = [
   { id: 'host.k3s-config', path: 'host/k3s/config.yaml', scope: 'host', command: 'scrub /etc/rancher/k3s/config.yaml' },
   { id: 'host.rke2-config', path: 'host/rke2/config.yaml', scope: 'host', command: 'scrub /etc/rancher/rke2/config.yaml' },
   { id: 'host.k3s-flannel-net-conf', path: 'host/k3s/flannel-net-conf.json', scope: 'host', command: 'cat /var/lib/rancher/k3s/agent/etc/flannel/net-conf.json' },
@@ -131,8 +139,8 @@ export const SYSCTL_KEYS: readonly string[] = [
   'net.ipv4.vs.expire_nodest_conn',
 ];
 
-const FIXED_BY_PATH = new Map(FIXED_SOURCES.map((s) => [s.path, s]));
-const FIXED_BY_ID = new Map(FIXED_SOURCES.map((s) => [s.id, s]));
+const FIXED_BY_PATH = new Map([...FIXED_SOURCES, ...DISTRO_SOURCES].map((s) => [s.path, s]));
+const FIXED_BY_ID = new Map([...FIXED_SOURCES, ...DISTRO_SOURCES].map((s) => [s.id, s]));
 
 export function sourceById(id: string): SourceSpec | undefined {
   return FIXED_BY_ID.get(id);

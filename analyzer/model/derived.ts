@@ -133,7 +133,7 @@ export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, H
   const kubeadm = cluster.kubeadmNetworking;
   const text = bundleText(files);
   const legacy = podCidr(cluster);
-  const dist = distributionFacts(cluster, hosts);
+  const dist = distributionFacts(cluster, hosts, files);
   return {
     podCidr: legacy,
     serviceCidr: kubeadm?.value.serviceSubnet

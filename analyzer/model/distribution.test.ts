@@ -3,7 +3,8 @@
 // #3932 and #9274 (labels/annotations of k3s nodes), charmed-kubernetes/charm-kubernetes-control-plane
 // #310 (juju-application/juju-charm labels), RKE2 pod-manifests/kube-proxy.yaml.
 import { describe, expect, it } from 'vitest';
-import { configMapJson, daemonSetJson, deploymentJson, kubeList, nodeJson, podJson, snapshotOf } from './testing.js';
+import { configMapJson, daemonSetJson, deploymentJson, kubeList, nodeJson, podJson, snapshotOf, sourceRecord } from './testing.js';
+import type { SourceRecord } from '../bundle/manifest.js';
 import type { Snapshot } from './types.js';
 
 const nodes = (...items: object[]) => ({ 'cluster/nodes.json': kubeList(items) });
@@ -143,6 +144,15 @@ describe('component deployment styles', () => {
     expect(comp(s, 'flannel')).toBeUndefined();
     const annotated = files({ ...nodes(nodeJson({ name: 'n1', annotations: { 'flannel.alpha.coreos.com/public-ip': '192.168.56.10' } })), 'cluster/daemonsets.json': kubeList([]) });
     expect(comp(annotated, 'flannel')).toBeUndefined();
+  });
+
+  it('a list that covers some namespaces only (sosreport --namespace openstack) proves no absence', () => {
+    const list = kubeList([daemonSetJson({ name: 'web', namespace: 'openstack' })]);
+    const partial = { ...sourceRecord('cluster/daemonsets.json'), namespaces: ['openstack'], partial: 'namespaces openstack only' } as SourceRecord;
+    const s = snapshotOf({ node: 'n1', files: { 'cluster/daemonsets.json': list }, manifest: { sources: [partial] } });
+    expect(comp(s, 'flannel')).toBeUndefined();
+    expect(comp(s, 'kube-proxy')).toBeUndefined();
+    expect(comp(files({ 'cluster/daemonsets.json': list }), 'flannel')).toMatchObject({ value: 'absent' });
   });
 
   it('RKE2 kube-proxy static pod manifest on the host -> static-pod, citing metadata.name', () => {

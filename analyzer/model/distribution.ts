@@ -4,7 +4,7 @@
 // as a static pod and flannel inside the canal DaemonSet, Charmed Kubernetes runs kube-proxy as a
 // snap, microk8s runs everything in one snap daemon (kubelite). Rules ask here before concluding
 // that a component is missing.
-import type { ClusterState, ComponentName, DeploymentStyle, Distribution, HostState, Located, Seen } from './types.js';
+import type { ClusterState, ComponentName, DeploymentStyle, Distribution, FileIndex, HostState, Located, Seen } from './types.js';
 import type { DaemonSet, Deployment, KubeNode } from './schemas.js';
 
 /** JSON pointer escaping of one reference token (`a/b` -> `a~1b`) */
@@ -269,7 +269,18 @@ function runsElsewhere(cluster: ClusterState, hosts: ReadonlyMap<string, HostSta
   return (cluster.pods ?? []).some((p) => (p.obj.spec?.containers ?? []).some((k) => containers.includes(k.name)));
 }
 
-function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, d: Distribution | undefined, c: ComponentName): Seen<DeploymentStyle> | undefined {
+/**
+ * A list answers "is it there?" only when it covers every namespace: a record that says it holds
+ * some namespaces only (`namespaces: [...]` or `partial`, as sosreport conversions write) does not.
+ */
+function coversAllNamespaces(files: FileIndex | undefined, bundle: string, path: string): boolean {
+  const sources = files?.pointer({ bundle, path: 'manifest.json' }, '/sources');
+  if (!Array.isArray(sources)) return true;
+  const rec = sources.find((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && (r as { path?: unknown }).path === path);
+  return !rec || (rec.partial === undefined && rec.namespaces === undefined);
+}
+
+function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, d: Distribution | undefined, c: ComponentName, files?: FileIndex): Seen<DeploymentStyle> | undefined {
   // a workload in the cluster lists says it directly
   const ds = workloadWith(cluster.daemonSets, c);
   if (ds) {
@@ -308,7 +319,7 @@ function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>,
   if (list && !runsElsewhere(cluster, hosts, d, c)) {
     const first = list[0]?.ref;
     const owner = cluster.fileOwners?.get(listPath) ?? first?.bundle ?? cluster.bundle;
-    if (owner) return { value: 'absent', by: `${c === 'coredns' ? 'deployments' : 'daemonsets'} list without ${c}`, at: { bundle: owner, path: listPath } };
+    if (owner && coversAllNamespaces(files, owner, listPath)) return { value: 'absent', by: `${c === 'coredns' ? 'deployments' : 'daemonsets'} list without ${c}`, at: { bundle: owner, path: listPath } };
   }
   return undefined;
 }
@@ -330,11 +341,11 @@ function distroDefault(cluster: ClusterState, hosts: ReadonlyMap<string, HostSta
 const COMPONENTS: readonly ComponentName[] = ['flannel', 'kube-proxy', 'coredns', 'calico'];
 
 /** Derived.distribution and Derived.components in one pass (buildDerived calls this). */
-export function distributionFacts(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>): DistributionFacts {
+export function distributionFacts(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, files?: FileIndex): DistributionFacts {
   const { distribution, signals } = detectDistribution(cluster, hosts);
   const components = new Map<ComponentName, Seen<DeploymentStyle>>();
   for (const c of COMPONENTS) {
-    const seen = component(cluster, hosts, distribution?.value, c);
+    const seen = component(cluster, hosts, distribution?.value, c, files);
     if (seen) components.set(c, seen);
   }
   return { distribution, signals, components };

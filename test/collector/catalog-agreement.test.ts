@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CONFIGMAP_ALLOW_LIST, FIXED_SOURCES, HOST_LOG_CONTAINERS, HOST_LOG_NAMESPACES, JOURNAL_UNITS, PATTERN_SOURCES, SYSCTL_KEYS } from '../../analyzer/bundle/sources.js';
+import { CONFIGMAP_ALLOW_LIST, DISTRO_SOURCES, FIXED_SOURCES, HOST_LOG_CONTAINERS, HOST_LOG_NAMESPACES, JOURNAL_UNITS, PATTERN_SOURCES, SYSCTL_KEYS } from '../../analyzer/bundle/sources.js';
 import { SCRIPT } from './bundle.js';
 
 const script = readFileSync(SCRIPT, 'utf8');
@@ -13,9 +13,15 @@ const doc = readFileSync(resolve(import.meta.dirname, '../../docs/bundle-format.
 const docRows = [...doc.matchAll(/^\| `((?:cluster|host)\.[^`]+)` \| `([^`]+)` \| (cluster|host) \| `([^`]+)` \|$/gm)]
   .map((m) => ({ id: m[1]!, path: m[2]!, scope: m[3]!, command: m[4]! }));
 
-/** Fixed ids the script can write: host table lines, list names, and literal cluster ids. */
+/** `id|path|command` lines of one of the script's host tables (HOST_FIXED, HOST_DISTRO) */
+function hostTable(name: string): { id: string; path: string; command: string }[] {
+  const body = script.split(`\n${name}='\n`)[1]?.split("\n'\n")[0] ?? '';
+  return [...body.matchAll(/^(host\.[a-z0-9-]+)\|(host\/[^|]+)\|(.+)$/gm)].map((m) => ({ id: m[1]!, path: m[2]!, command: m[3]! }));
+}
+
+/** Fixed ids the script can write: HOST_FIXED lines, list names, and literal cluster ids. */
 function scriptFixedIds(): string[] {
-  const host = [...script.matchAll(/^(host\.[a-z0-9-]+)\|host\/[^|]+\|/gm)].map((m) => m[1]!);
+  const host = hostTable('HOST_FIXED').map((r) => r.id);
   const lists = script.match(/^LISTS='([^']+)'/m)?.[1]?.split(' ').map((l) => `cluster.${l.split(':')[0]}`) ?? [];
   const literal = [...script.matchAll(/\bkube(?:_list)? (cluster\.[a-z]+) /g)].map((m) => m[1]!);
   return [...new Set([...host, ...lists, ...literal])];
@@ -23,7 +29,7 @@ function scriptFixedIds(): string[] {
 
 describe('source catalog agreement', () => {
   it('the doc tables list exactly FIXED_SOURCES and PATTERN_SOURCES, with the same paths and commands', () => {
-    const expected = [...FIXED_SOURCES, ...PATTERN_SOURCES].map(({ id, path, scope, command }) => ({ id, path, scope, command }));
+    const expected = [...FIXED_SOURCES, ...DISTRO_SOURCES, ...PATTERN_SOURCES].map(({ id, path, scope, command }) => ({ id, path, scope, command }));
     expect(docRows).toEqual(expected);
   });
 
@@ -32,9 +38,11 @@ describe('source catalog agreement', () => {
   });
 
   it('the script writes each host source at its catalog path', () => {
-    const hostRows = [...script.matchAll(/^(host\.[a-z0-9-]+)\|(host\/[^|]+)\|(.+)$/gm)].map((m) => ({ id: m[1]!, path: m[2]!, command: m[3]! }));
     const hostSpecs = FIXED_SOURCES.filter((s) => s.scope === 'host').map(({ id, path, command }) => ({ id, path, command }));
-    expect(hostRows).toEqual(hostSpecs);
+    expect(hostTable('HOST_FIXED')).toEqual(hostSpecs);
+    expect(hostTable('HOST_DISTRO')).toEqual(DISTRO_SOURCES.map(({ id, path, command }) => ({ id, path, command })));
+    // every host id|path line of the script is in one of the two tables
+    expect([...script.matchAll(/^(host\.[a-z0-9-]+)\|host\//gm)].length).toBe(hostSpecs.length + DISTRO_SOURCES.length);
   });
 
   it('the script builds pattern ids and paths the catalog way', () => {

@@ -133,16 +133,16 @@ const skip = process.getuid?.() !== 0 ? 'not root: the fake node needs a mount n
 if (skip) console.log(`collector distro-sources test skipped: ${skip}`);
 const shells = skip ? [] : await availableShells();
 
-/** run the collector with NODE_FILES in place (private mount namespace) */
-async function collectOnFakeNode(dir: string, argv: readonly string[], env: NodeJS.ProcessEnv): Promise<RunResult> {
+/** run the collector with `files` in place (private mount namespace); `mode` per path (default 644) */
+async function collectOnFakeNode(dir: string, argv: readonly string[], env: NodeJS.ProcessEnv, files: Record<string, string> = NODE_FILES, modes: Record<string, string> = {}): Promise<RunResult> {
   const setup = ['set -e'];
   mkdirSync(join(dir, 'etc-up')); mkdirSync(join(dir, 'etc-work'));
   setup.push(`mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/etc-up,workdir=${dir}/etc-work /etc`);
   setup.push('mount -t tmpfs tmpfs /var', 'mount -t tmpfs tmpfs /run', 'mount -t tmpfs tmpfs /usr/lib/systemd/system');
-  Object.entries(NODE_FILES).forEach(([path, content], n) => {
+  Object.entries(files).forEach(([path, content], n) => {
     const src = join(dir, `f${n}`);
     writeFileSync(src, content);
-    setup.push(`mkdir -p '${path.slice(0, path.lastIndexOf('/'))}'`, `cp '${src}' '${path}'`, `chmod 644 '${path}'`);
+    setup.push(`mkdir -p '${path.slice(0, path.lastIndexOf('/'))}'`, `cp '${src}' '${path}'`, `chmod ${modes[path] ?? '644'} '${path}'`);
   });
   setup.push('exec "$@"');
   return run(['unshare', '-m', '--propagation', 'private', 'sh', '-c', setup.join('\n'), 'sh', ...argv], { env });
@@ -177,8 +177,8 @@ describe.skipIf(skip !== undefined)('collector: distribution sources on a fake n
       for (const id of ['host.k3s-config', 'host.rke2-config', 'host.k3s-flannel-net-conf', 'host.microk8s-kube-proxy-args', 'host.microk8s-kubelet-args',
         'host.snap-kube-proxy-args', 'host.systemd-units', 'host.k3s-config-d.10-zone.yaml', 'host.k3s-cni.10-flannel.conflist',
         'host.rke2-static-pod.kube-proxy.yaml', 'host.static-pod.kube-apiserver.yaml', 'host.microk8s-cni.cni.yaml']) expect(s[id], id).toBe('ok');
-      expect(s['host.snap-kubelet-args']).toBe('absent');
-      expect(bundle.record('host.snap-kubelet-args').stderrTail).toContain('/var/snap/kubelet/current/args: No such file or directory');
+      // distribution sources are recorded only where they exist
+      expect(s['host.snap-kubelet-args']).toBeUndefined();
       expect(bundle.text('host/k3s/flannel-net-conf.json')).toBe(NODE_FILES['/var/lib/rancher/k3s/agent/etc/flannel/net-conf.json']);
       expect(bundle.text('host/microk8s/args/kube-proxy')).toBe(NODE_FILES['/var/snap/microk8s/current/args/kube-proxy']);
     });
@@ -270,5 +270,33 @@ describe.skipIf(skip !== undefined)('collector: distribution sources on a fake n
       expect(prev?.value[1]?.raw).toBe(CRI('03', '[FATAL] plugin/loop: Loop (127.0.0.1:53 -> :53) detected for zone "."').trimEnd());
       expect(s.problems.filter((p) => p.severity === 'error')).toEqual([]);
     });
+  });
+});
+
+describe.skipIf(skip !== undefined)('collector: distribution sources, other nodes', () => {
+  it('a node without any distribution file records none of them (no absent noise)', async () => {
+    const dir = mkdtempSync(join(tempDir('netsnap-distro-'), 'plain-'));
+    const out = join(dir, 'b.tar.gz');
+    const r = await collectOnFakeNode(dir, ['dash', SCRIPT, '--no-cluster', '--node', 'n1', '--timeout', '5', '-o', out], { PATH: process.env.PATH, HOME: dir, TMPDIR: dir },
+      { '/etc/cni/net.d/10-flannel.conflist': '{"name":"cbr0","plugins":[{"type":"flannel"}]}\n' });
+    expect(r.code, r.stderr).toBe(0);
+    const ids = (await unpack(out)).manifest.sources.map((x) => x.id);
+    expect(ids.filter((id) => /^host\.(k3s|rke2|microk8s|snap|static-pod|pod-log)/.test(id))).toEqual([]);
+    expect(ids).toContain('host.cni.10-flannel.conflist');
+  });
+
+  it('as nobody: a root-only k3s config is recorded denied, never read', async () => {
+    const hasSetpriv = await hasCommand('setpriv');
+    if (!hasSetpriv) return;
+    const dir = tempDir('netsnap-distro-nobody-');
+    chmodSync(dir, 0o777);
+    const out = join(dir, 'b.tar.gz');
+    const r = await collectOnFakeNode(dir, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'dash', SCRIPT, '--no-cluster', '--node', 'n1', '--timeout', '5', '-o', out],
+      { PATH: process.env.PATH, HOME: dir, TMPDIR: dir }, { '/etc/rancher/k3s/config.yaml': K3S_CONFIG }, { '/etc/rancher/k3s/config.yaml': '600' });
+    expect(r.code, r.stderr).toBe(0);
+    const b = await unpack(out);
+    expect(b.record('host.k3s-config')).toMatchObject({ status: 'denied', bytes: 0 });
+    expect(b.record('host.k3s-config').stderrTail).toContain('/etc/rancher/k3s/config.yaml: Permission denied (uid 65534)');
+    expect(b.files).not.toContain('host/k3s/config.yaml');
   });
 });

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXED_SOURCES, PATTERN_SOURCES } from '../../analyzer/bundle/sources.js';
+import { DISTRO_SOURCES, FIXED_SOURCES, PATTERN_SOURCES } from '../../analyzer/bundle/sources.js';
 import { loadSnapshot } from '../../analyzer/model/load.js';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
 import { createFlannelNode, netnsUnavailable, type FlannelNode, type RunResult } from '../helpers/netns.js';
@@ -71,7 +71,7 @@ describe.skipIf(skip !== undefined)('collector end to end in a flannel-node netn
       }
       const patterns = PATTERN_SOURCES.map((p) => new RegExp(`^${p.id.replace(/\./g, '\\.').replace(/<[a-z]+>/g, '[^/]+')}$`));
       for (const rec of bundle.manifest.sources) {
-        expect(FIXED_SOURCES.some((f) => f.id === rec.id) || patterns.some((re) => re.test(rec.id)), rec.id).toBe(true);
+        expect([...FIXED_SOURCES, ...DISTRO_SOURCES].some((f) => f.id === rec.id) || patterns.some((re) => re.test(rec.id)), rec.id).toBe(true);
       }
       expect(bundle.manifest.node).toBe(NODE);
       expect(bundle.manifest.user).toMatchObject({ uid: 0, root: true });
