@@ -16,6 +16,12 @@ ruleTester(corednsProbePlugins).run({
       snapshot: () => dnsSnapshot({ corefile: KUBEADM_COREFILE.replace('    health {', '    health :8081 {') }),
       findings: [{ status: 'fail', subject: cm, messageId: 'port-mismatch', data: { plugin: 'health', pluginPort: 8081 } }],
     },
-    { name: 'no deployments collected', snapshot: () => dnsSnapshot({ omit: ['cluster/deployments.json'] }), findings: [{ status: 'unknown', subject: cm, missing: ['cluster.deployments'] }] },
+    { name: 'no deployments nor pods collected', snapshot: () => dnsSnapshot({ omit: ['cluster/deployments.json', 'cluster/pods.json'] }), findings: [{ status: 'unknown', subject: cm, missing: ['cluster.deployments'] }] },
+    {
+      name: 'no Deployment list: the probe of a CoreDNS pod decides (ready plugin removed, coredns/coredns#3403 form)',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/deployments.json'], corefile: KUBEADM_COREFILE.replace('    ready\n', '') }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'plugin-missing', data: { plugin: 'ready', port: 8181 }, cites: ['cluster/pods.json#/items/0/spec/containers/0/readinessProbe'] }],
+    },
+    { name: 'no Deployment list: a pod with the kubeadm probes passes', snapshot: () => dnsSnapshot({ omit: ['cluster/deployments.json'] }), findings: [{ status: 'pass', subject: cm, messageId: 'ok' }] },
   ],
 });

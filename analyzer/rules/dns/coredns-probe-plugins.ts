@@ -6,7 +6,7 @@ import type { Located } from '../../model/types.js';
 import type { Deployment } from '../../model/schemas.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
-import { corednsDeployment } from '../lib/cluster.js';
+import { corednsDeployment, corednsPods } from '../lib/cluster.js';
 import { COREDNS_CM_SOURCE, corednsConfigMapSubject, corefileLines, hasPlugin } from './corefile.js';
 
 const subject = corednsConfigMapSubject;
@@ -42,7 +42,7 @@ export const corednsProbePlugins: Rule = {
   layer: 'dns',
   severity: 'critical',
   title: 'CoreDNS probes need ready/health plugins the Corefile lacks',
-  needs: [COREDNS_CM_SOURCE, 'cluster.deployments'],
+  needs: [COREDNS_CM_SOURCE, 'cluster.deployments', 'cluster.pods'],
   docs: {
     why: 'The kubelet probes CoreDNS at /ready (the ready plugin, :8181) and /health (the health plugin, :8080). Without the plugin, or on another port, the probe fails: readiness keeps the pods out of kube-dns\'s endpoints, liveness restarts them.',
     fix: 'Put `health` and `ready` back into the Corefile (kubeadm default: `health { lameduck 5s }` and `ready`), or make the probes match the ports configured, then restart CoreDNS.',
@@ -52,16 +52,19 @@ export const corednsProbePlugins: Rule = {
     'port-mismatch': 'the {probe} probes {path} on port {port}, but the {plugin} plugin listens on {pluginPort}',
     ok: 'the Corefile serves what the probes ask for',
   },
-  decidesFrom: [[COREDNS_CM_SOURCE, 'cluster.deployments']],
+  decidesFrom: [[COREDNS_CM_SOURCE, 'cluster.deployments'], [COREDNS_CM_SOURCE, 'cluster.pods']],
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
   run(s) {
-    const missing = [...(s.cluster.corefile ? [] : [COREDNS_CM_SOURCE]), ...(s.cluster.deployments ? [] : ['cluster.deployments'])];
+    // the probes are in the Deployment's pod template, and in every CoreDNS pod made from it
+    const pod = s.cluster.deployments ? undefined : corednsPods(s)[0];
+    const missing = [...(s.cluster.corefile ? [] : [COREDNS_CM_SOURCE]), ...(s.cluster.deployments || pod ? [] : ['cluster.deployments'])];
     if (missing.length) return [missingInputs(subject, missing)];
     const dep: Located<Deployment> | undefined = corednsDeployment(s);
-    if (!dep) return [];
-    const containers = dep.obj.spec.template.spec.containers;
+    const owner = dep ? { loc: dep as Located<unknown>, containers: dep.obj.spec.template.spec.containers, base: '/spec/template/spec/containers' } : pod ? { loc: pod as Located<unknown>, containers: pod.obj.spec?.containers ?? [], base: '/spec/containers' } : undefined;
+    if (!owner) return [];
+    const containers = owner.containers;
     const ci = Math.max(0, containers.findIndex((c) => c.name === 'coredns'));
-    const c = containers[ci];
+    const c = containers[ci] as Container | undefined;
     if (!c) return [];
     const out: Report[] = [];
     for (const p of PROBES) {
@@ -70,7 +73,7 @@ export const corednsProbePlugins: Rule = {
       if (!get || get.path !== p.path) continue;
       const port = probePort(c, get.port);
       if (port === undefined) continue;
-      const probeEv = objectEvidence(dep, `/spec/template/spec/containers/${ci}/${p.field}`, `the ${p.field}`);
+      const probeEv = objectEvidence(owner.loc, `${owner.base}/${ci}/${p.field}`, `the ${p.field}`);
       const plugin = hasPlugin(s, p.plugin);
       const data = { probe: p.field === 'readinessProbe' ? 'readiness' : 'liveness', path: p.path, port, plugin: p.plugin };
       if (!plugin) {
@@ -86,7 +89,7 @@ export const corednsProbePlugins: Rule = {
         out.push({ status: 'fail', subject, messageId: 'port-mismatch', data: { ...data, pluginPort: listens }, evidence: [probeEv, ...(pluginEv ? [pluginEv] : [])], remediation: fix(p.plugin, port) });
       }
     }
-    if (out.length === 0) out.push({ status: 'pass', subject, messageId: 'ok', basis: basisOf(s.cluster.corefile, dep) });
+    if (out.length === 0) out.push({ status: 'pass', subject, messageId: 'ok', basis: basisOf(s.cluster.corefile, owner.loc) });
     return out;
   },
 };

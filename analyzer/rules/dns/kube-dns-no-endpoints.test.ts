@@ -1,7 +1,7 @@
 import { ruleTester } from '../testing.js';
 import { kubeDnsNoEndpoints } from './kube-dns-no-endpoints.js';
 import { dnsFiles } from './testing.js';
-import { snapshotOf } from '../../model/testing.js';
+import { endpointSliceJson, kubeList, snapshotOf } from '../../model/testing.js';
 import { capturedNode, editedIptables } from '../lib/host-testing.js';
 
 // the real captured node (worker-1, pod subnet 10.244.1.0/24) with kube-proxy's REJECT for kube-dns added
@@ -38,5 +38,24 @@ ruleTester(kubeDnsNoEndpoints).run({
       findings: [{ status: 'fail', subject: svc, messageId: 'no-endpoints', cites: ['cluster/endpoints.json#/items/', 'host/iptables-save.txt:18'] }],
     },
     { name: 'endpoints not collected', snapshot: () => snapshotOf({ node: 'cp-1', files: dnsFiles({ omit: ['cluster/endpoints.json'] }) }), findings: [{ status: 'unknown', subject: svc, missing: ['cluster.endpoints'] }] },
+    {
+      name: 'no Endpoints list: EndpointSlices without a ready endpoint decide',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: dnsFiles({ ...notReady, omit: ['cluster/endpoints.json'], files: { 'cluster/endpointslices.json': kubeList([endpointSliceJson({ name: 'kube-dns', namespace: 'kube-system', notReady: ['10.244.0.2', '10.244.1.2'], ports: [{ name: 'dns', port: 53 }] })]) } }) }),
+      findings: [{ status: 'fail', subject: svc, messageId: 'no-endpoints', data: { notReady: 2 }, cites: ['cluster/endpointslices.json#/items/0'] }],
+    },
+    {
+      name: 'no Endpoints list: a ready EndpointSlice endpoint passes',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: dnsFiles({ omit: ['cluster/endpoints.json'], files: { 'cluster/endpointslices.json': kubeList([endpointSliceJson({ name: 'kube-dns', namespace: 'kube-system', ready: ['10.244.0.2'], ports: [{ name: 'dns', port: 53 }] })]) } }) }),
+      findings: [{ status: 'pass', subject: svc, messageId: 'ok', data: { ready: 1 } }],
+    },
+    {
+      name: 'RKE2: the DNS Service is rke2-coredns-rke2-coredns',
+      snapshot: () => {
+        const f = dnsFiles(notReady);
+        const rename = (o: string | object) => JSON.parse(JSON.stringify(o).replaceAll('"kube-dns"', '"rke2-coredns-rke2-coredns"')) as object;
+        return snapshotOf({ node: 'cp-1', files: { ...f, 'cluster/services.json': rename(f['cluster/services.json']!), 'cluster/endpoints.json': rename(f['cluster/endpoints.json']!) } });
+      },
+      findings: [{ status: 'fail', subject: 'service:kube-system/rke2-coredns-rke2-coredns', messageId: 'no-endpoints', data: { notReady: 2 } }],
+    },
   ],
 });
