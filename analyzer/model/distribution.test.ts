@@ -67,6 +67,14 @@ describe('distribution from cluster evidence', () => {
     expect(dist(s)).toMatchObject({ value: 'kubeadm', path: 'cluster/configmaps/kube-system/kubeadm-config.json' });
   });
 
+  it.each([
+    ['kindnet', 'kind'],
+    ['aws-node', 'eks'],
+    ['cloud-node-manager', 'aks'],
+  ] as const)('DaemonSet kube-system/%s -> %s', (name, want) => {
+    expect(dist(files({ 'cluster/daemonsets.json': kubeList([daemonSetJson({ name })]) }))).toMatchObject({ value: want, path: 'cluster/daemonsets.json', pointer: '/items/0/metadata/name' });
+  });
+
   it('the API server version +k3s1 (cluster/version.json)', () => {
     const s = files({ 'cluster/version.json': { serverVersion: { gitVersion: 'v1.30.2+k3s2' } } });
     expect(dist(s)).toMatchObject({ value: 'k3s', path: 'cluster/version.json', pointer: '/serverVersion/gitVersion' });
@@ -175,8 +183,9 @@ describe('component deployment styles', () => {
     expect(comp(s, 'kube-proxy')).toEqual({ value: 'snap', path: 'host/systemd-units.txt', pointer: undefined, line: 2 });
   });
 
-  it('microk8s kubelite runs kube-proxy inside the snap daemon', () => {
-    expect(comp(files({ 'host/systemd-units.txt': '/etc/systemd/system/snap.microk8s.daemon-kubelite.service\n' }), 'kube-proxy')).toMatchObject({ value: 'snap', line: 1 });
+  it('microk8s: kubelite runs kube-proxy in-process (embedded); the pre-1.21 proxy daemon is a snap', () => {
+    expect(comp(files({ 'host/systemd-units.txt': '/etc/systemd/system/snap.microk8s.daemon-kubelite.service\n' }), 'kube-proxy')).toMatchObject({ value: 'embedded', line: 1 });
+    expect(comp(files({ 'host/systemd-units.txt': '/etc/systemd/system/snap.microk8s.daemon-proxy.service\n' }), 'kube-proxy')).toMatchObject({ value: 'snap', line: 1 });
   });
 
   it('CoreDNS as a Deployment; absent when the deployments list has none and no pod runs it', () => {

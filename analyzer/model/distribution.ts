@@ -37,6 +37,13 @@ const NODE_KEYS: readonly (readonly [string, Distribution])[] = [
   ['kubeadm.alpha.kubernetes.io/cri-socket', 'kubeadm'],
 ];
 
+// DaemonSets that only one distribution runs (kind's CNI, EKS's VPC CNI, AKS's cloud-node-manager)
+const DAEMONSETS: readonly (readonly [string, Distribution])[] = [
+  ['kube-system/kindnet', 'kind'],
+  ['kube-system/aws-node', 'eks'],
+  ['kube-system/cloud-node-manager', 'aks'],
+];
+
 // spec.providerID scheme
 const PROVIDER_IDS: readonly (readonly [string, Distribution])[] = [
   ['kind://', 'kind'],
@@ -103,6 +110,11 @@ function clusterSignals(cluster: ClusterState): Seen<Distribution>[] {
   const v = cluster.version?.value.serverVersion;
   const hit = v ? VERSION_SUFFIXES.find(([re]) => re.test(v)) : undefined;
   if (v && hit && cluster.version) out.push({ value: hit[1], by: `API server ${v}`, at: { ...cluster.version.ref, pointer: '/serverVersion/gitVersion' } });
+  for (const ds of cluster.daemonSets ?? []) {
+    const key = `${ds.obj.metadata.namespace ?? ''}/${ds.obj.metadata.name}`;
+    const hit = DAEMONSETS.find(([k]) => k === key);
+    if (hit) out.push({ value: hit[1], by: `DaemonSet ${key}`, at: { ...ds.ref, pointer: `${ds.ref.pointer}/metadata/name` } });
+  }
   const kubeadm = cluster.configMaps.get('kube-system/kubeadm-config');
   if (kubeadm) out.push({ value: 'kubeadm', by: 'ConfigMap kube-system/kubeadm-config', at: kubeadm.ref });
   return out;
@@ -221,7 +233,8 @@ function hostStyle(hosts: ReadonlyMap<string, HostState>, c: ComponentName): See
       if (snap) return { value: 'snap', by: `${h.node} snap kube-proxy args`, at: { ...snap.ref, line: 1 } };
     }
     const units: Record<ComponentName, readonly (readonly [string, DeploymentStyle])[]> = {
-      'kube-proxy': [['snap.kube-proxy.daemon', 'snap'], ['snap.microk8s.daemon-proxy', 'snap'], ['snap.microk8s.daemon-kubelite', 'snap'], ['kube-proxy', 'systemd']],
+      // microk8s >= 1.21 runs kube-proxy in-process in kubelite; before, as its own snap daemon
+      'kube-proxy': [['snap.kube-proxy.daemon', 'snap'], ['snap.microk8s.daemon-proxy', 'snap'], ['snap.microk8s.daemon-kubelite', 'embedded'], ['kube-proxy', 'systemd']],
       flannel: [['snap.microk8s.daemon-flanneld', 'snap'], ['flanneld', 'systemd']],
       coredns: [],
       calico: [],
@@ -240,7 +253,7 @@ function hostStyle(hosts: ReadonlyMap<string, HostState>, c: ComponentName): See
 const DISTRO_DEFAULT: Partial<Record<Distribution, Partial<Record<ComponentName, DeploymentStyle>>>> = {
   k3s: { flannel: 'embedded', 'kube-proxy': 'embedded' },
   rke2: { 'kube-proxy': 'static-pod' },
-  microk8s: { 'kube-proxy': 'snap' },
+  microk8s: { 'kube-proxy': 'embedded' },
   charmed: { 'kube-proxy': 'snap' },
 };
 
