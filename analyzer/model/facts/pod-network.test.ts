@@ -119,6 +119,11 @@ describe('podNetworks on other distributions and partial bundles', () => {
     ]);
   });
 
+  it("RKE2: kube-proxy's static pod --cluster-cidr", () => {
+    const s = snapshotOf({ node: 'r1', files: { 'host/rke2/pod-manifests/kube-proxy.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - args:\n    - --cluster-cidr=10.42.0.0/16\n    - --conntrack-max-per-core=0\n    command:\n    - kube-proxy\n' } });
+    expect(s.derived.podNetworks.map(row)).toEqual([['kube-proxy/r1', '10.42.0.0/16', 'host/rke2/pod-manifests/kube-proxy.yaml', 6]]);
+  });
+
   it('microk8s: kube-proxy --cluster-cidr in its args file', () => {
     const s = snapshotOf({ node: 'mk', files: { 'host/microk8s/args/kube-proxy': '--kubeconfig=${SNAP_DATA}/credentials/proxy.config\n--cluster-cidr=10.1.0.0/16\n--healthz-bind-address=127.0.0.1\n' } });
     expect(s.derived.podNetworks.map(row)).toEqual([['kube-proxy/mk', '10.1.0.0/16', 'host/microk8s/args/kube-proxy', 2]]);

@@ -70,7 +70,8 @@ export function podNetworks(cluster: ClusterState, hosts: ReadonlyMap<string, Ho
   if (legacy.flannel) pushCidrs(out, legacy.flannel.value, legacy.flannel.by, legacy.flannel.at);
   for (const h of sorted) k3sFlannelNetwork(out, text, h);
   if (legacy.kubeProxy) pushCidrs(out, legacy.kubeProxy.value, legacy.kubeProxy.by, legacy.kubeProxy.at);
-  for (const h of sorted) flagInFiles(out, text, h, KUBE_PROXY_ARGS, 'cluster-cidr', `kube-proxy/${h.node}`);
+  // kube-proxy's own flags: a snap/microk8s args file, or its static pod (RKE2, kubespray)
+  for (const h of sorted) flagInFiles(out, text, h, [...KUBE_PROXY_ARGS, ...staticManifests(text, h, 'kube-proxy')], 'cluster-cidr', `kube-proxy/${h.node}`);
   for (const h of sorted) {
     const env = h.subnetEnv;
     const v = env?.value.vars.get('FLANNEL_NETWORK');

@@ -1,6 +1,6 @@
 // The Service range from every source that states it, most authoritative first: kubeadm-config
-// serviceSubnet, the apiserver's --service-cluster-ip-range (pod spec, static manifest), a
-// k3s/RKE2 service-cidr, and last, weakest, the span of the ClusterIPs in use (by
+// serviceSubnet, the apiserver's --service-cluster-ip-range (pod spec, static manifest), the
+// controller-manager's copy of that flag, a k3s/RKE2 service-cidr, and last, weakest, the span of the ClusterIPs in use (by
 // `clusterIPs (span)`): the smallest network holding every ClusterIP and the address before the
 // `kubernetes` Service's (the apiserver gives that Service the range's first address, so the
 // range starts right before it). The span is never wider than the real range, often narrower.
@@ -61,6 +61,11 @@ export function serviceNetworks(cluster: ClusterState, hosts: ReadonlyMap<string
   }
   const sorted = byNode(hosts);
   for (const h of sorted) flagInFiles(out, text, h, staticManifests(text, h, 'kube-apiserver'), 'service-cluster-ip-range', `kube-apiserver/${h.node}`);
+  // the controller-manager is given the range too (it allocates nothing from it, but must agree)
+  for (const pod of controlPlanePods(cluster, 'kube-controller-manager')) {
+    for (const hit of podFlag(pod, 'service-cluster-ip-range')) pushCidrs(out, hit.value, 'kube-controller-manager', hit.at);
+  }
+  for (const h of sorted) flagInFiles(out, text, h, staticManifests(text, h, 'kube-controller-manager'), 'service-cluster-ip-range', `kube-controller-manager/${h.node}`);
   for (const h of sorted) distroConfigKey(out, text, h, 'service-cidr');
   const ips = clusterIpSpan(cluster.services ?? []);
   if (ips) out.push(ips);
