@@ -38,6 +38,12 @@ ruleTester(kubeProxyClusterCidrWrong).run({
       findings: [{ status: 'warn', subject: 'cluster', messageId: 'unsetSaid' }],
     },
     {
+      // kubernetes-sigs/kind#2240 (1.21): lower-case "detect-local-mode"
+      name: 'the 1.21 lower-case form of the unset line',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { 'cluster/logs/kube-system/kube-proxy-aaaaa/kube-proxy.log': 'W0511 11:47:28.960804       1 server_others.go:492] detect-local-mode set to ClusterCIDR, but no cluster CIDR defined\n' } }),
+      findings: [{ status: 'warn', subject: 'cluster', messageId: 'unsetSaid' }],
+    },
+    {
       name: 'the IPv6 twin of the line on an IPv4-only cluster is not "unset"',
       snapshot: () => snapshotOf({ node: 'cp-1', files: { 'cluster/logs/kube-system/kube-proxy-aaaaa/kube-proxy.log': '2022-07-07T18:33:52.734555Z I0707 18:33:52.734555       1 server_others.go:501] "Detect-local-mode set to ClusterCIDR, but no IPv6 cluster CIDR defined, , defaulting to no-op detect-local for IPv6"\n' } }),
       findings: [{ status: 'unknown', subject: 'configmap:kube-system/kube-proxy' }],

@@ -33,7 +33,8 @@ const SUBJECT: Subject = { kind: 'configmap', namespace: 'kube-system', name: 'k
 // ≤1.20: "clusterCIDR not specified, unable to distinguish between internal and external traffic"
 // 1.21+: "Detect-local-mode set to ClusterCIDR, but no cluster CIDR defined" (the IPv6 twin on an
 // IPv4-only cluster is normal and does not count)
-const UNSET_LOG = /clusterCIDR not specified, unable to distinguish between internal and external traffic|Detect-local-mode set to ClusterCIDR, but no (?:IPv4 )?cluster CIDR (?:defined|specified)/;
+// (1.21 printed it with a lower-case "detect-local-mode")
+const UNSET_LOG = /clusterCIDR not specified, unable to distinguish between internal and external traffic|[Dd]etect-local-mode set to ClusterCIDR, but no (?:IPv4 )?cluster CIDR (?:defined|specified)/;
 
 interface CidrSource {
   /** "" when kube-proxy runs without one */

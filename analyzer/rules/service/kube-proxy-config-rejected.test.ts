@@ -23,6 +23,8 @@ ruleTester(kubeProxyConfigRejected).run({
   valid: [
     { name: 'the real kubeadm config validates', snapshot: () => withConf(CONF) },
     { name: 'unknown fields are decoded leniently since 1.17: a warning, not a rejection', snapshot: () => podLog('kube-proxy-x1y2z', LENIENT) },
+    // minikube#11418 (1.20) and kubernetes#110977 (1.24): mode "" is the default, not a rejection
+    { name: 'an empty mode logged as unknown is the default', snapshot: () => podLog('kube-proxy-x1y2z', 'W0513 15:57:17.443661       1 server_others.go:578] Unknown proxy mode "", assuming iptables proxy\nI0707 18:33:52.691653       1 server_others.go:578] "Unknown proxy mode, assuming iptables proxy" proxyMode=""\n') },
   ],
   invalid: [
     { name: 'a kubeconfig given as --config (kubeadm#905)', snapshot: () => podLog('kube-proxy-abcde', KUBECONFIG_AS_CONFIG), findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'logged', cites: ['cluster/logs/kube-system/kube-proxy-abcde/kube-proxy.log:1'] }] },
@@ -31,6 +33,8 @@ ruleTester(kubeProxyConfigRejected).run({
     { name: 'clusterCIDR that is not a CIDR', snapshot: () => withConf(CONF.replace('clusterCIDR: 10.244.0.0/16', 'clusterCIDR: 10.244.0.0/33')), findings: [{ status: 'fail', subject: 'configmap:kube-system/kube-proxy', messageId: 'invalid' }] },
     { name: 'wrong kind', snapshot: () => withConf(CONF.replace('kind: KubeProxyConfiguration', 'kind: KubeletConfiguration')), findings: [{ status: 'fail', subject: 'configmap:kube-system/kube-proxy', messageId: 'invalid' }] },
     { name: 'k3s journal: only kube-proxy\'s own rejection counts, not another component\'s', snapshot: () => snapshotOf({ node: 'node-1', files: { 'host/journal/k3s.log': K3S_JOURNAL } }), findings: [{ status: 'fail', subject: 'node:node-1', messageId: 'logged', cites: ['host/journal/k3s.log:2'] }] },
+    { name: 'the 1.19-1.20 form of an unknown mode: kube-proxy silently runs iptables', snapshot: () => podLog('kube-proxy-m1n2o', 'W0513 15:57:17.443661       1 server_others.go:578] Unknown proxy mode "ipvss", assuming iptables proxy\n'), findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'logged' }] },
+    { name: 'the 1.21-1.25 structured form of an unknown mode', snapshot: () => podLog('kube-proxy-m1n2o', 'I0707 18:33:52.691653       1 server_others.go:578] "Unknown proxy mode, assuming iptables proxy" proxyMode="ipvs "\n'), findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'logged' }] },
     { name: 'neither config nor log: unknown', snapshot: () => snapshotOf({ node: 'cp-1', files: { 'host/sysctl.txt': 'net.ipv4.ip_forward = 1\n' } }), findings: [{ status: 'unknown', subject: 'cluster' }] },
     { name: 'the log alone, no rejection: a pass resting on the log', snapshot: () => podLog('kube-proxy-x1y2z', LENIENT.split('\n')[1] + '\n'), findings: [{ status: 'pass', subject: 'cluster', messageId: 'accepted' }] },
   ],
