@@ -63,6 +63,11 @@ ruleTester(podEgressNotMasqueraded).run({
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'notMasqueraded', data: { src: '10.244.1.2' } }],
     },
     {
+      name: 'an ipset match ahead of flannel\'s MASQUERADE (members not collected): undetermined, not a verdict',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FLANNEL_MASQ, `-A FLANNEL-POSTRTG -m set --match-set EGRESS-EXEMPT dst -j RETURN\n${FLANNEL_MASQ}`]]) })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', messageId: 'undetermined', cites: ['host/iptables-save.txt:42'] }],
+    },
+    {
       name: 'no rules dump; flannel\'s log: the masquerade rule failed and was never retried (flannel 0.8)',
       snapshot: () => noDump(`${ADDING}\n${FAILED}`),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logMasqFailed', data: { line: 2 }, cites: [`${FLANNEL_LOG}:2`] }],

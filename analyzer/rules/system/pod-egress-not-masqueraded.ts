@@ -10,8 +10,7 @@ import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { notANode } from '../lib/node-scope.js';
 import { flannelLogs, lastLogLine, lineAt, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import type { LogLine } from '../../parse/types.js';
-import { iptablesDumps, podProbes, stepEvidence, trace, traceHostWith } from '../lib/pod-trace.js';
-import { undetermined } from './forward-chain-drops-pod-traffic.js';
+import { iptablesDumps, podProbes, stepEvidence, trace, traceHostWith, undeterminedBy, undeterminedReport } from '../lib/pod-trace.js';
 
 export interface EgressVerdict {
   readonly dump: Sourced<IptablesSave>;
@@ -20,8 +19,8 @@ export interface EgressVerdict {
   /** true when it left with another source address than the pod's */
   readonly masqueraded: boolean;
   readonly podIp: string;
-  /** another branch of the same packet met a match the tracer cannot evaluate */
-  readonly undetermined: boolean;
+  /** a branch of the same packet stopped at a rule the tracer cannot evaluate, up to nat POSTROUTING */
+  readonly undetermined?: TraceBranch;
 }
 
 /**
@@ -37,16 +36,17 @@ export function egressVerdicts(s: Snapshot, host: HostState): EgressVerdict[] | 
     const th = traceHostWith(s, host, dump, { filterAcceptsAll: true });
     const probe = podProbes(s, host, th).probes.find((p) => p.direction === 'egress');
     if (!probe) return undefined;
-    const branches = trace(th, probe).branches;
+    const result = trace(th, probe);
+    const branches = result.branches;
+    // stopped at a rule the tracer cannot evaluate up to nat POSTROUTING (Calico's ipset MASQUERADE): undetermined, not "no route"
+    const stopped = undeterminedBy(result, 'POSTROUTING');
     const left = branches.find((b) => b.fate.kind === 'forwarded');
-    // stopped at a match the tracer cannot evaluate (Calico's ipset MASQUERADE): undetermined, not "no route"
-    const stopped = branches.find(undetermined);
     if (!left && stopped) {
-      out.push({ dump, branch: stopped, masqueraded: false, podIp: probe.input.src, undetermined: true });
+      out.push({ dump, branch: stopped, masqueraded: false, podIp: probe.input.src, undetermined: stopped });
       continue;
     }
     if (!left || left.fate.kind !== 'forwarded') return undefined; // no route out: nothing to judge
-    out.push({ dump, branch: left, masqueraded: left.fate.src !== probe.input.src, podIp: probe.input.src, undetermined: branches.some(undetermined) });
+    out.push({ dump, branch: left, masqueraded: left.fate.src !== probe.input.src, podIp: probe.input.src, ...(stopped ? { undetermined: stopped } : {}) });
   }
   return out;
 }
@@ -110,7 +110,7 @@ export const podEgressNotMasqueraded: Rule = {
     notMasqueraded: 'pod traffic leaving node {node} for outside the pod network is not masqueraded: a traced packet from {src} leaves with its own address (last nat rule met: {verdict})',
     masqueraded: 'pod traffic leaving node {node} is masqueraded by {chain} rule {index}',
     logMasqFailed: 'flannel on node {node} could not install its masquerade rules (log line {line}): pod traffic leaves with pod addresses',
-    undetermined: 'nat POSTROUTING of node {node} holds a match the tracer cannot evaluate: whether pod egress is masqueraded is undetermined',
+    undetermined: 'on node {node} the tracer cannot evaluate a rule on the pod egress path ({why}): whether it is masqueraded is undetermined',
   },
   explains: PEER_EXPLAINS,
   run(s) {
@@ -160,8 +160,9 @@ export const podEgressNotMasqueraded: Rule = {
         out.push({ status: 'pass', subject, messageId: 'masqueraded', data: { node: host.node, chain: snat.chain ?? 'POSTROUTING', index: snat.ruleIndex ?? 0 }, basis });
         continue;
       }
-      if (verdicts.some((v) => v.undetermined)) {
-        out.push({ status: 'unknown', subject, messageId: 'undetermined', data: { node: host.node }, missing: ['host.iptables-save'] });
+      const unsure = verdicts.find((v) => v.undetermined);
+      if (unsure?.undetermined) {
+        out.push(undeterminedReport(s, subject, unsure.dump.ref, unsure.undetermined, 'undetermined', { node: host.node }));
         continue;
       }
       const first = verdicts[0] as EgressVerdict;

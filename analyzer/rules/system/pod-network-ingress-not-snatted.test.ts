@@ -33,6 +33,11 @@ ruleTester(podNetworkIngressNotSnatted).run({
       findings: [{ status: 'unknown', subject: 'node:worker-1', messageId: 'egressFirst' }],
     },
     {
+      name: 'an ipset match ahead of the MASQUERADE (members not collected): undetermined, not a verdict',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[INGRESS_MASQ, `-A FLANNEL-POSTRTG -m set --match-set LB-SOURCES src -j RETURN\n${INGRESS_MASQ}`]]) })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', messageId: 'undetermined', cites: ['host/iptables-save.txt:43'] }],
+    },
+    {
       name: 'no iptables-save: unknown',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': null })),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-save'] }],

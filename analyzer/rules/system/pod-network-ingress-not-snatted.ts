@@ -9,10 +9,10 @@ import type { HostState, Snapshot } from '../../model/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { notANode } from '../lib/node-scope.js';
 import { defaultRouteDev, lineAt, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, samplePodIp, seenFile } from '../lib/host.js';
-import { iptablesDumps, stepEvidence, trace, traceHostWith } from '../lib/pod-trace.js';
+import { iptablesDumps, stepEvidence, trace, traceHostWith, undeterminedBy, undeterminedReport } from '../lib/pod-trace.js';
+import type { TraceBranch } from '../../trace/types.js';
 import { parseCidr } from '../../model/net.js';
 import { egressVerdicts } from './pod-egress-not-masqueraded.js';
-import { undetermined } from './forward-chain-drops-pod-traffic.js';
 
 /** a client outside the cluster (TEST-NET-3, never a real host) */
 export const OUTSIDE_CLIENT = '203.0.113.10';
@@ -62,7 +62,7 @@ export const podNetworkIngressNotSnatted: Rule = {
     notSnatted: 'on node {node} a packet from outside the pod network ({src}) forwarded to a pod of another node ({dst}) through {dev} keeps its source address',
     snatted: 'on node {node} traffic entering the pod network from outside is masqueraded by {chain} rule {index}',
     egressFirst: 'pod egress on node {node} is not masqueraded either: SYS-104 covers it',
-    undetermined: 'nat POSTROUTING of node {node} holds a match the tracer cannot evaluate',
+    undetermined: 'on node {node} the tracer cannot evaluate a rule on the way into the pod network ({why}): whether it is masqueraded is undetermined',
   },
   explains: PEER_EXPLAINS,
   run(s) {
@@ -91,11 +91,12 @@ export const podNetworkIngressNotSnatted: Rule = {
         continue;
       }
       let verdict: { dev: string; snat?: { chain?: string; index?: number }; steps: ReturnType<typeof trace>['branches'][number]['steps']; ref: (typeof nat)[number]['ref'] } | undefined;
-      let unsure = false;
+      let unsure: { b: TraceBranch; ref: (typeof nat)[number]['ref'] } | undefined;
       for (const dump of nat) {
         const th = traceHostWith(s, host, dump, { filterAcceptsAll: true });
         const result = trace(th, { direction: 'ingress', input: { src: OUTSIDE_CLIENT, dst: remote.ip, proto: 'tcp', dport: 8080, origin: { kind: 'remote', iface: inDev } } });
-        if (result.branches.some(undetermined)) unsure = true;
+        const stopped = undeterminedBy(result, 'POSTROUTING');
+        if (stopped && !unsure) unsure = { b: stopped, ref: dump.ref };
         const left = result.branches.find((b) => b.fate.kind === 'forwarded' && b.fate.dev === remote.dev);
         if (!left || left.fate.kind !== 'forwarded') continue;
         const snat = left.steps.find((x) => x.hook === 'POSTROUTING' && x.table === 'nat' && /^(MASQUERADE|SNAT) to /.test(x.verdict));
@@ -103,12 +104,14 @@ export const podNetworkIngressNotSnatted: Rule = {
         if (verdict.snat) break;
       }
       const basis = basisOf(...nat, host.routes, host.addrs, seenFile(networkSeen), seenFile(nodePodCidrSeen(s, host.node)));
-      if (!verdict) {
+      if (!verdict && unsure) {
+        out.push(undeterminedReport(s, subject, unsure.ref, unsure.b, 'undetermined', { node: host.node }));
+      } else if (!verdict) {
         out.push(missingInputs(subject, ['host.ip-route']));
       } else if (verdict.snat) {
         out.push({ status: 'pass', subject, messageId: 'snatted', data: { node: host.node, chain: verdict.snat.chain ?? 'POSTROUTING', index: verdict.snat.index ?? 0 }, basis });
       } else if (unsure) {
-        out.push({ status: 'unknown', subject, messageId: 'undetermined', data: { node: host.node }, missing: ['host.iptables-save'] });
+        out.push(undeterminedReport(s, subject, unsure.ref, unsure.b, 'undetermined', { node: host.node }));
       } else {
         const met = verdict.steps.filter((x) => x.hook === 'POSTROUTING' && x.table === 'nat' && x.ruleIndex !== undefined).slice(0, 3);
         const ref = verdict.ref;
