@@ -93,10 +93,10 @@ ruleTester(iptablesBackendSplit).run({
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'kubeProxyElsewhere' }],
     },
     {
-      name: 'kube-proxy rules in both backends (real capture with the legacy warning)',
+      name: 'kube-proxy rules in both backends (real capture with the legacy warning): one copy is stale',
       snapshot: () =>
         snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': reference('iptables-save-nft-with-legacy-present.txt'), 'host/iptables-legacy-save.txt': reference('iptables-save-legacy.txt') })),
-      findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'bothBackends' }],
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'kubeProxyBoth', cites: ['host/iptables-save.txt:1', 'host/iptables-legacy-save.txt:'] }],
     },
     {
       name: 'legacy default with kube-proxy, Docker rules left in nf_tables',

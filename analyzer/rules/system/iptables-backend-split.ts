@@ -94,6 +94,7 @@ export const iptablesBackendSplit: Rule = {
   messages: {
     kubeProxyElsewhere: 'kube-proxy\'s rules on node {node} are in the {kubeIn} backend while the node\'s iptables is {default}',
     bothBackends: 'node {node} has rules in both the legacy and the nf_tables backend; both act on every packet',
+    kubeProxyBoth: 'kube-proxy rules are in both the legacy and the nf_tables backend of node {node}: one copy is stale and still rewrites Service traffic',
     single: 'node {node} uses only the {default} iptables backend',
     noRules: 'node {node} has no iptables rules in the dumps collected: nothing to split',
   },
@@ -171,6 +172,10 @@ export const iptablesBackendSplit: Rule = {
       );
       if (def && alt && !kubeDef && (kubeAlt || !held.get(alt)?.kubeKnown) && !(d0 && firstKubeProxyRule(d0.value))) {
         out.push({ status: 'fail', subject, messageId: 'kubeProxyElsewhere', data: { ...data, kubeIn: alt }, evidence, remediation: remediation(alt, def) });
+      } else if ([...held.values()].every((h) => h.kube)) {
+        // kube-proxy keeps one backend current; the other copy is stale and still DNATs Service traffic to old endpoints
+        const keep = kubeDef ? (def as IptablesBackend) : 'nf_tables';
+        out.push({ status: 'fail', subject, messageId: 'kubeProxyBoth', data, evidence, remediation: remediation(keep, other(keep)) });
       } else {
         const kubeIn = kubeDef ? def : kubeAlt ? alt : def;
         out.push({ status: 'warn', subject, messageId: 'bothBackends', data, evidence, remediation: remediation(kubeIn, kubeIn ? other(kubeIn) : 'legacy') });
