@@ -9,7 +9,7 @@ import { objectEvidence, escapePointerToken } from '../../model/evidence.js';
 import { basisOf, clusterFile, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lastLogLine, lineAt, nodeNames, PEER_EXPLAINS, podIsHealthy, podLogs, podsByNode, present } from '../lib/host.js';
 import { flannelLogProblem, flannelLogRunning } from '../../parse/flannel.js';
-import { FLANNEL_ANNOTATION, flannelLogs, flannelPresence, runsFlannel, unlessFlannel, type FlannelLog } from './flannel-presence.js';
+import { AGENT_EXIT_EXPLAINS, embeddingAgent, FLANNEL_ANNOTATION, flannelLogs, flannelPresence, runsFlannel, unlessFlannel, type FlannelLog } from './flannel-presence.js';
 
 export { unlessFlannel } from './flannel-presence.js';
 
@@ -69,7 +69,7 @@ function fromNodeLogs(s: Snapshot, logs: readonly FlannelLog[], node: string): R
         status: 'fail',
         subject: nodeSubject(node),
         messageId: 'notRunning',
-        data: { node, pod, state: 'stopped (log)', reason: v.fatal.message, ...(problem ? { problem: problem.kind } : {}) },
+        data: { node, pod, state: 'stopped (log)', reason: v.fatal.message, ...(problem ? { problem: problem.kind } : {}), ...(embeddingAgent(l) ? { agent: embeddingAgent(l) as string } : {}) },
         evidence: present(lineAt(s, l.log.ref, v.fatal.line, 'flanneld stops here')),
         remediation: { explanation: 'Read why flannel stopped, fix that cause, then restart it.', commands },
       };
@@ -140,7 +140,7 @@ export const flannelPodNotRunning: Rule = {
     embeddedUp: 'flannel ({how}) has leased node {node} a subnet',
     notUsed: 'the cluster does not run flannel',
   },
-  explains: [...PEER_EXPLAINS, { rule: 'NET-205', match: 'same-node' }, { rule: 'NET-204', match: 'same-node' }, { rule: 'SYS-104', match: 'same-node' }, { rule: 'SVC-303', match: 'same-node' }],
+  explains: [...PEER_EXPLAINS, { rule: 'NET-205', match: 'same-node' }, { rule: 'NET-204', match: 'same-node' }, { rule: 'SYS-104', match: 'same-node' }, { rule: 'SVC-303', match: 'same-node' }, AGENT_EXIT_EXPLAINS],
   run(s) {
     const presence = flannelPresence(s);
     const skip = unlessFlannel(s, presence);

@@ -88,6 +88,21 @@ export interface FlannelLog {
   readonly container?: string;
 }
 
+/**
+ * k3s/RKE2 exit with their embedded flannel, taking the embedded kube-proxy down too: a flannel
+ * failure read from such a journal explains SVC-301's "kube-proxy exited" for that unit and node.
+ */
+export const AGENT_EXIT_EXPLAINS: import('../types.js').Explains = {
+  rule: 'SVC-301',
+  match: (cause, symptom) => cause.data?.['agent'] !== undefined && cause.data['agent'] === symptom.data?.['unit'] && cause.subject.name === (symptom.subject.node ?? symptom.subject.name),
+};
+
+/** the k3s/RKE2 unit a flannel log comes from, when the agent embeds it (journal/k3s -> k3s) */
+export function embeddingAgent(l: FlannelLog): string | undefined {
+  const unit = l.key.startsWith('journal/') ? l.key.slice('journal/'.length) : undefined;
+  return unit && /^(k3s|k3s-agent|rke2-server|rke2-agent)$/.test(unit) ? unit : undefined;
+}
+
 /** every flannel log in the snapshot: flannel pod logs (kubectl or read from /var/log/pods) and journald units */
 export function flannelLogs(s: Snapshot): FlannelLog[] {
   const out: FlannelLog[] = [];

@@ -8,25 +8,26 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import type { IpLink } from '../../parse/types.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
-import { ipv4Addrs, jsonEvidence, lineAt, nodePodCidr, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
+import { ipv4Addrs, jsonEvidence, lineAt, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
 import { flannelLogProblem } from '../../parse/flannel.js';
-import { flannelLinkName, flannelLogs } from './flannel-presence.js';
+import { AGENT_EXIT_EXPLAINS, embeddingAgent, flannelLinkName, flannelLogs } from './flannel-presence.js';
 
 interface Said {
   readonly node: string;
   readonly iface: string;
   readonly ev: EvidenceRef;
+  readonly agent?: string | undefined;
 }
 
 /** flanneld (or k3s) saying so in its log: the last such line per node */
 function fromLogs(s: Snapshot): Map<string, Said> {
   const out = new Map<string, Said>();
-  for (const { node, log } of flannelLogs(s)) {
-    for (const l of log.value) {
+  for (const fl of flannelLogs(s)) {
+    for (const l of fl.log.value) {
       const p = flannelLogProblem(l.raw);
       if (p?.kind !== 'overlay-address') continue;
-      const ev = lineAt(s, log.ref, l.line, 'flanneld refuses the addresses it finds on its device');
-      if (ev) out.set(node, { node, iface: p.iface ?? 'flannel.1', ev });
+      const ev = lineAt(s, fl.log.ref, l.line, 'flanneld refuses the addresses it finds on its device');
+      if (ev) out.set(fl.node, { node: fl.node, iface: p.iface ?? 'flannel.1', ev, agent: embeddingAgent(fl) });
     }
   }
   return out;
@@ -34,7 +35,8 @@ function fromLogs(s: Snapshot): Map<string, Said> {
 
 /** the address flanneld puts on its device: the lease's network address (subnet.env, else podCIDR) */
 function leaseAddress(s: Snapshot, host: HostState): string | undefined {
-  const cidr = nodePodCidr(s, host.node);
+  // only what states the lease: spec.podCIDR, else FLANNEL_SUBNET (never the cni0 bridge: it may be the stale one)
+  const cidr = s.index.nodeByName.get(host.node)?.obj.spec?.podCIDR ?? host.subnetEnv?.value.subnet;
   return cidr ? parseCidr(cidr)?.addr.toString() : undefined;
 }
 
@@ -64,7 +66,7 @@ export const overlayStaleAddress: Rule = {
     ok: '{dev} on node {node} holds only {addrs}',
     noDevice: 'node {node} has no flannel overlay device',
   },
-  explains: [...PEER_EXPLAINS, { rule: 'NET-201', match: 'same-node' }, { rule: 'NET-205', match: 'same-node' }],
+  explains: [...PEER_EXPLAINS, { rule: 'NET-201', match: 'same-node' }, { rule: 'NET-205', match: 'same-node' }, AGENT_EXIT_EXPLAINS],
   run(s) {
     const said = fromLogs(s);
     const out: Report[] = [];
@@ -116,5 +118,5 @@ function leaseEvidence(s: Snapshot, host: HostState): (EvidenceRef | undefined)[
 }
 
 function refused(node: string, said: Said): Report {
-  return { status: 'fail', subject: nodeSubject(node), messageId: 'refused', data: { node, dev: said.iface }, evidence: [said.ev], remediation: fix(node, said.iface, undefined) };
+  return { status: 'fail', subject: nodeSubject(node), messageId: 'refused', data: { node, dev: said.iface, ...(said.agent ? { agent: said.agent } : {}) }, evidence: [said.ev], remediation: fix(node, said.iface, undefined) };
 }
