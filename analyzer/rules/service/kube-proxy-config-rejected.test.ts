@@ -35,6 +35,12 @@ ruleTester(kubeProxyConfigRejected).run({
     { name: 'k3s journal: only kube-proxy\'s own rejection counts, not another component\'s', snapshot: () => snapshotOf({ node: 'node-1', files: { 'host/journal/k3s.log': K3S_JOURNAL } }), findings: [{ status: 'fail', subject: 'node:node-1', messageId: 'logged', cites: ['host/journal/k3s.log:2'] }] },
     { name: 'the 1.19-1.20 form of an unknown mode: kube-proxy silently runs iptables', snapshot: () => podLog('kube-proxy-m1n2o', 'W0513 15:57:17.443661       1 server_others.go:578] Unknown proxy mode "ipvss", assuming iptables proxy\n'), findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'logged' }] },
     { name: 'the 1.21-1.25 structured form of an unknown mode', snapshot: () => podLog('kube-proxy-m1n2o', 'I0707 18:33:52.691653       1 server_others.go:578] "Unknown proxy mode, assuming iptables proxy" proxyMode="ipvs "\n'), findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'logged' }] },
+    {
+      // canonical/microk8s#2067: kube-proxy inside kubelite, its journal shared with the other components
+      name: 'microk8s kubelite journal: clusterCIDR of the other IP family than the node IP',
+      snapshot: () => snapshotOf({ node: 'tenaya', files: { 'host/journal/snap.microk8s.daemon-kubelite.log': 'Mar 01 10:12:00 tenaya microk8s.daemon-kubelite[147209]: F0301 10:12:00.434570  147209 server.go:495] unable to create proxier: CIDR 10.1.0.0/16 has incorrect IP version: expect isIPv6=true\n' } }),
+      findings: [{ status: 'fail', subject: 'node:tenaya', messageId: 'logged', cites: ['host/journal/snap.microk8s.daemon-kubelite.log:1'] }],
+    },
     { name: 'neither config nor log: unknown', snapshot: () => snapshotOf({ node: 'cp-1', files: { 'host/sysctl.txt': 'net.ipv4.ip_forward = 1\n' } }), findings: [{ status: 'unknown', subject: 'cluster' }] },
     { name: 'the log alone, no rejection: a pass resting on the log', snapshot: () => podLog('kube-proxy-x1y2z', LENIENT.split('\n')[1] + '\n'), findings: [{ status: 'pass', subject: 'cluster', messageId: 'accepted' }] },
   ],

@@ -13,10 +13,12 @@ import { hitEvidence, proxyDeployment, proxyLogs, searchProxyLogs, type ProxyLog
 // 1.10+:    `failed complete: no kind "Config" is registered for version "v1" in scheme ...`
 // 1.18+:    `error loading config file "...": no kind "KubeProxyConfiguration" is registered ...`
 // all:      `invalid configuration: KubeProxyConfiguration.Mode: Invalid value: ...`, `unknown flag: --x`
+// 1.20-1.21: `unable to create proxier: CIDR 10.1.0.0/16 has incorrect IP version: expect isIPv6=true` (clusterCIDR
+//           of the other family than the node IP kube-proxy detected)
 // ≤1.25:    `Flag proxy-mode="ipvss" unknown, assuming iptables proxy` (≤1.18), `Unknown proxy mode "ipvss", assuming
 //           iptables proxy` (1.19-1.20), `"Unknown proxy mode, assuming iptables proxy" proxyMode="ipvss"` (1.21-1.25)
 const REJECTED =
-  /failed complete: |error loading config file|no kind "[^"]*" is registered for version|KubeProxyConfiguration[.\w]*: (?:Invalid value|Required value|Unsupported value|Forbidden)|v1alpha1\.KubeProxyConfiguration(?:\.\w+)*: .*(?:ReadMapCB|ReadObject|readObjectStart|found unknown field|unmarshal)|invalid configuration: |error: no configuration has been provided|kube-proxy exited: unknown flag|unknown flag: --|strict decoding error|Flag proxy-mode="[^"]+" unknown|Unknown proxy mode "[^"]+", assuming|Unknown proxy mode, assuming iptables proxy" proxyMode="[^"]+"/;
+  /failed complete: |error loading config file|no kind "[^"]*" is registered for version|KubeProxyConfiguration[.\w]*: (?:Invalid value|Required value|Unsupported value|Forbidden)|v1alpha1\.KubeProxyConfiguration(?:\.\w+)*: .*(?:ReadMapCB|ReadObject|readObjectStart|found unknown field|unmarshal)|invalid configuration: |error: no configuration has been provided|unable to create proxier: CIDR \S+ has incorrect IP version|kube-proxy exited: unknown flag|unknown flag: --|strict decoding error|Flag proxy-mode="[^"]+" unknown|Unknown proxy mode "[^"]+", assuming|Unknown proxy mode, assuming iptables proxy" proxyMode="[^"]+"/;
 // a warning that kube-proxy went on with the lenient decoder (1.17+)
 const LENIENT = /lenient decoding/i;
 // shared journals (k3s, microk8s kubelite) carry other components' errors: keep kube-proxy's own

@@ -56,6 +56,12 @@ ruleTester(kubeProxyNotRunning).run({
     { name: 'snap kube-proxy with its journal: running', snapshot: () => snapNode(SNAP_JOURNAL), findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'hostRunning', data: { style: 'snap' } }] },
     { name: 'snap kube-proxy whose journal ends in the exit', snapshot: () => snapNode(SNAP_EXITED), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'hostExited', cites: ['host/journal/snap.kube-proxy.daemon.log:2'] }] },
     {
+      // canonical/microk8s#2067: journalctl's default short format, the klog fatal line last
+      name: 'microk8s kubelite journal ending in kube-proxy\'s fatal line',
+      snapshot: () => snapshotOf({ node: 'tenaya', files: { 'host/journal/snap.microk8s.daemon-kubelite.log': 'Mar 01 10:12:00 tenaya microk8s.daemon-kubelite[147209]: F0301 10:12:00.434570  147209 server.go:495] unable to create proxier: CIDR 10.1.0.0/16 has incorrect IP version: expect isIPv6=true\n' } }),
+      findings: [{ status: 'fail', subject: 'node:tenaya', messageId: 'hostExited' }],
+    },
+    {
       name: 'snap kube-proxy without its journal: unknown, not running or not',
       snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]), 'cluster/pods.json': kubeList([]), 'host/systemd-units.txt': '/etc/systemd/system/snap.kube-proxy.daemon.service\n' } }),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.journal.*'] }],

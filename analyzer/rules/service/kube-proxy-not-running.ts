@@ -25,7 +25,7 @@ function stateOf(p: Pod): string {
 }
 
 // a process that exited: a klog fatal line, k3s's own line, systemd's lines about the unit
-const EXITED = /kube-proxy exited|main process exited|Failed with result|Main process exited/;
+const EXITED = /kube-proxy exited|main process exited|Failed with result|Main process exited|(?:^|\]: |\s)F\d{4} \d\d:\d\d:\d\d\.\d+ /;
 const exited = (l: LogLine): boolean => l.level === 'fatal' || EXITED.test(l.raw);
 
 /** the node's kube-proxy outside a pod (snap, systemd, k3s/kubelite): pass on its journal, fail when the journal ends in an exit */
