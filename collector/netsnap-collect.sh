@@ -696,6 +696,7 @@ host.systemd-units|host/systemd-units.txt|list the unit files of known Kubernete
 # KEY is secret-like when it contains token, secret, passw, key, credential, private or
 # datastore-endpoint, in any case. Nothing else is changed.
 SCRUBBED=netsnap-scrubbed
+SCRUB_MAX_BYTES=1048576
 SCRUB_END='[] ,"'"'"']'
 is_secret_key() {
   case $1 in
@@ -789,9 +790,16 @@ scrub_source() {
   if [ ! -e "$3" ]; then
     note "$_err" "$3: No such file or directory"
     record "$1" "$2" "scrub $3" absent null null 0 "$_err"; return
+  elif [ ! -f "$3" ]; then
+    note "$_err" "$3: not a regular file"
+    record "$1" "$2" "scrub $3" failed null null 0 "$_err"; return
   elif [ ! -r "$3" ] || ! { : <"$3"; } 2>/dev/null; then
     note "$_err" "$3: Permission denied (uid $USER_UID)"
     record "$1" "$2" "scrub $3" denied null null 0 "$_err"; return
+  elif [ "$(file_bytes "$3")" -gt "$SCRUB_MAX_BYTES" ]; then
+    # the shell reads line by line (seconds per MiB): a config file is a few KiB
+    note "$_err" "$3: larger than $SCRUB_MAX_BYTES bytes, too large for a config file; not collected"
+    record "$1" "$2" "scrub $3" skipped null null 0 "$_err"; return
   fi
   now_ms; _t0=$NOW
   echo 0 >"$SCRUB_COUNT"

@@ -109,6 +109,7 @@ const NODE_FILES: Record<string, string> = {
   '/var/snap/microk8s/current/args/cni-network/calico-kubeconfig': `token: ${SECRETS.kubeconfig}\n`,
   '/var/snap/microk8s/current/args/cni-network/cni.yaml': 'kind: DaemonSet\nmetadata:\n  name: calico-node\n',
   '/var/snap/kube-proxy/current/args': '--cluster-cidr="10.1.0.0/16"\n--kubeconfig="/root/cdk/kubeproxyconfig"\n--v="0"\n',
+  '/etc/rancher/rke2/config.yaml.d/99-huge.yaml': `# ${'x'.repeat(100)}\n`.repeat(10_500),
   '/etc/systemd/system/k3s.service': '[Service]\nExecStart=/usr/local/bin/k3s server\n',
   '/etc/systemd/system/snap.kube-proxy.daemon.service': '[Service]\nExecStart=/usr/bin/snap run kube-proxy.daemon\n',
   '/usr/lib/systemd/system/containerd.service': '[Service]\nExecStart=/usr/bin/containerd\n',
@@ -181,6 +182,12 @@ describe.skipIf(skip !== undefined)('collector: distribution sources on a fake n
       expect(s['host.snap-kubelet-args']).toBeUndefined();
       expect(bundle.text('host/k3s/flannel-net-conf.json')).toBe(NODE_FILES['/var/lib/rancher/k3s/agent/etc/flannel/net-conf.json']);
       expect(bundle.text('host/microk8s/args/kube-proxy')).toBe(NODE_FILES['/var/snap/microk8s/current/args/kube-proxy']);
+    });
+
+    it('a file to scrub over 1 MiB is skipped with the reason, not read line by line', () => {
+      const rec = get().bundle.record('host.rke2-config-d.99-huge.yaml');
+      expect(rec).toMatchObject({ status: 'skipped', bytes: 0 });
+      expect(rec.stderrTail).toContain('larger than 1048576 bytes');
     });
 
     it('never reads a kubeconfig, in /etc/cni/net.d or the microk8s CNI dir: recorded as skipped with the reason', () => {
