@@ -48,6 +48,21 @@ ruleTester(corednsForwardLoop).run({
       findings: [{ status: 'unknown', subject: 'node:cp-1', missing: ['host.resolv-conf'] }],
     },
     {
+      name: 'kubelet flags without --resolv-conf decide nothing: the config file may set resolvConf',
+      snapshot: snap({ 'host/resolv.conf': STUB, 'host/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--container-runtime-endpoint=unix:///run/containerd/containerd.sock --pod-infra-container-image=registry.k8s.io/pause:3.9"\n' }),
+      findings: [{ status: 'unknown', subject: 'node:cp-1', missing: ['host.kubelet-config'] }],
+    },
+    {
+      name: 'kubeadm-flags.env --resolv-conf=/run/systemd/resolve/resolv.conf hands pods the real upstreams',
+      snapshot: snap({ 'host/resolv.conf': STUB, 'host/resolved-resolv.conf': REAL, 'host/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--network-plugin=cni --resolv-conf=/run/systemd/resolve/resolv.conf"\n' }),
+      findings: [{ status: 'pass', subject: 'node:cp-1', messageId: 'ok' }],
+    },
+    {
+      name: 'kubeadm-flags.env --resolv-conf names a loopback-only file: the flag line is cited',
+      snapshot: snap({ 'host/resolved-resolv.conf': STUB, 'host/kubeadm-flags.env': 'KUBELET_KUBEADM_ARGS="--resolv-conf=/run/systemd/resolve/resolv.conf"\n' }),
+      findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'loopback-upstream', cites: ['host/resolved-resolv.conf:1', 'host/kubeadm-flags.env:1'] }],
+    },
+    {
       name: 'kubelet hands pods the 127.0.0.53 stub',
       snapshot: snap({ 'host/resolv.conf': STUB, 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') }),
       findings: [{ status: 'fail', subject: 'node:cp-1', messageId: 'loopback-upstream', data: { nameserver: '127.0.0.53' } }],

@@ -8,7 +8,7 @@ import { ipRange } from '../../model/net.js';
 import { lineEvidence } from '../../model/evidence.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { corednsLogs, corednsPods, logLineEvidence, podName, searchLogs, type LogHit } from '../lib/cluster.js';
-import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, forwardDirectives, isFileUpstream, podResolvConf, RESOLVED_RESOLV_CONF as RESOLVED } from './corefile.js';
+import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, forwardDirectives, isFileUpstream, podResolvConf, RESOLVED_RESOLV_CONF as RESOLVED, resolvConfFlag } from './corefile.js';
 import { LOOP_FATAL } from './coredns-log.js';
 
 function remediation(node: string): Report['remediation'] {
@@ -41,7 +41,7 @@ export const corednsForwardLoop: Rule = {
   layer: 'dns',
   severity: 'critical',
   title: 'CoreDNS forwards to a loopback nameserver (forwarding loop)',
-  needs: [COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-config', 'host.resolved-resolv-conf', COREDNS_LOG_SOURCE],
+  needs: [COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-config', 'host.kubelet-flags', 'host.resolved-resolv-conf', COREDNS_LOG_SOURCE],
   docs: {
     why: 'With `forward . /etc/resolv.conf` CoreDNS uses the resolv.conf the kubelet hands to dnsPolicy:Default pods. If it names 127.0.0.53 (systemd-resolved) or another loopback address, queries come back to CoreDNS itself; the loop plugin detects it and exits, and the pods crash-loop.',
     fix: 'Set the kubelet `resolvConf` to /run/systemd/resolve/resolv.conf (or a file with real upstreams) and restart the kubelet and CoreDNS, or forward to explicit upstream addresses.',
@@ -54,7 +54,13 @@ export const corednsForwardLoop: Rule = {
     ok: 'no forwarding loop on {node}',
     'ok-log': 'no forwarding loop in the CoreDNS logs',
   },
-  decidesFrom: [[COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-config'], [COREDNS_CM_SOURCE, 'host.resolved-resolv-conf', 'host.kubelet-config'], [COREDNS_LOG_SOURCE]],
+  decidesFrom: [
+    [COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-config'],
+    [COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-flags'],
+    [COREDNS_CM_SOURCE, 'host.resolved-resolv-conf', 'host.kubelet-config'],
+    [COREDNS_CM_SOURCE, 'host.resolved-resolv-conf', 'host.kubelet-flags'],
+    [COREDNS_LOG_SOURCE],
+  ],
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
   run(s) {
     const loops = loopHitsByNode(s);
@@ -82,14 +88,14 @@ export const corednsForwardLoop: Rule = {
       let messageId: string | undefined;
       let data: Record<string, string> = { node };
       const h = s.hosts.get(node);
-      const rc = h && podResolvConf(h);
+      const rc = h && podResolvConf(h, s);
       if (fwd && h && rc) {
         if (!rc.file && logs.length === 0) {
           out.push(missingInputs(subject, [rc.source]));
           continue;
         }
         const lo = rc.file?.value.nameservers.find((ns) => ipRange(ns.address) === 'loopback');
-        if (lo && !h.kubeletConfig && rc.source === 'host.resolv-conf' && !loops.has(node)) {
+        if (lo && !rc.decided && rc.source === 'host.resolv-conf' && !loops.has(node)) {
           // without the kubelet config we cannot tell whether pods get this file or systemd-resolved's
           out.push(missingInputs(subject, ['host.kubelet-config']));
           continue;
@@ -100,6 +106,9 @@ export const corednsForwardLoop: Rule = {
           if (fwdLine) evidence.push(fwdLine);
           const ev = lineEvidence(s.files, rc.file.ref, lo.line, lo.line, `${rc.path} on ${node}`);
           if (ev) evidence.push(ev);
+          const flag = rc.flag && resolvConfFlag(s, h);
+          const fev = flag && lineEvidence(s.files, flag.ref, flag.line, flag.line, `kubelet --resolv-conf on ${node}`);
+          if (fev) evidence.push(fev);
         }
       }
       const hits = loops.get(node) ?? [];
@@ -114,7 +123,7 @@ export const corednsForwardLoop: Rule = {
       else {
         // no loop: the node's pod resolv.conf was read (with the Corefile that forwards to it), or
         // the Corefile forwards nowhere local, or the CoreDNS logs hold no loop line
-        const basis = fwd ? basisOf(s.cluster.corefile, rc?.file, h?.kubeletConfig, logRefs) : basisOf(s.cluster.corefile, logRefs);
+        const basis = fwd ? basisOf(s.cluster.corefile, rc?.file, h?.kubeletConfig, rc?.flag, logRefs) : basisOf(s.cluster.corefile, logRefs);
         if (fwd && !rc?.file && logRefs.length === 0) out.push(missingInputs(subject, [rc?.source ?? 'host.resolv-conf']));
         else out.push({ status: 'pass', subject, messageId: 'ok', data: { node }, basis });
       }

@@ -174,7 +174,7 @@ function pass(s: Parameters<Rule['run']>[0], hasCorefile: boolean, all: readonly
   if (!hasCorefile) return { status: 'pass', subject, messageId: 'ok-log', basis: basisOf(logRefs) };
   if (logRefs.length > 0) return { status: 'pass', subject, messageId: 'ok', data: { upstreams }, basis: basisOf(cf, logRefs) };
   if (all.some(isFileUpstream)) {
-    const files = [...s.hosts.values()].map((h) => podResolvConf(h).file).filter((f) => f !== undefined);
+    const files = [...s.hosts.values()].map((h) => podResolvConf(h, s).file).filter((f) => f !== undefined);
     const usable = files.filter((f) => f.value.nameservers.length > 0 && f.value.nameservers.every((ns) => !UNUSABLE_RANGES.has(ipRange(ns.address) ?? 'unknown')));
     if (usable.length === 0) return missingInputs(subject, ['host.resolv-conf', COREDNS_LOG_SOURCE]);
     return { status: 'pass', subject, messageId: 'ok-resolv-conf', data: { upstreams: [...new Set(usable.flatMap((f) => f.value.nameservers.map((n) => n.address)))].join(' ') }, basis: basisOf(cf, usable) };

@@ -4,7 +4,7 @@
 import type { EvidenceRef, Subject } from '../types.js';
 import type { CorefileDirective, ResolvConf } from '../../parse/types.js';
 import type { ConfigMap, Service } from '../../model/schemas.js';
-import type { HostState, Located, Snapshot, Sourced } from '../../model/types.js';
+import type { FileRef, HostState, Located, Snapshot, Sourced } from '../../model/types.js';
 import { embeddedLineEvidence } from '../../model/evidence.js';
 import { configMapSourceId } from '../../bundle/sources.js';
 
@@ -90,9 +90,33 @@ export function kubeDnsService(s: Snapshot): Located<Service> | undefined {
 
 export const RESOLVED_RESOLV_CONF = '/run/systemd/resolve/resolv.conf';
 
-/** the resolv.conf a dnsPolicy:Default pod (CoreDNS) gets on this node, and the source id it comes from */
-export function podResolvConf(h: HostState): { file?: Sourced<ResolvConf>; source: string; path: string } {
-  const configured = h.kubeletConfig?.value.resolvConf;
-  if (configured === RESOLVED_RESOLV_CONF) return { file: h.resolvedResolvConf, source: 'host.resolved-resolv-conf', path: RESOLVED_RESOLV_CONF };
-  return { file: h.resolvConf, source: 'host.resolv-conf', path: configured || '/etc/resolv.conf' };
+export const KUBELET_FLAGS_PATH = 'host/kubeadm-flags.env';
+
+/**
+ * The kubelet's `--resolv-conf` flag: kubeadm writes it into kubeadm-flags.env on hosts running
+ * systemd-resolved (kubernetes/kubeadm#1162: `cat /var/lib/kubelet/kubeadm-flags.env`), with its line.
+ */
+export function resolvConfFlag(s: Snapshot, h: HostState): { value: string; ref: FileRef; line: number } | undefined {
+  const ref = { bundle: h.bundle, path: KUBELET_FLAGS_PATH };
+  const n = s.files.lineCount(ref);
+  if (!n) return undefined;
+  const lines = s.files.lines(ref, 1, n) ?? [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = /(?:^|[\s"'=])--resolv[-_]conf(?:=|\s+)["']?([^\s"']*)/.exec(lines[i] ?? '');
+    if (m) return { value: m[1] ?? '', ref, line: i + 1 };
+  }
+  return undefined;
+}
+
+/**
+ * The resolv.conf a dnsPolicy:Default pod (CoreDNS) gets on this node, the source id it comes from,
+ * and whether the kubelet says which file it hands out (its config's resolvConf, or its flag).
+ */
+export function podResolvConf(h: HostState, s?: Snapshot): { file?: Sourced<ResolvConf>; source: string; path: string; decided: boolean; flag?: FileRef } {
+  const flag = s && !h.kubeletConfig?.value.resolvConf ? resolvConfFlag(s, h) : undefined;
+  const configured = h.kubeletConfig?.value.resolvConf ?? flag?.value;
+  const decided = h.kubeletConfig !== undefined || flag !== undefined;
+  const extra = flag ? { flag: flag.ref } : {};
+  if (configured === RESOLVED_RESOLV_CONF) return { file: h.resolvedResolvConf, source: 'host.resolved-resolv-conf', path: RESOLVED_RESOLV_CONF, decided, ...extra };
+  return { file: h.resolvConf, source: 'host.resolv-conf', path: configured || '/etc/resolv.conf', decided, ...extra };
 }
