@@ -12,6 +12,9 @@ const filesUnder = (dir: string): string[] =>
   readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
 
 const names = captureNames();
+// the Distribution values of analyzer/model/types.ts; a capture of anything else (Canonical
+// Kubernetes' k8s snap, a host without Kubernetes) must not be given one of them
+const KNOWN_DISTRIBUTIONS = new Set(['kubeadm', 'k3s', 'rke2', 'microk8s', 'charmed', 'kind', 'eks', 'gke', 'aks', 'openshift']);
 
 describe('real captures', () => {
   it('there are at least 5, each with provenance', () => {
@@ -33,6 +36,14 @@ describe('real captures', () => {
           expect(ok.map((r) => r.path).sort()).toEqual(files);
           expect(ok.filter((r) => r.bytes !== statSync(join(dir, r.path)).size).map((r) => r.path)).toEqual([]);
         }
+      });
+
+      it('detects the distribution the capture is (none when netsnap has no name for it)', async () => {
+        const { snapshot } = await got;
+        const want = captureMeta(name).distribution;
+        const got_ = snapshot.derived.distribution?.value;
+        if (KNOWN_DISTRIBUTIONS.has(want)) expect(got_).toBe(want);
+        else expect([undefined, 'unknown']).toContain(got_);
       });
 
       it('no rule crashes', async () => {
