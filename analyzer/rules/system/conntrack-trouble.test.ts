@@ -76,6 +76,11 @@ ruleTester(conntrackTrouble).run({
         }),
       findings: [{ status: 'unknown', subject: 'node:db-1', messageId: 'not-a-node' }],
     },
+    {
+      name: 'kube-proxy as a systemd unit: the permission error in its journal',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': TABLE(100), 'host/journal/kube-proxy.log': `2024-01-12T03:47:15+0000 worker-1 kube-proxy[912]: ${DENIED}\n` }, {})),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logErrors', cites: ['host/journal/kube-proxy.log:1'] }],
+    },
     { name: 'table 95% full', snapshot: () => node(TABLE(124519), STARTUP), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'nearFull', data: { percent: 95 } }] },
     { name: 'kube-proxy cannot write nf_conntrack_max', snapshot: () => node(TABLE(100), `${STARTUP}\n${DENIED}`), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logErrors', data: { line: 3 } }] },
     {
