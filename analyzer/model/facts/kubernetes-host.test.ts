@@ -15,6 +15,7 @@ describe('kubernetesHost: the first sign of Kubernetes on a host, with its place
     ['flannel subnet.env', { 'host/flannel-subnet.env': 'FLANNEL_NETWORK=10.244.0.0/16\n' }, 'host/flannel-subnet.env', undefined],
     ['a cali- chain (Calico, no kube-proxy)', { 'host/iptables-save.txt': '*raw\n:PREROUTING ACCEPT [0:0]\n:cali-PREROUTING - [0:0]\nCOMMIT\n' }, 'host/iptables-save.txt', 3],
     ['a FLANNEL chain in the nft dump only', { 'host/iptables-save.txt': IPT_PLAIN, 'host/iptables-nft-save.txt': '*filter\n:FORWARD ACCEPT [0:0]\n:FLANNEL-FWD - [0:0]\nCOMMIT\n' }, 'host/iptables-nft-save.txt', 3],
+    ['a CILIUM_ chain (kube-proxy replacement, no KUBE- chain)', { 'host/iptables-save.txt': '*filter\n:INPUT ACCEPT [0:0]\n:CILIUM_INPUT - [0:0]\nCOMMIT\n' }, 'host/iptables-save.txt', 3],
     ['a static pod', { 'host/static-pods/kube-apiserver.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-apiserver\n' }, 'host/static-pods/kube-apiserver.yaml', undefined],
     ['a kubelet journal', { 'host/journal/kubelet.log': '2026-12-06T09:00:00+0000 w1 kubelet[812]: I1206 09:00:00.000000 812 server.go:1 "Started kubelet"\n' }, 'host/journal/kubelet.log', undefined],
     ['a Kubernetes unit file', { 'host/systemd-units.txt': '/etc/systemd/system/containerd.service\n/etc/systemd/system/k3s-agent.service\n' }, 'host/systemd-units.txt', 2],

@@ -31,10 +31,10 @@ const KUBE_UNIT_JOURNAL = /^host\/journal\/(kubelet|kube-proxy|k3s|k3s-agent|rke
 
 /** units only a Kubernetes node has (containerd and docker run anywhere) */
 const KUBE_UNIT = /^(kubelet|kube-proxy|k3s|k3s-agent|rke2-server|rke2-agent|snap\.kubelet\.|snap\.kube-proxy\.|snap\.microk8s\.|flanneld)/;
-/** chains kube-proxy, flannel and Calico create */
-export const KUBE_CHAIN = /^(KUBE-|FLANNEL|cali-)/;
+/** chains the kubelet, kube-proxy, kube-router, flannel, Calico, Cilium, Weave, Antrea and OVN-Kubernetes create */
+export const KUBE_CHAIN = /^(KUBE-|FLANNEL|cali-|CILIUM_|WEAVE-|ANTREA-|OVN-KUBE-)/;
 /** links a CNI or kube-proxy creates */
-export const KUBE_LINK = /^(cni0$|cbr0$|flannel[.-]|cali|vxlan\.calico$|kube-ipvs0$|cilium_|weave$|kube-bridge$)/;
+export const KUBE_LINK = /^(cni0$|cbr0$|flannel[.-]|cali|vxlan\.calico$|kube-ipvs0$|cilium_|weave$|kube-bridge$|antrea-gw0$|ovn-k8s-mp|nodelocaldns$)/;
 
 /** the first chain of a Kubernetes component in a dump, with its declaration line */
 export function kubeChain(dump: IptablesSave): { name: string; line: number } | undefined {

@@ -22,7 +22,7 @@ export interface NodeIdentity {
 
 const HOSTNAME = 'host/hostname.txt';
 /** interfaces that carry pod or overlay addresses, not the node's own */
-const NOT_THE_NODE = /^(lo|cni0|cbr0|docker0|flannel[.-]|cali|vxlan\.calico|tunl0|kube-ipvs0|cilium_|veth|weave|nodelocaldns)/;
+const NOT_THE_NODE = /^(lo|cni0|cbr0|docker0|flannel[.-]|cali|vxlan\.calico|tunl0|kube-ipvs0|cilium_|veth|weave|nodelocaldns|antrea-gw0|ovn-k8s-mp|kube-bridge)/;
 
 /** node names and InternalIP/Hostname addresses of the nodes list, built once */
 export interface NodeLookup {
