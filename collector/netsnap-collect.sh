@@ -682,6 +682,7 @@ host.microk8s-kubelet-args|host/microk8s/args/kubelet|scrub /var/snap/microk8s/c
 host.snap-kube-proxy-args|host/snap/kube-proxy-args|scrub /var/snap/kube-proxy/current/args
 host.snap-kubelet-args|host/snap/kubelet-args|scrub /var/snap/kubelet/current/args
 host.systemd-units|host/systemd-units.txt|list the unit files of known Kubernetes units
+host.k3s-log|host/k3s/k3s.log|tail -n N /var/log/k3s.log
 '
 
 # --- secret scrubbing -------------------------------------------------------------------------
@@ -841,13 +842,16 @@ collect_dir() {
 JOURNAL_UNITS='k3s k3s-agent rke2-server rke2-agent kubelet kube-proxy snap.kubelet.daemon snap.kube-proxy.daemon snap.microk8s.daemon-kubelite snap.microk8s.daemon-kubelet snap.microk8s.daemon-proxy snap.microk8s.daemon-flanneld flanneld containerd docker'
 UNIT_DIRS='/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system'
 # collect_units: host/systemd-units.txt lists the unit file found first (systemd's precedence)
-# for each of JOURNAL_UNITS; an empty list is a fact (none of them is installed)
+# for each of JOURNAL_UNITS, and the OpenRC scripts of k3s (Alpine: /etc/init.d/k3s, logging to
+# /var/log/k3s.log, no journal); an empty list is a fact (none of them is installed)
+OPENRC_UNITS='k3s k3s-agent'
 collect_units() {
   _out=$STAGE/host/systemd-units.txt _err=$WORK/err.$PART _cmd='list the unit files of known Kubernetes units'
   : >"$_err"
   now_ms; _t0=$NOW
   _dirs=0
   for _d in $UNIT_DIRS; do [ -d "$_d" ] && _dirs=$((_dirs + 1)); done
+  for _u in $OPENRC_UNITS; do [ -f "/etc/init.d/$_u" ] && _dirs=$((_dirs + 1)); done
   if [ "$_dirs" = 0 ]; then
     printf 'netsnap: note: no systemd unit directory (%s); no unit list or journal collected\n' "$UNIT_DIRS" >&2; return
   fi
@@ -858,6 +862,7 @@ collect_units() {
       if [ -f "$_d/$_u.service" ]; then printf '%s\n' "$_d/$_u.service" >>"$_out"; UNITS_FOUND="$UNITS_FOUND $_u"; break; fi
     done
   done
+  for _u in $OPENRC_UNITS; do [ -f "/etc/init.d/$_u" ] && printf '%s\n' "/etc/init.d/$_u" >>"$_out"; done
   now_ms
   record host.systemd-units host/systemd-units.txt "$_cmd" ok 0 $((NOW - _t0)) "$(file_bytes "$_out")" "$_err"
 }
@@ -933,6 +938,7 @@ EOF
       host.systemd-units:*) collect_units ;;
       *:'scrub '*) [ -e "${_cmd#scrub }" ] && scrub_source "$_id" "$_path" "${_cmd#scrub }" ;;
       *:'cat '*) [ -e "${_cmd#cat }" ] && copy_source "$_id" "$_path" "${_cmd#cat }" ;;
+      *:'tail -n N '*) [ -e "${_cmd#tail -n N }" ] && run_source "$_id" "$_path" tail -n "$LOG_LINES" "${_cmd#tail -n N }" ;;
     esac
   done <<EOF
 $HOST_DISTRO

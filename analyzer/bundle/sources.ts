@@ -71,6 +71,8 @@ export const DISTRO_SOURCES: readonly SourceSpec[] = [
   { id: 'host.snap-kube-proxy-args', path: 'host/snap/kube-proxy-args', scope: 'host', command: 'scrub /var/snap/kube-proxy/current/args' },
   { id: 'host.snap-kubelet-args', path: 'host/snap/kubelet-args', scope: 'host', command: 'scrub /var/snap/kubelet/current/args' },
   { id: 'host.systemd-units', path: 'host/systemd-units.txt', scope: 'host', command: 'list the unit files of known Kubernetes units' },
+  // k3s under OpenRC (Alpine) logs here instead of journald
+  { id: 'host.k3s-log', path: 'host/k3s/k3s.log', scope: 'host', command: 'tail -n N /var/log/k3s.log' },
 ];
 
 /**

@@ -92,6 +92,8 @@ describe('distribution from host evidence (no cluster access)', () => {
     ['host/systemd-units.txt', '/etc/systemd/system/snap.kube-proxy.daemon.service\n', 'charmed', 1],
     ['host/systemd-units.txt', '/etc/systemd/system/snap.microk8s.daemon-kubelite.service\n', 'microk8s', 1],
     ['host/systemd-units.txt', '/usr/local/lib/systemd/system/rke2-agent.service\n', 'rke2', 1],
+    ['host/k3s/k3s.log', 'time="2024-01-15T10:00:00Z" level=info msg="Starting k3s v1.28.5+k3s1 (5b2d1271)"\n', 'k3s', undefined],
+    ['host/systemd-units.txt', '/etc/init.d/k3s-agent\n', 'k3s', 1],
     ['host/journal/rke2-server.log', '2024-01-15T10:00:00+0000 n1 rke2[900]: time="2024-01-15T10:00:00Z" level=info msg="Starting rke2"\n', 'rke2', undefined],
     ['host/rke2/pod-manifests/kube-proxy.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-proxy\n', 'rke2', 1],
     ['host/static-pods/kube-apiserver.yaml', 'apiVersion: v1\nkind: Pod\nmetadata:\n  labels:\n    component: kube-apiserver\n  name: kube-apiserver\n', 'kubeadm', 1],

@@ -46,6 +46,9 @@ export function buildDistroSources(reader: BundleReader, parsers: Parsers): Dist
     const got = m && lazyHostLog(reader, p);
     if (m && got) journal.set(m[1]!, got);
   }
+  // k3s under OpenRC writes /var/log/k3s.log instead of a journal: the same lines, under `k3s`
+  const k3sLog = journal.has('k3s') ? undefined : lazyHostLog(reader, pathOf('host.k3s-log'));
+  if (k3sLog) journal.set('k3s', k3sLog);
   return {
     distroConfigs,
     staticPods,

@@ -132,7 +132,7 @@ export interface HostState {
   readonly componentArgs: ReadonlyMap<string, Sourced<ComponentArgs>>;
   /** the unit files of known Kubernetes units found on the node (host/systemd-units.txt) */
   readonly systemdUnits?: Sourced<readonly SystemdUnit[]>;
-  /** journald logs by unit name (`k3s`, `kubelet`, `snap.kube-proxy.daemon`...) */
+  /** journald logs by unit name (`k3s`, `kubelet`, `snap.kube-proxy.daemon`...); under `k3s` also k3s's OpenRC log (host/k3s/k3s.log) when no k3s journal was collected */
   readonly journal: ReadonlyMap<string, Sourced<readonly LogLine[]>>;
   /** k3s's own flannel net-conf (/var/lib/rancher/k3s/agent/etc/flannel/net-conf.json) */
   readonly k3sFlannelNetConf?: Sourced<FlannelNetConf>;

@@ -110,6 +110,8 @@ const NODE_FILES: Record<string, string> = {
   '/var/snap/microk8s/current/args/cni-network/cni.yaml': 'kind: DaemonSet\nmetadata:\n  name: calico-node\n',
   '/var/snap/kube-proxy/current/args': '--cluster-cidr="10.1.0.0/16"\n--kubeconfig="/root/cdk/kubeproxyconfig"\n--v="0"\n',
   '/etc/rancher/rke2/config.yaml.d/99-huge.yaml': `# ${'x'.repeat(100)}\n`.repeat(10_500),
+  '/etc/init.d/k3s': '#!/sbin/openrc-run\ncommand="/usr/local/bin/k3s"\n',
+  '/var/log/k3s.log': 'time="2024-01-15T10:00:00Z" level=info msg="Starting k3s v1.28.5+k3s1 (5b2d1271)"\n',
   '/etc/systemd/system/k3s.service': '[Service]\nExecStart=/usr/local/bin/k3s server\n',
   '/etc/systemd/system/snap.kube-proxy.daemon.service': '[Service]\nExecStart=/usr/bin/snap run kube-proxy.daemon\n',
   '/usr/lib/systemd/system/containerd.service': '[Service]\nExecStart=/usr/bin/containerd\n',
@@ -231,7 +233,8 @@ describe.skipIf(skip !== undefined)('collector: distribution sources on a fake n
     it('lists the known units that have a unit file and reads the journal of exactly those', () => {
       const { bundle, journal } = get();
       expect(bundle.text('host/systemd-units.txt')).toBe(
-        `/etc/systemd/system/k3s.service\n/etc/systemd/system/snap.kube-proxy.daemon.service\n${LIB}/systemd/system/containerd.service\n`);
+        `/etc/systemd/system/k3s.service\n/etc/systemd/system/snap.kube-proxy.daemon.service\n${LIB}/systemd/system/containerd.service\n/etc/init.d/k3s\n`);
+      expect(bundle.record('host.k3s-log')).toMatchObject({ status: 'ok', command: 'tail -n 50 /var/log/k3s.log' });
       const journals = bundle.manifest.sources.filter((r) => r.id.startsWith('host.journal.')).map((r) => [r.id, r.status, r.path]);
       expect(journals).toEqual([
         ['host.journal.k3s', 'ok', 'host/journal/k3s.log'],
@@ -267,7 +270,7 @@ describe.skipIf(skip !== undefined)('collector: distribution sources on a fake n
       expect(h.distroConfigs[0]!.value.lines.get('cluster-cidr')).toBe(6);
       expect(h.staticPods.get('host/rke2/pod-manifests/kube-proxy.yaml')?.value.flags.get('cluster-cidr')).toEqual({ value: '10.42.0.0/16', line: 16 });
       expect(h.componentArgs.get('snap/kube-proxy')?.value.flags.get('cluster-cidr')).toEqual({ value: '10.1.0.0/16', line: 1 });
-      expect(h.systemdUnits?.value.map((u) => u.unit)).toEqual(['k3s', 'snap.kube-proxy.daemon', 'containerd']);
+      expect(h.systemdUnits?.value.map((u) => u.unit)).toEqual(['k3s', 'snap.kube-proxy.daemon', 'containerd', 'k3s']);
       expect(h.journal.get('k3s')?.value[0]).toMatchObject({ line: 1, level: 'info', message: 'started k3s' });
       expect(h.k3sFlannelNetConf?.value.Network).toBe('10.42.0.0/16');
       expect(h.distroCni.map((c) => c.ref.path)).toEqual(['host/k3s/cni/10-flannel.conflist']);
