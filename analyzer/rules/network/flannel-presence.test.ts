@@ -11,7 +11,14 @@ describe('flannelPresence', () => {
   it('k3s: the Node annotation shows embedded flannel although no flannel pod exists', () => {
     const p = flannelPresence(snapshotOf({ node: 'k3s-1', files: { 'cluster/nodes.json': kubeList([k3sNode]), 'cluster/pods.json': kubeList([]) } }));
     expect([p.state, p.style]).toEqual(['in-use', 'embedded']);
-    expect(paths(p)).toEqual(['cluster/nodes.json/items/0/metadata/annotations/flannel.alpha.coreos.com~1backend-data']);
+    expect(paths(p)).toContain('cluster/nodes.json/items/0/metadata/annotations/flannel.alpha.coreos.com~1backend-data');
+  });
+
+  it('k3s started with --flannel-backend none: absent, although an old flannel annotation is left on the node (k3s-io/k3s#3932)', () => {
+    const node = { ...k3sNode, metadata: { name: 'k3s-1', annotations: { ...k3sNode.metadata.annotations, 'k3s.io/node-args': '["server","--disable","traefik","--flannel-backend","none"]' } } };
+    const p = flannelPresence(snapshotOf({ node: 'k3s-1', files: { 'cluster/nodes.json': kubeList([node]), 'cluster/pods.json': kubeList([]) } }));
+    expect(p.state).toBe('absent');
+    expect(p.basis.map((b) => b.path)).toEqual(['cluster/nodes.json']);
   });
 
   it('a host-only bundle with subnet.env, flannel.1 and a flannel CNI config', () => {

@@ -124,12 +124,20 @@ export function flannelLogs(s: Snapshot): FlannelLog[] {
 /** Where flannel shows, how it runs, or why that cannot be told. */
 export function flannelPresence(s: Snapshot): FlannelPresence {
   const fact = s.derived.components.get('flannel');
+  const direct = directPresence(s);
   if (fact && fact.value !== 'unknown') {
     const ev = seenEvidence(s, fact, `flannel: ${fact.value}`);
     const basis = [{ bundle: fact.at.bundle, path: fact.at.path }];
-    if (fact.value === 'absent') return { state: 'absent', basis, evidence: [], missing: [] };
-    return { state: 'in-use', style: fact.value, basis, evidence: ev ? [ev] : [], missing: [] };
+    // an explicit "--flannel-backend none" outweighs leftovers (annotations, flannel.1); a bare
+    // "no DaemonSet" does not outweigh a sign on the nodes themselves
+    if (fact.value === 'absent' && (direct.state !== 'in-use' || /flannel-backend/.test(fact.by))) return { state: 'absent', basis, evidence: [], missing: [] };
+    if (fact.value !== 'absent') return { state: 'in-use', style: fact.value, basis: [...basis, ...direct.basis], evidence: ev ? [ev, ...direct.evidence].slice(0, 4) : direct.evidence, missing: [] };
   }
+  return direct;
+}
+
+/** the answer from the sources themselves, without the shared fact */
+function directPresence(s: Snapshot): FlannelPresence {
   const evidence: EvidenceRef[] = [];
   let daemonset = false;
   const netconf = s.cluster.flannelNetConf;
