@@ -879,10 +879,11 @@ HOST_LOG_NAMESPACES='kube-system kube-flannel calico-system'
 HOST_LOG_CONTAINERS='coredns kube-proxy kube-flannel calico-node'
 MAX_HOST_LOGS=40
 collect_pod_logs() {
-  if [ ! -d /var/log/pods ]; then
-    printf 'netsnap: note: /var/log/pods does not exist; no pod logs read from the node\n' >&2; return
-  fi
   _nl=0
+  if [ ! -d /var/log/pods ]; then
+    printf 'netsnap: note: /var/log/pods does not exist; pod logs only from /var/log/containers, if any\n' >&2
+    collect_container_logs; return
+  fi
   for _ns in $HOST_LOG_NAMESPACES; do
     for _d in /var/log/pods/"$_ns"_*; do
       [ -d "$_d" ] || continue
@@ -901,6 +902,39 @@ collect_pod_logs() {
         [ -n "$_new" ] || continue
         _nl=$((_nl + 1))
         if [ "$_nl" -gt "$MAX_HOST_LOGS" ]; then printf 'netsnap: note: more than %s pod logs under /var/log/pods; the rest were not read\n' "$MAX_HOST_LOGS" >&2; return; fi
+        run_source "host.pod-log.$_ns.$_pod.$_c" "host/pod-logs/$_ns/$_pod/$_c.log" tail -n "$LOG_LINES" "$_new"
+        [ -n "$_prev" ] && run_source "host.pod-log.$_ns.$_pod.$_c.previous" "host/pod-logs/$_ns/$_pod/$_c.previous.log" tail -n "$LOG_LINES" "$_prev"
+      done
+    done
+  done
+  [ "$_nl" = 0 ] && collect_container_logs
+}
+
+# Kubernetes before 1.14 kept /var/log/pods/<uid>/<container>_<n>.log, with no namespace or pod
+# name in the path; the links /var/log/containers/<pod>_<ns>_<container>-<id>.log (kept by every
+# kubelet version) name them. Used when /var/log/pods gave nothing: per pod, the newest link and
+# the one before it (by modification time).
+collect_container_logs() {
+  [ -d /var/log/containers ] || return 0
+  for _ns in $HOST_LOG_NAMESPACES; do
+    for _c in $HOST_LOG_CONTAINERS; do
+      _pods=''
+      for _f in /var/log/containers/*_"$_ns"_"$_c"-*.log; do
+        [ -f "$_f" ] || continue
+        _pod=${_f##*/}; _pod=${_pod%%_*}
+        safe_name "$_pod" || continue
+        case " $_pods " in *" $_pod "*) ;; *) _pods="$_pods $_pod" ;; esac
+      done
+      for _pod in $_pods; do
+        _new='' _prev=''
+        for _f in /var/log/containers/"$_pod"_"$_ns"_"$_c"-*.log; do
+          [ -f "$_f" ] || continue
+          if [ -z "$_new" ] || [ "$_f" -nt "$_new" ]; then _prev=$_new _new=$_f
+          elif [ -z "$_prev" ] || [ "$_f" -nt "$_prev" ]; then _prev=$_f; fi
+        done
+        [ -n "$_new" ] || continue
+        _nl=$((_nl + 1))
+        if [ "$_nl" -gt "$MAX_HOST_LOGS" ]; then printf 'netsnap: note: more than %s pod logs under /var/log/containers; the rest were not read\n' "$MAX_HOST_LOGS" >&2; return; fi
         run_source "host.pod-log.$_ns.$_pod.$_c" "host/pod-logs/$_ns/$_pod/$_c.log" tail -n "$LOG_LINES" "$_new"
         [ -n "$_prev" ] && run_source "host.pod-log.$_ns.$_pod.$_c.previous" "host/pod-logs/$_ns/$_pod/$_c.previous.log" tail -n "$LOG_LINES" "$_prev"
       done

@@ -137,7 +137,7 @@ if (skip) console.log(`collector distro-sources test skipped: ${skip}`);
 const shells = skip ? [] : await availableShells();
 
 /** run the collector with `files` in place (private mount namespace); `mode` per path (default 644) */
-async function collectOnFakeNode(dir: string, argv: readonly string[], env: NodeJS.ProcessEnv, files: Record<string, string> = NODE_FILES, modes: Record<string, string> = {}): Promise<RunResult> {
+async function collectOnFakeNode(dir: string, argv: readonly string[], env: NodeJS.ProcessEnv, files: Record<string, string> = NODE_FILES, modes: Record<string, string> = {}, extra: readonly string[] = []): Promise<RunResult> {
   const setup = ['set -e'];
   mkdirSync(join(dir, 'etc-up')); mkdirSync(join(dir, 'etc-work'));
   setup.push(`mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/etc-up,workdir=${dir}/etc-work /etc`);
@@ -147,7 +147,7 @@ async function collectOnFakeNode(dir: string, argv: readonly string[], env: Node
     writeFileSync(src, content);
     setup.push(`mkdir -p '${path.slice(0, path.lastIndexOf('/'))}'`, `cp '${src}' '${path}'`, `chmod ${modes[path] ?? '644'} '${path}'`);
   });
-  setup.push('exec "$@"');
+  setup.push(...extra, 'exec "$@"');
   return run(['unshare', '-m', '--propagation', 'private', 'sh', '-c', setup.join('\n'), 'sh', ...argv], { env });
 }
 
@@ -293,6 +293,31 @@ describe.skipIf(skip !== undefined)('collector: distribution sources, other node
     const ids = (await unpack(out)).manifest.sources.map((x) => x.id);
     expect(ids.filter((id) => /^host\.(k3s|rke2|microk8s|snap|static-pod|pod-log)/.test(id))).toEqual([]);
     expect(ids).toContain('host.cni.10-flannel.conflist');
+  });
+
+  it('Kubernetes < 1.14 log layout: pod logs found through /var/log/containers links, newest by mtime', async () => {
+    const dir = tempDir('netsnap-distro-oldlogs-');
+    const out = join(dir, 'b.tar.gz');
+    const uid = '7a4c1e5e-2d35-11e9-9a4b-000c29d3c7a1';
+    const docker = (msg: string) => `{"log":"${msg}\\n","stream":"stdout","time":"2019-02-10T10:00:00.000000000Z"}\n`;
+    const pods = `/var/log/pods/${uid}`;
+    const links = '/var/log/containers';
+    const r = await collectOnFakeNode(dir, ['busybox', 'sh', SCRIPT, '--no-cluster', '--node', 'n1', '--timeout', '5', '--log-lines', '10', '-o', out], { PATH: process.env.PATH, HOME: dir, TMPDIR: dir },
+      { [`${pods}/coredns_0.log`]: docker('.:53 on 10.244.0.5'), [`${pods}/coredns_1.log`]: docker('[FATAL] plugin/loop: Forwarding loop detected in \\\".\\\" zone.') },
+      {},
+      [`mkdir -p ${links}`, `touch -d '2019-02-10 10:00:00' ${pods}/coredns_0.log`, `touch -d '2019-02-10 11:00:00' ${pods}/coredns_1.log`,
+        `ln -s ${pods}/coredns_1.log ${links}/coredns-86c58d9df4-x2m9q_kube-system_coredns-bbbb.log`,
+        `ln -s ${pods}/coredns_0.log ${links}/coredns-86c58d9df4-x2m9q_kube-system_coredns-aaaa.log`,
+        `ln -s ${pods}/coredns_0.log ${links}/web-1_default_web-cccc.log`]);
+    expect(r.code, r.stderr).toBe(0);
+    const b = await unpack(out);
+    const logs = b.manifest.sources.filter((x) => x.id.startsWith('host.pod-log.')).map((x) => [x.id, x.command]);
+    expect(logs).toEqual([
+      ['host.pod-log.kube-system.coredns-86c58d9df4-x2m9q.coredns', `tail -n 10 ${links}/coredns-86c58d9df4-x2m9q_kube-system_coredns-bbbb.log`],
+      ['host.pod-log.kube-system.coredns-86c58d9df4-x2m9q.coredns.previous', `tail -n 10 ${links}/coredns-86c58d9df4-x2m9q_kube-system_coredns-aaaa.log`],
+    ]);
+    const { snapshot } = await loadSnapshot([out]);
+    expect(snapshot.cluster.logs.get('kube-system/coredns-86c58d9df4-x2m9q/coredns')?.value[0]).toMatchObject({ level: 'fatal', time: '2019-02-10T10:00:00.000000000Z' });
   });
 
   it('as nobody: a root-only k3s config is recorded denied, never read', async () => {
