@@ -172,6 +172,12 @@ describe('parseIptablesSave: headers and backends', () => {
     expect(value.backend).toBe(backend);
   });
 
+  it('the legacy warning as iptables-nft -L/-S prints it, without "# " (kubernetes/kubernetes#107965), is kept', () => {
+    const { value, problems } = parseIptablesSave('-P PREROUTING ACCEPT\nWarning: iptables-legacy tables present, use iptables-legacy to see them\n', { defaultTable: 'nat' });
+    expect(problems).toEqual([]);
+    expect(value.legacyTablesPresentLine).toBe(2);
+  });
+
   it("iptables-nft-save's incompatible-table comments (iptables 1.8.7, a table nft wrote to) are kept with their lines", () => {
     const text = "# Table `nat' is incompatible, use 'nft' tool.\n# Table `filter' is incompatible, use 'nft' tool.\n";
     const { value, problems } = parseIptablesSave(text);

@@ -166,6 +166,13 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
         declare(tableFor(lineNo), name, policy === '-' ? undefined : policy, lineNo, counters);
         continue;
       }
+      case 87 /* W */:
+        // iptables-nft 1.8.x -L/-S (and some -save builds) print the warning without the "# "
+        if (line.startsWith(LEGACY_PRESENT.slice(2))) {
+          legacyTablesPresentLine ??= lineNo;
+          continue;
+        }
+        break;
       case 67 /* C */:
         if (line === 'COMMIT') {
           if (!open) warn(lineNo, 'COMMIT without an open *table section');

@@ -1,5 +1,5 @@
 import { ruleTester } from '../testing.js';
-import { snapshotOf } from '../../model/testing.js';
+import { snapshotOf, sourceRecord } from '../../model/testing.js';
 import { capturedNode, reference } from '../lib/host-testing.js';
 import { iptablesNftViewLossy } from './iptables-nft-view-lossy.js';
 
@@ -46,6 +46,15 @@ ruleTester(iptablesNftViewLossy).run({
       name: 'the incompatible comment alone decides (no nft ruleset collected)',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': INCOMPATIBLE_NAT })),
       findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'incompatible', data: { table: 'nat' }, cites: [`host/iptables-save.txt:${INCOMPATIBLE_LINE}`] }],
+    },
+    {
+      name: 'iptables-save failed, its stderr says the table is incompatible (iptables 1.8.10 form, k3s-io/k3s#11415)',
+      snapshot: () =>
+        snapshotOf({
+          ...capturedNode('worker-1', { 'host/iptables-save.txt': null }),
+          extraSources: [sourceRecord('host/iptables-save.txt', { status: 'failed', exitCode: 1, stderrTail: "iptables v1.8.10 (nf_tables): chain `INPUT' in table `filter' is incompatible, use 'nft' tool.\n" })],
+        }),
+      findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'incompatible', data: { table: 'filter' }, cites: ['manifest.json#/sources/'] }],
     },
     {
       name: 'a rule printed with [unsupported revision]',

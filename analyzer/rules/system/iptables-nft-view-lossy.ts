@@ -11,6 +11,11 @@ import { IPTABLES_TABLES, iptablesTableInNft, type NftRuleset } from '../../pars
 import { dumpBackend, nftRulesetOf } from '../../model/iptables-dumps.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lineAt, present } from '../lib/host.js';
+import { sourceRecord, sourceRecordEvidence } from '../lib/manifest.js';
+
+const STDERR_SOURCES = ['host.iptables-save', 'host.iptables-nft-save'];
+// iptables <= 1.8.8: "table `nat' is incompatible"; 1.8.9+: "chain `INPUT' in table `filter' is incompatible"
+const STDERR_INCOMPATIBLE = /(?:chain `([^']+)' in )?table `([^']+)' is incompatible, use 'nft' tool/;
 
 interface Loss {
   readonly messageId: 'incompatible' | 'unsupported' | 'missingRules' | 'missingChain';
@@ -115,13 +120,22 @@ export const iptablesNftViewLossy: Rule = {
       const nft = nftRulesetOf(s, host);
       const view = nftView(s, host);
       const dumps = [host.iptables, host.iptablesLegacy, host.iptablesNft].filter((d): d is Sourced<IptablesSave> => d !== undefined);
-      if (dumps.length === 0) {
+      const warnedOnStderr = STDERR_SOURCES.some((id) => STDERR_INCOMPATIBLE.test(sourceRecord(s, host.bundle, id)?.record.stderrTail ?? ''));
+      if (dumps.length === 0 && !warnedOnStderr) {
         out.push(missingInputs(subject, ['host.iptables-save']));
         continue;
       }
       const losses = [...dumps.flatMap((d) => (d === view ? [] : unsupported(s, d))), ...(view ? [...unsupported(s, view), ...(nft ? compare(s, view, nft) : [])] : [])];
       const incompatible = view && !nft ? (view.value.incompatibleTables ?? []) : [];
       for (const t of incompatible) losses.push({ messageId: 'incompatible', data: { table: t.table }, evidence: [lineAt(s, view!.ref, t.line, `iptables cannot print table ${t.table}`)] });
+      // `iptables -S`/`-L` and some -save builds say it on stderr instead: "iptables v1.8.7 (nf_tables): table `filter' is incompatible, use 'nft' tool."
+      for (const id of STDERR_SOURCES) {
+        const tail = sourceRecord(s, host.bundle, id)?.record.stderrTail ?? '';
+        const m = STDERR_INCOMPATIBLE.exec(tail);
+        if (m && !losses.some((l) => l.messageId === 'incompatible' && l.data.table === m[2])) {
+          losses.push({ messageId: 'incompatible', data: { table: m[2] as string }, evidence: [sourceRecordEvidence(s, host.bundle, id, 'stderrTail', `${id.replace('host.', '')} said on stderr that table ${m[2]} is incompatible`)] });
+        }
+      }
       const first = losses[0];
       if (first) {
         out.push({
