@@ -37,6 +37,13 @@ export const COREFILE_REJECTED = /(?:plugin\/([\w-]+): )?(?:(\S+):(\d+) - )?Erro
 export const UNKNOWN_DIRECTIVE = /Unknown directive '?([^'\s]+)'?/;
 export const UNKNOWN_PROPERTY = /unknown property:? ['"]?([^'"\s]+)['"]?/;
 
+/**
+ * The reload plugin refusing an edited Corefile: CoreDNS keeps serving the old one and would exit on its
+ * next start. 1.2+ `[ERROR] plugin/reload: Corefile changed but reload failed: ...` (plugin/reload/reload.go
+ * v1.2.2 line 59), 1.11 also `[WARNING] plugin/reload: Corefile parse failed: ...` (v1.11.1 line 97)
+ */
+export const RELOAD_REJECTED = /plugin\/reload: (?:Corefile changed but reload failed|Corefile parse failed)/;
+
 export const READY_WAITING = /plugin\/ready: Still waiting on: "([^"]+)"/;
 
 /** the kubernetes plugin cannot reach or list from the API server: group 1 the error */

@@ -42,6 +42,11 @@ ruleTester(corednsNotReady).run({
       findings: [{ status: 'fail', subject: dep, messageId: 'log-waiting' }],
     },
     {
+      name: 'no pod list: a refused reload is not an exit',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: "[WARNING] plugin/reload: Corefile parse failed: /etc/coredns/Corefile:5 - Error during parsing: Unknown directive 'forwrd'\n" } }),
+      findings: [{ status: 'pass', subject: dep, messageId: 'ok-log' }],
+    },
+    {
       name: 'no pod list: two Still-waiting lines at start are normal',
       snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: `${WAIT}\n${WAIT}\n.:53\nCoreDNS-1.8.4\n` } }),
       findings: [{ status: 'pass', subject: dep, messageId: 'ok-log' }],

@@ -122,6 +122,21 @@ ruleTester(corefileRejected).run({
       snapshot: snap({ corefile: K3S, files: { 'cluster/configmaps/kube-system/coredns-custom.json': configMapJson({ name: 'coredns-custom', data: { 'log.override': 'log\nlogg\n', 'custom.server': 'why.local {\n  forward . 127.0.0.1\n}\n' } }) } }, 'rancher/mirrored-coredns-coredns:1.10.1'),
       findings: [{ status: 'fail', subject: cm, messageId: 'unknown-directive', data: { directive: 'logg', line: 2 }, cites: ['cluster/configmaps/kube-system/coredns-custom.json#/data/log.override:2'] }],
     },
+    {
+      name: 'the reload plugin refused an edit: CoreDNS still runs, warn (1.2+ form)',
+      snapshot: snap({ logs: { [pod]: "[ERROR] plugin/reload: Corefile changed but reload failed: /etc/coredns/Corefile:5 - Error during parsing: Unknown directive 'forwrd'\n" } }),
+      findings: [{ status: 'warn', subject: cm, messageId: 'rejected-reload', data: { directive: 'forwrd', line: 5 } }],
+    },
+    {
+      name: 'a crash in a previous container while every CoreDNS pod is Ready now is history',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles({}), [`cluster/logs/kube-system/${pod}/coredns.previous.log`]: "/etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'proxy'\n" } }),
+      findings: [{ status: 'pass', subject: cm, messageId: 'ok' }],
+    },
+    {
+      name: 'a crash in a previous container of a pod still not Ready fails',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles({ pods: [{ name: pod, node: 'cp-1', ready: false, waitingReason: 'CrashLoopBackOff', restarts: 4 }] }), [`cluster/logs/kube-system/${pod}/coredns.previous.log`]: "/etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'proxy'\n" } }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'rejected-log', data: { directive: 'proxy' } }],
+    },
     { name: 'log alone without a crash line', snapshot: snap({ corefile: null, logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), findings: [{ status: 'pass', subject: cm, messageId: 'ok-log' }] },
     { name: 'neither Corefile nor log', snapshot: snap({ corefile: null }), findings: [{ status: 'unknown', subject: cm, missing: ['cluster.configmap.kube-system.coredns', LOG] }] },
   ],

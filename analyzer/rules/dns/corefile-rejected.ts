@@ -14,9 +14,9 @@ import { embeddedLineEvidence, objectEvidence } from '../../model/evidence.js';
 import { escapePointerToken } from '../../model/pointer.js';
 import { parseCorefile } from '../../parse/corefile.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
-import { corednsDeployment, corednsLogs, corednsPods, logLineEvidence, searchLogs } from '../lib/cluster.js';
+import { corednsDeployment, corednsLogs, corednsPods, isPodReady, logLineEvidence, searchLogs } from '../lib/cluster.js';
 import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, corefileSubject } from './corefile.js';
-import { COREFILE_REJECTED, UNKNOWN_DIRECTIVE, UNKNOWN_PROPERTY, VERSION_BANNER } from './coredns-log.js';
+import { COREFILE_REJECTED, RELOAD_REJECTED, UNKNOWN_DIRECTIVE, UNKNOWN_PROPERTY, VERSION_BANNER } from './coredns-log.js';
 import { directiveInRelease, LATEST_KNOWN, parseVersion, propertyRemovedIn, REMOVED_PROPERTIES, type Version } from './coredns-plugins.js';
 
 const EDIT = ['kubectl -n kube-system edit configmap coredns', 'kubectl -n kube-system rollout restart deployment coredns', 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=20'];
@@ -79,8 +79,14 @@ function topLevel(s: Snapshot): Placed[] {
 
 /** the crash line, with the Corefile line it names when that line holds the named directive */
 function fromLog(s: Snapshot, rel: Release | undefined): Report | undefined {
-  const hit = searchLogs(corednsLogs(s), COREFILE_REJECTED)[0];
+  // a crash in an earlier container is history when every CoreDNS pod is Ready now
+  const pods = s.cluster.pods ? corednsPods(s) : [];
+  const allReady = pods.length > 0 && pods.every((p) => isPodReady(p.obj));
+  const hits = searchLogs(corednsLogs(s), COREFILE_REJECTED).filter((h) => !(h.log.previous && allReady));
+  const atStart = hits.filter((h) => !RELOAD_REJECTED.test(h.line.raw));
+  const hit = atStart[0] ?? hits[0];
   if (!hit) return undefined;
+  const reload = atStart.length === 0;
   const error = hit.match[4] as string;
   const name = UNKNOWN_DIRECTIVE.exec(error)?.[1] ?? UNKNOWN_PROPERTY.exec(error)?.[1];
   const line = hit.match[3] ? Number(hit.match[3]) : undefined;
@@ -88,6 +94,16 @@ function fromLog(s: Snapshot, rel: Release | undefined): Report | undefined {
   const cfLine = line !== undefined ? corefileLines(s, line, line, 'the line CoreDNS rejects') : undefined;
   if (cfLine && (name === undefined || cfLine.quote.includes(name))) evidence.push(cfLine);
   if (rel) evidence.push(rel.evidence);
+  if (reload) {
+    return {
+      status: 'warn',
+      subject: corefileSubject(s),
+      messageId: 'rejected-reload',
+      data: { error, pods: hit.pod, ...(name ? { directive: name } : {}), ...(line !== undefined ? { line } : {}) },
+      evidence,
+      remediation: { explanation: `The reload plugin refused the edited Corefile (${error}); CoreDNS still serves the previous one and will crash-loop on its next restart. Fix the ConfigMap before anything restarts CoreDNS.`, commands: ['kubectl -n kube-system edit configmap coredns', 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=20'] },
+    };
+  }
   return {
     status: 'fail',
     subject: corefileSubject(s),
@@ -112,6 +128,7 @@ export const corefileRejected: Rule = {
   },
   messages: {
     'rejected-log': 'CoreDNS rejects its Corefile: {error}',
+    'rejected-reload': 'the reload plugin refused the edited Corefile ({error}): CoreDNS runs the previous one and will not start on this one',
     'not-in-release': 'CoreDNS {version} has no {directive} plugin ({span}): it exits on line {line}',
     'removed-property': 'CoreDNS {version} rejects `{directive}` in the {plugin} block (removed in {removed}): it exits on line {line}',
     'unknown-directive': 'no CoreDNS release has a {directive} plugin: CoreDNS exits on line {line}',
