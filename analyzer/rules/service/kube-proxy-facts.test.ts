@@ -1,7 +1,7 @@
 // The kube-proxy facts the service rules share: how it is deployed, which logs are its own and on
 // which node, the flags and mode it runs with. Each case is one signal a real bundle may hold alone.
 import { describe, expect, it } from 'vitest';
-import { daemonSetJson, kubeList, nodeJson, podJson, snapshotOf } from '../../model/testing.js';
+import { daemonSetJson, kubeList, nodeJson, podJson, snapshotOf, sourceRecord } from '../../model/testing.js';
 import type { Snapshot } from '../../model/types.js';
 import { configuredMode, effectiveMode, isProxyPod, proxyDeployment, proxyFlag, proxyLogs, runningMode } from './kube-proxy-facts.js';
 
@@ -43,6 +43,19 @@ describe('proxyDeployment', () => {
     expect(proxyDeployment(snap({ 'cluster/pods.json': kubeList([]) }))).toBeUndefined();
     const programmed = '*nat\n:KUBE-SERVICES - [0:0]\n-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-SVC-NPX46M4PTMTKRN6Y\nCOMMIT\n';
     expect(proxyDeployment(snap({ 'cluster/pods.json': kubeList([]), 'cluster/daemonsets.json': kubeList([]), 'host/iptables-save.txt': programmed }))).toBeUndefined();
+  });
+  it('a pods or daemonsets list of some namespaces only (a sosreport --namespace dump) proves no absence', () => {
+    const s = snapshotOf({
+      node: 'node-1',
+      files: { 'cluster/pods.json': kubeList([]), 'cluster/daemonsets.json': kubeList([]) },
+      manifest: {
+        sources: [
+          { ...sourceRecord('cluster/pods.json'), namespaces: ['openstack'], partial: 'namespaces openstack only; not kube-system' },
+          { ...sourceRecord('cluster/daemonsets.json'), namespaces: ['openstack'], partial: 'namespaces openstack only; not kube-system' },
+        ],
+      },
+    } as never);
+    expect(proxyDeployment(s)).toBeUndefined();
   });
   it('the shared fact wins, but an "absent" fact yields to a direct sign of kube-proxy', () => {
     const base = snap({ 'cluster/daemonsets.json': kubeList([daemonSetJson({ name: 'kube-proxy', namespace: 'kube-system', containers: [{ name: 'kube-proxy' }] } as never)]) });

@@ -123,11 +123,23 @@ function deploymentOf(s: Snapshot): ProxyDeployment | undefined {
     return { style: fact.value, by: fact.by, evidence: seenEvidence(s, fact, `kube-proxy runs as ${fact.value} (${fact.by})`), basis: [refOf(fact.at)] };
   }
   if (direct) return direct;
-  // absence needs both lists that would show it, and no host programming Services
+  // absence needs both lists that would show it, each covering every namespace, and no host programming Services
   const pods = clusterFile(s, 'cluster/pods.json');
   const dss = clusterFile(s, 'cluster/daemonsets.json');
-  if (pods && dss && !servicesProgrammed(s)) return { style: 'absent', by: 'pods and daemonsets lists', basis: [pods, dss] };
+  if (pods && dss && coversAllNamespaces(s, pods) && coversAllNamespaces(s, dss) && !servicesProgrammed(s)) return { style: 'absent', by: 'pods and daemonsets lists', basis: [pods, dss] };
   return undefined;
+}
+
+/**
+ * A list answers "is kube-proxy there?" only when it covers every namespace: a manifest record that
+ * says it holds some namespaces only (`namespaces: [...]` or `partial`, as sosreport conversions
+ * write) does not.
+ */
+function coversAllNamespaces(s: Snapshot, ref: FileRef): boolean {
+  const sources = s.bundles.find((b) => b.id === ref.bundle)?.manifest?.sources ?? s.files.pointer({ bundle: ref.bundle, path: 'manifest.json' }, '/sources');
+  if (!Array.isArray(sources)) return true;
+  const rec = sources.find((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && (r as { path?: unknown }).path === ref.path);
+  return !rec || (rec.partial === undefined && rec.namespaces === undefined);
 }
 
 /** the first direct sign of how kube-proxy runs (or that it is disabled), without concluding absence */

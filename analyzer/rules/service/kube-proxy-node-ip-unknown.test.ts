@@ -16,8 +16,8 @@ ruleTester(kubeProxyNodeIpUnknown).run({
   valid: [{ name: 'node IP retrieved (1.24 log)', snapshot: () => podLog(OK) }],
   invalid: [
     { name: '1.9: FQDN hostname, Node registered by short name', snapshot: () => podLog(V1_9), findings: [{ status: 'fail', subject: 'node:node07', messageId: 'loopback', data: { why: 'nodes "node07.example.com" not found' }, cites: ['cluster/logs/kube-system/kube-proxy-x7k2p/kube-proxy.log:1', 'cluster/logs/kube-system/kube-proxy-x7k2p/kube-proxy.log:2'] }] },
-    { name: '1.2x: API not reachable at start-up', snapshot: () => podLog(V1_2X), findings: [{ status: 'fail', subject: 'node:node07', messageId: 'loopback' }] },
-    { name: '1.27+: "assuming loopback", no reason logged', snapshot: () => podLog(V1_27), findings: [{ status: 'fail', subject: 'node:node07', messageId: 'loopback', data: { why: 'no reason logged' } }] },
+    { name: '1.2x: API not reachable at start-up (degraded: a warning)', snapshot: () => podLog(V1_2X), findings: [{ status: 'warn', subject: 'node:node07', messageId: 'loopback' }] },
+    { name: '1.27+: "assuming loopback", no reason logged', snapshot: () => podLog(V1_27), findings: [{ status: 'warn', subject: 'node:node07', messageId: 'loopback', data: { why: 'no reason logged' } }] },
     { name: '1.17: kube-proxy exits instead', snapshot: () => podLog(V1_17_EXIT), findings: [{ status: 'fail', subject: 'node:node07', messageId: 'exits', data: { name: '127.0.0.1' } }] },
     { name: 'no kube-proxy log: unknown', snapshot: () => snapshotOf({ node: 'node07', files: { 'host/sysctl.txt': 'net.ipv4.ip_forward = 1\n' } }), findings: [{ status: 'unknown', subject: 'cluster' }] },
   ],

@@ -9,10 +9,15 @@ import { CLUSTER, basisOf, missingInputs, nodeSubject } from '../lib/reports.js'
 import { present } from '../lib/host.js';
 import { hitEvidence, proxyDeployment, proxyLogs, searchProxyLogs, type ProxyLogHit } from './kube-proxy-facts.js';
 
-// ≤1.15: `invalid nodeIP, initialize kube-proxy with 127.0.0.1 as nodeIP` (1.5-1.6: "initialize", later "initializing")
+// ≤1.15: `invalid nodeIP, initialize kube-proxy with 127.0.0.1 as nodeIP` (1.5-1.6: "initialize", later
+// "initializing"): the iptables proxier wrote its node-IP rules for 127.0.0.1 (NodePorts, Local
+// traffic policy broke, kubernetes/kubernetes#57518, kubernetes/kops#2915): a failure.
+const OLD_LOOPBACK = /invalid nodeIP, initiali(?:ze|zing) kube-proxy with 127\.0\.0\.1 as nodeIP/;
 // 1.16-1.26: `can't determine this node's IP, assuming 127.0.0.1; if this is incorrect, please set the --bind-address flag`
-// 1.27+: `"Can't determine this node's IP, assuming loopback; if this is incorrect, please set the --bind-address flag"`
-const LOOPBACK = /invalid nodeIP, initiali(?:ze|zing) kube-proxy with 127\.0\.0\.1 as nodeIP|[Cc]an't determine this node's IP, assuming (?:127\.0\.0\.1|loopback)/;
+// 1.27+: `"Can't determine this node's IP, assuming loopback; ..."`: from 1.16 the node IP mostly picks
+// the IP family and the health-check address (NodePorts match local addresses by type), so a warning.
+const NEW_LOOPBACK = /[Cc]an't determine this node's IP, assuming (?:127\.0\.0\.1|loopback)/;
+const LOOPBACK = new RegExp(`${OLD_LOOPBACK.source}|${NEW_LOOPBACK.source}`);
 // 1.17-1.18 exit: `unable to get node IP for hostname 127.0.0.1`
 const EXITS = /unable to get node IP for hostname (\S+)/;
 // why: `Failed to retrieve node info: nodes "kube1" not found` / `... dial tcp ...: connection refused`
@@ -27,7 +32,7 @@ export const kubeProxyNodeIpUnknown: Rule = {
   needs: ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
   decidesFrom: [['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.pod-log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.journal.<kube-proxy unit>']],
   docs: {
-    why: 'kube-proxy reads its own Node object (named by the hostname or --hostname-override) to learn the node IP. If no Node has that name (the kubelet registered the short hostname and kube-proxy asks for the FQDN, or only the kubelet got --hostname-override) or the API server is not reachable when it starts, kube-proxy logs a warning and uses 127.0.0.1: NodePort Services, externalTrafficPolicy: Local and their health-check ports stop working on that node, while ClusterIP traffic mostly keeps working, which makes it hard to spot.',
+    why: 'kube-proxy reads its own Node object (named by the hostname or --hostname-override) to learn the node IP. If no Node has that name (the kubelet registered the short hostname and kube-proxy asks for the FQDN, or only the kubelet got --hostname-override) or the API server is not reachable when it starts, kube-proxy logs a warning and uses 127.0.0.1. Up to 1.15 its iptables rules used that address: NodePort Services, externalTrafficPolicy: Local and their health-check ports stopped working on that node while ClusterIP traffic mostly kept working (a fail). From 1.16 the node IP mainly picks the IP family and the health-check address, so the run is degraded rather than broken (a warning); 1.17-1.18 exited instead.',
     fix: 'Give kube-proxy the same node name as the kubelet (--hostname-override or hostnameOverride set to `kubectl get nodes` name, or the NODE_NAME downward-API variable in the DaemonSet), or set --bind-address to the node IP, then restart kube-proxy.',
   },
   messages: {
@@ -51,8 +56,9 @@ export const kubeProxyNodeIpUnknown: Rule = {
       }
       const why = searchProxyLogs([hit.log], WHY)[0];
       const exit = EXITS.exec(hit.line.raw);
+      const degraded = !exit && !OLD_LOOPBACK.test(hit.line.raw);
       out.push({
-        status: 'fail',
+        status: degraded ? 'warn' : 'fail',
         subject,
         messageId: exit ? 'exits' : 'loopback',
         data: { node: node || 'unknown', why: why ? (why.match[1] ?? '').replace(/\\"/g, '"').slice(0, 160) : 'no reason logged', name: exit?.[1] ?? '' },
