@@ -75,8 +75,15 @@ export function nodeIdentity(host: HostState, text: BundleText, lookup: NodeLook
   return { name, ...(hostname ? { hostname } : {}), addresses, ...(clusterNode ? { clusterNode, matchedBy } : {}) };
 }
 
-/** the identity of one host of a snapshot (for rules; builds a small lookup each call, so not per pod) */
+/** the file reader and the nodes-list lookup of a snapshot, built once per snapshot */
+const perSnapshot = new WeakMap<Snapshot, { text: BundleText; lookup: NodeLookup | undefined; manifestNodes: Map<string, string | undefined> }>();
+
+/** the identity of one host of a snapshot (for rules: cheap per host, the lookups are built once) */
 export function identityOf(s: Snapshot, host: HostState): NodeIdentity {
-  const manifestNode = s.bundles.find((b) => b.id === host.bundle)?.manifest?.node;
-  return nodeIdentity(host, bundleText(s.files), nodeLookup(s.cluster), manifestNode);
+  let ctx = perSnapshot.get(s);
+  if (!ctx) {
+    ctx = { text: bundleText(s.files), lookup: nodeLookup(s.cluster), manifestNodes: new Map(s.bundles.map((b) => [b.id, b.manifest?.node])) };
+    perSnapshot.set(s, ctx);
+  }
+  return nodeIdentity(host, ctx.text, ctx.lookup, ctx.manifestNodes.get(host.bundle));
 }
