@@ -26,6 +26,10 @@ describe('kubernetesHost: the first sign of Kubernetes on a host, with its place
     expect(seen?.at.line).toBe(line);
   });
 
+  it('an AWS VPC CNI pod veth (EKS has no bridge and no overlay)', () => {
+    expect(fact({ ...PLAIN, 'host/ip-link.json': [link(1, 'lo'), link(2, 'eth0'), link(5, 'eni3f1e2a9b7c4')] })).toMatchObject({ value: true, by: 'link eni3f1e2a9b7c4' });
+  });
+
   it('a vxlan.calico link, cited at its ifname', () => {
     expect(fact({ ...PLAIN, 'host/ip-link.json': [link(1, 'lo'), link(7, 'vxlan.calico')] })).toMatchObject({ value: true, by: 'link vxlan.calico', at: { path: 'host/ip-link.json', pointer: '/1/ifname' } });
   });

@@ -33,8 +33,8 @@ const KUBE_UNIT_JOURNAL = /^host\/journal\/(kubelet|kube-proxy|k3s|k3s-agent|rke
 const KUBE_UNIT = /^(kubelet|kube-proxy|k3s|k3s-agent|rke2-server|rke2-agent|snap\.kubelet\.|snap\.kube-proxy\.|snap\.microk8s\.|flanneld)/;
 /** chains the kubelet, kube-proxy, kube-router, flannel, Calico, Cilium, Weave, Antrea and OVN-Kubernetes create */
 export const KUBE_CHAIN = /^(KUBE-|FLANNEL|cali-|CILIUM_|WEAVE-|ANTREA-|OVN-KUBE-)/;
-/** links a CNI or kube-proxy creates */
-export const KUBE_LINK = /^(cni0$|cbr0$|flannel[.-]|cali|vxlan\.calico$|kube-ipvs0$|cilium_|weave$|kube-bridge$|antrea-gw0$|ovn-k8s-mp|nodelocaldns$)/;
+/** links a CNI or kube-proxy creates (eni…: AWS VPC CNI pod veths, azv…/azure0: Azure CNI, gke…: GKE Dataplane V2) */
+export const KUBE_LINK = /^(cni0$|cbr0$|flannel[.-]|cali|vxlan\.calico$|kube-ipvs0$|cilium_|weave$|kube-bridge$|antrea-gw0$|ovn-k8s-mp|nodelocaldns$|eni[0-9a-f]{11}$|azv[0-9a-f]+$|azure0$|gke[0-9a-f]{11}$)/;
 
 /** the first chain of a Kubernetes component in a dump, with its declaration line */
 export function kubeChain(dump: IptablesSave): { name: string; line: number } | undefined {
