@@ -101,6 +101,11 @@ ruleTester(corednsUpstreamUnusable).run({
       findings: [{ status: 'fail', subject: cm, messageId: 'log-timeouts', data: { upstream: '10.28.0.2', error: 'i/o timeout' } }],
     },
     {
+      name: 'RKE2 pod log without a pod list (rke2-coredns-rke2-coredns-<hash>)',
+      snapshot: () => dnsSnapshot({ corefile: null, omit: ['cluster/pods.json'], files: { 'cluster/logs/kube-system/rke2-coredns-rke2-coredns-5cc9cf4f97-8bmqw/coredns.log': `${timeoutLine('10.0.2.3')}\n` } }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'log-timeouts', data: { upstream: '10.0.2.3' } }],
+    },
+    {
       name: 'the API server timing out is not an upstream failure',
       snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: '[WARNING] plugin/kubernetes: Kubernetes API connection failure: Get "https://10.96.0.1:443/version": dial tcp 10.96.0.1:443: i/o timeout\n' } }),
       findings: [{ status: 'pass', subject: cm, messageId: 'ok-log' }],

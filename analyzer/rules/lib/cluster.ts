@@ -147,7 +147,8 @@ export function corednsLogs(s: Snapshot): (PodLog & { pod: string })[] {
   if (pods) for (const p of pods) out.push(...logsOfPod(s, 'kube-system', p).map((l) => ({ ...l, pod: p })));
   else {
     for (const key of s.cluster.logs.keys()) {
-      const m = /^kube-system\/(coredns-[^/]+)\//.exec(key);
+      // RKE2's chart names the pods after its release: rke2-coredns-rke2-coredns-<hash>
+      const m = /^kube-system\/((?:rke2-coredns-rke2-)?coredns-[^/]+)\//.exec(key);
       if (m && !out.some((o) => o.key === key)) out.push(...logsOfPod(s, 'kube-system', m[1] as string).filter((l) => l.key === key).map((l) => ({ ...l, pod: m[1] as string })));
     }
   }
