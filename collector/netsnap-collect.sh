@@ -839,7 +839,7 @@ collect_dir() {
 }
 
 # --- systemd units and their journals ---------------------------------------------------------
-JOURNAL_UNITS='k3s k3s-agent rke2-server rke2-agent kubelet kube-proxy snap.kubelet.daemon snap.kube-proxy.daemon snap.microk8s.daemon-kubelite snap.microk8s.daemon-kubelet snap.microk8s.daemon-proxy snap.microk8s.daemon-flanneld flanneld containerd docker'
+JOURNAL_UNITS='k3s k3s-agent rke2-server rke2-agent kubelet kube-proxy snap.kubelet.daemon snap.kube-proxy.daemon snap.microk8s.daemon-kubelite snap.microk8s.daemon-kubelet snap.microk8s.daemon-proxy snap.microk8s.daemon-flanneld flanneld flannel containerd docker'
 UNIT_DIRS='/etc/systemd/system /run/systemd/system /usr/local/lib/systemd/system /lib/systemd/system /usr/lib/systemd/system'
 # collect_units: host/systemd-units.txt lists the unit file found first (systemd's precedence)
 # for each of JOURNAL_UNITS, and the OpenRC scripts of k3s (Alpine: /etc/init.d/k3s, logging to

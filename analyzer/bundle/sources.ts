@@ -99,7 +99,7 @@ export const PATTERN_SOURCES: readonly SourceSpec[] = [
 export const JOURNAL_UNITS: readonly string[] = [
   'k3s', 'k3s-agent', 'rke2-server', 'rke2-agent', 'kubelet', 'kube-proxy', 'snap.kubelet.daemon', 'snap.kube-proxy.daemon',
   'snap.microk8s.daemon-kubelite', 'snap.microk8s.daemon-kubelet', 'snap.microk8s.daemon-proxy', 'snap.microk8s.daemon-flanneld',
-  'flanneld', 'containerd', 'docker',
+  'flanneld', 'flannel', 'containerd', 'docker',
 ];
 
 /** namespaces and container names of the pod logs read from /var/log/pods (host.pod-log.*). */

@@ -185,6 +185,12 @@ describe('component deployment styles', () => {
     expect(comp(s, 'kube-proxy')).toEqual({ value: 'snap', path: 'host/systemd-units.txt', pointer: undefined, line: 2 });
   });
 
+  it('Charmed flannel: flannel.service unit -> systemd; without the unit, a Charmed node\'s flannel lease -> systemd', () => {
+    expect(comp(files({ 'host/systemd-units.txt': '/etc/systemd/system/snap.kubelet.daemon.service\n/lib/systemd/system/flannel.service\n' }), 'flannel')).toEqual({ value: 'systemd', path: 'host/systemd-units.txt', pointer: undefined, line: 2 });
+    const s = files({ 'host/journal/snap.kube-proxy.daemon.log': '2024-01-15T10:00:00+0000 n1 kube-proxy.daemon[1]: I0115 10:00:00.000000 1 server.go:1] started\n', 'host/flannel-subnet.env': 'FLANNEL_NETWORK=10.1.0.0/16\nFLANNEL_SUBNET=10.1.33.1/24\n' });
+    expect(comp(s, 'flannel')).toEqual({ value: 'systemd', path: 'host/flannel-subnet.env', pointer: undefined, line: 1 });
+  });
+
   it('microk8s: kubelite runs kube-proxy in-process (embedded); the pre-1.21 proxy daemon is a snap', () => {
     expect(comp(files({ 'host/systemd-units.txt': '/etc/systemd/system/snap.microk8s.daemon-kubelite.service\n' }), 'kube-proxy')).toMatchObject({ value: 'embedded', line: 1 });
     expect(comp(files({ 'host/systemd-units.txt': '/etc/systemd/system/snap.microk8s.daemon-proxy.service\n' }), 'kube-proxy')).toMatchObject({ value: 'snap', line: 1 });

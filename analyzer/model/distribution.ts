@@ -235,7 +235,8 @@ function hostStyle(hosts: ReadonlyMap<string, HostState>, c: ComponentName): See
     const units: Record<ComponentName, readonly (readonly [string, DeploymentStyle])[]> = {
       // microk8s >= 1.21 runs kube-proxy in-process in kubelite; before, as its own snap daemon
       'kube-proxy': [['snap.kube-proxy.daemon', 'snap'], ['snap.microk8s.daemon-proxy', 'snap'], ['snap.microk8s.daemon-kubelite', 'embedded'], ['kube-proxy', 'systemd']],
-      flannel: [['snap.microk8s.daemon-flanneld', 'snap'], ['flanneld', 'systemd']],
+      // the Charmed flannel charm's unit is flannel.service
+      flannel: [['snap.microk8s.daemon-flanneld', 'snap'], ['flanneld', 'systemd'], ['flannel', 'systemd']],
       coredns: [],
       calico: [],
     };
@@ -314,6 +315,11 @@ function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>,
   }
   const onHost = hostStyle(hosts, c);
   if (onHost) return onHost;
+  if (d === 'charmed' && c === 'flannel') {
+    // the flannel charm runs flanneld as a systemd service; its lease on a node says it runs there
+    const lease = sortedHosts(hosts).find((h) => h.subnetEnv !== undefined)?.subnetEnv;
+    if (lease) return { value: 'systemd', by: 'Charmed flannel charm (flanneld lease on the node, no flannel DaemonSet)', at: { ...lease.ref, line: 1 } };
+  }
   if (c === 'kube-proxy') {
     // mirror pods of static kube-proxy pods (RKE2): `component: kube-proxy` or the config.source annotation
     const mirror = (cluster.pods ?? []).find((p) => {

@@ -36,10 +36,12 @@ describe('distribution on real captures', () => {
     }
   });
 
-  it('Charmed: kube-proxy runs as a snap (its journal unit)', async () => {
+  it('Charmed: kube-proxy runs as a snap (its journal unit), flanneld under systemd', async () => {
     const name = 'charmed-k8s-hotsos';
     const bundles = readdirSync(join(ROOT, name, 'bundles')).map((b) => join(ROOT, name, 'bundles', b));
     const { snapshot } = await loadSnapshot(bundles);
     expect(snapshot.derived.components.get('kube-proxy')).toMatchObject({ value: 'snap', at: { path: 'host/journal/snap.kube-proxy.daemon.log' } });
+    // flanneld runs as flannel.service there (PROVENANCE.md); the bundle holds its lease
+    expect(snapshot.derived.components.get('flannel')).toMatchObject({ value: 'systemd', at: { path: 'host/flannel-subnet.env' } });
   });
 });
