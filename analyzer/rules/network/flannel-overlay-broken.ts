@@ -9,6 +9,7 @@ import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { hostLinks, jsonEvidence, linkNamed, mainRoutes, PEER_EXPLAINS, present, seenEvidence } from '../lib/host.js';
 import { parseCidr } from '../../model/net.js';
+import { notANode } from '../lib/node-scope.js';
 import type { IpRoute } from '../../parse/types.js';
 import { unlessFlannel } from './flannel-presence.js';
 
@@ -97,6 +98,11 @@ export const flannelOverlayBroken: Rule = {
     const withCidr = (s.cluster.nodes ?? []).filter((n) => n.obj.spec?.podCIDR);
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      const skipHost = notANode(s, host.node, subject);
+      if (skipHost) {
+        out.push(skipHost);
+        continue;
+      }
       const data = { node: host.node, dev: be.dev };
       const links = hostLinks(host);
       const absent = [...(links ? [] : ['host.ip-link']), ...(host.routes ? [] : ['host.ip-route']), ...(s.cluster.nodes ? [] : ['cluster.nodes'])];

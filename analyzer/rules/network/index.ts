@@ -9,5 +9,6 @@ import { flannelPublicIpShared } from './flannel-public-ip-shared.js';
 import { nodePodCidrsOverlap } from './node-pod-cidrs-overlap.js';
 import { cniConfigShadowed } from './cni-config-shadowed.js';
 import { overlayStaleAddress } from './overlay-stale-address.js';
+import { vxlanPortBlocked } from './vxlan-port-blocked.js';
 
-export const networkRules: readonly Rule[] = [flannelPodNotRunning, flannelNetworkMismatch, nodeWithoutPodCidr, subnetMismatchOnNode, flannelOverlayBroken, flannelPublicIpShared, nodePodCidrsOverlap, cniConfigShadowed, overlayStaleAddress];
+export const networkRules: readonly Rule[] = [flannelPodNotRunning, flannelNetworkMismatch, nodeWithoutPodCidr, subnetMismatchOnNode, flannelOverlayBroken, flannelPublicIpShared, nodePodCidrsOverlap, cniConfigShadowed, overlayStaleAddress, vxlanPortBlocked];
