@@ -28,6 +28,14 @@ const INCOMPATIBLE_LINE = INCOMPATIBLE_NAT.split('\n').findIndex((l) => l.starts
 const UNSUPPORTED = NFT_SAVE.replace(/(-A KUBE-SEP-\S+ .*-j DNAT) --to-destination \S+/, '$1 [unsupported revision]');
 const UNSUPPORTED_LINE = UNSUPPORTED.split('\n').findIndex((l) => l.includes('[unsupported revision]')) + 1;
 
+// k3s-io/k3s#11415 (k3s v1.30.6+k3s1, Ubuntu, iptables 1.8.10): a conntrack rule added with `nft`
+// into table ip filter; k3s's embedded network policy controller panics listing INPUT
+const K3S_PANIC =
+  "Dec 05 08:05:15 abc k3s[10542]: panic: F1205 08:05:15.257193   10542 network_policy_controller.go:413] failed to list rules in filter table INPUT chain due to running [/usr/sbin/iptables -t filter -S INPUT --wait]: exit status 1: iptables v1.8.10 (nf_tables): chain `INPUT' in table `filter' is incompatible, use 'nft' tool.\n";
+// projectcalico/calico#8025: felix cannot read table filter back
+const FELIX =
+  '2024-01-01 15:52:18.217 [ERROR][628323] felix/table.go 857: iptables-save failed because there are incompatible nft rules in the table.  Remove the nft rules to continue. ipVersion=0x4 table="filter"\n';
+
 ruleTester(iptablesNftViewLossy).run({
   valid: [
     { name: 'nft lists the same chains and rule counts as iptables-save', snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/nft-ruleset.txt': nftOf(NFT_SAVE) })) },
@@ -72,6 +80,16 @@ ruleTester(iptablesNftViewLossy).run({
       findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'missingChain', data: { table: 'filter', chain: 'extra' } }],
     },
     {
+      name: "k3s's journal: the embedded network policy controller cannot list filter INPUT: fail",
+      snapshot: () => snapshotOf({ node: 'abc', files: { 'host/journal/k3s.log': K3S_PANIC } }),
+      findings: [{ status: 'fail', subject: 'node:abc', messageId: 'componentBlocked', data: { table: 'filter', component: 'k3s' }, cites: ['host/journal/k3s.log:1'] }],
+    },
+    {
+      name: "calico-node's felix log: incompatible nft rules in table filter: fail",
+      snapshot: () => snapshotOf({ node: 'node-1', files: { 'cluster/logs/calico-system/calico-node-x7k2p/calico-node.log': FELIX, 'host/iptables-version.txt': 'iptables v1.8.9 (nf_tables)\n' } }),
+      findings: [{ status: 'fail', subject: 'node:node-1', messageId: 'componentBlocked', data: { table: 'filter' }, cites: ['cluster/logs/calico-system/calico-node-x7k2p/calico-node.log:1'] }],
+    },
+    {
       name: 'nf_tables view without the nft ruleset: unknown',
       snapshot: () => snapshotOf(capturedNode()),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.nft-ruleset'] }],
@@ -83,3 +101,4 @@ ruleTester(iptablesNftViewLossy).run({
     },
   ],
 });
+

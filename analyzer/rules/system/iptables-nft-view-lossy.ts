@@ -17,8 +17,27 @@ const STDERR_SOURCES = ['host.iptables-save', 'host.iptables-nft-save'];
 // iptables <= 1.8.8: "table `nat' is incompatible"; 1.8.9+: "chain `INPUT' in table `filter' is incompatible"
 const STDERR_INCOMPATIBLE = /(?:chain `([^']+)' in )?table `([^']+)' is incompatible, use 'nft' tool/;
 
+// the iptables error as components quote it, and calico-node's own line (felix/table.go: `table="filter"`)
+const LOG_INCOMPATIBLE = /(?:chain `([^']+)' in )?table `([^']+)' is incompatible, use 'nft' tool|incompatible nft rules in the table.*?table="([^"]+)"/;
+const LOG_UNITS = ['k3s', 'k3s-agent', 'rke2-server', 'rke2-agent', 'kube-proxy', 'kubelet', 'snap.kube-proxy.daemon', 'snap.microk8s.daemon-kubelite', 'snap.microk8s.daemon-proxy'];
+const LOG_CONTAINERS = /^(kube-proxy|calico-node|kube-router)/;
+
+/** the logs of this node's components that run iptables: journald units, and pod logs of kube-proxy/calico-node/kube-router */
+function componentLogs(s: Snapshot, host: HostState): { id: string; log: NonNullable<ReturnType<HostState['journal']['get']>> }[] {
+  const out: { id: string; log: NonNullable<ReturnType<HostState['journal']['get']>> }[] = [];
+  for (const unit of LOG_UNITS) {
+    const log = host.journal?.get(unit);
+    if (log) out.push({ id: unit, log });
+  }
+  for (const [key, log] of s.cluster.logs) {
+    const container = key.split('/')[2] ?? '';
+    if (LOG_CONTAINERS.test(container) && (log.ref.bundle === host.bundle || s.hosts.size === 1)) out.push({ id: key, log });
+  }
+  return out;
+}
+
 interface Loss {
-  readonly messageId: 'incompatible' | 'unsupported' | 'missingRules' | 'missingChain';
+  readonly messageId: 'incompatible' | 'unsupported' | 'missingRules' | 'missingChain' | 'componentBlocked';
   readonly data: Record<string, string | number>;
   readonly evidence: (EvidenceRef | undefined)[];
 }
@@ -100,19 +119,21 @@ export const iptablesNftViewLossy: Rule = {
   severity: 'warning',
   title: 'The iptables view misses rules the kernel runs (iptables-nft translation)',
   needs: ['host.iptables-save', 'host.iptables-nft-save', 'host.nft-ruleset', 'host.iptables-version'],
-  decidesFrom: [['host.iptables-save'], ['host.iptables-nft-save'], ['host.iptables-save', 'host.nft-ruleset'], ['host.iptables-nft-save', 'host.nft-ruleset']],
+  decidesFrom: [['host.iptables-save'], ['host.iptables-nft-save'], ['host.iptables-save', 'host.nft-ruleset'], ['host.iptables-nft-save', 'host.nft-ruleset'], ['host.journal.k3s'], ['cluster.log.*']],
   docs: {
     why: 'With iptables-nft, `iptables-save` is a translation of nf_tables back into iptables terms. Rules written by nft itself, firewalld, a CNI or kube-proxy in nftables mode, or a newer iptables than the one listing, may not translate: iptables prints "# Table `nat\' is incompatible, use \'nft\' tool." instead of the table, or a rule with "[unsupported revision]" where its options should be. Anyone reading that view, kube-proxy\'s own checks and netsnap\'s packet tracer included, misses rules the kernel still runs on every packet.',
-    fix: 'Read the node\'s rules with `nft list ruleset`; find the program that writes native nft rules into the iptables tables (ip filter/nat/mangle/raw) and move them to a table of its own, or use one iptables version on the node (the host\'s and the one inside kube-proxy/CNI images).',
+    fix: 'Read the node\'s rules with `nft list ruleset`; find the program that writes native nft rules into the iptables tables (ip filter/nat/mangle/raw) and move them to a table of its own (`nft delete rule ip filter INPUT handle N` after `nft -a list chain ip filter INPUT`), or use one iptables version on the node (the host\'s and the one inside kube-proxy/CNI images).',
   },
   messages: {
     incompatible: 'iptables on node {node} cannot print table {table}: nft holds rules there that iptables cannot express, so the iptables view shows none of that table',
     unsupported: 'iptables on node {node} printed {count} rule(s) without some of their options ([unsupported revision]), the first in {table}/{chain}',
     missingRules: 'nft lists {nft} rule(s) in ip {table} chain {chain} on node {node} where the iptables view shows {ipt}',
     missingChain: 'nft lists chain {chain} of table ip {table} on node {node}, which the iptables view does not show',
+    componentBlocked: '{component} on node {node} cannot list table {table} through iptables: nft holds rules there that iptables cannot express, so it cannot maintain its own rules',
     complete: 'the iptables view on node {node} shows every chain and rule nft lists in the iptables tables',
     legacy: 'the iptables dump of node {node} is the legacy backend, which is read as it is, without a translation',
   },
+  explains: [{ rule: 'SVC-301', match: 'same-node' }],
   run(s) {
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
@@ -120,7 +141,9 @@ export const iptablesNftViewLossy: Rule = {
       const nft = nftRulesetOf(s, host);
       const view = nftView(s, host);
       const dumps = [host.iptables, host.iptablesLegacy, host.iptablesNft].filter((d): d is Sourced<IptablesSave> => d !== undefined);
-      const warnedOnStderr = STDERR_SOURCES.some((id) => STDERR_INCOMPATIBLE.test(sourceRecord(s, host.bundle, id)?.record.stderrTail ?? ''));
+      const warnedOnStderr =
+        STDERR_SOURCES.some((id) => STDERR_INCOMPATIBLE.test(sourceRecord(s, host.bundle, id)?.record.stderrTail ?? '')) ||
+        componentLogs(s, host).some(({ log }) => log.value.some((l) => LOG_INCOMPATIBLE.test(l.raw)));
       if (dumps.length === 0 && !warnedOnStderr) {
         out.push(missingInputs(subject, ['host.iptables-save']));
         continue;
@@ -136,10 +159,22 @@ export const iptablesNftViewLossy: Rule = {
           losses.push({ messageId: 'incompatible', data: { table: m[2] as string }, evidence: [sourceRecordEvidence(s, host.bundle, id, 'stderrTail', `${id.replace('host.', '')} said on stderr that table ${m[2]} is incompatible`)] });
         }
       }
+      // a component that lists the iptables view says so in its log: k3s/RKE2's embedded network
+      // policy controller, kube-proxy, calico-node ("iptables-save failed because there are incompatible nft rules in the table")
+      for (const { id, log } of componentLogs(s, host)) {
+        const hit = log.value.find((l) => LOG_INCOMPATIBLE.test(l.raw));
+        if (!hit) continue;
+        const m = LOG_INCOMPATIBLE.exec(hit.raw) as RegExpExecArray;
+        const table = m[2] ?? m[3] ?? '?';
+        losses.unshift({ messageId: 'componentBlocked', data: { table, component: id }, evidence: [lineAt(s, log.ref, hit.line, `${id} could not list table ${table} through iptables`)] });
+      }
       const first = losses[0];
       if (first) {
+        // a component that programs iptables and cannot read the table back stops maintaining its rules: a fault, not a view
+        const blocked = first.messageId === 'componentBlocked';
         out.push({
-          status: 'warn',
+          status: blocked ? 'fail' : 'warn',
+          ...(blocked ? { severity: 'critical' as const } : {}),
           subject,
           messageId: first.messageId,
           data: { node: host.node, ...first.data, losses: losses.length },
