@@ -176,6 +176,14 @@ describe('component deployment styles', () => {
     expect(comp(s, 'kube-proxy')).toMatchObject({ value: 'static-pod', path: 'cluster/pods.json', pointer: '/items/0/metadata' });
   });
 
+  it('no workload lists (RBAC): a running pod\'s owner says it (DaemonSet, ReplicaSet, Node)', () => {
+    const owned = (name: string, container: string, kind: string) => ({ ...(podJson({ name, namespace: 'kube-system', ip: '10.244.0.9', containers: [{ name: container }] }) as { metadata: object }), metadata: { name, namespace: 'kube-system', ownerReferences: [{ apiVersion: 'v1', kind, name: 'owner', uid: 'u', controller: true }] } });
+    const s = files({ 'cluster/pods.json': kubeList([owned('kube-proxy-rqsh4', 'kube-proxy', 'DaemonSet'), owned('coredns-64897985d-2wvxr', 'coredns', 'ReplicaSet'), owned('kube-flannel-n1', 'kube-flannel', 'Node')]) });
+    expect(comp(s, 'kube-proxy')).toEqual({ value: 'daemonset', path: 'cluster/pods.json', pointer: '/items/0/metadata/ownerReferences/0/kind', line: undefined });
+    expect(comp(s, 'coredns')).toMatchObject({ value: 'deployment', pointer: '/items/1/metadata/ownerReferences/0/kind' });
+    expect(comp(s, 'flannel')).toMatchObject({ value: 'static-pod', pointer: '/items/2/metadata/ownerReferences/0/kind' });
+  });
+
   it('RKE2 with nothing else collected: kube-proxy static-pod citing the RKE2 evidence', () => {
     expect(comp(files(nodes(withInfo(nodeJson({ name: 'n1' }), { kubeletVersion: 'v1.28.5+rke2r1' }))), 'kube-proxy')).toMatchObject({ value: 'static-pod', pointer: '/items/0/status/nodeInfo/kubeletVersion' });
   });

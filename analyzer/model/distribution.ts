@@ -250,6 +250,21 @@ function hostStyle(hosts: ReadonlyMap<string, HostState>, c: ComponentName): See
   return undefined;
 }
 
+const OWNER_STYLE: Readonly<Record<string, DeploymentStyle>> = { DaemonSet: 'daemonset', ReplicaSet: 'deployment', Deployment: 'deployment', Node: 'static-pod' };
+
+/** the first pod with the component's container and a known owner kind */
+function podStyle(cluster: ClusterState, c: ComponentName): Seen<DeploymentStyle> | undefined {
+  for (const p of cluster.pods ?? []) {
+    if (!(p.obj.spec?.containers ?? []).some((k) => CONTAINER_OF[c].includes(k.name))) continue;
+    const owners = p.obj.metadata.ownerReferences ?? [];
+    const i = owners.findIndex((o) => OWNER_STYLE[o.kind] !== undefined);
+    if (i === -1) continue;
+    const m = p.obj.metadata;
+    return { value: OWNER_STYLE[owners[i]!.kind]!, by: `pod ${m.namespace ?? ''}/${m.name} owned by ${owners[i]!.kind} ${owners[i]!.name}`, at: { ...p.ref, pointer: `${p.ref.pointer}/metadata/ownerReferences/${i}/kind` } };
+  }
+  return undefined;
+}
+
 /** how a distribution runs a component when nothing turns it off */
 const DISTRO_DEFAULT: Partial<Record<Distribution, Partial<Record<ComponentName, DeploymentStyle>>>> = {
   k3s: { flannel: 'embedded', 'kube-proxy': 'embedded' },
@@ -308,6 +323,9 @@ function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>,
       return { value: 'deployment', by: `Deployment ${m.namespace ?? ''}/${m.name}`, at: { ...dep.w.ref, pointer: `${dep.w.ref.pointer}/spec/template/spec/containers/${dep.index}` } };
     }
   }
+  // a running pod of it says what owns it (the workload lists may be missing: RBAC, a partial dump)
+  const owned = podStyle(cluster, c);
+  if (owned) return owned;
   // k3s/RKE2 configured without it
   if ((d === 'k3s' || d === 'rke2') && (c === 'flannel' || c === 'kube-proxy')) {
     const off = k3sDisables(hosts, cluster, c);
