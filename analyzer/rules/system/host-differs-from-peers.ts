@@ -8,6 +8,7 @@ import { basisOf, CLUSTER, nodeSubject } from '../lib/reports.js';
 import { jsonEvidence, lineAt, mainRoutes, nodePodCidr, present, ruleEvidence, sysctlEntry, sysctlEvidence } from '../lib/host.js';
 import { egressVerdicts, natSteps } from './pod-egress-not-masqueraded.js';
 import { stepEvidence } from '../lib/pod-trace.js';
+import { isKubernetesHost, notANode } from '../lib/node-scope.js';
 
 interface Fact {
   readonly value: string;
@@ -100,10 +101,13 @@ export const hostDiffersFromPeers: Rule = {
     onePeer: 'only one node bundle loaded: nothing to compare',
   },
   run(s) {
-    const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
-    if (hosts.length < 2) return [{ status: 'unknown', subject: CLUSTER, messageId: 'onePeer', missing: ['several node bundles'] }];
+    const all = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
+    // a host that is not a Kubernetes node is nobody's peer (lib/node-scope.ts)
+    const skipped = all.flatMap((h) => notANode(s, h.node, nodeSubject(h.node)) ?? []);
+    const hosts = all.filter((h) => isKubernetesHost(s, h.node) !== false);
+    if (hosts.length < 2) return [...skipped, { status: 'unknown', subject: CLUSTER, messageId: 'onePeer', missing: ['several node bundles'] }];
     const seen = FACTS.map((spec) => ({ spec, byNode: new Map(hosts.map((h) => [h.node, spec.read(s, h)] as const)) }));
-    const out: Report[] = [];
+    const out: Report[] = [...skipped];
     for (const host of hosts) {
       const differs: { name: string; fact: Fact; usual: string }[] = [];
       const read: Fact[] = [];
