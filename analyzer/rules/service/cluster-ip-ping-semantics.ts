@@ -6,7 +6,8 @@
 import type { Rule } from '../types.js';
 import { CLUSTER, missingInputs } from '../lib/reports.js';
 import { present, seenEvidence } from '../lib/host.js';
-import { effectiveMode, proxyDeployment } from './kube-proxy-facts.js';
+import { proxyDeployment } from './kube-proxy-facts.js';
+import { effectiveMode } from './kube-proxy-logs.js';
 
 export const clusterIpPingSemantics: Rule = {
   id: 'SVC-307',

@@ -12,7 +12,8 @@ import { knownLineEvidence } from '../../model/evidence.js';
 import { CLUSTER, basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { present } from '../lib/host.js';
 import { parseIpvsadm } from '../lib/host-proxy.js';
-import { configuredMode, effectiveMode, hitEvidence, proxyDeployment, proxyLogs, runningMode, searchProxyLogs } from './kube-proxy-facts.js';
+import { proxyDeployment } from './kube-proxy-facts.js';
+import { configuredMode, effectiveMode, hitEvidence, proxyLogs, runningMode, searchProxyLogs } from './kube-proxy-logs.js';
 
 // 1.8-1.9:  `Can't use ipvs proxier, trying iptables proxier`
 // 1.9-1.10: `can't determine whether to use ipvs proxy, error: IPVS proxier will not be used because ...`

@@ -12,7 +12,8 @@
 import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
 import { CLUSTER, missingInputs } from '../lib/reports.js';
 import { cidrContains, jsonEvidence, lineAt, parseCidr, present, seenEvidence } from '../lib/host.js';
-import { distroClusterCidr, hitEvidence, proxyDeployment, proxyFlag, proxyLogs, searchProxyLogs } from './kube-proxy-facts.js';
+import { proxyDeployment } from './kube-proxy-facts.js';
+import { distroClusterCidr, hitEvidence, proxyFlag, proxyLogs, searchProxyLogs } from './kube-proxy-logs.js';
 import type { FileRef, Seen, Snapshot } from '../../model/types.js';
 
 /**

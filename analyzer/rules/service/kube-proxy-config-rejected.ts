@@ -7,7 +7,8 @@ import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
 import { CLUSTER, basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lineAt, parseCidr, present } from '../lib/host.js';
 import type { Snapshot } from '../../model/types.js';
-import { hitEvidence, proxyDeployment, proxyLogs, searchProxyLogs, type ProxyLog } from './kube-proxy-facts.js';
+import { proxyDeployment } from './kube-proxy-facts.js';
+import { hitEvidence, proxyLogs, searchProxyLogs, type ProxyLog } from './kube-proxy-logs.js';
 
 // 1.9-1.16: `error: v1alpha1.KubeProxyConfiguration: FeatureGates: ReadMapCB: expect { or n, ...`
 // 1.10+:    `failed complete: no kind "Config" is registered for version "v1" in scheme ...`

@@ -1,9 +1,10 @@
-// The kube-proxy facts the service rules share: how it is deployed, which logs are its own and on
+// The kube-proxy facts the service rules share (kube-proxy-facts.ts, kube-proxy-logs.ts): how it is deployed, which logs are its own and on
 // which node, the flags and mode it runs with. Each case is one signal a real bundle may hold alone.
 import { describe, expect, it } from 'vitest';
 import { daemonSetJson, kubeList, nodeJson, podJson, snapshotOf, sourceRecord } from '../../model/testing.js';
 import type { Snapshot } from '../../model/types.js';
-import { configuredMode, effectiveMode, isProxyPod, proxyDeployment, proxyFlag, proxyLogs, runningMode } from './kube-proxy-facts.js';
+import { isProxyPod, proxyDeployment } from './kube-proxy-facts.js';
+import { configuredMode, effectiveMode, proxyFlag, proxyLogs, runningMode } from './kube-proxy-logs.js';
 
 const snap = (files: Record<string, string | object>, node = 'node-1'): Snapshot => snapshotOf({ node, files });
 const withFact = (s: Snapshot, value: 'absent' | 'daemonset'): Snapshot => ({

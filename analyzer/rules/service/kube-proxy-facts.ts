@@ -1,14 +1,12 @@
-// What the service rules need to know about kube-proxy on real clusters, from whatever the bundle
-// holds: how it is deployed (DaemonSet, static pod, embedded in k3s/microk8s, snap, systemd, or not
-// at all), which logs are its logs (kubectl logs, host-read /var/log/pods, journald units), which
-// node each log belongs to, and the flags it was started with when it has no ConfigMap (k3s, RKE2,
-// snaps). Every answer carries the file that says so, so a verdict can name its basis.
+// How kube-proxy runs on a real cluster, from whatever the bundle holds: a DaemonSet, a static pod
+// (RKE2), embedded in k3s/microk8s, a snap (Charmed), a systemd unit, or not at all (only with both
+// lists covering every namespace and no host programming Services). Its logs, flags and mode are in
+// kube-proxy-logs.ts. Every answer carries the file that says so, so a verdict can name its basis.
 import type { EvidenceRef } from '../types.js';
-import type { DeploymentStyle, FileRef, HostState, Located, Snapshot, Sourced } from '../../model/types.js';
+import type { DeploymentStyle, FileRef, HostState, Located, Snapshot } from '../../model/types.js';
 import type { Pod } from '../../model/schemas.js';
 import type { LogLine } from '../../parse/types.js';
 import { knownLineEvidence, objectEvidence } from '../../model/evidence.js';
-import { sourceIdForPath } from '../../model/source-ids.js';
 import { clusterFile } from '../lib/reports.js';
 import { lineAt, seenEvidence } from '../lib/host.js';
 
@@ -54,7 +52,7 @@ export interface ProxyDeployment {
   readonly basis: readonly FileRef[];
 }
 
-const refOf = (r: FileRef): FileRef => ({ bundle: r.bundle, path: r.path });
+export const refOf = (r: FileRef): FileRef => ({ bundle: r.bundle, path: r.path });
 
 /** units whose journal holds kube-proxy's own log lines, with the deployment they show */
 export const PROXY_UNITS: ReadonlyMap<string, DeploymentStyle> = new Map([
@@ -66,7 +64,7 @@ export const PROXY_UNITS: ReadonlyMap<string, DeploymentStyle> = new Map([
   ['k3s-agent', 'embedded'],
 ]);
 
-const sortedHosts = (s: Snapshot): HostState[] => [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
+export const sortedHosts = (s: Snapshot): HostState[] => [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
 
 /** k3s/RKE2 `disable-kube-proxy: true` in a collected config file */
 function disabledByDistro(s: Snapshot): ProxyDeployment | undefined {
@@ -188,178 +186,5 @@ function directDeployment(s: Snapshot): ProxyDeployment | undefined {
     const cm = s.cluster.configMaps.get('kube-system/kube-proxy') as Located<unknown>;
     return { style: 'daemonset', by: 'configmap kube-system/kube-proxy', evidence: objectEvidence(cm, '/metadata/name', 'the kube-proxy ConfigMap'), basis: [refOf(cm.ref)] };
   }
-  return undefined;
-}
-
-// ---------------------------------------------------------------- kube-proxy logs
-
-export interface ProxyLog {
-  /** `ns/pod/container[.previous]` for pod logs, `journal/<unit>` for journald */
-  readonly key: string;
-  readonly sourceId: string;
-  /** the node it ran on, when the bundle says */
-  readonly node?: string;
-  readonly pod?: string;
-  readonly previous: boolean;
-  readonly log: Sourced<readonly LogLine[]>;
-}
-
-const bundleNode = (s: Snapshot, bundle: string): string | undefined => s.bundles.find((b) => b.id === bundle)?.node;
-
-/**
- * Every collected kube-proxy log: its pods' logs (kubectl or /var/log/pods), and the journald
- * units that carry kube-proxy (systemd/snap kube-proxy, k3s and microk8s kubelite in-process).
- * Sorted by key, so the first hit is stable.
- */
-export function proxyLogs(s: Snapshot): ProxyLog[] {
-  const out: ProxyLog[] = [];
-  const pods = s.cluster.pods ? new Map(s.cluster.pods.filter((p) => isProxyPod(p.obj)).map((p) => [`${p.obj.metadata.namespace ?? 'default'}/${p.obj.metadata.name}`, p])) : undefined;
-  const known = new Set([...(s.cluster.nodes ?? []).map((n) => n.obj.metadata.name), ...s.hosts.keys()]);
-  for (const [key, log] of s.cluster.logs) {
-    const m = /^([^/]+)\/([^/]+)\/([^/]+?)(\.previous)?$/.exec(key);
-    if (!m) continue;
-    const [, ns, pod, container, prev] = m as unknown as [string, string, string, string, string | undefined];
-    if (container !== 'kube-proxy') continue;
-    const obj = pods?.get(`${ns}/${pod}`);
-    if (pods && !obj && !/^kube-proxy-/.test(pod)) continue;
-    if (!pods && !/^kube-proxy-/.test(pod)) continue;
-    // the pod's node; a static pod's name ends in its node; else the bundle that read the log on its host
-    const byName = [...known].find((n) => pod === `kube-proxy-${n}`);
-    const node = obj?.obj.spec?.nodeName ?? byName ?? (log.ref.path.startsWith('host/') || !s.cluster.pods ? bundleNode(s, log.ref.bundle) : undefined);
-    out.push({ key, sourceId: sourceIdForPath(log.ref.path), ...(node ? { node } : {}), pod, previous: prev !== undefined, log });
-  }
-  for (const h of sortedHosts(s)) {
-    for (const unit of PROXY_UNITS.keys()) {
-      const log = h.journal.get(unit);
-      if (log) out.push({ key: `journal/${unit}@${h.node}`, sourceId: sourceIdForPath(log.ref.path), node: h.node, previous: false, log });
-    }
-  }
-  return out.sort((a, b) => a.key.localeCompare(b.key));
-}
-
-export interface ProxyLogHit {
-  readonly log: ProxyLog;
-  readonly line: LogLine;
-  readonly match: RegExpExecArray;
-}
-
-/** lines of the given logs matching `re`, in file order */
-export function searchProxyLogs(logs: readonly ProxyLog[], re: RegExp): ProxyLogHit[] {
-  const out: ProxyLogHit[] = [];
-  for (const l of logs) {
-    for (const line of l.log.value) {
-      const m = re.exec(line.raw);
-      if (m) out.push({ log: l, line, match: m });
-    }
-  }
-  return out;
-}
-
-export function hitEvidence(hit: ProxyLogHit, note?: string): EvidenceRef {
-  return knownLineEvidence(hit.log.log.ref, hit.line.line, hit.line.raw, note);
-}
-
-// ---------------------------------------------------------------- flags kube-proxy was started with
-
-export interface ProxyFlag {
-  readonly value: string;
-  readonly by: string;
-  readonly evidence?: EvidenceRef;
-  readonly ref: FileRef;
-}
-
-/**
- * A kube-proxy flag (`proxy-mode`, `cluster-cidr`) as its deployment states it: a static pod
- * manifest, snap/microk8s args, a k3s/RKE2 `kube-proxy-arg` list, or the `FLAG: --x="v"` lines
- * kube-proxy logs at -v=1 and above.
- */
-export function proxyFlag(s: Snapshot, name: string): ProxyFlag | undefined {
-  for (const h of sortedHosts(s)) {
-    for (const sp of [...h.staticPods.values()].sort((a, b) => a.ref.path.localeCompare(b.ref.path))) {
-      if (sp.value.component !== 'kube-proxy') continue;
-      const f = sp.value.flags.get(name);
-      if (f) return { value: f.value, by: 'kube-proxy static pod', evidence: lineAt(s, sp.ref, f.line, `--${name}`), ref: refOf(sp.ref) };
-    }
-    for (const key of ['snap/kube-proxy', 'microk8s/kube-proxy']) {
-      const args = h.componentArgs.get(key);
-      const f = args?.value.flags.get(name);
-      if (args && f) return { value: f.value, by: `${key} args`, evidence: lineAt(s, args.ref, f.line, `--${name}`), ref: refOf(args.ref) };
-    }
-    for (const c of h.distroConfigs) {
-      const list = c.value.values['kube-proxy-arg'];
-      const items = Array.isArray(list) ? list : typeof list === 'string' ? [list] : [];
-      const i = items.findIndex((x) => typeof x === 'string' && x.replace(/^--/, '').startsWith(`${name}=`));
-      if (i >= 0) {
-        const line = c.value.lines.get(`kube-proxy-arg.${i}`) ?? c.value.lines.get('kube-proxy-arg');
-        return { value: String(items[i]).replace(/^--/, '').slice(name.length + 1), by: `${c.value.distro} kube-proxy-arg`, evidence: line ? lineAt(s, c.ref, line, `--${name}`) : undefined, ref: refOf(c.ref) };
-      }
-    }
-  }
-  const re = new RegExp(`FLAG: --${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}="([^"]*)"`);
-  const hit = searchProxyLogs(proxyLogs(s), re)[0];
-  if (hit) return { value: hit.match[1] as string, by: 'kube-proxy log', evidence: hitEvidence(hit, `--${name} as kube-proxy logged it`), ref: refOf(hit.log.log.ref) };
-  return undefined;
-}
-
-/** the k3s / RKE2 cluster-cidr a server config states: k3s hands it to its embedded kube-proxy */
-export function distroClusterCidr(s: Snapshot): ProxyFlag | undefined {
-  for (const h of sortedHosts(s)) {
-    for (const c of h.distroConfigs) {
-      const v = c.value.values['cluster-cidr'];
-      if (typeof v !== 'string') continue;
-      const line = c.value.lines.get('cluster-cidr');
-      return { value: v, by: `${c.value.distro} cluster-cidr`, evidence: line ? lineAt(s, c.ref, line, 'the cluster-cidr k3s passes to kube-proxy') : undefined, ref: refOf(c.ref) };
-    }
-  }
-  return undefined;
-}
-
-// ---------------------------------------------------------------- the proxy mode
-
-export interface ProxyMode {
-  /** iptables | ipvs | nftables | kernelspace | userspace, or what the config says verbatim */
-  readonly value: string;
-  readonly by: string;
-  readonly evidence?: EvidenceRef;
-  readonly ref: FileRef;
-}
-
-// "Using iptables Proxier." (1.8-1.20), "Using iptables Proxier" (structured, 1.21+),
-// "Creating dualStackProxier for ipvs" (1.21+ dual-stack)
-const PROXIER = /Using (iptables|ipvs|nftables|kernelspace|userspace) Proxier|Creating dualStackProxier for (iptables|ipvs|nftables)/i;
-
-/** the proxier kube-proxy last said it started, from its logs */
-export function runningMode(s: Snapshot, node?: string): ProxyMode | undefined {
-  const logs = proxyLogs(s).filter((l) => node === undefined || l.node === node);
-  let best: ProxyLogHit | undefined;
-  for (const hit of searchProxyLogs(logs, PROXIER)) best = hit;
-  if (!best) return undefined;
-  const value = (best.match[1] ?? best.match[2] ?? '').toLowerCase();
-  return { value, by: 'kube-proxy log', evidence: hitEvidence(best, `kube-proxy started the ${value} proxier`), ref: refOf(best.log.log.ref) };
-}
-
-/** the mode kube-proxy is told to run in: config.conf `mode`, else a --proxy-mode flag; "" = the default */
-export function configuredMode(s: Snapshot): ProxyMode | undefined {
-  const kp = s.cluster.kubeProxyConfig;
-  const mode = kp?.value.mode?.trim();
-  if (kp && mode) {
-    const line = kp.value.lines.get('mode');
-    return { value: mode, by: 'kube-proxy config', evidence: line !== undefined ? lineAt(s, kp.ref, line, 'the configured mode') : undefined, ref: refOf(kp.ref) };
-  }
-  const flag = proxyFlag(s, 'proxy-mode');
-  if (flag && flag.value !== '') return { value: flag.value, by: flag.by, evidence: flag.evidence, ref: flag.ref };
-  return undefined;
-}
-
-/** what the node's Service rules are written by: the running proxier, else the configured mode, else the default */
-export function effectiveMode(s: Snapshot): ProxyMode | undefined {
-  const running = runningMode(s);
-  if (running) return running;
-  const configured = configuredMode(s);
-  if (configured) return configured;
-  const kp = s.cluster.kubeProxyConfig;
-  if (kp) return { value: 'iptables', by: 'kube-proxy config (mode unset: the default)', evidence: kp.value.lines.has('mode') ? lineAt(s, kp.ref, kp.value.lines.get('mode') as number, 'mode left empty: iptables') : undefined, ref: refOf(kp.ref) };
-  const d = proxyDeployment(s);
-  if (d && d.style === 'embedded') return { value: 'iptables', by: `${d.by}, no --proxy-mode (the default)`, evidence: d.evidence, ref: d.basis[0] as FileRef };
   return undefined;
 }

@@ -7,7 +7,8 @@
 import type { Report, Rule } from '../types.js';
 import { CLUSTER, basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { present } from '../lib/host.js';
-import { hitEvidence, proxyDeployment, proxyLogs, searchProxyLogs, type ProxyLogHit } from './kube-proxy-facts.js';
+import { proxyDeployment } from './kube-proxy-facts.js';
+import { hitEvidence, proxyLogs, searchProxyLogs, type ProxyLogHit } from './kube-proxy-logs.js';
 
 // ≤1.15: `invalid nodeIP, initialize kube-proxy with 127.0.0.1 as nodeIP` (1.5-1.6: "initialize", later
 // "initializing"): the iptables proxier wrote its node-IP rules for 127.0.0.1 (NodePorts, Local

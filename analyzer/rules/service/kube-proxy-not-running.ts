@@ -11,7 +11,8 @@ import type { LogLine } from '../../parse/types.js';
 import { knownLineEvidence, objectEvidence } from '../../model/evidence.js';
 import { CLUSTER, basisOf, clusterFile, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lastLogLine, nodeNames, podIsHealthy, podLogs, present } from '../lib/host.js';
-import { proxyDeployment, proxyLogs, proxyPodsByNode, type ProxyDeployment } from './kube-proxy-facts.js';
+import { proxyDeployment, proxyPodsByNode, type ProxyDeployment } from './kube-proxy-facts.js';
+import { proxyLogs } from './kube-proxy-logs.js';
 
 /** true: kube-proxy runs here; false: the evidence shows it does not; undefined: cannot tell */
 export function kubeProxyInUse(s: Snapshot): boolean | undefined {

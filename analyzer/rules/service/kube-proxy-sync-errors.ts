@@ -8,7 +8,8 @@ import type { Report, Rule } from '../types.js';
 import type { LogLine } from '../../parse/types.js';
 import { lineEvidence } from '../../model/evidence.js';
 import { CLUSTER, basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { proxyDeployment, proxyLogs, proxyPodsByNode, type ProxyLog } from './kube-proxy-facts.js';
+import { proxyDeployment, proxyPodsByNode } from './kube-proxy-facts.js';
+import { proxyLogs, type ProxyLog } from './kube-proxy-logs.js';
 
 // 1.8-1.20: `Failed to execute iptables-restore: exit status 1 (...)` / `Sync failed; retrying in 30s`
 // 1.21+:   `"Failed to execute iptables-restore" err=<...>` / `"Sync failed" retryingTime="30s"`

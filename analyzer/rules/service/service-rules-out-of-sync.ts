@@ -11,7 +11,7 @@ import { lineAt, present, ruleEvidence } from '../lib/host.js';
 import { iptablesDumps } from '../lib/pod-trace.js';
 import { parseIpvsadm, programmedPorts, proxiedServices, readyEndpoints, servicePortKey, type ProgrammedPort, type ReadyPort } from '../lib/host-proxy.js';
 import { firstKubeProxyRule } from '../system/iptables-backend-split.js';
-import { effectiveMode, runningMode } from './kube-proxy-facts.js';
+import { effectiveMode, runningMode } from './kube-proxy-logs.js';
 
 interface Drift {
   readonly svc: Located<Service>;
