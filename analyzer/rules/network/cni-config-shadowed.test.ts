@@ -19,6 +19,14 @@ ruleTester(cniConfigShadowed).run({
     { name: 'a podman bridge that sorts after flannel is never loaded', snapshot: () => host({ '10-flannel.conflist': FLANNEL, '87-podman-bridge.conflist': CONTAINERD }) },
     { name: 'multus first delegates to the cluster network', snapshot: () => host({ '00-multus.conf': MULTUS, '10-flannel.conflist': FLANNEL }) },
     { name: 'a non-config file in net.d is not a config', snapshot: () => host({ '10-flannel.conflist': FLANNEL, 'calico-kubeconfig': '{"apiVersion": "v1", "kind": "Config"}' }) },
+    {
+      name: 'canal: its calico-type config is the cluster\'s own (flannel and calico both run)',
+      snapshot: () => host({ '10-canal.conflist': CALICO, '10-flannel.conflist': FLANNEL }, cluster(podJson({ name: 'canal-x2vd9', namespace: 'kube-system', node: 'worker-1', containers: [{ name: 'calico-node' }, { name: 'kube-flannel' }] }))),
+    },
+    {
+      name: 'k3s reads its own CNI dir: a leftover in /etc/cni/net.d is not loaded',
+      snapshot: () => host({ '10-calico.conflist': CALICO }, { ...cluster(flannelPod), 'host/k3s/cni/10-flannel.conflist': FLANNEL }),
+    },
     { name: 'calico cluster with a calico config first', snapshot: () => host({ '10-calico.conflist': CALICO, '10-flannel.conflist': FLANNEL }, cluster(calicoPod)) },
   ],
   invalid: [
@@ -41,6 +49,11 @@ ruleTester(cniConfigShadowed).run({
       name: 'nothing says which CNI the cluster runs: two different configs warn',
       snapshot: () => host({ '10-calico.conflist': CALICO, '20-bridge.conflist': CONTAINERD }, {}),
       findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'several', data: { winner: '10-calico.conflist', count: 2 } }],
+    },
+    {
+      name: 'k3s: a bridge config in k3s\'s own CNI dir sorts before its flannel config',
+      snapshot: () => host({}, { ...cluster(flannelPod), 'host/k3s/cni/05-bridge.conflist': CONTAINERD, 'host/k3s/cni/10-flannel.conflist': FLANNEL }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'shadowed', data: { winner: '05-bridge.conflist' }, cites: ['host/k3s/cni/05-bridge.conflist#/plugins/0/type'] }],
     },
     { name: 'no CNI config collected: unknown', snapshot: () => host({}, { 'host/uname.txt': 'Linux\n' }), findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.cni.*'] }] },
   ],

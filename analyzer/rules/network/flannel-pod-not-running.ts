@@ -2,7 +2,7 @@
 // no masquerade rules: its pods are cut off. The pod's own log says why (quoted as evidence),
 // e.g. `Error registering network: failed to acquire lease: node "worker-2" pod cidr not assigned`.
 import type { EvidenceRef, Report, Rule } from '../types.js';
-import type { Located, Snapshot, Sourced } from '../../model/types.js';
+import type { Located, Snapshot } from '../../model/types.js';
 import type { Pod } from '../../model/schemas.js';
 import type { LogLine } from '../../parse/types.js';
 import { objectEvidence, escapePointerToken } from '../../model/evidence.js';
