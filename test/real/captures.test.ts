@@ -17,9 +17,11 @@ const names = captureNames();
 const KNOWN_DISTRIBUTIONS = new Set(['kubeadm', 'k3s', 'rke2', 'microk8s', 'charmed', 'kind', 'eks', 'gke', 'aks', 'openshift']);
 
 describe('real captures', () => {
-  it('there are at least 5, each with provenance', () => {
+  it('there are at least 5, each with provenance `owner/repo:path@commit`', () => {
     expect(names.length).toBeGreaterThanOrEqual(5);
     expect(names.filter((n) => captureMeta(n).provenance.length === 0)).toEqual([]);
+    const bad = names.flatMap((n) => captureMeta(n).provenance.filter((p) => !/^[\w.-]+\/[\w.-]+:\S+@[0-9a-f]{40}$/.test(p)).map((p) => `${n}: ${p}`));
+    expect(bad).toEqual([]);
   });
 
   for (const name of names) {
