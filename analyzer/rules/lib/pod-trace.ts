@@ -5,7 +5,8 @@ import type { EvidenceRef, Report, Subject } from '../types.js';
 import type { FileRef, HostState, Snapshot, Sourced } from '../../model/types.js';
 import { dumpBackend } from '../../model/iptables-dumps.js';
 import type { IptablesSave } from '../../parse/types.js';
-import { parseCidr } from '../../model/net.js';
+import { ipInCidr, isIp, parseCidr } from '../../model/net.js';
+import { deviceForSubnet } from '../../trace/route.js';
 import { knownLineEvidence } from '../../model/evidence.js';
 import { simulate, type TraceHost } from '../../trace/simulate.js';
 import { podInterface, traceHost } from '../../trace/resolve.js';
@@ -92,13 +93,31 @@ function remotePodIp(s: Snapshot, node: string, local: string, network: string):
 }
 
 /**
+ * The address the probes send from: on a bridge CNI (flannel's cni0) the subnet's .2, which the
+ * bridge holds; on a routed CNI (Calico: no bridge, a /32 route per pod to its veth) a real pod of
+ * the node, from the pod list or from those routes, so the trace meets the same reverse path and
+ * `-i cali+` rules a pod's packet does. A made-up address there has no route back and would fail
+ * rpfilter where no real pod does.
+ */
+function localPodIp(s: Snapshot, host: HostState, th: TraceHost, local: string, network: string | undefined): string | undefined {
+  const sample = samplePodIp(local);
+  if (sample && deviceForSubnet(th.addrs, sample)) return sample;
+  const inPods = (ip: string) => ipInCidr(ip, local) || (network !== undefined && ipInCidr(ip, network));
+  const pod = (s.index.podsByNode.get(host.node) ?? []).find((p) => !p.obj.spec?.hostNetwork && p.obj.status?.podIP && inPods(p.obj.status.podIP));
+  if (pod?.obj.status?.podIP) return pod.obj.status.podIP;
+  const veths = new Set((th.addrs ?? []).filter((l) => l.linkinfo?.info_kind === 'veth').map((l) => l.ifname));
+  const routed = (th.routes ?? []).find((r) => (r.table ?? 'main') === 'main' && !r.gateway && r.dev !== undefined && veths.has(r.dev) && isIp(r.dst) && inPods(r.dst));
+  return routed?.dst ?? sample;
+}
+
+/**
  * A NEW packet from a pod of this node (its podCIDR's .2, arriving on the bridge that holds it) to
  * the internet, and one from a pod of another node arriving on the VXLAN device to that local pod.
  */
 export function podProbes(s: Snapshot, host: HostState, th: TraceHost): { probes: PodProbe[]; missing: string[] } {
   const local = nodePodCidr(s, host.node);
   const network = podNetworkFor(s, host);
-  const own = local ? samplePodIp(local) : undefined;
+  const own = local ? localPodIp(s, host, th, local, network) : undefined;
   if (!local || !own) return { probes: [], missing: ['cluster.nodes'] };
   const bridge = podInterface(th, own);
   const probes: PodProbe[] = [{ direction: 'egress', input: { src: own, dst: OUTSIDE.ip, proto: OUTSIDE.proto, dport: OUTSIDE.port, origin: { kind: 'local-pod', iface: bridge } } }];
