@@ -35,6 +35,8 @@ export function fateSentence(f: Fate): string {
 export function describeFate(f: Fate): string {
   const sentence = fateSentence(f);
   if (f.kind === 'dropped' || f.kind === 'rejected') return sentence.replace(/^\w+/, (w) => w.toUpperCase());
+  // not a verdict: say so as loudly, and what in a bundle would decide it
+  if (f.kind === 'undetermined') return `${sentence.replace(/^\w+/, (w) => w.toUpperCase())}${f.needs.length > 0 ? `\n    ? decided by: ${f.needs.join(', ')}` : ''}`;
   return f.kind === 'forwarded' && f.note ? `${sentence}\n    ! ${f.note}` : sentence;
 }
 

@@ -164,3 +164,13 @@ describe('undetermined matches', () => {
     expect(simulate(calico({}, text), podToDns()).branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'nat/KUBE-SERVICES rule 1' });
   });
 });
+
+describe('formatTrace: an undetermined branch', () => {
+  it('says UNDETERMINED, where, why and what would decide it; never DROPPED', async () => {
+    const { formatTrace } = await import('./format.js');
+    const text = formatTrace(simulate(calico({ routes: undefined }), podToDns()));
+    expect(text).toMatch(/=> UNDETERMINED at raw\/cali-PREROUTING rule 4: rpfilter: /);
+    expect(text).toMatch(/\? decided by: host\.ip-route/);
+    expect(text).not.toMatch(/DROPPED/);
+  });
+});
