@@ -313,6 +313,10 @@ run_source() {
   now_ms; _ms=$((NOW - _t0))
   [ "$_ms" -ge 0 ] || _ms=0
   classify "$_rc" "$_ms" "$_err"
+  # a tool that exits 0 but says it could not see what was asked (OK_DENIED_PAT) was denied
+  if [ "$_st" = ok ] && [ -n "$OK_DENIED_PAT" ]; then
+    case $(cat "$_err" 2>/dev/null) in *"$OK_DENIED_PAT"*|*'due to insufficient permissions'*) _st=denied ;; esac
+  fi
   # A file in the bundle means the tool answered: only ok sources keep their output.
   if [ "$_st" = ok ]; then
     _b=$(file_bytes "$_tmp")
@@ -697,6 +701,7 @@ host.k3s-log|host/k3s/k3s.log|tail -n N /var/log/k3s.log
 # KEY is secret-like when it contains token, secret, passw, key, credential, private or
 # datastore-endpoint, in any case. Nothing else is changed.
 SCRUBBED=netsnap-scrubbed
+OK_DENIED_PAT=''
 SCRUB_MAX_BYTES=1048576
 SCRUB_END='[] ,"'"'"']'
 is_secret_key() {
@@ -866,10 +871,16 @@ collect_units() {
   now_ms
   record host.systemd-units host/systemd-units.txt "$_cmd" ok 0 $((NOW - _t0)) "$(file_bytes "$_out")" "$_err"
 }
+# Outside the systemd-journal/adm groups journalctl exits 0 with "-- No entries --" and a hint on
+# stderr ("not seeing messages from other users", older: "No journal files were opened due to
+# insufficient permissions"): that is no log at all, so it is recorded denied, never as a log that
+# would read as "no errors".
 collect_journals() {
+  OK_DENIED_PAT='not seeing messages from other users'
   for _u in $UNITS_FOUND; do
     run_source "host.journal.$_u" "host/journal/$_u.log" journalctl -u "$_u" --no-pager -n "$LOG_LINES" -o short-iso
   done
+  OK_DENIED_PAT=''
 }
 
 # --- pod logs straight from the node ----------------------------------------------------------

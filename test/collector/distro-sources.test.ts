@@ -127,8 +127,14 @@ const NODE_FILES: Record<string, string> = {
 };
 
 const FAKE_JOURNALCTL = `#!/bin/sh
-printf '%s\\n' "$*" >>"$JOURNAL_LOG"
+printf '%s\\n' "$*" >>"\${JOURNAL_LOG:-/dev/null}"
 u=$2
+if [ "$(id -u)" != 0 ]; then
+  # what journalctl 249+ prints outside the systemd-journal group
+  echo 'Hint: You are currently not seeing messages from other users and the system.' >&2
+  echo '      Users in groups '"'"'adm'"'"', '"'"'systemd-journal'"'"' can see all messages.' >&2
+  echo '-- No entries --'; exit 0
+fi
 printf '%s\\n' "2024-01-15T10:00:00+0000 n1 $u[812]: I0115 10:00:00.000000     812 server.go:1] started $u"
 `;
 
@@ -325,13 +331,22 @@ describe.skipIf(skip !== undefined)('collector: distribution sources, other node
     if (!hasSetpriv) return;
     const dir = tempDir('netsnap-distro-nobody-');
     chmodSync(dir, 0o777);
+    const bin = join(dir, 'bin');
+    mkdirSync(bin);
+    writeFileSync(join(bin, 'journalctl'), FAKE_JOURNALCTL);
+    chmodSync(join(bin, 'journalctl'), 0o755);
     const out = join(dir, 'b.tar.gz');
     const r = await collectOnFakeNode(dir, ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'dash', SCRIPT, '--no-cluster', '--node', 'n1', '--timeout', '5', '-o', out],
-      { PATH: process.env.PATH, HOME: dir, TMPDIR: dir }, { '/etc/rancher/k3s/config.yaml': K3S_CONFIG }, { '/etc/rancher/k3s/config.yaml': '600' });
+      { PATH: `${bin}:${process.env.PATH ?? ''}`, HOME: dir, TMPDIR: dir },
+      { '/etc/rancher/k3s/config.yaml': K3S_CONFIG, '/etc/systemd/system/k3s.service': '[Service]\n' }, { '/etc/rancher/k3s/config.yaml': '600' });
     expect(r.code, r.stderr).toBe(0);
     const b = await unpack(out);
     expect(b.record('host.k3s-config')).toMatchObject({ status: 'denied', bytes: 0 });
     expect(b.record('host.k3s-config').stderrTail).toContain('/etc/rancher/k3s/config.yaml: Permission denied (uid 65534)');
     expect(b.files).not.toContain('host/k3s/config.yaml');
+    // journalctl outside the journal groups: exit 0, "-- No entries --", a hint: that is denied, not an empty log
+    expect(b.record('host.journal.k3s')).toMatchObject({ status: 'denied', bytes: 0 });
+    expect(b.record('host.journal.k3s').stderrTail).toContain('not seeing messages from other users');
+    expect(b.files).not.toContain('host/journal/k3s.log');
   });
 });
