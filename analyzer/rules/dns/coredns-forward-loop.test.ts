@@ -1,6 +1,6 @@
 import { ruleTester } from '../testing.js';
 import { corednsForwardLoop } from './coredns-forward-loop.js';
-import { corefileWithForward, dnsFiles } from './testing.js';
+import { corefileWithForward, dnsFiles, KUBEADM_COREFILE } from './testing.js';
 import { snapshotOf } from '../../model/testing.js';
 
 const KUBELET = (resolvConf: string) => `apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\nresolvConf: ${resolvConf}\n`;
@@ -33,14 +33,30 @@ ruleTester(corednsForwardLoop).run({
       snapshot: () => snapshotOf({ node: 'cp-1', files: { 'host/hostname.txt': 'cp-1\n', [`cluster/logs/kube-system/${pod}/coredns.log`]: LOOP } }, { node: 'worker-1', files: { 'host/resolv.conf': REAL } }),
       findings: [
         { status: 'fail', subject: 'cluster', messageId: 'loop-detected-unplaced', data: { pods: pod } },
-        { status: 'pass', subject: 'node:cp-1', messageId: 'ok' },
-        { status: 'pass', subject: 'node:worker-1', messageId: 'ok' },
+        // the log says nothing about either node: no Corefile, and the pod's node is unknown
+        { status: 'unknown', subject: 'node:cp-1', missing: ['cluster.configmap.kube-system.coredns', 'host.resolv-conf'] },
+        { status: 'unknown', subject: 'node:worker-1', missing: ['cluster.configmap.kube-system.coredns', 'host.resolv-conf'] },
       ],
     },
     {
       name: 'log without a loop and no host bundle: pass on the log',
       snapshot: () => snapshotOf({ files: { [`cluster/logs/kube-system/${pod}/coredns.log`]: '.:53\nCoreDNS-1.11.1\n' } }),
       findings: [{ status: 'pass', subject: 'cluster', messageId: 'ok-log' }],
+    },
+    {
+      name: 'a log without a loop line shows nothing when the Corefile has no loop plugin',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles({ corefile: KUBEADM_COREFILE.replace('    loop\n', ''), logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') } }),
+      findings: [{ status: 'unknown', subject: 'node:cp-1', missing: ['host.resolv-conf'] }],
+    },
+    {
+      name: 'a log of a CoreDNS pod on this node without a loop line passes the node',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles({ logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') } }),
+      findings: [{ status: 'pass', subject: 'node:cp-1', messageId: 'ok' }],
+    },
+    {
+      name: 'a log of a CoreDNS pod on another node says nothing about this one',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { ...dnsFiles({ logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') } }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.resolv-conf'] }],
     },
     {
       name: 'resolv.conf forward and no pod resolv.conf nor log: unknown',

@@ -8,7 +8,7 @@ import { ipRange } from '../../model/net.js';
 import { lineEvidence } from '../../model/evidence.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { corednsLogs, corednsPods, logLineEvidence, podName, searchLogs, type LogHit } from '../lib/cluster.js';
-import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, forwardDirectives, isFileUpstream, podResolvConf, RESOLVED_RESOLV_CONF as RESOLVED, resolvConfFlag } from './corefile.js';
+import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, forwardDirectives, hasPlugin, isFileUpstream, podResolvConf, RESOLVED_RESOLV_CONF as RESOLVED, resolvConfFlag } from './corefile.js';
 import { LOOP_FATAL } from './coredns-log.js';
 
 function remediation(node: string): Report['remediation'] {
@@ -74,10 +74,16 @@ export const corednsForwardLoop: Rule = {
     }
     const nodes = [...new Set([...s.hosts.keys(), ...[...loops.keys()].filter((n) => n !== '')])].sort();
     if (!s.cluster.corefile && logs.length === 0) return nodes.length ? nodes.map((n) => missingInputs(nodeSubject(n), [COREDNS_CM_SOURCE])) : [missingInputs(CLUSTER, [COREDNS_CM_SOURCE])];
+    // a log without a loop line shows no loop only when the loop plugin was there to detect it
+    const loopPlugin = !s.cluster.corefile || hasPlugin(s, 'loop') !== undefined;
     if (nodes.length === 0 && out.length === 0) {
       // no host bundle: the logs decide alone
-      return [s.cluster.corefile && logs.length === 0 ? missingInputs(CLUSTER, ['host.resolv-conf', COREDNS_LOG_SOURCE]) : { status: 'pass', subject: CLUSTER, messageId: 'ok-log', basis: basisOf(logRefs) }];
+      return [logs.length === 0 || !loopPlugin ? missingInputs(CLUSTER, ['host.resolv-conf', COREDNS_LOG_SOURCE]) : { status: 'pass', subject: CLUSTER, messageId: 'ok-log', basis: basisOf(logRefs) }];
     }
+    const podNode = new Map(corednsPods(s).map((p) => [podName(p), p.obj.spec?.nodeName ?? '']));
+    const oneHost = !s.cluster.pods && s.bundles.length === 1 && s.hosts.size === 1;
+    /** the logs of CoreDNS pods that ran on this node (with no pod list, a single host bundle's) */
+    const logsOn = (node: string) => (loopPlugin ? logs.filter((l) => podNode.get(l.pod) === node || oneHost).map((l) => l.log.ref) : []);
     const fwd = forwardDirectives(s).find((f) => f.to.some(isFileUpstream));
     const fwdLine = fwd && corefileLines(s, fwd.directive.line, fwd.directive.line, 'forward to the node resolv.conf');
     // where CoreDNS runs the loop is live; elsewhere it waits for a reschedule (unknown pods: assume live)
@@ -90,7 +96,7 @@ export const corednsForwardLoop: Rule = {
       const h = s.hosts.get(node);
       const rc = h && podResolvConf(h, s);
       if (fwd && h && rc) {
-        if (!rc.file && logs.length === 0) {
+        if (!rc.file && logsOn(node).length === 0) {
           out.push(missingInputs(subject, [rc.source]));
           continue;
         }
@@ -123,8 +129,10 @@ export const corednsForwardLoop: Rule = {
       else {
         // no loop: the node's pod resolv.conf was read (with the Corefile that forwards to it), or
         // the Corefile forwards nowhere local, or the CoreDNS logs hold no loop line
-        const basis = fwd ? basisOf(s.cluster.corefile, rc?.file, h?.kubeletConfig, rc?.flag, logRefs) : basisOf(s.cluster.corefile, logRefs);
-        if (fwd && !rc?.file && logRefs.length === 0) out.push(missingInputs(subject, [rc?.source ?? 'host.resolv-conf']));
+        const nodeLogs = logsOn(node);
+        const basis = fwd ? basisOf(s.cluster.corefile, rc?.file, h?.kubeletConfig, rc?.flag, nodeLogs) : basisOf(s.cluster.corefile, nodeLogs);
+        if (fwd && !rc?.file && nodeLogs.length === 0) out.push(missingInputs(subject, [rc?.source ?? 'host.resolv-conf']));
+        else if (basis.length === 0) out.push(missingInputs(subject, [COREDNS_CM_SOURCE, 'host.resolv-conf']));
         else out.push({ status: 'pass', subject, messageId: 'ok', data: { node }, basis });
       }
     }

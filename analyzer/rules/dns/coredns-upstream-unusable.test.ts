@@ -14,9 +14,9 @@ ruleTester(corednsUpstreamUnusable).run({
   valid: [
     { name: 'kubeadm default forwards to /etc/resolv.conf, CoreDNS log without failures', snapshot: () => dnsSnapshot({ logs: { [pod]: `${startLog}\n` } }) },
     { name: 'no Corefile: a CoreDNS log without failures decides alone', snapshot: () => dnsSnapshot({ corefile: null, logs: { [pod]: `${startLog}\n` } }) },
-    { name: 'AliDNS pair', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('223.5.5.5 223.6.6.6') }) },
-    { name: 'internal resolver 10.1.1.1 is not a typo of 1.1.1.1', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('10.1.1.1') }) },
-    { name: 'Cloudflare family resolver 1.1.1.2 is real', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('dns://1.1.1.2:53') }) },
+    { name: 'AliDNS pair', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('223.5.5.5 223.6.6.6'), logs: { [pod]: `${startLog}\n` } }) },
+    { name: 'internal resolver 10.1.1.1 is not a typo of 1.1.1.1', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('10.1.1.1'), logs: { [pod]: `${startLog}\n` } }) },
+    { name: 'Cloudflare family resolver 1.1.1.2 is real', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('dns://1.1.1.2:53'), logs: { [pod]: `${startLog}\n` } }) },
   ],
   invalid: [
     {
@@ -51,19 +51,14 @@ ruleTester(corednsUpstreamUnusable).run({
       findings: [{ status: 'unknown', subject: cm, missing: ['host.resolv-conf', LOG] }],
     },
     {
-      name: 'the node resolv.conf CoreDNS pods get decides the /etc/resolv.conf upstreams',
+      name: 'the node resolv.conf shows addresses, not answers: still unknown without a log (dropping the log must not turn a fail into a pass)',
       snapshot: () => dnsSnapshot({ files: { 'host/resolv.conf': 'nameserver 192.168.1.1\n' } }),
-      findings: [{ status: 'pass', subject: cm, messageId: 'ok-resolv-conf', data: { upstreams: '192.168.1.1' } }],
-    },
-    {
-      name: 'a loopback-only resolv.conf decides nothing here (DNS-403 owns it)',
-      snapshot: () => dnsSnapshot({ files: { 'host/resolv.conf': 'nameserver 127.0.0.53\n' } }),
       findings: [{ status: 'unknown', subject: cm, missing: ['host.resolv-conf', LOG] }],
     },
     {
-      name: 'explicit sane upstreams without a log: a pass on the addresses only',
+      name: 'explicit sane upstreams without a log: unknown',
       snapshot: () => dnsSnapshot({ corefile: corefileWithForward('223.5.5.5 223.6.6.6') }),
-      findings: [{ status: 'pass', subject: cm, messageId: 'ok-addresses' }],
+      findings: [{ status: 'unknown', subject: cm, missing: [LOG] }],
     },
     {
       name: 'log alone: i/o timeouts to an upstream fail without the Corefile',

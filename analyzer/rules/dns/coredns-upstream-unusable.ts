@@ -5,7 +5,7 @@ import { ipRange, isIp } from '../../model/net.js';
 import type { FileRef } from '../../model/types.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
 import { corednsLogs, logLineEvidence, searchLogs, type LogHit } from '../lib/cluster.js';
-import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, corefileSubject, forwardDirectives, isFileUpstream, podResolvConf, upstreamAddress } from './corefile.js';
+import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, corefileSubject, forwardDirectives, isFileUpstream, upstreamAddress } from './corefile.js';
 import { NO_HEALTHY, UPSTREAM_FAILURE } from './coredns-log.js';
 import { typoOf, UNUSABLE_RANGES } from './resolvers.js';
 
@@ -80,7 +80,7 @@ export const corednsUpstreamUnusable: Rule = {
   layer: 'dns',
   severity: 'critical',
   title: 'CoreDNS forwards to an upstream that cannot work',
-  needs: [COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, 'host.resolv-conf', 'host.resolved-resolv-conf', 'host.kubelet-config'],
+  needs: [COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE],
   docs: {
     why: 'Every query for a name outside the cluster goes to the forward upstreams. A multicast, loopback, reserved or unspecified address can never answer, an upstream that times out in the CoreDNS logs is unreachable from the pods, and an address one digit away from a well-known public resolver (233.5.5.5 for 223.5.5.5) is usually a typo. External names then fail with SERVFAIL after about 2 s each. Note: failed forwarding alone does not fail CoreDNS\'s /ready probe; when the pods are also NotReady, check the probes and the Corefile plugins too.',
     fix: 'Edit the coredns ConfigMap so `forward .` names reachable resolvers (or /etc/resolv.conf), then `kubectl -n kube-system rollout restart deployment coredns`.',
@@ -96,11 +96,10 @@ export const corednsUpstreamUnusable: Rule = {
     'probe-timeouts': 'only the loop plugin\'s HINFO probe to {upstream} went unanswered ({failures} times, {error}): the upstream is unreachable or ignores HINFO{also}',
     'no-healthy': 'CoreDNS found no healthy upstream ({failures} times in its logs; forward to {upstream}){also}',
     ok: 'forward upstreams look usable and the CoreDNS logs show no failed upstream query ({upstreams})',
-    'ok-addresses': 'forward upstreams are usable addresses ({upstreams}); no CoreDNS log shows whether they answer',
-    'ok-resolv-conf': 'the pods\' resolv.conf names usable upstreams ({upstreams}); no CoreDNS log shows whether they answer',
     'ok-log': 'the CoreDNS logs show no failed upstream query',
   },
-  decidesFrom: [[COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE], [COREDNS_CM_SOURCE, 'host.resolv-conf'], [COREDNS_CM_SOURCE], [COREDNS_LOG_SOURCE]],
+  // the Corefile alone decides only a fail (an address no DNS server can live at, a typo)
+  decidesFrom: [[COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE], [COREDNS_LOG_SOURCE], [COREDNS_CM_SOURCE]],
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
   run(s) {
     const cf = s.cluster.corefile;
@@ -163,21 +162,14 @@ export const corednsUpstreamUnusable: Rule = {
 };
 
 /**
- * No failure seen. A pass names what it read: the Corefile with explicit, sane upstreams; for
- * `forward . /etc/resolv.conf` the node resolv.conf CoreDNS pods get or a CoreDNS log (the
- * Corefile alone says nothing about those upstreams); with no Corefile, a CoreDNS log.
+ * No failure seen. Whether upstreams answer is only in a CoreDNS log: a pass rests on one (with the
+ * Corefile when there is one). The Corefile alone, or the node's resolv.conf, shows addresses, not
+ * answers, and a pass on them would turn a fail into a pass when the log is dropped, so without a
+ * log the verdict is unknown.
  */
 function pass(s: Parameters<Rule['run']>[0], hasCorefile: boolean, all: readonly string[], logRefs: readonly FileRef[]): Report {
   const subject = corefileSubject(s);
-  const upstreams = all.join(' ') || 'none';
-  const cf = s.cluster.corefile;
+  if (logRefs.length === 0) return missingInputs(subject, all.some(isFileUpstream) ? ['host.resolv-conf', COREDNS_LOG_SOURCE] : [COREDNS_LOG_SOURCE]);
   if (!hasCorefile) return { status: 'pass', subject, messageId: 'ok-log', basis: basisOf(logRefs) };
-  if (logRefs.length > 0) return { status: 'pass', subject, messageId: 'ok', data: { upstreams }, basis: basisOf(cf, logRefs) };
-  if (all.some(isFileUpstream)) {
-    const files = [...s.hosts.values()].map((h) => podResolvConf(h, s).file).filter((f) => f !== undefined);
-    const usable = files.filter((f) => f.value.nameservers.length > 0 && f.value.nameservers.every((ns) => !UNUSABLE_RANGES.has(ipRange(ns.address) ?? 'unknown')));
-    if (usable.length === 0) return missingInputs(subject, ['host.resolv-conf', COREDNS_LOG_SOURCE]);
-    return { status: 'pass', subject, messageId: 'ok-resolv-conf', data: { upstreams: [...new Set(usable.flatMap((f) => f.value.nameservers.map((n) => n.address)))].join(' ') }, basis: basisOf(cf, usable) };
-  }
-  return { status: 'pass', subject, messageId: 'ok-addresses', data: { upstreams }, basis: basisOf(cf) };
+  return { status: 'pass', subject, messageId: 'ok', data: { upstreams: all.join(' ') || 'none' }, basis: basisOf(s.cluster.corefile, logRefs) };
 }
