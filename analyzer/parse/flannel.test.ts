@@ -126,5 +126,9 @@ describe('flannelLogProblem', () => {
     expect(flannelLogRunning('I0512 10:09:47.000000       1 main.go:390] Running backend.')).toBe(true);
     expect(flannelLogRunning('I0512 10:09:47.000000       1 main.go:390] Wrote subnet file to /run/flannel/subnet.env')).toBe(true);
     expect(flannelLogRunning('I0512 10:09:47.000000       1 main.go:390] Installing signal handlers')).toBe(false);
+    // k3s's embedded flannel (pkg/agent/flannel), as its journal prints it
+    expect(flannelLogRunning('Nov 17 15:28:57 hpmini02 k3s[3423]: time="2025-11-17T15:28:57Z" level=info msg="Running flannel backend."')).toBe(true);
+    expect(flannelLogRunning('Nov 17 15:28:57 hpmini02 k3s[3423]: time="2025-11-17T15:28:57Z" level=info msg="Wrote flannel subnet file to /run/flannel/subnet.env"')).toBe(true);
+    expect(flannelLogRunning('Nov 17 15:28:57 hpmini02 k3s[3423]: time="2025-11-17T15:28:57Z" level=info msg="Starting flannel with backend vxlan"')).toBe(false);
   });
 });

@@ -177,5 +177,6 @@ export function flannelLogProblem(raw: string): FlannelLogProblem | undefined {
 
 /** flanneld got its lease and runs: lines it prints once the network is up (0.9 → 0.25, k3s) */
 export function flannelLogRunning(raw: string): boolean {
-  return /Running backend\.|Wrote subnet file to|Handling initial subnet events|Lease acquired: /.test(raw);
+  // k3s/RKE2 print their own forms: "Wrote flannel subnet file to ...", "Running flannel backend."
+  return /Running (?:flannel )?backend\.|Wrote (?:flannel )?subnet file to|Handling initial subnet events|Lease acquired: /.test(raw);
 }

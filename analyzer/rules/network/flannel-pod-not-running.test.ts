@@ -31,6 +31,21 @@ const RUNNING = ['I0512 10:09:46.500000       1 main.go:390] Wrote subnet file t
 ruleTester(flannelPodNotRunning).run({
   valid: [
     { name: 'k3s: embedded flannel has annotated every node (no flannel pod)', snapshot: () => k3s(k3sNode('k3s-1'), k3sNode('k3s-2')) },
+    {
+      name: 'k3s journal: the embedded flannel failed once, then ran',
+      snapshot: () =>
+        snapshotOf({
+          node: 'k3s-1',
+          files: {
+            'host/journal/k3s.log': [
+              'Sep 29 19:53:30 k3s-1 k3s[5764]: time="2023-09-29T19:53:30Z" level=fatal msg="flannel exited: failed to register flannel network: invalid argument"',
+              'Sep 29 19:53:49 k3s-1 k3s[6274]: time="2023-09-29T19:53:49Z" level=info msg="Starting flannel with backend vxlan"',
+              'Sep 29 19:53:50 k3s-1 k3s[6274]: time="2023-09-29T19:53:50Z" level=info msg="Running flannel backend."',
+              '',
+            ].join('\n'),
+          },
+        }),
+    },
     { name: 'logs only: the flannel log shows it running', snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/logs/kube-flannel/kube-flannel-ds-aaaaa/kube-flannel.log': `${LOG}\n${RUNNING}\n` } }) },
     { name: 'flannel running on both nodes', snapshot: () => cluster([flannel('kube-flannel-ds-aaaaa', 'worker-1'), flannel('kube-flannel-ds-bbbbb', 'worker-2')]) },
     { name: 'a cluster without flannel', snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': nodes, 'cluster/pods.json': kubeList([]) } }) },
@@ -53,6 +68,12 @@ ruleTester(flannelPodNotRunning).run({
       name: 'k3s: a node flannel never annotated and no subnet.env: unknown, not "no pod"',
       snapshot: () => k3s(k3sNode('k3s-1'), k3sNode('k3s-2', false)),
       findings: [{ status: 'unknown', subject: 'node:k3s-2', missing: ['host.flannel-subnet-env'] }],
+    },
+    {
+      // k3s-io/k3s#8416 (k3s v1.27.6): the k3s journal is the only flannel log there is
+      name: 'k3s journal: the embedded flannel exited and did not come back',
+      snapshot: () => snapshotOf({ node: 'k3s-1', files: { 'host/journal/k3s.log': 'Sep 29 19:53:30 k3s-1 k3s[5764]: time="2023-09-29T19:53:30Z" level=fatal msg="flannel exited: failed to register flannel network: invalid argument"\n' } }),
+      findings: [{ status: 'fail', subject: 'node:k3s-1', messageId: 'notRunning', data: { problem: 'register-network', agent: 'k3s' }, cites: ['host/journal/k3s.log:1'] }],
     },
     {
       name: 'logs only: the last run stopped on a fatal line',

@@ -29,6 +29,13 @@ describe('flannelPresence', () => {
     expect(paths(p)).toEqual(['host/flannel-subnet.env:1', 'host/ip-addr.json/6/ifname', 'host/cni/10-flannel.conf/type']);
   });
 
+  it('a flanneld journal makes it a systemd flanneld; a k3s journal with flannel lines makes it embedded', () => {
+    const flanneld = flannelPresence(snapshotOf({ node: 'worker-1', files: { 'host/journal/flanneld.log': 'May 05 10:00:00 worker-1 flanneld[811]: I0505 10:00:00.000000     811 main.go:390] Running backend.\n' } }));
+    expect([flanneld.state, flanneld.style]).toEqual(['in-use', 'systemd']);
+    const k3s = flannelPresence(snapshotOf({ node: 'k3s-1', files: { 'host/journal/k3s.log': 'Nov 17 15:28:57 k3s-1 k3s[3423]: time="2025-11-17T15:28:57Z" level=info msg="Running flannel backend."\n' } }));
+    expect([k3s.state, k3s.style]).toEqual(['in-use', 'embedded']);
+  });
+
   it('a flannel pod makes it a DaemonSet, whatever else shows', () => {
     const pod = podJson({ name: 'kube-flannel-ds-abcde', namespace: 'kube-flannel', node: 'cp-1', labels: { app: 'flannel' }, containers: [{ name: 'kube-flannel' }] });
     const p = flannelPresence(snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': kubeList([pod]), 'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': flannelConfigMap() } }));
