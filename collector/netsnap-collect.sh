@@ -680,6 +680,8 @@ host.hostname|host/hostname.txt|hostname
 HOST_DISTRO='
 host.k3s-config|host/k3s/config.yaml|scrub /etc/rancher/k3s/config.yaml
 host.rke2-config|host/rke2/config.yaml|scrub /etc/rancher/rke2/config.yaml
+host.k3s-service|host/k3s/k3s.service|scrub /etc/systemd/system/k3s.service
+host.k3s-agent-service|host/k3s/k3s-agent.service|scrub /etc/systemd/system/k3s-agent.service
 host.k3s-flannel-net-conf|host/k3s/flannel-net-conf.json|cat /var/lib/rancher/k3s/agent/etc/flannel/net-conf.json
 host.microk8s-kube-proxy-args|host/microk8s/args/kube-proxy|scrub /var/snap/microk8s/current/args/kube-proxy
 host.microk8s-kubelet-args|host/microk8s/args/kubelet|scrub /var/snap/microk8s/current/args/kubelet

@@ -65,6 +65,9 @@ export const FIXED_SOURCES: readonly SourceSpec[] = [
 export const DISTRO_SOURCES: readonly SourceSpec[] = [
   { id: 'host.k3s-config', path: 'host/k3s/config.yaml', scope: 'host', command: 'scrub /etc/rancher/k3s/config.yaml' },
   { id: 'host.rke2-config', path: 'host/rke2/config.yaml', scope: 'host', command: 'scrub /etc/rancher/rke2/config.yaml' },
+  // the k3s install script puts INSTALL_K3S_EXEC flags (--flannel-backend none...) into ExecStart
+  { id: 'host.k3s-service', path: 'host/k3s/k3s.service', scope: 'host', command: 'scrub /etc/systemd/system/k3s.service' },
+  { id: 'host.k3s-agent-service', path: 'host/k3s/k3s-agent.service', scope: 'host', command: 'scrub /etc/systemd/system/k3s-agent.service' },
   { id: 'host.k3s-flannel-net-conf', path: 'host/k3s/flannel-net-conf.json', scope: 'host', command: 'cat /var/lib/rancher/k3s/agent/etc/flannel/net-conf.json' },
   { id: 'host.microk8s-kube-proxy-args', path: 'host/microk8s/args/kube-proxy', scope: 'host', command: 'scrub /var/snap/microk8s/current/args/kube-proxy' },
   { id: 'host.microk8s-kubelet-args', path: 'host/microk8s/args/kubelet', scope: 'host', command: 'scrub /var/snap/microk8s/current/args/kubelet' },

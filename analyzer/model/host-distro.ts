@@ -6,7 +6,7 @@ import type { LogLine } from '../parse/types.js';
 import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import type { ClusterState, HostState, Sourced } from './types.js';
-import { parseArgsFile, parseDistroConfig, parseHostLog, parseStaticPod, parseSystemdUnits } from './host-sources.js';
+import { parseArgsFile, parseDistroConfig, parseHostLog, parseStaticPod, parseSystemdUnits, parseUnitExecStart } from './host-sources.js';
 
 type DistroFields = Pick<HostState, 'distroConfigs' | 'staticPods' | 'componentArgs' | 'systemdUnits' | 'journal' | 'k3sFlannelNetConf' | 'distroCni'>;
 
@@ -24,7 +24,10 @@ const POD_LOG_PATH = /^host\/pod-logs\/([^/]+)\/([^/]+)\/([^/.]+)(\.previous)?\.
 
 export function buildDistroSources(reader: BundleReader, parsers: Parsers): DistroFields {
   const present = <T>(s: Sourced<T> | undefined): s is Sourced<T> => s !== undefined;
+  // command-line flags (the unit's ExecStart) win over config.yaml in k3s: they come first
   const distroConfigs = [
+    reader.parse(pathOf('host.k3s-service'), parseUnitExecStart('k3s')),
+    reader.parse(pathOf('host.k3s-agent-service'), parseUnitExecStart('k3s')),
     reader.parse(pathOf('host.k3s-config'), parseDistroConfig('k3s')),
     ...reader.under('host/k3s/config.yaml.d/').map((p) => reader.parse(p, parseDistroConfig('k3s'))),
     reader.parse(pathOf('host.rke2-config'), parseDistroConfig('rke2')),

@@ -1,7 +1,7 @@
 // Parsers of the distribution host sources: each keeps the line a value came from, and host logs
 // keep the line as collected while reading the runtime's or journald's envelope as the timestamp.
 import { describe, expect, it } from 'vitest';
-import { parseArgsFile, parseDistroConfig, parseHostLog, parseStaticPod, parseSystemdUnits, splitFlag } from './host-sources.js';
+import { parseArgsFile, parseDistroConfig, parseHostLog, parseStaticPod, parseSystemdUnits, parseUnitExecStart, splitFlag } from './host-sources.js';
 
 describe('parseHostLog', () => {
   it('CRI lines (containerd, CRI-O): time from the envelope, level from the message', () => {
@@ -75,5 +75,21 @@ describe('parseDistroConfig, parseArgsFile, parseSystemdUnits', () => {
       { unit: 'k3s', path: '/etc/systemd/system/k3s.service', line: 1 },
       { unit: 'snap.kube-proxy.daemon', path: '/etc/systemd/system/snap.kube-proxy.daemon.service', line: 3 },
     ]);
+  });
+});
+
+describe('parseUnitExecStart', () => {
+  it('flags of a k3s ExecStart across continuation lines: quoted, --a b, bare, repeated', () => {
+    const unit = "[Service]\nExecStart=/usr/local/bin/k3s \\\n    server \\\n        '--disable=traefik' \\\n        '--disable' 'servicelb' \\\n        --flannel-backend none \\\n        --disable-kube-proxy \\\n\nRestart=always\n";
+    const c = parseUnitExecStart('k3s')(unit).value;
+    expect(c.values).toEqual({ disable: ['traefik', 'servicelb'], 'flannel-backend': 'none', 'disable-kube-proxy': true });
+    expect(c.lines.get('flannel-backend')).toBe(6);
+    expect(c.lines.get('disable')).toBe(4);
+  });
+
+  it('a unit without ExecStart is a warning and no values', () => {
+    const r = parseUnitExecStart('k3s')('[Service]\n');
+    expect(r.value.values).toEqual({});
+    expect(r.problems).toEqual([{ message: 'k3s unit: no ExecStart= line', severity: 'warning' }]);
   });
 });

@@ -93,6 +93,44 @@ export function parseDistroConfig(distro: 'k3s' | 'rke2'): (text: string) => Par
   };
 }
 
+/**
+ * The flags of a k3s / k3s-agent unit's ExecStart (`INSTALL_K3S_EXEC` ends up there), as a
+ * DistroConfig keyed like config.yaml (`flannel-backend`, `cluster-cidr`; a bare flag is `true`,
+ * a repeated one a list), each with the line it is on.
+ */
+export function parseUnitExecStart(distro: 'k3s' | 'rke2'): (text: string) => Parsed<DistroConfig> {
+  return (text) => {
+    const values: Record<string, unknown> = {};
+    const lines = new Map<string, number>();
+    const words: { w: string; line: number }[] = [];
+    const raws = text.split('\n');
+    const start = raws.findIndex((l) => /^\s*ExecStart=/.test(l));
+    for (let i = start; start !== -1 && i < raws.length; i++) {
+      const raw = raws[i]!.replace(/\r$/, '');
+      const body = (i === start ? raw.replace(/^\s*ExecStart=/, '') : raw).replace(/\\\s*$/, '');
+      for (const m of body.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) words.push({ w: m[1] ?? m[2] ?? m[3]!, line: i + 1 });
+      if (!/\\\s*$/.test(raw)) break;
+    }
+    for (let i = 0; i < words.length; i++) {
+      const { w, line } = words[i]!;
+      if (!w.startsWith('--')) continue;
+      const next = words[i + 1]?.w;
+      const eq = w.indexOf('=');
+      const name = eq === -1 ? w.slice(2) : w.slice(2, eq);
+      let value: string;
+      if (eq !== -1) value = w.slice(eq + 1);
+      else if (next !== undefined && !next.startsWith('-')) { value = next; i++; }
+      else value = 'true';
+      const v: unknown = value === 'true' ? true : value;
+      const had = values[name];
+      values[name] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
+      if (!lines.has(name)) lines.set(name, line);
+    }
+    const problems = start === -1 ? [{ message: `${distro} unit: no ExecStart= line`, severity: 'warning' as const }] : [];
+    return { value: { distro, values, lines }, problems };
+  };
+}
+
 /** `--name=value`, `--name value` or `--name` -> [name, value]; anything else undefined */
 export function splitFlag(arg: string, next?: string): [string, string] | undefined {
   const m = /^--?([A-Za-z0-9][A-Za-z0-9_.-]*)(?:=(.*))?$/.exec(arg.trim());

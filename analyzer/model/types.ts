@@ -124,7 +124,7 @@ export interface HostState {
   readonly conntrackStats?: Sourced<string>;
   readonly ipvsadm?: Sourced<string>;
   // --- distribution sources (issue 12; parsers in model/host-sources.ts, detection in model/distribution.ts)
-  /** k3s / RKE2 config.yaml, then config.yaml.d/* in name order (k3s's merge order); secret values scrubbed by the collector */
+  /** k3s unit ExecStart flags (k3s.service, k3s-agent.service: flags win), then k3s / RKE2 config.yaml and config.yaml.d/* in name order (k3s's merge order); secret values scrubbed by the collector */
   readonly distroConfigs: readonly Sourced<DistroConfig>[];
   /** static pod manifests by bundle path (host/static-pods/<file>, host/rke2/pod-manifests/<file>) */
   readonly staticPods: ReadonlyMap<string, Sourced<StaticPod>>;

@@ -24,6 +24,8 @@ const SECRETS = {
   urlCreds: 'urlCredentialPw',
   pem: 'MIIEpemBodySecret',
   kubeconfig: 'calicoSaTokenInKubeconfig',
+  unitFlag: 'K10unitExecStartToken',
+  envFile: 'K10envFileToken',
 } as const;
 
 const K3S_CONFIG = `write-kubeconfig-mode: "0644"
@@ -112,7 +114,9 @@ const NODE_FILES: Record<string, string> = {
   '/etc/rancher/rke2/config.yaml.d/99-huge.yaml': `# ${'x'.repeat(100)}\n`.repeat(10_500),
   '/etc/init.d/k3s': '#!/sbin/openrc-run\ncommand="/usr/local/bin/k3s"\n',
   '/var/log/k3s.log': 'time="2024-01-15T10:00:00Z" level=info msg="Starting k3s v1.28.5+k3s1 (5b2d1271)"\n',
-  '/etc/systemd/system/k3s.service': '[Service]\nExecStart=/usr/local/bin/k3s server\n',
+  // what the k3s install script writes for INSTALL_K3S_EXEC (k3s-io/k3s#3932 shows this ExecStart)
+  '/etc/systemd/system/k3s.service': `[Unit]\nDescription=Lightweight Kubernetes\n\n[Service]\nEnvironmentFile=-/etc/systemd/system/k3s.service.env\nExecStart=/usr/local/bin/k3s \\\n    server \\\n        '--disable=traefik' \\\n        '--flannel-backend=none' \\\n        '--token=${SECRETS.unitFlag}' \\\n        '--node-ip=10.169.72.127' \\\n\n`,
+  '/etc/systemd/system/k3s.service.env': `K3S_TOKEN=${SECRETS.envFile}\n`,
   '/etc/systemd/system/snap.kube-proxy.daemon.service': '[Service]\nExecStart=/usr/bin/snap run kube-proxy.daemon\n',
   '/usr/lib/systemd/system/containerd.service': '[Service]\nExecStart=/usr/bin/containerd\n',
   '/var/log/pods/kube-system_coredns-6799fbcd5-x7k2p_0b1c2d3e-0000-4000-8000-000000000001/coredns/0.log':
@@ -184,7 +188,7 @@ describe.skipIf(skip !== undefined)('collector: distribution sources on a fake n
       expect(r.code, r.stderr).toBe(0);
       const s = statusOf(bundle);
       for (const id of ['host.k3s-config', 'host.rke2-config', 'host.k3s-flannel-net-conf', 'host.microk8s-kube-proxy-args', 'host.microk8s-kubelet-args',
-        'host.snap-kube-proxy-args', 'host.systemd-units', 'host.k3s-config-d.10-zone.yaml', 'host.k3s-cni.10-flannel.conflist',
+        'host.snap-kube-proxy-args', 'host.systemd-units', 'host.k3s-service', 'host.k3s-config-d.10-zone.yaml', 'host.k3s-cni.10-flannel.conflist',
         'host.rke2-static-pod.kube-proxy.yaml', 'host.static-pod.kube-apiserver.yaml', 'host.microk8s-cni.cni.yaml']) expect(s[id], id).toBe('ok');
       // distribution sources are recorded only where they exist
       expect(s['host.snap-kubelet-args']).toBeUndefined();
@@ -270,10 +274,13 @@ describe.skipIf(skip !== undefined)('collector: distribution sources on a fake n
       const s: Snapshot = snapshot;
       const h = s.hosts.get('n1')!;
       expect(h.distroConfigs.map((c) => [c.ref.path, c.value.distro])).toEqual([
-        ['host/k3s/config.yaml', 'k3s'], ['host/k3s/config.yaml.d/10-zone.yaml', 'k3s'], ['host/rke2/config.yaml', 'rke2'],
+        ['host/k3s/k3s.service', 'k3s'], ['host/k3s/config.yaml', 'k3s'], ['host/k3s/config.yaml.d/10-zone.yaml', 'k3s'], ['host/rke2/config.yaml', 'rke2'],
       ]);
-      expect(h.distroConfigs[0]!.value.values['cluster-cidr']).toBe('10.42.0.0/16');
-      expect(h.distroConfigs[0]!.value.lines.get('cluster-cidr')).toBe(6);
+      expect(h.distroConfigs[0]!.value.values).toEqual({ disable: 'traefik', 'flannel-backend': 'none', token: 'netsnap-scrubbed', 'node-ip': '10.169.72.127' });
+      expect(h.distroConfigs[0]!.value.lines.get('flannel-backend')).toBe(9);
+      expect(s.derived.components.get('flannel')).toMatchObject({ value: 'absent', at: { path: 'host/k3s/k3s.service', line: 9 } });
+      expect(h.distroConfigs[1]!.value.values['cluster-cidr']).toBe('10.42.0.0/16');
+      expect(h.distroConfigs[1]!.value.lines.get('cluster-cidr')).toBe(6);
       expect(h.staticPods.get('host/rke2/pod-manifests/kube-proxy.yaml')?.value.flags.get('cluster-cidr')).toEqual({ value: '10.42.0.0/16', line: 16 });
       expect(h.componentArgs.get('snap/kube-proxy')?.value.flags.get('cluster-cidr')).toEqual({ value: '10.1.0.0/16', line: 1 });
       expect(h.systemdUnits?.value.map((u) => u.unit)).toEqual(['k3s', 'snap.kube-proxy.daemon', 'containerd', 'k3s']);
