@@ -61,7 +61,7 @@ function logVerdict(lines: readonly LogLine[]): { fatal?: LogLine; running?: Log
 function fromNodeLogs(s: Snapshot, logs: readonly FlannelLog[], node: string): Report | undefined {
   for (const l of logs.filter((x) => x.node === node).sort((a, b) => Number(a.key.endsWith('.previous')) - Number(b.key.endsWith('.previous')))) {
     const v = logVerdict(l.log.value);
-    const pod = l.pod ?? l.key;
+    const pod = l.pod ?? `(the ${l.key.replace('journal/', '')} unit)`;
     if (v.fatal) {
       const problem = flannelLogProblem(v.fatal.raw);
       const commands = l.pod ? [`kubectl -n ${l.namespace} logs ${l.pod} -c ${l.container} --previous`, `kubectl -n ${l.namespace} delete pod ${l.pod}`] : [`journalctl -u ${l.key.replace('journal/', '')} | grep -i flannel`, `systemctl restart ${l.key.replace('journal/', '')}`];
