@@ -39,6 +39,23 @@ export const REMOVED_PROPERTIES: Readonly<Record<string, Readonly<Record<string,
   },
 };
 
+/**
+ * Block properties each plugin has accepted in some release: the `case "..."` labels of its setup.go
+ * at v1.0.6, v1.2.2, v1.4.0, v1.6.9, v1.8.0, v1.10.0, v1.11.1, v1.12.0, v1.13.1 and v1.14.7 (cache's
+ * `success`/`denial` are constants there). A property outside its plugin's set is rejected by every
+ * release ("unknown property"); plugins not listed are not checked.
+ */
+export const KNOWN_PROPERTIES: Readonly<Record<string, ReadonlySet<string>>> = {
+  forward: new Set(['doh_method', 'domain', 'except', 'expire', 'failfast_all_unhealthy_upstreams', 'failover', 'force_tcp', 'health_check', 'max_age', 'max_concurrent', 'max_connect_attempts', 'max_fails', 'max_idle_conns', 'next', 'next_on_nodata', 'no_rec', 'policy', 'prefer_udp', 'random', 'read_timeout', 'resolver', 'round_robin', 'sequential', 'source_address', 'tls', 'tls_servername']),
+  kubernetes: new Set(['apiserver_burst', 'apiserver_max_inflight', 'apiserver_qps', 'endpoint', 'endpoint_pod_names', 'fallthrough', 'ignore', 'kubeconfig', 'labels', 'multicluster', 'namespace_labels', 'namespaces', 'noendpoints', 'pods', 'resyncperiod', 'startup_timeout', 'tls', 'transfer', 'ttl', 'upstream', 'zonal']),
+  health: new Set(['lameduck']),
+  cache: new Set(['success', 'denial', 'disable', 'keepttl', 'prefer_positive', 'prefetch', 'serve_stale', 'serve_stale_policy', 'servfail']),
+  hosts: new Set(['fallthrough', 'fallthrough_unsupported', 'no_reverse', 'reload', 'ttl']),
+  log: new Set(['class']),
+  errors: new Set(['consolidate', 'debug', 'error', 'info', 'stacktrace', 'warning']),
+  template: new Set(['additional', 'answer', 'authority', 'ederror', 'fallthrough', 'match', 'rcode', 'upstream']),
+};
+
 export const LATEST_KNOWN = '1.14.7';
 
 export function parseVersion(v: string): Version | undefined {

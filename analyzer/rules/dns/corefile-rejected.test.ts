@@ -9,7 +9,8 @@ const cm = 'configmap:kube-system/coredns';
 const pod = 'coredns-6f6b679f8f-rgq7r';
 const LOG = 'cluster.log.kube-system.<coredns pod>.coredns';
 const CF = 'cluster/configmaps/kube-system/coredns.json#/data/Corefile';
-const PROXY = KUBEADM_COREFILE.replace('forward . /etc/resolv.conf', 'proxy . /etc/resolv.conf');
+// proxy had its own properties (no max_concurrent): the kubeadm forward block goes with it
+const PROXY = KUBEADM_COREFILE.replace('forward . /etc/resolv.conf {\n       max_concurrent 1000\n    }', 'proxy . /etc/resolv.conf');
 const UPSTREAM = KUBEADM_COREFILE.replace('pods insecure', 'pods insecure\n       upstream');
 const TRANSFER = KUBEADM_COREFILE.replace('pods insecure', 'pods insecure\n       transfer to *');
 
@@ -136,6 +137,21 @@ ruleTester(corefileRejected).run({
       name: 'a crash in a previous container of a pod still not Ready fails',
       snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles({ pods: [{ name: pod, node: 'cp-1', ready: false, waitingReason: 'CrashLoopBackOff', restarts: 4 }] }), [`cluster/logs/kube-system/${pod}/coredns.previous.log`]: "/etc/coredns/Corefile:13 - Error during parsing: Unknown directive 'proxy'\n" } }),
       findings: [{ status: 'fail', subject: cm, messageId: 'rejected-log', data: { directive: 'proxy' } }],
+    },
+    {
+      name: 'a forward property no release knows (typo of max_fails)',
+      snapshot: snap({ corefile: KUBEADM_COREFILE.replace('max_concurrent 1000', 'max_fail 0') }),
+      findings: [{ status: 'fail', subject: cm, messageId: 'unknown-property', data: { directive: 'max_fail', plugin: 'forward', line: 14 }, cites: [`${CF}:14`] }],
+    },
+    {
+      name: 'a block of a plugin whose properties are not modelled: unknown without a log',
+      snapshot: snap({ corefile: KUBEADM_COREFILE.replace('    loadbalance\n', '    dnssec {\n      key file Kexample\n    }\n') }),
+      findings: [{ status: 'unknown', subject: cm, missing: [LOG] }],
+    },
+    {
+      name: 'the same with a CoreDNS log that shows no rejection passes',
+      snapshot: snap({ corefile: KUBEADM_COREFILE.replace('    loadbalance\n', '    dnssec {\n      key file Kexample\n    }\n'), logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }),
+      findings: [{ status: 'pass', subject: cm, messageId: 'ok' }],
     },
     { name: 'log alone without a crash line', snapshot: snap({ corefile: null, logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), findings: [{ status: 'pass', subject: cm, messageId: 'ok-log' }] },
     { name: 'neither Corefile nor log', snapshot: snap({ corefile: null }), findings: [{ status: 'unknown', subject: cm, missing: ['cluster.configmap.kube-system.coredns', LOG] }] },

@@ -17,7 +17,7 @@ import { basisOf, missingInputs } from '../lib/reports.js';
 import { corednsDeployment, corednsLogs, corednsPods, isPodReady, logLineEvidence, searchLogs } from '../lib/cluster.js';
 import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, corefileSubject } from './corefile.js';
 import { COREFILE_REJECTED, RELOAD_REJECTED, UNKNOWN_DIRECTIVE, UNKNOWN_PROPERTY, VERSION_BANNER } from './coredns-log.js';
-import { directiveInRelease, LATEST_KNOWN, parseVersion, propertyRemovedIn, REMOVED_PROPERTIES, type Version } from './coredns-plugins.js';
+import { directiveInRelease, KNOWN_PROPERTIES, LATEST_KNOWN, parseVersion, propertyRemovedIn, REMOVED_PROPERTIES, type Version } from './coredns-plugins.js';
 
 const EDIT = ['kubectl -n kube-system edit configmap coredns', 'kubectl -n kube-system rollout restart deployment coredns', 'kubectl -n kube-system logs -l k8s-app=kube-dns --tail=20'];
 
@@ -132,6 +132,7 @@ export const corefileRejected: Rule = {
     'not-in-release': 'CoreDNS {version} has no {directive} plugin ({span}): it exits on line {line}',
     'removed-property': 'CoreDNS {version} rejects `{directive}` in the {plugin} block (removed in {removed}): it exits on line {line}',
     'unknown-directive': 'no CoreDNS release has a {directive} plugin: CoreDNS exits on line {line}',
+    'unknown-property': 'no CoreDNS release knows `{directive}` in a {plugin} block: CoreDNS exits on line {line}',
     'custom-build-directive': '{directive} on line {line} is no plugin of stock CoreDNS; the image {image} must carry it',
     'release-dependent': '{directive} on line {line} loads only on some CoreDNS releases ({span}); the bundle does not say which one runs',
     ok: 'CoreDNS {version} accepts every directive of the Corefile',
@@ -150,6 +151,8 @@ export const corefileRejected: Rule = {
     if (!cf) return [{ status: 'pass', subject, messageId: 'ok-log', basis: basisOf(logs.map((l) => l.log.ref)) }];
     const custom = s.cluster.configMaps.get(K3S_COREDNS_CUSTOM);
     const out: Report[] = [];
+    /** a block of a plugin whose properties are not modelled: only a log can say it loaded */
+    let unchecked = false;
     const latest = parseVersion(LATEST_KNOWN) as Version;
     for (const { d, ev: evAt } of topLevel(s)) {
       const ev = evAt(d.line, `the ${d.name} directive`);
@@ -166,6 +169,13 @@ export const corefileRejected: Rule = {
         continue;
       }
       if (!rel && known.removed) out.push({ status: 'warn', subject, messageId: 'release-dependent', data: { directive: d.name, span, line: d.line }, evidence });
+      const props = KNOWN_PROPERTIES[d.name];
+      if (!props && (d.block?.length ?? 0) > 0) unchecked = true;
+      for (const p of props ? (d.block ?? []) : []) {
+        if (props?.has(p.name)) continue;
+        const pev = evAt(p.line, `${d.name} ${p.name}`);
+        out.push({ status: 'fail', subject, messageId: 'unknown-property', data: { directive: p.name, plugin: d.name, line: p.line }, evidence: pev ? [pev] : [], remediation: { explanation: `No CoreDNS release knows \`${p.name}\` in a ${d.name} block: remove or correct it.`, commands: EDIT } });
+      }
       for (const p of d.block ?? []) {
         if (!REMOVED_PROPERTIES[d.name]?.[p.name]) continue;
         const pev = evAt(p.line, `${d.name} ${p.name}`);
@@ -179,6 +189,8 @@ export const corefileRejected: Rule = {
       }
     }
     if (out.length > 0) return out;
-    return [rel ? { status: 'pass', subject, messageId: 'ok', data: { version: rel.text }, basis: basisOf(cf, custom, rel.evidence) } : { status: 'pass', subject, messageId: 'ok-any-release', basis: basisOf(cf, custom) }];
+    const logRefs = logs.map((l) => l.log.ref);
+    if (unchecked && logRefs.length === 0) return [missingInputs(subject, [COREDNS_LOG_SOURCE])];
+    return [rel ? { status: 'pass', subject, messageId: 'ok', data: { version: rel.text }, basis: basisOf(cf, custom, rel.evidence, logRefs) } : { status: 'pass', subject, messageId: 'ok-any-release', basis: basisOf(cf, custom, logRefs) }];
   },
 };
