@@ -47,7 +47,7 @@ export const bridgeNfCallIptablesOff: Rule = {
   layer: 'system',
   severity: 'critical',
   title: 'br_netfilter not loaded or bridge-nf-call-iptables off',
-  needs: ['host.sysctl', 'host.modules'],
+  needs: ['host.sysctl', 'host.modules', 'cluster.log.<ns>.<flannel pod>.kube-flannel', 'host.journal.k3s'],
   // the sysctl decides either way; the module list alone, or flannel's / k3s's own log finding
   // /proc/sys/net/bridge missing, says br_netfilter is not loaded
   decidesFrom: [['host.sysctl'], ['host.modules'], ['cluster.log.<flannel pod>.kube-flannel'], ['host.journal.k3s']],

@@ -71,7 +71,7 @@ export const conntrackTrouble: Rule = {
   layer: 'system',
   severity: 'critical',
   title: 'Connection tracking full or failing',
-  needs: ['host.sysctl', 'cluster.log.kube-system.<kube-proxy pod>.kube-proxy', 'host.conntrack-stats'],
+  needs: ['host.sysctl', 'cluster.log.kube-system.<kube-proxy pod>.kube-proxy', 'host.journal.kube-proxy', 'host.conntrack-stats'],
   // full or failing from any one of these; "fine" needs the table size AND a log or the counters
   decidesFrom: [['host.sysctl'], ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.conntrack-stats']],
   docs: {

@@ -36,7 +36,7 @@ export const forwardChainDropsPodTraffic: Rule = {
   layer: 'system',
   severity: 'critical',
   title: 'The FORWARD chain drops pod traffic',
-  needs: ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
+  needs: ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes', 'host.flannel-subnet-env'],
   // the node's pod subnet from the Node object, its subnet.env, or its own pod bridge (cni0 10.244.1.1/24)
   decidesFrom: [
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],

@@ -20,6 +20,20 @@ ruleTester(hostDiffersFromPeers).run({
   invalid: [
     { name: 'one node only: nothing to compare', snapshot: () => snapshotOf(node('worker-1')), findings: [{ status: 'unknown', subject: 'cluster', messageId: 'onePeer', missing: ['several node bundles'] }] },
     {
+      name: 'one node\'s sysctl not collected: nobody is "alike" on the sysctls (that node may be the odd one)',
+      snapshot: () => snapshotOf(node('worker-1'), node('worker-2', { 'host/sysctl.txt': null }), node('worker-3')),
+      findings: ['worker-1', 'worker-2', 'worker-3'].map((n) => ({ status: 'unknown' as const, subject: `node:${n}`, messageId: 'incomplete', missing: ['host.sysctl@worker-2'] })),
+    },
+    {
+      name: 'the odd node is still the odd one when a third node\'s routes are missing',
+      snapshot: () => snapshotOf(node('worker-1'), node('worker-2', { 'host/sysctl.txt': FWD_OFF }), node('worker-3', { 'host/ip-route.json': null })),
+      findings: [
+        { status: 'unknown', subject: 'node:worker-1', messageId: 'incomplete' },
+        { status: 'warn', subject: 'node:worker-2', data: { first: 'net.ipv4.ip_forward' } },
+        { status: 'unknown', subject: 'node:worker-3', messageId: 'incomplete' },
+      ],
+    },
+    {
       name: 'the one node of three without MASQUERADE',
       snapshot: () => snapshotOf(node('worker-1'), node('worker-2', { 'host/iptables-save.txt': NO_MASQ }), node('worker-3')),
       findings: [{ status: 'warn', subject: 'node:worker-2', data: { first: 'pod egress masquerade' } }],

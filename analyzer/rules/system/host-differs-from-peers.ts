@@ -17,6 +17,8 @@ interface Fact {
 
 interface FactSpec {
   readonly name: string;
+  /** the source it is read from, named when a node lacks it */
+  readonly source: string;
   /** the healthy value, to break a tie between two nodes */
   readonly preferred?: string;
   read(s: Snapshot, host: HostState): Fact | undefined;
@@ -24,6 +26,7 @@ interface FactSpec {
 
 const sysctlFact = (key: string, preferred?: string): FactSpec => ({
   name: key,
+  source: 'host.sysctl',
   ...(preferred ? { preferred } : {}),
   read(s, host) {
     const e = sysctlEntry(host, key);
@@ -34,6 +37,7 @@ const sysctlFact = (key: string, preferred?: string): FactSpec => ({
 const FACTS: readonly FactSpec[] = [
   {
     name: 'pod egress masquerade',
+    source: 'host.iptables-save',
     preferred: 'present',
     read(s, host) {
       const verdicts = egressVerdicts(s, host);
@@ -52,6 +56,7 @@ const FACTS: readonly FactSpec[] = [
   sysctlFact('net.ipv4.conf.all.rp_filter'),
   {
     name: 'iptables backend',
+    source: 'host.iptables-save',
     read(s, host) {
       const d = host.iptables;
       if (!d?.value.backend) return undefined;
@@ -60,6 +65,7 @@ const FACTS: readonly FactSpec[] = [
   },
   {
     name: 'routes via flannel',
+    source: 'host.ip-route',
     read(s, host) {
       if (!host.routes) return undefined;
       const via = mainRoutes(host.routes.value).filter((r) => r.dev !== undefined && /^flannel[.-]/.test(r.dev));
@@ -98,6 +104,7 @@ export const hostDiffersFromPeers: Rule = {
   messages: {
     differs: 'node {node} differs from its peers in {facts}',
     alike: 'node {node} matches its peers',
+    incomplete: 'node {node} matches the peers it can be compared with, but {facts} could not be read on every node',
     onePeer: 'only one node bundle loaded: nothing to compare',
   },
   run(s) {
@@ -120,6 +127,17 @@ export const hostDiffersFromPeers: Rule = {
         if (usual !== undefined && mine.value !== usual) differs.push({ name: spec.name, fact: mine, usual });
       }
       const subject = nodeSubject(host.node);
+      // a fact read on some nodes only: this node's or a peer's side of the comparison is missing,
+      // so "alike" would rest on the absence (the peer might be the odd one, or this node)
+      const partial = seen.filter(({ byNode }) => {
+        const vs = [...byNode.values()];
+        return vs.some((f) => f !== undefined) && vs.some((f) => f === undefined);
+      });
+      if (differs.length === 0 && partial.length > 0) {
+        const missing = partial.flatMap(({ spec, byNode }) => [...byNode].filter(([, f]) => f === undefined).map(([node]) => `${spec.source}@${node}`));
+        out.push({ status: 'unknown', subject, messageId: 'incomplete', data: { node: host.node, facts: partial.map((p) => p.spec.name).join(', ') }, missing: [...new Set(missing)].sort() });
+        continue;
+      }
       if (differs.length === 0) {
         out.push({ status: 'pass', subject, messageId: 'alike', data: { node: host.node }, basis: basisOf(...read.map((f) => f.evidence)) });
         continue;

@@ -92,7 +92,7 @@ export const podEgressNotMasqueraded: Rule = {
   layer: 'system',
   severity: 'critical',
   title: 'No MASQUERADE/SNAT for pod traffic leaving the cluster',
-  needs: ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
+  needs: ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes', 'host.flannel-subnet-env', 'cluster.log.<ns>.<flannel pod>.kube-flannel'],
   // the node's pod subnet from the Node object, its subnet.env, or its own pod bridge (cni0 10.244.1.1/24)
   decidesFrom: [
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],

@@ -26,7 +26,7 @@ export const podOrServiceRouteHijacked: Rule = {
   layer: 'system',
   severity: 'critical',
   title: 'A route sends pod or Service addresses to the wrong device',
-  needs: ['host.ip-route', 'cluster.nodes'],
+  needs: ['host.ip-route', 'cluster.nodes', 'host.ip-addr', 'host.flannel-subnet-env'],
   // the pod network from any source that states it (nodes, flannel net-conf, subnet.env, the node's cni0 and flannel routes)
   decidesFrom: [['host.ip-route', 'fact:pod-network'], ['host.ip-route', 'host.flannel-subnet-env'], ['host.ip-route', 'host.ip-addr']],
   docs: {
