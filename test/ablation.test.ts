@@ -121,8 +121,6 @@ const KNOWN: Readonly<Record<string, string>> = {
   'DNS-401': 'coredns-not-ready: with cluster/pods.json dropped it passes from the CoreDNS logs alone (ok-log), although readiness is only in the pod list',
   'DNS-403': 'the loop check passes (ok) when the Corefile (configmap coredns.json) or the node resolv.conf is dropped, i.e. on the absence of one side',
   'DNS-405': 'kubelet clusterDNS: with cluster/services.json dropped it passes (ok-service-network) because clusterDNS lies in the Service range, though the kube-dns ClusterIP it must equal is unknown',
-  'SVC-302': 'kube-proxy-restore-failing: with cluster/pods.json dropped the fail disappears although the kube-proxy log that shows the failure is still there (no host-log path to the node)',
-  'SVC-303': 'with cluster/services.json dropped the per-Service fail disappears although the iptables evidence is still there (no finding rather than unknown)',
 };
 
 describe('ablation: dropping one source never turns a verdict into a pass, nor an evidenced fail into silence', () => {

@@ -25,6 +25,26 @@ export interface ProxyLog {
 
 const bundleNode = (s: Snapshot, bundle: string): string | undefined => s.bundles.find((b) => b.id === bundle)?.node;
 
+// the node IP kube-proxy says it found: `Successfully retrieved node IP: 10.66.66.3` (1.18-1.22),
+// `"Successfully retrieved node IP(s)" IPs=["192.168.56.11"]` (1.27+), `"Detected node IP" address="..."`
+const NODE_IP = /Successfully retrieved node IP(?:\(s\))?"?:?\s*(?:IPs=\[")?([0-9a-fA-F.:]+)|"Detected node IP" address="([0-9a-fA-F.:]+)"/;
+
+/** the node a kube-proxy log belongs to, by the node IP it logged (nodes list addresses, else host addresses) */
+function nodeOfLoggedIp(s: Snapshot, lines: readonly LogLine[]): string | undefined {
+  let ip: string | undefined;
+  for (const l of lines) {
+    const m = NODE_IP.exec(l.raw);
+    if (m && (m[1] ?? m[2]) !== '127.0.0.1') {
+      ip = m[1] ?? m[2];
+      break;
+    }
+  }
+  if (!ip) return undefined;
+  for (const n of s.cluster.nodes ?? []) if ((n.obj.status?.addresses ?? []).some((a) => a.address === ip)) return n.obj.metadata.name;
+  for (const h of sortedHosts(s)) if ((h.addrs?.value ?? []).some((l) => (l.addr_info ?? []).some((a) => a.local === ip))) return h.node;
+  return undefined;
+}
+
 /**
  * Every collected kube-proxy log: its pods' logs (kubectl or /var/log/pods), and the journald
  * units that carry kube-proxy (systemd/snap kube-proxy, k3s and microk8s kubelite in-process).
@@ -44,7 +64,7 @@ export function proxyLogs(s: Snapshot): ProxyLog[] {
     if (!pods && !/^kube-proxy-/.test(pod)) continue;
     // the pod's node; a static pod's name ends in its node; else the bundle that read the log on its host
     const byName = [...known].find((n) => pod === `kube-proxy-${n}`);
-    const node = obj?.obj.spec?.nodeName ?? byName ?? (log.ref.path.startsWith('host/') || !s.cluster.pods ? bundleNode(s, log.ref.bundle) : undefined);
+    const node = obj?.obj.spec?.nodeName ?? byName ?? nodeOfLoggedIp(s, log.value) ?? (log.ref.path.startsWith('host/') || !s.cluster.pods ? bundleNode(s, log.ref.bundle) : undefined);
     out.push({ key, sourceId: sourceIdForPath(log.ref.path), ...(node ? { node } : {}), pod, previous: prev !== undefined, log });
   }
   for (const h of sortedHosts(s)) {
@@ -143,9 +163,9 @@ export interface ProxyMode {
   readonly ref: FileRef;
 }
 
-// "Using iptables Proxier." (1.8-1.20), "Using iptables Proxier" (structured, 1.21+),
-// "Creating dualStackProxier for ipvs" (1.21+ dual-stack)
-const PROXIER = /Using (iptables|ipvs|nftables|kernelspace|userspace) Proxier|Creating dualStackProxier for (iptables|ipvs|nftables)/i;
+// "Using iptables Proxier." (1.8-1.20), "Using iptables Proxier" (structured, 1.21-1.27),
+// "Creating dualStackProxier for ipvs" (1.21+ dual-stack), "Using iptables proxy" (1.28+)
+const PROXIER = /Using (iptables|ipvs|nftables|kernelspace|userspace) (?:Proxier|proxy\b)|Creating dualStackProxier for (iptables|ipvs|nftables)/i;
 
 /** the proxier kube-proxy last said it started, from its logs */
 export function runningMode(s: Snapshot, node?: string): ProxyMode | undefined {

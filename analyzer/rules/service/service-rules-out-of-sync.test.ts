@@ -58,6 +58,21 @@ ruleTester(serviceRulesOutOfSync).run({
       findings: [{ status: 'fail', subject: 'service:kube-system/kube-dns@worker-1', messageId: 'stale', data: { mode: 'ipvs' } }],
     },
     {
+      name: 'no services list: the EndpointSlices name the Service, a stale DNAT still fails',
+      snapshot: () => snapshotOf(capturedNode('worker-1', {}, clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], { 'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.7'), webSlice()]) }))),
+      findings: [{ status: 'fail', subject: 'service:kube-system/kube-dns@worker-1', messageId: 'stale', cites: ['cluster/endpointslices.json#/items/0/endpoints'] }],
+    },
+    {
+      name: 'no services list: a port without rules may be headless, so unknown (not missing)',
+      snapshot: () => snapshotOf(capturedNode('worker-1', {}, clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], { 'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice('10.244.1.5')]) }))),
+      findings: [{ status: 'unknown', subject: 'service:default/web@worker-1', missing: ['cluster.services'] }],
+    },
+    {
+      name: 'no services list: the slices agree with the rules',
+      snapshot: () => snapshotOf(capturedNode('worker-1', {}, clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], { 'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.2')]) }))),
+      findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'inSync', data: { count: 1 } }],
+    },
+    {
       name: 'no services list: unknown',
       snapshot: () => snapshotOf(capturedNode()),
       findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.services'] }],

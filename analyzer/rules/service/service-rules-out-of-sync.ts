@@ -108,6 +108,60 @@ function compareIpvs(s: Snapshot, host: HostState, services: readonly Located<Se
   return { drift: out, ref };
 }
 
+/** Service keys the endpoint objects name, headless ones left out (kube-proxy writes no rules for them) */
+function endpointServiceKeys(s: Snapshot): string[] {
+  const keys = new Set<string>();
+  for (const [key, slices] of s.index.endpointSlicesByService) if (!slices.some((sl) => sl.obj.metadata.labels?.['service.kubernetes.io/headless'] !== undefined)) keys.add(key);
+  for (const [key, ep] of s.index.endpointsByService) if (ep.obj.metadata.labels?.['service.kubernetes.io/headless'] === undefined && !s.index.endpointSlicesByService.has(key)) keys.add(key);
+  return [...keys].sort();
+}
+
+/**
+ * No Service list (RBAC, a dropped file): the EndpointSlices (or Endpoints) still name each Service
+ * and its ready endpoints, and the iptables rules carry the same `ns/name:port` comments, so stale
+ * DNAT targets are still decided. A port with no rule may be a headless Service without the label,
+ * so that is unknown, not a fail.
+ */
+function fromEndpointsOnly(s: Snapshot): Report[] {
+  const out: Report[] = [];
+  const keys = endpointServiceKeys(s);
+  for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
+    const dump = iptablesDumps(host).filter((d) => d.value.tables.has('nat')).find((d) => firstKubeProxyRule(d.value)) ?? iptablesDumps(host).find((d) => d.value.tables.has('nat'));
+    if (!dump) {
+      out.push(missingInputs(nodeSubject(host.node), ['host.iptables-save']));
+      continue;
+    }
+    const programmed = programmedPorts(dump.value);
+    let clean = 0;
+    for (const key of keys) {
+      const [ns = 'default', name = ''] = key.split('/');
+      const subject = { kind: 'service' as const, namespace: ns, name, node: host.node };
+      const ports: string[] = [];
+      const evidence: (EvidenceRef | undefined)[] = [];
+      let unprogrammed = false;
+      for (const [portName, want] of readyEndpoints(s, key) ?? new Map<string, ReadyPort>()) {
+        if (want.ready.size === 0) continue;
+        const have = programmed.get(servicePortKey(ns, name, portName || undefined));
+        if (!have?.clusterIpRule) {
+          unprogrammed = true;
+          continue;
+        }
+        const stale = [...have.endpoints.keys()].filter((ep) => !want.ready.has(ep));
+        if (stale.length === 0) continue;
+        ports.push(portName || '(unnamed)');
+        evidence.push(want.evidence, ...stale.slice(0, 3).map((ep) => { const r = have.endpoints.get(ep); return r ? ruleEvidence(dump.ref, r, `DNAT to ${ep}, which is not a ready endpoint`) : undefined; }));
+      }
+      if (ports.length > 0) {
+        const svc = { metadata: { name, namespace: ns } } as Service;
+        out.push({ status: 'fail', subject, messageId: 'stale', data: { node: host.node, service: key, ports: ports.join(', '), mode: 'iptables' }, evidence: present(...evidence), remediation: remediation(svc, host.node) });
+      } else if (unprogrammed) out.push(missingInputs(subject, ['cluster.services']));
+      else clean++;
+    }
+    if (out.every((f) => f.subject.node !== host.node)) out.push({ status: 'pass', subject: nodeSubject(host.node), messageId: 'inSync', data: { node: host.node, count: clean }, basis: basisOf(dump, clusterFile(s, 'cluster/endpointslices.json'), clusterFile(s, 'cluster/endpoints.json')) });
+  }
+  return out;
+}
+
 export const serviceRulesOutOfSync: Rule = {
   id: 'SVC-303',
   slug: 'service-rules-out-of-sync',
@@ -120,6 +174,8 @@ export const serviceRulesOutOfSync: Rule = {
     ['host.iptables-save', 'cluster.services', 'cluster.endpoints'],
     ['host.ipvsadm', 'cluster.services', 'cluster.endpointslices'],
     ['host.ipvsadm', 'cluster.services', 'cluster.endpoints'],
+    ['host.iptables-save', 'cluster.endpointslices'],
+    ['host.iptables-save', 'cluster.endpoints'],
   ],
   docs: {
     why: 'kube-proxy turns each Service port into rules on every node: KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT to each ready endpoint (IPVS: a virtual server with real servers). When kube-proxy stops syncing (it is not running, iptables-restore fails, the rules went to the other iptables backend), the node keeps an old picture: new Services are missing, removed pods are still targets, and connections from that node fail while other nodes work.',
@@ -131,9 +187,12 @@ export const serviceRulesOutOfSync: Rule = {
     inSync: 'the proxy rules on node {node} match the ready endpoints of {count} Services',
   },
   run(s) {
-    if (!s.cluster.services) return [missingInputs(CLUSTER, ['cluster.services'])];
     // what wrote the rules: the proxier kube-proxy started (a fallback from ipvs writes iptables), else the configured mode
     const mode = (runningMode(s) ?? s.derived.kubeProxyMode ?? effectiveMode(s))?.value || 'iptables';
+    if (!s.cluster.services) {
+      if (mode === 'iptables' && (s.cluster.endpointSlices || s.cluster.endpoints)) return fromEndpointsOnly(s);
+      return [missingInputs(CLUSTER, ['cluster.services'])];
+    }
     const services = proxiedServices(s);
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
