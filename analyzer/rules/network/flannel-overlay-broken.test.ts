@@ -54,6 +54,7 @@ ruleTester(flannelOverlayBroken).run({
       },
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'noRoute', data: { count: 2 } }],
     },
+    { name: 'a cluster-only bundle (no node bundle): unknown, not silent', snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles(NODES) }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.ip-link', 'host.ip-route'] }] },
     { name: 'no routes collected: unknown', snapshot: () => node({ 'host/ip-route.json': null }), findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.ip-route'] }] },
   ],
 });

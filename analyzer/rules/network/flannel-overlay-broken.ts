@@ -147,6 +147,7 @@ export const flannelOverlayBroken: Rule = {
         remediation: restart(host.node, be.dev),
       });
     }
+    if (out.length === 0) out.push(missingInputs(CLUSTER, ['host.ip-link', 'host.ip-route']));
     return out;
   },
 };

@@ -39,7 +39,7 @@ ruleTester(nodePodCidrsOverlap).run({
       snapshot: () => snapshotOf({ node: 'cp-1', files: { ...nodes(['cp-1', '10.244.0.0/24'], ['worker-1', '10.245.1.0/24']), ...kubeadm('10.244.0.0/16') } }),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'outside', data: { range: '10.244.0.0/16' } }],
     },
-    { name: 'one node and no cluster CIDR: unknown', snapshot: () => snapshotOf({ node: 'cp-1', files: nodes(['cp-1', '10.244.0.0/24']) }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.nodes'] }] },
+    { name: 'one node and no cluster CIDR: unknown', snapshot: () => snapshotOf({ node: 'cp-1', files: nodes(['cp-1', '10.244.0.0/24']) }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['fact:pod-network'] }] },
     { name: 'nodes without podCIDR: unknown', snapshot: () => snapshotOf({ node: 'cp-1', files: nodes(['cp-1', null], ['worker-1', null]) }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.nodes'] }] },
   ],
 });

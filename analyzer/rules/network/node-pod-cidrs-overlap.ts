@@ -87,7 +87,9 @@ export const nodePodCidrsOverlap: Rule = {
   run(s) {
     const subnets = nodeSubnets(s);
     const range = allocatorRange(s);
-    if (subnets.length === 0 || (subnets.length === 1 && !range)) return [missingInputs(CLUSTER, ['cluster.nodes'])];
+    if (subnets.length === 0) return [missingInputs(CLUSTER, ['cluster.nodes'])];
+    // one subnet and no cluster CIDR: nothing to overlap with, nothing to lie outside of
+    if (subnets.length === 1 && !range) return [missingInputs(CLUSTER, ['fact:pod-network'])];
     const out: Report[] = [];
     const flagged = new Set<string>();
     // sorted by start address, each subnet only meets its neighbours: one pass, not all pairs (5,000 nodes)

@@ -71,6 +71,7 @@ ruleTester(subnetMismatchOnNode).run({
       snapshot: () => node('10.244.1.0/24', '10.244.1.1/24', { 'host/ip-addr.json': null }),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.ip-addr'] }],
     },
+    { name: 'a cluster-only bundle (no node bundle): unknown, not silent', snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }]) }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.flannel-subnet-env', 'host.ip-addr'] }] },
     {
       name: 'no subnet.env, no podCIDR, no addresses: unknown',
       snapshot: () => node(null, undefined, { 'host/ip-addr.json': null }),

@@ -137,7 +137,8 @@ export const subnetMismatchOnNode: Rule = {
       });
     }
     for (const r of [...said.values()].sort((a, b) => a.node.localeCompare(b.node))) out.push(refused(r));
-    return out;
+    // no node bundle at all (a cluster-only capture): the node side is not known, which is not "agree"
+    return out.length ? out : [missingInputs({ kind: 'cluster', name: '' }, ['host.flannel-subnet-env', 'host.ip-addr'])];
   },
 };
 
