@@ -95,6 +95,24 @@ function hostStyle(hosts: ReadonlyMap<string, HostState>, c: ComponentName): See
 
 const OWNER_STYLE: Readonly<Record<string, DeploymentStyle>> = { DaemonSet: 'daemonset', ReplicaSet: 'deployment', Deployment: 'deployment', Node: 'static-pod' };
 
+/**
+ * RKE2's `cni:` (config.yaml; default canal): canal is calico + flannel, `calico` and `flannel` are
+ * themselves, anything else (cilium, none) deploys neither. RKE2 deploys its CNI as a DaemonSet.
+ */
+function rke2Cni(hosts: ReadonlyMap<string, HostState>, c: 'flannel' | 'calico'): Seen<DeploymentStyle> | undefined {
+  for (const h of sortedHosts(hosts)) {
+    for (const cfg of h.distroConfigs) {
+      if (cfg.value.distro !== 'rke2') continue;
+      const v = cfg.value.values.cni;
+      if (v === undefined || v === null) continue;
+      const names = (Array.isArray(v) ? v.map(String) : String(v).split(',')).map((x) => x.trim());
+      const runs = names.includes('canal') || names.includes(c);
+      return { value: runs ? 'daemonset' : 'absent', by: `rke2 config cni: ${names.join(',')}`, at: { ...cfg.ref, line: cfg.value.lines.get('cni') } };
+    }
+  }
+  return undefined;
+}
+
 /** the first pod with the component's container and a known owner kind */
 function podStyle(cluster: ClusterState, c: ComponentName): Seen<DeploymentStyle> | undefined {
   for (const p of cluster.pods ?? []) {
@@ -174,6 +192,10 @@ function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>,
   if ((d === 'k3s' || d === 'rke2') && (c === 'flannel' || c === 'kube-proxy')) {
     const off = k3sDisables(hosts, cluster, c);
     if (off) return off;
+  }
+  if (d === 'rke2' && (c === 'flannel' || c === 'calico')) {
+    const chosen = rke2Cni(hosts, c);
+    if (chosen) return chosen;
   }
   const onHost = hostStyle(hosts, c);
   if (onHost) return onHost;

@@ -165,6 +165,16 @@ describe('component deployment styles', () => {
     expect(comp(files({ 'cluster/daemonsets.json': list }), 'flannel')).toMatchObject({ value: 'absent' });
   });
 
+  it.each([
+    ['cni: canal\n', 'daemonset', 'daemonset'],
+    ['cni: cilium\n', 'absent', 'absent'],
+    ['cni:\n- multus\n- calico\n', 'absent', 'daemonset'],
+  ] as const)('RKE2 config %j -> flannel %s, calico %s (citing the cni line)', (config, flannel, calico) => {
+    const s = files({ 'host/rke2/config.yaml': `write-kubeconfig-mode: "0644"\n${config}` });
+    expect(comp(s, 'flannel')).toEqual({ value: flannel, path: 'host/rke2/config.yaml', pointer: undefined, line: 2 });
+    expect(comp(s, 'calico')).toEqual({ value: calico, path: 'host/rke2/config.yaml', pointer: undefined, line: 2 });
+  });
+
   it('RKE2 kube-proxy static pod manifest on the host -> static-pod, citing metadata.name', () => {
     const s = files({ 'host/rke2/pod-manifests/kube-proxy.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-proxy\n  labels:\n    component: kube-proxy\n', 'cluster/daemonsets.json': kubeList([]) });
     expect(comp(s, 'kube-proxy')).toEqual({ value: 'static-pod', path: 'host/rke2/pod-manifests/kube-proxy.yaml', pointer: undefined, line: 4 });
