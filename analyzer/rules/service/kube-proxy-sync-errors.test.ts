@@ -61,6 +61,18 @@ ruleTester(kubeProxySyncErrors).run({
       snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/logs/kube-system/kube-proxy-abcde/kube-proxy.log': 'E0905 20:09:11.733419       1 proxier.go:423] Failed to execute iptables-restore for nat: exit status 1 (iptables-restore: line 7 failed\n)\nI0905 20:09:11.738971       1 server.go:448] Version: v1.11.1\n' } }),
       findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'clean' }],
     },
+    {
+      name: 'no pod list: the node IP kube-proxy logged names its node (1.27+ form)',
+      snapshot: () =>
+        snapshotOf({
+          node: 'control-plane',
+          files: {
+            'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1', internalIP: '192.168.56.11' }), nodeJson({ name: 'worker-2', internalIP: '192.168.56.12' })]),
+            'cluster/logs/kube-system/kube-proxy-nd5x2/kube-proxy.log': 'I1113 09:31:05.805051       1 server.go:677] "Successfully retrieved node IP(s)" IPs=["192.168.56.12"]\n' + serviceReference('kube-proxy-sync-failed.log'),
+          },
+        }),
+      findings: [{ status: 'fail', subject: 'node:worker-2', messageId: 'errors' }],
+    },
     { name: 'no kube-proxy log anywhere: unknown', snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]) } }), findings: [{ status: 'unknown', subject: 'cluster' }] },
   ],
 });
