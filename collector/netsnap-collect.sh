@@ -64,7 +64,7 @@
 # manifests and args files are read by the shell itself and written with the values of
 # secret-like keys and flags replaced: see scrub_file.)
 
-COLLECTOR_VERSION=1.0.0
+COLLECTOR_VERSION=1.1.0
 LC_ALL=C
 export LC_ALL
 umask 077
