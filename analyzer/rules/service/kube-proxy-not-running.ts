@@ -36,7 +36,7 @@ function hostProxyReport(s: Snapshot, node: string, d: ProxyDeployment): Report 
   const log = logs[0];
   if (!log) return undefined;
   const lines = log.log.value;
-  const last = lines[lines.length - 1];
+  const last = [...lines].reverse().find((l) => l.raw.trim() !== '');
   if (last && exited(last)) {
     return {
       status: 'fail',
