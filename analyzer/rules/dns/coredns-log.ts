@@ -49,4 +49,13 @@ export const READY_WAITING = /plugin\/ready: Still waiting on: "([^"]+)"/;
 /** the kubernetes plugin cannot reach or list from the API server: group 1 the error */
 export const API_FAILURE = /(?:Kubernetes API connection failure: |Failed to list \*v1\w*\.\w+: |Failed to watch \*v1\w*\.\w+: )(.*)$/;
 
+/**
+ * CoreDNS 1.5.0's client-go logging (klog) exits when it cannot write its log file after an API error:
+ * `E0704 06:15:33.604992 1 reflector.go:134] ...: Failed to list *v1.Service: Get https://10.96.0.1:443/...:
+ * dial tcp 10.96.0.1:443: connect: no route to host` then `log: exiting because of error: log: cannot create
+ * log: open /tmp/coredns.coredns-5c98db65d4-2d7p4.unknownuser.log.ERROR.20190704-061533.1: no such file or
+ * directory` (cloudnativelabs/kube-router#754, rancher/rancher#26823, kubernetes/kubeadm#1162): the pod crash-loops
+ */
+export const KLOG_EXIT = /log: exiting because of error: log: cannot create log/;
+
 export const VERSION_BANNER = /CoreDNS-(\d+\.\d+\.\d+)/;

@@ -42,6 +42,11 @@ ruleTester(corednsNotReady).run({
       findings: [{ status: 'fail', subject: dep, messageId: 'log-waiting' }],
     },
     {
+      name: 'no pod list: CoreDNS 1.5.0 exits through klog after an API error (kube-router#754 form)',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: 'E0704 06:15:33.604992       1 reflector.go:134] github.com/coredns/coredns/plugin/kubernetes/controller.go:315: Failed to list *v1.Service: Get https://10.96.0.1:443/api/v1/services?limit=500&resourceVersion=0: dial tcp 10.96.0.1:443: connect: no route to host\nlog: exiting because of error: log: cannot create log: open /tmp/coredns.coredns-5c98db65d4-2d7p4.unknownuser.log.ERROR.20190704-061533.1: no such file or directory\n' } }),
+      findings: [{ status: 'fail', subject: dep, messageId: 'log-exits', cites: [`cluster/logs/kube-system/${a}/coredns.log:2`] }],
+    },
+    {
       name: 'no pod list: a refused reload is not an exit',
       snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: "[WARNING] plugin/reload: Corefile parse failed: /etc/coredns/Corefile:5 - Error during parsing: Unknown directive 'forwrd'\n" } }),
       findings: [{ status: 'pass', subject: dep, messageId: 'ok-log' }],

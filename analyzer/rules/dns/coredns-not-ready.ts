@@ -7,10 +7,10 @@ import type { Snapshot } from '../../model/types.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
 import { corednsDeployment, corednsLogs, corednsPods, logLineEvidence, podName, podTrouble, podTroubleEvidence, searchLogs, type LogHit } from '../lib/cluster.js';
 import { COREDNS_LOG_SOURCE, corednsDeploymentSubject } from './corefile.js';
-import { API_FAILURE, COREFILE_REJECTED, LOOP_FATAL, READY_WAITING, RELOAD_REJECTED } from './coredns-log.js';
+import { API_FAILURE, COREFILE_REJECTED, KLOG_EXIT, LOOP_FATAL, READY_WAITING, RELOAD_REJECTED } from './coredns-log.js';
 
 /** log lines that say why CoreDNS is not ready: upstream errors, loop, waiting plugins, fatal, a rejected Corefile, the API */
-const WHY_LINE = /\[(ERROR|FATAL)\]|plugin\/ready: Still waiting on|Error during parsing|Failed to list|Kubernetes API connection failure/;
+const WHY_LINE = /\[(ERROR|FATAL)\]|plugin\/ready: Still waiting on|Error during parsing|Failed to list|Kubernetes API connection failure|log: exiting because of error/;
 const MAX_LOG_EVIDENCE = 3;
 /** "Still waiting" lines a normal start may print before the kubernetes plugin syncs; more mean it never did */
 const WAITING_AT_START = 2;
@@ -24,7 +24,7 @@ function fromLogs(s: Snapshot): Report | undefined {
   const logs = corednsLogs(s);
   if (logs.length === 0) return undefined;
   // a refused reload keeps CoreDNS running on the previous Corefile: not an exit
-  const exits = [...searchLogs(logs, LOOP_FATAL), ...searchLogs(logs, COREFILE_REJECTED).filter((h) => !RELOAD_REJECTED.test(h.line.raw))];
+  const exits = [...searchLogs(logs, LOOP_FATAL), ...searchLogs(logs, COREFILE_REJECTED).filter((h) => !RELOAD_REJECTED.test(h.line.raw)), ...searchLogs(logs, KLOG_EXIT)];
   const waiting = searchLogs(logs, READY_WAITING);
   const api = searchLogs(logs, API_FAILURE);
   const stuck = waiting.length > WAITING_AT_START || (waiting.length > 0 && api.length > 0);
