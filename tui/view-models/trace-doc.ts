@@ -30,6 +30,8 @@ export function decidingStep(b: TraceBranch): number | undefined {
     for (let i = steps.length - 1; i >= 0; i--) if (ok(steps[i] as TraceStep)) return i;
     return undefined;
   };
+  // the rule the tracer could not evaluate is the last step it took
+  if (b.fate.kind === 'undetermined') return steps.length > 0 ? steps.length - 1 : undefined;
   if (b.fate.kind === 'rejected' || b.fate.kind === 'dropped') {
     const by = b.fate.by;
     const named = lastIndex((s) => !!s.chain && by === `${s.table}/${s.chain}${s.ruleIndex !== undefined ? ` rule ${s.ruleIndex}` : ' policy'}`);
