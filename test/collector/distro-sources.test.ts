@@ -151,7 +151,8 @@ async function collectOnFakeNode(dir: string, argv: readonly string[], env: Node
   const setup = ['set -e'];
   mkdirSync(join(dir, 'etc-up')); mkdirSync(join(dir, 'etc-work'));
   setup.push(`mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/etc-up,workdir=${dir}/etc-work /etc`);
-  setup.push('mount -t tmpfs tmpfs /var', 'mount -t tmpfs tmpfs /run', 'mount -t tmpfs tmpfs /usr/lib/systemd/system');
+  // the machine's own units must not show: hide /usr/lib/systemd/system where it exists
+  setup.push('mount -t tmpfs tmpfs /var', 'mount -t tmpfs tmpfs /run', 'if [ -d /usr/lib/systemd/system ]; then mount -t tmpfs tmpfs /usr/lib/systemd/system; fi');
   Object.entries(files).forEach(([path, content], n) => {
     const src = join(dir, `f${n}`);
     writeFileSync(src, content);
