@@ -35,6 +35,12 @@ ruleTester(ipvsFellBackToIptables).run({
       snapshot: () => snap({ 'host/rke2/config.yaml': 'kube-proxy-arg:\n  - proxy-mode=ipvs\n', 'host/ipvsadm.txt': EMPTY_IPVSADM, 'host/iptables-save.txt': reference('iptables-save-nft.txt') }),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'hostFellBack', cites: ['host/rke2/config.yaml:2', 'host/ipvsadm.txt:2', 'host/iptables-save.txt:'] }],
     },
+    {
+      name: 'configured ipvs, ip_vs not among the loaded modules, Services in KUBE-SVC chains',
+      snapshot: () => snap({ ...cm(IPVS_CONF), 'host/modules.txt': 'br_netfilter 32768 0 - Live 0x0000000000000000\nnf_conntrack 172032 5 - Live 0x0000000000000000\n', 'host/iptables-save.txt': reference('iptables-save-nft.txt') }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'hostFellBack', cites: ['host/modules.txt:1', 'host/iptables-save.txt:'] }],
+    },
+    { name: 'configured ipvs, ip_vs loaded but no ipvsadm and no log: unknown', snapshot: () => snap({ ...cm(IPVS_CONF), 'host/modules.txt': 'ip_vs 176128 6 ip_vs_rr, Live 0x0000000000000000\n', 'host/iptables-save.txt': reference('iptables-save-nft.txt') }), findings: [{ status: 'unknown', subject: 'cluster' }] },
     { name: 'configured ipvs, nothing shows what ran: unknown', snapshot: () => snap(cm(IPVS_CONF)), findings: [{ status: 'unknown', subject: 'cluster' }] },
   ],
 });

@@ -4,13 +4,13 @@
 // the cluster works, but not as configured (no IPVS scheduling, iptables at scale, ClusterIPs that
 // do not answer ping). Since 1.26 it exits instead ("can't use the IPVS proxier"). Decided from the
 // log alone (the fallback line), from the configured mode plus the proxier the log says started, or
-// on the node: mode ipvs, `ipvsadm -Ln` without virtual servers while KUBE-SERVICES jumps to KUBE-SVC
-// chains (only the iptables proxier writes those).
+// on the node: mode ipvs, `ipvsadm -Ln` without virtual servers or ip_vs missing from the loaded
+// modules, while KUBE-SERVICES jumps to KUBE-SVC chains (only the iptables proxier writes those).
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import { knownLineEvidence } from '../../model/evidence.js';
 import { CLUSTER, basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { present } from '../lib/host.js';
+import { lineAt, present } from '../lib/host.js';
 import { parseIpvsadm } from '../lib/host-proxy.js';
 import { proxyDeployment } from './kube-proxy-facts.js';
 import { configuredMode, effectiveMode, hitEvidence, proxyLogs, runningMode, searchProxyLogs } from './kube-proxy-logs.js';
@@ -36,25 +36,40 @@ const remediation = (node: string) => ({
   commands: ['lsmod | grep -e ip_vs -e nf_conntrack', 'modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack', `kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${node} | grep -i proxier`, 'ipvsadm -Ln'],
 });
 
+/** the first line of the loaded-modules list, cited to show ip_vs is not among them */
+function noIpvsModule(s: Snapshot, host: HostState): EvidenceRef | undefined {
+  const mods = host.modules;
+  if (!mods || mods.value.size === 0 || mods.value.has('ip_vs')) return undefined;
+  const first = [...mods.value.values()].sort((a, b) => a.line - b.line)[0];
+  return first ? lineAt(s, mods.ref, first.line, 'the loaded modules: ip_vs is not among them') : undefined;
+}
+
 function fromHosts(s: Snapshot, configuredEv: EvidenceRef | undefined): Report[] {
   const out: Report[] = [];
   for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-    if (!host.ipvsadm) continue;
-    const vs = parseIpvsadm(host.ipvsadm.value);
     const subject = nodeSubject(host.node);
-    if (vs.size > 0) {
-      out.push({ status: 'pass', subject, messageId: 'ipvsProgrammed', data: { node: host.node, count: vs.size }, basis: basisOf(host.ipvsadm) });
-      continue;
+    if (host.ipvsadm) {
+      const vs = parseIpvsadm(host.ipvsadm.value);
+      if (vs.size > 0) {
+        out.push({ status: 'pass', subject, messageId: 'ipvsProgrammed', data: { node: host.node, count: vs.size }, basis: basisOf(host.ipvsadm) });
+        continue;
+      }
     }
+    // no IPVS on the node: an empty `ipvsadm -Ln`, or ip_vs not loaded (then /proc/net/ip_vs is missing
+    // and the collector records ipvsadm as absent)
+    const empty = host.ipvsadm;
+    const unloaded = noIpvsModule(s, host);
+    if (!empty && !unloaded) continue;
     const written = iptablesProxierRule(host);
     if (!written) continue;
-    const header = host.ipvsadm.value.split('\n').findIndex((l) => /RemoteAddress:Port|LocalAddress:Port/.test(l));
+    const lines = empty ? empty.value.split('\n') : [];
+    const header = lines.findIndex((l) => /RemoteAddress:Port|LocalAddress:Port/.test(l));
     out.push({
       status: 'fail',
       subject,
       messageId: 'hostFellBack',
       data: { node: host.node },
-      evidence: present(configuredEv, header >= 0 ? knownLineEvidence(host.ipvsadm.ref, header + 1, host.ipvsadm.value.split('\n')[header]?.replace(/\r$/, '') ?? '', 'no IPVS virtual server on the node') : undefined, written.ev),
+      evidence: present(configuredEv, empty && header >= 0 ? knownLineEvidence(empty.ref, header + 1, lines[header]?.replace(/\r$/, '') ?? '', 'no IPVS virtual server on the node') : undefined, unloaded, written.ev),
       remediation: remediation(host.node),
     });
   }
@@ -74,6 +89,7 @@ export const ipvsFellBackToIptables: Rule = {
     ['cluster.configmap.kube-system.kube-proxy', 'host.ipvsadm', 'host.iptables-save'],
     ['host.rke2-config', 'host.ipvsadm', 'host.iptables-save'],
     ['host.rke2-static-pod.*', 'host.ipvsadm', 'host.iptables-save'],
+    ['cluster.configmap.kube-system.kube-proxy', 'host.modules', 'host.iptables-save'],
   ],
   docs: {
     why: 'IPVS mode needs the ip_vs kernel modules (or the same built into the kernel) and the ipset tool in kube-proxy\'s image. Up to Kubernetes 1.25, kube-proxy that was asked for IPVS and found either missing logged a warning and ran the iptables proxier instead, so the cluster works but not as configured: no IPVS schedulers, rule sync that grows with every Service, ClusterIPs that do not answer ping although IPVS docs say they do, and Calico or MetalLB settings made for IPVS that do not apply. Since 1.26 kube-proxy exits instead ("can\'t use the IPVS proxier") and Services stop being programmed.',
@@ -83,7 +99,7 @@ export const ipvsFellBackToIptables: Rule = {
     fellBack: 'kube-proxy on node {node} was asked for IPVS and fell back to iptables: {why}',
     exits: 'kube-proxy on node {node} cannot use IPVS and exits: {why}',
     runsIptables: 'kube-proxy is configured for IPVS ({by}) but started the {running} proxier',
-    hostFellBack: 'node {node}: kube-proxy is configured for IPVS but the node has no IPVS virtual server while its Services are in iptables KUBE-SVC chains',
+    hostFellBack: 'node {node}: kube-proxy is configured for IPVS but the node has no IPVS (no virtual server, or ip_vs not loaded) while its Services are in iptables KUBE-SVC chains',
     ipvsRunning: 'kube-proxy runs IPVS as configured ({by})',
     ipvsProgrammed: 'node {node} has {count} IPVS virtual servers: kube-proxy runs IPVS',
     notIpvs: 'kube-proxy is not configured for IPVS (mode {mode}, {by})',
