@@ -6,6 +6,39 @@ import { forwardChainDropsPodTraffic } from './forward-chain-drops-pod-traffic.j
 const FLANNEL_JUMP = '-A FORWARD -m comment --comment "flanneld forward" -j FLANNEL-FWD\n';
 const FIRST_FORWARD = '-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD\n';
 
+// `nft list ruleset` of a firewalld node (nftables backend, firewalld 1.x): its own forward hook
+const FIREWALLD = (zones: string) => `table inet firewalld {
+	ct helper helper-netbios-ns-udp {
+		type "netbios-ns" protocol udp
+		l3proto ip
+	}
+
+	chain filter_FORWARD {
+		type filter hook forward priority filter + 10; policy accept;
+		ct state { established, related } accept
+		ct status dnat accept
+		iifname "lo" accept
+		ct state invalid drop
+		ip6 daddr { ::/96, ::ffff:0.0.0.0/96, 2002::/24, 2002:a00::/24, 2002:7f00::/24, 2002:a9fe::/32, 2002:ac10::/28, 2002:c0a8::/32, 2002:e000::/19 } reject with icmpv6 addr-unreachable
+		jump filter_FORWARD_ZONES
+		reject with icmpx admin-prohibited
+	}
+
+	chain filter_FORWARD_ZONES {
+${zones}		iifname "eth0" goto filter_FWD_public
+		goto filter_FWD_public
+	}
+}
+`;
+const KUBE_PROXY_NFT = `table ip kube-proxy {
+	chain filter-forward {
+		type filter hook forward priority -110; policy accept;
+		ct state new jump service-endpoints-check
+		ct state new jump cluster-ips-check
+	}
+}
+`;
+
 ruleTester(forwardChainDropsPodTraffic).run({
   valid: [
     { name: 'policy DROP but FLANNEL-FWD accepts the pod network (real capture)', snapshot: () => snapshotOf(capturedNode()) },
@@ -13,6 +46,7 @@ ruleTester(forwardChainDropsPodTraffic).run({
       name: 'policy ACCEPT and no flannel rules',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[':FORWARD DROP', ':FORWARD ACCEPT'], [FLANNEL_JUMP, '']]) })),
     },
+    { name: 'iptables accepts; kube-proxy\'s nftables forward chain refuses nothing by default', snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/nft-ruleset.txt': KUBE_PROXY_NFT })) },
     {
       name: 'a port-specific REJECT ahead of the ACCEPTs does not decide for pod traffic',
       snapshot: () =>
@@ -101,6 +135,21 @@ ruleTester(forwardChainDropsPodTraffic).run({
           ),
         ),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['cluster.nodes'] }],
+    },
+    {
+      name: 'iptables accepts, but firewalld\'s nftables filter_FORWARD rejects what no zone accepts (no pod zone)',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/nft-ruleset.txt': FIREWALLD('') })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'nftRejects', data: { table: 'inet firewalld', chain: 'filter_FORWARD', by: 'reject with icmpx admin-prohibited' }, cites: ['host/nft-ruleset.txt:7', 'host/nft-ruleset.txt:15'] }],
+    },
+    {
+      name: 'firewalld with cni0 in a zone: its zones are not evaluated, unknown rather than pass',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/nft-ruleset.txt': FIREWALLD('\t\tiifname "cni0" goto filter_FWD_trusted\n') })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', messageId: 'nftUnevaluated' }],
+    },
+    {
+      name: 'a hand-written nftables forward chain with policy drop and nothing for pods',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/nft-ruleset.txt': 'table inet filter {\n\tchain forward {\n\t\ttype filter hook forward priority filter; policy drop;\n\t\tiifname "eth0" oifname "eth1" accept\n\t}\n}\n' })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'nftRejects', data: { table: 'inet filter', by: 'policy drop' }, cites: ['host/nft-ruleset.txt:2'] }],
     },
     {
       name: 'no iptables-save: unknown',

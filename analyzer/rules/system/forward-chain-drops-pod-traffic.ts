@@ -9,6 +9,7 @@ import { notANode } from '../lib/node-scope.js';
 import { nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import { decidingStep, iptablesDumps, undeterminedBy, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
 import type { TraceBranch, TraceStep } from '../../trace/types.js';
+import { nftBlockEvidence, nftForwardOf } from '../lib/nft-forward.js';
 
 /** a branch the tracer could not decide (an unevaluable match): neither a drop nor an accept */
 export const undetermined = (b: TraceBranch): boolean => (b.fate.kind as string) === 'undetermined';
@@ -38,6 +39,7 @@ export const forwardChainDropsPodTraffic: Rule = {
   title: 'The FORWARD chain drops pod traffic',
   needs: ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes', 'host.flannel-subnet-env'],
   // the node's pod subnet from the Node object, its subnet.env, or its own pod bridge (cni0 10.244.1.1/24)
+  // with `nft list ruleset` collected, the forward hooks of other nftables tables (firewalld) count too
   decidesFrom: [
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'host.flannel-subnet-env'],
@@ -51,6 +53,8 @@ export const forwardChainDropsPodTraffic: Rule = {
     dropped: '{direction} pod traffic on node {node} is dropped by {by} in {chain} ({tool})',
     accepted: 'pod traffic on node {node} is accepted by the FORWARD chain',
     undetermined: 'the FORWARD chain of node {node} holds a match the tracer cannot evaluate: whether it drops pod traffic is undetermined',
+    nftRejects: 'iptables accepts pod traffic on node {node}, but nftables table {table} (chain {chain}, on the forward hook too) ends in "{by}" and nothing in it accepts the pod network or a pod interface',
+    nftUnevaluated: 'iptables accepts pod traffic on node {node}; nftables table {table} (chain {chain}) also filters forwarded traffic and ends in "{by}": its zones/accepts for pod traffic are not evaluated',
   },
   explains: PEER_EXPLAINS,
   run(s) {
@@ -105,11 +109,35 @@ export const forwardChainDropsPodTraffic: Rule = {
         }
         if (finding) break;
       }
-      const basis = basisOf(...dumps, host.routes, host.addrs, seenFile(networkSeen), seenFile(nodePodCidrSeen(s, host.node)));
+      const { nft, blocks } = nftForwardOf(s, host, network);
+      const basis = basisOf(...dumps, host.routes, host.addrs, seenFile(networkSeen), seenFile(nodePodCidrSeen(s, host.node)), nft);
+      const nftBlock = blocks.find((b) => !b.mentionsPods) ?? blocks[0];
       if (finding) out.push({ ...finding, basis });
       else if (unsure) out.push({ status: 'unknown', subject, messageId: 'undetermined', data: { node: host.node }, missing: ['host.iptables-save'] });
       else if (!judged) out.push(missingInputs(subject, ['host.ip-route']));
-      else out.push({ status: 'pass', subject, messageId: 'accepted', data: { node: host.node }, basis });
+      else if (nft && nftBlock) {
+        const data = { node: host.node, table: `${nftBlock.table.family} ${nftBlock.table.name}`, chain: nftBlock.chain.name, by: nftBlock.by };
+        if (nftBlock.mentionsPods) {
+          out.push({ status: 'unknown', subject, messageId: 'nftUnevaluated', data, missing: [`trace: nftables ${data.table} ${data.chain} (not evaluated)`] });
+        } else {
+          out.push({
+            status: 'fail',
+            subject,
+            messageId: 'nftRejects',
+            data,
+            evidence: nftBlockEvidence(s, nft, nftBlock, 'refuses what nothing before it accepted: pod traffic included'),
+            basis,
+            remediation: {
+              explanation: nftBlock.table.name === 'firewalld'
+                ? 'firewalld (nftables backend) rejects forwarded traffic no zone accepts, and iptables rules cannot override it. Put the pod network and the pod interfaces in the trusted zone.'
+                : `Table ${data.table} refuses forwarded traffic by default; accept the pod network in it (or remove the table).`,
+              commands: nftBlock.table.name === 'firewalld'
+                ? [`firewall-cmd --permanent --zone=trusted --add-source=${network}`, 'firewall-cmd --permanent --zone=trusted --add-interface=cni0', 'firewall-cmd --permanent --zone=trusted --add-interface=flannel.1', 'firewall-cmd --reload']
+                : [`nft list chain ${data.table} ${data.chain}`, `nft insert rule ${data.table} ${data.chain} ip saddr ${network} accept`, `nft insert rule ${data.table} ${data.chain} ip daddr ${network} accept`],
+            },
+          });
+        }
+      } else out.push({ status: 'pass', subject, messageId: 'accepted', data: { node: host.node }, basis });
     }
     return out;
   },
