@@ -73,6 +73,12 @@ ruleTester(kubeProxySyncErrors).run({
         }),
       findings: [{ status: 'fail', subject: 'node:worker-2', messageId: 'errors' }],
     },
+    {
+      // quoted in a public report of kube-proxy in nftables mode with a crashing nft binary
+      name: 'the nftables proxier\'s "nftables sync failed" (1.29+)',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/logs/kube-system/kube-proxy-nft01/kube-proxy.log': '"Failed to list existing sets" err="failed to run nft: signal: segmentation fault (core dumped)"\n"nftables sync failed" err="signal: segmentation fault (core dumped)"\n"Sync failed" ipFamily="IPv4" retryingTime="30s"\n' } }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'errors', data: { count: 2, line: 2 } }],
+    },
     { name: 'no kube-proxy log anywhere: unknown', snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]) } }), findings: [{ status: 'unknown', subject: 'cluster' }] },
   ],
 });

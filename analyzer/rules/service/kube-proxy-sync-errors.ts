@@ -15,8 +15,9 @@ import { proxyLogs, type ProxyLog } from './kube-proxy-logs.js';
 // 1.21+:   `"Failed to execute iptables-restore" err=<...>` / `"Sync failed" retryingTime="30s"`
 // 1.12:    `Failed to ensure that nat chain KUBE-SERVICES exists: error creating chain ...`
 // 1.23+:   `"Failed to ensure chain jumps" err=<...> table=filter srcChain=INPUT dstChain=...`
+// 1.29+ nftables mode: `"nftables sync failed" err="..."` then `"Sync failed" ipFamily="IPv4" retryingTime="30s"`
 const SYNC_ERROR =
-  /Failed to execute iptables-restore|Sync failed|Failed to sync iptables rules|Failed to ensure (chain|rule) exists|Failed to ensure chain jumps|Failed to ensure that (nat|filter) chain \S+ (exists|jumps)|Failed to sync endpoint for service/;
+  /Failed to execute iptables-restore|nftables sync failed|Sync failed|Failed to sync iptables rules|Failed to ensure (chain|rule) exists|Failed to ensure chain jumps|Failed to ensure that (nat|filter) chain \S+ (exists|jumps)|Failed to sync endpoint for service/;
 // cleanup of the other mode's leftovers at start-up, logged once, harmless (kubernetes/kubernetes#68447)
 const CLEANUP = /cleanup\.go|iptables-restore for (nat|filter)|Error removing (pure-)?iptables proxy rule|Error flushing (pure-)?iptables proxy chain/;
 
