@@ -8,6 +8,7 @@ import { basisOf, CLUSTER, nodeSubject } from '../lib/reports.js';
 import { jsonEvidence, lineAt, mainRoutes, nodePodCidr, present, ruleEvidence, sysctlEntry, sysctlEvidence } from '../lib/host.js';
 import { egressVerdicts, natSteps } from './pod-egress-not-masqueraded.js';
 import { stepEvidence } from '../lib/pod-trace.js';
+import { defaultBackend } from '../../model/iptables-dumps.js';
 import { isKubernetesHost, notANode } from '../lib/node-scope.js';
 
 interface Fact {
@@ -58,9 +59,10 @@ const FACTS: readonly FactSpec[] = [
     name: 'iptables backend',
     source: 'host.iptables-save',
     read(s, host) {
-      const d = host.iptables;
-      if (!d?.value.backend) return undefined;
-      return { value: d.value.backend, evidence: d.value.headerLine !== undefined ? lineAt(s, d.ref, d.value.headerLine, 'iptables backend') : undefined };
+      // from whatever states it (header suffix, iptables --version, nft ruleset...), never a plain 1.8.x header alone
+      const b = defaultBackend(s, host);
+      if (!b) return undefined;
+      return { value: b.backend, evidence: b.line !== undefined ? lineAt(s, b.ref, b.line, 'iptables backend') : undefined };
     },
   },
   {
