@@ -152,6 +152,16 @@ ruleTester(forwardChainDropsPodTraffic).run({
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'nftRejects', data: { table: 'inet filter', by: 'policy drop' }, cites: ['host/nft-ruleset.txt:2'] }],
     },
     {
+      name: 'no iptables-save, but the nft ruleset: firewalld refuses pod traffic whatever iptables says',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': null, 'host/nft-ruleset.txt': FIREWALLD('') })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'nftRejects', cites: ['host/nft-ruleset.txt:15'] }],
+    },
+    {
+      name: 'no iptables-save; firewalld with cni0 in a zone: unknown',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': null, 'host/nft-ruleset.txt': FIREWALLD('\t\tiifname "cni0" goto filter_FWD_trusted\n') })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-save'] }],
+    },
+    {
       name: 'no iptables-save: unknown',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': null })),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-save'] }],

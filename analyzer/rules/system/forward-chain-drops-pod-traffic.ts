@@ -9,7 +9,9 @@ import { notANode } from '../lib/node-scope.js';
 import { nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import { decidingStep, iptablesDumps, undeterminedBy, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
 import type { TraceBranch, TraceStep } from '../../trace/types.js';
-import { nftBlockEvidence, nftForwardOf } from '../lib/nft-forward.js';
+import { nftBlockEvidence, nftForwardOf, type NftForwardBlock } from '../lib/nft-forward.js';
+import type { FileRef, Snapshot, Sourced } from '../../model/types.js';
+import type { NftRuleset } from '../../parse/nft.js';
 
 /** a branch the tracer could not decide (an unevaluable match): neither a drop nor an accept */
 export const undetermined = (b: TraceBranch): boolean => (b.fate.kind as string) === 'undetermined';
@@ -31,6 +33,28 @@ function remediation(tool: string, network: string, step: TraceStep): Remediatio
 /** is this the filter table's FORWARD hook deciding against the packet? */
 const forwardVerdict = (st: TraceStep | undefined): st is TraceStep => st !== undefined && st.hook === 'FORWARD' && st.table === 'filter' && /^(DROP|REJECT|policy DROP)/.test(st.verdict);
 
+/** a forward hook of another nftables table refusing what names no pod traffic (firewalld's zones) */
+function nftRejectsReport(s: Snapshot, node: string, network: string, nft: Sourced<NftRuleset>, block: NftForwardBlock, basis: readonly FileRef[]): Report {
+  const data = { node, table: `${block.table.family} ${block.table.name}`, chain: block.chain.name, by: block.by };
+  const firewalld = block.table.name === 'firewalld';
+  return {
+    status: 'fail',
+    subject: nodeSubject(node),
+    messageId: 'nftRejects',
+    data,
+    evidence: nftBlockEvidence(s, nft, block, 'refuses what nothing before it accepted: pod traffic included'),
+    basis,
+    remediation: {
+      explanation: firewalld
+        ? 'firewalld (nftables backend) rejects forwarded traffic no zone accepts, and iptables rules cannot override it. Put the pod network and the pod interfaces in the trusted zone.'
+        : `Table ${data.table} refuses forwarded traffic by default; accept the pod network in it (or remove the table).`,
+      commands: firewalld
+        ? [`firewall-cmd --permanent --zone=trusted --add-source=${network}`, 'firewall-cmd --permanent --zone=trusted --add-interface=cni0', 'firewall-cmd --permanent --zone=trusted --add-interface=flannel.1', 'firewall-cmd --reload']
+        : [`nft list chain ${data.table} ${data.chain}`, `nft insert rule ${data.table} ${data.chain} ip saddr ${network} accept`, `nft insert rule ${data.table} ${data.chain} ip daddr ${network} accept`],
+    },
+  };
+}
+
 export const forwardChainDropsPodTraffic: Rule = {
   id: 'SYS-103',
   slug: 'forward-chain-drops-pod-traffic',
@@ -44,6 +68,8 @@ export const forwardChainDropsPodTraffic: Rule = {
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'cluster.nodes'],
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'host.flannel-subnet-env'],
     ['host.iptables-save', 'host.ip-route', 'host.ip-addr', 'fact:pod-network'],
+    // a refusing forward hook of another nftables table (firewalld) that names no pod traffic fails on its own
+    ['host.nft-ruleset', 'fact:pod-network'],
   ],
   docs: {
     why: 'Every packet a pod sends to another node or the internet is forwarded by the node and walks the filter FORWARD chain. Docker sets its policy to DROP; firewalld and hardened images insert `-j REJECT --reject-with icmp-host-prohibited`. If such a verdict comes before an ACCEPT for the pod network (flannel\'s FLANNEL-FWD, kube-proxy\'s KUBE-FORWARD), pod traffic is dropped although every other layer looks fine.',
@@ -73,6 +99,14 @@ export const forwardChainDropsPodTraffic: Rule = {
       const { probes, missing } = podProbes(s, host, base);
       const lacking = [...(dumps.length === 0 ? ['host.iptables-save'] : []), ...(host.routes ? [] : ['host.ip-route']), ...(host.addrs ? [] : ['host.ip-addr']), ...missing];
       if (lacking.length > 0 || !network) {
+        // no iptables verdict possible, but another nftables forward hook refusing everything that
+        // names no pod traffic drops it whatever iptables says (needs a pod network to know it is a node's)
+        const alone = network ? nftForwardOf(s, host, network) : { blocks: [] };
+        const block = alone.blocks.find((b) => !b.mentionsPods);
+        if (alone.nft && block && network) {
+          out.push(nftRejectsReport(s, host.node, network, alone.nft, block, basisOf(alone.nft, host.addrs, host.routes, seenFile(networkSeen))));
+          continue;
+        }
         out.push(missingInputs(subject, lacking.length > 0 ? lacking : ['cluster.nodes']));
         continue;
       }
@@ -120,22 +154,7 @@ export const forwardChainDropsPodTraffic: Rule = {
         if (nftBlock.mentionsPods) {
           out.push({ status: 'unknown', subject, messageId: 'nftUnevaluated', data, missing: [`trace: nftables ${data.table} ${data.chain} (not evaluated)`] });
         } else {
-          out.push({
-            status: 'fail',
-            subject,
-            messageId: 'nftRejects',
-            data,
-            evidence: nftBlockEvidence(s, nft, nftBlock, 'refuses what nothing before it accepted: pod traffic included'),
-            basis,
-            remediation: {
-              explanation: nftBlock.table.name === 'firewalld'
-                ? 'firewalld (nftables backend) rejects forwarded traffic no zone accepts, and iptables rules cannot override it. Put the pod network and the pod interfaces in the trusted zone.'
-                : `Table ${data.table} refuses forwarded traffic by default; accept the pod network in it (or remove the table).`,
-              commands: nftBlock.table.name === 'firewalld'
-                ? [`firewall-cmd --permanent --zone=trusted --add-source=${network}`, 'firewall-cmd --permanent --zone=trusted --add-interface=cni0', 'firewall-cmd --permanent --zone=trusted --add-interface=flannel.1', 'firewall-cmd --reload']
-                : [`nft list chain ${data.table} ${data.chain}`, `nft insert rule ${data.table} ${data.chain} ip saddr ${network} accept`, `nft insert rule ${data.table} ${data.chain} ip daddr ${network} accept`],
-            },
-          });
+          out.push(nftRejectsReport(s, host.node, network, nft, nftBlock, basis));
         }
       } else out.push({ status: 'pass', subject, messageId: 'accepted', data: { node: host.node }, basis });
     }
