@@ -57,3 +57,29 @@ describe('traceFromSnapshot', () => {
     expect(() => traceFromSnapshot(snap, { from: 'web-1', to: 'nope:80' })).toThrow(/not a service, pod, node or IP/);
   });
 });
+
+describe('traceFromSnapshot with nft list ruleset collected', () => {
+  const FIREWALLD = 'table inet firewalld {\n\tchain filter_FORWARD {\n\t\ttype filter hook forward priority filter + 10; policy accept;\n\t\tct state { established, related } accept\n\t\treject with icmpx admin-prohibited\n\t}\n}\n';
+  const withNft = (nft: string) =>
+    snapshotOf({
+      node: 'worker-1',
+      files: {
+        'host/iptables-save.txt': ref('iptables-save-nft.txt'),
+        'host/ip-route.json': ref('ip-j-route-all.json'),
+        'host/ip-addr.json': ref('ip-j-d-addr.json'),
+        'host/nft-ruleset.txt': nft,
+        'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1', internalIP: '192.168.56.11', podCIDR: '10.244.1.0/24' })]),
+        'cluster/pods.json': kubeList([podJson({ name: 'web-1', namespace: 'default', node: 'worker-1', ip: '10.244.1.5' })]),
+      },
+    });
+
+  it("firewalld's inet table acts on forwarded packets too: pod egress is undetermined, not 'leaves via eth0'", () => {
+    const r = traceFromSnapshot(withNft(FIREWALLD), { from: 'web-1', to: '8.8.8.8:53', proto: 'udp' });
+    expect(r.branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'inet firewalld/filter_FORWARD' });
+  });
+
+  it("iptables-nft's own tables in the listing change nothing (the dump shows them)", () => {
+    const r = traceFromSnapshot(withNft('# Warning: table ip filter is managed by iptables-nft, do not touch!\ntable ip filter {\n\tchain FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n\t\tcounter jump FLANNEL-FWD\n\t}\n}\n'), { from: 'web-1', to: '8.8.8.8:53', proto: 'udp' });
+    expect(r.branches[0]!.fate).toMatchObject({ kind: 'forwarded', dev: 'eth0' });
+  });
+});

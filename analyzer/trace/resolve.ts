@@ -3,7 +3,9 @@
 import type { HostState, Located, Snapshot } from '../model/types.js';
 import type { Pod } from '../model/schemas.js';
 import { ipInCidr, isIp } from '../model/net.js';
-import { simulate, type TraceHost } from './simulate.js';
+import { simulate, type ForeignNftChain, type TraceHost } from './simulate.js';
+import { nftRulesetOf } from '../model/iptables-dumps.js';
+import { IPTABLES_TABLES } from '../parse/nft.js';
 import { deviceForSubnet, lookupRoute } from './route.js';
 import type { Origin, Proto, TraceResult } from './types.js';
 
@@ -130,7 +132,7 @@ export function traceFromSnapshot(s: Snapshot, req: TraceRequest): TraceResult &
   if (!nodeName) throw new TraceInputError(`cannot tell which node's rules to use for ${req.from}; pass --node (loaded: ${[...s.hosts.keys()].join(', ') || 'none'})`);
   const host = s.hosts.get(nodeName);
   if (!host) throw new TraceInputError(`no host data for node "${nodeName}" (loaded: ${[...s.hosts.keys()].join(', ') || 'none'}); collect a bundle on that node`);
-  const th = traceHost(s, host);
+  const th: TraceHost = { ...traceHost(s, host), foreignNft: foreignNftChains(s, host) };
   const proto: Proto = req.proto ?? dst.proto ?? (dst.port === undefined ? 'icmp' : 'tcp');
   let origin: Origin;
   if (src.kind === 'host' || (src.node === nodeName && src.hostNetwork)) origin = { kind: 'host' };
@@ -143,6 +145,25 @@ export function traceFromSnapshot(s: Snapshot, req: TraceRequest): TraceResult &
   }
   const result = simulate(th, { src: src.ip, dst: dst.ip, proto, dport: dst.port, origin });
   return { ...result, label: { from: src.podName ?? req.from, to: dst.label } };
+}
+
+/**
+ * Base chains of nftables tables iptables does not show (firewalld, kube-proxy in nftables mode,
+ * a hand-written table) on the IPv4 hooks, from `nft list ruleset` when it was collected. Only the
+ * interactive trace reads them; the rules that trace pod packets judge those tables on their own.
+ */
+function foreignNftChains(s: Snapshot, host: HostState): ForeignNftChain[] {
+  const rs = nftRulesetOf(s, host)?.value;
+  const out: ForeignNftChain[] = [];
+  for (const t of rs?.tables.values() ?? []) {
+    if (t.family !== 'ip' && t.family !== 'inet') continue;
+    if (t.managedByIptablesLine !== undefined || (t.family === 'ip' && (IPTABLES_TABLES as readonly string[]).includes(t.name))) continue;
+    for (const c of t.chains.values()) {
+      if (!c.hook) continue;
+      out.push({ hook: c.hook, table: `${t.family} ${t.name}`, chain: c.name, rules: c.rules.length, ...(c.policy ? { policy: c.policy } : {}) });
+    }
+  }
+  return out;
 }
 
 /**

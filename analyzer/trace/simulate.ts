@@ -23,6 +23,23 @@ export interface TraceHost {
   readonly ipForward?: boolean;
   readonly iptablesRef?: FileRef;
   readonly routesRef?: FileRef;
+  /**
+   * nftables base chains outside iptables' own tables (firewalld's `inet firewalld`, kube-proxy's
+   * nftables mode `ip kube-proxy`...) that act on the same hooks: the tracer does not evaluate them,
+   * so a packet that gets through iptables on such a hook is undetermined, not delivered
+   */
+  readonly foreignNft?: readonly ForeignNftChain[];
+}
+
+/** one nftables base chain the tracer does not evaluate */
+export interface ForeignNftChain {
+  /** nft hook name: prerouting, input, forward, output, postrouting */
+  readonly hook: string;
+  /** `inet firewalld` */
+  readonly table: string;
+  readonly chain: string;
+  readonly rules: number;
+  readonly policy?: string;
 }
 
 type Hook = TraceStep['hook'];
@@ -176,8 +193,23 @@ export function simulate(host: TraceHost, input: TraceInput): TraceResult {
     const forwarded = hookPass(host, 'FORWARD', routable, local, done);
     for (const l of hookPass(host, 'POSTROUTING', forwarded, local, done)) done.push(branch(host, l));
   }
-  const branches = done.sort((a, b) => b.probability - a.probability || a.steps.length - b.steps.length);
+  const branches = done.map((b) => unevaluatedNft(host, input, b)).sort((a, b) => b.probability - a.probability || a.steps.length - b.steps.length);
   return { node: host.node, input, iptablesRef: host.iptablesRef, routesRef: host.routesRef, branches, missing };
+}
+
+const HOOK_OF: Readonly<Record<string, Exclude<Hook, 'ROUTING'>>> = { prerouting: 'PREROUTING', input: 'INPUT', forward: 'FORWARD', output: 'OUTPUT', postrouting: 'POSTROUTING' };
+
+/** a branch iptables let through, on a hook where an nftables chain the tracer does not evaluate also acts */
+function unevaluatedNft(host: TraceHost, input: TraceInput, b: Done): Done {
+  const f = b.fate;
+  if (!host.foreignNft?.length || f.kind === 'dropped' || f.kind === 'rejected' || f.kind === 'undetermined' || f.kind === 'no-route') return b;
+  const local = f.kind === 'delivered-local';
+  const hooks = input.origin.kind === 'host' ? ['output', 'postrouting', ...(local ? ['input'] : [])] : ['prerouting', ...(local ? ['input'] : ['forward', 'postrouting'])];
+  const c = host.foreignNft.find((x) => hooks.includes(x.hook) && (x.rules > 0 || x.policy === 'drop'));
+  if (!c) return b;
+  const why = `nftables chain ${c.table} ${c.chain} (hook ${c.hook}${c.policy ? `, policy ${c.policy}` : ''}) also acts on this packet; the tracer evaluates iptables rules only`;
+  const step: TraceStep = { hook: HOOK_OF[c.hook] ?? 'ROUTING', table: c.table, chain: c.chain, verdict: `UNDETERMINED: ${why}` };
+  return { ...b, steps: [...b.steps, step], fate: { kind: 'undetermined', at: `${c.table}/${c.chain}`, why, needs: [] } };
 }
 
 function branch(host: TraceHost, l: Live): Done {

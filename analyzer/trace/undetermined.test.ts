@@ -174,3 +174,27 @@ describe('formatTrace: an undetermined branch', () => {
     expect(text).not.toMatch(/DROPPED/);
   });
 });
+
+describe('nftables chains iptables does not show (firewalld, kube-proxy nftables mode)', () => {
+  const firewalld = [{ hook: 'forward', table: 'inet firewalld', chain: 'filter_FORWARD', rules: 9, policy: 'accept' }];
+  const noNatOut = CALICO.replace(/^-A cali-nat-outgoing .*\n/m, '');
+
+  it('a packet iptables lets through a hook where such a chain acts is undetermined, naming the chain', () => {
+    const r = simulate(calico({ foreignNft: firewalld }, noNatOut), { src: '10.42.1.5', dst: '1.1.1.1', proto: 'tcp', dport: 443, origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' } });
+    expect(r.branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'inet firewalld/filter_FORWARD' });
+    expect(r.branches[0]!.steps.at(-1)).toMatchObject({ hook: 'FORWARD', table: 'inet firewalld', chain: 'filter_FORWARD' });
+  });
+
+  it('not on the packet\'s hooks (local delivery never meets forward), or an empty accepting chain: unchanged', () => {
+    expect(simulate(calico({ foreignNft: firewalld }, noNatOut), podToDns()).branches[0]!.fate.kind).toBe('undetermined'); // pod → pod is forwarded
+    const toNode = simulate(calico({ foreignNft: firewalld }, noNatOut), { src: '10.42.1.5', dst: '10.0.0.11', proto: 'tcp', dport: 22, origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' } });
+    expect(toNode.branches[0]!.fate.kind).toBe('delivered-local');
+    const empty = [{ hook: 'forward', table: 'inet filter', chain: 'forward', rules: 0, policy: 'accept' }];
+    expect(simulate(calico({ foreignNft: empty }, noNatOut), podToDns()).branches[0]!.fate.kind).toBe('delivered-pod');
+  });
+
+  it('a drop iptables decides stays a drop: a later nft accept cannot undo it', () => {
+    const r = simulate(calico({ foreignNft: firewalld }), podToDns('172.16.5.9'));
+    expect(r.branches[0]!.fate).toEqual({ kind: 'dropped', by: 'raw/cali-PREROUTING rule 4' });
+  });
+});
