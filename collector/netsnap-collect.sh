@@ -966,6 +966,11 @@ collect_host() {
         if [ -e /proc/net/ip_vs ]; then run_source "$_id" "$_path" $_cmd
         else note "$WORK/err.$PART" "ip_vs is not loaded (/proc/net/ip_vs missing); ipvsadm not run because it would load the module"
           record "$_id" "$_path" "$_cmd" absent null null 0 "$WORK/err.$PART"; fi ;;
+      host.bridge-fdb)
+        # a node without flannel's VXLAN device (Calico, host-gw, not a node at all) has no fdb to show
+        if [ -e /sys/class/net/flannel.1 ]; then run_source "$_id" "$_path" $_cmd
+        else note "$WORK/err.$PART" "no flannel.1 device on this host (/sys/class/net/flannel.1 missing); bridge fdb not run"
+          record "$_id" "$_path" "$_cmd" absent null null 0 "$WORK/err.$PART"; fi ;;
       host.conntrack-stats)
         if [ -e /proc/net/stat/nf_conntrack ] || [ -e /proc/net/nf_conntrack ]; then run_source "$_id" "$_path" $_cmd
         else note "$WORK/err.$PART" "nf_conntrack is not loaded (/proc/net/stat/nf_conntrack missing); conntrack not run"
