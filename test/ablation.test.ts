@@ -117,7 +117,6 @@ function violations(scenario: string, drop: Source, before: readonly Finding[], 
  * entry is removed when its rule is fixed. Empty means the property holds everywhere sampled.
  */
 const KNOWN: Readonly<Record<string, string>> = {
-  'SYS-108': 'host-differs-from-peers says "alike" when the differing value is missing on the node or on a peer (drop ip-route.json, ip-addr.json or sysctl.txt of either): a comparison with a side missing must be unknown',
   'DNS-401': 'coredns-not-ready: with cluster/pods.json dropped it passes from the CoreDNS logs alone (ok-log), although readiness is only in the pod list',
   'DNS-403': 'the loop check passes (ok) when the Corefile (configmap coredns.json) or the node resolv.conf is dropped, i.e. on the absence of one side',
   'DNS-405': 'kubelet clusterDNS: with cluster/services.json dropped it passes (ok-service-network) because clusterDNS lies in the Service range, though the kube-dns ClusterIP it must equal is unknown',
