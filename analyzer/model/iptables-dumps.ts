@@ -126,13 +126,13 @@ export function defaultBackend(s: Snapshot | undefined, host: HostState): Backen
     return { backend: sameAs[0] as IptablesBackend, ref: other.ref, ...(other.value.headerLine !== undefined ? { line: other.value.headerLine } : {}), how: 'same-rules' };
   }
   const mine = userChains(d.value);
-  // an explicit dump of one backend is that backend's whole view: the default dump's own chains
-  // all there (a resync between the two runs may change rules, not chains), or none of them there
+  // an explicit dump of one backend is that backend's whole view: when none of the default dump's
+  // own chains are there, the default shows the other backend. (All of them there decides nothing:
+  // kube-proxy's chains can be in both backends, one copy stale; equal rules share a parse above.)
   for (const [b, other] of [['nf_tables', host.iptablesNft], ['legacy', host.iptablesLegacy]] as const) {
     if (!other || mine.length === 0) continue;
     const found = mine.filter((c) => other.value.tables.get(c.table)?.chains.has(c.chain)).length;
     const line = other.value.headerLine !== undefined ? { line: other.value.headerLine } : {};
-    if (found === mine.length) return { backend: b, ref: other.ref, ...line, how: 'same-rules' };
     if (found === 0) return { backend: b === 'legacy' ? 'nf_tables' : 'legacy', ref: other.ref, ...line, how: 'same-rules' };
   }
   const nft = s && nftRulesetOf(s, host);

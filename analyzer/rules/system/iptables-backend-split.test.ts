@@ -114,6 +114,12 @@ ruleTester(iptablesBackendSplit).run({
       findings: [{ status: 'warn', subject: 'node:worker-1', messageId: 'bothBackends', data: { default: 'legacy' }, cites: ['host/iptables-version.txt:1', 'host/nft-ruleset.txt:1'] }],
     },
     {
+      name: 'plain 1.8.7 default dump and a legacy dump holding the same chains: which one the default is, nothing says',
+      // the legacy copy is stale (one endpoint rule fewer): not the same rules, the same chains
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': PLAIN_187, 'host/iptables-legacy-save.txt': reference('iptables-save-legacy.txt').replace(/^-A KUBE-SEP-.*\n/m, '') })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-version', 'host.nft-ruleset'] }],
+    },
+    {
       name: 'no iptables-save: unknown',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': null })),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-save'] }],

@@ -142,6 +142,11 @@ export const iptablesBackendSplit: Rule = {
       if (nft && inNft) hold('nf_tables', lineAt(s, nft.ref, inNft.table.line, `nft list ruleset: table ip ${inNft.table.name} holds iptables-nft rules`));
       const data = { node: host.node, default: def ?? 'unknown' };
       const decidedBy = basisOf(d0, host.iptablesLegacy, host.iptablesNft, host.iptablesVersion, nft);
+      // rules in the default dump whose backend nothing states, and no two explicit dumps that settle it
+      if (!def && d0 && d0.value.ruleCount > 0 && held.size === 1) {
+        out.push(missingInputs(subject, ['host.iptables-version', 'host.nft-ruleset']));
+        continue;
+      }
       if (held.size === 0 && !def) {
         // rules whose backend nothing states (a plain 1.8.x header), or no rules at all
         if ((d0?.value.ruleCount ?? 0) > 0) out.push(missingInputs(subject, ['host.iptables-version', 'host.nft-ruleset', 'host.iptables-legacy-save', 'host.iptables-nft-save']));
