@@ -491,7 +491,7 @@ kube_list() {
   kube "$1" "$2" get "$3" -A -o json --chunk-size=500
 }
 
-CONFIGMAPS='kube-system/coredns kube-system/kube-proxy kube-system/kube-flannel-cfg kube-flannel/kube-flannel-cfg kube-system/kubeadm-config kube-system/kubelet-config'
+CONFIGMAPS='kube-system/coredns kube-system/kube-proxy kube-system/kube-flannel-cfg kube-flannel/kube-flannel-cfg kube-system/kubeadm-config kube-system/kubelet-config kube-system/coredns-custom kube-system/rke2-coredns-rke2-coredns'
 # ns|name|node|container names|restart counts|ready flags, one pod per line
 POD_JSONPATH='{range .items[*]}{.metadata.namespace}{"|"}{.metadata.name}{"|"}{.spec.nodeName}{"|"}{.status.containerStatuses[*].name}{"|"}{.status.containerStatuses[*].restartCount}{"|"}{.status.containerStatuses[*].ready}{"\n"}{end}'
 MAX_LOG_PODS=20

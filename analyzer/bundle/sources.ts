@@ -117,6 +117,10 @@ export const CONFIGMAP_ALLOW_LIST: readonly { namespace: string; name: string }[
   { namespace: 'kube-flannel', name: 'kube-flannel-cfg' },
   { namespace: 'kube-system', name: 'kubeadm-config' },
   { namespace: 'kube-system', name: 'kubelet-config' },
+  // k3s and AKS: server blocks and overrides imported into the Corefile (k3s-io/k3s#4397)
+  { namespace: 'kube-system', name: 'coredns-custom' },
+  // RKE2's CoreDNS chart names its Corefile ConfigMap after the release
+  { namespace: 'kube-system', name: 'rke2-coredns-rke2-coredns' },
 ];
 
 /** /proc/sys keys the collector reads, written to host/sysctl.txt as `key = value`. */

@@ -93,6 +93,8 @@ describe.skipIf(skip !== undefined)('collector end to end in a flannel-node netn
       expect(s['cluster.configmap.kube-flannel.kube-flannel-cfg']).toBe('ok');
       expect(s['cluster.configmap.kube-system.kube-flannel-cfg']).toBe('absent');
       expect(s['cluster.configmap.kube-system.kubelet-config']).toBe('absent');
+      // the k3s/AKS and RKE2 Corefile ConfigMaps are asked for too; this kubeadm cluster has neither
+      expect([s['cluster.configmap.kube-system.coredns-custom'], s['cluster.configmap.kube-system.rke2-coredns-rke2-coredns']]).toEqual(['absent', 'absent']);
       for (const id of ['host.iptables-save', 'host.ip-addr', 'host.ip-link', 'host.ip-route', 'host.ip-rule', 'host.ip-neigh', 'host.bridge-fdb', 'host.sysctl', 'host.resolv-conf', 'host.resolved-resolv-conf', 'host.kubelet-config', 'host.kubelet-flags', 'host.flannel-subnet-env', 'host.os-release', 'host.uname', 'host.hostname', 'host.cni.10-flannel.conflist']) {
         expect(s[id], id).toBe('ok');
       }
