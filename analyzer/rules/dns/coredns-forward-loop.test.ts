@@ -1,7 +1,7 @@
 import { ruleTester } from '../testing.js';
 import { corednsForwardLoop } from './coredns-forward-loop.js';
 import { corefileWithForward, dnsFiles, KUBEADM_COREFILE } from './testing.js';
-import { snapshotOf } from '../../model/testing.js';
+import { configMapJson, snapshotOf } from '../../model/testing.js';
 
 const KUBELET = (resolvConf: string) => `apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nclusterDNS:\n- 10.96.0.10\nclusterDomain: cluster.local\nresolvConf: ${resolvConf}\n`;
 const STUB = 'nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n';
@@ -39,9 +39,29 @@ ruleTester(corednsForwardLoop).run({
       ],
     },
     {
-      name: 'log without a loop and no host bundle: pass on the log',
-      snapshot: () => snapshotOf({ files: { [`cluster/logs/kube-system/${pod}/coredns.log`]: '.:53\nCoreDNS-1.11.1\n' } }),
+      name: 'log without a loop and no host bundle, the Corefile with the loop plugin: pass on the log',
+      snapshot: () => snapshotOf({ files: { [`cluster/logs/kube-system/${pod}/coredns.log`]: '.:53\nCoreDNS-1.11.1\n', 'cluster/configmaps/kube-system/coredns.json': configMapJson({ name: 'coredns', data: { Corefile: KUBEADM_COREFILE } }) } }),
       findings: [{ status: 'pass', subject: 'cluster', messageId: 'ok-log' }],
+    },
+    {
+      name: 'log without a loop and no host bundle, no Corefile: the loop plugin is not shown, unknown',
+      snapshot: () => snapshotOf({ files: { [`cluster/logs/kube-system/${pod}/coredns.log`]: '.:53\nCoreDNS-1.11.1\n' } }),
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.configmap.kube-system.coredns', 'host.resolv-conf'] }],
+    },
+    {
+      name: 'a loop-free log of a CoreDNS pod on this node, Corefile not collected: unknown (no pass on an assumed loop plugin)',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles({ corefile: null, logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), 'host/resolv.conf': REAL, 'host/kubelet-config.yaml': KUBELET('/etc/resolv.conf') } }),
+      findings: [{ status: 'unknown', subject: 'node:cp-1', missing: ['cluster.configmap.kube-system.coredns', 'host.resolv-conf'] }],
+    },
+    {
+      name: 'stub and no kubelet config, but a loop-free log of a CoreDNS pod on this node: pass on the log',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles({ logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), 'host/resolv.conf': STUB } }),
+      findings: [{ status: 'pass', subject: 'node:cp-1', messageId: 'ok' }],
+    },
+    {
+      name: 'that log with the node resolv.conf dropped: the same pass on the log',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { ...dnsFiles({ logs: { [pod]: '.:53\nCoreDNS-1.11.1\n' } }), 'host/hostname.txt': 'cp-1\n' } }),
+      findings: [{ status: 'pass', subject: 'node:cp-1', messageId: 'ok' }],
     },
     {
       name: 'a log without a loop line shows nothing when the Corefile has no loop plugin',

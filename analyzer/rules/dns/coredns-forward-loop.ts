@@ -59,7 +59,9 @@ export const corednsForwardLoop: Rule = {
     [COREDNS_CM_SOURCE, 'host.resolv-conf', 'host.kubelet-flags'],
     [COREDNS_CM_SOURCE, 'host.resolved-resolv-conf', 'host.kubelet-config'],
     [COREDNS_CM_SOURCE, 'host.resolved-resolv-conf', 'host.kubelet-flags'],
+    // a loop line decides alone; a log without one passes only with the Corefile showing the loop plugin
     [COREDNS_LOG_SOURCE],
+    [COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE],
   ],
   explains: [{ rule: 'DNS-401', match: 'cluster' }],
   run(s) {
@@ -74,11 +76,13 @@ export const corednsForwardLoop: Rule = {
     }
     const nodes = [...new Set([...s.hosts.keys(), ...[...loops.keys()].filter((n) => n !== '')])].sort();
     if (!s.cluster.corefile && logs.length === 0) return nodes.length ? nodes.map((n) => missingInputs(nodeSubject(n), [COREDNS_CM_SOURCE])) : [missingInputs(CLUSTER, [COREDNS_CM_SOURCE])];
-    // a log without a loop line shows no loop only when the loop plugin was there to detect it
-    const loopPlugin = !s.cluster.corefile || hasPlugin(s, 'loop') !== undefined;
+    // a log without a loop line shows no loop only when the loop plugin was there to detect it: the
+    // Corefile must say so (with no Corefile collected, its presence would be assumed, a pass on absence)
+    const loopPlugin = hasPlugin(s, 'loop') !== undefined;
     if (nodes.length === 0 && out.length === 0) {
-      // no host bundle: the logs decide alone
-      return [logs.length === 0 || !loopPlugin ? missingInputs(CLUSTER, ['host.resolv-conf', COREDNS_LOG_SOURCE]) : { status: 'pass', subject: CLUSTER, messageId: 'ok-log', basis: basisOf(logRefs) }];
+      // no host bundle: the logs decide alone, with the Corefile that shows the loop plugin
+      if (logs.length > 0 && loopPlugin) return [{ status: 'pass', subject: CLUSTER, messageId: 'ok-log', basis: basisOf(s.cluster.corefile, logRefs) }];
+      return [missingInputs(CLUSTER, ['host.resolv-conf', ...(logs.length === 0 ? [COREDNS_LOG_SOURCE] : []), ...(s.cluster.corefile ? [] : [COREDNS_CM_SOURCE])])];
     }
     const podNode = new Map(corednsPods(s).map((p) => [podName(p), p.obj.spec?.nodeName ?? '']));
     const oneHost = !s.cluster.pods && s.bundles.length === 1 && s.hosts.size === 1;
@@ -102,8 +106,10 @@ export const corednsForwardLoop: Rule = {
         }
         const lo = rc.file?.value.nameservers.find((ns) => ipRange(ns.address) === 'loopback');
         if (lo && !rc.decided && rc.source === 'host.resolv-conf' && !loops.has(node)) {
-          // without the kubelet config we cannot tell whether pods get this file or systemd-resolved's
-          out.push(missingInputs(subject, ['host.kubelet-config']));
+          // without the kubelet config we cannot tell whether pods get this file or systemd-resolved's;
+          // a loop-free log of a CoreDNS pod on this node can (the same pass as with the file dropped)
+          const nodeLogs = logsOn(node);
+          out.push(nodeLogs.length > 0 ? { status: 'pass', subject, messageId: 'ok', data: { node }, basis: basisOf(s.cluster.corefile, nodeLogs) } : missingInputs(subject, ['host.kubelet-config']));
           continue;
         }
         if (lo && rc.file) {

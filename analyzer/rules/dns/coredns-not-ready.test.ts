@@ -5,6 +5,7 @@ import { dnsSnapshot, timeoutLine } from './testing.js';
 const dep = 'deployment:kube-system/coredns';
 const a = 'coredns-6f6b679f8f-rgq7r';
 const b = 'coredns-6f6b679f8f-x8k2p';
+const LOOP_12 = '2018/09/06 13:02:45 [FATAL] plugin/loop: Seen "HINFO IN 2050421060481615995.5620656063561519376." more than twice, loop detected\n';
 const WAIT = '[INFO] plugin/ready: Still waiting on: "kubernetes"';
 
 ruleTester(corednsNotReady).run({
@@ -20,10 +21,10 @@ ruleTester(corednsNotReady).run({
       snapshot: () => dnsSnapshot({ pods: [{ name: a, node: 'cp-1', ready: false, waitingReason: 'CrashLoopBackOff', restarts: 7 }, { name: b, node: 'worker-1' }] }),
       findings: [{ status: 'fail', subject: dep, messageId: 'crash-looping', data: { notReady: 1, crashLooping: 1 } }],
     },
-    { name: 'no pods collected', snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'] }), findings: [{ status: 'unknown', subject: dep, missing: ['cluster.pods'] }] },
+    { name: 'no pods nor Deployment collected', snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json', 'cluster/deployments.json'] }), findings: [{ status: 'unknown', subject: dep, missing: ['cluster.pods'] }] },
     {
       name: 'no pod list: a loop FATAL (CoreDNS 1.2 form) in the log decides alone',
-      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: '2018/09/06 13:02:45 [FATAL] plugin/loop: Seen "HINFO IN 2050421060481615995.5620656063561519376." more than twice, loop detected\n' } }),
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: LOOP_12 } }),
       findings: [{ status: 'fail', subject: dep, messageId: 'log-exits', data: { pods: a }, cites: [`cluster/logs/kube-system/${a}/coredns.log:1`] }],
     },
     {
@@ -47,14 +48,34 @@ ruleTester(corednsNotReady).run({
       findings: [{ status: 'fail', subject: dep, messageId: 'log-exits', cites: [`cluster/logs/kube-system/${a}/coredns.log:2`] }],
     },
     {
-      name: 'no pod list: a refused reload is not an exit',
-      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: "[WARNING] plugin/reload: Corefile parse failed: /etc/coredns/Corefile:5 - Error during parsing: Unknown directive 'forwrd'\n" } }),
-      findings: [{ status: 'pass', subject: dep, messageId: 'ok-log' }],
+      name: 'no pod list nor Deployment: a refused reload is not an exit, and a log does not show readiness',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json', 'cluster/deployments.json'], logs: { [a]: "[WARNING] plugin/reload: Corefile parse failed: /etc/coredns/Corefile:5 - Error during parsing: Unknown directive 'forwrd'\n" } }),
+      findings: [{ status: 'unknown', subject: dep, missing: ['cluster.pods'] }],
     },
     {
-      name: 'no pod list: two Still-waiting lines at start are normal',
-      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: `${WAIT}\n${WAIT}\n.:53\nCoreDNS-1.8.4\n` } }),
-      findings: [{ status: 'pass', subject: dep, messageId: 'ok-log' }],
+      name: 'no pod list nor Deployment: two Still-waiting lines at start are normal, but the log alone is no pass',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json', 'cluster/deployments.json'], logs: { [a]: `${WAIT}\n${WAIT}\n.:53\nCoreDNS-1.8.4\n` } }),
+      findings: [{ status: 'unknown', subject: dep, missing: ['cluster.pods'] }],
+    },
+    {
+      name: 'no pod list: the Deployment counts every replica Ready (the clean log alongside)',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: '.:53\nCoreDNS-1.11.1\n' } }),
+      findings: [{ status: 'pass', subject: dep, messageId: 'ok-deployment', data: { total: 2 } }],
+    },
+    {
+      name: 'no pod list: the Deployment counts every replica Ready, no log',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'] }),
+      findings: [{ status: 'pass', subject: dep, messageId: 'ok-deployment' }],
+    },
+    {
+      name: 'no pod list: the Deployment counts one replica of two Ready (readyReplicas one short): unknown, the pod list says why',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], pods: [{ name: a, node: 'cp-1' }, { name: b, node: 'worker-1', ready: false }], logs: { [a]: '.:53\nCoreDNS-1.11.1\n' } }),
+      findings: [{ status: 'unknown', subject: dep, missing: ['cluster.pods'] }],
+    },
+    {
+      name: 'no pod list: an exit in the log fails even though the Deployment counts every replica Ready',
+      snapshot: () => dnsSnapshot({ omit: ['cluster/pods.json'], logs: { [a]: LOOP_12 } }),
+      findings: [{ status: 'fail', subject: dep, messageId: 'log-exits' }],
     },
     { name: 'deployment without pods', snapshot: () => dnsSnapshot({ pods: [], replicas: 2 }), findings: [{ status: 'fail', subject: dep, messageId: 'no-pods' }] },
   ],

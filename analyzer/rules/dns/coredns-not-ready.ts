@@ -17,8 +17,21 @@ const WAITING_AT_START = 2;
 const subject = corednsDeploymentSubject;
 
 /**
+ * With no pod list, the Deployment's status says Ready: every wanted replica counted ready. Fewer
+ * is left to the pod list (a rollout in progress also counts short).
+ */
+function fromDeployment(s: Snapshot): Report | undefined {
+  const dep = corednsDeployment(s);
+  const replicas = dep?.obj.spec.replicas;
+  if (!dep || !replicas || dep.obj.status?.readyReplicas !== replicas) return undefined;
+  return { status: 'pass', subject, messageId: 'ok-deployment', data: { total: replicas }, basis: basisOf(dep) };
+}
+
+/**
  * With no pod list, the logs alone: CoreDNS exits on a loop or a Corefile it cannot parse (the
  * kubelet then restarts it: a crash loop), and stays NotReady while the ready plugin keeps waiting.
+ * A log without those lines is no pass: readiness (the probe, the endpoints) is not in the log, so
+ * the pass needs the pod list or the Deployment's status.
  */
 function fromLogs(s: Snapshot): Report | undefined {
   const logs = corednsLogs(s);
@@ -28,7 +41,7 @@ function fromLogs(s: Snapshot): Report | undefined {
   const waiting = searchLogs(logs, READY_WAITING);
   const api = searchLogs(logs, API_FAILURE);
   const stuck = waiting.length > WAITING_AT_START || (waiting.length > 0 && api.length > 0);
-  if (exits.length === 0 && !stuck) return { status: 'pass', subject, messageId: 'ok-log', basis: basisOf(logs.map((l) => l.log.ref)) };
+  if (exits.length === 0 && !stuck) return undefined;
   const hits: LogHit[] = exits.length > 0 ? exits : [...waiting.slice(0, 1), ...api.slice(0, 2)];
   const pods = [...new Set(hits.map((h) => h.pod))].sort().join(', ');
   return {
@@ -62,12 +75,12 @@ export const corednsNotReady: Rule = {
     'log-exits': 'CoreDNS exits at start according to its logs ({pods})',
     'log-waiting': 'CoreDNS stays NotReady: the ready plugin keeps waiting on {plugin} ({pods})',
     ok: 'all {total} CoreDNS pods are Ready',
-    'ok-log': 'the CoreDNS logs show no exit and no plugin the ready plugin waits on',
+    'ok-deployment': 'the CoreDNS Deployment counts all {total} replicas Ready (no pod list)',
   },
-  decidesFrom: [['cluster.pods'], [COREDNS_LOG_SOURCE]],
+  decidesFrom: [['cluster.pods'], ['cluster.deployments'], [COREDNS_LOG_SOURCE]],
   explains: [{ rule: 'DNS-406', match: 'cluster' }],
   run(s) {
-    if (!s.cluster.pods) return [fromLogs(s) ?? missingInputs(subject, ['cluster.pods'])];
+    if (!s.cluster.pods) return [fromLogs(s) ?? fromDeployment(s) ?? missingInputs(subject, ['cluster.pods'])];
     const pods = corednsPods(s);
     const dep = corednsDeployment(s);
     if (pods.length === 0) {
