@@ -98,11 +98,14 @@ function corednsUpstreams(cluster: ClusterState): Seen<string>[] {
   return out;
 }
 
+/** the cluster DNS Service: kube-system/kube-dns, RKE2's rke2-coredns-rke2-coredns, else one in kube-system selecting k8s-app=kube-dns */
 function kubeDnsClusterIP(cluster: ClusterState): Seen<string> | undefined {
-  const svc = (cluster.services ?? []).find((s) => objectKey(s.obj.metadata) === 'kube-system/kube-dns');
+  const services = cluster.services ?? [];
+  const named = (key: string) => services.find((s) => objectKey(s.obj.metadata) === key);
+  const svc = named('kube-system/kube-dns') ?? named('kube-system/rke2-coredns-rke2-coredns') ?? services.find((s) => s.obj.metadata.namespace === 'kube-system' && s.obj.spec.selector?.['k8s-app'] === 'kube-dns');
   const ip = svc?.obj.spec.clusterIP;
-  if (!svc || !ip) return undefined;
-  return { value: ip, by: 'service/kube-system/kube-dns', at: { ...svc.ref, pointer: `${svc.ref.pointer}/spec/clusterIP` } };
+  if (!svc || !ip || ip === 'None') return undefined;
+  return { value: ip, by: `service/${objectKey(svc.obj.metadata)}`, at: { ...svc.ref, pointer: `${svc.ref.pointer}/spec/clusterIP` } };
 }
 
 function kubeletClusterDNS(hosts: ReadonlyMap<string, HostState>): Seen<readonly string[]>[] {

@@ -5,7 +5,6 @@ import type { FileIndex, FileRef, HostState, Seen, Snapshot } from '../../model/
 import { lineEvidence } from '../../model/evidence.js';
 import { ipInCidr } from '../../model/net.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
-import { kubeDnsService } from './corefile.js';
 
 /**
  * `--cluster-dns=IP[,IP]` in kubelet flags: kubeadm-flags.env, a systemd drop-in's
@@ -33,15 +32,6 @@ function kubeletDns(s: Snapshot, h: HostState): { readonly ips: readonly string[
   const hit = clusterDnsFlag(lines);
   if (!hit) return undefined;
   return { ips: hit.value.split(','), ev: lineEvidence(s.files, ref, hit.line, hit.line, `kubelet --cluster-dns on ${h.node}`), basis: ref };
-}
-
-/** the cluster DNS Service IP: the derived kube-dns ClusterIP, else RKE2's rke2-coredns-rke2-coredns */
-function clusterDnsIP(s: Snapshot): Seen<string> | undefined {
-  if (s.derived.kubeDnsClusterIP) return s.derived.kubeDnsClusterIP;
-  const svc = kubeDnsService(s);
-  const ip = svc?.obj.spec.clusterIP;
-  if (!svc || !ip || ip === 'None') return undefined;
-  return { value: ip, by: `service/${svc.obj.metadata.namespace ?? 'kube-system'}/${svc.obj.metadata.name}`, at: { ...svc.ref, pointer: `${svc.ref.pointer}/spec/clusterIP` } };
 }
 
 /** the clusterDNS line plus its block-list items (`- 10.96.0.10`) */
@@ -73,11 +63,11 @@ export const kubeletClusterDns: Rule = {
     mismatch: 'kubelet on {node} hands pods nameserver {clusterDNS}, but kube-dns is {kubeDns}',
     'outside-service-network': 'kubelet on {node} hands pods nameserver {clusterDNS}, outside the Service network {serviceNetwork}: no Service can answer there',
     ok: 'kubelet on {node} hands pods the kube-dns ClusterIP {kubeDns}',
-    'ok-service-network': 'kubelet on {node} hands pods {clusterDNS}, inside the Service network {serviceNetwork} (no Service list to compare with kube-dns)',
   },
   decidesFrom: [['host.kubelet-config', 'cluster.services'], ['host.kubelet-flags', 'cluster.services'], ['host.kubelet-config', 'fact:service-network'], ['host.kubelet-flags', 'fact:service-network']],
   run(s) {
-    const kubeDns = clusterDnsIP(s);
+    // the cluster DNS Service's ClusterIP (kube-dns, RKE2's rke2-coredns-rke2-coredns: model/derived.ts)
+    const kubeDns = s.derived.kubeDnsClusterIP;
     const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
     if (!kubeDns) {
       const subjects = hosts.length ? hosts.map((h) => nodeSubject(h.node)) : [CLUSTER];
@@ -99,10 +89,9 @@ export const kubeletClusterDns: Rule = {
         continue;
       }
       const ev = kd.ev;
-      const svc = s.index.serviceByName.get('kube-system/kube-dns');
       const evidence: EvidenceRef[] = [
         ...(ev ? [ev] : []),
-        ...(svc ? [{ bundle: svc.ref.bundle, path: svc.ref.path, pointer: `${svc.ref.pointer}/spec/clusterIP`, quote: JSON.stringify(kubeDns.value), note: 'kube-dns ClusterIP' }] : []),
+        { bundle: kubeDns.at.bundle, path: kubeDns.at.path, ...(kubeDns.at.pointer !== undefined ? { pointer: kubeDns.at.pointer } : {}), quote: JSON.stringify(kubeDns.value), note: `${kubeDns.by} ClusterIP` },
       ];
       out.push({
         status: 'fail',
@@ -127,8 +116,8 @@ export const kubeletClusterDns: Rule = {
 
 /**
  * No Service list: the Service network (kubeadm-config, apiserver flags...) still decides a
- * clusterDNS no Service can hold. Inside it, the address may still be the wrong Service: a pass
- * that says only that.
+ * clusterDNS no Service can hold. Inside it, the address may still be another Service's or none:
+ * being in the range is not being kube-dns, so unknown until the Service list says.
  */
 function byServiceNetwork(s: Snapshot, h: HostState, net: Seen<string>): Report {
   const subject = nodeSubject(h.node);
@@ -136,7 +125,7 @@ function byServiceNetwork(s: Snapshot, h: HostState, net: Seen<string>): Report 
   const dns = kd?.ips;
   if (!kd || !dns?.[0]) return missingInputs(subject, ['host.kubelet-config']);
   const data = { node: h.node, clusterDNS: dns.join(', '), serviceNetwork: net.value };
-  if (ipInCidr(dns[0], net.value)) return { status: 'pass', subject, messageId: 'ok-service-network', data, basis: basisOf(kd.basis, net.at) };
+  if (ipInCidr(dns[0], net.value)) return missingInputs(subject, ['cluster.services']);
   const ev = kd.ev;
   const netEv = net.at.line !== undefined && net.at.pointer === undefined ? lineEvidence(s.files, net.at, net.at.line, net.at.line, `Service network (${net.by})`) : undefined;
   return {
