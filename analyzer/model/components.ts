@@ -5,6 +5,7 @@
 // kube-proxy; Charmed runs them as snaps or systemd services; a node's flannel lease...).
 import type { ClusterState, ComponentName, DeploymentStyle, Distribution, FileIndex, HostState, Located, Seen } from './types.js';
 import type { DaemonSet, Deployment } from './schemas.js';
+import { coverageInFiles, coversComponent, firstEntry } from './coverage.js';
 
 /** JSON pointer escaping of one reference token (`a/b` -> `a~1b`) */
 const esc = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
@@ -87,7 +88,9 @@ function hostStyle(hosts: ReadonlyMap<string, HostState>, c: ComponentName): See
       const u = h.systemdUnits?.value.find((x) => x.unit === unit);
       if (u && h.systemdUnits) return { value: style, by: `${h.node} unit ${unit}`, at: { ...h.systemdUnits.ref, line: u.line } };
       const j = h.journal.get(unit);
-      if (j) return { value: style, by: `${h.node} journal of ${unit}`, at: j.ref };
+      // a journal of only `-- No entries --` says nothing ran under that unit
+      const first = j ? firstEntry(j.value) : undefined;
+      if (j && first) return { value: style, by: `${h.node} journal of ${unit}`, at: { ...j.ref, line: first.line } };
     }
   }
   return undefined;
@@ -159,17 +162,6 @@ function runsElsewhere(cluster: ClusterState, hosts: ReadonlyMap<string, HostSta
   return (cluster.pods ?? []).some((p) => (p.obj.spec?.containers ?? []).some((k) => containers.includes(k.name)));
 }
 
-/**
- * A list answers "is it there?" only when it covers every namespace: a record that says it holds
- * some namespaces only (`namespaces: [...]` or `partial`, as sosreport conversions write) does not.
- */
-function coversAllNamespaces(files: FileIndex | undefined, bundle: string, path: string): boolean {
-  const sources = files?.pointer({ bundle, path: 'manifest.json' }, '/sources');
-  if (!Array.isArray(sources)) return true;
-  const rec = sources.find((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && (r as { path?: unknown }).path === path);
-  return !rec || (rec.partial === undefined && rec.namespaces === undefined);
-}
-
 function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, signals: readonly Seen<Distribution>[], c: ComponentName, files?: FileIndex): Seen<DeploymentStyle> | undefined {
   const d = signals[0]?.value;
   // a workload in the cluster lists says it directly
@@ -222,7 +214,9 @@ function component(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>,
   if (list && !runsElsewhere(cluster, hosts, d, c)) {
     const first = list[0]?.ref;
     const owner = cluster.fileOwners?.get(listPath) ?? first?.bundle ?? cluster.bundle;
-    if (owner && coversAllNamespaces(files, owner, listPath)) return { value: 'absent', by: `${c === 'coredns' ? 'deployments' : 'daemonsets'} list without ${c}`, at: { bundle: owner, path: listPath } };
+    // a list of some namespaces or a selection of objects (a converted sosreport's `--namespace
+    // openstack`, an Insights archive) shows nothing about the namespaces it left out
+    if (owner && (!files || coversComponent(coverageInFiles(files, { bundle: owner, path: listPath }), c))) return { value: 'absent', by: `${c === 'coredns' ? 'deployments' : 'daemonsets'} list without ${c}`, at: { bundle: owner, path: listPath } };
   }
   return undefined;
 }

@@ -198,6 +198,26 @@ describe('component deployment styles', () => {
     expect(comp(files(nodes(withInfo(nodeJson({ name: 'n1' }), { kubeletVersion: 'v1.28.5+rke2r1' }))), 'kube-proxy')).toMatchObject({ value: 'static-pod', pointer: '/items/0/status/nodeInfo/kubeletVersion' });
   });
 
+  it('a list whose record names its namespaces: partial without kube-system proves nothing; partial with it, or namespaces alone, does', () => {
+    const list = kubeList([daemonSetJson({ name: 'web' })]);
+    const rec = (extra: object) => snapshotOf({ node: 'n1', files: { 'cluster/daemonsets.json': list }, manifest: { sources: [{ ...sourceRecord('cluster/daemonsets.json'), ...extra } as SourceRecord] } });
+    // troubleshoot listed every namespace of the cluster (the converter found none missing): no `partial`
+    expect(comp(rec({ namespaces: ['default', 'kube-system'] }), 'kube-proxy')).toMatchObject({ value: 'absent', path: 'cluster/daemonsets.json' });
+    expect(comp(rec({ namespaces: ['kube-system'], partial: 'namespaces kube-system only; not web' }), 'kube-proxy')).toMatchObject({ value: 'absent' });
+    // flannel may live in kube-flannel: a kube-system-only list does not show it missing
+    expect(comp(rec({ namespaces: ['kube-system'], partial: 'namespaces kube-system only; not kube-flannel' }), 'flannel')).toBeUndefined();
+    // an Insights archive: a selection of objects
+    expect(comp(rec({ partial: 'a selection of objects' }), 'kube-proxy')).toBeUndefined();
+  });
+
+  it('a journal of only `-- No entries --` shows no unit running (capture charmed-k8s-hotsos: kube-proxy.log empty, the snap\'s journal not)', () => {
+    const empty = '-- Logs begin at Fri 2022-02-11 18:58:10 UTC, end at Fri 2022-02-11 19:23:41 UTC. --\n-- No entries --\n';
+    expect(comp(files({ 'host/journal/kube-proxy.log': empty }), 'kube-proxy')).toBeUndefined();
+    expect(comp(files({ 'host/journal/flanneld.log': empty }), 'flannel')).toBeUndefined();
+    const snap = files({ 'host/journal/kube-proxy.log': empty, 'host/journal/snap.kube-proxy.daemon.log': `-- Logs begin at Fri 2022-02-11 18:58:10 UTC. --\nFeb 11 19:00:01 n1 systemd[1]: Started Service for snap application kube-proxy.daemon.\n` });
+    expect(comp(snap, 'kube-proxy')).toEqual({ value: 'snap', path: 'host/journal/snap.kube-proxy.daemon.log', pointer: undefined, line: 2 });
+  });
+
   it('Charmed: snap.kube-proxy.daemon unit -> snap, citing the unit line', () => {
     const s = files({ 'host/systemd-units.txt': '/etc/systemd/system/snap.kubelet.daemon.service\n/etc/systemd/system/snap.kube-proxy.daemon.service\n', 'cluster/daemonsets.json': kubeList([]) });
     expect(comp(s, 'kube-proxy')).toEqual({ value: 'snap', path: 'host/systemd-units.txt', pointer: undefined, line: 2 });

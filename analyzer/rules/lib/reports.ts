@@ -8,12 +8,17 @@ import type { Report, Subject } from '../types.js';
  *  - missing-inputs: the rule could not check `subject` because `missing` sources are absent
  *  - rule-error: the engine's own finding for a rule that threw or broke the rule contract
  *  - not-a-node: a node check skipped on a host that holds nothing of Kubernetes (lib/node-scope.ts)
+ *  - partial-list: a verdict on absence withheld: the list it would rest on is not every object
+ *    (its manifest record says `partial`; model/coverage.ts)
+ *  - redacted: a verdict withheld because the value it rests on is no address (troubleshoot writes HIDDEN stars)
  */
 export const ENGINE_MESSAGES: Readonly<Record<string, string>> = {
   'missing-inputs': 'cannot check: {missing} missing from the bundle',
   'rule-error': 'rule {rule} could not run: {error}',
   'no-basis': 'no verdict: the rule would say "{verdict}" but names no collected file it rests on',
   'not-a-node': 'not checked: {node} does not look like a Kubernetes node (see BND-904)',
+  'partial-list': 'cannot tell: {list} is not every object ({partial}), so what it does not show may still exist',
+  'redacted': 'cannot tell: {what} reads "{value}", not an address (a redactor hid it before the bundle was shared)',
 };
 
 export const CLUSTER: Subject = { kind: 'cluster', name: '' };

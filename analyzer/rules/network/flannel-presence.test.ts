@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { kubeList, nodeJson, podJson, snapshotOf } from '../../model/testing.js';
+import { kubeList, nodeJson, podJson, snapshotOf, sourceRecord } from '../../model/testing.js';
 import { flannelConfigMap, reference } from '../lib/host-testing.js';
 import { flannelPresence, unlessFlannel } from './flannel-presence.js';
 
@@ -50,5 +50,24 @@ describe('flannelPresence', () => {
     expect([podsOnly.state, podsOnly.missing]).toEqual(['unknown', ['cluster.nodes']]);
     const nothing = flannelPresence(snapshotOf({ node: 'cp-1', files: { 'host/uname.txt': 'Linux\n' } }));
     expect([nothing.state, nothing.missing]).toEqual(['unknown', ['cluster.pods', 'cluster.nodes']]);
+  });
+
+  it('no flannel in lists of other namespaces or a selection of pods is no absence: unknown naming the partial list', () => {
+    const lists = { 'cluster/pods.json': kubeList([]), 'cluster/daemonsets.json': kubeList([]), 'cluster/nodes.json': kubeList([plainNode]) };
+    // capture k8s-snap-sunbeam-hotsos: sos's `kubectl get --namespace openstack` lists
+    const sos = { namespaces: ['openstack'], partial: 'namespaces openstack only; not kube-system' };
+    const sunbeam = snapshotOf({ node: 'cp-1', files: lists, manifest: { sources: [{ ...sourceRecord('cluster/pods.json'), ...sos }, { ...sourceRecord('cluster/daemonsets.json'), ...sos }, sourceRecord('cluster/nodes.json')] } });
+    const p = flannelPresence(sunbeam);
+    expect([p.state, p.partial?.list.path, p.partial?.partial]).toEqual(['unknown', 'cluster/pods.json', sos.partial]);
+    expect(unlessFlannel(sunbeam)).toEqual([
+      { status: 'unknown', subject: { kind: 'cluster', name: '' }, messageId: 'partial-list', data: { list: 'cluster/pods.json', partial: sos.partial }, missing: ['cluster.pods'], evidence: [expect.objectContaining({ path: 'manifest.json', pointer: '/sources/0/partial' })] },
+    ]);
+    // one complete list is enough: the daemonsets list of every namespace shows no flannel
+    const oneWhole = snapshotOf({ node: 'cp-1', files: lists, manifest: { sources: [{ ...sourceRecord('cluster/pods.json'), ...sos }, sourceRecord('cluster/daemonsets.json'), sourceRecord('cluster/nodes.json')] } });
+    expect([flannelPresence(oneWhole).state, flannelPresence(oneWhole).basis.map((b) => b.path)]).toEqual(['absent', ['cluster/daemonsets.json']]);
+    // a partial list that names the namespaces flannel lives in still shows its absence
+    const flannelNs = { namespaces: ['kube-flannel', 'kube-system'], partial: 'namespaces kube-flannel, kube-system only; not web' };
+    const covering = snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': kubeList([]), 'cluster/nodes.json': kubeList([plainNode]) }, manifest: { sources: [{ ...sourceRecord('cluster/pods.json'), ...flannelNs }, sourceRecord('cluster/nodes.json')] } });
+    expect(flannelPresence(covering).state).toBe('absent');
   });
 });

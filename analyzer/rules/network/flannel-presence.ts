@@ -13,6 +13,8 @@ import type { EvidenceRef, Report } from '../types.js';
 import { escapePointerToken, objectEvidence } from '../../model/evidence.js';
 import { basisOf, CLUSTER, clusterFile } from '../lib/reports.js';
 import { hostLinks, isFlannelPod, jsonEvidence, lineAt, seenEvidence } from '../lib/host.js';
+import { partialListReport } from '../lib/evidence-limits.js';
+import { coversComponent, listCoverage, type ListCoverage } from '../../model/coverage.js';
 
 export const FLANNEL_ANNOTATION = 'flannel.alpha.coreos.com/';
 
@@ -27,6 +29,8 @@ export interface FlannelPresence {
   readonly evidence: readonly EvidenceRef[];
   /** the sources that would decide it (unknown only) */
   readonly missing: readonly string[];
+  /** unknown only: the workload list that shows no flannel but holds only some namespaces or objects */
+  readonly partial?: ListCoverage;
 }
 
 /** a flannel container in any pod: kube-flannel DaemonSet pods, canal / rke2-canal pods */
@@ -178,16 +182,22 @@ function directPresence(s: Snapshot): FlannelPresence {
     const style: DeploymentStyle = daemonset ? 'daemonset' : embeddingDistribution(s) || k3sConf || (journal && !journal.key.includes('flanneld')) ? 'embedded' : journal ? 'systemd' : 'unknown';
     return { state: 'in-use', style, basis: basisOf(...evidence, ...logs.map((l) => l.log)), evidence: evidence.slice(0, 4), missing: [] };
   }
-  // absence: a workload list that would show flannel pods, and a place the embedded signs would show
-  const lists = basisOf(clusterFile(s, 'cluster/pods.json'), clusterFile(s, 'cluster/daemonsets.json'));
+  // absence: a workload list that would show flannel pods, covering the namespaces flannel runs in
+  // (a sosreport's `--namespace openstack` list or an Insights selection of pods does not), and a
+  // place the embedded signs would show
+  const collected = ['cluster/pods.json', 'cluster/daemonsets.json'].map((p) => listCoverage(s, p)).filter((c): c is ListCoverage => c !== undefined);
+  const covering = collected.filter((c) => coversComponent(c, 'flannel'));
+  const lists = basisOf(...covering.map((c) => c.list));
   const embeddedPlaces = basisOf(clusterFile(s, 'cluster/nodes.json'), ...hosts.map((h) => hostLinks(h)));
   if (lists.length > 0 && embeddedPlaces.length > 0) return { state: 'absent', basis: [...lists, ...embeddedPlaces, ...basisOf(...hosts.flatMap((h) => h.cni))], evidence: [], missing: [] };
-  return { state: 'unknown', basis: [], evidence: [], missing: [...(lists.length ? [] : ['cluster.pods']), ...(embeddedPlaces.length ? [] : ['cluster.nodes'])] };
+  const partial = lists.length === 0 ? collected[0] : undefined;
+  return { state: 'unknown', basis: [], evidence: [], missing: [...(lists.length ? [] : ['cluster.pods']), ...(embeddedPlaces.length ? [] : ['cluster.nodes'])], ...(partial ? { partial } : {}) };
 }
 
 /** The Reports for a cluster that does not run flannel, or where that cannot be told; [] when it does. */
 export function unlessFlannel(s: Snapshot, p: FlannelPresence = flannelPresence(s)): Report[] {
   if (p.state === 'in-use') return [];
+  if (p.state === 'unknown' && p.partial) return [partialListReport(s, CLUSTER, p.partial)];
   if (p.state === 'unknown') return [{ status: 'unknown', subject: CLUSTER, messageId: 'missing-inputs', missing: [...p.missing].sort() }];
   return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', basis: p.basis }];
 }

@@ -7,6 +7,7 @@ import type { Located } from '../../model/types.js';
 import { objectEvidence, escapePointerToken } from '../../model/evidence.js';
 import { basisOf, CLUSTER, missingInputs } from '../lib/reports.js';
 import { unlessFlannel } from './flannel-presence.js';
+import { redactedReport, unparsed } from '../lib/evidence-limits.js';
 
 export const PUBLIC_IP = 'flannel.alpha.coreos.com/public-ip';
 
@@ -32,18 +33,26 @@ export const flannelPublicIpShared: Rule = {
     const skip = unlessFlannel(s);
     if (skip.length) return skip;
     const byIp = new Map<string, Located<KubeNode>[]>();
+    // an address a redactor hid (troubleshoot: `***HIDDEN***` on every node) is neither shared nor distinct
+    const hidden: Located<KubeNode>[] = [];
     for (const n of s.cluster.nodes) {
       const ip = n.obj.metadata.annotations?.[PUBLIC_IP];
       if (!ip) continue;
-      byIp.set(ip, [...(byIp.get(ip) ?? []), n]);
+      if (unparsed(ip, 'ip') !== undefined) hidden.push(n);
+      else byIp.set(ip, [...(byIp.get(ip) ?? []), n]);
     }
     const shared = [...byIp].filter(([, nodes]) => nodes.length > 1).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+    const pointer = `/metadata/annotations/${escapePointerToken(PUBLIC_IP)}`;
+    if (shared.length === 0 && hidden.length > 0) {
+      const first = hidden[0] as Located<KubeNode>;
+      const value = first.obj.metadata.annotations?.[PUBLIC_IP] ?? '';
+      return [redactedReport(CLUSTER, `the ${PUBLIC_IP} annotation of ${hidden.length} node(s)`, value, hidden.slice(0, 5).map((n) => objectEvidence(n, pointer, 'not an address')), ['cluster.nodes'])];
+    }
     if (byIp.size === 0) return [missingInputs(CLUSTER, ['cluster.nodes'])];
     if (shared.length === 0) return [{ status: 'pass', subject: CLUSTER, messageId: 'distinct', basis: basisOf(s.cluster.nodes) }];
     const out: Report[] = [];
     for (const [ip, nodes] of shared) {
       const names = nodes.map((n) => n.obj.metadata.name).sort();
-      const pointer = `/metadata/annotations/${escapePointerToken(PUBLIC_IP)}`;
       const evidence: EvidenceRef[] = nodes.slice(0, 5).map((n) => objectEvidence(n, pointer, `${n.obj.metadata.name} announces ${ip}`));
       out.push({
         status: 'fail',

@@ -9,6 +9,7 @@ import { lineAt, PEER_EXPLAINS, podNetwork } from '../lib/host.js';
 import { parseCidr } from '../../model/net.js';
 import { flannelLogProblem } from '../../parse/flannel.js';
 import { flannelLogs, unlessFlannel } from './flannel-presence.js';
+import { redactedReport, unparsed } from '../lib/evidence-limits.js';
 
 /** flanneld saying it: `failed to acquire lease: node "x" pod cidr not assigned` (0.7 → 0.25), last line per node */
 function fromLogs(s: Snapshot): Map<string, EvidenceRef> {
@@ -108,6 +109,11 @@ export const nodeWithoutPodCidr: Rule = {
     for (const n of [...s.cluster.nodes].sort((a, b) => a.obj.metadata.name.localeCompare(b.obj.metadata.name))) {
       const node = n.obj.metadata.name;
       const cidr = n.obj.spec?.podCIDR;
+      // troubleshoot's redactor leaves `***HIDDEN***/24`: something is set, but not a subnet anyone can check
+      if (cidr && unparsed(cidr, 'cidr') !== undefined) {
+        out.push(redactedReport(nodeSubject(node), `node ${node} spec.podCIDR`, cidr, [objectEvidence(n, '/spec/podCIDR', 'not a CIDR')], ['cluster.nodes']));
+        continue;
+      }
       if (cidr) {
         out.push({ status: 'pass', subject: nodeSubject(node), messageId: 'has', data: { node, cidr }, basis: basisOf(n) });
         continue;

@@ -2,6 +2,7 @@ import { ruleTester } from '../testing.js';
 import { snapshotOf } from '../../model/testing.js';
 import { capturedNode, clusterFiles, reference } from '../lib/host-testing.js';
 import { overlayStaleAddress } from './overlay-stale-address.js';
+import { plainDebianHost } from '../bundle/testing.js';
 
 type Link = { ifname: string; addr_info?: Record<string, unknown>[] };
 const addrs = (): Link[] => JSON.parse(reference('ip-j-d-addr.json')) as Link[];
@@ -18,6 +19,15 @@ ruleTester(overlayStaleAddress).run({
     { name: 'a host without flannel devices', snapshot: () => node({ 'host/ip-addr.json': `${JSON.stringify(addrs().filter((l) => l.ifname !== 'flannel.1'))}\n` }) },
   ],
   invalid: [
+    {
+      // before node-scope: "node bastion has no flannel overlay device" passed on a jump host
+      name: 'a jump host that is no node: unknown not-a-node, never "no device"',
+      snapshot: () => snapshotOf(capturedNode('worker-1', {}, clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }])), plainDebianHost()),
+      findings: [
+        { status: 'unknown', subject: 'node:bastion', messageId: 'not-a-node', missing: ['fact:kubernetes-host'] },
+        { status: 'pass', subject: 'node:worker-1', messageId: 'ok' },
+      ],
+    },
     {
       // flannel-io/flannel#1018: an APIPA address next to the lease's after a reboot (Raspbian)
       name: 'a link-local address next to the lease address',

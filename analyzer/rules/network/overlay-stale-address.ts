@@ -7,6 +7,7 @@
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import type { IpLink } from '../../parse/types.js';
+import { notANode } from '../lib/node-scope.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { ipv4Addrs, jsonEvidence, lineAt, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
 import { flannelLogProblem } from '../../parse/flannel.js';
@@ -74,6 +75,12 @@ export const overlayStaleAddress: Rule = {
       const subject = nodeSubject(host.node);
       const log = said.get(host.node);
       said.delete(host.node);
+      // "no flannel device" on a jump host is no verdict about a node
+      const skip = log ? undefined : notANode(s, host.node, subject);
+      if (skip) {
+        out.push(skip);
+        continue;
+      }
       const devs: IpLink[] = (host.addrs?.value ?? []).filter((l) => flannelLinkName(l.ifname) && !l.ifname.startsWith('flannel-wg'));
       if (!host.addrs) {
         out.push(log ? refused(host.node, log) : missingInputs(subject, ['host.ip-addr']));

@@ -1,5 +1,7 @@
 import { ruleTester } from '../testing.js';
 import { snapshotOf } from '../../model/testing.js';
+import type { RawBundle } from '../../bundle/types.js';
+import { plainDebianHost } from '../bundle/testing.js';
 import { capturedNode, clusterFiles, editedIptables } from '../lib/host-testing.js';
 import { vxlanPortBlocked } from './vxlan-port-blocked.js';
 
@@ -18,6 +20,13 @@ const STOCK_INPUT = [
   '-A INPUT -j REJECT --reject-with icmp-host-prohibited',
 ].join('\n');
 const node = (over: Record<string, string | null> = {}, cluster = clusterFiles(NODES)) => snapshotOf(capturedNode('worker-1', over, cluster));
+// the jump host of scenario bastion-bundle-not-a-node: plain Debian, INPUT policy DROP, no Kubernetes
+const bastionWithDrop = (): RawBundle => {
+  const raw = plainDebianHost();
+  const files = new Map(raw.files);
+  files.set('host/iptables-save.txt', Buffer.from((raw.files.get('host/iptables-save.txt') as Buffer).toString('utf8').replace(':INPUT ACCEPT [1423:118230]', ':INPUT DROP [1423:118230]')));
+  return { ...raw, files };
+};
 
 ruleTester(vxlanPortBlocked).run({
   valid: [
@@ -43,6 +52,15 @@ ruleTester(vxlanPortBlocked).run({
       name: 'host-only: flannel.1 routes show peers, a neighbour stands in for their address',
       snapshot: () => snapshotOf({ node: 'worker-1', files: capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[':OUTPUT ACCEPT [0:0]', STOCK_INPUT]]) }, {}).files }),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'blocked', data: { verdict: 'rejects' } }],
+    },
+    {
+      // before node-scope: the bastion's INPUT DROP failed as "drops VXLAN from cp-1" (a root cause)
+      name: 'a bundle of a jump host that is no node: unknown not-a-node there, the node still judged',
+      snapshot: () => snapshotOf(capturedNode('worker-1', {}, clusterFiles(NODES)), bastionWithDrop()),
+      findings: [
+        { status: 'unknown', subject: 'node:bastion', messageId: 'not-a-node', missing: ['fact:kubernetes-host'] },
+        { status: 'pass', subject: 'node:worker-1', messageId: 'open' },
+      ],
     },
     { name: 'no iptables dump: unknown', snapshot: () => node({ 'host/iptables-save.txt': null }), findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-save'] }] },
   ],

@@ -14,6 +14,7 @@ import { localAddresses } from '../../trace/route.js';
 import { walkBuiltin, type WalkContext, type WalkState } from '../../trace/netfilter.js';
 import type { Packet } from '../../trace/types.js';
 import { flannelLinkName, flannelPresence } from './flannel-presence.js';
+import { notANode } from '../lib/node-scope.js';
 
 const DEFAULT_PORT = 8472;
 
@@ -94,6 +95,12 @@ export const vxlanPortBlocked: Rule = {
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
       const subject = nodeSubject(host.node);
+      // a jump host's INPUT DROP is its own business: it carries no VXLAN between nodes
+      const skip = notANode(s, host.node, subject);
+      if (skip) {
+        out.push(skip);
+        continue;
+      }
       const link = vxlanLink(host);
       const save = host.iptables;
       if (!save || !hostLinks(host)) {

@@ -5,9 +5,8 @@
 import type { EvidenceRef } from '../types.js';
 import type { DeploymentStyle, FileRef, HostState, Located, Snapshot } from '../../model/types.js';
 import type { Pod } from '../../model/schemas.js';
-import type { LogLine } from '../../parse/types.js';
 import { knownLineEvidence, objectEvidence } from '../../model/evidence.js';
-import { clusterFile } from '../lib/reports.js';
+import { coversComponent, firstEntry, listCoverage } from '../../model/coverage.js';
 import { lineAt, seenEvidence } from '../lib/host.js';
 
 // ---------------------------------------------------------------- which pods are kube-proxy
@@ -121,23 +120,11 @@ function deploymentOf(s: Snapshot): ProxyDeployment | undefined {
     return { style: fact.value, by: fact.by, evidence: seenEvidence(s, fact, `kube-proxy runs as ${fact.value} (${fact.by})`), basis: [refOf(fact.at)] };
   }
   if (direct) return direct;
-  // absence needs both lists that would show it, each covering every namespace, and no host programming Services
-  const pods = clusterFile(s, 'cluster/pods.json');
-  const dss = clusterFile(s, 'cluster/daemonsets.json');
-  if (pods && dss && coversAllNamespaces(s, pods) && coversAllNamespaces(s, dss) && !servicesProgrammed(s)) return { style: 'absent', by: 'pods and daemonsets lists', basis: [pods, dss] };
+  // absence needs both lists that would show it, each covering kube-system, and no host programming Services
+  const pods = listCoverage(s, 'cluster/pods.json');
+  const dss = listCoverage(s, 'cluster/daemonsets.json');
+  if (pods && dss && coversComponent(pods, 'kube-proxy') && coversComponent(dss, 'kube-proxy') && !servicesProgrammed(s)) return { style: 'absent', by: 'pods and daemonsets lists', basis: [pods.list, dss.list] };
   return undefined;
-}
-
-/**
- * A list answers "is kube-proxy there?" only when it covers every namespace: a manifest record that
- * says it holds some namespaces only (`namespaces: [...]` or `partial`, as sosreport conversions
- * write) does not.
- */
-function coversAllNamespaces(s: Snapshot, ref: FileRef): boolean {
-  const sources = s.bundles.find((b) => b.id === ref.bundle)?.manifest?.sources ?? s.files.pointer({ bundle: ref.bundle, path: 'manifest.json' }, '/sources');
-  if (!Array.isArray(sources)) return true;
-  const rec = sources.find((r): r is Record<string, unknown> => typeof r === 'object' && r !== null && (r as { path?: unknown }).path === ref.path);
-  return !rec || (rec.partial === undefined && rec.namespaces === undefined);
 }
 
 /** the first direct sign of how kube-proxy runs (or that it is disabled), without concluding absence */
@@ -167,8 +154,8 @@ function directDeployment(s: Snapshot): ProxyDeployment | undefined {
       const journal = h.journal.get(unit);
       const u = h.systemdUnits?.value.find((x) => x.unit === unit);
       if (u && h.systemdUnits) return { style, by: `systemd unit ${unit}`, evidence: lineAt(s, h.systemdUnits.ref, u.line, `the ${unit} unit`), basis: [refOf(h.systemdUnits.ref)] };
-      if (journal && journal.value.length > 0) {
-        const l = journal.value[0] as LogLine;
+      const l = journal ? firstEntry(journal.value) : undefined;
+      if (journal && l) {
         return { style, by: `journal of ${unit}`, evidence: knownLineEvidence(journal.ref, l.line, l.raw, `the ${unit} journal`), basis: [refOf(journal.ref)] };
       }
     }

@@ -7,6 +7,7 @@ import type { FileRef, Snapshot, Sourced } from '../../model/types.js';
 import type { LogLine } from '../../parse/types.js';
 import { knownLineEvidence } from '../../model/evidence.js';
 import { sourceIdForPath } from '../../model/source-ids.js';
+import { firstEntry } from '../../model/coverage.js';
 import { lineAt } from '../lib/host.js';
 import { PROXY_UNITS, isProxyPod, proxyDeployment, refOf, sortedHosts } from './kube-proxy-facts.js';
 
@@ -70,7 +71,8 @@ export function proxyLogs(s: Snapshot): ProxyLog[] {
   for (const h of sortedHosts(s)) {
     for (const unit of PROXY_UNITS.keys()) {
       const log = h.journal.get(unit);
-      if (log) out.push({ key: `journal/${unit}@${h.node}`, sourceId: sourceIdForPath(log.ref.path), node: h.node, previous: false, log });
+      // `-- No entries --`: nothing ran under that unit (Charmed's snap kube-proxy logs under snap.kube-proxy.daemon)
+      if (log && firstEntry(log.value)) out.push({ key: `journal/${unit}@${h.node}`, sourceId: sourceIdForPath(log.ref.path), node: h.node, previous: false, log });
     }
   }
   return out.sort((a, b) => a.key.localeCompare(b.key));

@@ -1,5 +1,7 @@
+import { describe, expect, it } from 'vitest';
+import { runRules } from '../engine.js';
 import { ruleTester } from '../testing.js';
-import { kubeList, nodeJson, podJson, snapshotOf } from '../../model/testing.js';
+import { configMapJson, kubeList, nodeJson, podJson, snapshotOf, sourceRecord } from '../../model/testing.js';
 import { kubeProxyNotRunning } from './kube-proxy-not-running.js';
 
 const proxy = (name: string, node: string, over: { ready?: boolean; waitingReason?: string } = {}) =>
@@ -21,6 +23,11 @@ const SNAP_EXITED = [
 ].join('\n');
 const snapNode = (journal: string) =>
   snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]), 'cluster/pods.json': kubeList([]), 'host/systemd-units.txt': '/etc/systemd/system/snap.kube-proxy.daemon.service\n', 'host/journal/snap.kube-proxy.daemon.log': journal } });
+
+// capture charmed-k8s-hotsos: `journalctl --unit kube-proxy` of a node whose kube-proxy is the snap
+const NO_ENTRIES = '-- Logs begin at Fri 2022-02-11 18:58:10 UTC, end at Fri 2022-02-11 19:23:41 UTC. --\n-- No entries --\n';
+// capture k8s-snap-sunbeam-hotsos: sos's `kubectl get --namespace openstack pods`
+const OPENSTACK_ONLY = { namespaces: ['openstack'], partial: 'namespaces openstack only; not kube-system' };
 
 ruleTester(kubeProxyNotRunning).run({
   valid: [
@@ -62,9 +69,39 @@ ruleTester(kubeProxyNotRunning).run({
       findings: [{ status: 'fail', subject: 'node:tenaya', messageId: 'hostExited' }],
     },
     {
+      name: 'an empty kube-proxy journal beside the snap\'s: the snap journal decides (its exit fails, citing it)',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]), 'cluster/pods.json': kubeList([]), 'host/journal/kube-proxy.log': NO_ENTRIES, 'host/journal/snap.kube-proxy.daemon.log': SNAP_EXITED } }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'hostExited', data: { unit: 'snap.kube-proxy.daemon' }, cites: ['host/journal/snap.kube-proxy.daemon.log:2'] }],
+    },
+    {
+      // before: pass hostRunning on the empty journal
+      name: 'only `-- No entries --` journals: unknown, no evidence that anything runs',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]), 'cluster/pods.json': kubeList([]), 'host/systemd-units.txt': '/etc/systemd/system/snap.kube-proxy.daemon.service\n', 'host/journal/kube-proxy.log': NO_ENTRIES, 'host/journal/snap.kube-proxy.daemon.log': NO_ENTRIES } }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.journal.*'] }],
+    },
+    {
+      // before: fail noPod on both nodes, from a list that holds no kube-system pod at all
+      name: 'a kube-proxy ConfigMap, no kube-proxy pod in a pods list of namespace openstack only: unknown partial-list',
+      snapshot: () =>
+        snapshotOf({
+          node: 'worker-1',
+          files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]), 'cluster/pods.json': kubeList([podJson({ name: 'mysql-0', namespace: 'openstack', node: 'worker-1' })]), 'cluster/configmaps/kube-system/kube-proxy.json': configMapJson({ name: 'kube-proxy', namespace: 'kube-system', data: { 'config.conf': 'mode: iptables\n' } }) },
+          manifest: { sources: [sourceRecord('cluster/nodes.json'), { ...sourceRecord('cluster/pods.json'), ...OPENSTACK_ONLY }, sourceRecord('cluster/configmaps/kube-system/kube-proxy.json')] },
+        }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', messageId: 'partial-list', data: { list: 'cluster/pods.json', partial: OPENSTACK_ONLY.partial }, missing: ['cluster.pods'], cites: ['manifest.json#/sources/1/partial'] }],
+    },
+    {
       name: 'snap kube-proxy without its journal: unknown, not running or not',
       snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]), 'cluster/pods.json': kubeList([]), 'host/systemd-units.txt': '/etc/systemd/system/snap.kube-proxy.daemon.service\n' } }),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.journal.*'] }],
     },
   ],
+});
+
+describe('SVC-301 basis on a Charmed node (capture charmed-k8s-hotsos)', () => {
+  it('rests on the snap journal that holds kube-proxy lines, never on the empty kube-proxy journal', () => {
+    const s = snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1' })]), 'cluster/pods.json': kubeList([]), 'host/journal/kube-proxy.log': NO_ENTRIES, 'host/journal/snap.kube-proxy.daemon.log': SNAP_JOURNAL } });
+    const f = runRules([kubeProxyNotRunning], s).filter((x) => x.subject.name === 'worker-1');
+    expect(f.map((x) => [x.status, x.messageId, x.data?.['style'], x.data?.['by'], (x.basis ?? []).map((b) => b.path)])).toEqual([['pass', 'hostRunning', 'snap', 'snap.kube-proxy.daemon', ['host/journal/snap.kube-proxy.daemon.log']]]);
+  });
 });

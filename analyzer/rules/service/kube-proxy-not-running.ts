@@ -13,6 +13,8 @@ import { CLUSTER, basisOf, clusterFile, missingInputs, nodeSubject } from '../li
 import { lastLogLine, nodeNames, podIsHealthy, podLogs, present } from '../lib/host.js';
 import { proxyDeployment, proxyPodsByNode, type ProxyDeployment } from './kube-proxy-facts.js';
 import { proxyLogs } from './kube-proxy-logs.js';
+import { COMPONENT_NAMESPACES, partialList } from '../../model/coverage.js';
+import { partialListReport } from '../lib/evidence-limits.js';
 
 /** true: kube-proxy runs here; false: the evidence shows it does not; undefined: cannot tell */
 export function kubeProxyInUse(s: Snapshot): boolean | undefined {
@@ -123,6 +125,12 @@ export const kubeProxyNotRunning: Rule = {
       }
       if (!s.cluster.pods) {
         out.push(missingInputs(subject, ['cluster.pods']));
+        continue;
+      }
+      // no kube-proxy pod in a list of some namespaces or a selection of pods is no absence
+      const partial = partialList(s, ['cluster/pods.json'], COMPONENT_NAMESPACES['kube-proxy']);
+      if (partial) {
+        out.push(partialListReport(s, subject, partial));
         continue;
       }
       // no kube-proxy pod anywhere and nothing saying how it runs: a replacement (Cilium) or unlisted

@@ -1,5 +1,5 @@
 import { ruleTester } from '../testing.js';
-import { endpointSliceJson, kubeList, podJson, serviceJson, snapshotOf } from '../../model/testing.js';
+import { endpointSliceJson, kubeList, podJson, serviceJson, snapshotOf, sourceRecord } from '../../model/testing.js';
 import { serviceWithoutReadyEndpoints } from './service-without-ready-endpoints.js';
 
 const web = serviceJson({ name: 'web', clusterIP: '10.96.0.99', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
@@ -15,6 +15,20 @@ ruleTester(serviceWithoutReadyEndpoints).run({
     { name: 'web has a ready endpoint; kube-dns without endpoints is left to DNS-406', snapshot: () => cluster([pod()], [slice(['10.244.1.5'])]) },
   ],
   invalid: [
+    {
+      // before: fail selector-no-match for web, whose namespace the sos `--namespace openstack` pods list never held
+      name: 'no selected pod in a pods list of other namespaces: unknown partial-list; a Service of a covered namespace is still judged',
+      snapshot: () =>
+        snapshotOf({
+          node: 'worker-1',
+          files: { 'cluster/services.json': kubeList([web, serviceJson({ name: 'keystone', namespace: 'openstack', clusterIP: '10.152.183.20', selector: { app: 'keystone' }, ports: [{ port: 5000 }] })]), 'cluster/pods.json': kubeList([]), 'cluster/endpointslices.json': kubeList([]) },
+          manifest: { sources: [sourceRecord('cluster/services.json'), { ...sourceRecord('cluster/pods.json'), namespaces: ['openstack'], partial: 'namespaces openstack only; not default' }, sourceRecord('cluster/endpointslices.json')] },
+        }),
+      findings: [
+        { status: 'unknown', subject: 'service:default/web', messageId: 'partial-list', data: { list: 'cluster/pods.json' }, missing: ['cluster.pods'], cites: ['manifest.json#/sources/1/partial'] },
+        { status: 'fail', subject: 'service:openstack/keystone', messageId: 'noReady', data: { reason: 'selector-no-match' } },
+      ],
+    },
     {
       // canonical/hotsos sunbeam capture: mysql-replicas selects role=replicas, the one MySQL pod is role=primary
       name: 'a role no pod holds (replicas of a one-member database): warn, not a selector typo',

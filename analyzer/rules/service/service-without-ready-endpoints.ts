@@ -5,6 +5,8 @@ import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
 import type { Located, Snapshot } from '../../model/types.js';
 import type { Pod, Service } from '../../model/schemas.js';
 import { objectEvidence } from '../../model/evidence.js';
+import { partialList } from '../../model/coverage.js';
+import { partialListReport } from '../lib/evidence-limits.js';
 import { CLUSTER, basisOf, clusterFile, missingInputs } from '../lib/reports.js';
 import { present } from '../lib/host.js';
 import { readyEndpoints } from '../lib/host-proxy.js';
@@ -96,6 +98,12 @@ export const serviceWithoutReadyEndpoints: Rule = {
         continue;
       }
       const pods = s.index.podsSelectedBy(key);
+      // "matches no pod" in a pods list of other namespaces (a converted sosreport) or a selection of pods is no verdict
+      const partial = pods.length === 0 ? partialList(s, ['cluster/pods.json'], [ns]) : undefined;
+      if (partial) {
+        out.push(partialListReport(s, subject, partial));
+        continue;
+      }
       const reason = reasonFor(pods);
       const role = reason === 'selector-no-match' ? podOutOfRole(s, ns, svc.obj.spec.selector ?? {}) : undefined;
       if (role) {
