@@ -116,11 +116,7 @@ function violations(scenario: string, drop: Source, before: readonly Finding[], 
  * Violations known and routed to the rules' owners (rule id -> why); each must still be seen, so an
  * entry is removed when its rule is fixed. Empty means the property holds everywhere sampled.
  */
-const KNOWN: Readonly<Record<string, string>> = {
-  'DNS-401': 'coredns-not-ready: with cluster/pods.json dropped it passes from the CoreDNS logs alone (ok-log), although readiness is only in the pod list',
-  'DNS-403': 'the loop check passes (ok) when the Corefile (configmap coredns.json) or the node resolv.conf is dropped, i.e. on the absence of one side',
-  'DNS-405': 'kubelet clusterDNS: with cluster/services.json dropped it passes (ok-service-network) because clusterDNS lies in the Service range, though the kube-dns ClusterIP it must equal is unknown',
-};
+const KNOWN: Readonly<Record<string, string>> = {};
 
 describe('ablation: dropping one source never turns a verdict into a pass, nor an evidenced fail into silence', () => {
   const found: Violation[] = [];
