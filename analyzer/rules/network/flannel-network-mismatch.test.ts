@@ -45,6 +45,17 @@ ruleTester(flannelNetworkMismatch).run({
       findings: [{ status: 'unknown', subject: 'configmap:kube-flannel/kube-flannel-cfg', missing: ['cluster.nodes', 'host.flannel-subnet-env'] }],
     },
     {
+      // capture charmed-k8s-hotsos: flanneld under systemd (the flannel charm, configured from etcd), no kube-flannel ConfigMap, no nodes list
+      name: 'Charmed flanneld: subject the cluster (no ConfigMap exists), and one lease is not "every node podCIDR"',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { 'host/flannel-subnet.env': 'FLANNEL_NETWORK=10.1.0.0/16\nFLANNEL_SUBNET=10.1.84.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=false\n', 'host/systemd-units.txt': '/lib/systemd/system/flannel.service\n' } }),
+      findings: [{ status: 'pass', subject: 'cluster', messageId: 'matchesSome', data: { network: '10.1.0.0/16', what: 'the lease of worker-1 (FLANNEL_SUBNET 10.1.84.1/24)' } }],
+    },
+    {
+      name: 'Charmed flanneld whose lease lies outside its Network: fails on the cluster',
+      snapshot: () => snapshotOf({ node: 'worker-1', files: { 'host/flannel-subnet.env': 'FLANNEL_NETWORK=10.1.0.0/16\nFLANNEL_SUBNET=10.2.84.1/24\n', 'host/systemd-units.txt': '/lib/systemd/system/flannel.service\n' } }),
+      findings: [{ status: 'fail', subject: 'cluster', messageId: 'mismatch', cites: ['host/flannel-subnet.env:1', 'host/flannel-subnet.env:2'] }],
+    },
+    {
       name: 'flannel Network is not a CIDR',
       snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles(NODES, {}, '10.244.0.0/33') }),
       findings: [{ status: 'fail', subject: 'configmap:kube-flannel/kube-flannel-cfg', messageId: 'badNetwork' }],

@@ -3,9 +3,9 @@
 // --pod-network-cidr=192.168.0.0/16 and the stock kube-flannel.yml (10.244.0.0/16) routes nothing.
 import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
 import type { FileRef, Seen, Snapshot } from '../../model/types.js';
-import { basisOf, missingInputs } from '../lib/reports.js';
+import { basisOf, CLUSTER, missingInputs } from '../lib/reports.js';
 import { cidrContains, jsonEvidence, lineAt, parseCidr, present, seenEvidence } from '../lib/host.js';
-import { unlessFlannel } from './flannel-presence.js';
+import { flannelPresence, unlessFlannel } from './flannel-presence.js';
 
 const CONFIGMAPS = ['kube-flannel/kube-flannel-cfg', 'kube-system/kube-flannel-cfg'];
 
@@ -73,18 +73,26 @@ export const flannelNetworkMismatch: Rule = {
     mismatch: 'flannel Network {network} does not contain {what}',
     badNetwork: 'flannel Network "{network}" is not a CIDR',
     matches: 'flannel Network {network} contains every node podCIDR',
+    matchesSome: 'flannel Network {network} contains {what} (no nodes list: other nodes not compared)',
     notUsed: 'the cluster does not run flannel',
   },
   explains: [{ rule: 'NET-204', match: 'cluster' }, { rule: 'NET-205', match: 'cluster' }],
   run(s) {
-    const skip = unlessFlannel(s);
+    const presence = flannelPresence(s);
+    const skip = unlessFlannel(s, presence);
     if (skip.length) return skip;
-    const key = CONFIGMAPS.find((k) => s.cluster.configMaps.has(k)) ?? (CONFIGMAPS[0] as string);
+    const collected = CONFIGMAPS.find((k) => s.cluster.configMaps.has(k));
+    const key = collected ?? (CONFIGMAPS[0] as string);
     const [ns, name] = key.split('/') as [string, string];
-    const subject: Subject = { kind: 'configmap', namespace: ns, name };
     const flannel = flannelNetwork(s);
+    // a flanneld under systemd (Charmed: configured from etcd) or embedded in k3s/RKE2 has no
+    // kube-flannel ConfigMap: name the cluster, not a ConfigMap that does not exist
+    const noConfigMap = !collected && (presence.style === 'systemd' || presence.style === 'embedded' || presence.style === 'snap');
+    const subject: Subject = noConfigMap ? CLUSTER : { kind: 'configmap', namespace: ns, name };
     if (!flannel) return [missingInputs(subject, [`cluster.configmap.${ns}.${name}`, 'host.flannel-subnet-env'])];
-    const restart = [`kubectl -n ${ns} edit configmap ${name}`, `kubectl -n ${ns} rollout restart daemonset kube-flannel-ds`];
+    const restart = noConfigMap
+      ? ['cat /run/flannel/subnet.env', 'juju config flannel cidr  # Charmed: the Network flanneld gets from etcd', 'systemctl restart flannel flanneld k3s 2>/dev/null']
+      : [`kubectl -n ${ns} edit configmap ${name}`, `kubectl -n ${ns} rollout restart daemonset kube-flannel-ds`];
     const network = parseCidr(flannel.value);
     if (!network) {
       return [{ status: 'fail', subject, messageId: 'badNetwork', data: { network: flannel.value }, evidence: present(flannel.ev), remediation: { explanation: 'Set "Network" to the cluster CIDR.', commands: restart } }];
@@ -92,7 +100,10 @@ export const flannelNetworkMismatch: Rule = {
     const all = compared(s);
     if (all.length === 0) return [missingInputs(subject, ['cluster.nodes', 'host.flannel-subnet-env'])];
     const outside = all.filter((c) => !cidrContains(network, c.cidr));
-    if (outside.length === 0) return [{ status: 'pass', subject, messageId: 'matches', data: { network: network.text }, basis: [flannel.file, ...basisOf(...all.map((c) => c.file))] } satisfies Report];
+    const basis = [flannel.file, ...basisOf(...all.map((c) => c.file))];
+    // "every node" needs the nodes list; one node's lease shows that node only
+    if (outside.length === 0 && !s.cluster.nodes) return [{ status: 'pass', subject, messageId: 'matchesSome', data: { network: network.text, what: all.slice(0, 3).map((c) => c.what).join(', ') + (all.length > 3 ? ` and ${all.length - 3} more` : '') }, basis } satisfies Report];
+    if (outside.length === 0) return [{ status: 'pass', subject, messageId: 'matches', data: { network: network.text }, basis } satisfies Report];
     const target = s.derived.podCidr.kubeadm?.value ?? outside[0]?.cidr ?? network.text;
     return [
       {
@@ -101,7 +112,7 @@ export const flannelNetworkMismatch: Rule = {
         messageId: 'mismatch',
         data: { network: network.text, what: outside.slice(0, 3).map((o) => o.what).join(', ') + (outside.length > 3 ? ` and ${outside.length - 3} more` : ''), count: outside.length },
         evidence: present(flannel.ev, ...outside.slice(0, 5).map((o) => o.ev)),
-        remediation: { explanation: `Set "Network" in net-conf.json to the cluster CIDR (${target}) and restart flannel.`, commands: restart },
+        remediation: { explanation: `Set "Network" ${noConfigMap ? 'where this flannel takes it from (Charmed: the flannel charm\'s cidr in etcd; k3s: --cluster-cidr)' : 'in net-conf.json'} to the cluster CIDR (${target}) and restart flannel.`, commands: restart },
       },
     ];
   },
