@@ -19,6 +19,17 @@ ruleTester(nodePodCidrsOverlap).run({
   ],
   invalid: [
     {
+      // before: pass "2 node subnets are distinct" although worker-2's was hidden by troubleshoot's redactor
+      name: 'a podCIDR a redactor hid may overlap any other: unknown redacted, not distinct',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: nodes(['cp-1', '10.244.0.0/24'], ['worker-1', '10.244.1.0/24'], ['worker-2', '***HIDDEN***/24']) }),
+      findings: [{ status: 'unknown', subject: 'cluster', messageId: 'redacted', data: { value: '***HIDDEN***/24' }, missing: ['cluster.nodes'], cites: ['cluster/nodes.json#/items/2/spec/podCIDR'] }],
+    },
+    {
+      name: 'an overlap among the readable subnets still fails beside a hidden one',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: nodes(['cp-1', '10.244.0.0/24'], ['worker-1', '10.244.0.0/24'], ['worker-2', '***HIDDEN***/24']) }),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'overlap' }],
+    },
+    {
       // flannel-io/flannel#1224: `kubectl patch node k8node001 -p '{"spec":{"podCIDR":"10.244.0.0/16"}}'`
       name: 'a node patched with the whole pod network swallows the others',
       snapshot: () => snapshotOf({ node: 'cp-1', files: nodes(['k8node001', '10.244.0.0/16'], ['k8node002', '10.244.1.0/24'], ['k8node003', '10.244.2.0/24']) }),

@@ -9,6 +9,7 @@ import type { FileRef, Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { cidrContains, cidrOverlaps, lineAt, PEER_EXPLAINS, parseCidr, seenEvidence } from '../lib/host.js';
+import { redactedReport, unparsed } from '../lib/evidence-limits.js';
 
 interface NodeSubnet {
   readonly node: string;
@@ -87,7 +88,10 @@ export const nodePodCidrsOverlap: Rule = {
   run(s) {
     const subnets = nodeSubnets(s);
     const range = allocatorRange(s);
-    if (subnets.length === 0) return [missingInputs(CLUSTER, ['cluster.nodes'])];
+    // a podCIDR a redactor hid (`***HIDDEN***/24`) may overlap any other: no "distinct" while one is hidden
+    const hidden = (s.cluster.nodes ?? []).find((n) => n.obj.spec?.podCIDR !== undefined && n.obj.spec.podCIDR !== null && unparsed(String(n.obj.spec.podCIDR), 'cidr') !== undefined);
+    const hiddenReport = (): Report => redactedReport(CLUSTER, `node ${hidden!.obj.metadata.name} spec.podCIDR`, String(hidden!.obj.spec?.podCIDR), [objectEvidence(hidden!, '/spec/podCIDR', 'not a CIDR')], ['cluster.nodes']);
+    if (subnets.length === 0) return [hidden ? hiddenReport() : missingInputs(CLUSTER, ['cluster.nodes'])];
     // one subnet and no cluster CIDR: nothing to overlap with, nothing to lie outside of
     if (subnets.length === 1 && !range) return [missingInputs(CLUSTER, ['fact:pod-network'])];
     const out: Report[] = [];
@@ -131,6 +135,7 @@ export const nodePodCidrsOverlap: Rule = {
       }
     }
     if (out.length) return out;
+    if (hidden) return [hiddenReport()];
     return [{ status: 'pass', subject: CLUSTER, messageId: 'distinct', data: { count: subnets.length, range: range?.value ?? 'no known cluster CIDR' }, basis: basisOf(...subnets.map((n) => n.file), ...(range ? [{ bundle: range.at.bundle, path: range.at.path }] : [])) }];
   },
 };

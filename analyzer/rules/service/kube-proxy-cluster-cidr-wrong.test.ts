@@ -18,6 +18,18 @@ ruleTester(kubeProxyClusterCidrWrong).run({
     { name: 'clusterCIDR narrower than the pod network but holding every node podCIDR', snapshot: () => withConf(CONF.replace('clusterCIDR: 10.244.0.0/16', 'clusterCIDR: 10.244.0.0/23')) },
   ],
   invalid: [
+    {
+      // troubleshoot's redactor: before, the hidden clusterCIDR read as "contains none of the podCIDRs" (warn)
+      name: 'a clusterCIDR a redactor hid: unknown redacted, not wrong',
+      snapshot: () => withConf(CONF.replace('clusterCIDR: 10.244.0.0/16', 'clusterCIDR: "***HIDDEN***/16"')),
+      findings: [{ status: 'unknown', subject: 'configmap:kube-system/kube-proxy', messageId: 'redacted', data: { value: '***HIDDEN***/16' }, missing: ['cluster.configmap.kube-system.kube-proxy'] }],
+    },
+    {
+      // before: pass on cp-1's podCIDR alone, w-1's hidden one never compared
+      name: 'a node podCIDR a redactor hid: unknown redacted, not matches',
+      snapshot: () => withConf(CONF, [{ name: 'cp-1', podCIDR: '10.244.0.0/24' }, { name: 'w-1', podCIDR: '***HIDDEN***/24' }]),
+      findings: [{ status: 'unknown', subject: 'configmap:kube-system/kube-proxy', messageId: 'redacted', data: { value: '***HIDDEN***/24' }, missing: ['cluster.nodes'], cites: ['cluster/nodes.json#/items/1/spec/podCIDR'] }],
+    },
     // degraded, not broken: pods outside it are masqueraded when they call a Service
     { name: 'clusterCIDR of another range', snapshot: () => withConf(CONF.replace('clusterCIDR: 10.244.0.0/16', 'clusterCIDR: 192.168.0.0/16')), findings: [{ status: 'warn', subject: 'configmap:kube-system/kube-proxy', messageId: 'wrong', data: { clusterCIDR: '192.168.0.0/16', outside: '10.244.0.0/24' } }] },
     { name: 'clusterCIDR missing one node\'s podCIDR', snapshot: () => withConf(CONF.replace('clusterCIDR: 10.244.0.0/16', 'clusterCIDR: 10.244.0.0/23'), TWO_NODES), findings: [{ status: 'warn', subject: 'configmap:kube-system/kube-proxy', messageId: 'wrong', data: { outside: '10.244.2.0/24', where: 'node/w-1' } }] },

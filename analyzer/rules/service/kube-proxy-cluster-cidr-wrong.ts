@@ -15,6 +15,9 @@ import { cidrContains, jsonEvidence, lineAt, parseCidr, present, seenEvidence } 
 import { proxyDeployment } from './kube-proxy-facts.js';
 import { distroClusterCidr, hitEvidence, proxyFlag, proxyLogs, searchProxyLogs } from './kube-proxy-logs.js';
 import type { FileRef, Seen, Snapshot } from '../../model/types.js';
+import { objectEvidence } from '../../model/evidence.js';
+import { sourceIdForPath } from '../../model/source-ids.js';
+import { redactedReport, unparsed } from '../lib/evidence-limits.js';
 
 /**
  * Where pods get their addresses: every node's spec.podCIDR; without node data, kubeadm's
@@ -109,8 +112,13 @@ export const kubeProxyClusterCidrWrong: Rule = {
       return [{ status: 'warn', subject: src.subject, messageId: 'unset', data: { network }, evidence: present(src.evidence, shown && seenEvidence(s, shown, 'where pods get their addresses')), remediation }] satisfies Report[];
     }
     if (!pods) return [missingInputs(src.subject, ['cluster.nodes', 'cluster.configmap.kube-system.kubeadm-config', 'cluster.configmap.kube-flannel.kube-flannel-cfg'])];
+    // a redactor's `***HIDDEN***/16` is no range: neither a mismatch nor a match
+    const unreadable = cc.split(',').map((c) => c.trim()).find((c) => c !== '' && unparsed(c, 'cidr') !== undefined);
+    if (unreadable !== undefined) return [redactedReport(src.subject, `kube-proxy clusterCIDR (${src.by})`, unreadable, present(src.evidence), [sourceIdForPath(src.ref.path)])];
     const ours = cc.split(',').map((c) => c.trim()).filter((c) => parseCidr(c) !== undefined);
     const outside = pods.ranges.filter((r) => !ours.some((c) => cidrContains(c, r.value)));
+    const hidden = (s.cluster.nodes ?? []).find((n) => typeof n.obj.spec?.podCIDR === 'string' && unparsed(n.obj.spec.podCIDR, 'cidr') !== undefined);
+    if (outside.length === 0 && hidden) return [redactedReport(src.subject, `node ${hidden.obj.metadata.name} spec.podCIDR`, String(hidden.obj.spec?.podCIDR), [objectEvidence(hidden, '/spec/podCIDR', 'not a CIDR')], ['cluster.nodes'])];
     if (outside.length === 0) return [{ status: 'pass', subject: src.subject, messageId: 'matches', data: { clusterCIDR: cc, by: src.by }, basis: [src.ref, ...pods.ranges.slice(0, 1).map((r) => ({ bundle: r.at.bundle, path: r.at.path }))] }];
     const first = outside[0] as Seen<string>;
     return [{
