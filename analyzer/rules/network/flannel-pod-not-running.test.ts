@@ -1,5 +1,5 @@
 import { ruleTester } from '../testing.js';
-import { kubeList, nodeJson, podJson, snapshotOf } from '../../model/testing.js';
+import { daemonSetJson, kubeList, nodeJson, podJson, snapshotOf, sourceRecord } from '../../model/testing.js';
 import { flannelConfigMap } from '../lib/host-testing.js';
 import { flannelPodNotRunning } from './flannel-pod-not-running.js';
 
@@ -51,6 +51,20 @@ ruleTester(flannelPodNotRunning).run({
     { name: 'a cluster without flannel', snapshot: () => snapshotOf({ node: 'worker-1', files: { 'cluster/nodes.json': nodes, 'cluster/pods.json': kubeList([]) } }) },
   ],
   invalid: [
+    {
+      // before: fail noPod on both nodes, from a pods list that never held namespace kube-flannel
+      name: 'the flannel DaemonSet listed, pods listed for namespace openstack only: unknown partial-list per node, not noPod',
+      snapshot: () =>
+        snapshotOf({
+          node: 'worker-1',
+          files: { 'cluster/nodes.json': nodes, 'cluster/pods.json': kubeList([]), 'cluster/daemonsets.json': kubeList([daemonSetJson({ name: 'kube-flannel-ds', namespace: 'kube-flannel', containers: [{ name: 'kube-flannel' }] } as never)]) },
+          manifest: { sources: [sourceRecord('cluster/nodes.json'), { ...sourceRecord('cluster/pods.json'), namespaces: ['openstack'], partial: 'namespaces openstack only; not kube-flannel' }, sourceRecord('cluster/daemonsets.json')] },
+        }),
+      findings: [
+        { status: 'unknown', subject: 'node:worker-1', messageId: 'partial-list', data: { list: 'cluster/pods.json' }, missing: ['cluster.pods'], cites: ['manifest.json#/sources/1/partial'] },
+        { status: 'unknown', subject: 'node:worker-2', messageId: 'partial-list', missing: ['cluster.pods'] },
+      ],
+    },
     {
       name: 'crash-looping on worker-2, reason quoted from the previous log',
       snapshot: () =>

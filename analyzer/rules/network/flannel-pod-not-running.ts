@@ -6,6 +6,8 @@ import type { Located, Snapshot } from '../../model/types.js';
 import type { Pod } from '../../model/schemas.js';
 import type { LogLine } from '../../parse/types.js';
 import { objectEvidence, escapePointerToken } from '../../model/evidence.js';
+import { COMPONENT_NAMESPACES, partialList } from '../../model/coverage.js';
+import { partialListReport } from '../lib/evidence-limits.js';
 import { basisOf, clusterFile, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lastLogLine, lineAt, nodeNames, PEER_EXPLAINS, podIsHealthy, podLogs, podsByNode, present } from '../lib/host.js';
 import { flannelLogProblem, flannelLogRunning } from '../../parse/flannel.js';
@@ -153,10 +155,17 @@ export const flannelPodNotRunning: Rule = {
     if (!s.cluster.pods) return fromLogs(s);
     const podsFile = clusterFile(s, 'cluster/pods.json');
     const byNode = podsByNode(s, runsFlannel);
+    // "no flannel pod on this node" needs a pods list of the namespace the DaemonSet runs in
+    const ds = (s.cluster.daemonSets ?? []).find((d) => /flannel|canal/.test(d.obj.metadata.name));
+    const partial = partialList(s, ['cluster/pods.json'], ds ? [ds.obj.metadata.namespace ?? 'default'] : COMPONENT_NAMESPACES.flannel);
     const out: Report[] = [];
     for (const node of nodeNames(s)) {
       const subject = nodeSubject(node);
       const pods = byNode.get(node) ?? [];
+      if (pods.length === 0 && partial) {
+        out.push(partialListReport(s, subject, partial));
+        continue;
+      }
       if (pods.length === 0) {
         const n = s.index.nodeByName.get(node);
         out.push({
