@@ -5,6 +5,8 @@ import type { Report, Rule, Subject } from '../types.js';
 import type { Located } from '../../model/types.js';
 import type { Pod, Service } from '../../model/schemas.js';
 import { objectEvidence } from '../../model/evidence.js';
+import { partialList, type ListCoverage } from '../../model/coverage.js';
+import { partialListReport } from '../lib/evidence-limits.js';
 import { CLUSTER, basisOf, clusterFile, missingInputs } from '../lib/reports.js';
 import { present } from '../lib/host.js';
 import { selectedServices } from './service-without-ready-endpoints.js';
@@ -70,10 +72,18 @@ export const targetPortNotExposed: Rule = {
     if (!s.cluster.services || !s.cluster.pods) return [missingInputs(CLUSTER, [...(s.cluster.services ? [] : ['cluster.services']), ...(s.cluster.pods ? [] : ['cluster.pods'])])];
     const out: Report[] = [];
     let ok = 0;
+    // a Service whose namespace a partial pods list leaves out (a converted sosreport) is not checked
+    let unseen: ListCoverage | undefined;
     for (const svc of selectedServices(s)) {
       const ns = svc.obj.metadata.namespace ?? 'default';
       const key = `${ns}/${svc.obj.metadata.name}`;
-      const miss = firstMiss(svc.obj, s.index.podsSelectedBy(key));
+      const selected = s.index.podsSelectedBy(key);
+      const partial = selected.length === 0 ? partialList(s, ['cluster/pods.json'], [ns]) : undefined;
+      if (partial) {
+        unseen ??= partial;
+        continue;
+      }
+      const miss = firstMiss(svc.obj, selected);
       if (!miss) {
         ok++;
         continue;
@@ -96,6 +106,7 @@ export const targetPortNotExposed: Rule = {
         },
       });
     }
+    if (out.length === 0 && ok === 0 && unseen) out.push(partialListReport(s, CLUSTER, unseen));
     if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'exposed', data: { count: ok }, basis: basisOf(clusterFile(s, 'cluster/services.json'), clusterFile(s, 'cluster/pods.json')) });
     return out;
   },
