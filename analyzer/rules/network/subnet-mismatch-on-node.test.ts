@@ -12,6 +12,17 @@ ruleTester(subnetMismatchOnNode).run({
   valid: [{ name: 'all three say 10.244.1.0/24 (real cni0 capture)', snapshot: () => node('10.244.1.0/24', '10.244.1.1/24') }],
   invalid: [
     {
+      // before: pass "podCIDR, subnet.env and cni0 agree" although the podCIDR was never compared
+      name: 'a podCIDR a redactor hid: unknown redacted, even with subnet.env and cni0 agreeing',
+      snapshot: () => node('***HIDDEN***/24', '10.244.1.1/24'),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', messageId: 'redacted', data: { value: '***HIDDEN***/24' }, missing: ['cluster.nodes'], cites: ['cluster/nodes.json#/items/0/spec/podCIDR'] }],
+    },
+    {
+      name: 'a hidden podCIDR beside a subnet.env and cni0 that disagree: still fails',
+      snapshot: () => node('***HIDDEN***/24', '10.244.3.1/24'),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch' }],
+    },
+    {
       name: 'cni0 left from an old lease',
       snapshot: () => node('10.244.3.0/24', '10.244.3.1/24'),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'mismatch', data: { cni0: '10.244.1.0/24', stale: 'cni0', subnetEnv: '10.244.3.0/24' } }],

@@ -6,6 +6,7 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { redactedReport } from '../lib/evidence-limits.js';
 import { ipInCidr, ipv4Addrs, jsonEvidence, lineAt, linkNamed, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
 import { unlessFlannel } from './flannel-presence.js';
 
@@ -79,6 +80,12 @@ export const subnetMismatchOnNode: Rule = {
       const cni0Addr = cni0Addrs.find((a) => lease !== undefined && parseCidr(`${a.local}/${a.prefixlen}`)?.text !== lease) ?? cni0Addrs[0];
       const cni0 = cni0Addr ? parseCidr(`${cni0Addr.local}/${cni0Addr.prefixlen}`)?.text : undefined;
       const seen = [podCIDR, env, cni0].filter((x): x is string => x !== undefined);
+      // a podCIDR a redactor hid (`***HIDDEN***/24`) neither agrees nor disagrees; what is readable may still disagree
+      const hidden = node?.obj.spec?.podCIDR && !podCIDR ? String(node.obj.spec.podCIDR) : undefined;
+      if (hidden && node && new Set(seen).size <= 1 && !refusal) {
+        out.push(redactedReport(subject, `node ${host.node} spec.podCIDR`, hidden, [objectEvidence(node, '/spec/podCIDR', 'not a CIDR')], ['cluster.nodes']));
+        continue;
+      }
       if (seen.length < 2 && refusal) {
         out.push(refused(refusal));
         continue;
