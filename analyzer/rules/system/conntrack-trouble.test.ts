@@ -81,6 +81,12 @@ ruleTester(conntrackTrouble).run({
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': TABLE(100), 'host/journal/kube-proxy.log': `2024-01-12T03:47:15+0000 worker-1 kube-proxy[912]: ${DENIED}\n` }, {})),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logErrors', cites: ['host/journal/kube-proxy.log:1'] }],
     },
+    {
+      // charmed-k8s-hotsos: `journalctl -u kube-proxy` on a node whose kube-proxy is the snap
+      name: 'an empty kube-proxy journal (-- No entries --) is no log: no pass on it',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': TABLE(100), 'host/journal/kube-proxy.log': '-- Logs begin at Mon 2022-01-10 10:00:00 UTC, end at Mon 2022-01-10 11:00:00 UTC. --\n-- No entries --\n' }, {})),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', messageId: 'missing-inputs' }],
+    },
     { name: 'table 95% full', snapshot: () => node(TABLE(124519), STARTUP), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'nearFull', data: { percent: 95 } }] },
     { name: 'kube-proxy cannot write nf_conntrack_max', snapshot: () => node(TABLE(100), `${STARTUP}\n${DENIED}`), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logErrors', data: { line: 3 } }] },
     {

@@ -2,6 +2,7 @@
 // drops new connections at random ("nf_conntrack: table full, dropping packet"); kube-proxy that
 // cannot set nf_conntrack_max (read-only /proc/sys in a container) or clean stale UDP entries
 // leaves DNS pointing at dead CoreDNS pods.
+import { firstEntry } from '../../model/coverage.js';
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Located, Snapshot } from '../../model/types.js';
 import type { Pod } from '../../model/schemas.js';
@@ -55,7 +56,8 @@ export function kubeProxyLogs(s: Snapshot, host: HostState, pods: readonly Locat
   // kube-proxy as a systemd unit or a snap, or embedded in k3s: its journal on this node
   for (const unit of KUBE_PROXY_UNITS) {
     const log = host.journal?.get(unit);
-    if (log) out.push({ key: `journal/${unit}`, sourceId: `host.journal.${unit}`, log });
+    // a journal holding only `-- No entries --` shows nothing ran under that unit: no evidence
+    if (log && firstEntry(log.value)) out.push({ key: `journal/${unit}`, sourceId: `host.journal.${unit}`, log });
   }
   for (const [key, log] of s.cluster.logs) {
     const [ns, pod, container] = key.split('/');
