@@ -1,6 +1,7 @@
 // The JSON report, schema "netsnap.report/v1" (docs/report-schema.md). Findings carry an id
 // ("f0", "f1", ...: their index in `findings`); chains and explainedBy refer to those ids.
 import { subjectKey, type Chain, type Finding } from '../rules/types.js';
+import { safeJson } from '../text/inert.js';
 import { buildReportModel, type ReportInput } from './model.js';
 
 export const REPORT_SCHEMA = 'netsnap.report/v1';
@@ -55,5 +56,5 @@ export function buildJsonReport(input: ReportInput, tool = { name: 'netsnap', ve
 }
 
 export function renderJson(input: ReportInput): string {
-  return `${JSON.stringify(buildJsonReport(input), null, 2)}\n`;
+  return `${safeJson(buildJsonReport(input))}\n`;
 }

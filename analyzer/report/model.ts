@@ -81,10 +81,8 @@ export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): numbe
   return hit ? 1 : 0;
 }
 
-/** Bundle text is untrusted: show control characters and escape sequences inert. */
-export function inert(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => (c === '\u001b' ? '␛' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)).replace(/\t/g, '  ');
-}
+/** Bundle text is untrusted: the terminal sink lives in analyzer/text/inert.ts (re-exported for callers). */
+export { inert, inertLine } from '../text/inert.js';
 
 export function evidenceLocation(e: { path: string; line?: number; endLine?: number; pointer?: string }): string {
   const lines = e.line !== undefined ? `:${e.line}${e.endLine !== undefined && e.endLine !== e.line ? `-${e.endLine}` : ''}` : '';

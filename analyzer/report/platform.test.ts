@@ -50,7 +50,7 @@ describe('report headers: distribution and components', () => {
 
   it('markdown: a Platform line under the summary', () => {
     const md = renderMarkdown(rke2());
-    expect(md).toContain('Platform: distribution rke2 · flannel daemonset · kube-proxy static-pod · coredns unknown · calico daemonset (from node/rke2-a kubeletVersion v1.28.5+rke2r1 (cluster/nodes.json\\#/items/0/status/nodeInfo/kubeletVersion))\n');
+    expect(md).toContain('Platform: distribution rke2 · flannel daemonset · kube-proxy static-pod · coredns unknown · calico daemonset (from `node/rke2-a kubeletVersion v1.28.5+rke2r1 (cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion)`)\n');
     expect(md.indexOf('Platform:')).toBeLessThan(md.indexOf('### Root causes'));
   });
 

@@ -3,7 +3,8 @@
 // command decides: a TTY and no NO_COLOR); every status also has an icon and a word, so meaning
 // never depends on colour. Bundle text is printed inert.
 import { subjectKey, type Chain, type Finding, type Status } from '../rules/types.js';
-import { buildReportModel, evidenceLocation, inert, type ReportInput } from './model.js';
+import { inert, inertLine } from '../text/inert.js';
+import { buildReportModel, evidenceLocation, type ReportInput } from './model.js';
 import { platformLine, platformSource } from './platform.js';
 
 export interface TextOptions {
@@ -58,19 +59,19 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   const push = (...lines: string[]) => out.push(...lines);
 
   const headline = (f: Finding, indent: string) => {
-    const lines = wrap(`${LABEL[f.status]} ${f.ruleId} ${inert(subjectKey(f.subject))}`, width, `${indent}       `, indent);
+    const lines = wrap(`${LABEL[f.status]} ${inertLine(f.ruleId)} ${inertLine(subjectKey(f.subject))}`, width, `${indent}       `, indent);
     lines[0] = (lines[0] ?? '').replace(`${LABEL[f.status]} ${f.ruleId}`, `${c(COLOR[f.status], LABEL[f.status])} ${c(BOLD, f.ruleId)}`);
     push(...lines);
-    push(...wrap(inert(f.message), width, `${indent}  `));
+    push(...wrap(inertLine(f.message), width, `${indent}  `));
   };
   const details = (f: Finding, indent: string) => {
     for (const e of f.evidence) {
-      push(...wrap(`${c(DIM, '@')} ${inert(e.bundle)}:${inert(evidenceLocation(e))}${e.note ? ` (${inert(e.note)})` : ''}`, width, `${indent}    `, `${indent}  `));
+      push(...wrap(`${c(DIM, '@')} ${inertLine(e.bundle)}:${inertLine(evidenceLocation(e))}${e.note ? ` (${inertLine(e.note)})` : ''}`, width, `${indent}    `, `${indent}  `));
       for (const q of e.quote.split('\n').slice(0, 6)) push(...wrap(inert(q), width, `${indent}    │ `, `${indent}    │ `));
     }
     if (f.remediation && f.status !== 'pass') {
-      push(...wrap(`fix: ${inert(f.remediation.explanation)}`, width, `${indent}    `, `${indent}  `));
-      for (const cmd of f.remediation.commands) push(...wrap(inert(cmd), width, `${indent}      `, `${indent}    $ `));
+      push(...wrap(`fix: ${inertLine(f.remediation.explanation)}`, width, `${indent}    `, `${indent}  `));
+      for (const cmd of f.remediation.commands) push(...wrap(inertLine(cmd), width, `${indent}      `, `${indent}    $ `));
     }
   };
   const chain = (ch: Chain, indent: string, seen: Set<Finding>) => {
@@ -78,7 +79,7 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
     details(ch.finding, indent);
     for (const x of ch.explains) {
       if (seen.has(x.finding)) {
-        push(`${indent}  └─ explains ${x.finding.ruleId} ${inert(subjectKey(x.finding.subject))} (shown above)`);
+        push(`${indent}  └─ explains ${inertLine(x.finding.ruleId)} ${inertLine(subjectKey(x.finding.subject))} (shown above)`);
         continue;
       }
       seen.add(x.finding);
@@ -89,11 +90,11 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
 
   const nodes = [...new Set(m.snapshot.bundles.map((b) => b.node).filter((n): n is string => !!n))];
   push(c(BOLD, 'netsnap analyze'));
-  push(...wrap(`${m.snapshot.bundles.length} bundle(s)${nodes.length ? ` from ${nodes.map(inert).join(', ')}` : ''}${m.snapshot.now ? `, collected ${inert(m.snapshot.now)}` : ''}`, width, '  ', ''));
-  push(`  ${inert(m.redaction)}`);
-  push(...wrap(inert(platformLine(m.platform)), width, '    ', '  '));
+  push(...wrap(`${m.snapshot.bundles.length} bundle(s)${nodes.length ? ` from ${nodes.map(inertLine).join(', ')}` : ''}${m.snapshot.now ? `, collected ${inertLine(m.snapshot.now)}` : ''}`, width, '  ', ''));
+  push(`  ${inertLine(m.redaction)}`);
+  push(...wrap(inertLine(platformLine(m.platform)), width, '    ', '  '));
   const source = platformSource(m.platform);
-  if (source) push(...wrap(`from ${inert(source)}`, width, '    ', '    '));
+  if (source) push(...wrap(`from ${inertLine(source)}`, width, '    ', '    '));
   push(`${m.roots.length} root cause(s): ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass`);
   push('');
   push(c(BOLD, 'ROOT CAUSES'));
@@ -116,13 +117,13 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   push('', c(BOLD, 'DATA COMPLETENESS'));
   if (m.unknown.length === 0) push('  every check had its inputs');
   for (const f of m.unknown) {
-    const why = f.missing?.length ? `missing ${f.missing.join(', ')}` : inert(f.message);
-    push(...wrap(`${c(COLOR.unknown, LABEL.unknown)} ${f.ruleId} ${inert(subjectKey(f.subject))}: ${why}`, width, '      ', '  '));
+    const why = f.missing?.length ? `missing ${f.missing.map(inertLine).join(', ')}` : inertLine(f.message);
+    push(...wrap(`${c(COLOR.unknown, LABEL.unknown)} ${inertLine(f.ruleId)} ${inertLine(subjectKey(f.subject))}: ${why}`, width, '      ', '  '));
   }
   const problems = m.snapshot.problems.filter((p) => p.severity === 'error');
   if (problems.length) {
     push(`  ${problems.length} file problem(s):`);
-    for (const p of problems.slice(0, 20)) push(...wrap(`${inert(p.bundle ?? '')}:${inert(p.file)}${p.line ? `:${p.line}` : ''}: ${inert(p.message)}`, width, '      ', '    '));
+    for (const p of problems.slice(0, 20)) push(...wrap(`${inertLine(p.bundle ?? '')}:${inertLine(p.file)}${p.line ? `:${p.line}` : ''}: ${inertLine(p.message)}`, width, '      ', '    '));
   }
   return `${out.join('\n')}\n`;
 }
