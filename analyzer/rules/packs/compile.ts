@@ -1,25 +1,18 @@
 // Turn a validated pack into Rules the engine runs like built-in ones. For each match of `select`
-// the `when` condition is evaluated on the item; a match raises a finding (status fail/warn) with the
-// subject built from the item and evidence pointing at the value the condition read. Items that do
-// not match give one pass per subject.
-import { JSONPath } from 'jsonpath-plus';
+// that `where` admits, the `when` condition is evaluated on the item; a match raises a finding
+// (status fail/warn) with the subject built from the item and evidence pointing at the value the
+// condition read. Items that do not match give one pass per subject. Conditions are compiled once
+// (at load): a `matches` pattern becomes an RE2 program, which runs in time linear in its input.
+import { RE2JS } from 're2js';
 import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
+import { MAX_PATTERN_CHARS } from './limits.js';
+import { evaluatePath, type Hit } from './path.js';
 import type { Condition, Pack, PackRule } from './schema.js';
 import { snapshotView, type SnapshotView } from './view.js';
 
-interface Hit {
-  readonly value: unknown;
-  readonly pointer: string;
-}
-
-function query(path: string, json: unknown): Hit[] {
-  const res = JSONPath({ path, json: json as object, resultType: 'all', eval: 'safe', wrap: true }) as { value: unknown; pointer: string }[] | undefined;
-  return (res ?? []).map((r) => ({ value: r.value, pointer: r.pointer }));
-}
-
 /** first value of a relative path ($ = the item), with its pointer inside the item */
 function first(path: string, item: unknown): Hit | undefined {
-  return query(path, item)[0];
+  return evaluatePath(path, item)[0];
 }
 
 function valued(v: string | undefined, item: unknown): string | undefined {
@@ -41,20 +34,53 @@ function compare(op: string, actual: unknown, expected: unknown): boolean {
     case 'ge': return Number(actual) >= Number(expected);
     case 'in': return Array.isArray(expected) && expected.some((e) => String(e) === String(actual));
     case 'nin': return Array.isArray(expected) && !expected.some((e) => String(e) === String(actual));
-    case 'matches': return typeof actual === 'string' && new RegExp(String(expected)).test(actual);
     case 'contains': return Array.isArray(actual) ? actual.some((a) => String(a) === String(expected)) : typeof actual === 'string' && actual.includes(String(expected));
     default: return false;
   }
 }
 
-/** evaluate; `read` collects the pointers (inside the item) the decision read, for evidence */
+/** undefined when `pattern` is a `matches` value RE2 compiles; else why not (for a load problem) */
+export function patternProblem(pattern: unknown): string | undefined {
+  if (typeof pattern !== 'string') return '`matches` needs a string value: a regular expression in RE2 syntax';
+  if (pattern.length > MAX_PATTERN_CHARS) return `the pattern is ${pattern.length} characters, over the limit of ${MAX_PATTERN_CHARS}`;
+  try {
+    RE2JS.compile(pattern);
+    return undefined;
+  } catch (err) {
+    return `RE2 cannot compile /${pattern.slice(0, 80)}/: ${(err as Error).message} (no backreferences or lookaround: patterns run on a linear-time engine)`;
+  }
+}
+
+/** a condition, ready to test items; `read` collects the pointers (inside the item) it read, for evidence */
+export type Test = (item: unknown, read: string[]) => boolean;
+
+/** compile a validated condition (nesting is capped at load, MAX_PACK_DEPTH); throws on a pattern RE2 refuses */
+export function compileCondition(c: Condition): Test {
+  if ('all' in c) {
+    const parts = c.all.map(compileCondition);
+    return (item, read) => parts.every((t) => t(item, read));
+  }
+  if ('any' in c) {
+    const parts = c.any.map(compileCondition);
+    return (item, read) => parts.some((t) => t(item, read));
+  }
+  if ('not' in c) {
+    const inner = compileCondition(c.not);
+    return (item, read) => !inner(item, read);
+  }
+  const re = c.op === 'matches' ? RE2JS.compile(String(c.value)) : undefined;
+  const { path, op, value } = c;
+  return (item, read) => {
+    const hit = first(path, item);
+    if (hit && hit.value !== undefined) read.push(hit.pointer);
+    const actual = hit?.value;
+    return re ? typeof actual === 'string' && re.test(actual) : compare(op, actual, value);
+  };
+}
+
+/** evaluate a condition once (tests and one-off use; rules compile theirs at load) */
 export function holds(c: Condition, item: unknown, read: string[]): boolean {
-  if ('all' in c) return c.all.every((x) => holds(x, item, read));
-  if ('any' in c) return c.any.some((x) => holds(x, item, read));
-  if ('not' in c) return !holds(c.not, item, read);
-  const hit = first(c.path, item);
-  if (hit && hit.value !== undefined) read.push(hit.pointer);
-  return compare(c.op, hit?.value, c.value);
+  return compileCondition(c)(item, read);
 }
 
 function subjectOf(r: PackRule, item: unknown): Subject {
@@ -78,6 +104,8 @@ function evidenceFor(view: SnapshotView, base: string, rel: readonly string[]): 
 }
 
 export function compileRule(r: PackRule, packName: string): Rule {
+  const where = r.where ? compileCondition(r.where) : undefined;
+  const when = compileCondition(r.when);
   return {
     id: r.id,
     slug: r.slug,
@@ -91,10 +119,11 @@ export function compileRule(r: PackRule, packName: string): Rule {
       const view = snapshotView(s);
       const out: Report[] = [];
       const passed = new Set<string>();
-      for (const hit of query(r.select, view.json)) {
+      for (const hit of evaluatePath(r.select, view.json)) {
+        if (where && !where(hit.value, [])) continue;
         const subject = subjectOf(r, hit.value);
         const read: string[] = [];
-        if (!holds(r.when, hit.value, read)) {
+        if (!when(hit.value, read)) {
           const key = JSON.stringify(subject);
           // the pass rests on the item it read: its place in the bundle is the basis
           if (!passed.has(key)) out.push({ status: 'pass', subject, messageId: 'ok', data: { subject: subject.name || subject.kind }, basis: evidenceFor(view, hit.pointer, []) });

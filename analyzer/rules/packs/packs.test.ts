@@ -50,7 +50,7 @@ describe('validatePack errors name the line and the field', () => {
     const text = readFileSync(EXAMPLE, 'utf8').replace('op: ne', 'op: nope');
     const { problems } = validatePack(text, 'p.yaml');
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^p\.yaml:18: rules\.0\.when: .*op: eq\|ne/);
+    expect(problems[0]).toMatch(/^p\.yaml:19: rules\.0\.when: .*op: eq\|ne/);
   });
   it('a YAML syntax error', () => {
     const { problems } = validatePack('apiVersion: netsnap.dev/v1\nrules: [\n', 'p.yaml');

@@ -1,5 +1,6 @@
 // The rule-pack format (docs/rule-packs.md): zod at the boundary, types from z.infer.
 import { z } from 'zod';
+import { MAX_PACK_RULES } from './limits.js';
 
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -31,8 +32,11 @@ export const PackRuleSchema = z.strictObject({
   severity: z.enum(['critical', 'warning', 'info']).default('warning'),
   title: z.string().min(1),
   docs: z.strictObject({ why: z.string().min(1), fix: z.string().min(1) }),
-  /** JSONPath over the Snapshot view; every match is checked */
+  /** JSONPath over the Snapshot view (plain steps only: see path.ts); every match is an item */
   select: z.string().startsWith('$'),
+  /** which selected items the rule is about (others give neither a finding nor a pass): the
+   * data form of a filter, since scripts (`[?(...)]`) never run */
+  where: ConditionSchema.optional(),
   subject: z.strictObject({
     kind: z.enum(['cluster', 'node', 'pod', 'service', 'configmap', 'daemonset', 'deployment', 'bundle']),
     name: Valued.optional(),
@@ -55,6 +59,6 @@ export const PackSchema = z.strictObject({
   apiVersion: z.literal('netsnap.dev/v1'),
   kind: z.literal('RulePack'),
   name: z.string().min(1),
-  rules: z.array(PackRuleSchema).min(1),
+  rules: z.array(PackRuleSchema).min(1).max(MAX_PACK_RULES, `at most ${MAX_PACK_RULES} rules in one pack; split it into several --rules files`),
 });
 export type Pack = z.infer<typeof PackSchema>;
