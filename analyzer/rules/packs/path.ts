@@ -31,13 +31,15 @@ function nameProblem(name: string): string | undefined {
 
 /** why `rest` (the text after a step) cannot continue a path, with a hint */
 function stepProblem(rest: string, col: number): string {
-  const at = `at column ${col}`;
-  if (rest.startsWith('[?') || rest.startsWith('?(')) return `a filter script ${at} (\`${rest.slice(0, 24)}\`); ${SCRIPT_HINT}`;
-  if (rest.startsWith('[(') || rest.startsWith('(')) return `a script expression ${at} (\`${rest.slice(0, 24)}\`); ${SCRIPT_HINT}`;
-  if (rest.startsWith('@') || rest.startsWith('.@') || rest.startsWith('[@')) return `an \`@\` expression ${at} (\`${rest.slice(0, 24)}\`: @property, @parent, @path, @root and type selectors belong to scripts); ${SCRIPT_HINT}`;
-  if (/^[\^~`]/.test(rest)) return `\`${rest[0]}\` ${at} is not supported in packs; select the value itself and describe it with \`where\`/\`when\``;
-  if (rest.startsWith('[') && rest.includes(',')) return `a union ${at} (\`${rest.slice(0, 24)}\`) is not supported; write one rule per name or use an \`any\` condition`;
-  return `unexpected \`${rest.slice(0, 12)}\` ${at}; a path is $ followed by .name, ['name'], [n], [start:end], [*], .* or .. (docs/rule-packs.md)`;
+  const at = `at column ${col} (\`${rest.slice(0, 24).trimEnd()}\`)`;
+  // jsonpath-plus finds scripts inside brackets and quotes too: `['(@.x)']` is a computed member
+  const inner = rest.replace(/^\.?\[?['"]?/, '');
+  if (inner.startsWith('?(') || rest.includes('?(')) return `a filter script ${at}; ${SCRIPT_HINT}`;
+  if (inner.startsWith('(') || rest.includes('(')) return `a script expression ${at}; ${SCRIPT_HINT}`;
+  if (inner.startsWith('@')) return `an \`@\` expression ${at}: @property, @parent, @path, @root and type selectors belong to scripts; ${SCRIPT_HINT}`;
+  if (/^[\^~`]/.test(inner)) return `\`${inner[0]}\` ${at} is not supported in packs; select the value itself and describe it with \`where\`/\`when\``;
+  if (rest.startsWith('[') && rest.includes(',')) return `a union ${at} is not supported; write one rule per name or use an \`any\` condition`;
+  return `unexpected \`${rest.slice(0, 12)}\` at column ${col}; a path is $ followed by .name, ['name'], [n], [start:end], [*], .* or .. (docs/rule-packs.md)`;
 }
 
 /** undefined when `path` is a plain path; else what is wrong and what to do */
