@@ -29,11 +29,111 @@ export interface WalkContext extends MatchContext {
   readonly hook: TraceStep['hook'];
   /** source address MASQUERADE would choose for the packet's out interface */
   masqueradeSource(pkt: Packet): string | undefined;
+  /**
+   * the trace's step budget, shared by every walk of one trace (simulate passes one per trace);
+   * without it each context gets its own
+   */
+  readonly budget?: StepBudget;
 }
 
-const MAX_DEPTH = 64;
+/** steps spent so far by one trace: rules evaluated, steps replayed from a shared sub-walk, steps written out */
+export interface StepBudget {
+  used: number;
+}
+
+export const MAX_DEPTH = 64;
 /** a hostile ruleset could fan out without end; past this many branches the rest are cut */
 export const MAX_BRANCHES = 4096;
+/**
+ * Steps one trace may spend: each rule evaluated, each step a shared (memoized) sub-walk adds to a
+ * branch, each step written into a branch's result. A hostile ruleset (chains fanning out 2 ways
+ * 16 deep, 4 ways 14 deep) would otherwise take exponential time or memory; past the budget the
+ * branch stops undetermined. 100,000 matching rules in one chain fit.
+ */
+export const STEP_BUDGET = 2_000_000;
+export const STEP_BUDGET_WHY = `step budget of ${STEP_BUDGET} exhausted`;
+
+/**
+ * A branch's steps while walking: a persistent list, so appending a step is O(1) (an array copied
+ * on every step is quadratic over 100,000 matching rules) and a memoized sub-walk's steps are
+ * shared, not copied. Written out as an array when a built-in chain's walk ends.
+ */
+type Steps =
+  | { readonly kind: 'arr'; readonly len: number; readonly arr: readonly TraceStep[] }
+  | { readonly kind: 'one'; readonly len: number; readonly prev: Steps; readonly step: TraceStep }
+  | { readonly kind: 'cat'; readonly len: number; readonly a: Steps; readonly b: Steps };
+
+const NO_STEPS: Steps = { kind: 'arr', len: 0, arr: [] };
+
+function cat(a: Steps, b: Steps): Steps {
+  if (b.len === 0) return a;
+  if (a.len === 0) return b;
+  return { kind: 'cat', len: a.len + b.len, a, b };
+}
+
+/** iterative: a list 100,000 steps long must not recurse */
+function stepsArray(s: Steps): TraceStep[] {
+  if (s.kind === 'arr') return [...s.arr];
+  const rev: TraceStep[] = [];
+  const stack: Steps[] = [s];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.kind === 'arr') for (let i = n.arr.length - 1; i >= 0; i--) rev.push(n.arr[i]!);
+    else if (n.kind === 'one') {
+      rev.push(n.step);
+      stack.push(n.prev);
+    } else {
+      stack.push(n.a, n.b);
+    }
+  }
+  return rev.reverse();
+}
+
+/** the walk's own state: WalkState with its steps as a persistent list */
+interface St {
+  readonly pkt: Packet;
+  readonly steps: Steps;
+  readonly probability: number;
+}
+
+interface Out extends Omit<WalkOutcome, 'state'> {
+  readonly state: St;
+}
+
+/** per trace walk: the budget, the memo of chain outcomes per packet, the chains being walked (cycles) */
+interface Walk {
+  readonly save: IptablesSave;
+  readonly ctx: WalkContext;
+  readonly budget: StepBudget;
+  /** `table chain depth packet` → the chain's outcomes from an empty start (steps and probability relative) */
+  readonly memo: Map<string, readonly Out[]>;
+  /** `table chain packet` of the chains on the current jump path, in order */
+  readonly active: string[];
+  readonly activeNames: string[];
+  /** loops cut so far: a sub-walk that cut one depends on its callers and is not memoized */
+  cycles: number;
+}
+
+const walks = new WeakMap<IptablesSave, WeakMap<WalkContext, Walk>>();
+const ownBudgets = new WeakMap<WalkContext, StepBudget>();
+
+function walkOf(save: IptablesSave, ctx: WalkContext): Walk {
+  let byCtx = walks.get(save);
+  if (!byCtx) walks.set(save, (byCtx = new WeakMap()));
+  let w = byCtx.get(ctx);
+  if (!w) {
+    let budget = ctx.budget ?? ownBudgets.get(ctx);
+    if (!budget) ownBudgets.set(ctx, (budget = { used: 0 }));
+    w = { save, ctx, budget, memo: new Map(), active: [], activeNames: [], cycles: 0 };
+    byCtx.set(ctx, w);
+  }
+  return w;
+}
+
+/** everything a rule's verdict can depend on in the packet */
+function packetKey(p: Packet): string {
+  return [p.src, p.dst, p.proto, p.sport, p.dport ?? '', p.mark, p.inIface ?? '', p.outIface ?? '', p.dnat ? 1 : 0, p.snat ? 1 : 0, p.markUnknown ?? 0].join('|');
+}
 
 // targets that never change where a packet goes (CONNMARK only touches the conntrack mark)
 const NON_TERMINAL = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'CT', 'NOTRACK', 'CHECKSUM', 'TCPMSS', 'CONNMARK', 'NFQUEUE_BYPASS', 'AUDIT', 'CLASSIFY', 'DSCP', 'TOS', 'TTL', 'SET', 'CONNSECMARK', 'SECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE']);
@@ -89,25 +189,44 @@ function splitHostPort(s: string): { ip: string; port?: number } {
   return { ip: m?.[1] ?? s, port: m?.[2] !== undefined ? Number(m[2]) : undefined };
 }
 
-function with_(state: WalkState, s: TraceStep, pkt: Packet = state.pkt, probability = state.probability): WalkState {
-  return { pkt, steps: [...state.steps, s], probability };
+function with_(state: St, s: TraceStep, pkt: Packet = state.pkt, probability = state.probability): St {
+  return { pkt, steps: { kind: 'one', len: state.steps.len + 1, prev: state.steps, step: s }, probability };
 }
 
+const toSt = (s: WalkState): St => ({ pkt: s.pkt, probability: s.probability, steps: { kind: 'arr', len: s.steps.length, arr: s.steps } });
+
+function toOutcome(w: Walk, o: Out): WalkOutcome {
+  w.budget.used += o.state.steps.len;
+  return { ...o, state: { pkt: o.state.pkt, probability: o.state.probability, steps: stepsArray(o.state.steps) } };
+}
+
+/** Walk one chain from `state`; a jump's sub-chain outcomes continue after the jump. */
 export function walkChain(save: IptablesSave, table: string, chain: string, state: WalkState, ctx: WalkContext, depth = 0): WalkOutcome[] {
+  const w = walkOf(save, ctx);
+  return walkRules(w, table, chain, toSt(state), depth).map((o) => toOutcome(w, o));
+}
+
+function walkRules(w: Walk, table: string, chain: string, state: St, depth: number): Out[] {
+  const { save, ctx, budget } = w;
   const rules = save.tables.get(table)?.chains.get(chain)?.rules ?? [];
-  if (depth > MAX_DEPTH) {
-    const s: TraceStep = { hook: ctx.hook, table, chain, verdict: `UNDETERMINED: chain nesting deeper than ${MAX_DEPTH}; not followed` };
-    return [{ state: with_(state, s), end: 'undetermined', by: s, why: `chain nesting deeper than ${MAX_DEPTH}`, needs: [] }];
-  }
-  const out: WalkOutcome[] = [];
+  const out: Out[] = [];
+  budget.used++;
   // Work list of (rule position, state): a random split pushes both sides.
-  const work: { i: number; state: WalkState }[] = [{ i: 0, state }];
+  const work: { i: number; state: St }[] = [{ i: 0, state }];
   while (work.length > 0) {
     const { i: start, state: st0 } = work.pop()!;
     let st = st0;
     let i = start;
     let ended = false;
     for (; i < rules.length && !ended; i++) {
+      if (budget.used >= STEP_BUDGET || st.steps.len >= STEP_BUDGET) {
+        const r = rules[i]!;
+        const s = step(ctx, r, `UNDETERMINED: ${STEP_BUDGET_WHY}; the rest of this branch was not traced`);
+        out.push({ state: with_(st, s), end: 'undetermined', by: s, why: STEP_BUDGET_WHY, needs: [] });
+        ended = true;
+        break;
+      }
+      budget.used++;
       if (out.length + work.length > MAX_BRANCHES) {
         const s: TraceStep = { hook: ctx.hook, table, chain, verdict: `UNDETERMINED: more than ${MAX_BRANCHES} branches; the rest were not traced` };
         out.push({ state: with_(st, s), end: 'undetermined', by: s, why: `more than ${MAX_BRANCHES} branches`, needs: [] });
@@ -147,7 +266,7 @@ export function walkChain(save: IptablesSave, table: string, chain: string, stat
       const branch = m.kind === 'random' ? { branch: { probability: m.probability, taken: true } } : {};
       const target = rule.target;
       if (target === undefined) continue;
-      const res = applyTarget(save, rule, target, st, ctx, depth, { ...assumptions, ...branch });
+      const res = applyTarget(w, rule, target, st, depth, { ...assumptions, ...branch });
       if (res.kind === 'continue') {
         st = res.state;
         continue;
@@ -170,20 +289,41 @@ export function walkChain(save: IptablesSave, table: string, chain: string, stat
 }
 
 type TargetResult =
-  | { kind: 'continue'; state: WalkState }
-  | { kind: 'end'; outcome: WalkOutcome }
-  | { kind: 'fanout'; outcomes: WalkOutcome[] };
+  | { kind: 'continue'; state: St }
+  | { kind: 'end'; outcome: Out }
+  | { kind: 'fanout'; outcomes: Out[] };
 
-function applyTarget(
-  save: IptablesSave,
-  rule: IptablesRule,
-  target: string,
-  st: WalkState,
-  ctx: WalkContext,
-  depth: number,
-  extra: Partial<TraceStep>,
-): TargetResult {
-  const end = (e: End, verdict: string, pkt = st.pkt, more: Partial<WalkOutcome> = {}): TargetResult => {
+/**
+ * A sub-chain's outcomes for one packet, from an empty start: walked once per (chain, depth,
+ * packet) and shared by every jump that reaches it with that packet. Sound because a chain's walk
+ * depends only on the packet, the depth (the nesting cap) and the hook's context; a walk that cut
+ * a loop depends on its callers too and is not kept.
+ */
+function subChain(w: Walk, table: string, chain: string, pkt: Packet, depth: number): readonly Out[] {
+  const pk = packetKey(pkt);
+  const key = `${table} ${chain} ${depth} ${pk}`;
+  const hit = w.memo.get(key);
+  if (hit) {
+    w.budget.used += 1 + hit.reduce((n, o) => n + o.state.steps.len, 0);
+    return hit;
+  }
+  const cyclesBefore = w.cycles;
+  w.active.push(`${table} ${chain} ${pk}`);
+  w.activeNames.push(chain);
+  let outs: Out[];
+  try {
+    outs = walkRules(w, table, chain, { pkt, steps: NO_STEPS, probability: 1 }, depth);
+  } finally {
+    w.active.pop();
+    w.activeNames.pop();
+  }
+  if (w.cycles === cyclesBefore) w.memo.set(key, outs);
+  return outs;
+}
+
+function applyTarget(w: Walk, rule: IptablesRule, target: string, st: St, depth: number, extra: Partial<TraceStep>): TargetResult {
+  const { save, ctx } = w;
+  const end = (e: End, verdict: string, pkt = st.pkt, more: Partial<Omit<WalkOutcome, 'state'>> = {}): TargetResult => {
     const s = step(ctx, rule, verdict, extra);
     return { kind: 'end', outcome: { state: with_(st, s, pkt), end: e, ...(e === 'drop' || e === 'reject' || e === 'undetermined' ? { by: s } : {}), ...more } };
   };
@@ -229,8 +369,28 @@ function applyTarget(
   }
   const sub = save.tables.get(rule.table)?.chains.get(target);
   if (sub) {
-    const entered = with_(st, step(ctx, rule, `${rule.goto ? 'goto' : 'jump'} ${target}`, extra));
-    const outcomes = walkChain(save, rule.table, target, entered, ctx, depth + 1);
+    const how = rule.goto ? 'goto' : 'jump';
+    if (depth + 1 > MAX_DEPTH) {
+      const why = `chain nesting deeper than ${MAX_DEPTH}`;
+      return end('undetermined', `UNDETERMINED: ${how} ${target}: ${why}; not followed`, st.pkt, { why, needs: [] });
+    }
+    // a chain re-entered with the same packet: a loop (iptables-restore refuses one; a bundle can hold it)
+    const at = w.active.indexOf(`${rule.table} ${target} ${packetKey(st.pkt)}`);
+    if (at >= 0) {
+      w.cycles++;
+      const why = `chain ${target} re-entered with the same packet (loop ${[...w.activeNames.slice(at), target].join(' → ')})`;
+      return end('undetermined', `UNDETERMINED: ${how} ${target}: ${why}; not followed`, st.pkt, { why, needs: [] });
+    }
+    const entered = with_(st, step(ctx, rule, `${how} ${target}`, extra));
+    const rel = subChain(w, rule.table, target, entered.pkt, depth + 1);
+    // a shared sub-walk replayed too often (chains fanning out) would make a branch too long to write out
+    if (w.budget.used >= STEP_BUDGET || rel.some((o) => entered.steps.len + o.state.steps.len >= STEP_BUDGET)) {
+      return end('undetermined', `UNDETERMINED: ${how} ${target}: ${STEP_BUDGET_WHY}; not followed`, st.pkt, { why: STEP_BUDGET_WHY, needs: [] });
+    }
+    const outcomes: Out[] = rel.map((o) => ({
+      ...o,
+      state: { pkt: o.state.pkt, steps: cat(entered.steps, o.state.steps), probability: entered.probability * o.state.probability },
+    }));
     if (outcomes.length === 1 && outcomes[0]!.end === 'return' && !rule.goto) return { kind: 'continue', state: outcomes[0]!.state };
     return { kind: 'fanout', outcomes };
   }
@@ -244,13 +404,25 @@ function applyTarget(
 export function walkBuiltin(save: IptablesSave, table: string, chain: string, state: WalkState, ctx: WalkContext): WalkOutcome[] {
   const c = save.tables.get(table)?.chains.get(chain);
   if (!c) return [{ state, end: 'accept' }];
-  return walkChain(save, table, chain, state, ctx).map((o) => {
+  const w = walkOf(save, ctx);
+  // the built-in chain itself is on the jump path: a user chain jumping back to it is a loop
+  w.active.push(`${table} ${chain} ${packetKey(state.pkt)}`);
+  w.activeNames.push(chain);
+  let outs: Out[];
+  try {
+    outs = walkRules(w, table, chain, toSt(state), 0);
+  } finally {
+    w.active.pop();
+    w.activeNames.pop();
+  }
+  return outs.map((o0) => {
+    const o = toOutcome(w, o0);
     if (o.end !== 'return') return o;
     const policy = c.policy ?? 'ACCEPT';
     // the declaration line as iptables-save prints it, so the step quotes the file exactly
     const text = `:${c.name} ${policy}${c.counters ? ` [${c.counters.packets}:${c.counters.bytes}]` : ''}`;
     const s: TraceStep = { hook: ctx.hook, table, chain, line: c.line, text, verdict: `policy ${policy}` };
-    const st = with_(o.state, s);
+    const st: WalkState = { ...o.state, steps: [...o.state.steps, s] };
     return policy === 'DROP' ? { state: st, end: 'drop', by: s } : { state: st, end: 'accept' };
   });
 }

@@ -5,7 +5,7 @@
 import type { FileRef } from '../model/types.js';
 import type { IpLink, IpRoute, IpRule, IptablesSave } from '../parse/types.js';
 import { ipInCidr } from '../model/net.js';
-import { walkBuiltin, type WalkContext, type WalkOutcome, type WalkState } from './netfilter.js';
+import { walkBuiltin, type StepBudget, type WalkContext, type WalkOutcome, type WalkState } from './netfilter.js';
 import type { RpfilterOptions, Undetermined } from './match.js';
 import { deviceForSubnet, localAddresses, lookupRoute, primaryAddress } from './route.js';
 import type { Fate, Packet, RouteChoice, TraceBranch, TraceInput, TraceResult, TraceStep } from './types.js';
@@ -58,11 +58,12 @@ interface Live {
 
 type Done = TraceBranch;
 
-function hookPass(host: TraceHost, hook: Exclude<Hook, 'ROUTING'>, lives: readonly Live[], local: ReadonlySet<string>, done: Done[]): Live[] {
+function hookPass(host: TraceHost, hook: Exclude<Hook, 'ROUTING'>, lives: readonly Live[], local: ReadonlySet<string>, done: Done[], budget: StepBudget): Live[] {
   const save = host.iptables;
   if (!save) return [...lives];
   const ctx: WalkContext = {
     hook,
+    budget,
     localAddrs: local,
     masqueradeSource: (pkt) => primaryAddress(host.addrs, pkt.outIface, undefined),
     ifaceAddrs: (iface) => (host.addrs ? localAddresses(host.addrs.filter((l) => l.ifname === iface)) : undefined),
@@ -166,21 +167,23 @@ export function simulate(host: TraceHost, input: TraceInput): TraceResult {
     snat: false,
   };
   const done: Done[] = [];
+  // one step budget for the whole trace, every hook and branch (netfilter.ts STEP_BUDGET)
+  const budget: StepBudget = { used: 0 };
   const start: Live = { state: { pkt, steps: [], probability: 1 } };
   let lives: Live[];
   if (input.origin.kind === 'host') {
     lives = [routeLive(host, start, local)];
-    lives = hookPass(host, 'OUTPUT', lives, local, done).map((l) => (l.state.pkt.dst !== pkt.dst ? routeLive(host, l, local) : l));
-    lives = hookPass(host, 'POSTROUTING', lives, local, done);
+    lives = hookPass(host, 'OUTPUT', lives, local, done, budget).map((l) => (l.state.pkt.dst !== pkt.dst ? routeLive(host, l, local) : l));
+    lives = hookPass(host, 'POSTROUTING', lives, local, done, budget);
     const toLocal = lives.filter((l) => l.route?.kind === 'local');
     const away = lives.filter((l) => l.route?.kind !== 'local');
-    for (const l of hookPass(host, 'INPUT', toLocal, local, done)) done.push(branch(host, l));
+    for (const l of hookPass(host, 'INPUT', toLocal, local, done, budget)) done.push(branch(host, l));
     for (const l of away) done.push(branch(host, l));
   } else {
-    lives = hookPass(host, 'PREROUTING', [start], local, done).map((l) => routeLive(host, l, local));
+    lives = hookPass(host, 'PREROUTING', [start], local, done, budget).map((l) => routeLive(host, l, local));
     const toLocal = lives.filter((l) => l.route?.kind === 'local');
     const fwd = lives.filter((l) => l.route?.kind !== 'local');
-    for (const l of hookPass(host, 'INPUT', toLocal, local, done)) done.push(branch(host, l));
+    for (const l of hookPass(host, 'INPUT', toLocal, local, done, budget)) done.push(branch(host, l));
     let routable = fwd.filter((l) => l.route?.kind === 'unicast');
     if (host.ipForward === false) {
       for (const l of routable) {
@@ -190,8 +193,8 @@ export function simulate(host: TraceHost, input: TraceInput): TraceResult {
       routable = [];
     }
     for (const l of fwd.filter((x) => x.route?.kind !== 'unicast')) done.push(branch(host, l));
-    const forwarded = hookPass(host, 'FORWARD', routable, local, done);
-    for (const l of hookPass(host, 'POSTROUTING', forwarded, local, done)) done.push(branch(host, l));
+    const forwarded = hookPass(host, 'FORWARD', routable, local, done, budget);
+    for (const l of hookPass(host, 'POSTROUTING', forwarded, local, done, budget)) done.push(branch(host, l));
   }
   const branches = done.map((b) => unevaluatedNft(host, input, b)).sort((a, b) => b.probability - a.probability || a.steps.length - b.steps.length);
   return { node: host.node, input, iptablesRef: host.iptablesRef, routesRef: host.routesRef, branches, missing };
