@@ -8,9 +8,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { kubeList, podJson, snapshotOf } from '../../model/testing.js';
 import { runRules } from '../engine.js';
 import { compilePack } from './compile.js';
-import { MAX_PACK_CHARS, MAX_PACK_DEPTH, MAX_PACK_RULES } from './limits.js';
+import { MAX_PACK_CHARS, MAX_PACK_DEPTH, MAX_PACK_RULES, MAX_PATH_DESCENTS, MAX_VIEW_DEPTH } from './limits.js';
 import { validatePack } from './load.js';
 import { evaluatePath, pathProblem } from './path.js';
+import { plainCopy, snapshotView } from './view.js';
 
 declare global {
   // set by the payloads below if they ever ran
@@ -235,5 +236,43 @@ describe('nesting and size are capped with a clear problem, never a stack overfl
     const { pack: p, problems } = validatePack(`${head}\n    when: ${'{not: '.repeat(20)}{path: "$.status.phase", op: eq, value: Pending}${'}'.repeat(20)}\n`, 'p.yaml');
     expect(problems).toEqual([]);
     expect(runRules(compilePack(p!), snap(), {}, { strict: true }).map((f) => f.status)).toEqual(['fail']);
+  });
+});
+
+describe('the Snapshot view is built and walked with bounded recursion', () => {
+  it('plainCopy is JSON.parse(JSON.stringify(v)) for ordinary values', () => {
+    const v = { a: [1, undefined, Number.NaN, 'x', { b: null, c: undefined, d: new Date(0) }], e: true, f: () => 1, '10': 'n', g: {} };
+    expect(plainCopy(v)).toEqual(JSON.parse(JSON.stringify(v)));
+    expect(Object.keys(plainCopy(v) as object)).toEqual(Object.keys(JSON.parse(JSON.stringify(v)) as object));
+  });
+
+  it('a bundle key named __proto__ stays data, not a prototype', () => {
+    const copy = plainCopy(JSON.parse('{"__proto__": {"polluted": 1}}')) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it(`a pod nested 100,000 levels deep: the pack still runs, values past ${MAX_VIEW_DEPTH} levels read as null`, () => {
+    const deep = `${'{"x":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const pod = JSON.stringify(podJson({ name: 'web', namespace: 'default', node: 'w1', phase: 'Pending' })).replace(/^\{/, `{"deep":${deep},`);
+    const s = snapshotOf({ node: 'w1', files: { 'cluster/pods.json': `{"apiVersion":"v1","kind":"List","items":[${pod}]}` } });
+    const { text } = pack('select', '$.cluster.pods[*]');
+    const { pack: p, problems } = validatePack(text.replace('{ path: "$.metadata.name", op: exists }', '{ path: "$..x", op: exists }'), 'p.yaml');
+    expect(problems).toEqual([]);
+    const findings = runRules(compilePack(p!), s, {}, { strict: true });
+    expect(findings.map((f) => [f.subject.name, f.status, f.messageId])).toEqual([['web', 'fail', 'match']]);
+    let node = (snapshotView(s).json as { cluster: { pods: { deep: unknown }[] } }).cluster.pods[0]!.deep as Record<string, unknown> | null;
+    let depth = 4; // the view, cluster, the pods list, the pod; then one level per object of the chain
+    while (node !== null && typeof node === 'object') {
+      node = node.x as Record<string, unknown> | null;
+      depth++;
+    }
+    expect([depth, node]).toEqual([MAX_VIEW_DEPTH, null]);
+  }, 30_000);
+
+  it(`more than ${MAX_PATH_DESCENTS} .. steps are refused`, () => {
+    expect(pathProblem('$..a..b')).toBeUndefined();
+    expect(pathProblem('$..a..b..c')).toBe(`3 \`..\` steps; at most ${MAX_PATH_DESCENTS} in one path (each multiplies the walk by the data's depth): name the steps between`);
   });
 });

@@ -16,3 +16,7 @@ export const MAX_PACK_RULES = 1_000;
 export const MAX_PATH_CHARS = 1_000;
 /** characters in one `matches` pattern (RE2 also refuses programs that compile too large) */
 export const MAX_PATTERN_CHARS = 1_000;
+/** `..` steps in one JSONPath: each one multiplies the walk by the data's depth */
+export const MAX_PATH_DESCENTS = 2;
+/** nesting of the Snapshot view packs read; deeper bundle values (Kubernetes objects nest ~20) read as null */
+export const MAX_VIEW_DEPTH = 256;

@@ -7,7 +7,7 @@
 // evaluated before its `constructor` check); the grammar refuses such a pack at load, and `eval: false`
 // keeps a path that somehow skipped the check from running anything.
 import { JSONPath } from 'jsonpath-plus';
-import { MAX_PATH_CHARS } from './limits.js';
+import { MAX_PATH_CHARS, MAX_PATH_DESCENTS } from './limits.js';
 
 /** property names that reach JavaScript built-ins or jsonpath-plus internals, not bundle data */
 const BUILT_IN_NAMES = new Set([
@@ -46,6 +46,8 @@ function stepProblem(rest: string, col: number): string {
 export function pathProblem(path: string): string | undefined {
   if (path.length > MAX_PATH_CHARS) return `a JSONPath of ${path.length} characters is longer than the limit of ${MAX_PATH_CHARS}`;
   if (!path.startsWith('$')) return 'a JSONPath must start with $';
+  const descents = path.split('..').length - 1;
+  if (descents > MAX_PATH_DESCENTS) return `${descents} \`..\` steps; at most ${MAX_PATH_DESCENTS} in one path (each multiplies the walk by the data's depth): name the steps between`;
   let i = 1;
   while (i < path.length) {
     const rest = path.slice(i);

@@ -3,6 +3,7 @@
 import type { EvidenceRef } from '../types.js';
 import type { Located, Snapshot } from '../../model/types.js';
 import { atPointer } from '../../model/evidence.js';
+import { MAX_VIEW_DEPTH } from './limits.js';
 
 const LISTS = ['nodes', 'pods', 'services', 'endpoints', 'endpointSlices', 'daemonSets', 'deployments', 'events'] as const;
 
@@ -16,6 +17,49 @@ export interface SnapshotView {
 // tsc's incremental builds report two unrelated `Located` types (full builds were clean)
 function objects(list: readonly Located<unknown>[] | undefined): unknown[] | undefined {
   return list?.map((l) => l.obj);
+}
+
+/**
+ * What JSON.parse(JSON.stringify(v)) gives (toJSON honoured, undefined members dropped, undefined
+ * and non-finite numbers in lists as null), built with a loop: bundle objects are untrusted and may
+ * nest deeper than the stack (JSON.stringify recurses). Values deeper than MAX_VIEW_DEPTH read as
+ * null, which also keeps jsonpath-plus (it recurses per level) within the stack.
+ */
+export function plainCopy(v: unknown): unknown {
+  const plain = (x: unknown): unknown => {
+    const y = x !== null && typeof x === 'object' && typeof (x as { toJSON?: unknown }).toJSON === 'function' ? (x as { toJSON(): unknown }).toJSON() : x;
+    if (typeof y === 'number') return Number.isFinite(y) ? y : null;
+    if (typeof y === 'string' || typeof y === 'boolean' || y === null) return y;
+    if (typeof y === 'object') return y;
+    return undefined; // undefined, functions, symbols, bigint (which JSON.stringify refuses)
+  };
+  const root = plain(v);
+  if (root === null || typeof root !== 'object') return root ?? null;
+  const out: unknown = Array.isArray(root) ? [] : {};
+  const stack: [object, Record<string, unknown> | unknown[], number][] = [[root, out as Record<string, unknown>, 1]];
+  while (stack.length > 0) {
+    const [src, dst, depth] = stack.pop()!;
+    const entries: [string | number, unknown][] = Array.isArray(src) ? src.map((x, i) => [i, x]) : Object.entries(src);
+    for (const [k, raw] of entries) {
+      const x = plain(raw);
+      let put: unknown = x;
+      if (x !== null && typeof x === 'object') {
+        if (depth >= MAX_VIEW_DEPTH) put = null;
+        else {
+          put = Array.isArray(x) ? [] : {};
+          stack.push([x, put as Record<string, unknown>, depth + 1]);
+        }
+      }
+      if (Array.isArray(dst)) dst[k as number] = put === undefined ? null : put;
+      else if (put !== undefined) Object.defineProperty(dst, k, { value: put, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return out;
+}
+
+/** a bundle value as evidence quotes it; through plainCopy, so a deep value cannot overflow JSON.stringify */
+function quoteOf(v: unknown): string {
+  return v === undefined ? 'undefined' : JSON.stringify(plainCopy(v));
 }
 
 export function snapshotView(s: Snapshot): SnapshotView {
@@ -41,7 +85,7 @@ export function snapshotView(s: Snapshot): SnapshotView {
     corednsUpstreams: d.corednsUpstreams.map((u) => u.value),
     kubeDnsClusterIP: d.kubeDnsClusterIP?.value,
   };
-  const json = JSON.parse(JSON.stringify({ cluster, hosts, derived })) as unknown;
+  const json = plainCopy({ cluster, hosts, derived });
 
   return {
     json,
@@ -53,13 +97,13 @@ export function snapshotView(s: Snapshot): SnapshotView {
           const loc = s.cluster[list as (typeof LISTS)[number]]?.[Number(parts[2])] as Located<unknown> | undefined;
           if (!loc) return undefined;
           const sub = parts.slice(3).map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-          return { bundle: loc.ref.bundle, path: loc.ref.path, pointer: loc.ref.pointer + sub, quote: JSON.stringify(atPointer(loc.obj, sub)) ?? 'undefined' };
+          return { bundle: loc.ref.bundle, path: loc.ref.path, pointer: loc.ref.pointer + sub, quote: quoteOf(atPointer(loc.obj, sub)) };
         }
         if (list === 'configMaps') {
           const cm = s.cluster.configMaps.get(parts[2] as string);
           if (!cm) return undefined;
           const sub = parts.slice(3).map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-          return { bundle: cm.ref.bundle, path: cm.ref.path, pointer: cm.ref.pointer + sub, quote: JSON.stringify(atPointer(cm.obj, sub)) ?? 'undefined' };
+          return { bundle: cm.ref.bundle, path: cm.ref.path, pointer: cm.ref.pointer + sub, quote: quoteOf(atPointer(cm.obj, sub)) };
         }
       }
       if (parts[0] === 'hosts' && parts[2] === 'sysctl') {
