@@ -85,7 +85,7 @@ describe('cmd and remedy', () => {
   it('says in the explanation why a placeholder stands in a command', () => {
     const r = remedy('Restart flannel.', [cmd`kubectl delete pod --field-selector spec.nodeName=${word('node', 'w;id')}`, 'ip link']);
     expect(r.commands).toEqual(['kubectl delete pod --field-selector spec.nodeName=<node>', 'ip link']);
-    expect(r.explanation).toBe("Restart flannel. (The commands show <node> where the bundle's value is not a Kubernetes node name: it is not written into a command. Fill it in after checking the subject.)");
+    expect(r.explanation).toBe('Restart flannel. (The commands show <node> instead of a value that is not a Kubernetes node name: such a value from the bundle is never written into a command. Fill it in after checking the subject.)');
     expect(remedy('Restart flannel.', [cmd`kubectl describe node ${word('node', 'w1')}`]).explanation).toBe('Restart flannel.');
   });
 });

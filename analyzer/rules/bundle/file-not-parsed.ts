@@ -5,6 +5,7 @@ import type { LoadProblem } from '../../model/problem.js';
 import type { Snapshot } from '../../model/types.js';
 import { lineEvidence } from '../../model/evidence.js';
 import { bundlesBasis } from './basis.js';
+import { cmd, remedy } from '../../text/shell.js';
 
 function evidenceFor(s: Snapshot, p: LoadProblem): EvidenceRef | undefined {
   if (!p.bundle) return undefined;
@@ -49,7 +50,7 @@ export const fileNotParsed: Rule = {
         messageId: 'parse-error',
         data: { file: p.file, where: `${p.pointer ? `#${p.pointer}` : ''}${p.line ? `:${p.line}` : ''}`, problem: p.message },
         evidence: ev ? [ev] : [],
-        remediation: { explanation: `Check ${p.file} in the bundle, then re-collect it.`, commands: [`netsnap inspect ${p.bundle}`] },
+        remediation: remedy(`Check ${p.file} in the bundle, then re-collect it.`, [cmd`netsnap inspect ${p.bundle}`]),
       });
     }
     if (out.length === 0 && s.bundles.length > 0) out.push({ status: 'pass', subject: { kind: 'cluster', name: '' }, messageId: 'ok', basis: bundlesBasis(s) });

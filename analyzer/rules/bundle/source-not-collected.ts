@@ -9,6 +9,7 @@ import type { BundleMeta, Snapshot } from '../../model/types.js';
 import { allRulesLazy } from './catalog-ref.js';
 import { manifestRef } from './basis.js';
 import { basisOf } from '../lib/reports.js';
+import { cmd, plainCommand, raw, remedy, word, type Cmd } from '../../text/shell.js';
 
 const FAILED = new Set(['failed', 'timeout', 'denied']);
 
@@ -28,6 +29,13 @@ function manifestEvidence(s: Snapshot, b: BundleMeta, index: number, quote: unkn
   const ref = { bundle: b.id, path: 'manifest.json' };
   if (!s.files.has(ref)) return undefined;
   return { ...ref, pointer: `/sources/${index}`, quote: JSON.stringify(quote), note: 'the collector\'s record of this source' };
+}
+
+/** the manifest's command line is bundle text: shown only when it holds no shell syntax */
+function ranCommand(command: string, id: string): Cmd {
+  const shown = plainCommand(command);
+  if (shown === undefined) return cmd`# the collector's command for ${word('source', id)} holds shell syntax: read it in the bundle's manifest.json`;
+  return cmd`${raw(shown)}   # what the collector ran for ${word('source', id)}`;
 }
 
 export const sourceNotCollected: Rule = {
@@ -73,10 +81,7 @@ export const sourceNotCollected: Rule = {
           rules: rules.join(', ') || 'none',
         },
         evidence,
-        remediation: {
-          explanation: `Collect again where the collector can run what it needs${first.id.startsWith('cluster.') ? ' (kubectl with a kubeconfig that can read the cluster)' : ' (root)'}.`,
-          commands: ['sudo sh netsnap-collect.sh', `${first.command}   # what the collector ran for ${first.id}`],
-        },
+        remediation: remedy(`Collect again where the collector can run what it needs${first.id.startsWith('cluster.') ? ' (kubectl with a kubeconfig that can read the cluster)' : ' (root)'}.`, ['sudo sh netsnap-collect.sh', ranCommand(first.command, first.id)]),
       });
     }
     return out;

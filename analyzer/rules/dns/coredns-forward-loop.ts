@@ -10,16 +10,16 @@ import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js'
 import { corednsLogs, corednsPods, logLineEvidence, podName, searchLogs, type LogHit } from '../lib/cluster.js';
 import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, forwardDirectives, hasPlugin, isFileUpstream, podResolvConf, RESOLVED_RESOLV_CONF as RESOLVED, resolvConfFlag } from './corefile.js';
 import { LOOP_FATAL } from './coredns-log.js';
+import { cmd, raw, remedy, word } from '../../text/shell.js';
 
-function remediation(node: string): Report['remediation'] {
-  return {
-    explanation: `CoreDNS on ${node} forwards to a loopback resolver, i.e. back to itself. Point the kubelet at a resolv.conf with real upstreams (systemd-resolved keeps one at ${RESOLVED}), or forward to explicit upstreams, then restart CoreDNS.`,
-    commands: [
-      `sudo sed -i 's#^resolvConf:.*#resolvConf: ${RESOLVED}#' /var/lib/kubelet/config.yaml   # on ${node}`,
-      'sudo systemctl restart kubelet',
-      'kubectl -n kube-system rollout restart deployment coredns',
-    ],
-  };
+/** `node` undefined: the pod's node is not known */
+function remediation(node: string | undefined): Report['remediation'] {
+  const sed = `sudo sed -i 's#^resolvConf:.*#resolvConf: ${RESOLVED}#' /var/lib/kubelet/config.yaml`;
+  return remedy(`CoreDNS on ${node ?? 'the node running it'} forwards to a loopback resolver, i.e. back to itself. Point the kubelet at a resolv.conf with real upstreams (systemd-resolved keeps one at ${RESOLVED}), or forward to explicit upstreams, then restart CoreDNS.`, [
+    node === undefined ? sed : cmd`${raw(sed)}   # on ${word('node', node)}`,
+    'sudo systemctl restart kubelet',
+    'kubectl -n kube-system rollout restart deployment coredns',
+  ]);
 }
 
 /** loop lines by the node their pod ran on; '' when the pod list does not say (a pasted log) */
@@ -72,7 +72,7 @@ export const corednsForwardLoop: Rule = {
     const unplaced = loops.get('') ?? [];
     if (unplaced.length > 0) {
       const pods = [...new Set(unplaced.map((x) => x.pod))].join(', ');
-      out.push({ status: 'fail', subject: CLUSTER, messageId: 'loop-detected-unplaced', data: { pods }, evidence: unplaced.slice(0, 2).map((x) => logLineEvidence(x, `${x.pod} log`)), remediation: remediation('the node running it') });
+      out.push({ status: 'fail', subject: CLUSTER, messageId: 'loop-detected-unplaced', data: { pods }, evidence: unplaced.slice(0, 2).map((x) => logLineEvidence(x, `${x.pod} log`)), remediation: remediation(undefined) });
     }
     const nodes = [...new Set([...s.hosts.keys(), ...[...loops.keys()].filter((n) => n !== '')])].sort();
     if (!s.cluster.corefile && logs.length === 0) return nodes.length ? nodes.map((n) => missingInputs(nodeSubject(n), [COREDNS_CM_SOURCE])) : [missingInputs(CLUSTER, [COREDNS_CM_SOURCE])];

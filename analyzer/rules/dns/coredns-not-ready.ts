@@ -8,6 +8,7 @@ import { basisOf, missingInputs } from '../lib/reports.js';
 import { corednsDeployment, corednsLogs, corednsPods, logLineEvidence, podName, podTrouble, podTroubleEvidence, searchLogs, type LogHit } from '../lib/cluster.js';
 import { COREDNS_LOG_SOURCE, corednsDeploymentSubject } from './corefile.js';
 import { API_FAILURE, COREFILE_REJECTED, KLOG_EXIT, LOOP_FATAL, READY_WAITING, RELOAD_REJECTED } from './coredns-log.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 /** log lines that say why CoreDNS is not ready: upstream errors, loop, waiting plugins, fatal, a rejected Corefile, the API */
 const WHY_LINE = /\[(ERROR|FATAL)\]|plugin\/ready: Still waiting on|Error during parsing|Failed to list|Kubernetes API connection failure|log: exiting because of error/;
@@ -122,14 +123,11 @@ export const corednsNotReady: Rule = {
         nodes: [...new Set(bad.map(({ p }) => p.obj.spec?.nodeName).filter((n): n is string => !!n))].sort().join(','),
       },
       evidence,
-      remediation: {
-        explanation: 'Find why the pods are not Ready (probe failures and errors in the logs), fix that cause, then restart CoreDNS.',
-        commands: [
-          `kubectl -n kube-system describe pod ${first}`,
-          `kubectl -n kube-system logs ${first} --previous`,
-          'kubectl -n kube-system rollout restart deployment coredns',
-        ],
-      },
+      remediation: remedy('Find why the pods are not Ready (probe failures and errors in the logs), fix that cause, then restart CoreDNS.', [
+        cmd`kubectl -n kube-system describe pod ${word('pod', first)}`,
+        cmd`kubectl -n kube-system logs ${word('pod', first)} --previous`,
+        'kubectl -n kube-system rollout restart deployment coredns',
+      ]),
     };
     return [report];
   },

@@ -5,6 +5,7 @@ import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, clusterFile, missingInputs } from '../lib/reports.js';
 import { corednsDeployment, corednsPods, podName } from '../lib/cluster.js';
 import { corednsDeploymentSubject } from './corefile.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 const subject = corednsDeploymentSubject;
 
@@ -60,7 +61,7 @@ export const corednsReplicas: Rule = {
           messageId: 'one-node',
           data: { replicas: pods.length, node },
           evidence,
-          remediation: { explanation: `Delete one CoreDNS pod so it is rescheduled on another node (the kubeadm Deployment prefers spreading).`, commands: [`kubectl -n kube-system delete pod ${podName(pods[0]!)}`, 'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide'] },
+          remediation: remedy(`Delete one CoreDNS pod so it is rescheduled on another node (the kubeadm Deployment prefers spreading).`, [cmd`kubectl -n kube-system delete pod ${word('pod', podName(pods[0]!))}`, 'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide']),
         },
       ];
     }

@@ -8,6 +8,7 @@ import { corednsLogs, logLineEvidence, searchLogs, type LogHit } from '../lib/cl
 import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, corefileSubject, forwardDirectives, isFileUpstream, upstreamAddress } from './corefile.js';
 import { NO_HEALTHY, UPSTREAM_FAILURE } from './coredns-log.js';
 import { typoOf, UNUSABLE_RANGES } from './resolvers.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 const MAX_LOG_EVIDENCE = 3;
 /** the loop plugin's start-up probe: `2 <random>.<random>. HINFO: read udp ...` */
@@ -26,10 +27,9 @@ function probeWarning(subject: Report['subject'], ip: string, hits: readonly Log
     messageId: 'probe-timeouts',
     data: { upstream: ip, reason: 'probe timeouts', failures: hits.length, error: (hits[0] as LogHit).match[3] as string },
     evidence,
-    remediation: {
-      explanation: `Only the loop plugin's HINFO probe to ${ip} went unanswered. Ask the upstream a real name from a pod (dnsPolicy: Default): if it answers, the upstream just ignores HINFO and this is harmless; if not, it is unreachable from the pods.`,
-      commands: [`kubectl run dnscheck --rm -it --restart=Never --image=busybox:1.36 --overrides='{"spec":{"dnsPolicy":"Default"}}' -- nslookup kubernetes.io ${ip}`],
-    },
+    remediation: remedy(`Only the loop plugin's HINFO probe to ${ip} went unanswered. Ask the upstream a real name from a pod (dnsPolicy: Default): if it answers, the upstream just ignores HINFO and this is harmless; if not, it is unreachable from the pods.`, [
+      cmd`kubectl run dnscheck --rm -it --restart=Never --image=busybox:1.36 --overrides='{"spec":{"dnsPolicy":"Default"}}' -- nslookup kubernetes.io ${word('ip', ip)}`,
+    ]),
   };
 }
 
@@ -46,15 +46,12 @@ function failuresByUpstream(hits: readonly LogHit[]): Map<string, LogHit[]> {
 
 function remediation(upstream: string, suggestion: string | undefined): Report['remediation'] {
   const replacement = suggestion ?? '<a reachable resolver, e.g. your network\'s DNS server>';
-  return {
-    explanation: `CoreDNS forwards every name outside the cluster to ${upstream}, which cannot answer. Replace it with ${replacement} (or /etc/resolv.conf) in the Corefile's forward line, then restart CoreDNS so the pods pick it up even if the reload plugin is missing.`,
-    commands: [
-      `kubectl -n kube-system edit configmap coredns   # forward . ${replacement}`,
-      'kubectl -n kube-system rollout restart deployment coredns',
-      'kubectl -n kube-system rollout status deployment coredns',
-      `kubectl run dnscheck --rm -it --restart=Never --image=busybox:1.36 -- nslookup kubernetes.io ${suggestion ?? ''}`.trimEnd(),
-    ],
-  };
+  return remedy(`CoreDNS forwards every name outside the cluster to ${upstream}, which cannot answer. Replace it with ${replacement} (or /etc/resolv.conf) in the Corefile's forward line, then restart CoreDNS so the pods pick it up even if the reload plugin is missing.`, [
+    suggestion === undefined ? `kubectl -n kube-system edit configmap coredns   # forward . ${replacement}` : cmd`kubectl -n kube-system edit configmap coredns   # forward . ${word('ip', suggestion)}`,
+    'kubectl -n kube-system rollout restart deployment coredns',
+    'kubectl -n kube-system rollout status deployment coredns',
+    suggestion === undefined ? 'kubectl run dnscheck --rm -it --restart=Never --image=busybox:1.36 -- nslookup kubernetes.io' : cmd`kubectl run dnscheck --rm -it --restart=Never --image=busybox:1.36 -- nslookup kubernetes.io ${word('ip', suggestion)}`,
+  ]);
 }
 
 /** one finding per ConfigMap: the worst upstream leads, the others are named in {also} */

@@ -5,6 +5,7 @@ import type { FileIndex, FileRef, HostState, Seen, Snapshot } from '../../model/
 import { lineEvidence } from '../../model/evidence.js';
 import { ipInCidr } from '../../model/net.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 /**
  * `--cluster-dns=IP[,IP]` in kubelet flags: kubeadm-flags.env, a systemd drop-in's
@@ -99,15 +100,13 @@ export const kubeletClusterDns: Rule = {
         messageId: 'mismatch',
         data: { node: h.node, clusterDNS: dns.join(', '), kubeDns: kubeDns.value },
         evidence,
-        remediation: {
-          explanation: `Make the kubelet on ${h.node} hand out ${kubeDns.value}, then recreate the pods there so their resolv.conf is rewritten.`,
-          commands: [
-            `sudo sed -i '/^clusterDNS:/{n;s/- .*/- ${kubeDns.value}/}' /var/lib/kubelet/config.yaml   # on ${h.node}`,
-            'sudo systemctl restart kubelet',
-            'kubectl -n kube-system edit configmap kubelet-config   # clusterDNS for nodes joined later',
-            `kubectl get pods -A -o wide --field-selector spec.nodeName=${h.node}   # delete the ClusterFirst pods listed so they are recreated`,
-          ],
-        },
+        remediation: remedy(`Make the kubelet on ${h.node} hand out ${kubeDns.value}, then recreate the pods there so their resolv.conf is rewritten.`, [
+          // the IP sits inside a single-quoted sed script: only a checked IP goes there
+          cmd`sudo sed -i '/^clusterDNS:/{n;s/- .*/- ${word('ip', kubeDns.value)}/}' /var/lib/kubelet/config.yaml   # on ${word('node', h.node)}`,
+          'sudo systemctl restart kubelet',
+          'kubectl -n kube-system edit configmap kubelet-config   # clusterDNS for nodes joined later',
+          cmd`kubectl get pods -A -o wide --field-selector spec.nodeName=${word('node', h.node)}   # delete the ClusterFirst pods listed so they are recreated`,
+        ]),
       });
     }
     return out;
@@ -135,9 +134,8 @@ function byServiceNetwork(s: Snapshot, h: HostState, net: Seen<string>): Report 
     data,
     evidence: [...(ev ? [ev] : []), ...(netEv ? [netEv] : [])],
     basis: basisOf(net.at),
-    remediation: {
-      explanation: `Set clusterDNS on ${h.node} to the kube-dns ClusterIP (inside ${net.value}), restart the kubelet and recreate the pods there.`,
-      commands: ['kubectl -n kube-system get service kube-dns -o jsonpath={.spec.clusterIP}', `sudoedit /var/lib/kubelet/config.yaml   # clusterDNS on ${h.node}`, 'sudo systemctl restart kubelet'],
-    },
+    remediation: remedy(`Set clusterDNS on ${h.node} to the kube-dns ClusterIP (inside ${net.value}), restart the kubelet and recreate the pods there.`, [
+      'kubectl -n kube-system get service kube-dns -o jsonpath={.spec.clusterIP}', cmd`sudoedit /var/lib/kubelet/config.yaml   # clusterDNS on ${word('node', h.node)}`, 'sudo systemctl restart kubelet',
+    ]),
   };
 }

@@ -10,6 +10,7 @@ import type { CniConfList } from '../../parse/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { hostLinks, jsonEvidence } from '../lib/host.js';
 import { flannelPresence } from './flannel-presence.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 /** the extensions libcni's ConfFiles accepts */
 const CONF_EXT = /\.(conf|conflist|json)$/;
@@ -82,10 +83,10 @@ export const cniConfigShadowed: Rule = {
           messageId: 'shadowed',
           data: { ...data, intended: fileName(intended), intendedType: mainType(intended) as string },
           evidence: [ev(winner, 'the first config: the only one the runtime loads'), ev(intended, 'the cluster\'s CNI config, never used')].filter((e): e is EvidenceRef => e !== undefined),
-          remediation: {
-            explanation: `Move ${fileName(winner)} out of /etc/cni/net.d so ${fileName(intended)} is first, restart the runtime, and recreate pods started on this node since.`,
-            commands: [`ls -l /etc/cni/net.d/`, `mkdir -p /root/cni-backup && mv /etc/cni/net.d/${fileName(winner)} /root/cni-backup/`, 'systemctl restart containerd  # or crio / docker', `kubectl get pods -A -o wide --field-selector spec.nodeName=${host.node}`],
-          },
+          remediation: remedy(
+            `Move ${fileName(winner)} out of /etc/cni/net.d so ${fileName(intended)} is first, restart the runtime, and recreate pods started on this node since.`,
+            [`ls -l /etc/cni/net.d/`, cmd`mkdir -p /root/cni-backup && mv /etc/cni/net.d/${word('file', fileName(winner))} /root/cni-backup/`, 'systemctl restart containerd  # or crio / docker', cmd`kubectl get pods -A -o wide --field-selector spec.nodeName=${word('node', host.node)}`],
+          ),
         });
         continue;
       }

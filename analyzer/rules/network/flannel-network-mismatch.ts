@@ -6,6 +6,7 @@ import type { FileRef, Seen, Snapshot } from '../../model/types.js';
 import { basisOf, CLUSTER, missingInputs } from '../lib/reports.js';
 import { cidrContains, jsonEvidence, lineAt, parseCidr, present, seenEvidence } from '../lib/host.js';
 import { flannelPresence, unlessFlannel } from './flannel-presence.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 const CONFIGMAPS = ['kube-flannel/kube-flannel-cfg', 'kube-system/kube-flannel-cfg'];
 
@@ -92,10 +93,10 @@ export const flannelNetworkMismatch: Rule = {
     if (!flannel) return [missingInputs(subject, [`cluster.configmap.${ns}.${name}`, 'host.flannel-subnet-env'])];
     const restart = noConfigMap
       ? ['cat /run/flannel/subnet.env', 'juju config flannel cidr  # Charmed: the Network flanneld gets from etcd', 'systemctl restart flannel flanneld k3s 2>/dev/null']
-      : [`kubectl -n ${ns} edit configmap ${name}`, `kubectl -n ${ns} rollout restart daemonset kube-flannel-ds`];
+      : [cmd`kubectl -n ${word('namespace', ns)} edit configmap ${word('name', name)}`, cmd`kubectl -n ${word('namespace', ns)} rollout restart daemonset kube-flannel-ds`];
     const network = parseCidr(flannel.value);
     if (!network) {
-      return [{ status: 'fail', subject, messageId: 'badNetwork', data: { network: flannel.value }, evidence: present(flannel.ev), remediation: { explanation: 'Set "Network" to the cluster CIDR.', commands: restart } }];
+      return [{ status: 'fail', subject, messageId: 'badNetwork', data: { network: flannel.value }, evidence: present(flannel.ev), remediation: remedy('Set "Network" to the cluster CIDR.', restart) }];
     }
     const all = compared(s);
     if (all.length === 0) return [missingInputs(subject, ['cluster.nodes', 'host.flannel-subnet-env'])];
@@ -112,7 +113,7 @@ export const flannelNetworkMismatch: Rule = {
         messageId: 'mismatch',
         data: { network: network.text, what: outside.slice(0, 3).map((o) => o.what).join(', ') + (outside.length > 3 ? ` and ${outside.length - 3} more` : ''), count: outside.length },
         evidence: present(flannel.ev, ...outside.slice(0, 5).map((o) => o.ev)),
-        remediation: { explanation: `Set "Network" ${noConfigMap ? 'where this flannel takes it from (Charmed: the flannel charm\'s cidr in etcd; k3s: --cluster-cidr)' : 'in net-conf.json'} to the cluster CIDR (${target}) and restart flannel.`, commands: restart },
+        remediation: remedy(`Set "Network" ${noConfigMap ? 'where this flannel takes it from (Charmed: the flannel charm\'s cidr in etcd; k3s: --cluster-cidr)' : 'in net-conf.json'} to the cluster CIDR (${target}) and restart flannel.`, restart),
       },
     ];
   },

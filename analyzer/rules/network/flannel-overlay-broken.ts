@@ -12,16 +12,20 @@ import { parseCidr } from '../../model/net.js';
 import { notANode } from '../lib/node-scope.js';
 import type { IpRoute } from '../../parse/types.js';
 import { unlessFlannel } from './flannel-presence.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 function internalIP(n: KubeNode): string | undefined {
   return n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
 }
 
+function restartCommands(node: string, dev: string) {
+  return [cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', node)}`, cmd`ip -d link show ${word('iface', dev)}`, cmd`ip route show | grep ${word('iface', dev)}`];
+}
+
+const RESTART = 'flanneld creates the device and one route per peer when it starts and when a peer joins; restart it on this node and check its log.';
+
 function restart(node: string, dev: string) {
-  return {
-    explanation: 'flanneld creates the device and one route per peer when it starts and when a peer joins; restart it on this node and check its log.',
-    commands: [`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${node}`, `ip -d link show ${dev}`, `ip route show | grep ${dev}`],
-  };
+  return remedy(RESTART, restartCommands(node, dev));
 }
 
 interface Backend {
@@ -120,7 +124,7 @@ export const flannelOverlayBroken: Rule = {
           continue;
         }
         if (!link.flags.includes('UP')) {
-          out.push({ status: 'fail', subject, messageId: 'deviceDown', data, evidence: present(jsonEvidence(s, links.ref, `/${link.at}/flags`, 'the device flags lack UP')), remediation: { ...restart(host.node, be.dev), commands: [`ip link set ${be.dev} up`, ...restart(host.node, be.dev).commands] } });
+          out.push({ status: 'fail', subject, messageId: 'deviceDown', data, evidence: present(jsonEvidence(s, links.ref, `/${link.at}/flags`, 'the device flags lack UP')), remediation: remedy(RESTART, [cmd`ip link set ${word('iface', be.dev)} up`, ...restartCommands(host.node, be.dev)]) });
           continue;
         }
       }

@@ -12,6 +12,7 @@ import { basisOf, clusterFile, missingInputs, nodeSubject } from '../lib/reports
 import { lastLogLine, lineAt, nodeNames, PEER_EXPLAINS, podIsHealthy, podLogs, podsByNode, present } from '../lib/host.js';
 import { flannelLogProblem, flannelLogRunning } from '../../parse/flannel.js';
 import { AGENT_EXIT_EXPLAINS, embeddingAgent, FLANNEL_ANNOTATION, flannelLogs, flannelPresence, runsFlannel, unlessFlannel, type FlannelLog } from './flannel-presence.js';
+import { cmd, remedy, word, type Cmd } from '../../text/shell.js';
 
 export { unlessFlannel } from './flannel-presence.js';
 
@@ -36,14 +37,15 @@ function stateOf(p: Pod, container: string): { state: string; index: number } {
 function remediation(pod: Located<Pod>, container: string, node: string, reason: string) {
   const ns = pod.obj.metadata.namespace ?? 'kube-flannel';
   const name = pod.obj.metadata.name;
-  const commands = [`kubectl -n ${ns} logs ${name} -c ${container} --previous`, `kubectl -n ${ns} describe pod ${name}`];
+  const n = word('namespace', ns);
+  const commands: (Cmd | string)[] = [cmd`kubectl -n ${n} logs ${word('pod', name)} -c ${word('name', container)} --previous`, cmd`kubectl -n ${n} describe pod ${word('pod', name)}`];
   if (/pod cidr not assigned/i.test(reason)) {
-    commands.push(`kubectl get node ${node} -o jsonpath='{.spec.podCIDR}'`, "grep -E 'allocate-node-cidrs|cluster-cidr' /etc/kubernetes/manifests/kube-controller-manager.yaml");
+    commands.push(cmd`kubectl get node ${word('node', node)} -o jsonpath='{.spec.podCIDR}'`, "grep -E 'allocate-node-cidrs|cluster-cidr' /etc/kubernetes/manifests/kube-controller-manager.yaml");
   } else if (/failed to find interface|interface/i.test(reason)) {
-    commands.push(`kubectl -n ${ns} edit daemonset kube-flannel-ds  # add --iface=<the node's cluster NIC> to the kube-flannel args`);
+    commands.push(cmd`kubectl -n ${n} edit daemonset kube-flannel-ds  # add --iface=<the node's cluster NIC> to the kube-flannel args`);
   }
-  commands.push(`kubectl -n ${ns} delete pod ${name}`);
-  return { explanation: 'Read why flanneld stopped, fix that cause, then let the DaemonSet recreate the pod.', commands };
+  commands.push(cmd`kubectl -n ${n} delete pod ${word('pod', name)}`);
+  return remedy('Read why flanneld stopped, fix that cause, then let the DaemonSet recreate the pod.', commands);
 }
 
 /** what a flannel log alone says: crashed on a fatal line after the last "running" line, or running */
@@ -66,14 +68,15 @@ function fromNodeLogs(s: Snapshot, logs: readonly FlannelLog[], node: string): R
     const pod = l.pod ?? `(the ${l.key.replace('journal/', '')} unit)`;
     if (v.fatal) {
       const problem = flannelLogProblem(v.fatal.raw);
-      const commands = l.pod ? [`kubectl -n ${l.namespace} logs ${l.pod} -c ${l.container} --previous`, `kubectl -n ${l.namespace} delete pod ${l.pod}`] : [`journalctl -u ${l.key.replace('journal/', '')} | grep -i flannel`, `systemctl restart ${l.key.replace('journal/', '')}`];
+      const unit = word('unit', l.key.replace('journal/', ''));
+      const commands = l.pod ? [cmd`kubectl -n ${word('namespace', l.namespace ?? '')} logs ${word('pod', l.pod)} -c ${word('name', l.container ?? '')} --previous`, cmd`kubectl -n ${word('namespace', l.namespace ?? '')} delete pod ${word('pod', l.pod)}`] : [cmd`journalctl -u ${unit} | grep -i flannel`, cmd`systemctl restart ${unit}`];
       return {
         status: 'fail',
         subject: nodeSubject(node),
         messageId: 'notRunning',
         data: { node, pod, state: 'stopped (log)', reason: v.fatal.message, ...(problem ? { problem: problem.kind } : {}), ...(embeddingAgent(l) ? { agent: embeddingAgent(l) as string } : {}) },
         evidence: present(lineAt(s, l.log.ref, v.fatal.line, 'flanneld stops here')),
-        remediation: { explanation: 'Read why flannel stopped, fix that cause, then restart it.', commands },
+        remediation: remedy('Read why flannel stopped, fix that cause, then restart it.', commands),
       };
     }
     if (v.running && !l.key.endsWith('.previous')) return { status: 'pass', subject: nodeSubject(node), messageId: 'running', data: { node, pod }, basis: basisOf(l.log) };
@@ -175,7 +178,7 @@ export const flannelPodNotRunning: Rule = {
           data: { node },
           evidence: n ? [objectEvidence(n, '/spec', 'taints or a nodeSelector can keep the DaemonSet off this node')] : [],
           basis: basisOf(podsFile),
-          remediation: { explanation: 'See why the DaemonSet does not place a pod here (taints, nodeSelector, a failed create).', commands: ['kubectl -n kube-flannel describe daemonset kube-flannel-ds', `kubectl describe node ${node}`] },
+          remediation: remedy('See why the DaemonSet does not place a pod here (taints, nodeSelector, a failed create).', ['kubectl -n kube-flannel describe daemonset kube-flannel-ds', cmd`kubectl describe node ${word('node', node)}`]),
         });
         continue;
       }

@@ -10,6 +10,7 @@ import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
 import { cidrContains, cidrOverlaps, lineAt, PEER_EXPLAINS, parseCidr, seenEvidence } from '../lib/host.js';
 import { redactedReport, unparsed } from '../lib/evidence-limits.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 interface NodeSubnet {
   readonly node: string;
@@ -62,10 +63,10 @@ function oddOne(a: NodeSubnet, b: NodeSubnet): NodeSubnet {
   return a.node > b.node ? a : b;
 }
 
-const remediation = (node: string, range: string) => ({
-  explanation: `Give ${node} a subnet of its own inside ${range}: drain it, delete the Node object and re-join it so kube-controller-manager allocates one, or patch spec.podCIDR on a node that has never run pods; then restart its CNI pod.`,
-  commands: ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR,CIDRS:.spec.podCIDRs', `kubectl drain ${node} --ignore-daemonsets --delete-emptydir-data`, `kubectl delete node ${node}  # then re-join it (kubeadm join / restart the agent)`],
-});
+const remediation = (node: string, range: string) => remedy(
+  `Give ${node} a subnet of its own inside ${range}: drain it, delete the Node object and re-join it so kube-controller-manager allocates one, or patch spec.podCIDR on a node that has never run pods; then restart its CNI pod.`,
+  ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR,CIDRS:.spec.podCIDRs', cmd`kubectl drain ${word('node', node)} --ignore-daemonsets --delete-emptydir-data`, cmd`kubectl delete node ${word('node', node)}  # then re-join it (kubeadm join / restart the agent)`],
+);
 
 export const nodePodCidrsOverlap: Rule = {
   id: 'NET-207',

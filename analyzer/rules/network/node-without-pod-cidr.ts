@@ -10,6 +10,7 @@ import { parseCidr } from '../../model/net.js';
 import { flannelLogProblem } from '../../parse/flannel.js';
 import { flannelLogs, unlessFlannel } from './flannel-presence.js';
 import { redactedReport, unparsed } from '../lib/evidence-limits.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 /** flanneld saying it: `failed to acquire lease: node "x" pod cidr not assigned` (0.7 → 0.25), last line per node */
 function fromLogs(s: Snapshot): Map<string, EvidenceRef> {
@@ -131,12 +132,10 @@ function failure(node: string, evidence: EvidenceRef[], suggestion: string): Rep
     messageId: 'none',
     data: { node },
     evidence,
-    remediation: {
-      explanation: 'Let kube-controller-manager allocate node CIDRs, or assign this node a free subnet of the pod network by hand.',
-      commands: [
-        "grep -E 'allocate-node-cidrs|cluster-cidr' /etc/kubernetes/manifests/kube-controller-manager.yaml",
-        `kubectl patch node ${node} --type merge -p '{"spec":{"podCIDR":"${suggestion}","podCIDRs":["${suggestion}"]}}'`,
-      ],
-    },
+    remediation: remedy('Let kube-controller-manager allocate node CIDRs, or assign this node a free subnet of the pod network by hand.', [
+      "grep -E 'allocate-node-cidrs|cluster-cidr' /etc/kubernetes/manifests/kube-controller-manager.yaml",
+      // the suggestion sits inside a single-quoted JSON argument: only a checked CIDR goes there
+      cmd`kubectl patch node ${word('node', node)} --type merge -p '{"spec":{"podCIDR":"${word('cidr', suggestion)}","podCIDRs":["${word('cidr', suggestion)}"]}}'`,
+    ]),
   };
 }

@@ -12,6 +12,7 @@ import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js'
 import { ipv4Addrs, jsonEvidence, lineAt, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
 import { flannelLogProblem } from '../../parse/flannel.js';
 import { AGENT_EXIT_EXPLAINS, embeddingAgent, flannelLinkName, flannelLogs } from './flannel-presence.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 interface Said {
   readonly node: string;
@@ -42,10 +43,10 @@ function leaseAddress(s: Snapshot, host: HostState): string | undefined {
 }
 
 function fix(node: string, dev: string, keep: string | undefined) {
-  return {
-    explanation: `Remove what is not flannel's from ${dev} (or delete the device and let flanneld recreate it), and stop whatever adds it: a DHCP client that manages every interface (dhcpcd: \`denyinterfaces flannel* cni0 veth*\`), NetworkManager (\`unmanaged-devices=interface-name:flannel*;interface-name:cni0;interface-name:veth*\`).`,
-    commands: [`ip -4 addr show dev ${dev}`, keep ? `ip -4 addr flush dev ${dev} && ip addr add ${keep}/32 dev ${dev}` : `ip link delete ${dev}`, `kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${node}`],
-  };
+  return remedy(
+    `Remove what is not flannel's from ${dev} (or delete the device and let flanneld recreate it), and stop whatever adds it: a DHCP client that manages every interface (dhcpcd: \`denyinterfaces flannel* cni0 veth*\`), NetworkManager (\`unmanaged-devices=interface-name:flannel*;interface-name:cni0;interface-name:veth*\`).`,
+    [cmd`ip -4 addr show dev ${word('iface', dev)}`, keep ? cmd`ip -4 addr flush dev ${word('iface', dev)} && ip addr add ${word('ip', keep)}/32 dev ${word('iface', dev)}` : cmd`ip link delete ${word('iface', dev)}`, cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', node)}`],
+  );
 }
 
 export const overlayStaleAddress: Rule = {

@@ -9,6 +9,7 @@ import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { redactedReport } from '../lib/evidence-limits.js';
 import { ipInCidr, ipv4Addrs, jsonEvidence, lineAt, linkNamed, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
 import { unlessFlannel } from './flannel-presence.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 // the bridge plugin's refusal, as kubelet reports it in a FailedCreatePodSandBox event or its log:
 // failed to set bridge addr: "cni0" already has an IP address different from 10.244.2.1/24
@@ -102,7 +103,7 @@ export const subnetMismatchOnNode: Rule = {
             messageId: 'overlay',
             data: { node: host.node, cni0, dev: overlayLink.ifname, overlay: overlay.local, stale: 'cni0' },
             evidence: present(jsonEvidence(s, host.addrs.ref, `/${cni0Link.at}/addr_info/${cni0Addr.i}`, 'the cni0 bridge address'), jsonEvidence(s, host.addrs.ref, `/${overlayLink.at}/addr_info/${overlay.i}`, 'the address of the current lease')),
-            remediation: { explanation: 'cni0 kept the subnet of an earlier lease; delete it so the CNI plugin recreates it from the current one (pods on this node restart).', commands: ['ip link set cni0 down', 'ip link delete cni0', `kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${host.node}`] },
+            remediation: remedy('cni0 kept the subnet of an earlier lease; delete it so the CNI plugin recreates it from the current one (pods on this node restart).', ['ip link set cni0 down', 'ip link delete cni0', cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', host.node)}`]),
           });
         continue;
       }
@@ -133,14 +134,11 @@ export const subnetMismatchOnNode: Rule = {
         messageId: 'mismatch',
         data: { node: host.node, podCIDR: podCIDR ?? 'none', subnetEnv: env ?? 'none', cni0: cni0 ?? 'none', stale: cni0Stale ? 'cni0' : 'subnet.env' },
         evidence: present(...evidence),
-        remediation: {
-          explanation: 'Remove what is stale on the node and let flannel and the CNI plugin recreate it from the node\'s podCIDR (pods on this node restart with new addresses).',
-          commands: [
-            ...(cni0Stale ? ['ip link set cni0 down', 'ip link delete cni0'] : []),
-            'rm -f /run/flannel/subnet.env',
-            `kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${host.node}`,
-          ],
-        },
+        remediation: remedy('Remove what is stale on the node and let flannel and the CNI plugin recreate it from the node\'s podCIDR (pods on this node restart with new addresses).', [
+          ...(cni0Stale ? ['ip link set cni0 down', 'ip link delete cni0'] : []),
+          'rm -f /run/flannel/subnet.env',
+          cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', host.node)}`,
+        ]),
       });
     }
     for (const r of [...said.values()].sort((a, b) => a.node.localeCompare(b.node))) out.push(refused(r));
@@ -156,9 +154,8 @@ function refused(r: Refusal): Report {
     messageId: 'refused',
     data: { node: r.node, bridge: r.bridge, subnet: r.want, stale: r.bridge },
     evidence: [r.ev],
-    remediation: {
-      explanation: `The ${r.bridge} bridge kept an address from an older lease; delete it so the CNI plugin recreates it with ${r.want} (pods on this node restart).`,
-      commands: [`ip addr show ${r.bridge}`, `ip link set ${r.bridge} down`, `ip link delete ${r.bridge}`, `kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${r.node}`],
-    },
+    remediation: remedy(`The ${r.bridge} bridge kept an address from an older lease; delete it so the CNI plugin recreates it with ${r.want} (pods on this node restart).`, [
+      cmd`ip addr show ${word('iface', r.bridge)}`, cmd`ip link set ${word('iface', r.bridge)} down`, cmd`ip link delete ${word('iface', r.bridge)}`, cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', r.node)}`,
+    ]),
   };
 }

@@ -15,6 +15,7 @@ import { walkBuiltin, type WalkContext, type WalkState } from '../../trace/netfi
 import type { Packet } from '../../trace/types.js';
 import { flannelLinkName, flannelPresence } from './flannel-presence.js';
 import { notANode } from '../lib/node-scope.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 const DEFAULT_PORT = 8472;
 
@@ -145,10 +146,9 @@ export const vxlanPortBlocked: Rule = {
           messageId: 'blocked',
           data: { ...data, verdict: decided.verdict, rule: decided.text ?? 'the chain policy' },
           evidence: ev,
-          remediation: {
-            explanation: `Accept UDP ${port} from the other nodes before this rule, and make it persistent.`,
-            commands: [`iptables -I INPUT -p udp --dport ${port} -j ACCEPT`, `firewall-cmd --permanent --add-port=${port}/udp && firewall-cmd --reload  # firewalld`, 'iptables-save > /etc/sysconfig/iptables  # iptables-services'],
-          },
+          remediation: remedy(`Accept UDP ${port} from the other nodes before this rule, and make it persistent.`, [
+            cmd`iptables -I INPUT -p udp --dport ${word('port', port)} -j ACCEPT`, cmd`firewall-cmd --permanent --add-port=${word('port', port)}/udp && firewall-cmd --reload  # firewalld`, 'iptables-save > /etc/sysconfig/iptables  # iptables-services',
+          ]),
         });
       } else if (undetermined) out.push(missingInputs(subject, undetermined));
       else out.push({ status: 'pass', subject, messageId: 'open', data, basis: basisOf(save, hostLinks(host)) });

@@ -14,6 +14,7 @@ import { lineAt, present } from '../lib/host.js';
 import { parseIpvsadm } from '../lib/host-proxy.js';
 import { proxyDeployment } from './kube-proxy-facts.js';
 import { configuredMode, effectiveMode, hitEvidence, proxyLogs, runningMode, searchProxyLogs } from './kube-proxy-logs.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 // 1.8-1.9:  `Can't use ipvs proxier, trying iptables proxier`
 // 1.9-1.10: `can't determine whether to use ipvs proxy, error: IPVS proxier will not be used because ...`
@@ -31,10 +32,10 @@ function iptablesProxierRule(host: HostState): { ev: EvidenceRef; ref: { bundle:
   return undefined;
 }
 
-const remediation = (node: string) => ({
-  explanation: 'Give kube-proxy what IPVS mode needs (load ip_vs, ip_vs_rr, ip_vs_wrr, ip_vs_sh and nf_conntrack on the node, ipset in the image), or set the mode to iptables on purpose; then restart kube-proxy and check that it logs "Using ipvs Proxier".',
-  commands: ['lsmod | grep -e ip_vs -e nf_conntrack', 'modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack', `kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${node} | grep -i proxier`, 'ipvsadm -Ln'],
-});
+const remediation = (node: string) => remedy(
+  'Give kube-proxy what IPVS mode needs (load ip_vs, ip_vs_rr, ip_vs_wrr, ip_vs_sh and nf_conntrack on the node, ipset in the image), or set the mode to iptables on purpose; then restart kube-proxy and check that it logs "Using ipvs Proxier".',
+  ['lsmod | grep -e ip_vs -e nf_conntrack', 'modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh nf_conntrack', cmd`kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', node)} | grep -i proxier`, 'ipvsadm -Ln'],
+);
 
 /** the first line of the loaded-modules list, cited to show ip_vs is not among them */
 function noIpvsModule(s: Snapshot, host: HostState): EvidenceRef | undefined {

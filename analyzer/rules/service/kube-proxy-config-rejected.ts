@@ -9,6 +9,7 @@ import { lineAt, parseCidr, present } from '../lib/host.js';
 import type { Snapshot } from '../../model/types.js';
 import { proxyDeployment } from './kube-proxy-facts.js';
 import { hitEvidence, proxyLogs, searchProxyLogs, type ProxyLog } from './kube-proxy-logs.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 // 1.9-1.16: `error: v1alpha1.KubeProxyConfiguration: FeatureGates: ReadMapCB: expect { or n, ...`
 // 1.10+:    `failed complete: no kind "Config" is registered for version "v1" in scheme ...`
@@ -99,10 +100,9 @@ export const kubeProxyConfigRejected: Rule = {
         messageId: 'logged',
         data: { node: node || 'unknown', what },
         evidence: [hitEvidence(hit, 'kube-proxy refuses its configuration here')],
-        remediation: {
-          explanation: 'The quoted line names what kube-proxy refused. Fix that value in its config or flags, then restart it.',
-          commands: unit ? [`journalctl -u ${unit} --no-pager | grep -iE 'config|flag|invalid'`, `systemctl restart ${unit}`] : ['kubectl -n kube-system get configmap kube-proxy -o yaml', 'kubectl -n kube-system edit configmap kube-proxy', 'kubectl -n kube-system rollout restart daemonset kube-proxy'],
-        },
+        remediation: remedy('The quoted line names what kube-proxy refused. Fix that value in its config or flags, then restart it.',
+          unit ? [cmd`journalctl -u ${word('unit', unit)} --no-pager | grep -iE 'config|flag|invalid'`, cmd`systemctl restart ${word('unit', unit)}`] : ['kubectl -n kube-system get configmap kube-proxy -o yaml', 'kubectl -n kube-system edit configmap kube-proxy', 'kubectl -n kube-system rollout restart daemonset kube-proxy'],
+        ),
       });
     }
     const faults = configFaults(s);

@@ -15,6 +15,7 @@ import { proxyDeployment, proxyPodsByNode, type ProxyDeployment } from './kube-p
 import { proxyLogs } from './kube-proxy-logs.js';
 import { COMPONENT_NAMESPACES, partialList } from '../../model/coverage.js';
 import { partialListReport } from '../lib/evidence-limits.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 /** true: kube-proxy runs here; false: the evidence shows it does not; undefined: cannot tell */
 export function kubeProxyInUse(s: Snapshot): boolean | undefined {
@@ -46,7 +47,7 @@ function hostProxyReport(s: Snapshot, node: string, d: ProxyDeployment): Report 
       messageId: 'hostExited',
       data: { node, style: d.style, unit: log.key.slice('journal/'.length).split('@')[0] ?? '' },
       evidence: [knownLineEvidence(log.log.ref, last.line, last.raw, 'the last line kube-proxy logged: it exited')],
-      remediation: { explanation: 'Read why kube-proxy exited (the lines above the last one), fix it, then restart the unit.', commands: [`journalctl -u ${log.key.slice('journal/'.length).split('@')[0]} -n 200 --no-pager`, 'systemctl status snap.kube-proxy.daemon kube-proxy k3s 2>/dev/null'] },
+      remediation: remedy('Read why kube-proxy exited (the lines above the last one), fix it, then restart the unit.', [cmd`journalctl -u ${word('unit', log.key.slice('journal/'.length).split('@')[0] ?? '')} -n 200 --no-pager`, 'systemctl status snap.kube-proxy.daemon kube-proxy k3s 2>/dev/null']),
     };
   }
   return { status: 'pass', subject, messageId: 'hostRunning', data: { node, style: d.style, by: log.key.slice('journal/'.length).split('@')[0] ?? '' }, basis: basisOf(log.log) };
@@ -111,7 +112,7 @@ export const kubeProxyNotRunning: Rule = {
           messageId: 'notRunning',
           data: { node, pod: name, state: stateOf(pod.obj) },
           evidence: present(objectEvidence(pod, '/status/containerStatuses', 'the kube-proxy container state'), why?.evidence),
-          remediation: { explanation: 'Read why kube-proxy stopped, fix it, then recreate the pod.', commands: [`kubectl -n kube-system logs ${name} --previous`, `kubectl -n kube-system describe pod ${name}`, `kubectl -n kube-system delete pod ${name}`] },
+          remediation: remedy('Read why kube-proxy stopped, fix it, then recreate the pod.', [cmd`kubectl -n kube-system logs ${word('pod', name)} --previous`, cmd`kubectl -n kube-system describe pod ${word('pod', name)}`, cmd`kubectl -n kube-system delete pod ${word('pod', name)}`]),
         });
         continue;
       }
@@ -147,7 +148,7 @@ export const kubeProxyNotRunning: Rule = {
         data: { node },
         evidence: n ? [objectEvidence(n, '/spec', 'taints or a nodeSelector can keep the DaemonSet off this node')] : [],
         basis: basisOf(pods),
-        remediation: { explanation: 'See why no kube-proxy pod is placed here.', commands: ['kubectl -n kube-system describe daemonset kube-proxy', `kubectl describe node ${node}`] },
+        remediation: remedy('See why no kube-proxy pod is placed here.', ['kubectl -n kube-system describe daemonset kube-proxy', cmd`kubectl describe node ${word('node', node)}`]),
       });
     }
     if (out.length === 0) out.push(missingInputs(CLUSTER, ['cluster.pods']));

@@ -10,6 +10,7 @@ import { lineEvidence } from '../../model/evidence.js';
 import { CLUSTER, basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { proxyDeployment, proxyPodsByNode } from './kube-proxy-facts.js';
 import { proxyLogs, type ProxyLog } from './kube-proxy-logs.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 // 1.8-1.20: `Failed to execute iptables-restore: exit status 1 (...)` / `Sync failed; retrying in 30s`
 // 1.21+:   `"Failed to execute iptables-restore" err=<...>` / `"Sync failed" retryingTime="30s"`
@@ -86,12 +87,11 @@ export const kubeProxySyncErrors: Rule = {
         messageId: 'errors',
         data: { node: node || 'unknown', count: hits.length, line: first.line.line },
         evidence: ev ? [ev] : [],
-        remediation: {
-          explanation: 'The quoted error names what iptables-restore rejected; fix that on the node, then restart kube-proxy so it rewrites everything.',
-          commands: unit
-            ? [`journalctl -u ${unit} --no-pager | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', `systemctl restart ${unit}`]
-            : [`kubectl -n kube-system logs ${first.l.pod ?? 'kube-proxy'} | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', `kubectl -n kube-system delete pod ${first.l.pod ?? 'kube-proxy'}`],
-        },
+        remediation: remedy('The quoted error names what iptables-restore rejected; fix that on the node, then restart kube-proxy so it rewrites everything.',
+          unit
+            ? [cmd`journalctl -u ${word('unit', unit)} --no-pager | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', cmd`systemctl restart ${word('unit', unit)}`]
+            : [cmd`kubectl -n kube-system logs ${word('pod', first.l.pod ?? 'kube-proxy')} | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', cmd`kubectl -n kube-system delete pod ${word('pod', first.l.pod ?? 'kube-proxy')}`],
+        ),
       });
     }
     if (out.length === 0) {

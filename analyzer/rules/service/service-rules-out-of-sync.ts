@@ -12,6 +12,7 @@ import { iptablesDumps } from '../lib/pod-trace.js';
 import { parseIpvsadm, programmedPorts, proxiedServices, readyEndpoints, servicePortKey, type ProgrammedPort, type ReadyPort } from '../lib/host-proxy.js';
 import { firstKubeProxyRule } from '../system/iptables-backend-split.js';
 import { effectiveMode, runningMode } from './kube-proxy-logs.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 interface Drift {
   readonly svc: Located<Service>;
@@ -26,14 +27,11 @@ function serviceSubject(svc: Service, node: string) {
 
 function remediation(svc: Service, node: string) {
   const ns = svc.metadata.namespace ?? 'default';
-  return {
-    explanation: 'kube-proxy on this node did not apply the current endpoints. Read its log for sync errors, then restart it so it rewrites every rule.',
-    commands: [
-      `kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${node} --tail=200`,
-      `kubectl -n kube-system delete pod -l k8s-app=kube-proxy --field-selector spec.nodeName=${node}`,
-      `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${svc.metadata.name} -o wide`,
-    ],
-  };
+  return remedy('kube-proxy on this node did not apply the current endpoints. Read its log for sync errors, then restart it so it rewrites every rule.', [
+    cmd`kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', node)} --tail=200`,
+    cmd`kubectl -n kube-system delete pod -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', node)}`,
+    cmd`kubectl -n ${word('namespace', ns)} get endpointslices -l kubernetes.io/service-name=${word('service', svc.metadata.name)} -o wide`,
+  ]);
 }
 
 function compareIptables(s: Snapshot, host: HostState, services: readonly Located<Service>[]): { drift: Drift[]; ref: FileRef } | undefined {

@@ -10,6 +10,7 @@ import { partialListReport } from '../lib/evidence-limits.js';
 import { CLUSTER, basisOf, clusterFile, missingInputs } from '../lib/reports.js';
 import { present } from '../lib/host.js';
 import { readyEndpoints } from '../lib/host-proxy.js';
+import { cmd, remedy, word, type Cmd } from '../../text/shell.js';
 
 /**
  * ready-not-listed: the pods run and are Ready, yet the endpoints controller lists none of them;
@@ -50,12 +51,15 @@ export function selectedServices(s: Snapshot): Located<Service>[] {
   return (s.cluster.services ?? []).filter((svc) => Object.keys(svc.obj.spec.selector ?? {}).length > 0 && svc.obj.spec.type !== 'ExternalName');
 }
 
-function commands(ns: string, name: string, reason: NoEndpointsReason, selector: string, pod?: string): string[] {
-  if (reason === 'selector-no-match') return [`kubectl -n ${ns} get pods -l ${selector} --show-labels`, `kubectl -n ${ns} get pods --show-labels`, `kubectl -n ${ns} edit service ${name}`];
-  const p = pod ?? `-l ${selector}`;
-  if (reason === 'pods-not-running') return [`kubectl -n ${ns} describe pod ${p}`, `kubectl -n ${ns} get events --sort-by=.lastTimestamp`];
-  if (reason === 'ready-not-listed') return [`kubectl -n ${ns} get service ${name} -o jsonpath='{.spec.ports}'`, `kubectl -n ${ns} get pod ${p} -o jsonpath='{.spec.containers[*].ports}'`, `kubectl -n ${ns} edit service ${name}`];
-  return [`kubectl -n ${ns} describe pod ${p}`, `kubectl -n ${ns} logs ${p}`, `kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name}`];
+function commands(nsName: string, svcName: string, reason: NoEndpointsReason, selectorText: string, pod?: string): Cmd[] {
+  const ns = word('namespace', nsName);
+  const name = word('service', svcName);
+  const selector = word('selector', selectorText);
+  if (reason === 'selector-no-match') return [cmd`kubectl -n ${ns} get pods -l ${selector} --show-labels`, cmd`kubectl -n ${ns} get pods --show-labels`, cmd`kubectl -n ${ns} edit service ${name}`];
+  const p = pod !== undefined ? cmd`${word('pod', pod)}` : cmd`-l ${selector}`;
+  if (reason === 'pods-not-running') return [cmd`kubectl -n ${ns} describe pod ${p}`, cmd`kubectl -n ${ns} get events --sort-by=.lastTimestamp`];
+  if (reason === 'ready-not-listed') return [cmd`kubectl -n ${ns} get service ${name} -o jsonpath='{.spec.ports}'`, cmd`kubectl -n ${ns} get pod ${p} -o jsonpath='{.spec.containers[*].ports}'`, cmd`kubectl -n ${ns} edit service ${name}`];
+  return [cmd`kubectl -n ${ns} describe pod ${p}`, cmd`kubectl -n ${ns} logs ${p}`, cmd`kubectl -n ${ns} get endpointslices -l kubernetes.io/service-name=${name}`];
 }
 
 export const serviceWithoutReadyEndpoints: Rule = {
@@ -113,7 +117,7 @@ export const serviceWithoutReadyEndpoints: Rule = {
           messageId: 'noneInRole',
           data: { service: key, key: role.key, wanted: svc.obj.spec.selector?.[role.key] ?? '', held: role.value },
           evidence: [objectEvidence(svc, '/spec/selector', 'the selector'), objectEvidence(role.pod, '/metadata/labels', 'the workload\'s pod, in another role')],
-          remediation: { explanation: 'If the role should have members (scale the workload), add them; if not, clients should not use this Service now.', commands: [`kubectl -n ${ns} get pods -l ${role.key} -L ${role.key}`, `kubectl -n ${ns} describe service ${svc.obj.metadata.name}`] },
+          remediation: remedy('If the role should have members (scale the workload), add them; if not, clients should not use this Service now.', [cmd`kubectl -n ${word('namespace', ns)} get pods -l ${word('label-key', role.key)} -L ${word('label-key', role.key)}`, cmd`kubectl -n ${word('namespace', ns)} describe service ${word('service', svc.obj.metadata.name)}`]),
         });
         continue;
       }
@@ -130,7 +134,7 @@ export const serviceWithoutReadyEndpoints: Rule = {
         messageId: 'noReady',
         data: { service: key, reason, pods: pods.length },
         evidence: present(...evidence),
-        remediation: { explanation: reason === 'selector-no-match' ? 'Make the selector match the pods\' labels (or fix the labels).' : reason === 'pods-not-running' ? 'Get the selected pods running: their events say why they are not.' : reason === 'ready-not-listed' ? 'The pods are Ready but the endpoints controller lists none: a named targetPort they do not declare does this; name a port they declare.' : 'The pods run but fail readiness: see the probe and the pod log.', commands: commands(ns, svc.obj.metadata.name, reason, selector, shown[0]?.obj.metadata.name) },
+        remediation: remedy(reason === 'selector-no-match' ? 'Make the selector match the pods\' labels (or fix the labels).' : reason === 'pods-not-running' ? 'Get the selected pods running: their events say why they are not.' : reason === 'ready-not-listed' ? 'The pods are Ready but the endpoints controller lists none: a named targetPort they do not declare does this; name a port they declare.' : 'The pods run but fail readiness: see the probe and the pod log.', commands(ns, svc.obj.metadata.name, reason, selector, shown[0]?.obj.metadata.name)),
       });
     }
     if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'allReady', data: { count: ok }, basis: basisOf(clusterFile(s, 'cluster/services.json'), clusterFile(s, 'cluster/endpointslices.json'), clusterFile(s, 'cluster/endpoints.json')) });

@@ -10,6 +10,7 @@ import { partialListReport } from '../lib/evidence-limits.js';
 import { CLUSTER, basisOf, clusterFile, missingInputs } from '../lib/reports.js';
 import { present } from '../lib/host.js';
 import { selectedServices } from './service-without-ready-endpoints.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 interface Miss {
   readonly portIndex: number;
@@ -100,10 +101,9 @@ export const targetPortNotExposed: Rule = {
           objectEvidence(svc, `/spec/ports/${miss.portIndex}`, 'the Service port and its targetPort'),
           objectEvidence(miss.pod, d.containerIndex >= 0 ? `/spec/containers/${d.containerIndex}/ports` : '/spec/containers/0/name', 'the ports the pod declares'),
         ),
-        remediation: {
-          explanation: 'Make targetPort name or number the port the container listens on.',
-          commands: [`kubectl -n ${ns} get pod ${miss.pod.obj.metadata.name} -o jsonpath='{.spec.containers[*].ports}'`, `kubectl -n ${ns} edit service ${svc.obj.metadata.name}`],
-        },
+        remediation: remedy('Make targetPort name or number the port the container listens on.', [
+          cmd`kubectl -n ${word('namespace', ns)} get pod ${word('pod', miss.pod.obj.metadata.name)} -o jsonpath='{.spec.containers[*].ports}'`, cmd`kubectl -n ${word('namespace', ns)} edit service ${word('service', svc.obj.metadata.name)}`,
+        ]),
       });
     }
     if (out.length === 0 && ok === 0 && unseen) out.push(partialListReport(s, CLUSTER, unseen));

@@ -11,6 +11,7 @@ import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { notANode } from '../lib/node-scope.js';
 import { isKubeProxyPod, lastLogLine, lineAt, PEER_EXPLAINS, podLogs, podsByNode, present, sysctlEntry, sysctlEvidence, type PodLog } from '../lib/host.js';
 import { sourceRecordEvidence } from '../lib/manifest.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 const FULL_RATIO = 0.9;
 
@@ -114,15 +115,13 @@ export const conntrackTrouble: Rule = {
       const drops = (drop?.total ?? 0) + (early?.total ?? 0);
       const percent = haveTable ? Math.round((count / max) * 100) : 0;
       const size = Math.max(262144, haveTable ? max * 2 : 262144);
-      const remediation = {
-        explanation: 'Raise the table size now and persist it; see what fills it; let kube-proxy set it (privileged, writable /proc/sys).',
-        commands: [
-          `sysctl -w net.netfilter.nf_conntrack_max=${size}`,
-          `echo 'net.netfilter.nf_conntrack_max = ${size}' > /etc/sysctl.d/99-conntrack.conf`,
-          'conntrack -S',
-          `kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${host.node} | grep -i conntrack`,
-        ],
-      };
+      // size is a number netsnap computed; only the node name comes from the bundle
+      const remediation = remedy('Raise the table size now and persist it; see what fills it; let kube-proxy set it (privileged, writable /proc/sys).', [
+        `sysctl -w net.netfilter.nf_conntrack_max=${size}`,
+        `echo 'net.netfilter.nf_conntrack_max = ${size}' > /etc/sysctl.d/99-conntrack.conf`,
+        'conntrack -S',
+        cmd`kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', host.node)} | grep -i conntrack`,
+      ]);
       const statLine = (c: { line?: number } | undefined, note: string): EvidenceRef | undefined => (stats && c?.line !== undefined ? lineAt(s, stats.ref, c.line, note) : undefined);
       if (haveTable && count / max >= FULL_RATIO && countE && maxE) {
         const evidence = present(sysctlEvidence(s, host, countE, 'entries in use'), sysctlEvidence(s, host, maxE, 'table size'), bad?.evidence);

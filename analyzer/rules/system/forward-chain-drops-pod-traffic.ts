@@ -12,22 +12,22 @@ import type { TraceBranch, TraceStep } from '../../trace/types.js';
 import { nftBlockEvidence, nftForwardOf, type NftForwardBlock } from '../lib/nft-forward.js';
 import type { FileRef, Snapshot, Sourced } from '../../model/types.js';
 import type { NftRuleset } from '../../parse/nft.js';
+import { cmd, raw, remedy, word, type Cmd } from '../../text/shell.js';
 
 /** a branch the tracer could not decide (an unevaluable match): neither a drop nor an accept */
 export const undetermined = (b: TraceBranch): boolean => (b.fate.kind as string) === 'undetermined';
 
-function remediation(tool: string, network: string, step: TraceStep): Remediation {
-  const accept = [`${tool} -I FORWARD 1 -s ${network} -j ACCEPT`, `${tool} -I FORWARD 2 -d ${network} -j ACCEPT`];
+function remediation(toolName: string, networkText: string, step: TraceStep): Remediation {
+  // the tool is netsnap's choice (iptables, iptables-legacy, iptables-nft); network and chain are bundle text
+  const tool = raw(toolName);
+  const network = word('cidr', networkText);
+  const accept = [cmd`${tool} -I FORWARD 1 -s ${network} -j ACCEPT`, cmd`${tool} -I FORWARD 2 -d ${network} -j ACCEPT`];
   if (step.ruleIndex !== undefined) {
-    return {
-      explanation: `Rule ${step.ruleIndex} of ${step.chain} drops pod traffic before any ACCEPT. Remove it or accept the pod network ahead of it; with firewalld, trust the pod network instead of editing its rules.`,
-      commands: [`${tool} -D ${step.chain} ${step.ruleIndex}`, ...accept, `firewall-cmd --permanent --zone=trusted --add-source=${network} && firewall-cmd --reload`],
-    };
+    return remedy(`Rule ${step.ruleIndex} of ${step.chain} drops pod traffic before any ACCEPT. Remove it or accept the pod network ahead of it; with firewalld, trust the pod network instead of editing its rules.`, [
+      cmd`${tool} -D ${word('chain', step.chain ?? '')} ${step.ruleIndex}`, ...accept, cmd`firewall-cmd --permanent --zone=trusted --add-source=${network} && firewall-cmd --reload`,
+    ]);
   }
-  return {
-    explanation: 'The FORWARD policy is DROP and nothing accepts the pod network first (Docker sets this policy; flannel adds FLANNEL-FWD ACCEPTs when it runs). Accept the pod network, or restore flannel\'s rules by restarting its pod on this node.',
-    commands: [...accept, `${tool} -P FORWARD ACCEPT`],
-  };
+  return remedy('The FORWARD policy is DROP and nothing accepts the pod network first (Docker sets this policy; flannel adds FLANNEL-FWD ACCEPTs when it runs). Accept the pod network, or restore flannel\'s rules by restarting its pod on this node.', [...accept, cmd`${tool} -P FORWARD ACCEPT`]);
 }
 
 /** is this the filter table's FORWARD hook deciding against the packet? */
@@ -44,15 +44,20 @@ function nftRejectsReport(s: Snapshot, node: string, network: string, nft: Sourc
     data,
     evidence: nftBlockEvidence(s, nft, block, 'refuses what nothing before it accepted: pod traffic included'),
     basis,
-    remediation: {
-      explanation: firewalld
+    remediation: remedy(
+      firewalld
         ? 'firewalld (nftables backend) rejects forwarded traffic no zone accepts, and iptables rules cannot override it. Put the pod network and the pod interfaces in the trusted zone.'
         : `Table ${data.table} refuses forwarded traffic by default; accept the pod network in it (or remove the table).`,
-      commands: firewalld
-        ? [`firewall-cmd --permanent --zone=trusted --add-source=${network}`, 'firewall-cmd --permanent --zone=trusted --add-interface=cni0', 'firewall-cmd --permanent --zone=trusted --add-interface=flannel.1', 'firewall-cmd --reload']
-        : [`nft list chain ${data.table} ${data.chain}`, `nft insert rule ${data.table} ${data.chain} ip saddr ${network} accept`, `nft insert rule ${data.table} ${data.chain} ip daddr ${network} accept`],
-    },
+      firewalld
+        ? [cmd`firewall-cmd --permanent --zone=trusted --add-source=${word('cidr', network)}`, 'firewall-cmd --permanent --zone=trusted --add-interface=cni0', 'firewall-cmd --permanent --zone=trusted --add-interface=flannel.1', 'firewall-cmd --reload']
+        : nftCommands(block, network),
+    ),
   };
+}
+
+function nftCommands(block: NftForwardBlock, network: string): Cmd[] {
+  const where = cmd`${word('chain', block.table.family)} ${word('chain', block.table.name)} ${word('chain', block.chain.name)}`;
+  return [cmd`nft list chain ${where}`, cmd`nft insert rule ${where} ip saddr ${word('cidr', network)} accept`, cmd`nft insert rule ${where} ip daddr ${word('cidr', network)} accept`];
 }
 
 export const forwardChainDropsPodTraffic: Rule = {

@@ -11,6 +11,7 @@ import { notANode } from '../lib/node-scope.js';
 import { flannelLogs, lastLogLine, lineAt, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import type { LogLine } from '../../parse/types.js';
 import { iptablesDumps, podProbes, stepEvidence, trace, traceHostWith, undeterminedBy, undeterminedReport } from '../lib/pod-trace.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 export interface EgressVerdict {
   readonly dump: Sourced<IptablesSave>;
@@ -136,14 +137,11 @@ export const podEgressNotMasqueraded: Rule = {
             messageId: 'logMasqFailed',
             data: { node: host.node, line: fromLog.line.line },
             evidence: [fromLog.evidence],
-            remediation: {
-              explanation: 'flannel gave up installing its MASQUERADE rules (an iptables lock or error at start-up). Restart flannel on this node so it installs them again, and check iptables works there.',
-              commands: [
-                `kubectl -n kube-flannel delete pod --field-selector spec.nodeName=${host.node} -l app=flannel`,
-                'iptables -t nat -S POSTROUTING',
-                'iptables-save -t nat | grep -i masq',
-              ],
-            },
+            remediation: remedy('flannel gave up installing its MASQUERADE rules (an iptables lock or error at start-up). Restart flannel on this node so it installs them again, and check iptables works there.', [
+              cmd`kubectl -n kube-flannel delete pod --field-selector spec.nodeName=${word('node', host.node)} -l app=flannel`,
+              'iptables -t nat -S POSTROUTING',
+              'iptables-save -t nat | grep -i masq',
+            ]),
           });
           continue;
         }
@@ -174,14 +172,11 @@ export const podEgressNotMasqueraded: Rule = {
         data: { node: host.node, verdict: last ? `${last.chain} rule ${last.ruleIndex} ${last.verdict}` : 'none', network, src: first.podIp },
         evidence: whatItMet(s, host, first),
         basis,
-        remediation: {
-          explanation: 'Restore flannel\'s masquerade rules (restart its pod on this node; the DaemonSet must pass --ip-masq), or add the rule by hand.',
-          commands: [
-            `kubectl -n kube-flannel delete pod --field-selector spec.nodeName=${host.node} -l app=flannel`,
-            "kubectl -n kube-flannel get daemonset kube-flannel-ds -o jsonpath='{.spec.template.spec.containers[0].args}'",
-            `iptables -t nat -A POSTROUTING -s ${network} ! -d ${network} -j MASQUERADE`,
-          ],
-        },
+        remediation: remedy('Restore flannel\'s masquerade rules (restart its pod on this node; the DaemonSet must pass --ip-masq), or add the rule by hand.', [
+          cmd`kubectl -n kube-flannel delete pod --field-selector spec.nodeName=${word('node', host.node)} -l app=flannel`,
+          "kubectl -n kube-flannel get daemonset kube-flannel-ds -o jsonpath='{.spec.template.spec.containers[0].args}'",
+          cmd`iptables -t nat -A POSTROUTING -s ${word('cidr', network ?? '')} ! -d ${word('cidr', network ?? '')} -j MASQUERADE`,
+        ]),
       });
     }
     return out;

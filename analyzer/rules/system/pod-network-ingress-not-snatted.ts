@@ -13,6 +13,7 @@ import { iptablesDumps, stepEvidence, trace, traceHostWith, undeterminedBy, unde
 import type { TraceBranch } from '../../trace/types.js';
 import { parseCidr } from '../../model/net.js';
 import { egressVerdicts } from './pod-egress-not-masqueraded.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 /** a client outside the cluster (TEST-NET-3, never a real host) */
 export const OUTSIDE_CLIENT = '203.0.113.10';
@@ -122,14 +123,11 @@ export const podNetworkIngressNotSnatted: Rule = {
           data: { node: host.node, src: OUTSIDE_CLIENT, dst: remote.ip, dev: verdict.dev, network },
           evidence: present(...natEvidence(s, host, network), ...met.map((st) => stepEvidence(s, ref, st, `met on the way: ${st.verdict}`))),
           basis,
-          remediation: {
-            explanation: 'Masquerade what enters the pod network from outside it (flannel does this in FLANNEL-POSTRTG); restarting flannel on this node restores its rules.',
-            commands: [
-              `kubectl -n kube-flannel delete pod --field-selector spec.nodeName=${host.node} -l app=flannel`,
-              ...(nodePodCidrSeen(s, host.node) ? [`iptables -t nat -A POSTROUTING ! -s ${network} -d ${nodePodCidrSeen(s, host.node)?.value} -j RETURN`] : []),
-              `iptables -t nat -A POSTROUTING ! -s ${network} -d ${network} -j MASQUERADE`,
-            ],
-          },
+          remediation: remedy('Masquerade what enters the pod network from outside it (flannel does this in FLANNEL-POSTRTG); restarting flannel on this node restores its rules.', [
+            cmd`kubectl -n kube-flannel delete pod --field-selector spec.nodeName=${word('node', host.node)} -l app=flannel`,
+            ...(nodePodCidrSeen(s, host.node) ? [cmd`iptables -t nat -A POSTROUTING ! -s ${word('cidr', network)} -d ${word('cidr', nodePodCidrSeen(s, host.node)?.value ?? '')} -j RETURN`] : []),
+            cmd`iptables -t nat -A POSTROUTING ! -s ${word('cidr', network)} -d ${word('cidr', network)} -j MASQUERADE`,
+          ]),
         });
       }
     }

@@ -8,6 +8,7 @@ import type { IpRoute } from '../../parse/types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { notANode } from '../lib/node-scope.js';
 import { cidrOverlaps, ipInCidr, jsonEvidence, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, parseCidr, seenFile } from '../lib/host.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 /** devices flannel's own routes use; host-gw routes go via a peer node's address instead */
 function isFlannelDevice(dev: string | undefined): boolean {
@@ -85,10 +86,11 @@ export const podOrServiceRouteHijacked: Rule = {
           messageId: 'hijacked',
           data: { node: host.node, dst: r.dst, dev: r.dev ?? '?', which, network: net },
           evidence: ev ? [ev] : [],
-          remediation: {
-            explanation: `Remove the route and move whatever created it (${r.dev ?? 'the device'}) to a range outside ${net}.`,
-            commands: [`ip route del ${r.dst}${r.dev ? ` dev ${r.dev}` : ''}`, `ip -d link show ${r.dev ?? ''}`.trim(), "cat /etc/docker/daemon.json  # set \"bip\" / \"default-address-pools\" outside the cluster ranges"],
-          },
+          remediation: remedy(`Remove the route and move whatever created it (${r.dev ?? 'the device'}) to a range outside ${net}.`, [
+            r.dev ? cmd`ip route del ${word(r.dst.includes('/') ? 'cidr' : 'ip', r.dst)} dev ${word('iface', r.dev)}` : cmd`ip route del ${word(r.dst.includes('/') ? 'cidr' : 'ip', r.dst)}`,
+            r.dev ? cmd`ip -d link show ${word('iface', r.dev)}` : 'ip -d link show',
+            "cat /etc/docker/daemon.json  # set \"bip\" / \"default-address-pools\" outside the cluster ranges",
+          ]),
         });
       }
     }

@@ -11,6 +11,7 @@ import { notANode } from '../lib/node-scope.js';
 import { hostLinks, ipv4Addrs, jsonEvidence, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, present, samplePodIp, seenFile, sysctlEntry, sysctlEvidence } from '../lib/host.js';
 import { localAddresses, lookupRoute } from '../../trace/route.js';
 import { parseCidr } from '../../model/net.js';
+import { cmd, isValidWord, raw, remedy, word } from '../../text/shell.js';
 
 const OVERLAY = /^(flannel[.-]\S+|vxlan\.calico|tunl0)$/;
 /** tunnels by kind too: kube-router's per-peer IPIP devices, Cilium/Antrea VXLAN and Geneve */
@@ -152,15 +153,13 @@ export const rpFilterDropsAsymmetric: Rule = {
           messageId: 'drops',
           data: { node: host.node, iface: a.iface, what: a.what, src: a.src, back },
           evidence,
-          remediation: {
-            explanation: `Loosen reverse-path filtering on ${a.iface} (the kernel uses the larger of conf.all and conf.${a.iface}, so conf.all must not be 1), or make the route back to ${a.src} use ${a.iface}.`,
-            commands: [
-              `sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.${a.iface.replace(/\./g, '/')}.rp_filter=2`,
-              "printf 'net.ipv4.conf.all.rp_filter = 2\\nnet.ipv4.conf.default.rp_filter = 2\\n' > /etc/sysctl.d/90-rp-filter.conf",
-              `ip route get ${a.src}`,
-              'sysctl -w net.ipv4.conf.all.log_martians=1  # then watch dmesg for "martian source"',
-            ],
-          },
+          remediation: remedy(`Loosen reverse-path filtering on ${a.iface} (the kernel uses the larger of conf.all and conf.${a.iface}, so conf.all must not be 1), or make the route back to ${a.src} use ${a.iface}.`, [
+            // sysctl writes an interface's dots as slashes: only a checked interface name is rewritten
+            cmd`sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.${isValidWord('iface', a.iface) ? raw(a.iface.replace(/\./g, '/')) : word('iface', a.iface)}.rp_filter=2`,
+            "printf 'net.ipv4.conf.all.rp_filter = 2\\nnet.ipv4.conf.default.rp_filter = 2\\n' > /etc/sysctl.d/90-rp-filter.conf",
+            cmd`ip route get ${word('ip', a.src)}`,
+            'sysctl -w net.ipv4.conf.all.log_martians=1  # then watch dmesg for "martian source"',
+          ]),
         });
       } else if (undecided && checked === 0) {
         out.push(missingInputs(subject, ['host.sysctl']));
