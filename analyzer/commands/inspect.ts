@@ -1,5 +1,6 @@
 // `netsnap inspect <bundle-or-dir...> [--json]`: what each bundle holds, before any diagnosis:
 // sources with status, size and parse result, the load problems, and what the Snapshot found.
+// Every bundle string is printed through the terminal sink (`t`, one line each) or safeJson.
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../bundle/limits.js';
 import { loadSnapshot } from '../model/load.js';
@@ -7,7 +8,7 @@ import type { LoadProblem } from '../model/problem.js';
 import { summarize, type BundleSummary, type InspectSummary } from '../model/summary.js';
 import { detectDistribution } from '../model/distribution.js';
 import type { Snapshot } from '../model/types.js';
-import { inert } from '../report/model.js';
+import { inertLine as t, safeJson } from '../text/inert.js';
 import { PLATFORM_COMPONENTS, platformOf, type Platform, type PlatformEvidence, type PlatformFact } from '../report/platform.js';
 
 const USAGE = `usage: netsnap inspect <bundle.tar.gz | bundle-dir>... [--json]
@@ -30,24 +31,24 @@ export function problemLocation(p: LoadProblem): string {
 
 function renderBundle(b: BundleSummary): string[] {
   const out: string[] = [];
-  out.push(`${b.id}  (${b.origin})`);
-  const red = b.redaction.redacted ? `redacted by ${b.redaction.tool ?? '?'} at ${b.redaction.at ?? '?'}${b.redaction.pseudonymized ? ', pseudonymized' : ''}` : 'not redacted';
-  out.push(`  node ${b.node ?? '?'} · created ${b.createdAt ?? 'unknown'} · collector ${b.collectorVersion ?? 'unknown'} · ${red}`);
-  const used = [b.usedFor.host ? `host data of ${b.node ?? '?'}` : '', b.usedFor.cluster ? 'cluster data' : ''].filter(Boolean);
+  out.push(`${t(b.id)}  (${t(b.origin)})`);
+  const red = b.redaction.redacted ? `redacted by ${t(b.redaction.tool ?? '?')} at ${t(b.redaction.at ?? '?')}${b.redaction.pseudonymized ? ', pseudonymized' : ''}` : 'not redacted';
+  out.push(`  node ${t(b.node ?? '?')} · created ${t(b.createdAt ?? 'unknown')} · collector ${t(b.collectorVersion ?? 'unknown')} · ${red}`);
+  const used = [b.usedFor.host ? `host data of ${t(b.node ?? '?')}` : '', b.usedFor.cluster ? 'cluster data' : ''].filter(Boolean);
   out.push(`  used for: ${used.length ? used.join(', ') : 'nothing (see problems)'} · ${b.files} files`);
   if (b.sources.length) {
-    const w = Math.max(6, ...b.sources.map((s) => s.id.length));
+    const w = Math.max(6, ...b.sources.map((s) => t(s.id).length));
     out.push(`  ${'SOURCE'.padEnd(w)}  ${'STATUS'.padEnd(10)}  ${'SIZE'.padStart(9)}  PARSE`);
     for (const s of b.sources) {
       const parse = s.parse === 'problems' ? `${s.problems} problem${s.problems === 1 ? '' : 's'}` : s.parse === 'missing' ? '-' : s.parse;
       const size = s.bytes === undefined ? '-' : formatBytes(s.bytes);
-      const why = s.status !== 'ok' && s.stderrTail ? `  (${s.stderrTail.trim().split('\n').pop()})` : '';
-      out.push(`  ${s.id.padEnd(w)}  ${s.status.padEnd(10)}  ${size.padStart(9)}  ${parse}${why}`);
+      const why = s.status !== 'ok' && s.stderrTail ? `  (${t(s.stderrTail.trim().split('\n').pop() ?? '')})` : '';
+      out.push(`  ${t(s.id).padEnd(w)}  ${t(s.status).padEnd(10)}  ${size.padStart(9)}  ${t(parse)}${why}`);
     }
   }
   if (b.problems.length) {
     out.push(`  problems (${b.problems.length}):`);
-    for (const p of b.problems) out.push(`    ${problemLocation(p)}  ${p.severity}  ${p.message}`);
+    for (const p of b.problems) out.push(`    ${t(problemLocation(p))}  ${p.severity}  ${t(p.message)}`);
   }
   return out;
 }
@@ -67,33 +68,33 @@ function evidenceOf(at: PlatformEvidence): PlatformEvidence {
 }
 
 /** bundle text (node names, versions) printed inert */
-const where = (e: PlatformEvidence): string => inert(`${e.bundle}:${e.path}${e.pointer !== undefined ? `#${e.pointer}` : ''}${e.line !== undefined ? `:${e.line}` : ''}`);
+const where = (e: PlatformEvidence): string => t(`${e.bundle}:${e.path}${e.pointer !== undefined ? `#${e.pointer}` : ''}${e.line !== undefined ? `:${e.line}` : ''}`);
 
 /** most signals shown in text; --json has them all */
 const MAX_SIGNALS = 8;
 
 export function renderPlatform(p: InspectPlatform): string[] {
   const out: string[] = [];
-  out.push(`distribution: ${p.distribution?.value ?? 'unknown (no evidence names one)'}`);
-  for (const s of p.signals.slice(0, MAX_SIGNALS)) out.push(`  ${s.value.padEnd(9)}  ${inert(s.by)}  ${where(s.evidence)}`);
+  out.push(`distribution: ${t(p.distribution?.value ?? 'unknown (no evidence names one)')}`);
+  for (const s of p.signals.slice(0, MAX_SIGNALS)) out.push(`  ${t(s.value).padEnd(9)}  ${t(s.by)}  ${where(s.evidence)}`);
   if (p.signals.length > MAX_SIGNALS) out.push(`  ... ${p.signals.length - MAX_SIGNALS} more (--json lists them all)`);
   out.push('components:');
   for (const c of PLATFORM_COMPONENTS) {
     const f = p.components[c];
-    out.push(`  ${c.padEnd(10)}  ${(f?.value ?? 'unknown').padEnd(10)}  ${f ? `${inert(f.by)}  ${where(f.evidence)}` : 'nothing collected says'}`);
+    out.push(`  ${c.padEnd(10)}  ${(f?.value ?? 'unknown').padEnd(10)}  ${f ? `${t(f.by)}  ${where(f.evidence)}` : 'nothing collected says'}`);
   }
   return out;
 }
 
 export function renderText(s: InspectSummary, platform?: InspectPlatform): string {
   const out: string[] = [];
-  for (const p of s.problems) out.push(`${p.file}: ${p.message}`);
+  for (const p of s.problems) out.push(`${t(p.file)}: ${t(p.message)}`);
   for (const b of s.bundles) out.push(...renderBundle(b), '');
-  out.push(`nodes with host data: ${s.nodes.length ? s.nodes.map((n) => `${n.node} (${n.bundle})`).join(', ') : 'none'}`);
+  out.push(`nodes with host data: ${s.nodes.length ? s.nodes.map((n) => `${t(n.node)} (${t(n.bundle)})`).join(', ') : 'none'}`);
   const counts = Object.entries(s.cluster.counts);
   out.push(
     s.cluster.bundle
-      ? `cluster data from ${s.cluster.bundle}: ${counts.length ? counts.map(([k, n]) => `${n} ${k}`).join(', ') : 'no objects'}`
+      ? `cluster data from ${t(s.cluster.bundle)}: ${counts.length ? counts.map(([k, n]) => `${n} ${t(k)}`).join(', ') : 'no objects'}`
       : 'cluster data: none (no bundle has cluster/ files)',
   );
   if (platform) out.push(...renderPlatform(platform));
@@ -119,11 +120,11 @@ export async function run(argv: string[]): Promise<number> {
   const { snapshot, raws, unreadable } = await loadSnapshot(parsed.positionals);
   if (raws.every((r) => r.files.size === 0)) {
     const first = unreadable[0] ?? raws.flatMap((r) => r.problems)[0];
-    process.stderr.write(`netsnap inspect: nothing could be read${first ? `: ${first.file}: ${first.message}` : ''}\n`);
+    process.stderr.write(`netsnap inspect: nothing could be read${first ? `: ${t(first.file)}: ${t(first.message)}` : ''}\n`);
     return 2;
   }
   const summary = summarize(snapshot, raws);
   const platform = inspectPlatform(snapshot);
-  process.stdout.write(parsed.values.json ? `${JSON.stringify({ ...summary, platform }, null, 2)}\n` : renderText(summary, platform));
+  process.stdout.write(parsed.values.json ? `${safeJson({ ...summary, platform })}\n` : renderText(summary, platform));
   return 0;
 }

@@ -2,6 +2,7 @@
 // `--rules FILE` to include a rule pack, `<ID>` for one rule's docs.
 import { parseArgs } from 'node:util';
 import type { Rule } from '../rules/types.js';
+import { inert, inertLine as t, safeJson } from '../text/inert.js';
 
 const USAGE = `usage: netsnap rules [--json] [--rules FILE]... [RULE-ID]`;
 
@@ -27,29 +28,31 @@ export async function run(argv: string[]): Promise<number> {
   try {
     for (const f of parsed.values.rules ?? []) rules = [...rules, ...(await loadPackFile(f, new Set(allRules.map((r) => r.id))))];
   } catch (err) {
-    process.stderr.write(`netsnap rules: ${(err as Error).message}\n`);
+    process.stderr.write(`netsnap rules: ${inert((err as Error).message)}\n`);
     return 2;
   }
   const wanted = parsed.positionals.map((p) => p.toUpperCase());
   if (wanted.length) {
     rules = rules.filter((r) => wanted.includes(r.id));
     if (rules.length === 0) {
-      process.stderr.write(`netsnap rules: no rule ${wanted.join(', ')}; run \`netsnap rules\` for the list\n`);
+      process.stderr.write(`netsnap rules: no rule ${t(wanted.join(', '))}; run \`netsnap rules\` for the list\n`);
       return 2;
     }
   }
   if (parsed.values.json) {
-    process.stdout.write(`${JSON.stringify(rules.map(ruleSummary), null, 2)}\n`);
+    process.stdout.write(`${safeJson(rules.map(ruleSummary))}\n`);
     return 0;
   }
   const lines: string[] = [];
   if (wanted.length) {
-    for (const r of rules) lines.push(`${r.id} ${r.slug} (${r.layer}, ${r.severity})`, `  ${r.title}`, '', `why: ${r.docs.why}`, '', `fix: ${r.docs.fix}`, '');
+    // a pack's id, slug, title and docs are stranger text: one inert line each (docs keep their newlines, inert)
+    for (const r of rules) lines.push(`${t(r.id)} ${t(r.slug)} (${t(r.layer)}, ${t(r.severity)})`, `  ${t(r.title)}`, '', `why: ${inert(r.docs.why)}`, '', `fix: ${inert(r.docs.fix)}`, '');
   } else {
     for (const r of rules) {
-      const head = `${r.id.padEnd(8)} ${r.layer.padEnd(7)} ${r.severity.padEnd(8)} `;
+      const head = `${t(r.id).padEnd(8)} ${t(r.layer).padEnd(7)} ${t(r.severity).padEnd(8)} `;
       const room = 80 - head.length;
-      lines.push(head + (r.title.length > room ? `${r.title.slice(0, room - 1)}…` : r.title));
+      const title = t(r.title);
+      lines.push(head + (title.length > room ? `${title.slice(0, room - 1)}…` : title));
     }
     lines.push('', `${rules.length} rules; \`netsnap rules ID\` shows one rule's docs (docs/rules.md has all).`);
   }

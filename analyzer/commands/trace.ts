@@ -4,6 +4,7 @@ import { loadSnapshot } from '../model/load.js';
 import { formatTrace } from '../trace/format.js';
 import { traceFromSnapshot, TraceInputError } from '../trace/resolve.js';
 import type { Proto } from '../trace/types.js';
+import { inert, safeJson } from '../text/inert.js';
 
 const HELP = `usage: netsnap trace <bundle-or-dir...> --from X --to Y[:port] [options]
 
@@ -47,11 +48,12 @@ export async function run(argv: string[]): Promise<number> {
   }
   try {
     const r = traceFromSnapshot(snapshot, { from: v.from, to: v.to, proto: v.proto as Proto | undefined, node: v.node });
-    process.stdout.write(v.json ? `${JSON.stringify({ schema: 'netsnap.trace/v1', ...r }, null, 2)}\n` : `${formatTrace(r)}\n`);
+    // the trace quotes rules, chains and names from the bundle: the whole text goes through the terminal sink
+    process.stdout.write(v.json ? `${safeJson({ schema: 'netsnap.trace/v1', ...r })}\n` : `${inert(formatTrace(r))}\n`);
     return 0;
   } catch (e) {
     if (e instanceof TraceInputError) {
-      process.stderr.write(`netsnap trace: ${e.message}\n`);
+      process.stderr.write(`netsnap trace: ${inert(e.message)}\n`);
       return 2;
     }
     throw e;

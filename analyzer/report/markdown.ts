@@ -4,7 +4,7 @@
 // any backtick run it holds (analyzer/text/inert.ts), so it never renders as HTML, a link, a
 // heading or emphasis.
 import { subjectKey, type Chain, type Finding, type Status } from '../rules/types.js';
-import { mdCell, mdCode, mdFence } from '../text/inert.js';
+import { mdCell, mdCode, mdFence, mdText } from '../text/inert.js';
 import { buildReportModel, evidenceLocation, type ReportInput } from './model.js';
 import { platformLine, platformSource } from './platform.js';
 
@@ -31,7 +31,7 @@ export function renderMarkdown(input: ReportInput): string {
   const out: string[] = ['## netsnap analysis', ''];
   out.push('| bundles | root causes | fail | warn | unknown | pass |', '| --- | --- | --- | --- | --- | --- |');
   out.push(`| ${m.snapshot.bundles.map((b) => mdCell(b.node ?? b.id)).join(', ')} | ${m.roots.length} | ${m.counts.fail} | ${m.counts.warn} | ${m.counts.unknown} | ${m.counts.pass} |`, '');
-  out.push(`Redaction: ${mdCode(m.redaction)}`, '');
+  out.push(`Redaction: ${mdText(m.redaction)}`, '');
   const source = platformSource(m.platform);
   // netsnap's own words from fixed sets (distribution and deployment names); the source is bundle text
   out.push(`Platform: ${platformLine(m.platform)}${source ? ` (from ${mdCode(source)})` : ''}`, '');

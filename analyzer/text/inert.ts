@@ -35,6 +35,15 @@ export function mdCode(text: string): string {
   return `${tick}${pad}${s}${pad}${tick}`;
 }
 
+/**
+ * markdown sink, inline, for text that is usually netsnap's own words: written plain only when it
+ * is letters, digits, spaces and `,;()` (nothing markdown, HTML or an autolink could use: no dots,
+ * colons, slashes, brackets or `<`), else one code span
+ */
+export function mdText(text: string): string {
+  return /^[A-Za-z0-9 ,;()]+$/.test(text) ? text : mdCode(text);
+}
+
 /** markdown sink, inside a GFM table cell: a code span whose `|` cannot end the cell */
 export function mdCell(text: string): string {
   return mdCode(text).replace(/\|/g, '\\|');
