@@ -276,3 +276,14 @@ describe('the Snapshot view is built and walked with bounded recursion', () => {
     expect(pathProblem('$..a..b..c')).toBe(`3 \`..\` steps; at most ${MAX_PATH_DESCENTS} in one path (each multiplies the walk by the data's depth): name the steps between`);
   });
 });
+
+describe('problems quote pack text inertly', () => {
+  it('an escape sequence or bidi control in a path, a key or a pattern reaches no terminal raw', () => {
+    const { text } = pack('data', '$.a\u001b]0;owned\u0007\u202e');
+    const withKey = text.replace('data: { x:', 'data: { "k\u001b[2J": "$.b", x:');
+    const { problems } = validatePack(withKey, 'p.yaml');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems.join('\n')).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(problems.some((p) => p.includes('␛]0;owned\\x07\\u202e'))).toBe(true);
+  });
+});

@@ -8,6 +8,7 @@ import { compilePack, patternProblem } from './compile.js';
 import { MAX_PACK_ALIASES, MAX_PACK_CHARS, MAX_PACK_DEPTH } from './limits.js';
 import { tooDeepOffset, valueShapeProblem } from './nesting.js';
 import { pathProblem } from './path.js';
+import { inertLine } from '../../text/inert.js';
 
 export class PackError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -58,8 +59,16 @@ function rulePaths(r: PackRule, i: number): { paths: [At, string][]; patterns: [
   return { paths, patterns };
 }
 
-/** Parse YAML or JSON (JSON is YAML), validate, and return the pack or the problems with lines. */
+/**
+ * Parse YAML or JSON (JSON is YAML), validate, and return the pack or the problems with lines.
+ * A problem quotes pack text (a path, a pattern, a key): each is one inert line for the terminal.
+ */
 export function validatePack(text: string, file: string): { pack?: Pack; problems: string[] } {
+  const { pack, problems } = validate(text, file);
+  return { ...(pack ? { pack } : {}), problems: problems.map(inertLine) };
+}
+
+function validate(text: string, file: string): { pack?: Pack; problems: string[] } {
   if (text.length > MAX_PACK_CHARS) return { problems: [`${file}: ${text.length} characters is over the limit of ${MAX_PACK_CHARS} for a rule pack; split it into several --rules files`] };
   // before the yaml composer (which recurses) sees it
   const deep = tooDeepOffset(text);
