@@ -45,8 +45,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   const lines: string[] = [];
   if (wanted.length) {
-    // a pack's id, slug, title and docs are stranger text: one inert line each (docs keep their newlines, inert)
-    for (const r of rules) lines.push(`${t(r.id)} ${t(r.slug)} (${t(r.layer)}, ${t(r.severity)})`, `  ${t(r.title)}`, '', `why: ${inert(r.docs.why)}`, '', `fix: ${inert(r.docs.fix)}`, '');
+    // a pack's id, slug, title and docs are stranger text: one inert line each
+    for (const r of rules) lines.push(`${t(r.id)} ${t(r.slug)} (${t(r.layer)}, ${t(r.severity)})`, `  ${t(r.title)}`, '', `why: ${t(r.docs.why)}`, '', `fix: ${t(r.docs.fix)}`, '');
   } else {
     for (const r of rules) {
       const head = `${t(r.id).padEnd(8)} ${t(r.layer).padEnd(7)} ${t(r.severity).padEnd(8)} `;

@@ -60,7 +60,7 @@ export function mdFence(text: string, lang = ''): string[] {
 const JSON_UNSAFE = /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu;
 
 /** JSON sink: JSON.stringify, then C1, DEL and invisible characters (only ever inside strings) `\u`-escaped */
-export function safeJson(value: unknown, space: number | undefined = 2): string {
+export function safeJson(value: unknown, space = 2): string {
   return JSON.stringify(value, null, space).replace(JSON_UNSAFE, (c) => {
     const cp = c.codePointAt(0) ?? 0;
     if (cp <= 0xffff) return hex4(c);
