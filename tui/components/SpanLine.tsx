@@ -3,6 +3,8 @@
 // instead, as before the split: side-by-side nodes would each be shrunk by the layout rather
 // than cut once at the end.
 import { Text } from 'ink';
+import { inertLine } from '../../analyzer/text/inert.js';
+import { isPrintableAscii } from '../view-models/text.js';
 import { spansWidth, textRuns, type Span } from './text-runs.js';
 
 export interface SpanLineProps {
@@ -19,7 +21,11 @@ const piece = (s: Span, i: number) => (
   </Text>
 );
 
-export function SpanLine({ spans, width, inverse = false }: SpanLineProps) {
+/** a span that is not plain ASCII may carry bundle text: drawn through the terminal sink (issue 19) */
+const inertSpan = (s: Span): Span => (isPrintableAscii(s.text) ? s : { ...s, text: inertLine(s.text) });
+
+export function SpanLine({ spans: given, width, inverse = false }: SpanLineProps) {
+  const spans = given.map(inertSpan);
   if (spansWidth(spans) > width) {
     return (
       <Text wrap="truncate-end" inverse={inverse}>

@@ -1,5 +1,6 @@
 // Width-aware text helpers. Every line a screen draws is cut to the terminal width here, so Ink
 // never wraps a line on its own and the line counts used for scrolling stay true.
+import { inertLine } from '../../analyzer/text/inert.js';
 
 /** printable ASCII only: one cell per character, nothing to clean (the common case, checked first) */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -22,7 +23,8 @@ export function truncate(s: string, width: number): string {
   // 5,000 overview rows and every visible list row come through here: skip the cleaning and the
   // per-character walk when the string is plain ASCII (same result)
   if (PRINTABLE_ASCII.test(s)) return s.length <= width ? s : `${s.slice(0, width - 1)}…`;
-  const clean = s.replace(/\t/g, '  ').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '�');
+  // bundle text: controls, ESC, C1, bidi and invisible format characters shown as inert text (issue 19)
+  const clean = inertLine(s);
   if (cellWidth(clean) <= width) return clean;
   let out = '';
   let w = 0;
