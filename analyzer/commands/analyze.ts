@@ -10,6 +10,7 @@ import type { ReadProgress } from '../bundle/types.js';
 import type { Snapshot } from '../model/types.js';
 import type { TraceRequest } from '../trace/resolve.js';
 import { exitCodeFor, type FailOn } from '../report/model.js';
+import { inert, inertLine } from '../text/inert.js';
 import type { Analysis, Layer, Rule } from '../rules/types.js';
 import { LAYERS } from '../rules/types.js';
 
@@ -101,10 +102,10 @@ export async function run(argv: string[]): Promise<number> {
     for (const f of o.rules ?? []) packs = [...packs, ...(await loadPackFile(f, ids))];
   } catch (err) {
     if (err instanceof PackError) {
-      process.stderr.write(`netsnap analyze: rule pack invalid:\n${err.message}\n`);
+      process.stderr.write(`netsnap analyze: rule pack invalid:\n${inert(err.message)}\n`);
       return 2;
     }
-    process.stderr.write(`netsnap analyze: cannot read rule pack: ${(err as Error).message}\n`);
+    process.stderr.write(`netsnap analyze: cannot read rule pack: ${inert((err as Error).message)}\n`);
     return 2;
   }
 
@@ -139,14 +140,14 @@ export async function run(argv: string[]): Promise<number> {
 
   const { loaded, analysis } = await load();
   if (loaded.raws.length === 0) {
-    for (const p of loaded.unreadable) process.stderr.write(`netsnap analyze: ${p.file}: ${p.message}\n`);
+    for (const p of loaded.unreadable) process.stderr.write(`netsnap analyze: ${inertLine(p.file)}: ${inertLine(p.message)}\n`);
     return 2;
   }
-  for (const p of loaded.unreadable) process.stderr.write(`netsnap analyze: warning: ${p.file}: ${p.message}\n`);
+  for (const p of loaded.unreadable) process.stderr.write(`netsnap analyze: warning: ${inertLine(p.file)}: ${inertLine(p.message)}\n`);
   const input = { analysis, snapshot: loaded.snapshot, filter: { layers: layers as Layer[], node: o.node } };
   const format = o.format ?? 'text';
   const notice = redactionNotice(loaded.snapshot.bundles, { forSharing: format === 'markdown' });
-  if (notice.warning) process.stderr.write(`netsnap analyze: warning: ${notice.warning}\n`);
+  if (notice.warning) process.stderr.write(`netsnap analyze: warning: ${inertLine(notice.warning)}\n`);
   let out: string;
   if (format === 'json') out = (await import('../report/json.js')).renderJson(input);
   else if (format === 'markdown') out = (await import('../report/markdown.js')).renderMarkdown(input);
