@@ -4,7 +4,7 @@ import { loadSnapshot } from '../model/load.js';
 import { formatTrace } from '../trace/format.js';
 import { traceFromSnapshot, TraceInputError } from '../trace/resolve.js';
 import type { Proto } from '../trace/types.js';
-import { inert, safeJson } from '../text/inert.js';
+import { inert, inertLine, safeJson } from '../text/inert.js';
 
 const HELP = `usage: netsnap trace <bundle-or-dir...> --from X --to Y[:port] [options]
 
@@ -15,6 +15,11 @@ Follow one packet through a node's routes and iptables, offline.
   --node N        the node whose rules to use (default: the source pod's node)
   --json          machine-readable result
 `;
+
+/** a JSON-shaped value with every string shown as one inert line (the result is plain data) */
+function inertStrings<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (_k, v: unknown) => (typeof v === 'string' ? inertLine(v) : v)) as T;
+}
 
 export async function run(argv: string[]): Promise<number> {
   let args;
@@ -48,8 +53,9 @@ export async function run(argv: string[]): Promise<number> {
   }
   try {
     const r = traceFromSnapshot(snapshot, { from: v.from, to: v.to, proto: v.proto as Proto | undefined, node: v.node });
-    // the trace quotes rules, chains and names from the bundle: the whole text goes through the terminal sink
-    process.stdout.write(v.json ? `${safeJson({ schema: 'netsnap.trace/v1', ...r })}\n` : `${inert(formatTrace(r))}\n`);
+    // the trace quotes rules, chains and names from the bundle: every string in it is made one inert
+    // line before formatting (a name cannot start a line), then the whole text goes through the sink
+    process.stdout.write(v.json ? `${safeJson({ schema: 'netsnap.trace/v1', ...r })}\n` : `${inert(formatTrace(inertStrings(r)))}\n`);
     return 0;
   } catch (e) {
     if (e instanceof TraceInputError) {
