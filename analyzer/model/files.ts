@@ -8,6 +8,7 @@
 import type { RawBundle } from '../bundle/types.js';
 import type { FileIndex, FileRef } from './types.js';
 import { resolvePointer } from './pointer.js';
+import { jsonNestingExceeds } from './json-depth.js';
 import { findListItems, parseSpan } from './json-items.js';
 import { LARGE_JSON_BYTES } from './reader.js';
 
@@ -76,7 +77,9 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
     if (!buf) return undefined;
     let doc: unknown;
     try {
-      doc = JSON.parse(buf.toString('utf8'));
+      const text = buf.toString('utf8');
+      // a value nested past the cap is never quoted: JSON.stringify of it would overflow the stack
+      doc = jsonNestingExceeds(text) ? undefined : JSON.parse(text);
     } catch {
       doc = undefined; // not JSON, or too large for one string
     }

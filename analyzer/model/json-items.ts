@@ -4,6 +4,7 @@
 // The scan is byte-level: every byte of a multi-byte UTF-8 character is >= 0x80, so it can never
 // be mistaken for a quote, bracket or comma.
 
+import { jsonNestingExceeds, jsonTooDeepMessage } from './json-depth.js';
 import { lineItemSpans } from './json-lines.js';
 
 const QUOTE = 0x22;
@@ -125,7 +126,9 @@ function trimEnd(buf: Buffer, end: number): number {
 /** JSON.parse of one span; undefined with the error message when it does not parse */
 export function parseSpan(buf: Buffer, span: readonly [number, number]): { value?: unknown; error?: string } {
   try {
-    return { value: JSON.parse(buf.toString('utf8', span[0], span[1])) as unknown };
+    const text = buf.toString('utf8', span[0], span[1]);
+    if (jsonNestingExceeds(text)) return { error: jsonTooDeepMessage() };
+    return { value: JSON.parse(text) as unknown };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }

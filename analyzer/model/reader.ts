@@ -5,6 +5,7 @@ import type { LoadProblem, Parsed } from './problem.js';
 import type { Sourced } from './types.js';
 import { decodeText } from './decode.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
+import { jsonNestingExceeds, jsonTooDeepMessage } from './json-depth.js';
 
 /**
  * For pointer lookups (FileIndex): JSON files larger than this have only the named item parsed
@@ -77,6 +78,10 @@ export class BundleReader {
   json(path: string): unknown {
     const text = this.text(path);
     if (text === undefined) return undefined;
+    if (jsonNestingExceeds(text)) {
+      this.problems.push({ bundle: this.raw.id, file: path, message: jsonTooDeepMessage(), severity: 'error', code: LOAD_PROBLEM_CODES.badJson });
+      return undefined;
+    }
     try {
       return JSON.parse(text) as unknown;
     } catch (err) {
