@@ -73,4 +73,17 @@ describe('suggested commands from hostile names', () => {
     for (const { finding } of withheld) expect(finding.remediation?.explanation).toContain('<node> instead of a value that is not a Kubernetes node name');
     expect(all.some(({ command }) => command.includes('PWN'))).toBe(false);
   });
+
+  it('no rule source builds a command from a plain template literal: values go through cmd`…`', () => {
+    // a template literal that starts like a command and interpolates, without the cmd tag
+    const RAW_COMMAND = /(?<!cmd)`(?:kubectl|ip|iptables|ip6tables|nft|journalctl|systemctl|sysctl|firewall-cmd|sudo|sudoedit|netsnap|echo|ls|mkdir|mv|ssh|modprobe|conntrack|cat|grep|juju|update-alternatives)\b[^`]*\$\{/;
+    const root = new URL('../analyzer/rules/', import.meta.url).pathname;
+    const offenders = (readdirSync(root, { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
+      .flatMap((f) => readFileSync(join(root, f), 'utf8').split('\n').map((line, i) => ({ f, i, line })))
+      // evidence notes ("nft lists table ip nat: ...") are prose, not commands
+      .filter(({ line }) => RAW_COMMAND.test(line) && !/lineAt\(|Evidence\(/.test(line))
+      .map(({ f, i, line }) => `${f}:${i + 1}: ${line.trim()}`);
+    expect(offenders).toEqual([]);
+  });
 });

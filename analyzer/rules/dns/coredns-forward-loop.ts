@@ -14,9 +14,9 @@ import { cmd, raw, remedy, word } from '../../text/shell.js';
 
 /** `node` undefined: the pod's node is not known */
 function remediation(node: string | undefined): Report['remediation'] {
-  const sed = `sudo sed -i 's#^resolvConf:.*#resolvConf: ${RESOLVED}#' /var/lib/kubelet/config.yaml`;
+  const sed = cmd`sudo sed -i 's#^resolvConf:.*#resolvConf: ${raw(RESOLVED)}#' /var/lib/kubelet/config.yaml`;
   return remedy(`CoreDNS on ${node ?? 'the node running it'} forwards to a loopback resolver, i.e. back to itself. Point the kubelet at a resolv.conf with real upstreams (systemd-resolved keeps one at ${RESOLVED}), or forward to explicit upstreams, then restart CoreDNS.`, [
-    node === undefined ? sed : cmd`${raw(sed)}   # on ${word('node', node)}`,
+    node === undefined ? sed : cmd`${sed}   # on ${word('node', node)}`,
     'sudo systemctl restart kubelet',
     'kubectl -n kube-system rollout restart deployment coredns',
   ]);

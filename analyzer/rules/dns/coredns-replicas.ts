@@ -38,7 +38,7 @@ export const corednsReplicas: Rule = {
     const wanted = wantedReplicas(nodes);
     const pods = corednsPods(s).filter((p) => p.obj.spec?.nodeName);
     const spread = new Set(pods.map((p) => p.obj.spec?.nodeName)).size;
-    const scale = `kubectl -n kube-system scale deployment coredns --replicas=${Math.max(wanted, replicas)}`;
+    const scale = cmd`kubectl -n kube-system scale deployment coredns --replicas=${Math.max(wanted, replicas)}`.text;
     if (replicas < wanted) {
       return [
         {

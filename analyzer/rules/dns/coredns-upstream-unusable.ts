@@ -8,7 +8,7 @@ import { corednsLogs, logLineEvidence, searchLogs, type LogHit } from '../lib/cl
 import { COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE, corefileLines, corefileSubject, forwardDirectives, isFileUpstream, upstreamAddress } from './corefile.js';
 import { NO_HEALTHY, UPSTREAM_FAILURE } from './coredns-log.js';
 import { typoOf, UNUSABLE_RANGES } from './resolvers.js';
-import { cmd, remedy, word } from '../../text/shell.js';
+import { cmd, raw, remedy, word } from '../../text/shell.js';
 
 const MAX_LOG_EVIDENCE = 3;
 /** the loop plugin's start-up probe: `2 <random>.<random>. HINFO: read udp ...` */
@@ -47,7 +47,7 @@ function failuresByUpstream(hits: readonly LogHit[]): Map<string, LogHit[]> {
 function remediation(upstream: string, suggestion: string | undefined): Report['remediation'] {
   const replacement = suggestion ?? '<a reachable resolver, e.g. your network\'s DNS server>';
   return remedy(`CoreDNS forwards every name outside the cluster to ${upstream}, which cannot answer. Replace it with ${replacement} (or /etc/resolv.conf) in the Corefile's forward line, then restart CoreDNS so the pods pick it up even if the reload plugin is missing.`, [
-    suggestion === undefined ? `kubectl -n kube-system edit configmap coredns   # forward . ${replacement}` : cmd`kubectl -n kube-system edit configmap coredns   # forward . ${word('ip', suggestion)}`,
+    suggestion === undefined ? cmd`kubectl -n kube-system edit configmap coredns   # forward . ${raw(replacement)}` : cmd`kubectl -n kube-system edit configmap coredns   # forward . ${word('ip', suggestion)}`,
     'kubectl -n kube-system rollout restart deployment coredns',
     'kubectl -n kube-system rollout status deployment coredns',
     suggestion === undefined ? 'kubectl run dnscheck --rm -it --restart=Never --image=busybox:1.36 -- nslookup kubernetes.io' : cmd`kubectl run dnscheck --rm -it --restart=Never --image=busybox:1.36 -- nslookup kubernetes.io ${word('ip', suggestion)}`,

@@ -117,8 +117,8 @@ export const conntrackTrouble: Rule = {
       const size = Math.max(262144, haveTable ? max * 2 : 262144);
       // size is a number netsnap computed; only the node name comes from the bundle
       const remediation = remedy('Raise the table size now and persist it; see what fills it; let kube-proxy set it (privileged, writable /proc/sys).', [
-        `sysctl -w net.netfilter.nf_conntrack_max=${size}`,
-        `echo 'net.netfilter.nf_conntrack_max = ${size}' > /etc/sysctl.d/99-conntrack.conf`,
+        cmd`sysctl -w net.netfilter.nf_conntrack_max=${size}`,
+        cmd`echo 'net.netfilter.nf_conntrack_max = ${size}' > /etc/sysctl.d/99-conntrack.conf`,
         'conntrack -S',
         cmd`kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', host.node)} | grep -i conntrack`,
       ]);

@@ -12,6 +12,7 @@ import { defaultBackend, nftRulesetOf, type BackendBasis } from '../../model/ipt
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { lineAt, PEER_EXPLAINS, present, ruleEvidence } from '../lib/host.js';
 import { sourceRecord, sourceRecordEvidence } from '../lib/manifest.js';
+import { cmd, raw, remedy } from '../../text/shell.js';
 
 const LEGACY_WARNING = 'iptables-legacy tables present';
 /** the nf_tables dumps whose stderr can carry the warning */
@@ -69,15 +70,13 @@ function remediation(kubeIn: IptablesBackend | undefined, stale: IptablesBackend
   const keep = kubeIn ?? 'nf_tables';
   const keepTool = keep === 'legacy' ? 'iptables-legacy' : 'iptables-nft';
   const staleTool = stale === 'legacy' ? 'iptables-legacy' : 'iptables-nft';
-  return {
-    explanation: `Use one backend on the node: point the iptables alternatives at the one kube-proxy uses (${keep}), then remove the stale rules from the other after saving them.`,
-    commands: [
-      `update-alternatives --set iptables /usr/sbin/${keepTool}`,
-      `update-alternatives --set ip6tables /usr/sbin/${keepTool.replace('iptables', 'ip6tables')}`,
-      `${staleTool}-save > /root/${staleTool}-before-cleanup.rules`,
-      `${staleTool} -t nat -F && ${staleTool} -t filter -F && ${staleTool} -t mangle -F`,
-    ],
-  };
+  // the tools are netsnap's fixed names, not bundle text
+  return remedy(`Use one backend on the node: point the iptables alternatives at the one kube-proxy uses (${keep}), then remove the stale rules from the other after saving them.`, [
+    cmd`update-alternatives --set iptables /usr/sbin/${raw(keepTool)}`,
+    cmd`update-alternatives --set ip6tables /usr/sbin/${raw(keepTool.replace('iptables', 'ip6tables'))}`,
+    cmd`${raw(staleTool)}-save > /root/${raw(staleTool)}-before-cleanup.rules`,
+    cmd`${raw(staleTool)} -t nat -F && ${raw(staleTool)} -t filter -F && ${raw(staleTool)} -t mangle -F`,
+  ]);
 }
 
 export const iptablesBackendSplit: Rule = {
