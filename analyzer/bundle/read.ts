@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { formatBytes } from './limits.js';
 import { ManifestSchema, FORMAT_VERSION, type Manifest } from './manifest.js';
+import { jsonNestingExceeds, jsonTooDeepMessage } from '../model/json-depth.js';
 import type { RawBundle } from './types.js';
 import { bundleIdFromPath, checkEntryName, makeCollector, readArchive, type Collector, type ReadOptions } from './archive.js';
 import { WORKER_MIN_BYTES, readArchiveInWorker, workerAvailable } from './read-in-worker.js';
@@ -71,8 +72,14 @@ function readManifest(c: Collector, files: Map<string, Buffer>): Manifest | unde
     return undefined;
   }
   let json: unknown;
+  const text = buf.toString('utf8');
+  // a manifest nested past the cap is not read: redact's JSON.stringify of it would overflow the stack
+  if (jsonNestingExceeds(text)) {
+    c.problem('manifest.json', jsonTooDeepMessage());
+    return undefined;
+  }
   try {
-    json = JSON.parse(buf.toString('utf8'));
+    json = JSON.parse(text);
   } catch (e) {
     c.problem('manifest.json', `not valid JSON: ${(e as Error).message}`);
     return undefined;

@@ -152,7 +152,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const [i, b] of result.bundles.entries()) {
     const counts = Object.entries(b.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing found to replace';
     process.stdout.write(`${written[i]}: ${counts}\n`);
-    for (const f of b.textFallbacks) process.stdout.write(`  ${f}: not well-formed JSON; redacted as plain text\n`);
+    for (const f of b.textFallbacks) process.stdout.write(`  ${f}: not read as JSON (${b.textFallbackWhy?.get(f) ?? 'not well-formed'}); redacted as plain text\n`);
   }
   if (mapPath) process.stdout.write(`map: ${mapPath} (keep it; do not attach it: it undoes the pseudonyms)\n`);
   return 0;

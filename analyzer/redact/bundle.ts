@@ -30,6 +30,8 @@ export interface RedactedBundle {
   readonly counts: Record<string, number>;
   /** files redacted as plain text because their JSON could not be scanned */
   readonly textFallbacks: readonly string[];
+  /** why each of textFallbacks was not rewritten as JSON (`nested deeper than 10000 levels`, `unbalanced "]" at offset 7`) */
+  readonly textFallbackWhy?: ReadonlyMap<string, string>;
 }
 
 export interface RedactResult {
@@ -66,7 +68,7 @@ function decode(buf: Buffer): { text: string; encoding: 'utf8' | 'latin1' } {
   }
 }
 
-function redactFile(path: string, buf: Buffer, sec: SecretContext, pseudo: Pseudonyms | undefined, fallbacks: string[]): Buffer {
+function redactFile(path: string, buf: Buffer, sec: SecretContext, pseudo: Pseudonyms | undefined, fallbacks: string[], why: Map<string, string>): Buffer {
   const { text, encoding } = decode(buf);
   const rewrite = stringRewriter(sec, pseudo);
   let out: string;
@@ -78,6 +80,7 @@ function redactFile(path: string, buf: Buffer, sec: SecretContext, pseudo: Pseud
       if (!(e instanceof JsonScanError)) throw e;
       sec.counts.restore(saved); // the abandoned attempt's replacements are not in the output
       fallbacks.push(path);
+      why.set(path, e.message);
       out = rewrite(text, {});
     }
   } else {
@@ -105,10 +108,11 @@ export function redactBundles(raws: readonly RawBundle[], opts: RedactOptions = 
     const pseudo = opts.pseudonymize ? new Pseudonyms(ips, names, counts) : undefined;
     const files = new Map<string, Buffer>();
     const fallbacks: string[] = [];
+    const why = new Map<string, string>();
     for (const [path, buf] of raw.files) {
       if (path === 'manifest.json') continue;
       const newPath = pseudo ? replaceNames(path, names.forward) : path;
-      files.set(newPath, redactFile(path, buf, sec, pseudo, fallbacks));
+      files.set(newPath, redactFile(path, buf, sec, pseudo, fallbacks, why));
     }
     let manifest: Manifest | undefined;
     if (raw.manifest) {
@@ -118,7 +122,7 @@ export function redactBundles(raws: readonly RawBundle[], opts: RedactOptions = 
       manifest = { ...m, sources, redaction };
     }
     if (pseudo) for (const [k, v] of pseudo.seenIps) allIps.set(k, v);
-    return { id: raw.id, manifest, files, counts: counts.toRecord(), textFallbacks: fallbacks };
+    return { id: raw.id, manifest, files, counts: counts.toRecord(), textFallbacks: fallbacks, textFallbackWhy: why };
   });
   return { bundles, key, names: Object.fromEntries(names.forward), ips: Object.fromEntries([...allIps].sort()) };
 }
