@@ -72,16 +72,15 @@ function readManifest(c: Collector, files: Map<string, Buffer>): Manifest | unde
     return undefined;
   }
   let json: unknown;
-  const text = buf.toString('utf8');
-  // a manifest nested past the cap is not read: redact's JSON.stringify of it would overflow the stack
-  if (jsonNestingExceeds(text)) {
-    c.problem('manifest.json', jsonTooDeepMessage());
-    return undefined;
-  }
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(buf.toString('utf8'));
   } catch (e) {
     c.problem('manifest.json', `not valid JSON: ${(e as Error).message}`);
+    return undefined;
+  }
+  // a manifest nested past the cap is not read: redact's JSON.stringify of it would overflow the stack
+  if (jsonNestingExceeds(json)) {
+    c.problem('manifest.json', jsonTooDeepMessage());
     return undefined;
   }
   const version = (json as { formatVersion?: unknown } | null)?.formatVersion;

@@ -77,9 +77,9 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
     if (!buf) return undefined;
     let doc: unknown;
     try {
-      const text = buf.toString('utf8');
+      doc = JSON.parse(buf.toString('utf8'));
       // a value nested past the cap is never quoted: JSON.stringify of it would overflow the stack
-      doc = jsonNestingExceeds(text) ? undefined : JSON.parse(text);
+      if (jsonNestingExceeds(doc)) doc = undefined;
     } catch {
       doc = undefined; // not JSON, or too large for one string
     }

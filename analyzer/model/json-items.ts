@@ -126,9 +126,8 @@ function trimEnd(buf: Buffer, end: number): number {
 /** JSON.parse of one span; undefined with the error message when it does not parse */
 export function parseSpan(buf: Buffer, span: readonly [number, number]): { value?: unknown; error?: string } {
   try {
-    const text = buf.toString('utf8', span[0], span[1]);
-    if (jsonNestingExceeds(text)) return { error: jsonTooDeepMessage() };
-    return { value: JSON.parse(text) as unknown };
+    const value = JSON.parse(buf.toString('utf8', span[0], span[1])) as unknown;
+    return jsonNestingExceeds(value) ? { error: jsonTooDeepMessage() } : { value };
   } catch (err) {
     return { error: err instanceof Error ? err.message : String(err) };
   }

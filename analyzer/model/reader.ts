@@ -78,12 +78,13 @@ export class BundleReader {
   json(path: string): unknown {
     const text = this.text(path);
     if (text === undefined) return undefined;
-    if (jsonNestingExceeds(text)) {
-      this.problems.push({ bundle: this.raw.id, file: path, message: jsonTooDeepMessage(), severity: 'error', code: LOAD_PROBLEM_CODES.badJson });
-      return undefined;
-    }
     try {
-      return JSON.parse(text) as unknown;
+      const doc = JSON.parse(text) as unknown;
+      if (jsonNestingExceeds(doc)) {
+        this.problems.push({ bundle: this.raw.id, file: path, message: jsonTooDeepMessage(), severity: 'error', code: LOAD_PROBLEM_CODES.badJson });
+        return undefined;
+      }
+      return doc;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.problems.push({
