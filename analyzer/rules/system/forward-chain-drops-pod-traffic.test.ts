@@ -65,6 +65,13 @@ ruleTester(forwardChainDropsPodTraffic).run({
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { chain: 'FORWARD', by: 'the DROP policy', direction: 'egress', src: '10.244.1.2', dst: '1.1.1.1' }, cites: ['host/iptables-save.txt:4'] }],
     },
     {
+      // the tracer stops at a jump loop (issue 19): unknown, citing the rule where it stopped, not "missing iptables-save"
+      name: 'a jump loop on the FORWARD path is undetermined, with the tracer\'s reason',
+      snapshot: () =>
+        snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[':OUTPUT ACCEPT [0:0]\n', ':OUTPUT ACCEPT [0:0]\n:LOOP-A - [0:0]\n:LOOP-B - [0:0]\n'], [FIRST_FORWARD, `-A FORWARD -j LOOP-A\n-A LOOP-A -j LOOP-B\n-A LOOP-B -j LOOP-A\n${FIRST_FORWARD}`]]) })),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', messageId: 'undetermined', cites: ['host/iptables-save.txt:13'] }],
+    },
+    {
       name: 'traffic from other nodes\' pods (in on flannel.1) dropped, egress fine',
       snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[FIRST_FORWARD, `-A FORWARD -i flannel.1 -j DROP\n${FIRST_FORWARD}`]]) })),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'dropped', data: { direction: 'ingress', by: 'rule 1 (DROP)', dst: '10.244.1.2' }, cites: ['host/iptables-save.txt:9'] }],

@@ -7,7 +7,7 @@ import type { Remediation, Report, Rule } from '../types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { notANode } from '../lib/node-scope.js';
 import { nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
-import { decidingStep, iptablesDumps, undeterminedBy, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
+import { decidingStep, iptablesDumps, undeterminedBy, undeterminedReport, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
 import type { TraceBranch, TraceStep } from '../../trace/types.js';
 import { nftBlockEvidence, nftForwardOf, type NftForwardBlock } from '../lib/nft-forward.js';
 import type { FileRef, Snapshot, Sourced } from '../../model/types.js';
@@ -83,7 +83,7 @@ export const forwardChainDropsPodTraffic: Rule = {
   messages: {
     dropped: '{direction} pod traffic on node {node} is dropped by {by} in {chain} ({tool})',
     accepted: 'pod traffic on node {node} is accepted by the FORWARD chain',
-    undetermined: 'the FORWARD chain of node {node} holds a match the tracer cannot evaluate: whether it drops pod traffic is undetermined',
+    undetermined: 'the FORWARD path of node {node} holds a rule the tracer cannot evaluate ({why}): whether it drops pod traffic is undetermined',
     nftRejects: 'iptables accepts pod traffic on node {node}, but nftables table {table} (chain {chain}, on the forward hook too) ends in "{by}" and nothing in it accepts the pod network or a pod interface',
     nftUnevaluated: 'iptables accepts pod traffic on node {node}; nftables table {table} (chain {chain}) also filters forwarded traffic and ends in "{by}": its zones/accepts for pod traffic are not evaluated',
   },
@@ -117,14 +117,14 @@ export const forwardChainDropsPodTraffic: Rule = {
       }
       let finding: Report | undefined;
       let judged = false;
-      let unsure = false;
+      let unsure: { branch: TraceBranch; ref: FileRef } | undefined;
       for (const dump of dumps) {
         const th = traceHostWith(s, host, dump);
         for (const probe of probes) {
           const result = trace(th, probe);
           // a branch the tracer stopped after FORWARD (Calico's ipset MASQUERADE) has been judged there
           const stopped = undeterminedBy(result, 'FORWARD');
-          if (stopped) unsure = true;
+          if (stopped && !unsure) unsure = { branch: stopped, ref: dump.ref };
           for (const b of result.branches) {
             if (b !== stopped && b.steps.some((x) => x.hook === 'FORWARD')) judged = true;
             const st = decidingStep(b);
@@ -152,7 +152,8 @@ export const forwardChainDropsPodTraffic: Rule = {
       const basis = basisOf(...dumps, host.routes, host.addrs, seenFile(networkSeen), seenFile(nodePodCidrSeen(s, host.node)), nft);
       const nftBlock = blocks.find((b) => !b.mentionsPods) ?? blocks[0];
       if (finding) out.push({ ...finding, basis });
-      else if (unsure) out.push({ status: 'unknown', subject, messageId: 'undetermined', data: { node: host.node }, missing: ['host.iptables-save'] });
+      // the reason is the tracer's (a loop, an ipset, a budget), cited at the rule where it stopped
+      else if (unsure) out.push(undeterminedReport(s, subject, unsure.ref, unsure.branch, 'undetermined', { node: host.node }));
       else if (!judged) out.push(missingInputs(subject, ['host.ip-route']));
       else if (nft && nftBlock) {
         const data = { node: host.node, table: `${nftBlock.table.family} ${nftBlock.table.name}`, chain: nftBlock.chain.name, by: nftBlock.by };
