@@ -12,6 +12,7 @@ import { SIZES, parseSizes } from './sizes.js';
 import { checkTargets, phaseTable, ratio } from './table.js';
 import { machineInfo, performanceDoc } from './doc.js';
 import { sequentialItems } from './collector.js';
+import { hostileCases, hostileFailures, hostileTable, measureHostile } from './hostile.js';
 
 describe('bench on S', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netsnap-bench-test-'));
@@ -81,5 +82,47 @@ describe('bench helpers', () => {
     expect(made).toBe(4);
     expect((src.item(0) as { i: number }).i).toBe(0);
     expect(() => src.item(10)).toThrow(/past the end/);
+  });
+});
+
+// The hostile section's code on its quickest case (the jump loop, traced), through the built CLI
+// (`npm test` builds first), measured both ways: /usr/bin/time where present, and the
+// process.resourceUsage wrapper. Only the outcome and that a usage was read are checked.
+describe('bench hostile section on one case', () => {
+  const one = () => hostileCases().filter((c) => c.name === 'jump loop A → B → A (trace)');
+
+  it('has the issue 19 cases, each once', () => {
+    const names = hostileCases().map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toContain('Corefile with 100,000 server blocks (analyze)');
+    expect(one()).toHaveLength(1);
+  });
+
+  for (const forceWrapper of [false, true]) {
+    it(`measures the loop case and the baseline (${forceWrapper ? 'resourceUsage wrapper' : '/usr/bin/time when present'})`, { timeout: 60_000 }, async () => {
+      const report = await measureHostile({ cases: one(), forceWrapper });
+      expect(report.baseline.code).toBe(0);
+      expect(report.baseline.rssBytes).toBeGreaterThan(0);
+      const [r] = report.results;
+      expect(r).toMatchObject({ code: 0, ok: true, outcome: 'exit 0; undetermined: chain A re-entered with the same packet (loop A → B → A) at filter/B rule 1' });
+      expect(r!.rssBytes).toBeGreaterThan(0);
+      expect(r!.cpuS).toBeGreaterThan(0);
+      if (forceWrapper) expect(r!.via).toBe('resourceUsage');
+      expect(hostileFailures(report)).toEqual([]);
+      const table = hostileTable(report).split('\n');
+      expect(table).toHaveLength(4);
+      expect(table[3]).toMatch(/^\| jump loop A → B → A \(trace\) \| trace undetermined \(loop named\) \| exit 0; undetermined: .* \| yes \|$/);
+    });
+  }
+
+  it('fails a case over its budget or without its outcome', () => {
+    const run = { code: 0, stdout: '', stderr: '', wallS: 1, cpuS: 1, rssBytes: 1, via: '/usr/bin/time' as const };
+    const base = { ...run, name: 'x', expects: 'y', outcome: 'z', ok: true, ratio: 1 };
+    const report = { baseline: run, results: [base, { ...base, name: 'slow', wallS: 10 }, { ...base, name: 'fat', rssBytes: 1.5 * 1024 ** 3 }, { ...base, name: 'wrong', ok: false }] };
+    expect(hostileFailures(report)).toEqual([
+      'slow: 10.0 s wall (budget < 10 s)',
+      'fat: peak RSS 1536 MB (budget < 1.5 GB)',
+      'wrong: expected y; got z',
+    ]);
   });
 });

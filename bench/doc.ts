@@ -3,6 +3,7 @@
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { CollectorResult } from './collector.js';
 import type { SizeResult } from './measure.js';
+import { hostileSection, type HostileReport } from './hostile.js';
 import { missNote } from './notes.js';
 import { collectorTable, cpuTable, phaseTable, scalingTable, targetTable, tuiTable, type TargetCheck } from './table.js';
 
@@ -37,6 +38,8 @@ export interface DocInput {
   readonly totalMs: number;
   readonly loadAfter: readonly number[];
   readonly date?: string;
+  /** the hostile-inputs section (bench/hostile.ts), when it ran */
+  readonly hostile?: HostileReport;
 }
 
 export function performanceDoc(d: DocInput): string {
@@ -80,6 +83,7 @@ export function performanceDoc(d: DocInput): string {
     targetTable(d.checks),
     '',
     ...(misses.length ? ['## Why targets were missed', '', ...misses.map((c) => `- **${c.target}**: measured ${c.measured}. ${missNote(c.target)}`), ''] : []),
+    ...(d.hostile ? [hostileSection(d.hostile)] : []),
     '## What keeps the load close to the floor',
     '',
     ...DESIGN.map((line) => `- ${line}`),

@@ -1,6 +1,9 @@
 // `npm run bench`: make (or reuse) the S/M/L bundles, measure each size in its own child process,
 // measure the collector against the fake API server at L, print the table and write
-// docs/performance.md. Options: --sizes S,M  --no-tui  --no-collector  --out FILE
+// docs/performance.md; then the hostile inputs of issue 19 (bench/hostile.ts), each through the
+// built CLI. Options: --sizes S,M  --no-tui  --no-collector  --no-hostile  --out FILE;
+// --only-hostile runs just the hostile section and writes only its section to --out. Exits 1 when
+// a hostile case is over its budget or misses its outcome.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,24 +14,29 @@ import type { SizeResult } from './measure.js';
 import { SIZES, parseSizes } from './sizes.js';
 import { measureCollector, type CollectorResult } from './collector.js';
 import { machineInfo, performanceDoc } from './doc.js';
+import { hostileFailures, hostileSection, hostileTable, measureHostile, type HostileReport } from './hostile.js';
 import { checkTargets, phaseTable, targetTable, tuiTable, collectorTable, scalingTable } from './table.js';
 
 interface Args {
   sizes: string | undefined;
   tui: boolean;
   collector: boolean;
+  hostile: boolean;
+  onlyHostile: boolean;
   out: string;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { sizes: undefined, tui: true, collector: true, out: join(repoRoot(), 'docs', 'performance.md') };
+  const a: Args = { sizes: undefined, tui: true, collector: true, hostile: true, onlyHostile: false, out: join(repoRoot(), 'docs', 'performance.md') };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === '--sizes') a.sizes = argv[++i];
     else if (x === '--no-tui') a.tui = false;
     else if (x === '--no-collector') a.collector = false;
+    else if (x === '--no-hostile') a.hostile = false;
+    else if (x === '--only-hostile') a.onlyHostile = true;
     else if (x === '--out') a.out = argv[++i] ?? a.out;
-    else throw new Error(`unknown option ${x}; use --sizes S,M,L --no-tui --no-collector --out FILE`);
+    else throw new Error(`unknown option ${x}; use --sizes S,M,L --no-tui --no-collector --no-hostile --only-hostile --out FILE`);
   }
   return a;
 }
@@ -59,9 +67,27 @@ function runChild(size: string, bundle: string, tui: boolean): Promise<SizeResul
   });
 }
 
+/** the hostile section; sets the exit code when a case fails its budget or outcome */
+async function runHostile(): Promise<HostileReport> {
+  log('measuring the hostile inputs (each through dist/analyzer/cli.js)');
+  const report = await measureHostile({ log });
+  const failures = hostileFailures(report);
+  if (failures.length) {
+    for (const f of failures) log(`hostile case failed: ${f}`);
+    process.exitCode = 1;
+  }
+  return report;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
+  if (args.onlyHostile) {
+    const hostile = await runHostile();
+    writeFileSync(args.out, hostileSection(hostile));
+    log(`wrote ${args.out} (the hostile section only)`);
+    return;
+  }
   const machine = machineInfo();
   log(`cache ${cacheDir()}, generator ${generatorVersion()}`);
   const results: SizeResult[] = [];
@@ -78,10 +104,12 @@ async function main(): Promise<void> {
     log('measuring the collector against the fake API server at L');
     collector = await measureCollector(SIZES.L, { log });
   }
+  const hostile = args.hostile ? await runHostile() : undefined;
   const checks = checkTargets(results, collector);
   const tables = [phaseTable(results), scalingTable(results), tuiTable(results), collectorTable(collector), targetTable(checks)];
+  if (hostile) tables.push(hostileTable(hostile));
   process.stdout.write(`${tables.join('\n\n')}\n`);
-  const doc = performanceDoc({ machine, results, collector, checks, generation, totalMs: performance.now() - started, loadAfter: machineInfo().loadavg });
+  const doc = performanceDoc({ machine, results, collector, checks, generation, totalMs: performance.now() - started, loadAfter: machineInfo().loadavg, hostile });
   writeFileSync(args.out, doc);
   log(`wrote ${args.out}`);
 }

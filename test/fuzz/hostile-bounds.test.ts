@@ -22,6 +22,7 @@ import { renderJson } from '../../analyzer/report/json.js';
 import { renderMarkdown } from '../../analyzer/report/markdown.js';
 import { readBundles } from '../../analyzer/bundle/read.js';
 import { redactBundles } from '../../analyzer/redact/bundle.js';
+import { blocks, deepArray as deepArrayOf, deepObject as deepObjectOf, fanout, inject, logRules, upstream } from '../../bench/hostile-inputs.js';
 
 const T = 60_000;
 
@@ -33,14 +34,6 @@ const saveText = readFileSync(new URL('iptables-save-nft.txt', ref), 'utf8');
 const routes = parseIpRoutes(readFileSync(new URL('ip-j-route-all.json', ref), 'utf8')).value;
 const addrs = parseIpLinks(readFileSync(new URL('ip-j-d-addr.json', ref), 'utf8')).value;
 
-/** the real dump with hostile chains declared in *filter and `rules` first in that table */
-function inject(text: string, chains: readonly string[], rules: readonly string[]): string {
-  const lines = text.split('\n');
-  const filter = lines.indexOf('*filter');
-  const first = lines.findIndex((l, i) => i > filter && l.startsWith('-A '));
-  return [...lines.slice(0, first), ...chains.map((c) => `:${c} - [0:0]`), ...rules, ...lines.slice(first)].join('\n');
-}
-
 function hostWith(chains: readonly string[], rules: readonly string[]): TraceHost {
   const parsed = parseIptablesSave(inject(saveText, chains, rules));
   expect(parsed.problems.filter((p) => p.severity === 'error')).toEqual([]);
@@ -51,15 +44,6 @@ function hostWith(chains: readonly string[], rules: readonly string[]): TraceHos
 const podToInternet: TraceInput = { src: '10.244.1.5', dst: '8.8.8.8', proto: 'udp', dport: 53, origin: { kind: 'local-pod', iface: 'cni0' } };
 /** the node's own packet: OUTPUT, POSTROUTING */
 const nodeToInternet: TraceInput = { src: '192.168.56.11', dst: '8.8.8.8', proto: 'udp', dport: 53, origin: { kind: 'host' } };
-
-/** chains C1..Cn, each jumping k times to the next; the last one logs */
-function fanout(n: number, k: number, hook = 'FORWARD'): [string[], string[]] {
-  const chains = Array.from({ length: n }, (_, i) => `C${i + 1}`);
-  const rules = [`-A ${hook} -j C1`];
-  for (let i = 1; i < n; i++) for (let j = 0; j < k; j++) rules.push(`-A C${i} -j C${i + 1}`);
-  rules.push(`-A C${n} -j LOG --log-prefix "fan "`);
-  return [chains, rules];
-}
 
 const only = (r: TraceResult) => {
   expect(r.branches).toHaveLength(1);
@@ -128,7 +112,7 @@ describe('tracer: fan-out shares work and has a step budget', () => {
   });
 
   it('100,000 matching non-terminating rules in one chain are walked in linear time and the packet leaves', { timeout: T }, () => {
-    const rules = Array.from({ length: 100_000 }, (_, i) => `-A FORWARD -m comment --comment "r${i}" -j LOG`);
+    const rules = logRules(100_000);
     const b = only(simulate(hostWith([], rules), podToInternet));
     expect(b.fate).toMatchObject({ kind: 'forwarded', dev: 'eth0' });
     expect(b.steps.filter((s) => s.chain === 'FORWARD' && s.verdict === 'LOG (non-terminating)')).toHaveLength(100_000);
@@ -182,7 +166,7 @@ describe('analyze: hostile iptables in every node bundle', () => {
 
   it('14 × 4 fan-out and 100,000 LOG rules: the analysis finishes', { timeout: T }, async () => {
     const [chains, rules] = fanout(14, 4);
-    const logs = Array.from({ length: 100_000 }, (_, i) => `-A FORWARD -m comment --comment "r${i}" -j LOG`);
+    const logs = logRules(100_000);
     for (const [name, c, r] of [['fan', chains, rules], ['logs', [], logs]] as const) {
       const { snapshot } = await loadSnapshot(healthyCopy(name, editDumps(c, r)));
       const a = analyze(snapshot);
@@ -191,11 +175,6 @@ describe('analyze: hostile iptables in every node bundle', () => {
     }
   });
 });
-
-const upstream = (i: number): string => `10.0.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`;
-/** `n` extra server blocks, each forwarding one zone to one upstream */
-const blocks = (n: number): string =>
-  Array.from({ length: n }, (_, i) => `zone${i}.example:53 {\n    errors\n    forward . ${upstream(i)}\n    cache 30\n}\n`).join('');
 
 describe('Corefile: 20,000-100,000 server blocks', () => {
   it('the parser reads 100,000 blocks', { timeout: T }, () => {
@@ -225,8 +204,8 @@ describe('Corefile: 20,000-100,000 server blocks', () => {
 });
 
 describe('JSON nested 1,000,000 deep', () => {
-  const deepArray = '['.repeat(1_000_000) + ']'.repeat(1_000_000);
-  const deepObject = '{"items":' + '{"a":'.repeat(1_000_000) + '1' + '}'.repeat(1_000_000) + '}';
+  const deepArray = deepArrayOf(1_000_000);
+  const deepObject = deepObjectOf(1_000_000);
 
   it('JSON.parse itself copes with 1,000,000 levels; jsonNestingExceeds measures the value iteratively', () => {
     expect(jsonNestingExceeds(JSON.parse(deepArray))).toBe(true);
