@@ -3,9 +3,9 @@
 // same node breaks (DNS only fails for pods next to CoreDNS). kubeadm v1.30 dropped its preflight check.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
-import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
 import { flannelLogs, lastLogLine, lineAt, PEER_EXPLAINS, present, sysctlEntry, sysctlEvidence, type PodLog } from '../lib/host.js';
-import { notANode } from '../lib/node-scope.js';
+import { nodeHosts } from '../lib/node-scope.js';
 
 const KEY = 'net.bridge.bridge-nf-call-iptables';
 
@@ -64,13 +64,7 @@ export const bridgeNfCallIptablesOff: Rule = {
   explains: PEER_EXPLAINS,
   run(s) {
     const out: Report[] = [];
-    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const subject = nodeSubject(host.node);
-      const skip = notANode(s, host.node, subject);
-      if (skip) {
-        out.push(skip);
-        continue;
-      }
+    for (const { host, subject } of nodeHosts(s, out)) {
       const data = { node: host.node };
       const entry = sysctlEntry(host, KEY);
       let said: ReturnType<typeof lastLogLine>;

@@ -7,8 +7,8 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Located, Snapshot } from '../../model/types.js';
 import type { Pod } from '../../model/schemas.js';
 import type { LogLine } from '../../parse/types.js';
-import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { notANode } from '../lib/node-scope.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
+import { nodeHosts } from '../lib/node-scope.js';
 import { isKubeProxyPod, lastLogLine, lineAt, PEER_EXPLAINS, podLogs, podsByNode, present, sysctlEntry, sysctlEvidence, type PodLog } from '../lib/host.js';
 import { sourceRecordEvidence } from '../lib/manifest.js';
 import { cmd, remedy, word } from '../../text/shell.js';
@@ -92,13 +92,7 @@ export const conntrackTrouble: Rule = {
   run(s) {
     const out: Report[] = [];
     const proxies = podsByNode(s, isKubeProxyPod);
-    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const subject = nodeSubject(host.node);
-      const skip = notANode(s, host.node, subject);
-      if (skip) {
-        out.push(skip);
-        continue;
-      }
+    for (const { host, subject } of nodeHosts(s, out)) {
       const countE = sysctlEntry(host, 'net.netfilter.nf_conntrack_count');
       const maxE = sysctlEntry(host, 'net.netfilter.nf_conntrack_max');
       const count = Number(countE?.value);

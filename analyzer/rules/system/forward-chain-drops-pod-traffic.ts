@@ -5,7 +5,7 @@
 // (firewalld's `-j REJECT --reject-with icmp-host-prohibited`), silently drops pod traffic.
 import type { Remediation, Report, Rule } from '../types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { notANode } from '../lib/node-scope.js';
+import { nodeHosts } from '../lib/node-scope.js';
 import { nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import { decidingStep, iptablesDumps, undeterminedBy, undeterminedReport, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
 import type { TraceBranch, TraceStep } from '../../trace/types.js';
@@ -90,13 +90,7 @@ export const forwardChainDropsPodTraffic: Rule = {
   explains: PEER_EXPLAINS,
   run(s) {
     const out: Report[] = [];
-    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const subject = nodeSubject(host.node);
-      const skip = notANode(s, host.node, subject);
-      if (skip) {
-        out.push(skip);
-        continue;
-      }
+    for (const { host, subject } of nodeHosts(s, out)) {
       const dumps = iptablesDumps(host).filter((d) => d.value.tables.has('filter'));
       const networkSeen = podNetworkSeen(s, host);
       const network = networkSeen?.value;

@@ -1,8 +1,8 @@
 // SYS-101: a node that does not forward IPv4 cannot route pod traffic in or out of cni0.
 import type { Report, Rule } from '../types.js';
-import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
 import { PEER_EXPLAINS, present, sysctlEntry, sysctlEvidence } from '../lib/host.js';
-import { notANode } from '../lib/node-scope.js';
+import { nodeHosts } from '../lib/node-scope.js';
 
 const KEY = 'net.ipv4.ip_forward';
 
@@ -25,13 +25,7 @@ export const ipForwardDisabled: Rule = {
   explains: PEER_EXPLAINS,
   run(s) {
     const out: Report[] = [];
-    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const subject = nodeSubject(host.node);
-      const skip = notANode(s, host.node, subject);
-      if (skip) {
-        out.push(skip);
-        continue;
-      }
+    for (const { host, subject } of nodeHosts(s, out)) {
       const entry = sysctlEntry(host, KEY);
       if (!entry) {
         out.push(missingInputs(subject, ['host.sysctl']));

@@ -6,8 +6,8 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot, Sourced } from '../../model/types.js';
 import type { IptablesSave } from '../../parse/types.js';
 import type { TraceBranch } from '../../trace/types.js';
-import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { notANode } from '../lib/node-scope.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
+import { nodeHosts } from '../lib/node-scope.js';
 import { flannelLogs, lastLogLine, lineAt, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
 import type { LogLine } from '../../parse/types.js';
 import { iptablesDumps, podProbes, stepEvidence, trace, traceHostWith, undeterminedBy, undeterminedReport } from '../lib/pod-trace.js';
@@ -116,13 +116,7 @@ export const podEgressNotMasqueraded: Rule = {
   explains: PEER_EXPLAINS,
   run(s) {
     const out: Report[] = [];
-    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const subject = nodeSubject(host.node);
-      const skip = notANode(s, host.node, subject);
-      if (skip) {
-        out.push(skip);
-        continue;
-      }
+    for (const { host, subject } of nodeHosts(s, out)) {
       const networkSeen = podNetworkSeen(s, host);
       const localSeen = nodePodCidrSeen(s, host.node);
       const network = networkSeen?.value;

@@ -6,8 +6,8 @@
 // NATed); kube-proxy covers only what it marked (KUBE-MARK-MASQ, 0x4000) for Services.
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
-import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { notANode } from '../lib/node-scope.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
+import { nodeHosts } from '../lib/node-scope.js';
 import { defaultRouteDev, lineAt, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, samplePodIp, seenFile } from '../lib/host.js';
 import { iptablesDumps, stepEvidence, trace, traceHostWith, undeterminedBy, undeterminedReport } from '../lib/pod-trace.js';
 import type { TraceBranch } from '../../trace/types.js';
@@ -68,13 +68,7 @@ export const podNetworkIngressNotSnatted: Rule = {
   explains: PEER_EXPLAINS,
   run(s) {
     const out: Report[] = [];
-    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const subject = nodeSubject(host.node);
-      const skip = notANode(s, host.node, subject);
-      if (skip) {
-        out.push(skip);
-        continue;
-      }
+    for (const { host, subject } of nodeHosts(s, out)) {
       const networkSeen = podNetworkSeen(s, host);
       const network = networkSeen?.value;
       const nat = iptablesDumps(host).filter((d) => d.value.tables.has('nat'));

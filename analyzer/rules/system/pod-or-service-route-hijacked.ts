@@ -5,8 +5,8 @@
 import type { Report, Rule } from '../types.js';
 import type { Snapshot } from '../../model/types.js';
 import type { IpRoute } from '../../parse/types.js';
-import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { notANode } from '../lib/node-scope.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
+import { nodeHosts } from '../lib/node-scope.js';
 import { cidrOverlaps, ipInCidr, jsonEvidence, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, parseCidr, seenFile } from '../lib/host.js';
 import { cmd, remedy, word } from '../../text/shell.js';
 
@@ -45,13 +45,7 @@ export const podOrServiceRouteHijacked: Rule = {
     const serviceSeen = s.derived.serviceNetworks.find((n) => parseCidr(n.value)) ?? s.derived.serviceCidr;
     const serviceCidr = serviceSeen ? parseCidr(serviceSeen.value)?.text : undefined;
     const peers = nodeAddresses(s);
-    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const subject = nodeSubject(host.node);
-      const skip = notANode(s, host.node, subject);
-      if (skip) {
-        out.push(skip);
-        continue;
-      }
+    for (const { host, subject } of nodeHosts(s, out)) {
       const networkSeen = podNetworkSeen(s, host);
       const network = networkSeen?.value;
       if (!host.routes || !network) {

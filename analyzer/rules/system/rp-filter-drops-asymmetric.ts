@@ -6,8 +6,8 @@
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import type { IpLink, SysctlEntry } from '../../parse/types.js';
-import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
-import { notANode } from '../lib/node-scope.js';
+import { basisOf, missingInputs } from '../lib/reports.js';
+import { nodeHosts } from '../lib/node-scope.js';
 import { hostLinks, ipv4Addrs, jsonEvidence, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, present, samplePodIp, seenFile, sysctlEntry, sysctlEvidence } from '../lib/host.js';
 import { localAddresses, lookupRoute } from '../../trace/route.js';
 import { parseCidr } from '../../model/net.js';
@@ -105,13 +105,7 @@ export const rpFilterDropsAsymmetric: Rule = {
   explains: PEER_EXPLAINS,
   run(s) {
     const out: Report[] = [];
-    for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const subject = nodeSubject(host.node);
-      const skip = notANode(s, host.node, subject);
-      if (skip) {
-        out.push(skip);
-        continue;
-      }
+    for (const { host, subject } of nodeHosts(s, out)) {
       const links = hostLinks(host);
       const hasRp = sysctlEntry(host, 'net.ipv4.conf.all.rp_filter') !== undefined;
       if (!links || !host.routes || !hasRp || !host.addrs) {
