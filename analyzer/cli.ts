@@ -7,10 +7,22 @@
 process.env.NODE_ENV ??= 'production';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
-  inspect: { summary: 'show what each bundle holds: sources, sizes, parse results, problems', load: () => import('./commands/inspect.js') },
-  analyze: { summary: 'diagnose bundles: root causes, evidence, fixes (TUI on a TTY)', load: () => import('./commands/analyze.js') },
-  trace: { summary: "follow one packet through a node's routes and iptables", load: () => import('./commands/trace.js') },
-  redact: { summary: 'write a copy of a bundle safe to share (secrets removed, optional pseudonyms)', load: () => import('./commands/redact.js') },
+  inspect: {
+    summary: 'show what each bundle holds: sources, sizes, parse results, problems',
+    load: () => import('./commands/inspect.js'),
+  },
+  analyze: {
+    summary: 'diagnose bundles: root causes, evidence, fixes (TUI on a TTY)',
+    load: () => import('./commands/analyze.js'),
+  },
+  trace: {
+    summary: "follow one packet through a node's routes and iptables",
+    load: () => import('./commands/trace.js'),
+  },
+  redact: {
+    summary: 'write a copy of a bundle safe to share (secrets removed, optional pseudonyms)',
+    load: () => import('./commands/redact.js'),
+  },
   rules: { summary: 'list the rule catalog', load: () => import('./commands/rules.js') },
 };
 

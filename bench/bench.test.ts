@@ -57,7 +57,14 @@ describe('bench on S', () => {
     expect(phaseTable([result]).split('\n')).toHaveLength(3);
     const checks = checkTargets([result]);
     expect(checks.map((c) => c.met)).toEqual(checks.map(() => undefined)); // no L or M measured
-    const doc = performanceDoc({ machine: machineInfo(), results: [result], checks, generation: {}, totalMs: 1, loadAfter: [0] });
+    const doc = performanceDoc({
+      machine: machineInfo(),
+      results: [result],
+      checks,
+      generation: {},
+      totalMs: 1,
+      loadAfter: [0],
+    });
     expect(doc).toContain('| S (50/1500/200) |');
     expect(doc).toContain('do not edit by hand');
   });
@@ -71,12 +78,17 @@ describe('bench helpers', () => {
 
   it('serves generated items in order, again, and after a restart', () => {
     let made = 0;
-    const src = sequentialItems(10, () => (function* () {
-      for (let i = 0; i < 10; i++) {
-        made++;
-        yield { i };
-      }
-    })(), 4);
+    const src = sequentialItems(
+      10,
+      () =>
+        (function* () {
+          for (let i = 0; i < 10; i++) {
+            made++;
+            yield { i };
+          }
+        })(),
+      4,
+    );
     if (!('item' in src)) throw new Error('expected a generated source');
     expect([0, 1, 2, 1, 2, 3].map((i) => (src.item(i) as { i: number }).i)).toEqual([0, 1, 2, 1, 2, 3]);
     expect(made).toBe(4);
@@ -99,26 +111,44 @@ describe('bench hostile section on one case', () => {
   });
 
   for (const forceWrapper of [false, true]) {
-    it(`measures the loop case and the baseline (${forceWrapper ? 'resourceUsage wrapper' : '/usr/bin/time when present'})`, { timeout: 60_000 }, async () => {
-      const report = await measureHostile({ cases: one(), forceWrapper });
-      expect(report.baseline.code).toBe(0);
-      expect(report.baseline.rssBytes).toBeGreaterThan(0);
-      const [r] = report.results;
-      expect(r).toMatchObject({ code: 0, ok: true, outcome: 'exit 0; undetermined: chain A re-entered with the same packet (loop A → B → A) at filter/B rule 1' });
-      expect(r!.rssBytes).toBeGreaterThan(0);
-      expect(r!.cpuS).toBeGreaterThan(0);
-      if (forceWrapper) expect(r!.via).toBe('resourceUsage');
-      expect(hostileFailures(report)).toEqual([]);
-      const table = hostileTable(report).split('\n');
-      expect(table).toHaveLength(4);
-      expect(table[3]).toMatch(/^\| jump loop A → B → A \(trace\) \| trace undetermined \(loop named\) \| exit 0; undetermined: .* \| yes \|$/);
-    });
+    it(
+      `measures the loop case and the baseline (${forceWrapper ? 'resourceUsage wrapper' : '/usr/bin/time when present'})`,
+      { timeout: 60_000 },
+      async () => {
+        const report = await measureHostile({ cases: one(), forceWrapper });
+        expect(report.baseline.code).toBe(0);
+        expect(report.baseline.rssBytes).toBeGreaterThan(0);
+        const [r] = report.results;
+        expect(r).toMatchObject({
+          code: 0,
+          ok: true,
+          outcome: 'exit 0; undetermined: chain A re-entered with the same packet (loop A → B → A) at filter/B rule 1',
+        });
+        expect(r!.rssBytes).toBeGreaterThan(0);
+        expect(r!.cpuS).toBeGreaterThan(0);
+        if (forceWrapper) expect(r!.via).toBe('resourceUsage');
+        expect(hostileFailures(report)).toEqual([]);
+        const table = hostileTable(report).split('\n');
+        expect(table).toHaveLength(4);
+        expect(table[3]).toMatch(
+          /^\| jump loop A → B → A \(trace\) \| trace undetermined \(loop named\) \| exit 0; undetermined: .* \| yes \|$/,
+        );
+      },
+    );
   }
 
   it('fails a case over its budget or without its outcome', () => {
     const run = { code: 0, stdout: '', stderr: '', wallS: 1, cpuS: 1, rssBytes: 1, via: '/usr/bin/time' as const };
     const base = { ...run, name: 'x', expects: 'y', outcome: 'z', ok: true, ratio: 1 };
-    const report = { baseline: run, results: [base, { ...base, name: 'slow', wallS: 10 }, { ...base, name: 'fat', rssBytes: 1.5 * 1024 ** 3 }, { ...base, name: 'wrong', ok: false }] };
+    const report = {
+      baseline: run,
+      results: [
+        base,
+        { ...base, name: 'slow', wallS: 10 },
+        { ...base, name: 'fat', rssBytes: 1.5 * 1024 ** 3 },
+        { ...base, name: 'wrong', ok: false },
+      ],
+    };
     expect(hostileFailures(report)).toEqual([
       'slow: 10.0 s wall (budget < 10 s)',
       'fat: peak RSS 1536 MB (budget < 1.5 GB)',

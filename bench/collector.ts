@@ -11,7 +11,15 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { startFakeApiServer, type ItemSource } from '../test/helpers/apiserver.js';
-import { daemonSetObjects, deploymentObjects, endpointSliceObject, endpointsObject, endpointViews, nodeObject, serviceObjects } from '../fixtures/generate/render/cluster-objects.js';
+import {
+  daemonSetObjects,
+  deploymentObjects,
+  endpointSliceObject,
+  endpointsObject,
+  endpointViews,
+  nodeObject,
+  serviceObjects,
+} from '../fixtures/generate/render/cluster-objects.js';
 import { allPodObjects } from '../fixtures/generate/render/pod-objects.js';
 import { eventObjects } from '../fixtures/generate/render/events.js';
 import { configMapObjects } from '../fixtures/generate/render/configmaps.js';
@@ -101,7 +109,11 @@ export function clusterObjects(c: ClusterModel): Record<string, ItemSource> {
 
 async function gunzippedBytes(path: string): Promise<number> {
   let n = 0;
-  await pipeline(createReadStream(path), createGunzip(), new Writable({ write: (chunk: Buffer, _e, done) => ((n += chunk.length), done()) }));
+  await pipeline(
+    createReadStream(path),
+    createGunzip(),
+    new Writable({ write: (chunk: Buffer, _e, done) => ((n += chunk.length), done()) }),
+  );
   return n;
 }
 
@@ -125,14 +137,29 @@ export function childCpuMs(stderr: string): number | undefined {
 
 /** the cluster lists whose manifest record is not ok (a fast run that lost a list is no result) */
 function listsNotOk(bundle: string): string[] {
-  const manifest = JSON.parse(execFileSync('tar', ['-xzOf', bundle, 'manifest.json'], { encoding: 'utf8', maxBuffer: 64 << 20 })) as { sources: { id: string; status: string }[] };
-  const lists = ['nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'daemonsets', 'deployments', 'events'].map((l) => `cluster.${l}`);
+  const manifest = JSON.parse(
+    execFileSync('tar', ['-xzOf', bundle, 'manifest.json'], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+  ) as { sources: { id: string; status: string }[] };
+  const lists = ['nodes', 'pods', 'services', 'endpoints', 'endpointslices', 'daemonsets', 'deployments', 'events'].map(
+    (l) => `cluster.${l}`,
+  );
   return manifest.sources.filter((s) => lists.includes(s.id) && s.status !== 'ok').map((s) => `${s.id} ${s.status}`);
 }
 
-export async function measureCollector(size: BenchSize, opts: { log?: (m: string) => void; timeoutS?: number } = {}): Promise<CollectorResult> {
+export async function measureCollector(
+  size: BenchSize,
+  opts: { log?: (m: string) => void; timeoutS?: number } = {},
+): Promise<CollectorResult> {
   const label = `${size.name} (${size.nodes}/${size.pods}/${size.services})`;
-  const empty = { label, wallMs: NaN, bundleBytes: NaN, uncompressedBytes: NaN, listRequests: 0, chunked: false, exitCode: null };
+  const empty = {
+    label,
+    wallMs: NaN,
+    bundleBytes: NaN,
+    uncompressedBytes: NaN,
+    listRequests: 0,
+    chunked: false,
+    exitCode: null,
+  };
   if (!hasKubectl()) return { ...empty, skipped: 'kubectl is not on PATH', error: 'skipped: kubectl is not on PATH' };
   const setup0 = performance.now();
   const c = benchCluster(size);
@@ -144,13 +171,27 @@ export async function measureCollector(size: BenchSize, opts: { log?: (m: string
     const kubeconfig = server.writeKubeconfig(join(dir, 'kubeconfig'));
     const out = join(dir, 'bundle.tar.gz');
     const script = join(repoRoot(), 'collector', 'netsnap-collect.sh');
-    const argv = [script, '--kubeconfig', kubeconfig, '--node', 'control-plane', '--timeout', String(opts.timeoutS ?? 300), '-o', out];
+    const argv = [
+      script,
+      '--kubeconfig',
+      kubeconfig,
+      '--node',
+      'control-plane',
+      '--timeout',
+      String(opts.timeoutS ?? 300),
+      '-o',
+      out,
+    ];
     let stderr = '';
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const code = await new Promise<number | null>((resolve, reject) => {
       // `times` prints the CPU of the shell's children (the collector and all it ran) on its last line
-      const p = spawn('sh', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'sh', 'sh', ...argv], { cwd: dir, env: { ...process.env, HOME: dir }, stdio: ['ignore', 'ignore', 'pipe'] });
+      const p = spawn('sh', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'sh', 'sh', ...argv], {
+        cwd: dir,
+        env: { ...process.env, HOME: dir },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
       p.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
       p.on('error', reject);
       p.on('exit', (code) => resolve(code));
@@ -159,14 +200,29 @@ export async function measureCollector(size: BenchSize, opts: { log?: (m: string
     const serverCpu = process.cpuUsage(cpu0);
     const serverCpuMs = (serverCpu.user + serverCpu.system) / 1000;
     const cpuMs = childCpuMs(stderr);
-    const lists = server.requests.filter((r) => /\/(pods|services|endpoints|endpointslices|nodes|events|deployments|daemonsets)$/.test(r.path));
+    const lists = server.requests.filter((r) =>
+      /\/(pods|services|endpoints|endpointslices|nodes|events|deployments|daemonsets)$/.test(r.path),
+    );
     const podLists = lists.filter((r) => r.path.endsWith('/pods') && !r.query.includes('labelSelector'));
     const chunked = podLists.length > 0 && podLists.every((r) => /[?&]limit=\d+/.test(r.query));
     const measured = { wallMs, cpuMs, serverCpuMs, serverSetupMs, listRequests: lists.length, chunked };
-    if (code !== 0) return { ...empty, ...measured, exitCode: code, error: `collector exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' / ')}` };
+    if (code !== 0)
+      return {
+        ...empty,
+        ...measured,
+        exitCode: code,
+        error: `collector exited ${code}: ${stderr.trim().split('\n').slice(-5).join(' / ')}`,
+      };
     const notOk = listsNotOk(out);
-    if (notOk.length > 0) return { ...empty, ...measured, exitCode: code, error: `lists not collected: ${notOk.join(', ')}` };
-    return { label, ...measured, bundleBytes: statSync(out).size, uncompressedBytes: await gunzippedBytes(out), exitCode: code };
+    if (notOk.length > 0)
+      return { ...empty, ...measured, exitCode: code, error: `lists not collected: ${notOk.join(', ')}` };
+    return {
+      label,
+      ...measured,
+      bundleBytes: statSync(out).size,
+      uncompressedBytes: await gunzippedBytes(out),
+      exitCode: code,
+    };
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });

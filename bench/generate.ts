@@ -1,14 +1,29 @@
 // Bench bundles: made with the scenario generator and cached outside the repo, keyed by the
 // generator's version (a hash of its sources) and the size, so a rerun skips the slow part.
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, promises as fsp, readdirSync, readFileSync, readSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  openSync,
+  promises as fsp,
+  readdirSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeBundleArchive, type BundleEntry } from '../analyzer/bundle/write.js';
 import { buildCluster } from '../fixtures/generate/build.js';
 import { corednsUpstreamTypo } from '../fixtures/generate/faults/dns.js';
-import { endpointsNotReady, kubeProxyRestoreFailing, selectorNoMatch, targetPortWrong } from '../fixtures/generate/faults/service.js';
+import {
+  endpointsNotReady,
+  kubeProxyRestoreFailing,
+  selectorNoMatch,
+  targetPortWrong,
+} from '../fixtures/generate/faults/service.js';
 import { masqueradeMissing } from '../fixtures/generate/faults/system.js';
 import type { ClusterModel } from '../fixtures/generate/model.js';
 import { bundleEntries } from '../fixtures/generate/render/bundle.js';
@@ -59,7 +74,11 @@ export function benchCluster(size: BenchSize): ClusterModel {
 }
 
 export function bundlePathFor(size: BenchSize, dir = cacheDir(), version = generatorVersion()): string {
-  return join(dir, `${version}-${size.name}-${size.nodes}n-${size.pods}p-${size.services}s`, 'netsnap-control-plane.tar.gz');
+  return join(
+    dir,
+    `${version}-${size.name}-${size.nodes}n-${size.pods}p-${size.services}s`,
+    'netsnap-control-plane.tar.gz',
+  );
 }
 
 /**
@@ -75,7 +94,8 @@ function* renderedOnce(entries: Iterable<BundleEntry>, spool: string): Generator
     const fd = openSync(spool, 'w');
     let size = 0;
     try {
-      for (const chunk of e.data.chunks()) size += writeSync(fd, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      for (const chunk of e.data.chunks())
+        size += writeSync(fd, typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
     } finally {
       closeSync(fd);
     }
@@ -86,7 +106,7 @@ function* renderedOnce(entries: Iterable<BundleEntry>, spool: string): Generator
 function* readBack(path: string, size: number): Generator<Buffer> {
   const fd = openSync(path, 'r');
   try {
-    for (let at = 0; at < size; ) {
+    for (let at = 0; at < size;) {
       const buf = Buffer.allocUnsafe(Math.min(1 << 20, size - at));
       const n = readSync(fd, buf, 0, buf.length, at);
       if (n <= 0) throw new Error(`spool file ${path} ended early`);
@@ -99,11 +119,16 @@ function* readBack(path: string, size: number): Generator<Buffer> {
 }
 
 /** The cached bundle for a size, generating it first when missing. */
-export async function ensureBundle(size: BenchSize, opts: { dir?: string; log?: (m: string) => void } = {}): Promise<{ path: string; generated: boolean; ms: number }> {
+export async function ensureBundle(
+  size: BenchSize,
+  opts: { dir?: string; log?: (m: string) => void } = {},
+): Promise<{ path: string; generated: boolean; ms: number }> {
   const path = bundlePathFor(size, opts.dir);
   if (existsSync(path)) return { path, generated: false, ms: 0 };
   const t0 = performance.now();
-  opts.log?.(`generating ${size.name} bundle (${size.nodes} nodes, ${size.pods} pods, ${size.services} services) into ${dirname(path)}`);
+  opts.log?.(
+    `generating ${size.name} bundle (${size.nodes} nodes, ${size.pods} pods, ${size.services} services) into ${dirname(path)}`,
+  );
   const c = benchCluster(size);
   const tmp = `${path}.tmp-${process.pid}`;
   // level 1: the bench measures reading, and a fast gzip keeps first-run generation inside the budget

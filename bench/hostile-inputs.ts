@@ -19,14 +19,18 @@ export function fanout(n: number, k: number, hook = 'FORWARD'): [string[], strin
 }
 
 /** `n` matching non-terminating rules in FORWARD */
-export const logRules = (n: number): string[] => Array.from({ length: n }, (_, i) => `-A FORWARD -m comment --comment "r${i}" -j LOG`);
+export const logRules = (n: number): string[] =>
+  Array.from({ length: n }, (_, i) => `-A FORWARD -m comment --comment "r${i}" -j LOG`);
 
 /** the upstream of the i-th generated server block */
 export const upstream = (i: number): string => `10.0.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`;
 
 /** `n` extra Corefile server blocks, each forwarding one zone to one upstream */
 export const blocks = (n: number): string =>
-  Array.from({ length: n }, (_, i) => `zone${i}.example:53 {\n    errors\n    forward . ${upstream(i)}\n    cache 30\n}\n`).join('');
+  Array.from(
+    { length: n },
+    (_, i) => `zone${i}.example:53 {\n    errors\n    forward . ${upstream(i)}\n    cache 30\n}\n`,
+  ).join('');
 
 /** an array nested `n` deep: [[[...]]] */
 export const deepArray = (n: number): string => '['.repeat(n) + ']'.repeat(n);
@@ -36,9 +40,20 @@ export const deepObject = (n: number): string => '{"items":' + '{"a":'.repeat(n)
 
 /** the header of a one-rule pack; a hostile `when:` or `data:` follows */
 export const packHead = [
-  'apiVersion: netsnap.dev/v1', 'kind: RulePack', 'name: deep', 'rules:', '  - id: SITE-001', '    slug: deep', '    layer: service', '    title: Deep',
-  '    docs: { why: w, fix: f }', '    select: "$.cluster.pods[*]"', '    subject: { kind: pod, name: "$.metadata.name" }', '    message: m',
+  'apiVersion: netsnap.dev/v1',
+  'kind: RulePack',
+  'name: deep',
+  'rules:',
+  '  - id: SITE-001',
+  '    slug: deep',
+  '    layer: service',
+  '    title: Deep',
+  '    docs: { why: w, fix: f }',
+  '    select: "$.cluster.pods[*]"',
+  '    subject: { kind: pod, name: "$.metadata.name" }',
+  '    message: m',
 ].join('\n');
 
 /** a pack whose `when:` is `n` levels of {not: ...} in flow style (refused at line 13) */
-export const deepPack = (n: number): string => `${packHead}\n    when: ${'{not: '.repeat(n)}{path: "$.x", op: exists}${'}'.repeat(n)}\n`;
+export const deepPack = (n: number): string =>
+  `${packHead}\n    when: ${'{not: '.repeat(n)}{path: "$.x", op: exists}${'}'.repeat(n)}\n`;

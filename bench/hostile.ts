@@ -7,7 +7,17 @@
 // a case fails the bench when it takes 10 s or more, peaks at 1.5 GB or more, or does not yield the
 // outcome (undetermined, problem, refusal) the tests expect.
 import { spawn } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -110,7 +120,11 @@ export function runCli(args: readonly string[], opts: { forceWrapper?: boolean }
           via: viaTime ? TIME : 'resourceUsage',
         });
       } catch (err) {
-        reject(new Error(`could not read the child's usage (${args.join(' ')}): ${String(err)}; stderr: ${stderr.slice(0, 500)}`));
+        reject(
+          new Error(
+            `could not read the child's usage (${args.join(' ')}): ${String(err)}; stderr: ${stderr.slice(0, 500)}`,
+          ),
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -163,18 +177,23 @@ function parse<T>(run: ChildRun): T | string {
 }
 
 const analyzed = (run: ChildRun): boolean => run.code === 0 || run.code === 1;
-const crashed = (r: ReportJson) => r.findings.filter((f) => f.ruleId.startsWith('ERR') || /could not run/.test(f.message));
+const crashed = (r: ReportJson) =>
+  r.findings.filter((f) => f.ruleId.startsWith('ERR') || /could not run/.test(f.message));
 
 /** SYS-103 (FORWARD allows pod traffic) over an iptables dump: `unknown` expected on a loop */
 function judgeSys103(run: ChildRun, wantUnknown: boolean): Judged {
   const r = parse<ReportJson>(run);
-  if (typeof r === 'string' || !analyzed(run)) return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
+  if (typeof r === 'string' || !analyzed(run))
+    return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
   const sys = r.findings.filter((f) => f.ruleId === 'SYS-103');
   const statuses = [...new Set(sys.map((f) => f.status))].sort().join('/');
   const bad = crashed(r);
   const ok = sys.length > 0 && bad.length === 0 && (!wantUnknown || sys.every((f) => f.status === 'unknown'));
   const first = sys.find((f) => f.status === 'unknown') ?? sys[0];
-  return { outcome: `SYS-103 ${statuses || 'missing'} ×${sys.length}${first && wantUnknown ? `: ${first.message}` : ''}${bad.length ? `; ${bad.length} rules could not run` : ''}`, ok };
+  return {
+    outcome: `SYS-103 ${statuses || 'missing'} ×${sys.length}${first && wantUnknown ? `: ${first.message}` : ''}${bad.length ? `; ${bad.length} rules could not run` : ''}`,
+    ok,
+  };
 }
 
 function judgeTrace(run: ChildRun, want: { kind: string; why?: string }): Judged {
@@ -183,21 +202,48 @@ function judgeTrace(run: ChildRun, want: { kind: string; why?: string }): Judged
   const fates = r.branches.map((b) => b.fate);
   const hit = fates.find((f) => f.kind === want.kind && (want.why === undefined || f.why === want.why));
   const shown = hit ?? fates[0];
-  return { outcome: `exit ${run.code}; ${shown ? `${shown.kind}${shown.why ? `: ${shown.why}` : ''}${shown.at ? ` at ${shown.at}` : ''}` : 'no branch'}`, ok: hit !== undefined };
+  return {
+    outcome: `exit ${run.code}; ${shown ? `${shown.kind}${shown.why ? `: ${shown.why}` : ''}${shown.at ? ` at ${shown.at}` : ''}` : 'no branch'}`,
+    ok: hit !== undefined,
+  };
 }
 
 const trace = (paths: readonly string[]) => [
-  'trace', ...paths, '--from', TRACE_FROM, '--to', '8.8.8.8:53', '--proto', 'udp', '--json',
+  'trace',
+  ...paths,
+  '--from',
+  TRACE_FROM,
+  '--to',
+  '8.8.8.8:53',
+  '--proto',
+  'udp',
+  '--json',
 ];
-const analyzeJson = (paths: readonly string[], extra: readonly string[] = []) => ['analyze', ...paths, '--format', 'json', '--fail-on', 'never', ...extra];
+const analyzeJson = (paths: readonly string[], extra: readonly string[] = []) => [
+  'analyze',
+  ...paths,
+  '--format',
+  'json',
+  '--fail-on',
+  'never',
+  ...extra,
+];
 
 /** the cases, in the order of test/fuzz/hostile-bounds.test.ts, then the rule packs */
 export function hostileCases(): HostileCase[] {
   const loop = (name: string, j: '-j' | '-g'): HostileCase => ({
     name,
     expects: 'trace undetermined (loop named)',
-    build: (dir) => trace(healthyCopy(dir, name.replace(/\W+/g, '-'), editDumps(['A', 'B'], [`-A FORWARD ${j} A`, `-A A ${j} B`, `-A B ${j} A`]))),
-    judge: (run) => judgeTrace(run, { kind: 'undetermined', why: 'chain A re-entered with the same packet (loop A → B → A)' }),
+    build: (dir) =>
+      trace(
+        healthyCopy(
+          dir,
+          name.replace(/\W+/g, '-'),
+          editDumps(['A', 'B'], [`-A FORWARD ${j} A`, `-A A ${j} B`, `-A B ${j} A`]),
+        ),
+      ),
+    judge: (run) =>
+      judgeTrace(run, { kind: 'undetermined', why: 'chain A re-entered with the same packet (loop A → B → A)' }),
   });
   const [c16, r16] = fanout(16, 2);
   const [c14, r14] = fanout(14, 4);
@@ -207,7 +253,10 @@ export function hostileCases(): HostileCase[] {
     {
       name: 'jump loop A → B → A (analyze)',
       expects: 'SYS-103 unknown',
-      build: (dir) => analyzeJson(healthyCopy(dir, 'loop-analyze', editDumps(['A', 'B'], ['-A FORWARD -j A', '-A A -j B', '-A B -j A']))),
+      build: (dir) =>
+        analyzeJson(
+          healthyCopy(dir, 'loop-analyze', editDumps(['A', 'B'], ['-A FORWARD -j A', '-A A -j B', '-A B -j A'])),
+        ),
       judge: (run) => judgeSys103(run, true),
     },
     {
@@ -249,9 +298,15 @@ export function hostileCases(): HostileCase[] {
         ),
       judge: (run) => {
         const r = parse<ReportJson>(run);
-        if (typeof r === 'string' || !analyzed(run)) return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
-        const named = ['cluster/pods.json', 'cluster/services.json'].filter((file) => r.problems.some((p) => p.file === file && p.message === jsonTooDeepMessage()));
-        return { outcome: `problems: ${named.join(', ') || 'none'}: ${jsonTooDeepMessage()}`, ok: named.length === 2 && crashed(r).length === 0 };
+        if (typeof r === 'string' || !analyzed(run))
+          return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
+        const named = ['cluster/pods.json', 'cluster/services.json'].filter((file) =>
+          r.problems.some((p) => p.file === file && p.message === jsonTooDeepMessage()),
+        );
+        return {
+          outcome: `problems: ${named.join(', ') || 'none'}: ${jsonTooDeepMessage()}`,
+          ok: named.length === 2 && crashed(r).length === 0,
+        };
       },
     },
     {
@@ -265,7 +320,10 @@ export function hostileCases(): HostileCase[] {
       judge: (run) => {
         const want = `deep-pack.yaml:13: nested more than ${MAX_PACK_DEPTH} levels deep`;
         const line = run.stderr.split('\n').find((l) => l.includes(want));
-        return { outcome: `exit ${run.code}; ${line ? line.replace(/^.*deep-pack\.yaml/, 'deep-pack.yaml') : run.stderr.trim().split('\n')[0] ?? ''}`, ok: run.code === 2 && line !== undefined };
+        return {
+          outcome: `exit ${run.code}; ${line ? line.replace(/^.*deep-pack\.yaml/, 'deep-pack.yaml') : (run.stderr.trim().split('\n')[0] ?? '')}`,
+          ok: run.code === 2 && line !== undefined,
+        };
       },
     },
     {
@@ -287,11 +345,17 @@ export function hostileCases(): HostileCase[] {
       },
       judge: (run) => {
         const r = parse<ReportJson>(run);
-        if (typeof r === 'string' || !analyzed(run)) return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
+        if (typeof r === 'string' || !analyzed(run))
+          return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
         const site = r.findings.filter((f) => f.ruleId === 'SITE-001');
-        const crafted = site.find((f) => f.message.startsWith(`${'a'.repeat(40)}!`) || f.message.includes(`${'a'.repeat(40)}!`));
+        const crafted = site.find(
+          (f) => f.message.startsWith(`${'a'.repeat(40)}!`) || f.message.includes(`${'a'.repeat(40)}!`),
+        );
         const fails = site.filter((f) => f.status === 'fail').length;
-        return { outcome: `SITE-001 over ${site.length} pods, ${fails} match${crafted ? `; crafted name ${crafted.status}` : '; crafted name not seen'}`, ok: site.length > 0 && crafted?.status === 'pass' };
+        return {
+          outcome: `SITE-001 over ${site.length} pods, ${fails} match${crafted ? `; crafted name ${crafted.status}` : '; crafted name not seen'}`,
+          ok: site.length > 0 && crafted?.status === 'pass',
+        };
       },
     },
   ];
@@ -313,10 +377,16 @@ function corefileCase(n: number): HostileCase {
       ),
     judge: (run) => {
       const r = parse<ReportJson>(run);
-      if (typeof r === 'string' || !analyzed(run)) return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
+      if (typeof r === 'string' || !analyzed(run))
+        return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
       const single = r.findings.filter((f) => f.ruleId === 'DNS-407' && f.messageId === 'single-upstream');
-      const last = single.some((f) => f.message === `forward . has a single upstream ${upstream(n - 1)} and no fallback`);
-      return { outcome: `DNS-407 single-upstream ×${single.length}`, ok: single.length === n && last && crashed(r).length === 0 };
+      const last = single.some(
+        (f) => f.message === `forward . has a single upstream ${upstream(n - 1)} and no fallback`,
+      );
+      return {
+        outcome: `DNS-407 single-upstream ×${single.length}`,
+        ok: single.length === n && last && crashed(r).length === 0,
+      };
     },
   };
 }
@@ -324,16 +394,29 @@ function corefileCase(n: number): HostileCase {
 /** a one-rule pack failing on pods whose name matches `pattern` */
 const regexPack = (pattern: string): string =>
   [
-    'apiVersion: netsnap.dev/v1', 'kind: RulePack', 'name: re', 'rules:', '  - id: SITE-001', '    slug: re', '    layer: service', '    title: Re',
-    '    docs: { why: w, fix: f }', '    select: "$.cluster.pods[*]"', '    subject: { kind: pod, name: "$.metadata.name" }',
-    `    when: { path: "$.metadata.name", op: matches, value: ${JSON.stringify(pattern)} }`, '    message: "{name} matches"', '',
+    'apiVersion: netsnap.dev/v1',
+    'kind: RulePack',
+    'name: re',
+    'rules:',
+    '  - id: SITE-001',
+    '    slug: re',
+    '    layer: service',
+    '    title: Re',
+    '    docs: { why: w, fix: f }',
+    '    select: "$.cluster.pods[*]"',
+    '    subject: { kind: pod, name: "$.metadata.name" }',
+    `    when: { path: "$.metadata.name", op: matches, value: ${JSON.stringify(pattern)} }`,
+    '    message: "{name} matches"',
+    '',
   ].join('\n');
 
 /** the baseline: the same analyze on the committed healthy bundles */
 export const runBaseline = (): Promise<ChildRun> => runCli(analyzeJson(healthyBundles()));
 
 /** runs `cases` (all by default), one child each, after the baseline */
-export async function measureHostile(opts: { cases?: readonly HostileCase[]; log?: (m: string) => void; forceWrapper?: boolean } = {}): Promise<HostileReport> {
+export async function measureHostile(
+  opts: { cases?: readonly HostileCase[]; log?: (m: string) => void; forceWrapper?: boolean } = {},
+): Promise<HostileReport> {
   const cases = opts.cases ?? hostileCases();
   const log = opts.log ?? (() => {});
   const baseline = await runCli(analyzeJson(healthyBundles()), opts);
@@ -345,8 +428,17 @@ export async function measureHostile(opts: { cases?: readonly HostileCase[]; log
       const args = c.build(dir);
       const run = await runCli(args, opts);
       const j = c.judge(run);
-      results.push({ ...run, name: c.name, expects: c.expects, outcome: j.outcome, ok: j.ok, ratio: run.wallS / baseline.wallS });
-      log(`hostile: ${c.name}: ${run.wallS.toFixed(2)} s, ${mb(run.rssBytes)}, ${j.ok ? 'ok' : 'FAILED'}: ${j.outcome}`);
+      results.push({
+        ...run,
+        name: c.name,
+        expects: c.expects,
+        outcome: j.outcome,
+        ok: j.ok,
+        ratio: run.wallS / baseline.wallS,
+      });
+      log(
+        `hostile: ${c.name}: ${run.wallS.toFixed(2)} s, ${mb(run.rssBytes)}, ${j.ok ? 'ok' : 'FAILED'}: ${j.outcome}`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -373,7 +465,16 @@ export function hostileTable(report: HostileReport): string {
   const head = ['case', 'expected', 'outcome', 'wall', 'x healthy', 'cpu', 'peak RSS', 'within budget'];
   const b = report.baseline;
   const rows = [
-    ['healthy scenario (baseline): analyze --format json', '-', `exit ${b.code}`, `${b.wallS.toFixed(2)} s`, '1.00', `${b.cpuS.toFixed(2)} s`, mb(b.rssBytes), '-'],
+    [
+      'healthy scenario (baseline): analyze --format json',
+      '-',
+      `exit ${b.code}`,
+      `${b.wallS.toFixed(2)} s`,
+      '1.00',
+      `${b.cpuS.toFixed(2)} s`,
+      mb(b.rssBytes),
+      '-',
+    ],
     ...report.results.map((r) => [
       r.name,
       r.expects,

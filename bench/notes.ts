@@ -12,11 +12,11 @@ const NOTES: readonly (readonly [RegExp, string])[] = [
   ],
   [
     /peak RSS/,
-    'Measured at the end of the TUI phase: load ends at ~2.45 GB (heap ~1.1 GB of which ~0.95 GB live: 150,000 pods as kubectl printed them ~480 MB, kept iptables rules ~200 MB, indexes and findings; plus ~1.25 GB of bundle bytes, one copy, kept for evidence), analyze adds ~130 MB and the TUI ~80 MB. The generated L bundle writes pods.json in `kubectl get -o json` form (813 MB, 4-space indented); the collector now writes the API server\'s compact JSON, which is ~350 MB for the same pods, so a bundle from the current collector needs ~460 MB less. Not done: keeping the largest list\'s bytes out of memory and re-reading them from the archive when evidence opens them (the file index is synchronous today).',
+    "Measured at the end of the TUI phase: load ends at ~2.45 GB (heap ~1.1 GB of which ~0.95 GB live: 150,000 pods as kubectl printed them ~480 MB, kept iptables rules ~200 MB, indexes and findings; plus ~1.25 GB of bundle bytes, one copy, kept for evidence), analyze adds ~130 MB and the TUI ~80 MB. The generated L bundle writes pods.json in `kubectl get -o json` form (813 MB, 4-space indented); the collector now writes the API server's compact JSON, which is ~350 MB for the same pods, so a bundle from the current collector needs ~460 MB less. Not done: keeping the largest list's bytes out of memory and re-reading them from the archive when evidence opens them (the file index is synchronous today).",
   ],
   [
     /per-object cost/,
-    'The L bundle has lists past V8\'s string limit (pods.json is ~800 MB), read item by item; GC share grows with the live heap (more old-space marking per allocation at 2 GB than at 200 MB), which is most of the superlinear part in the profile.',
+    "The L bundle has lists past V8's string limit (pods.json is ~800 MB), read item by item; GC share grows with the live heap (more old-space marking per allocation at 2 GB than at 200 MB), which is most of the superlinear part in the profile.",
   ],
   [
     /TUI on L/,

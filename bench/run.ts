@@ -27,7 +27,14 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { sizes: undefined, tui: true, collector: true, hostile: true, onlyHostile: false, out: join(repoRoot(), 'docs', 'performance.md') };
+  const a: Args = {
+    sizes: undefined,
+    tui: true,
+    collector: true,
+    hostile: true,
+    onlyHostile: false,
+    out: join(repoRoot(), 'docs', 'performance.md'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const x = argv[i];
     if (x === '--sizes') a.sizes = argv[++i];
@@ -36,7 +43,10 @@ function parseArgs(argv: readonly string[]): Args {
     else if (x === '--no-hostile') a.hostile = false;
     else if (x === '--only-hostile') a.onlyHostile = true;
     else if (x === '--out') a.out = argv[++i] ?? a.out;
-    else throw new Error(`unknown option ${x}; use --sizes S,M,L --no-tui --no-collector --no-hostile --only-hostile --out FILE`);
+    else
+      throw new Error(
+        `unknown option ${x}; use --sizes S,M,L --no-tui --no-collector --no-hostile --only-hostile --out FILE`,
+      );
   }
   return a;
 }
@@ -56,7 +66,8 @@ function runChild(size: string, bundle: string, tui: boolean): Promise<SizeResul
     p.on('error', reject);
     p.on('exit', (code, signal) => {
       try {
-        if (code !== 0) throw new Error(`size ${size} failed (exit ${code ?? signal}); rerun with --sizes ${size} to see why`);
+        if (code !== 0)
+          throw new Error(`size ${size} failed (exit ${code ?? signal}); rerun with --sizes ${size} to see why`);
         resolve(JSON.parse(readFileSync(out, 'utf8')) as SizeResult);
       } catch (err) {
         reject(err);
@@ -106,15 +117,30 @@ async function main(): Promise<void> {
   }
   const hostile = args.hostile ? await runHostile() : undefined;
   const checks = checkTargets(results, collector);
-  const tables = [phaseTable(results), scalingTable(results), tuiTable(results), collectorTable(collector), targetTable(checks)];
+  const tables = [
+    phaseTable(results),
+    scalingTable(results),
+    tuiTable(results),
+    collectorTable(collector),
+    targetTable(checks),
+  ];
   if (hostile) tables.push(hostileTable(hostile));
   process.stdout.write(`${tables.join('\n\n')}\n`);
-  const doc = performanceDoc({ machine, results, collector, checks, generation, totalMs: performance.now() - started, loadAfter: machineInfo().loadavg, hostile });
+  const doc = performanceDoc({
+    machine,
+    results,
+    collector,
+    checks,
+    generation,
+    totalMs: performance.now() - started,
+    loadAfter: machineInfo().loadavg,
+    hostile,
+  });
   writeFileSync(args.out, doc);
   log(`wrote ${args.out}`);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`bench: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

@@ -3,13 +3,16 @@ import type { SizeResult } from './measure.js';
 import { objectsOf } from './sizes.js';
 import type { CollectorResult } from './collector.js';
 
-export const endToEnd = (r: SizeResult, clock: 'ms' | 'cpuMs' = 'ms'): number => r.load[clock] + r.analyze[clock] + r.report[clock];
+export const endToEnd = (r: SizeResult, clock: 'ms' | 'cpuMs' = 'ms'): number =>
+  r.load[clock] + r.analyze[clock] + r.report[clock];
 export const ratio = (r: SizeResult, clock: 'ms' | 'cpuMs' = 'ms'): number => endToEnd(r, clock) / r.floor[clock];
 /** microseconds of end-to-end wall time per object (node, pod, service) */
-export const perObjectUs = (r: SizeResult, clock: 'ms' | 'cpuMs' = 'ms'): number => (endToEnd(r, clock) * 1000) / objectsOf(r.size);
+export const perObjectUs = (r: SizeResult, clock: 'ms' | 'cpuMs' = 'ms'): number =>
+  (endToEnd(r, clock) * 1000) / objectsOf(r.size);
 
 const MB = 1024 * 1024;
-const fmtMs = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? '-' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const fmtMs = (ms: number | undefined): string =>
+  ms === undefined || Number.isNaN(ms) ? '-' : ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 const fmtMb = (b: number): string => `${Math.round(b / MB)} MB`;
 
 function markdownTable(head: readonly string[], rows: readonly (readonly string[])[]): string {
@@ -18,7 +21,22 @@ function markdownTable(head: readonly string[], rows: readonly (readonly string[
 }
 
 export function phaseTable(results: readonly SizeResult[]): string {
-  const head = ['size', 'objects', 'bundle', 'floor', 'load', 'analyze', 'report', 'end to end', 'x floor (wall)', 'x floor (cpu)', 'µs/object', 'peak RSS', 'peak heap', 'findings'];
+  const head = [
+    'size',
+    'objects',
+    'bundle',
+    'floor',
+    'load',
+    'analyze',
+    'report',
+    'end to end',
+    'x floor (wall)',
+    'x floor (cpu)',
+    'µs/object',
+    'peak RSS',
+    'peak heap',
+    'findings',
+  ];
   const rows = results.map((r) => [
     `${r.size.name} (${r.size.nodes}/${r.size.pods}/${r.size.services})`,
     String(objectsOf(r.size)),
@@ -42,7 +60,15 @@ export function cpuTable(results: readonly SizeResult[]): string {
   const head = ['size', 'floor cpu', 'load cpu', 'analyze cpu', 'report cpu', 'end to end cpu', 'µs/object (cpu)'];
   return markdownTable(
     head,
-    results.map((r) => [r.size.name, fmtMs(r.floor.cpuMs), fmtMs(r.load.cpuMs), fmtMs(r.analyze.cpuMs), fmtMs(r.report.cpuMs), fmtMs(endToEnd(r, 'cpuMs')), perObjectUs(r, 'cpuMs').toFixed(1)]),
+    results.map((r) => [
+      r.size.name,
+      fmtMs(r.floor.cpuMs),
+      fmtMs(r.load.cpuMs),
+      fmtMs(r.analyze.cpuMs),
+      fmtMs(r.report.cpuMs),
+      fmtMs(endToEnd(r, 'cpuMs')),
+      perObjectUs(r, 'cpuMs').toFixed(1),
+    ]),
   );
 }
 
@@ -51,7 +77,11 @@ export function scalingTable(results: readonly SizeResult[]): string {
   for (let i = 1; i < results.length; i++) {
     const a = results[i - 1]!;
     const b = results[i]!;
-    rows.push([`${a.size.name} → ${b.size.name}`, (perObjectUs(b) / perObjectUs(a)).toFixed(2), (perObjectUs(b, 'cpuMs') / perObjectUs(a, 'cpuMs')).toFixed(2)]);
+    rows.push([
+      `${a.size.name} → ${b.size.name}`,
+      (perObjectUs(b) / perObjectUs(a)).toFixed(2),
+      (perObjectUs(b, 'cpuMs') / perObjectUs(a, 'cpuMs')).toFixed(2),
+    ]);
   }
   return markdownTable(['step', 'per-object cost ratio (wall)', 'per-object cost ratio (cpu)'], rows);
 }
@@ -71,7 +101,15 @@ export function tuiTable(results: readonly SizeResult[]): string {
       : [r.size.name, r.tuiError ? `failed: ${r.tuiError.split('\n')[0]}` : 'not run', '-', '-', '-', '-', '-'],
   );
   return markdownTable(
-    ['size', 'first frame after load', 'of which GC pauses', 'findings key→frame (median)', 'open evidence at cited line', 'evidence key→frame (median)', 'cited line'],
+    [
+      'size',
+      'first frame after load',
+      'of which GC pauses',
+      'findings key→frame (median)',
+      'open evidence at cited line',
+      'evidence key→frame (median)',
+      'cited line',
+    ],
     rows,
   );
 }
@@ -80,7 +118,17 @@ export function collectorTable(c: CollectorResult | undefined): string {
   if (!c) return '(collector not measured)';
   if (c.error) return `collector run failed: ${c.error}`;
   return markdownTable(
-    ['cluster', 'wall time', 'collector cpu', 'API server cpu', 'bundle (gzip)', 'uncompressed', 'compressed / uncompressed', 'list calls', 'chunked'],
+    [
+      'cluster',
+      'wall time',
+      'collector cpu',
+      'API server cpu',
+      'bundle (gzip)',
+      'uncompressed',
+      'compressed / uncompressed',
+      'list calls',
+      'chunked',
+    ],
     [
       [
         c.label,
@@ -109,7 +157,11 @@ export function checkTargets(results: readonly SizeResult[], collector?: Collect
   const L = by.get('L');
   const M = by.get('M');
   const t = (target: string, value: number | undefined, limit: number, fmt: (v: number) => string) =>
-    out.push({ target, measured: value === undefined || Number.isNaN(value) ? 'not measured' : fmt(value), met: value === undefined || Number.isNaN(value) ? undefined : value <= limit });
+    out.push({
+      target,
+      measured: value === undefined || Number.isNaN(value) ? 'not measured' : fmt(value),
+      met: value === undefined || Number.isNaN(value) ? undefined : value <= limit,
+    });
   const x = (v: number) => `${v.toFixed(2)}x`;
   t('L end to end ≤ 2.0x floor (wall)', L && ratio(L), 2.0, x);
   t('M end to end ≤ 1.5x floor (wall)', M && ratio(M), 1.5, x);
@@ -119,10 +171,18 @@ export function checkTargets(results: readonly SizeResult[], collector?: Collect
   t('TUI on L: findings key→frame median < 50 ms', L?.tui?.findingsKeyMedianMs, 50, fmtMs);
   t('TUI on L: evidence key→frame median < 50 ms', L?.tui?.evidenceKeyMedianMs, 50, fmtMs);
   t('collector on L: < 60 s', collector && !collector.error ? collector.wallMs : undefined, 60_000, fmtMs);
-  t('collector on L: bundle < 1/5 uncompressed', collector && !collector.error ? collector.bundleBytes / collector.uncompressedBytes : undefined, 0.2, (v) => v.toFixed(3));
+  t(
+    'collector on L: bundle < 1/5 uncompressed',
+    collector && !collector.error ? collector.bundleBytes / collector.uncompressedBytes : undefined,
+    0.2,
+    (v) => v.toFixed(3),
+  );
   return out;
 }
 
 export function targetTable(checks: readonly TargetCheck[]): string {
-  return markdownTable(['target', 'measured', 'met'], checks.map((c) => [c.target, c.measured, c.met === undefined ? '-' : c.met ? 'yes' : '**no**']));
+  return markdownTable(
+    ['target', 'measured', 'met'],
+    checks.map((c) => [c.target, c.measured, c.met === undefined ? '-' : c.met ? 'yes' : '**no**']),
+  );
 }

@@ -9,7 +9,10 @@ if (!usageFile || !script) throw new Error('usage: timed.js USAGE_FILE SCRIPT [a
 const started = performance.now();
 process.on('exit', () => {
   const u = process.resourceUsage();
-  writeFileSync(usageFile, `${((performance.now() - started) / 1000).toFixed(2)} ${(u.userCPUTime / 1e6).toFixed(2)} ${(u.systemCPUTime / 1e6).toFixed(2)} ${u.maxRSS}\n`);
+  writeFileSync(
+    usageFile,
+    `${((performance.now() - started) / 1000).toFixed(2)} ${(u.userCPUTime / 1e6).toFixed(2)} ${(u.systemCPUTime / 1e6).toFixed(2)} ${u.maxRSS}\n`,
+  );
 });
 process.argv = [process.argv[0]!, script, ...rest];
 await import(pathToFileURL(script).href);

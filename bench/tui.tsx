@@ -67,7 +67,11 @@ function nextFrame(out: FakeStdout, ok: (f: string) => boolean, what: string): P
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       out.off('frame', on);
-      reject(new Error(`TUI bench: no frame with ${what} within ${FRAME_TIMEOUT_MS} ms; last frame:\n${stripVTControlCharacters(out.last)}`));
+      reject(
+        new Error(
+          `TUI bench: no frame with ${what} within ${FRAME_TIMEOUT_MS} ms; last frame:\n${stripVTControlCharacters(out.last)}`,
+        ),
+      );
     }, FRAME_TIMEOUT_MS);
     const on = (frame: string, at: number) => {
       if (!ok(stripVTControlCharacters(frame))) return;
@@ -80,7 +84,13 @@ function nextFrame(out: FakeStdout, ok: (f: string) => boolean, what: string): P
 }
 
 /** write one key; resolve with the time to the first frame that differs from the one before */
-async function keyToFrame(out: FakeStdout, stdin: FakeStdin, key: string, ok: (f: string) => boolean = () => true, what = 'a changed frame'): Promise<number> {
+async function keyToFrame(
+  out: FakeStdout,
+  stdin: FakeStdin,
+  key: string,
+  ok: (f: string) => boolean = () => true,
+  what = 'a changed frame',
+): Promise<number> {
   const before = out.last;
   const t0 = performance.now();
   const wait = nextFrame(out, (f) => f !== stripVTControlCharacters(before) && ok(f), what);
@@ -125,7 +135,9 @@ export async function measureTui(result: TuiLoadResult, keys = 15): Promise<TuiT
     // gc entries are delivered asynchronously: collect the ones that started in the window
     await new Promise((r) => setTimeout(r, 10));
     gcObserver.disconnect();
-    const firstFrameGcMs = gcs.filter((e) => e.startTime >= resolvedAt && e.startTime < at).reduce((sum, e) => sum + e.duration, 0);
+    const firstFrameGcMs = gcs
+      .filter((e) => e.startTime >= resolvedAt && e.startTime < at)
+      .reduce((sum, e) => sum + e.duration, 0);
     // to the findings list through the `:` prompt, as a user would
     for (const ch of ':findings') await keyToFrame(stdout, stdin, ch);
     await keyToFrame(stdout, stdin, '\r', (f) => /findings/i.test(f), 'the findings list');
@@ -133,16 +145,33 @@ export async function measureTui(result: TuiLoadResult, keys = 15): Promise<TuiT
     const target = rows.findIndex((r) => citesIptables(result.analysis.findings[r.index]!));
     const listKeys: number[] = [];
     for (let i = 0; i < Math.min(keys, rows.length - 1); i++) listKeys.push(await keyToFrame(stdout, stdin, 'j'));
-    const times: TuiTimes = { firstFrameMs, firstFrameGcMs, findingsKeyMedianMs: median(listKeys), keypresses: listKeys.length };
+    const times: TuiTimes = {
+      firstFrameMs,
+      firstFrameGcMs,
+      findingsKeyMedianMs: median(listKeys),
+      keypresses: listKeys.length,
+    };
     if (target < 0) return times;
     if (listKeys.length > 0) await keyToFrame(stdout, stdin, 'g');
     for (let i = 0; i < target; i++) await keyToFrame(stdout, stdin, 'j');
     const cited = result.analysis.findings[rows[target]!.index]!.evidence[0]!;
     await keyToFrame(stdout, stdin, '\r', (f) => f.includes(rows[target]!.ruleId), 'the finding detail');
-    const openEvidenceMs = await keyToFrame(stdout, stdin, 'e', (f) => f.includes(`${cited.line}`) && f.includes('iptables'), 'the evidence viewer');
+    const openEvidenceMs = await keyToFrame(
+      stdout,
+      stdin,
+      'e',
+      (f) => f.includes(`${cited.line}`) && f.includes('iptables'),
+      'the evidence viewer',
+    );
     const viewKeys: number[] = [];
     for (let i = 0; i < keys; i++) viewKeys.push(await keyToFrame(stdout, stdin, 'j'));
-    return { ...times, openEvidenceMs, evidenceKeyMedianMs: median(viewKeys), evidenceFile: `${cited.path}:${cited.line}`, keypresses: listKeys.length + viewKeys.length };
+    return {
+      ...times,
+      openEvidenceMs,
+      evidenceKeyMedianMs: median(viewKeys),
+      evidenceFile: `${cited.path}:${cited.line}`,
+      keypresses: listKeys.length + viewKeys.length,
+    };
   } finally {
     gcObserver.disconnect();
     app.unmount();

@@ -48,7 +48,9 @@ export function sampleSources(scenario: string, sources: readonly Source[], n: n
   }
   const kinds = [...byKind.keys()].sort((a, b) => hash(`${scenario}|${a}`).localeCompare(hash(`${scenario}|${b}`)));
   return kinds.slice(0, n).map((k) => {
-    const members = [...(byKind.get(k) ?? [])].sort((a, b) => hash(`${scenario}|${a.bundle}|${a.path}`).localeCompare(hash(`${scenario}|${b.bundle}|${b.path}`)));
+    const members = [...(byKind.get(k) ?? [])].sort((a, b) =>
+      hash(`${scenario}|${a.bundle}|${a.path}`).localeCompare(hash(`${scenario}|${b.bundle}|${b.path}`)),
+    );
     return members[0] as Source;
   });
 }
@@ -62,7 +64,11 @@ function without(raws: readonly RawBundle[], drop: Source): RawBundle[] {
     if (drop.path === 'manifest.json') return { ...r, files, manifest: undefined };
     const manifest = r.manifest && {
       ...r.manifest,
-      sources: r.manifest.sources.map((s) => (s.path === drop.path ? { ...s, status: 'failed' as const, exitCode: 1, bytes: 0, stderrTail: 'dropped by the ablation test\n' } : s)),
+      sources: r.manifest.sources.map((s) =>
+        s.path === drop.path
+          ? { ...s, status: 'failed' as const, exitCode: 1, bytes: 0, stderrTail: 'dropped by the ablation test\n' }
+          : s,
+      ),
     };
     if (manifest) files.set('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`));
     return { ...r, files, manifest };
@@ -90,13 +96,24 @@ export interface Violation {
   readonly what: string;
 }
 
-function violations(scenario: string, drop: Source, before: readonly Finding[], after: readonly Finding[]): Violation[] {
+function violations(
+  scenario: string,
+  drop: Source,
+  before: readonly Finding[],
+  after: readonly Finding[],
+): Violation[] {
   const out: Violation[] = [];
   const a = byKey(after);
   for (const [key, list] of byKey(before)) {
     const worst = list[0] as Finding;
     const now = a.get(key);
-    const v = (what: string): Violation => ({ scenario, dropped: `${drop.bundle}:${drop.path}`, rule: worst.ruleId, subject: subjectKey(worst.subject), what });
+    const v = (what: string): Violation => ({
+      scenario,
+      dropped: `${drop.bundle}:${drop.path}`,
+      rule: worst.ruleId,
+      subject: subjectKey(worst.subject),
+      what,
+    });
     if (worst.status !== 'pass' && now && now.every((f) => f.status === 'pass')) {
       out.push(v(`${worst.status} -> pass (${now[0]?.messageId})`));
       continue;
@@ -107,7 +124,13 @@ function violations(scenario: string, drop: Source, before: readonly Finding[], 
     const nowWorst = now?.[0];
     if (nowWorst?.status === 'fail') continue;
     if (nowWorst?.status === 'unknown' && (nowWorst.missing?.length ?? 0) > 0) continue;
-    out.push(v(nowWorst ? `fail -> ${nowWorst.status} (${nowWorst.messageId}) with its evidence still present` : 'fail -> no finding, with its evidence still present'));
+    out.push(
+      v(
+        nowWorst
+          ? `fail -> ${nowWorst.status} (${nowWorst.messageId}) with its evidence still present`
+          : 'fail -> no finding, with its evidence still present',
+      ),
+    );
   }
   return out;
 }
@@ -123,17 +146,21 @@ describe('ablation: dropping one source never turns a verdict into a pass, nor a
   let ran = 0;
 
   for (const scenario of scenarioNames()) {
-    it(scenario, async () => {
-      const raws = await readBundles(bundlePaths(scenario));
-      const before = analyze(buildSnapshot(raws)).findings;
-      const sources = raws.flatMap((r) => [...r.files.keys()].sort().map((path) => ({ bundle: r.id, path })));
-      const picked = ALL ? sources : sampleSources(scenario, sources, PER_SCENARIO);
-      for (const drop of picked) {
-        const after = analyze(buildSnapshot(without(raws, drop))).findings;
-        found.push(...violations(scenario, drop, before, after));
-        ran++;
-      }
-    }, 120_000);
+    it(
+      scenario,
+      async () => {
+        const raws = await readBundles(bundlePaths(scenario));
+        const before = analyze(buildSnapshot(raws)).findings;
+        const sources = raws.flatMap((r) => [...r.files.keys()].sort().map((path) => ({ bundle: r.id, path })));
+        const picked = ALL ? sources : sampleSources(scenario, sources, PER_SCENARIO);
+        for (const drop of picked) {
+          const after = analyze(buildSnapshot(without(raws, drop))).findings;
+          found.push(...violations(scenario, drop, before, after));
+          ran++;
+        }
+      },
+      120_000,
+    );
   }
 
   it('holds (known violations aside)', () => {
@@ -141,6 +168,10 @@ describe('ablation: dropping one source never turns a verdict into a pass, nor a
     for (const v of found) console.log(`  ${v.rule} ${v.subject} in ${v.scenario}, dropped ${v.dropped}: ${v.what}`);
     const gone = Object.keys(KNOWN).filter((rule) => !found.some((v) => v.rule === rule));
     if (gone.length) console.log(`known violations not seen any more (remove them from KNOWN): ${gone.join(', ')}`);
-    expect(found.filter((v) => !(v.rule in KNOWN)).map((v) => `${v.rule} ${v.subject} [${v.scenario} -${v.dropped}] ${v.what}`)).toEqual([]);
+    expect(
+      found
+        .filter((v) => !(v.rule in KNOWN))
+        .map((v) => `${v.rule} ${v.subject} [${v.scenario} -${v.dropped}] ${v.what}`),
+    ).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ describe.skipIf(names.length === 0)('evidence resolves in every scenario', () =>
   for (const name of names) {
     it(name, async () => {
       const { snapshot, analysis } = await analyzed(name);
-      const problems = analysis.findings.flatMap((f) => contractProblems(f, snapshot).filter((p) => !p.includes('rule threw')));
+      const problems = analysis.findings.flatMap((f) =>
+        contractProblems(f, snapshot).filter((p) => !p.includes('rule threw')),
+      );
       expect(problems).toEqual([]);
     });
   }

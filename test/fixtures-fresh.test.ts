@@ -40,7 +40,8 @@ describe('committed scenarios', () => {
     await generateScenario('article-full-story', join(tmp, 'c'), 'another-seed');
     const files = listFiles(join(tmp, 'a'));
     expect(listFiles(join(tmp, 'b'))).toEqual(files);
-    for (const f of files) expect(readFileSync(join(tmp, 'b', f)).equals(readFileSync(join(tmp, 'a', f))), f).toBe(true);
+    for (const f of files)
+      expect(readFileSync(join(tmp, 'b', f)).equals(readFileSync(join(tmp, 'a', f))), f).toBe(true);
     const pods = files.find((f) => f.endsWith('cluster/pods.json'))!;
     const other = listFiles(join(tmp, 'c')).find((f) => f.endsWith('cluster/pods.json'))!;
     expect(readFileSync(join(tmp, 'c', other)).equals(readFileSync(join(tmp, 'a', pods)))).toBe(false);

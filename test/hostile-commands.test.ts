@@ -54,7 +54,8 @@ describe('suggested commands from hostile names', () => {
         return to;
       });
       const { snapshot } = await loadSnapshot(paths);
-      for (const f of analyze(snapshot).findings) for (const command of f.remediation?.commands ?? []) all.push({ scenario: name, finding: f, command });
+      for (const f of analyze(snapshot).findings)
+        for (const command of f.remediation?.commands ?? []) all.push({ scenario: name, finding: f, command });
     }
     expect(all.length).toBeGreaterThan(100);
   });
@@ -70,19 +71,27 @@ describe('suggested commands from hostile names', () => {
     // BND-904's `ssh <node> ...` is a placeholder of its own (it names no node), not a withheld value
     const withheld = all.filter(({ command }) => command.includes('<node>') && !command.startsWith('ssh <node>'));
     expect(withheld.length).toBeGreaterThan(0);
-    for (const { finding } of withheld) expect(finding.remediation?.explanation).toContain('<node> instead of a value that is not a Kubernetes node name');
+    for (const { finding } of withheld)
+      expect(finding.remediation?.explanation).toContain(
+        '<node> instead of a value that is not a Kubernetes node name',
+      );
     expect(all.some(({ command }) => command.includes('PWN'))).toBe(false);
   });
 
   it('no rule source builds a command from a plain template literal: values go through cmd`…`', () => {
     // a template literal that starts like a command and interpolates, without the cmd tag
-    const RAW_COMMAND = /(?<!cmd)`(?:kubectl|ip|iptables|ip6tables|nft|journalctl|systemctl|sysctl|firewall-cmd|sudo|sudoedit|netsnap|echo|ls|mkdir|mv|ssh|modprobe|conntrack|cat|grep|juju|update-alternatives)\b[^`]*\$\{/;
+    const RAW_COMMAND =
+      /(?<!cmd)`(?:kubectl|ip|iptables|ip6tables|nft|journalctl|systemctl|sysctl|firewall-cmd|sudo|sudoedit|netsnap|echo|ls|mkdir|mv|ssh|modprobe|conntrack|cat|grep|juju|update-alternatives)\b[^`]*\$\{/;
     const root = new URL('../analyzer/rules/', import.meta.url).pathname;
     const offenders = (readdirSync(root, { recursive: true }) as string[])
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
-      .flatMap((f) => readFileSync(join(root, f), 'utf8').split('\n').map((line, i) => ({ f, i, line })))
+      .flatMap((f) => {
+        const lines = readFileSync(join(root, f), 'utf8').split('\n');
+        // the call a line is an argument of: the line itself and the few before it (formatted code)
+        return lines.map((line, i) => ({ f, i, line, call: lines.slice(Math.max(0, i - 4), i + 1).join('\n') }));
+      })
       // evidence notes ("nft lists table ip nat: ...") are prose, not commands
-      .filter(({ line }) => RAW_COMMAND.test(line) && !/lineAt\(|Evidence\(/.test(line))
+      .filter(({ line, call }) => RAW_COMMAND.test(line) && !/lineAt\(|Evidence\(/.test(call))
       .map(({ f, i, line }) => `${f}:${i + 1}: ${line.trim()}`);
     expect(offenders).toEqual([]);
   });

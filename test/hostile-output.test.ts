@@ -11,7 +11,15 @@ import { writeBundleDir } from '../analyzer/bundle/write.js';
 import { run as inspect } from '../analyzer/commands/inspect.js';
 import { run as rules } from '../analyzer/commands/rules.js';
 import { buildSnapshot } from '../analyzer/model/build.js';
-import { bundleEntries, configMapJson, kubeList, nodeJson, podJson, rawBundle, serviceJson } from '../analyzer/model/testing.js';
+import {
+  bundleEntries,
+  configMapJson,
+  kubeList,
+  nodeJson,
+  podJson,
+  rawBundle,
+  serviceJson,
+} from '../analyzer/model/testing.js';
 import { renderJson } from '../analyzer/report/json.js';
 import { renderMarkdown } from '../analyzer/report/markdown.js';
 import { renderText } from '../analyzer/report/text.js';
@@ -20,16 +28,41 @@ import { loadPackFile } from '../analyzer/rules/packs/load.js';
 import { allRules } from '../analyzer/rules/catalog.js';
 import type { Rule } from '../analyzer/rules/types.js';
 
-const INJECTIONS = ['\u001b]0;title\u0007', '\u001b[2J', '\u0007', '\rFORGED', '\u202e', '<img src=x onerror=alert(1)>', '# heading', '[x](javascript:alert(1))', '``` ````', '\nFORGED'];
+const INJECTIONS = [
+  '\u001b]0;title\u0007',
+  '\u001b[2J',
+  '\u0007',
+  '\rFORGED',
+  '\u202e',
+  '<img src=x onerror=alert(1)>',
+  '# heading',
+  '[x](javascript:alert(1))',
+  '``` ````',
+  '\nFORGED',
+];
 const ALL = INJECTIONS.join('');
 /** raw in output: C0 but \n, DEL, C1, bidi controls and other invisible format characters */
 const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/u;
 
 const files = {
   'cluster/nodes.json': kubeList([nodeJson({ name: `node${ALL}`, podCIDR: '10.244.1.0/24' })]),
-  'cluster/pods.json': kubeList([podJson({ name: `coredns-${ALL}`, namespace: 'kube-system', node: `node${ALL}`, ip: '10.244.1.2', labels: { 'k8s-app': 'kube-dns' }, ready: false })]),
-  'cluster/services.json': kubeList([serviceJson({ name: `web${ALL}`, namespace: `shop${ALL}`, clusterIP: '10.96.0.50' })]),
-  'cluster/configmaps/kube-system/coredns.json': configMapJson({ name: 'coredns', data: { Corefile: `.:53 {\n    forward . 10.0.0.1 ${ALL}\n    bogus${ALL}\n}\n` } }),
+  'cluster/pods.json': kubeList([
+    podJson({
+      name: `coredns-${ALL}`,
+      namespace: 'kube-system',
+      node: `node${ALL}`,
+      ip: '10.244.1.2',
+      labels: { 'k8s-app': 'kube-dns' },
+      ready: false,
+    }),
+  ]),
+  'cluster/services.json': kubeList([
+    serviceJson({ name: `web${ALL}`, namespace: `shop${ALL}`, clusterIP: '10.96.0.50' }),
+  ]),
+  'cluster/configmaps/kube-system/coredns.json': configMapJson({
+    name: 'coredns',
+    data: { Corefile: `.:53 {\n    forward . 10.0.0.1 ${ALL}\n    bogus${ALL}\n}\n` },
+  }),
   'host/sysctl.txt': `net.ipv4.ip_forward = 0${ALL}\n`,
   'host/resolv.conf': `nameserver 10.96.0.10\nsearch ${ALL}.example\n`,
 };

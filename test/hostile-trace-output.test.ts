@@ -44,7 +44,17 @@ describe('netsnap trace text', () => {
   it('prints exactly formatTrace on a clean bundle', { timeout: 60_000 }, async () => {
     const { snapshot } = await loadSnapshot(paths);
     const expected = `${formatTrace(traceFromSnapshot(snapshot, { from: 'default/web-44x55ssjts-cjglt', to: 'kube-system/kube-dns:53', proto: 'udp' }))}\n`;
-    expect(await capture([...paths, '--from', 'default/web-44x55ssjts-cjglt', '--to', 'kube-system/kube-dns:53', '--proto', 'udp'])).toBe(expected);
+    expect(
+      await capture([
+        ...paths,
+        '--from',
+        'default/web-44x55ssjts-cjglt',
+        '--to',
+        'kube-system/kube-dns:53',
+        '--proto',
+        'udp',
+      ]),
+    ).toBe(expected);
   });
 
   it('shows hostile names inert, one line each', { timeout: 60_000 }, async () => {
@@ -54,7 +64,15 @@ describe('netsnap trace text', () => {
       plant(to, [['"worker-1"', '"worker-1\\u001b]0;t\\u0007\\u202e\\nFORGED"']]);
       return to;
     });
-    const out = await capture([...hostile, '--from', 'default/web-44x55ssjts-cjglt', '--to', 'kube-system/kube-dns:53', '--proto', 'udp']);
+    const out = await capture([
+      ...hostile,
+      '--from',
+      'default/web-44x55ssjts-cjglt',
+      '--to',
+      'kube-system/kube-dns:53',
+      '--proto',
+      'udp',
+    ]);
     expect(out).toContain('worker-1␛]0;t\\x07\\u202e\\nFORGED'); // the planted name, shown inert
     expect(out.split('\n').filter((l) => RAW.test(l))).toEqual([]);
     expect(out.split('\n').filter((l) => /^\s*FORGED/.test(l))).toEqual([]);

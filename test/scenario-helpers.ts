@@ -10,7 +10,11 @@ export const SCENARIOS_DIR = new URL('../fixtures/scenarios/', import.meta.url).
 
 export interface Expected {
   readonly description: string;
-  readonly rootCauses: readonly { rule: string; subject: string; symptoms: readonly { rule: string; subject: string }[] }[];
+  readonly rootCauses: readonly {
+    rule: string;
+    subject: string;
+    symptoms: readonly { rule: string; subject: string }[];
+  }[];
   readonly unknown?: readonly { rule: string; subject: string }[];
   readonly warnings?: readonly { rule: string; subject: string }[];
 }

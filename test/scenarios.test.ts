@@ -17,8 +17,17 @@ describe.skipIf(names.length === 0)('scenarios', () => {
       it('finds exactly the expected failing root causes, each with its symptoms', async () => {
         const { analysis } = await analyzed(name);
         const roots = analysis.roots.filter((r) => r.finding.status === 'fail');
-        const got = roots.map((r) => ({ root: key(r.finding), symptoms: symptomsOf(r).filter((f) => f.status === 'fail' || f.status === 'warn').map(key).sort() }));
-        const want = exp.rootCauses.map((r) => ({ root: `${r.rule} ${r.subject}`, symptoms: r.symptoms.map((s) => `${s.rule} ${s.subject}`).sort() }));
+        const got = roots.map((r) => ({
+          root: key(r.finding),
+          symptoms: symptomsOf(r)
+            .filter((f) => f.status === 'fail' || f.status === 'warn')
+            .map(key)
+            .sort(),
+        }));
+        const want = exp.rootCauses.map((r) => ({
+          root: `${r.rule} ${r.subject}`,
+          symptoms: r.symptoms.map((s) => `${s.rule} ${s.subject}`).sort(),
+        }));
         const byRoot = (a: { root: string }, b: { root: string }) => a.root.localeCompare(b.root);
         expect(got.sort(byRoot)).toEqual(want.sort(byRoot));
       });
@@ -27,7 +36,10 @@ describe.skipIf(names.length === 0)('scenarios', () => {
         const { analysis } = await analyzed(name);
         for (const u of exp.unknown ?? []) {
           const fs = analysis.findings.filter((f) => f.ruleId === u.rule && subjectKey(f.subject) === u.subject);
-          expect(fs.map((f) => `${key(f)} ${f.status}`), `${u.rule} ${u.subject}`).toEqual(fs.length ? fs.map((f) => `${key(f)} unknown`) : [`${u.rule} ${u.subject} unknown`]);
+          expect(
+            fs.map((f) => `${key(f)} ${f.status}`),
+            `${u.rule} ${u.subject}`,
+          ).toEqual(fs.length ? fs.map((f) => `${key(f)} unknown`) : [`${u.rule} ${u.subject} unknown`]);
         }
       });
 
@@ -35,20 +47,29 @@ describe.skipIf(names.length === 0)('scenarios', () => {
         it('raises the expected warnings', async () => {
           const { analysis } = await analyzed(name);
           const warns = new Set(analysis.findings.filter((f) => f.status === 'warn').map(key));
-          for (const w of exp.warnings ?? []) expect(warns.has(`${w.rule} ${w.subject}`), `${w.rule} ${w.subject}`).toBe(true);
+          for (const w of exp.warnings ?? [])
+            expect(warns.has(`${w.rule} ${w.subject}`), `${w.rule} ${w.subject}`).toBe(true);
         });
       }
 
       if (exp.rootCauses.length === 0 && !exp.warnings && !exp.unknown) {
         it('a healthy cluster has no fail or warn', async () => {
           const { analysis } = await analyzed(name);
-          expect(analysis.findings.filter((f) => f.status === 'fail' || f.status === 'warn').map((f) => `${key(f)} ${f.status} ${f.messageId}: ${f.message}`)).toEqual([]);
+          expect(
+            analysis.findings
+              .filter((f) => f.status === 'fail' || f.status === 'warn')
+              .map((f) => `${key(f)} ${f.status} ${f.messageId}: ${f.message}`),
+          ).toEqual([]);
         });
       }
 
       it('no rule crashed', async () => {
         const { analysis } = await analyzed(name);
-        expect(analysis.findings.filter((f) => f.messageId === 'rule-error').map((f) => `${f.ruleId}: ${String(f.data?.error)}`)).toEqual([]);
+        expect(
+          analysis.findings
+            .filter((f) => f.messageId === 'rule-error')
+            .map((f) => `${f.ruleId}: ${String(f.data?.error)}`),
+        ).toEqual([]);
       });
     });
   }

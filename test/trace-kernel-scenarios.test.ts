@@ -18,7 +18,14 @@ import type { TraceBranch, TraceInput } from '../analyzer/trace/types.js';
 const ROOT = join(import.meta.dirname, '..');
 const SCEN = join(ROOT, 'fixtures', 'scenarios');
 const have = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-const why = process.getuid?.() !== 0 ? 'not root' : !have('iptables-restore') ? 'iptables not installed' : !existsSync(SCEN) ? 'no scenarios' : '';
+const why =
+  process.getuid?.() !== 0
+    ? 'not root'
+    : !have('iptables-restore')
+      ? 'iptables not installed'
+      : !existsSync(SCEN)
+        ? 'no scenarios'
+        : '';
 if (why) console.log(`skipping scenario kernel agreement: ${why}`);
 
 /** scenarios whose node data the kernel here cannot replay, and why */
@@ -38,7 +45,11 @@ const SINK = `nsk-sink-${process.pid}`;
 // absent from every ruleset under test, so dropping host-originated packets there moves no rule
 // number and leaves exactly the pod's packet in the counters.
 const RAW_DROP_OUTPUT = '*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j DROP\nCOMMIT\n';
-const sh = (ns: string, script: string) => execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const sh = (ns: string, script: string) =>
+  execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function teardown(): void {
@@ -58,107 +69,190 @@ function build(host: HostState): { podIp: string; bridge: string } | string {
   execFileSync('ip', ['netns', 'add', NODE]);
   execFileSync('ip', ['netns', 'add', POD]);
   execFileSync('ip', ['netns', 'add', SINK]);
-  const cmds: string[] = ['link set lo up', `link add ${def.dev} type veth peer name uplinkp`, `link set ${def.dev} up`, 'link set uplinkp up'];
-  const inet = (name: string) => addrs.find((l) => l.ifname === name)?.addr_info?.filter((a) => a.family === 'inet') ?? [];
+  const cmds: string[] = [
+    'link set lo up',
+    `link add ${def.dev} type veth peer name uplinkp`,
+    `link set ${def.dev} up`,
+    'link set uplinkp up',
+  ];
+  const inet = (name: string) =>
+    addrs.find((l) => l.ifname === name)?.addr_info?.filter((a) => a.family === 'inet') ?? [];
   for (const a of inet(def.dev)) cmds.push(`addr add ${a.local}/${a.prefixlen} dev ${def.dev}`);
   for (const l of addrs) {
     if (l.linkinfo?.info_kind === 'bridge') cmds.push(`link add ${l.ifname} type bridge`, `link set ${l.ifname} up`);
     else if (l.linkinfo?.info_kind === 'vxlan') {
       const id = Number(l.linkinfo.info_data?.id ?? 1);
       const local = inet(def.dev)[0]?.local;
-      cmds.push(`link add ${l.ifname} type vxlan id ${id} dev ${def.dev}${local ? ` local ${local}` : ''} dstport 8472 nolearning`, `link set ${l.ifname} up`);
+      cmds.push(
+        `link add ${l.ifname} type vxlan id ${id} dev ${def.dev}${local ? ` local ${local}` : ''} dstport 8472 nolearning`,
+        `link set ${l.ifname} up`,
+      );
     } else continue;
     for (const a of inet(l.ifname)) cmds.push(`addr add ${a.local}/${a.prefixlen} dev ${l.ifname}`);
   }
-  cmds.push('link add vethpod type veth peer name podeth', `link set vethpod master ${bridge.ifname} up`, `link set podeth netns ${POD}`);
-  cmds.push('link add vethsink type veth peer name sinketh', `link set vethsink master ${bridge.ifname} up`, `link set sinketh netns ${SINK}`);
-  const made = new Set([def.dev, ...addrs.filter((l) => ['bridge', 'vxlan'].includes(l.linkinfo?.info_kind ?? '')).map((l) => l.ifname)]);
+  cmds.push(
+    'link add vethpod type veth peer name podeth',
+    `link set vethpod master ${bridge.ifname} up`,
+    `link set podeth netns ${POD}`,
+  );
+  cmds.push(
+    'link add vethsink type veth peer name sinketh',
+    `link set vethsink master ${bridge.ifname} up`,
+    `link set sinketh netns ${SINK}`,
+  );
+  const made = new Set([
+    def.dev,
+    ...addrs.filter((l) => ['bridge', 'vxlan'].includes(l.linkinfo?.info_kind ?? '')).map((l) => l.ifname),
+  ]);
   for (const r of routes) {
     if ((r.table ?? 'main') !== 'main' || r.protocol === 'kernel' || r.dst.includes(':')) continue;
     if (r.type && r.type !== 'unicast') cmds.push(`route add ${r.type} ${r.dst}`);
-    else if (r.dev && made.has(r.dev)) cmds.push(`route add ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${r.dev}${r.flags.includes('onlink') ? ' onlink' : ''}`);
+    else if (r.dev && made.has(r.dev))
+      cmds.push(
+        `route add ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${r.dev}${r.flags.includes('onlink') ? ' onlink' : ''}`,
+      );
   }
-  for (const n of host.neighbors?.value ?? []) if (n.lladdr && n.dev && made.has(n.dev) && !n.dst.includes(':')) cmds.push(`neigh replace ${n.dst} lladdr ${n.lladdr} dev ${n.dev} nud permanent`);
+  for (const n of host.neighbors?.value ?? [])
+    if (n.lladdr && n.dev && made.has(n.dev) && !n.dst.includes(':'))
+      cmds.push(`neigh replace ${n.dst} lladdr ${n.lladdr} dev ${n.dev} nud permanent`);
   // every address of the local pod subnet resolves, so a DNAT to a local endpoint goes on
   const b = inet(bridge.ifname)[0]!;
   const base = b.local.split('.').map(Number);
-  for (let i = 2; i < 255; i++) cmds.push(`neigh replace ${base[0]}.${base[1]}.${base[2]}.${i} lladdr 02:00:00:00:00:${i.toString(16).padStart(2, '0')} dev ${bridge.ifname} nud permanent`);
+  for (let i = 2; i < 255; i++)
+    cmds.push(
+      `neigh replace ${base[0]}.${base[1]}.${base[2]}.${i} lladdr 02:00:00:00:00:${i.toString(16).padStart(2, '0')} dev ${bridge.ifname} nud permanent`,
+    );
   execFileSync('ip', ['netns', 'exec', NODE, 'ip', '-batch', '-'], { input: cmds.join('\n') + '\n' });
-  for (const f of host.fdb?.value ?? []) if (f.dst && f.dev && made.has(f.dev)) sh(NODE, `bridge fdb append ${f.mac} dev ${f.dev} dst ${f.dst} self permanent 2>/dev/null || true`);
+  for (const f of host.fdb?.value ?? [])
+    if (f.dst && f.dev && made.has(f.dev))
+      sh(NODE, `bridge fdb append ${f.mac} dev ${f.dev} dst ${f.dst} self permanent 2>/dev/null || true`);
   const fwd = host.sysctl?.value.get('net.ipv4.ip_forward')?.value ?? '1';
   const bnf = host.sysctl?.value.get('net.bridge.bridge-nf-call-iptables')?.value;
-  sh(NODE, `echo ${Number(fwd) ? 1 : 0} > /proc/sys/net/ipv4/ip_forward${bnf !== undefined ? `; echo ${Number(bnf) ? 1 : 0} > /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || true` : ''}`);
+  sh(
+    NODE,
+    `echo ${Number(fwd) ? 1 : 0} > /proc/sys/net/ipv4/ip_forward${bnf !== undefined ? `; echo ${Number(bnf) ? 1 : 0} > /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || true` : ''}`,
+  );
   sh(SINK, 'ip link set sinketh up');
   const podIp = `${base[0]}.${base[1]}.${base[2]}.201`;
-  sh(POD, `ip link set lo up && ip link set podeth name eth0 && ip addr add ${podIp}/${b.prefixlen} dev eth0 && ip link set eth0 up && ip route add default via ${b.local}`);
+  sh(
+    POD,
+    `ip link set lo up && ip link set podeth name eth0 && ip addr add ${podIp}/${b.prefixlen} dev eth0 && ip link set eth0 up && ip route add default via ${b.local}`,
+  );
   return { podIp, bridge: bridge.ifname };
 }
 
 function counted(): Set<string> {
-  const save = parseIptablesSave(execFileSync('ip', ['netns', 'exec', NODE, 'iptables-save', '-c'], { encoding: 'utf8' })).value;
+  const save = parseIptablesSave(
+    execFileSync('ip', ['netns', 'exec', NODE, 'iptables-save', '-c'], { encoding: 'utf8' }),
+  ).value;
   const out = new Set<string>();
   // A pod's forwarded packet never walks OUTPUT; a host packet that slipped past the raw DROP
   // (seen once in ~270 runs) must not be blamed on the tracer.
-  for (const t of save.tables.values()) if (t.name !== 'raw') for (const c of t.chains.values()) if (c.name !== 'OUTPUT') for (const r of c.rules) if ((r.counters?.packets ?? 0) > 0) out.add(`${r.table}/${r.chain}#${r.index}`);
+  for (const t of save.tables.values())
+    if (t.name !== 'raw')
+      for (const c of t.chains.values())
+        if (c.name !== 'OUTPUT')
+          for (const r of c.rules) if ((r.counters?.packets ?? 0) > 0) out.add(`${r.table}/${r.chain}#${r.index}`);
   return out;
 }
-const stepRules = (b: TraceBranch) => new Set(b.steps.filter((s) => s.ruleIndex !== undefined).map((s) => `${s.table}/${s.chain}#${s.ruleIndex}`));
+const stepRules = (b: TraceBranch) =>
+  new Set(b.steps.filter((s) => s.ruleIndex !== undefined).map((s) => `${s.table}/${s.chain}#${s.ruleIndex}`));
 
 function destinations(s: Snapshot): { name: string; proto: 'tcp' | 'udp'; dst: string; port: number }[] {
-  const out: { name: string; proto: 'tcp' | 'udp'; dst: string; port: number }[] = [{ name: 'internet', proto: 'tcp', dst: '1.1.1.1', port: 443 }];
+  const out: { name: string; proto: 'tcp' | 'udp'; dst: string; port: number }[] = [
+    { name: 'internet', proto: 'tcp', dst: '1.1.1.1', port: 443 },
+  ];
   const dns = s.derived.kubeDnsClusterIP?.value;
   if (dns) out.push({ name: 'kube-dns', proto: 'udp', dst: dns, port: 53 });
-  const svc = (s.cluster.services ?? []).find((x) => x.obj.metadata.namespace === 'default' && x.obj.metadata.name !== 'kubernetes' && x.obj.spec.clusterIP && x.obj.spec.ports?.length);
-  if (svc) out.push({ name: `service ${svc.obj.metadata.name}`, proto: (svc.obj.spec.ports![0]!.protocol ?? 'TCP').toLowerCase() as 'tcp' | 'udp', dst: svc.obj.spec.clusterIP!, port: svc.obj.spec.ports![0]!.port });
+  const svc = (s.cluster.services ?? []).find(
+    (x) =>
+      x.obj.metadata.namespace === 'default' &&
+      x.obj.metadata.name !== 'kubernetes' &&
+      x.obj.spec.clusterIP &&
+      x.obj.spec.ports?.length,
+  );
+  if (svc)
+    out.push({
+      name: `service ${svc.obj.metadata.name}`,
+      proto: (svc.obj.spec.ports![0]!.protocol ?? 'TCP').toLowerCase() as 'tcp' | 'udp',
+      dst: svc.obj.spec.clusterIP!,
+      port: svc.obj.spec.ports![0]!.port,
+    });
   return out;
 }
 
-const scenarios = why ? [] : readdirSync(SCEN).filter((n) => existsSync(join(SCEN, n, 'expected.json'))).sort();
+const scenarios = why
+  ? []
+  : readdirSync(SCEN)
+      .filter((n) => existsSync(join(SCEN, n, 'expected.json')))
+      .sort();
 let agreed = 0;
 let compared = 0;
 
 describe.skipIf(!!why)('tracer agrees with kernel counters on the scenarios', () => {
   afterAll(() => {
     teardown();
-    console.log(`scenario kernel agreement: ${agreed} of ${compared} traces agreed with the kernel's per-rule counters`);
+    console.log(
+      `scenario kernel agreement: ${agreed} of ${compared} traces agreed with the kernel's per-rule counters`,
+    );
   });
 
   for (const name of scenarios) {
     const skip = NOT_REPLAYABLE[name];
-    it.skipIf(!!skip)(`${name}${skip ? ` (not replayed: ${skip})` : ''}`, async () => {
-      const dir = join(SCEN, name);
-      const bundles = readdirSync(dir).filter((d) => d.startsWith('netsnap-')).map((d) => join(dir, d));
-      const { snapshot } = await loadSnapshot(bundles);
-      const hosts = [...snapshot.hosts.values()].filter((h) => h.iptables);
-      expect(hosts.length).toBeGreaterThan(0);
-      let replayed = 0;
-      for (const host of hosts) {
-        const built = build(host);
-        if (typeof built === 'string') {
-          console.log(`${name}/${host.node}: not replayed (${built})`);
-          continue;
+    it.skipIf(!!skip)(
+      `${name}${skip ? ` (not replayed: ${skip})` : ''}`,
+      async () => {
+        const dir = join(SCEN, name);
+        const bundles = readdirSync(dir)
+          .filter((d) => d.startsWith('netsnap-'))
+          .map((d) => join(dir, d));
+        const { snapshot } = await loadSnapshot(bundles);
+        const hosts = [...snapshot.hosts.values()].filter((h) => h.iptables);
+        expect(hosts.length).toBeGreaterThan(0);
+        let replayed = 0;
+        for (const host of hosts) {
+          const built = build(host);
+          if (typeof built === 'string') {
+            console.log(`${name}/${host.node}: not replayed (${built})`);
+            continue;
+          }
+          replayed++;
+          const text = readFileSync(join(dir, host.bundle, 'host', 'iptables-save.txt'), 'utf8');
+          if (text.includes('\n*raw'))
+            throw new Error(`${name}/${host.node}: has a raw table; the raw DROP helper would clash`);
+          const th = traceHost(snapshot, host);
+          for (const d of destinations(snapshot)) {
+            execFileSync('ip', ['netns', 'exec', NODE, 'iptables-restore'], { input: text + RAW_DROP_OUTPUT });
+            sh(NODE, 'conntrack -F 2>/dev/null || true');
+            const input: TraceInput = {
+              src: built.podIp,
+              dst: d.dst,
+              proto: d.proto,
+              dport: d.port,
+              origin: { kind: 'local-pod', iface: built.bridge },
+            };
+            const sim = simulate(th, input);
+            spawnSync(
+              'ip',
+              ['netns', 'exec', POD, 'timeout', '1', 'bash', '-c', `echo x > /dev/${d.proto}/${d.dst}/${d.port}`],
+              { stdio: 'ignore' },
+            );
+            const got = counted();
+            const match = sim.branches.find((b) => {
+              const s = stepRules(b);
+              return s.size === got.size && [...s].every((k) => got.has(k));
+            });
+            compared++;
+            if (match) agreed++;
+            expect(
+              match,
+              `${name}/${host.node} ${d.name} (${d.dst}:${d.port}/${d.proto}): kernel counted ${q([...got].sort().join(' '))}; simulator: ${sim.branches.map((b) => [...stepRules(b)].sort().join(' ')).join(' | ')}`,
+            ).toBeDefined();
+          }
         }
-        replayed++;
-        const text = readFileSync(join(dir, host.bundle, 'host', 'iptables-save.txt'), 'utf8');
-        if (text.includes('\n*raw')) throw new Error(`${name}/${host.node}: has a raw table; the raw DROP helper would clash`);
-        const th = traceHost(snapshot, host);
-        for (const d of destinations(snapshot)) {
-          execFileSync('ip', ['netns', 'exec', NODE, 'iptables-restore'], { input: text + RAW_DROP_OUTPUT });
-          sh(NODE, 'conntrack -F 2>/dev/null || true');
-          const input: TraceInput = { src: built.podIp, dst: d.dst, proto: d.proto, dport: d.port, origin: { kind: 'local-pod', iface: built.bridge } };
-          const sim = simulate(th, input);
-          spawnSync('ip', ['netns', 'exec', POD, 'timeout', '1', 'bash', '-c', `echo x > /dev/${d.proto}/${d.dst}/${d.port}`], { stdio: 'ignore' });
-          const got = counted();
-          const match = sim.branches.find((b) => {
-            const s = stepRules(b);
-            return s.size === got.size && [...s].every((k) => got.has(k));
-          });
-          compared++;
-          if (match) agreed++;
-          expect(match, `${name}/${host.node} ${d.name} (${d.dst}:${d.port}/${d.proto}): kernel counted ${q([...got].sort().join(' '))}; simulator: ${sim.branches.map((b) => [...stepRules(b)].sort().join(' ')).join(' | ')}`).toBeDefined();
-        }
-      }
-      expect(replayed).toBeGreaterThan(0);
-    }, 120_000);
+        expect(replayed).toBeGreaterThan(0);
+      },
+      120_000,
+    );
   }
 });

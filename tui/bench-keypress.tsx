@@ -36,7 +36,9 @@ function Rows() {
       {Array.from({ length: SIZE.rows - 4 }, (_, i) => (
         <Text key={i} wrap="truncate-end" inverse={i === 3}>
           <Text>{'› '}</Text>
-          <Text color="red" bold>{'✗ FAIL '}</Text>
+          <Text color="red" bold>
+            {'✗ FAIL '}
+          </Text>
           <Text bold>{'◆ '}</Text>
           <Text color="yellow">{'CRIT '}</Text>
           <Text bold>{`SVC-3${String((top + i) % 100).padStart(2, '0')}  `}</Text>
@@ -54,7 +56,14 @@ const cases = {
   trivial: render(<Trivial />),
   rows: render(<Rows />),
   findings: render(<App model={model} title="bench" size={SIZE} initialRoute={{ screen: 'findings' }} />),
-  trace: render(<App model={model} title="bench" size={SIZE} initialRoute={{ screen: 'trace', from: 'web-1', to: 'kube-system/kube-dns', port: 53 }} />),
+  trace: render(
+    <App
+      model={model}
+      title="bench"
+      size={SIZE}
+      initialRoute={{ screen: 'trace', from: 'web-1', to: 'kube-system/kube-dns', port: 53 }}
+    />,
+  ),
 };
 type Case = keyof typeof cases;
 const tick = () => new Promise((r) => setImmediate(r));
@@ -80,6 +89,8 @@ const base = q(samples.trivial, 0.5);
 for (const name of Object.keys(cases) as Case[]) {
   const xs = samples[name];
   const label = name === 'findings' ? `findings (${model.findings.length})` : name;
-  process.stdout.write(`${label.padEnd(18)} median ${q(xs, 0.5).toFixed(2)} ms  p95 ${q(xs, 0.95).toFixed(2)} ms  ×${(q(xs, 0.5) / base).toFixed(1)} of trivial\n`);
+  process.stdout.write(
+    `${label.padEnd(18)} median ${q(xs, 0.5).toFixed(2)} ms  p95 ${q(xs, 0.95).toFixed(2)} ms  ×${(q(xs, 0.5) / base).toFixed(1)} of trivial\n`,
+  );
 }
 for (const app of Object.values(cases)) app.unmount();

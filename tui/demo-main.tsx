@@ -9,7 +9,16 @@ import type { ReadProgress } from '../analyzer/bundle/types.js';
 function endlessLoad(onProgress: (p: ReadProgress) => void): Promise<never> {
   let bytes = 0;
   return new Promise(() => {
-    setInterval(() => onProgress({ bundlePath: 'memory:endless', bytesRead: (bytes += 65536), entriesRead: 1, currentFile: 'host/iptables-save.txt' }), 50);
+    setInterval(
+      () =>
+        onProgress({
+          bundlePath: 'memory:endless',
+          bytesRead: (bytes += 65536),
+          entriesRead: 1,
+          currentFile: 'host/iptables-save.txt',
+        }),
+      50,
+    );
   });
 }
 

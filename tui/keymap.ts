@@ -62,15 +62,50 @@ const ch = (input: string): KeySpec => ({ input, label: input });
 export const DEFAULT_KEYMAP: readonly Binding[] = [
   { command: 'nav.up', keys: [k('upArrow', '↑'), ch('k')], description: 'move up', where: '' },
   { command: 'nav.down', keys: [k('downArrow', '↓'), ch('j')], description: 'move down', where: '' },
-  { command: 'nav.pageUp', keys: [k('pageUp', 'PgUp'), { input: 'b', ctrl: true, label: 'Ctrl-b' }], description: 'page up', where: '' },
-  { command: 'nav.pageDown', keys: [k('pageDown', 'PgDn'), { input: 'f', ctrl: true, label: 'Ctrl-f' }], description: 'page down', where: '' },
+  {
+    command: 'nav.pageUp',
+    keys: [k('pageUp', 'PgUp'), { input: 'b', ctrl: true, label: 'Ctrl-b' }],
+    description: 'page up',
+    where: '',
+  },
+  {
+    command: 'nav.pageDown',
+    keys: [k('pageDown', 'PgDn'), { input: 'f', ctrl: true, label: 'Ctrl-f' }],
+    description: 'page down',
+    where: '',
+  },
   { command: 'nav.top', keys: [ch('g'), k('home', 'Home')], description: 'go to the top', where: '' },
   { command: 'nav.bottom', keys: [ch('G'), k('end', 'End')], description: 'go to the bottom', where: '' },
-  { command: 'open', keys: [k('return', 'enter'), k('rightArrow', '→')], description: 'open the selected item', where: '' },
-  { command: 'back', keys: [k('escape', 'esc'), k('backspace', 'backspace'), k('delete', 'backspace'), k('leftArrow', '←')], description: 'go back (see the breadcrumb)', where: '' },
-  { command: 'pane.next', keys: [k('tab', 'tab')], description: 'next pane / section / trace branch', where: 'detail, evidence, trace' },
-  { command: 'filter', keys: [ch('/')], description: 'filter findings or trace picks, or search the open file', where: 'findings, trace, evidence' },
-  { command: 'match.next', keys: [ch('n')], description: 'next match; without a search: next root cause, chain link or deciding rule', where: '' },
+  {
+    command: 'open',
+    keys: [k('return', 'enter'), k('rightArrow', '→')],
+    description: 'open the selected item',
+    where: '',
+  },
+  {
+    command: 'back',
+    keys: [k('escape', 'esc'), k('backspace', 'backspace'), k('delete', 'backspace'), k('leftArrow', '←')],
+    description: 'go back (see the breadcrumb)',
+    where: '',
+  },
+  {
+    command: 'pane.next',
+    keys: [k('tab', 'tab')],
+    description: 'next pane / section / trace branch',
+    where: 'detail, evidence, trace',
+  },
+  {
+    command: 'filter',
+    keys: [ch('/')],
+    description: 'filter findings or trace picks, or search the open file',
+    where: 'findings, trace, evidence',
+  },
+  {
+    command: 'match.next',
+    keys: [ch('n')],
+    description: 'next match; without a search: next root cause, chain link or deciding rule',
+    where: '',
+  },
   { command: 'match.prev', keys: [ch('N')], description: 'previous match (or landmark, as n)', where: '' },
   { command: 'filter.layer', keys: [ch('l')], description: 'cycle the layer filter', where: 'findings' },
   { command: 'filter.severity', keys: [ch('s')], description: 'cycle the severity filter', where: 'findings' },
@@ -78,11 +113,26 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { command: 'filter.clear', keys: [ch('x')], description: 'clear all filters', where: 'findings' },
   { command: 'evidence.open', keys: [ch('e')], description: 'open the evidence browser here', where: '' },
   { command: 'fix.write', keys: [ch('w')], description: 'write fix commands to the fix file', where: '' },
-  { command: 'trace.open', keys: [ch('t')], description: 'trace a packet: pick a source, then a destination', where: '' },
-  { command: 'trace.port', keys: [ch('p')], description: 'set the port/protocol of the trace (53, 53/udp, icmp)', where: 'trace' },
+  {
+    command: 'trace.open',
+    keys: [ch('t')],
+    description: 'trace a packet: pick a source, then a destination',
+    where: '',
+  },
+  {
+    command: 'trace.port',
+    keys: [ch('p')],
+    description: 'set the port/protocol of the trace (53, 53/udp, icmp)',
+    where: 'trace',
+  },
   { command: 'command', keys: [ch(':')], description: 'jump: type a command below', where: '' },
   { command: 'help', keys: [ch('?')], description: 'this help', where: '' },
-  { command: 'quit', keys: [ch('q'), { input: 'c', ctrl: true, label: 'Ctrl-c' }], description: 'quit (fix commands are printed)', where: '' },
+  {
+    command: 'quit',
+    keys: [ch('q'), { input: 'c', ctrl: true, label: 'Ctrl-c' }],
+    description: 'quit (fix commands are printed)',
+    where: '',
+  },
 ];
 
 export interface ColonCommand {
@@ -113,7 +163,11 @@ function matches(spec: KeySpec, input: string, key: KeyState): boolean {
   return spec.input === input;
 }
 
-export function commandFor(input: string, key: KeyState, map: readonly Binding[] = DEFAULT_KEYMAP): Command | undefined {
+export function commandFor(
+  input: string,
+  key: KeyState,
+  map: readonly Binding[] = DEFAULT_KEYMAP,
+): Command | undefined {
   for (const b of map) if (b.keys.some((s) => matches(s, input, key))) return b.command;
   return undefined;
 }
@@ -133,7 +187,12 @@ export function helpRows(map: readonly Binding[] = DEFAULT_KEYMAP): { keys: Help
     description: b.description,
     where: b.where,
   }));
-  const colon = COLON_COMMANDS.map((c) => ({ keys: `:${c.name}${c.args ? ` ${c.args}` : ''}`, command: 'command', description: c.description, where: '' }));
+  const colon = COLON_COMMANDS.map((c) => ({
+    keys: `:${c.name}${c.args ? ` ${c.args}` : ''}`,
+    command: 'command',
+    description: c.description,
+    where: '',
+  }));
   return { keys, colon };
 }
 

@@ -81,7 +81,12 @@ export async function startTui(opts: StartOptions): Promise<number> {
   process.once('exit', restore); // last resort if something below exits the process
   // createElement, not JSX: JSX would make TypeScript import react/jsx-runtime above
   // production-env.js, loading React's development build next to the production reconciler
-  const root = createElement(Root, { load, title: opts.title ?? '', onLoaded: (m: UiModel) => (model = m), onWriteFix });
+  const root = createElement(Root, {
+    load,
+    title: opts.title ?? '',
+    onLoaded: (m: UiModel) => (model = m),
+    onWriteFix,
+  });
   const app = render(
     createElement(PaletteContext.Provider, { value: paletteFor(process.env) }, root),
     // incremental rendering off: Ink 6 left a stale first line after a screen change (seen in tmux)

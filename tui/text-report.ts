@@ -4,5 +4,9 @@ import { overviewDoc } from './view-models/overview.js';
 import type { UiModel } from './view-models/model.js';
 
 export function plainOverview(m: UiModel, width = 100): string {
-  return overviewDoc(m, width).lines.map((l) => lineText(l).trimEnd()).join('\n') + '\n';
+  return (
+    overviewDoc(m, width)
+      .lines.map((l) => lineText(l).trimEnd())
+      .join('\n') + '\n'
+  );
 }

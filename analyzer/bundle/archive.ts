@@ -33,12 +33,14 @@ export interface ReadOptions {
   readonly worker?: boolean | 'auto';
 }
 
-
 /** Check a tar/dir entry name; returns the clean relative path or a reason to refuse it. */
 export function checkEntryName(name: string): { path: string } | { reason: string } {
   if (name.includes('\0')) return { reason: 'name contains a NUL byte' };
   if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name) || name.startsWith('\\')) return { reason: 'absolute path' };
-  const parts = name.replace(/\\/g, '/').split('/').filter((p) => p !== '' && p !== '.');
+  const parts = name
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((p) => p !== '' && p !== '.');
   if (parts.some((p) => p === '..')) return { reason: 'path traversal (..)' };
   if (parts.length === 0) return { reason: 'empty name' };
   return { path: parts.join('/') };
@@ -99,7 +101,11 @@ class CapCounter extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.total += chunk.length;
     if (this.total > this.cap) {
-      cb(new CapError(`decompressed data passed the ${formatBytes(this.cap)} total cap; stopped reading (possible decompression bomb)`));
+      cb(
+        new CapError(
+          `decompressed data passed the ${formatBytes(this.cap)} total cap; stopped reading (possible decompression bomb)`,
+        ),
+      );
       return;
     }
     cb(null, chunk);
@@ -138,7 +144,10 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
         continue;
       }
       if (h.type !== 'file' && h.type !== 'contiguous-file') {
-        c.problem(shown, `refused ${h.type ?? 'unknown'} entry${h.linkname ? ` -> ${h.linkname}` : ''}: bundles may only hold regular files`);
+        c.problem(
+          shown,
+          `refused ${h.type ?? 'unknown'} entry${h.linkname ? ` -> ${h.linkname}` : ''}: bundles may only hold regular files`,
+        );
         entry.resume();
         continue;
       }
@@ -148,18 +157,27 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
         continue;
       }
       if (c.entries >= c.limits.maxEntries) {
-        c.problem(shown, `more than ${c.limits.maxEntries} entries; stopped reading (raise the entry limit to read more)`);
+        c.problem(
+          shown,
+          `more than ${c.limits.maxEntries} entries; stopped reading (raise the entry limit to read more)`,
+        );
         entry.resume();
         break;
       }
       const size = h.size ?? 0;
       if (size > c.limits.maxEntryBytes) {
-        c.problem(shown, `entry of ${formatBytes(size)} is over the ${formatBytes(c.limits.maxEntryBytes)} per-entry cap; skipped`);
+        c.problem(
+          shown,
+          `entry of ${formatBytes(size)} is over the ${formatBytes(c.limits.maxEntryBytes)} per-entry cap; skipped`,
+        );
         entry.resume();
         continue;
       }
       if (c.bytes + size > c.limits.maxTotalBytes) {
-        c.problem(shown, `bundle passed the ${formatBytes(c.limits.maxTotalBytes)} total cap; stopped reading (possible decompression bomb)`);
+        c.problem(
+          shown,
+          `bundle passed the ${formatBytes(c.limits.maxTotalBytes)} total cap; stopped reading (possible decompression bomb)`,
+        );
         entry.resume();
         break;
       }
@@ -191,8 +209,11 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
 function describeArchiveError(e: Error, gzipped: boolean): string {
   if (e instanceof CapError) return e.message;
   const msg = e.message || String(e);
-  if (/unexpected end of file/i.test(msg)) return `truncated ${gzipped ? 'gzip' : 'tar'} data (${msg}); kept the entries read before it`;
-  if (/incorrect header check|invalid (block type|distance|code)|bad/i.test(msg) && gzipped) return `corrupted gzip data (${msg}); kept the entries read before it`;
-  if (/invalid tar header|unexpected end of data/i.test(msg)) return `not a valid tar archive (${msg}); kept the entries read before it`;
+  if (/unexpected end of file/i.test(msg))
+    return `truncated ${gzipped ? 'gzip' : 'tar'} data (${msg}); kept the entries read before it`;
+  if (/incorrect header check|invalid (block type|distance|code)|bad/i.test(msg) && gzipped)
+    return `corrupted gzip data (${msg}); kept the entries read before it`;
+  if (/invalid tar header|unexpected end of data/i.test(msg))
+    return `not a valid tar archive (${msg}); kept the entries read before it`;
   return `could not read the archive: ${msg}`;
 }

@@ -58,7 +58,11 @@ export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
     });
     worker.on('error', (e) => c.problem(basename(path), `could not read the archive: ${e.message}`));
     worker.on('exit', (code) => {
-      if (!done) c.problem(basename(path), `the reading thread stopped (exit code ${code}) before the end of the archive; kept the entries read before it`);
+      if (!done)
+        c.problem(
+          basename(path),
+          `the reading thread stopped (exit code ${code}) before the end of the archive; kept the entries read before it`,
+        );
       resolve();
     });
   });

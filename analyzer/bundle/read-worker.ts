@@ -14,7 +14,10 @@ let batchBytes = 0;
 function flush(): void {
   if (batch.length === 0) return;
   const message: WorkerMessage = { kind: 'files', files: batch };
-  parentPort?.postMessage(message, batch.map((f) => f.buffer));
+  parentPort?.postMessage(
+    message,
+    batch.map((f) => f.buffer),
+  );
   batch = [];
   batchBytes = 0;
 }

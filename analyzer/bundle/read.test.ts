@@ -1,4 +1,12 @@
-import { createWriteStream, mkdtempSync, promises as fsp, readdirSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+  createWriteStream,
+  mkdtempSync,
+  promises as fsp,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -13,7 +21,14 @@ const work = mkdtempSync(join(tmpdir(), 'netsnap-read-'));
 afterAll(() => fsp.rm(work, { recursive: true, force: true }));
 
 const manifest = (extra: object = {}) =>
-  JSON.stringify({ formatVersion: 1, collectorVersion: '0.1.0', createdAt: '2026-11-28T09:00:00Z', node: 'worker-1', sources: [], ...extra });
+  JSON.stringify({
+    formatVersion: 1,
+    collectorVersion: '0.1.0',
+    createdAt: '2026-11-28T09:00:00Z',
+    node: 'worker-1',
+    sources: [],
+    ...extra,
+  });
 
 type RawEntry = { name: string; data?: string | Buffer; type?: tar.Header['type']; linkname?: string; size?: number };
 
@@ -24,7 +39,11 @@ async function packRaw(file: string, entries: RawEntry[], gzip = true): Promise<
   for (const e of entries) {
     const data = e.data === undefined ? undefined : Buffer.from(e.data);
     await new Promise<void>((res, rej) =>
-      pack.entry({ name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: e.size ?? data?.length ?? 0 }, data ?? Buffer.alloc(0), (err) => (err ? rej(err) : res())),
+      pack.entry(
+        { name: e.name, type: e.type ?? 'file', linkname: e.linkname, size: e.size ?? data?.length ?? 0 },
+        data ?? Buffer.alloc(0),
+        (err) => (err ? rej(err) : res()),
+      ),
     );
   }
   pack.finalize();
@@ -69,10 +88,14 @@ describe('readBundle', () => {
   });
 
   it('reads a plain .tar and strips a single top directory', async () => {
-    const p = await packRaw('plain.tar', [
-      { name: 'netsnap-n1/manifest.json', data: manifest({ node: 'n1' }) },
-      { name: 'netsnap-n1/host/uname.txt', data: 'Linux n1\n' },
-    ], false);
+    const p = await packRaw(
+      'plain.tar',
+      [
+        { name: 'netsnap-n1/manifest.json', data: manifest({ node: 'n1' }) },
+        { name: 'netsnap-n1/host/uname.txt', data: 'Linux n1\n' },
+      ],
+      false,
+    );
     const b = await readBundle(p);
     expect(b.problems).toEqual([]);
     expect([...b.files.keys()].sort()).toEqual(['host/uname.txt', 'manifest.json']);
@@ -132,7 +155,14 @@ describe('readBundle', () => {
     const size = 1024 * 1024 * 1024;
     const entry = pack.entry({ name: 'host/zeros.txt', size });
     const chunk = Buffer.alloc(1 << 20);
-    await pipeline(Readable.from((function* () { for (let i = 0; i < size / chunk.length; i++) yield chunk; })()), entry);
+    await pipeline(
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < size / chunk.length; i++) yield chunk;
+        })(),
+      ),
+      entry,
+    );
     pack.finalize();
     await done;
     expect((await fsp.stat(out)).size).toBeLessThan(10 * 1024 * 1024);

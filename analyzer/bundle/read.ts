@@ -7,7 +7,14 @@ import { formatBytes } from './limits.js';
 import { ManifestSchema, FORMAT_VERSION, type Manifest } from './manifest.js';
 import { jsonNestingExceeds, jsonTooDeepMessage } from '../model/json-depth.js';
 import type { RawBundle } from './types.js';
-import { bundleIdFromPath, checkEntryName, makeCollector, readArchive, type Collector, type ReadOptions } from './archive.js';
+import {
+  bundleIdFromPath,
+  checkEntryName,
+  makeCollector,
+  readArchive,
+  type Collector,
+  type ReadOptions,
+} from './archive.js';
 import { WORKER_MIN_BYTES, readArchiveInWorker, workerAvailable } from './read-in-worker.js';
 import { safeParseInPlace } from '../zod/in-place.js';
 
@@ -15,7 +22,6 @@ export { bundleIdFromPath, checkEntryName, type ReadOptions };
 
 /** Thrown only when the path itself cannot be opened; everything inside a bundle is a problem. */
 export class BundleOpenError extends Error {}
-
 
 async function readDirectory(c: Collector, root: string): Promise<void> {
   const walk = async (rel: string): Promise<boolean> => {
@@ -29,7 +35,10 @@ async function readDirectory(c: Collector, root: string): Promise<void> {
         continue;
       }
       if (!st.isFile()) {
-        c.problem(relPath, `refused ${st.isSymbolicLink() ? 'symbolic link' : 'special file'}: bundles may only hold regular files`);
+        c.problem(
+          relPath,
+          `refused ${st.isSymbolicLink() ? 'symbolic link' : 'special file'}: bundles may only hold regular files`,
+        );
         continue;
       }
       if (c.entries >= c.limits.maxEntries) {
@@ -37,7 +46,10 @@ async function readDirectory(c: Collector, root: string): Promise<void> {
         return false;
       }
       if (st.size > c.limits.maxEntryBytes) {
-        c.problem(relPath, `file of ${formatBytes(st.size)} is over the ${formatBytes(c.limits.maxEntryBytes)} per-entry cap; skipped`);
+        c.problem(
+          relPath,
+          `file of ${formatBytes(st.size)} is over the ${formatBytes(c.limits.maxEntryBytes)} per-entry cap; skipped`,
+        );
         continue;
       }
       if (c.bytes + st.size > c.limits.maxTotalBytes) {
@@ -68,7 +80,11 @@ function stripSingleTopDir(files: Map<string, Buffer>): Map<string, Buffer> {
 function readManifest(c: Collector, files: Map<string, Buffer>): Manifest | undefined {
   const buf = files.get('manifest.json');
   if (!buf) {
-    c.problem('manifest.json', 'no manifest.json: not written by netsnap-collect.sh, or cut short; files are recognised by path and nothing is known about sources that are absent', 'warning');
+    c.problem(
+      'manifest.json',
+      'no manifest.json: not written by netsnap-collect.sh, or cut short; files are recognised by path and nothing is known about sources that are absent',
+      'warning',
+    );
     return undefined;
   }
   let json: unknown;
@@ -85,7 +101,10 @@ function readManifest(c: Collector, files: Map<string, Buffer>): Manifest | unde
   }
   const version = (json as { formatVersion?: unknown } | null)?.formatVersion;
   if (version !== FORMAT_VERSION) {
-    c.problem('manifest.json', `unknown formatVersion ${JSON.stringify(version)}; this netsnap reads formatVersion ${FORMAT_VERSION} (upgrade netsnap, or re-collect with a matching collector)`);
+    c.problem(
+      'manifest.json',
+      `unknown formatVersion ${JSON.stringify(version)}; this netsnap reads formatVersion ${FORMAT_VERSION} (upgrade netsnap, or re-collect with a matching collector)`,
+    );
     return undefined;
   }
   const parsed = safeParseInPlace(ManifestSchema, json);
@@ -124,8 +143,15 @@ export async function readBundle(path: string, opts: ReadOptions = {}): Promise<
     const gzipped = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
     const looksTar = head.length >= 262 && head.subarray(257, 262).toString('latin1') === 'ustar';
     if (!gzipped && !looksTar) {
-      c.problem(basename(path), 'not a bundle: neither gzip nor tar data (expected a .tar.gz written by netsnap-collect.sh, or its unpacked directory)');
-    } else if (gzipped && (opts.worker === true || (opts.worker !== false && st.size >= WORKER_MIN_BYTES)) && workerAvailable()) {
+      c.problem(
+        basename(path),
+        'not a bundle: neither gzip nor tar data (expected a .tar.gz written by netsnap-collect.sh, or its unpacked directory)',
+      );
+    } else if (
+      gzipped &&
+      (opts.worker === true || (opts.worker !== false && st.size >= WORKER_MIN_BYTES)) &&
+      workerAvailable()
+    ) {
       await readArchiveInWorker(c, path);
     } else {
       await readArchive(c, path, gzipped);

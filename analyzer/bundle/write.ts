@@ -50,18 +50,25 @@ export async function writeBundleArchive(
   await fsp.mkdir(dirname(outPath), { recursive: true });
   const pack = tar.pack();
   const out = createWriteStream(outPath);
-  const done =
-    opts.gzip === false
-      ? pipeline(pack, out)
-      : pipeline(pack, createGzip({ level: opts.level ?? 6 }), out);
+  const done = opts.gzip === false ? pipeline(pack, out) : pipeline(pack, createGzip({ level: opts.level ?? 6 }), out);
   try {
     for await (const e of entries) {
       if (isStreamed(e.data)) {
         const d = e.data;
         let stream!: NodeJS.WritableStream;
         const finished = new Promise<void>((resolve, reject) => {
-          stream = pack.entry({ name: cleanPath(e.path), size: d.size, mode: 0o644, mtime: FIXED_MTIME, uid: 0, gid: 0, uname: '', gname: '' }, (err) =>
-            err ? reject(err) : resolve(),
+          stream = pack.entry(
+            {
+              name: cleanPath(e.path),
+              size: d.size,
+              mode: 0o644,
+              mtime: FIXED_MTIME,
+              uid: 0,
+              gid: 0,
+              uname: '',
+              gname: '',
+            },
+            (err) => (err ? reject(err) : resolve()),
           );
         });
         await writeStreamed(stream, d, e.path);
@@ -71,8 +78,19 @@ export async function writeBundleArchive(
       }
       const data = typeof e.data === 'string' ? Buffer.from(e.data, 'utf8') : e.data;
       await new Promise<void>((resolve, reject) => {
-        pack.entry({ name: cleanPath(e.path), size: data.length, mode: 0o644, mtime: FIXED_MTIME, uid: 0, gid: 0, uname: '', gname: '' }, data, (err) =>
-          err ? reject(err) : resolve(),
+        pack.entry(
+          {
+            name: cleanPath(e.path),
+            size: data.length,
+            mode: 0o644,
+            mtime: FIXED_MTIME,
+            uid: 0,
+            gid: 0,
+            uname: '',
+            gname: '',
+          },
+          data,
+          (err) => (err ? reject(err) : resolve()),
         );
       });
     }
@@ -86,7 +104,10 @@ export async function writeBundleArchive(
 }
 
 /** Write entries as an unpacked bundle directory. */
-export async function writeBundleDir(outDir: string, entries: Iterable<BundleEntry> | AsyncIterable<BundleEntry>): Promise<void> {
+export async function writeBundleDir(
+  outDir: string,
+  entries: Iterable<BundleEntry> | AsyncIterable<BundleEntry>,
+): Promise<void> {
   for await (const e of entries) {
     const target = join(outDir, cleanPath(e.path));
     await fsp.mkdir(dirname(target), { recursive: true });

@@ -7,7 +7,15 @@
 //   - the edge closes no cycle (edges are added in the stable findings order, so the result is stable).
 // Roots are the fail/warn findings nothing explains: fail before warn, then bottom layer first, rule id, subject.
 import type { Snapshot } from '../model/types.js';
-import { LAYER_DEPTH, subjectKey, type Analysis, type Chain, type Explains, type Finding, type Rule } from '../rules/types.js';
+import {
+  LAYER_DEPTH,
+  subjectKey,
+  type Analysis,
+  type Chain,
+  type Explains,
+  type Finding,
+  type Rule,
+} from '../rules/types.js';
 
 const isProblem = (f: Finding): boolean => f.status === 'fail' || f.status === 'warn';
 
@@ -84,7 +92,8 @@ export function linkFindings(findings: readonly Finding[], rules: readonly Rule[
     for (const e of explainsOf.get(cause.ruleId) ?? []) {
       for (const si of candidates(e, cause)) {
         const symptom = findings[si] as Finding;
-        if (si === ci || (LAYER_DEPTH[cause.layer] > LAYER_DEPTH[symptom.layer] && !crossLayer.has(symptom.ruleId))) continue;
+        if (si === ci || (LAYER_DEPTH[cause.layer] > LAYER_DEPTH[symptom.layer] && !crossLayer.has(symptom.ruleId)))
+          continue;
         if ((children.get(ci) ?? []).includes(si)) continue;
         if (!matches(e, cause, symptom, snapshot)) continue;
         if (reaches(si, ci)) continue; // would close a cycle
@@ -100,7 +109,9 @@ export function linkFindings(findings: readonly Finding[], rules: readonly Rule[
   });
   const rootIdx = findings.map((f, i) => [f, i] as const).filter(([f, i]) => isProblem(f) && !parents.has(i));
   rootIdx.sort(([a, ai], [b, bi]) => (a.status === b.status ? 0 : a.status === 'fail' ? -1 : 1) || ai - bi);
-  const explainedBy = new Map<number, readonly number[]>([...parents].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]));
+  const explainedBy = new Map<number, readonly number[]>(
+    [...parents].map(([k, v]) => [k, [...v].sort((a, b) => a - b)]),
+  );
   return { findings, roots: rootIdx.map(([, i]) => build(i)), explainedBy };
 }
 

@@ -21,9 +21,14 @@ describe.skipIf(demo.length === 0)('netsnap analyze --demo (fixtures/scenarios/a
     const code = await run(['--demo', '--format', 'json']);
     vi.restoreAllMocks();
     expect(code).toBe(1);
-    const j = JSON.parse(c.out()) as { roots: { finding: string; explains: { finding: string; explains: { finding: string }[] }[] }[]; findings: { id: string; ruleId: string; status: string }[] };
+    const j = JSON.parse(c.out()) as {
+      roots: { finding: string; explains: { finding: string; explains: { finding: string }[] }[] }[];
+      findings: { id: string; ruleId: string; status: string }[];
+    };
     const rule = (id: string) => j.findings.find((f) => f.id === id)?.ruleId;
-    const roots = j.roots.filter((r) => j.findings.find((f) => f.id === r.finding)?.status === 'fail').map((r) => rule(r.finding));
+    const roots = j.roots
+      .filter((r) => j.findings.find((f) => f.id === r.finding)?.status === 'fail')
+      .map((r) => rule(r.finding));
     expect(roots).toEqual(expect.arrayContaining(['SYS-104', 'DNS-402']));
     const dns = j.roots.find((r) => rule(r.finding) === 'DNS-402');
     expect(rule(dns!.explains[0]!.finding)).toBe('DNS-401');

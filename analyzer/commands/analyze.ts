@@ -45,7 +45,6 @@ export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): str
   }
 }
 
-
 export function demoBundles(root = packageRoot()): string[] {
   const dir = join(root, 'fixtures', 'scenarios', 'article-full-story');
   if (!existsSync(dir)) return [];
@@ -86,13 +85,18 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (o.format !== undefined && !(FORMATS as readonly string[]).includes(o.format)) return fail(`--format must be one of ${FORMATS.join(', ')}`);
-  if (!(FAIL_ON as readonly string[]).includes(o['fail-on'] ?? '')) return fail(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+  if (o.format !== undefined && !(FORMATS as readonly string[]).includes(o.format))
+    return fail(`--format must be one of ${FORMATS.join(', ')}`);
+  if (!(FAIL_ON as readonly string[]).includes(o['fail-on'] ?? ''))
+    return fail(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
   const layers = (o.layer ?? []).flatMap((l) => l.split(','));
   const badLayer = layers.find((l) => !(LAYERS as readonly string[]).includes(l));
   if (badLayer) return fail(`unknown layer "${badLayer}"; use ${LAYERS.join(', ')}`);
   const paths = [...parsed.positionals, ...(o.demo ? demoBundles() : [])].map((p) => resolve(p));
-  if (paths.length === 0) return fail(o.demo ? 'the demo bundles (fixtures/scenarios/article-full-story) are not installed' : 'no bundle given');
+  if (paths.length === 0)
+    return fail(
+      o.demo ? 'the demo bundles (fixtures/scenarios/article-full-story) are not installed' : 'no bundle given',
+    );
 
   const { loadPackFile, PackError } = await import('../rules/packs/load.js');
   const { allRules } = await import('../rules/catalog.js');
@@ -122,16 +126,34 @@ export async function run(argv: string[]): Promise<number> {
     const here = new URL('../../tui/start.js', import.meta.url);
     const spec = existsSync(fileURLToPath(here)) ? here.href : existsSync(startPath) ? startPath : undefined;
     if (spec) {
-      const mod = (await import(spec)) as { startTui(o: { load: (p: (x: unknown) => void) => Promise<{ snapshot: Snapshot; analysis: Analysis; rules?: readonly unknown[]; trace?: (req: TraceRequest) => unknown }>; title?: string }): Promise<number> };
+      const mod = (await import(spec)) as {
+        startTui(o: {
+          load: (
+            p: (x: unknown) => void,
+          ) => Promise<{
+            snapshot: Snapshot;
+            analysis: Analysis;
+            rules?: readonly unknown[];
+            trace?: (req: TraceRequest) => unknown;
+          }>;
+          title?: string;
+        }): Promise<number>;
+      };
       const { traceFromSnapshot } = await import('../trace/resolve.js');
       let exit = 0;
       const code = await mod.startTui({
         title: o.demo ? 'demo (the field write-up incident)' : `${paths.length} bundle(s)`,
         load: async (onProgress) => {
           const { loaded, analysis } = await load(onProgress as (p: ReadProgress) => void);
-          if (loaded.raws.length === 0) throw new Error(`no bundle could be read: ${loaded.unreadable.map((p) => p.message).join('; ')}`);
+          if (loaded.raws.length === 0)
+            throw new Error(`no bundle could be read: ${loaded.unreadable.map((p) => p.message).join('; ')}`);
           exit = exitCodeFor(analysis.findings, o['fail-on'] as FailOn);
-          return { snapshot: loaded.snapshot, analysis, rules: [...allRules, ...packs].map((r) => ({ id: r.id, title: r.title, docs: r.docs })), trace: (req: TraceRequest) => traceFromSnapshot(loaded.snapshot, req) };
+          return {
+            snapshot: loaded.snapshot,
+            analysis,
+            rules: [...allRules, ...packs].map((r) => ({ id: r.id, title: r.title, docs: r.docs })),
+            trace: (req: TraceRequest) => traceFromSnapshot(loaded.snapshot, req),
+          };
         },
       });
       return code !== 0 ? code : exit;
@@ -140,10 +162,12 @@ export async function run(argv: string[]): Promise<number> {
 
   const { loaded, analysis } = await load();
   if (loaded.raws.length === 0) {
-    for (const p of loaded.unreadable) process.stderr.write(`netsnap analyze: ${inertLine(p.file)}: ${inertLine(p.message)}\n`);
+    for (const p of loaded.unreadable)
+      process.stderr.write(`netsnap analyze: ${inertLine(p.file)}: ${inertLine(p.message)}\n`);
     return 2;
   }
-  for (const p of loaded.unreadable) process.stderr.write(`netsnap analyze: warning: ${inertLine(p.file)}: ${inertLine(p.message)}\n`);
+  for (const p of loaded.unreadable)
+    process.stderr.write(`netsnap analyze: warning: ${inertLine(p.file)}: ${inertLine(p.message)}\n`);
   const input = { analysis, snapshot: loaded.snapshot, filter: { layers: layers as Layer[], node: o.node } };
   const format = o.format ?? 'text';
   const notice = redactionNotice(loaded.snapshot.bundles, { forSharing: format === 'markdown' });

@@ -18,14 +18,23 @@ beforeAll(async () => {
       'cluster/services.json': kubeList([serviceJson({ name: 'web' })]),
       'host/iptables-save.txt': '*filter\n:INPUT ACCEPT [0:0]\ngarbage\nCOMMIT\n',
     },
-    extraSources: [sourceRecord('host/ipvsadm.txt', { status: 'absent', exitCode: 127, stderrTail: 'ipvsadm: not found' })],
-    manifest: { redaction: { tool: 'netsnap redact 0.1.0', at: '2025-01-15T11:00:00Z', pseudonymized: true, counts: {} } },
+    extraSources: [
+      sourceRecord('host/ipvsadm.txt', { status: 'absent', exitCode: 127, stderrTail: 'ipvsadm: not found' }),
+    ],
+    manifest: {
+      redaction: { tool: 'netsnap redact 0.1.0', at: '2025-01-15T11:00:00Z', pseudonymized: true, counts: {} },
+    },
   });
   await writeBundleDir(join(dir, 'netsnap-worker-1'), bundleEntries(raw));
   const k3s = rawBundle({
     node: 'k3s-1',
     files: {
-      'cluster/nodes.json': kubeList([{ ...(nodeJson({ name: 'k3s-1', annotations: { 'flannel.alpha.coreos.com/backend-type': 'vxlan' } }) as object), status: { nodeInfo: { kubeletVersion: 'v1.28.5+k3s1' } } }]),
+      'cluster/nodes.json': kubeList([
+        {
+          ...(nodeJson({ name: 'k3s-1', annotations: { 'flannel.alpha.coreos.com/backend-type': 'vxlan' } }) as object),
+          status: { nodeInfo: { kubeletVersion: 'v1.28.5+k3s1' } },
+        },
+      ]),
       'cluster/daemonsets.json': kubeList([]),
       'host/k3s/config.yaml': 'token: "netsnap-scrubbed"\ncluster-cidr: 10.42.0.0/16\n',
     },
@@ -79,24 +88,41 @@ describe('netsnap inspect', () => {
     expect(out).toMatch(/host\.ipvsadm\s+absent/);
   });
 
-  it('--json and text show the distribution with every signal and each component\'s deployment style', async () => {
+  it("--json and text show the distribution with every signal and each component's deployment style", async () => {
     const json = await capture([join(dir, 'netsnap-k3s-1'), '--json']);
     expect(json.code).toBe(0);
     const p = (JSON.parse(json.out) as { platform: InspectPlatform }).platform;
-    expect(p.distribution).toEqual({ value: 'k3s', by: 'node/k3s-1 kubeletVersion v1.28.5+k3s1',
-      evidence: { bundle: 'netsnap-k3s-1', path: 'cluster/nodes.json', pointer: '/items/0/status/nodeInfo/kubeletVersion' } });
+    expect(p.distribution).toEqual({
+      value: 'k3s',
+      by: 'node/k3s-1 kubeletVersion v1.28.5+k3s1',
+      evidence: {
+        bundle: 'netsnap-k3s-1',
+        path: 'cluster/nodes.json',
+        pointer: '/items/0/status/nodeInfo/kubeletVersion',
+      },
+    });
     expect(p.signals.map((x) => [x.value, x.evidence.path, x.evidence.pointer ?? x.evidence.line])).toEqual([
       ['k3s', 'cluster/nodes.json', '/items/0/status/nodeInfo/kubeletVersion'],
       ['k3s', 'host/k3s/config.yaml', 1],
     ]);
-    expect(p.components.flannel).toMatchObject({ value: 'embedded', evidence: { path: 'cluster/nodes.json', pointer: '/items/0/metadata/annotations/flannel.alpha.coreos.com~1backend-type' } });
+    expect(p.components.flannel).toMatchObject({
+      value: 'embedded',
+      evidence: {
+        path: 'cluster/nodes.json',
+        pointer: '/items/0/metadata/annotations/flannel.alpha.coreos.com~1backend-type',
+      },
+    });
     expect(p.components['kube-proxy']?.value).toBe('embedded');
     expect(p.components.calico).toMatchObject({ value: 'absent', evidence: { path: 'cluster/daemonsets.json' } });
     expect(p.components.coredns).toBeNull();
     const text = await capture([join(dir, 'netsnap-k3s-1')]);
     expect(text.out).toContain('\ndistribution: k3s\n');
-    expect(text.out).toContain('  k3s        node/k3s-1 kubeletVersion v1.28.5+k3s1  netsnap-k3s-1:cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion\n');
-    expect(text.out).toMatch(/^ {2}flannel {5}embedded {4}k3s node\/k3s-1 annotation flannel\.alpha\.coreos\.com\/backend-type/m);
+    expect(text.out).toContain(
+      '  k3s        node/k3s-1 kubeletVersion v1.28.5+k3s1  netsnap-k3s-1:cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion\n',
+    );
+    expect(text.out).toMatch(
+      /^ {2}flannel {5}embedded {4}k3s node\/k3s-1 annotation flannel\.alpha\.coreos\.com\/backend-type/m,
+    );
     expect(text.out).toMatch(/^ {2}coredns {5}unknown {5}nothing collected says$/m);
   });
 

@@ -9,7 +9,13 @@ import { summarize, type BundleSummary, type InspectSummary } from '../model/sum
 import { detectDistribution } from '../model/distribution.js';
 import type { Snapshot } from '../model/types.js';
 import { inertLine as t, safeJson } from '../text/inert.js';
-import { PLATFORM_COMPONENTS, platformOf, type Platform, type PlatformEvidence, type PlatformFact } from '../report/platform.js';
+import {
+  PLATFORM_COMPONENTS,
+  platformOf,
+  type Platform,
+  type PlatformEvidence,
+  type PlatformFact,
+} from '../report/platform.js';
 
 const USAGE = `usage: netsnap inspect <bundle.tar.gz | bundle-dir>... [--json]
 
@@ -32,15 +38,27 @@ export function problemLocation(p: LoadProblem): string {
 function renderBundle(b: BundleSummary): string[] {
   const out: string[] = [];
   out.push(`${t(b.id)}  (${t(b.origin)})`);
-  const red = b.redaction.redacted ? `redacted by ${t(b.redaction.tool ?? '?')} at ${t(b.redaction.at ?? '?')}${b.redaction.pseudonymized ? ', pseudonymized' : ''}` : 'not redacted';
-  out.push(`  node ${t(b.node ?? '?')} · created ${t(b.createdAt ?? 'unknown')} · collector ${t(b.collectorVersion ?? 'unknown')} · ${red}`);
-  const used = [b.usedFor.host ? `host data of ${t(b.node ?? '?')}` : '', b.usedFor.cluster ? 'cluster data' : ''].filter(Boolean);
+  const red = b.redaction.redacted
+    ? `redacted by ${t(b.redaction.tool ?? '?')} at ${t(b.redaction.at ?? '?')}${b.redaction.pseudonymized ? ', pseudonymized' : ''}`
+    : 'not redacted';
+  out.push(
+    `  node ${t(b.node ?? '?')} · created ${t(b.createdAt ?? 'unknown')} · collector ${t(b.collectorVersion ?? 'unknown')} · ${red}`,
+  );
+  const used = [
+    b.usedFor.host ? `host data of ${t(b.node ?? '?')}` : '',
+    b.usedFor.cluster ? 'cluster data' : '',
+  ].filter(Boolean);
   out.push(`  used for: ${used.length ? used.join(', ') : 'nothing (see problems)'} · ${b.files} files`);
   if (b.sources.length) {
     const w = Math.max(6, ...b.sources.map((s) => t(s.id).length));
     out.push(`  ${'SOURCE'.padEnd(w)}  ${'STATUS'.padEnd(10)}  ${'SIZE'.padStart(9)}  PARSE`);
     for (const s of b.sources) {
-      const parse = s.parse === 'problems' ? `${s.problems} problem${s.problems === 1 ? '' : 's'}` : s.parse === 'missing' ? '-' : s.parse;
+      const parse =
+        s.parse === 'problems'
+          ? `${s.problems} problem${s.problems === 1 ? '' : 's'}`
+          : s.parse === 'missing'
+            ? '-'
+            : s.parse;
       const size = s.bytes === undefined ? '-' : formatBytes(s.bytes);
       const why = s.status !== 'ok' && s.stderrTail ? `  (${t(s.stderrTail.trim().split('\n').pop() ?? '')})` : '';
       out.push(`  ${t(s.id).padEnd(w)}  ${t(s.status).padEnd(10)}  ${size.padStart(9)}  ${t(parse)}${why}`);
@@ -60,15 +78,26 @@ export interface InspectPlatform extends Platform {
 
 export function inspectPlatform(snapshot: Snapshot): InspectPlatform {
   const { signals } = detectDistribution(snapshot.cluster, snapshot.hosts);
-  return { ...platformOf(snapshot.derived), signals: signals.map((s) => ({ value: s.value, by: s.by, evidence: evidenceOf(s.at) })) };
+  return {
+    ...platformOf(snapshot.derived),
+    signals: signals.map((s) => ({ value: s.value, by: s.by, evidence: evidenceOf(s.at) })),
+  };
 }
 
 function evidenceOf(at: PlatformEvidence): PlatformEvidence {
-  return { bundle: at.bundle, path: at.path, ...(at.pointer !== undefined ? { pointer: at.pointer } : {}), ...(at.line !== undefined ? { line: at.line } : {}) };
+  return {
+    bundle: at.bundle,
+    path: at.path,
+    ...(at.pointer !== undefined ? { pointer: at.pointer } : {}),
+    ...(at.line !== undefined ? { line: at.line } : {}),
+  };
 }
 
 /** bundle text (node names, versions) printed inert */
-const where = (e: PlatformEvidence): string => t(`${e.bundle}:${e.path}${e.pointer !== undefined ? `#${e.pointer}` : ''}${e.line !== undefined ? `:${e.line}` : ''}`);
+const where = (e: PlatformEvidence): string =>
+  t(
+    `${e.bundle}:${e.path}${e.pointer !== undefined ? `#${e.pointer}` : ''}${e.line !== undefined ? `:${e.line}` : ''}`,
+  );
 
 /** most signals shown in text; --json has them all */
 const MAX_SIGNALS = 8;
@@ -76,12 +105,15 @@ const MAX_SIGNALS = 8;
 export function renderPlatform(p: InspectPlatform): string[] {
   const out: string[] = [];
   out.push(`distribution: ${t(p.distribution?.value ?? 'unknown (no evidence names one)')}`);
-  for (const s of p.signals.slice(0, MAX_SIGNALS)) out.push(`  ${t(s.value).padEnd(9)}  ${t(s.by)}  ${where(s.evidence)}`);
+  for (const s of p.signals.slice(0, MAX_SIGNALS))
+    out.push(`  ${t(s.value).padEnd(9)}  ${t(s.by)}  ${where(s.evidence)}`);
   if (p.signals.length > MAX_SIGNALS) out.push(`  ... ${p.signals.length - MAX_SIGNALS} more (--json lists them all)`);
   out.push('components:');
   for (const c of PLATFORM_COMPONENTS) {
     const f = p.components[c];
-    out.push(`  ${c.padEnd(10)}  ${(f?.value ?? 'unknown').padEnd(10)}  ${f ? `${t(f.by)}  ${where(f.evidence)}` : 'nothing collected says'}`);
+    out.push(
+      `  ${c.padEnd(10)}  ${(f?.value ?? 'unknown').padEnd(10)}  ${f ? `${t(f.by)}  ${where(f.evidence)}` : 'nothing collected says'}`,
+    );
   }
   return out;
 }
@@ -90,7 +122,9 @@ export function renderText(s: InspectSummary, platform?: InspectPlatform): strin
   const out: string[] = [];
   for (const p of s.problems) out.push(`${t(p.file)}: ${t(p.message)}`);
   for (const b of s.bundles) out.push(...renderBundle(b), '');
-  out.push(`nodes with host data: ${s.nodes.length ? s.nodes.map((n) => `${t(n.node)} (${t(n.bundle)})`).join(', ') : 'none'}`);
+  out.push(
+    `nodes with host data: ${s.nodes.length ? s.nodes.map((n) => `${t(n.node)} (${t(n.bundle)})`).join(', ') : 'none'}`,
+  );
   const counts = Object.entries(s.cluster.counts);
   out.push(
     s.cluster.bundle
@@ -104,7 +138,11 @@ export function renderText(s: InspectSummary, platform?: InspectPlatform): strin
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    });
   } catch (err) {
     process.stderr.write(`netsnap inspect: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
     return 2;
@@ -120,7 +158,9 @@ export async function run(argv: string[]): Promise<number> {
   const { snapshot, raws, unreadable } = await loadSnapshot(parsed.positionals);
   if (raws.every((r) => r.files.size === 0)) {
     const first = unreadable[0] ?? raws.flatMap((r) => r.problems)[0];
-    process.stderr.write(`netsnap inspect: nothing could be read${first ? `: ${t(first.file)}: ${t(first.message)}` : ''}\n`);
+    process.stderr.write(
+      `netsnap inspect: nothing could be read${first ? `: ${t(first.file)}: ${t(first.message)}` : ''}\n`,
+    );
     return 2;
   }
   const summary = summarize(snapshot, raws);

@@ -115,8 +115,11 @@ export async function run(argv: string[]): Promise<number> {
   if (clash) return fail(`output ${o.out} overlaps the input ${clash}; choose another -o`);
   if (existsSync(o.out) && !o.force) return fail(`${o.out} exists; choose another -o or add --force`);
 
-  const mapPath = o.map ?? (o.pseudonymize ? `${o.out.replace(/[/\\]+$/, '').replace(/\.(tar\.gz|tgz|tar)$/i, '')}.map.json` : undefined);
-  if (mapPath && overlaps(mapPath, [o.out])) return fail(`the map ${mapPath} must not be inside the output ${o.out}; it would be shared with the bundle`);
+  const mapPath =
+    o.map ??
+    (o.pseudonymize ? `${o.out.replace(/[/\\]+$/, '').replace(/\.(tar\.gz|tgz|tar)$/i, '')}.map.json` : undefined);
+  if (mapPath && overlaps(mapPath, [o.out]))
+    return fail(`the map ${mapPath} must not be inside the output ${o.out}; it would be shared with the bundle`);
   const old = mapPath && existsSync(mapPath) ? await readMapFile(mapPath) : undefined;
   const key = new RedactKey(old?.key);
 
@@ -127,7 +130,10 @@ export async function run(argv: string[]): Promise<number> {
     if (e instanceof BundleOpenError) return fail(`${e.message}; check the path`);
     throw e;
   }
-  for (const r of raws) for (const p of r.problems) if (p.severity === 'error') process.stderr.write(`netsnap redact: warning: ${r.origin}: ${p.file}: ${p.message}\n`);
+  for (const r of raws)
+    for (const p of r.problems)
+      if (p.severity === 'error')
+        process.stderr.write(`netsnap redact: warning: ${r.origin}: ${p.file}: ${p.message}\n`);
   const result = redactBundles(raws, { key, pseudonymize: o.pseudonymize, names: old?.names });
 
   if (o.force && existsSync(o.out)) await fsp.rm(o.out, { recursive: true });
@@ -145,14 +151,27 @@ export async function run(argv: string[]): Promise<number> {
     }
   }
   if (mapPath) {
-    const map: MapFile = { format: MAP_FORMAT, version: 1, key: key.hex, createdAt: old?.createdAt ?? new Date().toISOString(), names: result.names, ips: { ...(old?.ips ?? {}), ...result.ips } };
+    const map: MapFile = {
+      format: MAP_FORMAT,
+      version: 1,
+      key: key.hex,
+      createdAt: old?.createdAt ?? new Date().toISOString(),
+      names: result.names,
+      ips: { ...(old?.ips ?? {}), ...result.ips },
+    };
     await fsp.mkdir(dirname(resolve(mapPath)), { recursive: true });
     await writeMapFile(mapPath, map);
   }
   for (const [i, b] of result.bundles.entries()) {
-    const counts = Object.entries(b.counts).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing found to replace';
+    const counts =
+      Object.entries(b.counts)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'nothing found to replace';
     process.stdout.write(`${written[i]}: ${counts}\n`);
-    for (const f of b.textFallbacks) process.stdout.write(`  ${f}: not read as JSON (${b.textFallbackWhy?.get(f) ?? 'not well-formed'}); redacted as plain text\n`);
+    for (const f of b.textFallbacks)
+      process.stdout.write(
+        `  ${f}: not read as JSON (${b.textFallbackWhy?.get(f) ?? 'not well-formed'}); redacted as plain text\n`,
+      );
   }
   if (mapPath) process.stdout.write(`map: ${mapPath} (keep it; do not attach it: it undoes the pseudonyms)\n`);
   return 0;

@@ -7,13 +7,33 @@ import { inert, inertLine as t, safeJson } from '../text/inert.js';
 const USAGE = `usage: netsnap rules [--json] [--rules FILE]... [RULE-ID]`;
 
 export function ruleSummary(r: Rule): object {
-  return { id: r.id, slug: r.slug, layer: r.layer, severity: r.severity, title: r.title, needs: r.needs, docs: r.docs, explains: (r.explains ?? []).map((e) => ({ rule: e.rule, match: typeof e.match === 'string' ? e.match : 'function' })) };
+  return {
+    id: r.id,
+    slug: r.slug,
+    layer: r.layer,
+    severity: r.severity,
+    title: r.title,
+    needs: r.needs,
+    docs: r.docs,
+    explains: (r.explains ?? []).map((e) => ({
+      rule: e.rule,
+      match: typeof e.match === 'string' ? e.match : 'function',
+    })),
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, rules: { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        rules: { type: 'string', multiple: true },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
   } catch (err) {
     process.stderr.write(`netsnap rules: ${(err as Error).message}\n${USAGE}\n`);
     return 2;
@@ -26,7 +46,8 @@ export async function run(argv: string[]): Promise<number> {
   const { loadPackFile } = await import('../rules/packs/load.js');
   let rules: Rule[] = [...allRules];
   try {
-    for (const f of parsed.values.rules ?? []) rules = [...rules, ...(await loadPackFile(f, new Set(allRules.map((r) => r.id))))];
+    for (const f of parsed.values.rules ?? [])
+      rules = [...rules, ...(await loadPackFile(f, new Set(allRules.map((r) => r.id))))];
   } catch (err) {
     process.stderr.write(`netsnap rules: ${inert((err as Error).message)}\n`);
     return 2;
@@ -46,7 +67,16 @@ export async function run(argv: string[]): Promise<number> {
   const lines: string[] = [];
   if (wanted.length) {
     // a pack's id, slug, title and docs are stranger text: one inert line each
-    for (const r of rules) lines.push(`${t(r.id)} ${t(r.slug)} (${t(r.layer)}, ${t(r.severity)})`, `  ${t(r.title)}`, '', `why: ${t(r.docs.why)}`, '', `fix: ${t(r.docs.fix)}`, '');
+    for (const r of rules)
+      lines.push(
+        `${t(r.id)} ${t(r.slug)} (${t(r.layer)}, ${t(r.severity)})`,
+        `  ${t(r.title)}`,
+        '',
+        `why: ${t(r.docs.why)}`,
+        '',
+        `fix: ${t(r.docs.fix)}`,
+        '',
+      );
   } else {
     for (const r of rules) {
       const head = `${t(r.id).padEnd(8)} ${t(r.layer).padEnd(7)} ${t(r.severity).padEnd(8)} `;

@@ -27,7 +27,14 @@ export async function run(argv: string[]): Promise<number> {
     args = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { from: { type: 'string' }, to: { type: 'string' }, proto: { type: 'string' }, node: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        proto: { type: 'string' },
+        node: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (e) {
     process.stderr.write(`netsnap trace: ${(e as Error).message}\n\n${HELP}`);
@@ -48,14 +55,23 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { snapshot } = await loadSnapshot(args.positionals);
   if (snapshot.bundles.length === 0 || snapshot.hosts.size === 0) {
-    process.stderr.write('netsnap trace: no host data could be read from these bundles (a trace needs a node bundle with iptables-save and ip route)\n');
+    process.stderr.write(
+      'netsnap trace: no host data could be read from these bundles (a trace needs a node bundle with iptables-save and ip route)\n',
+    );
     return 2;
   }
   try {
-    const r = traceFromSnapshot(snapshot, { from: v.from, to: v.to, proto: v.proto as Proto | undefined, node: v.node });
+    const r = traceFromSnapshot(snapshot, {
+      from: v.from,
+      to: v.to,
+      proto: v.proto as Proto | undefined,
+      node: v.node,
+    });
     // the trace quotes rules, chains and names from the bundle: every string in it is made one inert
     // line before formatting (a name cannot start a line), then the whole text goes through the sink
-    process.stdout.write(v.json ? `${safeJson({ schema: 'netsnap.trace/v1', ...r })}\n` : `${inert(formatTrace(inertStrings(r)))}\n`);
+    process.stdout.write(
+      v.json ? `${safeJson({ schema: 'netsnap.trace/v1', ...r })}\n` : `${inert(formatTrace(inertStrings(r)))}\n`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof TraceInputError) {

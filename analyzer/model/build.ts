@@ -63,12 +63,15 @@ export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {
   }
 
   // cluster: from the newest bundle that has it, gaps filled from agreeing older ones
-  const selection = selectClusterBundles(newestFirst(readers.filter(hasClusterData).map((r) => ({ raw: r.raw, reader: r }))).map((c) => c.reader));
+  const selection = selectClusterBundles(
+    newestFirst(readers.filter(hasClusterData).map((r) => ({ raw: r.raw, reader: r }))).map((c) => c.reader),
+  );
   const cluster: ClusterState = withHostPodLogs(buildCluster(selection.use, parsers), hostLogs);
   problems.push(...selection.problems);
 
   // per bundle, by file then line: the order a person reads them in
-  for (const r of readers) problems.push(...[...r.problems].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)));
+  for (const r of readers)
+    problems.push(...[...r.problems].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)));
 
   const newest = newestFirst(readers.map((r) => ({ raw: r.raw })))[0]?.raw.manifest?.createdAt;
   const files = createFileIndex(raws, { largeJsonBytes: opts.largeJsonBytes });

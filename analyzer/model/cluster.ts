@@ -62,7 +62,10 @@ export function clusterFileOwners(readers: readonly BundleReader[]): Map<string,
 }
 
 /** container logs keyed `ns/pod/container` or `ns/pod/container.previous` */
-function loadLogs(owners: ReadonlyMap<string, BundleReader>, parsers: Parsers): Map<string, Sourced<readonly LogLine[]>> {
+function loadLogs(
+  owners: ReadonlyMap<string, BundleReader>,
+  parsers: Parsers,
+): Map<string, Sourced<readonly LogLine[]>> {
   const out = new Map<string, Sourced<readonly LogLine[]>>();
   for (const [path, reader] of [...owners].sort(([a], [b]) => a.localeCompare(b))) {
     const m = LOG_PATH.exec(path);
@@ -121,7 +124,10 @@ export function buildCluster(readers: readonly BundleReader[], parsers: Parsers)
     bundle: primary.id,
     fileOwners: new Map([...owners].map(([path, r]) => [path, r.id])),
     version: version && {
-      value: { serverVersion: version.obj.serverVersion?.gitVersion, clientVersion: version.obj.clientVersion?.gitVersion },
+      value: {
+        serverVersion: version.obj.serverVersion?.gitVersion,
+        clientVersion: version.obj.clientVersion?.gitVersion,
+      },
       ref: { bundle: version.ref.bundle, path: versionPath },
     },
     nodes: list('cluster.nodes', CLUSTER_LISTS['cluster.nodes']),

@@ -40,7 +40,12 @@ export function loadConfigMaps(owners: ReadonlyMap<string, BundleReader>): Map<s
 
 type ReaderOf = (path: string) => BundleReader | undefined;
 
-function embedded<T>(readerOf: ReaderOf, cm: Located<ConfigMap> | undefined, key: string, parser: (text: string) => Parsed<T>): Sourced<T> | undefined {
+function embedded<T>(
+  readerOf: ReaderOf,
+  cm: Located<ConfigMap> | undefined,
+  key: string,
+  parser: (text: string) => Parsed<T>,
+): Sourced<T> | undefined {
   const text = cm?.obj.data?.[key];
   if (!cm || text === undefined) return undefined;
   const pointer = `/data/${escapePointerToken(key)}`;
@@ -49,13 +54,22 @@ function embedded<T>(readerOf: ReaderOf, cm: Located<ConfigMap> | undefined, key
   return { value: parsed.value, ref: { bundle: cm.ref.bundle, path: cm.ref.path, pointer } };
 }
 
-export function parseEmbeddedConfigs(reader: ReaderOf, cms: ReadonlyMap<string, Located<ConfigMap>>, parsers: Parsers): EmbeddedConfigs {
+export function parseEmbeddedConfigs(
+  reader: ReaderOf,
+  cms: ReadonlyMap<string, Located<ConfigMap>>,
+  parsers: Parsers,
+): EmbeddedConfigs {
   // flannel >= v0.20 lives in its own namespace; older manifests used kube-system
   const flannel = cms.get('kube-flannel/kube-flannel-cfg') ?? cms.get('kube-system/kube-flannel-cfg');
   const kubeadm = cms.get('kube-system/kubeadm-config');
   return {
     // RKE2's Helm chart names the CoreDNS ConfigMap after its release
-    corefile: embedded(reader, cms.get('kube-system/coredns') ?? cms.get('kube-system/rke2-coredns-rke2-coredns'), 'Corefile', parsers.corefile),
+    corefile: embedded(
+      reader,
+      cms.get('kube-system/coredns') ?? cms.get('kube-system/rke2-coredns-rke2-coredns'),
+      'Corefile',
+      parsers.corefile,
+    ),
     flannelNetConf: embedded(reader, flannel, 'net-conf.json', parsers.flannelNetConf),
     flannelCniConf: embedded(reader, flannel, 'cni-conf.json', parsers.cniConf),
     kubeProxyConfig: embedded(reader, cms.get('kube-system/kube-proxy'), 'config.conf', parsers.kubeProxyConfig),

@@ -29,7 +29,8 @@ function nodeIds(reader: BundleReader): Map<string, string> | undefined {
 function describeDifference(used: Map<string, string>, other: Map<string, string>): string | undefined {
   for (const [name, uid] of other) {
     const u = used.get(name);
-    if (u !== undefined && u && uid && u !== uid) return `node ${name} has uid ${uid} there but ${u} here: another cluster`;
+    if (u !== undefined && u && uid && u !== uid)
+      return `node ${name} has uid ${uid} there but ${u} here: another cluster`;
   }
   const onlyUsed = [...used.keys()].filter((n) => !other.has(n));
   const onlyOther = [...other.keys()].filter((n) => !used.has(n));
@@ -61,7 +62,8 @@ export function selectClusterBundles(readers: readonly BundleReader[]): ClusterS
     const diff = used && theirs ? describeDifference(used, theirs) : undefined;
     const reasons = diff ? [diff] : [];
     const age = createdAtMs(primary.raw) - createdAtMs(other.raw);
-    if (Number.isFinite(age) && age > STALE_CLUSTER_MS) reasons.push(`collected ${Math.round(age / 60000)} minutes earlier`);
+    if (Number.isFinite(age) && age > STALE_CLUSTER_MS)
+      reasons.push(`collected ${Math.round(age / 60000)} minutes earlier`);
     if (!diff) use.push(other);
     if (reasons.length === 0) continue;
     problems.push({

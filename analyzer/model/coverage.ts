@@ -35,12 +35,20 @@ export function coverageFromSources(list: FileRef, sources: unknown): ListCovera
   const all = Array.isArray(sources) ? sources : [];
   const index = all.findIndex((r) => isRecord(r) && r.path === list.path);
   const rec = all[index] as Record<string, unknown> | undefined;
-  const ns = Array.isArray(rec?.namespaces) ? rec.namespaces.filter((n): n is string => typeof n === 'string') : undefined;
+  const ns = Array.isArray(rec?.namespaces)
+    ? rec.namespaces.filter((n): n is string => typeof n === 'string')
+    : undefined;
   const why = rec?.partial;
   const partial = typeof why === 'string' && why !== '' ? why : why === true ? 'the record says partial' : undefined;
   const ref = { bundle: list.bundle, path: list.path };
   if (partial === undefined) return { list: ref, whole: true, ...(ns ? { namespaces: ns } : {}) };
-  return { list: ref, whole: false, partial, ...(ns ? { namespaces: ns } : {}), at: { bundle: list.bundle, path: 'manifest.json', pointer: `/sources/${index}/partial` } };
+  return {
+    list: ref,
+    whole: false,
+    partial,
+    ...(ns ? { namespaces: ns } : {}),
+    at: { bundle: list.bundle, path: 'manifest.json', pointer: `/sources/${index}/partial` },
+  };
 }
 
 /** the coverage of one list file from its bundle's manifest.json, read through the file index (model build) */
@@ -56,7 +64,9 @@ export function listCoverage(s: Snapshot, path: string): ListCoverage | undefine
   const bundle = s.cluster.fileOwners?.get(path) ?? s.cluster.bundle;
   if (bundle === undefined || !s.files.has({ bundle, path })) return undefined;
   const manifest = s.bundles.find((b) => b.id === bundle)?.manifest;
-  return manifest ? coverageFromSources({ bundle, path }, manifest.sources) : coverageInFiles(s.files, { bundle, path });
+  return manifest
+    ? coverageFromSources({ bundle, path }, manifest.sources)
+    : coverageInFiles(s.files, { bundle, path });
 }
 
 /** does the list hold every object of these namespaces (none given: of the whole cluster)? */
@@ -75,7 +85,11 @@ export function coversComponent(c: ListCoverage, component: ComponentName): bool
  * The first of `lists` that was collected but does not cover `namespaces` (undefined: all that were
  * collected cover them). Rules turn a pass on absence into unknown with this list's `partial`.
  */
-export function partialList(s: Snapshot, paths: readonly string[], namespaces?: readonly string[]): ListCoverage | undefined {
+export function partialList(
+  s: Snapshot,
+  paths: readonly string[],
+  namespaces?: readonly string[],
+): ListCoverage | undefined {
   for (const p of paths) {
     const c = listCoverage(s, p);
     if (c && !coversNamespaces(c, namespaces)) return c;

@@ -13,7 +13,12 @@ import { distributionFacts } from './distribution.js';
 type At = Seen<unknown>['at'];
 
 function atOf(src: Sourced<unknown>, line?: number): At {
-  return { bundle: src.ref.bundle, path: src.ref.path, ...(src.ref.pointer !== undefined ? { pointer: src.ref.pointer } : {}), ...(line !== undefined ? { line } : {}) };
+  return {
+    bundle: src.ref.bundle,
+    path: src.ref.path,
+    ...(src.ref.pointer !== undefined ? { pointer: src.ref.pointer } : {}),
+    ...(line !== undefined ? { line } : {}),
+  };
 }
 
 /** the embedded text a Sourced came from (for configs whose parser keeps no lines) */
@@ -41,16 +46,31 @@ function podCidr(cluster: ClusterState): Derived['podCidr'] {
   const nodes: Seen<string>[] = [];
   for (const n of cluster.nodes ?? []) {
     const cidr = n.obj.spec?.podCIDR;
-    if (cidr) nodes.push({ value: cidr, by: `node/${n.obj.metadata.name}`, at: { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDR` } });
+    if (cidr)
+      nodes.push({
+        value: cidr,
+        by: `node/${n.obj.metadata.name}`,
+        at: { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDR` },
+      });
   }
   return {
     flannel:
       typeof flannel?.value.Network === 'string'
-        ? { value: flannel.value.Network, by: 'flannel', at: atOf(flannel, lineContaining(embeddedText(cluster, flannel), '"Network"')) }
+        ? {
+            value: flannel.value.Network,
+            by: 'flannel',
+            at: atOf(flannel, lineContaining(embeddedText(cluster, flannel), '"Network"')),
+          }
         : undefined,
-    kubeProxy: kp?.value.clusterCIDR ? { value: kp.value.clusterCIDR, by: 'kube-proxy', at: atOf(kp, kp.value.lines.get('clusterCIDR')) } : undefined,
+    kubeProxy: kp?.value.clusterCIDR
+      ? { value: kp.value.clusterCIDR, by: 'kube-proxy', at: atOf(kp, kp.value.lines.get('clusterCIDR')) }
+      : undefined,
     kubeadm: kubeadm?.value.podSubnet
-      ? { value: kubeadm.value.podSubnet, by: 'kubeadm', at: atOf(kubeadm, kubeadm.value.lines.get('networking.podSubnet') ?? kubeadm.value.lines.get('podSubnet')) }
+      ? {
+          value: kubeadm.value.podSubnet,
+          by: 'kubeadm',
+          at: atOf(kubeadm, kubeadm.value.lines.get('networking.podSubnet') ?? kubeadm.value.lines.get('podSubnet')),
+        }
       : undefined,
     nodes,
   };
@@ -67,7 +87,8 @@ function modeFromLogs(cluster: ClusterState): Seen<string> | undefined {
     for (let i = log.value.length - 1; i >= 0; i--) {
       const l = log.value[i];
       const m = l && PROXIER_LINE.exec(l.raw);
-      if (m && l) return { value: (m[1] as string).toLowerCase(), by: 'kube-proxy log', at: { ...log.ref, line: l.line } };
+      if (m && l)
+        return { value: (m[1] as string).toLowerCase(), by: 'kube-proxy log', at: { ...log.ref, line: l.line } };
     }
   }
   return undefined;
@@ -102,23 +123,35 @@ function corednsUpstreams(cluster: ClusterState): Seen<string>[] {
 function kubeDnsClusterIP(cluster: ClusterState): Seen<string> | undefined {
   const services = cluster.services ?? [];
   const named = (key: string) => services.find((s) => objectKey(s.obj.metadata) === key);
-  const svc = named('kube-system/kube-dns') ?? named('kube-system/rke2-coredns-rke2-coredns') ?? services.find((s) => s.obj.metadata.namespace === 'kube-system' && s.obj.spec.selector?.['k8s-app'] === 'kube-dns');
+  const svc =
+    named('kube-system/kube-dns') ??
+    named('kube-system/rke2-coredns-rke2-coredns') ??
+    services.find((s) => s.obj.metadata.namespace === 'kube-system' && s.obj.spec.selector?.['k8s-app'] === 'kube-dns');
   const ip = svc?.obj.spec.clusterIP;
   if (!svc || !ip || ip === 'None') return undefined;
-  return { value: ip, by: `service/${objectKey(svc.obj.metadata)}`, at: { ...svc.ref, pointer: `${svc.ref.pointer}/spec/clusterIP` } };
+  return {
+    value: ip,
+    by: `service/${objectKey(svc.obj.metadata)}`,
+    at: { ...svc.ref, pointer: `${svc.ref.pointer}/spec/clusterIP` },
+  };
 }
 
 function kubeletClusterDNS(hosts: ReadonlyMap<string, HostState>): Seen<readonly string[]>[] {
   const out: Seen<readonly string[]>[] = [];
   for (const h of [...hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
     const kc = h.kubeletConfig;
-    if (kc?.value.clusterDNS) out.push({ value: kc.value.clusterDNS, by: `kubelet/${h.node}`, at: atOf(kc, kc.value.lines.get('clusterDNS')) });
+    if (kc?.value.clusterDNS)
+      out.push({ value: kc.value.clusterDNS, by: `kubelet/${h.node}`, at: atOf(kc, kc.value.lines.get('clusterDNS')) });
   }
   return out;
 }
 
 /** per host bundle: does it look like a Kubernetes node (facts/kubernetes-host.ts) */
-function kubernetesHosts(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, text: ReturnType<typeof bundleText>): Map<string, Seen<boolean>> {
+function kubernetesHosts(
+  cluster: ClusterState,
+  hosts: ReadonlyMap<string, HostState>,
+  text: ReturnType<typeof bundleText>,
+): Map<string, Seen<boolean>> {
   const out = new Map<string, Seen<boolean>>();
   const lookup = nodeLookup(cluster);
   for (const h of hosts.values()) {
@@ -140,7 +173,14 @@ export function buildDerived(cluster: ClusterState, hosts: ReadonlyMap<string, H
   return {
     podCidr: legacy,
     serviceCidr: kubeadm?.value.serviceSubnet
-      ? { value: kubeadm.value.serviceSubnet, by: 'kubeadm', at: atOf(kubeadm, kubeadm.value.lines.get('networking.serviceSubnet') ?? kubeadm.value.lines.get('serviceSubnet')) }
+      ? {
+          value: kubeadm.value.serviceSubnet,
+          by: 'kubeadm',
+          at: atOf(
+            kubeadm,
+            kubeadm.value.lines.get('networking.serviceSubnet') ?? kubeadm.value.lines.get('serviceSubnet'),
+          ),
+        }
       : undefined,
     kubeProxyMode: kubeProxyMode(cluster),
     corednsUpstreams: corednsUpstreams(cluster),

@@ -4,7 +4,16 @@
 // as a static pod and flannel inside the canal DaemonSet, Charmed Kubernetes runs kube-proxy as a
 // snap, microk8s runs everything in one snap daemon (kubelite). Rules ask here before concluding
 // that a component is missing.
-import type { ClusterState, ComponentName, DeploymentStyle, Distribution, FileIndex, HostState, Located, Seen } from './types.js';
+import type {
+  ClusterState,
+  ComponentName,
+  DeploymentStyle,
+  Distribution,
+  FileIndex,
+  HostState,
+  Located,
+  Seen,
+} from './types.js';
 import type { KubeNode } from './schemas.js';
 import { componentStyles } from './components.js';
 
@@ -54,18 +63,34 @@ const PROVIDER_IDS: readonly (readonly [string, Distribution])[] = [
 
 // systemd units / journals whose presence names the distribution
 const UNITS: ReadonlyMap<string, Distribution> = new Map([
-  ['k3s', 'k3s'], ['k3s-agent', 'k3s'],
-  ['rke2-server', 'rke2'], ['rke2-agent', 'rke2'],
-  ['snap.microk8s.daemon-kubelite', 'microk8s'], ['snap.microk8s.daemon-kubelet', 'microk8s'],
-  ['snap.microk8s.daemon-proxy', 'microk8s'], ['snap.microk8s.daemon-flanneld', 'microk8s'],
-  ['snap.kube-proxy.daemon', 'charmed'], ['snap.kubelet.daemon', 'charmed'],
+  ['k3s', 'k3s'],
+  ['k3s-agent', 'k3s'],
+  ['rke2-server', 'rke2'],
+  ['rke2-agent', 'rke2'],
+  ['snap.microk8s.daemon-kubelite', 'microk8s'],
+  ['snap.microk8s.daemon-kubelet', 'microk8s'],
+  ['snap.microk8s.daemon-proxy', 'microk8s'],
+  ['snap.microk8s.daemon-flanneld', 'microk8s'],
+  ['snap.kube-proxy.daemon', 'charmed'],
+  ['snap.kubelet.daemon', 'charmed'],
 ]);
 
 /**
  * Order of trust when signals disagree: a distribution that runs on top of another's pieces is
  * named over them (an RKE2 node also has static pods, an EKS node a kubelet config...).
  */
-const PRIORITY: readonly Distribution[] = ['kind', 'k3s', 'rke2', 'microk8s', 'charmed', 'openshift', 'eks', 'gke', 'aks', 'kubeadm'];
+const PRIORITY: readonly Distribution[] = [
+  'kind',
+  'k3s',
+  'rke2',
+  'microk8s',
+  'charmed',
+  'openshift',
+  'eks',
+  'gke',
+  'aks',
+  'kubeadm',
+];
 
 export interface DistributionFacts {
   /** the distribution the strongest evidence names; undefined when nothing names one */
@@ -75,7 +100,8 @@ export interface DistributionFacts {
   readonly components: ReadonlyMap<ComponentName, Seen<DeploymentStyle>>;
 }
 
-const sortedHosts = (hosts: ReadonlyMap<string, HostState>): HostState[] => [...hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
+const sortedHosts = (hosts: ReadonlyMap<string, HostState>): HostState[] =>
+  [...hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
 
 function nodeSignals(nodes: readonly Located<KubeNode>[]): Seen<Distribution>[] {
   const out: Seen<Distribution>[] = [];
@@ -87,20 +113,35 @@ function nodeSignals(nodes: readonly Located<KubeNode>[]): Seen<Distribution>[] 
       const v = info[field];
       if (typeof v !== 'string') continue;
       const hit = VERSION_SUFFIXES.find(([re]) => re.test(v));
-      if (hit) out.push({ value: hit[1], by: `node/${name} ${field} ${v}`, at: { ...n.ref, pointer: `${base}/status/nodeInfo/${field}` } });
+      if (hit)
+        out.push({
+          value: hit[1],
+          by: `node/${name} ${field} ${v}`,
+          at: { ...n.ref, pointer: `${base}/status/nodeInfo/${field}` },
+        });
     }
     for (const kind of ['labels', 'annotations'] as const) {
       const map = n.obj.metadata[kind] ?? {};
       for (const [key, value] of Object.entries(map)) {
         let d = NODE_KEYS.find(([k]) => (/[/-]$/.test(k) ? key.startsWith(k) : key === k))?.[1];
         if (!d && key === 'node.kubernetes.io/instance-type' && (value === 'k3s' || value === 'rke2')) d = value;
-        if (d) out.push({ value: d, by: `node/${name} ${kind.slice(0, -1)} ${key}`, at: { ...n.ref, pointer: `${base}/metadata/${kind}/${esc(key)}` } });
+        if (d)
+          out.push({
+            value: d,
+            by: `node/${name} ${kind.slice(0, -1)} ${key}`,
+            at: { ...n.ref, pointer: `${base}/metadata/${kind}/${esc(key)}` },
+          });
       }
     }
     const provider = (n.obj.spec as Record<string, unknown> | undefined)?.providerID;
     if (typeof provider === 'string') {
       const hit = PROVIDER_IDS.find(([p]) => provider.startsWith(p));
-      if (hit) out.push({ value: hit[1], by: `node/${name} providerID ${provider}`, at: { ...n.ref, pointer: `${base}/spec/providerID` } });
+      if (hit)
+        out.push({
+          value: hit[1],
+          by: `node/${name} providerID ${provider}`,
+          at: { ...n.ref, pointer: `${base}/spec/providerID` },
+        });
     }
   }
   return out;
@@ -110,11 +151,21 @@ function clusterSignals(cluster: ClusterState): Seen<Distribution>[] {
   const out: Seen<Distribution>[] = [];
   const v = cluster.version?.value.serverVersion;
   const hit = v ? VERSION_SUFFIXES.find(([re]) => re.test(v)) : undefined;
-  if (v && hit && cluster.version) out.push({ value: hit[1], by: `API server ${v}`, at: { ...cluster.version.ref, pointer: '/serverVersion/gitVersion' } });
+  if (v && hit && cluster.version)
+    out.push({
+      value: hit[1],
+      by: `API server ${v}`,
+      at: { ...cluster.version.ref, pointer: '/serverVersion/gitVersion' },
+    });
   for (const ds of cluster.daemonSets ?? []) {
     const key = `${ds.obj.metadata.namespace ?? ''}/${ds.obj.metadata.name}`;
     const hit = DAEMONSETS.find(([k]) => k === key);
-    if (hit) out.push({ value: hit[1], by: `DaemonSet ${key}`, at: { ...ds.ref, pointer: `${ds.ref.pointer}/metadata/name` } });
+    if (hit)
+      out.push({
+        value: hit[1],
+        by: `DaemonSet ${key}`,
+        at: { ...ds.ref, pointer: `${ds.ref.pointer}/metadata/name` },
+      });
   }
   const kubeadm = cluster.configMaps.get('kube-system/kubeadm-config');
   if (kubeadm) out.push({ value: 'kubeadm', by: 'ConfigMap kube-system/kubeadm-config', at: kubeadm.ref });
@@ -124,33 +175,53 @@ function clusterSignals(cluster: ClusterState): Seen<Distribution>[] {
 function hostSignals(hosts: ReadonlyMap<string, HostState>): Seen<Distribution>[] {
   const out: Seen<Distribution>[] = [];
   for (const h of sortedHosts(hosts)) {
-    for (const c of h.distroConfigs) out.push({ value: c.value.distro, by: `${h.node} ${c.value.distro} config`, at: { ...c.ref, line: 1 } });
-    if (h.k3sFlannelNetConf) out.push({ value: 'k3s', by: `${h.node} k3s flannel net-conf`, at: h.k3sFlannelNetConf.ref });
+    for (const c of h.distroConfigs)
+      out.push({ value: c.value.distro, by: `${h.node} ${c.value.distro} config`, at: { ...c.ref, line: 1 } });
+    if (h.k3sFlannelNetConf)
+      out.push({ value: 'k3s', by: `${h.node} k3s flannel net-conf`, at: h.k3sFlannelNetConf.ref });
     for (const c of h.distroCni) {
       const d: Distribution = c.ref.path.startsWith('host/k3s/') ? 'k3s' : 'microk8s';
       out.push({ value: d, by: `${h.node} ${d} CNI dir`, at: c.ref });
     }
     for (const [key, args] of h.componentArgs) {
-      out.push({ value: key.startsWith('microk8s/') ? 'microk8s' : 'charmed', by: `${h.node} ${key} args`, at: { ...args.ref, line: 1 } });
+      out.push({
+        value: key.startsWith('microk8s/') ? 'microk8s' : 'charmed',
+        by: `${h.node} ${key} args`,
+        at: { ...args.ref, line: 1 },
+      });
     }
     for (const u of h.systemdUnits?.value ?? []) {
       const d = UNITS.get(u.unit);
-      if (d && h.systemdUnits) out.push({ value: d, by: `${h.node} unit ${u.unit}`, at: { ...h.systemdUnits.ref, line: u.line } });
+      if (d && h.systemdUnits)
+        out.push({ value: d, by: `${h.node} unit ${u.unit}`, at: { ...h.systemdUnits.ref, line: u.line } });
     }
     for (const [unit, log] of h.journal) {
       const d = UNITS.get(unit);
       if (d) out.push({ value: d, by: `${h.node} journal of ${unit}`, at: log.ref });
     }
     for (const [path, pod] of h.staticPods) {
-      if (path.startsWith('host/rke2/')) out.push({ value: 'rke2', by: `${h.node} RKE2 static pod ${pod.value.name ?? path}`, at: { ...pod.ref, line: 1 } });
-      else if (pod.value.component === 'kube-apiserver') out.push({ value: 'kubeadm', by: `${h.node} static pod kube-apiserver`, at: { ...pod.ref, line: 1 } });
+      if (path.startsWith('host/rke2/'))
+        out.push({
+          value: 'rke2',
+          by: `${h.node} RKE2 static pod ${pod.value.name ?? path}`,
+          at: { ...pod.ref, line: 1 },
+        });
+      else if (pod.value.component === 'kube-apiserver')
+        out.push({ value: 'kubeadm', by: `${h.node} static pod kube-apiserver`, at: { ...pod.ref, line: 1 } });
       for (const image of pod.value.images) {
-        const hit = VERSION_SUFFIXES.find(([re]) => re.test(image)) ?? (/-rke2r\d/.test(image) ? [undefined, 'rke2' as const] : undefined);
+        const hit =
+          VERSION_SUFFIXES.find(([re]) => re.test(image)) ??
+          (/-rke2r\d/.test(image) ? [undefined, 'rke2' as const] : undefined);
         if (hit) out.push({ value: hit[1], by: `${h.node} static pod image ${image}`, at: { ...pod.ref, line: 1 } });
       }
     }
     const flags = h.sources.get('host.kubelet-flags');
-    if (flags?.status === 'ok') out.push({ value: 'kubeadm', by: `${h.node} /var/lib/kubelet/kubeadm-flags.env`, at: { bundle: h.bundle, path: flags.path, line: 1 } });
+    if (flags?.status === 'ok')
+      out.push({
+        value: 'kubeadm',
+        by: `${h.node} /var/lib/kubelet/kubeadm-flags.env`,
+        at: { bundle: h.bundle, path: flags.path, line: 1 },
+      });
   }
   return out;
 }
@@ -160,15 +231,25 @@ const rank = (d: Distribution): number => {
   return i === -1 ? PRIORITY.length : i;
 };
 
-export function detectDistribution(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>): { distribution?: Seen<Distribution>; signals: Seen<Distribution>[] } {
+export function detectDistribution(
+  cluster: ClusterState,
+  hosts: ReadonlyMap<string, HostState>,
+): { distribution?: Seen<Distribution>; signals: Seen<Distribution>[] } {
   const signals = [...nodeSignals(cluster.nodes ?? []), ...clusterSignals(cluster), ...hostSignals(hosts)];
   // stable: within one distribution the first signal found (nodes, then cluster, then hosts) leads
-  const ordered = signals.map((s, i) => ({ s, i })).sort((a, b) => rank(a.s.value) - rank(b.s.value) || a.i - b.i).map((x) => x.s);
+  const ordered = signals
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => rank(a.s.value) - rank(b.s.value) || a.i - b.i)
+    .map((x) => x.s);
   return { distribution: ordered[0], signals: ordered };
 }
 
 /** Derived.distribution and Derived.components in one pass (buildDerived calls this). */
-export function distributionFacts(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, files?: FileIndex): DistributionFacts {
+export function distributionFacts(
+  cluster: ClusterState,
+  hosts: ReadonlyMap<string, HostState>,
+  files?: FileIndex,
+): DistributionFacts {
   const { distribution, signals } = detectDistribution(cluster, hosts);
   return { distribution, signals, components: componentStyles(cluster, hosts, signals, files) };
 }

@@ -11,7 +11,8 @@ import type { FileIndex, FileRef, Located, Sourced } from './types.js';
 
 /** Walk an RFC 6901 pointer inside an already-parsed value. */
 export function atPointer(value: unknown, pointer: string): unknown {
-  if (pointer === '' || pointer === '/') return pointer === '' ? value : (value as Record<string, unknown> | undefined)?.[''];
+  if (pointer === '' || pointer === '/')
+    return pointer === '' ? value : (value as Record<string, unknown> | undefined)?.[''];
   let cur: unknown = value;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -28,19 +29,50 @@ export function escapePointerToken(t: string): string {
 /** Evidence for a JSON value of a cluster object: `sub` is a pointer inside the object ("/status/phase"). */
 export function objectEvidence<T>(loc: Located<T>, sub = '', note?: string): EvidenceRef {
   const v = atPointer(loc.obj, sub);
-  return { bundle: loc.ref.bundle, path: loc.ref.path, pointer: loc.ref.pointer + sub, quote: JSON.stringify(v) ?? 'undefined', ...(note ? { note } : {}) };
+  return {
+    bundle: loc.ref.bundle,
+    path: loc.ref.path,
+    pointer: loc.ref.pointer + sub,
+    quote: JSON.stringify(v) ?? 'undefined',
+    ...(note ? { note } : {}),
+  };
 }
 
 /** Evidence for one already-known line (e.g. an iptables rule, whose text and line the parser kept). */
-export function knownLineEvidence(ref: FileRef & { pointer?: string }, line: number, text: string, note?: string): EvidenceRef {
-  return { bundle: ref.bundle, path: ref.path, line, quote: text, ...(ref.pointer ? { pointer: ref.pointer } : {}), ...(note ? { note } : {}) };
+export function knownLineEvidence(
+  ref: FileRef & { pointer?: string },
+  line: number,
+  text: string,
+  note?: string,
+): EvidenceRef {
+  return {
+    bundle: ref.bundle,
+    path: ref.path,
+    line,
+    quote: text,
+    ...(ref.pointer ? { pointer: ref.pointer } : {}),
+    ...(note ? { note } : {}),
+  };
 }
 
 /** Evidence for lines [from, to] of a text file, quoted from the file index. */
-export function lineEvidence(files: FileIndex, ref: FileRef, from: number, to = from, note?: string): EvidenceRef | undefined {
+export function lineEvidence(
+  files: FileIndex,
+  ref: FileRef,
+  from: number,
+  to = from,
+  note?: string,
+): EvidenceRef | undefined {
   const lines = files.lines(ref, from, to);
   if (!lines || lines.length === 0) return undefined;
-  return { bundle: ref.bundle, path: ref.path, line: from, ...(to !== from ? { endLine: to } : {}), quote: lines.join('\n'), ...(note ? { note } : {}) };
+  return {
+    bundle: ref.bundle,
+    path: ref.path,
+    line: from,
+    ...(to !== from ? { endLine: to } : {}),
+    quote: lines.join('\n'),
+    ...(note ? { note } : {}),
+  };
 }
 
 // The last embedded text split into lines: the DNS rules cite many lines of one Corefile, and
@@ -56,14 +88,33 @@ function linesOf(text: string): readonly string[] {
 }
 
 /** Evidence for lines of a text embedded in a JSON string (a ConfigMap's data key). */
-export function embeddedLineEvidence(text: string, ref: FileRef & { pointer: string }, from: number, to = from, note?: string): EvidenceRef | undefined {
+export function embeddedLineEvidence(
+  text: string,
+  ref: FileRef & { pointer: string },
+  from: number,
+  to = from,
+  note?: string,
+): EvidenceRef | undefined {
   const lines = linesOf(text).slice(from - 1, to);
   if (lines.length === 0) return undefined;
-  return { bundle: ref.bundle, path: ref.path, pointer: ref.pointer, line: from, ...(to !== from ? { endLine: to } : {}), quote: lines.join('\n'), ...(note ? { note } : {}) };
+  return {
+    bundle: ref.bundle,
+    path: ref.path,
+    pointer: ref.pointer,
+    line: from,
+    ...(to !== from ? { endLine: to } : {}),
+    quote: lines.join('\n'),
+    ...(note ? { note } : {}),
+  };
 }
 
 /** Evidence for a whole small parsed file's line (Sourced values carry only the file ref). */
-export function sourcedLineEvidence(files: FileIndex, src: Sourced<unknown>, line: number, note?: string): EvidenceRef | undefined {
+export function sourcedLineEvidence(
+  files: FileIndex,
+  src: Sourced<unknown>,
+  line: number,
+  note?: string,
+): EvidenceRef | undefined {
   return lineEvidence(files, src.ref, line, line, note);
 }
 
@@ -76,9 +127,15 @@ export interface ResolvedEvidence {
 
 /** Canonical JSON (object keys sorted), so a quote made from a schema-parsed object matches the file. */
 function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(v, (_k, x: unknown) =>
+      x && typeof x === 'object' && !Array.isArray(x)
+        ? Object.fromEntries(
+            Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+          )
+        : x,
+    ) ?? 'undefined'
+  );
 }
 
 /** the quote of a bare-pointer ref is that JSON value; object key order carries no meaning (zod reorders keys) */
@@ -101,7 +158,10 @@ export function resolveEvidence(files: FileIndex, ev: EvidenceRef, context = 0):
     const v = files.pointer(ref, ev.pointer);
     if (from === undefined || to === undefined) {
       const text = JSON.stringify(v, null, 2) ?? 'undefined';
-      return { lines: text.split('\n').map((t, i) => ({ n: i + 1, text: t, cited: true })), matches: sameJsonText(v, ev.quote) };
+      return {
+        lines: text.split('\n').map((t, i) => ({ n: i + 1, text: t, cited: true })),
+        matches: sameJsonText(v, ev.quote),
+      };
     }
     if (typeof v !== 'string') return { lines: [], matches: false };
     const all = v.split(/\r?\n/);
@@ -117,6 +177,9 @@ export function resolveEvidence(files: FileIndex, ev: EvidenceRef, context = 0):
   const hi = Math.min(count, to + context);
   const got = files.lines(ref, lo, hi) ?? [];
   const lines = got.map((text, i) => ({ n: lo + i, text, cited: lo + i >= from && lo + i <= to }));
-  const cited = lines.filter((l) => l.cited).map((l) => l.text).join('\n');
+  const cited = lines
+    .filter((l) => l.cited)
+    .map((l) => l.text)
+    .join('\n');
   return { lines, matches: cited === ev.quote };
 }

@@ -10,7 +10,10 @@ const raw = rawBundle({
     'host/resolv.conf': 'nameserver 10.0.0.2\r\nsearch example.com\noptions ndots:5',
     'host/empty.txt': '',
     'cluster/pods.json': kubeList([podJson({ name: 'a', ip: '10.244.0.2' }), podJson({ name: 'b', ip: '10.244.0.3' })]),
-    'cluster/configmaps/kube-system/coredns.json': configMapJson({ name: 'coredns', data: { Corefile: '.:53 {\n    forward . 233.5.5.5\n}\n', 'a/b~c': 'x\ny' } }),
+    'cluster/configmaps/kube-system/coredns.json': configMapJson({
+      name: 'coredns',
+      data: { Corefile: '.:53 {\n    forward . 233.5.5.5\n}\n', 'a/b~c': 'x\ny' },
+    }),
   },
 });
 const files = createFileIndex([raw]);
@@ -18,7 +21,13 @@ const ref = (path: string) => ({ bundle: 'b1', path });
 
 describe('FileIndex', () => {
   it('lists, sizes and knows files', () => {
-    expect(files.list().map((r) => r.path)).toEqual(['cluster/configmaps/kube-system/coredns.json', 'cluster/pods.json', 'host/empty.txt', 'host/resolv.conf', 'manifest.json']);
+    expect(files.list().map((r) => r.path)).toEqual([
+      'cluster/configmaps/kube-system/coredns.json',
+      'cluster/pods.json',
+      'host/empty.txt',
+      'host/resolv.conf',
+      'manifest.json',
+    ]);
     expect(files.list('other')).toEqual([]);
     expect(files.has(ref('host/resolv.conf'))).toBe(true);
     expect(files.has({ bundle: 'nope', path: 'host/resolv.conf' })).toBe(false);
@@ -26,11 +35,28 @@ describe('FileIndex', () => {
   });
 
   it('opens manifest source records by pointer (served as the collector writes it when built in memory)', () => {
-    const m = rawBundle({ id: 'b2', files: { 'host/iptables-save.txt': '*filter\nCOMMIT\n' }, extraSources: [{ id: 'host.conntrack-stats', path: 'host/conntrack-stats.txt', command: 'conntrack -S', status: 'absent', exitCode: null, durationMs: null, bytes: 0, stderrTail: 'conntrack: command not found\n' }] });
+    const m = rawBundle({
+      id: 'b2',
+      files: { 'host/iptables-save.txt': '*filter\nCOMMIT\n' },
+      extraSources: [
+        {
+          id: 'host.conntrack-stats',
+          path: 'host/conntrack-stats.txt',
+          command: 'conntrack -S',
+          status: 'absent',
+          exitCode: null,
+          durationMs: null,
+          bytes: 0,
+          stderrTail: 'conntrack: command not found\n',
+        },
+      ],
+    });
     const idx = createFileIndex([m]);
     const i = m.manifest?.sources.findIndex((x) => x.id === 'host.conntrack-stats') ?? -1;
     expect(i).toBeGreaterThanOrEqual(0);
-    expect(idx.pointer({ bundle: 'b2', path: 'manifest.json' }, `/sources/${i}/stderrTail`)).toBe('conntrack: command not found\n');
+    expect(idx.pointer({ bundle: 'b2', path: 'manifest.json' }, `/sources/${i}/stderrTail`)).toBe(
+      'conntrack: command not found\n',
+    );
     expect(idx.list('b2').map((r) => r.path)).toContain('manifest.json');
     // a bundle read from disk keeps its own bytes
     const disk = rawBundle({ id: 'b3', files: { 'manifest.json': '{"formatVersion":1}\n' } });

@@ -52,8 +52,11 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
 
   const key = (ref: FileRef): string => `${ref.bundle}\u0000${ref.path}`;
   const manifests = new Map<string, Buffer>();
-  for (const r of raws) if (r.manifest && !r.files.has(MANIFEST)) manifests.set(r.id, Buffer.from(`${JSON.stringify(r.manifest, null, 2)}\n`, 'utf8'));
-  const bufferOf = (ref: FileRef): Buffer | undefined => byBundle.get(ref.bundle)?.files.get(ref.path) ?? (ref.path === MANIFEST ? manifests.get(ref.bundle) : undefined);
+  for (const r of raws)
+    if (r.manifest && !r.files.has(MANIFEST))
+      manifests.set(r.id, Buffer.from(`${JSON.stringify(r.manifest, null, 2)}\n`, 'utf8'));
+  const bufferOf = (ref: FileRef): Buffer | undefined =>
+    byBundle.get(ref.bundle)?.files.get(ref.path) ?? (ref.path === MANIFEST ? manifests.get(ref.bundle) : undefined);
 
   function offsetsOf(ref: FileRef, buf: Buffer): Uint32Array {
     const k = key(ref);

@@ -6,9 +6,19 @@ import type { LogLine } from '../parse/types.js';
 import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import type { ClusterState, HostState, Sourced } from './types.js';
-import { parseArgsFile, parseDistroConfig, parseHostLog, parseStaticPod, parseSystemdUnits, parseUnitExecStart } from './host-sources.js';
+import {
+  parseArgsFile,
+  parseDistroConfig,
+  parseHostLog,
+  parseStaticPod,
+  parseSystemdUnits,
+  parseUnitExecStart,
+} from './host-sources.js';
 
-type DistroFields = Pick<HostState, 'distroConfigs' | 'staticPods' | 'componentArgs' | 'systemdUnits' | 'journal' | 'k3sFlannelNetConf' | 'distroCni'>;
+type DistroFields = Pick<
+  HostState,
+  'distroConfigs' | 'staticPods' | 'componentArgs' | 'systemdUnits' | 'journal' | 'k3sFlannelNetConf' | 'distroCni'
+>;
 
 const pathOf = (id: string): string => sourceById(id)?.path ?? id;
 
@@ -92,7 +102,10 @@ export function hostPodLogs(reader: BundleReader): Map<string, Sourced<readonly 
 }
 
 /** cluster logs plus host-read pod logs; a kubectl log of the same container wins */
-export function withHostPodLogs(cluster: ClusterState, hostLogs: ReadonlyMap<string, Sourced<readonly LogLine[]>>): ClusterState {
+export function withHostPodLogs(
+  cluster: ClusterState,
+  hostLogs: ReadonlyMap<string, Sourced<readonly LogLine[]>>,
+): ClusterState {
   if (hostLogs.size === 0) return cluster;
   const logs = new Map(cluster.logs);
   for (const [key, log] of hostLogs) if (!logs.has(key)) logs.set(key, log);

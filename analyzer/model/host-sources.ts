@@ -46,7 +46,11 @@ export interface SystemdUnit {
   readonly line: number;
 }
 
-function loadYamlDocs(text: string, what: string, problems: ParseProblem[]): { docs: Document.Parsed[]; lc: LineCounter } {
+function loadYamlDocs(
+  text: string,
+  what: string,
+  problems: ParseProblem[],
+): { docs: Document.Parsed[]; lc: LineCounter } {
   const lc = new LineCounter();
   const refused = yamlInputProblem(text);
   if (refused) {
@@ -59,7 +63,11 @@ function loadYamlDocs(text: string, what: string, problems: ParseProblem[]): { d
     for (const d of list) {
       for (const e of d.errors) {
         const line = e.linePos?.[0].line;
-        problems.push({ ...(line !== undefined ? { line } : {}), message: `${what}: invalid YAML${line !== undefined ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, severity: 'error' });
+        problems.push({
+          ...(line !== undefined ? { line } : {}),
+          message: `${what}: invalid YAML${line !== undefined ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`,
+          severity: 'error',
+        });
       }
     }
     return { docs: list, lc };
@@ -88,7 +96,12 @@ export function parseDistroConfig(distro: 'k3s' | 'rke2'): (text: string) => Par
     const values = toRecord(doc) ?? {};
     const lines = new Map<string, number>();
     if (doc) collectKeyLines(doc.contents, lc, '', lines);
-    if (doc && !toRecord(doc) && problems.length === 0) problems.push({ line: 1, message: `${what}: expected a YAML mapping of flag names to values`, severity: 'error' });
+    if (doc && !toRecord(doc) && problems.length === 0)
+      problems.push({
+        line: 1,
+        message: `${what}: expected a YAML mapping of flag names to values`,
+        severity: 'error',
+      });
     return { value: { distro, values, lines }, problems };
   };
 }
@@ -108,7 +121,8 @@ export function parseUnitExecStart(distro: 'k3s' | 'rke2'): (text: string) => Pa
     for (let i = start; start !== -1 && i < raws.length; i++) {
       const raw = raws[i]!.replace(/\r$/, '');
       const body = (i === start ? raw.replace(/^\s*ExecStart=/, '') : raw).replace(/\\\s*$/, '');
-      for (const m of body.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g)) words.push({ w: m[1] ?? m[2] ?? m[3]!, line: i + 1 });
+      for (const m of body.matchAll(/'([^']*)'|"([^"]*)"|(\S+)/g))
+        words.push({ w: m[1] ?? m[2] ?? m[3]!, line: i + 1 });
       if (!/\\\s*$/.test(raw)) break;
     }
     for (let i = 0; i < words.length; i++) {
@@ -119,14 +133,17 @@ export function parseUnitExecStart(distro: 'k3s' | 'rke2'): (text: string) => Pa
       const name = eq === -1 ? w.slice(2) : w.slice(2, eq);
       let value: string;
       if (eq !== -1) value = w.slice(eq + 1);
-      else if (next !== undefined && !next.startsWith('-')) { value = next; i++; }
-      else value = 'true';
+      else if (next !== undefined && !next.startsWith('-')) {
+        value = next;
+        i++;
+      } else value = 'true';
       const v: unknown = value === 'true' ? true : value;
       const had = values[name];
       values[name] = had === undefined ? v : Array.isArray(had) ? [...had, v] : [had, v];
       if (!lines.has(name)) lines.set(name, line);
     }
-    const problems = start === -1 ? [{ message: `${distro} unit: no ExecStart= line`, severity: 'warning' as const }] : [];
+    const problems =
+      start === -1 ? [{ message: `${distro} unit: no ExecStart= line`, severity: 'warning' as const }] : [];
     return { value: { distro, values, lines }, problems };
   };
 }
@@ -169,7 +186,12 @@ export function parseStaticPod(text: string): Parsed<StaticPod> {
     });
   }
   const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-  if (pod.kind !== undefined && pod.kind !== 'Pod') problems.push({ line: lines.get('kind') ?? 1, message: `static pod manifest: expected kind Pod, found ${JSON.stringify(pod.kind)}`, severity: 'warning' });
+  if (pod.kind !== undefined && pod.kind !== 'Pod')
+    problems.push({
+      line: lines.get('kind') ?? 1,
+      message: `static pod manifest: expected kind Pod, found ${JSON.stringify(pod.kind)}`,
+      severity: 'warning',
+    });
   return {
     value: {
       name: str(meta.name),
@@ -219,7 +241,8 @@ function normalizeHostLogLine(raw: string): string {
     // docker json-file (dockershim kubelets): {"log":"msg\n","stream":"stderr","time":"..."}
     try {
       const o = JSON.parse(raw) as { log?: unknown; time?: unknown };
-      if (typeof o.log === 'string') return `${typeof o.time === 'string' ? `${o.time} ` : ''}${o.log.replace(/\r?\n$/, '').replace(/\n/g, ' ')}`;
+      if (typeof o.log === 'string')
+        return `${typeof o.time === 'string' ? `${o.time} ` : ''}${o.log.replace(/\r?\n$/, '').replace(/\n/g, ' ')}`;
     } catch {
       return raw;
     }

@@ -8,7 +8,10 @@ const iptablesNft = readFileSync(new URL('iptables-save-nft.txt', REF), 'utf8');
 
 describe('host data', () => {
   it('parses the real iptables-save of this machine into the host of its node', () => {
-    const s = snapshotOf({ node: 'worker-1', files: { 'host/iptables-save.txt': iptablesNft, 'host/iptables-version.txt': 'iptables v1.8.9 (nf_tables)\n' } });
+    const s = snapshotOf({
+      node: 'worker-1',
+      files: { 'host/iptables-save.txt': iptablesNft, 'host/iptables-version.txt': 'iptables v1.8.9 (nf_tables)\n' },
+    });
     const h = s.hosts.get('worker-1');
     expect(h?.iptables?.ref).toEqual({ bundle: 'netsnap-worker-1', path: 'host/iptables-save.txt' });
     expect(h?.iptables?.value.backend).toBe('nf_tables');
@@ -22,7 +25,13 @@ describe('host data', () => {
     lines.splice(11, 0, '-A FORWARD -m comment --comment "unterminated -j ACCEPT'); // becomes line 12
     const s = snapshotOf({ node: 'worker-1', files: { 'host/iptables-save.txt': lines.join('\n') } });
     expect(s.problems).toEqual([
-      expect.objectContaining({ bundle: 'netsnap-worker-1', file: 'host/iptables-save.txt', line: 12, severity: 'error', code: LOAD_PROBLEM_CODES.parse }),
+      expect.objectContaining({
+        bundle: 'netsnap-worker-1',
+        file: 'host/iptables-save.txt',
+        line: 12,
+        severity: 'error',
+        code: LOAD_PROBLEM_CODES.parse,
+      }),
     ]);
     expect(s.hosts.get('worker-1')?.iptables?.value.tables.get('nat')).toBeDefined();
   });
@@ -31,7 +40,13 @@ describe('host data', () => {
     const s = snapshotOf({
       node: 'worker-1',
       files: { 'host/uname.txt': 'Linux worker-1 6.1.0\n' },
-      extraSources: [sourceRecord('host/iptables-save.txt', { status: 'denied', exitCode: 1, stderrTail: 'Permission denied (you must be root)' })],
+      extraSources: [
+        sourceRecord('host/iptables-save.txt', {
+          status: 'denied',
+          exitCode: 1,
+          stderrTail: 'Permission denied (you must be root)',
+        }),
+      ],
     });
     const h = s.hosts.get('worker-1');
     expect(h?.iptables).toBeUndefined();
@@ -39,7 +54,11 @@ describe('host data', () => {
   });
 
   it('a bundle with only failed host sources still has a host entry', () => {
-    const s = snapshotOf({ node: 'w9', files: {}, extraSources: [sourceRecord('host/sysctl.txt', { status: 'failed' })] });
+    const s = snapshotOf({
+      node: 'w9',
+      files: {},
+      extraSources: [sourceRecord('host/sysctl.txt', { status: 'failed' })],
+    });
     expect([...s.hosts.keys()]).toEqual(['w9']);
     expect(s.bundles[0]?.hasHost).toBe(true);
   });
@@ -60,12 +79,13 @@ describe('host data', () => {
   });
 });
 
-describe("host parsers wired", () => {
+describe('host parsers wired', () => {
   it('reads /proc/modules names and sysctl key = value lines with their lines', () => {
     const s = snapshotOf({
       node: 'w1',
       files: {
-        'host/modules.txt': 'vxlan 106496 0 - Live 0x0000000000000000\nbr_netfilter 32768 0 - Live 0x0000000000000000\n',
+        'host/modules.txt':
+          'vxlan 106496 0 - Live 0x0000000000000000\nbr_netfilter 32768 0 - Live 0x0000000000000000\n',
         'host/sysctl.txt': 'net.ipv4.ip_forward = 0\nnet.bridge.bridge-nf-call-iptables = 1\n',
       },
     });
@@ -86,8 +106,16 @@ describe('host data from real ip -j and sysctl output', () => {
     });
     const routes = s.hosts.get('w1')?.routes?.value ?? [];
     expect(routes).toHaveLength(25);
-    expect(routes.find((r) => r.dst === '10.244.2.0/24')).toMatchObject({ dev: 'flannel.1', gateway: '10.244.2.0', flags: ['onlink'], at: 3 });
-    expect(s.hosts.get('w1')?.sysctl?.value.get('net.bridge.bridge-nf-call-iptables')).toMatchObject({ value: '1', line: 2 });
+    expect(routes.find((r) => r.dst === '10.244.2.0/24')).toMatchObject({
+      dev: 'flannel.1',
+      gateway: '10.244.2.0',
+      flags: ['onlink'],
+      at: 3,
+    });
+    expect(s.hosts.get('w1')?.sysctl?.value.get('net.bridge.bridge-nf-call-iptables')).toMatchObject({
+      value: '1',
+      line: 2,
+    });
     expect(s.problems).toEqual([]);
   });
 });

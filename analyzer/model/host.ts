@@ -33,7 +33,8 @@ export function nodeNameOf(reader: BundleReader): string {
 
 export function buildHost(reader: BundleReader, node: string, parsers: Parsers): HostState {
   const sources = new Map<string, SourceRecord>((reader.raw.manifest?.sources ?? []).map((s) => [s.id, s]));
-  const parse = <T>(id: string, parser: (text: string) => Parsed<T>): Sourced<T> | undefined => reader.parse(pathOf(id), parser);
+  const parse = <T>(id: string, parser: (text: string) => Parsed<T>): Sourced<T> | undefined =>
+    reader.parse(pathOf(id), parser);
   const raw = (id: string): Sourced<string> | undefined => {
     const path = pathOf(id);
     const text = reader.text(path);
@@ -41,7 +42,10 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
   };
   // `ip -j` prints one JSON document: when it does not parse (cut short, edited), nothing of it is
   // known, so the field stays undefined like a missing file and rules say unknown, never "no routes"
-  const parseList = <T>(id: string, parser: (text: string) => Parsed<readonly T[]>): Sourced<readonly T[]> | undefined => {
+  const parseList = <T>(
+    id: string,
+    parser: (text: string) => Parsed<readonly T[]>,
+  ): Sourced<readonly T[]> | undefined => {
     const before = reader.problems.length;
     const got = parse(id, parser);
     const failed = reader.problems.slice(before).some((p) => p.severity === 'error');
@@ -60,7 +64,9 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     if (text === undefined) return undefined;
     const same = dumps.find((d) => d.buf.length === buf.length && d.buf.equals(buf));
     const similar = same ? undefined : dumps.find((d) => sameExceptComments(d.buf, buf));
-    const parsed = same?.parsed ?? (similar ? reuseParse(similar.parsed, similar.text, text, parsers.iptablesSave) : parsers.iptablesSave(text));
+    const parsed =
+      same?.parsed ??
+      (similar ? reuseParse(similar.parsed, similar.text, text, parsers.iptablesSave) : parsers.iptablesSave(text));
     if (!same && !similar) dumps.push({ buf, text, parsed });
     reader.addParseProblems(parsed, path);
     return { value: parsed.value, ref: { bundle: reader.id, path } };

@@ -5,10 +5,23 @@ const pods = [
   podJson({ name: 'web-1', namespace: 'shop', node: 'w1', ip: '10.244.1.5', labels: { app: 'web', tier: 'fe' } }),
   podJson({ name: 'web-2', namespace: 'shop', node: 'w2', ip: '10.244.2.5', labels: { app: 'web', tier: 'fe' } }),
   podJson({ name: 'web-old', namespace: 'shop', node: 'w2', ip: '10.244.2.9', labels: { app: 'web', tier: 'be' } }),
-  podJson({ name: 'web-other-ns', namespace: 'default', node: 'w1', ip: '10.244.1.6', labels: { app: 'web', tier: 'fe' } }),
+  podJson({
+    name: 'web-other-ns',
+    namespace: 'default',
+    node: 'w1',
+    ip: '10.244.1.6',
+    labels: { app: 'web', tier: 'fe' },
+  }),
   podJson({ name: 'done', namespace: 'shop', node: 'w1', ip: '10.244.1.7', phase: 'Succeeded', labels: {} }),
   podJson({ name: 'reuser', namespace: 'shop', node: 'w1', ip: '10.244.1.7', labels: {} }),
-  podJson({ name: 'kube-proxy-abcde', namespace: 'kube-system', node: 'w1', hostNetwork: true, hostIP: '192.168.56.11', labels: { 'k8s-app': 'kube-proxy' } }),
+  podJson({
+    name: 'kube-proxy-abcde',
+    namespace: 'kube-system',
+    node: 'w1',
+    hostNetwork: true,
+    hostIP: '192.168.56.11',
+    labels: { 'k8s-app': 'kube-proxy' },
+  }),
 ];
 
 const s = snapshotOf({
@@ -20,7 +33,9 @@ const s = snapshotOf({
       serviceJson({ name: 'ext', namespace: 'shop', clusterIP: '10.96.7.8', selector: null }),
       serviceJson({ name: 'headless', namespace: 'shop', clusterIP: 'None', selector: { app: 'nothing' } }),
     ]),
-    'cluster/endpoints.json': kubeList([endpointsJson({ name: 'web', namespace: 'shop', ready: ['10.244.1.5', '10.244.2.5'] })]),
+    'cluster/endpoints.json': kubeList([
+      endpointsJson({ name: 'web', namespace: 'shop', ready: ['10.244.1.5', '10.244.2.5'] }),
+    ]),
     'cluster/endpointslices.json': kubeList([
       endpointSliceJson({ name: 'web', namespace: 'shop', ready: ['10.244.1.5'], sliceName: 'web-aaaaa' }),
       endpointSliceJson({ name: 'web', namespace: 'shop', ready: ['10.244.2.5'], sliceName: 'web-bbbbb' }),
@@ -58,7 +73,10 @@ describe('indexes', () => {
 
   it('endpoints and endpoint slices by service', () => {
     expect(s.index.endpointsByService.get('shop/web')?.obj.subsets?.[0]?.addresses).toHaveLength(2);
-    expect(s.index.endpointSlicesByService.get('shop/web')?.map((e) => e.obj.metadata.name)).toEqual(['web-aaaaa', 'web-bbbbb']);
+    expect(s.index.endpointSlicesByService.get('shop/web')?.map((e) => e.obj.metadata.name)).toEqual([
+      'web-aaaaa',
+      'web-bbbbb',
+    ]);
   });
 
   it('node by name', () => {

@@ -45,7 +45,12 @@ function commentsOnly(text: string): string {
  * The parse of `text` given `first`, the parse of a dump whose lines equal it except comments:
  * `first`'s tables and rule problems, this dump's header fields and comment-line problems.
  */
-export function reuseParse(first: Parsed<IptablesSave>, firstText: string, text: string, parse: (text: string) => Parsed<IptablesSave>): Parsed<IptablesSave> {
+export function reuseParse(
+  first: Parsed<IptablesSave>,
+  firstText: string,
+  text: string,
+  parse: (text: string) => Parsed<IptablesSave>,
+): Parsed<IptablesSave> {
   const header = parse(commentsOnly(text));
   const lines = firstText.split('\n');
   const onComment = (line: number | undefined) => line !== undefined && isComment(lines[line - 1]);
@@ -107,7 +112,8 @@ function userChains(save: IptablesSave): { table: string; chain: string }[] {
  */
 export function defaultBackend(s: Snapshot | undefined, host: HostState): BackendBasis | undefined {
   const d = host.iptables;
-  if (d?.value.backend && d.value.headerLine !== undefined) return { backend: d.value.backend, ref: d.ref, line: d.value.headerLine, how: 'header' };
+  if (d?.value.backend && d.value.headerLine !== undefined)
+    return { backend: d.value.backend, ref: d.ref, line: d.value.headerLine, how: 'header' };
   const v = host.iptablesVersion;
   if (v) {
     const b = parseIptablesVersion(v.value).value.backend;
@@ -115,7 +121,8 @@ export function defaultBackend(s: Snapshot | undefined, host: HostState): Backen
   }
   if (!d) return undefined;
   // only iptables-nft prints "# Warning: iptables-legacy tables present" (into its own output with 2>&1)
-  if (d.value.legacyTablesPresentLine !== undefined) return { backend: 'nf_tables', ref: d.ref, line: d.value.legacyTablesPresentLine, how: 'header' };
+  if (d.value.legacyTablesPresentLine !== undefined)
+    return { backend: 'nf_tables', ref: d.ref, line: d.value.legacyTablesPresentLine, how: 'header' };
   // the same parse is shared by dumps whose rule lines are equal (buildHost): the same rules
   const sameAs = (['legacy', 'nf_tables'] as const).filter((b) => {
     const other = b === 'legacy' ? host.iptablesLegacy : host.iptablesNft;
@@ -123,24 +130,38 @@ export function defaultBackend(s: Snapshot | undefined, host: HostState): Backen
   });
   if (sameAs.length === 1) {
     const other = (sameAs[0] === 'legacy' ? host.iptablesLegacy : host.iptablesNft) as Sourced<IptablesSave>;
-    return { backend: sameAs[0] as IptablesBackend, ref: other.ref, ...(other.value.headerLine !== undefined ? { line: other.value.headerLine } : {}), how: 'same-rules' };
+    return {
+      backend: sameAs[0] as IptablesBackend,
+      ref: other.ref,
+      ...(other.value.headerLine !== undefined ? { line: other.value.headerLine } : {}),
+      how: 'same-rules',
+    };
   }
   const mine = userChains(d.value);
   // an explicit dump of one backend is that backend's whole view: when none of the default dump's
   // own chains are there, the default shows the other backend. (All of them there decides nothing:
   // kube-proxy's chains can be in both backends, one copy stale; equal rules share a parse above.)
-  for (const [b, other] of [['nf_tables', host.iptablesNft], ['legacy', host.iptablesLegacy]] as const) {
+  for (const [b, other] of [
+    ['nf_tables', host.iptablesNft],
+    ['legacy', host.iptablesLegacy],
+  ] as const) {
     if (!other || mine.length === 0) continue;
     const found = mine.filter((c) => other.value.tables.get(c.table)?.chains.has(c.chain)).length;
     const line = other.value.headerLine !== undefined ? { line: other.value.headerLine } : {};
-    if (found === 0) return { backend: b === 'legacy' ? 'nf_tables' : 'legacy', ref: other.ref, ...line, how: 'same-rules' };
+    if (found === 0)
+      return { backend: b === 'legacy' ? 'nf_tables' : 'legacy', ref: other.ref, ...line, how: 'same-rules' };
   }
   const nft = s && nftRulesetOf(s, host);
   if (nft && mine.length > 0) {
     const inNft = mine.filter((c) => iptablesTableInNft(nft.value, c.table)?.chains.has(c.chain));
     if (inNft.length === mine.length) {
       const first = inNft[0] as { table: string; chain: string };
-      return { backend: 'nf_tables', ref: nft.ref, line: iptablesTableInNft(nft.value, first.table)?.chains.get(first.chain)?.line, how: 'nft-ruleset' };
+      return {
+        backend: 'nf_tables',
+        ref: nft.ref,
+        line: iptablesTableInNft(nft.value, first.table)?.chains.get(first.chain)?.line,
+        how: 'nft-ruleset',
+      };
     }
     // none of its chains in nf_tables, and the nft listing was collected: the rules live in legacy
     if (inNft.length === 0) return { backend: 'legacy', ref: nft.ref, how: 'nft-ruleset' };
@@ -149,7 +170,11 @@ export function defaultBackend(s: Snapshot | undefined, host: HostState): Backen
 }
 
 /** the backend a dump shows: the explicit dumps by the program that printed them, the default one from defaultBackend */
-export function dumpBackend(s: Snapshot | undefined, host: HostState, dump: Sourced<IptablesSave>): IptablesBackend | undefined {
+export function dumpBackend(
+  s: Snapshot | undefined,
+  host: HostState,
+  dump: Sourced<IptablesSave>,
+): IptablesBackend | undefined {
   if (dump === host.iptablesLegacy) return 'legacy';
   if (dump === host.iptablesNft) return 'nf_tables';
   return dump.value.backend ?? (dump === host.iptables ? defaultBackend(s, host)?.backend : undefined);

@@ -6,7 +6,8 @@
 /** Kubernetes objects, CRD schemas included, stay well under a hundred levels. */
 export const MAX_JSON_DEPTH = 1000;
 
-export const jsonTooDeepMessage = (max = MAX_JSON_DEPTH): string => `JSON nested deeper than ${max} levels; not read (no collector writes such a file)`;
+export const jsonTooDeepMessage = (max = MAX_JSON_DEPTH): string =>
+  `JSON nested deeper than ${max} levels; not read (no collector writes such a file)`;
 
 /**
  * true when a parsed JSON value holds arrays/objects more than `max` levels inside one another.

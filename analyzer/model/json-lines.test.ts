@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { findListItems, rescanListItems } from './json-items.js';
 import { lineItemSpans } from './json-lines.js';
 
-const list = (items: unknown[], indent = 4) => Buffer.from(`${JSON.stringify({ apiVersion: 'v1', items, kind: 'List' }, null, indent)}\n`);
-const texts = (buf: Buffer, spans: readonly (readonly [number, number])[]) => spans.map(([a, b]) => JSON.parse(buf.toString('utf8', a, b)) as unknown);
+const list = (items: unknown[], indent = 4) =>
+  Buffer.from(`${JSON.stringify({ apiVersion: 'v1', items, kind: 'List' }, null, indent)}\n`);
+const texts = (buf: Buffer, spans: readonly (readonly [number, number])[]) =>
+  spans.map(([a, b]) => JSON.parse(buf.toString('utf8', a, b)) as unknown);
 const open = (buf: Buffer) => buf.indexOf('"items": [') + '"items": '.length;
 
 describe('line-shaped item spans', () => {

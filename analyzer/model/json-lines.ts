@@ -35,7 +35,8 @@ export function lineItemSpans(buf: Buffer, open: number): [number, number][] | u
   let pos = start;
   for (;;) {
     let end: number;
-    if (buf[start + 1] === CLOSE_OBJ) end = start + 2; // `{}` is printed on one line
+    if (buf[start + 1] === CLOSE_OBJ)
+      end = start + 2; // `{}` is printed on one line
     else {
       end = -1;
       while (end < 0) {

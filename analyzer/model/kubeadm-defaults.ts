@@ -25,4 +25,5 @@ export const KUBEADM_COREFILE = `.:53 {
 `;
 
 /** the kubeadm Corefile with `forward . /etc/resolv.conf` pointed elsewhere (e.g. "233.5.5.5 114.114.114.114") */
-export const corefileForwardingTo = (to: string): string => KUBEADM_COREFILE.replace('forward . /etc/resolv.conf', `forward . ${to}`);
+export const corefileForwardingTo = (to: string): string =>
+  KUBEADM_COREFILE.replace('forward . /etc/resolv.conf', `forward . ${to}`);

@@ -4,7 +4,11 @@ import { buildSnapshot } from './build.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { kubeList, podJson, rawBundle } from './testing.js';
 
-const good = JSON.stringify(kubeList([podJson({ name: 'a', ip: '10.244.0.2' }), podJson({ name: 'b', ip: '10.244.0.3' })]), null, 4);
+const good = JSON.stringify(
+  kubeList([podJson({ name: 'a', ip: '10.244.0.2' }), podJson({ name: 'b', ip: '10.244.0.3' })]),
+  null,
+  4,
+);
 
 describe('huge JSON lists', () => {
   it('loads the same pods item by item as with one JSON.parse', () => {
@@ -13,7 +17,9 @@ describe('huge JSON lists', () => {
     const byItem = buildSnapshot([raw], { largeJsonBytes: 10 });
     expect(byItem.cluster.pods).toEqual(whole.cluster.pods);
     expect(byItem.problems).toEqual([]);
-    expect(byItem.files.pointer({ bundle: raw.id, path: 'cluster/pods.json' }, '/items/1/status/podIP')).toBe('10.244.0.3');
+    expect(byItem.files.pointer({ bundle: raw.id, path: 'cluster/pods.json' }, '/items/1/status/podIP')).toBe(
+      '10.244.0.3',
+    );
     expect(byItem.files.pointer({ bundle: raw.id, path: 'cluster/pods.json' }, '/items/7')).toBeUndefined();
   });
 
@@ -21,12 +27,18 @@ describe('huge JSON lists', () => {
     const broken = good.replace('"phase": "Running"', '"phase": Running');
     const s = buildSnapshot([rawBundle({ files: { 'cluster/pods.json': broken } })], { largeJsonBytes: 10 });
     expect(s.cluster.pods?.map((p) => p.obj.metadata.name)).toEqual(['b']);
-    expect(s.problems).toEqual([expect.objectContaining({ file: 'cluster/pods.json', pointer: '/items/0', code: LOAD_PROBLEM_CODES.badJson })]);
+    expect(s.problems).toEqual([
+      expect.objectContaining({ file: 'cluster/pods.json', pointer: '/items/0', code: LOAD_PROBLEM_CODES.badJson }),
+    ]);
   });
 
   it('a cut-off huge list is one problem, not a crash', () => {
-    const s = buildSnapshot([rawBundle({ files: { 'cluster/pods.json': good.slice(0, good.length / 2) } })], { largeJsonBytes: 10 });
+    const s = buildSnapshot([rawBundle({ files: { 'cluster/pods.json': good.slice(0, good.length / 2) } })], {
+      largeJsonBytes: 10,
+    });
     expect(s.cluster.pods).toBeUndefined();
-    expect(s.problems).toEqual([expect.objectContaining({ file: 'cluster/pods.json', code: LOAD_PROBLEM_CODES.badJson, severity: 'error' })]);
+    expect(s.problems).toEqual([
+      expect.objectContaining({ file: 'cluster/pods.json', code: LOAD_PROBLEM_CODES.badJson, severity: 'error' }),
+    ]);
   });
 });

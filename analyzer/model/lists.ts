@@ -97,7 +97,14 @@ export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodT
   const buf = reader.raw.files.get(path);
   if (!buf) return;
   const items = loadList(reader, path, schema);
-  early.set(buf, { bundle: reader.id, path, schema, largeJsonBytes: reader.largeJsonBytes, items, problems: reader.problems });
+  early.set(buf, {
+    bundle: reader.id,
+    path,
+    schema,
+    largeJsonBytes: reader.largeJsonBytes,
+    items,
+    problems: reader.problems,
+  });
 }
 
 function takeEarly(reader: BundleReader, path: string, schema: z.ZodType): EarlyList | undefined {
@@ -105,12 +112,17 @@ function takeEarly(reader: BundleReader, path: string, schema: z.ZodType): Early
   const e = buf && early.get(buf);
   if (!buf || !e) return undefined;
   early.delete(buf);
-  const same = e.bundle === reader.id && e.path === path && e.schema === schema && e.largeJsonBytes === reader.largeJsonBytes;
+  const same =
+    e.bundle === reader.id && e.path === path && e.schema === schema && e.largeJsonBytes === reader.largeJsonBytes;
   return same ? e : undefined;
 }
 
 /** undefined when the file is absent or is not a list at all */
-export function loadList<S extends z.ZodType>(reader: BundleReader, path: string, schema: S): Located<z.output<S>>[] | undefined {
+export function loadList<S extends z.ZodType>(
+  reader: BundleReader,
+  path: string,
+  schema: S,
+): Located<z.output<S>>[] | undefined {
   const done = takeEarly(reader, path, schema);
   if (done) {
     reader.problems.push(...done.problems);
@@ -147,7 +159,8 @@ function validateItems<S extends z.ZodType>(
   let i = 0;
   for (const entry of items) {
     const pointer = `/items/${i++}`;
-    const problem = (message: string, code: string) => problems.push({ bundle: reader.id, file: path, pointer, message, severity: 'error', code });
+    const problem = (message: string, code: string) =>
+      problems.push({ bundle: reader.id, file: path, pointer, message, severity: 'error', code });
     if ('error' in entry) {
       if (guessedSpans) return RESCAN;
       problem(`${pointer} skipped: not valid JSON (${entry.error})`, LOAD_PROBLEM_CODES.badJson);
@@ -163,14 +176,21 @@ function validateItems<S extends z.ZodType>(
       continue;
     }
     const name = nameOf(entry.item);
-    problem(`${pointer}${name ? ` (${name})` : ''} skipped: ${formatZodError(parsed.error)}`, LOAD_PROBLEM_CODES.schema);
+    problem(
+      `${pointer}${name ? ` (${name})` : ''} skipped: ${formatZodError(parsed.error)}`,
+      LOAD_PROBLEM_CODES.schema,
+    );
   }
   reader.problems.push(...problems);
   return out;
 }
 
 /** a single object file (a ConfigMap); undefined with a problem when it does not fit */
-export function loadObject<S extends z.ZodType>(reader: BundleReader, path: string, schema: S): Located<z.output<S>> | undefined {
+export function loadObject<S extends z.ZodType>(
+  reader: BundleReader,
+  path: string,
+  schema: S,
+): Located<z.output<S>> | undefined {
   const doc = reader.json(path);
   if (doc === undefined) return undefined;
   const parsed = safeParseInPlace(schema, doc);

@@ -26,7 +26,6 @@ export interface Loaded {
   readonly unreadable: readonly LoadProblem[];
 }
 
-
 /** the reader's onFile: cluster lists go through loadListEarly (lists.ts) as soon as they are read */
 function loadEarly(id: string, origin: string, opts: LoadOptions): (path: string, bytes: Buffer) => void {
   return (path, bytes) => {
@@ -46,10 +45,22 @@ export async function loadSnapshot(paths: readonly string[], opts: LoadOptions =
       // one bundle: its lists are parsed as they arrive, while the rest is still decompressing.
       // With several, the newest bundle's lists win and it is not known yet which one that is.
       const onFile = paths.length === 1 ? loadEarly(ids[i] as string, path, opts) : undefined;
-      raws.push(await readBundle(path, { limits: opts.limits, onProgress: opts.onProgress, id: ids[i], ...(onFile ? { onFile } : {}) }));
+      raws.push(
+        await readBundle(path, {
+          limits: opts.limits,
+          onProgress: opts.onProgress,
+          id: ids[i],
+          ...(onFile ? { onFile } : {}),
+        }),
+      );
     } catch (err) {
       if (!(err instanceof BundleOpenError)) throw err;
-      unreadable.push({ file: path, message: `${err.message}; check the path and permissions`, severity: 'error', code: LOAD_PROBLEM_CODES.unreadable });
+      unreadable.push({
+        file: path,
+        message: `${err.message}; check the path and permissions`,
+        severity: 'error',
+        code: LOAD_PROBLEM_CODES.unreadable,
+      });
     }
   }
   const built = buildSnapshot(raws, opts);

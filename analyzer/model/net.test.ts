@@ -29,7 +29,10 @@ describe('net', () => {
     expect(ipRange('223.5.5.5')).toBe('unicast');
   });
   it('reads dotted quads itself exactly as ipaddr.js does', () => {
-    const octet = fc.oneof(fc.integer({ min: 0, max: 255 }).map(String), fc.constantFrom('256', '010', '00', '0x1f', '-1', ''));
+    const octet = fc.oneof(
+      fc.integer({ min: 0, max: 255 }).map(String),
+      fc.constantFrom('256', '010', '00', '0x1f', '-1', ''),
+    );
     const text = fc.tuple(octet, octet, octet, octet).map((o) => o.join('.'));
     const prefix = fc.oneof(fc.integer({ min: 0, max: 32 }).map(String), fc.constantFrom('33', '08', '', 'x'));
     fc.assert(
@@ -45,7 +48,10 @@ describe('net', () => {
         expect(parseCidr(cidr)?.text).toBe(want);
         let inside: boolean;
         try {
-          inside = ipaddr.parse(other).kind() === 'ipv4' && want !== undefined && (ipaddr.parse(other) as ipaddr.IPv4).match(ipaddr.parseCIDR(cidr) as [ipaddr.IPv4, number]);
+          inside =
+            ipaddr.parse(other).kind() === 'ipv4' &&
+            want !== undefined &&
+            (ipaddr.parse(other) as ipaddr.IPv4).match(ipaddr.parseCIDR(cidr) as [ipaddr.IPv4, number]);
         } catch {
           inside = false;
         }

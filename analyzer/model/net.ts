@@ -84,7 +84,7 @@ export function ipInCidr(ip: string, cidr: string | Cidr): boolean {
   if (!c) return false;
   // canonical IPv4 on both sides (nearly every call, and the tracer's hot loop): integers only
   const n = c.v4 && v4(ip);
-  if (c.v4 && n !== undefined) return ((n & c.v4.mask) >>> 0) === c.v4.net;
+  if (c.v4 && n !== undefined) return (n & c.v4.mask) >>> 0 === c.v4.net;
   const a = parseIp(ip);
   if (!a || a.kind() !== c.addr.kind()) return false;
   return (a as ipaddr.IPv4).match(c.addr as ipaddr.IPv4, c.prefix);

@@ -27,7 +27,12 @@ import { parseBridgeFdb, parseIpLinks, parseIpNeighbors, parseIpRoutes, parseIpR
 import { parseModules } from '../parse/modules.js';
 import { parseSysctl } from '../parse/sysctl.js';
 import { parseFlannelNetConf, parseSubnetEnv } from '../parse/flannel.js';
-import { parseKubeadmClusterConfig, parseKubeletConfig, parseKubeProxyConfig, type KubeadmNetworking } from '../parse/kube-config.js';
+import {
+  parseKubeadmClusterConfig,
+  parseKubeletConfig,
+  parseKubeProxyConfig,
+  type KubeadmNetworking,
+} from '../parse/kube-config.js';
 
 export type { KubeadmNetworking };
 

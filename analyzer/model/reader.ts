@@ -81,7 +81,13 @@ export class BundleReader {
     try {
       const doc = JSON.parse(text) as unknown;
       if (jsonNestingExceeds(doc)) {
-        this.problems.push({ bundle: this.raw.id, file: path, message: jsonTooDeepMessage(), severity: 'error', code: LOAD_PROBLEM_CODES.badJson });
+        this.problems.push({
+          bundle: this.raw.id,
+          file: path,
+          message: jsonTooDeepMessage(),
+          severity: 'error',
+          code: LOAD_PROBLEM_CODES.badJson,
+        });
         return undefined;
       }
       return doc;

@@ -39,7 +39,13 @@ export const KubeNodeSchema = z.looseObject({
     .looseObject({
       addresses: z.array(z.looseObject({ type: z.string(), address: z.string() })).optional(),
       conditions: z.array(ConditionSchema).optional(),
-      nodeInfo: z.looseObject({ kubeletVersion: z.string().optional(), kernelVersion: z.string().optional(), osImage: z.string().optional() }).optional(),
+      nodeInfo: z
+        .looseObject({
+          kubeletVersion: z.string().optional(),
+          kernelVersion: z.string().optional(),
+          osImage: z.string().optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -48,7 +54,13 @@ export type KubeNode = z.infer<typeof KubeNodeSchema>;
 // ---------------------------------------------------------------- Pod
 
 const ProbeSchema = z.looseObject({
-  httpGet: z.looseObject({ path: z.string().optional(), port: z.union([z.number(), z.string()]), scheme: z.string().optional() }).optional(),
+  httpGet: z
+    .looseObject({
+      path: z.string().optional(),
+      port: z.union([z.number(), z.string()]),
+      scheme: z.string().optional(),
+    })
+    .optional(),
   tcpSocket: z.looseObject({ port: z.union([z.number(), z.string()]) }).optional(),
   exec: z.looseObject({ command: z.array(z.string()).optional() }).optional(),
   timeoutSeconds: z.number().optional(),
@@ -79,7 +91,12 @@ const ContainerStateSchema = z.looseObject({
   waiting: z.looseObject({ reason: z.string().optional(), message: z.string().optional() }).optional(),
   running: z.looseObject({ startedAt: z.string().nullish() }).optional(),
   terminated: z
-    .looseObject({ reason: z.string().optional(), message: z.string().optional(), exitCode: z.number().optional(), finishedAt: z.string().nullish() })
+    .looseObject({
+      reason: z.string().optional(),
+      message: z.string().optional(),
+      exitCode: z.number().optional(),
+      finishedAt: z.string().nullish(),
+    })
     .optional(),
 });
 
@@ -149,7 +166,9 @@ export type Service = z.infer<typeof ServiceSchema>;
 const EndpointAddressSchema = z.looseObject({
   ip: z.string(),
   nodeName: z.string().optional(),
-  targetRef: z.looseObject({ kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional() }).optional(),
+  targetRef: z
+    .looseObject({ kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional() })
+    .optional(),
 });
 
 export const EndpointsSchema = z.looseObject({
@@ -159,7 +178,9 @@ export const EndpointsSchema = z.looseObject({
       z.looseObject({
         addresses: z.array(EndpointAddressSchema).optional(),
         notReadyAddresses: z.array(EndpointAddressSchema).optional(),
-        ports: z.array(z.looseObject({ name: z.string().optional(), port: z.number(), protocol: z.string().optional() })).optional(),
+        ports: z
+          .array(z.looseObject({ name: z.string().optional(), port: z.number(), protocol: z.string().optional() }))
+          .optional(),
       }),
     )
     .optional(),
@@ -173,13 +194,23 @@ export const EndpointSliceSchema = z.looseObject({
     .array(
       z.looseObject({
         addresses: z.array(z.string()),
-        conditions: z.looseObject({ ready: z.boolean().nullish(), serving: z.boolean().nullish(), terminating: z.boolean().nullish() }).optional(),
+        conditions: z
+          .looseObject({
+            ready: z.boolean().nullish(),
+            serving: z.boolean().nullish(),
+            terminating: z.boolean().nullish(),
+          })
+          .optional(),
         nodeName: z.string().optional(),
-        targetRef: z.looseObject({ kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional() }).optional(),
+        targetRef: z
+          .looseObject({ kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional() })
+          .optional(),
       }),
     )
     .nullish(),
-  ports: z.array(z.looseObject({ name: z.string().optional(), port: z.number().nullish(), protocol: z.string().optional() })).nullish(),
+  ports: z
+    .array(z.looseObject({ name: z.string().optional(), port: z.number().nullish(), protocol: z.string().optional() }))
+    .nullish(),
 });
 export type EndpointSlice = z.infer<typeof EndpointSliceSchema>;
 
@@ -192,7 +223,10 @@ const PodTemplateSchema = z.looseObject({
 
 export const DaemonSetSchema = z.looseObject({
   metadata: ObjectMetaSchema,
-  spec: z.looseObject({ selector: z.looseObject({ matchLabels: StrMap.optional() }).optional(), template: PodTemplateSchema }),
+  spec: z.looseObject({
+    selector: z.looseObject({ matchLabels: StrMap.optional() }).optional(),
+    template: PodTemplateSchema,
+  }),
   status: z
     .looseObject({
       desiredNumberScheduled: z.number().optional(),
@@ -225,7 +259,11 @@ export type Deployment = z.infer<typeof DeploymentSchema>;
 
 export const KubeEventSchema = z.looseObject({
   metadata: ObjectMetaSchema,
-  involvedObject: z.looseObject({ kind: z.string().optional(), name: z.string().optional(), namespace: z.string().optional() }),
+  involvedObject: z.looseObject({
+    kind: z.string().optional(),
+    name: z.string().optional(),
+    namespace: z.string().optional(),
+  }),
   reason: z.string().optional(),
   message: z.string().optional(),
   type: z.string().optional(),

@@ -14,7 +14,8 @@ export function sourceIdForPath(path: string): string {
   if (m) return `host.pod-log.${m[1]}.${m[2]}.${m[3]}${m[4] ?? ''}`;
   m = /^host\/journal\/(.+)\.log$/.exec(path);
   if (m) return `host.journal.${m[1]}`;
-  for (const [prefix, id] of HOST_DIR_PATTERNS) if (path.startsWith(prefix) && path.length > prefix.length) return `${id}.${path.slice(prefix.length)}`;
+  for (const [prefix, id] of HOST_DIR_PATTERNS)
+    if (path.startsWith(prefix) && path.length > prefix.length) return `${id}.${path.slice(prefix.length)}`;
   return `extra.${path}`;
 }
 

@@ -25,7 +25,12 @@ export interface BundleSummary {
   readonly node?: string;
   readonly createdAt?: string;
   readonly collectorVersion?: string;
-  readonly redaction: { readonly redacted: boolean; readonly tool?: string; readonly at?: string; readonly pseudonymized?: boolean };
+  readonly redaction: {
+    readonly redacted: boolean;
+    readonly tool?: string;
+    readonly at?: string;
+    readonly pseudonymized?: boolean;
+  };
   readonly files: number;
   readonly usedFor: { readonly host: boolean; readonly cluster: boolean };
   readonly sources: readonly SourceSummary[];
@@ -70,7 +75,12 @@ export function summarize(snapshot: Snapshot, raws: readonly RawBundle[]): Inspe
     const records = raw.manifest?.sources ?? [];
     const recorded = new Set(records.map((r) => r.path));
     const entries = [
-      ...records.map((r) => ({ id: r.id, path: r.path, status: r.status as SourceSummary['status'], stderrTail: r.stderrTail || undefined })),
+      ...records.map((r) => ({
+        id: r.id,
+        path: r.path,
+        status: r.status as SourceSummary['status'],
+        stderrTail: r.stderrTail || undefined,
+      })),
       ...[...raw.files.keys()]
         .filter((p) => p !== 'manifest.json' && !recorded.has(p))
         .sort()
@@ -79,9 +89,21 @@ export function summarize(snapshot: Snapshot, raws: readonly RawBundle[]): Inspe
     const sources = entries.map((e): SourceSummary => {
       const buf = raw.files.get(e.path);
       const n = problems.filter((p) => p.file === e.path).length;
-      const inUse = e.path.startsWith('cluster/') ? owners.get(e.path) === raw.id : e.path.startsWith('host/') ? used.host : true;
+      const inUse = e.path.startsWith('cluster/')
+        ? owners.get(e.path) === raw.id
+        : e.path.startsWith('host/')
+          ? used.host
+          : true;
       const parse: ParseResult = !buf ? 'missing' : !inUse ? 'unused' : n ? 'problems' : 'ok';
-      return { id: e.id, path: e.path, status: e.status, ...(buf ? { bytes: buf.length } : {}), parse, problems: n, ...(e.stderrTail ? { stderrTail: e.stderrTail } : {}) };
+      return {
+        id: e.id,
+        path: e.path,
+        status: e.status,
+        ...(buf ? { bytes: buf.length } : {}),
+        parse,
+        problems: n,
+        ...(e.stderrTail ? { stderrTail: e.stderrTail } : {}),
+      };
     });
     const red = raw.manifest?.redaction;
     return {
@@ -90,7 +112,9 @@ export function summarize(snapshot: Snapshot, raws: readonly RawBundle[]): Inspe
       node: meta?.node,
       createdAt: raw.manifest?.createdAt,
       collectorVersion: raw.manifest?.collectorVersion,
-      redaction: red ? { redacted: true, tool: red.tool, at: red.at, pseudonymized: red.pseudonymized } : { redacted: false },
+      redaction: red
+        ? { redacted: true, tool: red.tool, at: red.at, pseudonymized: red.pseudonymized }
+        : { redacted: false },
       files: raw.files.size,
       usedFor: used,
       sources,
@@ -100,7 +124,9 @@ export function summarize(snapshot: Snapshot, raws: readonly RawBundle[]): Inspe
   return {
     bundles,
     problems: snapshot.problems.filter((p) => p.bundle === undefined),
-    nodes: [...snapshot.hosts.values()].map((h) => ({ node: h.node, bundle: h.bundle })).sort((a, b) => a.node.localeCompare(b.node)),
+    nodes: [...snapshot.hosts.values()]
+      .map((h) => ({ node: h.node, bundle: h.bundle }))
+      .sort((a, b) => a.node.localeCompare(b.node)),
     cluster: { bundle: snapshot.cluster.bundle, counts: clusterCounts(snapshot) },
   };
 }

@@ -26,30 +26,60 @@ export interface PodSpecInput {
   hostNetwork?: boolean;
   /** e.g. 'CrashLoopBackOff': the container waits instead of running */
   waitingReason?: string;
-  containers?: readonly { name: string; image?: string; ports?: readonly { containerPort: number; name?: string; protocol?: string }[]; readinessProbe?: object; livenessProbe?: object; args?: string[] }[];
+  containers?: readonly {
+    name: string;
+    image?: string;
+    ports?: readonly { containerPort: number; name?: string; protocol?: string }[];
+    readinessProbe?: object;
+    livenessProbe?: object;
+    args?: string[];
+  }[];
 }
 
 export function podJson(p: PodSpecInput): object {
   const ns = p.namespace ?? 'default';
   const ready = p.ready ?? true;
   const phase = p.phase ?? 'Running';
-  const containers = p.containers ?? [{ name: p.name.replace(/-[a-z0-9]+(-[a-z0-9]{5})?$/, '') || 'app', image: 'registry.k8s.io/pause:3.10' }];
+  const containers = p.containers ?? [
+    { name: p.name.replace(/-[a-z0-9]+(-[a-z0-9]{5})?$/, '') || 'app', image: 'registry.k8s.io/pause:3.10' },
+  ];
   const hostIP = p.hostIP ?? '192.168.56.11';
   const podIP = p.hostNetwork ? hostIP : p.ip;
-  const cond = (type: string, ok: boolean) => ({ type, status: ok ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: TS });
+  const cond = (type: string, ok: boolean) => ({
+    type,
+    status: ok ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: TS,
+  });
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name: p.name, namespace: ns, uid: uidFor('Pod', ns, p.name), creationTimestamp: TS, labels: p.labels ?? {} },
+    metadata: {
+      name: p.name,
+      namespace: ns,
+      uid: uidFor('Pod', ns, p.name),
+      creationTimestamp: TS,
+      labels: p.labels ?? {},
+    },
     spec: {
       ...(p.node ? { nodeName: p.node } : {}),
       ...(p.hostNetwork ? { hostNetwork: true } : {}),
       dnsPolicy: p.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst',
-      containers: containers.map((c) => ({ image: 'registry.k8s.io/pause:3.10', ...c, ports: c.ports ? c.ports.map((x) => ({ protocol: 'TCP', ...x })) : undefined })),
+      containers: containers.map((c) => ({
+        image: 'registry.k8s.io/pause:3.10',
+        ...c,
+        ports: c.ports ? c.ports.map((x) => ({ protocol: 'TCP', ...x })) : undefined,
+      })),
     },
     status: {
       phase,
-      conditions: [cond('PodReadyToStartContainers', phase === 'Running'), cond('Initialized', true), cond('Ready', ready), cond('ContainersReady', ready), cond('PodScheduled', p.node !== undefined)],
+      conditions: [
+        cond('PodReadyToStartContainers', phase === 'Running'),
+        cond('Initialized', true),
+        cond('Ready', ready),
+        cond('ContainersReady', ready),
+        cond('PodScheduled', p.node !== undefined),
+      ],
       ...(p.node ? { hostIP, hostIPs: [{ ip: hostIP }] } : {}),
       ...(podIP ? { podIP, podIPs: [{ ip: podIP }] } : {}),
       startTime: TS,
@@ -59,7 +89,9 @@ export function podJson(p: PodSpecInput): object {
         started: p.waitingReason === undefined,
         restartCount: p.restarts ?? 0,
         state: p.waitingReason ? { waiting: { reason: p.waitingReason } } : { running: { startedAt: TS } },
-        ...(p.restarts ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: TS, finishedAt: TS } } } : { lastState: {} }),
+        ...(p.restarts
+          ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: TS, finishedAt: TS } } }
+          : { lastState: {} }),
         image: c.image ?? 'registry.k8s.io/pause:3.10',
       })),
     },
@@ -97,10 +129,27 @@ export function nodeJson(n: NodeSpecInput): object {
         { type: 'Hostname', address: n.name },
       ],
       conditions: [
-        { type: 'NetworkUnavailable', status: 'False', reason: 'FlannelIsUp', message: 'Flannel is running on this node', lastTransitionTime: TS },
-        { type: 'Ready', status: ready ? 'True' : 'False', reason: ready ? 'KubeletReady' : 'KubeletNotReady', message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready', lastTransitionTime: TS },
+        {
+          type: 'NetworkUnavailable',
+          status: 'False',
+          reason: 'FlannelIsUp',
+          message: 'Flannel is running on this node',
+          lastTransitionTime: TS,
+        },
+        {
+          type: 'Ready',
+          status: ready ? 'True' : 'False',
+          reason: ready ? 'KubeletReady' : 'KubeletNotReady',
+          message: ready ? 'kubelet is posting ready status' : 'container runtime network not ready',
+          lastTransitionTime: TS,
+        },
       ],
-      nodeInfo: { kubeletVersion: 'v1.32.0', kernelVersion: '6.1.0-28-amd64', osImage: 'Debian GNU/Linux 12 (bookworm)', kubeProxyVersion: '' },
+      nodeInfo: {
+        kubeletVersion: 'v1.32.0',
+        kernelVersion: '6.1.0-28-amd64',
+        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        kubeProxyVersion: '',
+      },
     },
   };
 }
@@ -110,7 +159,13 @@ export interface ServiceSpecInput {
   namespace?: string;
   clusterIP?: string;
   selector?: Record<string, string> | null;
-  ports?: readonly { port: number; targetPort?: number | string; protocol?: string; name?: string; nodePort?: number }[];
+  ports?: readonly {
+    port: number;
+    targetPort?: number | string;
+    protocol?: string;
+    name?: string;
+    nodePort?: number;
+  }[];
   type?: string;
   labels?: Record<string, string>;
 }
@@ -122,7 +177,13 @@ export function serviceJson(s: ServiceSpecInput): object {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: s.name, namespace: ns, uid: uidFor('Service', ns, s.name), creationTimestamp: TS, labels: s.labels ?? {} },
+    metadata: {
+      name: s.name,
+      namespace: ns,
+      uid: uidFor('Service', ns, s.name),
+      creationTimestamp: TS,
+      labels: s.labels ?? {},
+    },
     spec: {
       ports: ports.map((p) => ({ protocol: 'TCP', targetPort: p.port, ...p })),
       ...(s.selector === null ? {} : { selector: s.selector ?? { app: s.name } }),
@@ -154,7 +215,11 @@ export interface EndpointsSpecInput {
 
 function address(a: string | EndpointAddressInput, ns: string): object {
   const x = typeof a === 'string' ? { ip: a } : a;
-  return { ip: x.ip, ...(x.node ? { nodeName: x.node } : {}), ...(x.pod ? { targetRef: { kind: 'Pod', namespace: ns, name: x.pod } } : {}) };
+  return {
+    ip: x.ip,
+    ...(x.node ? { nodeName: x.node } : {}),
+    ...(x.pod ? { targetRef: { kind: 'Pod', namespace: ns, name: x.pod } } : {}),
+  };
 }
 
 /** like the API: empty address lists are omitted, and no subsets at all when there are none */
@@ -194,7 +259,10 @@ export function endpointSliceJson(e: EndpointsSpecInput & { sliceName?: string }
       name: e.sliceName ?? `${e.name}-abcde`,
       namespace: ns,
       generateName: `${e.name}-`,
-      labels: { 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io', 'kubernetes.io/service-name': e.name },
+      labels: {
+        'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+        'kubernetes.io/service-name': e.name,
+      },
     },
     addressType: 'IPv4',
     endpoints: [...(e.ready ?? []).map((a) => ep(a, true)), ...(e.notReady ?? []).map((a) => ep(a, false))],
@@ -204,7 +272,12 @@ export function endpointSliceJson(e: EndpointsSpecInput & { sliceName?: string }
 
 export function configMapJson(c: { name: string; namespace?: string; data: Record<string, string> }): object {
   const ns = c.namespace ?? 'kube-system';
-  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: c.name, namespace: ns, uid: uidFor('ConfigMap', ns, c.name), creationTimestamp: TS }, data: c.data };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: c.name, namespace: ns, uid: uidFor('ConfigMap', ns, c.name), creationTimestamp: TS },
+    data: c.data,
+  };
 }
 
 export interface WorkloadSpecInput {
@@ -213,7 +286,13 @@ export interface WorkloadSpecInput {
   labels?: Record<string, string>;
   replicas?: number;
   ready?: number;
-  containers?: readonly { name: string; image?: string; ports?: readonly { containerPort: number; name?: string; protocol?: string }[]; readinessProbe?: object; livenessProbe?: object }[];
+  containers?: readonly {
+    name: string;
+    image?: string;
+    ports?: readonly { containerPort: number; name?: string; protocol?: string }[];
+    readinessProbe?: object;
+    livenessProbe?: object;
+  }[];
   hostNetwork?: boolean;
 }
 
@@ -221,7 +300,10 @@ function template(w: WorkloadSpecInput): object {
   const labels = w.labels ?? { app: w.name };
   return {
     metadata: { labels },
-    spec: { ...(w.hostNetwork ? { hostNetwork: true } : {}), containers: w.containers ?? [{ name: w.name, image: 'registry.k8s.io/pause:3.10' }] },
+    spec: {
+      ...(w.hostNetwork ? { hostNetwork: true } : {}),
+      containers: w.containers ?? [{ name: w.name, image: 'registry.k8s.io/pause:3.10' }],
+    },
   };
 }
 
@@ -232,9 +314,20 @@ export function deploymentJson(w: WorkloadSpecInput): object {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: w.name, namespace: ns, uid: uidFor('Deployment', ns, w.name), creationTimestamp: TS, labels: w.labels ?? { app: w.name } },
+    metadata: {
+      name: w.name,
+      namespace: ns,
+      uid: uidFor('Deployment', ns, w.name),
+      creationTimestamp: TS,
+      labels: w.labels ?? { app: w.name },
+    },
     spec: { replicas, selector: { matchLabels: w.labels ?? { app: w.name } }, template: template(w) },
-    status: { replicas, readyReplicas: ready, availableReplicas: ready, ...(replicas > ready ? { unavailableReplicas: replicas - ready } : {}) },
+    status: {
+      replicas,
+      readyReplicas: ready,
+      availableReplicas: ready,
+      ...(replicas > ready ? { unavailableReplicas: replicas - ready } : {}),
+    },
   };
 }
 
@@ -245,8 +338,20 @@ export function daemonSetJson(w: WorkloadSpecInput & { desired?: number }): obje
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
-    metadata: { name: w.name, namespace: ns, uid: uidFor('DaemonSet', ns, w.name), creationTimestamp: TS, labels: w.labels ?? { app: w.name } },
+    metadata: {
+      name: w.name,
+      namespace: ns,
+      uid: uidFor('DaemonSet', ns, w.name),
+      creationTimestamp: TS,
+      labels: w.labels ?? { app: w.name },
+    },
     spec: { selector: { matchLabels: w.labels ?? { app: w.name } }, template: template(w) },
-    status: { desiredNumberScheduled: desired, currentNumberScheduled: desired, numberReady: ready, numberAvailable: ready, ...(desired > ready ? { numberUnavailable: desired - ready } : {}) },
+    status: {
+      desiredNumberScheduled: desired,
+      currentNumberScheduled: desired,
+      numberReady: ready,
+      numberAvailable: ready,
+      ...(desired > ready ? { numberUnavailable: desired - ready } : {}),
+    },
   };
 }

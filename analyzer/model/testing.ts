@@ -52,7 +52,12 @@ export function rawBundle(spec: RawBundleSpec): RawBundle {
   const id = spec.id ?? `netsnap-${node}`;
   const files = new Map<string, Buffer>();
   for (const [path, content] of Object.entries(spec.files)) {
-    files.set(path, Buffer.isBuffer(content) ? content : Buffer.from(typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`, 'utf8'));
+    files.set(
+      path,
+      Buffer.isBuffer(content)
+        ? content
+        : Buffer.from(typeof content === 'string' ? content : `${JSON.stringify(content, null, 2)}\n`, 'utf8'),
+    );
   }
   const sources: SourceRecord[] = [...files].map(([path, buf]) => sourceRecord(path, { bytes: buf.length }));
   sources.push(...(spec.extraSources ?? []));
@@ -78,7 +83,8 @@ export function snapshotOf(...bundles: readonly (RawBundle | RawBundleSpec)[]): 
 /** a RawBundle as the entries of a bundle on disk (manifest.json first), for writeBundleDir/Archive */
 export function bundleEntries(raw: RawBundle): { path: string; data: Buffer }[] {
   const out: { path: string; data: Buffer }[] = [];
-  if (raw.manifest) out.push({ path: 'manifest.json', data: Buffer.from(`${JSON.stringify(raw.manifest, null, 2)}\n`) });
+  if (raw.manifest)
+    out.push({ path: 'manifest.json', data: Buffer.from(`${JSON.stringify(raw.manifest, null, 2)}\n`) });
   for (const [path, data] of raw.files) if (path !== 'manifest.json') out.push({ path, data });
   return out;
 }

@@ -95,7 +95,12 @@ export interface ClusterState {
   readonly flannelCniConf?: Sourced<CniConfList>;
   readonly kubeProxyConfig?: Sourced<KubeProxyConfig>;
   /** kubeadm ClusterConfiguration.networking (podSubnet, serviceSubnet, dnsDomain) */
-  readonly kubeadmNetworking?: Sourced<{ readonly podSubnet?: string; readonly serviceSubnet?: string; readonly dnsDomain?: string; readonly lines: ReadonlyMap<string, number> }>;
+  readonly kubeadmNetworking?: Sourced<{
+    readonly podSubnet?: string;
+    readonly serviceSubnet?: string;
+    readonly dnsDomain?: string;
+    readonly lines: ReadonlyMap<string, number>;
+  }>;
 }
 
 export interface HostState {
@@ -148,9 +153,11 @@ export interface Seen<T> {
 }
 
 /** Kubernetes distributions netsnap recognises from evidence (see analyzer/model/distribution.ts). */
-export type Distribution = 'kubeadm' | 'k3s' | 'rke2' | 'microk8s' | 'charmed' | 'kind' | 'eks' | 'gke' | 'aks' | 'openshift' | 'unknown';
+export type Distribution =
+  'kubeadm' | 'k3s' | 'rke2' | 'microk8s' | 'charmed' | 'kind' | 'eks' | 'gke' | 'aks' | 'openshift' | 'unknown';
 /** how a component runs on the cluster or a node (`deployment`: CoreDNS as a Deployment) */
-export type DeploymentStyle = 'daemonset' | 'deployment' | 'static-pod' | 'embedded' | 'snap' | 'systemd' | 'absent' | 'unknown';
+export type DeploymentStyle =
+  'daemonset' | 'deployment' | 'static-pod' | 'embedded' | 'snap' | 'systemd' | 'absent' | 'unknown';
 export type ComponentName = 'flannel' | 'kube-proxy' | 'coredns' | 'calico';
 
 export interface Derived {

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { parseCniConf, parseJsonText } from './cni.js';
 import type { ParseProblem } from '../model/problem.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/reference/config/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/reference/config/${name}`, import.meta.url), 'utf8');
 
 describe('parseCniConf', () => {
   it('reads flannel 10-flannel.conflist (flannel + portmap)', () => {
@@ -16,9 +17,15 @@ describe('parseCniConf', () => {
   });
 
   it('normalises a single-plugin .conf', () => {
-    const { value, problems } = parseCniConf('{"cniVersion": "0.3.1", "name": "mynet", "type": "bridge", "bridge": "cni0", "ipam": {"type": "host-local", "subnet": "10.244.1.0/24"}}');
+    const { value, problems } = parseCniConf(
+      '{"cniVersion": "0.3.1", "name": "mynet", "type": "bridge", "bridge": "cni0", "ipam": {"type": "host-local", "subnet": "10.244.1.0/24"}}',
+    );
     expect(problems).toEqual([]);
-    expect([value.name, value.cniVersion, value.plugins.map((p) => [p.type, p.bridge])]).toEqual(['mynet', '0.3.1', [['bridge', 'cni0']]]);
+    expect([value.name, value.cniVersion, value.plugins.map((p) => [p.type, p.bridge])]).toEqual([
+      'mynet',
+      '0.3.1',
+      [['bridge', 'cni0']],
+    ]);
   });
 
   it('reports a plugin without type at its line and keeps the others', () => {
@@ -59,10 +66,21 @@ describe('parseJsonText: error lines', () => {
   });
 
   it('random strings never throw and lines stay inside the text', () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', '\n', '1', 'a', '\\', 't') }), (s) => {
-      const { problems } = parseCniConf(s);
-      for (const p of problems) expect(p.line ?? 1).toBeLessThanOrEqual(s.split('\n').length + 1);
-    }), { numRuns: 500 });
-    fc.assert(fc.property(fc.string(), (s) => { parseCniConf(s); }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', ' ', '\n', '1', 'a', '\\', 't') }),
+        (s) => {
+          const { problems } = parseCniConf(s);
+          for (const p of problems) expect(p.line ?? 1).toBeLessThanOrEqual(s.split('\n').length + 1);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        parseCniConf(s);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

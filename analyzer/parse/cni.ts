@@ -58,7 +58,11 @@ export function parseJsonText(text: string, what: string, problems: ParseProblem
       return { value: undefined, ok: false };
     }
     const line = lineAt(body, jsonErrorOffset(body, message));
-    problems.push({ line, message: `${what} is not valid JSON (line ${line}): ${message.slice(0, 160)}; fix the file or re-collect it`, severity: 'error' });
+    problems.push({
+      line,
+      message: `${what} is not valid JSON (line ${line}): ${message.slice(0, 160)}; fix the file or re-collect it`,
+      severity: 'error',
+    });
     return { value: undefined, ok: false };
   }
 }
@@ -84,7 +88,11 @@ export function parseCniConf(text: string): Parsed<CniConfList> {
   const { value: json, ok } = parseJsonText(text, 'CNI config', problems);
   if (!ok) return { value: { plugins: [] }, problems };
   if (!isObject(json)) {
-    problems.push({ line: 1, message: 'CNI config must be a JSON object with "type" (a .conf) or "plugins" (a .conflist)', severity: 'error' });
+    problems.push({
+      line: 1,
+      message: 'CNI config must be a JSON object with "type" (a .conf) or "plugins" (a .conflist)',
+      severity: 'error',
+    });
     return { value: { plugins: [] }, problems };
   }
   const lines = jsonKeyLines(text);
@@ -93,9 +101,18 @@ export function parseCniConf(text: string): Parsed<CniConfList> {
   let candidates: { obj: unknown; path: string }[];
   if (Array.isArray(json.plugins)) {
     candidates = json.plugins.map((obj, i) => ({ obj, path: `plugins.${i}` }));
-    if (candidates.length === 0) problems.push({ line: lines.get('plugins') ?? 1, message: 'CNI config list has an empty "plugins" array; the runtime cannot set up pod networking', severity: 'error' });
+    if (candidates.length === 0)
+      problems.push({
+        line: lines.get('plugins') ?? 1,
+        message: 'CNI config list has an empty "plugins" array; the runtime cannot set up pod networking',
+        severity: 'error',
+      });
   } else if ('plugins' in json) {
-    problems.push({ line: lines.get('plugins') ?? 1, message: 'CNI config "plugins" must be an array', severity: 'error' });
+    problems.push({
+      line: lines.get('plugins') ?? 1,
+      message: 'CNI config "plugins" must be an array',
+      severity: 'error',
+    });
     candidates = [];
   } else {
     // a single-plugin .conf: the whole object is the plugin
@@ -105,11 +122,18 @@ export function parseCniConf(text: string): Parsed<CniConfList> {
   for (const { obj, path } of candidates) {
     const line = lines.get(path) ?? lines.get(path === '' ? 'type' : `${path}.type`) ?? 1;
     if (!isObject(obj) || typeof obj.type !== 'string' || obj.type === '') {
-      problems.push({ line, message: `CNI plugin ${path === '' ? '' : `${path} `}(line ${line}) has no "type"; the runtime rejects this config`, severity: 'error' });
+      problems.push({
+        line,
+        message: `CNI plugin ${path === '' ? '' : `${path} `}(line ${line}) has no "type"; the runtime rejects this config`,
+        severity: 'error',
+      });
       continue;
     }
     plugins.push(obj as CniPlugin);
   }
   if (name === undefined) problems.push({ line: 1, message: 'CNI config has no "name"', severity: 'warning' });
-  return { value: { ...(name !== undefined ? { name } : {}), ...(cniVersion !== undefined ? { cniVersion } : {}), plugins }, problems };
+  return {
+    value: { ...(name !== undefined ? { name } : {}), ...(cniVersion !== undefined ? { cniVersion } : {}), plugins },
+    problems,
+  };
 }

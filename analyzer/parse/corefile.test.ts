@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { findDirectives, parseCorefile } from './corefile.js';
 import type { CorefileDirective } from './types.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/reference/config/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/reference/config/${name}`, import.meta.url), 'utf8');
 const names = (ds: readonly CorefileDirective[]): [string, number][] => ds.map((d) => [d.name, d.line]);
 
 describe('parseCorefile: real kubeadm default (1.27-1.31)', () => {
@@ -20,8 +21,16 @@ describe('parseCorefile: real kubeadm default (1.27-1.31)', () => {
 
   it('lists the plugins in order with their lines', () => {
     expect(names(server.plugins)).toEqual([
-      ['errors', 2], ['health', 3], ['ready', 6], ['kubernetes', 7], ['prometheus', 12],
-      ['forward', 13], ['cache', 16], ['loop', 17], ['reload', 18], ['loadbalance', 19],
+      ['errors', 2],
+      ['health', 3],
+      ['ready', 6],
+      ['kubernetes', 7],
+      ['prometheus', 12],
+      ['forward', 13],
+      ['cache', 16],
+      ['loop', 17],
+      ['reload', 18],
+      ['loadbalance', 19],
     ]);
   });
 
@@ -29,7 +38,9 @@ describe('parseCorefile: real kubeadm default (1.27-1.31)', () => {
     const k8s = server.plugins.find((p) => p.name === 'kubernetes')!;
     expect(k8s.args).toEqual(['cluster.local', 'in-addr.arpa', 'ip6.arpa']);
     expect(k8s.block?.map((d) => [d.name, d.args, d.line])).toEqual([
-      ['pods', ['insecure'], 8], ['fallthrough', ['in-addr.arpa', 'ip6.arpa'], 9], ['ttl', ['30'], 10],
+      ['pods', ['insecure'], 8],
+      ['fallthrough', ['in-addr.arpa', 'ip6.arpa'], 9],
+      ['ttl', ['30'], 10],
     ]);
     const health = server.plugins.find((p) => p.name === 'health')!;
     expect(health.block).toEqual([{ name: 'lameduck', args: ['5s'], line: 4 }]);
@@ -56,11 +67,23 @@ describe('parseCorefile: the article configs', () => {
     expect(forward.line).toBe(15);
     expect(forward.args).toEqual(['.', '223.5.5.5', '223.6.6.6', '114.114.114.114', '8.8.8.8']);
     expect(forward.block?.map((d) => [d.name, d.args, d.line])).toEqual([
-      ['max_fails', ['3'], 17], ['expire', ['10s'], 19], ['health_check', ['5s'], 21],
-      ['policy', ['round_robin'], 23], ['timeout', ['2s'], 25],
+      ['max_fails', ['3'], 17],
+      ['expire', ['10s'], 19],
+      ['health_check', ['5s'], 21],
+      ['policy', ['round_robin'], 23],
+      ['timeout', ['2s'], 25],
     ]);
     expect(value.servers[0]!.plugins.map((p) => p.name)).toEqual([
-      'errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', 'loop', 'reload', 'loadbalance',
+      'errors',
+      'health',
+      'ready',
+      'kubernetes',
+      'prometheus',
+      'forward',
+      'cache',
+      'loop',
+      'reload',
+      'loadbalance',
     ]);
   });
 
@@ -68,20 +91,57 @@ describe('parseCorefile: the article configs', () => {
     const { value, problems } = parseCorefile(fixture('corefile-kubeadm-template.txt'));
     expect(problems).toEqual([]);
     expect(value.servers[0]!.plugins.map((p) => p.name).slice(0, 8)).toEqual([
-      'errors', 'health', 'ready', 'kubernetes', 'prometheus', 'forward', 'cache', '{{-',
+      'errors',
+      'health',
+      'ready',
+      'kubernetes',
+      'prometheus',
+      'forward',
+      'cache',
+      '{{-',
     ]);
   });
 });
 
 describe('parseCorefile: syntax', () => {
   const cases: { name: string; text: string; keys: unknown[][]; plugins: string[][] }[] = [
-    { name: 'several keys, scheme, no port', text: 'dns://.:53 example.org {\n  whoami\n}\n', keys: [[{ zone: '.', port: 53, scheme: 'dns' }, { zone: 'example.org' }]], plugins: [['whoami']] },
-    { name: 'comma keys continued on the next line', text: 'a.org:53,\n b.org:1053 {\n log\n}', keys: [[{ zone: 'a.org', port: 53 }, { zone: 'b.org', port: 1053 }]], plugins: [['log']] },
-    { name: 'two servers', text: 'cluster.local:53 {\n errors\n}\n.:53 {\n forward . 8.8.8.8\n}', keys: [[{ zone: 'cluster.local', port: 53 }], [{ zone: '.', port: 53 }]], plugins: [['errors'], ['forward']] },
+    {
+      name: 'several keys, scheme, no port',
+      text: 'dns://.:53 example.org {\n  whoami\n}\n',
+      keys: [[{ zone: '.', port: 53, scheme: 'dns' }, { zone: 'example.org' }]],
+      plugins: [['whoami']],
+    },
+    {
+      name: 'comma keys continued on the next line',
+      text: 'a.org:53,\n b.org:1053 {\n log\n}',
+      keys: [
+        [
+          { zone: 'a.org', port: 53 },
+          { zone: 'b.org', port: 1053 },
+        ],
+      ],
+      plugins: [['log']],
+    },
+    {
+      name: 'two servers',
+      text: 'cluster.local:53 {\n errors\n}\n.:53 {\n forward . 8.8.8.8\n}',
+      keys: [[{ zone: 'cluster.local', port: 53 }], [{ zone: '.', port: 53 }]],
+      plugins: [['errors'], ['forward']],
+    },
     { name: 'empty block', text: 'example.org { }', keys: [[{ zone: 'example.org' }]], plugins: [[]] },
-    { name: 'braces optional for a single server', text: '.:53\nwhoami\nlog', keys: [[{ zone: '.', port: 53 }]], plugins: [['whoami', 'log']] },
+    {
+      name: 'braces optional for a single server',
+      text: '.:53\nwhoami\nlog',
+      keys: [[{ zone: '.', port: 53 }]],
+      plugins: [['whoami', 'log']],
+    },
     { name: 'empty zone is root', text: ':1053 {\n}', keys: [[{ zone: '.', port: 1053 }]], plugins: [[]] },
-    { name: 'tls scheme', text: 'tls://.:853 {\n forward . tls://9.9.9.9\n}', keys: [[{ zone: '.', port: 853, scheme: 'tls' }]], plugins: [['forward']] },
+    {
+      name: 'tls scheme',
+      text: 'tls://.:853 {\n forward . tls://9.9.9.9\n}',
+      keys: [[{ zone: '.', port: 853, scheme: 'tls' }]],
+      plugins: [['forward']],
+    },
   ];
   it.each(cases)('$name', ({ text, keys, plugins }) => {
     const { value, problems } = parseCorefile(text);
@@ -91,7 +151,9 @@ describe('parseCorefile: syntax', () => {
   });
 
   it('keeps quoted args unquoted, {$VAR} literal and trailing comments out', () => {
-    const { value, problems } = parseCorefile('.:{$PORT} {\n  hosts {\n    "1.2.3.4 my host" # comment\n  }\n  forward . {$UPSTREAM} # trailing\n}\n');
+    const { value, problems } = parseCorefile(
+      '.:{$PORT} {\n  hosts {\n    "1.2.3.4 my host" # comment\n  }\n  forward . {$UPSTREAM} # trailing\n}\n',
+    );
     expect(problems).toEqual([]);
     const s = value.servers[0]!;
     expect(s.keys).toEqual([{ zone: '.:{$PORT}' }]);
@@ -100,13 +162,19 @@ describe('parseCorefile: syntax', () => {
   });
 
   it('keeps snippets and imports as directives, unexpanded', () => {
-    const text = '(common) {\n  errors\n  log\n}\nimport /etc/coredns/custom/*.server\n.:53 {\n  import common\n  forward . 1.1.1.1\n}\n';
+    const text =
+      '(common) {\n  errors\n  log\n}\nimport /etc/coredns/custom/*.server\n.:53 {\n  import common\n  forward . 1.1.1.1\n}\n';
     const { value, problems } = parseCorefile(text);
     expect(problems).toEqual([]);
-    expect(value.snippets.map((s) => [s.name, s.line, s.plugins.map((p) => p.name)])).toEqual([['common', 1, ['errors', 'log']]]);
+    expect(value.snippets.map((s) => [s.name, s.line, s.plugins.map((p) => p.name)])).toEqual([
+      ['common', 1, ['errors', 'log']],
+    ]);
     expect(value.imports).toEqual([{ name: 'import', args: ['/etc/coredns/custom/*.server'], line: 5 }]);
     expect(value.servers).toHaveLength(1);
-    expect(names(value.servers[0]!.plugins)).toEqual([['import', 7], ['forward', 8]]);
+    expect(names(value.servers[0]!.plugins)).toEqual([
+      ['import', 7],
+      ['forward', 8],
+    ]);
   });
 
   it('takes a `{` on the next line as the directive block, as Caddy does', () => {
@@ -117,7 +185,11 @@ describe('parseCorefile: syntax', () => {
   it('handles CRLF line endings', () => {
     const { value, problems } = parseCorefile(fixture('corefile-kubeadm-1.31.txt').replace(/\n/g, '\r\n'));
     expect(problems).toEqual([]);
-    expect(names(value.servers[0]!.plugins).slice(0, 3)).toEqual([['errors', 2], ['health', 3], ['ready', 6]]);
+    expect(names(value.servers[0]!.plugins).slice(0, 3)).toEqual([
+      ['errors', 2],
+      ['health', 3],
+      ['ready', 6],
+    ]);
   });
 });
 
@@ -155,10 +227,21 @@ describe('parseCorefile: malformed input', () => {
   });
 
   it('never throws on random input', () => {
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('{', '}', ' ', '\n', '"', '\\', '#', ',', ':', 'a', '.', '5', '(', ')') }), (s) => {
-      const r = parseCorefile(s);
-      for (const p of r.problems) expect(p.line === undefined || p.line >= 1).toBe(true);
-    }), { numRuns: 500 });
-    fc.assert(fc.property(fc.string(), (s) => { parseCorefile(s); }), { numRuns: 300 });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('{', '}', ' ', '\n', '"', '\\', '#', ',', ':', 'a', '.', '5', '(', ')') }),
+        (s) => {
+          const r = parseCorefile(s);
+          for (const p of r.problems) expect(p.line === undefined || p.line >= 1).toBe(true);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        parseCorefile(s);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -28,8 +28,15 @@ export function tokenizeCorefile(text: string, problems: ParseProblem[]): Token[
   const n = text.length;
   while (i < n) {
     const ch = text[i]!;
-    if (ch === '\n') { line++; i++; continue; }
-    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v') { i++; continue; }
+    if (ch === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\f' || ch === '\v') {
+      i++;
+      continue;
+    }
     if (ch === '#') {
       const nl = text.indexOf('\n', i);
       i = nl < 0 ? n : nl;
@@ -42,13 +49,26 @@ export function tokenizeCorefile(text: string, problems: ParseProblem[]): Token[
       let closed = false;
       while (i < n) {
         const c = text[i]!;
-        if (c === '\\' && text[i + 1] === '"') { val += '"'; i += 2; continue; }
-        if (c === '"') { closed = true; i++; break; }
+        if (c === '\\' && text[i + 1] === '"') {
+          val += '"';
+          i += 2;
+          continue;
+        }
+        if (c === '"') {
+          closed = true;
+          i++;
+          break;
+        }
         if (c === '\n') line++;
         val += c;
         i++;
       }
-      if (!closed) problems.push({ line: start, message: `quote opened on line ${start} is never closed; add the closing "`, severity: 'error' });
+      if (!closed)
+        problems.push({
+          line: start,
+          message: `quote opened on line ${start} is never closed; add the closing "`,
+          severity: 'error',
+        });
       tokens.push({ text: val, line: start, endLine: line, quoted: true });
       continue;
     }
@@ -85,9 +105,14 @@ export interface CorefileParsed extends Corefile {
 class CorefileParser {
   private pos = 0;
   private depth = 0;
-  constructor(private readonly tokens: readonly Token[], private readonly problems: ParseProblem[]) {}
+  constructor(
+    private readonly tokens: readonly Token[],
+    private readonly problems: ParseProblem[],
+  ) {}
 
-  private peek(): Token | undefined { return this.tokens[this.pos]; }
+  private peek(): Token | undefined {
+    return this.tokens[this.pos];
+  }
   private newLineAt(k: number): boolean {
     const prev = this.tokens[k - 1];
     const cur = this.tokens[k];
@@ -101,7 +126,11 @@ class CorefileParser {
     while (this.pos < this.tokens.length) {
       const tok = this.peek()!;
       if (isClose(tok)) {
-        this.problems.push({ line: tok.line, message: `unexpected '}' on line ${tok.line} with no matching '{'; remove it or add the missing '{'`, severity: 'error' });
+        this.problems.push({
+          line: tok.line,
+          message: `unexpected '}' on line ${tok.line} with no matching '{'; remove it or add the missing '{'`,
+          severity: 'error',
+        });
         this.pos++;
         continue;
       }
@@ -122,7 +151,8 @@ class CorefileParser {
         plugins = this.directives(undefined);
       }
       if (snippet) snippets.push({ name: keys[0]!.slice(1, -1), line: keysLine, plugins });
-      else if (keys.length > 0) servers.push({ keys: keys.map((k) => parseServerKey(k, keysLine, this.problems)), line: keysLine, plugins });
+      else if (keys.length > 0)
+        servers.push({ keys: keys.map((k) => parseServerKey(k, keysLine, this.problems)), line: keysLine, plugins });
     }
     return { servers, snippets, imports };
   }
@@ -134,7 +164,12 @@ class CorefileParser {
     while (this.pos < this.tokens.length) {
       const tok = this.peek()!;
       if (isOpen(tok)) {
-        if (expectingAnother) this.problems.push({ line: tok.line, message: `expected another server key before '{' on line ${tok.line}; remove the trailing comma`, severity: 'error' });
+        if (expectingAnother)
+          this.problems.push({
+            line: tok.line,
+            message: `expected another server key before '{' on line ${tok.line}; remove the trailing comma`,
+            severity: 'error',
+          });
         return keys;
       }
       let text = tok.text;
@@ -151,7 +186,11 @@ class CorefileParser {
   private block(open: Token): CorefileDirective[] {
     if (this.depth >= MAX_DEPTH) {
       // garbage like 10,000 nested braces must not blow the stack; skip to the matching `}`
-      this.problems.push({ line: open.line, message: `blocks nested deeper than ${MAX_DEPTH} levels at line ${open.line}; the inner ones are skipped`, severity: 'error' });
+      this.problems.push({
+        line: open.line,
+        message: `blocks nested deeper than ${MAX_DEPTH} levels at line ${open.line}; the inner ones are skipped`,
+        severity: 'error',
+      });
       this.skipBlock();
       return [];
     }
@@ -159,7 +198,12 @@ class CorefileParser {
     const list = this.directives(open);
     this.depth--;
     if (isClose(this.peek())) this.pos++;
-    else this.problems.push({ line: open.line, message: `'{' on line ${open.line} is never closed; add the missing '}'`, severity: 'error' });
+    else
+      this.problems.push({
+        line: open.line,
+        message: `'{' on line ${open.line} is never closed; add the missing '}'`,
+        severity: 'error',
+      });
     return list;
   }
 
@@ -180,13 +224,21 @@ class CorefileParser {
       const tok = this.peek()!;
       if (isClose(tok)) {
         if (open) return list;
-        this.problems.push({ line: tok.line, message: `unexpected '}' on line ${tok.line} with no matching '{'; remove it or add the missing '{'`, severity: 'error' });
+        this.problems.push({
+          line: tok.line,
+          message: `unexpected '}' on line ${tok.line} with no matching '{'; remove it or add the missing '{'`,
+          severity: 'error',
+        });
         this.pos++;
         continue;
       }
       if (isOpen(tok)) {
         // a `{` with no directive before it: keep its contents, flag it
-        this.problems.push({ line: tok.line, message: `'{' on line ${tok.line} does not follow a directive`, severity: 'error' });
+        this.problems.push({
+          line: tok.line,
+          message: `'{' on line ${tok.line} does not follow a directive`,
+          severity: 'error',
+        });
         this.pos++;
         list.push(...this.block(tok));
         continue;
@@ -216,7 +268,11 @@ class CorefileParser {
 }
 
 /** `dns://.:53` -> {scheme: "dns", zone: ".", port: 53}; `example.org` -> {zone: "example.org"}. */
-export function parseServerKey(key: string, line: number, problems: ParseProblem[]): { zone: string; port?: number; scheme?: string } {
+export function parseServerKey(
+  key: string,
+  line: number,
+  problems: ParseProblem[],
+): { zone: string; port?: number; scheme?: string } {
   let rest = key;
   let scheme: string | undefined;
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(rest);
@@ -234,12 +290,22 @@ export function parseServerKey(key: string, line: number, problems: ParseProblem
       port = Number(portText);
       zone = rest.slice(0, colon);
     } else if (!portText.includes('{$') && !rest.includes('::')) {
-      problems.push({ line, message: `server key "${key}" on line ${line} has an invalid port "${portText}"; use zone:port, e.g. .:53`, severity: 'warning' });
+      problems.push({
+        line,
+        message: `server key "${key}" on line ${line} has an invalid port "${portText}"; use zone:port, e.g. .:53`,
+        severity: 'warning',
+      });
       zone = rest.slice(0, colon);
     }
   }
   if (zone === '') zone = '.'; // CoreDNS normalises an empty zone (":53") to the root zone
-  return scheme === undefined ? (port === undefined ? { zone } : { zone, port }) : port === undefined ? { zone, scheme } : { zone, port, scheme };
+  return scheme === undefined
+    ? port === undefined
+      ? { zone }
+      : { zone, port }
+    : port === undefined
+      ? { zone, scheme }
+      : { zone, port, scheme };
 }
 
 export function parseCorefile(text: string): Parsed<CorefileParsed> {

@@ -8,21 +8,44 @@ type Expect = 'string' | 'boolean' | 'number' | 'object';
 
 // known fields with the JSON type flanneld decodes them into (pkg/subnet/config.go)
 const NET_CONF_FIELDS: Record<string, Expect> = {
-  Network: 'string', IPv6Network: 'string', EnableIPv4: 'boolean', EnableIPv6: 'boolean', SubnetLen: 'number',
-  IPv6SubnetLen: 'number', SubnetMin: 'string', SubnetMax: 'string', Backend: 'object', EnableNFTables: 'boolean',
+  Network: 'string',
+  IPv6Network: 'string',
+  EnableIPv4: 'boolean',
+  EnableIPv6: 'boolean',
+  SubnetLen: 'number',
+  IPv6SubnetLen: 'number',
+  SubnetMin: 'string',
+  SubnetMax: 'string',
+  Backend: 'object',
+  EnableNFTables: 'boolean',
 };
-const BACKEND_FIELDS: Record<string, Expect> = { Type: 'string', Port: 'number', VNI: 'number', DirectRouting: 'boolean' };
+const BACKEND_FIELDS: Record<string, Expect> = {
+  Type: 'string',
+  Port: 'number',
+  VNI: 'number',
+  DirectRouting: 'boolean',
+};
 
 const typeOf = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-function checkFields(obj: Record<string, unknown>, fields: Record<string, Expect>, prefix: string, lines: Map<string, number>, problems: ParseProblem[]): Record<string, unknown> {
+function checkFields(
+  obj: Record<string, unknown>,
+  fields: Record<string, Expect>,
+  prefix: string,
+  lines: Map<string, number>,
+  problems: ParseProblem[],
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {
     const want = fields[k];
     if (want !== undefined && typeOf(v) !== want) {
       const path = `${prefix}${k}`;
       const line = lines.get(path);
-      problems.push({ ...(line !== undefined ? { line } : {}), message: `net-conf.json: ${path}${line !== undefined ? ` (line ${line})` : ''} should be a ${want}, got ${typeOf(v)}; flanneld refuses this config`, severity: 'error' });
+      problems.push({
+        ...(line !== undefined ? { line } : {}),
+        message: `net-conf.json: ${path}${line !== undefined ? ` (line ${line})` : ''} should be a ${want}, got ${typeOf(v)}; flanneld refuses this config`,
+        severity: 'error',
+      });
       continue;
     }
     out[k] = v;
@@ -35,14 +58,23 @@ export function parseFlannelNetConf(text: string): Parsed<FlannelNetConf> {
   const { value: json, ok } = parseJsonText(text, 'net-conf.json', problems);
   if (!ok) return { value: {}, problems };
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    problems.push({ line: 1, message: 'net-conf.json must be a JSON object like {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}', severity: 'error' });
+    problems.push({
+      line: 1,
+      message: 'net-conf.json must be a JSON object like {"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan"}}',
+      severity: 'error',
+    });
     return { value: {}, problems };
   }
   const lines = jsonKeyLines(text);
   const conf = checkFields(json as Record<string, unknown>, NET_CONF_FIELDS, '', lines, problems);
-  if (conf.Backend !== undefined) conf.Backend = checkFields(conf.Backend as Record<string, unknown>, BACKEND_FIELDS, 'Backend.', lines, problems);
+  if (conf.Backend !== undefined)
+    conf.Backend = checkFields(conf.Backend as Record<string, unknown>, BACKEND_FIELDS, 'Backend.', lines, problems);
   if (conf.Network === undefined && conf.IPv6Network === undefined) {
-    problems.push({ line: 1, message: 'net-conf.json has no "Network"; flanneld cannot start without a pod network', severity: 'warning' });
+    problems.push({
+      line: 1,
+      message: 'net-conf.json has no "Network"; flanneld cannot start without a pod network',
+      severity: 'warning',
+    });
   }
   return { value: conf as FlannelNetConf, problems };
 }
@@ -66,7 +98,11 @@ export function parseKeyValueEnv(text: string): Parsed<ReadonlyMap<string, EnvVa
     if (raw === '' || raw.startsWith('#') || raw.startsWith(';')) continue;
     const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(raw);
     if (!m) {
-      problems.push({ line, message: `line ${line} is not KEY=value: ${JSON.stringify(raw.slice(0, 60))}`, severity: 'warning' });
+      problems.push({
+        line,
+        message: `line ${line} is not KEY=value: ${JSON.stringify(raw.slice(0, 60))}`,
+        severity: 'warning',
+      });
       continue;
     }
     let value = m[2]!;
@@ -85,18 +121,32 @@ export function parseSubnetEnv(text: string): Parsed<FlannelSubnetEnv> {
   const mtuVar = get('FLANNEL_MTU');
   if (mtuVar) {
     if (/^\d+$/.test(mtuVar.value)) mtu = Number(mtuVar.value);
-    else problems.push({ line: mtuVar.line, message: `FLANNEL_MTU on line ${mtuVar.line} is not a number: ${JSON.stringify(mtuVar.value)}`, severity: 'warning' });
+    else
+      problems.push({
+        line: mtuVar.line,
+        message: `FLANNEL_MTU on line ${mtuVar.line} is not a number: ${JSON.stringify(mtuVar.value)}`,
+        severity: 'warning',
+      });
   }
   let ipmasq: boolean | undefined;
   const masqVar = get('FLANNEL_IPMASQ');
   if (masqVar) {
     if (masqVar.value === 'true' || masqVar.value === 'false') ipmasq = masqVar.value === 'true';
-    else problems.push({ line: masqVar.line, message: `FLANNEL_IPMASQ on line ${masqVar.line} should be true or false, got ${JSON.stringify(masqVar.value)}`, severity: 'warning' });
+    else
+      problems.push({
+        line: masqVar.line,
+        message: `FLANNEL_IPMASQ on line ${masqVar.line} should be true or false, got ${JSON.stringify(masqVar.value)}`,
+        severity: 'warning',
+      });
   }
   const network = get('FLANNEL_NETWORK')?.value;
   const subnet = get('FLANNEL_SUBNET')?.value;
   if (network === undefined && get('FLANNEL_IPV6_NETWORK') === undefined) {
-    problems.push({ message: 'subnet.env has no FLANNEL_NETWORK; flanneld has not written its lease yet (or the file is not flannel\'s)', severity: 'warning' });
+    problems.push({
+      message:
+        "subnet.env has no FLANNEL_NETWORK; flanneld has not written its lease yet (or the file is not flannel's)",
+      severity: 'warning',
+    });
   }
   const value: FlannelSubnetEnv = {
     vars,
@@ -156,12 +206,28 @@ export interface FlannelLogProblem {
 //  k3s      level=fatal msg="flannel exited: failed to register flannel network: …"
 const FORMS: readonly { re: RegExp; kind: FlannelLogKind; fatal: boolean }[] = [
   { re: /pod cidr not assigned/i, kind: 'no-pod-cidr', fatal: true },
-  { re: /incompatible addresses|has more than one address|failed to ensure (?:v6 )?address of interface/i, kind: 'overlay-address', fatal: true },
-  { re: /Failed to find (?:any valid interface|interface to use)|Could not find valid interface matching|failed to get default interface|Unable to find default route|no interface with given IP found/i, kind: 'no-interface', fatal: true },
+  {
+    re: /incompatible addresses|has more than one address|failed to ensure (?:v6 )?address of interface/i,
+    kind: 'overlay-address',
+    fatal: true,
+  },
+  {
+    re: /Failed to find (?:any valid interface|interface to use)|Could not find valid interface matching|failed to get default interface|Unable to find default route|no interface with given IP found/i,
+    kind: 'no-interface',
+    fatal: true,
+  },
   { re: /Failed to create SubnetManager/i, kind: 'subnet-manager', fatal: true },
-  { re: /Couldn't fetch network config|failed to read net conf|error parsing subnet config|Error fetching backend/i, kind: 'network-config', fatal: true },
+  {
+    re: /Couldn't fetch network config|failed to read net conf|error parsing subnet config|Error fetching backend/i,
+    kind: 'network-config',
+    fatal: true,
+  },
   { re: /Lease has been revoked/i, kind: 'lease-revoked', fatal: true },
-  { re: /failed to add (?:v6 )?vxlanRoute|Error adding (?:v6 )?route to|AddFDB failed|AddARP failed/i, kind: 'vxlan-route', fatal: false },
+  {
+    re: /failed to add (?:v6 )?vxlanRoute|Error adding (?:v6 )?route to|AddFDB failed|AddARP failed/i,
+    kind: 'vxlan-route',
+    fatal: false,
+  },
   { re: /(?:Error|failed to) register(?:ing)? (?:flannel )?network/i, kind: 'register-network', fatal: true },
   { re: /flannel exited/i, kind: 'exited', fatal: true },
 ];
@@ -171,12 +237,19 @@ export function flannelLogProblem(raw: string): FlannelLogProblem | undefined {
   const form = FORMS.find((f) => f.re.test(raw));
   if (!form) return undefined;
   const node = /node "([^"]+)"/.exec(raw)?.[1];
-  const iface = form.kind === 'overlay-address' ? /interface (\S+?):/.exec(raw)?.[1] ?? /(flannel[.-][\w.]+)/.exec(raw)?.[1] : form.kind === 'no-interface' ? /matching (\S+?):/.exec(raw)?.[1] : undefined;
+  const iface =
+    form.kind === 'overlay-address'
+      ? (/interface (\S+?):/.exec(raw)?.[1] ?? /(flannel[.-][\w.]+)/.exec(raw)?.[1])
+      : form.kind === 'no-interface'
+        ? /matching (\S+?):/.exec(raw)?.[1]
+        : undefined;
   return { kind: form.kind, fatal: form.fatal, ...(node ? { node } : {}), ...(iface ? { iface } : {}) };
 }
 
 /** flanneld got its lease and runs: lines it prints once the network is up (0.9 → 0.25, k3s) */
 export function flannelLogRunning(raw: string): boolean {
   // k3s/RKE2 print their own forms: "Wrote flannel subnet file to ...", "Running flannel backend."
-  return /Running (?:flannel )?backend\.|Wrote (?:flannel )?subnet file to|Handling initial subnet events|Lease acquired: /.test(raw);
+  return /Running (?:flannel )?backend\.|Wrote (?:flannel )?subnet file to|Handling initial subnet events|Lease acquired: /.test(
+    raw,
+  );
 }

@@ -27,7 +27,9 @@ const LinkSchema = z.looseObject({
   address: z.string().optional(),
   master: z.string().optional(),
   link: z.string().nullable().optional(),
-  linkinfo: z.looseObject({ info_kind: z.string().optional(), info_data: z.record(z.string(), z.unknown()).optional() }).optional(),
+  linkinfo: z
+    .looseObject({ info_kind: z.string().optional(), info_data: z.record(z.string(), z.unknown()).optional() })
+    .optional(),
   addr_info: z.array(z.unknown()).optional(),
 });
 
@@ -98,11 +100,22 @@ function parseArray<S extends z.ZodType, T>(
     const line = lineOfError(text, message);
     return {
       value: [],
-      problems: [{ ...(line ? { line } : {}), message: `${what}: not valid JSON (${message}); re-collect it with the -j flag`, severity: 'error' }],
+      problems: [
+        {
+          ...(line ? { line } : {}),
+          message: `${what}: not valid JSON (${message}); re-collect it with the -j flag`,
+          severity: 'error',
+        },
+      ],
     };
   }
   if (!Array.isArray(json)) {
-    return { value: [], problems: [{ message: `${what}: expected a JSON array, got ${json === null ? 'null' : typeof json}`, severity: 'error' }] };
+    return {
+      value: [],
+      problems: [
+        { message: `${what}: expected a JSON array, got ${json === null ? 'null' : typeof json}`, severity: 'error' },
+      ],
+    };
   }
   const value: T[] = [];
   const problems: ParseProblem[] = [];
@@ -124,7 +137,11 @@ export function parseIpLinks(text: string): Parsed<IpLink[]> {
       if (a !== null && typeof a === 'object' && Object.keys(a).length === 0) return;
       const r = safeParseInPlace(AddrInfoSchema, a);
       if (r.success) addrs.push(r.data);
-      else problems.push({ message: `ip link/addr element ${at} (${data.ifname}) address ${k} skipped: ${issueText(r.error)}`, severity: 'warning' });
+      else
+        problems.push({
+          message: `ip link/addr element ${at} (${data.ifname}) address ${k} skipped: ${issueText(r.error)}`,
+          severity: 'warning',
+        });
     });
     return { ...data, addr_info: addrs, at } as IpLink;
   });

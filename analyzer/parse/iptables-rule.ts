@@ -13,8 +13,18 @@ type Counters = { readonly packets: number; readonly bytes: number };
 const EMPTY: readonly never[] = Object.freeze([]);
 // never reached for a line the scan accepted; kept so a broken invariant reads as an empty rule, not a crash
 const NO_BODY: RuleBody = {
-  counters: undefined, source: undefined, destination: undefined, protocol: undefined, inInterface: undefined,
-  outInterface: undefined, fragment: undefined, matches: EMPTY, comment: undefined, target: undefined, goto: false, targetOptions: EMPTY,
+  counters: undefined,
+  source: undefined,
+  destination: undefined,
+  protocol: undefined,
+  inInterface: undefined,
+  outInterface: undefined,
+  fragment: undefined,
+  matches: EMPTY,
+  comment: undefined,
+  target: undefined,
+  goto: false,
+  targetOptions: EMPTY,
 };
 
 export class KeptRule implements IptablesRule {
@@ -34,8 +44,18 @@ export class KeptRule implements IptablesRule {
   #body: RuleBody | undefined;
 
   constructor(
-    table: string, chain: string, index: number, line: number, text: string, counters: Counters | undefined,
-    target: string | undefined, goto: boolean, argsFrom: number, jumpFrom: number, intern: Interner | undefined, body: RuleBody | undefined,
+    table: string,
+    chain: string,
+    index: number,
+    line: number,
+    text: string,
+    counters: Counters | undefined,
+    target: string | undefined,
+    goto: boolean,
+    argsFrom: number,
+    jumpFrom: number,
+    intern: Interner | undefined,
+    body: RuleBody | undefined,
   ) {
     this.table = table;
     this.chain = chain;
@@ -94,7 +114,10 @@ export class KeptRule implements IptablesRule {
   get targetOptions(): readonly IptOption[] {
     const kept = this.#targetOptions ?? this.#body?.targetOptions;
     if (kept) return kept;
-    const opts = this.#jumpFrom < 0 ? EMPTY : (parseRuleArgs(tokenizeRule(this.text, this.#jumpFrom).tokens, 0, this.#intern).body?.targetOptions ?? EMPTY);
+    const opts =
+      this.#jumpFrom < 0
+        ? EMPTY
+        : (parseRuleArgs(tokenizeRule(this.text, this.#jumpFrom).tokens, 0, this.#intern).body?.targetOptions ?? EMPTY);
     this.#targetOptions = opts;
     return opts;
   }

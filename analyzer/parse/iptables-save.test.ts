@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ParseProblem } from '../model/problem.js';
-import { findChain, findOption, optionValue, parseIptablesSave, parseIptablesVersion, ruleJumpsTo, targetOptionValue } from './iptables-save.js';
+import {
+  findChain,
+  findOption,
+  optionValue,
+  parseIptablesSave,
+  parseIptablesVersion,
+  ruleJumpsTo,
+  targetOptionValue,
+} from './iptables-save.js';
 import type { IptablesRule, IptablesSave } from './types.js';
 
 const REF = new URL('../../fixtures/reference/net/', import.meta.url);
@@ -16,7 +24,12 @@ function rule(save: IptablesSave, table: string, chain: string, index: number): 
 
 // ---------------------------------------------------------------- reference samples
 
-interface Sample { file: string; firstLine: number; text: string; defaultTable?: string }
+interface Sample {
+  file: string;
+  firstLine: number;
+  text: string;
+  defaultTable?: string;
+}
 
 /**
  * The iptables sample blocks of a reference file: text between `##` annotation lines, split at
@@ -36,7 +49,12 @@ function samples(file: string): Sample[] {
     if (!isRules || isListing) return;
     const sShape = !body.some((l) => l.startsWith('*'));
     const nat = /-t ?nat|nat table/.test(hint) || (sShape && body.some((l) => /^-P (PREROUTING|POSTROUTING) /.test(l)));
-    out.push({ file, firstLine: first, text: body.join('\n'), ...(sShape ? { defaultTable: nat ? 'nat' : 'filter' } : {}) });
+    out.push({
+      file,
+      firstLine: first,
+      text: body.join('\n'),
+      ...(sShape ? { defaultTable: nat ? 'nat' : 'filter' } : {}),
+    });
   };
   lines.forEach((l, i) => {
     const prompt = /^\[[^\]]*\][#$] (.*)$/.exec(l);
@@ -67,12 +85,15 @@ describe('parseIptablesSave: every reference sample', () => {
     expect(perFile('03-ipvs-kube-proxy.txt')).toBe(1);
   });
 
-  it.each(REFERENCE.map((s) => [`${s.file}:${s.firstLine}`, s] as const))('%s parses without errors, one rule per -A line', (_, s) => {
-    const { value, problems } = parseIptablesSave(s.text, s.defaultTable ? { defaultTable: s.defaultTable } : {});
-    expect(errors(problems)).toEqual([]);
-    const ruleLines = s.text.split('\n').filter((l) => /^(\[\d+:\d+\] )?-A /.test(l)).length;
-    expect(value.ruleCount).toBe(ruleLines);
-  });
+  it.each(REFERENCE.map((s) => [`${s.file}:${s.firstLine}`, s] as const))(
+    '%s parses without errors, one rule per -A line',
+    (_, s) => {
+      const { value, problems } = parseIptablesSave(s.text, s.defaultTable ? { defaultTable: s.defaultTable } : {});
+      expect(errors(problems)).toEqual([]);
+      const ruleLines = s.text.split('\n').filter((l) => /^(\[\d+:\d+\] )?-A /.test(l)).length;
+      expect(value.ruleCount).toBe(ruleLines);
+    },
+  );
 });
 
 describe('parseIptablesSave: captured iptables-save (nf_tables)', () => {
@@ -88,7 +109,12 @@ describe('parseIptablesSave: captured iptables-save (nf_tables)', () => {
   });
 
   it('FORWARD policy DROP is a builtin with counters; user chains have no policy', () => {
-    expect(findChain(save, 'filter', 'FORWARD')).toMatchObject({ policy: 'DROP', builtin: true, line: 4, counters: { packets: 0, bytes: 0 } });
+    expect(findChain(save, 'filter', 'FORWARD')).toMatchObject({
+      policy: 'DROP',
+      builtin: true,
+      line: 4,
+      counters: { packets: 0, bytes: 0 },
+    });
     const fwd = findChain(save, 'filter', 'FLANNEL-FWD');
     expect(fwd).toMatchObject({ builtin: false, line: 6 });
     expect(fwd?.policy).toBeUndefined();
@@ -97,7 +123,13 @@ describe('parseIptablesSave: captured iptables-save (nf_tables)', () => {
 
   it('the "has no endpoints" REJECT: comment, address, implicit tcp --dport, target option', () => {
     const r = rule(save, 'filter', 'KUBE-SERVICES', 1);
-    expect(r).toMatchObject({ line: 17, index: 1, comment: 'default/web:http has no endpoints', target: 'REJECT', goto: false });
+    expect(r).toMatchObject({
+      line: 17,
+      index: 1,
+      comment: 'default/web:http has no endpoints',
+      target: 'REJECT',
+      goto: false,
+    });
     expect(r.destination).toEqual({ value: '10.96.0.99/32', negated: false });
     expect(r.protocol).toEqual({ value: 'tcp', negated: false });
     expect(optionValue(r, 'tcp', '--dport')).toBe('80');
@@ -107,7 +139,12 @@ describe('parseIptablesSave: captured iptables-save (nf_tables)', () => {
 
   it('the KUBE-SVC statistic rule and the KUBE-SEP DNAT', () => {
     const svc = rule(save, 'nat', 'KUBE-SVC-TCOU7JCQXEZGVUNU', 2);
-    expect(svc).toMatchObject({ line: 55, index: 2, target: 'KUBE-SEP-IT2ZTR26TO4XFPTO', comment: 'kube-system/kube-dns:dns -> 10.244.0.2:53' });
+    expect(svc).toMatchObject({
+      line: 55,
+      index: 2,
+      target: 'KUBE-SEP-IT2ZTR26TO4XFPTO',
+      comment: 'kube-system/kube-dns:dns -> 10.244.0.2:53',
+    });
     expect(optionValue(svc, 'statistic', '--probability')).toBe('0.50000000000');
     expect(optionValue(svc, 'statistic', '--mode')).toBe('random');
     expect(ruleJumpsTo(svc)).toBe('KUBE-SEP-IT2ZTR26TO4XFPTO');
@@ -126,7 +163,14 @@ describe('parseIptablesSave: captured iptables-save (nf_tables)', () => {
 
   it('FLANNEL-POSTRTG: negations, MASQUERADE --random-fully, mark match', () => {
     const chain = findChain(save, 'nat', 'FLANNEL-POSTRTG');
-    expect(chain?.rules.map((r) => r.target)).toEqual(['RETURN', 'RETURN', 'RETURN', 'RETURN', 'MASQUERADE', 'MASQUERADE']);
+    expect(chain?.rules.map((r) => r.target)).toEqual([
+      'RETURN',
+      'RETURN',
+      'RETURN',
+      'RETURN',
+      'MASQUERADE',
+      'MASQUERADE',
+    ]);
     const multicast = rule(save, 'nat', 'FLANNEL-POSTRTG', 5);
     expect(multicast).toMatchObject({ line: 42, index: 5 });
     expect(multicast.source).toEqual({ value: '10.244.0.0/16', negated: false });
@@ -137,7 +181,11 @@ describe('parseIptablesSave: captured iptables-save (nf_tables)', () => {
   });
 
   it('KUBE-POSTROUTING negated mark and MARK --set-xmark', () => {
-    expect(findOption(rule(save, 'nat', 'KUBE-POSTROUTING', 1), 'mark', '--mark')).toEqual({ name: '--mark', values: ['0x4000/0x4000'], negated: true });
+    expect(findOption(rule(save, 'nat', 'KUBE-POSTROUTING', 1), 'mark', '--mark')).toEqual({
+      name: '--mark',
+      values: ['0x4000/0x4000'],
+      negated: true,
+    });
     expect(targetOptionValue(rule(save, 'nat', 'KUBE-POSTROUTING', 2), '--set-xmark')).toBe('0x4000/0x0');
     expect(targetOptionValue(rule(save, 'nat', 'KUBE-MARK-MASQ', 1), '--set-xmark')).toBe('0x4000/0x4000');
   });
@@ -154,7 +202,13 @@ describe('parseIptablesSave: headers and backends', () => {
   it('iptables-nft-save with legacy tables present: warning line and header line', () => {
     const { value, problems } = parseIptablesSave(read('iptables-save-nft-with-legacy-present.txt'));
     expect(problems).toEqual([]);
-    expect(value).toMatchObject({ version: '1.8.9', backend: 'nf_tables', headerLine: 2, legacyTablesPresentLine: 1, ruleCount: 32 });
+    expect(value).toMatchObject({
+      version: '1.8.9',
+      backend: 'nf_tables',
+      headerLine: 2,
+      legacyTablesPresentLine: 1,
+      ruleCount: 32,
+    });
   });
 
   it.each([
@@ -173,7 +227,10 @@ describe('parseIptablesSave: headers and backends', () => {
   });
 
   it('the legacy warning as iptables-nft -L/-S prints it, without "# " (kubernetes/kubernetes#107965), is kept', () => {
-    const { value, problems } = parseIptablesSave('-P PREROUTING ACCEPT\nWarning: iptables-legacy tables present, use iptables-legacy to see them\n', { defaultTable: 'nat' });
+    const { value, problems } = parseIptablesSave(
+      '-P PREROUTING ACCEPT\nWarning: iptables-legacy tables present, use iptables-legacy to see them\n',
+      { defaultTable: 'nat' },
+    );
     expect(problems).toEqual([]);
     expect(value.legacyTablesPresentLine).toBe(2);
   });
@@ -182,7 +239,10 @@ describe('parseIptablesSave: headers and backends', () => {
     const text = "# Table `nat' is incompatible, use 'nft' tool.\n# Table `filter' is incompatible, use 'nft' tool.\n";
     const { value, problems } = parseIptablesSave(text);
     expect(problems).toEqual([]);
-    expect(value.incompatibleTables).toEqual([{ table: 'nat', line: 1 }, { table: 'filter', line: 2 }]);
+    expect(value.incompatibleTables).toEqual([
+      { table: 'nat', line: 1 },
+      { table: 'filter', line: 2 },
+    ]);
     expect(value.tables.size).toBe(0);
   });
 
@@ -240,17 +300,29 @@ describe('parseIptablesSave: kube-proxy restore input and old dumps (01)', () =>
     const { value: save, problems } = parseIptablesSave(section(30, 124));
     expect(problems).toEqual([]);
     const masq = rule(save, 'nat', 'KUBE-SVC-4SW47YFZTEDKD3PK', 1);
-    expect(masq).toMatchObject({ destination: { value: '172.30.0.44', negated: false }, source: { value: '10.0.0.0/8', negated: true }, target: 'KUBE-MARK-MASQ' });
+    expect(masq).toMatchObject({
+      destination: { value: '172.30.0.44', negated: false },
+      source: { value: '10.0.0.0/8', negated: true },
+      target: 'KUBE-MARK-MASQ',
+    });
     expect(optionValue(masq, 'tcp', '--dport')).toBe('80');
-    expect(optionValue(rule(save, 'nat', 'KUBE-SVC-4SW47YFZTEDKD3PK', 2), 'statistic', '--probability')).toBe('0.5000000000');
+    expect(optionValue(rule(save, 'nat', 'KUBE-SVC-4SW47YFZTEDKD3PK', 2), 'statistic', '--probability')).toBe(
+      '0.5000000000',
+    );
     expect(rule(save, 'nat', 'KUBE-SEP-C6EBXVWJJZMIWKLZ', 1).comment).toBe('ns4/svc4:p80');
     const noop = rule(save, 'nat', 'KUBE-FW-NUKIZ6OKUXPJNT4C', 2);
     expect(noop.target).toBeUndefined();
     expect(noop.comment).toBe('other traffic to ns5/svc5:p80 will be dropped by KUBE-PROXY-FIREWALL');
     const reject = rule(save, 'filter', 'KUBE-SERVICES', 1);
     expect(reject).toMatchObject({ comment: 'ns6/svc6:p80 has no endpoints', target: 'REJECT', targetOptions: [] });
-    expect(findOption(rule(save, 'filter', 'KUBE-FIREWALL', 1), 'conntrack', '--ctstate')).toEqual({ name: '--ctstate', values: ['RELATED,ESTABLISHED,DNAT'], negated: true });
-    expect(optionValue(rule(save, 'filter', 'KUBE-FORWARD', 1), 'nfacct', '--nfacct-name')).toBe('ct_state_invalid_dropped_pkts');
+    expect(findOption(rule(save, 'filter', 'KUBE-FIREWALL', 1), 'conntrack', '--ctstate')).toEqual({
+      name: '--ctstate',
+      values: ['RELATED,ESTABLISHED,DNAT'],
+      negated: true,
+    });
+    expect(optionValue(rule(save, 'filter', 'KUBE-FORWARD', 1), 'nfacct', '--nfacct-name')).toBe(
+      'ct_state_invalid_dropped_pkts',
+    );
     // kube-proxy restores with --noflush and declares no built-in chains
     expect(findChain(save, 'nat', 'PREROUTING')).toBeUndefined();
   });
@@ -269,7 +341,11 @@ describe('parseIptablesSave: kube-proxy restore input and old dumps (01)', () =>
     expect(save).toMatchObject({ version: '1.4.21', backend: 'legacy', headerLine: 1, ruleCount: 24 });
     expect(findChain(save, 'filter', 'INPUT')?.counters).toEqual({ packets: 17514, bytes: 83115836 });
     expect(findChain(save, 'nat', 'PREROUTING')?.counters).toEqual({ packets: 2, bytes: 138 });
-    expect(rule(save, 'nat', 'POSTROUTING', 1)).toMatchObject({ source: { value: '10.246.1.0/24', negated: false }, outInterface: { value: 'cbr0', negated: true }, target: 'MASQUERADE' });
+    expect(rule(save, 'nat', 'POSTROUTING', 1)).toMatchObject({
+      source: { value: '10.246.1.0/24', negated: false },
+      outInterface: { value: 'cbr0', negated: true },
+      target: 'MASQUERADE',
+    });
     expect(rule(save, 'nat', 'KUBE-PORTALS-CONTAINER', 1).comment).toBe('portal for default/kubernetes:');
   });
 });
@@ -279,11 +355,26 @@ describe('parseIptablesSave: 2019 node with FORWARD policy DROP (02 [Q], real ip
   it('policy, chain counters and per-rule [p:b] counters', () => {
     expect(problems).toEqual([]);
     expect(save.backend).toBeUndefined(); // plain `iptables-save v1.8.9` header: the dump alone does not say
-    expect(findChain(save, 'filter', 'FORWARD')).toMatchObject({ policy: 'DROP', builtin: true, counters: { packets: 0, bytes: 0 } });
-    expect(findChain(save, 'filter', 'INPUT')).toMatchObject({ policy: 'ACCEPT', counters: { packets: 2446, bytes: 547840 } });
+    expect(findChain(save, 'filter', 'FORWARD')).toMatchObject({
+      policy: 'DROP',
+      builtin: true,
+      counters: { packets: 0, bytes: 0 },
+    });
+    expect(findChain(save, 'filter', 'INPUT')).toMatchObject({
+      policy: 'ACCEPT',
+      counters: { packets: 2446, bytes: 547840 },
+    });
     expect(rule(save, 'filter', 'INPUT', 1).counters).toEqual({ packets: 10, bytes: 600 });
     expect(findChain(save, 'filter', 'FORWARD')?.rules.map((r) => r.target)).toEqual([
-      'KUBE-FORWARD', 'DOCKER-USER', 'DOCKER-ISOLATION-STAGE-1', 'ACCEPT', 'DOCKER', 'ACCEPT', 'ACCEPT', 'ACCEPT', 'ACCEPT',
+      'KUBE-FORWARD',
+      'DOCKER-USER',
+      'DOCKER-ISOLATION-STAGE-1',
+      'ACCEPT',
+      'DOCKER',
+      'ACCEPT',
+      'ACCEPT',
+      'ACCEPT',
+      'ACCEPT',
     ]);
     expect(rule(save, 'filter', 'FORWARD', 8).source).toEqual({ value: '10.244.0.0/16', negated: false });
   });
@@ -305,13 +396,24 @@ describe('parseIptablesSave: bad input never throws', () => {
       'COMMIT', // 11
     ].join('\n');
     const { value, problems } = parseIptablesSave(text);
-    expect(problems.map((p) => [p.line, p.severity])).toEqual([[4, 'error'], [6, 'error'], [7, 'error'], [8, 'error'], [9, 'error']]);
-    expect(findChain(value, 'filter', 'FORWARD')?.rules.map((r) => [r.index, r.line])).toEqual([[1, 5], [2, 10]]);
+    expect(problems.map((p) => [p.line, p.severity])).toEqual([
+      [4, 'error'],
+      [6, 'error'],
+      [7, 'error'],
+      [8, 'error'],
+      [9, 'error'],
+    ]);
+    expect(findChain(value, 'filter', 'FORWARD')?.rules.map((r) => [r.index, r.line])).toEqual([
+      [1, 5],
+      [2, 10],
+    ]);
     expect(value.ruleCount).toBe(2);
   });
 
   it('structure slips are warnings: missing COMMIT, undeclared chain, duplicate declaration, COMMIT outside a table', () => {
-    const text = ['COMMIT', '*nat', ':A - [0:0]', ':A - [0:0]', '-A B -j RETURN', '*filter', '-A INPUT -j ACCEPT'].join('\n');
+    const text = ['COMMIT', '*nat', ':A - [0:0]', ':A - [0:0]', '-A B -j RETURN', '*filter', '-A INPUT -j ACCEPT'].join(
+      '\n',
+    );
     const { value, problems } = parseIptablesSave(text);
     expect(problems.every((p) => p.severity === 'warning')).toBe(true);
     expect(problems.map((p) => p.line)).toEqual([1, 4, 5, 6, 7]);
@@ -331,14 +433,18 @@ describe('parseIptablesSave: bad input never throws', () => {
 
   it('empty input, CRLF and leading blanks', () => {
     expect(parseIptablesSave('')).toEqual({ value: { tables: new Map(), ruleCount: 0 }, problems: [] });
-    const { value, problems } = parseIptablesSave('\r\n*filter\r\n:INPUT ACCEPT [0:0]\r\n  -A INPUT -j ACCEPT\r\nCOMMIT\r\n');
+    const { value, problems } = parseIptablesSave(
+      '\r\n*filter\r\n:INPUT ACCEPT [0:0]\r\n  -A INPUT -j ACCEPT\r\nCOMMIT\r\n',
+    );
     expect(problems).toEqual([]);
     expect(rule(value, 'filter', 'INPUT', 1)).toMatchObject({ line: 4, target: 'ACCEPT' });
   });
 
   it('a very long line with many quotes stays linear (no backtracking)', () => {
     const comment = 'x\\"'.repeat(200_000);
-    const { value, problems } = parseIptablesSave(`*filter\n-A INPUT -m comment --comment "${comment}" -j ACCEPT\nCOMMIT\n`);
+    const { value, problems } = parseIptablesSave(
+      `*filter\n-A INPUT -m comment --comment "${comment}" -j ACCEPT\nCOMMIT\n`,
+    );
     expect(problems).toEqual([]);
     expect(rule(value, 'filter', 'INPUT', 1).comment).toHaveLength(400_000);
   });

@@ -60,7 +60,15 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
   let outsideWarned = false;
   let ruleCount = 0;
   const intern = new Interner();
-  const scan: RuleScan = { chainStart: 0, chainEnd: 0, argsFrom: 0, jumpStart: -1, targetStart: -1, targetEnd: -1, goto: false };
+  const scan: RuleScan = {
+    chainStart: 0,
+    chainEnd: 0,
+    argsFrom: 0,
+    jumpStart: -1,
+    targetStart: -1,
+    targetEnd: -1,
+    goto: false,
+  };
 
   const warn = (line: number, message: string) => problems.push({ line, message, severity: 'warning' });
   const fail = (line: number, message: string) => problems.push({ line, message, severity: 'error' });
@@ -81,24 +89,44 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     let c = table.chains.get(name);
     if (c) return c;
     const builtin = isBuiltinChain(table.name, name);
-    if (!builtin) warn(line, `chain ${name} is used before it is declared in table ${table.name}; iptables-restore would reject this`);
+    if (!builtin)
+      warn(
+        line,
+        `chain ${name} is used before it is declared in table ${table.name}; iptables-restore would reject this`,
+      );
     c = { name, builtin, line, rules: [] };
     table.chains.set(name, c);
     return c;
   };
 
-  const declare = (table: MutTable, name: string, policy: string | undefined, line: number, counters?: MutChain['counters']) => {
+  const declare = (
+    table: MutTable,
+    name: string,
+    policy: string | undefined,
+    line: number,
+    counters?: MutChain['counters'],
+  ) => {
     const existing = table.chains.get(name);
     if (existing && existing.rules.length === 0 && existing.policy === undefined && policy !== undefined) {
       existing.policy = policy; // `-N`/implicit first, `-P` later: keep one chain
       return;
     }
     if (existing) {
-      warn(line, `chain ${name} is declared twice in table ${table.name} (first at line ${existing.line}); the first is kept`);
+      warn(
+        line,
+        `chain ${name} is declared twice in table ${table.name} (first at line ${existing.line}); the first is kept`,
+      );
       return;
     }
     const builtin = policy !== undefined || isBuiltinChain(table.name, name);
-    table.chains.set(name, { name, builtin, line, rules: [], ...(policy !== undefined ? { policy } : {}), ...(counters ? { counters } : {}) });
+    table.chains.set(name, {
+      name,
+      builtin,
+      line,
+      rules: [],
+      ...(policy !== undefined ? { policy } : {}),
+      ...(counters ? { counters } : {}),
+    });
   };
 
   let lineNo = 0;
@@ -142,7 +170,11 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           continue;
         }
         if (words.length > 1) warn(lineNo, `extra words after table name "${name}" ignored`);
-        if (open) warn(lineNo, `table ${open.name} (line ${open.line}) has no COMMIT before *${name}; iptables-restore would reject it`);
+        if (open)
+          warn(
+            lineNo,
+            `table ${open.name} (line ${open.line}) has no COMMIT before *${name}; iptables-restore would reject it`,
+          );
         let t = tables.get(name);
         if (t) warn(lineNo, `table ${name} appears again (first at line ${t.line}); its chains are merged`);
         else tables.set(name, (t = { name, line: lineNo, chains: new Map() }));
@@ -198,7 +230,22 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           const table = tableFor(lineNo);
           const chain = chainFor(table, line.slice(scan.chainStart, scan.chainEnd), lineNo);
           const target = scan.targetStart < 0 ? undefined : intern.str(line.slice(scan.targetStart, scan.targetEnd));
-          chain.rules.push(new KeptRule(table.name, chain.name, chain.rules.length + 1, lineNo, line, counters, target, scan.goto, scan.argsFrom, scan.jumpStart, intern, undefined));
+          chain.rules.push(
+            new KeptRule(
+              table.name,
+              chain.name,
+              chain.rules.length + 1,
+              lineNo,
+              line,
+              counters,
+              target,
+              scan.goto,
+              scan.argsFrom,
+              scan.jumpStart,
+              intern,
+              undefined,
+            ),
+          );
           ruleCount++;
           continue;
         }
@@ -224,7 +271,20 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
           const table = tableFor(lineNo);
           const chain = chainFor(table, chainName, lineNo);
           const b = args.body;
-          const rule = new KeptRule(table.name, chain.name, chain.rules.length + 1, lineNo, line, counters ?? b.counters, b.target, b.goto, 0, -1, undefined, b);
+          const rule = new KeptRule(
+            table.name,
+            chain.name,
+            chain.rules.length + 1,
+            lineNo,
+            line,
+            counters ?? b.counters,
+            b.target,
+            b.goto,
+            0,
+            -1,
+            undefined,
+            b,
+          );
           chain.rules.push(rule);
           ruleCount++;
         } else if ((cmd === '-P' || cmd === '--policy') && chainName !== undefined && tokens[2] !== undefined) {
@@ -287,7 +347,11 @@ const HEADER = /^(\S+) v(\S+)(?: \((legacy|nf_tables)\))?(?: |$)/;
  * builds of 1.8.4-1.8.7 (Ubuntu 22.04, RKE2's bundled iptables). See model/iptables-dumps.ts for
  * how the rest of the bundle decides then.
  */
-export function headerBackend(program: string, version: string, suffix: string | undefined): IptablesBackend | undefined {
+export function headerBackend(
+  program: string,
+  version: string,
+  suffix: string | undefined,
+): IptablesBackend | undefined {
   if (suffix === 'legacy' || suffix === 'nf_tables') return suffix;
   if (program.includes('nft') || program.includes('compat')) return 'nf_tables';
   if (program.includes('legacy')) return 'legacy';
@@ -323,7 +387,11 @@ export function parseIptablesVersion(text: string): Parsed<{ version?: string; b
     problems: [
       first < 0
         ? { message: 'empty output; iptables version unknown', severity: 'warning' }
-        : { line: first + 1, message: 'not an "iptables vX.Y.Z (backend)" line; iptables version unknown', severity: 'warning' },
+        : {
+            line: first + 1,
+            message: 'not an "iptables vX.Y.Z (backend)" line; iptables version unknown',
+            severity: 'warning',
+          },
     ],
   };
 }

@@ -28,7 +28,15 @@ const ruleLines = (): string[] => {
   return [...set];
 };
 
-const fresh = (): RuleScan => ({ chainStart: 0, chainEnd: 0, argsFrom: 0, jumpStart: -1, targetStart: -1, targetEnd: -1, goto: false });
+const fresh = (): RuleScan => ({
+  chainStart: 0,
+  chainEnd: 0,
+  argsFrom: 0,
+  jumpStart: -1,
+  targetStart: -1,
+  targetEnd: -1,
+  goto: false,
+});
 
 /** the scan's claim about `line`, checked against the full tokenizer and argument parser */
 function checkClaim(line: string): boolean {
@@ -45,7 +53,8 @@ function checkClaim(line: string): boolean {
   expect(scan.targetStart < 0 ? undefined : line.slice(scan.targetStart, scan.targetEnd), line).toBe(args.body?.target);
   expect(scan.goto, line).toBe(args.body?.goto);
   // the target's options alone, parsed from the -j on (KeptRule.targetOptions), are the full parse's
-  const tail = scan.jumpStart < 0 ? [] : parseRuleArgs(tokenizeRule(line, scan.jumpStart).tokens, 0).body?.targetOptions;
+  const tail =
+    scan.jumpStart < 0 ? [] : parseRuleArgs(tokenizeRule(line, scan.jumpStart).tokens, 0).body?.targetOptions;
   expect(tail, line).toEqual(args.body?.targetOptions);
   expect(args.body?.counters, line).toBeUndefined();
   return true;
@@ -62,7 +71,10 @@ describe('scanSimpleRule', () => {
 
   it.each([
     ['-A KUBE-SEP-X -p tcp -m comment --comment "ns/a:http" -m tcp -j DNAT --to-destination 10.244.1.5:8080', 'DNAT'],
-    ['-A KUBE-SVC-X ! -s 10.244.0.0/16 -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-MARK-MASQ', 'KUBE-MARK-MASQ'],
+    [
+      '-A KUBE-SVC-X ! -s 10.244.0.0/16 -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-MARK-MASQ',
+      'KUBE-MARK-MASQ',
+    ],
     ['-A FORWARD -m comment --comment "a \\"quoted\\" word" -g DOCKER', 'DOCKER'],
     ['-A X -p tcp --dport 80', undefined],
     ['-A X -m mark ! --mark 0x4000/0x4000 -j RETURN', 'RETURN'],
@@ -100,9 +112,53 @@ describe('scanSimpleRule', () => {
 
   it('property: whatever it accepts parses clean and agrees', () => {
     const word = fc.constantFrom(
-      '-s', '-d', '-p', '-i', '-o', '-f', '-m', '-j', '-g', '-c', '-x', '--source', '--dst', '--protocol', '--match', '--jump', '--goto',
-      '--dport', '--comment', '--log-prefix', '--to-destination', '--reject-with', '--set-xmark', '-j DNAT', '-j MARK', '--mark', '--set-counters', '--', '!', 'tcp', 'udp', 'comment', 'tcp',
-      'ACCEPT', 'KUBE-SEP-X', '10.0.0.0/8', '80', '-1', '-5:10', '-', '"a b"', '"-j"', 'x"y z"', '"\\"q\\""', '"', '\t', '\r',
+      '-s',
+      '-d',
+      '-p',
+      '-i',
+      '-o',
+      '-f',
+      '-m',
+      '-j',
+      '-g',
+      '-c',
+      '-x',
+      '--source',
+      '--dst',
+      '--protocol',
+      '--match',
+      '--jump',
+      '--goto',
+      '--dport',
+      '--comment',
+      '--log-prefix',
+      '--to-destination',
+      '--reject-with',
+      '--set-xmark',
+      '-j DNAT',
+      '-j MARK',
+      '--mark',
+      '--set-counters',
+      '--',
+      '!',
+      'tcp',
+      'udp',
+      'comment',
+      'tcp',
+      'ACCEPT',
+      'KUBE-SEP-X',
+      '10.0.0.0/8',
+      '80',
+      '-1',
+      '-5:10',
+      '-',
+      '"a b"',
+      '"-j"',
+      'x"y z"',
+      '"\\"q\\""',
+      '"',
+      '\t',
+      '\r',
     );
     let accepted = 0;
     fc.assert(
@@ -117,7 +173,10 @@ describe('scanSimpleRule', () => {
 
 describe('rules kept unparsed', () => {
   // targetOptions read first come from the `-j` on; read after any other field, from the whole body
-  it.each([['any field first', false], ['targetOptions first', true]])('read the same as the full parse of their line (%s)', (_, targetFirst) => {
+  it.each([
+    ['any field first', false],
+    ['targetOptions first', true],
+  ])('read the same as the full parse of their line (%s)', (_, targetFirst) => {
     for (const f of iptablesFiles(FIXTURES).filter((p) => p.includes('/reference/') || p.includes('/secrets/'))) {
       const { value } = parseIptablesSave(readFileSync(f, 'utf8'), { defaultTable: 'filter' });
       for (const table of value.tables.values()) {
@@ -129,9 +188,17 @@ describe('rules kept unparsed', () => {
             const { counters, target, goto, ...lazy } = body!;
             if (targetFirst) expect(rule.targetOptions, `${f}:${rule.line}`).toEqual(body!.targetOptions);
             expect({ ...lazy, target, goto }, `${f}:${rule.line}`).toEqual({
-              source: rule.source, destination: rule.destination, protocol: rule.protocol, inInterface: rule.inInterface,
-              outInterface: rule.outInterface, fragment: rule.fragment, matches: rule.matches, comment: rule.comment,
-              targetOptions: rule.targetOptions, target: rule.target, goto: rule.goto,
+              source: rule.source,
+              destination: rule.destination,
+              protocol: rule.protocol,
+              inInterface: rule.inInterface,
+              outInterface: rule.outInterface,
+              fragment: rule.fragment,
+              matches: rule.matches,
+              comment: rule.comment,
+              targetOptions: rule.targetOptions,
+              target: rule.target,
+              goto: rule.goto,
             });
             if (counters) expect(rule.counters).toEqual(counters);
           }

@@ -45,13 +45,33 @@ const enum Flag {
   Option, // any other --option of a match or target
 }
 
-const SHORT: Readonly<Record<string, Flag>> = { s: Flag.Addr, d: Flag.Addr, i: Flag.Addr, o: Flag.Addr, p: Flag.Proto, f: Flag.Frag, m: Flag.Match, j: Flag.Jump, g: Flag.Goto };
+const SHORT: Readonly<Record<string, Flag>> = {
+  s: Flag.Addr,
+  d: Flag.Addr,
+  i: Flag.Addr,
+  o: Flag.Addr,
+  p: Flag.Proto,
+  f: Flag.Frag,
+  m: Flag.Match,
+  j: Flag.Jump,
+  g: Flag.Goto,
+};
 const LONG: readonly (readonly [string, Flag])[] = [
-  ['--source', Flag.Addr], ['--src', Flag.Addr], ['--destination', Flag.Addr], ['--dst', Flag.Addr],
-  ['--in-interface', Flag.Addr], ['--out-interface', Flag.Addr], ['--protocol', Flag.Proto],
-  ['--fragment', Flag.Frag], ['--match', Flag.Match], ['--jump', Flag.Jump], ['--goto', Flag.Goto],
+  ['--source', Flag.Addr],
+  ['--src', Flag.Addr],
+  ['--destination', Flag.Addr],
+  ['--dst', Flag.Addr],
+  ['--in-interface', Flag.Addr],
+  ['--out-interface', Flag.Addr],
+  ['--protocol', Flag.Proto],
+  ['--fragment', Flag.Frag],
+  ['--match', Flag.Match],
+  ['--jump', Flag.Jump],
+  ['--goto', Flag.Goto],
   ['--set-counters', Flag.Unsure],
-  ['--comment', Flag.Text], ['--log-prefix', Flag.Text], ['--nflog-prefix', Flag.Text],
+  ['--comment', Flag.Text],
+  ['--log-prefix', Flag.Text],
+  ['--nflog-prefix', Flag.Text],
 ];
 // long flags by their third character, so a kube-proxy `--dport` costs a couple of compares
 const LONG_BY_CHAR = new Map<number, (readonly [string, Flag])[]>();
@@ -110,7 +130,8 @@ function isValueWord(line: string, s: number, e: number): boolean {
  */
 export function scanSimpleRule(line: string, from: number, out: RuleScan): boolean {
   let i = skipSeps(line, from);
-  if (line.charCodeAt(i) !== DASH || line.charCodeAt(i + 1) !== 65 /* A */ || !isSep(line.charCodeAt(i + 2))) return false;
+  if (line.charCodeAt(i) !== DASH || line.charCodeAt(i + 1) !== 65 /* A */ || !isSep(line.charCodeAt(i + 2)))
+    return false;
   i = skipSeps(line, i + 2);
   if (i >= line.length) return false;
   const chainEnd = tokenEnd(line, i);

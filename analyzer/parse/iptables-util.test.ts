@@ -30,7 +30,9 @@ const asRule = (args: string) => body(args) as unknown as IptablesRule;
 
 describe('parseRuleArgs', () => {
   it('implicit protocol match: -p tcp --dport 80 without -m tcp', () => {
-    expect(body('-p tcp --dport 80 -j ACCEPT').matches).toEqual([{ module: 'tcp', options: [{ name: '--dport', values: ['80'], negated: false }] }]);
+    expect(body('-p tcp --dport 80 -j ACCEPT').matches).toEqual([
+      { module: 'tcp', options: [{ name: '--dport', values: ['80'], negated: false }] },
+    ]);
   });
 
   it('an option the current module does not know goes to the protocol match', () => {
@@ -40,7 +42,9 @@ describe('parseRuleArgs', () => {
   });
 
   it('restore order: -m tcp before -p keeps --dport in the explicit tcp match', () => {
-    const b = body('-m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ');
+    const b = body(
+      '-m comment --comment "ns1/svc1:p80 cluster IP" -m tcp -p tcp -d 172.30.0.41 --dport 80 ! -s 10.0.0.0/8 -j KUBE-MARK-MASQ',
+    );
     expect(b.matches).toEqual([
       { module: 'comment', options: [{ name: '--comment', values: ['ns1/svc1:p80 cluster IP'], negated: false }] },
       { module: 'tcp', options: [{ name: '--dport', values: ['80'], negated: false }] },
@@ -58,17 +62,35 @@ describe('parseRuleArgs', () => {
   });
 
   it('old-style negation after an option name: --dport ! 80', () => {
-    expect(body('-p tcp -m tcp --dport ! 80').matches[0]?.options[0]).toEqual({ name: '--dport', values: ['80'], negated: true });
+    expect(body('-p tcp -m tcp --dport ! 80').matches[0]?.options[0]).toEqual({
+      name: '--dport',
+      values: ['80'],
+      negated: true,
+    });
   });
 
   it('interfaces, fragments, goto, counters', () => {
     const b = body('-i cni0 ! -o cni0 ! -f -c 5 300 -g KUBE-SVC-X');
-    expect(b).toMatchObject({ inInterface: { value: 'cni0', negated: false }, outInterface: { value: 'cni0', negated: true }, fragment: { negated: true }, target: 'KUBE-SVC-X', goto: true, counters: { packets: 5, bytes: 300 } });
+    expect(b).toMatchObject({
+      inInterface: { value: 'cni0', negated: false },
+      outInterface: { value: 'cni0', negated: true },
+      fragment: { negated: true },
+      target: 'KUBE-SVC-X',
+      goto: true,
+      counters: { packets: 5, bytes: 300 },
+    });
   });
 
   it('multi-value options and value-less flags (recent)', () => {
-    const b = body('-m recent --set --name KUBE-SVC-1 --mask 255.255.255.255 --rsource -j DNAT --to-destination 10.246.1.2:53');
-    expect(b.matches[0]?.options.map((o) => [o.name, o.values])).toEqual([['--set', []], ['--name', ['KUBE-SVC-1']], ['--mask', ['255.255.255.255']], ['--rsource', []]]);
+    const b = body(
+      '-m recent --set --name KUBE-SVC-1 --mask 255.255.255.255 --rsource -j DNAT --to-destination 10.246.1.2:53',
+    );
+    expect(b.matches[0]?.options.map((o) => [o.name, o.values])).toEqual([
+      ['--set', []],
+      ['--name', ['KUBE-SVC-1']],
+      ['--mask', ['255.255.255.255']],
+      ['--rsource', []],
+    ]);
     expect(b.targetOptions).toEqual([{ name: '--to-destination', values: ['10.246.1.2:53'], negated: false }]);
   });
 
@@ -97,7 +119,9 @@ describe('parseRuleArgs', () => {
 });
 
 describe('helpers', () => {
-  const { value: save } = parseIptablesSave('*nat\n:KUBE-SVC-A - [0:0]\n-A KUBE-SVC-A -j KUBE-SEP-B\n-A KUBE-SVC-A -j RETURN\n-A KUBE-SVC-A -j DNAT --to-destination 1.2.3.4:80\nCOMMIT\n');
+  const { value: save } = parseIptablesSave(
+    '*nat\n:KUBE-SVC-A - [0:0]\n-A KUBE-SVC-A -j KUBE-SEP-B\n-A KUBE-SVC-A -j RETURN\n-A KUBE-SVC-A -j DNAT --to-destination 1.2.3.4:80\nCOMMIT\n',
+  );
   it('findChain and ruleJumpsTo', () => {
     const rules = findChain(save, 'nat', 'KUBE-SVC-A')?.rules ?? [];
     expect(rules.map(ruleJumpsTo)).toEqual(['KUBE-SEP-B', undefined, undefined]);
@@ -107,13 +131,40 @@ describe('helpers', () => {
 });
 
 describe('never throws (property)', () => {
-  const words = ['-A', 'X', '-s', '!', '-m', 'comment', '--comment', '"a b"', '"', '\\', '-j', 'ACCEPT', '*filter', ':X', '-', '[1:2]', 'COMMIT', '\n', ' ', '-p', 'tcp', '--dport', '80', '-c', '#'];
+  const words = [
+    '-A',
+    'X',
+    '-s',
+    '!',
+    '-m',
+    'comment',
+    '--comment',
+    '"a b"',
+    '"',
+    '\\',
+    '-j',
+    'ACCEPT',
+    '*filter',
+    ':X',
+    '-',
+    '[1:2]',
+    'COMMIT',
+    '\n',
+    ' ',
+    '-p',
+    'tcp',
+    '--dport',
+    '80',
+    '-c',
+    '#',
+  ];
   it('random rule-ish text: problems, never exceptions; every rule has a chain and index', async () => {
     const fc = await import('fast-check');
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...words), { maxLength: 60 }), fc.string(), (ws, tail) => {
         const { value } = parseIptablesSave(ws.join(' ') + tail);
-        for (const t of value.tables.values()) for (const c of t.chains.values()) c.rules.forEach((r, k) => expect(r.index).toBe(k + 1));
+        for (const t of value.tables.values())
+          for (const c of t.chains.values()) c.rules.forEach((r, k) => expect(r.index).toBe(k + 1));
       }),
       { numRuns: 500 },
     );

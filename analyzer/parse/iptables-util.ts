@@ -72,7 +72,10 @@ export function tokenizeRule(line: string, from = 0): { tokens: string[]; error?
       do {
         i++;
         c = line.charCodeAt(i);
-      } while (i < n && !(c === QUOTE || (inQuote && c === BACKSLASH) || (!inQuote && (c === SPACE || c === TAB || c === 13))));
+      } while (
+        i < n &&
+        !(c === QUOTE || (inQuote && c === BACKSLASH) || (!inQuote && (c === SPACE || c === TAB || c === 13)))
+      );
       parts.push(line.slice(start, i));
     }
     tokens.push(parts.join(''));
@@ -83,16 +86,28 @@ export function tokenizeRule(line: string, from = 0): { tokens: string[]; error?
 
 type Core = 's' | 'd' | 'p' | 'i' | 'o' | 'f' | 'm' | 'j' | 'g' | 'c';
 const CORE_FLAGS = new Map<string, Core>([
-  ['-s', 's'], ['--source', 's'], ['--src', 's'],
-  ['-d', 'd'], ['--destination', 'd'], ['--dst', 'd'],
-  ['-p', 'p'], ['--protocol', 'p'],
-  ['-i', 'i'], ['--in-interface', 'i'],
-  ['-o', 'o'], ['--out-interface', 'o'],
-  ['-f', 'f'], ['--fragment', 'f'],
-  ['-m', 'm'], ['--match', 'm'],
-  ['-j', 'j'], ['--jump', 'j'],
-  ['-g', 'g'], ['--goto', 'g'],
-  ['-c', 'c'], ['--set-counters', 'c'],
+  ['-s', 's'],
+  ['--source', 's'],
+  ['--src', 's'],
+  ['-d', 'd'],
+  ['--destination', 'd'],
+  ['--dst', 'd'],
+  ['-p', 'p'],
+  ['--protocol', 'p'],
+  ['-i', 'i'],
+  ['--in-interface', 'i'],
+  ['-o', 'o'],
+  ['--out-interface', 'o'],
+  ['-f', 'f'],
+  ['--fragment', 'f'],
+  ['-m', 'm'],
+  ['--match', 'm'],
+  ['-j', 'j'],
+  ['--jump', 'j'],
+  ['-g', 'g'],
+  ['--goto', 'g'],
+  ['-c', 'c'],
+  ['--set-counters', 'c'],
 ]);
 
 // Options of modules that commonly sit between `-p tcp` and `--dport`: an option these modules do
@@ -101,8 +116,21 @@ const KNOWN_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   comment: ['--comment'],
   statistic: ['--mode', '--probability', '--every', '--packet'],
   mark: ['--mark'],
-  conntrack: ['--ctstate', '--ctproto', '--ctorigsrc', '--ctorigdst', '--ctreplsrc', '--ctrepldst', '--ctorigsrcport',
-    '--ctorigdstport', '--ctreplsrcport', '--ctrepldstport', '--ctstatus', '--ctexpire', '--ctdir'],
+  conntrack: [
+    '--ctstate',
+    '--ctproto',
+    '--ctorigsrc',
+    '--ctorigdst',
+    '--ctreplsrc',
+    '--ctrepldst',
+    '--ctorigsrcport',
+    '--ctorigdstport',
+    '--ctreplsrcport',
+    '--ctrepldstport',
+    '--ctstatus',
+    '--ctexpire',
+    '--ctdir',
+  ],
   state: ['--state'],
   addrtype: ['--src-type', '--dst-type', '--limit-iface-in', '--limit-iface-out'],
   nfacct: ['--nfacct-name'],
@@ -111,8 +139,16 @@ const KNOWN_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 // Free-text options whose first value is taken even when it starts with "-".
 const TEXT_OPTIONS = new Set(['--comment', '--log-prefix', '--nflog-prefix']);
 
-interface MutOption { name: string; negated: boolean; v0: string | undefined; more: string[] | undefined }
-interface MutMatch { module: string; options: MutOption[] }
+interface MutOption {
+  name: string;
+  negated: boolean;
+  v0: string | undefined;
+  more: string[] | undefined;
+}
+interface MutMatch {
+  module: string;
+  options: MutOption[];
+}
 
 /** The parts of a rule its arguments carry. Every key is always present (undefined when absent) so
  * all rules share one object shape: a million rules stay fast and compact in V8. */
@@ -190,7 +226,11 @@ const UNSUPPORTED_OPEN = '[unsupported';
 const UNSUPPORTED_CLOSE = 'revision]';
 
 /** Walks the tokens of one rule after `-A CHAIN` (tokens[from..]). */
-export function parseRuleArgs(tokens: readonly string[], from: number, intern: Interner = new Interner()): RuleArgsResult {
+export function parseRuleArgs(
+  tokens: readonly string[],
+  from: number,
+  intern: Interner = new Interner(),
+): RuleArgsResult {
   let warnings = NO_WARNINGS as string[];
   const warn = (w: string) => {
     if (warnings === NO_WARNINGS) warnings = [];
@@ -243,7 +283,8 @@ export function parseRuleArgs(tokens: readonly string[], from: number, intern: I
       continue;
     }
     if (t === '!') {
-      if (open && open.v0 === undefined) open.negated = true; // old spelling: --opt ! value
+      if (open && open.v0 === undefined)
+        open.negated = true; // old spelling: --opt ! value
       else negate = true;
       continue;
     }
@@ -285,11 +326,21 @@ export function parseRuleArgs(tokens: readonly string[], from: number, intern: I
     if (value === undefined) return { error: `${t} needs a value`, warnings };
     i++;
     switch (core) {
-      case 's': source = intern.addr(value, negate); break;
-      case 'd': destination = intern.addr(value, negate); break;
-      case 'p': protocol = intern.addr(value, negate); break;
-      case 'i': inInterface = intern.addr(value, negate); break;
-      case 'o': outInterface = intern.addr(value, negate); break;
+      case 's':
+        source = intern.addr(value, negate);
+        break;
+      case 'd':
+        destination = intern.addr(value, negate);
+        break;
+      case 'p':
+        protocol = intern.addr(value, negate);
+        break;
+      case 'i':
+        inInterface = intern.addr(value, negate);
+        break;
+      case 'o':
+        outInterface = intern.addr(value, negate);
+        break;
       case 'm':
         if (negate) warn(`"!" before -m ${value} has no meaning; ignored`);
         current = { module: intern.str(value), options: [] };
@@ -308,7 +359,8 @@ export function parseRuleArgs(tokens: readonly string[], from: number, intern: I
         i++;
         const p = Number(value);
         const b = Number(bytes);
-        if (bytes === undefined || !Number.isFinite(p) || !Number.isFinite(b)) warn(`-c needs two numbers (packets bytes)`);
+        if (bytes === undefined || !Number.isFinite(p) || !Number.isFinite(b))
+          warn(`-c needs two numbers (packets bytes)`);
         else counters = { packets: p, bytes: b };
         break;
       }
@@ -334,9 +386,17 @@ export function parseRuleArgs(tokens: readonly string[], from: number, intern: I
     finalMatches[k] = { module: m.module, options };
   }
   const body: RuleBody = {
-    counters, source, destination, protocol, inInterface, outInterface, fragment,
+    counters,
+    source,
+    destination,
+    protocol,
+    inInterface,
+    outInterface,
+    fragment,
     matches: finalMatches.length === 0 ? EMPTY : finalMatches,
-    comment, target, goto,
+    comment,
+    target,
+    goto,
     targetOptions: targetOptions.length === 0 ? EMPTY : targetOptions.map(finishOption),
   };
   return { body, warnings };
@@ -350,10 +410,48 @@ function isNumberLike(t: string): boolean {
 // ---------------------------------------------------------------- helpers for rules and tracing
 
 const NON_CHAIN_TARGETS = new Set([
-  'ACCEPT', 'DROP', 'RETURN', 'QUEUE', 'REJECT', 'DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP', 'MARK',
-  'CONNMARK', 'LOG', 'NFLOG', 'ULOG', 'NOTRACK', 'CT', 'TPROXY', 'TCPMSS', 'TOS', 'TTL', 'DSCP', 'CLASSIFY',
-  'NFQUEUE', 'TRACE', 'AUDIT', 'CHECKSUM', 'SET', 'CONNSECMARK', 'SECMARK', 'TEE', 'IDLETIMER', 'LED', 'RATEEST',
-  'SYNPROXY', 'HMARK', 'CLUSTERIP', 'ECN', 'HL', 'NPT', 'DNPT', 'SNPT',
+  'ACCEPT',
+  'DROP',
+  'RETURN',
+  'QUEUE',
+  'REJECT',
+  'DNAT',
+  'SNAT',
+  'MASQUERADE',
+  'REDIRECT',
+  'NETMAP',
+  'MARK',
+  'CONNMARK',
+  'LOG',
+  'NFLOG',
+  'ULOG',
+  'NOTRACK',
+  'CT',
+  'TPROXY',
+  'TCPMSS',
+  'TOS',
+  'TTL',
+  'DSCP',
+  'CLASSIFY',
+  'NFQUEUE',
+  'TRACE',
+  'AUDIT',
+  'CHECKSUM',
+  'SET',
+  'CONNSECMARK',
+  'SECMARK',
+  'TEE',
+  'IDLETIMER',
+  'LED',
+  'RATEEST',
+  'SYNPROXY',
+  'HMARK',
+  'CLUSTERIP',
+  'ECN',
+  'HL',
+  'NPT',
+  'DNPT',
+  'SNPT',
 ]);
 
 /** The user chain a rule jumps (-j) or goes (-g) to; undefined for verdicts and extension targets. */

@@ -44,7 +44,8 @@ export function collectKeyLines(node: unknown, lc: LineCounter, prefix: string, 
 export const MAX_YAML_DEPTH = 256;
 export const MAX_YAML_CHARS = 16 * 1024 * 1024;
 export function yamlInputProblem(text: string): string | undefined {
-  if (text.length > MAX_YAML_CHARS) return `${text.length} characters is far more than a config file holds (limit ${MAX_YAML_CHARS}); not parsed (is it the right file?)`;
+  if (text.length > MAX_YAML_CHARS)
+    return `${text.length} characters is far more than a config file holds (limit ${MAX_YAML_CHARS}); not parsed (is it the right file?)`;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -84,39 +85,67 @@ export function loadKubeYaml(text: string, kind: string, apiGroup: string, probl
   }
   for (const e of doc.errors) {
     const line = e.linePos?.[0].line;
-    problems.push({ ...(line !== undefined ? { line } : {}), message: `${kind}: invalid YAML${line !== undefined ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, severity: 'error' });
+    problems.push({
+      ...(line !== undefined ? { line } : {}),
+      message: `${kind}: invalid YAML${line !== undefined ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`,
+      severity: 'error',
+    });
   }
   for (const w of doc.warnings) {
     const line = w.linePos?.[0].line;
-    problems.push({ ...(line !== undefined ? { line } : {}), message: `${kind}: ${w.message.split('\n')[0]}`, severity: 'warning' });
+    problems.push({
+      ...(line !== undefined ? { line } : {}),
+      message: `${kind}: ${w.message.split('\n')[0]}`,
+      severity: 'warning',
+    });
   }
   let js: unknown;
   try {
     js = doc.toJS({ maxAliasCount: 100 });
   } catch (err) {
-    problems.push({ message: `${kind}: YAML could not be converted (${String(err).slice(0, 200)})`, severity: 'error' });
+    problems.push({
+      message: `${kind}: YAML could not be converted (${String(err).slice(0, 200)})`,
+      severity: 'error',
+    });
     js = undefined;
   }
   if (js === null || typeof js !== 'object' || Array.isArray(js)) {
-    if (doc.errors.length === 0) problems.push({ line: 1, message: `${kind}: expected a YAML mapping with "kind: ${kind}", got ${js === null || js === undefined ? 'nothing' : Array.isArray(js) ? 'a list' : typeof js}`, severity: 'error' });
+    if (doc.errors.length === 0)
+      problems.push({
+        line: 1,
+        message: `${kind}: expected a YAML mapping with "kind: ${kind}", got ${js === null || js === undefined ? 'nothing' : Array.isArray(js) ? 'a list' : typeof js}`,
+        severity: 'error',
+      });
     return { raw: {}, lines: new Map() };
   }
   const raw = js as Record<string, unknown>;
   const lines: Lines = new Map();
   collectKeyLines(doc.contents, lc, '', lines);
   if (raw.kind !== kind) {
-    problems.push({ line: lines.get('kind') ?? 1, message: `expected kind ${kind}, found ${raw.kind === undefined ? 'no kind' : JSON.stringify(raw.kind)}; values are read anyway, check that this is the right file`, severity: 'warning' });
+    problems.push({
+      line: lines.get('kind') ?? 1,
+      message: `expected kind ${kind}, found ${raw.kind === undefined ? 'no kind' : JSON.stringify(raw.kind)}; values are read anyway, check that this is the right file`,
+      severity: 'warning',
+    });
   }
   const api = raw.apiVersion;
   if (typeof api !== 'string' || !api.startsWith(`${apiGroup}/`)) {
-    problems.push({ line: lines.get('apiVersion') ?? 1, message: `${kind}: expected apiVersion ${apiGroup}/..., found ${api === undefined ? 'none' : JSON.stringify(api)}`, severity: 'warning' });
+    problems.push({
+      line: lines.get('apiVersion') ?? 1,
+      message: `${kind}: expected apiVersion ${apiGroup}/..., found ${api === undefined ? 'none' : JSON.stringify(api)}`,
+      severity: 'warning',
+    });
   }
   return { raw, lines };
 }
 
 /** Typed reads from a loaded document; a wrong type is a warning with the key's line, and the value is dropped. */
 class Fields {
-  constructor(private readonly y: LoadedYaml, private readonly kind: string, private readonly problems: ParseProblem[]) {}
+  constructor(
+    private readonly y: LoadedYaml,
+    private readonly kind: string,
+    private readonly problems: ParseProblem[],
+  ) {}
 
   get(path: string): unknown {
     let cur: unknown = this.y.raw;
@@ -129,7 +158,11 @@ class Fields {
 
   private wrong(path: string, want: string, got: unknown): undefined {
     const line = this.y.lines.get(path);
-    this.problems.push({ ...(line !== undefined ? { line } : {}), message: `${this.kind}: ${path}${line !== undefined ? ` (line ${line})` : ''} should be ${want}, got ${JSON.stringify(got)?.slice(0, 80)}; the value is ignored`, severity: 'warning' });
+    this.problems.push({
+      ...(line !== undefined ? { line } : {}),
+      message: `${this.kind}: ${path}${line !== undefined ? ` (line ${line})` : ''} should be ${want}, got ${JSON.stringify(got)?.slice(0, 80)}; the value is ignored`,
+      severity: 'warning',
+    });
     return undefined;
   }
 
@@ -185,8 +218,17 @@ export function parseKubeProxyConfig(text: string): Parsed<KubeProxyConfig> {
   const problems: ParseProblem[] = [];
   const y = loadKubeYaml(text, 'KubeProxyConfiguration', 'kubeproxy.config.k8s.io', problems);
   const f = new Fields(y, 'KubeProxyConfiguration', problems);
-  const iptables = defined({ masqueradeAll: f.bool('iptables.masqueradeAll'), masqueradeBit: f.num('iptables.masqueradeBit'), syncPeriod: f.str('iptables.syncPeriod'), minSyncPeriod: f.str('iptables.minSyncPeriod') });
-  const ipvs = defined({ scheduler: f.str('ipvs.scheduler'), strictARP: f.bool('ipvs.strictARP'), syncPeriod: f.str('ipvs.syncPeriod') });
+  const iptables = defined({
+    masqueradeAll: f.bool('iptables.masqueradeAll'),
+    masqueradeBit: f.num('iptables.masqueradeBit'),
+    syncPeriod: f.str('iptables.syncPeriod'),
+    minSyncPeriod: f.str('iptables.minSyncPeriod'),
+  });
+  const ipvs = defined({
+    scheduler: f.str('ipvs.scheduler'),
+    strictARP: f.bool('ipvs.strictARP'),
+    syncPeriod: f.str('ipvs.syncPeriod'),
+  });
   const conntrack = defined({ maxPerCore: f.numOrNull('conntrack.maxPerCore'), min: f.numOrNull('conntrack.min') });
   const value: KubeProxyConfig = {
     ...defined({ mode: f.str('mode'), clusterCIDR: f.str('clusterCIDR'), bindAddress: f.str('bindAddress') }),
@@ -204,7 +246,12 @@ export function parseKubeletConfig(text: string): Parsed<KubeletConfig> {
   const y = loadKubeYaml(text, 'KubeletConfiguration', 'kubelet.config.k8s.io', problems);
   const f = new Fields(y, 'KubeletConfiguration', problems);
   const value: KubeletConfig = {
-    ...defined({ clusterDNS: f.strList('clusterDNS'), clusterDomain: f.str('clusterDomain'), resolvConf: f.str('resolvConf'), cgroupDriver: f.str('cgroupDriver') }),
+    ...defined({
+      clusterDNS: f.strList('clusterDNS'),
+      clusterDomain: f.str('clusterDomain'),
+      resolvConf: f.str('resolvConf'),
+      cgroupDriver: f.str('cgroupDriver'),
+    }),
     lines: y.lines,
     raw: y.raw,
   };
@@ -224,7 +271,11 @@ export function parseKubeadmClusterConfig(text: string): Parsed<KubeadmNetworkin
   const y = loadKubeYaml(text, 'ClusterConfiguration', 'kubeadm.k8s.io', problems);
   const f = new Fields(y, 'ClusterConfiguration', problems);
   const value: KubeadmNetworking = {
-    ...defined({ podSubnet: f.str('networking.podSubnet'), serviceSubnet: f.str('networking.serviceSubnet'), dnsDomain: f.str('networking.dnsDomain') }),
+    ...defined({
+      podSubnet: f.str('networking.podSubnet'),
+      serviceSubnet: f.str('networking.serviceSubnet'),
+      dnsDomain: f.str('networking.dnsDomain'),
+    }),
     lines: y.lines,
   };
   return { value, problems };

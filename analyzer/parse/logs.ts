@@ -33,16 +33,37 @@ const KLOG_LEVELS: Record<string, LogLevel> = { I: 'info', W: 'warning', E: 'err
 
 export function levelFromWord(word: string): LogLevel | undefined {
   switch (word.toLowerCase()) {
-    case 'debug': case 'trace': case 'dbug': return 'debug';
-    case 'info': case 'information': case 'notice': return 'info';
-    case 'warn': case 'warning': return 'warning';
-    case 'error': case 'err': case 'eror': return 'error';
-    case 'fatal': case 'panic': case 'critical': case 'crit': case 'dpanic': return 'fatal';
-    default: return undefined;
+    case 'debug':
+    case 'trace':
+    case 'dbug':
+      return 'debug';
+    case 'info':
+    case 'information':
+    case 'notice':
+      return 'info';
+    case 'warn':
+    case 'warning':
+      return 'warning';
+    case 'error':
+    case 'err':
+    case 'eror':
+      return 'error';
+    case 'fatal':
+    case 'panic':
+    case 'critical':
+    case 'crit':
+    case 'dpanic':
+      return 'fatal';
+    default:
+      return undefined;
   }
 }
 
-interface Head { readonly level?: LogLevel; readonly time?: string; readonly message: string }
+interface Head {
+  readonly level?: LogLevel;
+  readonly time?: string;
+  readonly message: string;
+}
 
 /** klog/zap JSON "ts" is seconds since the epoch as a float */
 function epochSeconds(v: unknown): string | undefined {
@@ -53,7 +74,11 @@ function epochSeconds(v: unknown): string | undefined {
 
 function parseJsonLine(body: string): Head | undefined {
   let obj: unknown;
-  try { obj = JSON.parse(body); } catch { return undefined; }
+  try {
+    obj = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
   const o = obj as Record<string, unknown>;
   const str = (...keys: string[]): string | undefined => {
@@ -120,14 +145,26 @@ export function parseLog(text: string): Parsed<LogLineParsed[]> {
       inMultiLineValue = /=<\s*$/.test(body) || /\berr=\s*$/.test(body);
       recordLine = line;
       const t = time ?? head.time;
-      lines.push({ line, ...(t !== undefined ? { time: t } : {}), ...(head.level ? { level: head.level } : {}), message: head.message, raw });
+      lines.push({
+        line,
+        ...(t !== undefined ? { time: t } : {}),
+        ...(head.level ? { level: head.level } : {}),
+        message: head.message,
+        raw,
+      });
       continue;
     }
     const closesValue = inMultiLineValue && /^\s*>( |$)/.test(body);
     const continues = recordLine !== undefined && (inMultiLineValue || TRACE.test(body) || /^[ \t]/.test(body));
     if (closesValue) inMultiLineValue = false;
     if (continues) {
-      lines.push({ line, ...(time !== undefined ? { time } : {}), message: body.trim(), raw, continuationOf: recordLine! });
+      lines.push({
+        line,
+        ...(time !== undefined ? { time } : {}),
+        message: body.trim(),
+        raw,
+        continuationOf: recordLine!,
+      });
       continue;
     }
     recordLine = undefined;
@@ -135,7 +172,11 @@ export function parseLog(text: string): Parsed<LogLineParsed[]> {
   }
   if (nonText > 0) {
     const first = lines.find((l) => /[\u0000-\u0008\u000e-\u001f]/.test(l.raw));
-    problems.push({ ...(first ? { line: first.line } : {}), message: `${nonText} line(s) contain control characters; is this a binary file rather than a container log?`, severity: 'warning' });
+    problems.push({
+      ...(first ? { line: first.line } : {}),
+      message: `${nonText} line(s) contain control characters; is this a binary file rather than a container log?`,
+      severity: 'warning',
+    });
   }
   return { value: lines, problems };
 }

@@ -10,7 +10,12 @@ const PROC_MODULES = [
   'ip_vs 188416 6 ip_vs_rr, Live 0x0000000000000000 (E)',
 ].join('\n');
 
-const LSMOD = ['Module                  Size  Used by', 'br_netfilter           32768  0', 'bridge                311296  1 br_netfilter', 'overlay               151552  12'].join('\n');
+const LSMOD = [
+  'Module                  Size  Used by',
+  'br_netfilter           32768  0',
+  'bridge                311296  1 br_netfilter',
+  'overlay               151552  12',
+].join('\n');
 
 describe('parseModules', () => {
   it('/proc/modules', () => {
@@ -29,7 +34,9 @@ describe('parseModules', () => {
   });
 
   it('garbage lines are warnings with line numbers, the rest is kept', () => {
-    const { value, problems } = parseModules('br_netfilter 32768 0 - Live 0x0\ncat: /proc/modules: No such file or directory\n\nvxlan 94208 0 - Live 0x0');
+    const { value, problems } = parseModules(
+      'br_netfilter 32768 0 - Live 0x0\ncat: /proc/modules: No such file or directory\n\nvxlan 94208 0 - Live 0x0',
+    );
     expect(problems.map((p) => [p.line, p.severity])).toEqual([[2, 'warning']]);
     expect([...value.keys()]).toEqual(['br_netfilter', 'vxlan']);
   });

@@ -19,7 +19,11 @@ export function parseModules(text: string): Parsed<Modules> {
     const [name = '', size = ''] = words;
     if (name === 'Module' && size === 'Size') continue; // lsmod header
     if (!NAME.test(name) || !SIZE.test(size)) {
-      problems.push({ line: lineNo, message: 'not a /proc/modules or lsmod line (expected "name size ..."); ignored', severity: 'warning' });
+      problems.push({
+        line: lineNo,
+        message: 'not a /proc/modules or lsmod line (expected "name size ..."); ignored',
+        severity: 'warning',
+      });
       continue;
     }
     if (!value.has(name)) value.set(name, { name, line: lineNo });

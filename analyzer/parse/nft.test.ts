@@ -39,7 +39,14 @@ describe('parseNftRuleset', () => {
     expect([...value.tables.keys()]).toEqual(['ip nat', 'inet firewalld']);
     const nat = iptablesTableInNft(value, 'nat');
     expect(nat).toMatchObject({ family: 'ip', name: 'nat', line: 2, managedByIptablesLine: 1 });
-    expect(nat?.chains.get('PREROUTING')).toMatchObject({ line: 3, type: 'nat', hook: 'prerouting', priority: 'dstnat', policy: 'accept', rules: [{ line: 5, text: 'counter packets 10 bytes 600 jump KUBE-SERVICES' }] });
+    expect(nat?.chains.get('PREROUTING')).toMatchObject({
+      line: 3,
+      type: 'nat',
+      hook: 'prerouting',
+      priority: 'dstnat',
+      policy: 'accept',
+      rules: [{ line: 5, text: 'counter packets 10 bytes 600 jump KUBE-SERVICES' }],
+    });
     expect(nat?.chains.get('KUBE-SERVICES')?.hook).toBeUndefined();
     expect(nat?.chains.get('KUBE-SERVICES')?.rules.map((r) => r.line)).toEqual([9]);
   });
@@ -47,7 +54,11 @@ describe('parseNftRuleset', () => {
   it('skips sets and counts a multi-line anonymous set as one rule', () => {
     const fw = value.tables.get('inet firewalld');
     expect([...(fw?.chains.keys() ?? [])]).toEqual(['filter_FORWARD']);
-    expect(fw?.chains.get('filter_FORWARD')).toMatchObject({ hook: 'forward', priority: 'filter + 10', policy: 'accept' });
+    expect(fw?.chains.get('filter_FORWARD')).toMatchObject({
+      hook: 'forward',
+      priority: 'filter + 10',
+      policy: 'accept',
+    });
     expect(fw?.chains.get('filter_FORWARD')?.rules.map((r) => r.line)).toEqual([19, 22]);
     expect(value.ruleCount).toBe(4);
   });
@@ -58,7 +69,7 @@ describe('parseNftRuleset', () => {
     expect(r.value.tables.get('ip filter')?.chains.get('INPUT')?.rules).toEqual([{ line: 4, text: 'drop' }]);
   });
 
-  it('a table without a family is ip (nft\'s default)', () => {
+  it("a table without a family is ip (nft's default)", () => {
     expect([...parseNftRuleset('table filter {\n}\n').value.tables.keys()]).toEqual(['ip filter']);
   });
 });

@@ -106,7 +106,12 @@ export function parseNftRuleset(text: string): Parsed<NftRuleset> {
         }
         if (pendingManaged?.key === key) table.managedByIptablesLine = pendingManaged.line;
         pendingManaged = undefined;
-      } else problems.push({ line: lineNo, message: 'not a "table <family> <name> {" line outside any table; line ignored', severity: 'warning' });
+      } else
+        problems.push({
+          line: lineNo,
+          message: 'not a "table <family> <name> {" line outside any table; line ignored',
+          severity: 'warning',
+        });
       continue;
     }
     if (!chain) {
@@ -148,7 +153,12 @@ export function parseNftRuleset(text: string): Parsed<NftRuleset> {
     const d = braceDelta(line);
     if (d > 0) skipDepth = d;
   }
-  if (table) problems.push({ line: lines.length, message: `table ${table.family} ${table.name} (line ${table.line}) is not closed; the output may be truncated`, severity: 'warning' });
+  if (table)
+    problems.push({
+      line: lines.length,
+      message: `table ${table.family} ${table.name} (line ${table.line}) is not closed; the output may be truncated`,
+      severity: 'warning',
+    });
   return { value: { tables: tables as ReadonlyMap<string, NftTable>, ruleCount }, problems };
 }
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseResolvConf, resolvOption } from './resolv-conf.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/reference/config/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../fixtures/reference/config/${name}`, import.meta.url), 'utf8');
 
 describe('parseResolvConf: reference pod files', () => {
   it('kind pod (ClusterFirst)', () => {
@@ -38,7 +39,9 @@ describe('parseResolvConf: glibc rules', () => {
     const { value, problems } = parseResolvConf(text);
     expect(problems).toEqual([]);
     expect(value.nameservers).toEqual([
-      { address: '127.0.0.53', line: 3 }, { address: '192.168.1.1', line: 4 }, { address: 'fe80::1%eth0', line: 5 },
+      { address: '127.0.0.53', line: 3 },
+      { address: '192.168.1.1', line: 4 },
+      { address: 'fe80::1%eth0', line: 5 },
     ]);
     expect(value.options).toEqual(['edns0', 'trust-ad', 'timeout:2']);
     expect(resolvOption(value, 'edns0')).toBe(true);
@@ -47,8 +50,16 @@ describe('parseResolvConf: glibc rules', () => {
   });
 
   it('lets the last of search/domain win', () => {
-    expect(parseResolvConf('search a b\ndomain example.com\n').value).toMatchObject({ search: ['example.com'], searchLine: 2, searchFrom: 'domain' });
-    expect(parseResolvConf('domain example.com\nsearch a b\n').value).toMatchObject({ search: ['a', 'b'], searchLine: 2, searchFrom: 'search' });
+    expect(parseResolvConf('search a b\ndomain example.com\n').value).toMatchObject({
+      search: ['example.com'],
+      searchLine: 2,
+      searchFrom: 'domain',
+    });
+    expect(parseResolvConf('domain example.com\nsearch a b\n').value).toMatchObject({
+      search: ['a', 'b'],
+      searchLine: 2,
+      searchFrom: 'search',
+    });
   });
 
   it('handles CRLF', () => {
@@ -71,8 +82,11 @@ describe('parseResolvConf: glibc rules', () => {
   it('survives a 1 MB line and never throws', () => {
     const r = parseResolvConf(`search ${'a.'.repeat(500_000)}\nnameserver 1.1.1.1`);
     expect(r.value.nameservers).toEqual([{ address: '1.1.1.1', line: 2 }]);
-    fc.assert(fc.property(fc.string(), (s) => {
-      for (const p of parseResolvConf(s).problems) expect(p.line).toBeGreaterThanOrEqual(1);
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        for (const p of parseResolvConf(s).problems) expect(p.line).toBeGreaterThanOrEqual(1);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

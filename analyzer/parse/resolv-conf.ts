@@ -37,11 +37,18 @@ export function parseResolvConf(text: string): Parsed<ResolvConfParsed> {
     const line = i + 1;
     const raw = lines[i]!.replace(/\r$/, '');
     if (raw.startsWith('#') || raw.startsWith(';')) continue;
-    const words = raw.trim().split(/[ \t]+/).filter((w) => w !== '');
+    const words = raw
+      .trim()
+      .split(/[ \t]+/)
+      .filter((w) => w !== '');
     const [keyword, ...args] = words;
     if (keyword === undefined) continue;
     if (!KNOWN.has(keyword)) {
-      problems.push({ line, message: `line ${line}: unknown keyword ${JSON.stringify(keyword.slice(0, 40))} is ignored by the resolver; expected nameserver, search, domain, options or sortlist`, severity: 'warning' });
+      problems.push({
+        line,
+        message: `line ${line}: unknown keyword ${JSON.stringify(keyword.slice(0, 40))} is ignored by the resolver; expected nameserver, search, domain, options or sortlist`,
+        severity: 'warning',
+      });
       continue;
     }
     if (args.length === 0 && keyword !== 'search') {
@@ -51,7 +58,12 @@ export function parseResolvConf(text: string): Parsed<ResolvConfParsed> {
     switch (keyword) {
       case 'nameserver': {
         const address = args[0]!;
-        if (!validAddress(address)) problems.push({ line, message: `line ${line}: nameserver ${JSON.stringify(address.slice(0, 60))} is not an IP address; the resolver skips it`, severity: 'warning' });
+        if (!validAddress(address))
+          problems.push({
+            line,
+            message: `line ${line}: nameserver ${JSON.stringify(address.slice(0, 60))} is not an IP address; the resolver skips it`,
+            severity: 'warning',
+          });
         nameservers.push({ address, line });
         break;
       }

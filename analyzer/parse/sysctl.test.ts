@@ -29,9 +29,14 @@ describe('parseSysctl', () => {
   });
 
   it('bad lines are warnings with line numbers; duplicates keep the last value', () => {
-    const text = '# comment\nnet.ipv4.ip_forward = 0\ngarbage\nsysctl: cannot stat /proc/sys/net/bridge/bridge-nf-call-iptables: No such file or directory\nnet.ipv4.ip_forward = 1\n';
+    const text =
+      '# comment\nnet.ipv4.ip_forward = 0\ngarbage\nsysctl: cannot stat /proc/sys/net/bridge/bridge-nf-call-iptables: No such file or directory\nnet.ipv4.ip_forward = 1\n';
     const { value, problems } = parseSysctl(text);
-    expect(problems.map((p) => [p.line, p.severity])).toEqual([[3, 'warning'], [4, 'warning'], [5, 'warning']]);
+    expect(problems.map((p) => [p.line, p.severity])).toEqual([
+      [3, 'warning'],
+      [4, 'warning'],
+      [5, 'warning'],
+    ]);
     expect(problems[1]?.message).toContain('net.bridge.bridge-nf-call-iptables');
     expect(value.get('net.ipv4.ip_forward')).toEqual({ key: 'net.ipv4.ip_forward', value: '1', line: 5 });
     expect(value.size).toBe(1);
@@ -39,9 +44,14 @@ describe('parseSysctl', () => {
 
   it('`sysctl -a` multi-line values (the key on every line) are one value, no warning; a key again later still warns', () => {
     // shape of sosreport sos_commands/kernel/sysctl_-a (canonical/hotsos tests/unit/fake_data_root)
-    const text = 'dev.cdrom.autoclose = 1\ndev.cdrom.info = CD-ROM information, Id: cdrom.c 3.20 2003/12/17\ndev.cdrom.info = \ndev.cdrom.info = drive name:\nnet.ipv4.ip_forward = 1\ndev.cdrom.autoclose = 0\n';
+    const text =
+      'dev.cdrom.autoclose = 1\ndev.cdrom.info = CD-ROM information, Id: cdrom.c 3.20 2003/12/17\ndev.cdrom.info = \ndev.cdrom.info = drive name:\nnet.ipv4.ip_forward = 1\ndev.cdrom.autoclose = 0\n';
     const { value, problems } = parseSysctl(text);
-    expect(value.get('dev.cdrom.info')).toEqual({ key: 'dev.cdrom.info', value: 'CD-ROM information, Id: cdrom.c 3.20 2003/12/17\n\ndrive name:', line: 2 });
+    expect(value.get('dev.cdrom.info')).toEqual({
+      key: 'dev.cdrom.info',
+      value: 'CD-ROM information, Id: cdrom.c 3.20 2003/12/17\n\ndrive name:',
+      line: 2,
+    });
     expect(problems.map((p) => p.line)).toEqual([6]);
     expect(value.get('dev.cdrom.autoclose')?.value).toBe('0');
   });

@@ -27,7 +27,11 @@ export function parseSysctl(text: string): Parsed<Sysctls> {
     // sysctl's own error lines, if stderr was captured with the values
     const missing = /^sysctl: cannot stat \/proc\/sys\/(\S+?):/.exec(line);
     if (missing) {
-      problems.push({ line: lineNo, message: `${keyFromPath(PROC_SYS + (missing[1] as string))} could not be read (no such key on this kernel, or its module is not loaded)`, severity: 'warning' });
+      problems.push({
+        line: lineNo,
+        message: `${keyFromPath(PROC_SYS + (missing[1] as string))} could not be read (no such key on this kernel, or its module is not loaded)`,
+        severity: 'warning',
+      });
       continue;
     }
     const eq = line.indexOf('=');
@@ -38,7 +42,11 @@ export function parseSysctl(text: string): Parsed<Sysctls> {
     let key = line.slice(0, eq).trim();
     if (key.startsWith(PROC_SYS)) key = keyFromPath(key);
     if (/\s/.test(key)) {
-      problems.push({ line: lineNo, message: `"${key}" is not a sysctl key (it has spaces); ignored`, severity: 'warning' });
+      problems.push({
+        line: lineNo,
+        message: `"${key}" is not a sysctl key (it has spaces); ignored`,
+        severity: 'warning',
+      });
       continue;
     }
     const previous = value.get(key);
@@ -50,7 +58,12 @@ export function parseSysctl(text: string): Parsed<Sysctls> {
       lastKey = key;
       continue;
     }
-    if (previous) problems.push({ line: lineNo, message: `${key} appears again (first at line ${previous.line}); the last value is used`, severity: 'warning' });
+    if (previous)
+      problems.push({
+        line: lineNo,
+        message: `${key} appears again (first at line ${previous.line}); the last value is used`,
+        severity: 'warning',
+      });
     value.set(key, { key, value: v, line: lineNo });
     lastKey = key;
   }

@@ -109,7 +109,11 @@ export interface IpLink {
   readonly address?: string;
   readonly master?: string;
   readonly link?: string | null;
-  readonly linkinfo?: { readonly info_kind?: string; readonly info_data?: Record<string, unknown>; readonly [k: string]: unknown };
+  readonly linkinfo?: {
+    readonly info_kind?: string;
+    readonly info_data?: Record<string, unknown>;
+    readonly [k: string]: unknown;
+  };
   readonly addr_info?: readonly IpAddrInfo[];
   /** index in the JSON array, for a JSON pointer `/<index>` */
   readonly at: number;
@@ -208,7 +212,13 @@ export interface FlannelNetConf {
   readonly EnableIPv6?: boolean;
   readonly IPv6Network?: string;
   readonly SubnetLen?: number;
-  readonly Backend?: { readonly Type?: string; readonly Port?: number; readonly VNI?: number; readonly DirectRouting?: boolean; readonly [k: string]: unknown };
+  readonly Backend?: {
+    readonly Type?: string;
+    readonly Port?: number;
+    readonly VNI?: number;
+    readonly DirectRouting?: boolean;
+    readonly [k: string]: unknown;
+  };
   readonly [k: string]: unknown;
 }
 
@@ -227,7 +237,12 @@ export interface KubeProxyConfig {
   readonly mode?: string; // "" means the platform default (iptables on Linux)
   readonly clusterCIDR?: string;
   readonly bindAddress?: string;
-  readonly iptables?: { readonly masqueradeAll?: boolean; readonly masqueradeBit?: number; readonly syncPeriod?: string; readonly minSyncPeriod?: string };
+  readonly iptables?: {
+    readonly masqueradeAll?: boolean;
+    readonly masqueradeBit?: number;
+    readonly syncPeriod?: string;
+    readonly minSyncPeriod?: string;
+  };
   readonly ipvs?: { readonly scheduler?: string; readonly strictARP?: boolean; readonly syncPeriod?: string };
   readonly conntrack?: { readonly maxPerCore?: number | null; readonly min?: number | null };
   /** 1-based line of each top-level / dotted key, e.g. "clusterCIDR", "iptables.masqueradeAll" */

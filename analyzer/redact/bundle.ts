@@ -48,9 +48,23 @@ function stringRewriter(sec: SecretContext, pseudo: Pseudonyms | undefined) {
   return (value: string, ctx: StringContext): string => {
     let v = value;
     if (ctx.key === LAST_APPLIED) v = isExemptValue(v) ? v : replaceSecret(sec, 'last-applied-configuration', v);
-    else if (ctx.key !== undefined && isSensitiveName(ctx.key) && !isExemptValue(v)) v = replaceSecret(sec, 'json-value', v);
-    else if (ctx.key === 'value' && ctx.siblingName !== undefined && isSensitiveName(ctx.siblingName) && !isExemptValue(v)) v = replaceSecret(sec, 'env-value', v);
-    else if (ctx.prevInArray !== undefined && /^-{1,2}[A-Za-z]/.test(ctx.prevInArray) && !ctx.prevInArray.includes('=') && isSensitiveName(ctx.prevInArray) && !isExemptValue(v) && !v.startsWith('-'))
+    else if (ctx.key !== undefined && isSensitiveName(ctx.key) && !isExemptValue(v))
+      v = replaceSecret(sec, 'json-value', v);
+    else if (
+      ctx.key === 'value' &&
+      ctx.siblingName !== undefined &&
+      isSensitiveName(ctx.siblingName) &&
+      !isExemptValue(v)
+    )
+      v = replaceSecret(sec, 'env-value', v);
+    else if (
+      ctx.prevInArray !== undefined &&
+      /^-{1,2}[A-Za-z]/.test(ctx.prevInArray) &&
+      !ctx.prevInArray.includes('=') &&
+      isSensitiveName(ctx.prevInArray) &&
+      !isExemptValue(v) &&
+      !v.startsWith('-')
+    )
       v = replaceSecret(sec, 'flag', v);
     else v = redactSecretsInText(v, sec);
     return pseudo ? pseudo.text(v) : v;
@@ -68,7 +82,14 @@ function decode(buf: Buffer): { text: string; encoding: 'utf8' | 'latin1' } {
   }
 }
 
-function redactFile(path: string, buf: Buffer, sec: SecretContext, pseudo: Pseudonyms | undefined, fallbacks: string[], why: Map<string, string>): Buffer {
+function redactFile(
+  path: string,
+  buf: Buffer,
+  sec: SecretContext,
+  pseudo: Pseudonyms | undefined,
+  fallbacks: string[],
+  why: Map<string, string>,
+): Buffer {
   const { text, encoding } = decode(buf);
   const rewrite = stringRewriter(sec, pseudo);
   let out: string;
@@ -118,7 +139,12 @@ export function redactBundles(raws: readonly RawBundle[], opts: RedactOptions = 
     if (raw.manifest) {
       const m = redactManifest(raw.manifest, sec, pseudo);
       const sources = m.sources.map((s) => (files.has(s.path) ? { ...s, bytes: files.get(s.path)!.length } : s));
-      const redaction: Redaction = { tool: REDACT_TOOL, at: opts.now ?? new Date().toISOString(), pseudonymized: !!opts.pseudonymize, counts: counts.toRecord() };
+      const redaction: Redaction = {
+        tool: REDACT_TOOL,
+        at: opts.now ?? new Date().toISOString(),
+        pseudonymized: !!opts.pseudonymize,
+        counts: counts.toRecord(),
+      };
       manifest = { ...m, sources, redaction };
     }
     if (pseudo) for (const [k, v] of pseudo.seenIps) allIps.set(k, v);

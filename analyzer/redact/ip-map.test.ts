@@ -15,7 +15,21 @@ const commonPrefix = (a: string, b: string): number => {
 
 describe('IP pseudonyms', () => {
   it('keeps special ranges and well-known resolvers unchanged', () => {
-    for (const a of ['0.0.0.0', '127.0.0.1', '169.254.169.254', '224.0.0.251', '233.5.5.5', '255.255.255.255', '8.8.8.8', '223.5.5.5', '1.1.1.1', '::1', 'fe80::1', 'ff02::1', '2001:4860:4860::8888'])
+    for (const a of [
+      '0.0.0.0',
+      '127.0.0.1',
+      '169.254.169.254',
+      '224.0.0.251',
+      '233.5.5.5',
+      '255.255.255.255',
+      '8.8.8.8',
+      '223.5.5.5',
+      '1.1.1.1',
+      '::1',
+      'fe80::1',
+      'ff02::1',
+      '2001:4860:4860::8888',
+    ])
       expect(ips.address(a)).toBe(a);
     expect(ips.cidr('224.0.0.0', 4)).toBe('224.0.0.0/4');
     expect(ips.cidr('0.0.0.0', 0)).toBe('0.0.0.0/0');
@@ -39,17 +53,22 @@ describe('IP pseudonyms', () => {
     expect(cidrContains(podCidr, node1)).toBe(true);
     expect(ipInCidr(ips.address('10.244.1.77')!, node1)).toBe(true);
     expect(ipInCidr(ips.address('10.244.2.77')!, node1)).toBe(false);
-    for (const c of ['10.96.0.1', '10.96.0.10', '10.100.200.3', '10.111.255.254']) expect(ipInCidr(ips.address(c)!, svcCidr), c).toBe(true);
+    for (const c of ['10.96.0.1', '10.96.0.10', '10.100.200.3', '10.111.255.254'])
+      expect(ipInCidr(ips.address(c)!, svcCidr), c).toBe(true);
     expect(ipInCidr(ips.address('10.112.0.1')!, svcCidr)).toBe(false);
   });
 
   it('is prefix-preserving for any two private addresses (property)', () => {
     fc.assert(
-      fc.property(fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)), fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)), (a, b) => {
-        const x = `10.${a.join('.')}`;
-        const y = `10.${b.join('.')}`;
-        expect(commonPrefix(ips.address(x)!, ips.address(y)!)).toBe(commonPrefix(x, y));
-      }),
+      fc.property(
+        fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)),
+        fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)),
+        (a, b) => {
+          const x = `10.${a.join('.')}`;
+          const y = `10.${b.join('.')}`;
+          expect(commonPrefix(ips.address(x)!, ips.address(y)!)).toBe(commonPrefix(x, y));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -71,7 +90,9 @@ describe('IP pseudonyms', () => {
     expect(p.endsWith('::1')).toBe(true);
     expect(p).not.toBe(a);
     expect(ips.address(p, true)).toBe(a);
-    expect(ips.address('fd00:10:244:1::5')!.startsWith('fd') || ips.address('fd00:10:244:1::5')!.startsWith('fc')).toBe(true);
+    expect(ips.address('fd00:10:244:1::5')!.startsWith('fd') || ips.address('fd00:10:244:1::5')!.startsWith('fc')).toBe(
+      true,
+    );
     expect(formatIpv6(ipv6Bytes('2001:db8:0:0:1:0:0:1')!)).toBe('2001:db8::1:0:0:1');
     expect(ips.address('::ffff:10.244.1.5')).toBe(`::ffff:${ips.address('10.244.1.5')}`);
   });

@@ -25,17 +25,61 @@ const r6 = (cidr: string): Range => {
   return { bytes: ipv6Bytes(a!)!, prefix: Number(p) };
 };
 
-const V4_KEEP = ['0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '240.0.0.0/4', '192.0.0.0/24', '192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '192.88.99.0/24'].map(r4);
+const V4_KEEP = [
+  '0.0.0.0/8',
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '224.0.0.0/4',
+  '240.0.0.0/4',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '192.88.99.0/24',
+].map(r4);
 const V4_WITHIN = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '198.18.0.0/15'].map(r4);
 /** public resolvers people configure as upstreams; kept so DNS findings read the same */
 export const WELL_KNOWN_RESOLVERS = [
-  '8.8.8.8', '8.8.4.4', '1.1.1.1', '1.0.0.1', '9.9.9.9', '149.112.112.112', '208.67.222.222', '208.67.220.220',
-  '223.5.5.5', '223.6.6.6', '114.114.114.114', '114.114.115.115', '119.29.29.29', '180.76.76.76', '180.184.1.1',
-  '94.140.14.14', '94.140.15.15', '64.6.64.6', '64.6.65.6', '4.2.2.1', '4.2.2.2',
-  '2001:4860:4860::8888', '2001:4860:4860::8844', '2606:4700:4700::1111', '2606:4700:4700::1001', '2620:fe::fe', '2620:fe::9',
-  '2400:3200::1', '2400:3200:baba::1',
+  '8.8.8.8',
+  '8.8.4.4',
+  '1.1.1.1',
+  '1.0.0.1',
+  '9.9.9.9',
+  '149.112.112.112',
+  '208.67.222.222',
+  '208.67.220.220',
+  '223.5.5.5',
+  '223.6.6.6',
+  '114.114.114.114',
+  '114.114.115.115',
+  '119.29.29.29',
+  '180.76.76.76',
+  '180.184.1.1',
+  '94.140.14.14',
+  '94.140.15.15',
+  '64.6.64.6',
+  '64.6.65.6',
+  '4.2.2.1',
+  '4.2.2.2',
+  '2001:4860:4860::8888',
+  '2001:4860:4860::8844',
+  '2606:4700:4700::1111',
+  '2606:4700:4700::1001',
+  '2620:fe::fe',
+  '2620:fe::9',
+  '2400:3200::1',
+  '2400:3200:baba::1',
 ];
-const V6_KEEP = ['::/127', 'fe80::/10', 'ff00::/8', '2001:db8::/32', '64:ff9b::/96', '::ffff:0:0/96', '100::/64', '2001::/23'].map(r6);
+const V6_KEEP = [
+  '::/127',
+  'fe80::/10',
+  'ff00::/8',
+  '2001:db8::/32',
+  '64:ff9b::/96',
+  '::ffff:0:0/96',
+  '100::/64',
+  '2001::/23',
+].map(r6);
 const V6_WITHIN = ['fc00::/7'].map(r6);
 const V6_PUBLIC = r6('2000::/3');
 
@@ -89,7 +133,7 @@ export function formatIpv6(b: readonly number[]): string {
   // longest run of zero words (length >= 2) becomes ::
   let best = -1;
   let bestLen = 1;
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (w[i] !== 0) {
       i++;
       continue;
@@ -148,7 +192,16 @@ export class IpPseudonymizer {
       if (V4_KEEP.some((r) => inRange(b, r))) return [...b];
       const within = V4_WITHIN.find((r) => inRange(b, r));
       if (within) return this.permute(b, '4', within.prefix, 24, inverse);
-      return this.walk(b, '4', 24, inverse, (x) => !V4_KEEP.some((r) => inRange(x, r)) && !V4_WITHIN.some((r) => inRange(x, r)) && !WELL_KNOWN_RESOLVERS.includes(x.join('.')));
+      return this.walk(
+        b,
+        '4',
+        24,
+        inverse,
+        (x) =>
+          !V4_KEEP.some((r) => inRange(x, r)) &&
+          !V4_WITHIN.some((r) => inRange(x, r)) &&
+          !WELL_KNOWN_RESOLVERS.includes(x.join('.')),
+      );
     }
     if (inRange(b, V6_KEEP[5]!)) {
       // IPv4-mapped: map the embedded IPv4 address the same way as a plain one
@@ -158,11 +211,24 @@ export class IpPseudonymizer {
     const within = V6_WITHIN.find((r) => inRange(b, r));
     if (within) return this.permute(b, '6', within.prefix, 64, inverse);
     if (!inRange(b, V6_PUBLIC)) return [...b];
-    return this.walk(b, '6', 64, inverse, (x) => inRange(x, V6_PUBLIC) && !V6_KEEP.some((r) => inRange(x, r)) && !WELL_KNOWN_RESOLVERS.includes(formatIpv6(x)));
+    return this.walk(
+      b,
+      '6',
+      64,
+      inverse,
+      (x) =>
+        inRange(x, V6_PUBLIC) && !V6_KEEP.some((r) => inRange(x, r)) && !WELL_KNOWN_RESOLVERS.includes(formatIpv6(x)),
+    );
   }
 
   /** cycle-walking keeps public addresses public and stays a bijection on them */
-  private walk(b: readonly number[], family: string, to: number, inverse: boolean, ok: (x: number[]) => boolean): number[] {
+  private walk(
+    b: readonly number[],
+    family: string,
+    to: number,
+    inverse: boolean,
+    ok: (x: number[]) => boolean,
+  ): number[] {
     let x = this.permute(b, family, 0, to, inverse);
     for (let n = 0; !ok(x) && n < 10_000; n++) x = this.permute(x, family, 0, to, inverse);
     return x;

@@ -23,18 +23,24 @@ export async function readMapFile(path: string): Promise<MapFile> {
   try {
     text = await fsp.readFile(path, 'utf8');
   } catch (e) {
-    throw new Error(`${path}: cannot read the redaction map (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw new Error(
+      `${path}: cannot read the redaction map (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message}); is this a map written by \`netsnap redact --pseudonymize\`?`);
+    throw new Error(
+      `${path}: not valid JSON (${(e as Error).message}); is this a map written by \`netsnap redact --pseudonymize\`?`,
+    );
   }
   const parsed = MapFileSchema.safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
-    throw new Error(`${path}: not a netsnap redaction map (${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'})`);
+    throw new Error(
+      `${path}: not a netsnap redaction map (${first ? `${first.path.join('.') || '(root)'}: ${first.message}` : 'invalid'})`,
+    );
   }
   return parsed.data;
 }
@@ -54,9 +60,12 @@ const IPV6_CIDR = /(?<![0-9A-Za-z:.])((?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}
  */
 export function reverseText(text: string, m: MapFile): string {
   const ips = new IpPseudonymizer(new RedactKey(m.key));
-  const back = (w: string, a: string, p: string | undefined) => (p !== undefined ? ips.cidr(a, Number(p), true) : ips.address(a, true)) ?? w;
+  const back = (w: string, a: string, p: string | undefined) =>
+    (p !== undefined ? ips.cidr(a, Number(p), true) : ips.address(a, true)) ?? w;
   let out = text.replace(IPV4_CIDR, back);
-  out = out.replace(IPV6_CIDR, (w, a: string, p: string | undefined) => (a.includes('::') || a.split(':').length === 8 ? back(w, a, p) : w));
+  out = out.replace(IPV6_CIDR, (w, a: string, p: string | undefined) =>
+    a.includes('::') || a.split(':').length === 8 ? back(w, a, p) : w,
+  );
   const inverse = new Map(Object.entries(m.names).map(([orig, pseudo]) => [pseudo, orig]));
   return replaceNames(out, inverse);
 }

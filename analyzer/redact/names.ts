@@ -13,15 +13,63 @@ export const KEPT_NAMESPACES = new Set(['default', 'kube-system', 'kube-public',
 
 /** never renamed, even when a user object has that name: they mean something to the analyzer */
 const STOP_WORDS = new Set([
-  'default', 'kubernetes', 'kube-dns', 'coredns', 'kube-proxy', 'flannel', 'kube-flannel', 'cluster', 'local', 'cluster.local', 'svc',
-  'http', 'https', 'dns', 'dns-tcp', 'metrics', 'tcp', 'udp', 'sctp', 'grpc', 'none', 'true', 'false', 'ready', 'node', 'nodes', 'pod', 'pods',
-  'service', 'services', 'app', 'name', 'localhost', 'master', 'control-plane', 'worker', 'cni0', 'eth0', 'lo', 'docker0', 'flannel.1', 'null',
+  'default',
+  'kubernetes',
+  'kube-dns',
+  'coredns',
+  'kube-proxy',
+  'flannel',
+  'kube-flannel',
+  'cluster',
+  'local',
+  'cluster.local',
+  'svc',
+  'http',
+  'https',
+  'dns',
+  'dns-tcp',
+  'metrics',
+  'tcp',
+  'udp',
+  'sctp',
+  'grpc',
+  'none',
+  'true',
+  'false',
+  'ready',
+  'node',
+  'nodes',
+  'pod',
+  'pods',
+  'service',
+  'services',
+  'app',
+  'name',
+  'localhost',
+  'master',
+  'control-plane',
+  'worker',
+  'cni0',
+  'eth0',
+  'lo',
+  'docker0',
+  'flannel.1',
+  'null',
 ]);
 
-export type NameKind = 'node' | 'namespace' | 'service' | 'pod' | 'deployment' | 'daemonset' | 'statefulset' | 'workload' | 'domain';
+export type NameKind =
+  'node' | 'namespace' | 'service' | 'pod' | 'deployment' | 'daemonset' | 'statefulset' | 'workload' | 'domain';
 
 const PREFIX: Record<NameKind, string> = {
-  node: 'node', namespace: 'ns', service: 'svc', pod: 'pod', deployment: 'deploy', daemonset: 'ds', statefulset: 'sts', workload: 'wl', domain: 'dom',
+  node: 'node',
+  namespace: 'ns',
+  service: 'svc',
+  pod: 'pod',
+  deployment: 'deploy',
+  daemonset: 'ds',
+  statefulset: 'sts',
+  workload: 'wl',
+  domain: 'dom',
 };
 
 const NAME_OK = /^[A-Za-z0-9][A-Za-z0-9_.-]{1,252}$/;
@@ -34,7 +82,10 @@ export class NameMap {
   private bases: { name: string; kind: NameKind }[] = [];
   private readonly nodes = new Set<string>();
 
-  constructor(private readonly key: RedactKey, existing?: Record<string, string>) {
+  constructor(
+    private readonly key: RedactKey,
+    existing?: Record<string, string>,
+  ) {
     if (existing) for (const [k, v] of Object.entries(existing)) this.forward.set(k, v);
   }
 
@@ -84,7 +135,8 @@ export class NameMap {
     }
     if (!userNamespace || !this.usable(name)) return;
     let best: { name: string; kind: NameKind } | undefined;
-    for (const b of this.bases) if (name.startsWith(`${b.name}-`) && (!best || b.name.length > best.name.length)) best = b;
+    for (const b of this.bases)
+      if (name.startsWith(`${b.name}-`) && (!best || b.name.length > best.name.length)) best = b;
     if (best) this.set(name, `${this.forward.get(best.name)}${name.slice(best.name.length)}`, kind);
     else this.addBase(kind, name);
   }
@@ -121,7 +173,7 @@ export function replaceNames(text: string, dict: ReadonlyMap<string, string>, on
     if (!tok.includes('.')) return tok;
     const labels = tok.split('.');
     const out: string[] = [];
-    for (let i = 0; i < labels.length; ) {
+    for (let i = 0; i < labels.length;) {
       let hit = false;
       for (let j = labels.length; j > i; j--) {
         const run = labels.slice(i, j).join('.');

@@ -32,7 +32,10 @@ export function redactionNotice(bundles: readonly BundleMeta[], opts: { forShari
     summary = 'redacted (secrets removed; names and IP addresses pseudonymized)';
   } else {
     state = 'redacted';
-    summary = pseudo > 0 ? `redacted (${pseudo} of ${bundles.length} also pseudonymized)` : 'redacted (secrets removed; names and IP addresses as collected)';
+    summary =
+      pseudo > 0
+        ? `redacted (${pseudo} of ${bundles.length} also pseudonymized)`
+        : 'redacted (secrets removed; names and IP addresses as collected)';
   }
   const warning =
     opts.forSharing && unredacted.length > 0

@@ -7,7 +7,8 @@ import { KEPT_NAMESPACES, replaceNames, type NameMap } from './names.js';
 // An IPv4 address with optional /prefix, not part of a longer dotted number (versions, OIDs).
 const IPV4 = /(?<![0-9A-Za-z.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?:\/(\d{1,2}))?(?![0-9]|\.\d)/g;
 // IPv6 candidates: hex groups with `::` or seven colons; validated by the parser before use.
-const IPV6 = /(?<![0-9A-Za-z:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3}))(?:\/(\d{1,3}))?(?![0-9A-Za-z:])/g;
+const IPV6 =
+  /(?<![0-9A-Za-z:.])((?:[0-9A-Fa-f]{0,4}:){2,7}(?:[0-9A-Fa-f]{0,4}|\d{1,3}(?:\.\d{1,3}){3}))(?:\/(\d{1,3}))?(?![0-9A-Za-z:])/g;
 
 export class Pseudonyms {
   /** every address and CIDR seen: original -> pseudonym (for the map file) */
@@ -38,13 +39,20 @@ export class Pseudonyms {
         return this.ip(w, a, p);
       });
     }
-    return replaceNames(out, this.names.forward, (name) => this.counts.add(`pseudonym.${this.names.kindOf(name) ?? 'name'}`));
+    return replaceNames(out, this.names.forward, (name) =>
+      this.counts.add(`pseudonym.${this.names.kindOf(name) ?? 'name'}`),
+    );
   }
 }
 
 interface ObjMeta {
   metadata?: { name?: unknown; namespace?: unknown; labels?: unknown };
-  spec?: { nodeName?: unknown; selector?: unknown; template?: { metadata?: { labels?: unknown }; spec?: unknown }; containers?: unknown };
+  spec?: {
+    nodeName?: unknown;
+    selector?: unknown;
+    template?: { metadata?: { labels?: unknown }; spec?: unknown };
+    containers?: unknown;
+  };
   status?: { addresses?: unknown };
   involvedObject?: { name?: unknown; namespace?: unknown; kind?: unknown };
 }
@@ -79,13 +87,24 @@ const WORKLOADS: [string, 'service' | 'deployment' | 'daemonset'][] = [
 export function learnNames(raws: readonly RawBundle[], names: NameMap): void {
   const nsOf = (o: ObjMeta) => str(o.metadata?.namespace);
   const all = (path: string) => raws.flatMap((r) => itemsOf(r, path));
-  const objects = [...WORKLOADS.map(([p]) => p), 'cluster/pods.json', 'cluster/endpoints.json', 'cluster/endpointslices.json'].flatMap(all);
+  const objects = [
+    ...WORKLOADS.map(([p]) => p),
+    'cluster/pods.json',
+    'cluster/endpoints.json',
+    'cluster/endpointslices.json',
+  ].flatMap(all);
   // 1. reserve what the system namespaces use: names, label values, container and port names
   for (const o of objects) {
     const ns = nsOf(o);
     if (ns !== undefined && !KEPT_NAMESPACES.has(ns)) continue;
     const vals: string[] = [];
-    stringValues({ metadata: { name: o.metadata?.name, labels: o.metadata?.labels }, spec: { selector: o.spec?.selector, template: o.spec?.template?.metadata, containers: o.spec?.containers } }, vals);
+    stringValues(
+      {
+        metadata: { name: o.metadata?.name, labels: o.metadata?.labels },
+        spec: { selector: o.spec?.selector, template: o.spec?.template?.metadata, containers: o.spec?.containers },
+      },
+      vals,
+    );
     for (const v of vals) if (v.length <= 253) names.reserve(v);
   }
   // 2. nodes and hostnames
@@ -94,12 +113,17 @@ export function learnNames(raws: readonly RawBundle[], names: NameMap): void {
     if (name) names.addBase('node', name);
     if (Array.isArray(n.status?.addresses)) {
       for (const a of n.status.addresses as { type?: unknown; address?: unknown }[]) {
-        if ((a.type === 'Hostname' || a.type === 'InternalDNS' || a.type === 'ExternalDNS') && typeof a.address === 'string') names.addBase('node', a.address);
+        if (
+          (a.type === 'Hostname' || a.type === 'InternalDNS' || a.type === 'ExternalDNS') &&
+          typeof a.address === 'string'
+        )
+          names.addBase('node', a.address);
       }
     }
   }
   for (const r of raws) {
-    for (const n of [r.manifest?.node, r.manifest?.hostname, r.files.get('host/hostname.txt')?.toString('utf8').trim()]) if (n) names.addBase('node', n);
+    for (const n of [r.manifest?.node, r.manifest?.hostname, r.files.get('host/hostname.txt')?.toString('utf8').trim()])
+      if (n) names.addBase('node', n);
   }
   for (const p of all('cluster/pods.json')) {
     const node = str(p.spec?.nodeName);

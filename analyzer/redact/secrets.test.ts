@@ -11,19 +11,43 @@ const LEAKS: [string, string, string][] = [
   ['--token=abc123def456', 'abc123def456', 'secret.flag'],
   ['kube-proxy --token abc123def456 --v=2', 'abc123def456', 'secret.flag'],
   ['DB_PASSWORD=hunter2', 'hunter2', 'secret.key-value'],
-  ['export AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'secret.key-value'],
+  [
+    'export AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"',
+    'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    'secret.key-value',
+  ],
   ['  password: my secret pass  # set by ops', 'my secret pass', 'secret.key-value'],
   ['{"apiKey":"k-1234567890"}', 'k-1234567890', 'secret.key-value'],
   ['Authorization: Bearer sha256~AbCdEf0123456789', 'sha256~AbCdEf0123456789', 'secret.bearer'],
   ['Authorization: Basic dXNlcjpwYXNzd29yZA==', 'dXNlcjpwYXNzd29yZA==', 'secret.basic-auth'],
   ['etcd https://root:s3cr3t@10.0.0.5:2379', 's3cr3t', 'secret.url-password'],
-  ['token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlMTIz here', 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlMTIz', 'secret.jwt'],
+  [
+    'token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlMTIz here',
+    'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlMTIz',
+    'secret.jwt',
+  ],
   ['key AKIAIOSFODNN7EXAMPLE used', 'AKIAIOSFODNN7EXAMPLE', 'secret.aws-access-key'],
-  ['gh token ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', 'secret.github-token'],
-  ['kubeadm join --discovery-token-unsafe-skip-ca-verification abcdef.0123456789abcdef', 'abcdef.0123456789abcdef', 'secret.bootstrap-token'],
-  ['    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=', 'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=', 'secret.pem-base64'],
+  [
+    'gh token ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+    'secret.github-token',
+  ],
+  [
+    'kubeadm join --discovery-token-unsafe-skip-ca-verification abcdef.0123456789abcdef',
+    'abcdef.0123456789abcdef',
+    'secret.bootstrap-token',
+  ],
+  [
+    '    client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=',
+    'LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVktLS0tLQo=',
+    'secret.pem-base64',
+  ],
   ['{"name": "API_TOKEN",\n  "value": "tok-abc-123"', 'tok-abc-123', 'secret.env-value'],
-  ['https://acct.blob.core.windows.net/c?sv=2020&sig=AbCdEfGh1234567890%2Bxyz', 'AbCdEfGh1234567890%2Bxyz', 'secret.sas-signature'],
+  [
+    'https://acct.blob.core.windows.net/c?sv=2020&sig=AbCdEfGh1234567890%2Bxyz',
+    'AbCdEfGh1234567890%2Bxyz',
+    'secret.sas-signature',
+  ],
 ];
 
 // text that must come out byte for byte: what the analyzer reads
@@ -84,7 +108,8 @@ describe('secret detectors', () => {
   });
 
   it('removes a PEM block with JSON-escaped newlines without breaking the escapes', () => {
-    const json = '{"msg":"-----BEGIN CERTIFICATE-----\\nMIIC0zCCAbugAwIBAgIJAKzz0123456789\\n-----END CERTIFICATE-----\\n"}';
+    const json =
+      '{"msg":"-----BEGIN CERTIFICATE-----\\nMIIC0zCCAbugAwIBAgIJAKzz0123456789\\n-----END CERTIFICATE-----\\n"}';
     const out = redactSecretsInText(json, ctx());
     expect(() => JSON.parse(out)).not.toThrow();
     expect(out).not.toContain('MIIC0z');

@@ -82,7 +82,11 @@ const PATTERNS: readonly Pattern[] = [
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g, group: 0 },
   { kind: 'bearer', re: /\b[Bb]earer(?:\s+|%20)((?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{8,}=*)/g, group: 1 },
   { kind: 'basic-auth', re: /\bAuthorization:\s*Basic\s+([A-Za-z0-9+/]{6,}={0,2})/gi, group: 1 },
-  { kind: 'url-password', re: /\b[a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/[^\s:/@'"`<>]{1,256}:([^\s@/'"`<>]{1,256})@/g, group: 1 },
+  {
+    kind: 'url-password',
+    re: /\b[a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/[^\s:/@'"`<>]{1,256}:([^\s@/'"`<>]{1,256})@/g,
+    group: 1,
+  },
   { kind: 'aws-access-key', re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, group: 0 },
   { kind: 'gcp-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g, group: 0 },
   { kind: 'github-token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/g, group: 0 },
@@ -104,7 +108,8 @@ function applyPattern(text: string, p: Pattern, ctx: SecretContext): string {
 }
 
 // `key: value` on its own YAML line: the whole rest of the line is the value
-const YAML_LINE = /^([ \t]*(?:- )?["']?([A-Za-z0-9_.-]{1,80})["']?[ \t]*:[ \t]+)(?![|>][-+]?\s*$)(.*?)(,?)([ \t]+#.*)?$/gm;
+const YAML_LINE =
+  /^([ \t]*(?:- )?["']?([A-Za-z0-9_.-]{1,80})["']?[ \t]*:[ \t]+)(?![|>][-+]?\s*$)(.*?)(,?)([ \t]+#.*)?$/gm;
 // `KEY=value`, `--flag=value`, `--flag value`, `"key": "value"`, `key: value` inside a line
 const SENSITIVE_WORD_RE =
   '(?:password|passwd|passphrase|pwd|secret|token|bearer|credentials?|(?:api|access|private|secret|account|shared[-_.]?access|signing|encryption|auth)[-_.]?key|client[-_.]?key[-_.]?data|client[-_.]?certificate[-_.]?data|certificate[-_.]?authority[-_.]?data)';
@@ -123,21 +128,27 @@ function unquote(v: string): { inner: string; pre: string; post: string } {
 }
 
 export function redactAssignments(text: string, ctx: SecretContext): string {
-  let out = text.replace(YAML_LINE, (whole, head: string, name: string, value: string, comma: string, comment: string | undefined) => {
-    if (!isSensitiveName(name)) return whole;
-    const { inner, pre, post } = unquote(value.trim());
-    if (isExemptValue(inner) || inner.startsWith('REDACTED-')) return whole;
-    const lead = value.slice(0, value.length - value.trimStart().length);
-    return `${head}${lead}${pre}${replaceSecret(ctx, 'key-value', inner)}${post}${comma}${comment ?? ''}`;
-  });
-  out = out.replace(INLINE, (whole, lead: string, name: string, dashes: string | undefined, q: string, op: string, value: string) => {
-    if (!isSensitiveName(name)) return whole;
-    if (!dashes && /^[ \t]+$/.test(op)) return whole; // `token expired` is prose, `--token abc` is a flag
-    const { inner, pre, post } = unquote(value);
-    if (isExemptValue(inner) || inner.startsWith('REDACTED-')) return whole;
-    const kind = dashes ? 'flag' : 'key-value';
-    return `${lead}${name}${q}${op}${pre}${replaceSecret(ctx, kind, inner)}${post}`;
-  });
+  let out = text.replace(
+    YAML_LINE,
+    (whole, head: string, name: string, value: string, comma: string, comment: string | undefined) => {
+      if (!isSensitiveName(name)) return whole;
+      const { inner, pre, post } = unquote(value.trim());
+      if (isExemptValue(inner) || inner.startsWith('REDACTED-')) return whole;
+      const lead = value.slice(0, value.length - value.trimStart().length);
+      return `${head}${lead}${pre}${replaceSecret(ctx, 'key-value', inner)}${post}${comma}${comment ?? ''}`;
+    },
+  );
+  out = out.replace(
+    INLINE,
+    (whole, lead: string, name: string, dashes: string | undefined, q: string, op: string, value: string) => {
+      if (!isSensitiveName(name)) return whole;
+      if (!dashes && /^[ \t]+$/.test(op)) return whole; // `token expired` is prose, `--token abc` is a flag
+      const { inner, pre, post } = unquote(value);
+      if (isExemptValue(inner) || inner.startsWith('REDACTED-')) return whole;
+      const kind = dashes ? 'flag' : 'key-value';
+      return `${lead}${name}${q}${op}${pre}${replaceSecret(ctx, kind, inner)}${post}`;
+    },
+  );
   return out;
 }
 

@@ -3,15 +3,54 @@
 // `--db-password`, `dbPassword` and `db.password` are one name.
 
 const SENSITIVE_WORDS = [
-  'password', 'passwd', 'passphrase', 'pwd',
-  'secret', 'token', 'bearer',
-  'apikey', 'accesskey', 'privatekey', 'secretkey', 'accountkey', 'sharedaccesskey', 'signingkey', 'encryptionkey',
-  'credential', 'credentials', 'authkey',
-  'clientkeydata', 'clientcertificatedata', 'certificateauthoritydata',
+  'password',
+  'passwd',
+  'passphrase',
+  'pwd',
+  'secret',
+  'token',
+  'bearer',
+  'apikey',
+  'accesskey',
+  'privatekey',
+  'secretkey',
+  'accountkey',
+  'sharedaccesskey',
+  'signingkey',
+  'encryptionkey',
+  'credential',
+  'credentials',
+  'authkey',
+  'clientkeydata',
+  'clientcertificatedata',
+  'certificateauthoritydata',
 ];
 
 /** a name that says where a secret lives, not the secret: `tokenFile`, `secretName`, `passwordRef` */
-const INDIRECT_SUFFIXES = ['file', 'path', 'dir', 'ref', 'name', 'names', 'ttl', 'period', 'duration', 'seconds', 'type', 'count', 'enabled', 'mode', 'header', 'id', 'keyref', 'secretkeyref', 'provider', 'length', 'policy', 'required'];
+const INDIRECT_SUFFIXES = [
+  'file',
+  'path',
+  'dir',
+  'ref',
+  'name',
+  'names',
+  'ttl',
+  'period',
+  'duration',
+  'seconds',
+  'type',
+  'count',
+  'enabled',
+  'mode',
+  'header',
+  'id',
+  'keyref',
+  'secretkeyref',
+  'provider',
+  'length',
+  'policy',
+  'required',
+];
 
 export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[-_.\s]/g, '');

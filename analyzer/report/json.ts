@@ -30,7 +30,15 @@ export function buildJsonReport(input: ReportInput, tool = { name: 'netsnap', ve
     schema: REPORT_SCHEMA,
     tool,
     collectedAt: m.snapshot.now ?? null,
-    bundles: m.snapshot.bundles.map((b) => ({ id: b.id, origin: b.origin, node: b.node ?? null, createdAt: b.createdAt ?? null, hasCluster: b.hasCluster, hasHost: b.hasHost, redacted: b.redacted })),
+    bundles: m.snapshot.bundles.map((b) => ({
+      id: b.id,
+      origin: b.origin,
+      node: b.node ?? null,
+      createdAt: b.createdAt ?? null,
+      hasCluster: b.hasCluster,
+      hasHost: b.hasHost,
+      redacted: b.redacted,
+    })),
     distribution: m.platform.distribution,
     components: m.platform.components,
     summary: { roots: roots.length, ...m.counts },
@@ -51,7 +59,15 @@ export function buildJsonReport(input: ReportInput, tool = { name: 'netsnap', ve
       basis: f.basis,
       explainedBy: explainedBy.get(ids.get(f) as string) ?? [],
     })),
-    problems: m.snapshot.problems.map((p) => ({ bundle: p.bundle ?? null, file: p.file, line: p.line ?? null, pointer: p.pointer ?? null, severity: p.severity, code: p.code ?? null, message: p.message })),
+    problems: m.snapshot.problems.map((p) => ({
+      bundle: p.bundle ?? null,
+      file: p.file,
+      line: p.line ?? null,
+      pointer: p.pointer ?? null,
+      severity: p.severity,
+      code: p.code ?? null,
+      message: p.message,
+    })),
   };
 }
 

@@ -45,7 +45,10 @@ export function keeps(f: Finding, filter: ReportFilter | undefined): boolean {
 }
 
 function pruneChain(c: Chain, filter: ReportFilter | undefined): Chain {
-  return { finding: c.finding, explains: c.explains.filter((x) => keeps(x.finding, filter)).map((x) => pruneChain(x, filter)) };
+  return {
+    finding: c.finding,
+    explains: c.explains.filter((x) => keeps(x.finding, filter)).map((x) => pruneChain(x, filter)),
+  };
 }
 
 function collect(c: Chain, into: Set<Finding>): void {
@@ -63,11 +66,25 @@ export function buildReportModel({ analysis, snapshot, filter }: ReportInput): R
     if ((f.status !== 'fail' && f.status !== 'warn') || shown.has(f)) continue;
     others.set(f.layer, [...(others.get(f.layer) ?? []), f]);
   }
-  const ordered = new Map([...LAYERS].reverse().filter((l) => others.has(l)).map((l) => [l, others.get(l) as Finding[]]));
+  const ordered = new Map(
+    [...LAYERS]
+      .reverse()
+      .filter((l) => others.has(l))
+      .map((l) => [l, others.get(l) as Finding[]]),
+  );
   const counts = { fail: 0, warn: 0, unknown: 0, pass: 0 };
   for (const f of findings) counts[f.status]++;
   const redaction = redactionNotice(snapshot.bundles).summary;
-  return { snapshot, findings, roots, others: ordered, unknown: findings.filter((f) => f.status === 'unknown'), counts, redaction, platform: platformOf(snapshot.derived) };
+  return {
+    snapshot,
+    findings,
+    roots,
+    others: ordered,
+    unknown: findings.filter((f) => f.status === 'unknown'),
+    counts,
+    redaction,
+    platform: platformOf(snapshot.derived),
+  };
 }
 
 /** 1 when a finding reaches --fail-on, else 0 */
@@ -85,6 +102,7 @@ export function exitCodeFor(findings: readonly Finding[], failOn: FailOn): numbe
 export { inert, inertLine } from '../text/inert.js';
 
 export function evidenceLocation(e: { path: string; line?: number; endLine?: number; pointer?: string }): string {
-  const lines = e.line !== undefined ? `:${e.line}${e.endLine !== undefined && e.endLine !== e.line ? `-${e.endLine}` : ''}` : '';
+  const lines =
+    e.line !== undefined ? `:${e.line}${e.endLine !== undefined && e.endLine !== e.line ? `-${e.endLine}` : ''}` : '';
   return `${e.path}${e.pointer !== undefined ? `#${e.pointer}` : ''}${lines}`;
 }

@@ -14,8 +14,17 @@ function rke2() {
     node: 'rke2-a',
     files: {
       'cluster/nodes.json': kubeList([{ ...node, status: { nodeInfo: { kubeletVersion: 'v1.28.5+rke2r1' } } }]),
-      'cluster/daemonsets.json': kubeList([daemonSetJson({ name: 'rke2-canal', containers: [{ name: 'calico-node', image: 'rancher/hardened-calico:v3.26.1-build20231009' }, { name: 'kube-flannel', image: 'rancher/hardened-flannel:v0.22.1-build20231009' }] })]),
-      'host/rke2/pod-manifests/kube-proxy.yaml': 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-proxy\n  labels:\n    component: kube-proxy\n',
+      'cluster/daemonsets.json': kubeList([
+        daemonSetJson({
+          name: 'rke2-canal',
+          containers: [
+            { name: 'calico-node', image: 'rancher/hardened-calico:v3.26.1-build20231009' },
+            { name: 'kube-flannel', image: 'rancher/hardened-flannel:v0.22.1-build20231009' },
+          ],
+        }),
+      ]),
+      'host/rke2/pod-manifests/kube-proxy.yaml':
+        'apiVersion: v1\nkind: Pod\nmetadata:\n  name: kube-proxy\n  labels:\n    component: kube-proxy\n',
     },
   });
   return { snapshot, analysis: analyze(snapshot, { rules: [] }) };
@@ -30,7 +39,11 @@ function bare() {
 const header = (lines: string[]): string => {
   const from = lines.findIndex((l) => l.includes('distribution '));
   const to = lines.findIndex((l) => l.includes('root cause(s):'));
-  return lines.slice(from, to + 1).join(' ').replace(/\s+/g, ' ').trim();
+  return lines
+    .slice(from, to + 1)
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 };
 
 describe('report headers: distribution and components', () => {
@@ -38,31 +51,63 @@ describe('report headers: distribution and components', () => {
     const lines = renderText(rke2()).split('\n');
     const i = lines.findIndex((l) => l.includes('distribution rke2'));
     expect(header(lines)).toContain(
-      'distribution rke2 · flannel daemonset · kube-proxy static-pod · coredns unknown · calico daemonset from node/rke2-a kubeletVersion v1.28.5+rke2r1 (cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion)');
+      'distribution rke2 · flannel daemonset · kube-proxy static-pod · coredns unknown · calico daemonset from node/rke2-a kubeletVersion v1.28.5+rke2r1 (cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion)',
+    );
     expect(i).toBeLessThan(lines.findIndex((l) => l.startsWith('ROOT CAUSES')));
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
   });
 
   it('text: unknown when nothing names a distribution', () => {
     const text = header(renderText(bare()).split('\n'));
-    expect(text).toContain('distribution unknown · flannel unknown · kube-proxy unknown · coredns unknown · calico unknown 0 root cause(s)');
+    expect(text).toContain(
+      'distribution unknown · flannel unknown · kube-proxy unknown · coredns unknown · calico unknown 0 root cause(s)',
+    );
   });
 
   it('markdown: a Platform line under the summary', () => {
     const md = renderMarkdown(rke2());
-    expect(md).toContain('Platform: distribution rke2 · flannel daemonset · kube-proxy static-pod · coredns unknown · calico daemonset (from `node/rke2-a kubeletVersion v1.28.5+rke2r1 (cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion)`)\n');
+    expect(md).toContain(
+      'Platform: distribution rke2 · flannel daemonset · kube-proxy static-pod · coredns unknown · calico daemonset (from `node/rke2-a kubeletVersion v1.28.5+rke2r1 (cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion)`)\n',
+    );
     expect(md.indexOf('Platform:')).toBeLessThan(md.indexOf('### Root causes'));
   });
 
   it('json: distribution and components with their evidence; null where nothing says', () => {
     const j = buildJsonReport(rke2()) as Record<string, unknown>;
-    expect(j.distribution).toEqual({ value: 'rke2', by: 'node/rke2-a kubeletVersion v1.28.5+rke2r1',
-      evidence: { bundle: 'netsnap-rke2-a', path: 'cluster/nodes.json', pointer: '/items/0/status/nodeInfo/kubeletVersion' } });
+    expect(j.distribution).toEqual({
+      value: 'rke2',
+      by: 'node/rke2-a kubeletVersion v1.28.5+rke2r1',
+      evidence: {
+        bundle: 'netsnap-rke2-a',
+        path: 'cluster/nodes.json',
+        pointer: '/items/0/status/nodeInfo/kubeletVersion',
+      },
+    });
     expect(j.components).toEqual({
-      flannel: { value: 'daemonset', by: 'DaemonSet kube-system/rke2-canal', evidence: { bundle: 'netsnap-rke2-a', path: 'cluster/daemonsets.json', pointer: '/items/0/spec/template/spec/containers/1' } },
-      'kube-proxy': { value: 'static-pod', by: 'rke2-a static pod manifest', evidence: { bundle: 'netsnap-rke2-a', path: 'host/rke2/pod-manifests/kube-proxy.yaml', line: 4 } },
+      flannel: {
+        value: 'daemonset',
+        by: 'DaemonSet kube-system/rke2-canal',
+        evidence: {
+          bundle: 'netsnap-rke2-a',
+          path: 'cluster/daemonsets.json',
+          pointer: '/items/0/spec/template/spec/containers/1',
+        },
+      },
+      'kube-proxy': {
+        value: 'static-pod',
+        by: 'rke2-a static pod manifest',
+        evidence: { bundle: 'netsnap-rke2-a', path: 'host/rke2/pod-manifests/kube-proxy.yaml', line: 4 },
+      },
       coredns: null,
-      calico: { value: 'daemonset', by: 'DaemonSet kube-system/rke2-canal', evidence: { bundle: 'netsnap-rke2-a', path: 'cluster/daemonsets.json', pointer: '/items/0/spec/template/spec/containers/0' } },
+      calico: {
+        value: 'daemonset',
+        by: 'DaemonSet kube-system/rke2-canal',
+        evidence: {
+          bundle: 'netsnap-rke2-a',
+          path: 'cluster/daemonsets.json',
+          pointer: '/items/0/spec/template/spec/containers/0',
+        },
+      },
     });
     const none = buildJsonReport(bare()) as Record<string, unknown>;
     expect(none.distribution).toBeNull();

@@ -28,11 +28,18 @@ export const PLATFORM_COMPONENTS: readonly ComponentName[] = ['flannel', 'kube-p
 function fact<T extends string>(s: Seen<T> | undefined): PlatformFact<T> | null {
   if (!s) return null;
   const { bundle, path, pointer, line } = s.at;
-  return { value: s.value, by: s.by, evidence: { bundle, path, ...(pointer !== undefined ? { pointer } : {}), ...(line !== undefined ? { line } : {}) } };
+  return {
+    value: s.value,
+    by: s.by,
+    evidence: { bundle, path, ...(pointer !== undefined ? { pointer } : {}), ...(line !== undefined ? { line } : {}) },
+  };
 }
 
 export function platformOf(derived: Pick<Derived, 'distribution' | 'components'>): Platform {
-  const components = Object.fromEntries(PLATFORM_COMPONENTS.map((c) => [c, fact(derived.components.get(c))])) as Record<ComponentName, PlatformFact<DeploymentStyle> | null>;
+  const components = Object.fromEntries(PLATFORM_COMPONENTS.map((c) => [c, fact(derived.components.get(c))])) as Record<
+    ComponentName,
+    PlatformFact<DeploymentStyle> | null
+  >;
   return { distribution: fact(derived.distribution), components };
 }
 

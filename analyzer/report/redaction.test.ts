@@ -10,7 +10,14 @@ const plain = snapshotOf({ node: 'worker-1', files });
 const redacted = snapshotOf({
   node: 'worker-1',
   files,
-  manifest: { redaction: { tool: 'netsnap 0.1.0', at: '2026-11-28T10:00:00Z', pseudonymized: true, counts: { 'bearer-token': 1 } } },
+  manifest: {
+    redaction: {
+      tool: 'netsnap 0.1.0',
+      at: '2026-11-28T10:00:00Z',
+      pseudonymized: true,
+      counts: { 'bearer-token': 1 },
+    },
+  },
 });
 
 describe('reports say whether the bundles were redacted', () => {

@@ -13,8 +13,13 @@ const pod = 'coredns-6f6b679f8f-rgq7r';
 function article() {
   const snapshot = dnsSnapshot({
     corefile: corefileWithForward('233.5.5.5'),
-    pods: [{ name: pod, node: 'cp-1', ready: false }, { name: 'coredns-6f6b679f8f-x8k2p', node: 'worker-1', ready: false }],
-    logs: { [pod]: `${timeoutLine('233.5.5.5')}\n\u001b[2J\u001b]0;pwned\u0007 evil\n[ERROR] plugin/errors: 2 x. A: read udp 10.244.0.2:1->233.5.5.5:53: i/o timeout \u001b[31mred\n` },
+    pods: [
+      { name: pod, node: 'cp-1', ready: false },
+      { name: 'coredns-6f6b679f8f-x8k2p', node: 'worker-1', ready: false },
+    ],
+    logs: {
+      [pod]: `${timeoutLine('233.5.5.5')}\n\u001b[2J\u001b]0;pwned\u0007 evil\n[ERROR] plugin/errors: 2 x. A: read udp 10.244.0.2:1->233.5.5.5:53: i/o timeout \u001b[31mred\n`,
+    },
   });
   const analysis = analyze(snapshot, { rules: [corednsNotReady, corednsUpstreamUnusable, kubeDnsNoEndpoints] });
   return { snapshot, analysis };
@@ -43,7 +48,11 @@ describe('text report', () => {
 
 describe('json report', () => {
   it('is versioned and links roots to findings by id', () => {
-    const j = buildJsonReport(article()) as { schema: string; roots: { finding: string; explains: { finding: string }[] }[]; findings: { id: string; ruleId: string; explainedBy: string[] }[] };
+    const j = buildJsonReport(article()) as {
+      schema: string;
+      roots: { finding: string; explains: { finding: string }[] }[];
+      findings: { id: string; ruleId: string; explainedBy: string[] }[];
+    };
     expect(j.schema).toBe(REPORT_SCHEMA);
     const byId = new Map(j.findings.map((f) => [f.id, f]));
     expect(j.roots.map((r) => byId.get(r.finding)?.ruleId)).toEqual(['DNS-402']);
@@ -66,6 +75,11 @@ describe('exit codes', () => {
     const { analysis } = article();
     expect(exitCodeFor(analysis.findings, 'critical')).toBe(1);
     expect(exitCodeFor(analysis.findings, 'never')).toBe(0);
-    expect(exitCodeFor(analysis.findings.filter((f) => f.status === 'pass'), 'warning')).toBe(0);
+    expect(
+      exitCodeFor(
+        analysis.findings.filter((f) => f.status === 'pass'),
+        'warning',
+      ),
+    ).toBe(0);
   });
 });

@@ -15,7 +15,12 @@ export interface TextOptions {
 }
 
 const LABEL: Record<Status, string> = { fail: '✗ FAIL', warn: '! WARN', unknown: '? UNKN', pass: '✓ PASS' };
-const COLOR: Record<Status, string> = { fail: '\u001b[31m', warn: '\u001b[33m', unknown: '\u001b[36m', pass: '\u001b[32m' };
+const COLOR: Record<Status, string> = {
+  fail: '\u001b[31m',
+  warn: '\u001b[33m',
+  unknown: '\u001b[36m',
+  pass: '\u001b[32m',
+};
 const BOLD = '\u001b[1m';
 const DIM = '\u001b[2m';
 const RESET = '\u001b[0m';
@@ -65,15 +70,31 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   };
 
   const headline = (f: Finding, indent: string) => {
-    const lines = wrap(`${LABEL[f.status]} ${inertLine(f.ruleId)} ${inertLine(subjectKey(f.subject))}`, width, `${indent}       `, indent);
-    lines[0] = (lines[0] ?? '').replace(`${LABEL[f.status]} ${f.ruleId}`, `${c(COLOR[f.status], LABEL[f.status])} ${c(BOLD, f.ruleId)}`);
+    const lines = wrap(
+      `${LABEL[f.status]} ${inertLine(f.ruleId)} ${inertLine(subjectKey(f.subject))}`,
+      width,
+      `${indent}       `,
+      indent,
+    );
+    lines[0] = (lines[0] ?? '').replace(
+      `${LABEL[f.status]} ${f.ruleId}`,
+      `${c(COLOR[f.status], LABEL[f.status])} ${c(BOLD, f.ruleId)}`,
+    );
     push(lines);
     push(wrap(inertLine(f.message), width, `${indent}  `));
   };
   const details = (f: Finding, indent: string) => {
     for (const e of f.evidence) {
-      push(wrap(`${c(DIM, '@')} ${inertLine(e.bundle)}:${inertLine(evidenceLocation(e))}${e.note ? ` (${inertLine(e.note)})` : ''}`, width, `${indent}    `, `${indent}  `));
-      for (const q of e.quote.split('\n').slice(0, 6)) push(wrap(inert(q), width, `${indent}    │ `, `${indent}    │ `));
+      push(
+        wrap(
+          `${c(DIM, '@')} ${inertLine(e.bundle)}:${inertLine(evidenceLocation(e))}${e.note ? ` (${inertLine(e.note)})` : ''}`,
+          width,
+          `${indent}    `,
+          `${indent}  `,
+        ),
+      );
+      for (const q of e.quote.split('\n').slice(0, 6))
+        push(wrap(inert(q), width, `${indent}    │ `, `${indent}    │ `));
     }
     if (f.remediation && f.status !== 'pass') {
       push(wrap(`fix: ${inertLine(f.remediation.explanation)}`, width, `${indent}    `, `${indent}  `));
@@ -85,7 +106,9 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
     details(ch.finding, indent);
     for (const x of ch.explains) {
       if (seen.has(x.finding)) {
-        push(`${indent}  └─ explains ${inertLine(x.finding.ruleId)} ${inertLine(subjectKey(x.finding.subject))} (shown above)`);
+        push(
+          `${indent}  └─ explains ${inertLine(x.finding.ruleId)} ${inertLine(subjectKey(x.finding.subject))} (shown above)`,
+        );
         continue;
       }
       seen.add(x.finding);
@@ -96,12 +119,21 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
 
   const nodes = [...new Set(m.snapshot.bundles.map((b) => b.node).filter((n): n is string => !!n))];
   push(c(BOLD, 'netsnap analyze'));
-  push(wrap(`${m.snapshot.bundles.length} bundle(s)${nodes.length ? ` from ${nodes.map(inertLine).join(', ')}` : ''}${m.snapshot.now ? `, collected ${inertLine(m.snapshot.now)}` : ''}`, width, '  ', ''));
+  push(
+    wrap(
+      `${m.snapshot.bundles.length} bundle(s)${nodes.length ? ` from ${nodes.map(inertLine).join(', ')}` : ''}${m.snapshot.now ? `, collected ${inertLine(m.snapshot.now)}` : ''}`,
+      width,
+      '  ',
+      '',
+    ),
+  );
   push(`  ${inertLine(m.redaction)}`);
   push(wrap(inertLine(platformLine(m.platform)), width, '    ', '  '));
   const source = platformSource(m.platform);
   if (source) push(wrap(`from ${inertLine(source)}`, width, '    ', '    '));
-  push(`${m.roots.length} root cause(s): ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass`);
+  push(
+    `${m.roots.length} root cause(s): ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass`,
+  );
   push('');
   push(c(BOLD, 'ROOT CAUSES'));
   if (m.roots.length === 0) push('  none found');
@@ -124,12 +156,27 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   if (m.unknown.length === 0) push('  every check had its inputs');
   for (const f of m.unknown) {
     const why = f.missing?.length ? `missing ${f.missing.map(inertLine).join(', ')}` : inertLine(f.message);
-    push(wrap(`${c(COLOR.unknown, LABEL.unknown)} ${inertLine(f.ruleId)} ${inertLine(subjectKey(f.subject))}: ${why}`, width, '      ', '  '));
+    push(
+      wrap(
+        `${c(COLOR.unknown, LABEL.unknown)} ${inertLine(f.ruleId)} ${inertLine(subjectKey(f.subject))}: ${why}`,
+        width,
+        '      ',
+        '  ',
+      ),
+    );
   }
   const problems = m.snapshot.problems.filter((p) => p.severity === 'error');
   if (problems.length) {
     push(`  ${problems.length} file problem(s):`);
-    for (const p of problems.slice(0, 20)) push(wrap(`${inertLine(p.bundle ?? '')}:${inertLine(p.file)}${p.line ? `:${p.line}` : ''}: ${inertLine(p.message)}`, width, '      ', '    '));
+    for (const p of problems.slice(0, 20))
+      push(
+        wrap(
+          `${inertLine(p.bundle ?? '')}:${inertLine(p.file)}${p.line ? `:${p.line}` : ''}: ${inertLine(p.message)}`,
+          width,
+          '      ',
+          '    ',
+        ),
+      );
   }
   return `${out.join('\n')}\n`;
 }

@@ -7,7 +7,13 @@ import { dnsRules } from './dns/index.js';
 import { bundleRules } from './bundle/index.js';
 import { registerCatalog } from './bundle/catalog-ref.js';
 
-export const allRules: readonly Rule[] = [...systemRules, ...networkRules, ...serviceRules, ...dnsRules, ...bundleRules];
+export const allRules: readonly Rule[] = [
+  ...systemRules,
+  ...networkRules,
+  ...serviceRules,
+  ...dnsRules,
+  ...bundleRules,
+];
 registerCatalog(allRules);
 
 export function ruleById(id: string): Rule | undefined {

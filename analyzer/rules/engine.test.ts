@@ -27,32 +27,58 @@ describe('verdict basis: no evidence, no verdict', () => {
   const node = { kind: 'node', name: 'a' } as const;
   const quote = { bundle: 'b1', path: 'host/iptables-save.txt', line: 3, quote: ':FORWARD DROP [0:0]' };
 
-  it.each(['pass', 'warn', 'fail'] as const)('a %s that names no file becomes unknown no-basis, naming what it needs', (status) => {
-    const r = rule('SYS-101', 'system', () => [{ status, subject: node, messageId: 'bad', data: { value: 1 } }], { needs: ['host.sysctl'] });
-    const [f] = runRules([r], snap);
-    expect([f?.status, f?.messageId, f?.missing, f?.data?.verdict, f?.basis]).toEqual(['unknown', 'no-basis', ['host.sysctl'], status, []]);
-  });
+  it.each(['pass', 'warn', 'fail'] as const)(
+    'a %s that names no file becomes unknown no-basis, naming what it needs',
+    (status) => {
+      const r = rule('SYS-101', 'system', () => [{ status, subject: node, messageId: 'bad', data: { value: 1 } }], {
+        needs: ['host.sysctl'],
+      });
+      const [f] = runRules([r], snap);
+      expect([f?.status, f?.messageId, f?.missing, f?.data?.verdict, f?.basis]).toEqual([
+        'unknown',
+        'no-basis',
+        ['host.sysctl'],
+        status,
+        [],
+      ]);
+    },
+  );
 
   it('a basis file that was not collected does not count', () => {
-    const r = rule('SYS-101', 'system', () => [{ status: 'pass', subject: node, messageId: 'ok', basis: [{ bundle: 'b1', path: 'cluster/nodes.json' }] }]);
+    const r = rule('SYS-101', 'system', () => [
+      { status: 'pass', subject: node, messageId: 'ok', basis: [{ bundle: 'b1', path: 'cluster/nodes.json' }] },
+    ]);
     expect(runRules([r], snap)[0]?.messageId).toBe('no-basis');
   });
 
   it('evidence files count as basis, deduplicated with the named basis', () => {
-    const r = rule('SYS-103', 'system', () => [{ status: 'fail', subject: node, messageId: 'bad', data: { value: 1 }, evidence: [quote, { ...quote, line: 4 }], basis: [sysctl, { bundle: 'b1', path: 'host/iptables-save.txt' }] }]);
+    const r = rule('SYS-103', 'system', () => [
+      {
+        status: 'fail',
+        subject: node,
+        messageId: 'bad',
+        data: { value: 1 },
+        evidence: [quote, { ...quote, line: 4 }],
+        basis: [sysctl, { bundle: 'b1', path: 'host/iptables-save.txt' }],
+      },
+    ]);
     const [f] = runRules([r], snap);
     expect([f?.status, f?.basis]).toEqual(['fail', [sysctl, { bundle: 'b1', path: 'host/iptables-save.txt' }]]);
   });
 
   it('unknown findings keep their own message and need no basis', () => {
-    const r = rule('SYS-101', 'system', () => [{ status: 'unknown', subject: node, messageId: 'missing-inputs', missing: ['host.sysctl'] }]);
+    const r = rule('SYS-101', 'system', () => [
+      { status: 'unknown', subject: node, messageId: 'missing-inputs', missing: ['host.sysctl'] },
+    ]);
     expect(runRules([r], snap)[0]?.messageId).toBe('missing-inputs');
   });
 });
 
 describe('runRules', () => {
   it('fills rule fields, formats messages and sorts bottom layer first, then id and subject', () => {
-    const dns = rule('DNS-401', 'dns', () => [{ status: 'fail', subject: { kind: 'node', name: 'b' }, messageId: 'bad', data: { value: 3 }, basis: [sysctl] }]);
+    const dns = rule('DNS-401', 'dns', () => [
+      { status: 'fail', subject: { kind: 'node', name: 'b' }, messageId: 'bad', data: { value: 3 }, basis: [sysctl] },
+    ]);
     const sys = rule('SYS-101', 'system', () => [
       { status: 'pass', subject: { kind: 'node', name: 'b' }, messageId: 'ok', basis: [sysctl] },
       { status: 'warn', subject: { kind: 'node', name: 'a' }, messageId: 'bad', data: { value: 'x' }, basis: [sysctl] },
@@ -70,7 +96,9 @@ describe('runRules', () => {
     const thrower = rule('SYS-101', 'system', () => {
       throw new Error('boom');
     });
-    const liar = rule('SYS-102', 'system', () => [{ status: 'fail', subject: { kind: 'cluster', name: '' }, messageId: 'nope' }]);
+    const liar = rule('SYS-102', 'system', () => [
+      { status: 'fail', subject: { kind: 'cluster', name: '' }, messageId: 'nope' },
+    ]);
     const f = runRules([thrower, liar], snap);
     expect(f.map((x) => [x.ruleId, x.status, x.messageId])).toEqual([
       ['SYS-101', 'unknown', 'rule-error'],
@@ -81,9 +109,18 @@ describe('runRules', () => {
   });
 
   it('accepts the engine message missing-inputs and a message placeholder without data is a contract break', () => {
-    const r = rule('SYS-101', 'system', () => [{ status: 'unknown', subject: { kind: 'node', name: 'a' }, messageId: 'missing-inputs', missing: ['host.sysctl'] }]);
+    const r = rule('SYS-101', 'system', () => [
+      {
+        status: 'unknown',
+        subject: { kind: 'node', name: 'a' },
+        messageId: 'missing-inputs',
+        missing: ['host.sysctl'],
+      },
+    ]);
     expect(runRules([r], snap)[0]?.message).toContain('host.sysctl');
-    const noData = rule('SYS-102', 'system', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'bad', basis: [sysctl] }]);
+    const noData = rule('SYS-102', 'system', () => [
+      { status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'bad', basis: [sysctl] },
+    ]);
     expect(runRules([noData], snap)[0]?.messageId).toBe('rule-error');
   });
 
@@ -98,8 +135,12 @@ describe('analyze links chains', () => {
   const cm = { kind: 'configmap', namespace: 'kube-system', name: 'coredns' } as const;
   const dep = { kind: 'deployment', namespace: 'kube-system', name: 'coredns' } as const;
   const svc = { kind: 'service', namespace: 'kube-system', name: 'kube-dns' } as const;
-  const r402 = rule('DNS-402', 'dns', () => [{ status: 'fail', subject: cm, messageId: 'ok', basis: [sysctl] }], { explains: [{ rule: 'DNS-401', match: 'cluster' }] });
-  const r401 = rule('DNS-401', 'dns', () => [{ status: 'fail', subject: dep, messageId: 'ok', basis: [sysctl] }], { explains: [{ rule: 'DNS-406', match: 'cluster' }] });
+  const r402 = rule('DNS-402', 'dns', () => [{ status: 'fail', subject: cm, messageId: 'ok', basis: [sysctl] }], {
+    explains: [{ rule: 'DNS-401', match: 'cluster' }],
+  });
+  const r401 = rule('DNS-401', 'dns', () => [{ status: 'fail', subject: dep, messageId: 'ok', basis: [sysctl] }], {
+    explains: [{ rule: 'DNS-406', match: 'cluster' }],
+  });
   const r406 = rule('DNS-406', 'dns', () => [{ status: 'fail', subject: svc, messageId: 'ok', basis: [sysctl] }]);
 
   it('the article chain comes out whole with one root', () => {
@@ -111,38 +152,76 @@ describe('analyze links chains', () => {
   });
 
   it('never links a higher layer to a lower one, and ignores pass findings', () => {
-    const sys = rule('SYS-101', 'system', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }]);
-    const up = rule('DNS-401', 'dns', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }], {
-      explains: [{ rule: 'SYS-101', match: 'same-node' }],
-    });
+    const sys = rule('SYS-101', 'system', () => [
+      { status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] },
+    ]);
+    const up = rule(
+      'DNS-401',
+      'dns',
+      () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }],
+      {
+        explains: [{ rule: 'SYS-101', match: 'same-node' }],
+      },
+    );
     const a = analyze(snap, { rules: [sys, up] });
     expect(a.roots.map((r) => r.finding.ruleId)).toEqual(['SYS-101', 'DNS-401']);
-    const passing = rule('SYS-102', 'system', () => [{ status: 'pass', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }], {
-      explains: [{ rule: 'DNS-401', match: 'same-node' }],
-    });
+    const passing = rule(
+      'SYS-102',
+      'system',
+      () => [{ status: 'pass', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }],
+      {
+        explains: [{ rule: 'DNS-401', match: 'same-node' }],
+      },
+    );
     expect(analyze(snap, { rules: [passing, up] }).roots.map((r) => r.finding.ruleId)).toEqual(['DNS-401']);
   });
 
   it('links same-node across subjects and same-subject only on equal keys; no cycles', () => {
-    const sys = rule('SYS-105', 'system', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }], {
-      explains: [{ rule: 'SVC-303', match: 'same-node' }],
-    });
+    const sys = rule(
+      'SYS-105',
+      'system',
+      () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }],
+      {
+        explains: [{ rule: 'SVC-303', match: 'same-node' }],
+      },
+    );
     const svc303 = rule('SVC-303', 'service', () => [
-      { status: 'fail', subject: { kind: 'service', namespace: 'd', name: 'web', node: 'a' }, messageId: 'ok', basis: [sysctl] },
-      { status: 'fail', subject: { kind: 'service', namespace: 'd', name: 'web', node: 'b' }, messageId: 'ok', basis: [sysctl] },
+      {
+        status: 'fail',
+        subject: { kind: 'service', namespace: 'd', name: 'web', node: 'a' },
+        messageId: 'ok',
+        basis: [sysctl],
+      },
+      {
+        status: 'fail',
+        subject: { kind: 'service', namespace: 'd', name: 'web', node: 'b' },
+        messageId: 'ok',
+        basis: [sysctl],
+      },
     ]);
     const a = analyze(snap, { rules: [sys, svc303] });
-    expect(a.roots.map((r) => `${r.finding.ruleId} ${subjectKey(r.finding.subject)}`)).toEqual(['SYS-105 node:a', 'SVC-303 service:d/web@b']);
-    const x = rule('SVC-304', 'service', () => [{ status: 'fail', subject: svc, messageId: 'ok', basis: [sysctl] }], { explains: [{ rule: 'SVC-305', match: 'same-subject' }] });
-    const y = rule('SVC-305', 'service', () => [{ status: 'fail', subject: svc, messageId: 'ok', basis: [sysctl] }], { explains: [{ rule: 'SVC-304', match: 'same-subject' }] });
+    expect(a.roots.map((r) => `${r.finding.ruleId} ${subjectKey(r.finding.subject)}`)).toEqual([
+      'SYS-105 node:a',
+      'SVC-303 service:d/web@b',
+    ]);
+    const x = rule('SVC-304', 'service', () => [{ status: 'fail', subject: svc, messageId: 'ok', basis: [sysctl] }], {
+      explains: [{ rule: 'SVC-305', match: 'same-subject' }],
+    });
+    const y = rule('SVC-305', 'service', () => [{ status: 'fail', subject: svc, messageId: 'ok', basis: [sysctl] }], {
+      explains: [{ rule: 'SVC-304', match: 'same-subject' }],
+    });
     const b = analyze(snap, { rules: [x, y] });
     expect(b.roots.map((r) => r.finding.ruleId)).toEqual(['SVC-304']);
     expect(b.roots[0]?.explains.map((c) => c.finding.ruleId)).toEqual(['SVC-305']);
   });
 
   it('orders roots fail before warn', () => {
-    const w = rule('SYS-101', 'system', () => [{ status: 'warn', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }]);
-    const f = rule('DNS-405', 'dns', () => [{ status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] }]);
+    const w = rule('SYS-101', 'system', () => [
+      { status: 'warn', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] },
+    ]);
+    const f = rule('DNS-405', 'dns', () => [
+      { status: 'fail', subject: { kind: 'node', name: 'a' }, messageId: 'ok', basis: [sysctl] },
+    ]);
     expect(analyze(snap, { rules: [w, f] }).roots.map((r) => r.finding.status)).toEqual(['fail', 'warn']);
   });
 });

@@ -10,7 +10,16 @@ import type { FileRef, Snapshot } from '../model/types.js';
 import { linkFindings } from '../causal/link.js';
 import { allRules } from './catalog.js';
 import { CLUSTER, ENGINE_MESSAGES } from './lib/reports.js';
-import { LAYER_DEPTH, subjectKey, type Analysis, type Finding, type Layer, type Report, type Rule, type RuleContext } from './types.js';
+import {
+  LAYER_DEPTH,
+  subjectKey,
+  type Analysis,
+  type Finding,
+  type Layer,
+  type Report,
+  type Rule,
+  type RuleContext,
+} from './types.js';
 
 export interface RunOptions {
   /** rethrow rule errors and contract breaks instead of turning them into findings (tests) */
@@ -26,7 +35,9 @@ export class RuleContractError extends Error {
 
 /** `{name}` placeholders filled from data; a placeholder without data stays visible as `{name}` */
 export function formatMessage(template: string, data: Readonly<Record<string, unknown>> | undefined): string {
-  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (data && data[key] !== undefined ? String(data[key]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) =>
+    data && data[key] !== undefined ? String(data[key]) : whole,
+  );
 }
 
 export function placeholdersOf(template: string): string[] {
@@ -68,10 +79,12 @@ function withoutVerdict(rule: Rule, r: Report): Report {
 
 function checkedData(rule: Rule, r: Report): { template: string; data: Report['data'] } {
   const template = templateFor(rule, r.messageId);
-  if (template === undefined) throw new RuleContractError(rule.id, `unknown messageId "${r.messageId}" (declare it in messages)`);
+  if (template === undefined)
+    throw new RuleContractError(rule.id, `unknown messageId "${r.messageId}" (declare it in messages)`);
   const data = r.missing && r.data?.missing === undefined ? { ...r.data, missing: r.missing.join(', ') } : r.data;
   const missingData = placeholdersOf(template).filter((p) => data?.[p] === undefined);
-  if (missingData.length > 0) throw new RuleContractError(rule.id, `message "${r.messageId}" needs data ${missingData.join(', ')}`);
+  if (missingData.length > 0)
+    throw new RuleContractError(rule.id, `message "${r.messageId}" needs data ${missingData.join(', ')}`);
   return { template, data };
 }
 
@@ -147,7 +160,12 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-export function runRules(rules: readonly Rule[], snapshot: Snapshot, ctx: RuleContext = {}, opts: RunOptions = {}): Finding[] {
+export function runRules(
+  rules: readonly Rule[],
+  snapshot: Snapshot,
+  ctx: RuleContext = {},
+  opts: RunOptions = {},
+): Finding[] {
   const c: RuleContext = { now: ctx.now ?? snapshot.now };
   return rules.flatMap((rule) => runRule(rule, snapshot, c, opts)).sort(compareFindings);
 }

@@ -25,10 +25,27 @@ export function renderRulesDoc(rules: readonly Rule[] = allRules): string {
     if (rs.length === 0) continue;
     out.push(`## ${layer}`, '');
     for (const r of rs) {
-      out.push(`### ${r.id}`, '', `**${r.title}** (\`${r.slug}\`, ${r.severity})`, '', `Why: ${r.docs.why}`, '', `Fix: ${r.docs.fix}`, '');
+      out.push(
+        `### ${r.id}`,
+        '',
+        `**${r.title}** (\`${r.slug}\`, ${r.severity})`,
+        '',
+        `Why: ${r.docs.why}`,
+        '',
+        `Fix: ${r.docs.fix}`,
+        '',
+      );
       if (r.needs.length) out.push(`Reads: ${r.needs.map((n) => `\`${n}\``).join(', ')}`, '');
-      if (r.decidesFrom?.length) out.push(`Decides from (any one set): ${r.decidesFrom.map((set) => set.map((n) => `\`${n}\``).join(' + ')).join(' | ')}`, '');
-      if (r.explains?.length) out.push(`Explains: ${r.explains.map((e) => `${e.rule} (${typeof e.match === 'string' ? e.match : 'custom match'})`).join(', ')}`, '');
+      if (r.decidesFrom?.length)
+        out.push(
+          `Decides from (any one set): ${r.decidesFrom.map((set) => set.map((n) => `\`${n}\``).join(' + ')).join(' | ')}`,
+          '',
+        );
+      if (r.explains?.length)
+        out.push(
+          `Explains: ${r.explains.map((e) => `${e.rule} (${typeof e.match === 'string' ? e.match : 'custom match'})`).join(', ')}`,
+          '',
+        );
       out.push('Messages:', '', ...Object.entries(r.messages).map(([id, t]) => `- \`${id}\`: ${t}`), '');
     }
   }
@@ -39,7 +56,9 @@ const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url) =
 if (isMain) {
   const target = new URL('../../../docs/rules.md', import.meta.url);
   // from dist/analyzer/rules/ the repository root is three levels up; from analyzer/rules/ two
-  const path = fileURLToPath(import.meta.url).includes('/dist/') ? target : new URL('../../docs/rules.md', import.meta.url);
+  const path = fileURLToPath(import.meta.url).includes('/dist/')
+    ? target
+    : new URL('../../docs/rules.md', import.meta.url);
   writeFileSync(path, renderRulesDoc());
   process.stdout.write(`wrote ${fileURLToPath(path)} (${allRules.length} rules)\n`);
 }

@@ -51,13 +51,16 @@ export function contractProblems(f: Finding, snapshot: Snapshot): string[] {
   const out: string[] = [];
   if (f.messageId === 'rule-error') out.push(`${where}: rule threw: ${String(f.data?.error)}`);
   if ((f.status === 'fail' || f.status === 'warn') && f.evidence.length === 0) out.push(`${where}: no evidence`);
-  if (f.status === 'fail' && (!f.remediation || f.remediation.commands.length === 0)) out.push(`${where}: fail without remediation commands`);
-  if (f.status === 'unknown' && f.messageId !== 'rule-error' && (!f.missing || f.missing.length === 0)) out.push(`${where}: unknown without missing sources`);
+  if (f.status === 'fail' && (!f.remediation || f.remediation.commands.length === 0))
+    out.push(`${where}: fail without remediation commands`);
+  if (f.status === 'unknown' && f.messageId !== 'rule-error' && (!f.missing || f.missing.length === 0))
+    out.push(`${where}: unknown without missing sources`);
   for (const ev of f.evidence) {
     const at = `${ev.bundle}:${ev.path}${ev.line !== undefined ? `:${ev.line}` : ''}${ev.pointer !== undefined ? `#${ev.pointer}` : ''}`;
     const resolved = resolveEvidence(snapshot.files, ev);
     if (!resolved) out.push(`${where}: evidence ${at} does not resolve (no such file)`);
-    else if (!resolved.matches) out.push(`${where}: evidence ${at} quote ${JSON.stringify(ev.quote)} is not what is there`);
+    else if (!resolved.matches)
+      out.push(`${where}: evidence ${at} quote ${JSON.stringify(ev.quote)} is not what is there`);
   }
   return out;
 }
@@ -70,14 +73,21 @@ function fits(e: ExpectedFinding, f: Finding): boolean {
   if (e.status !== f.status || e.subject !== subjectKey(f.subject)) return false;
   if (e.messageId !== undefined && e.messageId !== f.messageId) return false;
   if (e.data && !Object.entries(e.data).every(([k, v]) => f.data?.[k] === v)) return false;
-  if (e.missing && JSON.stringify([...e.missing].sort()) !== JSON.stringify([...(f.missing ?? [])].sort())) return false;
-  const cited = f.evidence.map((ev) => `${ev.path}${ev.pointer !== undefined ? `#${ev.pointer}` : ''}${ev.line !== undefined ? `:${ev.line}` : ''}`);
+  if (e.missing && JSON.stringify([...e.missing].sort()) !== JSON.stringify([...(f.missing ?? [])].sort()))
+    return false;
+  const cited = f.evidence.map(
+    (ev) =>
+      `${ev.path}${ev.pointer !== undefined ? `#${ev.pointer}` : ''}${ev.line !== undefined ? `:${ev.line}` : ''}`,
+  );
   if (e.cites && !e.cites.every((c) => cited.some((x) => x.startsWith(c)))) return false;
   return true;
 }
 
 /** Pair expected rows with findings; what is left on either side is the difference. */
-export function compareFindingsTo(expected: readonly ExpectedFinding[], findings: readonly Finding[]): { notFound: string[]; unexpected: string[] } {
+export function compareFindingsTo(
+  expected: readonly ExpectedFinding[],
+  findings: readonly Finding[],
+): { notFound: string[]; unexpected: string[] } {
   const withPass = expected.some((e) => e.status === 'pass');
   const left = findings.filter((f) => withPass || f.status !== 'pass');
   const notFound: string[] = [];
@@ -118,7 +128,8 @@ export function ruleTester(rule: Rule): { run(cases: TesterCases): void } {
         describe('invalid', () => {
           for (const c of cases.invalid ?? []) {
             it(c.name, () => {
-              if (c.findings.length === 0) throw new Error(`${rule.id}: invalid case "${c.name}" expects no findings; put it under valid`);
+              if (c.findings.length === 0)
+                throw new Error(`${rule.id}: invalid case "${c.name}" expects no findings; put it under valid`);
               const { findings, snapshot } = runCase(rule, c);
               expect(findings.flatMap((f) => contractProblems(f, snapshot))).toEqual([]);
               expect(compareFindingsTo(c.findings, findings)).toEqual({ notFound: [], unexpected: [] });

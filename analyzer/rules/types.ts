@@ -10,15 +10,7 @@ export const LAYER_DEPTH: Readonly<Record<Layer, number>> = { system: 0, network
 export type Severity = 'critical' | 'warning' | 'info';
 export type Status = 'fail' | 'warn' | 'pass' | 'unknown';
 
-export type SubjectKind =
-  | 'cluster'
-  | 'node'
-  | 'pod'
-  | 'service'
-  | 'configmap'
-  | 'daemonset'
-  | 'deployment'
-  | 'bundle';
+export type SubjectKind = 'cluster' | 'node' | 'pod' | 'service' | 'configmap' | 'daemonset' | 'deployment' | 'bundle';
 
 export interface Subject {
   readonly kind: SubjectKind;
@@ -88,7 +80,8 @@ export interface Finding {
  */
 export interface Explains {
   readonly rule: string;
-  readonly match: 'same-subject' | 'same-node' | 'cluster' | ((cause: Finding, symptom: Finding, s: Snapshot) => boolean);
+  readonly match:
+    'same-subject' | 'same-node' | 'cluster' | ((cause: Finding, symptom: Finding, s: Snapshot) => boolean);
 }
 
 export interface RuleContext {

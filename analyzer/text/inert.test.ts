@@ -27,10 +27,12 @@ describe('terminal sink', () => {
   });
 
   it('leaves no raw control, bidi or format character (property)', () => {
-    fc.assert(fc.property(anyString, (s) => {
-      expect(RAW.test(inert(s).replace(/\n/g, ''))).toBe(false);
-      expect(RAW.test(inertLine(s)) || inertLine(s).includes('\n')).toBe(false);
-    }));
+    fc.assert(
+      fc.property(anyString, (s) => {
+        expect(RAW.test(inert(s).replace(/\n/g, ''))).toBe(false);
+        expect(RAW.test(inertLine(s)) || inertLine(s).includes('\n')).toBe(false);
+      }),
+    );
   });
 });
 
@@ -44,15 +46,17 @@ describe('markdown sink', () => {
   });
 
   it('a code span holds exactly one line and is closed only at its end (property)', () => {
-    fc.assert(fc.property(anyString, (s) => {
-      const span = mdCode(s);
-      expect(span).not.toContain('\n');
-      const tick = /^`+/.exec(span)![0];
-      const inner = span.slice(tick.length, span.length - tick.length);
-      expect(span.endsWith(tick)).toBe(true);
-      // no run of exactly the fence length inside: the span cannot close early
-      expect([...inner.matchAll(/`+/g)].some((m) => m[0].length === tick.length)).toBe(false);
-    }));
+    fc.assert(
+      fc.property(anyString, (s) => {
+        const span = mdCode(s);
+        expect(span).not.toContain('\n');
+        const tick = /^`+/.exec(span)![0];
+        const inner = span.slice(tick.length, span.length - tick.length);
+        expect(span.endsWith(tick)).toBe(true);
+        // no run of exactly the fence length inside: the span cannot close early
+        expect([...inner.matchAll(/`+/g)].some((m) => m[0].length === tick.length)).toBe(false);
+      }),
+    );
   });
 
   it('a table cell cannot be split by |', () => {
@@ -73,14 +77,18 @@ describe('markdown sink', () => {
 
 describe('JSON sink', () => {
   it('escapes what JSON.stringify leaves raw: C1, DEL, bidi and format characters, U+2028/9', () => {
-    expect(safeJson({ s: 'a\u202eb\u0085c\u007fd\u2028e\u{e0041}' }, 0)).toBe('{"s":"a\\u202eb\\u0085c\\u007fd\\u2028e\\udb40\\udc41"}');
+    expect(safeJson({ s: 'a\u202eb\u0085c\u007fd\u2028e\u{e0041}' }, 0)).toBe(
+      '{"s":"a\\u202eb\\u0085c\\u007fd\\u2028e\\udb40\\udc41"}',
+    );
   });
 
   it('parses back to the same value and holds no raw character (property)', () => {
-    fc.assert(fc.property(fc.dictionary(anyString, anyString, { maxKeys: 4 }), (o) => {
-      const text = safeJson(o);
-      expect(RAW.test(text.replace(/\n/g, ''))).toBe(false);
-      expect(JSON.parse(text)).toEqual(o);
-    }));
+    fc.assert(
+      fc.property(fc.dictionary(anyString, anyString, { maxKeys: 4 }), (o) => {
+        const text = safeJson(o);
+        expect(RAW.test(text.replace(/\n/g, ''))).toBe(false);
+        expect(JSON.parse(text)).toEqual(o);
+      }),
+    );
   });
 });

@@ -35,7 +35,20 @@ describe('shq', () => {
   });
 
   it.skipIf(!shAvailable)('sh -c receives exactly the quoted string for the hand-made hostile ones', () => {
-    for (const s of ['worker-1$(touch${IFS}pwned)', '`id`', "a'b'c", '$HOME', '-n', 'x;y|z&w', 'line\nforged', '\\', '*', '~root', '!!', '#c']) {
+    for (const s of [
+      'worker-1$(touch${IFS}pwned)',
+      '`id`',
+      "a'b'c",
+      '$HOME',
+      '-n',
+      'x;y|z&w',
+      'line\nforged',
+      '\\',
+      '*',
+      '~root',
+      '!!',
+      '#c',
+    ]) {
       expect(execFileSync('sh', ['-c', `printf %s ${shq(s)}`], { encoding: 'utf8' })).toBe(s);
     }
   });
@@ -83,9 +96,16 @@ describe('cmd and remedy', () => {
   });
 
   it('says in the explanation why a placeholder stands in a command', () => {
-    const r = remedy('Restart flannel.', [cmd`kubectl delete pod --field-selector spec.nodeName=${word('node', 'w;id')}`, 'ip link']);
+    const r = remedy('Restart flannel.', [
+      cmd`kubectl delete pod --field-selector spec.nodeName=${word('node', 'w;id')}`,
+      'ip link',
+    ]);
     expect(r.commands).toEqual(['kubectl delete pod --field-selector spec.nodeName=<node>', 'ip link']);
-    expect(r.explanation).toBe('Restart flannel. (The commands show <node> instead of a value that is not a Kubernetes node name: such a value from the bundle is never written into a command. Fill it in after checking the subject.)');
-    expect(remedy('Restart flannel.', [cmd`kubectl describe node ${word('node', 'w1')}`]).explanation).toBe('Restart flannel.');
+    expect(r.explanation).toBe(
+      'Restart flannel. (The commands show <node> instead of a value that is not a Kubernetes node name: such a value from the bundle is never written into a command. Fill it in after checking the subject.)',
+    );
+    expect(remedy('Restart flannel.', [cmd`kubectl describe node ${word('node', 'w1')}`]).explanation).toBe(
+      'Restart flannel.',
+    );
   });
 });

@@ -12,7 +12,22 @@ export function shq(value: string): string {
 }
 
 /** what a value must be to be written into a command; anything else becomes a `<kind>` placeholder */
-export type WordKind = 'node' | 'pod' | 'namespace' | 'service' | 'name' | 'label-key' | 'ip' | 'cidr' | 'iface' | 'port' | 'unit' | 'file' | 'source' | 'selector' | 'chain';
+export type WordKind =
+  | 'node'
+  | 'pod'
+  | 'namespace'
+  | 'service'
+  | 'name'
+  | 'label-key'
+  | 'ip'
+  | 'cidr'
+  | 'iface'
+  | 'port'
+  | 'unit'
+  | 'file'
+  | 'source'
+  | 'selector'
+  | 'chain';
 
 const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const dns1123Label = (v: string) => v.length <= 63 && LABEL.test(v);
@@ -26,10 +41,12 @@ const qualifiedName = (v: string) => {
 };
 const labelValue = (v: string) => v.length <= 63 && /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/.test(v);
 /** an equality label selector as a Service spells it: `k=v,k2=v2` */
-const selector = (v: string) => v.length > 0 && v.split(',').every((kv) => {
-  const i = kv.indexOf('=');
-  return i > 0 && qualifiedName(kv.slice(0, i)) && labelValue(kv.slice(i + 1));
-});
+const selector = (v: string) =>
+  v.length > 0 &&
+  v.split(',').every((kv) => {
+    const i = kv.indexOf('=');
+    return i > 0 && qualifiedName(kv.slice(0, i)) && labelValue(kv.slice(i + 1));
+  });
 const cidr = (v: string) => {
   const [ip, bits, ...rest] = v.split('/');
   if (rest.length || ip === undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
@@ -59,9 +76,21 @@ const VALID: Record<WordKind, (v: string) => boolean> = {
 };
 
 const WHAT: Record<WordKind, string> = {
-  node: 'a Kubernetes node name', pod: 'a Kubernetes pod name', namespace: 'a Kubernetes namespace name', service: 'a Kubernetes Service name',
-  name: 'a Kubernetes object name', 'label-key': 'a Kubernetes label key', ip: 'an IP address', cidr: 'a CIDR', iface: 'a network interface name',
-  port: 'a port number', unit: 'a systemd unit name', file: 'a plain file name', source: 'a collector source id', selector: 'a label selector', chain: 'a chain or table name',
+  node: 'a Kubernetes node name',
+  pod: 'a Kubernetes pod name',
+  namespace: 'a Kubernetes namespace name',
+  service: 'a Kubernetes Service name',
+  name: 'a Kubernetes object name',
+  'label-key': 'a Kubernetes label key',
+  ip: 'an IP address',
+  cidr: 'a CIDR',
+  iface: 'a network interface name',
+  port: 'a port number',
+  unit: 'a systemd unit name',
+  file: 'a plain file name',
+  source: 'a collector source id',
+  selector: 'a label selector',
+  chain: 'a chain or table name',
 };
 
 export function isValidWord(kind: WordKind, value: string): boolean {
@@ -106,8 +135,7 @@ export function cmd(strings: TemplateStringsArray, ...values: readonly (Word | R
     else if ('text' in v) {
       part = v.text;
       for (const k of v.withheld) if (!withheld.includes(k)) withheld.push(k);
-    }
-    else if (isValidWord(v.kind, v.value)) part = shq(v.value);
+    } else if (isValidWord(v.kind, v.value)) part = shq(v.value);
     else {
       part = `<${v.kind}>`;
       if (!withheld.includes(v.kind)) withheld.push(v.kind);
@@ -118,7 +146,10 @@ export function cmd(strings: TemplateStringsArray, ...values: readonly (Word | R
 }
 
 /** a remediation whose commands may carry bundle values: the explanation says what was withheld */
-export function remedy(explanation: string, commands: readonly (Cmd | string)[]): { explanation: string; commands: string[] } {
+export function remedy(
+  explanation: string,
+  commands: readonly (Cmd | string)[],
+): { explanation: string; commands: string[] } {
   const withheld = [...new Set(commands.flatMap((c) => (typeof c === 'string' ? [] : c.withheld)))];
   const note = withheld.length
     ? ` (The commands show ${withheld.map((k) => `<${k}> instead of a value that is not ${WHAT[k]}`).join(', ')}: such a value from the bundle is never written into a command. Fill it in after checking the subject.)`

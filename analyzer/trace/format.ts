@@ -3,7 +3,10 @@ import type { Fate, TraceBranch, TraceResult, TraceStep } from './types.js';
 
 /** Bundle text is untrusted: show control characters inert. */
 export function inert(s: string): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return s.replace(
+    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
+  );
 }
 
 function clip(s: string, n: number): string {
@@ -36,7 +39,8 @@ export function describeFate(f: Fate): string {
   const sentence = fateSentence(f);
   if (f.kind === 'dropped' || f.kind === 'rejected') return sentence.replace(/^\w+/, (w) => w.toUpperCase());
   // not a verdict: say so as loudly, and what in a bundle would decide it
-  if (f.kind === 'undetermined') return `${sentence.replace(/^\w+/, (w) => w.toUpperCase())}${f.needs.length > 0 ? `\n    ? decided by: ${f.needs.join(', ')}` : ''}`;
+  if (f.kind === 'undetermined')
+    return `${sentence.replace(/^\w+/, (w) => w.toUpperCase())}${f.needs.length > 0 ? `\n    ? decided by: ${f.needs.join(', ')}` : ''}`;
   return f.kind === 'forwarded' && f.note ? `${sentence}\n    ! ${f.note}` : sentence;
 }
 
@@ -51,7 +55,8 @@ function stepLine(s: TraceStep, path?: string): string[] {
   const prob = s.branch ? ` (p=${s.branch.probability.toFixed(2)})` : '';
   const out = [`  ${s.hook.padEnd(11)} ${clip(where, 40).padEnd(40)} ${inert(s.verdict)}${prob}${loc}`];
   if (s.text && s.ruleIndex !== undefined) out.push(`              ${clip(inert(s.text), 64)}`);
-  for (const a of s.assumptions ?? []) out.push(`              ? ${a.module}: assumed to ${a.assumed === 'match' ? 'match' : 'not match'} (${a.why})`);
+  for (const a of s.assumptions ?? [])
+    out.push(`              ? ${a.module}: assumed to ${a.assumed === 'match' ? 'match' : 'not match'} (${a.why})`);
   return out;
 }
 
@@ -63,7 +68,10 @@ export function formatTrace(r: TraceResult & { label?: { from: string; to: strin
   if (r.missing.length > 0) lines.push(`  missing from the bundle: ${r.missing.join(', ')} (the trace is incomplete)`);
   const path = r.iptablesRef?.path;
   r.branches.forEach((b: TraceBranch, n) => {
-    lines.push('', `branch ${n + 1} of ${r.branches.length}${r.branches.length > 1 ? `  probability ${(b.probability * 100).toFixed(1)}%` : ''}`);
+    lines.push(
+      '',
+      `branch ${n + 1} of ${r.branches.length}${r.branches.length > 1 ? `  probability ${(b.probability * 100).toFixed(1)}%` : ''}`,
+    );
     for (const s of b.steps) lines.push(...stepLine(s, path));
     lines.push(`  => ${describeFate(b.fate)}`);
   });

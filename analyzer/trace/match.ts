@@ -42,7 +42,11 @@ const NO: MatchResult = { kind: 'no-match' };
 
 type ModuleResult = boolean | { random: number } | Undetermined;
 
-const undetermined = (module: string, why: string, needs: readonly string[] = []): Undetermined => ({ module, why, needs });
+const undetermined = (module: string, why: string, needs: readonly string[] = []): Undetermined => ({
+  module,
+  why,
+  needs,
+});
 const isUndetermined = (r: ModuleResult): r is Undetermined => typeof r === 'object' && 'why' in r;
 
 function addrMatches(m: IptAddrMatch | undefined, ip: string): boolean {
@@ -62,7 +66,13 @@ function ifaceMatches(m: IptAddrMatch | undefined, iface: string | undefined): b
 function protoMatches(m: IptAddrMatch | undefined, proto: string): boolean {
   if (!m) return true;
   const v = m.value.toLowerCase();
-  const hit = v === 'all' || v === '0' || v === proto || (v === '6' && proto === 'tcp') || (v === '17' && proto === 'udp') || (v === '1' && proto === 'icmp');
+  const hit =
+    v === 'all' ||
+    v === '0' ||
+    v === proto ||
+    (v === '6' && proto === 'tcp') ||
+    (v === '17' && proto === 'udp') ||
+    (v === '1' && proto === 'icmp');
   return m.negated ? !hit : hit;
 }
 
@@ -90,8 +100,12 @@ function markMatches(o: IptOption, p: Packet): boolean | Undetermined {
   const want = Number(v);
   const msk = mask === undefined ? 0xffffffff : Number(mask);
   const unknown = ((p.markUnknown ?? 0) & msk) >>> 0;
-  if (unknown !== 0) return undetermined('mark', `mark bits 0x${unknown.toString(16)} were set or not by an earlier rule the tracer could not evaluate`);
-  return opt(o, ((p.mark & msk) >>> 0) === ((want & msk) >>> 0));
+  if (unknown !== 0)
+    return undetermined(
+      'mark',
+      `mark bits 0x${unknown.toString(16)} were set or not by an earlier rule the tracer could not evaluate`,
+    );
+  return opt(o, (p.mark & msk) >>> 0 === (want & msk) >>> 0);
 }
 
 /** every option must hold; a false decides at once, an undetermined one only if nothing is false */
@@ -104,14 +118,23 @@ function allOf(results: readonly (boolean | Undetermined)[]): boolean | Undeterm
   return u ?? true;
 }
 
-function addrTypeMatch(o: IptOption, p: Packet, ctx: MatchContext, limit: string | undefined, m: IptMatch): boolean | Undetermined {
+function addrTypeMatch(
+  o: IptOption,
+  p: Packet,
+  ctx: MatchContext,
+  limit: string | undefined,
+  m: IptMatch,
+): boolean | Undetermined {
   const t = (o.values[0] ?? '').split(',');
   const ip = o.name === '--dst-type' ? p.dst : p.src;
   if (!t.includes('LOCAL')) return opt(o, addrTypeOther(t, ip));
   if (limit === undefined) return opt(o, isLocal(ip, ctx));
   const iface = limit === '--limit-iface-in' ? p.inIface : p.outIface;
   const on = iface !== undefined ? ctx.ifaceAddrs?.(iface) : undefined;
-  if (!on) return undetermined(m.module, `${limit}: the addresses of ${iface ?? 'the interface'} are not known`, ['host.ip-addr']);
+  if (!on)
+    return undetermined(m.module, `${limit}: the addresses of ${iface ?? 'the interface'} are not known`, [
+      'host.ip-addr',
+    ]);
   return opt(o, on.has(ip) || (iface === 'lo' && ipInCidr(ip, '127.0.0.0/8')));
 }
 
@@ -125,12 +148,15 @@ function moduleMatches(m: IptMatch, p: Packet, ctx: MatchContext, out: Assumptio
     case 'udp':
     case 'sctp':
       if (p.proto !== m.module) return false;
-      return allOf(m.options.map((o) => {
-        if (o.name === '--dport' || o.name === '--destination-port') return opt(o, portIn(o.values[0] ?? '', p.dport));
-        if (o.name === '--sport' || o.name === '--source-port') return opt(o, portIn(o.values[0] ?? '', p.sport));
-        if (o.name === '--tcp-flags' || o.name === '--syn') return opt(o, true); // a NEW tcp packet is a SYN
-        return undetermined(m.module, `option ${o.name} is not evaluated by the tracer`);
-      }));
+      return allOf(
+        m.options.map((o) => {
+          if (o.name === '--dport' || o.name === '--destination-port')
+            return opt(o, portIn(o.values[0] ?? '', p.dport));
+          if (o.name === '--sport' || o.name === '--source-port') return opt(o, portIn(o.values[0] ?? '', p.sport));
+          if (o.name === '--tcp-flags' || o.name === '--syn') return opt(o, true); // a NEW tcp packet is a SYN
+          return undetermined(m.module, `option ${o.name} is not evaluated by the tracer`);
+        }),
+      );
     case 'multiport':
       return m.options.every((o) => {
         const v = o.values[0] ?? '';
@@ -143,25 +169,38 @@ function moduleMatches(m: IptMatch, p: Packet, ctx: MatchContext, out: Assumptio
       return p.proto === 'icmp';
     case 'conntrack':
     case 'state':
-      return allOf(m.options.map((o) => {
-        if (o.name === '--ctstate' || o.name === '--state') {
-          const states = (o.values[0] ?? '').split(',');
-          const has = states.includes('NEW') || (p.dnat && states.includes('DNAT')) || (p.snat && states.includes('SNAT'));
-          return opt(o, has);
-        }
-        if (o.name === '--ctstatus') {
-          const st = (o.values[0] ?? '').split(',');
-          return opt(o, (p.dnat && st.includes('DNAT')) || (p.snat && st.includes('SNAT')));
-        }
-        if (o.name === '--ctorigdst') return opt(o, ipInCidr(p.dst, o.values[0] ?? ''));
-        if (o.name === '--ctorigsrc') return opt(o, ipInCidr(p.src, o.values[0] ?? ''));
-        return undetermined(m.module, `conntrack option ${o.name} is not evaluated by the tracer`);
-      }));
+      return allOf(
+        m.options.map((o) => {
+          if (o.name === '--ctstate' || o.name === '--state') {
+            const states = (o.values[0] ?? '').split(',');
+            const has =
+              states.includes('NEW') || (p.dnat && states.includes('DNAT')) || (p.snat && states.includes('SNAT'));
+            return opt(o, has);
+          }
+          if (o.name === '--ctstatus') {
+            const st = (o.values[0] ?? '').split(',');
+            return opt(o, (p.dnat && st.includes('DNAT')) || (p.snat && st.includes('SNAT')));
+          }
+          if (o.name === '--ctorigdst') return opt(o, ipInCidr(p.dst, o.values[0] ?? ''));
+          if (o.name === '--ctorigsrc') return opt(o, ipInCidr(p.src, o.values[0] ?? ''));
+          return undetermined(m.module, `conntrack option ${o.name} is not evaluated by the tracer`);
+        }),
+      );
     case 'mark':
-      return allOf(m.options.map((o) => (o.name === '--mark' ? markMatches(o, p) : undetermined('mark', `option ${o.name} is not evaluated by the tracer`))));
+      return allOf(
+        m.options.map((o) =>
+          o.name === '--mark'
+            ? markMatches(o, p)
+            : undetermined('mark', `option ${o.name} is not evaluated by the tracer`),
+        ),
+      );
     case 'addrtype': {
       const limit = m.options.find((o) => o.name === '--limit-iface-in' || o.name === '--limit-iface-out')?.name;
-      return allOf(m.options.filter((o) => o.name === '--dst-type' || o.name === '--src-type').map((o) => addrTypeMatch(o, p, ctx, limit, m)));
+      return allOf(
+        m.options
+          .filter((o) => o.name === '--dst-type' || o.name === '--src-type')
+          .map((o) => addrTypeMatch(o, p, ctx, limit, m)),
+      );
     }
     case 'statistic': {
       const mode = m.options.find((o) => o.name === '--mode')?.values[0];
@@ -172,7 +211,12 @@ function moduleMatches(m: IptMatch, p: Packet, ctx: MatchContext, out: Assumptio
     case 'rpfilter': {
       const has = (n: string) => m.options.some((o) => o.name === n);
       const invert = has('--invert');
-      const r = ctx.rpfilter?.(p, { loose: has('--loose'), validmark: has('--validmark'), acceptLocal: has('--accept-local') }) ?? undetermined('rpfilter', 'the reverse-path check needs the node\'s routes', ['host.ip-route']);
+      const r =
+        ctx.rpfilter?.(p, {
+          loose: has('--loose'),
+          validmark: has('--validmark'),
+          acceptLocal: has('--accept-local'),
+        }) ?? undetermined('rpfilter', "the reverse-path check needs the node's routes", ['host.ip-route']);
       return isUndetermined(r) ? r : invert ? !r : r;
     }
     case 'limit':
@@ -181,7 +225,9 @@ function moduleMatches(m: IptMatch, p: Packet, ctx: MatchContext, out: Assumptio
       return true;
     case 'set': {
       const name = m.options.find((o) => o.name === '--match-set')?.values[0] ?? '?';
-      return undetermined('set', `the members of ipset ${name} are not in the bundle (ipset list -n names sets only)`, ['host.ipset-members']);
+      return undetermined('set', `the members of ipset ${name} are not in the bundle (ipset list -n names sets only)`, [
+        'host.ipset-members',
+      ]);
     }
     case 'physdev':
       return undetermined('physdev', 'the bridge port a packet crosses is not modelled by the tracer');
@@ -215,7 +261,11 @@ export function ruleMatches(rule: IptablesRule, p: Packet, ctx: MatchContext): M
     else probability = (probability ?? 1) * r.random;
   }
   if (!unsure && rule.text.includes(UNSUPPORTED_REVISION)) {
-    unsure = undetermined('unsupported revision', 'iptables printed this rule without some of its options ([unsupported revision]): what it matches or does is not all in the dump', ['host.nft-ruleset']);
+    unsure = undetermined(
+      'unsupported revision',
+      'iptables printed this rule without some of its options ([unsupported revision]): what it matches or does is not all in the dump',
+      ['host.nft-ruleset'],
+    );
   }
   if (unsure) return { kind: 'undetermined', ...unsure };
   return probability === undefined ? { kind: 'match', assumptions } : { kind: 'random', probability, assumptions };

@@ -132,18 +132,53 @@ function walkOf(save: IptablesSave, ctx: WalkContext): Walk {
 
 /** everything a rule's verdict can depend on in the packet */
 function packetKey(p: Packet): string {
-  return [p.src, p.dst, p.proto, p.sport, p.dport ?? '', p.mark, p.inIface ?? '', p.outIface ?? '', p.dnat ? 1 : 0, p.snat ? 1 : 0, p.markUnknown ?? 0].join('|');
+  return [
+    p.src,
+    p.dst,
+    p.proto,
+    p.sport,
+    p.dport ?? '',
+    p.mark,
+    p.inIface ?? '',
+    p.outIface ?? '',
+    p.dnat ? 1 : 0,
+    p.snat ? 1 : 0,
+    p.markUnknown ?? 0,
+  ].join('|');
 }
 
 // targets that never change where a packet goes (CONNMARK only touches the conntrack mark)
-const NON_TERMINAL = new Set(['LOG', 'NFLOG', 'ULOG', 'TRACE', 'CT', 'NOTRACK', 'CHECKSUM', 'TCPMSS', 'CONNMARK', 'NFQUEUE_BYPASS', 'AUDIT', 'CLASSIFY', 'DSCP', 'TOS', 'TTL', 'SET', 'CONNSECMARK', 'SECMARK', 'IDLETIMER', 'LED', 'RATEEST', 'TEE']);
+const NON_TERMINAL = new Set([
+  'LOG',
+  'NFLOG',
+  'ULOG',
+  'TRACE',
+  'CT',
+  'NOTRACK',
+  'CHECKSUM',
+  'TCPMSS',
+  'CONNMARK',
+  'NFQUEUE_BYPASS',
+  'AUDIT',
+  'CLASSIFY',
+  'DSCP',
+  'TOS',
+  'TTL',
+  'SET',
+  'CONNSECMARK',
+  'SECMARK',
+  'IDLETIMER',
+  'LED',
+  'RATEEST',
+  'TEE',
+]);
 
 /** the mark bits a MARK rule may change: what becomes unknown when the tracer cannot tell whether it applied */
 function markBitsTouched(rule: IptablesRule): number {
   const xmark = targetOpt(rule, '--set-xmark') ?? targetOpt(rule, '--set-mark');
   if (xmark !== undefined) {
     const [v, m] = xmark.split('/');
-    return m === undefined ? 0xffffffff : ((Number(m) | Number(v)) >>> 0);
+    return m === undefined ? 0xffffffff : (Number(m) | Number(v)) >>> 0;
   }
   const or = targetOpt(rule, '--or-mark') ?? targetOpt(rule, '--xor-mark');
   if (or !== undefined) return Number(or) >>> 0;
@@ -157,7 +192,16 @@ function targetOpt(rule: IptablesRule, name: string): string | undefined {
 }
 
 function step(ctx: WalkContext, rule: IptablesRule, verdict: string, extra: Partial<TraceStep> = {}): TraceStep {
-  return { hook: ctx.hook, table: rule.table, chain: rule.chain, ruleIndex: rule.index, line: rule.line, text: rule.text, verdict, ...extra };
+  return {
+    hook: ctx.hook,
+    table: rule.table,
+    chain: rule.chain,
+    ruleIndex: rule.index,
+    line: rule.line,
+    text: rule.text,
+    verdict,
+    ...extra,
+  };
 }
 
 function applyMark(mark: number, rule: IptablesRule): number {
@@ -193,7 +237,11 @@ function with_(state: St, s: TraceStep, pkt: Packet = state.pkt, probability = s
   return { pkt, steps: { kind: 'one', len: state.steps.len + 1, prev: state.steps, step: s }, probability };
 }
 
-const toSt = (s: WalkState): St => ({ pkt: s.pkt, probability: s.probability, steps: { kind: 'arr', len: s.steps.length, arr: s.steps } });
+const toSt = (s: WalkState): St => ({
+  pkt: s.pkt,
+  probability: s.probability,
+  steps: { kind: 'arr', len: s.steps.length, arr: s.steps },
+});
 
 function toOutcome(w: Walk, o: Out): WalkOutcome {
   w.budget.used += o.state.steps.len;
@@ -201,7 +249,14 @@ function toOutcome(w: Walk, o: Out): WalkOutcome {
 }
 
 /** Walk one chain from `state`; a jump's sub-chain outcomes continue after the jump. */
-export function walkChain(save: IptablesSave, table: string, chain: string, state: WalkState, ctx: WalkContext, depth = 0): WalkOutcome[] {
+export function walkChain(
+  save: IptablesSave,
+  table: string,
+  chain: string,
+  state: WalkState,
+  ctx: WalkContext,
+  depth = 0,
+): WalkOutcome[] {
   const w = walkOf(save, ctx);
   return walkRules(w, table, chain, toSt(state), depth).map((o) => toOutcome(w, o));
 }
@@ -228,8 +283,19 @@ function walkRules(w: Walk, table: string, chain: string, state: St, depth: numb
       }
       budget.used++;
       if (out.length + work.length > MAX_BRANCHES) {
-        const s: TraceStep = { hook: ctx.hook, table, chain, verdict: `UNDETERMINED: more than ${MAX_BRANCHES} branches; the rest were not traced` };
-        out.push({ state: with_(st, s), end: 'undetermined', by: s, why: `more than ${MAX_BRANCHES} branches`, needs: [] });
+        const s: TraceStep = {
+          hook: ctx.hook,
+          table,
+          chain,
+          verdict: `UNDETERMINED: more than ${MAX_BRANCHES} branches; the rest were not traced`,
+        };
+        out.push({
+          state: with_(st, s),
+          end: 'undetermined',
+          by: s,
+          why: `more than ${MAX_BRANCHES} branches`,
+          needs: [],
+        });
         ended = true;
         break;
       }
@@ -249,7 +315,15 @@ function walkRules(w: Walk, table: string, chain: string, state: St, depth: numb
           // applied or not: the bits it sets are unknown from here on
           const bits = markBitsTouched(rule);
           const pkt: Packet = { ...st.pkt, markUnknown: ((st.pkt.markUnknown ?? 0) | bits) >>> 0 };
-          st = with_(st, step(ctx, rule, `MARK, undetermined whether it applies (${note}): mark bits 0x${bits.toString(16)} unknown`), pkt);
+          st = with_(
+            st,
+            step(
+              ctx,
+              rule,
+              `MARK, undetermined whether it applies (${note}): mark bits 0x${bits.toString(16)} unknown`,
+            ),
+            pkt,
+          );
           continue;
         }
         const s = step(ctx, rule, `UNDETERMINED: ${note}`);
@@ -289,9 +363,7 @@ function walkRules(w: Walk, table: string, chain: string, state: St, depth: numb
 }
 
 type TargetResult =
-  | { kind: 'continue'; state: St }
-  | { kind: 'end'; outcome: Out }
-  | { kind: 'fanout'; outcomes: Out[] };
+  { kind: 'continue'; state: St } | { kind: 'end'; outcome: Out } | { kind: 'fanout'; outcomes: Out[] };
 
 /**
  * A sub-chain's outcomes for one packet, from an empty start: walked once per (chain, depth,
@@ -321,11 +393,26 @@ function subChain(w: Walk, table: string, chain: string, pkt: Packet, depth: num
   return outs;
 }
 
-function applyTarget(w: Walk, rule: IptablesRule, target: string, st: St, depth: number, extra: Partial<TraceStep>): TargetResult {
+function applyTarget(
+  w: Walk,
+  rule: IptablesRule,
+  target: string,
+  st: St,
+  depth: number,
+  extra: Partial<TraceStep>,
+): TargetResult {
   const { save, ctx } = w;
   const end = (e: End, verdict: string, pkt = st.pkt, more: Partial<Omit<WalkOutcome, 'state'>> = {}): TargetResult => {
     const s = step(ctx, rule, verdict, extra);
-    return { kind: 'end', outcome: { state: with_(st, s, pkt), end: e, ...(e === 'drop' || e === 'reject' || e === 'undetermined' ? { by: s } : {}), ...more } };
+    return {
+      kind: 'end',
+      outcome: {
+        state: with_(st, s, pkt),
+        end: e,
+        ...(e === 'drop' || e === 'reject' || e === 'undetermined' ? { by: s } : {}),
+        ...more,
+      },
+    };
   };
   switch (target) {
     case 'ACCEPT':
@@ -340,7 +427,10 @@ function applyTarget(w: Walk, rule: IptablesRule, target: string, st: St, depth:
       return end('return', 'RETURN');
     case 'MARK': {
       const mark = applyMark(st.pkt.mark, rule);
-      return { kind: 'continue', state: with_(st, step(ctx, rule, `MARK 0x${mark.toString(16)}`, extra), { ...st.pkt, mark }) };
+      return {
+        kind: 'continue',
+        state: with_(st, step(ctx, rule, `MARK 0x${mark.toString(16)}`, extra), { ...st.pkt, mark }),
+      };
     }
     case 'DNAT': {
       const to = targetOpt(rule, '--to-destination');
@@ -356,13 +446,19 @@ function applyTarget(w: Walk, rule: IptablesRule, target: string, st: St, depth:
     }
     case 'MASQUERADE': {
       const src = ctx.masqueradeSource(st.pkt);
-      if (!src) return end('accept', `MASQUERADE (no address on ${st.pkt.outIface ?? 'the out interface'}; source unchanged)`);
+      if (!src)
+        return end('accept', `MASQUERADE (no address on ${st.pkt.outIface ?? 'the out interface'}; source unchanged)`);
       return end('accept', `MASQUERADE to ${src}`, { ...st.pkt, src, snat: true });
     }
     case 'REDIRECT': {
       const ports = targetOpt(rule, '--to-ports');
       const port = ports !== undefined ? Number(ports.split('-')[0]) : st.pkt.dport;
-      return end('accept', `REDIRECT to local port ${port ?? '?'}`, { ...st.pkt, dst: '127.0.0.1', dport: port, dnat: true });
+      return end('accept', `REDIRECT to local port ${port ?? '?'}`, {
+        ...st.pkt,
+        dst: '127.0.0.1',
+        dport: port,
+        dnat: true,
+      });
     }
     default:
       break;
@@ -385,23 +481,44 @@ function applyTarget(w: Walk, rule: IptablesRule, target: string, st: St, depth:
     const rel = subChain(w, rule.table, target, entered.pkt, depth + 1);
     // a shared sub-walk replayed too often (chains fanning out) would make a branch too long to write out
     if (w.budget.used >= STEP_BUDGET || rel.some((o) => entered.steps.len + o.state.steps.len >= STEP_BUDGET)) {
-      return end('undetermined', `UNDETERMINED: ${how} ${target}: ${STEP_BUDGET_WHY}; not followed`, st.pkt, { why: STEP_BUDGET_WHY, needs: [] });
+      return end('undetermined', `UNDETERMINED: ${how} ${target}: ${STEP_BUDGET_WHY}; not followed`, st.pkt, {
+        why: STEP_BUDGET_WHY,
+        needs: [],
+      });
     }
     const outcomes: Out[] = rel.map((o) => ({
       ...o,
-      state: { pkt: o.state.pkt, steps: cat(entered.steps, o.state.steps), probability: entered.probability * o.state.probability },
+      state: {
+        pkt: o.state.pkt,
+        steps: cat(entered.steps, o.state.steps),
+        probability: entered.probability * o.state.probability,
+      },
     }));
-    if (outcomes.length === 1 && outcomes[0]!.end === 'return' && !rule.goto) return { kind: 'continue', state: outcomes[0]!.state };
+    if (outcomes.length === 1 && outcomes[0]!.end === 'return' && !rule.goto)
+      return { kind: 'continue', state: outcomes[0]!.state };
     return { kind: 'fanout', outcomes };
   }
-  if (NON_TERMINAL.has(target)) return { kind: 'continue', state: with_(st, step(ctx, rule, `${target} (non-terminating)`, extra)) };
+  if (NON_TERMINAL.has(target))
+    return { kind: 'continue', state: with_(st, step(ctx, rule, `${target} (non-terminating)`, extra)) };
   // a target the tracer does not model, or a jump to a chain the dump does not hold (a pasted fragment)
-  const why = ruleJumpsTo(rule) !== undefined ? `chain ${target} is not in the dump` : `target ${target} is not modelled by the tracer`;
-  return end('undetermined', `UNDETERMINED: ${why}`, st.pkt, { why, needs: ruleJumpsTo(rule) !== undefined ? ['host.iptables-save'] : [] });
+  const why =
+    ruleJumpsTo(rule) !== undefined
+      ? `chain ${target} is not in the dump`
+      : `target ${target} is not modelled by the tracer`;
+  return end('undetermined', `UNDETERMINED: ${why}`, st.pkt, {
+    why,
+    needs: ruleJumpsTo(rule) !== undefined ? ['host.iptables-save'] : [],
+  });
 }
 
 /** Walk a built-in chain and apply its policy to the branches that fall off its end. */
-export function walkBuiltin(save: IptablesSave, table: string, chain: string, state: WalkState, ctx: WalkContext): WalkOutcome[] {
+export function walkBuiltin(
+  save: IptablesSave,
+  table: string,
+  chain: string,
+  state: WalkState,
+  ctx: WalkContext,
+): WalkOutcome[] {
   const c = save.tables.get(table)?.chains.get(chain);
   if (!c) return [{ state, end: 'accept' }];
   const w = walkOf(save, ctx);

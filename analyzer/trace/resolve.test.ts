@@ -13,10 +13,20 @@ const snap = snapshotOf({
     'host/ip-route.json': ref('ip-j-route-all.json'),
     'host/ip-addr.json': ref('ip-j-d-addr.json'),
     'host/sysctl.txt': 'net.ipv4.ip_forward = 1\n',
-    'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1', internalIP: '192.168.56.11', podCIDR: '10.244.1.0/24' })]),
-    'cluster/pods.json': kubeList([podJson({ name: 'web-1', namespace: 'default', node: 'worker-1', ip: '10.244.1.5' })]),
+    'cluster/nodes.json': kubeList([
+      nodeJson({ name: 'worker-1', internalIP: '192.168.56.11', podCIDR: '10.244.1.0/24' }),
+    ]),
+    'cluster/pods.json': kubeList([
+      podJson({ name: 'web-1', namespace: 'default', node: 'worker-1', ip: '10.244.1.5' }),
+    ]),
     'cluster/services.json': kubeList([
-      serviceJson({ name: 'kube-dns', namespace: 'kube-system', clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] }),
+      serviceJson({
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        clusterIP: '10.96.0.10',
+        selector: { 'k8s-app': 'kube-dns' },
+        ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+      }),
       serviceJson({ name: 'web', namespace: 'default', clusterIP: '10.96.0.99', ports: [{ name: 'http', port: 80 }] }),
     ]),
   },
@@ -26,7 +36,13 @@ describe('traceFromSnapshot', () => {
   it('resolves a pod name and a Service name to a UDP trace on the pod node', () => {
     const r = traceFromSnapshot(snap, { from: 'web-1', to: 'kube-system/kube-dns:53' });
     expect(r.node).toBe('worker-1');
-    expect(r.input).toMatchObject({ src: '10.244.1.5', dst: '10.96.0.10', proto: 'udp', dport: 53, origin: { kind: 'local-pod', iface: 'cni0' } });
+    expect(r.input).toMatchObject({
+      src: '10.244.1.5',
+      dst: '10.96.0.10',
+      proto: 'udp',
+      dport: 53,
+      origin: { kind: 'local-pod', iface: 'cni0' },
+    });
     expect(r.branches.map((b) => b.packet.dst).sort()).toEqual(['10.244.0.2', '10.244.1.2']);
     expect(r.iptablesRef).toMatchObject({ path: 'host/iptables-save.txt' });
   });
@@ -59,7 +75,8 @@ describe('traceFromSnapshot', () => {
 });
 
 describe('traceFromSnapshot with nft list ruleset collected', () => {
-  const FIREWALLD = 'table inet firewalld {\n\tchain filter_FORWARD {\n\t\ttype filter hook forward priority filter + 10; policy accept;\n\t\tct state { established, related } accept\n\t\treject with icmpx admin-prohibited\n\t}\n}\n';
+  const FIREWALLD =
+    'table inet firewalld {\n\tchain filter_FORWARD {\n\t\ttype filter hook forward priority filter + 10; policy accept;\n\t\tct state { established, related } accept\n\t\treject with icmpx admin-prohibited\n\t}\n}\n';
   const withNft = (nft: string) =>
     snapshotOf({
       node: 'worker-1',
@@ -68,8 +85,12 @@ describe('traceFromSnapshot with nft list ruleset collected', () => {
         'host/ip-route.json': ref('ip-j-route-all.json'),
         'host/ip-addr.json': ref('ip-j-d-addr.json'),
         'host/nft-ruleset.txt': nft,
-        'cluster/nodes.json': kubeList([nodeJson({ name: 'worker-1', internalIP: '192.168.56.11', podCIDR: '10.244.1.0/24' })]),
-        'cluster/pods.json': kubeList([podJson({ name: 'web-1', namespace: 'default', node: 'worker-1', ip: '10.244.1.5' })]),
+        'cluster/nodes.json': kubeList([
+          nodeJson({ name: 'worker-1', internalIP: '192.168.56.11', podCIDR: '10.244.1.0/24' }),
+        ]),
+        'cluster/pods.json': kubeList([
+          podJson({ name: 'web-1', namespace: 'default', node: 'worker-1', ip: '10.244.1.5' }),
+        ]),
       },
     });
 
@@ -79,7 +100,12 @@ describe('traceFromSnapshot with nft list ruleset collected', () => {
   });
 
   it("iptables-nft's own tables in the listing change nothing (the dump shows them)", () => {
-    const r = traceFromSnapshot(withNft('# Warning: table ip filter is managed by iptables-nft, do not touch!\ntable ip filter {\n\tchain FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n\t\tcounter jump FLANNEL-FWD\n\t}\n}\n'), { from: 'web-1', to: '8.8.8.8:53', proto: 'udp' });
+    const r = traceFromSnapshot(
+      withNft(
+        '# Warning: table ip filter is managed by iptables-nft, do not touch!\ntable ip filter {\n\tchain FORWARD {\n\t\ttype filter hook forward priority filter; policy drop;\n\t\tcounter jump FLANNEL-FWD\n\t}\n}\n',
+      ),
+      { from: 'web-1', to: '8.8.8.8:53', proto: 'udp' },
+    );
     expect(r.branches[0]!.fate).toMatchObject({ kind: 'forwarded', dev: 'eth0' });
   });
 });

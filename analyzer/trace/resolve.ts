@@ -33,7 +33,10 @@ function findPod(s: Snapshot, name: string): Located<Pod> | undefined {
     return pods.find((p) => p.obj.metadata.namespace === ns && p.obj.metadata.name === n);
   }
   const hits = pods.filter((p) => p.obj.metadata.name === name);
-  if (hits.length > 1) throw new TraceInputError(`pod name "${name}" is ambiguous (${hits.length} namespaces); write it as namespace/name`);
+  if (hits.length > 1)
+    throw new TraceInputError(
+      `pod name "${name}" is ambiguous (${hits.length} namespaces); write it as namespace/name`,
+    );
   return hits[0];
 }
 
@@ -55,7 +58,8 @@ function resolveSource(s: Snapshot, from: string): Source {
   }
   if (isIp(from)) {
     const pod = s.index.podByIP.get(from);
-    if (pod && !pod.obj.spec?.hostNetwork) return { ip: from, node: pod.obj.spec?.nodeName, kind: 'pod', podName: podName(pod) };
+    if (pod && !pod.obj.spec?.hostNetwork)
+      return { ip: from, node: pod.obj.spec?.nodeName, kind: 'pod', podName: podName(pod) };
     for (const [name] of s.hosts) if (nodeInternalIP(s, name) === from) return { ip: from, node: name, kind: 'host' };
     return { ip: from, kind: 'ip' };
   }
@@ -63,7 +67,13 @@ function resolveSource(s: Snapshot, from: string): Source {
   if (!pod) throw new TraceInputError(`--from "${from}" is not a node, a pod or an IP address in these bundles`);
   const ip = pod.obj.status?.podIP;
   if (!ip) throw new TraceInputError(`pod ${podName(pod)} has no IP (phase ${pod.obj.status?.phase ?? 'unknown'})`);
-  return { ip, node: pod.obj.spec?.nodeName, kind: pod.obj.spec?.hostNetwork ? 'host' : 'pod', podName: podName(pod), hostNetwork: pod.obj.spec?.hostNetwork };
+  return {
+    ip,
+    node: pod.obj.spec?.nodeName,
+    kind: pod.obj.spec?.hostNetwork ? 'host' : 'pod',
+    podName: podName(pod),
+    hostNetwork: pod.obj.spec?.hostNetwork,
+  };
 }
 
 const podName = (p: Located<Pod>) => `${p.obj.metadata.namespace ?? 'default'}/${p.obj.metadata.name}`;
@@ -98,7 +108,12 @@ function resolveDestination(s: Snapshot, to: string): { ip: string; port?: numbe
     if (!ip || ip === 'None') throw new TraceInputError(`service ${key} has no ClusterIP (headless)`);
     const ports = svc.obj.spec.ports ?? [];
     const sp = port !== undefined ? ports.find((p) => p.port === port || p.name === String(port)) : ports[0];
-    return { ip, port: sp?.port ?? port, proto: (sp?.protocol?.toLowerCase() as Proto | undefined) ?? undefined, label: `${key}:${sp?.port ?? port ?? '?'}` };
+    return {
+      ip,
+      port: sp?.port ?? port,
+      proto: (sp?.protocol?.toLowerCase() as Proto | undefined) ?? undefined,
+      label: `${key}:${sp?.port ?? port ?? '?'}`,
+    };
   }
   const pod = findPod(s, host);
   if (pod?.obj.status?.podIP) return { ip: pod.obj.status.podIP, port, label: to };
@@ -125,13 +140,22 @@ export function traceHost(s: Snapshot, host: HostState): TraceHost {
   };
 }
 
-export function traceFromSnapshot(s: Snapshot, req: TraceRequest): TraceResult & { readonly label: { from: string; to: string } } {
+export function traceFromSnapshot(
+  s: Snapshot,
+  req: TraceRequest,
+): TraceResult & { readonly label: { from: string; to: string } } {
   const src = resolveSource(s, req.from);
   const dst = resolveDestination(s, req.to);
   const nodeName = req.node ?? src.node ?? (s.hosts.size === 1 ? [...s.hosts.keys()][0] : undefined);
-  if (!nodeName) throw new TraceInputError(`cannot tell which node's rules to use for ${req.from}; pass --node (loaded: ${[...s.hosts.keys()].join(', ') || 'none'})`);
+  if (!nodeName)
+    throw new TraceInputError(
+      `cannot tell which node's rules to use for ${req.from}; pass --node (loaded: ${[...s.hosts.keys()].join(', ') || 'none'})`,
+    );
   const host = s.hosts.get(nodeName);
-  if (!host) throw new TraceInputError(`no host data for node "${nodeName}" (loaded: ${[...s.hosts.keys()].join(', ') || 'none'}); collect a bundle on that node`);
+  if (!host)
+    throw new TraceInputError(
+      `no host data for node "${nodeName}" (loaded: ${[...s.hosts.keys()].join(', ') || 'none'}); collect a bundle on that node`,
+    );
   const th: TraceHost = { ...traceHost(s, host), foreignNft: foreignNftChains(s, host) };
   const proto: Proto = req.proto ?? dst.proto ?? (dst.port === undefined ? 'icmp' : 'tcp');
   let origin: Origin;
@@ -157,10 +181,20 @@ function foreignNftChains(s: Snapshot, host: HostState): ForeignNftChain[] {
   const out: ForeignNftChain[] = [];
   for (const t of rs?.tables.values() ?? []) {
     if (t.family !== 'ip' && t.family !== 'inet') continue;
-    if (t.managedByIptablesLine !== undefined || (t.family === 'ip' && (IPTABLES_TABLES as readonly string[]).includes(t.name))) continue;
+    if (
+      t.managedByIptablesLine !== undefined ||
+      (t.family === 'ip' && (IPTABLES_TABLES as readonly string[]).includes(t.name))
+    )
+      continue;
     for (const c of t.chains.values()) {
       if (!c.hook) continue;
-      out.push({ hook: c.hook, table: `${t.family} ${t.name}`, chain: c.name, rules: c.rules.length, ...(c.policy ? { policy: c.policy } : {}) });
+      out.push({
+        hook: c.hook,
+        table: `${t.family} ${t.name}`,
+        chain: c.name,
+        rules: c.rules.length,
+        ...(c.policy ? { policy: c.policy } : {}),
+      });
     }
   }
   return out;
@@ -179,5 +213,8 @@ export function podInterface(th: TraceHost, ip: string): string {
 
 function isBridge(th: TraceHost, ip: string): boolean {
   const dev = deviceForSubnet(th.addrs, ip);
-  return th.addrs?.find((l) => l.ifname === dev)?.linkinfo?.info_kind === 'bridge' && (th.podCidr === undefined || ipInCidr(ip, th.podCidr));
+  return (
+    th.addrs?.find((l) => l.ifname === dev)?.linkinfo?.info_kind === 'bridge' &&
+    (th.podCidr === undefined || ipInCidr(ip, th.podCidr))
+  );
 }

@@ -32,7 +32,8 @@ function entriesOf(routes: readonly IpRoute[]): readonly RouteEntry[] {
   known = routes.map((r): RouteEntry => {
     const table = r.table ?? 'main';
     if (table === 'local') return { r, kind: r.type === 'local' ? 'local' : 'skip', v4: v4Net(r.dst) };
-    if (table !== 'main' || r.type === 'broadcast' || r.type === 'multicast' || r.type === 'anycast') return { r, kind: 'skip', v4: undefined };
+    if (table !== 'main' || r.type === 'broadcast' || r.type === 'multicast' || r.type === 'anycast')
+      return { r, kind: 'skip', v4: undefined };
     return { r, kind: 'main', v4: v4Net(routeCidr(r)) };
   });
   entriesCache.set(routes, known);
@@ -51,20 +52,21 @@ export function lookupRoute(routes: readonly IpRoute[], local: ReadonlySet<strin
     if (e.kind === 'skip') continue;
     const r = e.r;
     if (e.kind === 'local') {
-      const hit = e.v4 ? ((a & e.v4.mask) >>> 0) === e.v4.net : ipInCidr(dst, r.dst);
+      const hit = e.v4 ? (a & e.v4.mask) >>> 0 === e.v4.net : ipInCidr(dst, r.dst);
       if (hit) return { kind: 'local', dst: r.dst, dev: r.dev ?? 'lo', at: r.at };
       continue;
     }
     let prefix: number;
     if (e.v4) {
-      if (((a & e.v4.mask) >>> 0) !== e.v4.net) continue;
+      if ((a & e.v4.mask) >>> 0 !== e.v4.net) continue;
       prefix = e.v4.prefix;
     } else {
       const c = parseCidr(routeCidr(r));
       if (!c || c.addr.kind() !== 'ipv4' || !ipInCidr(dst, c)) continue;
       prefix = c.prefix;
     }
-    if (!best || prefix > best.prefix || (prefix === best.prefix && (r.metric ?? 0) < (best.r.metric ?? 0))) best = { r, prefix };
+    if (!best || prefix > best.prefix || (prefix === best.prefix && (r.metric ?? 0) < (best.r.metric ?? 0)))
+      best = { r, prefix };
   }
   return choice(best);
 }
@@ -83,20 +85,26 @@ export function lookupRouteSlow(routes: readonly IpRoute[], local: ReadonlySet<s
   for (const r of routes) {
     const table = r.table ?? 'main';
     if (table === 'local') {
-      if (r.type === 'local' && ipInCidr(dst, r.dst)) return { kind: 'local', dst: r.dst, dev: r.dev ?? 'lo', at: r.at };
+      if (r.type === 'local' && ipInCidr(dst, r.dst))
+        return { kind: 'local', dst: r.dst, dev: r.dev ?? 'lo', at: r.at };
       continue;
     }
     if (table !== 'main') continue;
     if (r.type === 'broadcast' || r.type === 'multicast' || r.type === 'anycast') continue;
     const c = parseCidr(routeCidr(r));
     if (!c || c.addr.kind() !== 'ipv4' || !ipInCidr(dst, c)) continue;
-    if (!best || c.prefix > best.prefix || (c.prefix === best.prefix && (r.metric ?? 0) < (best.r.metric ?? 0))) best = { r, prefix: c.prefix };
+    if (!best || c.prefix > best.prefix || (c.prefix === best.prefix && (r.metric ?? 0) < (best.r.metric ?? 0)))
+      best = { r, prefix: c.prefix };
   }
   return choice(best);
 }
 
 /** The address MASQUERADE picks: the route's preferred source, else the first IPv4 of the device. */
-export function primaryAddress(addrs: readonly IpLink[] | undefined, dev: string | undefined, prefsrc?: string): string | undefined {
+export function primaryAddress(
+  addrs: readonly IpLink[] | undefined,
+  dev: string | undefined,
+  prefsrc?: string,
+): string | undefined {
   if (prefsrc) return prefsrc;
   const link = (addrs ?? []).find((l) => l.ifname === dev);
   return link?.addr_info?.find((a) => a.family === 'inet')?.local;

@@ -29,7 +29,13 @@ describe('simulate: a pod on a healthy flannel node', () => {
     const r = simulate(host(), fromPod('8.8.8.8', 'udp', 53));
     expect(r.branches).toHaveLength(1);
     const b = r.branches[0]!;
-    expect(b.fate).toMatchObject({ kind: 'forwarded', dev: 'eth0', gateway: '192.168.56.1', src: '192.168.56.11', dst: '8.8.8.8' });
+    expect(b.fate).toMatchObject({
+      kind: 'forwarded',
+      dev: 'eth0',
+      gateway: '192.168.56.1',
+      src: '192.168.56.11',
+      dst: '8.8.8.8',
+    });
     const masq = b.steps.find((s) => s.verdict.startsWith('MASQUERADE'));
     expect(masq).toMatchObject({ hook: 'POSTROUTING', table: 'nat', chain: 'FLANNEL-POSTRTG', ruleIndex: 5 });
     expect(masq!.line).toBe(saveText.split('\n').findIndex((l) => l.includes('! -d 224.0.0.0/4')) + 1);
@@ -48,13 +54,21 @@ describe('simulate: a pod on a healthy flannel node', () => {
     const dnat = byDst['10.244.0.2']!.steps.find((s) => s.verdict.startsWith('DNAT'));
     expect(dnat).toMatchObject({ table: 'nat', chain: 'KUBE-SEP-IT2ZTR26TO4XFPTO', verdict: 'DNAT to 10.244.0.2:53' });
     const split = byDst['10.244.0.2']!.steps.find((s) => s.branch);
-    expect(split).toMatchObject({ chain: 'KUBE-SVC-TCOU7JCQXEZGVUNU', ruleIndex: 2, branch: { probability: 0.5, taken: true } });
+    expect(split).toMatchObject({
+      chain: 'KUBE-SVC-TCOU7JCQXEZGVUNU',
+      ruleIndex: 2,
+      branch: { probability: 0.5, taken: true },
+    });
   });
 
   it('rejects a Service without endpoints at the "has no endpoints" rule', () => {
     const r = simulate(host(), fromPod('10.96.0.99', 'tcp', 80));
     expect(r.branches).toHaveLength(1);
-    expect(r.branches[0]!.fate).toMatchObject({ kind: 'rejected', by: 'filter/KUBE-SERVICES rule 1', with: 'icmp-port-unreachable' });
+    expect(r.branches[0]!.fate).toMatchObject({
+      kind: 'rejected',
+      by: 'filter/KUBE-SERVICES rule 1',
+      with: 'icmp-port-unreachable',
+    });
   });
 
   it('does not DNAT ICMP to a ClusterIP: the ping leaves towards the default route', () => {
@@ -69,23 +83,37 @@ describe('simulate: a pod on a healthy flannel node', () => {
 
 describe('simulate: faults', () => {
   it('without the pod-CIDR MASQUERADE the packet leaves with the pod address', () => {
-    const r = simulate(host((t) => t.replace(/^-A FLANNEL-POSTRTG -s 10\.244\.0\.0\/16 ! -d 224.*\n/m, '')), fromPod('8.8.8.8', 'udp', 53));
+    const r = simulate(
+      host((t) => t.replace(/^-A FLANNEL-POSTRTG -s 10\.244\.0\.0\/16 ! -d 224.*\n/m, '')),
+      fromPod('8.8.8.8', 'udp', 53),
+    );
     const b = r.branches[0]!;
     expect(b.fate).toMatchObject({ kind: 'forwarded', dev: 'eth0', src: '10.244.1.5' });
     expect((b.fate as { note?: string }).note).toMatch(/pod's own source address/);
   });
 
   it('FORWARD policy DROP without flannel ACCEPTs drops pod egress at the policy', () => {
-    const r = simulate(host((t) => t.replace(/^-A FLANNEL-FWD .*\n/gm, '')), fromPod('8.8.8.8', 'udp', 53));
+    const r = simulate(
+      host((t) => t.replace(/^-A FLANNEL-FWD .*\n/gm, '')),
+      fromPod('8.8.8.8', 'udp', 53),
+    );
     expect(r.branches).toHaveLength(1);
     expect(r.branches[0]!.fate).toEqual({ kind: 'dropped', by: 'filter/FORWARD policy' });
     expect(r.branches[0]!.steps.at(-1)).toMatchObject({ verdict: 'policy DROP', text: ':FORWARD DROP [0:0]' });
   });
 
   it('a REJECT placed ahead of the ACCEPTs rejects pod traffic', () => {
-    const edit = (t: string) => t.replace('-A FORWARD -m comment --comment "kubernetes forwarding rules"', '-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n-A FORWARD -m comment --comment "kubernetes forwarding rules"');
+    const edit = (t: string) =>
+      t.replace(
+        '-A FORWARD -m comment --comment "kubernetes forwarding rules"',
+        '-A FORWARD -j REJECT --reject-with icmp-host-prohibited\n-A FORWARD -m comment --comment "kubernetes forwarding rules"',
+      );
     const r = simulate(host(edit), fromPod('8.8.8.8', 'udp', 53));
-    expect(r.branches[0]!.fate).toMatchObject({ kind: 'rejected', by: 'filter/FORWARD rule 1', with: 'icmp-host-prohibited' });
+    expect(r.branches[0]!.fate).toMatchObject({
+      kind: 'rejected',
+      by: 'filter/FORWARD rule 1',
+      with: 'icmp-host-prohibited',
+    });
   });
 
   it('ip_forward=0 stops forwarding after routing', () => {
@@ -101,7 +129,13 @@ describe('simulate: faults', () => {
 
 describe('simulate: host-originated', () => {
   it('the node reaching kube-dns is DNATed in OUTPUT and masqueraded (marked by KUBE-MARK-MASQ)', () => {
-    const r = simulate(host(), { src: '192.168.56.11', dst: '10.96.0.10', proto: 'udp', dport: 53, origin: { kind: 'host' } });
+    const r = simulate(host(), {
+      src: '192.168.56.11',
+      dst: '10.96.0.10',
+      proto: 'udp',
+      dport: 53,
+      origin: { kind: 'host' },
+    });
     expect(r.branches).toHaveLength(2);
     for (const b of r.branches) {
       expect(b.steps.some((s) => s.hook === 'OUTPUT' && s.verdict.startsWith('DNAT'))).toBe(true);

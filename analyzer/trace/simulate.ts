@@ -58,7 +58,14 @@ interface Live {
 
 type Done = TraceBranch;
 
-function hookPass(host: TraceHost, hook: Exclude<Hook, 'ROUTING'>, lives: readonly Live[], local: ReadonlySet<string>, done: Done[], budget: StepBudget): Live[] {
+function hookPass(
+  host: TraceHost,
+  hook: Exclude<Hook, 'ROUTING'>,
+  lives: readonly Live[],
+  local: ReadonlySet<string>,
+  done: Done[],
+  budget: StepBudget,
+): Live[] {
   const save = host.iptables;
   if (!save) return [...lives];
   const ctx: WalkContext = {
@@ -92,11 +99,26 @@ const DEFAULT_RULES = new Set(['0 local', '32766 main', '32767 default']);
  * (`--loose`: any unicast route; `--accept-local`: a local source passes too). Evaluated from the
  * node's main table; policy routing rules, which could send the lookup elsewhere, make it undetermined.
  */
-function reversePath(host: TraceHost, local: ReadonlySet<string>, pkt: Packet, o: RpfilterOptions): boolean | Undetermined {
+function reversePath(
+  host: TraceHost,
+  local: ReadonlySet<string>,
+  pkt: Packet,
+  o: RpfilterOptions,
+): boolean | Undetermined {
   if (pkt.inIface === undefined) return true; // the node's own packets: rpfilter only sees packets that come in
-  if (!host.routes) return { module: 'rpfilter', why: `the route back to ${pkt.src} cannot be looked up: no routes in the bundle`, needs: ['host.ip-route'] };
+  if (!host.routes)
+    return {
+      module: 'rpfilter',
+      why: `the route back to ${pkt.src} cannot be looked up: no routes in the bundle`,
+      needs: ['host.ip-route'],
+    };
   const policy = (host.ipRules ?? []).filter((r) => !DEFAULT_RULES.has(`${r.priority} ${r.table ?? ''}`));
-  if (policy.length > 0) return { module: 'rpfilter', why: `policy routing rules (ip rule priority ${policy.map((r) => r.priority).join(', ')}) may choose the route back to ${pkt.src}; the tracer follows the main table only`, needs: [] };
+  if (policy.length > 0)
+    return {
+      module: 'rpfilter',
+      why: `policy routing rules (ip rule priority ${policy.map((r) => r.priority).join(', ')}) may choose the route back to ${pkt.src}; the tracer follows the main table only`,
+      needs: [],
+    };
   const back = lookupRoute(host.routes, local, pkt.src);
   if (back.kind === 'local') return o.acceptLocal;
   if (back.kind !== 'unicast') return false;
@@ -104,10 +126,17 @@ function reversePath(host: TraceHost, local: ReadonlySet<string>, pkt: Packet, o
 }
 
 function finish(o: WalkOutcome, route: RouteChoice | undefined): Done {
-  const by = o.by ? `${o.by.table}/${o.by.chain}${o.by.ruleIndex !== undefined ? ` rule ${o.by.ruleIndex}` : ' policy'}` : 'unknown';
+  const by = o.by
+    ? `${o.by.table}/${o.by.chain}${o.by.ruleIndex !== undefined ? ` rule ${o.by.ruleIndex}` : ' policy'}`
+    : 'unknown';
   const fate: Fate =
     o.end === 'undetermined'
-      ? { kind: 'undetermined', at: o.by?.table ? by : o.by?.verdict ?? 'unknown', why: o.why ?? 'not evaluated', needs: o.needs ?? [] }
+      ? {
+          kind: 'undetermined',
+          at: o.by?.table ? by : (o.by?.verdict ?? 'unknown'),
+          why: o.why ?? 'not evaluated',
+          needs: o.needs ?? [],
+        }
       : o.end === 'reject'
         ? { kind: 'rejected', by, with: o.rejectWith }
         : { kind: 'dropped', by };
@@ -136,7 +165,8 @@ function departFate(host: TraceHost, live: Live): Fate {
   const p = live.state.pkt;
   const r = live.route;
   if (!r || r.kind === 'none') return { kind: 'no-route', dst: p.dst };
-  if (r.kind === 'blackhole' || r.kind === 'unreachable' || r.kind === 'prohibit') return { kind: 'dropped', by: `${r.kind} route ${r.dst}` };
+  if (r.kind === 'blackhole' || r.kind === 'unreachable' || r.kind === 'prohibit')
+    return { kind: 'dropped', by: `${r.kind} route ${r.dst}` };
   if (r.kind === 'local') return { kind: 'delivered-local', to: p.dst, port: p.dport };
   const kind = host.addrs?.find((l) => l.ifname === r.dev)?.linkinfo?.info_kind;
   const bridge = r.dev !== undefined && !r.gateway && deviceForSubnet(host.addrs, p.dst) === r.dev && kind === 'bridge';
@@ -145,8 +175,19 @@ function departFate(host: TraceHost, live: Live): Fate {
   if (bridge || veth) return { kind: 'delivered-pod', dev: r.dev!, to: p.dst, port: p.dport };
   const podSrc = host.podCidr !== undefined && ipInCidr(p.src, host.podCidr);
   const podDst = host.podCidr !== undefined && ipInCidr(p.dst, host.podCidr);
-  const note = podSrc && !podDst ? `leaves with the pod's own source address ${p.src}: not routable outside the cluster, replies cannot come back` : undefined;
-  return { kind: 'forwarded', dev: r.dev ?? '?', gateway: r.gateway, src: p.src, dst: p.dst, port: p.dport, ...(note ? { note } : {}) };
+  const note =
+    podSrc && !podDst
+      ? `leaves with the pod's own source address ${p.src}: not routable outside the cluster, replies cannot come back`
+      : undefined;
+  return {
+    kind: 'forwarded',
+    dev: r.dev ?? '?',
+    gateway: r.gateway,
+    src: p.src,
+    dst: p.dst,
+    port: p.dport,
+    ...(note ? { note } : {}),
+  };
 }
 
 export function simulate(host: TraceHost, input: TraceInput): TraceResult {
@@ -173,7 +214,9 @@ export function simulate(host: TraceHost, input: TraceInput): TraceResult {
   let lives: Live[];
   if (input.origin.kind === 'host') {
     lives = [routeLive(host, start, local)];
-    lives = hookPass(host, 'OUTPUT', lives, local, done, budget).map((l) => (l.state.pkt.dst !== pkt.dst ? routeLive(host, l, local) : l));
+    lives = hookPass(host, 'OUTPUT', lives, local, done, budget).map((l) =>
+      l.state.pkt.dst !== pkt.dst ? routeLive(host, l, local) : l,
+    );
     lives = hookPass(host, 'POSTROUTING', lives, local, done, budget);
     const toLocal = lives.filter((l) => l.route?.kind === 'local');
     const away = lives.filter((l) => l.route?.kind !== 'local');
@@ -188,7 +231,13 @@ export function simulate(host: TraceHost, input: TraceInput): TraceResult {
     if (host.ipForward === false) {
       for (const l of routable) {
         const s: TraceStep = { hook: 'ROUTING', verdict: 'not forwarded: net.ipv4.ip_forward = 0' };
-        done.push({ probability: l.state.probability, steps: [...l.state.steps, s], packet: l.state.pkt, route: l.route, fate: { kind: 'dropped', by: 'net.ipv4.ip_forward = 0' } });
+        done.push({
+          probability: l.state.probability,
+          steps: [...l.state.steps, s],
+          packet: l.state.pkt,
+          route: l.route,
+          fate: { kind: 'dropped', by: 'net.ipv4.ip_forward = 0' },
+        });
       }
       routable = [];
     }
@@ -196,25 +245,58 @@ export function simulate(host: TraceHost, input: TraceInput): TraceResult {
     const forwarded = hookPass(host, 'FORWARD', routable, local, done, budget);
     for (const l of hookPass(host, 'POSTROUTING', forwarded, local, done, budget)) done.push(branch(host, l));
   }
-  const branches = done.map((b) => unevaluatedNft(host, input, b)).sort((a, b) => b.probability - a.probability || a.steps.length - b.steps.length);
+  const branches = done
+    .map((b) => unevaluatedNft(host, input, b))
+    .sort((a, b) => b.probability - a.probability || a.steps.length - b.steps.length);
   return { node: host.node, input, iptablesRef: host.iptablesRef, routesRef: host.routesRef, branches, missing };
 }
 
-const HOOK_OF: Readonly<Record<string, Exclude<Hook, 'ROUTING'>>> = { prerouting: 'PREROUTING', input: 'INPUT', forward: 'FORWARD', output: 'OUTPUT', postrouting: 'POSTROUTING' };
+const HOOK_OF: Readonly<Record<string, Exclude<Hook, 'ROUTING'>>> = {
+  prerouting: 'PREROUTING',
+  input: 'INPUT',
+  forward: 'FORWARD',
+  output: 'OUTPUT',
+  postrouting: 'POSTROUTING',
+};
 
 /** a branch iptables let through, on a hook where an nftables chain the tracer does not evaluate also acts */
 function unevaluatedNft(host: TraceHost, input: TraceInput, b: Done): Done {
   const f = b.fate;
-  if (!host.foreignNft?.length || f.kind === 'dropped' || f.kind === 'rejected' || f.kind === 'undetermined' || f.kind === 'no-route') return b;
+  if (
+    !host.foreignNft?.length ||
+    f.kind === 'dropped' ||
+    f.kind === 'rejected' ||
+    f.kind === 'undetermined' ||
+    f.kind === 'no-route'
+  )
+    return b;
   const local = f.kind === 'delivered-local';
-  const hooks = input.origin.kind === 'host' ? ['output', 'postrouting', ...(local ? ['input'] : [])] : ['prerouting', ...(local ? ['input'] : ['forward', 'postrouting'])];
+  const hooks =
+    input.origin.kind === 'host'
+      ? ['output', 'postrouting', ...(local ? ['input'] : [])]
+      : ['prerouting', ...(local ? ['input'] : ['forward', 'postrouting'])];
   const c = host.foreignNft.find((x) => hooks.includes(x.hook) && (x.rules > 0 || x.policy === 'drop'));
   if (!c) return b;
   const why = `nftables chain ${c.table} ${c.chain} (hook ${c.hook}${c.policy ? `, policy ${c.policy}` : ''}) also acts on this packet; the tracer evaluates iptables rules only`;
-  const step: TraceStep = { hook: HOOK_OF[c.hook] ?? 'ROUTING', table: c.table, chain: c.chain, verdict: `UNDETERMINED: ${why}` };
-  return { ...b, steps: [...b.steps, step], fate: { kind: 'undetermined', at: `${c.table}/${c.chain}`, why, needs: [] } };
+  const step: TraceStep = {
+    hook: HOOK_OF[c.hook] ?? 'ROUTING',
+    table: c.table,
+    chain: c.chain,
+    verdict: `UNDETERMINED: ${why}`,
+  };
+  return {
+    ...b,
+    steps: [...b.steps, step],
+    fate: { kind: 'undetermined', at: `${c.table}/${c.chain}`, why, needs: [] },
+  };
 }
 
 function branch(host: TraceHost, l: Live): Done {
-  return { probability: l.state.probability, steps: l.state.steps, packet: l.state.pkt, route: l.route, fate: departFate(host, l) };
+  return {
+    probability: l.state.probability,
+    steps: l.state.steps,
+    packet: l.state.pkt,
+    route: l.route,
+    fate: departFate(host, l),
+  };
 }

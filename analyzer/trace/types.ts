@@ -77,8 +77,22 @@ export interface RouteChoice {
 
 export type Fate =
   | { readonly kind: 'delivered-local'; readonly to: string; readonly port?: number }
-  | { readonly kind: 'delivered-pod'; readonly dev: string; readonly to: string; readonly port?: number; readonly podName?: string }
-  | { readonly kind: 'forwarded'; readonly dev: string; readonly gateway?: string; readonly src: string; readonly dst: string; readonly port?: number; readonly note?: string }
+  | {
+      readonly kind: 'delivered-pod';
+      readonly dev: string;
+      readonly to: string;
+      readonly port?: number;
+      readonly podName?: string;
+    }
+  | {
+      readonly kind: 'forwarded';
+      readonly dev: string;
+      readonly gateway?: string;
+      readonly src: string;
+      readonly dst: string;
+      readonly port?: number;
+      readonly note?: string;
+    }
   | { readonly kind: 'dropped'; readonly by: string }
   | { readonly kind: 'rejected'; readonly by: string; readonly with?: string }
   | { readonly kind: 'no-route'; readonly dst: string }

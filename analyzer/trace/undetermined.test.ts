@@ -44,12 +44,25 @@ const CALICO = [
 ].join('\n');
 
 const link = (ifname: string, kind: string | undefined, addrs: [string, number][]): IpLink =>
-  ({ ifname, ...(kind ? { linkinfo: { info_kind: kind } } : {}), addr_info: addrs.map(([local, prefixlen]) => ({ family: 'inet', local, prefixlen })) }) as unknown as IpLink;
-const ADDRS: IpLink[] = [link('lo', undefined, [['127.0.0.1', 8]]), link('eth0', undefined, [['10.0.0.11', 24]]), link('cali1a2b3c4d5e6', 'veth', []), link('cali7f8e9d0c1b2', 'veth', [])];
-const route = (r: Partial<IpRoute> & { dst: string }, at: number): IpRoute => ({ flags: [], ...r, at }) as unknown as IpRoute;
+  ({
+    ifname,
+    ...(kind ? { linkinfo: { info_kind: kind } } : {}),
+    addr_info: addrs.map(([local, prefixlen]) => ({ family: 'inet', local, prefixlen })),
+  }) as unknown as IpLink;
+const ADDRS: IpLink[] = [
+  link('lo', undefined, [['127.0.0.1', 8]]),
+  link('eth0', undefined, [['10.0.0.11', 24]]),
+  link('cali1a2b3c4d5e6', 'veth', []),
+  link('cali7f8e9d0c1b2', 'veth', []),
+];
+const route = (r: Partial<IpRoute> & { dst: string }, at: number): IpRoute =>
+  ({ flags: [], ...r, at }) as unknown as IpRoute;
 const ROUTES: IpRoute[] = [
   route({ dst: 'default', gateway: '10.0.0.1', dev: 'eth0' }, 0),
-  route({ dst: '10.0.0.0/24', dev: 'eth0', scope: 'link', prefsrc: '10.0.0.11' } as Partial<IpRoute> & { dst: string }, 1),
+  route(
+    { dst: '10.0.0.0/24', dev: 'eth0', scope: 'link', prefsrc: '10.0.0.11' } as Partial<IpRoute> & { dst: string },
+    1,
+  ),
   route({ dst: '10.42.1.0/26', type: 'blackhole' } as Partial<IpRoute> & { dst: string }, 2),
   route({ dst: '10.42.1.5', dev: 'cali1a2b3c4d5e6', scope: 'link' } as Partial<IpRoute> & { dst: string }, 3),
   route({ dst: '10.42.1.7', dev: 'cali7f8e9d0c1b2', scope: 'link' } as Partial<IpRoute> & { dst: string }, 4),
@@ -62,10 +75,24 @@ const DEFAULT_RULES: IpRule[] = [
 ];
 
 function calico(extra: Partial<TraceHost> = {}, text = CALICO): TraceHost {
-  return { node: 'rke2-agent-1', iptables: parseIptablesSave(text).value, routes: ROUTES, addrs: ADDRS, ipRules: DEFAULT_RULES, podCidr: '10.42.0.0/16', ...extra };
+  return {
+    node: 'rke2-agent-1',
+    iptables: parseIptablesSave(text).value,
+    routes: ROUTES,
+    addrs: ADDRS,
+    ipRules: DEFAULT_RULES,
+    podCidr: '10.42.0.0/16',
+    ...extra,
+  };
 }
 
-const podToDns = (src = '10.42.1.5'): TraceInput => ({ src, dst: '10.43.0.10', proto: 'udp', dport: 53, origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' } });
+const podToDns = (src = '10.42.1.5'): TraceInput => ({
+  src,
+  dst: '10.43.0.10',
+  proto: 'udp',
+  dport: 53,
+  origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' },
+});
 
 describe('rpfilter on a Calico node (raw cali-PREROUTING `-m rpfilter --validmark --invert -j DROP`)', () => {
   it('a pod → Service packet is never DROPPED by the rpfilter rule: the route back to the pod is its own cali interface', () => {
@@ -87,8 +114,15 @@ describe('rpfilter on a Calico node (raw cali-PREROUTING `-m rpfilter --validmar
   it('without the routes the rpfilter rule is undetermined, never a drop', () => {
     const r = simulate(calico({ routes: undefined }), podToDns());
     expect(r.branches).toHaveLength(1);
-    expect(r.branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'raw/cali-PREROUTING rule 4', needs: ['host.ip-route'] });
-    expect(r.branches[0]!.steps.at(-1)).toMatchObject({ line: 12, verdict: expect.stringMatching(/^UNDETERMINED: rpfilter: /) });
+    expect(r.branches[0]!.fate).toMatchObject({
+      kind: 'undetermined',
+      at: 'raw/cali-PREROUTING rule 4',
+      needs: ['host.ip-route'],
+    });
+    expect(r.branches[0]!.steps.at(-1)).toMatchObject({
+      line: 12,
+      verdict: expect.stringMatching(/^UNDETERMINED: rpfilter: /),
+    });
   });
 
   it('policy routing rules (ip rule) make the reverse lookup undetermined', () => {
@@ -105,34 +139,56 @@ describe('rpfilter on a Calico node (raw cali-PREROUTING `-m rpfilter --validmar
   });
 
   it('--loose passes any source with a unicast route back', () => {
-    const r = simulate(calico({}, CALICO.replace('-m rpfilter --validmark --invert', '-m rpfilter --loose --invert')), podToDns('172.16.5.9'));
+    const r = simulate(
+      calico({}, CALICO.replace('-m rpfilter --validmark --invert', '-m rpfilter --loose --invert')),
+      podToDns('172.16.5.9'),
+    );
     expect(r.branches[0]!.fate.kind).not.toBe('dropped');
   });
 });
 
 describe('undetermined matches', () => {
   it('pod egress meets `-m set --match-set cali40masq-ipam-pools`: undetermined at the MASQUERADE, not "leaves un-NATed"', () => {
-    const r = simulate(calico(), { src: '10.42.1.5', dst: '1.1.1.1', proto: 'tcp', dport: 443, origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' } });
+    const r = simulate(calico(), {
+      src: '10.42.1.5',
+      dst: '1.1.1.1',
+      proto: 'tcp',
+      dport: 443,
+      origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' },
+    });
     expect(r.branches).toHaveLength(1);
-    expect(r.branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'nat/cali-nat-outgoing rule 1', needs: ['host.ipset-members'] });
+    expect(r.branches[0]!.fate).toMatchObject({
+      kind: 'undetermined',
+      at: 'nat/cali-nat-outgoing rule 1',
+      needs: ['host.ipset-members'],
+    });
     expect((r.branches[0]!.fate as { why: string }).why).toMatch(/ipset cali40masq-ipam-pools/);
   });
 
   it('one false match decides even next to one it cannot evaluate', () => {
-    const text = CALICO.replace(/^-A cali-nat-outgoing .*\n/m, '').replace('-A KUBE-SERVICES -d 10.43.0.10/32', '-A KUBE-SERVICES -m set --match-set KUBE-X dst -p tcp -j DROP\n-A KUBE-SERVICES -d 10.43.0.10/32');
+    const text = CALICO.replace(/^-A cali-nat-outgoing .*\n/m, '').replace(
+      '-A KUBE-SERVICES -d 10.43.0.10/32',
+      '-A KUBE-SERVICES -m set --match-set KUBE-X dst -p tcp -j DROP\n-A KUBE-SERVICES -d 10.43.0.10/32',
+    );
     const r = simulate(calico({}, text), podToDns());
     expect(r.branches[0]!.fate.kind).toBe('delivered-pod'); // udp: `-p tcp` is false, the set does not matter
   });
 
   it('an unknown match module on a DROP rule is undetermined', () => {
-    const text = CALICO.replace('-A KUBE-SERVICES -d 10.43.0.10/32', '-A KUBE-SERVICES -m bpf --object-pinned /sys/fs/bpf/x -j DROP\n-A KUBE-SERVICES -d 10.43.0.10/32');
+    const text = CALICO.replace(
+      '-A KUBE-SERVICES -d 10.43.0.10/32',
+      '-A KUBE-SERVICES -m bpf --object-pinned /sys/fs/bpf/x -j DROP\n-A KUBE-SERVICES -d 10.43.0.10/32',
+    );
     const r = simulate(calico({}, text), podToDns());
     expect(r.branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'nat/KUBE-SERVICES rule 1' });
     expect((r.branches[0]!.fate as { why: string }).why).toMatch(/match module "bpf"/);
   });
 
   it('an unknown match on a LOG rule changes nothing: the packet goes on either way', () => {
-    const text = CALICO.replace(/^-A cali-nat-outgoing .*\n/m, '').replace('-A KUBE-SERVICES -d 10.43.0.10/32', '-A KUBE-SERVICES -m bpf --object-pinned /sys/fs/bpf/x -j LOG\n-A KUBE-SERVICES -d 10.43.0.10/32');
+    const text = CALICO.replace(/^-A cali-nat-outgoing .*\n/m, '').replace(
+      '-A KUBE-SERVICES -d 10.43.0.10/32',
+      '-A KUBE-SERVICES -m bpf --object-pinned /sys/fs/bpf/x -j LOG\n-A KUBE-SERVICES -d 10.43.0.10/32',
+    );
     expect(simulate(calico({}, text), podToDns()).branches[0]!.fate.kind).toBe('delivered-pod');
   });
 
@@ -156,12 +212,22 @@ describe('undetermined matches', () => {
   it('a jump to a chain the dump does not hold (a pasted fragment) is undetermined, not skipped', () => {
     const text = CALICO.replace('-j KUBE-SEP-A', '-j KUBE-SEP-MISSING');
     const r = simulate(calico({}, text), podToDns());
-    expect(r.branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'nat/KUBE-SERVICES rule 1', why: 'chain KUBE-SEP-MISSING is not in the dump' });
+    expect(r.branches[0]!.fate).toMatchObject({
+      kind: 'undetermined',
+      at: 'nat/KUBE-SERVICES rule 1',
+      why: 'chain KUBE-SEP-MISSING is not in the dump',
+    });
   });
 
   it('statistic --mode nth depends on earlier packets: undetermined', () => {
-    const text = CALICO.replace('-m udp --dport 53 -j KUBE-SEP-A', '-m udp --dport 53 -m statistic --mode nth --every 2 --packet 0 -j KUBE-SEP-A');
-    expect(simulate(calico({}, text), podToDns()).branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'nat/KUBE-SERVICES rule 1' });
+    const text = CALICO.replace(
+      '-m udp --dport 53 -j KUBE-SEP-A',
+      '-m udp --dport 53 -m statistic --mode nth --every 2 --packet 0 -j KUBE-SEP-A',
+    );
+    expect(simulate(calico({}, text), podToDns()).branches[0]!.fate).toMatchObject({
+      kind: 'undetermined',
+      at: 'nat/KUBE-SERVICES rule 1',
+    });
   });
 });
 
@@ -180,14 +246,32 @@ describe('nftables chains iptables does not show (firewalld, kube-proxy nftables
   const noNatOut = CALICO.replace(/^-A cali-nat-outgoing .*\n/m, '');
 
   it('a packet iptables lets through a hook where such a chain acts is undetermined, naming the chain', () => {
-    const r = simulate(calico({ foreignNft: firewalld }, noNatOut), { src: '10.42.1.5', dst: '1.1.1.1', proto: 'tcp', dport: 443, origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' } });
+    const r = simulate(calico({ foreignNft: firewalld }, noNatOut), {
+      src: '10.42.1.5',
+      dst: '1.1.1.1',
+      proto: 'tcp',
+      dport: 443,
+      origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' },
+    });
     expect(r.branches[0]!.fate).toMatchObject({ kind: 'undetermined', at: 'inet firewalld/filter_FORWARD' });
-    expect(r.branches[0]!.steps.at(-1)).toMatchObject({ hook: 'FORWARD', table: 'inet firewalld', chain: 'filter_FORWARD' });
+    expect(r.branches[0]!.steps.at(-1)).toMatchObject({
+      hook: 'FORWARD',
+      table: 'inet firewalld',
+      chain: 'filter_FORWARD',
+    });
   });
 
-  it('not on the packet\'s hooks (local delivery never meets forward), or an empty accepting chain: unchanged', () => {
-    expect(simulate(calico({ foreignNft: firewalld }, noNatOut), podToDns()).branches[0]!.fate.kind).toBe('undetermined'); // pod → pod is forwarded
-    const toNode = simulate(calico({ foreignNft: firewalld }, noNatOut), { src: '10.42.1.5', dst: '10.0.0.11', proto: 'tcp', dport: 22, origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' } });
+  it("not on the packet's hooks (local delivery never meets forward), or an empty accepting chain: unchanged", () => {
+    expect(simulate(calico({ foreignNft: firewalld }, noNatOut), podToDns()).branches[0]!.fate.kind).toBe(
+      'undetermined',
+    ); // pod → pod is forwarded
+    const toNode = simulate(calico({ foreignNft: firewalld }, noNatOut), {
+      src: '10.42.1.5',
+      dst: '10.0.0.11',
+      proto: 'tcp',
+      dport: 22,
+      origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' },
+    });
     expect(toNode.branches[0]!.fate.kind).toBe('delivered-local');
     const empty = [{ hook: 'forward', table: 'inet filter', chain: 'forward', rules: 0, policy: 'accept' }];
     expect(simulate(calico({ foreignNft: empty }, noNatOut), podToDns()).branches[0]!.fate.kind).toBe('delivered-pod');

@@ -10,7 +10,10 @@ import { compileInPlaceCheck } from './in-place.js';
 import * as schemas from '../model/schemas.js';
 import { ManifestSchema } from '../bundle/manifest.js';
 
-const BUNDLE = join(import.meta.dirname, '../../fixtures/scenarios/article-full-story/netsnap-control-plane-20241120T093000Z/cluster');
+const BUNDLE = join(
+  import.meta.dirname,
+  '../../fixtures/scenarios/article-full-story/netsnap-control-plane-20241120T093000Z/cluster',
+);
 
 const LISTS: readonly [string, z.ZodType][] = [
   ['pods.json', schemas.PodSchema],
@@ -32,7 +35,8 @@ const itemsOf = (file: string): unknown[] => {
 /** every path to a value inside v (objects and arrays), the root excluded */
 function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
   if (Array.isArray(v)) v.forEach((x, i) => (out.push([...prefix, i]), paths(x, [...prefix, i], out)));
-  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) out.push([...prefix, k]), paths(x, [...prefix, k], out);
+  else if (v !== null && typeof v === 'object')
+    for (const [k, x] of Object.entries(v)) (out.push([...prefix, k]), paths(x, [...prefix, k], out));
   return out;
 }
 
@@ -50,13 +54,19 @@ function mutate(v: unknown, path: readonly (string | number)[], m: Mutation): un
 }
 
 /** verdict and value of both ways, each on its own copy */
-function both(schema: z.ZodType, value: unknown): { zod: { ok: boolean; data?: unknown }; fast: { ok: boolean; data?: unknown } } {
+function both(
+  schema: z.ZodType,
+  value: unknown,
+): { zod: { ok: boolean; data?: unknown }; fast: { ok: boolean; data?: unknown } } {
   const check = compileInPlaceCheck(schema);
   if (!check) throw new Error('schema did not compile');
   const parsed = schema.safeParse(structuredClone(value));
   const mine = structuredClone(value);
   const ok = check(mine);
-  return { zod: { ok: parsed.success, ...(parsed.success ? { data: parsed.data } : {}) }, fast: { ok, ...(ok ? { data: mine } : {}) } };
+  return {
+    zod: { ok: parsed.success, ...(parsed.success ? { data: parsed.data } : {}) },
+    fast: { ok, ...(ok ? { data: mine } : {}) },
+  };
 }
 
 describe('compileInPlaceCheck', () => {
@@ -72,20 +82,24 @@ describe('compileInPlaceCheck', () => {
     });
 
     it(`agrees with zod on ${file} items mutated at random paths`, () => {
-      const arb = fc
-        .integer({ min: 0, max: items.length - 1 })
-        .chain((i) => {
-          const all = paths(items[i]);
-          return fc.tuple(
-            fc.constant(i),
-            fc.integer({ min: 0, max: Math.max(0, all.length - 1) }).map((j) => all[j] ?? []),
-            fc.oneof(
-              fc.constant<Mutation>({ kind: 'delete' }),
-              fc.jsonValue({ maxDepth: 2 }).map((value): Mutation => ({ kind: 'set', value })),
-              fc.constantFrom<Mutation>({ kind: 'set', value: null }, { kind: 'set', value: [] }, { kind: 'set', value: {} }, { kind: 'set', value: '' }, { kind: 'set', value: 0 }),
+      const arb = fc.integer({ min: 0, max: items.length - 1 }).chain((i) => {
+        const all = paths(items[i]);
+        return fc.tuple(
+          fc.constant(i),
+          fc.integer({ min: 0, max: Math.max(0, all.length - 1) }).map((j) => all[j] ?? []),
+          fc.oneof(
+            fc.constant<Mutation>({ kind: 'delete' }),
+            fc.jsonValue({ maxDepth: 2 }).map((value): Mutation => ({ kind: 'set', value })),
+            fc.constantFrom<Mutation>(
+              { kind: 'set', value: null },
+              { kind: 'set', value: [] },
+              { kind: 'set', value: {} },
+              { kind: 'set', value: '' },
+              { kind: 'set', value: 0 },
             ),
-          );
-        });
+          ),
+        );
+      });
       fc.assert(
         fc.property(arb, ([i, path, m]) => {
           if (path.length === 0) return;

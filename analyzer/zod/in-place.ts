@@ -59,7 +59,8 @@ export function compileInPlaceCheck(schema: z.ZodType): InPlaceCheck | undefined
   return check ?? undefined;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
 
 function compile(schema: z.ZodType): InPlaceCheck {
   const def = defOf(schema);

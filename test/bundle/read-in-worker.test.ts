@@ -19,15 +19,27 @@ type Read = typeof import('../../analyzer/bundle/read.js');
 const work = mkdtempSync(join(tmpdir(), 'netsnap-readw-'));
 afterAll(() => fsp.rm(work, { recursive: true, force: true }));
 
-const manifest = JSON.stringify({ formatVersion: 1, collectorVersion: '1.0.0', createdAt: '2026-11-28T09:00:00Z', node: 'worker-1', sources: [] });
+const manifest = JSON.stringify({
+  formatVersion: 1,
+  collectorVersion: '1.0.0',
+  createdAt: '2026-11-28T09:00:00Z',
+  node: 'worker-1',
+  sources: [],
+});
 
-async function pack(file: string, entries: { name: string; data: string | Buffer; type?: tar.Header['type'] }[], cut = 0): Promise<string> {
+async function pack(
+  file: string,
+  entries: { name: string; data: string | Buffer; type?: tar.Header['type'] }[],
+  cut = 0,
+): Promise<string> {
   const p = tar.pack();
   const out = join(work, file);
   const done = pipeline(p, createGzip(), createWriteStream(out));
   for (const e of entries) {
     const data = Buffer.from(e.data);
-    await new Promise<void>((res, rej) => p.entry({ name: e.name, type: e.type ?? 'file', size: data.length }, data, (err) => (err ? rej(err) : res())));
+    await new Promise<void>((res, rej) =>
+      p.entry({ name: e.name, type: e.type ?? 'file', size: data.length }, data, (err) => (err ? rej(err) : res())),
+    );
   }
   p.finalize();
   await done;
@@ -43,19 +55,58 @@ const view = (b: Awaited<ReturnType<Read['readBundle']>>) => ({
 
 describe.skipIf(!built)('reading a .tar.gz in a worker thread', () => {
   it('finds its compiled worker, so `worker: true` below really reads in a worker', async () => {
-    const { workerAvailable } = (await import(join(import.meta.dirname, '../../dist/analyzer/bundle/read-in-worker.js'))) as typeof import('../../analyzer/bundle/read-in-worker.js');
+    const { workerAvailable } = (await import(
+      join(import.meta.dirname, '../../dist/analyzer/bundle/read-in-worker.js')
+    )) as typeof import('../../analyzer/bundle/read-in-worker.js');
     expect(workerAvailable()).toBe(true);
   });
 
-  const many = Array.from({ length: 600 }, (_, i) => ({ name: `cluster/logs/ns/pod-${i}/c.log`, data: `line ${i}\n`.repeat(i % 7) }));
+  const many = Array.from({ length: 600 }, (_, i) => ({
+    name: `cluster/logs/ns/pod-${i}/c.log`,
+    data: `line ${i}\n`.repeat(i % 7),
+  }));
   const big = Buffer.alloc(3 * 1024 * 1024 + 17, 'x');
   // incompressible, so cutting the end of the archive cuts into this file
   let seed = 7;
-  const noise = Buffer.from(Array.from({ length: 256 * 1024 }, () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24)));
+  const noise = Buffer.from(
+    Array.from({ length: 256 * 1024 }, () => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24),
+  );
   const cases: [string, () => Promise<string>][] = [
-    ['a bundle with many small files and a large one', () => pack('good.tar.gz', [{ name: 'manifest.json', data: manifest }, ...many, { name: 'host/iptables-save.txt', data: big }, { name: 'host/empty.txt', data: '' }])],
-    ['a duplicate entry and a path traversal', () => pack('hostile.tar.gz', [{ name: 'manifest.json', data: manifest }, { name: 'host/a.txt', data: 'one' }, { name: 'host/a.txt', data: 'two' }, { name: '../../etc/passwd', data: 'x' }, { name: 'host/link', data: '', type: 'symlink' }])],
-    ['a truncated archive', () => pack('cut.tar.gz', [{ name: 'manifest.json', data: manifest }, { name: 'host/early.txt', data: 'early' }, { name: 'host/noise.bin', data: noise }, { name: 'host/after.txt', data: 'after' }], 5000)],
+    [
+      'a bundle with many small files and a large one',
+      () =>
+        pack('good.tar.gz', [
+          { name: 'manifest.json', data: manifest },
+          ...many,
+          { name: 'host/iptables-save.txt', data: big },
+          { name: 'host/empty.txt', data: '' },
+        ]),
+    ],
+    [
+      'a duplicate entry and a path traversal',
+      () =>
+        pack('hostile.tar.gz', [
+          { name: 'manifest.json', data: manifest },
+          { name: 'host/a.txt', data: 'one' },
+          { name: 'host/a.txt', data: 'two' },
+          { name: '../../etc/passwd', data: 'x' },
+          { name: 'host/link', data: '', type: 'symlink' },
+        ]),
+    ],
+    [
+      'a truncated archive',
+      () =>
+        pack(
+          'cut.tar.gz',
+          [
+            { name: 'manifest.json', data: manifest },
+            { name: 'host/early.txt', data: 'early' },
+            { name: 'host/noise.bin', data: noise },
+            { name: 'host/after.txt', data: 'after' },
+          ],
+          5000,
+        ),
+    ],
   ];
   for (const [name, make] of cases) {
     it(`${name}: the same files, bytes and problems as in this thread`, async () => {
@@ -72,7 +123,10 @@ describe.skipIf(!built)('reading a .tar.gz in a worker thread', () => {
 
   it('keeps the per-entry cap in the worker', async () => {
     const { readBundle } = (await import(DIST)) as Read;
-    const file = await pack('cap.tar.gz', [{ name: 'manifest.json', data: manifest }, { name: 'host/big.txt', data: big }]);
+    const file = await pack('cap.tar.gz', [
+      { name: 'manifest.json', data: manifest },
+      { name: 'host/big.txt', data: big },
+    ]);
     const b = await readBundle(file, { worker: true, limits: { maxEntryBytes: 1024 * 1024 } });
     expect(b.files.has('host/big.txt')).toBe(false);
     expect(b.problems).toEqual([expect.objectContaining({ file: 'host/big.txt', severity: 'error' })]);

@@ -23,7 +23,8 @@ export async function availableShells(): Promise<{ name: string; argv: string[] 
   return out;
 }
 
-export const hasCommand = async (name: string): Promise<boolean> => (await run(['sh', '-c', `command -v ${name}`])).code === 0;
+export const hasCommand = async (name: string): Promise<boolean> =>
+  (await run(['sh', '-c', `command -v ${name}`])).code === 0;
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -64,7 +65,9 @@ export async function unpack(tgz: string): Promise<Unpacked> {
 function listFiles(dir: string, prefix = ''): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]);
+    e.isDirectory() ? listFiles(join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`],
+  );
 }
 
-export const statusOf = (u: Unpacked): Record<string, string> => Object.fromEntries(u.manifest.sources.map((s) => [s.id, s.status]));
+export const statusOf = (u: Unpacked): Record<string, string> =>
+  Object.fromEntries(u.manifest.sources.map((s) => [s.id, s.status]));

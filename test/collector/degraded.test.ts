@@ -10,8 +10,30 @@ import { makeShimDir, realCommand } from '../helpers/shims.js';
 import { SCRIPT, hasCommand, statusOf, tempDir, unpack } from './bundle.js';
 import { NODE, fakeCluster } from './fake-cluster.js';
 
-const TOOLS = ['iptables', 'iptables-save', 'ip', 'bridge', 'uname', 'hostname', 'id', 'date', 'cat', 'tail', 'od', 'tr',
-  'mktemp', 'mkdir', 'mv', 'rm', 'timeout', 'sleep', 'tar', 'gzip', 'wc', 'true'];
+const TOOLS = [
+  'iptables',
+  'iptables-save',
+  'ip',
+  'bridge',
+  'uname',
+  'hostname',
+  'id',
+  'date',
+  'cat',
+  'tail',
+  'od',
+  'tr',
+  'mktemp',
+  'mkdir',
+  'mv',
+  'rm',
+  'timeout',
+  'sleep',
+  'tar',
+  'gzip',
+  'wc',
+  'true',
+];
 
 describe('without kubectl on PATH', () => {
   it('writes a bundle whose cluster sources are absent and say why', async () => {
@@ -31,7 +53,10 @@ describe('without kubectl on PATH', () => {
     expect(s['host.ip-addr']).toBe('ok');
     expect(s['host.nft-ruleset']).toBe('absent'); // not on this PATH either
     // this machine has no flannel.1: no fdb to show is a fact, not a failure
-    expect([s['host.bridge-fdb'], b.record('host.bridge-fdb').stderrTail]).toEqual(['absent', expect.stringContaining('no flannel.1 device on this host')]);
+    expect([s['host.bridge-fdb'], b.record('host.bridge-fdb').stderrTail]).toEqual([
+      'absent',
+      expect.stringContaining('no flannel.1 device on this host'),
+    ]);
     expect(b.record('host.nft-ruleset').stderrTail).toContain('nft: command not found');
     expect(b.files.some((f) => f.startsWith('cluster/'))).toBe(false);
   });
@@ -51,8 +76,9 @@ describe.skipIf(notRoot !== undefined)('as a non-root user (nobody)', () => {
   let server: FakeApiServer;
   let dir = '';
   const asNobody = (args: string[]) =>
-    run(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'dash', SCRIPT, ...args],
-      { env: { PATH: process.env.PATH, HOME: dir, TMPDIR: join(dir, 'tmp') } });
+    run(['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', 'dash', SCRIPT, ...args], {
+      env: { PATH: process.env.PATH, HOME: dir, TMPDIR: join(dir, 'tmp') },
+    });
 
   beforeAll(async () => {
     server = await startFakeApiServer({ ...fakeCluster(), hang: [] });
@@ -84,7 +110,9 @@ describe.skipIf(notRoot !== undefined)('as a non-root user (nobody)', () => {
   it('exits non-zero with a clear message when -o cannot be written, before collecting', async () => {
     const r = await asNobody(['--no-cluster', '-o', '/root/netsnap.tar.gz']);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toMatch(/^netsnap: error: cannot write \/root\/netsnap\.tar\.gz: directory \/root is not writable by uid 65534 \(choose another path with -o\)$/m);
+    expect(r.stderr).toMatch(
+      /^netsnap: error: cannot write \/root\/netsnap\.tar\.gz: directory \/root is not writable by uid 65534 \(choose another path with -o\)$/m,
+    );
     expect(r.stderr).not.toMatch(/netsnap: ok /);
     expect(existsSync('/root/netsnap.tar.gz')).toBe(false);
   });
@@ -93,9 +121,13 @@ describe.skipIf(notRoot !== undefined)('as a non-root user (nobody)', () => {
 describe('with an output directory that does not exist', () => {
   it('exits non-zero, names the path and what to do', async () => {
     const dir = tempDir('netsnap-badout-');
-    const r = await run(['dash', SCRIPT, '--no-cluster', '--no-host', '-o', join(dir, 'missing', 'b.tar.gz')], { env: { ...process.env, TMPDIR: dir } });
+    const r = await run(['dash', SCRIPT, '--no-cluster', '--no-host', '-o', join(dir, 'missing', 'b.tar.gz')], {
+      env: { ...process.env, TMPDIR: dir },
+    });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`cannot write ${join(dir, 'missing', 'b.tar.gz')}: directory ${join(dir, 'missing')} does not exist`);
+    expect(r.stderr).toContain(
+      `cannot write ${join(dir, 'missing', 'b.tar.gz')}: directory ${join(dir, 'missing')} does not exist`,
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 

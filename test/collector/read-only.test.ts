@@ -14,18 +14,72 @@ import { NODE, fakeCluster } from './fake-cluster.js';
 /** The `#   <glob>` lines between the BEGIN/END READ-ONLY COMMANDS markers, as regexps. */
 export function allowList(script: string): RegExp[] {
   const block = script.split('# BEGIN READ-ONLY COMMANDS\n')[1]?.split('# END READ-ONLY COMMANDS')[0] ?? '';
-  return block.split('\n').filter((l) => l.startsWith('#   ')).map((l) => {
-    const glob = l.slice(4).trim();
-    return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  });
+  return block
+    .split('\n')
+    .filter((l) => l.startsWith('#   '))
+    .map((l) => {
+      const glob = l.slice(4).trim();
+      return new RegExp(
+        `^${glob
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      );
+    });
 }
 
 // Everything the script could plausibly call, plus what it must never call (so a call is seen).
 const COMMANDS = [
-  'kubectl', 'iptables', 'iptables-save', 'iptables-legacy-save', 'iptables-nft-save', 'ip6tables-save', 'nft', 'ipvsadm',
-  'ipset', 'ip', 'bridge', 'conntrack', 'uname', 'hostname', 'id', 'date', 'cat', 'tail', 'od', 'tr', 'mktemp', 'mkdir',
-  'mv', 'rm', 'timeout', 'sleep', 'tar', 'gzip', 'wc', 'true', 'sed', 'awk', 'grep', 'head', 'cp', 'ln', 'chmod', 'chown',
-  'sysctl', 'modprobe', 'insmod', 'rmmod', 'iptables-restore', 'ip6tables', 'ebtables', 'tc', 'ethtool', 'find', 'ls', 'dd',
+  'kubectl',
+  'iptables',
+  'iptables-save',
+  'iptables-legacy-save',
+  'iptables-nft-save',
+  'ip6tables-save',
+  'nft',
+  'ipvsadm',
+  'ipset',
+  'ip',
+  'bridge',
+  'conntrack',
+  'uname',
+  'hostname',
+  'id',
+  'date',
+  'cat',
+  'tail',
+  'od',
+  'tr',
+  'mktemp',
+  'mkdir',
+  'mv',
+  'rm',
+  'timeout',
+  'sleep',
+  'tar',
+  'gzip',
+  'wc',
+  'true',
+  'sed',
+  'awk',
+  'grep',
+  'head',
+  'cp',
+  'ln',
+  'chmod',
+  'chown',
+  'sysctl',
+  'modprobe',
+  'insmod',
+  'rmmod',
+  'iptables-restore',
+  'ip6tables',
+  'ebtables',
+  'tc',
+  'ethtool',
+  'find',
+  'ls',
+  'dd',
 ];
 
 // Stderr a tool might print: quotes, backslashes, control bytes, NUL, invalid and valid UTF-8.
@@ -54,20 +108,22 @@ describe.skipIf(skip !== undefined)('collector runs only read-only commands', ()
     stagingRoot = join(dir, 'tmp');
     await run(['mkdir', stagingRoot]);
     const kubeconfig = server.writeKubeconfig(join(dir, 'kubeconfig'));
-    await Promise.all(shells.map(async (sh) => {
-      const log = join(dir, `${sh.name}.log`);
-      const bin = join(dir, `bin-${sh.name}`);
-      makeShimDir(bin, COMMANDS, { log, fakes: { 'ip6tables-save': { stderr: HOSTILE, code: 1 } } });
-      const out = join(dir, `${sh.name}.tar.gz`);
-      const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TMPDIR: stagingRoot, HOME: dir };
-      // The full cluster run is traced under the first shell; the others trace host commands only
-      // (cheaper, and the cluster half is the same code under every shell in the e2e test).
-      const cluster = sh === shells[0] ? ['--kubeconfig', kubeconfig] : ['--no-cluster'];
-      const r = await run([...sh.argv, SCRIPT, ...cluster, '--node', NODE, '--timeout', '3', '-o', out], { env });
-      expect(r.code, r.stderr).toBe(0);
-      bundles.set(sh.name, await unpack(out));
-      calls = calls.concat(readShimLog(log));
-    }));
+    await Promise.all(
+      shells.map(async (sh) => {
+        const log = join(dir, `${sh.name}.log`);
+        const bin = join(dir, `bin-${sh.name}`);
+        makeShimDir(bin, COMMANDS, { log, fakes: { 'ip6tables-save': { stderr: HOSTILE, code: 1 } } });
+        const out = join(dir, `${sh.name}.tar.gz`);
+        const env = { ...process.env, PATH: `${bin}:${process.env.PATH}`, TMPDIR: stagingRoot, HOME: dir };
+        // The full cluster run is traced under the first shell; the others trace host commands only
+        // (cheaper, and the cluster half is the same code under every shell in the e2e test).
+        const cluster = sh === shells[0] ? ['--kubeconfig', kubeconfig] : ['--no-cluster'];
+        const r = await run([...sh.argv, SCRIPT, ...cluster, '--node', NODE, '--timeout', '3', '-o', out], { env });
+        expect(r.code, r.stderr).toBe(0);
+        bundles.set(sh.name, await unpack(out));
+        calls = calls.concat(readShimLog(log));
+      }),
+    );
   });
 
   afterAll(async () => {
@@ -85,13 +141,43 @@ describe.skipIf(skip !== undefined)('collector runs only read-only commands', ()
 
   it('never changes the node or the cluster, and never asks for secrets', () => {
     const bad = calls.filter(([cmd = '', ...args]) => {
-      if (['sysctl', 'modprobe', 'insmod', 'rmmod', 'iptables-restore', 'ip6tables', 'ebtables', 'tc', 'ethtool', 'cp', 'ln', 'chmod', 'chown', 'dd'].includes(cmd)) return true;
-      if (/^ip6?tables/.test(cmd) && args.some((a) => /^-[ADIRFZNXPE]$|^--(append|delete|insert|replace|flush|zero|new-chain|delete-chain|policy|rename-chain)$/.test(a))) return true;
+      if (
+        [
+          'sysctl',
+          'modprobe',
+          'insmod',
+          'rmmod',
+          'iptables-restore',
+          'ip6tables',
+          'ebtables',
+          'tc',
+          'ethtool',
+          'cp',
+          'ln',
+          'chmod',
+          'chown',
+          'dd',
+        ].includes(cmd)
+      )
+        return true;
+      if (
+        /^ip6?tables/.test(cmd) &&
+        args.some((a) =>
+          /^-[ADIRFZNXPE]$|^--(append|delete|insert|replace|flush|zero|new-chain|delete-chain|policy|rename-chain)$/.test(
+            a,
+          ),
+        )
+      )
+        return true;
       if (cmd === 'ip' && args.some((a) => /^(add|del|delete|set|flush|change|replace|append)$/.test(a))) return true;
       if (cmd === 'nft' && args.join(' ') !== 'list ruleset') return true;
       if (cmd === 'kubectl' && !['get', 'version', 'logs'].includes(args[0] ?? '')) return true;
       if (cmd === 'kubectl' && args.some((a) => /^(secrets?|serviceaccounts?|sa)(\.|$)|token/.test(a))) return true;
-      if ((cmd === 'rm' || cmd === 'mkdir' || cmd === 'mv') && args.some((a) => a.startsWith('/') && !a.startsWith(`${stagingRoot}/netsnap.`))) return true;
+      if (
+        (cmd === 'rm' || cmd === 'mkdir' || cmd === 'mv') &&
+        args.some((a) => a.startsWith('/') && !a.startsWith(`${stagingRoot}/netsnap.`))
+      )
+        return true;
       return false;
     });
     expect(bad.map((a) => a.join(' '))).toEqual([]);
@@ -102,10 +188,13 @@ describe.skipIf(skip !== undefined)('collector runs only read-only commands', ()
     expect((await run(['ls', '-A', stagingRoot])).stdout).toBe('');
   });
 
-  it.each(shells.map((s) => s.name))('under %s, hostile stderr bytes still give a valid manifest with the exact text', (shell) => {
-    const b = bundles.get(shell)!;
-    expect(statusOf(b)['host.ip6tables-save']).toBe('failed');
-    expect(b.record('host.ip6tables-save').exitCode).toBe(1);
-    expect(b.record('host.ip6tables-save').stderrTail).toBe(HOSTILE_DECODED);
-  });
+  it.each(shells.map((s) => s.name))(
+    'under %s, hostile stderr bytes still give a valid manifest with the exact text',
+    (shell) => {
+      const b = bundles.get(shell)!;
+      expect(statusOf(b)['host.ip6tables-save']).toBe('failed');
+      expect(b.record('host.ip6tables-save').exitCode).toBe(1);
+      expect(b.record('host.ip6tables-save').stderrTail).toBe(HOSTILE_DECODED);
+    },
+  );
 });

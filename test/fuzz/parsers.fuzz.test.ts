@@ -38,7 +38,10 @@ const INLINE_SEEDS: Partial<Record<keyof Parsers, string>> = {
 };
 
 const NAMES = Object.keys(PARSERS) as (keyof Parsers)[];
-const seedsOf = (name: keyof Parsers): string[] => [...SEEDS[name].map(sample), ...(INLINE_SEEDS[name] ? [INLINE_SEEDS[name]!] : [])];
+const seedsOf = (name: keyof Parsers): string[] => [
+  ...SEEDS[name].map(sample),
+  ...(INLINE_SEEDS[name] ? [INLINE_SEEDS[name]!] : []),
+];
 
 function parsesSafely(name: keyof Parsers, text: string): void {
   const r = (PARSERS[name] as (t: string) => { value: unknown; problems: readonly { message: string }[] })(text);
@@ -46,8 +49,39 @@ function parsesSafely(name: keyof Parsers, text: string): void {
   for (const p of r.problems) expect(typeof p.message).toBe('string');
 }
 
-const NASTY = ['\r\n', '\0', '\u001b[31m', '\u001b]0;owned\u0007', '\u009b2J', '\uFFFD', '\u202E', '"', "'", '\\', '{', '}', '[', ']', '#', ':', '=', '-A ', '*nat\n', 'COMMIT\n', '\n\n', ' '.repeat(300)];
-const edit = fc.record({ at: fc.nat(), del: fc.nat(40), ins: fc.oneof(fc.constantFrom(...NASTY), fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 10 })) });
+const NASTY = [
+  '\r\n',
+  '\0',
+  '\u001b[31m',
+  '\u001b]0;owned\u0007',
+  '\u009b2J',
+  '\uFFFD',
+  '\u202E',
+  '"',
+  "'",
+  '\\',
+  '{',
+  '}',
+  '[',
+  ']',
+  '#',
+  ':',
+  '=',
+  '-A ',
+  '*nat\n',
+  'COMMIT\n',
+  '\n\n',
+  ' '.repeat(300),
+];
+const edit = fc.record({
+  at: fc.nat(),
+  del: fc.nat(40),
+  ins: fc.oneof(
+    fc.constantFrom(...NASTY),
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: 'grapheme', maxLength: 10 }),
+  ),
+});
 
 function applyEdits(text: string, edits: readonly { at: number; del: number; ins: string }[]): string {
   let t = text;
@@ -63,11 +97,22 @@ describe('parsers: mutated real samples and random text (property)', () => {
     it(`${name} survives ${FUZZ_RUNS.parser} cases`, () => {
       const seeds = seedsOf(name);
       const input = fc.oneof(
-        { weight: 3, arbitrary: fc.tuple(fc.constantFrom(...(seeds.length ? seeds : [''])), fc.array(edit, { minLength: 1, maxLength: 6 })).map(([s, e]) => applyEdits(s, e)) },
+        {
+          weight: 3,
+          arbitrary: fc
+            .tuple(fc.constantFrom(...(seeds.length ? seeds : [''])), fc.array(edit, { minLength: 1, maxLength: 6 }))
+            .map(([s, e]) => applyEdits(s, e)),
+        },
         { weight: 1, arbitrary: fc.string({ maxLength: 500 }) },
-        { weight: 1, arbitrary: fc.constantFrom(...(seeds.length ? seeds : [''])).map((s) => s.replace(/\n/g, '\r\n')) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(...(seeds.length ? seeds : [''])).map((s) => s.replace(/\n/g, '\r\n')),
+        },
       );
-      fc.assert(fc.property(input, (text) => parsesSafely(name, text)), { numRuns: FUZZ_RUNS.parser });
+      fc.assert(
+        fc.property(input, (text) => parsesSafely(name, text)),
+        { numRuns: FUZZ_RUNS.parser },
+      );
       recordCases('parsers: mutated/random', FUZZ_RUNS.parser);
     });
   }
@@ -75,7 +120,11 @@ describe('parsers: mutated real samples and random text (property)', () => {
 
 describe('parsers: extremes', () => {
   it('decode invalid UTF-8 with a warning and parse what is left', () => {
-    const bad = Buffer.concat([Buffer.from('nameserver 10.96.0.10\n'), Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a]), Buffer.from('search svc.cluster.local\n')]);
+    const bad = Buffer.concat([
+      Buffer.from('nameserver 10.96.0.10\n'),
+      Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x0a]),
+      Buffer.from('search svc.cluster.local\n'),
+    ]);
     const d = decodeText(bad, 'b', 'host/resolv.conf');
     expect(d.problems.map((p) => p.severity)).toEqual(['warning']);
     for (const name of NAMES) parsesSafely(name, d.text!);
@@ -95,7 +144,11 @@ describe('parsers: extremes', () => {
   it('the YAML config parsers refuse hostile nesting with a problem instead of crashing', () => {
     const deep = `kind: KubeletConfiguration\nclusterDNS: ${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
     for (const parse of [PARSERS.kubeletConfig, PARSERS.kubeProxyConfig, PARSERS.kubeadmClusterConfig]) {
-      expect(parse(deep).problems.map((p) => p.message).join('\n')).toMatch(/nested more than 256 levels/);
+      expect(
+        parse(deep)
+          .problems.map((p) => p.message)
+          .join('\n'),
+      ).toMatch(/nested more than 256 levels/);
     }
   });
 
@@ -107,7 +160,8 @@ describe('parsers: extremes', () => {
 
   it('an iptables-save with 1,000,000 chains', () => {
     const parts = ['*filter', ':INPUT ACCEPT [0:0]'];
-    for (let i = 0; i < 1_000_000; i++) parts.push(`:KUBE-SEP-${i.toString(36).toUpperCase().padStart(16, '0')} - [0:0]`);
+    for (let i = 0; i < 1_000_000; i++)
+      parts.push(`:KUBE-SEP-${i.toString(36).toUpperCase().padStart(16, '0')} - [0:0]`);
     parts.push('-A INPUT -j KUBE-SEP-0000000000000000', 'COMMIT', '');
     const r = PARSERS.iptablesSave(parts.join('\n'));
     expect(r.value.tables.get('filter')?.chains.size ?? 0).toBeGreaterThanOrEqual(1_000_000);

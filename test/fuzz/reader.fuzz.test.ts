@@ -23,7 +23,13 @@ const file = (bytes: Buffer, ext = '.tar.gz'): string => {
   writeFileSync(p, bytes);
   return p;
 };
-const MANIFEST = JSON.stringify({ formatVersion: 1, collectorVersion: 't', createdAt: '2025-01-15T10:00:00Z', node: 'n1', sources: [] });
+const MANIFEST = JSON.stringify({
+  formatVersion: 1,
+  collectorVersion: 't',
+  createdAt: '2025-01-15T10:00:00Z',
+  node: 'n1',
+  sources: [],
+});
 
 /**
  * The files next to the bundle, to prove reading extracted nothing there. (Other suites write to
@@ -56,7 +62,14 @@ describe('reader: crafted archives', () => {
     ['char device', [{ name: 'dev/zero', type: '3' }], /refused character-device entry/],
     ['block device', [{ name: 'dev/sda', type: '4' }], /refused block-device entry/],
     ['fifo', [{ name: 'host/fifo', type: '6' }], /refused fifo entry/],
-    ['duplicate names', [{ name: 'host/sysctl.txt', data: 'net.ipv4.ip_forward = 1\n' }, { name: 'host/sysctl.txt', data: 'net.ipv4.ip_forward = 0\n' }], /duplicate entry/],
+    [
+      'duplicate names',
+      [
+        { name: 'host/sysctl.txt', data: 'net.ipv4.ip_forward = 1\n' },
+        { name: 'host/sysctl.txt', data: 'net.ipv4.ip_forward = 0\n' },
+      ],
+      /duplicate entry/,
+    ],
   ];
   for (const [what, entries, expected] of cases) {
     it(`refuses ${what} and keeps reading`, async () => {
@@ -68,13 +81,32 @@ describe('reader: crafted archives', () => {
   }
 
   it('skips an entry declaring 64 GiB without trying to hold it', async () => {
-    const raw = await readsSafely(file(gzipSync(craftTar([{ name: 'manifest.json', data: MANIFEST }, { name: 'host/iptables-save.txt', data: 'tiny', declaredSize: 64 * 2 ** 30 }], { end: false }))));
+    const raw = await readsSafely(
+      file(
+        gzipSync(
+          craftTar(
+            [
+              { name: 'manifest.json', data: MANIFEST },
+              { name: 'host/iptables-save.txt', data: 'tiny', declaredSize: 64 * 2 ** 30 },
+            ],
+            { end: false },
+          ),
+        ),
+      ),
+    );
     expect(messages(raw)).toMatch(/per-entry cap|truncated|not a valid tar/);
     expect(raw.files.has('host/iptables-save.txt')).toBe(false);
   });
 
   it('stops a decompression bomb at the total cap', async () => {
-    const bomb = gzipSync(craftTar([{ name: 'manifest.json', data: MANIFEST }, { name: 'host/a.txt', data: Buffer.alloc(20 << 20) }, { name: 'host/b.txt', data: Buffer.alloc(20 << 20) }]), { level: 1 });
+    const bomb = gzipSync(
+      craftTar([
+        { name: 'manifest.json', data: MANIFEST },
+        { name: 'host/a.txt', data: Buffer.alloc(20 << 20) },
+        { name: 'host/b.txt', data: Buffer.alloc(20 << 20) },
+      ]),
+      { level: 1 },
+    );
     expect(bomb.length).toBeLessThan(1 << 20); // 40 MiB from under 1 MiB
     const raw = await readsSafely(file(bomb), { maxTotalBytes: 24 << 20 });
     expect(messages(raw)).toMatch(/total cap/);
@@ -82,12 +114,19 @@ describe('reader: crafted archives', () => {
   });
 
   it('reports truncated and corrupted gzip, keeping what came before', async () => {
-    const good = gzipSync(craftTar([{ name: 'manifest.json', data: MANIFEST }, { name: 'host/big.txt', data: Buffer.alloc(1 << 20, 97) }]));
+    const good = gzipSync(
+      craftTar([
+        { name: 'manifest.json', data: MANIFEST },
+        { name: 'host/big.txt', data: Buffer.alloc(1 << 20, 97) },
+      ]),
+    );
     const truncated = await readsSafely(file(good.subarray(0, good.length - 2000)));
     expect(messages(truncated)).toMatch(/truncated gzip/);
     const corrupt = Buffer.from(good);
     for (let i = 200; i < 400; i++) corrupt[i] = 0xff;
-    expect(messages(await readsSafely(file(corrupt)))).toMatch(/corrupted gzip|truncated|not a valid tar|could not read/);
+    expect(messages(await readsSafely(file(corrupt)))).toMatch(
+      /corrupted gzip|truncated|not a valid tar|could not read/,
+    );
     expect(messages(await readsSafely(file(Buffer.from('not a bundle at all'), '.bin')))).toMatch(/not a bundle/);
   });
 
@@ -125,17 +164,35 @@ describe('reader: mutated real bundles (property)', () => {
   };
 
   it('never throws on mutated .tar.gz bytes', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (ms) => void (await readsSafely(file(mutate(gz, ms))))), { numRuns: FUZZ_RUNS.archive });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        async (ms) => void (await readsSafely(file(mutate(gz, ms)))),
+      ),
+      { numRuns: FUZZ_RUNS.archive },
+    );
     recordCases('reader: mutated .tar.gz', FUZZ_RUNS.archive);
   });
 
   it('never throws on mutated tar bytes (gzip intact)', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), async (ms) => void (await readsSafely(file(gzipSync(mutate(tarBytes, ms)))))), { numRuns: FUZZ_RUNS.archive });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(mutation, { minLength: 1, maxLength: 4 }),
+        async (ms) => void (await readsSafely(file(gzipSync(mutate(tarBytes, ms))))),
+      ),
+      { numRuns: FUZZ_RUNS.archive },
+    );
     recordCases('reader: mutated tar inside gzip', FUZZ_RUNS.archive);
   });
 
   it('never throws on random bytes', async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), async (bytes) => void (await readsSafely(file(Buffer.from(bytes), '.tar')))), { numRuns: FUZZ_RUNS.random });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 4096 }),
+        async (bytes) => void (await readsSafely(file(Buffer.from(bytes), '.tar'))),
+      ),
+      { numRuns: FUZZ_RUNS.random },
+    );
     recordCases('reader: random bytes', FUZZ_RUNS.random);
   });
 });

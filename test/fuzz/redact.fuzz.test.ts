@@ -14,12 +14,19 @@ const real = [...secretBundles()[0]!.files];
 describe('redact: mutated real files and random text (property)', () => {
   it('never throws and is idempotent', () => {
     const file = fc.oneof(
-      fc.tuple(fc.constantFrom(...real), fc.nat(), fc.nat(200), fc.string({ unit: 'binary', maxLength: 40 })).map(([[p, b], at, del, ins]) => {
-        const t = b.toString('utf8');
-        const i = at % (t.length + 1);
-        return [p, Buffer.from(t.slice(0, i) + ins + t.slice(i + del))] as const;
-      }),
-      fc.tuple(fc.constantFrom('cluster/pods.json', 'host/resolv.conf', 'cluster/logs/a/b/c.log'), fc.uint8Array({ maxLength: 800 })).map(([p, b]) => [p, Buffer.from(b)] as const),
+      fc
+        .tuple(fc.constantFrom(...real), fc.nat(), fc.nat(200), fc.string({ unit: 'binary', maxLength: 40 }))
+        .map(([[p, b], at, del, ins]) => {
+          const t = b.toString('utf8');
+          const i = at % (t.length + 1);
+          return [p, Buffer.from(t.slice(0, i) + ins + t.slice(i + del))] as const;
+        }),
+      fc
+        .tuple(
+          fc.constantFrom('cluster/pods.json', 'host/resolv.conf', 'cluster/logs/a/b/c.log'),
+          fc.uint8Array({ maxLength: 800 }),
+        )
+        .map(([p, b]) => [p, Buffer.from(b)] as const),
     );
     fc.assert(
       fc.property(fc.array(file, { minLength: 1, maxLength: 4 }), fc.boolean(), (files, pseudonymize) => {
@@ -38,7 +45,10 @@ describe('redact: mutated real files and random text (property)', () => {
           for (const [p, b] of once.bundles[0]!.files) {
             const t = b.toString('latin1');
             const i = t.indexOf('last-applied');
-            if (i >= 0) changed.push(`${p} @${i}: ${JSON.stringify(t.slice(i - 100, i + 200))} fallback=${once.bundles[0]!.textFallbacks.join(',')}`);
+            if (i >= 0)
+              changed.push(
+                `${p} @${i}: ${JSON.stringify(t.slice(i - 100, i + 200))} fallback=${once.bundles[0]!.textFallbacks.join(',')}`,
+              );
           }
           expect.fail(`second pass found ${JSON.stringify(secretsAgain)}:\n${changed.join('\n')}`);
         }

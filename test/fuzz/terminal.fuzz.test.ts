@@ -13,7 +13,16 @@ import { COREFILE_TYPO } from '../redact/secret-bundles.js';
 import { FUZZ_RUNS, recordCases } from './budget.js';
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
-const ESCAPES = ['\u001b[2J\u001b[H', '\u001b]0;pwned\u0007', '\u001b]8;;http://evil\u001b\\link\u001b]8;;\u001b\\', '\u009b31m', '\u001bP+q\u001b\\', '\u0007', '\r', '\b\b\b'];
+const ESCAPES = [
+  '\u001b[2J\u001b[H',
+  '\u001b]0;pwned\u0007',
+  '\u001b]8;;http://evil\u001b\\link\u001b]8;;\u001b\\',
+  '\u009b31m',
+  '\u001bP+q\u001b\\',
+  '\u0007',
+  '\r',
+  '\b\b\b',
+];
 
 function hostileSnapshot(esc: string) {
   return buildSnapshot([
@@ -21,9 +30,23 @@ function hostileSnapshot(esc: string) {
       node: `node${esc}1`,
       files: {
         'cluster/nodes.json': kubeList([nodeJson({ name: `node${esc}1`, podCIDR: '10.244.1.0/24' })]),
-        'cluster/pods.json': kubeList([podJson({ name: `coredns-${esc}`, namespace: 'kube-system', node: `node${esc}1`, ip: '10.244.1.2', labels: { 'k8s-app': 'kube-dns' }, ready: false })]),
-        'cluster/services.json': kubeList([serviceJson({ name: `web${esc}`, namespace: `shop${esc}`, clusterIP: '10.96.0.50' })]),
-        'cluster/configmaps/kube-system/coredns.json': configMapJson({ name: 'coredns', data: { Corefile: COREFILE_TYPO.replace('forward . 233.5.5.5', `forward . 233.5.5.5 ${esc}`) } }),
+        'cluster/pods.json': kubeList([
+          podJson({
+            name: `coredns-${esc}`,
+            namespace: 'kube-system',
+            node: `node${esc}1`,
+            ip: '10.244.1.2',
+            labels: { 'k8s-app': 'kube-dns' },
+            ready: false,
+          }),
+        ]),
+        'cluster/services.json': kubeList([
+          serviceJson({ name: `web${esc}`, namespace: `shop${esc}`, clusterIP: '10.96.0.50' }),
+        ]),
+        'cluster/configmaps/kube-system/coredns.json': configMapJson({
+          name: 'coredns',
+          data: { Corefile: COREFILE_TYPO.replace('forward . 233.5.5.5', `forward . 233.5.5.5 ${esc}`) },
+        }),
         'host/sysctl.txt': `net.ipv4.ip_forward = 0${esc}\n`,
         'host/resolv.conf': `nameserver 10.96.0.10\nsearch ${esc}.example\n`,
       },
@@ -33,9 +56,12 @@ function hostileSnapshot(esc: string) {
 
 describe('terminal safety', () => {
   it('inert() leaves no control characters in any string (property)', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
-          expect(CONTROL.test(inert(s).replace(/\n/g, ''))).toBe(false);
-        }), { numRuns: FUZZ_RUNS.parser });
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), (s) => {
+        expect(CONTROL.test(inert(s).replace(/\n/g, ''))).toBe(false);
+      }),
+      { numRuns: FUZZ_RUNS.parser },
+    );
     recordCases('terminal: inert()', FUZZ_RUNS.parser);
   });
 

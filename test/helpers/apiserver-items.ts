@@ -53,7 +53,10 @@ export function renderItems(src: ItemSource): RenderedItems {
 }
 
 /** Equality-based selectors only (`a=b,c==d,e!=f`): what kubectl -l sends for the collector. */
-export function matchesSelector(labels: Readonly<Record<string, string>> | undefined, selector: string | null): boolean {
+export function matchesSelector(
+  labels: Readonly<Record<string, string>> | undefined,
+  selector: string | null,
+): boolean {
   if (!selector) return true;
   return selector.split(',').every((term) => {
     const ne = term.split('!=');
@@ -70,7 +73,13 @@ export interface Page {
 }
 
 /** The indexes of one page: from `start`, at most `limit` (0 = all), in one namespace, matching a selector. */
-export function pickPage(items: RenderedItems, start: number, limit: number, namespace: string | undefined, selector: string | null): Page {
+export function pickPage(
+  items: RenderedItems,
+  start: number,
+  limit: number,
+  namespace: string | undefined,
+  selector: string | null,
+): Page {
   const picked: number[] = [];
   for (let i = start; i < items.count; i++) {
     const m = items.meta(i);

@@ -60,7 +60,11 @@ export interface ResourceInfo {
 }
 
 const res = (name: string, groupVersion: string, kind: string, namespaced = true): ResourceInfo => ({
-  name, groupVersion, kind, listKind: `${kind}List`, namespaced,
+  name,
+  groupVersion,
+  kind,
+  listKind: `${kind}List`,
+  namespaced,
   group: groupVersion.includes('/') ? groupVersion.split('/')[0]! : '',
 });
 
@@ -89,7 +93,9 @@ function apiResourceList(path: string): object | undefined {
   if (mine.length === 0) return undefined;
   const resources = mine.flatMap((r) => [
     { name: r.name, singularName: r.kind.toLowerCase(), namespaced: r.namespaced, kind: r.kind, verbs: VERBS },
-    ...(r.name === 'pods' ? [{ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] }] : []),
+    ...(r.name === 'pods'
+      ? [{ name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] }]
+      : []),
   ]);
   return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv, resources };
 }
@@ -103,7 +109,9 @@ interface Target {
 
 /** `/api/v1[/namespaces/<ns>]/<resource>[/<name>[/<sub>]]`, same under `/apis/<group>/<version>`. */
 function resourceByPath(path: string): Target | undefined {
-  const m = path.match(/^\/(?:api\/v1|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/);
+  const m = path.match(
+    /^\/(?:api\/v1|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?$/,
+  );
   if (!m) return undefined;
   const gv = m[1] ? `${m[1]}/${m[2]}` : 'v1';
   const resource = RESOURCES.find((r) => r.groupVersion === gv && r.name === m[4]);
@@ -166,7 +174,13 @@ export function kubeconfigYaml(server: string, context: string): string {
 
 const NO_ITEMS = renderItems([]);
 
-async function handle(opts: FakeApiServerOptions, lists: ReadonlyMap<string, RenderedItems>, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+async function handle(
+  opts: FakeApiServerOptions,
+  lists: ReadonlyMap<string, RenderedItems>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<void> {
   const path = url.pathname.replace(/\/+$/, '') || '/';
   if (req.method !== 'GET') return sendStatus(res, 405, 'MethodNotAllowed', `${req.method} is not supported here`);
   if (path === '/version') return sendJson(res, versionInfo(opts.gitVersion ?? 'v1.32.4'));
@@ -185,7 +199,8 @@ async function handle(opts: FakeApiServerOptions, lists: ReadonlyMap<string, Ren
   const items = lists.get(resource.name) ?? NO_ITEMS;
   if (name === undefined) return streamList(opts, res, resource, items, namespace, url.searchParams);
   const found = findItem(items, namespace, name);
-  if (!found) return sendStatus(res, 404, 'NotFound', `${resource.name} "${name}" not found`, { name, kind: resource.name });
+  if (!found)
+    return sendStatus(res, 404, 'NotFound', `${resource.name} "${name}" not found`, { name, kind: resource.name });
   if (subresource === 'log') return sendLog(res, opts, namespace ?? '', name, url.searchParams);
   if (subresource) return sendStatus(res, 404, 'NotFound', `subresource ${subresource} is not served`);
   return sendJson(res, { kind: resource.kind, apiVersion: resource.groupVersion, ...found });
@@ -194,8 +209,15 @@ async function handle(opts: FakeApiServerOptions, lists: ReadonlyMap<string, Ren
 function versionInfo(gitVersion: string): object {
   const [major = '1', minor = '32'] = gitVersion.replace(/^v/, '').split('.');
   return {
-    major, minor, gitVersion, gitCommit: '0000000000000000000000000000000000000000', gitTreeState: 'clean',
-    buildDate: '2025-04-22T16:03:28Z', goVersion: 'go1.23.8', compiler: 'gc', platform: 'linux/amd64',
+    major,
+    minor,
+    gitVersion,
+    gitCommit: '0000000000000000000000000000000000000000',
+    gitTreeState: 'clean',
+    buildDate: '2025-04-22T16:03:28Z',
+    goVersion: 'go1.23.8',
+    compiler: 'gc',
+    platform: 'linux/amd64',
   };
 }
 
@@ -225,7 +247,12 @@ const BLOCK_BYTES = 1 << 20;
 
 /** Streams `{"kind":"XList",...,"items":[` then the pre-rendered items, honouring back-pressure. */
 async function streamList(
-  opts: FakeApiServerOptions, res: ServerResponse, resource: ResourceInfo, items: RenderedItems, namespace: string | undefined, q: URLSearchParams,
+  opts: FakeApiServerOptions,
+  res: ServerResponse,
+  resource: ResourceInfo,
+  items: RenderedItems,
+  namespace: string | undefined,
+  q: URLSearchParams,
 ): Promise<void> {
   const limit = Number(q.get('limit') ?? '0');
   const start = q.get('continue') ? Number(Buffer.from(q.get('continue')!, 'base64url').toString()) : 0;
@@ -233,7 +260,12 @@ async function streamList(
   if (hangFrom !== undefined && start > 0 && start >= hangFrom) return; // the client's time limit must act
   const expireFrom = opts.expireFrom?.[resource.name];
   if (expireFrom !== undefined && start > 0 && start >= expireFrom) {
-    return sendStatus(res, 410, 'Expired', 'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+    return sendStatus(
+      res,
+      410,
+      'Expired',
+      'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+    );
   }
   const selector = q.get('labelSelector');
   const quirks = opts.listQuirks?.[resource.name] ?? [];
@@ -244,7 +276,8 @@ async function streamList(
   if (next === undefined && filled && quirks.includes('empty-last-page')) next = items.count;
   const cont = next !== undefined ? Buffer.from(String(next)).toString('base64url') : undefined;
   // a real server counts the rest only when nothing filters the list
-  const remaining = next !== undefined && !selector && namespace === undefined ? { remainingItemCount: items.count - next } : {};
+  const remaining =
+    next !== undefined && !selector && namespace === undefined ? { remainingItemCount: items.count - next } : {};
   const metadata = { resourceVersion: '4242', ...(cont ? { continue: cont } : {}), ...remaining };
   res.writeHead(200, { 'Content-Type': 'application/json' });
   const head = JSON.stringify({ kind: resource.listKind, apiVersion: resource.groupVersion, metadata });
@@ -297,7 +330,16 @@ function sendForbidden(res: ServerResponse, resource: ResourceInfo, namespace: s
 }
 
 function sendStatus(res: ServerResponse, code: number, reason: string, message: string, details?: object): void {
-  const body = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+  const body = {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
   res.writeHead(code, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
 }

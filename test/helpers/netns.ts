@@ -15,13 +15,20 @@ export interface RunResult {
 }
 
 /** Run argv asynchronously (an in-process fake API server must keep answering meanwhile). */
-export function run(argv: readonly string[], opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<RunResult> {
+export function run(
+  argv: readonly string[],
+  opts: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve) => {
-    const child = execFile(argv[0]!, argv.slice(1), { env: opts.env ?? process.env, cwd: opts.cwd, maxBuffer: 64 << 20, encoding: 'utf8' },
+    const child = execFile(
+      argv[0]!,
+      argv.slice(1),
+      { env: opts.env ?? process.env, cwd: opts.cwd, maxBuffer: 64 << 20, encoding: 'utf8' },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
         resolve({ code, stdout, stderr });
-      });
+      },
+    );
     if (opts.input !== undefined) child.stdin?.end(opts.input);
   });
 }
@@ -55,7 +62,11 @@ export interface FlannelNode {
   readonly name: string;
   readonly hostIp: string;
   /** run argv inside the netns with `files` (absolute paths under /etc, /run, /var/lib) in place */
-  runWithFiles(files: Readonly<Record<string, string>>, argv: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
+  runWithFiles(
+    files: Readonly<Record<string, string>>,
+    argv: readonly string[],
+    env?: NodeJS.ProcessEnv,
+  ): Promise<RunResult>;
   destroy(): Promise<void>;
 }
 
@@ -75,7 +86,22 @@ export async function createFlannelNode(opts: FlannelNodeOptions): Promise<Flann
   await inNs(['link', 'add', 'cni0', 'type', 'bridge']);
   await inNs(['addr', 'add', '10.244.1.1/24', 'dev', 'cni0']);
   await inNs(['link', 'set', 'cni0', 'up']);
-  await inNs(['link', 'add', 'flannel.1', 'type', 'vxlan', 'id', '1', 'local', '192.168.56.11', 'dev', 'eth0', 'dstport', '8472', 'nolearning']);
+  await inNs([
+    'link',
+    'add',
+    'flannel.1',
+    'type',
+    'vxlan',
+    'id',
+    '1',
+    'local',
+    '192.168.56.11',
+    'dev',
+    'eth0',
+    'dstport',
+    '8472',
+    'nolearning',
+  ]);
   await inNs(['addr', 'add', '10.244.1.0/32', 'dev', 'flannel.1']);
   await inNs(['link', 'set', 'flannel.1', 'up']);
   await inNs(['route', 'add', '10.244.0.0/24', 'via', '10.244.0.0', 'dev', 'flannel.1', 'onlink']);
@@ -95,17 +121,36 @@ export async function createFlannelNode(opts: FlannelNodeOptions): Promise<Flann
       let n = 0;
       const bases = { '/etc/': 'etc', '/run/': 'run', '/var/lib/': 'varlib' } as const;
       // /etc gets an overlay (the tools still need the real /etc); /run and /var/lib fresh tmpfs.
-      mkdirSync(join(root, 'etc-up')); mkdirSync(join(root, 'etc-work'));
+      mkdirSync(join(root, 'etc-up'));
+      mkdirSync(join(root, 'etc-work'));
       setup.push(`mount -t overlay overlay -o lowerdir=/etc,upperdir=${root}/etc-up,workdir=${root}/etc-work /etc`);
       setup.push('mount -t tmpfs tmpfs /run', 'mount -t tmpfs tmpfs /var/lib');
       for (const [path, content] of Object.entries(files)) {
-        if (!Object.keys(bases).some((b) => path.startsWith(b))) throw new Error(`runWithFiles: ${path} is not under /etc, /run or /var/lib`);
+        if (!Object.keys(bases).some((b) => path.startsWith(b)))
+          throw new Error(`runWithFiles: ${path} is not under /etc, /run or /var/lib`);
         const src = join(root, `f${n++}`);
         writeFileSync(src, content);
         setup.push(`mkdir -p '${dirname(path)}'`, `rm -f '${path}'`, `cp '${src}' '${path}'`, `chmod 644 '${path}'`);
       }
       setup.push('exec "$@"');
-      return run(['ip', 'netns', 'exec', ns, 'unshare', '-m', '--propagation', 'private', 'sh', '-c', setup.join('\n'), 'sh', ...argv], { env });
+      return run(
+        [
+          'ip',
+          'netns',
+          'exec',
+          ns,
+          'unshare',
+          '-m',
+          '--propagation',
+          'private',
+          'sh',
+          '-c',
+          setup.join('\n'),
+          'sh',
+          ...argv,
+        ],
+        { env },
+      );
     },
     async destroy() {
       await run(['ip', 'link', 'del', hostVeth]);
@@ -114,4 +159,3 @@ export async function createFlannelNode(opts: FlannelNodeOptions): Promise<Flann
     },
   };
 }
-

@@ -25,7 +25,9 @@ const q = (s: string): string => `'${s.replaceAll("'", `'\\''`)}'`;
 
 export function realCommand(name: string, path = process.env.PATH ?? ''): string | undefined {
   try {
-    return execFileSync('sh', ['-c', `command -v ${q(name)}`], { env: { PATH: path }, encoding: 'utf8' }).trim() || undefined;
+    return (
+      execFileSync('sh', ['-c', `command -v ${q(name)}`], { env: { PATH: path }, encoding: 'utf8' }).trim() || undefined
+    );
   } catch {
     return undefined;
   }
@@ -44,7 +46,8 @@ export function makeShimDir(dir: string, commands: readonly string[], opts: Shim
     if (!fake && !real) continue;
     const lines = ['#!/bin/sh'];
     // one printf, so concurrent callers append whole lines
-    if (opts.log) lines.push(`_l=${q(name)}; for a in "$@"; do _l="$_l${SEP}$a"; done; printf '%s\\n' "$_l" >>${q(opts.log)}`);
+    if (opts.log)
+      lines.push(`_l=${q(name)}; for a in "$@"; do _l="$_l${SEP}$a"; done; printf '%s\\n' "$_l" >>${q(opts.log)}`);
     if (fake) {
       const out = join(dir, `.${name}.stdout`);
       const err = join(dir, `.${name}.stderr`);
@@ -66,5 +69,8 @@ export function makeShimDir(dir: string, commands: readonly string[], opts: Shim
 /** The invocations recorded in a shim log, as argv arrays (argv[0] is the command name). */
 export function readShimLog(log: string): string[][] {
   if (!existsSync(log)) return [];
-  return readFileSync(log, 'utf8').split('\n').filter((l) => l !== '').map((l) => l.split(SEP));
+  return readFileSync(log, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.split(SEP));
 }

@@ -6,7 +6,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { subjectKey } from '../../analyzer/rules/types.js';
-import { CAPTURES_DIR, captureAnalysis, captureBundleDirs, captureExpectedProblems, captureMeta, captureNames } from './cases.js';
+import {
+  CAPTURES_DIR,
+  captureAnalysis,
+  captureBundleDirs,
+  captureExpectedProblems,
+  captureMeta,
+  captureNames,
+} from './cases.js';
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? filesUnder(join(dir, n)) : [join(dir, n)]));
@@ -14,13 +21,28 @@ const filesUnder = (dir: string): string[] =>
 const names = captureNames();
 // the Distribution values of analyzer/model/types.ts; a capture of anything else (Canonical
 // Kubernetes' k8s snap, a host without Kubernetes) must not be given one of them
-const KNOWN_DISTRIBUTIONS = new Set(['kubeadm', 'k3s', 'rke2', 'microk8s', 'charmed', 'kind', 'eks', 'gke', 'aks', 'openshift']);
+const KNOWN_DISTRIBUTIONS = new Set([
+  'kubeadm',
+  'k3s',
+  'rke2',
+  'microk8s',
+  'charmed',
+  'kind',
+  'eks',
+  'gke',
+  'aks',
+  'openshift',
+]);
 
 describe('real captures', () => {
   it('there are at least 5, each with provenance `owner/repo:path@commit`', () => {
     expect(names.length).toBeGreaterThanOrEqual(5);
     expect(names.filter((n) => captureMeta(n).provenance.length === 0)).toEqual([]);
-    const bad = names.flatMap((n) => captureMeta(n).provenance.filter((p) => !/^[\w.-]+\/[\w.-]+:\S+@[0-9a-f]{40}$/.test(p)).map((p) => `${n}: ${p}`));
+    const bad = names.flatMap((n) =>
+      captureMeta(n)
+        .provenance.filter((p) => !/^[\w.-]+\/[\w.-]+:\S+@[0-9a-f]{40}$/.test(p))
+        .map((p) => `${n}: ${p}`),
+    );
     expect(bad).toEqual([]);
   });
 
@@ -31,9 +53,17 @@ describe('real captures', () => {
       it('PROVENANCE.md names the origin of every bundle file, and the manifest lists exactly the files', () => {
         const provenance = readFileSync(join(CAPTURES_DIR, name, 'PROVENANCE.md'), 'utf8');
         for (const dir of captureBundleDirs(name)) {
-          const files = filesUnder(dir).map((f) => relative(dir, f)).filter((f) => f !== 'manifest.json').sort();
-          expect(files.filter((f) => !provenance.includes(`| \`${f}\``)), 'files PROVENANCE.md does not name').toEqual([]);
-          const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { sources: { path: string; status: string; bytes: number }[] };
+          const files = filesUnder(dir)
+            .map((f) => relative(dir, f))
+            .filter((f) => f !== 'manifest.json')
+            .sort();
+          expect(
+            files.filter((f) => !provenance.includes(`| \`${f}\``)),
+            'files PROVENANCE.md does not name',
+          ).toEqual([]);
+          const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+            sources: { path: string; status: string; bytes: number }[];
+          };
           const ok = manifest.sources.filter((r) => r.status === 'ok');
           expect(ok.map((r) => r.path).sort()).toEqual(files);
           expect(ok.filter((r) => r.bytes !== statSync(join(dir, r.path)).size).map((r) => r.path)).toEqual([]);
@@ -50,18 +80,26 @@ describe('real captures', () => {
 
       it('no rule crashes', async () => {
         const { analysis } = await got;
-        expect(analysis.findings.filter((f) => f.messageId === 'rule-error').map((f) => `${f.ruleId}: ${String(f.data?.error)}`)).toEqual([]);
+        expect(
+          analysis.findings
+            .filter((f) => f.messageId === 'rule-error')
+            .map((f) => `${f.ruleId}: ${String(f.data?.error)}`),
+        ).toEqual([]);
       });
 
       it('no fail', async () => {
         const { analysis } = await got;
-        const fails = analysis.findings.filter((f) => f.status === 'fail').map((f) => `${f.ruleId} ${subjectKey(f.subject)} ${f.messageId} ${JSON.stringify(f.data ?? {})}`);
+        const fails = analysis.findings
+          .filter((f) => f.status === 'fail')
+          .map((f) => `${f.ruleId} ${subjectKey(f.subject)} ${f.messageId} ${JSON.stringify(f.data ?? {})}`);
         expect(fails).toEqual([]);
       });
 
       it('no pass, warn or fail without a basis', async () => {
         const { analysis } = await got;
-        const bare = analysis.findings.filter((f) => f.status !== 'unknown' && (f.basis ?? []).length === 0).map((f) => `${f.ruleId} ${subjectKey(f.subject)} ${f.status}`);
+        const bare = analysis.findings
+          .filter((f) => f.status !== 'unknown' && (f.basis ?? []).length === 0)
+          .map((f) => `${f.ruleId} ${subjectKey(f.subject)} ${f.status}`);
         expect(bare).toEqual([]);
       });
 

@@ -41,7 +41,9 @@ export interface IncidentCase {
 
 export function incidentNames(): string[] {
   if (!existsSync(INCIDENTS_DIR)) return [];
-  return readdirSync(INCIDENTS_DIR).filter((n) => existsSync(join(INCIDENTS_DIR, n, 'case.json'))).sort();
+  return readdirSync(INCIDENTS_DIR)
+    .filter((n) => existsSync(join(INCIDENTS_DIR, n, 'case.json')))
+    .sort();
 }
 
 export function incidentCase(name: string): IncidentCase {
@@ -67,10 +69,22 @@ export async function incidentSnapshot(name: string): Promise<Snapshot> {
   const dir = join(INCIDENTS_DIR, name);
   const c = incidentCase(name);
   const folders = existsSync(join(dir, 'bundles'))
-    ? readdirSync(join(dir, 'bundles')).sort().map((n) => ({ node: n, path: join(dir, 'bundles', n) }))
+    ? readdirSync(join(dir, 'bundles'))
+        .sort()
+        .map((n) => ({ node: n, path: join(dir, 'bundles', n) }))
     : [{ node: c.node ?? 'node-1', path: join(dir, 'files') }];
-  if (folders.every((f) => existsSync(join(f.path, 'manifest.json')))) return (await loadSnapshot(folders.map((f) => f.path))).snapshot;
-  return snapshotOf(...folders.map((f) => rawBundle({ id: `${name}-${f.node}`, node: f.node, ...(c.createdAt ? { createdAt: c.createdAt } : {}), files: walk(f.path) })));
+  if (folders.every((f) => existsSync(join(f.path, 'manifest.json'))))
+    return (await loadSnapshot(folders.map((f) => f.path))).snapshot;
+  return snapshotOf(
+    ...folders.map((f) =>
+      rawBundle({
+        id: `${name}-${f.node}`,
+        node: f.node,
+        ...(c.createdAt ? { createdAt: c.createdAt } : {}),
+        files: walk(f.path),
+      }),
+    ),
+  );
 }
 
 export interface CaseScore {
@@ -87,7 +101,8 @@ const rootKey = (f: Finding): string => `${f.ruleId} ${subjectKey(f.subject)}`;
 
 export function scoreCase(name: string, c: IncidentCase, analysis: Analysis): CaseScore {
   const roots = analysis.roots.map((r) => r.finding).filter((f) => f.status === 'fail');
-  const named = (e: ExpectedRoot) => roots.some((f) => f.ruleId === e.rule && (e.subject === undefined || subjectKey(f.subject) === e.subject));
+  const named = (e: ExpectedRoot) =>
+    roots.some((f) => f.ruleId === e.rule && (e.subject === undefined || subjectKey(f.subject) === e.subject));
   const missed = c.expected.roots.filter((e) => !named(e)).map((e) => `${e.rule}${e.subject ? ` ${e.subject}` : ''}`);
   const allowed = new Set([...c.expected.roots.map((e) => e.rule), ...(c.expected.alsoAllowed ?? [])]);
   const wrong = roots.filter((f) => f.layer !== 'bundle' && !allowed.has(f.ruleId)).map(rootKey);
@@ -119,7 +134,9 @@ export interface ExpectedProblem {
 
 export function captureNames(): string[] {
   if (!existsSync(CAPTURES_DIR)) return [];
-  return readdirSync(CAPTURES_DIR).filter((n) => existsSync(join(CAPTURES_DIR, n, 'capture.json'))).sort();
+  return readdirSync(CAPTURES_DIR)
+    .filter((n) => existsSync(join(CAPTURES_DIR, n, 'capture.json')))
+    .sort();
 }
 
 export function captureMeta(name: string): CaptureMeta {
@@ -129,12 +146,17 @@ export function captureMeta(name: string): CaptureMeta {
 /** the bundle folders of a capture: `bundles/<node>/`, each with its manifest.json */
 export function captureBundleDirs(name: string): string[] {
   const dir = join(CAPTURES_DIR, name, 'bundles');
-  return readdirSync(dir).sort().map((n) => join(dir, n));
+  return readdirSync(dir)
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 export function captureExpectedProblems(name: string): ExpectedProblem[] {
   const text = readFileSync(join(CAPTURES_DIR, name, 'PROVENANCE.md'), 'utf8');
-  return [...text.matchAll(/^- expected problem: `([^`]+)`: (.+)$/gm)].map((m) => ({ file: m[1] as string, text: (m[2] as string).trim() }));
+  return [...text.matchAll(/^- expected problem: `([^`]+)`: (.+)$/gm)].map((m) => ({
+    file: m[1] as string,
+    text: (m[2] as string).trim(),
+  }));
 }
 
 export async function captureAnalysis(name: string): Promise<{ snapshot: Snapshot; analysis: Analysis }> {

@@ -11,7 +11,10 @@ const ROOT = resolve(import.meta.dirname, '../../fixtures/real/captures');
 /** capture.json names -> what netsnap should say (undefined: nothing in the bundle names one) */
 const EXPECTED: Record<string, string | undefined> = { 'k8s-snap': undefined, none: undefined };
 
-const captures = readdirSync(ROOT, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+const captures = readdirSync(ROOT, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 describe('distribution on real captures', () => {
   it.each(captures)('%s', async (name) => {
@@ -20,7 +23,8 @@ describe('distribution on real captures', () => {
     const { snapshot } = await loadSnapshot(bundles);
     const want = meta.distribution in EXPECTED ? EXPECTED[meta.distribution] : meta.distribution;
     expect(snapshot.derived.distribution?.value).toBe(want);
-    if (want === undefined) expect([...snapshot.derived.components.values()].filter((c) => c.value === 'absent')).toEqual([]);
+    if (want === undefined)
+      expect([...snapshot.derived.components.values()].filter((c) => c.value === 'absent')).toEqual([]);
     // every cited place exists in the bundle
     const d = snapshot.derived.distribution;
     if (d) expect(snapshot.files.has(d.at)).toBe(true);
@@ -40,8 +44,14 @@ describe('distribution on real captures', () => {
     const name = 'charmed-k8s-hotsos';
     const bundles = readdirSync(join(ROOT, name, 'bundles')).map((b) => join(ROOT, name, 'bundles', b));
     const { snapshot } = await loadSnapshot(bundles);
-    expect(snapshot.derived.components.get('kube-proxy')).toMatchObject({ value: 'snap', at: { path: 'host/journal/snap.kube-proxy.daemon.log' } });
+    expect(snapshot.derived.components.get('kube-proxy')).toMatchObject({
+      value: 'snap',
+      at: { path: 'host/journal/snap.kube-proxy.daemon.log' },
+    });
     // flanneld runs as flannel.service there (PROVENANCE.md); the bundle holds its lease
-    expect(snapshot.derived.components.get('flannel')).toMatchObject({ value: 'systemd', at: { path: 'host/flannel-subnet.env' } });
+    expect(snapshot.derived.components.get('flannel')).toMatchObject({
+      value: 'systemd',
+      at: { path: 'host/flannel-subnet.env' },
+    });
   });
 });

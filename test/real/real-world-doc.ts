@@ -5,7 +5,16 @@
 //
 //   REAL_WORLD_DOC=write npx vitest run test/real/real-world-doc.test.ts
 import { subjectKey } from '../../analyzer/rules/types.js';
-import { captureAnalysis, captureMeta, captureNames, incidentCase, incidentNames, scoreIncident, type CaptureMeta, type IncidentCase } from './cases.js';
+import {
+  captureAnalysis,
+  captureMeta,
+  captureNames,
+  incidentCase,
+  incidentNames,
+  scoreIncident,
+  type CaptureMeta,
+  type IncidentCase,
+} from './cases.js';
 
 export interface IncidentRow {
   readonly name: string;
@@ -36,7 +45,9 @@ export async function collectRealWorld(): Promise<RealWorld> {
   const captures: CaptureRow[] = [];
   for (const name of captureNames()) {
     const { analysis } = await captureAnalysis(name);
-    const fails = analysis.findings.filter((f) => f.status === 'fail').map((f) => `${f.ruleId} ${subjectKey(f.subject)}`);
+    const fails = analysis.findings
+      .filter((f) => f.status === 'fail')
+      .map((f) => `${f.ruleId} ${subjectKey(f.subject)}`);
     captures.push({ name, meta: captureMeta(name), fails });
   }
   return { incidents, captures };
@@ -82,19 +93,43 @@ export function renderRealWorldDoc(rw: RealWorld): string {
 
   const families = new Map<string, IncidentRow[]>();
   for (const i of rw.incidents) families.set(i.case.family, [...(families.get(i.case.family) ?? []), i]);
-  out.push('## Incident families', '', '| family | cases | root named | expected behaviour (no root) |', '| --- | --- | --- | --- |');
+  out.push(
+    '## Incident families',
+    '',
+    '| family | cases | root named | expected behaviour (no root) |',
+    '| --- | --- | --- | --- |',
+  );
   for (const [family, rows] of [...families].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(`| ${cell(family)} | ${rows.length} | ${rows.filter((r) => r.ok).length} | ${rows.filter((r) => r.case.expected.roots.length === 0).length} |`);
+    out.push(
+      `| ${cell(family)} | ${rows.length} | ${rows.filter((r) => r.ok).length} | ${rows.filter((r) => r.case.expected.roots.length === 0).length} |`,
+    );
   }
   if (families.size === 0) out.push('| (none yet) | 0 | 0 | 0 |');
   out.push('');
 
-  out.push('## Incidents', '', '| case | family | distribution, versions | provenance | expected roots | result |', '| --- | --- | --- | --- | --- | --- |');
+  out.push(
+    '## Incidents',
+    '',
+    '| case | family | distribution, versions | provenance | expected roots | result |',
+    '| --- | --- | --- | --- | --- | --- |',
+  );
   for (const i of rw.incidents) {
-    const roots = i.case.expected.roots.length === 0 ? 'none (expected behaviour)' : i.case.expected.roots.map((r) => code(r.subject ? `${r.rule} ${r.subject}` : r.rule)).join(', ');
-    const result = i.ok ? 'pass' : [i.missed.length ? `missed ${i.missed.map(code).join(', ')}` : '', i.wrong.length ? `wrong root ${i.wrong.map(code).join(', ')}` : ''].filter(Boolean).join('; ');
+    const roots =
+      i.case.expected.roots.length === 0
+        ? 'none (expected behaviour)'
+        : i.case.expected.roots.map((r) => code(r.subject ? `${r.rule} ${r.subject}` : r.rule)).join(', ');
+    const result = i.ok
+      ? 'pass'
+      : [
+          i.missed.length ? `missed ${i.missed.map(code).join(', ')}` : '',
+          i.wrong.length ? `wrong root ${i.wrong.map(code).join(', ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ');
     const dist = [i.case.distribution ?? '', versions(i.case.versions)].filter(Boolean).join('; ');
-    out.push(`| ${code(i.name)} | ${cell(i.case.family)} | ${cell(dist)} | ${cell(i.case.provenance.join(', '))} | ${cell(roots)} | ${cell(result)} |`);
+    out.push(
+      `| ${code(i.name)} | ${cell(i.case.family)} | ${cell(dist)} | ${cell(i.case.provenance.join(', '))} | ${cell(roots)} | ${cell(result)} |`,
+    );
   }
   if (rw.incidents.length === 0) out.push('| (none yet) | | | | | |');
   out.push('');
@@ -102,12 +137,14 @@ export function renderRealWorldDoc(rw: RealWorld): string {
   out.push('## Captures', '', '| capture | distribution, versions | provenance | fails |', '| --- | --- | --- | --- |');
   for (const c of rw.captures) {
     const dist = [c.meta.distribution, versions(c.meta.versions)].filter(Boolean).join('; ');
-    out.push(`| ${code(c.name)}<br>${cell(c.meta.title)} | ${cell(dist)} | ${cell(c.meta.provenance.map(code).join(', '))} | ${c.fails.length ? cell(c.fails.map(code).join(', ')) : 'none'} |`);
+    out.push(
+      `| ${code(c.name)}<br>${cell(c.meta.title)} | ${cell(dist)} | ${cell(c.meta.provenance.map(code).join(', '))} | ${c.fails.length ? cell(c.fails.map(code).join(', ')) : 'none'} |`,
+    );
   }
   if (rw.captures.length === 0) out.push('| (none yet) | | | |');
   out.push(
     '',
-    'Each capture\'s `PROVENANCE.md` names the `owner/repo:path@commit` of every file and what could not be used.',
+    "Each capture's `PROVENANCE.md` names the `owner/repo:path@commit` of every file and what could not be used.",
     '',
     '## Reading what you already have',
     '',
@@ -116,15 +153,15 @@ export function renderRealWorldDoc(rw: RealWorld): string {
     '',
     '- `node dist/fixtures/real/tools/from-sosreport.js <unpacked-sosreport> <bundle-dir>`: sysctl,',
     '  /proc/modules, resolv.conf, flannel subnet.env, CNI configs, iptables-save/nft/ipvsadm/conntrack',
-    '  when sos collected them, the journals of Kubernetes units, and sos\'s per-namespace',
+    "  when sos collected them, the journals of Kubernetes units, and sos's per-namespace",
     '  `kubectl get -o json` lists (joined into one list per resource).',
     '- `node dist/fixtures/real/tools/from-support-bundle.js <unpacked-support-bundle> <bundle-dir>`: a',
-    '  troubleshoot.sh bundle\'s `cluster-resources/` lists, allow-listed ConfigMaps and the CoreDNS,',
+    "  troubleshoot.sh bundle's `cluster-resources/` lists, allow-listed ConfigMaps and the CoreDNS,",
     '  kube-proxy, flannel and calico-node logs.',
     '- `node dist/fixtures/real/tools/from-insights-archive.js <archive> <bundle-dir>`: an OpenShift Insights',
-    '  Operator archive\'s nodes and pods.',
+    "  Operator archive's nodes and pods.",
     '',
-    'Text is copied byte for byte. sosreport\'s `ip -d address` and `ip route show table all` are text',
+    "Text is copied byte for byte. sosreport's `ip -d address` and `ip route show table all` are text",
     'where netsnap reads `ip -j`: they are reported as not used, or with `--ip-json-from-text` rewritten',
     'as `ip -j` JSON (the record says `converted`; `--keep-unused DIR` keeps the text). A list that covers only some namespaces, or a',
     'selection of objects, says so in its manifest record (`namespaces`, `partial`). Secrets are never',

@@ -12,7 +12,10 @@ const tools = ['ip', 'iptables-nft-restore', 'iptables-legacy-restore'].filter((
 const skipReason = !isRoot ? 'not root' : tools.length ? `missing ${tools.join(', ')}` : undefined;
 if (skipReason) console.log(`[realism] skipping iptables-restore checks: ${skipReason}`);
 const haveIpset = have('ipset');
-if (!haveIpset) console.log('[realism] skipping IPVS-mode rulesets: they match ipsets (-m set) and the ipset tool is not installed to create them');
+if (!haveIpset)
+  console.log(
+    '[realism] skipping IPVS-mode rulesets: they match ipsets (-m set) and the ipset tool is not installed to create them',
+  );
 
 let nsReady = false;
 function ensureNs(): void {
@@ -44,7 +47,16 @@ function ensureSets(text: string): void {
     const name = m[1] as string;
     if (created.has(name)) continue;
     const type = SET_TYPES[name] ?? 'hash:ip,port';
-    const args = ['netns', 'exec', NS, 'ipset', 'create', name, type, ...(type === 'bitmap:port' ? ['range', '0-65535'] : [])];
+    const args = [
+      'netns',
+      'exec',
+      NS,
+      'ipset',
+      'create',
+      name,
+      type,
+      ...(type === 'bitmap:port' ? ['range', '0-65535'] : []),
+    ];
     const r = spawnSync('ip', args, { encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`ipset create ${name} ${type}: ${r.stderr}`);
     created.add(name);
@@ -89,8 +101,14 @@ describe.skipIf(skipReason !== undefined)('iptables-restore --test accepts every
     });
   it('would notice a broken ruleset (the check can fail)', () => {
     ensureNs();
-    expect(restoreTest('iptables-nft-restore', '*nat\n:KUBE-X - [0:0]\n-A KUBE-X -m comment --comment-typo x -j RETURN\nCOMMIT\n').ok).toBe(false);
-    expect(restoreTest('iptables-legacy-restore', '*nat\n:KUBE-X - [0:0]\n-A KUBE-X -j KUBE-MISSING\nCOMMIT\n').ok).toBe(false);
+    expect(
+      restoreTest(
+        'iptables-nft-restore',
+        '*nat\n:KUBE-X - [0:0]\n-A KUBE-X -m comment --comment-typo x -j RETURN\nCOMMIT\n',
+      ).ok,
+    ).toBe(false);
+    expect(
+      restoreTest('iptables-legacy-restore', '*nat\n:KUBE-X - [0:0]\n-A KUBE-X -j KUBE-MISSING\nCOMMIT\n').ok,
+    ).toBe(false);
   });
 });
-

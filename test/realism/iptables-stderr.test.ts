@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { bundleDirs, readIfExists } from './scenario-files.js';
 
 const WARNING = '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them';
-const canRun = process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v iptables-nft-save && command -v iptables-legacy && command -v ip']).status === 0;
+const canRun =
+  process.getuid?.() === 0 &&
+  spawnSync('sh', ['-c', 'command -v iptables-nft-save && command -v iptables-legacy && command -v ip']).status === 0;
 
 describe('the legacy-tables warning', () => {
   it.skipIf(!canRun)('real iptables-nft-save prints it on stderr, not stdout', () => {
@@ -28,9 +30,12 @@ describe('the legacy-tables warning', () => {
   it('generated dumps never carry it; the manifest stderrTail of the nft dumps does where legacy tables exist', () => {
     let seen = 0;
     for (const b of bundleDirs()) {
-      const manifest = JSON.parse(readFileSync(join(b.dir, 'manifest.json'), 'utf8')) as { sources: { id: string; stderrTail: string }[] };
+      const manifest = JSON.parse(readFileSync(join(b.dir, 'manifest.json'), 'utf8')) as {
+        sources: { id: string; stderrTail: string }[];
+      };
       const legacy = readIfExists(join(b.dir, 'host/iptables-legacy-save.txt')) ?? '';
-      for (const f of ['host/iptables-save.txt', 'host/iptables-nft-save.txt', 'host/iptables-legacy-save.txt']) expect(readIfExists(join(b.dir, f)) ?? '', `${b.scenario}/${b.name}/${f}`).not.toContain(WARNING);
+      for (const f of ['host/iptables-save.txt', 'host/iptables-nft-save.txt', 'host/iptables-legacy-save.txt'])
+        expect(readIfExists(join(b.dir, f)) ?? '', `${b.scenario}/${b.name}/${f}`).not.toContain(WARNING);
       const nft = manifest.sources.find((s) => s.id === 'host.iptables-nft-save');
       if (legacy.includes('*nat') && nft && readIfExists(join(b.dir, 'host/iptables-nft-save.txt'))) {
         expect(nft.stderrTail, `${b.scenario}/${b.name}`).toContain(WARNING);

@@ -31,10 +31,14 @@ describe('scenarios load cleanly', () => {
       for (const s of m.sources) {
         const file = raw.files.get(s.path);
         if (s.status === 'ok' && !file) issues.push(`${b.scenario}/${b.name}: ${s.id} ok but ${s.path} missing`);
-        if (s.status !== 'ok' && file) issues.push(`${b.scenario}/${b.name}: ${s.id} ${s.status} but ${s.path} present`);
-        if (file && file.length !== s.bytes && !isDamaged(b.scenario, s.path)) issues.push(`${b.scenario}/${b.name}: ${s.path} has ${file.length} bytes, manifest says ${s.bytes}`);
+        if (s.status !== 'ok' && file)
+          issues.push(`${b.scenario}/${b.name}: ${s.id} ${s.status} but ${s.path} present`);
+        if (file && file.length !== s.bytes && !isDamaged(b.scenario, s.path))
+          issues.push(`${b.scenario}/${b.name}: ${s.path} has ${file.length} bytes, manifest says ${s.bytes}`);
       }
-      for (const path of raw.files.keys()) if (path !== 'manifest.json' && !m.sources.some((s) => s.path === path)) issues.push(`${b.scenario}/${b.name}: ${path} not in manifest`);
+      for (const path of raw.files.keys())
+        if (path !== 'manifest.json' && !m.sources.some((s) => s.path === path))
+          issues.push(`${b.scenario}/${b.name}: ${path} not in manifest`);
     }
     expect(issues).toEqual([]);
   });
@@ -47,8 +51,11 @@ describe('scenarios load cleanly', () => {
         .map((d) => join(SCENARIO_ROOT, s, d));
       const { snapshot } = await loadSnapshot(dirs);
       const allowed = EXPECTED_PROBLEMS[s] ?? [];
-      for (const p of snapshot.problems) if (!allowed.some((re) => re.test(p.message))) issues.push(`${s}: ${p.severity} ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
-      for (const re of allowed) if (!snapshot.problems.some((p) => re.test(p.message))) issues.push(`${s}: expected a problem matching ${re}`);
+      for (const p of snapshot.problems)
+        if (!allowed.some((re) => re.test(p.message)))
+          issues.push(`${s}: ${p.severity} ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`);
+      for (const re of allowed)
+        if (!snapshot.problems.some((p) => re.test(p.message))) issues.push(`${s}: expected a problem matching ${re}`);
       if (s.startsWith('healthy') || s === 'article-full-story') {
         expect(snapshot.cluster.nodes?.length, s).toBeGreaterThan(0);
         expect(snapshot.hosts.size, s).toBe(snapshot.cluster.nodes?.length);

@@ -17,7 +17,9 @@ function logFiles(): { scenario: string; path: string; text: string }[] {
     } catch {
       continue;
     }
-    for (const s of manifest.sources) if (s.status === 'ok' && s.path.startsWith('cluster/logs/')) out.push({ scenario: b.scenario, path: s.path, text: readFileSync(join(b.dir, s.path), 'utf8') });
+    for (const s of manifest.sources)
+      if (s.status === 'ok' && s.path.startsWith('cluster/logs/'))
+        out.push({ scenario: b.scenario, path: s.path, text: readFileSync(join(b.dir, s.path), 'utf8') });
   }
   return out;
 }
@@ -38,9 +40,14 @@ describe('container logs', () => {
   });
 
   it('carry the fault where it shows: upstream timeouts, loop FATAL, restore failures, flannel exit reason', () => {
-    const grep = (scenario: string, re: RegExp) => files.filter((f) => f.scenario === scenario && re.test(f.text)).length;
-    expect(grep('coredns-upstream-typo', /HINFO: read udp 10\.244\.\d+\.\d+:\d+->233\.5\.5\.5:53: i\/o timeout/)).toBe(2);
-    expect(grep('coredns-loop', /\[FATAL\] plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> :53\) detected for zone "\."/)).toBe(4);
+    const grep = (scenario: string, re: RegExp) =>
+      files.filter((f) => f.scenario === scenario && re.test(f.text)).length;
+    expect(grep('coredns-upstream-typo', /HINFO: read udp 10\.244\.\d+\.\d+:\d+->233\.5\.5\.5:53: i\/o timeout/)).toBe(
+      2,
+    );
+    expect(
+      grep('coredns-loop', /\[FATAL\] plugin\/loop: Loop \(127\.0\.0\.1:\d+ -> :53\) detected for zone "\."/),
+    ).toBe(4);
     expect(grep('kube-proxy-restore-failing', /"Failed to execute iptables-restore"/)).toBe(1);
     expect(grep('node-no-podcidr', /pod cidr not assigned/)).toBe(2);
     expect(grep('healthy', /i\/o timeout|FATAL|Failed/)).toBe(0);

@@ -21,13 +21,18 @@ export function isDamaged(scenario: string, path: string): boolean {
 }
 
 export function scenarioNames(): string[] {
-  return readdirSync(SCENARIO_ROOT).filter((n) => statSync(join(SCENARIO_ROOT, n)).isDirectory()).sort();
+  return readdirSync(SCENARIO_ROOT)
+    .filter((n) => statSync(join(SCENARIO_ROOT, n)).isDirectory())
+    .sort();
 }
 
 export function bundleDirs(scenario?: string): BundleDir[] {
   const out: BundleDir[] = [];
   for (const s of scenario ? [scenario] : scenarioNames())
-    for (const b of readdirSync(join(SCENARIO_ROOT, s)).filter((n) => n.startsWith('netsnap-')).sort()) out.push({ scenario: s, name: b, dir: join(SCENARIO_ROOT, s, b) });
+    for (const b of readdirSync(join(SCENARIO_ROOT, s))
+      .filter((n) => n.startsWith('netsnap-'))
+      .sort())
+      out.push({ scenario: s, name: b, dir: join(SCENARIO_ROOT, s, b) });
   return out;
 }
 

@@ -15,12 +15,14 @@ if (!kubectl) console.log('collector adversity (unreachable API server) skipped:
 if (!unshare) console.log('collector adversity (read-only filesystem) skipped: needs root and unshare');
 
 describe.skipIf(!kubectl)('API server unreachable', () => {
-  it('writes a bundle whose cluster sources failed with kubectl\'s reason, host sources ok', async () => {
+  it("writes a bundle whose cluster sources failed with kubectl's reason, host sources ok", async () => {
     const dir = tempDir('netsnap-unreachable-');
     const kc = join(dir, 'kubeconfig');
     writeFileSync(kc, kubeconfigYaml('https://127.0.0.1:1', 'dead'));
     const out = join(dir, 'b.tar.gz');
-    const r = await run(['dash', SCRIPT, '--kubeconfig', kc, '--node', 'worker-1', '--timeout', '2', '-o', out], { env: { PATH: process.env.PATH, HOME: dir } });
+    const r = await run(['dash', SCRIPT, '--kubeconfig', kc, '--node', 'worker-1', '--timeout', '2', '-o', out], {
+      env: { PATH: process.env.PATH, HOME: dir },
+    });
     expect(r.code, r.stderr).toBe(0);
     const b = await unpack(out);
     const s = statusOf(b);

@@ -12,12 +12,18 @@ export interface AnalysisShape {
 
 function renamed(s: Subject, names: ReadonlyMap<string, string>): Subject {
   const r = (x: string | undefined) => (x === undefined ? undefined : replaceNames(x, names));
-  return { kind: s.kind, name: r(s.name)!, ...(s.namespace !== undefined ? { namespace: r(s.namespace) } : {}), ...(s.node !== undefined ? { node: r(s.node) } : {}) };
+  return {
+    kind: s.kind,
+    name: r(s.name)!,
+    ...(s.namespace !== undefined ? { namespace: r(s.namespace) } : {}),
+    ...(s.node !== undefined ? { node: r(s.node) } : {}),
+  };
 }
 
 export function shapeOf(a: Analysis, names: ReadonlyMap<string, string> = new Map()): AnalysisShape {
   const key = (f: Finding) => `${f.ruleId} ${f.status} ${subjectKey(renamed(f.subject, names))}`;
-  const chain = (c: Chain): string => `${key(c.finding)}${c.explains.length ? ` -> [${c.explains.map(chain).sort().join(', ')}]` : ''}`;
+  const chain = (c: Chain): string =>
+    `${key(c.finding)}${c.explains.length ? ` -> [${c.explains.map(chain).sort().join(', ')}]` : ''}`;
   return { findings: a.findings.map(key).sort(), chains: a.roots.map(chain).sort() };
 }
 

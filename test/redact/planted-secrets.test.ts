@@ -40,21 +40,32 @@ describe('planted secrets', () => {
       const out = join(tmp, pseudonymize ? 'out-p' : 'out-s');
       const silence = process.stdout.write;
       process.stdout.write = () => true;
-      const code = await run([...inputs, '-o', out, ...(pseudonymize ? ['--pseudonymize'] : [])]).finally(() => (process.stdout.write = silence));
+      const code = await run([...inputs, '-o', out, ...(pseudonymize ? ['--pseudonymize'] : [])]).finally(
+        () => (process.stdout.write = silence),
+      );
       expect(code).toBe(0);
 
       const planted = plantedStrings();
       expect(planted.length).toBeGreaterThanOrEqual(10);
       // the originals do hold every planted secret (else the test proves nothing)
-      const inText = inputs.flatMap(allBytes).map((b) => b.toString('latin1')).join('\n');
+      const inText = inputs
+        .flatMap(allBytes)
+        .map((b) => b.toString('latin1'))
+        .join('\n');
       for (const s of planted) expect(inText, s).toContain(s);
-      const outText = allBytes(out).map((b) => b.toString('latin1')).join('\n');
+      const outText = allBytes(out)
+        .map((b) => b.toString('latin1'))
+        .join('\n');
       for (const s of planted) expect(outText.includes(s), `planted secret ${s} left in the output`).toBe(false);
 
-      const outputs = readdirSync(out).map((n) => join(out, n)).sort();
+      const outputs = readdirSync(out)
+        .map((n) => join(out, n))
+        .sort();
       expect(outputs).toHaveLength(2);
       const mapPath = `${out}.map.json`;
-      const names = pseudonymize ? new Map(Object.entries((await readMapFile(mapPath)).names)) : new Map<string, string>();
+      const names = pseudonymize
+        ? new Map(Object.entries((await readMapFile(mapPath)).names))
+        : new Map<string, string>();
       if (pseudonymize) {
         expect(statSync(mapPath).mode & 0o077).toBe(0);
         expect(outText).not.toContain('worker-1');

@@ -31,7 +31,7 @@ function scenarios(): { name: string; bundles: string[] }[] {
 
 const found = scenarios();
 
-describe('redaction keeps every scenario\'s findings', () => {
+describe("redaction keeps every scenario's findings", () => {
   it('has scenarios to check', () => {
     expect(found.length, `no scenario bundles under ${SCENARIOS}`).toBeGreaterThan(0);
   });
@@ -39,7 +39,11 @@ describe('redaction keeps every scenario\'s findings', () => {
     for (const pseudonymize of [false, true]) {
       it(`${s.name}${pseudonymize ? ' (pseudonymized)' : ''}`, async () => {
         const raws = await readBundles(s.bundles);
-        const r = redactBundles(raws, { key: new RedactKey('000102030405060708090a0b0c0d0e0f'), pseudonymize, now: '2025-01-01T00:00:00Z' });
+        const r = redactBundles(raws, {
+          key: new RedactKey('000102030405060708090a0b0c0d0e0f'),
+          pseudonymize,
+          now: '2025-01-01T00:00:00Z',
+        });
         const names = new Map(Object.entries(r.names));
         const outs: string[] = [];
         for (const b of r.bundles) {

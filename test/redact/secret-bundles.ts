@@ -5,7 +5,17 @@ import { corefileForwardingTo } from '../../analyzer/model/kubeadm-defaults.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawBundle } from '../../analyzer/bundle/types.js';
-import { configMapJson, daemonSetJson, deploymentJson, endpointsJson, kubeList, nodeJson, podJson, rawBundle, serviceJson } from '../../analyzer/model/testing.js';
+import {
+  configMapJson,
+  daemonSetJson,
+  deploymentJson,
+  endpointsJson,
+  kubeList,
+  nodeJson,
+  podJson,
+  rawBundle,
+  serviceJson,
+} from '../../analyzer/model/testing.js';
 
 const REF = join(import.meta.dirname, '../../fixtures/reference/redact');
 const ref = (f: string): string => readFileSync(join(REF, f), 'utf8');
@@ -56,7 +66,12 @@ const flannelLog = `I0115 09:57:00.000001       1 main.go:212] CLI flags config:
 const kubeProxyContainer = {
   name: 'kube-proxy',
   image: 'registry.k8s.io/kube-proxy:v1.31.0',
-  command: ['/usr/local/bin/kube-proxy', '--config=/var/lib/kube-proxy/config.conf', '--hostname-override=$(NODE_NAME)', `--token=${PLANTED.kubeProxyBearer}`],
+  command: [
+    '/usr/local/bin/kube-proxy',
+    '--config=/var/lib/kube-proxy/config.conf',
+    '--hostname-override=$(NODE_NAME)',
+    `--token=${PLANTED.kubeProxyBearer}`,
+  ],
 };
 
 const webContainer = (extra = {}) => ({
@@ -80,19 +95,100 @@ function withEnv(obj: object, containers: object[]): object {
 
 function clusterFiles(): Record<string, string | object> {
   const kubeProxyCm = JSON.parse(ref('configmap-kube-proxy.json')) as { data: Record<string, string> };
-  kubeProxyCm.data['kubeconfig.conf'] = `${kubeProxyCm.data['kubeconfig.conf'] ?? ''}\n# admin copy left behind\n    client-key-data: ${PLANTED.clientKeyData}\n`;
-  const corednsCm = configMapJson({ name: 'coredns', data: { Corefile: COREFILE_TYPO, 'backup.conf': `user = admin\npassword = ${PLANTED.configMapPassword}\n` } }) as { metadata: Record<string, unknown> };
-  const web = deploymentJson({ name: 'web', namespace: 'shop', replicas: 2, ready: 2 }) as { metadata: { annotations?: Record<string, string> } };
-  web.metadata.annotations = { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({ kind: 'Deployment', spec: { env: [{ name: 'DB_PASSWORD', value: PLANTED.lastAppliedPassword }] } }) };
+  kubeProxyCm.data['kubeconfig.conf'] =
+    `${kubeProxyCm.data['kubeconfig.conf'] ?? ''}\n# admin copy left behind\n    client-key-data: ${PLANTED.clientKeyData}\n`;
+  const corednsCm = configMapJson({
+    name: 'coredns',
+    data: { Corefile: COREFILE_TYPO, 'backup.conf': `user = admin\npassword = ${PLANTED.configMapPassword}\n` },
+  }) as { metadata: Record<string, unknown> };
+  const web = deploymentJson({ name: 'web', namespace: 'shop', replicas: 2, ready: 2 }) as {
+    metadata: { annotations?: Record<string, string> };
+  };
+  web.metadata.annotations = {
+    'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify({
+      kind: 'Deployment',
+      spec: { env: [{ name: 'DB_PASSWORD', value: PLANTED.lastAppliedPassword }] },
+    }),
+  };
   const pods = [
-    podJson({ name: 'coredns-668d6bf9bc-m9wgw', namespace: 'kube-system', node: 'worker-1', ip: '10.244.1.2', labels: { 'k8s-app': 'kube-dns' }, ready: false, containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }] }),
-    podJson({ name: 'coredns-668d6bf9bc-x7k2p', namespace: 'kube-system', node: 'worker-2', hostIP: '192.168.56.12', ip: '10.244.2.3', labels: { 'k8s-app': 'kube-dns' }, ready: false, containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }] }),
-    withEnv(podJson({ name: 'kube-proxy-4xk9p', namespace: 'kube-system', node: 'worker-1', hostNetwork: true, labels: { 'k8s-app': 'kube-proxy' } }), [kubeProxyContainer]),
-    withEnv(podJson({ name: 'kube-proxy-8hq2z', namespace: 'kube-system', node: 'worker-2', hostIP: '192.168.56.12', hostNetwork: true, labels: { 'k8s-app': 'kube-proxy' } }), [kubeProxyContainer]),
-    podJson({ name: 'kube-flannel-ds-tl4mc', namespace: 'kube-flannel', node: 'worker-1', hostNetwork: true, labels: { app: 'flannel' }, containers: [{ name: 'kube-flannel', image: 'ghcr.io/flannel-io/flannel:v0.25.6' }] }),
-    podJson({ name: 'kube-flannel-ds-q8r2n', namespace: 'kube-flannel', node: 'worker-2', hostIP: '192.168.56.12', hostNetwork: true, labels: { app: 'flannel' }, containers: [{ name: 'kube-flannel', image: 'ghcr.io/flannel-io/flannel:v0.25.6' }] }),
-    withEnv(podJson({ name: 'web-7d9f8b6c5d-abcde', namespace: 'shop', node: 'worker-1', ip: '10.244.1.5', labels: { app: 'web' } }), [webContainer()]),
-    withEnv(podJson({ name: 'web-7d9f8b6c5d-fghij', namespace: 'shop', node: 'worker-2', hostIP: '192.168.56.12', ip: '10.244.2.6', labels: { app: 'web' } }), [webContainer()]),
+    podJson({
+      name: 'coredns-668d6bf9bc-m9wgw',
+      namespace: 'kube-system',
+      node: 'worker-1',
+      ip: '10.244.1.2',
+      labels: { 'k8s-app': 'kube-dns' },
+      ready: false,
+      containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }],
+    }),
+    podJson({
+      name: 'coredns-668d6bf9bc-x7k2p',
+      namespace: 'kube-system',
+      node: 'worker-2',
+      hostIP: '192.168.56.12',
+      ip: '10.244.2.3',
+      labels: { 'k8s-app': 'kube-dns' },
+      ready: false,
+      containers: [{ name: 'coredns', image: 'registry.k8s.io/coredns/coredns:v1.11.3' }],
+    }),
+    withEnv(
+      podJson({
+        name: 'kube-proxy-4xk9p',
+        namespace: 'kube-system',
+        node: 'worker-1',
+        hostNetwork: true,
+        labels: { 'k8s-app': 'kube-proxy' },
+      }),
+      [kubeProxyContainer],
+    ),
+    withEnv(
+      podJson({
+        name: 'kube-proxy-8hq2z',
+        namespace: 'kube-system',
+        node: 'worker-2',
+        hostIP: '192.168.56.12',
+        hostNetwork: true,
+        labels: { 'k8s-app': 'kube-proxy' },
+      }),
+      [kubeProxyContainer],
+    ),
+    podJson({
+      name: 'kube-flannel-ds-tl4mc',
+      namespace: 'kube-flannel',
+      node: 'worker-1',
+      hostNetwork: true,
+      labels: { app: 'flannel' },
+      containers: [{ name: 'kube-flannel', image: 'ghcr.io/flannel-io/flannel:v0.25.6' }],
+    }),
+    podJson({
+      name: 'kube-flannel-ds-q8r2n',
+      namespace: 'kube-flannel',
+      node: 'worker-2',
+      hostIP: '192.168.56.12',
+      hostNetwork: true,
+      labels: { app: 'flannel' },
+      containers: [{ name: 'kube-flannel', image: 'ghcr.io/flannel-io/flannel:v0.25.6' }],
+    }),
+    withEnv(
+      podJson({
+        name: 'web-7d9f8b6c5d-abcde',
+        namespace: 'shop',
+        node: 'worker-1',
+        ip: '10.244.1.5',
+        labels: { app: 'web' },
+      }),
+      [webContainer()],
+    ),
+    withEnv(
+      podJson({
+        name: 'web-7d9f8b6c5d-fghij',
+        namespace: 'shop',
+        node: 'worker-2',
+        hostIP: '192.168.56.12',
+        ip: '10.244.2.6',
+        labels: { app: 'web' },
+      }),
+      [webContainer()],
+    ),
   ];
   return {
     'cluster/nodes.json': kubeList([
@@ -101,28 +197,83 @@ function clusterFiles(): Record<string, string | object> {
     ]),
     'cluster/pods.json': kubeList(pods),
     'cluster/services.json': kubeList([
-      serviceJson({ name: 'kubernetes', namespace: 'default', clusterIP: '10.96.0.1', selector: null, ports: [{ name: 'https', port: 443, targetPort: 6443 }] }),
+      serviceJson({
+        name: 'kubernetes',
+        namespace: 'default',
+        clusterIP: '10.96.0.1',
+        selector: null,
+        ports: [{ name: 'https', port: 443, targetPort: 6443 }],
+      }),
       JSON.parse(ref('service-kube-dns.json')) as object,
-      serviceJson({ name: 'web', namespace: 'shop', clusterIP: '10.96.45.7', ports: [{ name: 'http', port: 80, targetPort: 'http' }] }),
+      serviceJson({
+        name: 'web',
+        namespace: 'shop',
+        clusterIP: '10.96.45.7',
+        ports: [{ name: 'http', port: 80, targetPort: 'http' }],
+      }),
     ]),
     'cluster/endpoints.json': kubeList([
-      endpointsJson({ name: 'kube-dns', namespace: 'kube-system', notReady: [{ ip: '10.244.1.2', node: 'worker-1', pod: 'coredns-668d6bf9bc-m9wgw' }, { ip: '10.244.2.3', node: 'worker-2', pod: 'coredns-668d6bf9bc-x7k2p' }], ports: [{ port: 53, name: 'dns', protocol: 'UDP' }, { port: 53, name: 'dns-tcp' }, { port: 9153, name: 'metrics' }] }),
-      endpointsJson({ name: 'web', namespace: 'shop', ready: [{ ip: '10.244.1.5', node: 'worker-1', pod: 'web-7d9f8b6c5d-abcde' }, { ip: '10.244.2.6', node: 'worker-2', pod: 'web-7d9f8b6c5d-fghij' }], ports: [{ port: 8080, name: 'http' }] }),
+      endpointsJson({
+        name: 'kube-dns',
+        namespace: 'kube-system',
+        notReady: [
+          { ip: '10.244.1.2', node: 'worker-1', pod: 'coredns-668d6bf9bc-m9wgw' },
+          { ip: '10.244.2.3', node: 'worker-2', pod: 'coredns-668d6bf9bc-x7k2p' },
+        ],
+        ports: [
+          { port: 53, name: 'dns', protocol: 'UDP' },
+          { port: 53, name: 'dns-tcp' },
+          { port: 9153, name: 'metrics' },
+        ],
+      }),
+      endpointsJson({
+        name: 'web',
+        namespace: 'shop',
+        ready: [
+          { ip: '10.244.1.5', node: 'worker-1', pod: 'web-7d9f8b6c5d-abcde' },
+          { ip: '10.244.2.6', node: 'worker-2', pod: 'web-7d9f8b6c5d-fghij' },
+        ],
+        ports: [{ port: 8080, name: 'http' }],
+      }),
     ]),
     'cluster/deployments.json': kubeList([
-      deploymentJson({ name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, replicas: 2, ready: 0 }),
+      deploymentJson({
+        name: 'coredns',
+        namespace: 'kube-system',
+        labels: { 'k8s-app': 'kube-dns' },
+        replicas: 2,
+        ready: 0,
+      }),
       withEnv(web, [webContainer()]),
     ]),
     'cluster/daemonsets.json': kubeList([
-      withEnv(daemonSetJson({ name: 'kube-proxy', namespace: 'kube-system', labels: { 'k8s-app': 'kube-proxy' }, desired: 2 }), [kubeProxyContainer]),
+      withEnv(
+        daemonSetJson({
+          name: 'kube-proxy',
+          namespace: 'kube-system',
+          labels: { 'k8s-app': 'kube-proxy' },
+          desired: 2,
+        }),
+        [kubeProxyContainer],
+      ),
       daemonSetJson({ name: 'kube-flannel-ds', namespace: 'kube-flannel', labels: { app: 'flannel' }, desired: 2 }),
     ]),
     'cluster/events.json': kubeList([
-      { apiVersion: 'v1', kind: 'Event', metadata: { name: 'web-7d9f8b6c5d-abcde.17a', namespace: 'shop' }, involvedObject: { kind: 'Pod', name: 'web-7d9f8b6c5d-abcde', namespace: 'shop' }, reason: 'Pulled', message: `Pulled with credentials Bearer ${PLANTED.jwt}`, type: 'Normal' },
+      {
+        apiVersion: 'v1',
+        kind: 'Event',
+        metadata: { name: 'web-7d9f8b6c5d-abcde.17a', namespace: 'shop' },
+        involvedObject: { kind: 'Pod', name: 'web-7d9f8b6c5d-abcde', namespace: 'shop' },
+        reason: 'Pulled',
+        message: `Pulled with credentials Bearer ${PLANTED.jwt}`,
+        type: 'Normal',
+      },
     ]),
     'cluster/configmaps/kube-system/coredns.json': corednsCm,
     'cluster/configmaps/kube-system/kube-proxy.json': kubeProxyCm,
-    'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': JSON.parse(ref('configmap-kube-flannel-cfg.json')) as object,
+    'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': JSON.parse(
+      ref('configmap-kube-flannel-cfg.json'),
+    ) as object,
     'cluster/logs/kube-system/coredns-668d6bf9bc-m9wgw/coredns.log': corednsLog('10.244.1.2'),
     'cluster/logs/kube-system/kube-proxy-4xk9p/kube-proxy.log': kubeProxyLog('192.168.56.11'),
     'cluster/logs/kube-flannel/kube-flannel-ds-tl4mc/kube-flannel.log': flannelLog,
@@ -132,7 +283,8 @@ function clusterFiles(): Record<string, string | object> {
 const SYSCTL = 'net.ipv4.ip_forward = 1\nnet.bridge.bridge-nf-call-iptables = 1\nnet.ipv4.conf.all.rp_filter = 0\n';
 
 function hostFiles(n: 1 | 2): Record<string, string> {
-  const sub = (s: string) => (n === 1 ? s : s.replace(/192\.168\.56\.11/g, '192.168.56.12').replace(/10\.244\.1\./g, '10.244.2.'));
+  const sub = (s: string) =>
+    n === 1 ? s : s.replace(/192\.168\.56\.11/g, '192.168.56.12').replace(/10\.244\.1\./g, '10.244.2.');
   return {
     'host/iptables-save.txt': sub(ref('iptables-save-nft.txt')),
     'host/ip-addr.json': sub(ref('ip-j-d-addr.json')),
@@ -147,7 +299,18 @@ function hostFiles(n: 1 | 2): Record<string, string> {
 /** Two bundles (worker-1 with cluster data, worker-2 host only) with every planted secret. */
 export function secretBundles(): RawBundle[] {
   return [
-    rawBundle({ id: 'netsnap-worker-1-20250115T100000Z', node: 'worker-1', createdAt: '2025-01-15T10:00:00Z', files: { ...clusterFiles(), ...hostFiles(1) } }),
-    rawBundle({ id: 'netsnap-worker-2-20250115T100100Z', node: 'worker-2', createdAt: '2025-01-15T10:01:00Z', files: hostFiles(2), manifest: { flags: [`--kubeconfig-token=${PLANTED.kubeProxyBearer}`] } }),
+    rawBundle({
+      id: 'netsnap-worker-1-20250115T100000Z',
+      node: 'worker-1',
+      createdAt: '2025-01-15T10:00:00Z',
+      files: { ...clusterFiles(), ...hostFiles(1) },
+    }),
+    rawBundle({
+      id: 'netsnap-worker-2-20250115T100100Z',
+      node: 'worker-2',
+      createdAt: '2025-01-15T10:01:00Z',
+      files: hostFiles(2),
+      manifest: { flags: [`--kubeconfig-token=${PLANTED.kubeProxyBearer}`] },
+    }),
   ];
 }

@@ -21,11 +21,21 @@ describe('docs/tui.md', () => {
   });
 
   it('describes every screen', () => {
-    const names: Record<string, string> = { overview: 'Overview', findings: 'Findings', detail: 'Finding detail', evidence: 'Evidence browser', help: 'Help', trace: 'Trace', 'trace.pick': 'pick the destination' };
+    const names: Record<string, string> = {
+      overview: 'Overview',
+      findings: 'Findings',
+      detail: 'Finding detail',
+      evidence: 'Evidence browser',
+      help: 'Help',
+      trace: 'Trace',
+      'trace.pick': 'pick the destination',
+    };
     for (const s of HINT_SCREENS) expect(doc, `section for ${s}`).toContain(names[s] ?? `(no name for ${s})`);
   });
 
   it('the generator escapes table cells', () => {
-    expect(keysMarkdown([{ command: 'quit', keys: [{ input: '|', label: '|' }], description: 'a | b', where: '' }])).toContain('| `\\|` | `quit` | a \\| b | everywhere |');
+    expect(
+      keysMarkdown([{ command: 'quit', keys: [{ input: '|', label: '|' }], description: 'a | b', where: '' }]),
+    ).toContain('| `\\|` | `quit` | a \\| b | everywhere |');
   });
 });

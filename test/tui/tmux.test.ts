@@ -45,7 +45,17 @@ function start(session: string, cols: number, rows: number, command: string): vo
   sessions.push(session);
   tmuxQuiet('kill-session', '-t', session);
   // the marker printed before the UI must be back on screen after q (alternate screen restored)
-  tmux('new-session', '-d', '-s', session, '-x', String(cols), '-y', String(rows), `cd ${ROOT} && printf 'BEFORE-UI\\n'; NO_COLOR=1 NETSNAP_FIX_FILE=/tmp/${session}-fix.sh ${command}; echo "EXIT=$?"; exec sleep 120`);
+  tmux(
+    'new-session',
+    '-d',
+    '-s',
+    session,
+    '-x',
+    String(cols),
+    '-y',
+    String(rows),
+    `cd ${ROOT} && printf 'BEFORE-UI\\n'; NO_COLOR=1 NETSNAP_FIX_FILE=/tmp/${session}-fix.sh ${command}; echo "EXIT=$?"; exec sleep 120`,
+  );
 }
 
 const keys = (session: string, ...k: string[]) => tmux('send-keys', '-t', session, ...k);
@@ -58,13 +68,42 @@ afterAll(() => {
 describe.skipIf(!hasTmux)('TUI in a real terminal (tmux)', () => {
   beforeAll(() => {
     // compile just the demo entry (and what it imports) so this test never runs stale JS
-    execFileSync('npx', ['tsc', '--outDir', OUT, '--rootDir', ROOT, '--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--jsx', 'react-jsx', '--strict', '--skipLibCheck', '--esModuleInterop', '--resolveJsonModule', '--types', 'node', join(ROOT, 'tui', 'demo-main.tsx')], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(
+      'npx',
+      [
+        'tsc',
+        '--outDir',
+        OUT,
+        '--rootDir',
+        ROOT,
+        '--target',
+        'ES2022',
+        '--module',
+        'NodeNext',
+        '--moduleResolution',
+        'NodeNext',
+        '--jsx',
+        'react-jsx',
+        '--strict',
+        '--skipLibCheck',
+        '--esModuleInterop',
+        '--resolveJsonModule',
+        '--types',
+        'node',
+        join(ROOT, 'tui', 'demo-main.tsx'),
+      ],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
   }, 240_000);
 
   it('the compiled entry loads production-env before anything imports React', () => {
     // JSX in start.tsx would hoist a react/jsx-runtime import above it and mix React builds
-    const firstImport = readFileSync(join(OUT, 'tui', 'start.js'), 'utf8').split('\n').find((l) => l.startsWith('import '));
-    expect(firstImport).toBe("import './production-env.js'; // first: before Ink loads React (this file must stay free of JSX)");
+    const firstImport = readFileSync(join(OUT, 'tui', 'start.js'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('import '));
+    expect(firstImport).toBe(
+      "import './production-env.js'; // first: before Ink loads React (this file must stay free of JSX)",
+    );
   });
 
   for (const [cols, rows] of [
@@ -137,29 +176,42 @@ describe.skipIf(!hasTmux)('TUI in a real terminal (tmux)', () => {
   }, 120_000);
 
   // the real CLI on the article scenario, once the loader, rules and scenario have landed
-  const analyzeBuilt = existsSync(CLI) && existsSync(join(ROOT, 'dist', 'analyzer', 'commands', 'analyze.js')) && !readFileSync(join(ROOT, 'dist', 'analyzer', 'commands', 'analyze.js'), 'utf8').includes('not built yet');
-  const reason = !existsSync(CLI) ? `${CLI} is missing (run npm run build)` : !analyzeBuilt ? 'netsnap analyze is not built yet' : !existsSync(SCENARIO) ? `${SCENARIO} is missing` : '';
+  const analyzeBuilt =
+    existsSync(CLI) &&
+    existsSync(join(ROOT, 'dist', 'analyzer', 'commands', 'analyze.js')) &&
+    !readFileSync(join(ROOT, 'dist', 'analyzer', 'commands', 'analyze.js'), 'utf8').includes('not built yet');
+  const reason = !existsSync(CLI)
+    ? `${CLI} is missing (run npm run build)`
+    : !analyzeBuilt
+      ? 'netsnap analyze is not built yet'
+      : !existsSync(SCENARIO)
+        ? `${SCENARIO} is missing`
+        : '';
   if (reason) console.warn(`skipping the real-CLI tmux test: ${reason}`);
-  it.skipIf(!!reason)('netsnap analyze article-full-story: DNS-402 -> its evidence -> back -> q', async () => {
-    const s = 'netsnap-tui-cli';
-    start(s, 80, 24, `node ${CLI} analyze ${SCENARIO}/netsnap-*`);
-    await waitForScreen(s, (x) => x.includes('Root causes'), 'the overview');
-    keys(s, ':', 'findings', 'Enter');
-    keys(s, '/', 'DNS-402', 'Enter', 'Enter');
-    let screen = await waitForScreen(s, (x) => x.includes('Evidence ('), 'the DNS-402 detail');
-    expect(screen).toContain('DNS-402');
-    keys(s, 'Enter');
-    screen = await waitForScreen(s, (x) => /line \d+\/\d+/.test(x), 'the evidence viewer');
-    expect(screen).toContain('▶');
-    // one Escape per read: Ink takes ESC ESC in one chunk as meta+escape
-    keys(s, 'Escape');
-    await waitForScreen(s, (x) => x.includes('Evidence ('), 'the detail again');
-    keys(s, 'Escape');
-    await waitForScreen(s, (x) => x.includes('Findings 1/1'), 'the filtered list again');
-    keys(s, 'Escape');
-    await waitForScreen(s, (x) => x.includes('Root causes'), 'the overview again');
-    keys(s, 'q');
-    await waitForScreen(s, (x) => /EXIT=\d/.test(x), 'the process exit');
-    expect(tmux('display', '-p', '-t', s, '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
-  }, 120_000);
+  it.skipIf(!!reason)(
+    'netsnap analyze article-full-story: DNS-402 -> its evidence -> back -> q',
+    async () => {
+      const s = 'netsnap-tui-cli';
+      start(s, 80, 24, `node ${CLI} analyze ${SCENARIO}/netsnap-*`);
+      await waitForScreen(s, (x) => x.includes('Root causes'), 'the overview');
+      keys(s, ':', 'findings', 'Enter');
+      keys(s, '/', 'DNS-402', 'Enter', 'Enter');
+      let screen = await waitForScreen(s, (x) => x.includes('Evidence ('), 'the DNS-402 detail');
+      expect(screen).toContain('DNS-402');
+      keys(s, 'Enter');
+      screen = await waitForScreen(s, (x) => /line \d+\/\d+/.test(x), 'the evidence viewer');
+      expect(screen).toContain('▶');
+      // one Escape per read: Ink takes ESC ESC in one chunk as meta+escape
+      keys(s, 'Escape');
+      await waitForScreen(s, (x) => x.includes('Evidence ('), 'the detail again');
+      keys(s, 'Escape');
+      await waitForScreen(s, (x) => x.includes('Findings 1/1'), 'the filtered list again');
+      keys(s, 'Escape');
+      await waitForScreen(s, (x) => x.includes('Root causes'), 'the overview again');
+      keys(s, 'q');
+      await waitForScreen(s, (x) => /EXIT=\d/.test(x), 'the process exit');
+      expect(tmux('display', '-p', '-t', s, '#{alternate_on} #{cursor_flag}').trim()).toBe('0 1');
+    },
+    120_000,
+  );
 });

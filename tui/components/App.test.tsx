@@ -8,7 +8,8 @@ import { KEY, frameOf, press, waitForFrame } from '../testing/ink.js';
 
 const SIZE = { columns: 80, rows: 24 };
 const model = buildModel(demoLoadResult());
-const mount = (extra: Partial<Parameters<typeof App>[0]> = {}) => render(<App model={model} title="demo" size={SIZE} {...extra} />);
+const mount = (extra: Partial<Parameters<typeof App>[0]> = {}) =>
+  render(<App model={model} title="demo" size={SIZE} {...extra} />);
 
 afterEach(() => cleanup());
 
@@ -42,7 +43,11 @@ describe('App at 80x24', () => {
     expect(f).toMatch(/▶ 13 │ .*forward \. 233\.5\.5\.5/);
     expect(selected(f)).toMatch(/coredns\.json#\/data\/Corefile:13/);
     await press(app, KEY.ENTER);
-    f = await waitForFrame(app, (x) => x.includes('overview › DNS-402 › coredns.json#Corefile:13'), 'the evidence viewer');
+    f = await waitForFrame(
+      app,
+      (x) => x.includes('overview › DNS-402 › coredns.json#Corefile:13'),
+      'the evidence viewer',
+    );
     expect(f).toMatch(/▶13 │ +forward \. 233\.5\.5\.5/);
     await press(app, KEY.ESC);
     f = await waitForFrame(app, (x) => x.includes('Why it matters'), 'back on the detail');
@@ -94,11 +99,17 @@ describe('App at 80x24', () => {
   });
 
   it('evidence viewer: open a file, search with / and n, jump with :N', async () => {
-    const app = render(<App model={model} title="demo" size={SIZE} initialRoute={{ screen: 'evidence', node: 'worker-2' }} />);
+    const app = render(
+      <App model={model} title="demo" size={SIZE} initialRoute={{ screen: 'evidence', node: 'worker-2' }} />,
+    );
     await waitForFrame(app, (x) => x.includes('Files'));
     await press(app, '/', ...'iptables', KEY.ENTER);
     await press(app, KEY.ENTER);
-    let f = await waitForFrame(app, (x) => x.includes('host/iptables-save.txt') && x.includes('line 1/58'), 'the file open');
+    let f = await waitForFrame(
+      app,
+      (x) => x.includes('host/iptables-save.txt') && x.includes('line 1/58'),
+      'the file open',
+    );
     await press(app, '/', ...'MASQUERADE --random', KEY.ENTER);
     f = await waitForFrame(app, (x) => /line 42\/58/.test(x), 'the first match');
     expect(f).toMatch(/≫42 │ .*MASQUERADE --random-fully/);
@@ -122,7 +133,15 @@ describe('App at 80x24', () => {
 
   it('w writes the fix commands of the finding on screen', async () => {
     const written: (readonly number[] | undefined)[] = [];
-    const app = render(<App model={model} title="demo" size={SIZE} initialRoute={{ screen: 'detail', finding: 3 }} onWriteFix={(f) => (written.push(f), 'wrote it')} />);
+    const app = render(
+      <App
+        model={model}
+        title="demo"
+        size={SIZE}
+        initialRoute={{ screen: 'detail', finding: 3 }}
+        onWriteFix={(f) => (written.push(f), 'wrote it')}
+      />,
+    );
     await waitForFrame(app, (x) => x.includes('SYS-104'));
     await press(app, 'w');
     await waitForFrame(app, (x) => x.includes('wrote it'));
@@ -130,7 +149,12 @@ describe('App at 80x24', () => {
   });
 
   it('short screens: the footer stays on the last line; below 40x8 it asks for a bigger terminal', async () => {
-    for (const route of [{ screen: 'overview' }, { screen: 'findings' }, { screen: 'evidence', node: 'worker-1' }, { screen: 'trace' }] as const) {
+    for (const route of [
+      { screen: 'overview' },
+      { screen: 'findings' },
+      { screen: 'evidence', node: 'worker-1' },
+      { screen: 'trace' },
+    ] as const) {
       const app = render(<App model={model} title="demo" size={{ columns: 80, rows: 8 }} initialRoute={route} />);
       const f = await waitForFrame(app, (x) => x.includes('esc back') || x.includes('q quit'));
       expect(lines(f)).toHaveLength(7);
@@ -144,7 +168,9 @@ describe('App at 80x24', () => {
   });
 
   it('uses a larger terminal: more rows and wider columns', async () => {
-    const app = render(<App model={model} title="demo" size={{ columns: 200, rows: 50 }} initialRoute={{ screen: 'findings' }} />);
+    const app = render(
+      <App model={model} title="demo" size={{ columns: 200, rows: 50 }} initialRoute={{ screen: 'findings' }} />,
+    );
     const f = await waitForFrame(app, (x) => x.includes('Findings'));
     expect(f).toContain('forward upstream 233.5.5.5 is multicast; did you mean 223.5.5.5?');
     expect(lines(f).length).toBeGreaterThan(23);

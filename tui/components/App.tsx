@@ -6,7 +6,16 @@ import { commandFor } from '../keymap.js';
 import { breadcrumb } from '../state/breadcrumb.js';
 import type { Route } from '../state/route.js';
 import { Screens, type Size } from '../state/screens.js';
-import { applyCommand, applyPromptKey, current, initialState, isTracePicker, type Effect, type Result, type UiState } from '../state/ui.js';
+import {
+  applyCommand,
+  applyPromptKey,
+  current,
+  initialState,
+  isTracePicker,
+  type Effect,
+  type Result,
+  type UiState,
+} from '../state/ui.js';
 import type { UiModel } from '../view-models/model.js';
 import { DocView } from './DocView.js';
 import { EvidenceBrowser } from './EvidenceBrowser.js';
@@ -73,7 +82,8 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
   useInput((input, key) => {
     // keys typed faster than a read (tmux send-keys, a held key) arrive as one string: "jjj"
     if (input.length > 1 && !key.ctrl && !key.meta) {
-      for (const ch of input) handle(ch === '\r' || ch === '\n' ? '' : ch, ch === '\r' || ch === '\n' ? { return: true } : {});
+      for (const ch of input)
+        handle(ch === '\r' || ch === '\n' ? '' : ch, ch === '\r' || ch === '\n' ? { return: true } : {});
       return;
     }
     handle(input, key);
@@ -82,19 +92,28 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
   const width = size.columns;
   if (size.rows < MIN_SIZE.rows || width < MIN_SIZE.columns) {
     // below this the chrome alone fills the screen and Ink would draw lines over each other
-    return <Text wrap="truncate-end">{`netsnap: the terminal is ${width}x${size.rows}; make it at least ${MIN_SIZE.columns}x${MIN_SIZE.rows} · q quits`}</Text>;
+    return (
+      <Text wrap="truncate-end">{`netsnap: the terminal is ${width}x${size.rows}; make it at least ${MIN_SIZE.columns}x${MIN_SIZE.rows} · q quits`}</Text>
+    );
   }
   const summary = `${model.snapshot.bundles.length} bundle${model.snapshot.bundles.length === 1 ? '' : 's'} · ${model.findings.length} findings · ${model.rootOrder.length} root cause${model.rootOrder.length === 1 ? '' : 's'} · ${platformSummary(model.snapshot.derived)}`;
   return (
     <Box flexDirection="column" width={width} height={size.rows - 1}>
       <Header title={title} summary={summary} crumbs={crumbs} width={width} />
       <Box flexDirection="column" flexGrow={1}>
-        {view.kind === 'doc' ? <DocView doc={view.doc} cursorLine={view.cursorLine} top={view.top} height={view.height} width={width} /> : null}
+        {view.kind === 'doc' ? (
+          <DocView doc={view.doc} cursorLine={view.cursorLine} top={view.top} height={view.height} width={width} />
+        ) : null}
         {view.kind === 'findings' ? <FindingsList {...view} width={width} /> : null}
         {view.kind === 'evidence' ? <EvidenceBrowser {...view} width={width} /> : null}
         {view.kind === 'picker' ? <PickerList {...view} width={width} /> : null}
       </Box>
-      <Footer {...(state.prompt ? { prompt: state.prompt } : {})} {...(state.message ? { message: state.message } : {})} hints={hintsFor(isTracePicker(entry.route) ? 'trace.pick' : entry.route.screen)} width={width} />
+      <Footer
+        {...(state.prompt ? { prompt: state.prompt } : {})}
+        {...(state.message ? { message: state.message } : {})}
+        hints={hintsFor(isTracePicker(entry.route) ? 'trace.pick' : entry.route.screen)}
+        width={width}
+      />
     </Box>
   );
 }

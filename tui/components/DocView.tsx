@@ -25,7 +25,11 @@ function DocLineView({ line, selected, more, width }: DocLineProps) {
   return (
     <Box>
       <Text>{selected ? '› ' : '  '}</Text>
-      {more !== undefined ? <Text dimColor>{`↓ ${more} more lines`}</Text> : <Segments line={line} selected={selected} width={width - 2} />}
+      {more !== undefined ? (
+        <Text dimColor>{`↓ ${more} more lines`}</Text>
+      ) : (
+        <Segments line={line} selected={selected} width={width - 2} />
+      )}
     </Box>
   );
 }

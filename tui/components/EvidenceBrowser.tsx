@@ -11,17 +11,39 @@ export interface EvidenceBrowserProps extends EvidenceView {
   readonly width: number;
 }
 
-function Tree({ tree, cursor, treeTop, height, width, focused }: { tree: readonly TreeRow[]; cursor: number; treeTop: number; height: number; width: number; focused: boolean }) {
+function Tree({
+  tree,
+  cursor,
+  treeTop,
+  height,
+  width,
+  focused,
+}: {
+  tree: readonly TreeRow[];
+  cursor: number;
+  treeTop: number;
+  height: number;
+  width: number;
+  focused: boolean;
+}) {
   const palette = usePalette();
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold inverse={focused} wrap="truncate-end">{padEnd(` Files${focused ? ' (tab: viewer)' : ''}`, width - 1)}</Text>
+      <Text bold inverse={focused} wrap="truncate-end">
+        {padEnd(` Files${focused ? ' (tab: viewer)' : ''}`, width - 1)}
+      </Text>
       {tree.slice(treeTop, treeTop + height).map((r, i) => {
         const selected = treeTop + i === cursor;
         const size = r.kind === 'file' ? humanSize(r.size) : '';
         const label = `${'  '.repeat(r.depth)}${r.kind === 'bundle' ? '▣ ' : ''}${r.label}`;
         return (
-          <Text key={treeTop + i} wrap="truncate-end" inverse={selected && focused} bold={r.kind === 'bundle'} color={r.kind === 'dir' ? palette.color('accent') : undefined}>
+          <Text
+            key={treeTop + i}
+            wrap="truncate-end"
+            inverse={selected && focused}
+            bold={r.kind === 'bundle'}
+            color={r.kind === 'dir' ? palette.color('accent') : undefined}
+          >
             {selected ? '›' : ' '}
             {padEnd(label, Math.max(1, width - 2 - size.length - 1))}
             <Text dimColor>{size}</Text>
@@ -32,18 +54,42 @@ function Tree({ tree, cursor, treeTop, height, width, focused }: { tree: readonl
   );
 }
 
-function Viewer({ title, lines, lineCount, line, search, height, width, focused }: { title?: string; lines: readonly ViewerLine[]; lineCount: number; line: number; search: string; height: number; width: number; focused: boolean }) {
+function Viewer({
+  title,
+  lines,
+  lineCount,
+  line,
+  search,
+  height,
+  width,
+  focused,
+}: {
+  title?: string;
+  lines: readonly ViewerLine[];
+  lineCount: number;
+  line: number;
+  search: string;
+  height: number;
+  width: number;
+  focused: boolean;
+}) {
   const numWidth = String(Math.max(lineCount, 1)).length;
-  const head = title ? `line ${line}/${lineCount}  ${title}${search ? `  /${search}` : ''}` : 'no file open: choose one and press enter';
+  const head = title
+    ? `line ${line}/${lineCount}  ${title}${search ? `  /${search}` : ''}`
+    : 'no file open: choose one and press enter';
   return (
     <Box flexDirection="column" width={width}>
-      <Text bold inverse={focused} wrap="truncate-end">{padEnd(` ${head}`, width)}</Text>
+      <Text bold inverse={focused} wrap="truncate-end">
+        {padEnd(` ${head}`, width)}
+      </Text>
       {lines.map((l) => {
         const selected = l.n === line;
         const gutter = `${l.cited ? '▶' : l.match ? '≫' : ' '}${String(l.n).padStart(numWidth)} │ `;
         return (
           <Text key={l.n} wrap="truncate-end" inverse={selected || l.cited}>
-            <Text dimColor={!l.cited && !selected} bold={l.cited}>{gutter}</Text>
+            <Text dimColor={!l.cited && !selected} bold={l.cited}>
+              {gutter}
+            </Text>
             {focusSlice(l.text, l.match ? search : undefined, Math.max(1, width - gutter.length))}
           </Text>
         );
@@ -60,9 +106,29 @@ export function EvidenceBrowser(p: EvidenceBrowserProps) {
   const viewerWidth = split ? p.width - p.treeWidth - 1 : p.width;
   return (
     <Box flexDirection="row" height={p.height + 1}>
-      {showTree ? <Tree tree={p.tree} cursor={p.cursor} treeTop={p.treeTop} height={p.height} width={split ? p.treeWidth : p.width} focused={p.pane === 0} /> : null}
+      {showTree ? (
+        <Tree
+          tree={p.tree}
+          cursor={p.cursor}
+          treeTop={p.treeTop}
+          height={p.height}
+          width={split ? p.treeWidth : p.width}
+          focused={p.pane === 0}
+        />
+      ) : null}
       {split ? <Box width={1} /> : null}
-      {showViewer ? <Viewer {...(p.title ? { title: p.title } : {})} lines={p.lines} lineCount={p.lineCount} line={p.line} search={p.search} height={p.height} width={viewerWidth} focused={p.pane === 1} /> : null}
+      {showViewer ? (
+        <Viewer
+          {...(p.title ? { title: p.title } : {})}
+          lines={p.lines}
+          lineCount={p.lineCount}
+          line={p.line}
+          search={p.search}
+          height={p.height}
+          width={viewerWidth}
+          focused={p.pane === 1}
+        />
+      ) : null}
     </Box>
   );
 }

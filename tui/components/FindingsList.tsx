@@ -58,14 +58,32 @@ export function FindingsList({ rows, total, filter, cursor, top, height, width }
     <Box flexDirection="column">
       <Text wrap="truncate-end">
         <Text bold>{`Findings ${position}`}</Text>
-        <Text dimColor>{rows.length === total ? '  (all)' : `  of ${total}`}{'  ◆ = root cause'}</Text>
-        {filter ? <Text color={palette.color('accent')}>{`  filter: ${filter}`}</Text> : <Text dimColor>{'  / filter · l layer · s severity · o node · x clear'}</Text>}
+        <Text dimColor>
+          {rows.length === total ? '  (all)' : `  of ${total}`}
+          {'  ◆ = root cause'}
+        </Text>
+        {filter ? (
+          <Text color={palette.color('accent')}>{`  filter: ${filter}`}</Text>
+        ) : (
+          <Text dimColor>{'  / filter · l layer · s severity · o node · x clear'}</Text>
+        )}
       </Text>
-      <Text dimColor wrap="truncate-end">{`  ${padEnd('STATUS', 7)}${padEnd('', 2)}${padEnd('SEV', 5)}${padEnd('RULE', 9)}${padEnd('LAYER', 8)}${padEnd('SUBJECT', subjectWidth + 1)} MESSAGE`}</Text>
+      <Text
+        dimColor
+        wrap="truncate-end"
+      >{`  ${padEnd('STATUS', 7)}${padEnd('', 2)}${padEnd('SEV', 5)}${padEnd('RULE', 9)}${padEnd('LAYER', 8)}${padEnd('SUBJECT', subjectWidth + 1)} MESSAGE`}</Text>
       <Box flexDirection="column" height={height}>
         {shown.length === 0 ? <Text dimColor>{'  no finding matches the filter (x clears it)'}</Text> : null}
         {shown.map((r, i) => (
-          <Row key={r.index} row={r} selected={top + i === cursor} palette={palette} subjectWidth={subjectWidth} msgWidth={msgWidth} width={width} />
+          <Row
+            key={r.index}
+            row={r}
+            selected={top + i === cursor}
+            palette={palette}
+            subjectWidth={subjectWidth}
+            msgWidth={msgWidth}
+            width={width}
+          />
         ))}
       </Box>
     </Box>

@@ -13,7 +13,13 @@ export interface FooterProps {
   readonly width: number;
 }
 
-const PROMPT_CHAR: Readonly<Record<PromptKind, string>> = { filter: '/', pick: '/', search: '/', command: ':', port: 'port/proto: ' };
+const PROMPT_CHAR: Readonly<Record<PromptKind, string>> = {
+  filter: '/',
+  pick: '/',
+  search: '/',
+  command: ':',
+  port: 'port/proto: ',
+};
 const PROMPT_HELP: Readonly<Record<PromptKind, string>> = {
   filter: 'filter (layer:dns sev:critical node:NAME text) · enter keep · esc cancel',
   pick: 'filter by name, namespace, IP or node; or type an IP[:port] · enter keep · esc cancel',
@@ -33,8 +39,17 @@ function FooterView({ prompt, message, hints, width }: FooterProps) {
       </Text>
     );
   }
-  if (message) return <Text color={palette.color(message.tone)} wrap="truncate-end">{truncate(message.text, width)}</Text>;
-  return <Text dimColor wrap="truncate-end">{truncate(hints, width)}</Text>;
+  if (message)
+    return (
+      <Text color={palette.color(message.tone)} wrap="truncate-end">
+        {truncate(message.text, width)}
+      </Text>
+    );
+  return (
+    <Text dimColor wrap="truncate-end">
+      {truncate(hints, width)}
+    </Text>
+  );
 }
 
 /** memo: most keys move a cursor and leave the footer as it was */

@@ -17,11 +17,15 @@ function HeaderView({ title, summary, crumbs, width }: HeaderProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
-        <Text bold color={palette.color('accent')}>{'netsnap '}</Text>
+        <Text bold color={palette.color('accent')}>
+          {'netsnap '}
+        </Text>
         <Text bold>{padEnd(`${title}  ${summary}`, Math.max(1, width - 8 - right.length - 1))}</Text>
         <Text dimColor>{` ${right}`}</Text>
       </Text>
-      <Text wrap="truncate-end" dimColor>{truncate(crumbs.join(' › '), width)}</Text>
+      <Text wrap="truncate-end" dimColor>
+        {truncate(crumbs.join(' › '), width)}
+      </Text>
     </Box>
   );
 }

@@ -22,12 +22,19 @@ export function LoadingScreen({ progress, ticks, error, width }: LoadingScreenPr
   const g = STATUS_GLYPH.fail;
   return (
     <Box flexDirection="column">
-      <Text bold>{error ? `${g.icon} ${g.label}: loading stopped` : `${SPIN[ticks % SPIN.length]} Loading bundles…`}</Text>
+      <Text bold>
+        {error ? `${g.icon} ${g.label}: loading stopped` : `${SPIN[ticks % SPIN.length]} Loading bundles…`}
+      </Text>
       {progress.length === 0 ? <Text dimColor>{'  opening…'}</Text> : null}
       {progress.map((p) => (
         <Box key={p.bundlePath} flexDirection="column">
           <Text wrap="truncate-end">{truncate(`  ${p.bundlePath}`, width)}</Text>
-          <Text wrap="truncate-end" dimColor>{truncate(`    ${humanSize(p.bytesRead)} read, ${p.entriesRead} entries${p.currentFile ? `, now ${p.currentFile}` : ''}`, width)}</Text>
+          <Text wrap="truncate-end" dimColor>
+            {truncate(
+              `    ${humanSize(p.bytesRead)} read, ${p.entriesRead} entries${p.currentFile ? `, now ${p.currentFile}` : ''}`,
+              width,
+            )}
+          </Text>
         </Box>
       ))}
       {error ? (

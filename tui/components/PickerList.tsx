@@ -23,7 +23,11 @@ export function PickerList({ title, rows, total, filter, cursor, top, height, wi
     <Box flexDirection="column" width={width}>
       <Text wrap="truncate-end">
         <Text bold>{`${title} ${position}`}</Text>
-        {filter ? <Text color={palette.color('accent')}>{`  filter: "${filter}"`}</Text> : <Text dimColor>{`  of ${total} · / filter or type an IP · p port`}</Text>}
+        {filter ? (
+          <Text color={palette.color('accent')}>{`  filter: "${filter}"`}</Text>
+        ) : (
+          <Text dimColor>{`  of ${total} · / filter or type an IP · p port`}</Text>
+        )}
       </Text>
       <Text dimColor wrap="truncate-end">{`  ${padEnd('KIND', 9)}${padEnd('NAME', nameWidth + 1)}ADDRESS`}</Text>
       <Box flexDirection="column" height={height}>

@@ -17,7 +17,12 @@ it('shows bytes, entries and the current file while loading, then the overview',
   };
   const app = render(<Root load={load} title="t" size={SIZE} progressInterval={0} />);
   await waitForFrame(app, (f) => f.includes('Loading bundles'));
-  report({ bundlePath: 'big.tar.gz', bytesRead: 3 * 1024 * 1024, entriesRead: 42, currentFile: 'host/iptables-save.txt' });
+  report({
+    bundlePath: 'big.tar.gz',
+    bytesRead: 3 * 1024 * 1024,
+    entriesRead: 42,
+    currentFile: 'host/iptables-save.txt',
+  });
   const f = await waitForFrame(app, (x) => x.includes('42 entries'));
   expect(f).toContain('3.0 MB read, 42 entries, now host/iptables-save.txt');
   finish();

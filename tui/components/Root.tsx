@@ -71,6 +71,21 @@ export function Root({ load, title, size: fixedSize, onLoaded, onWriteFix, progr
     if (phase.kind !== 'ready' && (input === 'q' || (key.ctrl && input === 'c'))) exit();
   });
 
-  if (phase.kind === 'ready') return <App model={phase.model} title={title} {...(fixedSize ? { size: fixedSize } : {})} {...(onWriteFix ? { onWriteFix } : {})} />;
-  return <LoadingScreen progress={progress.list} ticks={progress.ticks} {...(phase.kind === 'failed' ? { error: phase.error } : {})} width={size.columns} />;
+  if (phase.kind === 'ready')
+    return (
+      <App
+        model={phase.model}
+        title={title}
+        {...(fixedSize ? { size: fixedSize } : {})}
+        {...(onWriteFix ? { onWriteFix } : {})}
+      />
+    );
+  return (
+    <LoadingScreen
+      progress={progress.list}
+      ticks={progress.ticks}
+      {...(phase.kind === 'failed' ? { error: phase.error } : {})}
+      width={size.columns}
+    />
+  );
 }

@@ -7,6 +7,12 @@ import type { Span } from './text-runs.js';
 
 export function Segments({ line, selected = false, width }: { line: Line; selected?: boolean; width: number }) {
   const palette = usePalette();
-  const spans = line.map((s): Span => ({ text: s.text, color: palette.color(s.tone), bold: s.bold ?? false, dim: s.dim ?? false, inverse: (s.mark && !selected) ?? false }));
+  const spans = line.map((s): Span => ({
+    text: s.text,
+    color: palette.color(s.tone),
+    bold: s.bold ?? false,
+    dim: s.dim ?? false,
+    inverse: (s.mark && !selected) ?? false,
+  }));
   return <SpanLine spans={spans} width={width} inverse={selected} />;
 }

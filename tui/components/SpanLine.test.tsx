@@ -15,7 +15,13 @@ function OneNode({ spans, inverse }: { spans: readonly Span[]; inverse: boolean 
   return (
     <Text wrap="truncate-end" inverse={inverse}>
       {spans.map((s, i) => (
-        <Text key={i} {...(s.color ? { color: s.color } : {})} bold={s.bold ?? false} dimColor={s.dim ?? false} inverse={s.inverse ?? false}>
+        <Text
+          key={i}
+          {...(s.color ? { color: s.color } : {})}
+          bold={s.bold ?? false}
+          dimColor={s.dim ?? false}
+          inverse={s.inverse ?? false}
+        >
           {s.text}
         </Text>
       ))}
@@ -38,10 +44,20 @@ describe('SpanLine draws the same cells as one text node', () => {
   for (const width of [200, 120, 60, 30]) {
     for (const inverse of [false, true]) {
       it(`at ${width} columns${inverse ? ', selected' : ''}`, () => {
-        const split = render(<Box width={width}><Box><SpanLine spans={row} width={width} inverse={inverse} /></Box></Box>);
+        const split = render(
+          <Box width={width}>
+            <Box>
+              <SpanLine spans={row} width={width} inverse={inverse} />
+            </Box>
+          </Box>,
+        );
         const split1 = split.lastFrame();
         split.unmount();
-        const one = render(<Box width={width}><OneNode spans={row} inverse={inverse} /></Box>);
+        const one = render(
+          <Box width={width}>
+            <OneNode spans={row} inverse={inverse} />
+          </Box>,
+        );
         expect(split1).toBe(one.lastFrame());
         expect(split1).toContain(width >= 120 ? 'di…' : '…');
       });
@@ -52,7 +68,9 @@ describe('SpanLine draws the same cells as one text node', () => {
 describe('memoised list rows', () => {
   it('follow the cursor and a filter change: one selected row, rows of the filtered list only', async () => {
     const model = buildModel(syntheticLoadResult(300));
-    const app = render(<App model={model} title="t" size={{ columns: 120, rows: 30 }} initialRoute={{ screen: 'findings' }} />);
+    const app = render(
+      <App model={model} title="t" size={{ columns: 120, rows: 30 }} initialRoute={{ screen: 'findings' }} />,
+    );
     await waitForFrame(app, (f) => f.includes('Findings 1/'));
     await press(app, 'j', 'j', 'j', 'k');
     let f = frameOf(app);

@@ -16,7 +16,13 @@ export interface SpanLineProps {
 }
 
 const piece = (s: Span, i: number) => (
-  <Text key={i} {...(s.color !== undefined ? { color: s.color } : {})} bold={s.bold ?? false} dimColor={s.dim ?? false} inverse={s.inverse ?? false}>
+  <Text
+    key={i}
+    {...(s.color !== undefined ? { color: s.color } : {})}
+    bold={s.bold ?? false}
+    dimColor={s.dim ?? false}
+    inverse={s.inverse ?? false}
+  >
     {s.text}
   </Text>
 );

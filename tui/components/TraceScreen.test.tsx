@@ -24,14 +24,18 @@ describe('Trace screen at 80x24', () => {
     expect(selected(f)).toMatch(/pod +default\/web-1 +10\.244\.1\.5 on worker-1/);
     expect(f).toMatch(/node +worker-1 +192\.168\.56\.11/);
     await press(app, KEY.ENTER);
-    f = await waitForFrame(app, (x) => x.includes('Trace from default/web-1: pick the destination'), 'the destination picker');
+    f = await waitForFrame(
+      app,
+      (x) => x.includes('Trace from default/web-1: pick the destination'),
+      'the destination picker',
+    );
     await press(app, '/', ...'kube-dns', KEY.ENTER);
     f = await waitForFrame(app, (x) => x.includes('filter: "kube-dns"'));
     expect(selected(f)).toMatch(/service +kube-system\/kube-dns:53\/UDP +10\.96\.0\.10/);
     await press(app, KEY.ENTER);
     f = await waitForFrame(app, (x) => x.includes('Branch 1/2'), 'the traced path');
     expect(fits(f)).toBe(true);
-    expect(f).toContain('on worker-1\'s rules · 2 branches');
+    expect(f).toContain("on worker-1's rules · 2 branches");
     expect(f).toMatch(/Branch 1\/2 +50\.0%/);
     // n jumps to the rule that decided branch 1: the DNAT to a kube-dns backend
     await press(app, 'n');
@@ -47,16 +51,27 @@ describe('Trace screen at 80x24', () => {
   });
 
   it('tab moves to the next branch; the second backend is a local pod on cni0', async () => {
-    const app = render(<App model={model} title="demo" size={SIZE} initialRoute={{ screen: 'trace', from: 'web-1', to: 'kube-system/kube-dns', port: 53 }} />);
+    const app = render(
+      <App
+        model={model}
+        title="demo"
+        size={SIZE}
+        initialRoute={{ screen: 'trace', from: 'web-1', to: 'kube-system/kube-dns', port: 53 }}
+      />,
+    );
     await waitForFrame(app, (x) => x.includes('Branch 1/2'));
     await press(app, KEY.TAB);
     const f = frameOf(app);
     expect(selected(f)).toMatch(/Branch 2\/2 +50\.0% +✓ DELIVERED/);
-    expect(lines(f)[lines(f).findIndex((l) => l.startsWith('›')) + 1]).toMatch(/⇒ delivered to pod 10\.244\.1\.2:53 on cni0/);
+    expect(lines(f)[lines(f).findIndex((l) => l.startsWith('›')) + 1]).toMatch(
+      /⇒ delivered to pod 10\.244\.1\.2:53 on cni0/,
+    );
   });
 
   it('a typed 8.8.8.8:53 leaves worker-1 un-NATed (the missing MASQUERADE); p switches to udp', async () => {
-    const app = render(<App model={model} title="demo" size={SIZE} initialRoute={{ screen: 'trace', from: 'default/web-1' }} />);
+    const app = render(
+      <App model={model} title="demo" size={SIZE} initialRoute={{ screen: 'trace', from: 'default/web-1' }} />,
+    );
     await waitForFrame(app, (x) => x.includes('pick the destination'));
     await press(app, '/', ...'8.8.8.8:53', KEY.ENTER);
     let f = await waitForFrame(app, (x) => x.includes('the address you typed'));
@@ -99,7 +114,14 @@ describe('Trace screen at 80x24', () => {
 
   it('without an injected tracer the screen says tracing is unavailable', async () => {
     const { trace: _t, ...rest } = demo;
-    const app = render(<App model={buildModel(rest)} title="demo" size={SIZE} initialRoute={{ screen: 'trace', from: 'web-1', to: '8.8.8.8' }} />);
+    const app = render(
+      <App
+        model={buildModel(rest)}
+        title="demo"
+        size={SIZE}
+        initialRoute={{ screen: 'trace', from: 'web-1', to: '8.8.8.8' }}
+      />,
+    );
     await waitForFrame(app, (x) => x.includes('tracing is not available'));
   });
 });

@@ -6,13 +6,61 @@ import type { ScreenName } from '../state/route.js';
 export type HintScreen = ScreenName | 'trace.pick';
 
 const HINTS: Readonly<Record<HintScreen, readonly [Command, string][]>> = {
-  overview: [['open', 'open'], ['filter', 'filter'], ['trace.open', 'trace'], ['command', 'jump'], ['evidence.open', 'evidence'], ['fix.write', 'write fixes'], ['help', 'help'], ['quit', 'quit']],
-  findings: [['open', 'open'], ['filter', 'filter'], ['filter.layer', 'layer'], ['filter.severity', 'sev'], ['filter.node', 'node'], ['filter.clear', 'clear'], ['trace.open', 'trace'], ['back', 'back']],
-  detail: [['open', 'open'], ['pane.next', 'section'], ['evidence.open', 'evidence'], ['fix.write', 'write fix'], ['back', 'back'], ['help', 'help']],
-  evidence: [['open', 'open'], ['pane.next', 'pane'], ['filter', 'search'], ['match.next', 'next'], ['command', 'line: :N'], ['back', 'back']],
-  help: [['back', 'back'], ['quit', 'quit']],
-  'trace.pick': [['open', 'pick'], ['filter', 'filter / type an IP'], ['trace.port', 'port/proto'], ['back', 'back'], ['help', 'help']],
-  trace: [['open', 'open rule'], ['filter', 'filter'], ['trace.port', 'port'], ['pane.next', 'branch'], ['match.next', 'decider'], ['back', 'back']],
+  overview: [
+    ['open', 'open'],
+    ['filter', 'filter'],
+    ['trace.open', 'trace'],
+    ['command', 'jump'],
+    ['evidence.open', 'evidence'],
+    ['fix.write', 'write fixes'],
+    ['help', 'help'],
+    ['quit', 'quit'],
+  ],
+  findings: [
+    ['open', 'open'],
+    ['filter', 'filter'],
+    ['filter.layer', 'layer'],
+    ['filter.severity', 'sev'],
+    ['filter.node', 'node'],
+    ['filter.clear', 'clear'],
+    ['trace.open', 'trace'],
+    ['back', 'back'],
+  ],
+  detail: [
+    ['open', 'open'],
+    ['pane.next', 'section'],
+    ['evidence.open', 'evidence'],
+    ['fix.write', 'write fix'],
+    ['back', 'back'],
+    ['help', 'help'],
+  ],
+  evidence: [
+    ['open', 'open'],
+    ['pane.next', 'pane'],
+    ['filter', 'search'],
+    ['match.next', 'next'],
+    ['command', 'line: :N'],
+    ['back', 'back'],
+  ],
+  help: [
+    ['back', 'back'],
+    ['quit', 'quit'],
+  ],
+  'trace.pick': [
+    ['open', 'pick'],
+    ['filter', 'filter / type an IP'],
+    ['trace.port', 'port/proto'],
+    ['back', 'back'],
+    ['help', 'help'],
+  ],
+  trace: [
+    ['open', 'open rule'],
+    ['filter', 'filter'],
+    ['trace.port', 'port'],
+    ['pane.next', 'branch'],
+    ['match.next', 'decider'],
+    ['back', 'back'],
+  ],
 };
 
 export function hintsFor(screen: HintScreen): string {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MIN_FAST_RUN, textRuns, type Span } from './text-runs.js';
 
-const joined = (runs: Span[][]) => runs.flat().map((s) => s.text).join('');
+const joined = (runs: Span[][]) =>
+  runs
+    .flat()
+    .map((s) => s.text)
+    .join('');
 const ascii = (run: Span[]) => /^[\x20-\x7e]*$/.test(run.map((s) => s.text).join(''));
 
 describe('textRuns', () => {
@@ -61,7 +65,9 @@ describe('textRuns', () => {
           for (const s of r) expect(s.text.length).toBeGreaterThan(0);
         }
         for (let i = 1; i < runs.length; i++) expect(ascii(runs[i]!) && ascii(runs[i - 1]!)).toBe(false);
-        for (const r of runs) if (ascii(r) && runs.length > 1) expect(r.map((s) => s.text).join('').length).toBeGreaterThanOrEqual(MIN_FAST_RUN);
+        for (const r of runs)
+          if (ascii(r) && runs.length > 1)
+            expect(r.map((s) => s.text).join('').length).toBeGreaterThanOrEqual(MIN_FAST_RUN);
       }),
     );
   });

@@ -36,7 +36,7 @@ export function textRuns(spans: readonly Span[], minFast = MIN_FAST_RUN): Span[]
   // each piece is fast (part of a long ASCII stretch) or slow (a glyph, or ASCII too short to
   // be worth a node); consecutive pieces of one kind share a node
   const fast: boolean[] = pieces.map(() => false);
-  for (let i = 0; i < pieces.length; ) {
+  for (let i = 0; i < pieces.length;) {
     if (!pieces[i]!.ascii) {
       i++;
       continue;

@@ -22,12 +22,14 @@ export function parseColon(text: string, nodes: readonly string[]): ColonResult 
       return { kind: 'route', route: { screen: 'findings', filter: { text: arg } } };
     case 'evidence':
     case 'e':
-      if (arg && !nodes.includes(arg)) return { kind: 'error', message: `no node "${arg}"; nodes: ${nodes.join(', ') || 'none'}` };
+      if (arg && !nodes.includes(arg))
+        return { kind: 'error', message: `no node "${arg}"; nodes: ${nodes.join(', ') || 'none'}` };
       return { kind: 'route', route: { screen: 'evidence', ...(arg ? { node: arg } : {}) } };
     case 'node':
     case 'n':
       if (!arg) return { kind: 'error', message: `:node needs a name; nodes: ${nodes.join(', ') || 'none'}` };
-      if (!nodes.includes(arg)) return { kind: 'error', message: `no node "${arg}"; nodes: ${nodes.join(', ') || 'none'}` };
+      if (!nodes.includes(arg))
+        return { kind: 'error', message: `no node "${arg}"; nodes: ${nodes.join(', ') || 'none'}` };
       return { kind: 'route', route: { screen: 'findings', filter: { node: arg, text: '' } } };
     case 'trace':
     case 't':
@@ -54,7 +56,10 @@ const PROTOS: readonly string[] = ['tcp', 'udp', 'icmp', 'sctp'];
 function traceRoute(args: readonly string[]): ColonResult {
   const [from, to, proto, extra] = args;
   if (extra !== undefined || (proto !== undefined && !PROTOS.includes(proto.toLowerCase()))) {
-    return { kind: 'error', message: ':trace FROM TO[:PORT] [tcp|udp|icmp|sctp], e.g. :trace web-1 kube-system/kube-dns:53' };
+    return {
+      kind: 'error',
+      message: ':trace FROM TO[:PORT] [tcp|udp|icmp|sctp], e.g. :trace web-1 kube-system/kube-dns:53',
+    };
   }
   const m = to !== undefined ? /^(.*):(\d{1,5})$/.exec(to) : null;
   const route: TraceRoute = {

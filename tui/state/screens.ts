@@ -5,14 +5,27 @@ import type { FileRef } from '../../analyzer/model/types.js';
 import type { Doc } from '../view-models/doc.js';
 import { lineText } from '../view-models/doc.js';
 import { detailDoc } from '../view-models/detail.js';
-import { fileTree, findInFile, treeIndexOf, viewerLines, type EvidenceView, type TreeRow } from '../view-models/evidence.js';
+import {
+  fileTree,
+  findInFile,
+  treeIndexOf,
+  viewerLines,
+  type EvidenceView,
+  type TreeRow,
+} from '../view-models/evidence.js';
 import type { ListWindow } from '../view-models/list-window.js';
 import { describeFilter, filterRows, findingRows, type FindingRow } from '../view-models/findings.js';
 import { helpDoc } from '../view-models/help.js';
 import type { UiModel } from '../view-models/model.js';
 import { overviewDoc } from '../view-models/overview.js';
 import { traceDoc } from '../view-models/trace-doc.js';
-import { destinationRows, describePortProto, filterPicks, sourceRows, type PickRow } from '../view-models/trace-picks.js';
+import {
+  destinationRows,
+  describePortProto,
+  filterPicks,
+  sourceRows,
+  type PickRow,
+} from '../view-models/trace-picks.js';
 import type { FileTarget, TraceRoute } from './route.js';
 import { topAround, visibleTop } from './scroll.js';
 import type { Entry, Env, ScreenCtx } from './ui.js';
@@ -23,7 +36,13 @@ export interface Size {
 }
 
 export type ScreenView =
-  | { readonly kind: 'doc'; readonly doc: Doc; readonly cursorLine: number; readonly top: number; readonly height: number }
+  | {
+      readonly kind: 'doc';
+      readonly doc: Doc;
+      readonly cursorLine: number;
+      readonly top: number;
+      readonly height: number;
+    }
   | ({ readonly kind: 'findings' } & ListWindow<FindingRow>)
   | ({ readonly kind: 'evidence' } & EvidenceView)
   | ({
@@ -88,12 +107,26 @@ export class Screens {
     const route = e.route;
     switch (route.screen) {
       case 'overview':
-        return this.docScreen(e, this.doc(`o:${width}`, () => overviewDoc(this.model, width - 2)), body);
+        return this.docScreen(
+          e,
+          this.doc(`o:${width}`, () => overviewDoc(this.model, width - 2)),
+          body,
+        );
       case 'help':
-        return this.docScreen(e, this.doc(`h:${width}`, () => helpDoc(width - 2)), body);
+        return this.docScreen(
+          e,
+          this.doc(`h:${width}`, () => helpDoc(width - 2)),
+          body,
+        );
       case 'detail': {
         const context = size.rows >= 40 ? 5 : 2; // a tall terminal shows more context around cited lines
-        return this.docScreen(e, this.doc(`d:${route.finding}:${width}:${context}`, () => detailDoc(this.model, route.finding, width - 2, context)), body);
+        return this.docScreen(
+          e,
+          this.doc(`d:${route.finding}:${width}:${context}`, () =>
+            detailDoc(this.model, route.finding, width - 2, context),
+          ),
+          body,
+        );
       }
       case 'findings': {
         const rows = this.rowsFor(e);
@@ -105,7 +138,18 @@ export class Screens {
           findingAt: (i) => rows[i]?.index,
         };
         const top = visibleTop(e.top, e.cursor, height, rows.length);
-        return { ctx, view: { kind: 'findings', rows, total: this.allRows().length, filter: describeFilter(e.filter), cursor: e.cursor, top, height } };
+        return {
+          ctx,
+          view: {
+            kind: 'findings',
+            rows,
+            total: this.allRows().length,
+            filter: describeFilter(e.filter),
+            cursor: e.cursor,
+            top,
+            height,
+          },
+        };
       }
       case 'evidence':
         return this.evidenceScreen(e, body, width);
@@ -113,7 +157,11 @@ export class Screens {
         if (route.from === undefined || route.to === undefined) return this.pickerScreen(e, route, body);
         // the trace runs once per request and width; every later keypress is a cache hit
         const key = `t:${route.from}\u0000${route.to}\u0000${route.port ?? ''}\u0000${route.proto ?? ''}:${width}`;
-        return this.docScreen(e, this.doc(key, () => traceDoc(this.model, route, width - 2)), body);
+        return this.docScreen(
+          e,
+          this.doc(key, () => traceDoc(this.model, route, width - 2)),
+          body,
+        );
       }
     }
   }
@@ -142,7 +190,10 @@ export class Screens {
       },
     };
     // the stored top may predate a resize: keep the cursor's line visible
-    const top = e.top <= cursorLine && cursorLine < e.top + height ? Math.min(e.top, Math.max(0, doc.lines.length - height)) : visibleTop(e.top, cursorLine, height, doc.lines.length);
+    const top =
+      e.top <= cursorLine && cursorLine < e.top + height
+        ? Math.min(e.top, Math.max(0, doc.lines.length - height))
+        : visibleTop(e.top, cursorLine, height, doc.lines.length);
     return { ctx, view: { kind: 'doc', doc, cursorLine, top, height } };
   }
 
@@ -151,7 +202,10 @@ export class Screens {
     const rows = this.pickRows(side, e.filter.text);
     const height = body - 2; // title and column header
     const pp = describePortProto(route);
-    const title = side === 'from' ? `Trace: pick the source${pp ? `  (${pp})` : ''}` : `Trace from ${route.from}: pick the destination${pp ? `  (${pp})` : ''}`;
+    const title =
+      side === 'from'
+        ? `Trace: pick the source${pp ? `  (${pp})` : ''}`
+        : `Trace from ${route.from}: pick the destination${pp ? `  (${pp})` : ''}`;
     const ctx: ScreenCtx = {
       count: rows.length,
       page: height,
@@ -164,7 +218,19 @@ export class Screens {
       },
     };
     const top = visibleTop(e.top, e.cursor, height, rows.length);
-    return { ctx, view: { kind: 'picker', title, rows, total: this.picks.get(side)?.length ?? rows.length, filter: e.filter.text, cursor: e.cursor, top, height } };
+    return {
+      ctx,
+      view: {
+        kind: 'picker',
+        title,
+        rows,
+        total: this.picks.get(side)?.length ?? rows.length,
+        filter: e.filter.text,
+        cursor: e.cursor,
+        top,
+        height,
+      },
+    };
   }
 
   private evidenceScreen(e: Entry, body: number, width: number): { view: ScreenView; ctx: ScreenCtx } {
@@ -174,7 +240,11 @@ export class Screens {
     const treeWidth = width >= 70 ? Math.min(38, Math.floor(width * 0.32)) : width;
     const ref = e.file ? Screens.fileRef(e.file) : undefined;
     const lineCount = ref ? (files.lineCount(ref) ?? 0) : 0;
-    const lineTop = ref ? (e.lineTop < 1 ? topAround(e.line, height, lineCount) : visibleTop(e.lineTop, e.line, height, lineCount, 1)) : 1;
+    const lineTop = ref
+      ? e.lineTop < 1
+        ? topAround(e.line, height, lineCount)
+        : visibleTop(e.lineTop, e.line, height, lineCount, 1)
+      : 1;
     const cited = e.file?.line !== undefined ? { from: e.file.line, to: e.file.endLine ?? e.file.line } : undefined;
     const lines = ref ? viewerLines(files, ref, lineTop, height, cited, e.search) : [];
     const ctx: ScreenCtx = {
@@ -192,13 +262,34 @@ export class Screens {
         }
         return undefined;
       },
-      ...(ref ? { viewer: { count: lineCount, page: height, find: (term: string, from: number, dir: 1 | -1) => findInFile(files, ref, term, from, dir) } } : {}),
+      ...(ref
+        ? {
+            viewer: {
+              count: lineCount,
+              page: height,
+              find: (term: string, from: number, dir: 1 | -1) => findInFile(files, ref, term, from, dir),
+            },
+          }
+        : {}),
     };
     const title = e.file ? `${e.file.path}${e.file.pointer !== undefined ? `#${e.file.pointer}` : ''}` : undefined;
     const treeTop = visibleTop(e.top, e.cursor, height, tree.length);
     return {
       ctx,
-      view: { kind: 'evidence', tree, cursor: e.cursor, treeTop, pane: e.pane, ...(title ? { title } : {}), lines, lineCount, line: e.line, search: e.search, height, treeWidth },
+      view: {
+        kind: 'evidence',
+        tree,
+        cursor: e.cursor,
+        treeTop,
+        pane: e.pane,
+        ...(title ? { title } : {}),
+        lines,
+        lineCount,
+        line: e.line,
+        search: e.search,
+        height,
+        treeWidth,
+      },
     };
   }
 }

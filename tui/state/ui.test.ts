@@ -28,7 +28,13 @@ describe('n/N without a search term', () => {
       s = cmd(s, 'match.next').state;
       seen.push(findingUnderCursor(s));
     }
-    expect(seen.slice(0, 5)).toEqual([demo.at['SYS-104'], demo.at['SYS-108'], demo.at['DNS-402'], demo.at['DNS-401'], demo.at['DNS-406']]);
+    expect(seen.slice(0, 5)).toEqual([
+      demo.at['SYS-104'],
+      demo.at['SYS-108'],
+      demo.at['DNS-402'],
+      demo.at['DNS-401'],
+      demo.at['DNS-406'],
+    ]);
     expect(seen[5]).toBe(demo.at['SYS-104']);
     s = cmd(s, 'match.prev').state;
     expect(findingUnderCursor(s)).toBe(demo.at['DNS-406']);
@@ -54,7 +60,10 @@ describe('findings filter prompt', () => {
 
 describe('trace', () => {
   it(':trace fills what is given', () => {
-    expect(parseColon('trace web-1 kube-system/kube-dns:53 udp', [])).toEqual({ kind: 'route', route: { screen: 'trace', from: 'web-1', to: 'kube-system/kube-dns', port: 53, proto: 'udp' } });
+    expect(parseColon('trace web-1 kube-system/kube-dns:53 udp', [])).toEqual({
+      kind: 'route',
+      route: { screen: 'trace', from: 'web-1', to: 'kube-system/kube-dns', port: 53, proto: 'udp' },
+    });
     expect(parseColon('trace', [])).toEqual({ kind: 'route', route: { screen: 'trace' } });
     expect(parseColon('trace a b ftp', []).kind).toBe('error');
   });
@@ -85,7 +94,10 @@ describe('trace', () => {
     s = cmd(s, 'trace.port').state;
     expect(s.prompt).toMatchObject({ kind: 'port', text: '53' });
     s = key(type(s, '/udp'), '', { return: true });
-    expect(current(s)).toMatchObject({ route: { screen: 'trace', from: 'web-1', to: '8.8.8.8', port: 53, proto: 'udp' }, cursor: 0 });
+    expect(current(s)).toMatchObject({
+      route: { screen: 'trace', from: 'web-1', to: '8.8.8.8', port: 53, proto: 'udp' },
+      cursor: 0,
+    });
     s = key(type(cmd(s, 'trace.port').state, 'x'), '', { return: true });
     expect(s.message?.tone).toBe('warning');
     expect(current(s).route).toMatchObject({ proto: 'udp' });

@@ -61,7 +61,11 @@ export interface ScreenCtx {
   findItem?(term: string, from: number, dir: 1 | -1): number | undefined;
   /** items n/N visit when there is no search term (root causes, chain links, deciding rules) */
   landmarkAt?(i: number): boolean;
-  readonly viewer?: { readonly count: number; readonly page: number; find(term: string, from: number, dir: 1 | -1): number | undefined };
+  readonly viewer?: {
+    readonly count: number;
+    readonly page: number;
+    find(term: string, from: number, dir: 1 | -1): number | undefined;
+  };
 }
 
 export interface Env {
@@ -78,7 +82,10 @@ export function entryFor(route: Route, env: Env): Entry {
   const base: Entry = { route, cursor: 0, top: 0, filter: EMPTY_FILTER, pane: 0, line: 1, lineTop: 1, search: '' };
   if (route.screen === 'findings') return { ...base, filter: { ...EMPTY_FILTER, ...route.filter } };
   if (route.screen === 'evidence') {
-    const cursor = env.treeIndexFor({ ...(route.node ? { node: route.node } : {}), ...(route.file ? { file: route.file } : {}) });
+    const cursor = env.treeIndexFor({
+      ...(route.node ? { node: route.node } : {}),
+      ...(route.file ? { file: route.file } : {}),
+    });
     if (!route.file) return { ...base, cursor };
     const line = route.file.line ?? 1;
     // lineTop 0 asks the viewer to centre on the line once it knows its height
@@ -133,7 +140,15 @@ function move(e: Entry, cmd: Command, ctx: ScreenCtx): Entry {
   if (inViewer(e, ctx)) {
     const page = ctx.viewer?.page ?? 1;
     const count = ctx.viewer?.count ?? 1;
-    const by = { 'nav.up': -1, 'nav.down': 1, 'nav.pageUp': -page, 'nav.pageDown': page, 'nav.top': -Infinity, 'nav.bottom': Infinity }[cmd as string] ?? 0;
+    const by =
+      {
+        'nav.up': -1,
+        'nav.down': 1,
+        'nav.pageUp': -page,
+        'nav.pageDown': page,
+        'nav.top': -Infinity,
+        'nav.bottom': Infinity,
+      }[cmd as string] ?? 0;
     return moveLine(e, by === -Infinity ? 1 : by === Infinity ? count : e.line + by, ctx);
   }
   const last = Math.max(0, ctx.count - 1);
@@ -213,7 +228,19 @@ export function applyCommand(s0: UiState, cmd: Command, ctx: ScreenCtx, env: Env
     case 'open': {
       if (screen === 'evidence') {
         const file = e.pane === 0 ? ctx.fileAt?.(e.cursor) : undefined;
-        return file ? { state: replaceTop(s, { ...e, pane: 1, file, line: 1, lineTop: 1, search: e.search, openedFromTree: true }) } : { state: s };
+        return file
+          ? {
+              state: replaceTop(s, {
+                ...e,
+                pane: 1,
+                file,
+                line: 1,
+                lineTop: 1,
+                search: e.search,
+                openedFromTree: true,
+              }),
+            }
+          : { state: s };
       }
       const target = ctx.targetAt?.(e.cursor);
       return { state: target ? push(s, target, env) : s };
@@ -226,21 +253,34 @@ export function applyCommand(s0: UiState, cmd: Command, ctx: ScreenCtx, env: Env
       if (ctx.sectionOf) return { state: replaceTop(s, nextSection(e, ctx)) };
       return { state: s };
     case 'filter':
-      if (screen === 'findings') return { state: { ...s, prompt: { kind: 'filter', text: e.filter.text, before: e.filter.text } } };
-      if (isTracePicker(e.route)) return { state: { ...s, prompt: { kind: 'pick', text: e.filter.text, before: e.filter.text } } };
+      if (screen === 'findings')
+        return { state: { ...s, prompt: { kind: 'filter', text: e.filter.text, before: e.filter.text } } };
+      if (isTracePicker(e.route))
+        return { state: { ...s, prompt: { kind: 'pick', text: e.filter.text, before: e.filter.text } } };
       if (screen === 'evidence') return { state: { ...s, prompt: { kind: 'search', text: '', before: e.search } } };
       return { state: { ...push(s, { screen: 'findings' }, env), prompt: { kind: 'filter', text: '', before: '' } } };
     case 'match.next':
     case 'match.prev': {
       const dir = cmd === 'match.next' ? 1 : -1;
-      if (screen === 'findings' || isTracePicker(e.route)) return { state: replaceTop(s, moveTo(e, (e.cursor + dir + ctx.count) % Math.max(1, ctx.count), ctx)) };
+      if (screen === 'findings' || isTracePicker(e.route))
+        return { state: replaceTop(s, moveTo(e, (e.cursor + dir + ctx.count) % Math.max(1, ctx.count), ctx)) };
       if (!e.search) {
         const landmark = ctx.landmarkAt ? nextLandmark(e, dir, ctx) : undefined;
         if (landmark) return { state: replaceTop(s, landmark) };
-        return { state: { ...s, message: { text: screen === 'evidence' ? 'no search yet: press / to search' : 'nothing to jump to here: / searches', tone: 'muted' } } };
+        return {
+          state: {
+            ...s,
+            message: {
+              text: screen === 'evidence' ? 'no search yet: press / to search' : 'nothing to jump to here: / searches',
+              tone: 'muted',
+            },
+          },
+        };
       }
       const next = findNext(e, dir, ctx, e.search);
-      return { state: next ? replaceTop(s, next) : { ...s, message: { text: `"${e.search}" not found`, tone: 'warning' } } };
+      return {
+        state: next ? replaceTop(s, next) : { ...s, message: { text: `"${e.search}" not found`, tone: 'warning' } },
+      };
     }
     case 'filter.layer':
     case 'filter.severity':
@@ -266,9 +306,15 @@ export function applyCommand(s0: UiState, cmd: Command, ctx: ScreenCtx, env: Env
     case 'fix.write':
       return { state: s, effect: writeEffect(e) };
     case 'trace.open':
-      return { state: screen === 'trace' && e.route.screen === 'trace' && e.route.from === undefined ? s : push(s, { screen: 'trace' }, env) };
+      return {
+        state:
+          screen === 'trace' && e.route.screen === 'trace' && e.route.from === undefined
+            ? s
+            : push(s, { screen: 'trace' }, env),
+      };
     case 'trace.port': {
-      if (e.route.screen !== 'trace') return { state: { ...s, message: { text: 'p sets the port on the Trace screen: t opens it', tone: 'muted' } } };
+      if (e.route.screen !== 'trace')
+        return { state: { ...s, message: { text: 'p sets the port on the Trace screen: t opens it', tone: 'muted' } } };
       const text = describePortProto(e.route).replace(/^:/, '');
       return { state: { ...s, prompt: { kind: 'port', text, before: text } } };
     }
@@ -286,7 +332,11 @@ function writeEffect(e: Entry): Effect {
   return e.route.screen === 'detail' ? { kind: 'write', findings: [e.route.finding] } : { kind: 'write' };
 }
 
-function withOpt<K extends 'layer' | 'severity' | 'node'>(f: FindingFilter, key: K, value: FindingFilter[K]): FindingFilter {
+function withOpt<K extends 'layer' | 'severity' | 'node'>(
+  f: FindingFilter,
+  key: K,
+  value: FindingFilter[K],
+): FindingFilter {
   const { [key]: _old, ...rest } = f;
   return (value === undefined ? rest : { ...rest, [key]: value }) as FindingFilter;
 }
@@ -300,10 +350,15 @@ export function applyPromptKey(s: UiState, input: string, key: KeyState, ctx: Sc
   const setText = (text: string): UiState => {
     const next: UiState = { ...s, prompt: { ...p, text } };
     // the findings filter and the trace picker apply while typing: the list narrows under the cursor
-    return p.kind === 'filter' || p.kind === 'pick' ? replaceTop(next, { ...e, filter: { ...e.filter, text }, cursor: 0, top: 0 }) : next;
+    return p.kind === 'filter' || p.kind === 'pick'
+      ? replaceTop(next, { ...e, filter: { ...e.filter, text }, cursor: 0, top: 0 })
+      : next;
   };
   if (key.escape) {
-    const restored = p.kind === 'filter' || p.kind === 'pick' ? replaceTop(withoutPrompt, { ...e, filter: { ...e.filter, text: p.before }, cursor: 0, top: 0 }) : withoutPrompt;
+    const restored =
+      p.kind === 'filter' || p.kind === 'pick'
+        ? replaceTop(withoutPrompt, { ...e, filter: { ...e.filter, text: p.before }, cursor: 0, top: 0 })
+        : withoutPrompt;
     return { state: restored };
   }
   if (key.backspace || key.delete) return { state: setText(p.text.slice(0, -1)) };
@@ -314,14 +369,24 @@ export function applyPromptKey(s: UiState, input: string, key: KeyState, ctx: Sc
       if (!p.text) return { state: withoutPrompt };
       const withTerm = { ...e, search: p.text };
       const next = findNext(withTerm, 1, ctx, p.text);
-      return { state: next ? replaceTop(withoutPrompt, next) : { ...replaceTop(withoutPrompt, withTerm), message: { text: `"${p.text}" not found`, tone: 'warning' } } };
+      return {
+        state: next
+          ? replaceTop(withoutPrompt, next)
+          : { ...replaceTop(withoutPrompt, withTerm), message: { text: `"${p.text}" not found`, tone: 'warning' } },
+      };
     }
     const r = parseColon(p.text, env.nodes);
     switch (r.kind) {
       case 'route':
         return { state: push(withoutPrompt, r.route, env) };
       case 'line':
-        if (!inViewer(e, ctx)) return { state: { ...withoutPrompt, message: { text: `:${r.line} jumps to a line in the file viewer; open a file first`, tone: 'warning' } } };
+        if (!inViewer(e, ctx))
+          return {
+            state: {
+              ...withoutPrompt,
+              message: { text: `:${r.line} jumps to a line in the file viewer; open a file first`, tone: 'warning' },
+            },
+          };
         return { state: replaceTop(withoutPrompt, moveLine({ ...e, lineTop: 0 }, r.line, ctx)) };
       case 'quit':
         return { state: withoutPrompt, effect: { kind: 'quit' } };
@@ -331,7 +396,18 @@ export function applyPromptKey(s: UiState, input: string, key: KeyState, ctx: Sc
         return { state: { ...withoutPrompt, message: { text: r.message, tone: 'warning' } } };
     }
   }
-  if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.leftArrow || key.rightArrow || key.pageUp || key.pageDown) return { state: s };
+  if (
+    key.ctrl ||
+    key.meta ||
+    key.tab ||
+    key.upArrow ||
+    key.downArrow ||
+    key.leftArrow ||
+    key.rightArrow ||
+    key.pageUp ||
+    key.pageDown
+  )
+    return { state: s };
   const printable = input.replace(/[\u0000-\u001f\u007f]/g, '');
   return printable ? { state: setText(p.text + printable) } : { state: s };
 }
@@ -340,7 +416,14 @@ export function applyPromptKey(s: UiState, input: string, key: KeyState, ctx: Sc
 function setPort(s: UiState, e: Entry, text: string): UiState {
   if (e.route.screen !== 'trace') return s;
   const pp = parsePortProto(text);
-  if (!pp) return { ...s, message: { text: `"${text}" is not a port/protocol: try 53, 53/udp, udp or icmp (empty clears)`, tone: 'warning' } };
+  if (!pp)
+    return {
+      ...s,
+      message: {
+        text: `"${text}" is not a port/protocol: try 53, 53/udp, udp or icmp (empty clears)`,
+        tone: 'warning',
+      },
+    };
   const { port: _p, proto: _q, ...rest } = e.route;
   const route: TraceRoute = { ...rest, ...pp };
   return replaceTop(s, { ...e, route, ...(isTracePicker(route) ? {} : { cursor: 0, top: 0 }) });

@@ -24,7 +24,11 @@ export interface InkLike {
 export const frameOf = (app: InkLike): string => stripVTControlCharacters(app.lastFrame() ?? '');
 
 /** resolve with the first frame for which `ok` holds; fail with the last frame seen */
-export async function waitForFrame(app: InkLike, ok: (frame: string) => boolean, what = 'the expected frame'): Promise<string> {
+export async function waitForFrame(
+  app: InkLike,
+  ok: (frame: string) => boolean,
+  what = 'the expected frame',
+): Promise<string> {
   for (let i = 0; i < 400; i++) {
     const f = frameOf(app);
     if (ok(f)) return f;

@@ -18,7 +18,14 @@ export function chainLines(m: Pick<UiModel, 'indexOf'>, chain: Chain): ChainLine
     const i = m.indexOf.get(c.finding);
     if (i === undefined || onPath.has(c)) return; // a cycle would be an engine bug; never loop on it
     onPath.add(c);
-    out.push({ finding: i, depth, ruleId: c.finding.ruleId, status: c.finding.status, subject: subjectKey(c.finding.subject), message: c.finding.message });
+    out.push({
+      finding: i,
+      depth,
+      ruleId: c.finding.ruleId,
+      status: c.finding.status,
+      subject: subjectKey(c.finding.subject),
+      message: c.finding.message,
+    });
     for (const e of c.explains) walk(e, depth + 1);
     onPath.delete(c);
   };

@@ -62,11 +62,16 @@ export function nodeRows(m: UiModel): NodeRow[] {
     counts.set(node, c);
   }
   const bundlesOf = new Map<string, (typeof m.snapshot.bundles)[number][]>();
-  for (const b of m.snapshot.bundles) if (b.node !== undefined) bundlesOf.set(b.node, [...(bundlesOf.get(b.node) ?? []), b]);
+  for (const b of m.snapshot.bundles)
+    if (b.node !== undefined) bundlesOf.set(b.node, [...(bundlesOf.get(b.node) ?? []), b]);
   return m.nodes.map((node) => {
     const bundles = bundlesOf.get(node) ?? [];
     const { findings, failing } = counts.get(node) ?? { findings: 0, failing: 0 };
-    const createdAt = bundles.map((b) => b.createdAt).filter(Boolean).sort().at(-1);
+    const createdAt = bundles
+      .map((b) => b.createdAt)
+      .filter(Boolean)
+      .sort()
+      .at(-1);
     return { node, bundles: bundles.map((b) => b.id), ...(createdAt ? { createdAt } : {}), findings, failing };
   });
 }

@@ -10,7 +10,10 @@ import { nodeOf, type UiModel } from './model.js';
 export const DETAIL_SECTIONS = ['evidence', 'causes', 'symptoms', 'fix'] as const;
 
 function needleOf(quote: string): string | undefined {
-  const first = quote.split('\n').map((l) => l.trim()).find(Boolean);
+  const first = quote
+    .split('\n')
+    .map((l) => l.trim())
+    .find(Boolean);
   return first ? first.slice(0, 30) : undefined;
 }
 
@@ -23,7 +26,11 @@ function linkLine(d: DocBuilder, m: UiModel, i: number, section: string, width: 
   if (!f) return;
   const g = STATUS_GLYPH[f.status];
   const head = `${g.icon} ${f.ruleId}  `;
-  d.item({ section, finding: i, target: { screen: 'detail', finding: i } }, { text: head, tone: g.tone, bold: true }, { text: truncate(`${subjectKey(f.subject)}  ${f.message}`, Math.max(0, width - 4 - head.length)) });
+  d.item(
+    { section, finding: i, target: { screen: 'detail', finding: i } },
+    { text: head, tone: g.tone, bold: true },
+    { text: truncate(`${subjectKey(f.subject)}  ${f.message}`, Math.max(0, width - 4 - head.length)) },
+  );
 }
 
 export function detailDoc(m: UiModel, index: number, width: number, context = 2): Doc {
@@ -52,31 +59,60 @@ export function detailDoc(m: UiModel, index: number, width: number, context = 2)
     for (const l of wrap(why, width)) d.line({ text: l });
   }
 
-  d.blank().line({ text: `Evidence (${f.evidence.length})`, bold: true }, { text: f.evidence.length ? '  enter opens the file at the cited line' : '', dim: true });
+  d.blank().line(
+    { text: `Evidence (${f.evidence.length})`, bold: true },
+    { text: f.evidence.length ? '  enter opens the file at the cited line' : '', dim: true },
+  );
   for (const ref of f.evidence) {
     const ex = excerpt(m.snapshot.files, ref, context);
     const node = m.snapshot.bundles.find((b) => b.id === ref.bundle)?.node ?? nodeOf(f);
     const target = { screen: 'evidence' as const, ...(node ? { node } : {}), file: ex.open };
-    d.item({ section: 'evidence', target }, { text: truncate(ex.where, width - 4), tone: 'accent', bold: true }, { text: truncate(`  ${ref.bundle}${ref.note ? ` · ${ref.note}` : ''}`, Math.max(0, width - 4 - ex.where.length)), dim: true });
+    d.item(
+      { section: 'evidence', target },
+      { text: truncate(ex.where, width - 4), tone: 'accent', bold: true },
+      {
+        text: truncate(`  ${ref.bundle}${ref.note ? ` · ${ref.note}` : ''}`, Math.max(0, width - 4 - ex.where.length)),
+        dim: true,
+      },
+    );
     if (ex.problem) d.line({ text: `    ${ex.problem}`, tone: 'warning' });
     const numWidth = String(ex.lines.at(-1)?.n ?? 1).length;
     const needle = needleOf(ref.quote);
     for (const l of ex.lines) {
       const gutter = `  ${l.cited ? '▶' : ' '} ${String(l.n).padStart(numWidth)} │ `;
-      d.line({ text: gutter, dim: !l.cited, bold: l.cited }, { text: focusSlice(l.text, l.cited ? needle : undefined, Math.max(0, width - gutter.length)), mark: l.cited });
+      d.line(
+        { text: gutter, dim: !l.cited, bold: l.cited },
+        { text: focusSlice(l.text, l.cited ? needle : undefined, Math.max(0, width - gutter.length)), mark: l.cited },
+      );
     }
     if (ex.more) d.line({ text: `      … ${ex.more} more cited lines`, dim: true });
     if (!ex.lines.length && !ex.problem) d.line({ text: `    ${truncate(ref.quote, width - 4)}`, mark: true });
   }
 
-  d.blank().line({ text: `Explained by (${causes.length})`, bold: true }, { text: causes.length ? '  the cause of this finding' : '  nothing: this is where the chain starts', dim: true });
+  d.blank().line(
+    { text: `Explained by (${causes.length})`, bold: true },
+    { text: causes.length ? '  the cause of this finding' : '  nothing: this is where the chain starts', dim: true },
+  );
   for (const c of causes) linkLine(d, m, c, 'causes', width);
-  d.blank().line({ text: `Explains (${symptoms.length})`, bold: true }, { text: symptoms.length ? '  symptoms this finding causes' : '', dim: true });
+  d.blank().line(
+    { text: `Explains (${symptoms.length})`, bold: true },
+    { text: symptoms.length ? '  symptoms this finding causes' : '', dim: true },
+  );
   for (const s of symptoms) linkLine(d, m, s, 'symptoms', width);
 
   const cmds = fixCommands(f);
-  d.blank().item({ section: 'fix' }, { text: 'Fix', bold: true }, { text: cmds.length ? truncate('  suggestions only, netsnap never runs them; w writes them to the fix file', width - 3) : '', dim: true });
-  const fixText = doc?.docs.fix ?? (f.remediation && f.remediation.explanation !== why ? f.remediation.explanation : undefined);
+  d.blank().item(
+    { section: 'fix' },
+    { text: 'Fix', bold: true },
+    {
+      text: cmds.length
+        ? truncate('  suggestions only, netsnap never runs them; w writes them to the fix file', width - 3)
+        : '',
+      dim: true,
+    },
+  );
+  const fixText =
+    doc?.docs.fix ?? (f.remediation && f.remediation.explanation !== why ? f.remediation.explanation : undefined);
   if (fixText) for (const l of wrap(fixText, width)) d.line({ text: l });
   for (const c of cmds) d.line({ text: '  $ ', dim: true }, { text: truncate(c, width - 4), bold: true });
   if (!cmds.length && !fixText) d.line({ text: '  no fix needed or known', dim: true });

@@ -17,18 +17,36 @@ export function fileTree(files: FileIndex, bundles: readonly BundleMeta[]): Tree
   const ids = bundles.length ? bundles.map((b) => b.id) : [...new Set(files.list().map((f) => f.bundle))];
   for (const id of ids) {
     const node = bundles.find((b) => b.id === id)?.node;
-    rows.push({ kind: 'bundle', depth: 0, label: node ? `${node}  (${id})` : id, bundle: id, ...(node ? { node } : {}) });
-    const paths = files.list(id).map((f) => f.path).sort();
+    rows.push({
+      kind: 'bundle',
+      depth: 0,
+      label: node ? `${node}  (${id})` : id,
+      bundle: id,
+      ...(node ? { node } : {}),
+    });
+    const paths = files
+      .list(id)
+      .map((f) => f.path)
+      .sort();
     let openDirs: string[] = [];
     for (const path of paths) {
       const parts = path.split('/');
       const dirs = parts.slice(0, -1);
       let same = 0;
       while (same < dirs.length && same < openDirs.length && dirs[same] === openDirs[same]) same++;
-      for (let i = same; i < dirs.length; i++) rows.push({ kind: 'dir', depth: i + 1, label: `${dirs[i]}/`, bundle: id, ...(node ? { node } : {}) });
+      for (let i = same; i < dirs.length; i++)
+        rows.push({ kind: 'dir', depth: i + 1, label: `${dirs[i]}/`, bundle: id, ...(node ? { node } : {}) });
       openDirs = dirs;
       const size = files.size({ bundle: id, path });
-      rows.push({ kind: 'file', depth: dirs.length + 1, label: parts.at(-1) ?? path, bundle: id, path, ...(node ? { node } : {}), ...(size !== undefined ? { size } : {}) });
+      rows.push({
+        kind: 'file',
+        depth: dirs.length + 1,
+        label: parts.at(-1) ?? path,
+        bundle: id,
+        path,
+        ...(node ? { node } : {}),
+        ...(size !== undefined ? { size } : {}),
+      });
     }
   }
   return rows;
@@ -36,7 +54,9 @@ export function fileTree(files: FileIndex, bundles: readonly BundleMeta[]): Tree
 
 export function treeIndexOf(rows: readonly TreeRow[], target: { node?: string; file?: FileRef }): number {
   if (target.file) {
-    const i = rows.findIndex((r) => r.kind === 'file' && r.bundle === target.file?.bundle && r.path === target.file.path);
+    const i = rows.findIndex(
+      (r) => r.kind === 'file' && r.bundle === target.file?.bundle && r.path === target.file.path,
+    );
     if (i >= 0) return i;
   }
   if (target.node) {
@@ -85,19 +105,39 @@ export function viewerLines(
   const term = search?.toLowerCase();
   return (files.lines(ref, from, to) ?? []).map((text, i) => {
     const n = from + i;
-    return { n, text, cited: !!cited && n >= cited.from && n <= cited.to, match: !!term && text.toLowerCase().includes(term) };
+    return {
+      n,
+      text,
+      cited: !!cited && n >= cited.from && n <= cited.to,
+      match: !!term && text.toLowerCase().includes(term),
+    };
   });
 }
 
 const CHUNK = 2000;
 
 /** next (dir 1) or previous (dir -1) line after `from` containing `term`, wrapping around */
-export function findInFile(files: FileIndex, ref: FileRef, term: string, from: number, dir: 1 | -1): number | undefined {
+export function findInFile(
+  files: FileIndex,
+  ref: FileRef,
+  term: string,
+  from: number,
+  dir: 1 | -1,
+): number | undefined {
   const count = files.lineCount(ref) ?? 0;
   const t = term.toLowerCase();
   if (!t || count === 0) return undefined;
   // scan [from+1..count] then [1..from] forward, or the mirror backward, in chunks
-  const ranges: [number, number][] = dir === 1 ? [[from + 1, count], [1, from]] : [[from - 1, 1], [count, from]];
+  const ranges: [number, number][] =
+    dir === 1
+      ? [
+          [from + 1, count],
+          [1, from],
+        ]
+      : [
+          [from - 1, 1],
+          [count, from],
+        ];
   for (const [a, b] of ranges) {
     if (dir === 1) {
       for (let s = a; s <= b; s += CHUNK) {

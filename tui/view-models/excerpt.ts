@@ -31,7 +31,8 @@ const MAX_CITED = 6;
 const LOCATE_LIMIT = 200_000;
 
 export function whereOf(ref: EvidenceRef): string {
-  const range = ref.line !== undefined ? `:${ref.line}${ref.endLine && ref.endLine !== ref.line ? `-${ref.endLine}` : ''}` : '';
+  const range =
+    ref.line !== undefined ? `:${ref.line}${ref.endLine && ref.endLine !== ref.line ? `-${ref.endLine}` : ''}` : '';
   return `${ref.path}${ref.pointer !== undefined ? `#${ref.pointer}` : ''}${range}`;
 }
 
@@ -41,10 +42,20 @@ export function whereOf(ref: EvidenceRef): string {
  * Array indexes are not counted, so the answer can be an earlier sibling; the excerpt itself always
  * shows the true value.
  */
-export function locatePointer(files: FileIndex, bundle: string, path: string, pointer: string, value: unknown): number | undefined {
+export function locatePointer(
+  files: FileIndex,
+  bundle: string,
+  path: string,
+  pointer: string,
+  value: unknown,
+): number | undefined {
   const fr = { bundle, path };
   const count = Math.min(files.lineCount(fr) ?? 0, LOCATE_LIMIT);
-  const keys = pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')).filter((t) => !/^\d+$/.test(t));
+  const keys = pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .filter((t) => !/^\d+$/.test(t));
   const needles = keys.map((k) => `${JSON.stringify(k)}:`);
   const first = firstScalar(value);
   if (first) needles.push(`${JSON.stringify(first[0])}: ${JSON.stringify(first[1])}`);
@@ -81,17 +92,29 @@ export function excerpt(files: FileIndex, ref: EvidenceRef, context: number): Ex
   const fr = { bundle: ref.bundle, path: ref.path };
   const where = whereOf(ref);
   const base: FileTarget = { bundle: ref.bundle, path: ref.path };
-  if (!files.has(fr)) return { ref, where, open: base, lines: [], more: 0, problem: `${ref.path} is not in bundle ${ref.bundle}` };
+  if (!files.has(fr))
+    return { ref, where, open: base, lines: [], more: 0, problem: `${ref.path} is not in bundle ${ref.bundle}` };
   if (ref.line === undefined && ref.pointer !== undefined) {
     // a JSON value: show it pretty-printed, open the file near where it sits
     const value = files.pointer(fr, ref.pointer);
     const text = (JSON.stringify(value, null, 2) ?? 'undefined').split('\n');
     const shown = text.slice(0, MAX_CITED * 2).map((t, i) => ({ n: i + 1, text: t, cited: true }));
     const line = locatePointer(files, ref.bundle, ref.path, ref.pointer, value);
-    return { ref, where, open: { ...base, ...(line !== undefined ? { line } : {}) }, lines: shown, more: text.length - shown.length };
+    return {
+      ref,
+      where,
+      open: { ...base, ...(line !== undefined ? { line } : {}) },
+      lines: shown,
+      more: text.length - shown.length,
+    };
   }
   const src = ref.pointer !== undefined ? { ...fr, pointer: ref.pointer } : fr;
-  const open: FileTarget = { ...base, ...(ref.pointer !== undefined ? { pointer: ref.pointer } : {}), ...(ref.line !== undefined ? { line: ref.line } : {}), ...(ref.endLine !== undefined ? { endLine: ref.endLine } : {}) };
+  const open: FileTarget = {
+    ...base,
+    ...(ref.pointer !== undefined ? { pointer: ref.pointer } : {}),
+    ...(ref.line !== undefined ? { line: ref.line } : {}),
+    ...(ref.endLine !== undefined ? { endLine: ref.endLine } : {}),
+  };
   if (ref.line === undefined) return { ref, where, open, lines: [], more: 0 };
   const count = files.lineCount(src) ?? 0;
   const start = ref.line;

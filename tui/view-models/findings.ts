@@ -67,7 +67,8 @@ export function parseFilterText(text: string, base: Omit<FindingFilter, 'text'> 
     const key = m?.[1]?.toLowerCase();
     const val = m?.[2]?.toLowerCase() ?? '';
     if (key === 'layer' && (LAYERS as readonly string[]).includes(val)) f = { ...f, layer: val as Layer };
-    else if ((key === 'sev' || key === 'severity') && (SEVERITIES as readonly string[]).includes(val)) f = { ...f, severity: val as Severity };
+    else if ((key === 'sev' || key === 'severity') && (SEVERITIES as readonly string[]).includes(val))
+      f = { ...f, severity: val as Severity };
     else if (key === 'status' && (STATUSES as readonly string[]).includes(val)) f = { ...f, status: val as Status };
     else if (key === 'node' && m?.[2]) f = { ...f, node: m[2] };
     else free.push(tok.toLowerCase());

@@ -8,7 +8,11 @@ export function fixTargets(m: UiModel, findings?: readonly number[]): number[] {
 }
 
 export function fixScript(m: UiModel, findings: readonly number[]): string {
-  const out = ['#!/bin/sh', '# netsnap fix suggestions: review each command before running it; netsnap never runs them.', ''];
+  const out = [
+    '#!/bin/sh',
+    '# netsnap fix suggestions: review each command before running it; netsnap never runs them.',
+    '',
+  ];
   for (const i of findings) {
     const f = m.findings[i];
     if (!f?.remediation?.commands.length) continue;

@@ -14,11 +14,15 @@ export interface LayerRow {
   readonly total: number;
 }
 
-export function layerStack(m: Pick<UiModel, 'findings' | 'rootOrder'>, layers: readonly Layer[] = STACK_LAYERS): LayerRow[] {
+export function layerStack(
+  m: Pick<UiModel, 'findings' | 'rootOrder'>,
+  layers: readonly Layer[] = STACK_LAYERS,
+): LayerRow[] {
   const roots = new Set(m.rootOrder);
   // one pass over the findings for all layers (20,000 findings on a 5,000-node cluster)
   const tally = new Map<Layer, { counts: Record<Status, number>; rootCauses: number; total: number }>();
-  for (const layer of layers) tally.set(layer, { counts: { fail: 0, warn: 0, unknown: 0, pass: 0 }, rootCauses: 0, total: 0 });
+  for (const layer of layers)
+    tally.set(layer, { counts: { fail: 0, warn: 0, unknown: 0, pass: 0 }, rootCauses: 0, total: 0 });
   m.findings.forEach((f, i) => {
     const t = tally.get(f.layer);
     if (!t) return;

@@ -20,7 +20,9 @@ export interface TraceRequest {
 }
 
 /** injected by the caller (`(req) => traceFromSnapshot(snapshot, req)`); throws with a message a user can act on */
-export type TraceFn = (req: TraceRequest) => TraceResult & { readonly label?: { readonly from: string; readonly to: string } };
+export type TraceFn = (
+  req: TraceRequest,
+) => TraceResult & { readonly label?: { readonly from: string; readonly to: string } };
 
 export interface TuiLoadResult {
   snapshot: Snapshot;

@@ -23,7 +23,10 @@ export function overviewDoc(m: UiModel, width: number): Doc {
   }
   d.blank();
   const chains = rootChains(m);
-  d.line({ text: `Root causes (${chains.length})`, bold: true }, { text: chains.length ? '  each with the symptoms it explains' : '  none: no failing finding', dim: true });
+  d.line(
+    { text: `Root causes (${chains.length})`, bold: true },
+    { text: chains.length ? '  each with the symptoms it explains' : '  none: no failing finding', dim: true },
+  );
   for (const chain of chains) {
     for (const c of chain) {
       const g = STATUS_GLYPH[c.status];
@@ -42,25 +45,48 @@ export function overviewDoc(m: UiModel, width: number): Doc {
   d.line({ text: `Nodes (${nodes.length})`, bold: true });
   for (const n of nodes) {
     const info = `${n.bundles.length ? n.bundles.join(', ') : 'no bundle (cluster view only)'}${n.createdAt ? `  ${n.createdAt}` : ''}  ${n.findings} findings, ${n.failing} failing`;
-    d.item({ section: 'nodes', target: { screen: 'findings', filter: { node: n.node, text: '' } } }, { text: padEnd(n.node, 14), bold: true }, { text: truncate(info, Math.max(0, width - 18)) });
+    d.item(
+      { section: 'nodes', target: { screen: 'findings', filter: { node: n.node, text: '' } } },
+      { text: padEnd(n.node, 14), bold: true },
+      { text: truncate(info, Math.max(0, width - 18)) },
+    );
   }
   d.blank();
   const c = completeness(m);
   const gaps = c.missing.length + c.problems.length + c.otherUnknown.length;
-  d.line({ text: 'Data completeness', bold: true }, { text: gaps ? `  ${c.missing.length} sources missing, ${c.problems.length} load problems` : '  every source collected and parsed', dim: true });
+  d.line(
+    { text: 'Data completeness', bold: true },
+    {
+      text: gaps
+        ? `  ${c.missing.length} sources missing, ${c.problems.length} load problems`
+        : '  every source collected and parsed',
+      dim: true,
+    },
+  );
   const bundleFindings = { screen: 'findings', filter: { layer: 'bundle', text: '' } } as const;
   for (const s of c.missing) {
     const g = STATUS_GLYPH.unknown;
     const leaves = s.leavesUnknown.length ? ` → unknown: ${s.leavesUnknown.join(', ')}` : '';
-    d.item({ section: 'completeness', target: bundleFindings }, { text: `${g.icon} `, tone: g.tone }, { text: truncate(`${s.node ?? s.bundle}  ${s.source} ${s.status}${leaves}`, Math.max(0, width - 6)) });
+    d.item(
+      { section: 'completeness', target: bundleFindings },
+      { text: `${g.icon} `, tone: g.tone },
+      { text: truncate(`${s.node ?? s.bundle}  ${s.source} ${s.status}${leaves}`, Math.max(0, width - 6)) },
+    );
   }
   for (const p of c.problems) {
     const g = p.severity === 'error' ? STATUS_GLYPH.fail : STATUS_GLYPH.warn;
     const where = `${p.bundle ? `${p.bundle}:` : ''}${p.file}${p.line ? `:${p.line}` : ''}`;
-    d.item({ section: 'completeness', target: bundleFindings }, { text: `${g.icon} `, tone: g.tone }, { text: truncate(`${where}  ${p.message}`, Math.max(0, width - 6)) });
+    d.item(
+      { section: 'completeness', target: bundleFindings },
+      { text: `${g.icon} `, tone: g.tone },
+      { text: truncate(`${where}  ${p.message}`, Math.max(0, width - 6)) },
+    );
   }
   if (c.otherUnknown.length) {
-    d.line({ text: `${STATUS_GLYPH.unknown.icon} `, tone: 'muted' }, { text: truncate(`also unknown: ${c.otherUnknown.join(', ')}`, Math.max(0, width - 6)) });
+    d.line(
+      { text: `${STATUS_GLYPH.unknown.icon} `, tone: 'muted' },
+      { text: truncate(`also unknown: ${c.otherUnknown.join(', ')}`, Math.max(0, width - 6)) },
+    );
   }
   return d.build();
 }

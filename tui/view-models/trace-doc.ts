@@ -15,7 +15,11 @@ type Traced = TraceResult & { readonly label?: { readonly from: string; readonly
 /** the request a complete trace route stands for */
 export function traceRequest(r: TraceRoute): TraceRequest | undefined {
   if (r.from === undefined || r.to === undefined) return undefined;
-  return { from: r.from, to: r.port !== undefined ? `${r.to}:${r.port}` : r.to, ...(r.proto ? { proto: r.proto } : {}) };
+  return {
+    from: r.from,
+    to: r.port !== undefined ? `${r.to}:${r.port}` : r.to,
+    ...(r.proto ? { proto: r.proto } : {}),
+  };
 }
 
 /**
@@ -34,10 +38,16 @@ export function decidingStep(b: TraceBranch): number | undefined {
   if (b.fate.kind === 'undetermined') return steps.length > 0 ? steps.length - 1 : undefined;
   if (b.fate.kind === 'rejected' || b.fate.kind === 'dropped') {
     const by = b.fate.by;
-    const named = lastIndex((s) => !!s.chain && by === `${s.table}/${s.chain}${s.ruleIndex !== undefined ? ` rule ${s.ruleIndex}` : ' policy'}`);
+    const named = lastIndex(
+      (s) =>
+        !!s.chain && by === `${s.table}/${s.chain}${s.ruleIndex !== undefined ? ` rule ${s.ruleIndex}` : ' policy'}`,
+    );
     return named ?? lastIndex((s) => /^(DROP|REJECT|policy DROP|not forwarded)/.test(s.verdict));
   }
-  return lastIndex((s) => /^(DNAT|SNAT|MASQUERADE|REDIRECT) /.test(s.verdict)) ?? lastIndex((s) => s.verdict === 'ACCEPT' || s.verdict.startsWith('policy '));
+  return (
+    lastIndex((s) => /^(DNAT|SNAT|MASQUERADE|REDIRECT) /.test(s.verdict)) ??
+    lastIndex((s) => s.verdict === 'ACCEPT' || s.verdict.startsWith('policy '))
+  );
 }
 
 export function fateGlyph(b: TraceBranch): Glyph {
@@ -55,7 +65,11 @@ export function stepWhere(s: TraceStep): string {
 
 /** where enter on a step goes: its line in iptables-save, or the route file for a routing step */
 export function stepTarget(r: TraceResult, s: TraceStep): Route | undefined {
-  const open = (ref: FileRef, line?: number): Route => ({ screen: 'evidence', node: r.node, file: { bundle: ref.bundle, path: ref.path, ...(line !== undefined ? { line } : {}) } });
+  const open = (ref: FileRef, line?: number): Route => ({
+    screen: 'evidence',
+    node: r.node,
+    file: { bundle: ref.bundle, path: ref.path, ...(line !== undefined ? { line } : {}) },
+  });
   if (s.line !== undefined && r.iptablesRef) return open(r.iptablesRef, s.line);
   if (s.hook === 'ROUTING' && r.routesRef) return open(r.routesRef);
   return undefined;
@@ -67,10 +81,32 @@ export function traceResultDoc(r: Traced, width: number): Doc {
   const d = new DocBuilder();
   const i = r.input;
   const dst = `${i.dst}${i.dport !== undefined ? `:${i.dport}` : ''}`;
-  d.line({ text: 'Trace  ', bold: true }, { text: truncate(`${r.label?.from ?? i.src} (${i.src}) → ${r.label?.to ?? dst} (${dst})  ${i.proto}`, Math.max(0, width - 7)), bold: true });
+  d.line(
+    { text: 'Trace  ', bold: true },
+    {
+      text: truncate(
+        `${r.label?.from ?? i.src} (${i.src}) → ${r.label?.to ?? dst} (${dst})  ${i.proto}`,
+        Math.max(0, width - 7),
+      ),
+      bold: true,
+    },
+  );
   const n = r.branches.length;
-  d.line({ text: truncate(`on ${r.node}'s rules · ${n} branch${n === 1 ? '' : 'es'} · ${r.iptablesRef?.path ?? 'no iptables-save'}`, width), dim: true });
-  if (r.missing.length) d.line({ text: truncate(`${STATUS_GLYPH.unknown.icon} missing from the bundle: ${r.missing.join(', ')} (the path below is incomplete)`, width), tone: 'warning' });
+  d.line({
+    text: truncate(
+      `on ${r.node}'s rules · ${n} branch${n === 1 ? '' : 'es'} · ${r.iptablesRef?.path ?? 'no iptables-save'}`,
+      width,
+    ),
+    dim: true,
+  });
+  if (r.missing.length)
+    d.line({
+      text: truncate(
+        `${STATUS_GLYPH.unknown.icon} missing from the bundle: ${r.missing.join(', ')} (the path below is incomplete)`,
+        width,
+      ),
+      tone: 'warning',
+    });
   r.branches.forEach((b, bi) => {
     const section = `branch:${bi + 1}`;
     const g = fateGlyph(b);
@@ -78,10 +114,15 @@ export function traceResultDoc(r: Traced, width: number): Doc {
     const decidingTarget = decides !== undefined ? stepTarget(r, b.steps[decides] as TraceStep) : undefined;
     const head = `Branch ${bi + 1}/${n}${n > 1 || b.probability < 1 ? `  ${(b.probability * 100).toFixed(1)}%` : ''}  `;
     d.blank();
-    d.item({ section, ...(decidingTarget ? { target: decidingTarget } : {}) }, { text: head, bold: true }, { text: `${g.icon} ${g.label}`, tone: g.tone, bold: true });
+    d.item(
+      { section, ...(decidingTarget ? { target: decidingTarget } : {}) },
+      { text: head, bold: true },
+      { text: `${g.icon} ${g.label}`, tone: g.tone, bold: true },
+    );
     // the fate is the answer: never cut, wrapped under the branch title
     for (const l of wrap(`⇒ ${fateText(b)}`, width - 4)) d.more({ text: `  ${l}`, tone: g.tone });
-    if (b.fate.kind === 'forwarded' && b.fate.note) for (const l of wrap(`! ${b.fate.note}`, width - 4)) d.more({ text: `  ${l}`, tone: 'warning' });
+    if (b.fate.kind === 'forwarded' && b.fate.note)
+      for (const l of wrap(`! ${b.fate.note}`, width - 4)) d.more({ text: `  ${l}`, tone: 'warning' });
     b.steps.forEach((s, si) => {
       const isDecider = si === decides;
       const target = stepTarget(r, s);
@@ -97,8 +138,16 @@ export function traceResultDoc(r: Traced, width: number): Doc {
         { text: padEnd(`${s.verdict}${prob}`, verdictWidth), bold: isDecider, ...(isDecider ? { tone: g.tone } : {}) },
         { text: line, dim: true },
       );
-      if (isDecider && s.text && s.ruleIndex !== undefined) d.more({ text: `    ${truncate(s.text, Math.max(0, width - 4))}`, mark: true });
-      for (const a of s.assumptions ?? []) d.more({ text: truncate(`    ? ${a.module}: assumed to ${a.assumed === 'match' ? 'match' : 'not match'} (${a.why})`, width), tone: 'warning' });
+      if (isDecider && s.text && s.ruleIndex !== undefined)
+        d.more({ text: `    ${truncate(s.text, Math.max(0, width - 4))}`, mark: true });
+      for (const a of s.assumptions ?? [])
+        d.more({
+          text: truncate(
+            `    ? ${a.module}: assumed to ${a.assumed === 'match' ? 'match' : 'not match'} (${a.why})`,
+            width,
+          ),
+          tone: 'warning',
+        });
     });
   });
   if (!n) d.blank().line({ text: 'no branch: the tracer returned no path', tone: 'warning' });
@@ -110,12 +159,19 @@ export function traceDoc(m: Pick<UiModel, 'trace'>, r: TraceRoute, width: number
   const req = traceRequest(r);
   const d = new DocBuilder();
   if (!req) return d.line({ text: 'pick a source and a destination first' }).build();
-  if (!m.trace) return d.line({ text: 'tracing is not available in this run (the caller gave the UI no tracer)', tone: 'warning' }).build();
+  if (!m.trace)
+    return d
+      .line({ text: 'tracing is not available in this run (the caller gave the UI no tracer)', tone: 'warning' })
+      .build();
   try {
     return traceResultDoc(m.trace(req), width);
   } catch (err) {
     const g = STATUS_GLYPH.fail;
-    d.line({ text: `${g.icon} cannot trace ${req.from} → ${req.to}${req.proto ? ` ${req.proto}` : ''}`, tone: g.tone, bold: true });
+    d.line({
+      text: `${g.icon} cannot trace ${req.from} → ${req.to}${req.proto ? ` ${req.proto}` : ''}`,
+      tone: g.tone,
+      bold: true,
+    });
     for (const l of wrap(err instanceof Error ? err.message : String(err), width - 2)) d.line({ text: `  ${l}` });
     d.blank().line({ text: 'esc goes back to pick again · p sets the port/protocol', dim: true });
     return d.build();

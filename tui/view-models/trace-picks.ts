@@ -20,11 +20,16 @@ export interface PickRow {
   readonly haystack: string;
 }
 
-const row = (r: Omit<PickRow, 'haystack'>): PickRow => ({ ...r, haystack: `${r.label} ${r.detail} ${r.kind}`.toLowerCase() });
+const row = (r: Omit<PickRow, 'haystack'>): PickRow => ({
+  ...r,
+  haystack: `${r.label} ${r.detail} ${r.kind}`.toLowerCase(),
+});
 
 function nodeRows(m: UiModel): PickRow[] {
   return m.nodes.map((name) => {
-    const ip = m.snapshot.index.nodeByName.get(name)?.obj.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    const ip = m.snapshot.index.nodeByName
+      .get(name)
+      ?.obj.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
     const host = m.snapshot.hosts.has(name) ? 'host data' : 'no host data';
     return row({ kind: 'node', label: name, detail: `${ip ?? 'no InternalIP'}  node itself, ${host}`, value: name });
   });
@@ -51,7 +56,16 @@ function serviceRows(m: UiModel): PickRow[] {
     const name = `${s.obj.metadata.namespace ?? 'default'}/${s.obj.metadata.name}`;
     for (const p of s.obj.spec.ports ?? []) {
       const proto = (p.protocol ?? 'TCP').toLowerCase() as Proto;
-      out.push(row({ kind: 'service', label: `${name}:${p.port}/${proto.toUpperCase()}`, detail: `${ip}${p.name ? `  port ${p.name}` : ''}`, value: name, port: p.port, proto }));
+      out.push(
+        row({
+          kind: 'service',
+          label: `${name}:${p.port}/${proto.toUpperCase()}`,
+          detail: `${ip}${p.name ? `  port ${p.name}` : ''}`,
+          value: name,
+          port: p.port,
+          proto,
+        }),
+      );
     }
   }
   return out.sort((a, b) => a.label.localeCompare(b.label));
@@ -73,7 +87,13 @@ export function typedAddress(text: string): PickRow | undefined {
   const ip = m?.[1];
   if (!ip || !isIp(ip)) return undefined;
   const port = m?.[2] !== undefined ? Number(m[2]) : undefined;
-  return row({ kind: 'address', label: `${ip}${port !== undefined ? `:${port}` : ''}`, detail: 'the address you typed', value: ip, ...(port !== undefined ? { port } : {}) });
+  return row({
+    kind: 'address',
+    label: `${ip}${port !== undefined ? `:${port}` : ''}`,
+    detail: 'the address you typed',
+    value: ip,
+    ...(port !== undefined ? { port } : {}),
+  });
 }
 
 export function filterPicks(rows: readonly PickRow[], text: string): readonly PickRow[] {
@@ -94,7 +114,10 @@ const PROTOS: readonly Proto[] = ['tcp', 'udp', 'icmp', 'sctp'];
 export function parsePortProto(text: string): PortProto | undefined {
   let port: number | undefined;
   let proto: Proto | undefined;
-  for (const tok of text.toLowerCase().split(/[\s/]+/).filter(Boolean)) {
+  for (const tok of text
+    .toLowerCase()
+    .split(/[\s/]+/)
+    .filter(Boolean)) {
     if (/^\d{1,5}$/.test(tok) && Number(tok) >= 1 && Number(tok) <= 65535 && port === undefined) port = Number(tok);
     else if ((PROTOS as readonly string[]).includes(tok) && proto === undefined) proto = tok as Proto;
     else return undefined;

@@ -25,8 +25,13 @@ describe('pickers', () => {
   });
 
   it('filters by every word over name, address and node; a typed address comes first', () => {
-    expect(filterPicks(sourceRows(m), 'coredns worker-2').map((r) => r.value)).toEqual(['kube-system/coredns-668d6bf9bc-x7k2p']);
-    expect(filterPicks(destinationRows(m), '10.96.0.10').map((r) => r.label)).toEqual(['10.96.0.10', 'kube-system/kube-dns:53/UDP']);
+    expect(filterPicks(sourceRows(m), 'coredns worker-2').map((r) => r.value)).toEqual([
+      'kube-system/coredns-668d6bf9bc-x7k2p',
+    ]);
+    expect(filterPicks(destinationRows(m), '10.96.0.10').map((r) => r.label)).toEqual([
+      '10.96.0.10',
+      'kube-system/kube-dns:53/UDP',
+    ]);
     expect(typedAddress('8.8.8.8:53')).toMatchObject({ kind: 'address', value: '8.8.8.8', port: 53 });
     expect(typedAddress('kube-dns')).toBeUndefined();
     expect(typedAddress('300.1.1.1')).toBeUndefined();
@@ -45,7 +50,11 @@ describe('pickers', () => {
 describe('trace doc', () => {
   it('a request needs both ends; the port joins the destination', () => {
     expect(traceRequest({ screen: 'trace', from: 'web-1' })).toBeUndefined();
-    expect(traceRequest({ screen: 'trace', from: 'web-1', to: '8.8.8.8', port: 53, proto: 'udp' })).toEqual({ from: 'web-1', to: '8.8.8.8:53', proto: 'udp' });
+    expect(traceRequest({ screen: 'trace', from: 'web-1', to: '8.8.8.8', port: 53, proto: 'udp' })).toEqual({
+      from: 'web-1',
+      to: '8.8.8.8:53',
+      proto: 'udp',
+    });
   });
 
   it('kube-dns: two 50% branches, each decided by its DNAT, whose line is the DNAT rule', () => {
@@ -58,8 +67,16 @@ describe('trace doc', () => {
       const s = b.steps[decidingStep(b) ?? -1];
       expect(s?.verdict).toMatch(/^DNAT to 10\.244\.[01]\.2:53$/);
       const target = stepTarget(r, s!);
-      expect(target).toEqual({ screen: 'evidence', node: 'worker-1', file: { bundle: r.iptablesRef!.bundle, path: 'host/iptables-save.txt', line: s!.line } });
-      const text = m.snapshot.files.lines({ bundle: r.iptablesRef!.bundle, path: 'host/iptables-save.txt' }, s!.line!, s!.line!)?.[0];
+      expect(target).toEqual({
+        screen: 'evidence',
+        node: 'worker-1',
+        file: { bundle: r.iptablesRef!.bundle, path: 'host/iptables-save.txt', line: s!.line },
+      });
+      const text = m.snapshot.files.lines(
+        { bundle: r.iptablesRef!.bundle, path: 'host/iptables-save.txt' },
+        s!.line!,
+        s!.line!,
+      )?.[0];
       expect(text).toMatch(/-j DNAT --to-destination 10\.244\.[01]\.2:53/);
     }
   });
@@ -70,7 +87,11 @@ describe('trace doc', () => {
     expect(fateText(rej)).toBe('rejected by filter/KUBE-SERVICES rule 1 (icmp-port-unreachable)');
     const out = trace({ from: 'web-1', to: '8.8.8.8:53', proto: 'udp' }).branches[0]!;
     expect(out.fate).toMatchObject({ kind: 'forwarded', dev: 'eth0', src: '10.244.1.5' });
-    expect(out.steps[decidingStep(out)!]).toMatchObject({ table: 'nat', chain: 'POSTROUTING', verdict: 'policy ACCEPT' });
+    expect(out.steps[decidingStep(out)!]).toMatchObject({
+      table: 'nat',
+      chain: 'POSTROUTING',
+      verdict: 'policy ACCEPT',
+    });
   });
 
   it('doc: one section per branch, steps are items that open their line, the decider is a landmark', () => {
@@ -85,6 +106,8 @@ describe('trace doc', () => {
   it('a request the tracer refuses becomes its message; no tracer says so', () => {
     const doc = traceDoc(m, { screen: 'trace', from: 'nope', to: 'web' }, 78);
     expect(doc.lines.map(lineText).join('\n')).toContain('--from "nope" is not a node, a pod or an IP address');
-    expect(lineText(traceDoc({}, { screen: 'trace', from: 'a', to: 'b' }, 78).lines[0]!)).toContain('tracing is not available');
+    expect(lineText(traceDoc({}, { screen: 'trace', from: 'a', to: 'b' }, 78).lines[0]!)).toContain(
+      'tracing is not available',
+    );
   });
 });

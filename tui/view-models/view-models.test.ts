@@ -28,11 +28,19 @@ describe('findings -> rows', () => {
   it('filters by layer, severity, node, status and free text, also as tokens', () => {
     const rows = findingRows(m);
     expect(filterRows(rows, { layer: 'dns', text: '' }).every((r) => r.layer === 'dns')).toBe(true);
-    expect(filterRows(rows, { node: 'worker-2', text: '' }).map((r) => r.ruleId).sort()).toEqual(['NET-205', 'SYS-101', 'SYS-106']);
+    expect(
+      filterRows(rows, { node: 'worker-2', text: '' })
+        .map((r) => r.ruleId)
+        .sort(),
+    ).toEqual(['NET-205', 'SYS-101', 'SYS-106']);
     expect(filterRows(rows, { text: 'layer:system status:fail' }).map((r) => r.ruleId)).toEqual(['SYS-104']);
     expect(filterRows(rows, { text: 'multicast' }).map((r) => r.ruleId)).toEqual(['DNS-402']);
     expect(filterRows(rows, { severity: 'info', text: '' }).map((r) => r.ruleId)).toEqual(['BND-901']);
-    expect(parseFilterText('sev:critical node:worker-1 masq')).toEqual({ severity: 'critical', node: 'worker-1', text: 'masq' });
+    expect(parseFilterText('sev:critical node:worker-1 masq')).toEqual({
+      severity: 'critical',
+      node: 'worker-1',
+      text: 'masq',
+    });
   });
 });
 
@@ -56,12 +64,18 @@ describe('layers -> stack', () => {
 describe('chains and completeness', () => {
   it('flattens the article chain cause-first with depth', () => {
     const chains = rootChains(m);
-    expect(chains[1]?.map((c) => [c.ruleId, c.depth])).toEqual([['DNS-402', 0], ['DNS-401', 1], ['DNS-406', 2]]);
+    expect(chains[1]?.map((c) => [c.ruleId, c.depth])).toEqual([
+      ['DNS-402', 0],
+      ['DNS-401', 1],
+      ['DNS-406', 2],
+    ]);
   });
 
   it('names the missing source and the rule it leaves unknown', () => {
     const c = completeness(m);
-    expect(c.missing.map((x) => [x.node, x.source, x.status, x.leavesUnknown])).toEqual([['worker-2', 'host.conntrack-stats', 'absent', ['SYS-106']]]);
+    expect(c.missing.map((x) => [x.node, x.source, x.status, x.leavesUnknown])).toEqual([
+      ['worker-2', 'host.conntrack-stats', 'absent', ['SYS-106']],
+    ]);
   });
 });
 
@@ -98,7 +112,9 @@ describe('detail doc', () => {
     const bySection = (s: string) => doc.items.filter((i) => i.section === s).map((i) => i.finding);
     expect(bySection('causes')).toEqual([demo.at['DNS-402']]);
     expect(bySection('symptoms')).toEqual([demo.at['DNS-406']]);
-    expect(doc.lines.map(lineText).some((l) => l.includes('$ kubectl -n kube-system describe pods -l k8s-app=kube-dns'))).toBe(true);
+    expect(
+      doc.lines.map(lineText).some((l) => l.includes('$ kubectl -n kube-system describe pods -l k8s-app=kube-dns')),
+    ).toBe(true);
     expect(doc.lines.every((l) => lineText(l).length <= 80)).toBe(true);
   });
 });

@@ -25,29 +25,51 @@ const SIGN_FILES = [
   'host/snap/kube-proxy-args',
 ];
 /** directories whose files say the same: static pods, the distributions' CNI configs, pod logs read on the host */
-const SIGN_DIRS = [...STATIC_POD_DIRS, 'host/k3s/config.yaml.d/', 'host/rke2/config.yaml.d/', 'host/k3s/cni/', 'host/microk8s/cni-network/', 'host/pod-logs/'];
+const SIGN_DIRS = [
+  ...STATIC_POD_DIRS,
+  'host/k3s/config.yaml.d/',
+  'host/rke2/config.yaml.d/',
+  'host/k3s/cni/',
+  'host/microk8s/cni-network/',
+  'host/pod-logs/',
+];
 /** journals of units that only a Kubernetes node runs (containerd and docker are not signs) */
-const KUBE_UNIT_JOURNAL = /^host\/journal\/(kubelet|kube-proxy|k3s|k3s-agent|rke2-server|rke2-agent|snap\.kubelet\.|snap\.kube-proxy\.|snap\.microk8s\.|flanneld)[^/]*\.log$/;
+const KUBE_UNIT_JOURNAL =
+  /^host\/journal\/(kubelet|kube-proxy|k3s|k3s-agent|rke2-server|rke2-agent|snap\.kubelet\.|snap\.kube-proxy\.|snap\.microk8s\.|flanneld)[^/]*\.log$/;
 
 /** units only a Kubernetes node has (containerd and docker run anywhere) */
-const KUBE_UNIT = /^(kubelet|kube-proxy|k3s|k3s-agent|rke2-server|rke2-agent|snap\.kubelet\.|snap\.kube-proxy\.|snap\.microk8s\.|flanneld)/;
+const KUBE_UNIT =
+  /^(kubelet|kube-proxy|k3s|k3s-agent|rke2-server|rke2-agent|snap\.kubelet\.|snap\.kube-proxy\.|snap\.microk8s\.|flanneld)/;
 /** chains the kubelet, kube-proxy, kube-router, flannel, Calico, Cilium, Weave, Antrea and OVN-Kubernetes create */
 export const KUBE_CHAIN = /^(KUBE-|FLANNEL|cali-|CILIUM_|WEAVE-|ANTREA-|OVN-KUBE-)/;
 /** links a CNI or kube-proxy creates (eni…: AWS VPC CNI pod veths, azv…/azure0: Azure CNI, gke…: GKE Dataplane V2) */
-export const KUBE_LINK = /^(cni0$|cbr0$|flannel[.-]|cali|vxlan\.calico$|kube-ipvs0$|cilium_|weave$|kube-bridge$|antrea-gw0$|ovn-k8s-mp|nodelocaldns$|eni[0-9a-f]{11}$|azv[0-9a-f]+$|azure0$|gke[0-9a-f]{11}$)/;
+export const KUBE_LINK =
+  /^(cni0$|cbr0$|flannel[.-]|cali|vxlan\.calico$|kube-ipvs0$|cilium_|weave$|kube-bridge$|antrea-gw0$|ovn-k8s-mp|nodelocaldns$|eni[0-9a-f]{11}$|azv[0-9a-f]+$|azure0$|gke[0-9a-f]{11}$)/;
 
 /** the first chain of a Kubernetes component in a dump, with its declaration line */
 export function kubeChain(dump: IptablesSave): { name: string; line: number } | undefined {
-  for (const table of dump.tables.values()) for (const chain of table.chains.values()) if (KUBE_CHAIN.test(chain.name)) return { name: chain.name, line: chain.line };
+  for (const table of dump.tables.values())
+    for (const chain of table.chains.values())
+      if (KUBE_CHAIN.test(chain.name)) return { name: chain.name, line: chain.line };
   return undefined;
 }
 
-const fileAt = (ref: FileRef, line?: number): At => ({ bundle: ref.bundle, path: ref.path, ...(line !== undefined ? { line } : {}) });
+const fileAt = (ref: FileRef, line?: number): At => ({
+  bundle: ref.bundle,
+  path: ref.path,
+  ...(line !== undefined ? { line } : {}),
+});
 
-function firstSign(host: HostState, text: BundleText, lookup: NodeLookup | undefined, manifestNode: string | undefined): Seen<boolean> | undefined {
+function firstSign(
+  host: HostState,
+  text: BundleText,
+  lookup: NodeLookup | undefined,
+  manifestNode: string | undefined,
+): Seen<boolean> | undefined {
   const yes = (by: string, at: At): Seen<boolean> => ({ value: true, by, at });
   if (host.kubeletConfig) return yes('kubelet config', fileAt(host.kubeletConfig.ref));
-  for (const path of SIGN_FILES) if (text.has(host.bundle, path)) return yes(path.slice(path.indexOf('/') + 1), { bundle: host.bundle, path });
+  for (const path of SIGN_FILES)
+    if (text.has(host.bundle, path)) return yes(path.slice(path.indexOf('/') + 1), { bundle: host.bundle, path });
   const cni = host.cni[0];
   if (cni) return yes('CNI config', fileAt(cni.ref));
   if (host.subnetEnv) return yes('flannel subnet.env', fileAt(host.subnetEnv.ref));
@@ -57,7 +79,12 @@ function firstSign(host: HostState, text: BundleText, lookup: NodeLookup | undef
   }
   for (const list of [host.links, host.addrs]) {
     const link = list?.value.find((l) => KUBE_LINK.test(l.ifname));
-    if (list && link) return yes(`link ${link.ifname}`, { bundle: list.ref.bundle, path: list.ref.path, pointer: `/${link.at}/ifname` });
+    if (list && link)
+      return yes(`link ${link.ifname}`, {
+        bundle: list.ref.bundle,
+        path: list.ref.path,
+        pointer: `/${link.at}/ifname`,
+      });
   }
   for (const dir of SIGN_DIRS) {
     const path = text.under(host.bundle, dir)[0];
@@ -75,7 +102,12 @@ function firstSign(host: HostState, text: BundleText, lookup: NodeLookup | undef
   return undefined;
 }
 
-export function kubernetesHost(host: HostState, text: BundleText, lookup: NodeLookup | undefined, manifestNode?: string): Seen<boolean> | undefined {
+export function kubernetesHost(
+  host: HostState,
+  text: BundleText,
+  lookup: NodeLookup | undefined,
+  manifestNode?: string,
+): Seen<boolean> | undefined {
   const sign = firstSign(host, text, lookup, manifestNode);
   if (sign) return sign;
   // a verdict of absence needs both places every Kubernetes node shows itself in: its rules and its links

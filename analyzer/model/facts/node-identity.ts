@@ -22,7 +22,8 @@ export interface NodeIdentity {
 
 const HOSTNAME = 'host/hostname.txt';
 /** interfaces that carry pod or overlay addresses, not the node's own */
-const NOT_THE_NODE = /^(lo|cni0|cbr0|docker0|flannel[.-]|cali|vxlan\.calico|tunl0|kube-ipvs0|cilium_|veth|weave|nodelocaldns|antrea-gw0|ovn-k8s-mp|kube-bridge)/;
+const NOT_THE_NODE =
+  /^(lo|cni0|cbr0|docker0|flannel[.-]|cali|vxlan\.calico|tunl0|kube-ipvs0|cilium_|veth|weave|nodelocaldns|antrea-gw0|ovn-k8s-mp|kube-bridge)/;
 
 /** node names and InternalIP/Hostname addresses of the nodes list, built once */
 export interface NodeLookup {
@@ -36,14 +37,22 @@ export function nodeLookup(cluster: ClusterState): NodeLookup | undefined {
   const byAddress = new Map<string, Located<KubeNode>>();
   for (const n of cluster.nodes) {
     byName.set(n.obj.metadata.name, n);
-    for (const a of n.obj.status?.addresses ?? []) if (a.type === 'InternalIP' || a.type === 'ExternalIP') byAddress.set(a.address, n);
+    for (const a of n.obj.status?.addresses ?? [])
+      if (a.type === 'InternalIP' || a.type === 'ExternalIP') byAddress.set(a.address, n);
   }
   return { byName, byAddress };
 }
 
-export function nodeIdentity(host: HostState, text: BundleText, lookup: NodeLookup | undefined, manifestNode?: string): NodeIdentity {
+export function nodeIdentity(
+  host: HostState,
+  text: BundleText,
+  lookup: NodeLookup | undefined,
+  manifestNode?: string,
+): NodeIdentity {
   const hostnameLine = text.lines(host.bundle, HOSTNAME)?.[0]?.trim();
-  const hostname: Seen<string> | undefined = hostnameLine ? { value: hostnameLine, by: 'hostname', at: { bundle: host.bundle, path: HOSTNAME, line: 1 } } : undefined;
+  const hostname: Seen<string> | undefined = hostnameLine
+    ? { value: hostnameLine, by: 'hostname', at: { bundle: host.bundle, path: HOSTNAME, line: 1 } }
+    : undefined;
   const name: Seen<string> =
     manifestNode === host.node || !hostname
       ? { value: host.node, by: 'manifest', at: { bundle: host.bundle, path: 'manifest.json', pointer: '/node' } }
@@ -54,7 +63,12 @@ export function nodeIdentity(host: HostState, text: BundleText, lookup: NodeLook
     if (NOT_THE_NODE.test(link.ifname)) continue;
     (link.addr_info ?? []).forEach((a, i) => {
       if (a.scope !== undefined && a.scope !== 'global') return;
-      if (addrs) addresses.push({ value: a.local, by: `${link.ifname}/${host.node}`, at: { bundle: addrs.ref.bundle, path: addrs.ref.path, pointer: `/${link.at}/addr_info/${i}` } });
+      if (addrs)
+        addresses.push({
+          value: a.local,
+          by: `${link.ifname}/${host.node}`,
+          at: { bundle: addrs.ref.bundle, path: addrs.ref.path, pointer: `/${link.at}/addr_info/${i}` },
+        });
     });
   }
   let clusterNode: Located<KubeNode> | undefined;
@@ -76,13 +90,20 @@ export function nodeIdentity(host: HostState, text: BundleText, lookup: NodeLook
 }
 
 /** the file reader and the nodes-list lookup of a snapshot, built once per snapshot */
-const perSnapshot = new WeakMap<Snapshot, { text: BundleText; lookup: NodeLookup | undefined; manifestNodes: Map<string, string | undefined> }>();
+const perSnapshot = new WeakMap<
+  Snapshot,
+  { text: BundleText; lookup: NodeLookup | undefined; manifestNodes: Map<string, string | undefined> }
+>();
 
 /** the identity of one host of a snapshot (for rules: cheap per host, the lookups are built once) */
 export function identityOf(s: Snapshot, host: HostState): NodeIdentity {
   let ctx = perSnapshot.get(s);
   if (!ctx) {
-    ctx = { text: bundleText(s.files), lookup: nodeLookup(s.cluster), manifestNodes: new Map(s.bundles.map((b) => [b.id, b.manifest?.node])) };
+    ctx = {
+      text: bundleText(s.files),
+      lookup: nodeLookup(s.cluster),
+      manifestNodes: new Map(s.bundles.map((b) => [b.id, b.manifest?.node])),
+    };
     perSnapshot.set(s, ctx);
   }
   return nodeIdentity(host, ctx.text, ctx.lookup, ctx.manifestNodes.get(host.bundle));

@@ -32,8 +32,10 @@ spec:
 `;
 
 const NET_CONF = '{\n  "Network": "10.244.0.0/16",\n  "SubnetLen": 26,\n  "Backend": {\n    "Type": "vxlan"\n  }\n}\n';
-const KUBE_PROXY_CONF = 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nclusterCIDR: 10.244.0.0/16\nkind: KubeProxyConfiguration\nmode: ""\n';
-const SUBNET_ENV = 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n';
+const KUBE_PROXY_CONF =
+  'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nclusterCIDR: 10.244.0.0/16\nkind: KubeProxyConfiguration\nmode: ""\n';
+const SUBNET_ENV =
+  'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n';
 
 const kcmPod = podJson({
   name: 'kube-controller-manager-cp',
@@ -42,7 +44,13 @@ const kcmPod = podJson({
   hostNetwork: true,
   containers: [{ name: 'kube-controller-manager', args: [] }],
 }) as { spec: { containers: Record<string, unknown>[] } };
-(kcmPod.spec.containers[0] as Record<string, unknown>).command = ['kube-controller-manager', '--allocate-node-cidrs=true', '--cluster-cidr', '10.244.0.0/16', '--service-cluster-ip-range=10.96.0.0/12'];
+(kcmPod.spec.containers[0] as Record<string, unknown>).command = [
+  'kube-controller-manager',
+  '--allocate-node-cidrs=true',
+  '--cluster-cidr',
+  '10.244.0.0/16',
+  '--service-cluster-ip-range=10.96.0.0/12',
+];
 
 const link = (ifindex: number, ifname: string, addrs: readonly [string, number][]) => ({
   ifindex,
@@ -59,14 +67,32 @@ describe('podNetworks: every source that states the pod network, best first', ()
   const s = snapshotOf({
     node: 'w1',
     files: {
-      'cluster/configmaps/kube-system/kubeadm-config.json': configMapJson({ name: 'kubeadm-config', data: { ClusterConfiguration: CLUSTER_CONFIGURATION } }),
-      'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': configMapJson({ name: 'kube-flannel-cfg', namespace: 'kube-flannel', data: { 'net-conf.json': NET_CONF } }),
-      'cluster/configmaps/kube-system/kube-proxy.json': configMapJson({ name: 'kube-proxy', data: { 'config.conf': KUBE_PROXY_CONF } }),
+      'cluster/configmaps/kube-system/kubeadm-config.json': configMapJson({
+        name: 'kubeadm-config',
+        data: { ClusterConfiguration: CLUSTER_CONFIGURATION },
+      }),
+      'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': configMapJson({
+        name: 'kube-flannel-cfg',
+        namespace: 'kube-flannel',
+        data: { 'net-conf.json': NET_CONF },
+      }),
+      'cluster/configmaps/kube-system/kube-proxy.json': configMapJson({
+        name: 'kube-proxy',
+        data: { 'config.conf': KUBE_PROXY_CONF },
+      }),
       'cluster/pods.json': kubeList([podJson({ name: 'web-1', node: 'w1', ip: '10.244.1.5' }), kcmPod]),
-      'cluster/nodes.json': kubeList([nodeJson({ name: 'cp', podCIDR: '10.244.0.0/24' }), nodeJson({ name: 'w1', podCIDR: '10.244.1.0/24' })]),
+      'cluster/nodes.json': kubeList([
+        nodeJson({ name: 'cp', podCIDR: '10.244.0.0/24' }),
+        nodeJson({ name: 'w1', podCIDR: '10.244.1.0/24' }),
+      ]),
       'host/static-pods/kube-controller-manager.yaml': KCM_MANIFEST,
       'host/flannel-subnet.env': SUBNET_ENV,
-      'host/ip-addr.json': [link(1, 'lo', [['127.0.0.1', 8]]), link(2, 'eth0', [['192.168.56.11', 24]]), link(3, 'flannel.1', [['10.244.1.0', 32]]), link(4, 'cni0', [['10.244.1.1', 24]])],
+      'host/ip-addr.json': [
+        link(1, 'lo', [['127.0.0.1', 8]]),
+        link(2, 'eth0', [['192.168.56.11', 24]]),
+        link(3, 'flannel.1', [['10.244.1.0', 32]]),
+        link(4, 'cni0', [['10.244.1.1', 24]]),
+      ],
     },
   });
 
@@ -84,7 +110,9 @@ describe('podNetworks: every source that states the pod network, best first', ()
   });
 
   it("each node's subnet: spec.podCIDR, then the node's lease, its cni0 network, flannel.1 with net-conf's SubnetLen", () => {
-    expect(s.derived.nodePodCidrs.get('cp')?.map(row)).toEqual([['node/cp', '10.244.0.0/24', 'cluster/nodes.json', '/items/0/spec/podCIDR']]);
+    expect(s.derived.nodePodCidrs.get('cp')?.map(row)).toEqual([
+      ['node/cp', '10.244.0.0/24', 'cluster/nodes.json', '/items/0/spec/podCIDR'],
+    ]);
     expect(s.derived.nodePodCidrs.get('w1')?.map(row)).toEqual([
       ['node/w1', '10.244.1.0/24', 'cluster/nodes.json', '/items/1/spec/podCIDR'],
       ['subnet.env/w1', '10.244.1.0/24', 'host/flannel-subnet.env', 2],
@@ -106,9 +134,11 @@ describe('podNetworks on other distributions and partial bundles', () => {
     const s = snapshotOf({
       node: 'k3s-1',
       files: {
-        'host/k3s/config.yaml': 'write-kubeconfig-mode: "0644"\ncluster-cidr: "10.42.0.0/16,2001:cafe:42::/56"\nservice-cidr: 10.43.0.0/16\n',
+        'host/k3s/config.yaml':
+          'write-kubeconfig-mode: "0644"\ncluster-cidr: "10.42.0.0/16,2001:cafe:42::/56"\nservice-cidr: 10.43.0.0/16\n',
         'host/k3s/config.yaml.d/10-net.yaml': 'cluster-cidr:\n  - 10.52.0.0/16\n',
-        'host/k3s/flannel-net-conf.json': '{\n\t"Network": "10.42.0.0/16",\n\t"EnableIPv6": false,\n\t"EnableIPv4": true,\n\t"IPv6Network": "::/0",\n\t"Backend": {\n\t"Type": "vxlan"\n}\n}\n',
+        'host/k3s/flannel-net-conf.json':
+          '{\n\t"Network": "10.42.0.0/16",\n\t"EnableIPv6": false,\n\t"EnableIPv4": true,\n\t"IPv6Network": "::/0",\n\t"Backend": {\n\t"Type": "vxlan"\n}\n}\n',
       },
     });
     expect(s.derived.podNetworks.map(row)).toEqual([
@@ -120,19 +150,43 @@ describe('podNetworks on other distributions and partial bundles', () => {
   });
 
   it("RKE2: kube-proxy's static pod --cluster-cidr", () => {
-    const s = snapshotOf({ node: 'r1', files: { 'host/rke2/pod-manifests/kube-proxy.yaml': 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - args:\n    - --cluster-cidr=10.42.0.0/16\n    - --conntrack-max-per-core=0\n    command:\n    - kube-proxy\n' } });
-    expect(s.derived.podNetworks.map(row)).toEqual([['kube-proxy/r1', '10.42.0.0/16', 'host/rke2/pod-manifests/kube-proxy.yaml', 6]]);
+    const s = snapshotOf({
+      node: 'r1',
+      files: {
+        'host/rke2/pod-manifests/kube-proxy.yaml':
+          'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - args:\n    - --cluster-cidr=10.42.0.0/16\n    - --conntrack-max-per-core=0\n    command:\n    - kube-proxy\n',
+      },
+    });
+    expect(s.derived.podNetworks.map(row)).toEqual([
+      ['kube-proxy/r1', '10.42.0.0/16', 'host/rke2/pod-manifests/kube-proxy.yaml', 6],
+    ]);
   });
 
   it('microk8s: kube-proxy --cluster-cidr in its args file', () => {
-    const s = snapshotOf({ node: 'mk', files: { 'host/microk8s/args/kube-proxy': '--kubeconfig=${SNAP_DATA}/credentials/proxy.config\n--cluster-cidr=10.1.0.0/16\n--healthz-bind-address=127.0.0.1\n' } });
-    expect(s.derived.podNetworks.map(row)).toEqual([['kube-proxy/mk', '10.1.0.0/16', 'host/microk8s/args/kube-proxy', 2]]);
+    const s = snapshotOf({
+      node: 'mk',
+      files: {
+        'host/microk8s/args/kube-proxy':
+          '--kubeconfig=${SNAP_DATA}/credentials/proxy.config\n--cluster-cidr=10.1.0.0/16\n--healthz-bind-address=127.0.0.1\n',
+      },
+    });
+    expect(s.derived.podNetworks.map(row)).toEqual([
+      ['kube-proxy/mk', '10.1.0.0/16', 'host/microk8s/args/kube-proxy', 2],
+    ]);
   });
 
   it('a host-only bundle: the lease and the bridge state the node subnet; a value that is not a CIDR is no statement', () => {
-    const s = snapshotOf({ node: 'w2', files: { 'host/flannel-subnet.env': 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=not-a-cidr\n', 'host/ip-addr.json': [link(3, 'cbr0', [['10.244.2.1', 24]])] } });
+    const s = snapshotOf({
+      node: 'w2',
+      files: {
+        'host/flannel-subnet.env': 'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=not-a-cidr\n',
+        'host/ip-addr.json': [link(3, 'cbr0', [['10.244.2.1', 24]])],
+      },
+    });
     expect(s.derived.podNetworks.map(row)).toEqual([['subnet.env/w2', '10.244.0.0/16', 'host/flannel-subnet.env', 1]]);
-    expect(s.derived.nodePodCidrs.get('w2')?.map(row)).toEqual([['cbr0/w2', '10.244.2.0/24', 'host/ip-addr.json', '/0/addr_info/0']]);
+    expect(s.derived.nodePodCidrs.get('w2')?.map(row)).toEqual([
+      ['cbr0/w2', '10.244.2.0/24', 'host/ip-addr.json', '/0/addr_info/0'],
+    ]);
   });
 
   it('nothing stated, nothing derived', () => {

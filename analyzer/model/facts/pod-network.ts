@@ -23,11 +23,14 @@ const DISTRO_CONFIGS: readonly { readonly by: string; readonly main: string; rea
 const KUBE_PROXY_ARGS = ['host/microk8s/args/kube-proxy', 'host/snap/kube-proxy-args'];
 const K3S_FLANNEL_NET_CONF = 'host/k3s/flannel-net-conf.json';
 
-export const byNode = (hosts: ReadonlyMap<string, HostState>): HostState[] => [...hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
+export const byNode = (hosts: ReadonlyMap<string, HostState>): HostState[] =>
+  [...hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
 
 /** static pod manifests of `component` (kube-controller-manager, kube-apiserver) on one host */
 export function staticManifests(text: BundleText, host: HostState, component: string): string[] {
-  return STATIC_POD_DIRS.flatMap((dir) => text.under(host.bundle, dir)).filter((p) => p.slice(p.lastIndexOf('/') + 1).startsWith(component));
+  return STATIC_POD_DIRS.flatMap((dir) => text.under(host.bundle, dir)).filter((p) =>
+    p.slice(p.lastIndexOf('/') + 1).startsWith(component),
+  );
 }
 
 /** a distribution config key (cluster-cidr, service-cidr) in every k3s/RKE2 config of one host */
@@ -36,17 +39,26 @@ export function distroConfigKey(out: Seen<string>[], text: BundleText, host: Hos
     for (const path of [d.main, ...text.under(host.bundle, d.dropIns)]) {
       const lines = text.lines(host.bundle, path);
       if (!lines) continue;
-      for (const hit of yamlKeyInLines(lines, key)) pushCidrs(out, hit.value, `${d.by}/${host.node} ${key}`, { bundle: host.bundle, path, line: hit.line });
+      for (const hit of yamlKeyInLines(lines, key))
+        pushCidrs(out, hit.value, `${d.by}/${host.node} ${key}`, { bundle: host.bundle, path, line: hit.line });
     }
   }
 }
 
 /** `--flag` in each host file of `paths`, as stated by `by` */
-export function flagInFiles(out: Seen<string>[], text: BundleText, host: HostState, paths: readonly string[], flag: string, by: string): void {
+export function flagInFiles(
+  out: Seen<string>[],
+  text: BundleText,
+  host: HostState,
+  paths: readonly string[],
+  flag: string,
+  by: string,
+): void {
   for (const path of paths) {
     const lines = text.lines(host.bundle, path);
     if (!lines) continue;
-    for (const hit of flagInLines(lines, flag)) pushCidrs(out, hit.value, by, { bundle: host.bundle, path, line: hit.line });
+    for (const hit of flagInLines(lines, flag))
+      pushCidrs(out, hit.value, by, { bundle: host.bundle, path, line: hit.line });
   }
 }
 
@@ -58,24 +70,46 @@ function k3sFlannelNetwork(out: Seen<string>[], text: BundleText, host: HostStat
   if (m) pushCidrs(out, m[1], `flannel/${host.node}`, { bundle: host.bundle, path: K3S_FLANNEL_NET_CONF, line: i + 1 });
 }
 
-export function podNetworks(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, text: BundleText, legacy: PodCidr): Seen<string>[] {
+export function podNetworks(
+  cluster: ClusterState,
+  hosts: ReadonlyMap<string, HostState>,
+  text: BundleText,
+  legacy: PodCidr,
+): Seen<string>[] {
   const out: Seen<string>[] = [];
   const sorted = byNode(hosts);
   if (legacy.kubeadm) pushCidrs(out, legacy.kubeadm.value, legacy.kubeadm.by, legacy.kubeadm.at);
   for (const pod of controlPlanePods(cluster, 'kube-controller-manager')) {
     for (const hit of podFlag(pod, 'cluster-cidr')) pushCidrs(out, hit.value, 'kube-controller-manager', hit.at);
   }
-  for (const h of sorted) flagInFiles(out, text, h, staticManifests(text, h, 'kube-controller-manager'), 'cluster-cidr', `kube-controller-manager/${h.node}`);
+  for (const h of sorted)
+    flagInFiles(
+      out,
+      text,
+      h,
+      staticManifests(text, h, 'kube-controller-manager'),
+      'cluster-cidr',
+      `kube-controller-manager/${h.node}`,
+    );
   for (const h of sorted) distroConfigKey(out, text, h, 'cluster-cidr');
   if (legacy.flannel) pushCidrs(out, legacy.flannel.value, legacy.flannel.by, legacy.flannel.at);
   for (const h of sorted) k3sFlannelNetwork(out, text, h);
   if (legacy.kubeProxy) pushCidrs(out, legacy.kubeProxy.value, legacy.kubeProxy.by, legacy.kubeProxy.at);
   // kube-proxy's own flags: a snap/microk8s args file, or its static pod (RKE2, kubespray)
-  for (const h of sorted) flagInFiles(out, text, h, [...KUBE_PROXY_ARGS, ...staticManifests(text, h, 'kube-proxy')], 'cluster-cidr', `kube-proxy/${h.node}`);
+  for (const h of sorted)
+    flagInFiles(
+      out,
+      text,
+      h,
+      [...KUBE_PROXY_ARGS, ...staticManifests(text, h, 'kube-proxy')],
+      'cluster-cidr',
+      `kube-proxy/${h.node}`,
+    );
   for (const h of sorted) {
     const env = h.subnetEnv;
     const v = env?.value.vars.get('FLANNEL_NETWORK');
-    if (env && v) pushCidrs(out, v.value, `subnet.env/${h.node}`, { bundle: env.ref.bundle, path: env.ref.path, line: v.line });
+    if (env && v)
+      pushCidrs(out, v.value, `subnet.env/${h.node}`, { bundle: env.ref.bundle, path: env.ref.path, line: v.line });
   }
   return out;
 }
@@ -114,7 +148,12 @@ function hostSubnets(host: HostState, subnetLen: number): Seen<string>[] {
   const out: Seen<string>[] = [];
   const env = host.subnetEnv;
   const sub = env?.value.vars.get('FLANNEL_SUBNET');
-  if (env && sub) pushCidrs(out, sub.value, `subnet.env/${host.node}`, { bundle: env.ref.bundle, path: env.ref.path, line: sub.line });
+  if (env && sub)
+    pushCidrs(out, sub.value, `subnet.env/${host.node}`, {
+      bundle: env.ref.bundle,
+      path: env.ref.path,
+      line: sub.line,
+    });
   const addrs = host.addrs;
   if (!addrs) return out;
   let bridge: Seen<string> | undefined;
@@ -136,16 +175,21 @@ function hostSubnets(host: HostState, subnetLen: number): Seen<string>[] {
   return out;
 }
 
-export function nodePodCidrs(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>): Map<string, Seen<string>[]> {
+export function nodePodCidrs(
+  cluster: ClusterState,
+  hosts: ReadonlyMap<string, HostState>,
+): Map<string, Seen<string>[]> {
   const out = new Map<string, Seen<string>[]>();
   for (const n of cluster.nodes ?? []) {
     const name = n.obj.metadata.name;
     const spec = n.obj.spec;
     const list: Seen<string>[] = [];
     // podCIDR is podCIDRs[0]; the other family's subnet (dual stack) is only in podCIDRs
-    if (spec?.podCIDR) pushCidrs(list, spec.podCIDR, `node/${name}`, { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDR` });
+    if (spec?.podCIDR)
+      pushCidrs(list, spec.podCIDR, `node/${name}`, { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDR` });
     (spec?.podCIDRs ?? []).forEach((c, i) => {
-      if (c !== spec?.podCIDR) pushCidrs(list, c, `node/${name}`, { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDRs/${i}` });
+      if (c !== spec?.podCIDR)
+        pushCidrs(list, c, `node/${name}`, { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDRs/${i}` });
     });
     add(out, name, list);
   }

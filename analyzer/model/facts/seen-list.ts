@@ -17,7 +17,12 @@ export function pushCidrs(out: Seen<string>[], raw: string | undefined, by: stri
 }
 
 export function atOf(src: Sourced<unknown>, line?: number): At {
-  return { bundle: src.ref.bundle, path: src.ref.path, ...(src.ref.pointer !== undefined ? { pointer: src.ref.pointer } : {}), ...(line !== undefined ? { line } : {}) };
+  return {
+    bundle: src.ref.bundle,
+    path: src.ref.path,
+    ...(src.ref.pointer !== undefined ? { pointer: src.ref.pointer } : {}),
+    ...(line !== undefined ? { line } : {}),
+  };
 }
 
 /**
@@ -27,7 +32,8 @@ export function atOf(src: Sourced<unknown>, line?: number): At {
  */
 export function controlPlanePods(cluster: ClusterState, prefix: string): Located<Pod>[] {
   const out: Located<Pod>[] = [];
-  for (const p of cluster.pods ?? []) if (p.obj.metadata.namespace === 'kube-system' && p.obj.metadata.name.startsWith(prefix)) out.push(p);
+  for (const p of cluster.pods ?? [])
+    if (p.obj.metadata.namespace === 'kube-system' && p.obj.metadata.name.startsWith(prefix)) out.push(p);
   return out;
 }
 
@@ -39,7 +45,10 @@ export function podFlag(pod: Located<Pod>, flag: string): { value: string; at: A
       const argv = c[field];
       if (!argv) continue;
       for (const hit of flagInArgv(argv, flag)) {
-        out.push({ value: hit.value, at: { ...pod.ref, pointer: `${pod.ref.pointer}/spec/containers/${ci}/${field}/${hit.index}` } });
+        out.push({
+          value: hit.value,
+          at: { ...pod.ref, pointer: `${pod.ref.pointer}/spec/containers/${ci}/${field}/${hit.index}` },
+        });
       }
     }
   });

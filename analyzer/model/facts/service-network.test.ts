@@ -4,10 +4,31 @@ import type { Seen } from '../types.js';
 
 const row = (x: Seen<string>) => [x.by, x.value, x.at.path, x.at.line ?? x.at.pointer];
 
-const apiserver = podJson({ name: 'kube-apiserver-cp', namespace: 'kube-system', node: 'cp', hostNetwork: true, containers: [{ name: 'kube-apiserver', args: [] }] }) as { spec: { containers: Record<string, unknown>[] } };
-(apiserver.spec.containers[0] as Record<string, unknown>).command = ['kube-apiserver', '--advertise-address=192.168.56.10', '--service-cluster-ip-range=10.96.0.0/12'];
+const apiserver = podJson({
+  name: 'kube-apiserver-cp',
+  namespace: 'kube-system',
+  node: 'cp',
+  hostNetwork: true,
+  containers: [{ name: 'kube-apiserver', args: [] }],
+}) as { spec: { containers: Record<string, unknown>[] } };
+(apiserver.spec.containers[0] as Record<string, unknown>).command = [
+  'kube-apiserver',
+  '--advertise-address=192.168.56.10',
+  '--service-cluster-ip-range=10.96.0.0/12',
+];
 
-const kcm = podJson({ name: 'kube-controller-manager-cp', namespace: 'kube-system', node: 'cp', hostNetwork: true, containers: [{ name: 'kube-controller-manager', args: ['--allocate-node-cidrs=true', '--service-cluster-ip-range=10.96.0.0/12'] }] });
+const kcm = podJson({
+  name: 'kube-controller-manager-cp',
+  namespace: 'kube-system',
+  node: 'cp',
+  hostNetwork: true,
+  containers: [
+    {
+      name: 'kube-controller-manager',
+      args: ['--allocate-node-cidrs=true', '--service-cluster-ip-range=10.96.0.0/12'],
+    },
+  ],
+});
 
 // RKE2's /var/lib/rancher/rke2/agent/pod-manifests/kube-apiserver.yaml writes flags as a quoted list
 const RKE2_APISERVER = `apiVersion: v1
@@ -29,10 +50,18 @@ describe('serviceNetworks: every source of the Service range, best first, the Cl
     const s = snapshotOf({
       node: 'cp',
       files: {
-        'cluster/configmaps/kube-system/kubeadm-config.json': configMapJson({ name: 'kubeadm-config', data: { ClusterConfiguration: 'networking:\n  podSubnet: 10.244.0.0/16\n  serviceSubnet: 10.96.0.0/12\n' } }),
+        'cluster/configmaps/kube-system/kubeadm-config.json': configMapJson({
+          name: 'kubeadm-config',
+          data: { ClusterConfiguration: 'networking:\n  podSubnet: 10.244.0.0/16\n  serviceSubnet: 10.96.0.0/12\n' },
+        }),
         'cluster/pods.json': kubeList([apiserver, kcm]),
         'cluster/services.json': kubeList([
-          serviceJson({ name: 'kubernetes', clusterIP: '10.96.0.1', selector: null, ports: [{ port: 443, targetPort: 6443 }] }),
+          serviceJson({
+            name: 'kubernetes',
+            clusterIP: '10.96.0.1',
+            selector: null,
+            ports: [{ port: 443, targetPort: 6443 }],
+          }),
           serviceJson({ name: 'kube-dns', namespace: 'kube-system', clusterIP: '10.96.0.10' }),
           serviceJson({ name: 'headless', clusterIP: 'None' }),
         ]),
@@ -52,9 +81,20 @@ describe('serviceNetworks: every source of the Service range, best first, the Cl
   });
 
   it('without the kubernetes Service the span covers the ClusterIPs seen; one ClusterIP states no range', () => {
-    const two = snapshotOf({ files: { 'cluster/services.json': kubeList([serviceJson({ name: 'a', clusterIP: '10.96.3.7' }), serviceJson({ name: 'b', clusterIP: '10.111.0.9' })]) } });
-    expect(two.derived.serviceNetworks.map(row)).toEqual([['clusterIPs (span)', '10.96.0.0/12', 'cluster/services.json', '/items/0/spec/clusterIP']]);
-    const one = snapshotOf({ files: { 'cluster/services.json': kubeList([serviceJson({ name: 'a', clusterIP: '10.96.3.7' })]) } });
+    const two = snapshotOf({
+      files: {
+        'cluster/services.json': kubeList([
+          serviceJson({ name: 'a', clusterIP: '10.96.3.7' }),
+          serviceJson({ name: 'b', clusterIP: '10.111.0.9' }),
+        ]),
+      },
+    });
+    expect(two.derived.serviceNetworks.map(row)).toEqual([
+      ['clusterIPs (span)', '10.96.0.0/12', 'cluster/services.json', '/items/0/spec/clusterIP'],
+    ]);
+    const one = snapshotOf({
+      files: { 'cluster/services.json': kubeList([serviceJson({ name: 'a', clusterIP: '10.96.3.7' })]) },
+    });
     expect(one.derived.serviceNetworks).toEqual([]);
   });
 });

@@ -50,22 +50,48 @@ function clusterIpSpan(services: readonly Located<Service>[]): Seen<string> | un
   return value && anchor ? { value, by: CLUSTER_IP_SPAN, at: anchor } : undefined;
 }
 
-export function serviceNetworks(cluster: ClusterState, hosts: ReadonlyMap<string, HostState>, text: BundleText): Seen<string>[] {
+export function serviceNetworks(
+  cluster: ClusterState,
+  hosts: ReadonlyMap<string, HostState>,
+  text: BundleText,
+): Seen<string>[] {
   const out: Seen<string>[] = [];
   const kubeadm = cluster.kubeadmNetworking;
   if (kubeadm?.value.serviceSubnet) {
-    pushCidrs(out, kubeadm.value.serviceSubnet, 'kubeadm', atOf(kubeadm, kubeadm.value.lines.get('networking.serviceSubnet') ?? kubeadm.value.lines.get('serviceSubnet')));
+    pushCidrs(
+      out,
+      kubeadm.value.serviceSubnet,
+      'kubeadm',
+      atOf(kubeadm, kubeadm.value.lines.get('networking.serviceSubnet') ?? kubeadm.value.lines.get('serviceSubnet')),
+    );
   }
   for (const pod of controlPlanePods(cluster, 'kube-apiserver')) {
     for (const hit of podFlag(pod, 'service-cluster-ip-range')) pushCidrs(out, hit.value, 'kube-apiserver', hit.at);
   }
   const sorted = byNode(hosts);
-  for (const h of sorted) flagInFiles(out, text, h, staticManifests(text, h, 'kube-apiserver'), 'service-cluster-ip-range', `kube-apiserver/${h.node}`);
+  for (const h of sorted)
+    flagInFiles(
+      out,
+      text,
+      h,
+      staticManifests(text, h, 'kube-apiserver'),
+      'service-cluster-ip-range',
+      `kube-apiserver/${h.node}`,
+    );
   // the controller-manager is given the range too (it allocates nothing from it, but must agree)
   for (const pod of controlPlanePods(cluster, 'kube-controller-manager')) {
-    for (const hit of podFlag(pod, 'service-cluster-ip-range')) pushCidrs(out, hit.value, 'kube-controller-manager', hit.at);
+    for (const hit of podFlag(pod, 'service-cluster-ip-range'))
+      pushCidrs(out, hit.value, 'kube-controller-manager', hit.at);
   }
-  for (const h of sorted) flagInFiles(out, text, h, staticManifests(text, h, 'kube-controller-manager'), 'service-cluster-ip-range', `kube-controller-manager/${h.node}`);
+  for (const h of sorted)
+    flagInFiles(
+      out,
+      text,
+      h,
+      staticManifests(text, h, 'kube-controller-manager'),
+      'service-cluster-ip-range',
+      `kube-controller-manager/${h.node}`,
+    );
   for (const h of sorted) distroConfigKey(out, text, h, 'service-cidr');
   const ips = clusterIpSpan(cluster.services ?? []);
   if (ips) out.push(ips);

@@ -16,7 +16,7 @@ export const bundlesDisagree: Rule = {
   needs: [],
   decidesFrom: [['manifest'], ['cluster.nodes']],
   docs: {
-    why: 'Findings compare cluster data with each node\'s host data. Bundles from another cluster, or collected far apart, make those comparisons wrong: endpoints, pods and rules may have changed in between.',
+    why: "Findings compare cluster data with each node's host data. Bundles from another cluster, or collected far apart, make those comparisons wrong: endpoints, pods and rules may have changed in between.",
     fix: 'Collect one bundle per node of one cluster at about the same time and analyze those together.',
   },
   messages: {
@@ -28,13 +28,35 @@ export const bundlesDisagree: Rule = {
     const out: Report[] = [];
     for (const p of s.problems) {
       if (!p.code || !CODES.has(p.code) || !p.bundle) continue;
-      const ev: EvidenceRef | undefined = lineEvidence(s.files, { bundle: p.bundle, path: p.file }, 1, 1, 'the other bundle');
-      out.push({ status: 'warn', subject: CLUSTER, messageId: 'disagree', data: { bundle: p.bundle, problem: p.message, code: p.code }, evidence: ev ? [ev] : [], remediation: { explanation: 'Analyze bundles of one cluster collected together.', commands: ['netsnap inspect <bundles...>'] } });
+      const ev: EvidenceRef | undefined = lineEvidence(
+        s.files,
+        { bundle: p.bundle, path: p.file },
+        1,
+        1,
+        'the other bundle',
+      );
+      out.push({
+        status: 'warn',
+        subject: CLUSTER,
+        messageId: 'disagree',
+        data: { bundle: p.bundle, problem: p.message, code: p.code },
+        evidence: ev ? [ev] : [],
+        remediation: {
+          explanation: 'Analyze bundles of one cluster collected together.',
+          commands: ['netsnap inspect <bundles...>'],
+        },
+      });
     }
     if (out.length > 0) return out;
     // staleness is told by each bundle's collection time: without it, agreement is not known
     const undated = s.bundles.filter((b) => !b.createdAt).map((b) => b.id);
-    if (undated.length > 0) return [missingInputs(CLUSTER, undated.map((id) => `${id}:manifest`))];
+    if (undated.length > 0)
+      return [
+        missingInputs(
+          CLUSTER,
+          undated.map((id) => `${id}:manifest`),
+        ),
+      ];
     out.push({ status: 'pass', subject: CLUSTER, messageId: 'ok', basis: bundlesBasis(s) });
     return out;
   },

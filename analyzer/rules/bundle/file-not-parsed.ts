@@ -14,9 +14,11 @@ function evidenceFor(s: Snapshot, p: LoadProblem): EvidenceRef | undefined {
   const line = p.line ?? 1;
   if (p.pointer !== undefined) {
     const inner = s.files.lines({ ...ref, pointer: p.pointer }, line, line);
-    if (inner && inner.length) return { ...ref, pointer: p.pointer, line, quote: inner.join('\n'), note: 'where parsing failed' };
+    if (inner && inner.length)
+      return { ...ref, pointer: p.pointer, line, quote: inner.join('\n'), note: 'where parsing failed' };
     const v = s.files.pointer(ref, p.pointer);
-    if (v !== undefined) return { ...ref, pointer: p.pointer, quote: JSON.stringify(v), note: 'the value that failed validation' };
+    if (v !== undefined)
+      return { ...ref, pointer: p.pointer, quote: JSON.stringify(v), note: 'the value that failed validation' };
   }
   return lineEvidence(s.files, ref, line, line, 'where parsing failed');
 }
@@ -48,12 +50,17 @@ export const fileNotParsed: Rule = {
         status: 'warn',
         subject: { kind: 'bundle', name: p.bundle },
         messageId: 'parse-error',
-        data: { file: p.file, where: `${p.pointer ? `#${p.pointer}` : ''}${p.line ? `:${p.line}` : ''}`, problem: p.message },
+        data: {
+          file: p.file,
+          where: `${p.pointer ? `#${p.pointer}` : ''}${p.line ? `:${p.line}` : ''}`,
+          problem: p.message,
+        },
         evidence: ev ? [ev] : [],
         remediation: remedy(`Check ${p.file} in the bundle, then re-collect it.`, [cmd`netsnap inspect ${p.bundle}`]),
       });
     }
-    if (out.length === 0 && s.bundles.length > 0) out.push({ status: 'pass', subject: { kind: 'cluster', name: '' }, messageId: 'ok', basis: bundlesBasis(s) });
+    if (out.length === 0 && s.bundles.length > 0)
+      out.push({ status: 'pass', subject: { kind: 'cluster', name: '' }, messageId: 'ok', basis: bundlesBasis(s) });
     return out;
   },
 };

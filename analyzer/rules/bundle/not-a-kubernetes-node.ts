@@ -15,9 +15,20 @@ function absenceEvidence(s: Snapshot, host: HostState): EvidenceRef[] {
   const dump = host.iptables ?? host.iptablesNft ?? host.iptablesLegacy;
   const links = hostLinks(host);
   const out: (EvidenceRef | undefined)[] = [];
-  if (dump) out.push(lineAt(s, dump.ref, dump.value.headerLine ?? 1, 'the rules dump: no KUBE-, FLANNEL or cali- chain in any table'));
+  if (dump)
+    out.push(
+      lineAt(s, dump.ref, dump.value.headerLine ?? 1, 'the rules dump: no KUBE-, FLANNEL or cali- chain in any table'),
+    );
   for (const l of (links?.value ?? []).slice(0, SHOWN_LINKS)) {
-    if (links) out.push(jsonEvidence(s, links.ref, `/${l.at}/ifname`, 'an interface of the host: no cni0, flannel.1, cali* or kube-ipvs0 among them'));
+    if (links)
+      out.push(
+        jsonEvidence(
+          s,
+          links.ref,
+          `/${l.at}/ifname`,
+          'an interface of the host: no cni0, flannel.1, cali* or kube-ipvs0 among them',
+        ),
+      );
   }
   return present(...out);
 }
@@ -28,7 +39,14 @@ export const notAKubernetesNode: Rule = {
   layer: 'bundle',
   severity: 'warning',
   title: 'The host does not look like a Kubernetes node',
-  needs: ['host.iptables-save', 'host.ip-addr', 'host.kubelet-config', 'host.cni.<file>', 'host.flannel-subnet-env', 'cluster.nodes'],
+  needs: [
+    'host.iptables-save',
+    'host.ip-addr',
+    'host.kubelet-config',
+    'host.cni.<file>',
+    'host.flannel-subnet-env',
+    'cluster.nodes',
+  ],
   decidesFrom: [
     ['host.iptables-save', 'host.ip-addr'],
     ['host.iptables-save', 'host.ip-link'],
@@ -41,7 +59,7 @@ export const notAKubernetesNode: Rule = {
     ['cluster.nodes', 'host.hostname'],
   ],
   docs: {
-    why: 'Every Kubernetes node shows itself in its rules (kube-proxy\'s KUBE-* chains, flannel\'s FLANNEL-*, Calico\'s cali-*), its links (cni0, flannel.1, cali*, kube-ipvs0) and its files (kubelet config, /etc/cni/net.d). A host with none of them is not a node: the bundle was collected on another machine, and node checks (ip_forward, br_netfilter, MASQUERADE for the pod network) do not apply to it.',
+    why: "Every Kubernetes node shows itself in its rules (kube-proxy's KUBE-* chains, flannel's FLANNEL-*, Calico's cali-*), its links (cni0, flannel.1, cali*, kube-ipvs0) and its files (kubelet config, /etc/cni/net.d). A host with none of them is not a node: the bundle was collected on another machine, and node checks (ip_forward, br_netfilter, MASQUERADE for the pod network) do not apply to it.",
     fix: 'Run the collector on the node itself (`kubectl get nodes -o wide` names them; `ssh <node> sudo sh netsnap-collect.sh`), then analyze that bundle.',
   },
   messages: {
@@ -59,7 +77,14 @@ export const notAKubernetesNode: Rule = {
       }
       const at = { bundle: seen.at.bundle, path: seen.at.path };
       if (seen.value) {
-        out.push({ status: 'pass', subject, messageId: 'kubernetes', data: { sign: seen.by }, evidence: present(seenEvidence(s, seen, 'a sign of Kubernetes on this host')), basis: basisOf(at) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'kubernetes',
+          data: { sign: seen.by },
+          evidence: present(seenEvidence(s, seen, 'a sign of Kubernetes on this host')),
+          basis: basisOf(at),
+        });
         continue;
       }
       const links = hostLinks(host);
@@ -67,11 +92,14 @@ export const notAKubernetesNode: Rule = {
         status: 'warn',
         subject,
         messageId: 'not-kubernetes',
-        data: { what: `no kubelet config, CNI config, kube/flannel/Calico chain or pod network link among ${links?.value.length ?? 0} interfaces` },
+        data: {
+          what: `no kubelet config, CNI config, kube/flannel/Calico chain or pod network link among ${links?.value.length ?? 0} interfaces`,
+        },
         evidence: absenceEvidence(s, host),
         basis: basisOf(at, links),
         remediation: {
-          explanation: 'Collect on a node of the cluster; node findings about this host (forwarding, bridge netfilter, masquerading) describe a machine that is not a node.',
+          explanation:
+            'Collect on a node of the cluster; node findings about this host (forwarding, bridge netfilter, masquerading) describe a machine that is not a node.',
           commands: ['kubectl get nodes -o wide', 'ssh <node> sudo sh netsnap-collect.sh'],
         },
       });

@@ -21,20 +21,28 @@ function notCollected(status: string): boolean {
 /** rules whose `needs` name this source id (patterns like cluster.log.<ns>... match by prefix) */
 function rulesNeeding(source: string): string[] {
   return allRulesLazy()
-    .filter((r) => r.needs.some((n) => n === source || (n.includes('<') && source.startsWith(n.slice(0, n.indexOf('<'))))))
+    .filter((r) =>
+      r.needs.some((n) => n === source || (n.includes('<') && source.startsWith(n.slice(0, n.indexOf('<'))))),
+    )
     .map((r) => r.id);
 }
 
 function manifestEvidence(s: Snapshot, b: BundleMeta, index: number, quote: unknown): EvidenceRef | undefined {
   const ref = { bundle: b.id, path: 'manifest.json' };
   if (!s.files.has(ref)) return undefined;
-  return { ...ref, pointer: `/sources/${index}`, quote: JSON.stringify(quote), note: 'the collector\'s record of this source' };
+  return {
+    ...ref,
+    pointer: `/sources/${index}`,
+    quote: JSON.stringify(quote),
+    note: "the collector's record of this source",
+  };
 }
 
 /** the manifest's command line is bundle text: shown only when it holds no shell syntax */
 function ranCommand(command: string, id: string): Cmd {
   const shown = plainCommand(command);
-  if (shown === undefined) return cmd`# the collector's command for ${word('source', id)} holds shell syntax: read it in the bundle's manifest.json`;
+  if (shown === undefined)
+    return cmd`# the collector's command for ${word('source', id)} holds shell syntax: read it in the bundle's manifest.json`;
   return cmd`${raw(shown)}   # what the collector ran for ${word('source', id)}`;
 }
 
@@ -48,7 +56,7 @@ export const sourceNotCollected: Rule = {
   decidesFrom: [['manifest']],
   docs: {
     why: 'When the collector cannot read a source (no permission, a command failing or timing out), every rule that needs it can only say unknown; a clean report then does not mean a clean node.',
-    fix: 'Re-run the collector as root (`sudo sh netsnap-collect.sh`), with kubectl access for cluster sources, and read the source\'s stderr in manifest.json for the reason.',
+    fix: "Re-run the collector as root (`sudo sh netsnap-collect.sh`), with kubectl access for cluster sources, and read the source's stderr in manifest.json for the reason.",
   },
   messages: {
     failed: '{count} source(s) not collected: {sources}{reason}; left unknown: {rules}',
@@ -66,7 +74,10 @@ export const sourceNotCollected: Rule = {
       }
       const first = bad[0]!.src;
       const rules = [...new Set(bad.flatMap(({ src }) => rulesNeeding(src.id)))].sort();
-      const evidence = bad.slice(0, 3).map(({ src, i }) => manifestEvidence(s, b, i, src)).filter((e): e is EvidenceRef => e !== undefined);
+      const evidence = bad
+        .slice(0, 3)
+        .map(({ src, i }) => manifestEvidence(s, b, i, src))
+        .filter((e): e is EvidenceRef => e !== undefined);
       const reason = first.stderrTail.split('\n').filter(Boolean).pop() ?? '';
       out.push({
         status: 'warn',
@@ -81,7 +92,10 @@ export const sourceNotCollected: Rule = {
           rules: rules.join(', ') || 'none',
         },
         evidence,
-        remediation: remedy(`Collect again where the collector can run what it needs${first.id.startsWith('cluster.') ? ' (kubectl with a kubeconfig that can read the cluster)' : ' (root)'}.`, ['sudo sh netsnap-collect.sh', ranCommand(first.command, first.id)]),
+        remediation: remedy(
+          `Collect again where the collector can run what it needs${first.id.startsWith('cluster.') ? ' (kubectl with a kubeconfig that can read the cluster)' : ' (root)'}.`,
+          ['sudo sh netsnap-collect.sh', ranCommand(first.command, first.id)],
+        ),
       });
     }
     return out;

@@ -10,8 +10,10 @@ export function bundleWithManifestFile(spec: RawBundleSpec): RawBundle {
   return { ...raw, files };
 }
 
-export const deniedSource = (path: string, stderrTail = 'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n'): SourceRecord =>
-  sourceRecord(path, { status: 'denied', exitCode: 4, stderrTail });
+export const deniedSource = (
+  path: string,
+  stderrTail = 'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n',
+): SourceRecord => sourceRecord(path, { status: 'denied', exitCode: 4, stderrTail });
 
 // A plain Debian 12 server (no Kubernetes): the collector run on a bastion instead of a node. The
 // iptables dump is a small hand-kept INPUT firewall (iptables-nft 1.8.9, Debian's default), the
@@ -63,24 +65,117 @@ const plainLink = (ifindex: number, ifname: string, extra: object, addrs: readon
 });
 
 const PLAIN_ADDRS = [
-  plainLink(1, 'lo', { flags: ['LOOPBACK', 'UP', 'LOWER_UP'], mtu: 65536, qdisc: 'noqueue', operstate: 'UNKNOWN', link_type: 'loopback', address: '00:00:00:00:00:00', broadcast: '00:00:00:00:00:00' }, [
-    { family: 'inet', local: '127.0.0.1', prefixlen: 8, scope: 'host', label: 'lo', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
-    { family: 'inet6', local: '::1', prefixlen: 128, scope: 'host', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
-  ]),
-  plainLink(2, 'eth0', { flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'], mtu: 1500, qdisc: 'fq_codel', operstate: 'UP', link_type: 'ether', address: '52:54:00:6b:1e:07', broadcast: 'ff:ff:ff:ff:ff:ff' }, [
-    { family: 'inet', local: '192.168.1.20', prefixlen: 24, broadcast: '192.168.1.255', scope: 'global', label: 'eth0', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
-    { family: 'inet6', local: 'fe80::5054:ff:fe6b:1e07', prefixlen: 64, scope: 'link', valid_life_time: 4294967295, preferred_life_time: 4294967295 },
-  ]),
+  plainLink(
+    1,
+    'lo',
+    {
+      flags: ['LOOPBACK', 'UP', 'LOWER_UP'],
+      mtu: 65536,
+      qdisc: 'noqueue',
+      operstate: 'UNKNOWN',
+      link_type: 'loopback',
+      address: '00:00:00:00:00:00',
+      broadcast: '00:00:00:00:00:00',
+    },
+    [
+      {
+        family: 'inet',
+        local: '127.0.0.1',
+        prefixlen: 8,
+        scope: 'host',
+        label: 'lo',
+        valid_life_time: 4294967295,
+        preferred_life_time: 4294967295,
+      },
+      {
+        family: 'inet6',
+        local: '::1',
+        prefixlen: 128,
+        scope: 'host',
+        valid_life_time: 4294967295,
+        preferred_life_time: 4294967295,
+      },
+    ],
+  ),
+  plainLink(
+    2,
+    'eth0',
+    {
+      flags: ['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP'],
+      mtu: 1500,
+      qdisc: 'fq_codel',
+      operstate: 'UP',
+      link_type: 'ether',
+      address: '52:54:00:6b:1e:07',
+      broadcast: 'ff:ff:ff:ff:ff:ff',
+    },
+    [
+      {
+        family: 'inet',
+        local: '192.168.1.20',
+        prefixlen: 24,
+        broadcast: '192.168.1.255',
+        scope: 'global',
+        label: 'eth0',
+        valid_life_time: 4294967295,
+        preferred_life_time: 4294967295,
+      },
+      {
+        family: 'inet6',
+        local: 'fe80::5054:ff:fe6b:1e07',
+        prefixlen: 64,
+        scope: 'link',
+        valid_life_time: 4294967295,
+        preferred_life_time: 4294967295,
+      },
+    ],
+  ),
 ];
 
 const PLAIN_ROUTES = [
-  { type: 'unicast', dst: 'default', gateway: '192.168.1.1', dev: 'eth0', table: 'main', protocol: 'static', flags: [] },
-  { type: 'unicast', dst: '192.168.1.0/24', dev: 'eth0', table: 'main', protocol: 'kernel', scope: 'link', prefsrc: '192.168.1.20', flags: [] },
-  { type: 'local', dst: '127.0.0.1', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '127.0.0.1', flags: [] },
-  { type: 'local', dst: '192.168.1.20', dev: 'eth0', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '192.168.1.20', flags: [] },
+  {
+    type: 'unicast',
+    dst: 'default',
+    gateway: '192.168.1.1',
+    dev: 'eth0',
+    table: 'main',
+    protocol: 'static',
+    flags: [],
+  },
+  {
+    type: 'unicast',
+    dst: '192.168.1.0/24',
+    dev: 'eth0',
+    table: 'main',
+    protocol: 'kernel',
+    scope: 'link',
+    prefsrc: '192.168.1.20',
+    flags: [],
+  },
+  {
+    type: 'local',
+    dst: '127.0.0.1',
+    dev: 'lo',
+    table: 'local',
+    protocol: 'kernel',
+    scope: 'host',
+    prefsrc: '127.0.0.1',
+    flags: [],
+  },
+  {
+    type: 'local',
+    dst: '192.168.1.20',
+    dev: 'eth0',
+    table: 'local',
+    protocol: 'kernel',
+    scope: 'host',
+    prefsrc: '192.168.1.20',
+    flags: [],
+  },
 ];
 
-const absent = (path: string, id?: string, stderrTail = ''): SourceRecord => sourceRecord(path, { ...(id ? { id } : {}), status: 'absent', exitCode: null, stderrTail });
+const absent = (path: string, id?: string, stderrTail = ''): SourceRecord =>
+  sourceRecord(path, { ...(id ? { id } : {}), status: 'absent', exitCode: null, stderrTail });
 
 /** the plain Debian host above as one bundle (manifest.json included), node `bastion` */
 export function plainDebianHost(): RawBundle {
@@ -96,8 +191,10 @@ export function plainDebianHost(): RawBundle {
       'host/sysctl.txt': PLAIN_SYSCTL,
       'host/modules.txt': PLAIN_MODULES,
       'host/resolv.conf': '# Generated by NetworkManager\nsearch lan\nnameserver 192.168.1.1\n',
-      'host/os-release': 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n',
-      'host/uname.txt': 'Linux bastion 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64 GNU/Linux\n',
+      'host/os-release':
+        'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nNAME="Debian GNU/Linux"\nVERSION_ID="12"\nVERSION="12 (bookworm)"\nVERSION_CODENAME=bookworm\nID=debian\n',
+      'host/uname.txt':
+        'Linux bastion 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) x86_64 GNU/Linux\n',
       'host/hostname.txt': 'bastion\n',
     },
     extraSources: [

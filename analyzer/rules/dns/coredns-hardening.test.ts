@@ -10,7 +10,11 @@ ruleTester(corednsHardening).run({
     { name: 'two upstreams', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('223.5.5.5 223.6.6.6') }) },
   ],
   invalid: [
-    { name: 'a single explicit upstream', snapshot: () => dnsSnapshot({ corefile: corefileWithForward('223.5.5.5') }), findings: [{ status: 'warn', subject: cm, messageId: 'single-upstream', data: { upstream: '223.5.5.5' } }] },
+    {
+      name: 'a single explicit upstream',
+      snapshot: () => dnsSnapshot({ corefile: corefileWithForward('223.5.5.5') }),
+      findings: [{ status: 'warn', subject: cm, messageId: 'single-upstream', data: { upstream: '223.5.5.5' } }],
+    },
     {
       name: 'no cache, loop or reload',
       snapshot: () => dnsSnapshot({ corefile: KUBEADM_COREFILE.replace('    cache 30\n    loop\n    reload\n', '') }),
@@ -22,9 +26,16 @@ ruleTester(corednsHardening).run({
     },
     {
       name: 'health checks disabled',
-      snapshot: () => dnsSnapshot({ corefile: KUBEADM_COREFILE.replace('max_concurrent 1000', 'max_concurrent 1000\n      max_fails 0') }),
+      snapshot: () =>
+        dnsSnapshot({
+          corefile: KUBEADM_COREFILE.replace('max_concurrent 1000', 'max_concurrent 1000\n      max_fails 0'),
+        }),
       findings: [{ status: 'warn', subject: cm, messageId: 'health-checks-off' }],
     },
-    { name: 'no ConfigMap', snapshot: () => dnsSnapshot({ corefile: null }), findings: [{ status: 'unknown', subject: cm, missing: ['cluster.configmap.kube-system.coredns'] }] },
+    {
+      name: 'no ConfigMap',
+      snapshot: () => dnsSnapshot({ corefile: null }),
+      findings: [{ status: 'unknown', subject: cm, missing: ['cluster.configmap.kube-system.coredns'] }],
+    },
   ],
 });

@@ -5,10 +5,21 @@
 import type { Report, Rule } from '../types.js';
 import { isIp } from '../../model/net.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
-import { COREDNS_CM_SOURCE, corednsConfigMapSubject, corefileLines, forwardDirectives, hasPlugin, isFileUpstream, upstreamAddress } from './corefile.js';
+import {
+  COREDNS_CM_SOURCE,
+  corednsConfigMapSubject,
+  corefileLines,
+  forwardDirectives,
+  hasPlugin,
+  isFileUpstream,
+  upstreamAddress,
+} from './corefile.js';
 
 const subject = corednsConfigMapSubject;
-const EDIT = ['kubectl -n kube-system edit configmap coredns', 'kubectl -n kube-system rollout restart deployment coredns'];
+const EDIT = [
+  'kubectl -n kube-system edit configmap coredns',
+  'kubectl -n kube-system rollout restart deployment coredns',
+];
 
 export const corednsHardening: Rule = {
   id: 'DNS-407',
@@ -46,18 +57,44 @@ export const corednsHardening: Rule = {
           messageId: 'single-upstream',
           data: { zone: fwd.zone, upstream: upstreamAddress(addresses[0] as string) },
           evidence: ev ? [ev] : [],
-          remediation: { explanation: 'Add a second upstream (or use /etc/resolv.conf) so one dead resolver does not stop all external lookups.', commands: EDIT },
+          remediation: {
+            explanation:
+              'Add a second upstream (or use /etc/resolv.conf) so one dead resolver does not stop all external lookups.',
+            commands: EDIT,
+          },
         });
       }
       const maxFails = fwd.directive.block?.find((d) => d.name === 'max_fails');
       if (maxFails?.args[0] === '0') {
         const mev = corefileLines(s, maxFails.line, maxFails.line, 'max_fails 0');
-        out.push({ status: 'warn', severity: 'info', subject, messageId: 'health-checks-off', data: { zone: fwd.zone }, evidence: mev ? [mev] : [], remediation: { explanation: 'Remove max_fails 0 (default 2).', commands: EDIT } });
+        out.push({
+          status: 'warn',
+          severity: 'info',
+          subject,
+          messageId: 'health-checks-off',
+          data: { zone: fwd.zone },
+          evidence: mev ? [mev] : [],
+          remediation: { explanation: 'Remove max_fails 0 (default 2).', commands: EDIT },
+        });
       }
     }
-    for (const [plugin, messageId] of [['cache', 'no-cache'], ['loop', 'no-loop'], ['reload', 'no-reload']] as const) {
+    for (const [plugin, messageId] of [
+      ['cache', 'no-cache'],
+      ['loop', 'no-loop'],
+      ['reload', 'no-reload'],
+    ] as const) {
       if (hasPlugin(s, plugin)) continue;
-      out.push({ status: 'warn', severity: 'info', subject, messageId, evidence: serverEv ? [serverEv] : [], remediation: { explanation: `Add \`${plugin}${plugin === 'cache' ? ' 30' : ''}\` to the server block.`, commands: EDIT } });
+      out.push({
+        status: 'warn',
+        severity: 'info',
+        subject,
+        messageId,
+        evidence: serverEv ? [serverEv] : [],
+        remediation: {
+          explanation: `Add \`${plugin}${plugin === 'cache' ? ' 30' : ''}\` to the server block.`,
+          commands: EDIT,
+        },
+      });
     }
     if (out.length === 0) out.push({ status: 'pass', subject, messageId: 'ok', basis: basisOf(cf) });
     return out;

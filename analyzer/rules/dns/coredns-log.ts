@@ -47,7 +47,8 @@ export const RELOAD_REJECTED = /plugin\/reload: (?:Corefile changed but reload f
 export const READY_WAITING = /plugin\/ready: Still waiting on: "([^"]+)"/;
 
 /** the kubernetes plugin cannot reach or list from the API server: group 1 the error */
-export const API_FAILURE = /(?:Kubernetes API connection failure: |Failed to list \*v1\w*\.\w+: |Failed to watch \*v1\w*\.\w+: )(.*)$/;
+export const API_FAILURE =
+  /(?:Kubernetes API connection failure: |Failed to list \*v1\w*\.\w+: |Failed to watch \*v1\w*\.\w+: )(.*)$/;
 
 /**
  * CoreDNS 1.5.0's client-go logging (klog) exits when it cannot write its log file after an API error:

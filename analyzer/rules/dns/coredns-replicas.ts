@@ -20,7 +20,7 @@ export const corednsReplicas: Rule = {
   needs: ['cluster.deployments', 'cluster.nodes', 'cluster.pods'],
   docs: {
     why: 'With one replica, or all replicas on one node, a single pod or node failure takes DNS down for the whole cluster. Larger clusters also need more replicas for the query load (a common rule: at least 2, one more per 50 nodes).',
-    fix: 'Scale the Deployment (`kubectl -n kube-system scale deployment coredns --replicas=N`) and, when all pods sit on one node, spread them by deleting one pod so the scheduler\'s anti-affinity places it elsewhere.',
+    fix: "Scale the Deployment (`kubectl -n kube-system scale deployment coredns --replicas=N`) and, when all pods sit on one node, spread them by deleting one pod so the scheduler's anti-affinity places it elsewhere.",
   },
   messages: {
     'too-few': 'CoreDNS has {replicas} replicas for {nodes} nodes; want at least {wanted}',
@@ -29,7 +29,10 @@ export const corednsReplicas: Rule = {
   },
   decidesFrom: [['cluster.deployments', 'cluster.nodes']],
   run(s) {
-    const missing = [...(s.cluster.deployments ? [] : ['cluster.deployments']), ...(s.cluster.nodes ? [] : ['cluster.nodes'])];
+    const missing = [
+      ...(s.cluster.deployments ? [] : ['cluster.deployments']),
+      ...(s.cluster.nodes ? [] : ['cluster.nodes']),
+    ];
     if (missing.length) return [missingInputs(subject, missing)];
     const dep = corednsDeployment(s);
     const nodes = s.cluster.nodes?.length ?? 0;
@@ -53,7 +56,9 @@ export const corednsReplicas: Rule = {
     }
     if (pods.length >= 2 && spread === 1) {
       const node = pods[0]?.obj.spec?.nodeName ?? '';
-      const evidence: EvidenceRef[] = pods.slice(0, 3).map((p) => objectEvidence(p, '/spec/nodeName', `${podName(p)} node`));
+      const evidence: EvidenceRef[] = pods
+        .slice(0, 3)
+        .map((p) => objectEvidence(p, '/spec/nodeName', `${podName(p)} node`));
       return [
         {
           status: 'warn',
@@ -61,10 +66,24 @@ export const corednsReplicas: Rule = {
           messageId: 'one-node',
           data: { replicas: pods.length, node },
           evidence,
-          remediation: remedy(`Delete one CoreDNS pod so it is rescheduled on another node (the kubeadm Deployment prefers spreading).`, [cmd`kubectl -n kube-system delete pod ${word('pod', podName(pods[0]!))}`, 'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide']),
+          remediation: remedy(
+            `Delete one CoreDNS pod so it is rescheduled on another node (the kubeadm Deployment prefers spreading).`,
+            [
+              cmd`kubectl -n kube-system delete pod ${word('pod', podName(pods[0]!))}`,
+              'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide',
+            ],
+          ),
         },
       ];
     }
-    return [{ status: 'pass', subject, messageId: 'ok', data: { replicas, nodes, spread }, basis: basisOf(dep, s.cluster.nodes, clusterFile(s, 'cluster/pods.json')) }];
+    return [
+      {
+        status: 'pass',
+        subject,
+        messageId: 'ok',
+        data: { replicas, nodes, spread },
+        basis: basisOf(dep, s.cluster.nodes, clusterFile(s, 'cluster/pods.json')),
+      },
+    ];
   },
 };

@@ -28,7 +28,9 @@ export function corednsConfigMap(s: Snapshot): Located<ConfigMap> | undefined {
 /** the subject of Corefile findings: the ConfigMap it lives in */
 export function corefileSubject(s: Snapshot): Subject {
   const cm = corednsConfigMap(s);
-  return cm ? { kind: 'configmap', namespace: cm.obj.metadata.namespace ?? 'kube-system', name: cm.obj.metadata.name } : corednsConfigMapSubject;
+  return cm
+    ? { kind: 'configmap', namespace: cm.obj.metadata.namespace ?? 'kube-system', name: cm.obj.metadata.name }
+    : corednsConfigMapSubject;
 }
 
 /** evidence for lines of the Corefile inside the CoreDNS ConfigMap */
@@ -53,7 +55,12 @@ export function forwardDirectives(s: Snapshot): ForwardDirective[] {
   for (const server of s.cluster.corefile?.value.servers ?? []) {
     for (const p of server.plugins) {
       if (p.name !== 'forward' && p.name !== 'proxy') continue;
-      out.push({ zone: p.args[0] ?? '.', to: p.args.slice(1), directive: p, server: server.keys.map((k) => k.zone).join(' ') });
+      out.push({
+        zone: p.args[0] ?? '.',
+        to: p.args.slice(1),
+        directive: p,
+        server: server.keys.map((k) => k.zone).join(' '),
+      });
     }
   }
   return out;
@@ -84,7 +91,9 @@ export function kubeDnsService(s: Snapshot): Located<Service> | undefined {
   return (
     s.index.serviceByName.get('kube-system/kube-dns') ??
     s.index.serviceByName.get(`kube-system/${RKE2_COREDNS}`) ??
-    (s.cluster.services ?? []).find((x) => x.obj.metadata.namespace === 'kube-system' && x.obj.spec.selector?.['k8s-app'] === 'kube-dns')
+    (s.cluster.services ?? []).find(
+      (x) => x.obj.metadata.namespace === 'kube-system' && x.obj.spec.selector?.['k8s-app'] === 'kube-dns',
+    )
   );
 }
 
@@ -112,11 +121,21 @@ export function resolvConfFlag(s: Snapshot, h: HostState): { value: string; ref:
  * The resolv.conf a dnsPolicy:Default pod (CoreDNS) gets on this node, the source id it comes from,
  * and whether the kubelet says which file it hands out (its config's resolvConf, or its flag).
  */
-export function podResolvConf(h: HostState, s?: Snapshot): { file?: Sourced<ResolvConf>; source: string; path: string; decided: boolean; flag?: FileRef } {
+export function podResolvConf(
+  h: HostState,
+  s?: Snapshot,
+): { file?: Sourced<ResolvConf>; source: string; path: string; decided: boolean; flag?: FileRef } {
   const flag = s && !h.kubeletConfig?.value.resolvConf ? resolvConfFlag(s, h) : undefined;
   const configured = h.kubeletConfig?.value.resolvConf ?? flag?.value;
   const decided = h.kubeletConfig !== undefined || flag !== undefined;
   const extra = flag ? { flag: flag.ref } : {};
-  if (configured === RESOLVED_RESOLV_CONF) return { file: h.resolvedResolvConf, source: 'host.resolved-resolv-conf', path: RESOLVED_RESOLV_CONF, decided, ...extra };
+  if (configured === RESOLVED_RESOLV_CONF)
+    return {
+      file: h.resolvedResolvConf,
+      source: 'host.resolved-resolv-conf',
+      path: RESOLVED_RESOLV_CONF,
+      decided,
+      ...extra,
+    };
   return { file: h.resolvConf, source: 'host.resolv-conf', path: configured || '/etc/resolv.conf', decided, ...extra };
 }

@@ -36,7 +36,14 @@ function tracedRejects(s: Snapshot, clusterIP: string): EvidenceRef[] {
     const result = simulate(th, { ...pod.input, dst: clusterIP, proto: 'udp', dport: 53 });
     const rejected = result.branches.find((b) => b.fate.kind === 'rejected');
     const st = rejected && decidingStep(rejected);
-    const ev = st && stepEvidence(s, h.iptables.ref, st, `traced on ${h.node}: a pod's DNS query ${pod.input.src} -> ${clusterIP}:53/udp is rejected here`);
+    const ev =
+      st &&
+      stepEvidence(
+        s,
+        h.iptables.ref,
+        st,
+        `traced on ${h.node}: a pod's DNS query ${pod.input.src} -> ${clusterIP}:53/udp is rejected here`,
+      );
     if (ev) out.push(ev);
     if (out.length >= 2) break;
   }
@@ -58,11 +65,17 @@ export const kubeDnsNoEndpoints: Rule = {
     'no-endpoints': 'kube-dns has no ready endpoints ({notReady} not ready)',
     ok: 'kube-dns has {ready} ready endpoints',
   },
-  decidesFrom: [['cluster.services', 'cluster.endpoints'], ['cluster.services', 'cluster.endpointslices']],
+  decidesFrom: [
+    ['cluster.services', 'cluster.endpoints'],
+    ['cluster.services', 'cluster.endpointslices'],
+  ],
   run(s) {
     // Endpoints, or the EndpointSlices that replace them (kubectl get endpoints is deprecated in 1.33)
     const slicesOnly = !s.cluster.endpoints && s.cluster.endpointSlices !== undefined;
-    const missing = [...(s.cluster.services ? [] : ['cluster.services']), ...(s.cluster.endpoints || slicesOnly ? [] : ['cluster.endpoints'])];
+    const missing = [
+      ...(s.cluster.services ? [] : ['cluster.services']),
+      ...(s.cluster.endpoints || slicesOnly ? [] : ['cluster.endpoints']),
+    ];
     if (missing.length) return [missingInputs(subject, missing)];
     const svc = kubeDnsService(s);
     if (!svc) return [];
@@ -71,10 +84,17 @@ export const kubeDnsNoEndpoints: Rule = {
     if (slicesOnly) return [fromSlices(s, svc, key, svcSubject)];
     const ep = s.index.endpointsByService.get(key);
     const ready = ep ? readyCount(ep.obj) : 0;
-    if (ready > 0) return [{ status: 'pass', subject: svcSubject, messageId: 'ok', data: { ready }, basis: basisOf(svc, ep) }];
+    if (ready > 0)
+      return [{ status: 'pass', subject: svcSubject, messageId: 'ok', data: { ready }, basis: basisOf(svc, ep) }];
     const clusterIP = svc.obj.spec.clusterIP && svc.obj.spec.clusterIP !== 'None' ? svc.obj.spec.clusterIP : undefined;
     const evidence: EvidenceRef[] = [
-      ep ? objectEvidence(ep, (ep.obj.subsets?.length ?? 0) > 0 ? '/subsets' : '', 'kube-dns Endpoints without ready addresses') : objectEvidence(svc, '/spec/selector', 'kube-dns selector (no Endpoints object)'),
+      ep
+        ? objectEvidence(
+            ep,
+            (ep.obj.subsets?.length ?? 0) > 0 ? '/subsets' : '',
+            'kube-dns Endpoints without ready addresses',
+          )
+        : objectEvidence(svc, '/spec/selector', 'kube-dns selector (no Endpoints object)'),
       ...(clusterIP ? tracedRejects(s, clusterIP) : []),
     ];
     return [
@@ -86,7 +106,11 @@ export const kubeDnsNoEndpoints: Rule = {
         evidence,
         remediation: {
           explanation: 'The endpoints come back once CoreDNS pods are Ready; find out why they are not.',
-          commands: ['kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide', 'kubectl -n kube-system describe endpoints kube-dns', 'kubectl -n kube-system describe pod -l k8s-app=kube-dns'],
+          commands: [
+            'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide',
+            'kubectl -n kube-system describe endpoints kube-dns',
+            'kubectl -n kube-system describe pod -l k8s-app=kube-dns',
+          ],
         },
       },
     ];
@@ -101,7 +125,13 @@ function fromSlices(s: Snapshot, svc: Located<Service>, key: string, subject: Su
   if (ready > 0) return { status: 'pass', subject, messageId: 'ok', data: { ready }, basis: basisOf(svc, slices) };
   const clusterIP = svc.obj.spec.clusterIP && svc.obj.spec.clusterIP !== 'None' ? svc.obj.spec.clusterIP : undefined;
   const evidence: EvidenceRef[] = [
-    slices[0] ? objectEvidence(slices[0], (slices[0].obj.endpoints?.length ?? 0) > 0 ? '/endpoints' : '', 'kube-dns EndpointSlice without ready endpoints') : objectEvidence(svc, '/spec/selector', 'kube-dns selector (no EndpointSlice)'),
+    slices[0]
+      ? objectEvidence(
+          slices[0],
+          (slices[0].obj.endpoints?.length ?? 0) > 0 ? '/endpoints' : '',
+          'kube-dns EndpointSlice without ready endpoints',
+        )
+      : objectEvidence(svc, '/spec/selector', 'kube-dns selector (no EndpointSlice)'),
     ...(clusterIP ? tracedRejects(s, clusterIP) : []),
   ];
   return {
@@ -112,7 +142,11 @@ function fromSlices(s: Snapshot, svc: Located<Service>, key: string, subject: Su
     evidence,
     remediation: {
       explanation: 'The endpoints come back once CoreDNS pods are Ready; find out why they are not.',
-      commands: ['kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide', 'kubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns -o yaml', 'kubectl -n kube-system describe pod -l k8s-app=kube-dns'],
+      commands: [
+        'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide',
+        'kubectl -n kube-system get endpointslices -l kubernetes.io/service-name=kube-dns -o yaml',
+        'kubectl -n kube-system describe pod -l k8s-app=kube-dns',
+      ],
     },
   };
 }

@@ -23,16 +23,24 @@ function clusterDnsFlag(lines: readonly string[]): { value: string; line: number
 const FLAGS_PATH = 'host/kubeadm-flags.env';
 
 /** the clusterDNS the kubelet hands pods: its config file, else its `--cluster-dns` flag */
-function kubeletDns(s: Snapshot, h: HostState): { readonly ips: readonly string[]; readonly ev?: EvidenceRef; readonly basis: FileRef } | undefined {
+function kubeletDns(
+  s: Snapshot,
+  h: HostState,
+): { readonly ips: readonly string[]; readonly ev?: EvidenceRef; readonly basis: FileRef } | undefined {
   const kc = h.kubeletConfig;
-  if (kc?.value.clusterDNS?.length) return { ips: kc.value.clusterDNS, ev: clusterDnsEvidence(s.files, h), basis: kc.ref };
+  if (kc?.value.clusterDNS?.length)
+    return { ips: kc.value.clusterDNS, ev: clusterDnsEvidence(s.files, h), basis: kc.ref };
   const ref = { bundle: h.bundle, path: FLAGS_PATH };
   const n = s.files.lineCount(ref);
   if (!n) return undefined;
   const lines = s.files.lines(ref, 1, n) ?? [];
   const hit = clusterDnsFlag(lines);
   if (!hit) return undefined;
-  return { ips: hit.value.split(','), ev: lineEvidence(s.files, ref, hit.line, hit.line, `kubelet --cluster-dns on ${h.node}`), basis: ref };
+  return {
+    ips: hit.value.split(','),
+    ev: lineEvidence(s.files, ref, hit.line, hit.line, `kubelet --cluster-dns on ${h.node}`),
+    basis: ref,
+  };
 }
 
 /** the clusterDNS line plus its block-list items (`- 10.96.0.10`) */
@@ -57,15 +65,21 @@ export const kubeletClusterDns: Rule = {
   title: 'kubelet clusterDNS is not the kube-dns ClusterIP',
   needs: ['host.kubelet-config', 'host.kubelet-flags', 'cluster.services'],
   docs: {
-    why: 'The kubelet writes clusterDNS into every ClusterFirst pod\'s /etc/resolv.conf. If it is not the kube-dns Service\'s ClusterIP (e.g. the service CIDR changed, or a hand-edited config), pods on that node ask an address nobody answers and every lookup times out.',
+    why: "The kubelet writes clusterDNS into every ClusterFirst pod's /etc/resolv.conf. If it is not the kube-dns Service's ClusterIP (e.g. the service CIDR changed, or a hand-edited config), pods on that node ask an address nobody answers and every lookup times out.",
     fix: 'Set clusterDNS in /var/lib/kubelet/config.yaml (and the kubelet-config ConfigMap for new nodes) to the kube-dns ClusterIP, restart the kubelet, then recreate the pods on that node.',
   },
   messages: {
     mismatch: 'kubelet on {node} hands pods nameserver {clusterDNS}, but kube-dns is {kubeDns}',
-    'outside-service-network': 'kubelet on {node} hands pods nameserver {clusterDNS}, outside the Service network {serviceNetwork}: no Service can answer there',
+    'outside-service-network':
+      'kubelet on {node} hands pods nameserver {clusterDNS}, outside the Service network {serviceNetwork}: no Service can answer there',
     ok: 'kubelet on {node} hands pods the kube-dns ClusterIP {kubeDns}',
   },
-  decidesFrom: [['host.kubelet-config', 'cluster.services'], ['host.kubelet-flags', 'cluster.services'], ['host.kubelet-config', 'fact:service-network'], ['host.kubelet-flags', 'fact:service-network']],
+  decidesFrom: [
+    ['host.kubelet-config', 'cluster.services'],
+    ['host.kubelet-flags', 'cluster.services'],
+    ['host.kubelet-config', 'fact:service-network'],
+    ['host.kubelet-flags', 'fact:service-network'],
+  ],
   run(s) {
     // the cluster DNS Service's ClusterIP (kube-dns, RKE2's rke2-coredns-rke2-coredns: model/derived.ts)
     const kubeDns = s.derived.kubeDnsClusterIP;
@@ -86,13 +100,25 @@ export const kubeletClusterDns: Rule = {
       }
       const dns = kd.ips;
       if (dns[0] === kubeDns.value) {
-        out.push({ status: 'pass', subject, messageId: 'ok', data: { node: h.node, kubeDns: kubeDns.value }, basis: basisOf(kd.basis, kubeDns.at) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'ok',
+          data: { node: h.node, kubeDns: kubeDns.value },
+          basis: basisOf(kd.basis, kubeDns.at),
+        });
         continue;
       }
       const ev = kd.ev;
       const evidence: EvidenceRef[] = [
         ...(ev ? [ev] : []),
-        { bundle: kubeDns.at.bundle, path: kubeDns.at.path, ...(kubeDns.at.pointer !== undefined ? { pointer: kubeDns.at.pointer } : {}), quote: JSON.stringify(kubeDns.value), note: `${kubeDns.by} ClusterIP` },
+        {
+          bundle: kubeDns.at.bundle,
+          path: kubeDns.at.path,
+          ...(kubeDns.at.pointer !== undefined ? { pointer: kubeDns.at.pointer } : {}),
+          quote: JSON.stringify(kubeDns.value),
+          note: `${kubeDns.by} ClusterIP`,
+        },
       ];
       out.push({
         status: 'fail',
@@ -100,13 +126,16 @@ export const kubeletClusterDns: Rule = {
         messageId: 'mismatch',
         data: { node: h.node, clusterDNS: dns.join(', '), kubeDns: kubeDns.value },
         evidence,
-        remediation: remedy(`Make the kubelet on ${h.node} hand out ${kubeDns.value}, then recreate the pods there so their resolv.conf is rewritten.`, [
-          // the IP sits inside a single-quoted sed script: only a checked IP goes there
-          cmd`sudo sed -i '/^clusterDNS:/{n;s/- .*/- ${word('ip', kubeDns.value)}/}' /var/lib/kubelet/config.yaml   # on ${word('node', h.node)}`,
-          'sudo systemctl restart kubelet',
-          'kubectl -n kube-system edit configmap kubelet-config   # clusterDNS for nodes joined later',
-          cmd`kubectl get pods -A -o wide --field-selector spec.nodeName=${word('node', h.node)}   # delete the ClusterFirst pods listed so they are recreated`,
-        ]),
+        remediation: remedy(
+          `Make the kubelet on ${h.node} hand out ${kubeDns.value}, then recreate the pods there so their resolv.conf is rewritten.`,
+          [
+            // the IP sits inside a single-quoted sed script: only a checked IP goes there
+            cmd`sudo sed -i '/^clusterDNS:/{n;s/- .*/- ${word('ip', kubeDns.value)}/}' /var/lib/kubelet/config.yaml   # on ${word('node', h.node)}`,
+            'sudo systemctl restart kubelet',
+            'kubectl -n kube-system edit configmap kubelet-config   # clusterDNS for nodes joined later',
+            cmd`kubectl get pods -A -o wide --field-selector spec.nodeName=${word('node', h.node)}   # delete the ClusterFirst pods listed so they are recreated`,
+          ],
+        ),
       });
     }
     return out;
@@ -126,7 +155,10 @@ function byServiceNetwork(s: Snapshot, h: HostState, net: Seen<string>): Report 
   const data = { node: h.node, clusterDNS: dns.join(', '), serviceNetwork: net.value };
   if (ipInCidr(dns[0], net.value)) return missingInputs(subject, ['cluster.services']);
   const ev = kd.ev;
-  const netEv = net.at.line !== undefined && net.at.pointer === undefined ? lineEvidence(s.files, net.at, net.at.line, net.at.line, `Service network (${net.by})`) : undefined;
+  const netEv =
+    net.at.line !== undefined && net.at.pointer === undefined
+      ? lineEvidence(s.files, net.at, net.at.line, net.at.line, `Service network (${net.by})`)
+      : undefined;
   return {
     status: 'fail',
     subject,
@@ -134,8 +166,13 @@ function byServiceNetwork(s: Snapshot, h: HostState, net: Seen<string>): Report 
     data,
     evidence: [...(ev ? [ev] : []), ...(netEv ? [netEv] : [])],
     basis: basisOf(net.at),
-    remediation: remedy(`Set clusterDNS on ${h.node} to the kube-dns ClusterIP (inside ${net.value}), restart the kubelet and recreate the pods there.`, [
-      'kubectl -n kube-system get service kube-dns -o jsonpath={.spec.clusterIP}', cmd`sudoedit /var/lib/kubelet/config.yaml   # clusterDNS on ${word('node', h.node)}`, 'sudo systemctl restart kubelet',
-    ]),
+    remediation: remedy(
+      `Set clusterDNS on ${h.node} to the kube-dns ClusterIP (inside ${net.value}), restart the kubelet and recreate the pods there.`,
+      [
+        'kubectl -n kube-system get service kube-dns -o jsonpath={.spec.clusterIP}',
+        cmd`sudoedit /var/lib/kubelet/config.yaml   # clusterDNS on ${word('node', h.node)}`,
+        'sudo systemctl restart kubelet',
+      ],
+    ),
   };
 }

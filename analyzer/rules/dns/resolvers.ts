@@ -21,9 +21,28 @@ export const WELL_KNOWN_RESOLVERS: readonly { readonly ip: string; readonly prov
 
 /** real resolvers that sit one edit away from another and must never be called typos */
 const ALSO_REAL = new Set([
-  '1.1.1.2', '1.0.0.2', '1.1.1.3', '1.0.0.3', '9.9.9.10', '9.9.9.11', '9.9.9.12', '208.67.222.123', '208.67.220.123',
-  '208.67.222.220', '208.67.220.222', '114.114.114.119', '114.114.115.119', '114.114.114.110', '114.114.115.110',
-  '182.254.116.116', '1.2.4.8', '210.2.4.8', '94.140.14.14', '94.140.15.15', '4.2.2.1', '4.2.2.2',
+  '1.1.1.2',
+  '1.0.0.2',
+  '1.1.1.3',
+  '1.0.0.3',
+  '9.9.9.10',
+  '9.9.9.11',
+  '9.9.9.12',
+  '208.67.222.123',
+  '208.67.220.123',
+  '208.67.222.220',
+  '208.67.220.222',
+  '114.114.114.119',
+  '114.114.115.119',
+  '114.114.114.110',
+  '114.114.115.110',
+  '182.254.116.116',
+  '1.2.4.8',
+  '210.2.4.8',
+  '94.140.14.14',
+  '94.140.15.15',
+  '4.2.2.1',
+  '4.2.2.2',
 ]);
 
 /** Damerau-Levenshtein distance of two short strings, capped: is it exactly one edit? */
@@ -33,7 +52,12 @@ function oneEdit(a: string, b: string): boolean {
     const diff = [...a].map((c, i) => (c === b[i] ? -1 : i)).filter((i) => i >= 0);
     if (diff.length === 1) return true;
     const [i, j] = diff;
-    return diff.length === 2 && j === (i as number) + 1 && a[i as number] === b[j as number] && a[j as number] === b[i as number];
+    return (
+      diff.length === 2 &&
+      j === (i as number) + 1 &&
+      a[i as number] === b[j as number] &&
+      a[j as number] === b[i as number]
+    );
   }
   const [s, l] = a.length < b.length ? [a, b] : [b, a];
   if (l.length - s.length !== 1) return false;
@@ -49,16 +73,28 @@ function oneEdit(a: string, b: string): boolean {
 export function typoOf(ip: string): { readonly ip: string; readonly provider: string } | undefined {
   if (ALSO_REAL.has(ip) || WELL_KNOWN_RESOLVERS.some((r) => r.ip === ip)) return undefined;
   const range = ipRange(ip);
-  if (range === undefined || range === 'private' || range === 'carrierGradeNat' || range === 'loopback') return undefined;
+  if (range === undefined || range === 'private' || range === 'carrierGradeNat' || range === 'loopback')
+    return undefined;
   const octets = ip.split('.');
   if (octets.length !== 4) return undefined;
   for (const r of WELL_KNOWN_RESOLVERS) {
     const ro = r.ip.split('.');
     const differing = octets.map((o, i) => (o === ro[i] ? -1 : i)).filter((i) => i >= 0);
-    if (differing.length === 1 && oneEdit(octets[differing[0] as number] as string, ro[differing[0] as number] as string)) return r;
+    if (
+      differing.length === 1 &&
+      oneEdit(octets[differing[0] as number] as string, ro[differing[0] as number] as string)
+    )
+      return r;
   }
   return undefined;
 }
 
 /** ipaddr.js ranges no DNS server can live at */
-export const UNUSABLE_RANGES: ReadonlySet<string> = new Set(['multicast', 'loopback', 'unspecified', 'reserved', 'linkLocal', 'broadcast']);
+export const UNUSABLE_RANGES: ReadonlySet<string> = new Set([
+  'multicast',
+  'loopback',
+  'unspecified',
+  'reserved',
+  'linkLocal',
+  'broadcast',
+]);

@@ -12,7 +12,10 @@ export const KUBE_DNS_KEY = 'kube-system/kube-dns';
 export const podName = (p: Located<Pod>): string => p.obj.metadata.name;
 export const podNs = (p: Located<Pod>): string => p.obj.metadata.namespace ?? 'default';
 
-export function labelsMatch(labels: Readonly<Record<string, string>> | undefined, selector: Readonly<Record<string, string>>): boolean {
+export function labelsMatch(
+  labels: Readonly<Record<string, string>> | undefined,
+  selector: Readonly<Record<string, string>>,
+): boolean {
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
@@ -41,7 +44,10 @@ export function podTrouble(pod: Pod): PodTrouble {
   let reason: string | undefined;
   let containerIndex: number | undefined;
   statuses.forEach((cs, i) => {
-    const r = cs.state?.waiting?.reason ?? cs.state?.terminated?.reason ?? (!cs.ready ? cs.lastState?.terminated?.reason : undefined);
+    const r =
+      cs.state?.waiting?.reason ??
+      cs.state?.terminated?.reason ??
+      (!cs.ready ? cs.lastState?.terminated?.reason : undefined);
     if (r && reason === undefined) {
       reason = r;
       containerIndex = i;
@@ -64,20 +70,26 @@ export function podTroubleEvidence(pod: Located<Pod>, t: PodTrouble = podTrouble
   const ri = readyConditionIndex(pod.obj);
   if (ri >= 0) out.push(objectEvidence(pod, `/status/conditions/${ri}`, `${podName(pod)} Ready condition`));
   else out.push(objectEvidence(pod, '/status/phase', `${podName(pod)} phase`));
-  if (t.containerIndex !== undefined) out.push(objectEvidence(pod, `/status/containerStatuses/${t.containerIndex}`, `${podName(pod)} container state`));
+  if (t.containerIndex !== undefined)
+    out.push(objectEvidence(pod, `/status/containerStatuses/${t.containerIndex}`, `${podName(pod)} container state`));
   return out;
 }
 
 /** The CoreDNS Deployment: kube-system/coredns, else one selecting k8s-app=kube-dns. */
 export function corednsDeployment(s: Snapshot): Located<Deployment> | undefined {
   const ds = (s.cluster.deployments ?? []).filter((d) => d.obj.metadata.namespace === 'kube-system');
-  return ds.find((d) => d.obj.metadata.name === 'coredns') ?? ds.find((d) => d.obj.spec.selector?.matchLabels?.['k8s-app'] === 'kube-dns');
+  return (
+    ds.find((d) => d.obj.metadata.name === 'coredns') ??
+    ds.find((d) => d.obj.spec.selector?.matchLabels?.['k8s-app'] === 'kube-dns')
+  );
 }
 
 /** CoreDNS pods: those the Deployment selects (default k8s-app=kube-dns) in kube-system. */
 export function corednsPods(s: Snapshot): Located<Pod>[] {
   const selector = corednsDeployment(s)?.obj.spec.selector?.matchLabels ?? { 'k8s-app': 'kube-dns' };
-  return (s.cluster.pods ?? []).filter((p) => p.obj.metadata.namespace === 'kube-system' && labelsMatch(p.obj.metadata.labels, selector)).sort((a, b) => podName(a).localeCompare(podName(b)));
+  return (s.cluster.pods ?? [])
+    .filter((p) => p.obj.metadata.namespace === 'kube-system' && labelsMatch(p.obj.metadata.labels, selector))
+    .sort((a, b) => podName(a).localeCompare(podName(b)));
 }
 
 /** Pods of a node-agent DaemonSet (kube-proxy, flannel) by node name, from one pass over pods. */
@@ -93,9 +105,12 @@ export function agentPodsByNode(s: Snapshot, isAgent: (p: Pod) => boolean): Map<
   return out;
 }
 
-export const isKubeProxyPod = (p: Pod): boolean => p.metadata.labels?.['k8s-app'] === 'kube-proxy' || /^kube-proxy-[a-z0-9]+$/.test(p.metadata.name);
+export const isKubeProxyPod = (p: Pod): boolean =>
+  p.metadata.labels?.['k8s-app'] === 'kube-proxy' || /^kube-proxy-[a-z0-9]+$/.test(p.metadata.name);
 export const isFlannelPod = (p: Pod): boolean =>
-  p.metadata.labels?.app === 'flannel' || p.metadata.labels?.['k8s-app'] === 'flannel' || /^kube-flannel-ds-/.test(p.metadata.name);
+  p.metadata.labels?.app === 'flannel' ||
+  p.metadata.labels?.['k8s-app'] === 'flannel' ||
+  /^kube-flannel-ds-/.test(p.metadata.name);
 
 export interface PodLog {
   readonly key: string;
@@ -149,7 +164,12 @@ export function corednsLogs(s: Snapshot): (PodLog & { pod: string })[] {
     for (const key of s.cluster.logs.keys()) {
       // RKE2's chart names the pods after its release: rke2-coredns-rke2-coredns-<hash>
       const m = /^kube-system\/((?:rke2-coredns-rke2-)?coredns-[^/]+)\//.exec(key);
-      if (m && !out.some((o) => o.key === key)) out.push(...logsOfPod(s, 'kube-system', m[1] as string).filter((l) => l.key === key).map((l) => ({ ...l, pod: m[1] as string })));
+      if (m && !out.some((o) => o.key === key))
+        out.push(
+          ...logsOfPod(s, 'kube-system', m[1] as string)
+            .filter((l) => l.key === key)
+            .map((l) => ({ ...l, pod: m[1] as string })),
+        );
     }
   }
   return out.sort((a, b) => a.key.localeCompare(b.key));

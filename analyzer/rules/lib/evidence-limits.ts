@@ -27,7 +27,12 @@ export function partialListReport(s: Snapshot, subject: Subject, c: ListCoverage
  * The unknown report when one of `paths` (collected) does not cover `namespaces` (none: the whole
  * cluster), else undefined: ask before a pass on "not found in the list".
  */
-export function unlessListsCover(s: Snapshot, subject: Subject, paths: readonly string[], namespaces?: readonly string[]): Report | undefined {
+export function unlessListsCover(
+  s: Snapshot,
+  subject: Subject,
+  paths: readonly string[],
+  namespaces?: readonly string[],
+): Report | undefined {
   const c = partialList(s, paths, namespaces);
   return c ? partialListReport(s, subject, c) : undefined;
 }
@@ -50,6 +55,19 @@ export function unparsed(value: string, as: 'ip' | 'cidr'): string | undefined {
  * carries a redactor's mark (a malformed value cannot ground a pass either); `missing` names the
  * sources an unredacted copy of which would decide.
  */
-export function redactedReport(subject: Subject, what: string, value: string, evidence: readonly EvidenceRef[], missing: readonly string[]): Report {
-  return { status: 'unknown', subject, messageId: 'redacted', data: { what, value, redacted: looksRedacted(value) }, evidence: [...evidence], missing: [...missing] };
+export function redactedReport(
+  subject: Subject,
+  what: string,
+  value: string,
+  evidence: readonly EvidenceRef[],
+  missing: readonly string[],
+): Report {
+  return {
+    status: 'unknown',
+    subject,
+    messageId: 'redacted',
+    data: { what, value, redacted: looksRedacted(value) },
+    evidence: [...evidence],
+    missing: [...missing],
+  };
 }

@@ -146,7 +146,13 @@ function readyEndpointsOf(s: Snapshot, svcKey: string): Map<string, ReadyPort> |
 export function proxiedServices(s: Snapshot): Located<Service>[] {
   return (s.cluster.services ?? []).filter((svc) => {
     const ip = svc.obj.spec.clusterIP;
-    return ip !== undefined && ip !== '' && ip !== 'None' && svc.obj.spec.type !== 'ExternalName' && (svc.obj.spec.ports ?? []).length > 0;
+    return (
+      ip !== undefined &&
+      ip !== '' &&
+      ip !== 'None' &&
+      svc.obj.spec.type !== 'ExternalName' &&
+      (svc.obj.spec.ports ?? []).length > 0
+    );
   });
 }
 
@@ -172,7 +178,8 @@ export function parseIpvsadm(text: string): Map<string, IpvsService> {
       return;
     }
     const real = /^\s+->\s+(\S+:\d+)\s/.exec(`${line} `);
-    if (real && current && !/RemoteAddress/.test(line)) current.reals.set(real[1] as string, { line: i + 1, text: line });
+    if (real && current && !/RemoteAddress/.test(line))
+      current.reals.set(real[1] as string, { line: i + 1, text: line });
   });
   return out;
 }

@@ -25,7 +25,9 @@ export function flannelConfigMap(network = NETWORK, ns = 'kube-flannel'): object
   return configMapJson({
     name: 'kube-flannel-cfg',
     namespace: ns,
-    data: { 'net-conf.json': `{\n  "Network": "${network}",\n  "EnableNFTables": false,\n  "Backend": {\n    "Type": "vxlan"\n  }\n}\n` },
+    data: {
+      'net-conf.json': `{\n  "Network": "${network}",\n  "EnableNFTables": false,\n  "Backend": {\n    "Type": "vxlan"\n  }\n}\n`,
+    },
   });
 }
 
@@ -37,7 +39,11 @@ export interface NodeInput {
 }
 
 /** cluster/ files: nodes and the flannel config (add more with `extra`) */
-export function clusterFiles(nodes: readonly NodeInput[], extra: Record<string, string | object> = {}, network = NETWORK): Record<string, string | object> {
+export function clusterFiles(
+  nodes: readonly NodeInput[],
+  extra: Record<string, string | object> = {},
+  network = NETWORK,
+): Record<string, string | object> {
   return {
     'cluster/nodes.json': kubeList(nodes.map((n) => nodeJson({ ...n }))),
     'cluster/configmaps/kube-flannel/kube-flannel-cfg.json': flannelConfigMap(network),
@@ -59,8 +65,13 @@ export function hostFiles(over: Record<string, string | object | null> = {}): Re
 }
 
 /** one bundle: the captured node as `node` with the cluster files */
-export function capturedNode(node = 'worker-1', over: Record<string, string | object | null> = {}, cluster: Record<string, string | object> = clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }])): RawBundleSpec {
+export function capturedNode(
+  node = 'worker-1',
+  over: Record<string, string | object | null> = {},
+  cluster: Record<string, string | object> = clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }]),
+): RawBundleSpec {
   return { node, files: { ...cluster, ...hostFiles(over) } };
 }
 
-export const serviceReference = (name: string): string => readFileSync(fileURLToPath(new URL(`../../../fixtures/reference/service/${name}`, import.meta.url)), 'utf8');
+export const serviceReference = (name: string): string =>
+  readFileSync(fileURLToPath(new URL(`../../../fixtures/reference/service/${name}`, import.meta.url)), 'utf8');

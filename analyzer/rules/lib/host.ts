@@ -20,7 +20,8 @@ export function podNetwork(s: Snapshot): Seen<string> | undefined {
 
 /** the bridge a bridge CNI plugs pods into (flannel/bridge plugin: cni0, kubenet: cbr0) */
 const POD_BRIDGES = ['cni0', 'cbr0'];
-const isOverlayDevice = (dev: string | undefined): boolean => dev !== undefined && /^(flannel[.-]|vxlan\.calico$|tunl0$)/.test(dev);
+const isOverlayDevice = (dev: string | undefined): boolean =>
+  dev !== undefined && /^(flannel[.-]|vxlan\.calico$|tunl0$)/.test(dev);
 
 const FAMILY_OK = (cidr: string): boolean => parseCidr(cidr)?.addr.kind() === 'ipv4';
 
@@ -34,7 +35,16 @@ export function bridgeNetwork(host: HostState): { dev: string; network: string; 
     const net = a ? parseCidr(`${a.local}/${a.prefixlen}`) : undefined;
     if (!link || !a || !net) continue;
     const text = networkOf(net.text);
-    if (text) return { dev, network: text, seen: { value: text, by: `${dev}/${host.node}`, at: { bundle: addrs.ref.bundle, path: addrs.ref.path, pointer: `/${link.at}/addr_info/${a.i}` } } };
+    if (text)
+      return {
+        dev,
+        network: text,
+        seen: {
+          value: text,
+          by: `${dev}/${host.node}`,
+          at: { bundle: addrs.ref.bundle, path: addrs.ref.path, pointer: `/${link.at}/addr_info/${a.i}` },
+        },
+      };
   }
   return undefined;
 }
@@ -55,7 +65,8 @@ function supernet(cidrs: readonly string[]): string | undefined {
   if (!first) return undefined;
   let prefix = Math.min(...nets.map((n) => n.prefix));
   const maskOf = (p: number): number => (p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0);
-  while (prefix > 0 && !nets.every((n) => ((n.net & maskOf(prefix)) >>> 0) === ((first.net & maskOf(prefix)) >>> 0))) prefix--;
+  while (prefix > 0 && !nets.every((n) => (n.net & maskOf(prefix)) >>> 0 === (first.net & maskOf(prefix)) >>> 0))
+    prefix--;
   return `${fromInt((first.net & maskOf(prefix)) >>> 0)}/${prefix}`;
 }
 
@@ -69,8 +80,10 @@ export function hostPodNetwork(host: HostState): Seen<string> | undefined {
   const bridge = bridgeNetwork(host);
   if (!bridge) return undefined;
   const parts = [bridge.network];
-  for (const l of host.addrs?.value ?? []) if (isOverlayDevice(l.ifname)) for (const a of ipv4Addrs(l)) parts.push(`${a.local}/32`);
-  for (const r of mainRoutes(host.routes?.value ?? [])) if (isOverlayDevice(r.dev) && r.dst !== 'default' && v4Net(r.dst)) parts.push(r.dst);
+  for (const l of host.addrs?.value ?? [])
+    if (isOverlayDevice(l.ifname)) for (const a of ipv4Addrs(l)) parts.push(`${a.local}/32`);
+  for (const r of mainRoutes(host.routes?.value ?? []))
+    if (isOverlayDevice(r.dev) && r.dst !== 'default' && v4Net(r.dst)) parts.push(r.dst);
   const value = supernet(parts);
   return value ? { ...bridge.seen, value, by: `routes/${host.node}` } : undefined;
 }
@@ -88,7 +101,12 @@ export function podNetworkSeen(s: Snapshot, host: HostState): Seen<string> | und
   const env = host.subnetEnv;
   const net = env?.value.vars.get('FLANNEL_NETWORK');
   const text = env?.value.network ? parseCidr(env.value.network)?.text : undefined;
-  if (env && text) return { value: text, by: 'flannel/subnet.env', at: { bundle: env.ref.bundle, path: env.ref.path, ...(net ? { line: net.line } : {}) } };
+  if (env && text)
+    return {
+      value: text,
+      by: 'flannel/subnet.env',
+      at: { bundle: env.ref.bundle, path: env.ref.path, ...(net ? { line: net.line } : {}) },
+    };
   return hostPodNetwork(host);
 }
 
@@ -106,12 +124,22 @@ export function nodePodCidrSeen(s: Snapshot, node: string): Seen<string> | undef
   if (fact) return { ...fact, value: networkOf(fact.value) ?? fact.value };
   const n = s.index.nodeByName.get(node);
   const fromNode = n?.obj.spec?.podCIDR;
-  if (n && fromNode && parseCidr(fromNode)) return { value: parseCidr(fromNode)?.text ?? fromNode, by: `node/${node}`, at: { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDR` } };
+  if (n && fromNode && parseCidr(fromNode))
+    return {
+      value: parseCidr(fromNode)?.text ?? fromNode,
+      by: `node/${node}`,
+      at: { ...n.ref, pointer: `${n.ref.pointer}/spec/podCIDR` },
+    };
   const host = s.hosts.get(node);
   const env = host?.subnetEnv;
   const sub = env?.value.vars.get('FLANNEL_SUBNET');
-  const envNet = env?.value.subnet ? networkOf(env.value.subnet) ?? parseCidr(env.value.subnet)?.text : undefined;
-  if (env && envNet) return { value: envNet, by: 'flannel/subnet.env', at: { bundle: env.ref.bundle, path: env.ref.path, ...(sub ? { line: sub.line } : {}) } };
+  const envNet = env?.value.subnet ? (networkOf(env.value.subnet) ?? parseCidr(env.value.subnet)?.text) : undefined;
+  if (env && envNet)
+    return {
+      value: envNet,
+      by: 'flannel/subnet.env',
+      at: { bundle: env.ref.bundle, path: env.ref.path, ...(sub ? { line: sub.line } : {}) },
+    };
   return host ? bridgeNetwork(host)?.seen : undefined;
 }
 
@@ -152,12 +180,16 @@ export function linkNamed(links: readonly IpLink[], name: string): IpLink | unde
 
 /** IPv4 addresses of an interface, from `ip -j addr` (with the index of each in addr_info) */
 export function ipv4Addrs(link: IpLink): { local: string; prefixlen: number; i: number }[] {
-  return (link.addr_info ?? []).flatMap((a, i) => (a.family === 'inet' ? [{ local: a.local, prefixlen: a.prefixlen, i }] : []));
+  return (link.addr_info ?? []).flatMap((a, i) =>
+    a.family === 'inet' ? [{ local: a.local, prefixlen: a.prefixlen, i }] : [],
+  );
 }
 
 /** routes of the main table, unicast only (iproute2 omits type for unicast and table for main) */
 export function mainRoutes(routes: readonly IpRoute[]): IpRoute[] {
-  return routes.filter((r) => (r.table === undefined || r.table === 'main') && (r.type === undefined || r.type === 'unicast'));
+  return routes.filter(
+    (r) => (r.table === undefined || r.table === 'main') && (r.type === undefined || r.type === 'unicast'),
+  );
 }
 
 export function defaultRouteDev(host: HostState): string | undefined {
@@ -172,11 +204,16 @@ export function isFlannelPod(p: Pod): boolean {
   const ns = p.metadata.namespace ?? '';
   if (!FLANNEL_NS.has(ns)) return false;
   const labels = p.metadata.labels ?? {};
-  return labels['app'] === 'flannel' || labels['k8s-app'] === 'flannel' || p.metadata.name.startsWith('kube-flannel-ds');
+  return (
+    labels['app'] === 'flannel' || labels['k8s-app'] === 'flannel' || p.metadata.name.startsWith('kube-flannel-ds')
+  );
 }
 
 export function isKubeProxyPod(p: Pod): boolean {
-  return p.metadata.namespace === 'kube-system' && (p.metadata.labels?.['k8s-app'] === 'kube-proxy' || /^kube-proxy-[a-z0-9]{5}$/.test(p.metadata.name));
+  return (
+    p.metadata.namespace === 'kube-system' &&
+    (p.metadata.labels?.['k8s-app'] === 'kube-proxy' || /^kube-proxy-[a-z0-9]{5}$/.test(p.metadata.name))
+  );
 }
 
 /** pods of one kind by node name, built in one pass */
@@ -215,10 +252,17 @@ export function jsonEvidence(s: Snapshot, ref: FileRef, pointer: string, note?: 
 }
 
 /** One line of a text file or of a text embedded in a JSON string, quoted from the file itself. */
-export function lineAt(s: Snapshot, ref: FileRef & { readonly pointer?: string }, line: number, note?: string): EvidenceRef | undefined {
+export function lineAt(
+  s: Snapshot,
+  ref: FileRef & { readonly pointer?: string },
+  line: number,
+  note?: string,
+): EvidenceRef | undefined {
   if (ref.pointer !== undefined) {
     const text = s.files.pointer({ bundle: ref.bundle, path: ref.path }, ref.pointer);
-    return typeof text === 'string' ? embeddedLineEvidence(text, { ...ref, pointer: ref.pointer }, line, line, note) : undefined;
+    return typeof text === 'string'
+      ? embeddedLineEvidence(text, { ...ref, pointer: ref.pointer }, line, line, note)
+      : undefined;
   }
   return lineEvidence(s.files, ref, line, line, note);
 }
@@ -227,17 +271,27 @@ export function lineAt(s: Snapshot, ref: FileRef & { readonly pointer?: string }
 export function seenEvidence(s: Snapshot, seen: Seen<unknown>, note?: string): EvidenceRef | undefined {
   const at = seen.at;
   const ref = { bundle: at.bundle, path: at.path };
-  if (at.line !== undefined) return lineAt(s, at.pointer !== undefined ? { ...ref, pointer: at.pointer } : ref, at.line, note);
+  if (at.line !== undefined)
+    return lineAt(s, at.pointer !== undefined ? { ...ref, pointer: at.pointer } : ref, at.line, note);
   if (at.pointer !== undefined) return jsonEvidence(s, ref, at.pointer, note);
   return undefined;
 }
 
-export function sysctlEvidence(s: Snapshot, host: HostState, entry: SysctlEntry, note?: string): EvidenceRef | undefined {
+export function sysctlEvidence(
+  s: Snapshot,
+  host: HostState,
+  entry: SysctlEntry,
+  note?: string,
+): EvidenceRef | undefined {
   return host.sysctl ? lineAt(s, host.sysctl.ref, entry.line, note) : undefined;
 }
 
 /** an iptables rule's own line (the parser kept its text) */
-export function ruleEvidence(ref: FileRef, rule: { readonly line: number; readonly text: string }, note?: string): EvidenceRef {
+export function ruleEvidence(
+  ref: FileRef,
+  rule: { readonly line: number; readonly text: string },
+  note?: string,
+): EvidenceRef {
   return knownLineEvidence(ref, rule.line, rule.text, note);
 }
 
@@ -271,7 +325,12 @@ export function podLogs(s: Snapshot, pod: Located<Pod>, container: string): PodL
 }
 
 /** the last line of the collected logs that `is` picks, with its evidence */
-export function lastLogLine(s: Snapshot, logs: readonly PodLog[], is: (l: import('../../parse/types.js').LogLine) => boolean, note?: string) {
+export function lastLogLine(
+  s: Snapshot,
+  logs: readonly PodLog[],
+  is: (l: import('../../parse/types.js').LogLine) => boolean,
+  note?: string,
+) {
   for (const pl of logs) {
     const lines = pl.log?.value ?? [];
     for (let i = lines.length - 1; i >= 0; i--) {
@@ -290,12 +349,15 @@ export function lastLogLine(s: Snapshot, logs: readonly PodLog[], is: (l: import
  */
 export function flannelLogs(s: Snapshot, host: HostState): PodLog[] {
   const out: PodLog[] = [];
-  for (const p of s.cluster.pods ?? []) if (isFlannelPod(p.obj) && p.obj.spec?.nodeName === host.node) out.push(...podLogs(s, p, 'kube-flannel'));
+  for (const p of s.cluster.pods ?? [])
+    if (isFlannelPod(p.obj) && p.obj.spec?.nodeName === host.node) out.push(...podLogs(s, p, 'kube-flannel'));
   if (!out.some((l) => l.log)) {
     for (const [key, log] of s.cluster.logs) {
       const [ns, pod, container] = key.split('/');
-      if (!ns || !FLANNEL_NS.has(ns) || !pod?.startsWith('kube-flannel') || !container?.startsWith('kube-flannel')) continue;
-      if (log.ref.bundle === host.bundle || s.hosts.size === 1) out.push({ key, sourceId: `cluster.log.${ns}.${pod}.${container}`, log });
+      if (!ns || !FLANNEL_NS.has(ns) || !pod?.startsWith('kube-flannel') || !container?.startsWith('kube-flannel'))
+        continue;
+      if (log.ref.bundle === host.bundle || s.hosts.size === 1)
+        out.push({ key, sourceId: `cluster.log.${ns}.${pod}.${container}`, log });
     }
   }
   for (const unit of ['flanneld', 'snap.microk8s.daemon-flanneld']) {

@@ -8,7 +8,11 @@ import type { SourceRecord } from '../../bundle/manifest.js';
 import { jsonEvidence } from './host.js';
 
 /** the record of source `id` in bundle `bundle`, with its index in manifest.sources */
-export function sourceRecord(s: Snapshot, bundle: string, id: string): { record: SourceRecord; index: number } | undefined {
+export function sourceRecord(
+  s: Snapshot,
+  bundle: string,
+  id: string,
+): { record: SourceRecord; index: number } | undefined {
   const sources = s.bundles.find((b) => b.id === bundle)?.manifest?.sources ?? [];
   const index = sources.findIndex((r) => r.id === id);
   const record = sources[index];
@@ -16,7 +20,13 @@ export function sourceRecord(s: Snapshot, bundle: string, id: string): { record:
 }
 
 /** `manifest.json#/sources/<i>/<field>` of one source, quoted as the file holds it */
-export function sourceRecordEvidence(s: Snapshot, bundle: string, id: string, field: keyof SourceRecord, note?: string): EvidenceRef | undefined {
+export function sourceRecordEvidence(
+  s: Snapshot,
+  bundle: string,
+  id: string,
+  field: keyof SourceRecord,
+  note?: string,
+): EvidenceRef | undefined {
   const hit = sourceRecord(s, bundle, id);
   return hit ? jsonEvidence(s, { bundle, path: 'manifest.json' }, `/sources/${hit.index}/${field}`, note) : undefined;
 }

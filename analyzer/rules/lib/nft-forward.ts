@@ -26,7 +26,10 @@ export interface NftForwardBlock {
 
 /** tables iptables-nft writes (`ip filter`, `ip6 nat`...): the iptables dump already shows them */
 function isIptablesTable(t: NftTable): boolean {
-  return t.managedByIptablesLine !== undefined || ((t.family === 'ip' || t.family === 'ip6') && (IPTABLES_TABLES as readonly string[]).includes(t.name));
+  return (
+    t.managedByIptablesLine !== undefined ||
+    ((t.family === 'ip' || t.family === 'ip6') && (IPTABLES_TABLES as readonly string[]).includes(t.name))
+  );
 }
 
 /**
@@ -43,7 +46,8 @@ export function nftForwardBlocks(rs: NftRuleset, network: string | undefined): N
     for (const chain of table.chains.values()) {
       if (chain.hook !== 'forward' || (chain.type ?? 'filter') !== 'filter') continue;
       const last = chain.rules.at(-1);
-      if (last && UNCONDITIONAL.test(last.text)) out.push({ table, chain, line: last.line, by: last.text, mentionsPods });
+      if (last && UNCONDITIONAL.test(last.text))
+        out.push({ table, chain, line: last.line, by: last.text, mentionsPods });
       else if (chain.policy === 'drop') out.push({ table, chain, line: chain.line, by: 'policy drop', mentionsPods });
     }
   }
@@ -51,12 +55,29 @@ export function nftForwardBlocks(rs: NftRuleset, network: string | undefined): N
 }
 
 /** the node's nft ruleset and what in it refuses forwarded traffic by default */
-export function nftForwardOf(s: Snapshot, host: HostState, network: string | undefined): { nft?: Sourced<NftRuleset>; blocks: NftForwardBlock[] } {
+export function nftForwardOf(
+  s: Snapshot,
+  host: HostState,
+  network: string | undefined,
+): { nft?: Sourced<NftRuleset>; blocks: NftForwardBlock[] } {
   const nft = nftRulesetOf(s, host);
   return nft ? { nft, blocks: nftForwardBlocks(nft.value, network) } : { blocks: [] };
 }
 
-export function nftBlockEvidence(s: Snapshot, nft: Sourced<NftRuleset>, b: NftForwardBlock, note: string): EvidenceRef[] {
-  const evs = [lineAt(s, nft.ref, b.chain.line, `table ${b.table.family} ${b.table.name}: a forward hook besides iptables' FORWARD`), b.line !== b.chain.line ? lineAt(s, nft.ref, b.line, note) : undefined];
+export function nftBlockEvidence(
+  s: Snapshot,
+  nft: Sourced<NftRuleset>,
+  b: NftForwardBlock,
+  note: string,
+): EvidenceRef[] {
+  const evs = [
+    lineAt(
+      s,
+      nft.ref,
+      b.chain.line,
+      `table ${b.table.family} ${b.table.name}: a forward hook besides iptables' FORWARD`,
+    ),
+    b.line !== b.chain.line ? lineAt(s, nft.ref, b.line, note) : undefined,
+  ];
   return evs.filter((e): e is EvidenceRef => e !== undefined);
 }

@@ -27,7 +27,10 @@ export function notANode(s: Snapshot, node: string, subject: Subject): Report | 
  * not look like a Kubernetes node gets its not-a-node unknown pushed to `out` and is not yielded:
  *   for (const { host, subject } of nodeHosts(s, out)) { ... }
  */
-export function* nodeHosts(s: Snapshot, out: Report[]): Generator<{ readonly host: HostState; readonly subject: Subject }> {
+export function* nodeHosts(
+  s: Snapshot,
+  out: Report[],
+): Generator<{ readonly host: HostState; readonly subject: Subject }> {
   for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
     const subject = nodeSubject(host.node);
     const skip = notANode(s, host.node, subject);

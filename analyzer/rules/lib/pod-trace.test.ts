@@ -41,7 +41,12 @@ const IPTABLES = [
 ].join('\n');
 
 const ADDRS = [
-  { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP'], addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }] },
+  {
+    ifindex: 1,
+    ifname: 'lo',
+    flags: ['LOOPBACK', 'UP'],
+    addr_info: [{ family: 'inet', local: '127.0.0.1', prefixlen: 8 }],
+  },
   { ifindex: 2, ifname: 'eth0', flags: ['UP'], addr_info: [{ family: 'inet', local: '10.0.0.11', prefixlen: 24 }] },
   { ifindex: 7, ifname: 'cali1a2b3c4d5e6', flags: ['UP'], linkinfo: { info_kind: 'veth' }, addr_info: [] },
 ];
@@ -51,7 +56,16 @@ const ROUTES = [
   { type: 'blackhole', dst: '10.42.1.0/26', protocol: 'bird', flags: [] },
   { dst: '10.42.1.5', dev: 'cali1a2b3c4d5e6', scope: 'link', flags: [] },
   { dst: '10.42.2.0/26', gateway: '10.0.0.12', dev: 'eth0', protocol: 'bird', flags: ['onlink'] },
-  { type: 'local', dst: '10.0.0.11', dev: 'eth0', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: '10.0.0.11', flags: [] },
+  {
+    type: 'local',
+    dst: '10.0.0.11',
+    dev: 'eth0',
+    table: 'local',
+    protocol: 'kernel',
+    scope: 'host',
+    prefsrc: '10.0.0.11',
+    flags: [],
+  },
 ];
 const RULES = [
   { priority: 0, src: 'all', table: 'local' },
@@ -63,7 +77,10 @@ function calicoNode(files: Record<string, string | object> = {}) {
   return snapshotOf({
     node: 'rke2-agent-1',
     files: {
-      'cluster/nodes.json': kubeList([nodeJson({ name: 'rke2-agent-1', podCIDR: '10.42.1.0/24', internalIP: '10.0.0.11' }), nodeJson({ name: 'rke2-agent-2', podCIDR: '10.42.2.0/24', internalIP: '10.0.0.12' })]),
+      'cluster/nodes.json': kubeList([
+        nodeJson({ name: 'rke2-agent-1', podCIDR: '10.42.1.0/24', internalIP: '10.0.0.11' }),
+        nodeJson({ name: 'rke2-agent-2', podCIDR: '10.42.2.0/24', internalIP: '10.0.0.12' }),
+      ]),
       'host/iptables-save.txt': IPTABLES,
       'host/ip-addr.json': ADDRS,
       'host/ip-route.json': ROUTES,
@@ -79,19 +96,28 @@ describe('pod probes on a routed CNI (Calico)', () => {
     const s = calicoNode();
     const host = s.hosts.get('rke2-agent-1')!;
     const { probes } = podProbes(s, host, traceHostWith(s, host, host.iptables));
-    expect(probes[0]?.input).toMatchObject({ src: '10.42.1.5', origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' } });
+    expect(probes[0]?.input).toMatchObject({
+      src: '10.42.1.5',
+      origin: { kind: 'local-pod', iface: 'cali1a2b3c4d5e6' },
+    });
   });
 
-  it('SYS-103 is not a FORWARD drop: Calico\'s raw rpfilter rule passes a pod\'s own packets (the route back is its veth)', () => {
+  it("SYS-103 is not a FORWARD drop: Calico's raw rpfilter rule passes a pod's own packets (the route back is its veth)", () => {
     const s = calicoNode();
     const f = runRule(forwardChainDropsPodTraffic, s).filter((x) => x.subject.name === 'rke2-agent-1');
-    expect(f.map((x) => x.status), JSON.stringify(f.map((x) => [x.messageId, x.missing, x.data]))).toEqual(['pass']);
+    expect(
+      f.map((x) => x.status),
+      JSON.stringify(f.map((x) => [x.messageId, x.missing, x.data])),
+    ).toEqual(['pass']);
   });
 
   it('SYS-104 is unknown, not "not masqueraded": Calico masquerades by ipset, whose members the bundle lacks', () => {
     const s = calicoNode();
     const f = runRule(podEgressNotMasqueraded, s).filter((x) => x.subject.name === 'rke2-agent-1');
-    expect(f.map((x) => [x.status, x.messageId]), JSON.stringify(f.map((x) => [x.missing, x.data]))).toEqual([['unknown', 'undetermined']]);
+    expect(
+      f.map((x) => [x.status, x.messageId]),
+      JSON.stringify(f.map((x) => [x.missing, x.data])),
+    ).toEqual([['unknown', 'undetermined']]);
     expect(f[0]?.missing).toEqual(['host.ipset-members']);
     expect(f[0]?.evidence.map((e) => e.path)).toEqual(['host/iptables-save.txt']);
   });

@@ -33,7 +33,10 @@ export function iptablesDumps(host: HostState, s?: Snapshot): Sourced<IptablesSa
   const seen = new Set<string>();
   const defBackend = def && dumpBackend(s, host, def);
   if (defBackend) seen.add(defBackend);
-  for (const [backend, d] of [['legacy', host.iptablesLegacy], ['nf_tables', host.iptablesNft]] as const) {
+  for (const [backend, d] of [
+    ['legacy', host.iptablesLegacy],
+    ['nf_tables', host.iptablesNft],
+  ] as const) {
     if (!d || seen.has(backend) || (def && d.value.tables === def.value.tables)) continue;
     seen.add(backend);
     out.push(d);
@@ -59,7 +62,14 @@ export function undeterminedBy(r: TraceResult, hook: (typeof FORWARD_PATH)[numbe
 }
 
 /** an unknown report for a trace that stopped at a match the tracer cannot evaluate, citing that rule */
-export function undeterminedReport(s: Snapshot, subject: Subject, ref: FileRef | undefined, b: TraceBranch, messageId: string, data: Record<string, string | number | boolean>): Report {
+export function undeterminedReport(
+  s: Snapshot,
+  subject: Subject,
+  ref: FileRef | undefined,
+  b: TraceBranch,
+  messageId: string,
+  data: Record<string, string | number | boolean>,
+): Report {
   const f = b.fate as Extract<TraceBranch['fate'], { kind: 'undetermined' }>;
   const st = decidingStep(b);
   const ev = st && ref ? stepEvidence(s, ref, st, `the tracer cannot evaluate this rule: ${f.why}`) : undefined;
@@ -77,7 +87,8 @@ export function undeterminedReport(s: Snapshot, subject: Subject, ref: FileRef |
 function remotePodIp(s: Snapshot, node: string, local: string, network: string): string | undefined {
   for (const n of s.cluster.nodes ?? []) {
     const cidr = n.obj.spec?.podCIDR;
-    if (n.obj.metadata.name !== node && cidr && parseCidr(cidr) && parseCidr(cidr)?.text !== local) return samplePodIp(cidr);
+    if (n.obj.metadata.name !== node && cidr && parseCidr(cidr) && parseCidr(cidr)?.text !== local)
+      return samplePodIp(cidr);
   }
   const c = parseCidr(network);
   const l = parseCidr(local);
@@ -99,14 +110,30 @@ function remotePodIp(s: Snapshot, node: string, local: string, network: string):
  * `-i cali+` rules a pod's packet does. A made-up address there has no route back and would fail
  * rpfilter where no real pod does.
  */
-function localPodIp(s: Snapshot, host: HostState, th: TraceHost, local: string, network: string | undefined): string | undefined {
+function localPodIp(
+  s: Snapshot,
+  host: HostState,
+  th: TraceHost,
+  local: string,
+  network: string | undefined,
+): string | undefined {
   const sample = samplePodIp(local);
   if (sample && deviceForSubnet(th.addrs, sample)) return sample;
   const inPods = (ip: string) => ipInCidr(ip, local) || (network !== undefined && ipInCidr(ip, network));
-  const pod = (s.index.podsByNode.get(host.node) ?? []).find((p) => !p.obj.spec?.hostNetwork && p.obj.status?.podIP && inPods(p.obj.status.podIP));
+  const pod = (s.index.podsByNode.get(host.node) ?? []).find(
+    (p) => !p.obj.spec?.hostNetwork && p.obj.status?.podIP && inPods(p.obj.status.podIP),
+  );
   if (pod?.obj.status?.podIP) return pod.obj.status.podIP;
   const veths = new Set((th.addrs ?? []).filter((l) => l.linkinfo?.info_kind === 'veth').map((l) => l.ifname));
-  const routed = (th.routes ?? []).find((r) => (r.table ?? 'main') === 'main' && !r.gateway && r.dev !== undefined && veths.has(r.dev) && isIp(r.dst) && inPods(r.dst));
+  const routed = (th.routes ?? []).find(
+    (r) =>
+      (r.table ?? 'main') === 'main' &&
+      !r.gateway &&
+      r.dev !== undefined &&
+      veths.has(r.dev) &&
+      isIp(r.dst) &&
+      inPods(r.dst),
+  );
   return routed?.dst ?? sample;
 }
 
@@ -120,18 +147,39 @@ export function podProbes(s: Snapshot, host: HostState, th: TraceHost): { probes
   const own = local ? localPodIp(s, host, th, local, network) : undefined;
   if (!local || !own) return { probes: [], missing: ['cluster.nodes'] };
   const bridge = podInterface(th, own);
-  const probes: PodProbe[] = [{ direction: 'egress', input: { src: own, dst: OUTSIDE.ip, proto: OUTSIDE.proto, dport: OUTSIDE.port, origin: { kind: 'local-pod', iface: bridge } } }];
+  const probes: PodProbe[] = [
+    {
+      direction: 'egress',
+      input: {
+        src: own,
+        dst: OUTSIDE.ip,
+        proto: OUTSIDE.proto,
+        dport: OUTSIDE.port,
+        origin: { kind: 'local-pod', iface: bridge },
+      },
+    },
+  ];
   const peer = network ? remotePodIp(s, host.node, local, network) : undefined;
   const vtep = (th.addrs ?? []).find((l) => l.linkinfo?.info_kind === 'vxlan')?.ifname ?? 'flannel.1';
-  if (peer && peer !== own) probes.push({ direction: 'ingress', input: { src: peer, dst: own, proto: 'tcp', dport: 8080, origin: { kind: 'remote', iface: vtep } } });
+  if (peer && peer !== own)
+    probes.push({
+      direction: 'ingress',
+      input: { src: peer, dst: own, proto: 'tcp', dport: 8080, origin: { kind: 'remote', iface: vtep } },
+    });
   return { probes, missing: [] };
 }
 
 /** the node's trace host with one iptables dump, optionally judged as if the filter table accepted all */
-export function traceHostWith(s: Snapshot, host: HostState, dump: Sourced<IptablesSave> | undefined, opts: { filterAcceptsAll?: boolean } = {}): TraceHost {
+export function traceHostWith(
+  s: Snapshot,
+  host: HostState,
+  dump: Sourced<IptablesSave> | undefined,
+  opts: { filterAcceptsAll?: boolean } = {},
+): TraceHost {
   const base = traceHost(s, host);
   let save = dump?.value;
-  if (save && opts.filterAcceptsAll) save = { ...save, tables: new Map([...save.tables].filter(([t]) => t !== 'filter')) };
+  if (save && opts.filterAcceptsAll)
+    save = { ...save, tables: new Map([...save.tables].filter(([t]) => t !== 'filter')) };
   // ip_forward = 0 is SYS-101's finding: the chains are judged as if the kernel forwarded
   return { ...base, iptables: save, iptablesRef: dump?.ref, ipForward: undefined };
 }
@@ -146,9 +194,15 @@ export function decidingStep(b: TraceBranch): TraceStep | undefined {
 }
 
 /** An iptables step as evidence: its rule line as the parser kept it, or the chain's policy line from the file. */
-export function stepEvidence(s: Snapshot, ref: Sourced<unknown>['ref'] | undefined, step: TraceStep, note: string): EvidenceRef | undefined {
+export function stepEvidence(
+  s: Snapshot,
+  ref: Sourced<unknown>['ref'] | undefined,
+  step: TraceStep,
+  note: string,
+): EvidenceRef | undefined {
   if (!ref || step.line === undefined) return undefined;
-  if (step.ruleIndex !== undefined && step.text !== undefined) return knownLineEvidence(ref, step.line, step.text, note);
+  if (step.ruleIndex !== undefined && step.text !== undefined)
+    return knownLineEvidence(ref, step.line, step.text, note);
   return lineAt(s, ref, step.line, note);
 }
 

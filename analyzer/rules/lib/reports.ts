@@ -18,7 +18,7 @@ export const ENGINE_MESSAGES: Readonly<Record<string, string>> = {
   'no-basis': 'no verdict: the rule would say "{verdict}" but names no collected file it rests on',
   'not-a-node': 'not checked: {node} does not look like a Kubernetes node (see BND-904)',
   'partial-list': 'cannot tell: {list} is not every object ({partial}), so what it does not show may still exist',
-  'redacted': 'cannot tell: {what} reads "{value}", not an address (a redactor hid it before the bundle was shared)',
+  redacted: 'cannot tell: {what} reads "{value}", not an address (a redactor hid it before the bundle was shared)',
 };
 
 export const CLUSTER: Subject = { kind: 'cluster', name: '' };

@@ -51,7 +51,11 @@ export function flannelAnnotation(n: KubeNode): string | undefined {
 function embeddingDistribution(s: Snapshot): boolean {
   const d = s.derived.distribution?.value;
   if (d === 'k3s' || d === 'rke2') return true;
-  return (s.cluster.nodes ?? []).some((n) => /\+(?:k3s|rke2)/.test(n.obj.status?.nodeInfo?.kubeletVersion ?? '') || Object.keys(n.obj.metadata.annotations ?? {}).some((k) => k.startsWith('k3s.io/') || k.startsWith('rke2.io/')));
+  return (s.cluster.nodes ?? []).some(
+    (n) =>
+      /\+(?:k3s|rke2)/.test(n.obj.status?.nodeInfo?.kubeletVersion ?? '') ||
+      Object.keys(n.obj.metadata.annotations ?? {}).some((k) => k.startsWith('k3s.io/') || k.startsWith('rke2.io/')),
+  );
 }
 
 function hostSigns(s: Snapshot, host: HostState): EvidenceRef[] {
@@ -59,20 +63,20 @@ function hostSigns(s: Snapshot, host: HostState): EvidenceRef[] {
   const env = host.subnetEnv;
   if (env) {
     const first = [...env.value.vars.values()][0];
-    const ev = first ? lineAt(s, env.ref, first.line, 'flannel wrote this node\'s lease') : undefined;
+    const ev = first ? lineAt(s, env.ref, first.line, "flannel wrote this node's lease") : undefined;
     if (ev) out.push(ev);
   }
   const links = hostLinks(host);
   const link = links?.value.find((l) => flannelLinkName(l.ifname));
   if (links && link) {
-    const ev = jsonEvidence(s, links.ref, `/${link.at}/ifname`, 'flannel\'s overlay device');
+    const ev = jsonEvidence(s, links.ref, `/${link.at}/ifname`, "flannel's overlay device");
     if (ev) out.push(ev);
   }
   for (const c of [...host.cni, ...(host.distroCni ?? [])]) {
     const i = c.value.plugins.findIndex((p) => p.type === 'flannel');
     if (i < 0) continue;
     const pointer = s.files.pointer(c.ref, '/plugins') === undefined ? '/type' : `/plugins/${i}/type`;
-    const ev = jsonEvidence(s, c.ref, pointer, 'the node\'s CNI config delegates to flannel');
+    const ev = jsonEvidence(s, c.ref, pointer, "the node's CNI config delegates to flannel");
     if (ev) out.push(ev);
   }
   return out;
@@ -98,7 +102,10 @@ export interface FlannelLog {
  */
 export const AGENT_EXIT_EXPLAINS: import('../types.js').Explains = {
   rule: 'SVC-301',
-  match: (cause, symptom) => cause.data?.['agent'] !== undefined && cause.data['agent'] === symptom.data?.['unit'] && cause.subject.name === (symptom.subject.node ?? symptom.subject.name),
+  match: (cause, symptom) =>
+    cause.data?.['agent'] !== undefined &&
+    cause.data['agent'] === symptom.data?.['unit'] &&
+    cause.subject.name === (symptom.subject.node ?? symptom.subject.name),
 };
 
 /** the k3s/RKE2 unit a flannel log comes from, when the agent embeds it (journal/k3s -> k3s) */
@@ -118,8 +125,14 @@ export function flannelLogs(s: Snapshot): FlannelLog[] {
     if (node) out.push({ node, key, log, pod, namespace: ns, container });
   }
   for (const h of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-    for (const [unit, log] of [...(h.journal ?? new Map<string, Sourced<readonly LogLine[]>>())].sort((a, b) => a[0].localeCompare(b[0]))) {
-      if (FLANNEL_UNITS.test(unit) && (unit.startsWith('flanneld') || unit.includes('flanneld') || log.value.some((l) => /flannel/i.test(l.raw)))) out.push({ node: h.node, key: `journal/${unit}`, log });
+    for (const [unit, log] of [...(h.journal ?? new Map<string, Sourced<readonly LogLine[]>>())].sort((a, b) =>
+      a[0].localeCompare(b[0]),
+    )) {
+      if (
+        FLANNEL_UNITS.test(unit) &&
+        (unit.startsWith('flanneld') || unit.includes('flanneld') || log.value.some((l) => /flannel/i.test(l.raw)))
+      )
+        out.push({ node: h.node, key: `journal/${unit}`, log });
     }
   }
   return out;
@@ -134,8 +147,16 @@ export function flannelPresence(s: Snapshot): FlannelPresence {
     const basis = [{ bundle: fact.at.bundle, path: fact.at.path }];
     // an explicit "--flannel-backend none" outweighs leftovers (annotations, flannel.1); a bare
     // "no DaemonSet" does not outweigh a sign on the nodes themselves
-    if (fact.value === 'absent' && (direct.state !== 'in-use' || /flannel-backend/.test(fact.by))) return { state: 'absent', basis, evidence: [], missing: [] };
-    if (fact.value !== 'absent') return { state: 'in-use', style: fact.value, basis: [...basis, ...direct.basis], evidence: ev ? [ev, ...direct.evidence].slice(0, 4) : direct.evidence, missing: [] };
+    if (fact.value === 'absent' && (direct.state !== 'in-use' || /flannel-backend/.test(fact.by)))
+      return { state: 'absent', basis, evidence: [], missing: [] };
+    if (fact.value !== 'absent')
+      return {
+        state: 'in-use',
+        style: fact.value,
+        basis: [...basis, ...direct.basis],
+        evidence: ev ? [ev, ...direct.evidence].slice(0, 4) : direct.evidence,
+        missing: [],
+      };
   }
   return direct;
 }
@@ -147,7 +168,9 @@ function directPresence(s: Snapshot): FlannelPresence {
   const netconf = s.cluster.flannelNetConf;
   if (netconf) {
     daemonset = true;
-    const ev = s.derived.podCidr.flannel ? seenEvidence(s, s.derived.podCidr.flannel, 'flannel\'s net-conf.json') : undefined;
+    const ev = s.derived.podCidr.flannel
+      ? seenEvidence(s, s.derived.podCidr.flannel, "flannel's net-conf.json")
+      : undefined;
     if (ev) evidence.push(ev);
   }
   const pod = (s.cluster.pods ?? []).find((p) => runsFlannel(p.obj));
@@ -160,16 +183,29 @@ function directPresence(s: Snapshot): FlannelPresence {
     daemonset = true;
     evidence.push(objectEvidence(ds, '/metadata/name', 'the flannel DaemonSet'));
   }
-  const annotated: Located<KubeNode> | undefined = (s.cluster.nodes ?? []).find((n) => flannelAnnotation(n.obj) !== undefined);
+  const annotated: Located<KubeNode> | undefined = (s.cluster.nodes ?? []).find(
+    (n) => flannelAnnotation(n.obj) !== undefined,
+  );
   if (annotated) {
     const key = flannelAnnotation(annotated.obj) as string;
-    evidence.push(objectEvidence(annotated, `/metadata/annotations/${escapePointerToken(key)}`, 'flannel leased this node a subnet'));
+    evidence.push(
+      objectEvidence(
+        annotated,
+        `/metadata/annotations/${escapePointerToken(key)}`,
+        'flannel leased this node a subnet',
+      ),
+    );
   }
   const hosts = [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
   for (const h of hosts) evidence.push(...hostSigns(s, h));
   // k3s's own net-conf.json (/var/lib/rancher/k3s/agent/etc/flannel): flannel embedded in the k3s agent
   const k3sConf = hosts.find((h) => h.k3sFlannelNetConf)?.k3sFlannelNetConf;
-  if (k3sConf) evidence.push(...[jsonEvidence(s, k3sConf.ref, '/Network', 'k3s\'s embedded flannel config')].filter((e): e is EvidenceRef => e !== undefined));
+  if (k3sConf)
+    evidence.push(
+      ...[jsonEvidence(s, k3sConf.ref, '/Network', "k3s's embedded flannel config")].filter(
+        (e): e is EvidenceRef => e !== undefined,
+      ),
+    );
   const logs = flannelLogs(s);
   if (logs.some((l) => l.pod !== undefined)) daemonset = true;
   const journal = logs.find((l) => l.pod === undefined);
@@ -179,25 +215,52 @@ function directPresence(s: Snapshot): FlannelPresence {
     if (ev) evidence.push(ev);
   }
   if (evidence.length > 0 || logs.length > 0) {
-    const style: DeploymentStyle = daemonset ? 'daemonset' : embeddingDistribution(s) || k3sConf || (journal && !journal.key.includes('flanneld')) ? 'embedded' : journal ? 'systemd' : 'unknown';
-    return { state: 'in-use', style, basis: basisOf(...evidence, ...logs.map((l) => l.log)), evidence: evidence.slice(0, 4), missing: [] };
+    const style: DeploymentStyle = daemonset
+      ? 'daemonset'
+      : embeddingDistribution(s) || k3sConf || (journal && !journal.key.includes('flanneld'))
+        ? 'embedded'
+        : journal
+          ? 'systemd'
+          : 'unknown';
+    return {
+      state: 'in-use',
+      style,
+      basis: basisOf(...evidence, ...logs.map((l) => l.log)),
+      evidence: evidence.slice(0, 4),
+      missing: [],
+    };
   }
   // absence: a workload list that would show flannel pods, covering the namespaces flannel runs in
   // (a sosreport's `--namespace openstack` list or an Insights selection of pods does not), and a
   // place the embedded signs would show
-  const collected = ['cluster/pods.json', 'cluster/daemonsets.json'].map((p) => listCoverage(s, p)).filter((c): c is ListCoverage => c !== undefined);
+  const collected = ['cluster/pods.json', 'cluster/daemonsets.json']
+    .map((p) => listCoverage(s, p))
+    .filter((c): c is ListCoverage => c !== undefined);
   const covering = collected.filter((c) => coversComponent(c, 'flannel'));
   const lists = basisOf(...covering.map((c) => c.list));
   const embeddedPlaces = basisOf(clusterFile(s, 'cluster/nodes.json'), ...hosts.map((h) => hostLinks(h)));
-  if (lists.length > 0 && embeddedPlaces.length > 0) return { state: 'absent', basis: [...lists, ...embeddedPlaces, ...basisOf(...hosts.flatMap((h) => h.cni))], evidence: [], missing: [] };
+  if (lists.length > 0 && embeddedPlaces.length > 0)
+    return {
+      state: 'absent',
+      basis: [...lists, ...embeddedPlaces, ...basisOf(...hosts.flatMap((h) => h.cni))],
+      evidence: [],
+      missing: [],
+    };
   const partial = lists.length === 0 ? collected[0] : undefined;
-  return { state: 'unknown', basis: [], evidence: [], missing: [...(lists.length ? [] : ['cluster.pods']), ...(embeddedPlaces.length ? [] : ['cluster.nodes'])], ...(partial ? { partial } : {}) };
+  return {
+    state: 'unknown',
+    basis: [],
+    evidence: [],
+    missing: [...(lists.length ? [] : ['cluster.pods']), ...(embeddedPlaces.length ? [] : ['cluster.nodes'])],
+    ...(partial ? { partial } : {}),
+  };
 }
 
 /** The Reports for a cluster that does not run flannel, or where that cannot be told; [] when it does. */
 export function unlessFlannel(s: Snapshot, p: FlannelPresence = flannelPresence(s)): Report[] {
   if (p.state === 'in-use') return [];
   if (p.state === 'unknown' && p.partial) return [partialListReport(s, CLUSTER, p.partial)];
-  if (p.state === 'unknown') return [{ status: 'unknown', subject: CLUSTER, messageId: 'missing-inputs', missing: [...p.missing].sort() }];
+  if (p.state === 'unknown')
+    return [{ status: 'unknown', subject: CLUSTER, messageId: 'missing-inputs', missing: [...p.missing].sort() }];
   return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', basis: p.basis }];
 }

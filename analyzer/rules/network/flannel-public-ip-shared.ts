@@ -20,7 +20,7 @@ export const flannelPublicIpShared: Rule = {
   needs: ['cluster.nodes'],
   decidesFrom: [['cluster.nodes']],
   docs: {
-    why: 'Each flanneld picks the address of one interface (the default route\'s, unless --iface says otherwise) and publishes it as the node\'s VXLAN endpoint. On machines whose first interface is a NAT adapter with the same address everywhere (Vagrant, VirtualBox), every node announces that address, so VXLAN traffic for other nodes\' pods never leaves the sender.',
+    why: "Each flanneld picks the address of one interface (the default route's, unless --iface says otherwise) and publishes it as the node's VXLAN endpoint. On machines whose first interface is a NAT adapter with the same address everywhere (Vagrant, VirtualBox), every node announces that address, so VXLAN traffic for other nodes' pods never leaves the sender.",
     fix: 'Tell flannel which interface carries node traffic: add `--iface=<NIC>` (or `--iface-regex`) to the kube-flannel container args and restart the DaemonSet.',
   },
   messages: {
@@ -41,19 +41,32 @@ export const flannelPublicIpShared: Rule = {
       if (unparsed(ip, 'ip') !== undefined) hidden.push(n);
       else byIp.set(ip, [...(byIp.get(ip) ?? []), n]);
     }
-    const shared = [...byIp].filter(([, nodes]) => nodes.length > 1).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+    const shared = [...byIp]
+      .filter(([, nodes]) => nodes.length > 1)
+      .sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
     const pointer = `/metadata/annotations/${escapePointerToken(PUBLIC_IP)}`;
     if (shared.length === 0 && hidden.length > 0) {
       const first = hidden[0] as Located<KubeNode>;
       const value = first.obj.metadata.annotations?.[PUBLIC_IP] ?? '';
-      return [redactedReport(CLUSTER, `the ${PUBLIC_IP} annotation of ${hidden.length} node(s)`, value, hidden.slice(0, 5).map((n) => objectEvidence(n, pointer, 'not an address')), ['cluster.nodes'])];
+      return [
+        redactedReport(
+          CLUSTER,
+          `the ${PUBLIC_IP} annotation of ${hidden.length} node(s)`,
+          value,
+          hidden.slice(0, 5).map((n) => objectEvidence(n, pointer, 'not an address')),
+          ['cluster.nodes'],
+        ),
+      ];
     }
     if (byIp.size === 0) return [missingInputs(CLUSTER, ['cluster.nodes'])];
-    if (shared.length === 0) return [{ status: 'pass', subject: CLUSTER, messageId: 'distinct', basis: basisOf(s.cluster.nodes) }];
+    if (shared.length === 0)
+      return [{ status: 'pass', subject: CLUSTER, messageId: 'distinct', basis: basisOf(s.cluster.nodes) }];
     const out: Report[] = [];
     for (const [ip, nodes] of shared) {
       const names = nodes.map((n) => n.obj.metadata.name).sort();
-      const evidence: EvidenceRef[] = nodes.slice(0, 5).map((n) => objectEvidence(n, pointer, `${n.obj.metadata.name} announces ${ip}`));
+      const evidence: EvidenceRef[] = nodes
+        .slice(0, 5)
+        .map((n) => objectEvidence(n, pointer, `${n.obj.metadata.name} announces ${ip}`));
       out.push({
         status: 'fail',
         subject: CLUSTER,
@@ -62,7 +75,11 @@ export const flannelPublicIpShared: Rule = {
         evidence,
         remediation: {
           explanation: 'Pin flannel to the interface that carries traffic between nodes, then restart it everywhere.',
-          commands: ['kubectl -n kube-flannel edit daemonset kube-flannel-ds  # add "- --iface=<NIC>" to the kube-flannel container args', 'kubectl -n kube-flannel rollout restart daemonset kube-flannel-ds', `kubectl get nodes -o custom-columns=NAME:.metadata.name,PUBLIC-IP:.metadata.annotations.flannel\\.alpha\\.coreos\\.com/public-ip`],
+          commands: [
+            'kubectl -n kube-flannel edit daemonset kube-flannel-ds  # add "- --iface=<NIC>" to the kube-flannel container args',
+            'kubectl -n kube-flannel rollout restart daemonset kube-flannel-ds',
+            `kubectl get nodes -o custom-columns=NAME:.metadata.name,PUBLIC-IP:.metadata.annotations.flannel\\.alpha\\.coreos\\.com/public-ip`,
+          ],
         },
       });
     }

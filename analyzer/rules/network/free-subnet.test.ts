@@ -18,17 +18,23 @@ function naive(network: string, used: readonly string[]): string {
 }
 
 const snapshot = (network: string, used: readonly string[]): Snapshot =>
-  ({ derived: { podCidr: { flannel: { value: network }, nodes: used.map((value) => ({ value })) } } }) as unknown as Snapshot;
+  ({
+    derived: { podCidr: { flannel: { value: network }, nodes: used.map((value) => ({ value })) } },
+  }) as unknown as Snapshot;
 
 const octet = fc.integer({ min: 0, max: 255 });
-const cidr = fc.tuple(octet, octet, octet, fc.integer({ min: 8, max: 30 })).map(([a, b, c, p]) => `${a}.${b}.${c}.0/${p}`);
+const cidr = fc
+  .tuple(octet, octet, octet, fc.integer({ min: 8, max: 30 }))
+  .map(([a, b, c, p]) => `${a}.${b}.${c}.0/${p}`);
 
 describe('freeSubnet', () => {
   it('agrees with a scan of every node', () => {
     fc.assert(
       fc.property(
         fc.constantFrom('10.244.0.0/16', '10.128.0.0/9', '192.168.0.0/20', '172.16.0.0/22'),
-        fc.array(fc.oneof(cidr, fc.constantFrom('10.244.0.0/24', '10.244.1.0/24', 'fd00::/64', 'garbage')), { maxLength: 30 }),
+        fc.array(fc.oneof(cidr, fc.constantFrom('10.244.0.0/24', '10.244.1.0/24', 'fd00::/64', 'garbage')), {
+          maxLength: 30,
+        }),
         (network, used) => {
           expect(freeSubnet(snapshot(network, used))).toBe(naive(network, used));
         },

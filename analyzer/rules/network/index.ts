@@ -11,4 +11,15 @@ import { cniConfigShadowed } from './cni-config-shadowed.js';
 import { overlayStaleAddress } from './overlay-stale-address.js';
 import { vxlanPortBlocked } from './vxlan-port-blocked.js';
 
-export const networkRules: readonly Rule[] = [flannelPodNotRunning, flannelNetworkMismatch, nodeWithoutPodCidr, subnetMismatchOnNode, flannelOverlayBroken, flannelPublicIpShared, nodePodCidrsOverlap, cniConfigShadowed, overlayStaleAddress, vxlanPortBlocked];
+export const networkRules: readonly Rule[] = [
+  flannelPodNotRunning,
+  flannelNetworkMismatch,
+  nodeWithoutPodCidr,
+  subnetMismatchOnNode,
+  flannelOverlayBroken,
+  flannelPublicIpShared,
+  nodePodCidrsOverlap,
+  cniConfigShadowed,
+  overlayStaleAddress,
+  vxlanPortBlocked,
+];

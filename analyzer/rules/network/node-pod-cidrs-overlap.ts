@@ -34,7 +34,13 @@ function nodeSubnets(s: Snapshot): NodeSubnet[] {
       if (!p || p.addr.kind() !== 'ipv4') return;
       listed.add(name);
       const pointer = specCidrs.length ? `/spec/podCIDRs/${i}` : '/spec/podCIDR';
-      out.push({ node: name, cidr: p.text, file: n.ref, ev: objectEvidence(n, pointer, `${name}'s pod subnet`), ...(n.obj.metadata.creationTimestamp ? { created: String(n.obj.metadata.creationTimestamp) } : {}) });
+      out.push({
+        node: name,
+        cidr: p.text,
+        file: n.ref,
+        ev: objectEvidence(n, pointer, `${name}'s pod subnet`),
+        ...(n.obj.metadata.creationTimestamp ? { created: String(n.obj.metadata.creationTimestamp) } : {}),
+      });
     });
   }
   for (const h of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
@@ -42,7 +48,12 @@ function nodeSubnets(s: Snapshot): NodeSubnet[] {
     const v = h.subnetEnv?.value.vars.get('FLANNEL_SUBNET');
     const p = v ? parseCidr(v.value) : undefined;
     if (!h.subnetEnv || !v || !p) continue;
-    out.push({ node: h.node, cidr: p.text, file: h.subnetEnv.ref, ev: lineAt(s, h.subnetEnv.ref, v.line, `${h.node}'s flannel lease`) });
+    out.push({
+      node: h.node,
+      cidr: p.text,
+      file: h.subnetEnv.ref,
+      ev: lineAt(s, h.subnetEnv.ref, v.line, `${h.node}'s flannel lease`),
+    });
   }
   return out.sort((a, b) => a.node.localeCompare(b.node) || a.cidr.localeCompare(b.cidr));
 }
@@ -63,10 +74,15 @@ function oddOne(a: NodeSubnet, b: NodeSubnet): NodeSubnet {
   return a.node > b.node ? a : b;
 }
 
-const remediation = (node: string, range: string) => remedy(
-  `Give ${node} a subnet of its own inside ${range}: drain it, delete the Node object and re-join it so kube-controller-manager allocates one, or patch spec.podCIDR on a node that has never run pods; then restart its CNI pod.`,
-  ['kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR,CIDRS:.spec.podCIDRs', cmd`kubectl drain ${word('node', node)} --ignore-daemonsets --delete-emptydir-data`, cmd`kubectl delete node ${word('node', node)}  # then re-join it (kubeadm join / restart the agent)`],
-);
+const remediation = (node: string, range: string) =>
+  remedy(
+    `Give ${node} a subnet of its own inside ${range}: drain it, delete the Node object and re-join it so kube-controller-manager allocates one, or patch spec.podCIDR on a node that has never run pods; then restart its CNI pod.`,
+    [
+      'kubectl get nodes -o custom-columns=NAME:.metadata.name,PODCIDR:.spec.podCIDR,CIDRS:.spec.podCIDRs',
+      cmd`kubectl drain ${word('node', node)} --ignore-daemonsets --delete-emptydir-data`,
+      cmd`kubectl delete node ${word('node', node)}  # then re-join it (kubeadm join / restart the agent)`,
+    ],
+  );
 
 export const nodePodCidrsOverlap: Rule = {
   id: 'NET-207',
@@ -75,9 +91,13 @@ export const nodePodCidrsOverlap: Rule = {
   severity: 'critical',
   title: 'Node pod subnets overlap or lie outside the cluster CIDR',
   needs: ['cluster.nodes', 'host.flannel-subnet-env', 'cluster.configmap.kube-system.kubeadm-config'],
-  decidesFrom: [['cluster.nodes'], ['host.flannel-subnet-env'], ['cluster.nodes', 'cluster.configmap.kube-system.kubeadm-config']],
+  decidesFrom: [
+    ['cluster.nodes'],
+    ['host.flannel-subnet-env'],
+    ['cluster.nodes', 'cluster.configmap.kube-system.kubeadm-config'],
+  ],
   docs: {
-    why: 'Each node hands out pod addresses from its own subnet and every other node routes that subnet to it. When two nodes\' subnets overlap, the same pod address can exist twice and each node sends the shared range to itself or to the wrong peer: pods on the two nodes cannot reach each other. A node subnet outside the cluster CIDR was set by hand; kube-proxy and the CNI do not treat it as pod traffic.',
+    why: "Each node hands out pod addresses from its own subnet and every other node routes that subnet to it. When two nodes' subnets overlap, the same pod address can exist twice and each node sends the shared range to itself or to the wrong peer: pods on the two nodes cannot reach each other. A node subnet outside the cluster CIDR was set by hand; kube-proxy and the CNI do not treat it as pod traffic.",
     fix: 'Give each node a distinct subnet from the cluster CIDR: let kube-controller-manager allocate it (--allocate-node-cidrs=true --cluster-cidr) by deleting and re-joining the node, rather than patching spec.podCIDR by hand.',
   },
   messages: {
@@ -90,16 +110,31 @@ export const nodePodCidrsOverlap: Rule = {
     const subnets = nodeSubnets(s);
     const range = allocatorRange(s);
     // a podCIDR a redactor hid (`***HIDDEN***/24`) may overlap any other: no "distinct" while one is hidden
-    const hidden = (s.cluster.nodes ?? []).find((n) => n.obj.spec?.podCIDR !== undefined && n.obj.spec.podCIDR !== null && unparsed(String(n.obj.spec.podCIDR), 'cidr') !== undefined);
-    const hiddenReport = (): Report => redactedReport(CLUSTER, `node ${hidden!.obj.metadata.name} spec.podCIDR`, String(hidden!.obj.spec?.podCIDR), [objectEvidence(hidden!, '/spec/podCIDR', 'not a CIDR')], ['cluster.nodes']);
+    const hidden = (s.cluster.nodes ?? []).find(
+      (n) =>
+        n.obj.spec?.podCIDR !== undefined &&
+        n.obj.spec.podCIDR !== null &&
+        unparsed(String(n.obj.spec.podCIDR), 'cidr') !== undefined,
+    );
+    const hiddenReport = (): Report =>
+      redactedReport(
+        CLUSTER,
+        `node ${hidden!.obj.metadata.name} spec.podCIDR`,
+        String(hidden!.obj.spec?.podCIDR),
+        [objectEvidence(hidden!, '/spec/podCIDR', 'not a CIDR')],
+        ['cluster.nodes'],
+      );
     if (subnets.length === 0) return [hidden ? hiddenReport() : missingInputs(CLUSTER, ['cluster.nodes'])];
     // one subnet and no cluster CIDR: nothing to overlap with, nothing to lie outside of
     if (subnets.length === 1 && !range) return [missingInputs(CLUSTER, ['fact:pod-network'])];
     const out: Report[] = [];
     const flagged = new Set<string>();
     // sorted by start address, each subnet only meets its neighbours: one pass, not all pairs (5,000 nodes)
-    const key = (x: NodeSubnet) => [...parseCidr(x.cidr)!.addr.toByteArray()].map((b) => b.toString().padStart(3, '0')).join('.');
-    const byStart = [...subnets].sort((a, b) => key(a).localeCompare(key(b)) || Number(a.cidr.split('/')[1]) - Number(b.cidr.split('/')[1]));
+    const key = (x: NodeSubnet) =>
+      [...parseCidr(x.cidr)!.addr.toByteArray()].map((b) => b.toString().padStart(3, '0')).join('.');
+    const byStart = [...subnets].sort(
+      (a, b) => key(a).localeCompare(key(b)) || Number(a.cidr.split('/')[1]) - Number(b.cidr.split('/')[1]),
+    );
     let widest: NodeSubnet | undefined;
     for (const cur of byStart) {
       if (widest && widest.node !== cur.node && cidrOverlaps(widest.cidr, cur.cidr)) {
@@ -137,6 +172,17 @@ export const nodePodCidrsOverlap: Rule = {
     }
     if (out.length) return out;
     if (hidden) return [hiddenReport()];
-    return [{ status: 'pass', subject: CLUSTER, messageId: 'distinct', data: { count: subnets.length, range: range?.value ?? 'no known cluster CIDR' }, basis: basisOf(...subnets.map((n) => n.file), ...(range ? [{ bundle: range.at.bundle, path: range.at.path }] : [])) }];
+    return [
+      {
+        status: 'pass',
+        subject: CLUSTER,
+        messageId: 'distinct',
+        data: { count: subnets.length, range: range?.value ?? 'no known cluster CIDR' },
+        basis: basisOf(
+          ...subnets.map((n) => n.file),
+          ...(range ? [{ bundle: range.at.bundle, path: range.at.path }] : []),
+        ),
+      },
+    ];
   },
 };

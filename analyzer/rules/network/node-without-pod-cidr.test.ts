@@ -7,11 +7,30 @@ import { nodeWithoutPodCidr } from './node-without-pod-cidr.js';
 const HIDDEN = '***HIDDEN***/24';
 
 ruleTester(nodeWithoutPodCidr).run({
-  valid: [{ name: 'every node has a subnet', snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles([{ name: 'cp-1', podCIDR: '10.244.0.0/24' }, { name: 'worker-1', podCIDR: '10.244.1.0/24' }]) }) }],
+  valid: [
+    {
+      name: 'every node has a subnet',
+      snapshot: () =>
+        snapshotOf({
+          node: 'cp-1',
+          files: clusterFiles([
+            { name: 'cp-1', podCIDR: '10.244.0.0/24' },
+            { name: 'worker-1', podCIDR: '10.244.1.0/24' },
+          ]),
+        }),
+    },
+  ],
   invalid: [
     {
       name: 'worker-2 never got a podCIDR',
-      snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles([{ name: 'cp-1', podCIDR: '10.244.0.0/24' }, { name: 'worker-2', podCIDR: null }]) }),
+      snapshot: () =>
+        snapshotOf({
+          node: 'cp-1',
+          files: clusterFiles([
+            { name: 'cp-1', podCIDR: '10.244.0.0/24' },
+            { name: 'worker-2', podCIDR: null },
+          ]),
+        }),
       findings: [{ status: 'fail', subject: 'node:worker-2', messageId: 'none' }],
     },
     {
@@ -20,17 +39,45 @@ ruleTester(nodeWithoutPodCidr).run({
       snapshot: () =>
         snapshotOf({
           node: 'k8s-test-2.novalocal',
-          files: { 'cluster/logs/kube-system/kube-flannel-ds-3fk2m/kube-flannel.log': 'E0519 00:37:28.550351       1 network.go:102] failed to register network: failed to acquire lease: node "k8s-test-2.novalocal" pod cidr not assigned\n' },
+          files: {
+            'cluster/logs/kube-system/kube-flannel-ds-3fk2m/kube-flannel.log':
+              'E0519 00:37:28.550351       1 network.go:102] failed to register network: failed to acquire lease: node "k8s-test-2.novalocal" pod cidr not assigned\n',
+          },
         }),
-      findings: [{ status: 'fail', subject: 'node:k8s-test-2.novalocal', messageId: 'none', cites: ['cluster/logs/kube-system/kube-flannel-ds-3fk2m/kube-flannel.log:1'] }],
+      findings: [
+        {
+          status: 'fail',
+          subject: 'node:k8s-test-2.novalocal',
+          messageId: 'none',
+          cites: ['cluster/logs/kube-system/kube-flannel-ds-3fk2m/kube-flannel.log:1'],
+        },
+      ],
     },
-    { name: 'no node list: unknown', snapshot: () => snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': { items: [] } } }), findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.nodes'] }] },
+    {
+      name: 'no node list: unknown',
+      snapshot: () => snapshotOf({ node: 'cp-1', files: { 'cluster/pods.json': { items: [] } } }),
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.nodes'] }],
+    },
     {
       name: 'a podCIDR a redactor hid is no subnet: unknown redacted (before: pass "has podCIDR ***HIDDEN***/24")',
-      snapshot: () => snapshotOf({ node: 'cp-1', files: clusterFiles([{ name: 'cp-1', podCIDR: '10.244.0.0/24' }, { name: 'worker-1', podCIDR: HIDDEN }]) }),
+      snapshot: () =>
+        snapshotOf({
+          node: 'cp-1',
+          files: clusterFiles([
+            { name: 'cp-1', podCIDR: '10.244.0.0/24' },
+            { name: 'worker-1', podCIDR: HIDDEN },
+          ]),
+        }),
       findings: [
         { status: 'pass', subject: 'node:cp-1', messageId: 'has' },
-        { status: 'unknown', subject: 'node:worker-1', messageId: 'redacted', data: { value: HIDDEN, redacted: true }, missing: ['cluster.nodes'], cites: ['cluster/nodes.json#/items/1/spec/podCIDR'] },
+        {
+          status: 'unknown',
+          subject: 'node:worker-1',
+          messageId: 'redacted',
+          data: { value: HIDDEN, redacted: true },
+          missing: ['cluster.nodes'],
+          cites: ['cluster/nodes.json#/items/1/spec/podCIDR'],
+        },
       ],
     },
     {
@@ -39,10 +86,30 @@ ruleTester(nodeWithoutPodCidr).run({
       snapshot: () =>
         snapshotOf({
           node: 'cp-1',
-          files: { 'cluster/nodes.json': { items: [{ metadata: { name: 'cp-1' }, spec: {} }] }, 'cluster/pods.json': { items: [] } },
-          manifest: { sources: [sourceRecord('cluster/nodes.json'), { ...sourceRecord('cluster/pods.json'), partial: 'the Insights Operator archive holds a selection of pods, not every pod' }] },
+          files: {
+            'cluster/nodes.json': { items: [{ metadata: { name: 'cp-1' }, spec: {} }] },
+            'cluster/pods.json': { items: [] },
+          },
+          manifest: {
+            sources: [
+              sourceRecord('cluster/nodes.json'),
+              {
+                ...sourceRecord('cluster/pods.json'),
+                partial: 'the Insights Operator archive holds a selection of pods, not every pod',
+              },
+            ],
+          },
         }),
-      findings: [{ status: 'unknown', subject: 'cluster', messageId: 'partial-list', data: { list: 'cluster/pods.json' }, missing: ['cluster.pods'], cites: ['manifest.json#/sources/1/partial'] }],
+      findings: [
+        {
+          status: 'unknown',
+          subject: 'cluster',
+          messageId: 'partial-list',
+          data: { list: 'cluster/pods.json' },
+          missing: ['cluster.pods'],
+          cites: ['manifest.json#/sources/1/partial'],
+        },
+      ],
     },
   ],
 });

@@ -85,7 +85,12 @@ export const nodeWithoutPodCidr: Rule = {
   severity: 'critical',
   title: 'A node has no podCIDR',
   needs: ['cluster.nodes', 'cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
-  decidesFrom: [['cluster.nodes'], ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel'], ['host.pod-log.<flannel ns>.<flannel pod>.kube-flannel'], ['host.journal.k3s']],
+  decidesFrom: [
+    ['cluster.nodes'],
+    ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
+    ['host.pod-log.<flannel ns>.<flannel pod>.kube-flannel'],
+    ['host.journal.k3s'],
+  ],
   docs: {
     why: 'flannel in its Kubernetes mode leases each node the subnet in spec.podCIDR, which kube-controller-manager allocates when it runs with --allocate-node-cidrs=true and --cluster-cidr (kubeadm sets both from --pod-network-cidr). A node without one makes flanneld exit with "pod cidr not assigned", so nothing on it gets a network.',
     fix: 'Start kube-controller-manager with --allocate-node-cidrs=true --cluster-cidr=<pod network> (kubeadm: networking.podSubnet), or give the node a subnet by hand with `kubectl patch node`.',
@@ -112,11 +117,25 @@ export const nodeWithoutPodCidr: Rule = {
       const cidr = n.obj.spec?.podCIDR;
       // troubleshoot's redactor leaves `***HIDDEN***/24`: something is set, but not a subnet anyone can check
       if (cidr && unparsed(cidr, 'cidr') !== undefined) {
-        out.push(redactedReport(nodeSubject(node), `node ${node} spec.podCIDR`, cidr, [objectEvidence(n, '/spec/podCIDR', 'not a CIDR')], ['cluster.nodes']));
+        out.push(
+          redactedReport(
+            nodeSubject(node),
+            `node ${node} spec.podCIDR`,
+            cidr,
+            [objectEvidence(n, '/spec/podCIDR', 'not a CIDR')],
+            ['cluster.nodes'],
+          ),
+        );
         continue;
       }
       if (cidr) {
-        out.push({ status: 'pass', subject: nodeSubject(node), messageId: 'has', data: { node, cidr }, basis: basisOf(n) });
+        out.push({
+          status: 'pass',
+          subject: nodeSubject(node),
+          messageId: 'has',
+          data: { node, cidr },
+          basis: basisOf(n),
+        });
         continue;
       }
       out.push(failure(node, [objectEvidence(n, '/spec', 'no podCIDR in the node spec')], suggestion));
@@ -132,10 +151,13 @@ function failure(node: string, evidence: EvidenceRef[], suggestion: string): Rep
     messageId: 'none',
     data: { node },
     evidence,
-    remediation: remedy('Let kube-controller-manager allocate node CIDRs, or assign this node a free subnet of the pod network by hand.', [
-      "grep -E 'allocate-node-cidrs|cluster-cidr' /etc/kubernetes/manifests/kube-controller-manager.yaml",
-      // the suggestion sits inside a single-quoted JSON argument: only a checked CIDR goes there
-      cmd`kubectl patch node ${word('node', node)} --type merge -p '{"spec":{"podCIDR":"${word('cidr', suggestion)}","podCIDRs":["${word('cidr', suggestion)}"]}}'`,
-    ]),
+    remediation: remedy(
+      'Let kube-controller-manager allocate node CIDRs, or assign this node a free subnet of the pod network by hand.',
+      [
+        "grep -E 'allocate-node-cidrs|cluster-cidr' /etc/kubernetes/manifests/kube-controller-manager.yaml",
+        // the suggestion sits inside a single-quoted JSON argument: only a checked CIDR goes there
+        cmd`kubectl patch node ${word('node', node)} --type merge -p '{"spec":{"podCIDR":"${word('cidr', suggestion)}","podCIDRs":["${word('cidr', suggestion)}"]}}'`,
+      ],
+    ),
   };
 }

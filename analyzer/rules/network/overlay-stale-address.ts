@@ -45,7 +45,13 @@ function leaseAddress(s: Snapshot, host: HostState): string | undefined {
 function fix(node: string, dev: string, keep: string | undefined) {
   return remedy(
     `Remove what is not flannel's from ${dev} (or delete the device and let flanneld recreate it), and stop whatever adds it: a DHCP client that manages every interface (dhcpcd: \`denyinterfaces flannel* cni0 veth*\`), NetworkManager (\`unmanaged-devices=interface-name:flannel*;interface-name:cni0;interface-name:veth*\`).`,
-    [cmd`ip -4 addr show dev ${word('iface', dev)}`, keep ? cmd`ip -4 addr flush dev ${word('iface', dev)} && ip addr add ${word('ip', keep)}/32 dev ${word('iface', dev)}` : cmd`ip link delete ${word('iface', dev)}`, cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', node)}`],
+    [
+      cmd`ip -4 addr show dev ${word('iface', dev)}`,
+      keep
+        ? cmd`ip -4 addr flush dev ${word('iface', dev)} && ip addr add ${word('ip', keep)}/32 dev ${word('iface', dev)}`
+        : cmd`ip link delete ${word('iface', dev)}`,
+      cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', node)}`,
+    ],
   );
 }
 
@@ -55,8 +61,18 @@ export const overlayStaleAddress: Rule = {
   layer: 'network',
   severity: 'critical',
   title: 'The overlay device holds an address flannel did not give it',
-  needs: ['host.ip-addr', 'host.flannel-subnet-env', 'cluster.nodes', 'cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
-  decidesFrom: [['host.ip-addr'], ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel'], ['host.pod-log.<flannel ns>.<flannel pod>.kube-flannel'], ['host.journal.k3s']],
+  needs: [
+    'host.ip-addr',
+    'host.flannel-subnet-env',
+    'cluster.nodes',
+    'cluster.log.<flannel ns>.<flannel pod>.kube-flannel',
+  ],
+  decidesFrom: [
+    ['host.ip-addr'],
+    ['cluster.log.<flannel ns>.<flannel pod>.kube-flannel'],
+    ['host.pod-log.<flannel ns>.<flannel pod>.kube-flannel'],
+    ['host.journal.k3s'],
+  ],
   docs: {
     why: 'flanneld gives its VXLAN device one IPv4 address, the network address of the node\'s lease (10.244.1.0/32). Anything else on it comes from outside: an earlier lease after the node was re-joined, a DHCP client or avahi that configures every interface, a link-local address. flannel up to 0.13 refuses to start ("link has incompatible addresses. Remove additional addresses and try again."), and a DHCP client that owns flannel.1 also adds routes through it, so traffic to other nodes\' pods leaves with the wrong source or the wrong way.',
     fix: 'Remove the extra address (or delete flannel.1 and restart flannel so it recreates it), and keep DHCP clients and NetworkManager off flannel*, cni0 and veth* interfaces.',
@@ -68,7 +84,12 @@ export const overlayStaleAddress: Rule = {
     ok: '{dev} on node {node} holds only {addrs}',
     noDevice: 'node {node} has no flannel overlay device',
   },
-  explains: [...PEER_EXPLAINS, { rule: 'NET-201', match: 'same-node' }, { rule: 'NET-205', match: 'same-node' }, AGENT_EXIT_EXPLAINS],
+  explains: [
+    ...PEER_EXPLAINS,
+    { rule: 'NET-201', match: 'same-node' },
+    { rule: 'NET-205', match: 'same-node' },
+    AGENT_EXIT_EXPLAINS,
+  ],
   run(s) {
     const said = fromLogs(s);
     const out: Report[] = [];
@@ -82,13 +103,19 @@ export const overlayStaleAddress: Rule = {
         out.push(skip);
         continue;
       }
-      const devs: IpLink[] = (host.addrs?.value ?? []).filter((l) => flannelLinkName(l.ifname) && !l.ifname.startsWith('flannel-wg'));
+      const devs: IpLink[] = (host.addrs?.value ?? []).filter(
+        (l) => flannelLinkName(l.ifname) && !l.ifname.startsWith('flannel-wg'),
+      );
       if (!host.addrs) {
         out.push(log ? refused(host.node, log) : missingInputs(subject, ['host.ip-addr']));
         continue;
       }
       if (devs.length === 0) {
-        out.push(log ? refused(host.node, log) : { status: 'pass', subject, messageId: 'noDevice', data: { node: host.node }, basis: basisOf(host.addrs) });
+        out.push(
+          log
+            ? refused(host.node, log)
+            : { status: 'pass', subject, messageId: 'noDevice', data: { node: host.node }, basis: basisOf(host.addrs) },
+        );
         continue;
       }
       const want = leaseAddress(s, host);
@@ -96,22 +123,60 @@ export const overlayStaleAddress: Rule = {
       for (const dev of devs) {
         const addrs = ipv4Addrs(dev);
         const text = addrs.map((a) => `${a.local}/${a.prefixlen}`);
-        const data = { node: host.node, dev: dev.ifname, addrs: text.join(', ') || 'none', want: want ? `${want}/32` : 'one /32 of its lease', count: addrs.length };
-        const ev = (a: { i: number }, note: string) => jsonEvidence(s, host.addrs!.ref, `/${dev.at}/addr_info/${a.i}`, note);
+        const data = {
+          node: host.node,
+          dev: dev.ifname,
+          addrs: text.join(', ') || 'none',
+          want: want ? `${want}/32` : 'one /32 of its lease',
+          count: addrs.length,
+        };
+        const ev = (a: { i: number }, note: string) =>
+          jsonEvidence(s, host.addrs!.ref, `/${dev.at}/addr_info/${a.i}`, note);
         if (addrs.length > 1) {
           bad = true;
           const foreign = want ? addrs.filter((a) => a.local !== want) : addrs.slice(1);
-          out.push({ status: 'fail', subject, messageId: 'extra', data, evidence: present(...addrs.map((a) => ev(a, foreign.includes(a) ? 'an address flannel did not give' : 'the lease\'s address'))), remediation: fix(host.node, dev.ifname, want) });
+          out.push({
+            status: 'fail',
+            subject,
+            messageId: 'extra',
+            data,
+            evidence: present(
+              ...addrs.map((a) =>
+                ev(a, foreign.includes(a) ? 'an address flannel did not give' : "the lease's address"),
+              ),
+            ),
+            remediation: fix(host.node, dev.ifname, want),
+          });
         } else if (addrs.length === 1 && want && addrs[0]!.local !== want) {
           bad = true;
-          out.push({ status: 'fail', subject, messageId: 'stale', data, evidence: present(ev(addrs[0]!, 'an address of another lease'), ...leaseEvidence(s, host)), remediation: fix(host.node, dev.ifname, want) });
+          out.push({
+            status: 'fail',
+            subject,
+            messageId: 'stale',
+            data,
+            evidence: present(ev(addrs[0]!, 'an address of another lease'), ...leaseEvidence(s, host)),
+            remediation: fix(host.node, dev.ifname, want),
+          });
         }
       }
       if (!bad) {
         if (log) out.push(refused(host.node, log));
         else {
           const dev = devs[0]!;
-          out.push({ status: 'pass', subject, messageId: 'ok', data: { node: host.node, dev: dev.ifname, addrs: ipv4Addrs(dev).map((a) => `${a.local}/${a.prefixlen}`).join(', ') || 'no address' }, basis: basisOf(host.addrs) });
+          out.push({
+            status: 'pass',
+            subject,
+            messageId: 'ok',
+            data: {
+              node: host.node,
+              dev: dev.ifname,
+              addrs:
+                ipv4Addrs(dev)
+                  .map((a) => `${a.local}/${a.prefixlen}`)
+                  .join(', ') || 'no address',
+            },
+            basis: basisOf(host.addrs),
+          });
         }
       }
     }
@@ -122,9 +187,16 @@ export const overlayStaleAddress: Rule = {
 
 function leaseEvidence(s: Snapshot, host: HostState): (EvidenceRef | undefined)[] {
   const v = host.subnetEnv?.value.vars.get('FLANNEL_SUBNET');
-  return host.subnetEnv && v ? [lineAt(s, host.subnetEnv.ref, v.line, 'the node\'s lease')] : [];
+  return host.subnetEnv && v ? [lineAt(s, host.subnetEnv.ref, v.line, "the node's lease")] : [];
 }
 
 function refused(node: string, said: Said): Report {
-  return { status: 'fail', subject: nodeSubject(node), messageId: 'refused', data: { node, dev: said.iface, ...(said.agent ? { agent: said.agent } : {}) }, evidence: [said.ev], remediation: fix(node, said.iface, undefined) };
+  return {
+    status: 'fail',
+    subject: nodeSubject(node),
+    messageId: 'refused',
+    data: { node, dev: said.iface, ...(said.agent ? { agent: said.agent } : {}) },
+    evidence: [said.ev],
+    remediation: fix(node, said.iface, undefined),
+  };
 }

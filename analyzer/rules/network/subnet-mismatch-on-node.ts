@@ -7,7 +7,16 @@ import type { Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { redactedReport } from '../lib/evidence-limits.js';
-import { ipInCidr, ipv4Addrs, jsonEvidence, lineAt, linkNamed, PEER_EXPLAINS, parseCidr, present } from '../lib/host.js';
+import {
+  ipInCidr,
+  ipv4Addrs,
+  jsonEvidence,
+  lineAt,
+  linkNamed,
+  PEER_EXPLAINS,
+  parseCidr,
+  present,
+} from '../lib/host.js';
 import { unlessFlannel } from './flannel-presence.js';
 import { cmd, remedy, word } from '../../text/shell.js';
 
@@ -28,10 +37,23 @@ function refusals(s: Snapshot): Map<string, Refusal> {
   for (const e of s.cluster.events ?? []) {
     const m = BRIDGE_ADDR.exec(e.obj.message ?? '');
     if (!m) continue;
-    const pod = e.obj.involvedObject.kind === 'Pod' && e.obj.involvedObject.name ? s.cluster.pods?.find((p) => p.obj.metadata.name === e.obj.involvedObject.name && p.obj.metadata.namespace === e.obj.involvedObject.namespace) : undefined;
-    const node = e.obj.source?.host ?? pod?.obj.spec?.nodeName ?? (s.hosts.size === 1 ? [...s.hosts.keys()][0] : undefined);
+    const pod =
+      e.obj.involvedObject.kind === 'Pod' && e.obj.involvedObject.name
+        ? s.cluster.pods?.find(
+            (p) =>
+              p.obj.metadata.name === e.obj.involvedObject.name &&
+              p.obj.metadata.namespace === e.obj.involvedObject.namespace,
+          )
+        : undefined;
+    const node =
+      e.obj.source?.host ?? pod?.obj.spec?.nodeName ?? (s.hosts.size === 1 ? [...s.hosts.keys()][0] : undefined);
     if (!node) continue;
-    out.set(node, { node, bridge: m[1] as string, want: m[2] as string, ev: objectEvidence(e, '/message', 'the CNI plugin refuses the stale bridge address') });
+    out.set(node, {
+      node,
+      bridge: m[1] as string,
+      want: m[2] as string,
+      ev: objectEvidence(e, '/message', 'the CNI plugin refuses the stale bridge address'),
+    });
   }
   return out;
 }
@@ -51,12 +73,13 @@ export const subnetMismatchOnNode: Rule = {
   ],
   docs: {
     why: 'flanneld writes the node\'s lease to /run/flannel/subnet.env; the flannel CNI plugin creates cni0 with the first address of that subnet and gives pods the rest. When the node\'s podCIDR, subnet.env and cni0 name different subnets (a re-joined node, a changed cluster CIDR, a leftover cni0), new pods fail to start with "cni0 already has an IP address different from ..." or get addresses no other node routes back.',
-    fix: 'Delete the stale cni0 (`ip link delete cni0`) and/or /run/flannel/subnet.env, then restart the node\'s flannel pod so both are recreated from the node\'s podCIDR.',
+    fix: "Delete the stale cni0 (`ip link delete cni0`) and/or /run/flannel/subnet.env, then restart the node's flannel pod so both are recreated from the node's podCIDR.",
   },
   messages: {
     mismatch: 'on node {node} podCIDR {podCIDR}, subnet.env {subnetEnv} and cni0 {cni0} do not agree',
-    overlay: 'on node {node} cni0 {cni0} does not hold {dev}\'s lease address {overlay}',
-    refused: 'on node {node} {bridge} holds an address outside the lease {subnet}: the CNI plugin refuses to start pods',
+    overlay: "on node {node} cni0 {cni0} does not hold {dev}'s lease address {overlay}",
+    refused:
+      'on node {node} {bridge} holds an address outside the lease {subnet}: the CNI plugin refuses to start pods',
     agree: 'on node {node} podCIDR, subnet.env and cni0 agree on {subnet}',
     notUsed: 'the cluster does not run flannel',
   },
@@ -78,13 +101,23 @@ export const subnetMismatchOnNode: Rule = {
       // a bridge with two addresses is judged by the one that is not the lease's (the plugin refuses it)
       const cni0Addrs = cni0Link ? ipv4Addrs(cni0Link) : [];
       const lease = podCIDR ?? env;
-      const cni0Addr = cni0Addrs.find((a) => lease !== undefined && parseCidr(`${a.local}/${a.prefixlen}`)?.text !== lease) ?? cni0Addrs[0];
+      const cni0Addr =
+        cni0Addrs.find((a) => lease !== undefined && parseCidr(`${a.local}/${a.prefixlen}`)?.text !== lease) ??
+        cni0Addrs[0];
       const cni0 = cni0Addr ? parseCidr(`${cni0Addr.local}/${cni0Addr.prefixlen}`)?.text : undefined;
       const seen = [podCIDR, env, cni0].filter((x): x is string => x !== undefined);
       // a podCIDR a redactor hid (`***HIDDEN***/24`) neither agrees nor disagrees; what is readable may still disagree
       const hidden = node?.obj.spec?.podCIDR && !podCIDR ? String(node.obj.spec.podCIDR) : undefined;
       if (hidden && node && new Set(seen).size <= 1 && !refusal) {
-        out.push(redactedReport(subject, `node ${host.node} spec.podCIDR`, hidden, [objectEvidence(node, '/spec/podCIDR', 'not a CIDR')], ['cluster.nodes']));
+        out.push(
+          redactedReport(
+            subject,
+            `node ${host.node} spec.podCIDR`,
+            hidden,
+            [objectEvidence(node, '/spec/podCIDR', 'not a CIDR')],
+            ['cluster.nodes'],
+          ),
+        );
         continue;
       }
       if (seen.length < 2 && refusal) {
@@ -92,23 +125,52 @@ export const subnetMismatchOnNode: Rule = {
         continue;
       }
       // only the bridge and flannel's device: flannel.1 holds the lease's network address as a /32
-      const overlayLink = seen.length === 1 && cni0 && host.addrs ? host.addrs.value.find((l) => /^flannel\.\d+$/.test(l.ifname)) : undefined;
+      const overlayLink =
+        seen.length === 1 && cni0 && host.addrs
+          ? host.addrs.value.find((l) => /^flannel\.\d+$/.test(l.ifname))
+          : undefined;
       const overlay = overlayLink ? ipv4Addrs(overlayLink)[0] : undefined;
       if (overlayLink && overlay && cni0 && cni0Link && cni0Addr && host.addrs) {
-        if (ipInCidr(overlay.local, cni0)) out.push({ status: 'pass', subject, messageId: 'agree', data: { node: host.node, subnet: cni0 }, basis: basisOf(host.addrs) });
+        if (ipInCidr(overlay.local, cni0))
+          out.push({
+            status: 'pass',
+            subject,
+            messageId: 'agree',
+            data: { node: host.node, subnet: cni0 },
+            basis: basisOf(host.addrs),
+          });
         else
           out.push({
             status: 'fail',
             subject,
             messageId: 'overlay',
             data: { node: host.node, cni0, dev: overlayLink.ifname, overlay: overlay.local, stale: 'cni0' },
-            evidence: present(jsonEvidence(s, host.addrs.ref, `/${cni0Link.at}/addr_info/${cni0Addr.i}`, 'the cni0 bridge address'), jsonEvidence(s, host.addrs.ref, `/${overlayLink.at}/addr_info/${overlay.i}`, 'the address of the current lease')),
-            remediation: remedy('cni0 kept the subnet of an earlier lease; delete it so the CNI plugin recreates it from the current one (pods on this node restart).', ['ip link set cni0 down', 'ip link delete cni0', cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', host.node)}`]),
+            evidence: present(
+              jsonEvidence(s, host.addrs.ref, `/${cni0Link.at}/addr_info/${cni0Addr.i}`, 'the cni0 bridge address'),
+              jsonEvidence(
+                s,
+                host.addrs.ref,
+                `/${overlayLink.at}/addr_info/${overlay.i}`,
+                'the address of the current lease',
+              ),
+            ),
+            remediation: remedy(
+              'cni0 kept the subnet of an earlier lease; delete it so the CNI plugin recreates it from the current one (pods on this node restart).',
+              [
+                'ip link set cni0 down',
+                'ip link delete cni0',
+                cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', host.node)}`,
+              ],
+            ),
           });
         continue;
       }
       if (seen.length < 2) {
-        const missing = [...(env ? [] : ['host.flannel-subnet-env']), ...(podCIDR ? [] : ['cluster.nodes']), ...(host.addrs ? [] : ['host.ip-addr'])];
+        const missing = [
+          ...(env ? [] : ['host.flannel-subnet-env']),
+          ...(podCIDR ? [] : ['cluster.nodes']),
+          ...(host.addrs ? [] : ['host.ip-addr']),
+        ];
         // cni0 only exists once a pod runs here: with two sources missing there is nothing to compare
         out.push(missingInputs(subject, missing.length ? missing : ['host.flannel-subnet-env']));
         continue;
@@ -119,31 +181,50 @@ export const subnetMismatchOnNode: Rule = {
         continue;
       }
       if (new Set(seen).size === 1) {
-        out.push({ status: 'pass', subject, messageId: 'agree', data: { node: host.node, subnet: seen[0] as string }, basis: basisOf(node, host.subnetEnv, host.addrs) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'agree',
+          data: { node: host.node, subnet: seen[0] as string },
+          basis: basisOf(node, host.subnetEnv, host.addrs),
+        });
         continue;
       }
       const evidence: (EvidenceRef | undefined)[] = [
         node && podCIDR ? objectEvidence(node, '/spec/podCIDR', 'the subnet the node was given') : undefined,
         envVar && host.subnetEnv ? lineAt(s, host.subnetEnv.ref, envVar.line, 'the lease flanneld wrote') : undefined,
-        cni0Link && cni0Addr && host.addrs ? jsonEvidence(s, host.addrs.ref, `/${cni0Link.at}/addr_info/${cni0Addr.i}`, 'the cni0 bridge address') : undefined,
+        cni0Link && cni0Addr && host.addrs
+          ? jsonEvidence(s, host.addrs.ref, `/${cni0Link.at}/addr_info/${cni0Addr.i}`, 'the cni0 bridge address')
+          : undefined,
       ];
       const cni0Stale = cni0 !== undefined && cni0 !== (podCIDR ?? env);
       out.push({
         status: 'fail',
         subject,
         messageId: 'mismatch',
-        data: { node: host.node, podCIDR: podCIDR ?? 'none', subnetEnv: env ?? 'none', cni0: cni0 ?? 'none', stale: cni0Stale ? 'cni0' : 'subnet.env' },
+        data: {
+          node: host.node,
+          podCIDR: podCIDR ?? 'none',
+          subnetEnv: env ?? 'none',
+          cni0: cni0 ?? 'none',
+          stale: cni0Stale ? 'cni0' : 'subnet.env',
+        },
         evidence: present(...evidence),
-        remediation: remedy('Remove what is stale on the node and let flannel and the CNI plugin recreate it from the node\'s podCIDR (pods on this node restart with new addresses).', [
-          ...(cni0Stale ? ['ip link set cni0 down', 'ip link delete cni0'] : []),
-          'rm -f /run/flannel/subnet.env',
-          cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', host.node)}`,
-        ]),
+        remediation: remedy(
+          "Remove what is stale on the node and let flannel and the CNI plugin recreate it from the node's podCIDR (pods on this node restart with new addresses).",
+          [
+            ...(cni0Stale ? ['ip link set cni0 down', 'ip link delete cni0'] : []),
+            'rm -f /run/flannel/subnet.env',
+            cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', host.node)}`,
+          ],
+        ),
       });
     }
     for (const r of [...said.values()].sort((a, b) => a.node.localeCompare(b.node))) out.push(refused(r));
     // no node bundle at all (a cluster-only capture): the node side is not known, which is not "agree"
-    return out.length ? out : [missingInputs({ kind: 'cluster', name: '' }, ['host.flannel-subnet-env', 'host.ip-addr'])];
+    return out.length
+      ? out
+      : [missingInputs({ kind: 'cluster', name: '' }, ['host.flannel-subnet-env', 'host.ip-addr'])];
   },
 };
 
@@ -154,8 +235,14 @@ function refused(r: Refusal): Report {
     messageId: 'refused',
     data: { node: r.node, bridge: r.bridge, subnet: r.want, stale: r.bridge },
     evidence: [r.ev],
-    remediation: remedy(`The ${r.bridge} bridge kept an address from an older lease; delete it so the CNI plugin recreates it with ${r.want} (pods on this node restart).`, [
-      cmd`ip addr show ${word('iface', r.bridge)}`, cmd`ip link set ${word('iface', r.bridge)} down`, cmd`ip link delete ${word('iface', r.bridge)}`, cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', r.node)}`,
-    ]),
+    remediation: remedy(
+      `The ${r.bridge} bridge kept an address from an older lease; delete it so the CNI plugin recreates it with ${r.want} (pods on this node restart).`,
+      [
+        cmd`ip addr show ${word('iface', r.bridge)}`,
+        cmd`ip link set ${word('iface', r.bridge)} down`,
+        cmd`ip link delete ${word('iface', r.bridge)}`,
+        cmd`kubectl -n kube-flannel delete pod -l app=flannel --field-selector spec.nodeName=${word('node', r.node)}`,
+      ],
+    ),
   };
 }

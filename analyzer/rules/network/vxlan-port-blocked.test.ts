@@ -19,12 +19,20 @@ const STOCK_INPUT = [
   '-A INPUT -p tcp -m state --state NEW -m tcp --dport 22 -j ACCEPT',
   '-A INPUT -j REJECT --reject-with icmp-host-prohibited',
 ].join('\n');
-const node = (over: Record<string, string | null> = {}, cluster = clusterFiles(NODES)) => snapshotOf(capturedNode('worker-1', over, cluster));
+const node = (over: Record<string, string | null> = {}, cluster = clusterFiles(NODES)) =>
+  snapshotOf(capturedNode('worker-1', over, cluster));
 // the jump host of scenario bastion-bundle-not-a-node: plain Debian, INPUT policy DROP, no Kubernetes
 const bastionWithDrop = (): RawBundle => {
   const raw = plainDebianHost();
   const files = new Map(raw.files);
-  files.set('host/iptables-save.txt', Buffer.from((raw.files.get('host/iptables-save.txt') as Buffer).toString('utf8').replace(':INPUT ACCEPT [1423:118230]', ':INPUT DROP [1423:118230]')));
+  files.set(
+    'host/iptables-save.txt',
+    Buffer.from(
+      (raw.files.get('host/iptables-save.txt') as Buffer)
+        .toString('utf8')
+        .replace(':INPUT ACCEPT [1423:118230]', ':INPUT DROP [1423:118230]'),
+    ),
+  );
   return { ...raw, files };
 };
 
@@ -33,24 +41,69 @@ ruleTester(vxlanPortBlocked).run({
     { name: 'INPUT policy ACCEPT, no rules (real capture)', snapshot: () => node() },
     {
       name: 'an ACCEPT for udp 8472 before the stock REJECT',
-      snapshot: () => node({ 'host/iptables-save.txt': editedIptables([[':OUTPUT ACCEPT [0:0]', `${STOCK_INPUT.replace('-A INPUT -j REJECT', '-A INPUT -p udp -m udp --dport 8472 -j ACCEPT\n-A INPUT -j REJECT')}`]]) }),
+      snapshot: () =>
+        node({
+          'host/iptables-save.txt': editedIptables([
+            [
+              ':OUTPUT ACCEPT [0:0]',
+              `${STOCK_INPUT.replace('-A INPUT -j REJECT', '-A INPUT -p udp -m udp --dport 8472 -j ACCEPT\n-A INPUT -j REJECT')}`,
+            ],
+          ]),
+        }),
     },
-    { name: 'one node only', snapshot: () => node({ 'host/iptables-save.txt': editedIptables([[':OUTPUT ACCEPT [0:0]', STOCK_INPUT]]) }, clusterFiles([NODES[1]!])) },
+    {
+      name: 'one node only',
+      snapshot: () =>
+        node(
+          { 'host/iptables-save.txt': editedIptables([[':OUTPUT ACCEPT [0:0]', STOCK_INPUT]]) },
+          clusterFiles([NODES[1]!]),
+        ),
+    },
   ],
   invalid: [
     {
       name: 'the stock REJECT at the end of INPUT rejects VXLAN from cp-1',
       snapshot: () => node({ 'host/iptables-save.txt': editedIptables([[':OUTPUT ACCEPT [0:0]', STOCK_INPUT]]) }),
-      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'blocked', data: { port: 8472, verdict: 'rejects', peer: '192.168.56.10 (node cp-1)' }, cites: ['host/iptables-save.txt:10'] }],
+      findings: [
+        {
+          status: 'fail',
+          subject: 'node:worker-1',
+          messageId: 'blocked',
+          data: { port: 8472, verdict: 'rejects', peer: '192.168.56.10 (node cp-1)' },
+          cites: ['host/iptables-save.txt:10'],
+        },
+      ],
     },
     {
       name: 'INPUT policy DROP with only ssh allowed',
-      snapshot: () => node({ 'host/iptables-save.txt': editedIptables([[':INPUT ACCEPT [0:0]\n:FORWARD DROP', ':INPUT DROP [0:0]\n:FORWARD DROP'], [':OUTPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT']]) }),
-      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'blocked', data: { verdict: 'drops' }, cites: ['host/iptables-save.txt:3'] }],
+      snapshot: () =>
+        node({
+          'host/iptables-save.txt': editedIptables([
+            [':INPUT ACCEPT [0:0]\n:FORWARD DROP', ':INPUT DROP [0:0]\n:FORWARD DROP'],
+            [':OUTPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]\n-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT'],
+          ]),
+        }),
+      findings: [
+        {
+          status: 'fail',
+          subject: 'node:worker-1',
+          messageId: 'blocked',
+          data: { verdict: 'drops' },
+          cites: ['host/iptables-save.txt:3'],
+        },
+      ],
     },
     {
       name: 'host-only: flannel.1 routes show peers, a neighbour stands in for their address',
-      snapshot: () => snapshotOf({ node: 'worker-1', files: capturedNode('worker-1', { 'host/iptables-save.txt': editedIptables([[':OUTPUT ACCEPT [0:0]', STOCK_INPUT]]) }, {}).files }),
+      snapshot: () =>
+        snapshotOf({
+          node: 'worker-1',
+          files: capturedNode(
+            'worker-1',
+            { 'host/iptables-save.txt': editedIptables([[':OUTPUT ACCEPT [0:0]', STOCK_INPUT]]) },
+            {},
+          ).files,
+        }),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'blocked', data: { verdict: 'rejects' } }],
     },
     {
@@ -62,6 +115,10 @@ ruleTester(vxlanPortBlocked).run({
         { status: 'pass', subject: 'node:worker-1', messageId: 'open' },
       ],
     },
-    { name: 'no iptables dump: unknown', snapshot: () => node({ 'host/iptables-save.txt': null }), findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-save'] }] },
+    {
+      name: 'no iptables dump: unknown',
+      snapshot: () => node({ 'host/iptables-save.txt': null }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-save'] }],
+    },
   ],
 });

@@ -28,10 +28,24 @@ function capture() {
 
 const hex = (code: string) => code.replace(/[()'"]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
 const select = `$..[?(@.constructor[( @.getPrototypeOf(@).constructor('Function${hex("')('globalThis.__netsnapPwned=1")}')() )])]`;
-const PACK = ['apiVersion: netsnap.dev/v1', 'kind: RulePack', 'name: p1', 'rules:', '  - id: SITE-001', '    slug: p1', '    layer: service', '    title: P1',
-  '    docs: { why: w, fix: f }', `    select: ${JSON.stringify(select)}`, '    subject: { kind: cluster }', '    when: { path: "$.x", op: exists }', '    message: m', ''].join('\n');
+const PACK = [
+  'apiVersion: netsnap.dev/v1',
+  'kind: RulePack',
+  'name: p1',
+  'rules:',
+  '  - id: SITE-001',
+  '    slug: p1',
+  '    layer: service',
+  '    title: P1',
+  '    docs: { why: w, fix: f }',
+  `    select: ${JSON.stringify(select)}`,
+  '    subject: { kind: cluster }',
+  '    when: { path: "$.x", op: exists }',
+  '    message: m',
+  '',
+].join('\n');
 
-describe('the corpus\'s code-running pack through the commands', () => {
+describe("the corpus's code-running pack through the commands", () => {
   const file = join(dir, 'p1.yaml');
   writeFileSync(file, PACK);
 
@@ -55,6 +69,8 @@ describe('the corpus\'s code-running pack through the commands', () => {
     writeFileSync(big, Buffer.alloc(4 * MAX_PACK_CHARS + 1, 0x20));
     const err = capture();
     expect(await analyze(['x', '--format', 'text', '--rules', big])).toBe(2);
-    expect(err()).toContain(`${big}: ${4 * MAX_PACK_CHARS + 1} bytes is over the limit of ${MAX_PACK_CHARS} characters for a rule pack`);
+    expect(err()).toContain(
+      `${big}: ${4 * MAX_PACK_CHARS + 1} bytes is over the limit of ${MAX_PACK_CHARS} characters for a rule pack`,
+    );
   });
 });

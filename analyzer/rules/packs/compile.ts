@@ -24,25 +24,40 @@ function valued(v: string | undefined, item: unknown): string | undefined {
 
 function compare(op: string, actual: unknown, expected: unknown): boolean {
   switch (op) {
-    case 'exists': return actual !== undefined && actual !== null;
-    case 'absent': return actual === undefined || actual === null;
-    case 'eq': return actual === expected || String(actual) === String(expected);
-    case 'ne': return !(actual === expected || String(actual) === String(expected));
-    case 'lt': return Number(actual) < Number(expected);
-    case 'le': return Number(actual) <= Number(expected);
-    case 'gt': return Number(actual) > Number(expected);
-    case 'ge': return Number(actual) >= Number(expected);
-    case 'in': return Array.isArray(expected) && expected.some((e) => String(e) === String(actual));
-    case 'nin': return Array.isArray(expected) && !expected.some((e) => String(e) === String(actual));
-    case 'contains': return Array.isArray(actual) ? actual.some((a) => String(a) === String(expected)) : typeof actual === 'string' && actual.includes(String(expected));
-    default: return false;
+    case 'exists':
+      return actual !== undefined && actual !== null;
+    case 'absent':
+      return actual === undefined || actual === null;
+    case 'eq':
+      return actual === expected || String(actual) === String(expected);
+    case 'ne':
+      return !(actual === expected || String(actual) === String(expected));
+    case 'lt':
+      return Number(actual) < Number(expected);
+    case 'le':
+      return Number(actual) <= Number(expected);
+    case 'gt':
+      return Number(actual) > Number(expected);
+    case 'ge':
+      return Number(actual) >= Number(expected);
+    case 'in':
+      return Array.isArray(expected) && expected.some((e) => String(e) === String(actual));
+    case 'nin':
+      return Array.isArray(expected) && !expected.some((e) => String(e) === String(actual));
+    case 'contains':
+      return Array.isArray(actual)
+        ? actual.some((a) => String(a) === String(expected))
+        : typeof actual === 'string' && actual.includes(String(expected));
+    default:
+      return false;
   }
 }
 
 /** undefined when `pattern` is a `matches` value RE2 compiles; else why not (for a load problem) */
 export function patternProblem(pattern: unknown): string | undefined {
   if (typeof pattern !== 'string') return '`matches` needs a string value: a regular expression in RE2 syntax';
-  if (pattern.length > MAX_PATTERN_CHARS) return `the pattern is ${pattern.length} characters, over the limit of ${MAX_PATTERN_CHARS}`;
+  if (pattern.length > MAX_PATTERN_CHARS)
+    return `the pattern is ${pattern.length} characters, over the limit of ${MAX_PATTERN_CHARS}`;
   try {
     RE2JS.compile(pattern);
     return undefined;
@@ -87,7 +102,12 @@ function subjectOf(r: PackRule, item: unknown): Subject {
   const name = valued(r.subject.name, item) ?? '';
   const ns = valued(r.subject.namespace, item);
   const node = valued(r.subject.node, item);
-  return { kind: r.subject.kind, name: r.subject.kind === 'cluster' ? '' : name, ...(ns ? { namespace: ns } : {}), ...(node ? { node } : {}) };
+  return {
+    kind: r.subject.kind,
+    name: r.subject.kind === 'cluster' ? '' : name,
+    ...(ns ? { namespace: ns } : {}),
+    ...(node ? { node } : {}),
+  };
 }
 
 function evidenceFor(view: SnapshotView, base: string, rel: readonly string[]): EvidenceRef[] {
@@ -126,14 +146,33 @@ export function compileRule(r: PackRule, packName: string): Rule {
         if (!when(hit.value, read)) {
           const key = JSON.stringify(subject);
           // the pass rests on the item it read: its place in the bundle is the basis
-          if (!passed.has(key)) out.push({ status: 'pass', subject, messageId: 'ok', data: { subject: subject.name || subject.kind }, basis: evidenceFor(view, hit.pointer, []) });
+          if (!passed.has(key))
+            out.push({
+              status: 'pass',
+              subject,
+              messageId: 'ok',
+              data: { subject: subject.name || subject.kind },
+              basis: evidenceFor(view, hit.pointer, []),
+            });
           passed.add(key);
           continue;
         }
-        const data: Record<string, string> = { subject: subject.name || subject.kind, name: subject.name, ...(subject.namespace ? { namespace: subject.namespace } : {}), ...(subject.node ? { node: subject.node } : {}) };
+        const data: Record<string, string> = {
+          subject: subject.name || subject.kind,
+          name: subject.name,
+          ...(subject.namespace ? { namespace: subject.namespace } : {}),
+          ...(subject.node ? { node: subject.node } : {}),
+        };
         for (const [k, v] of Object.entries(r.data ?? {})) data[k] = valued(v, hit.value) ?? '';
         const rel = r.evidence ? [first(r.evidence, hit.value)?.pointer ?? ''] : read;
-        out.push({ status: r.status, subject, messageId: 'match', data, evidence: evidenceFor(view, hit.pointer, rel), ...(r.remediation ? { remediation: r.remediation } : {}) });
+        out.push({
+          status: r.status,
+          subject,
+          messageId: 'match',
+          data,
+          evidence: evidenceFor(view, hit.pointer, rel),
+          ...(r.remediation ? { remediation: r.remediation } : {}),
+        });
       }
       return out;
     },

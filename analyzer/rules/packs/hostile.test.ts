@@ -25,13 +25,25 @@ const CODE = 'globalThis.__netsnapPwned=1';
 
 /** the P group: every form jsonpath-plus gives a meaning beyond plain steps */
 const P: readonly { readonly name: string; readonly path: string; readonly script: boolean }[] = [
-  { name: 'P1 corpus: computed member before the constructor check', path: `$..[?(@.constructor[( @.getPrototypeOf(@).constructor('Function${hex(`')('${CODE}`)}')() )])]`, script: true },
-  { name: 'P2 CVE-2024-21534: constructor.constructor in a filter', path: `$[?(@.constructor.constructor('${CODE}')())]`, script: true },
-  { name: 'P3 CVE-2025-1302: [[\'constructor\']] in a filter', path: `$..[?(p="${CODE}";a=''[['constructor']][['constructor']](p);a())]`, script: true },
+  {
+    name: 'P1 corpus: computed member before the constructor check',
+    path: `$..[?(@.constructor[( @.getPrototypeOf(@).constructor('Function${hex(`')('${CODE}`)}')() )])]`,
+    script: true,
+  },
+  {
+    name: 'P2 CVE-2024-21534: constructor.constructor in a filter',
+    path: `$[?(@.constructor.constructor('${CODE}')())]`,
+    script: true,
+  },
+  {
+    name: "P3 CVE-2025-1302: [['constructor']] in a filter",
+    path: `$..[?(p="${CODE}";a=''[['constructor']][['constructor']](p);a())]`,
+    script: true,
+  },
   { name: 'P4 __lookupGetter__ in a filter', path: `$..[?(@.__lookupGetter__('a'))]`, script: true },
   { name: 'P5 valueOf in a filter', path: '$..[?(@.valueOf() == 1)]', script: true },
   { name: 'P6 _$_root in a filter', path: '$..[?(_$_root.cluster)]', script: true },
-  { name: 'P7 @property in a filter', path: "$.cluster.pods[?(@property == 0)]", script: true },
+  { name: 'P7 @property in a filter', path: '$.cluster.pods[?(@property == 0)]', script: true },
   { name: 'P8 @parent in a filter', path: '$.cluster.pods[?(@parent.length > 0)]', script: true },
   { name: 'P9 plain filter script', path: "$.cluster.pods[?(@.metadata.namespace === 'kube-system')]", script: true },
   { name: 'P10 computed member at the top', path: `$[(@.constructor.constructor('${CODE}')())]`, script: true },
@@ -51,7 +63,10 @@ const P: readonly { readonly name: string; readonly path: string; readonly scrip
 const HINT = 'use `where`/`when` conditions instead of a filter script';
 
 /** a one-rule pack; `field` decides where the hostile path goes; returns the text and that line */
-function pack(field: 'select' | 'when' | 'where' | 'data' | 'evidence' | 'subject', path: string): { text: string; line: number } {
+function pack(
+  field: 'select' | 'when' | 'where' | 'data' | 'evidence' | 'subject',
+  path: string,
+): { text: string; line: number } {
   const q = (s: string) => JSON.stringify(s);
   const lines = [
     'apiVersion: netsnap.dev/v1',
@@ -71,11 +86,25 @@ function pack(field: 'select' | 'when' | 'where' | 'data' | 'evidence' | 'subjec
     ...(field === 'data' ? [`    data: { x: ${q(path)} }`] : []),
     ...(field === 'evidence' ? [`    evidence: ${q(path)}`] : []),
   ];
-  const marker = { select: 'select:', when: 'when:', where: 'where:', data: 'data:', evidence: 'evidence:', subject: 'subject:' }[field];
+  const marker = {
+    select: 'select:',
+    when: 'when:',
+    where: 'where:',
+    data: 'data:',
+    evidence: 'evidence:',
+    subject: 'subject:',
+  }[field];
   return { text: `${lines.join('\n')}\n`, line: lines.findIndex((l) => l.trimStart().startsWith(marker)) + 1 };
 }
 
-const FIELD_AT = { select: 'rules.0.select', when: 'rules.0.when.all.1.path', where: 'rules.0.where.path', data: 'rules.0.data.x', evidence: 'rules.0.evidence', subject: 'rules.0.subject.name' } as const;
+const FIELD_AT = {
+  select: 'rules.0.select',
+  when: 'rules.0.when.all.1.path',
+  where: 'rules.0.where.path',
+  data: 'rules.0.data.x',
+  evidence: 'rules.0.evidence',
+  subject: 'rules.0.subject.name',
+} as const;
 
 function snap(pods: object[] = [podJson({ name: 'web', namespace: 'default', node: 'w1', phase: 'Pending' })]) {
   return snapshotOf({ node: 'w1', files: { 'cluster/pods.json': kubeList(pods) } });
@@ -103,14 +132,26 @@ describe('a pack whose path is a script or reaches a built-in is refused at load
 
   it('the problems say what is wrong', () => {
     expect(pathProblem("$.cluster.pods[?(@.metadata.namespace === 'kube-system')]")).toBe(
-      "a filter script at column 15 (`[?(@.metadata.namespace`); use `where`/`when` conditions instead of a filter script (scripts never run in packs; docs/rule-packs.md)",
+      'a filter script at column 15 (`[?(@.metadata.namespace`); use `where`/`when` conditions instead of a filter script (scripts never run in packs; docs/rule-packs.md)',
     );
     expect(pathProblem('$.__proto__')).toBe('`__proto__` names a JavaScript built-in, not bundle data; refused');
     expect(pathProblem('$._$_root')).toBe('`_$_root` names a jsonpath-plus internal, not bundle data; refused');
   });
 
   it('plain paths still load', () => {
-    for (const ok of ['$', '$.cluster.pods[*]', "$.hosts.*.sysctl['net.ipv4.ip_forward']", '$..name', "$.cluster.configMaps['kube-system/coredns']", '$.a[0]', '$.a[-1]', '$.a[0:2]', '$..[*]', '$["x"]', '$.metadata.labels[\'app.kubernetes.io/name\']']) {
+    for (const ok of [
+      '$',
+      '$.cluster.pods[*]',
+      "$.hosts.*.sysctl['net.ipv4.ip_forward']",
+      '$..name',
+      "$.cluster.configMaps['kube-system/coredns']",
+      '$.a[0]',
+      '$.a[-1]',
+      '$.a[0:2]',
+      '$..[*]',
+      '$["x"]',
+      "$.metadata.labels['app.kubernetes.io/name']",
+    ]) {
       expect([ok, pathProblem(ok)]).toEqual([ok, undefined]);
     }
   });
@@ -153,19 +194,42 @@ describe('belt and braces: a P path that reached the evaluator runs nothing', ()
 });
 
 describe('matches runs on RE2', () => {
-  const rule = (pattern: unknown) => [
-    'apiVersion: netsnap.dev/v1', 'kind: RulePack', 'name: re', 'rules:', '  - id: SITE-001', '    slug: re', '    layer: service', '    title: Re',
-    '    docs: { why: w, fix: f }', '    select: "$.cluster.pods[*]"', '    subject: { kind: pod, name: "$.metadata.name" }',
-    `    when: { path: "$.metadata.name", op: matches, value: ${JSON.stringify(pattern)} }`, '    message: "{name} matches"', '',
-  ].join('\n');
+  const rule = (pattern: unknown) =>
+    [
+      'apiVersion: netsnap.dev/v1',
+      'kind: RulePack',
+      'name: re',
+      'rules:',
+      '  - id: SITE-001',
+      '    slug: re',
+      '    layer: service',
+      '    title: Re',
+      '    docs: { why: w, fix: f }',
+      '    select: "$.cluster.pods[*]"',
+      '    subject: { kind: pod, name: "$.metadata.name" }',
+      `    when: { path: "$.metadata.name", op: matches, value: ${JSON.stringify(pattern)} }`,
+      '    message: "{name} matches"',
+      '',
+    ].join('\n');
 
   it('the catastrophic ^([a-z0-9]+-?)*[a-z0-9]$ against a crafted 41-character name finishes', () => {
     const { pack: p, problems } = validatePack(rule('^([a-z0-9]+-?)*[a-z0-9]$'), 'p.yaml');
     expect(problems).toEqual([]);
     const name = `${'a'.repeat(40)}!`;
     expect(name).toHaveLength(41);
-    const findings = runRules(compilePack(p!), snap([podJson({ name, namespace: 'default', node: 'w1' }), podJson({ name: 'web-1', namespace: 'default', node: 'w1' })]), {}, { strict: true });
-    expect(findings.map((f) => [f.subject.name, f.status])).toEqual([[name, 'pass'], ['web-1', 'fail']]);
+    const findings = runRules(
+      compilePack(p!),
+      snap([
+        podJson({ name, namespace: 'default', node: 'w1' }),
+        podJson({ name: 'web-1', namespace: 'default', node: 'w1' }),
+      ]),
+      {},
+      { strict: true },
+    );
+    expect(findings.map((f) => [f.subject.name, f.status])).toEqual([
+      [name, 'pass'],
+      ['web-1', 'fail'],
+    ]);
   }, 10_000);
 
   it('compiles each pattern once, at load, not per item', () => {
@@ -184,18 +248,34 @@ describe('matches runs on RE2', () => {
       expect(problems[0]).toMatch(/^p\.yaml:12: rules\.0\.when\.value: RE2 cannot compile \//);
       expect(problems[0]).toContain(`/${bad}/`);
     }
-    expect(validatePack(rule(5), 'p.yaml').problems).toEqual(['p.yaml:12: rules.0.when.value: `matches` needs a string value: a regular expression in RE2 syntax']);
+    expect(validatePack(rule(5), 'p.yaml').problems).toEqual([
+      'p.yaml:12: rules.0.when.value: `matches` needs a string value: a regular expression in RE2 syntax',
+    ]);
   });
 });
 
 describe('nesting and size are capped with a clear problem, never a stack overflow', () => {
-  const head = ['apiVersion: netsnap.dev/v1', 'kind: RulePack', 'name: deep', 'rules:', '  - id: SITE-001', '    slug: deep', '    layer: service', '    title: Deep',
-    '    docs: { why: w, fix: f }', '    select: "$.cluster.pods[*]"', '    subject: { kind: pod, name: "$.metadata.name" }', '    message: m'].join('\n');
+  const head = [
+    'apiVersion: netsnap.dev/v1',
+    'kind: RulePack',
+    'name: deep',
+    'rules:',
+    '  - id: SITE-001',
+    '    slug: deep',
+    '    layer: service',
+    '    title: Deep',
+    '    docs: { why: w, fix: f }',
+    '    select: "$.cluster.pods[*]"',
+    '    subject: { kind: pod, name: "$.metadata.name" }',
+    '    message: m',
+  ].join('\n');
   const N = 100_000;
   const refusedDeep = (text: string, line: number) => {
     const { pack: p, problems } = validatePack(text, 'p.yaml');
     expect(p).toBeUndefined();
-    expect(problems).toEqual([`p.yaml:${line}: nested more than ${MAX_PACK_DEPTH} levels deep; a pack needs a handful (flatten it)`]);
+    expect(problems).toEqual([
+      `p.yaml:${line}: nested more than ${MAX_PACK_DEPTH} levels deep; a pack needs a handful (flatten it)`,
+    ]);
   };
 
   it('100,000 levels of {not: ...} in flow style', () => {
@@ -218,23 +298,43 @@ describe('nesting and size are capped with a clear problem, never a stack overfl
   });
   it('aliases that expand exponentially (billion laughs)', () => {
     const defs = ['    docs: { why: &a0 w, fix: f }'];
-    for (let i = 1; i <= 12; i++) defs.push(`    x${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]`);
-    const { problems } = validatePack(`${head.replace('    docs: { why: w, fix: f }', defs.join('\n'))}\n    when: {path: "$.x", op: exists}\n`, 'p.yaml');
+    for (let i = 1; i <= 12; i++)
+      defs.push(
+        `    x${i}: &a${i} [${Array(10)
+          .fill(`*a${i - 1}`)
+          .join(', ')}]`,
+      );
+    const { problems } = validatePack(
+      `${head.replace('    docs: { why: w, fix: f }', defs.join('\n'))}\n    when: {path: "$.x", op: exists}\n`,
+      'p.yaml',
+    );
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^p\.yaml: .*aliases are capped at 100 expansions/);
   });
   it(`a pack over ${MAX_PACK_CHARS} characters`, () => {
-    expect(validatePack(`# ${'x'.repeat(MAX_PACK_CHARS)}\n`, 'p.yaml').problems).toEqual([`p.yaml: ${MAX_PACK_CHARS + 3} characters is over the limit of ${MAX_PACK_CHARS} for a rule pack; split it into several --rules files`]);
+    expect(validatePack(`# ${'x'.repeat(MAX_PACK_CHARS)}\n`, 'p.yaml').problems).toEqual([
+      `p.yaml: ${MAX_PACK_CHARS + 3} characters is over the limit of ${MAX_PACK_CHARS} for a rule pack; split it into several --rules files`,
+    ]);
   });
   it(`more than ${MAX_PACK_RULES} rules`, () => {
-    const one = (i: number) => `  - { id: SITE-${String(i).padStart(4, '0')}, slug: r, layer: service, title: t, docs: { why: w, fix: f }, select: "$.cluster.pods[*]", subject: { kind: pod }, when: { path: "$.x", op: exists }, message: m }`;
-    const text = ['apiVersion: netsnap.dev/v1', 'kind: RulePack', 'name: many', 'rules:', ...Array.from({ length: MAX_PACK_RULES + 1 }, (_, i) => one(i))].join('\n');
+    const one = (i: number) =>
+      `  - { id: SITE-${String(i).padStart(4, '0')}, slug: r, layer: service, title: t, docs: { why: w, fix: f }, select: "$.cluster.pods[*]", subject: { kind: pod }, when: { path: "$.x", op: exists }, message: m }`;
+    const text = [
+      'apiVersion: netsnap.dev/v1',
+      'kind: RulePack',
+      'name: many',
+      'rules:',
+      ...Array.from({ length: MAX_PACK_RULES + 1 }, (_, i) => one(i)),
+    ].join('\n');
     const { problems } = validatePack(text, 'p.yaml');
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^p\\.yaml:5: rules: .*at most ${MAX_PACK_RULES} rules in one pack`));
   });
   it('20 levels of not (within the cap) load and evaluate', () => {
-    const { pack: p, problems } = validatePack(`${head}\n    when: ${'{not: '.repeat(20)}{path: "$.status.phase", op: eq, value: Pending}${'}'.repeat(20)}\n`, 'p.yaml');
+    const { pack: p, problems } = validatePack(
+      `${head}\n    when: ${'{not: '.repeat(20)}{path: "$.status.phase", op: eq, value: Pending}${'}'.repeat(20)}\n`,
+      'p.yaml',
+    );
     expect(problems).toEqual([]);
     expect(runRules(compilePack(p!), snap(), {}, { strict: true }).map((f) => f.status)).toEqual(['fail']);
   });
@@ -242,7 +342,13 @@ describe('nesting and size are capped with a clear problem, never a stack overfl
 
 describe('the Snapshot view is built and walked with bounded recursion', () => {
   it('plainCopy is JSON.parse(JSON.stringify(v)) for ordinary values', () => {
-    const v = { a: [1, undefined, Number.NaN, 'x', { b: null, c: undefined, d: new Date(0) }], e: true, f: () => 1, '10': 'n', g: {} };
+    const v = {
+      a: [1, undefined, Number.NaN, 'x', { b: null, c: undefined, d: new Date(0) }],
+      e: true,
+      f: () => 1,
+      '10': 'n',
+      g: {},
+    };
     expect(plainCopy(v)).toEqual(JSON.parse(JSON.stringify(v)));
     expect(Object.keys(plainCopy(v) as object)).toEqual(Object.keys(JSON.parse(JSON.stringify(v)) as object));
   });
@@ -259,14 +365,26 @@ describe('the Snapshot view is built and walked with bounded recursion', () => {
   const LEVELS = MAX_JSON_DEPTH - 10;
   it(`a pod nested ${LEVELS} levels deep: the pack still runs, values past ${MAX_VIEW_DEPTH} levels read as null`, () => {
     const deep = `${'{"x":'.repeat(LEVELS)}1${'}'.repeat(LEVELS)}`;
-    const pod = JSON.stringify(podJson({ name: 'web', namespace: 'default', node: 'w1', phase: 'Pending' })).replace(/^\{/, `{"deep":${deep},`);
-    const s = snapshotOf({ node: 'w1', files: { 'cluster/pods.json': `{"apiVersion":"v1","kind":"List","items":[${pod}]}` } });
+    const pod = JSON.stringify(podJson({ name: 'web', namespace: 'default', node: 'w1', phase: 'Pending' })).replace(
+      /^\{/,
+      `{"deep":${deep},`,
+    );
+    const s = snapshotOf({
+      node: 'w1',
+      files: { 'cluster/pods.json': `{"apiVersion":"v1","kind":"List","items":[${pod}]}` },
+    });
     const { text } = pack('select', '$.cluster.pods[*]');
-    const { pack: p, problems } = validatePack(text.replace('{ path: "$.metadata.name", op: exists }', '{ path: "$..x", op: exists }'), 'p.yaml');
+    const { pack: p, problems } = validatePack(
+      text.replace('{ path: "$.metadata.name", op: exists }', '{ path: "$..x", op: exists }'),
+      'p.yaml',
+    );
     expect(problems).toEqual([]);
     const findings = runRules(compilePack(p!), s, {}, { strict: true });
     expect(findings.map((f) => [f.subject.name, f.status, f.messageId])).toEqual([['web', 'fail', 'match']]);
-    let node = (snapshotView(s).json as { cluster: { pods: { deep: unknown }[] } }).cluster.pods[0]!.deep as Record<string, unknown> | null;
+    let node = (snapshotView(s).json as { cluster: { pods: { deep: unknown }[] } }).cluster.pods[0]!.deep as Record<
+      string,
+      unknown
+    > | null;
     let depth = 4; // the view, cluster, the pods list, the pod; then one level per object of the chain
     while (node !== null && typeof node === 'object') {
       node = node.x as Record<string, unknown> | null;
@@ -277,7 +395,9 @@ describe('the Snapshot view is built and walked with bounded recursion', () => {
 
   it(`more than ${MAX_PATH_DESCENTS} .. steps are refused`, () => {
     expect(pathProblem('$..a..b')).toBeUndefined();
-    expect(pathProblem('$..a..b..c')).toBe(`3 \`..\` steps; at most ${MAX_PATH_DESCENTS} in one path (each multiplies the walk by the data's depth): name the steps between`);
+    expect(pathProblem('$..a..b..c')).toBe(
+      `3 \`..\` steps; at most ${MAX_PATH_DESCENTS} in one path (each multiplies the walk by the data's depth): name the steps between`,
+    );
   });
 });
 

@@ -69,23 +69,40 @@ export function validatePack(text: string, file: string): { pack?: Pack; problem
 }
 
 function validate(text: string, file: string): { pack?: Pack; problems: string[] } {
-  if (text.length > MAX_PACK_CHARS) return { problems: [`${file}: ${text.length} characters is over the limit of ${MAX_PACK_CHARS} for a rule pack; split it into several --rules files`] };
+  if (text.length > MAX_PACK_CHARS)
+    return {
+      problems: [
+        `${file}: ${text.length} characters is over the limit of ${MAX_PACK_CHARS} for a rule pack; split it into several --rules files`,
+      ],
+    };
   // before the yaml composer (which recurses) sees it
   const deep = tooDeepOffset(text);
   if (deep !== undefined) {
     const line = text.slice(0, deep).split('\n').length;
-    return { problems: [`${file}:${line}: nested more than ${MAX_PACK_DEPTH} levels deep; a pack needs a handful (flatten it)`] };
+    return {
+      problems: [
+        `${file}:${line}: nested more than ${MAX_PACK_DEPTH} levels deep; a pack needs a handful (flatten it)`,
+      ],
+    };
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length > 0) {
-    return { problems: doc.errors.map((e) => `${file}:${lc.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}; fix the YAML syntax there`) };
+    return {
+      problems: doc.errors.map(
+        (e) => `${file}:${lc.linePos(e.pos[0]).line}: ${e.message.split('\n')[0]}; fix the YAML syntax there`,
+      ),
+    };
   }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_PACK_ALIASES });
   } catch (err) {
-    return { problems: [`${file}: ${(err as Error).message.split('\n')[0]} (aliases are capped at ${MAX_PACK_ALIASES} expansions); write the values out`] };
+    return {
+      problems: [
+        `${file}: ${(err as Error).message.split('\n')[0]} (aliases are capped at ${MAX_PACK_ALIASES} expansions); write the values out`,
+      ],
+    };
   }
   const shape = valueShapeProblem(value);
   if (shape) return { problems: [`${file}: ${shape}`] };
@@ -93,7 +110,8 @@ function validate(text: string, file: string): { pack?: Pack; problems: string[]
   if (parsed.success) {
     const ids = new Set<string>();
     const dup = parsed.data.rules.map((r) => r.id).filter((id) => (ids.has(id) ? true : (ids.add(id), false)));
-    if (dup.length) return { problems: dup.map((id) => `${file}: rule id ${id} appears twice; give each rule its own id`) };
+    if (dup.length)
+      return { problems: dup.map((id) => `${file}: rule id ${id} appears twice; give each rule its own id`) };
     const problems: string[] = [];
     parsed.data.rules.forEach((r, i) => {
       const { paths, patterns } = rulePaths(r, i);
@@ -112,7 +130,10 @@ function validate(text: string, file: string): { pack?: Pack; problems: string[]
   const problems = parsed.error.issues.map((iss) => {
     const line = lineAt(doc, lc, iss.path as (string | number)[]);
     const where = iss.path.length ? iss.path.join('.') : '(top level)';
-    const hint = iss.code === 'invalid_union' ? ` (a condition is {path: "$.x", op: ${OPS.join('|')}, value}, or {all: [...]}, {any: [...]}, {not: {...}})` : '';
+    const hint =
+      iss.code === 'invalid_union'
+        ? ` (a condition is {path: "$.x", op: ${OPS.join('|')}, value}, or {all: [...]}, {any: [...]}, {not: {...}})`
+        : '';
     return `${file}:${line}: ${where}: ${iss.message}${hint}`;
   });
   return { problems };
@@ -125,11 +146,16 @@ function lineOf(problem: string): number {
 export async function loadPackFile(path: string, builtInIds: ReadonlySet<string> = new Set()): Promise<Rule[]> {
   // a UTF-8 character is at most 4 bytes: anything larger is over MAX_PACK_CHARS, refused unread
   const size = (await stat(path)).size;
-  if (size > 4 * MAX_PACK_CHARS) throw new PackError([`${path}: ${size} bytes is over the limit of ${MAX_PACK_CHARS} characters for a rule pack; split it into several --rules files`]);
+  if (size > 4 * MAX_PACK_CHARS)
+    throw new PackError([
+      `${path}: ${size} bytes is over the limit of ${MAX_PACK_CHARS} characters for a rule pack; split it into several --rules files`,
+    ]);
   const text = await readFile(path, 'utf8');
   const { pack, problems } = validatePack(text, path);
   if (!pack) throw new PackError(problems);
-  const clash = pack.rules.filter((r) => builtInIds.has(r.id)).map((r) => `${path}: rule id ${r.id} is a built-in rule's id; pick another prefix (e.g. SITE-001)`);
+  const clash = pack.rules
+    .filter((r) => builtInIds.has(r.id))
+    .map((r) => `${path}: rule id ${r.id} is a built-in rule's id; pick another prefix (e.g. SITE-001)`);
   if (clash.length) throw new PackError(clash);
   return compilePack(pack);
 }

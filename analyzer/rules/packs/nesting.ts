@@ -41,9 +41,11 @@ export function valueShapeProblem(value: unknown): string | undefined {
   let nodes = 0;
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
-    if (++nodes > MAX_PACK_NODES) return `the pack holds more than ${MAX_PACK_NODES} values (aliases expanded); split it or drop the repetition`;
+    if (++nodes > MAX_PACK_NODES)
+      return `the pack holds more than ${MAX_PACK_NODES} values (aliases expanded); split it or drop the repetition`;
     if (v === null || typeof v !== 'object') continue;
-    if (depth + 1 > MAX_PACK_DEPTH) return `the pack nests more than ${MAX_PACK_DEPTH} levels deep once its aliases are expanded (or an alias refers to itself); flatten it`;
+    if (depth + 1 > MAX_PACK_DEPTH)
+      return `the pack nests more than ${MAX_PACK_DEPTH} levels deep once its aliases are expanded (or an alias refers to itself); flatten it`;
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
   }
   return undefined;

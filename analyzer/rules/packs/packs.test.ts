@@ -30,18 +30,26 @@ describe('the example pack (docs/example-pack.yaml)', () => {
   it('runs like built-in rules: ids, statuses, subjects and openable evidence', () => {
     const s = snap();
     const findings = runRules(compilePack(pack!), s, {}, { strict: true });
-    const bad = findings.filter((f) => f.status !== 'pass').map((f) => [f.ruleId, f.status, subjectKey(f.subject), f.data?.phase ?? '']);
+    const bad = findings
+      .filter((f) => f.status !== 'pass')
+      .map((f) => [f.ruleId, f.status, subjectKey(f.subject), f.data?.phase ?? '']);
     expect(bad).toEqual([
       ['SITE-002', 'warn', 'node:w1', ''],
       ['SITE-001', 'fail', 'pod:kube-system/kube-flannel-ds-x@w1', 'Pending'],
     ]);
     expect(findings.flatMap((f) => contractProblems(f, s))).toEqual([]);
-    expect(findings.find((f) => f.ruleId === 'SITE-002')?.evidence[0]).toMatchObject({ path: 'host/sysctl.txt', line: 2 });
+    expect(findings.find((f) => f.ruleId === 'SITE-002')?.evidence[0]).toMatchObject({
+      path: 'host/sysctl.txt',
+      line: 2,
+    });
     // a pass rests on the item it read: the pods list
     const passes = findings.filter((f) => f.status === 'pass');
     expect(passes.length).toBeGreaterThan(0);
     // `where` (the data form of the old filter script) admits kube-system pods only: default/web is neither a finding nor a pass
-    expect(findings.filter((f) => f.ruleId === 'SITE-001').map((f) => `${f.status} ${subjectKey(f.subject)}`)).toEqual(['pass pod:kube-system/coredns-1@w1', 'fail pod:kube-system/kube-flannel-ds-x@w1']);
+    expect(findings.filter((f) => f.ruleId === 'SITE-001').map((f) => `${f.status} ${subjectKey(f.subject)}`)).toEqual([
+      'pass pod:kube-system/coredns-1@w1',
+      'fail pod:kube-system/kube-flannel-ds-x@w1',
+    ]);
     expect(passes.filter((f) => f.basis.length === 0).map((f) => `${f.ruleId} ${subjectKey(f.subject)}`)).toEqual([]);
     expect(findings.filter((f) => f.messageId === 'no-basis')).toEqual([]);
   });
@@ -59,7 +67,10 @@ describe('validatePack errors name the line and the field', () => {
     expect(problems[0]).toMatch(/^p\.yaml:\d+: /);
   });
   it('a missing field', () => {
-    const { problems } = validatePack('apiVersion: netsnap.dev/v1\nkind: RulePack\nname: x\nrules:\n  - id: SITE-001\n    slug: a\n', 'p.yaml');
+    const { problems } = validatePack(
+      'apiVersion: netsnap.dev/v1\nkind: RulePack\nname: x\nrules:\n  - id: SITE-001\n    slug: a\n',
+      'p.yaml',
+    );
     expect(problems.some((p) => p.startsWith('p.yaml:5: rules.0.layer'))).toBe(true);
   });
 });

@@ -11,8 +11,19 @@ import { MAX_PATH_CHARS, MAX_PATH_DESCENTS } from './limits.js';
 
 /** property names that reach JavaScript built-ins or jsonpath-plus internals, not bundle data */
 const BUILT_IN_NAMES = new Set([
-  '__proto__', 'constructor', 'prototype', '__lookupGetter__', '__lookupSetter__', '__defineGetter__', '__defineSetter__',
-  'valueOf', 'toString', 'toLocaleString', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable',
+  '__proto__',
+  'constructor',
+  'prototype',
+  '__lookupGetter__',
+  '__lookupSetter__',
+  '__defineGetter__',
+  '__defineSetter__',
+  'valueOf',
+  'toString',
+  'toLocaleString',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
 ]);
 
 const NAME = /^[A-Za-z0-9_$-]+/;
@@ -20,7 +31,8 @@ const NAME = /^[A-Za-z0-9_$-]+/;
 const QUOTED = /^\[(?:'([A-Za-z0-9_./: +=-]*)'|"([A-Za-z0-9_./: +=-]*)")\]/;
 const INDEX = /^\[(-?\d{1,9}|-?\d{0,9}:-?\d{0,9}(?::\d{1,9})?)\]/;
 
-const SCRIPT_HINT = 'use `where`/`when` conditions instead of a filter script (scripts never run in packs; docs/rule-packs.md)';
+const SCRIPT_HINT =
+  'use `where`/`when` conditions instead of a filter script (scripts never run in packs; docs/rule-packs.md)';
 
 function nameProblem(name: string): string | undefined {
   if (name === '$') return '`$` is only the start of a path; refused as a step';
@@ -36,18 +48,23 @@ function stepProblem(rest: string, col: number): string {
   const inner = rest.replace(/^\.?\[?['"]?/, '');
   if (inner.startsWith('?(') || rest.includes('?(')) return `a filter script ${at}; ${SCRIPT_HINT}`;
   if (inner.startsWith('(') || rest.includes('(')) return `a script expression ${at}; ${SCRIPT_HINT}`;
-  if (inner.startsWith('@')) return `an \`@\` expression ${at}: @property, @parent, @path, @root and type selectors belong to scripts; ${SCRIPT_HINT}`;
-  if (/^[\^~`]/.test(inner)) return `\`${inner[0]}\` ${at} is not supported in packs; select the value itself and describe it with \`where\`/\`when\``;
-  if (rest.startsWith('[') && rest.includes(',')) return `a union ${at} is not supported; write one rule per name or use an \`any\` condition`;
+  if (inner.startsWith('@'))
+    return `an \`@\` expression ${at}: @property, @parent, @path, @root and type selectors belong to scripts; ${SCRIPT_HINT}`;
+  if (/^[\^~`]/.test(inner))
+    return `\`${inner[0]}\` ${at} is not supported in packs; select the value itself and describe it with \`where\`/\`when\``;
+  if (rest.startsWith('[') && rest.includes(','))
+    return `a union ${at} is not supported; write one rule per name or use an \`any\` condition`;
   return `unexpected \`${rest.slice(0, 12)}\` at column ${col}; a path is $ followed by .name, ['name'], [n], [start:end], [*], .* or .. (docs/rule-packs.md)`;
 }
 
 /** undefined when `path` is a plain path; else what is wrong and what to do */
 export function pathProblem(path: string): string | undefined {
-  if (path.length > MAX_PATH_CHARS) return `a JSONPath of ${path.length} characters is longer than the limit of ${MAX_PATH_CHARS}`;
+  if (path.length > MAX_PATH_CHARS)
+    return `a JSONPath of ${path.length} characters is longer than the limit of ${MAX_PATH_CHARS}`;
   if (!path.startsWith('$')) return 'a JSONPath must start with $';
   const descents = path.split('..').length - 1;
-  if (descents > MAX_PATH_DESCENTS) return `${descents} \`..\` steps; at most ${MAX_PATH_DESCENTS} in one path (each multiplies the walk by the data's depth): name the steps between`;
+  if (descents > MAX_PATH_DESCENTS)
+    return `${descents} \`..\` steps; at most ${MAX_PATH_DESCENTS} in one path (each multiplies the walk by the data's depth): name the steps between`;
   let i = 1;
   while (i < path.length) {
     const rest = path.slice(i);
@@ -90,6 +107,7 @@ export interface Hit {
  * that passed no check would throw here ("Eval [?(expr)] prevented") instead of running.
  */
 export function evaluatePath(path: string, json: unknown): Hit[] {
-  const res = JSONPath({ path, json: json as object, resultType: 'all', eval: false, wrap: true }) as { value: unknown; pointer: string }[] | undefined;
+  const res = JSONPath({ path, json: json as object, resultType: 'all', eval: false, wrap: true }) as
+    { value: unknown; pointer: string }[] | undefined;
   return (res ?? []).map((r) => ({ value: r.value, pointer: r.pointer }));
 }

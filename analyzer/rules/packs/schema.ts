@@ -5,17 +5,38 @@ import { MAX_PACK_RULES } from './limits.js';
 const Scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 export type Condition =
-  | { readonly path: string; readonly op: Op; readonly value?: z.infer<typeof Scalar> | readonly z.infer<typeof Scalar>[] }
+  | {
+      readonly path: string;
+      readonly op: Op;
+      readonly value?: z.infer<typeof Scalar> | readonly z.infer<typeof Scalar>[];
+    }
   | { readonly all: readonly Condition[] }
   | { readonly any: readonly Condition[] }
   | { readonly not: Condition };
 
-export const OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'in', 'nin', 'exists', 'absent', 'matches', 'contains'] as const;
+export const OPS = [
+  'eq',
+  'ne',
+  'lt',
+  'le',
+  'gt',
+  'ge',
+  'in',
+  'nin',
+  'exists',
+  'absent',
+  'matches',
+  'contains',
+] as const;
 export type Op = (typeof OPS)[number];
 
 export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
-    z.strictObject({ path: z.string().startsWith('$', 'a JSONPath starting with $ (the selected item)'), op: z.enum(OPS), value: z.union([Scalar, z.array(Scalar)]).optional() }),
+    z.strictObject({
+      path: z.string().startsWith('$', 'a JSONPath starting with $ (the selected item)'),
+      op: z.enum(OPS),
+      value: z.union([Scalar, z.array(Scalar)]).optional(),
+    }),
     z.strictObject({ all: z.array(ConditionSchema).min(1) }),
     z.strictObject({ any: z.array(ConditionSchema).min(1) }),
     z.strictObject({ not: ConditionSchema }),
@@ -59,6 +80,9 @@ export const PackSchema = z.strictObject({
   apiVersion: z.literal('netsnap.dev/v1'),
   kind: z.literal('RulePack'),
   name: z.string().min(1),
-  rules: z.array(PackRuleSchema).min(1).max(MAX_PACK_RULES, `at most ${MAX_PACK_RULES} rules in one pack; split it into several --rules files`),
+  rules: z
+    .array(PackRuleSchema)
+    .min(1)
+    .max(MAX_PACK_RULES, `at most ${MAX_PACK_RULES} rules in one pack; split it into several --rules files`),
 });
 export type Pack = z.infer<typeof PackSchema>;

@@ -5,7 +5,16 @@ import type { Located, Snapshot } from '../../model/types.js';
 import { atPointer } from '../../model/evidence.js';
 import { MAX_VIEW_DEPTH } from './limits.js';
 
-const LISTS = ['nodes', 'pods', 'services', 'endpoints', 'endpointSlices', 'daemonSets', 'deployments', 'events'] as const;
+const LISTS = [
+  'nodes',
+  'pods',
+  'services',
+  'endpoints',
+  'endpointSlices',
+  'daemonSets',
+  'deployments',
+  'events',
+] as const;
 
 export interface SnapshotView {
   readonly json: unknown;
@@ -27,7 +36,10 @@ function objects(list: readonly Located<unknown>[] | undefined): unknown[] | und
  */
 export function plainCopy(v: unknown): unknown {
   const plain = (x: unknown): unknown => {
-    const y = x !== null && typeof x === 'object' && typeof (x as { toJSON?: unknown }).toJSON === 'function' ? (x as { toJSON(): unknown }).toJSON() : x;
+    const y =
+      x !== null && typeof x === 'object' && typeof (x as { toJSON?: unknown }).toJSON === 'function'
+        ? (x as { toJSON(): unknown }).toJSON()
+        : x;
     if (typeof y === 'number') return Number.isFinite(y) ? y : null;
     if (typeof y === 'string' || typeof y === 'boolean' || y === null) return y;
     if (typeof y === 'object') return y;
@@ -51,7 +63,8 @@ export function plainCopy(v: unknown): unknown {
         }
       }
       if (Array.isArray(dst)) dst[k as number] = put === undefined ? null : put;
-      else if (put !== undefined) Object.defineProperty(dst, k, { value: put, enumerable: true, writable: true, configurable: true });
+      else if (put !== undefined)
+        Object.defineProperty(dst, k, { value: put, enumerable: true, writable: true, configurable: true });
     }
   }
   return out;
@@ -72,14 +85,27 @@ export function snapshotView(s: Snapshot): SnapshotView {
       node,
       sysctl: h.sysctl ? Object.fromEntries([...h.sysctl.value].map(([k, e]) => [k, e.value])) : undefined,
       modules: h.modules ? [...h.modules.value.keys()] : undefined,
-      resolvConf: h.resolvConf ? { nameservers: h.resolvConf.value.nameservers.map((n) => n.address), search: h.resolvConf.value.search, options: h.resolvConf.value.options } : undefined,
+      resolvConf: h.resolvConf
+        ? {
+            nameservers: h.resolvConf.value.nameservers.map((n) => n.address),
+            search: h.resolvConf.value.search,
+            options: h.resolvConf.value.options,
+          }
+        : undefined,
       kubeletConfig: h.kubeletConfig?.value.raw,
-      subnetEnv: h.subnetEnv ? Object.fromEntries([...h.subnetEnv.value.vars].map(([k, v]) => [k, v.value])) : undefined,
+      subnetEnv: h.subnetEnv
+        ? Object.fromEntries([...h.subnetEnv.value.vars].map(([k, v]) => [k, v.value]))
+        : undefined,
     };
   }
   const d = s.derived;
   const derived = {
-    podCidr: { flannel: d.podCidr.flannel?.value, kubeProxy: d.podCidr.kubeProxy?.value, kubeadm: d.podCidr.kubeadm?.value, nodes: d.podCidr.nodes.map((n) => n.value) },
+    podCidr: {
+      flannel: d.podCidr.flannel?.value,
+      kubeProxy: d.podCidr.kubeProxy?.value,
+      kubeadm: d.podCidr.kubeadm?.value,
+      nodes: d.podCidr.nodes.map((n) => n.value),
+    },
     serviceCidr: d.serviceCidr?.value,
     kubeProxyMode: d.kubeProxyMode?.value,
     corednsUpstreams: d.corednsUpstreams.map((u) => u.value),
@@ -90,20 +116,39 @@ export function snapshotView(s: Snapshot): SnapshotView {
   return {
     json,
     evidenceAt(pointer) {
-      const parts = pointer.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const parts = pointer
+        .split('/')
+        .slice(1)
+        .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
       if (parts[0] === 'cluster') {
         const list = parts[1] as string;
         if ((LISTS as readonly string[]).includes(list)) {
           const loc = s.cluster[list as (typeof LISTS)[number]]?.[Number(parts[2])] as Located<unknown> | undefined;
           if (!loc) return undefined;
-          const sub = parts.slice(3).map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-          return { bundle: loc.ref.bundle, path: loc.ref.path, pointer: loc.ref.pointer + sub, quote: quoteOf(atPointer(loc.obj, sub)) };
+          const sub = parts
+            .slice(3)
+            .map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+            .join('');
+          return {
+            bundle: loc.ref.bundle,
+            path: loc.ref.path,
+            pointer: loc.ref.pointer + sub,
+            quote: quoteOf(atPointer(loc.obj, sub)),
+          };
         }
         if (list === 'configMaps') {
           const cm = s.cluster.configMaps.get(parts[2] as string);
           if (!cm) return undefined;
-          const sub = parts.slice(3).map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
-          return { bundle: cm.ref.bundle, path: cm.ref.path, pointer: cm.ref.pointer + sub, quote: quoteOf(atPointer(cm.obj, sub)) };
+          const sub = parts
+            .slice(3)
+            .map((p) => `/${p.replace(/~/g, '~0').replace(/\//g, '~1')}`)
+            .join('');
+          return {
+            bundle: cm.ref.bundle,
+            path: cm.ref.path,
+            pointer: cm.ref.pointer + sub,
+            quote: quoteOf(atPointer(cm.obj, sub)),
+          };
         }
       }
       if (parts[0] === 'hosts' && parts[2] === 'sysctl') {
@@ -111,7 +156,9 @@ export function snapshotView(s: Snapshot): SnapshotView {
         const e = parts[3] !== undefined ? h?.sysctl?.value.get(parts[3]) : undefined;
         if (!h?.sysctl || !e) return undefined;
         const text = s.files.lines(h.sysctl.ref, e.line, e.line)?.[0];
-        return text === undefined ? undefined : { bundle: h.sysctl.ref.bundle, path: h.sysctl.ref.path, line: e.line, quote: text };
+        return text === undefined
+          ? undefined
+          : { bundle: h.sysctl.ref.bundle, path: h.sysctl.ref.path, line: e.line, quote: text };
       }
       return undefined;
     },

@@ -28,23 +28,42 @@ export const clusterIpPingSemantics: Rule = {
     ['cluster.pods', 'cluster.daemonsets'],
   ],
   docs: {
-    why: 'A common test is `ping <service IP>` or `ping kubernetes.default`. In iptables mode (the default) that always fails, on a healthy cluster too: only TCP/UDP/SCTP to the Service\'s ports is DNATed and nothing owns the ClusterIP. In IPVS mode kube-proxy binds every ClusterIP to the dummy interface kube-ipvs0, so ping does answer (from the node, whether or not any backend works).',
+    why: "A common test is `ping <service IP>` or `ping kubernetes.default`. In iptables mode (the default) that always fails, on a healthy cluster too: only TCP/UDP/SCTP to the Service's ports is DNATed and nothing owns the ClusterIP. In IPVS mode kube-proxy binds every ClusterIP to the dummy interface kube-ipvs0, so ping does answer (from the node, whether or not any backend works).",
     fix: 'Test a Service with its protocol and port instead: `nslookup kubernetes.default` for DNS, `curl -v http://<service>:<port>` or `nc -vz <ClusterIP> <port>`.',
   },
   messages: {
-    iptables: 'kube-proxy runs in {mode} mode ({by}): a ClusterIP never answers ping, so a failed ping is not evidence of a fault; test the Service port instead',
+    iptables:
+      'kube-proxy runs in {mode} mode ({by}): a ClusterIP never answers ping, so a failed ping is not evidence of a fault; test the Service port instead',
     ipvs: 'kube-proxy runs in IPVS mode ({by}): ClusterIPs sit on kube-ipvs0 and answer ping even when no backend works; test the Service port instead',
     notUsed: 'the cluster does not run kube-proxy ({by})',
   },
   run(s) {
     const d = proxyDeployment(s);
-    if (d?.style === 'absent') return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', severity: 'info', data: { by: d.by }, basis: d.basis }];
+    if (d?.style === 'absent')
+      return [
+        {
+          status: 'pass',
+          subject: CLUSTER,
+          messageId: 'notUsed',
+          severity: 'info',
+          data: { by: d.by },
+          basis: d.basis,
+        },
+      ];
     const mode = effectiveMode(s);
     const derived = s.derived.kubeProxyMode;
-    if (!mode && !derived) return [missingInputs(CLUSTER, ['cluster.configmap.kube-system.kube-proxy', 'cluster.log.kube-system.<kube-proxy pod>.kube-proxy'])];
+    if (!mode && !derived)
+      return [
+        missingInputs(CLUSTER, [
+          'cluster.configmap.kube-system.kube-proxy',
+          'cluster.log.kube-system.<kube-proxy pod>.kube-proxy',
+        ]),
+      ];
     const value = mode?.value ?? derived?.value ?? 'iptables';
     const ipvs = value === 'ipvs';
-    const evidence = present(mode?.evidence ?? (derived ? seenEvidence(s, derived, `kube-proxy mode (${derived.by})`) : undefined));
+    const evidence = present(
+      mode?.evidence ?? (derived ? seenEvidence(s, derived, `kube-proxy mode (${derived.by})`) : undefined),
+    );
     return [
       {
         status: 'pass',

@@ -25,10 +25,17 @@ import { redactedReport, unparsed } from '../lib/evidence-limits.js';
  */
 function podAddresses(s: Snapshot): { ranges: Seen<string>[]; network: string } | undefined {
   const nodes = s.derived.podCidr.nodes.filter((n) => parseCidr(n.value) !== undefined);
-  const whole = [s.derived.podCidr.kubeadm, s.derived.podCidr.flannel, ...s.derived.podNetworks.filter((p) => p.by !== 'kube-proxy')].find((x) => x !== undefined && parseCidr(x.value) !== undefined);
+  const whole = [
+    s.derived.podCidr.kubeadm,
+    s.derived.podCidr.flannel,
+    ...s.derived.podNetworks.filter((p) => p.by !== 'kube-proxy'),
+  ].find((x) => x !== undefined && parseCidr(x.value) !== undefined);
   const ranges = nodes.length > 0 ? nodes : whole ? [whole] : [];
   if (ranges.length === 0) return undefined;
-  const network = whole && ranges.every((r) => cidrContains(whole.value, r.value)) ? (parseCidr(whole.value)?.text as string) : (parseCidr(ranges[0]!.value)?.text as string);
+  const network =
+    whole && ranges.every((r) => cidrContains(whole.value, r.value))
+      ? (parseCidr(whole.value)?.text as string)
+      : (parseCidr(ranges[0]!.value)?.text as string);
   return { ranges, network };
 }
 
@@ -38,7 +45,8 @@ const SUBJECT: Subject = { kind: 'configmap', namespace: 'kube-system', name: 'k
 // 1.21+: "Detect-local-mode set to ClusterCIDR, but no cluster CIDR defined" (the IPv6 twin on an
 // IPv4-only cluster is normal and does not count)
 // (1.21 printed it with a lower-case "detect-local-mode")
-const UNSET_LOG = /clusterCIDR not specified, unable to distinguish between internal and external traffic|[Dd]etect-local-mode set to ClusterCIDR, but no (?:IPv4 )?cluster CIDR (?:defined|specified)/;
+const UNSET_LOG =
+  /clusterCIDR not specified, unable to distinguish between internal and external traffic|[Dd]etect-local-mode set to ClusterCIDR, but no (?:IPv4 )?cluster CIDR (?:defined|specified)/;
 
 interface CidrSource {
   /** "" when kube-proxy runs without one */
@@ -54,16 +62,41 @@ function clusterCidrOf(s: Snapshot): CidrSource | undefined {
   const kp = s.cluster.kubeProxyConfig;
   if (kp) {
     const line = kp.value.lines.get('clusterCIDR');
-    const at = line !== undefined ? lineAt(s, kp.ref, line, 'kube-proxy clusterCIDR') : kp.ref.pointer ? jsonEvidence(s, kp.ref, kp.ref.pointer, 'kube-proxy config.conf (no clusterCIDR)') : undefined;
-    return { value: kp.value.clusterCIDR?.trim() ?? '', by: 'kube-proxy ConfigMap', subject: SUBJECT, evidence: at, ref: { bundle: kp.ref.bundle, path: kp.ref.path } };
+    const at =
+      line !== undefined
+        ? lineAt(s, kp.ref, line, 'kube-proxy clusterCIDR')
+        : kp.ref.pointer
+          ? jsonEvidence(s, kp.ref, kp.ref.pointer, 'kube-proxy config.conf (no clusterCIDR)')
+          : undefined;
+    return {
+      value: kp.value.clusterCIDR?.trim() ?? '',
+      by: 'kube-proxy ConfigMap',
+      subject: SUBJECT,
+      evidence: at,
+      ref: { bundle: kp.ref.bundle, path: kp.ref.path },
+    };
   }
   const unset = searchProxyLogs(proxyLogs(s), UNSET_LOG)[0];
-  if (unset) return { value: '', by: 'kube-proxy log', subject: CLUSTER, evidence: hitEvidence(unset, 'kube-proxy says it has no clusterCIDR'), ref: { bundle: unset.log.log.ref.bundle, path: unset.log.log.ref.path } };
+  if (unset)
+    return {
+      value: '',
+      by: 'kube-proxy log',
+      subject: CLUSTER,
+      evidence: hitEvidence(unset, 'kube-proxy says it has no clusterCIDR'),
+      ref: { bundle: unset.log.log.ref.bundle, path: unset.log.log.ref.path },
+    };
   const flag = proxyFlag(s, 'cluster-cidr') ?? distroClusterCidr(s);
   if (flag) return { value: flag.value, by: flag.by, subject: CLUSTER, evidence: flag.evidence, ref: flag.ref };
   const d = proxyDeployment(s);
   // k3s starts its embedded kube-proxy with its own --cluster-cidr (default 10.42.0.0/16)
-  if (d?.style === 'embedded' && /k3s|rke2/.test(d.by) && d.basis[0]) return { value: '10.42.0.0/16', by: `${d.by} default --cluster-cidr`, subject: CLUSTER, evidence: d.evidence, ref: d.basis[0] };
+  if (d?.style === 'embedded' && /k3s|rke2/.test(d.by) && d.basis[0])
+    return {
+      value: '10.42.0.0/16',
+      by: `${d.by} default --cluster-cidr`,
+      subject: CLUSTER,
+      evidence: d.evidence,
+      ref: d.basis[0],
+    };
   return undefined;
 }
 
@@ -84,7 +117,7 @@ export const kubeProxyClusterCidrWrong: Rule = {
     ['host.k3s-config', 'cluster.nodes'],
   ],
   docs: {
-    why: 'kube-proxy decides whether Service traffic needs masquerading by its source: from the pod network (clusterCIDR) it does not, from anywhere else it does. kubeadm fills clusterCIDR from --pod-network-cidr; k3s and RKE2 pass their own --cluster-cidr. Left empty, kube-proxy masquerades nothing by source: on flannel, node-to-Service traffic still works (flannel masquerades sources outside the pod network on their way to pods), but a client outside the cluster routed to a ClusterIP gets replies from the pod address and drops them. Set to a range that misses some nodes\' podCIDRs, it masquerades those pods\' Service traffic, hiding the client address from NetworkPolicies and logs. Both degrade rather than break, so they are warnings.',
+    why: "kube-proxy decides whether Service traffic needs masquerading by its source: from the pod network (clusterCIDR) it does not, from anywhere else it does. kubeadm fills clusterCIDR from --pod-network-cidr; k3s and RKE2 pass their own --cluster-cidr. Left empty, kube-proxy masquerades nothing by source: on flannel, node-to-Service traffic still works (flannel masquerades sources outside the pod network on their way to pods), but a client outside the cluster routed to a ClusterIP gets replies from the pod address and drops them. Set to a range that misses some nodes' podCIDRs, it masquerades those pods' Service traffic, hiding the client address from NetworkPolicies and logs. Both degrade rather than break, so they are warnings.",
     fix: 'Set clusterCIDR in the kube-proxy ConfigMap (config.conf) to the pod network and restart the kube-proxy DaemonSet (static pod, snap: set --cluster-cidr in its manifest or args file).',
   },
   messages: {
@@ -96,38 +129,116 @@ export const kubeProxyClusterCidrWrong: Rule = {
   },
   run(s) {
     const d = proxyDeployment(s);
-    if (d?.style === 'absent') return [{ status: 'pass', subject: SUBJECT, messageId: 'notUsed', data: { by: d.by }, basis: d.basis }];
+    if (d?.style === 'absent')
+      return [{ status: 'pass', subject: SUBJECT, messageId: 'notUsed', data: { by: d.by }, basis: d.basis }];
     const src = clusterCidrOf(s);
-    if (!src) return [missingInputs(SUBJECT, ['cluster.configmap.kube-system.kube-proxy', 'cluster.log.kube-system.<kube-proxy pod>.kube-proxy'])];
+    if (!src)
+      return [
+        missingInputs(SUBJECT, [
+          'cluster.configmap.kube-system.kube-proxy',
+          'cluster.log.kube-system.<kube-proxy pod>.kube-proxy',
+        ]),
+      ];
     const pods = podAddresses(s);
     const network = pods?.network;
     const remediation = {
       explanation: `Set clusterCIDR${network ? `: ${network}` : ' to the pod network'} in kube-proxy's config (or --cluster-cidr) and restart kube-proxy everywhere.`,
-      commands: ['kubectl -n kube-system edit configmap kube-proxy', 'kubectl -n kube-system rollout restart daemonset kube-proxy'],
+      commands: [
+        'kubectl -n kube-system edit configmap kube-proxy',
+        'kubectl -n kube-system rollout restart daemonset kube-proxy',
+      ],
     };
     const cc = src.value;
     if (cc === '') {
-      if (!network || !pods) return [{ status: 'warn', subject: src.subject, messageId: 'unsetSaid', data: { by: src.by }, evidence: present(src.evidence), remediation }];
+      if (!network || !pods)
+        return [
+          {
+            status: 'warn',
+            subject: src.subject,
+            messageId: 'unsetSaid',
+            data: { by: src.by },
+            evidence: present(src.evidence),
+            remediation,
+          },
+        ];
       const shown = pods.ranges[0];
-      return [{ status: 'warn', subject: src.subject, messageId: 'unset', data: { network }, evidence: present(src.evidence, shown && seenEvidence(s, shown, 'where pods get their addresses')), remediation }] satisfies Report[];
+      return [
+        {
+          status: 'warn',
+          subject: src.subject,
+          messageId: 'unset',
+          data: { network },
+          evidence: present(src.evidence, shown && seenEvidence(s, shown, 'where pods get their addresses')),
+          remediation,
+        },
+      ] satisfies Report[];
     }
-    if (!pods) return [missingInputs(src.subject, ['cluster.nodes', 'cluster.configmap.kube-system.kubeadm-config', 'cluster.configmap.kube-flannel.kube-flannel-cfg'])];
+    if (!pods)
+      return [
+        missingInputs(src.subject, [
+          'cluster.nodes',
+          'cluster.configmap.kube-system.kubeadm-config',
+          'cluster.configmap.kube-flannel.kube-flannel-cfg',
+        ]),
+      ];
     // a redactor's `***HIDDEN***/16` is no range: neither a mismatch nor a match
-    const unreadable = cc.split(',').map((c) => c.trim()).find((c) => c !== '' && unparsed(c, 'cidr') !== undefined);
-    if (unreadable !== undefined) return [redactedReport(src.subject, `kube-proxy clusterCIDR (${src.by})`, unreadable, present(src.evidence), [sourceIdForPath(src.ref.path)])];
-    const ours = cc.split(',').map((c) => c.trim()).filter((c) => parseCidr(c) !== undefined);
+    const unreadable = cc
+      .split(',')
+      .map((c) => c.trim())
+      .find((c) => c !== '' && unparsed(c, 'cidr') !== undefined);
+    if (unreadable !== undefined)
+      return [
+        redactedReport(src.subject, `kube-proxy clusterCIDR (${src.by})`, unreadable, present(src.evidence), [
+          sourceIdForPath(src.ref.path),
+        ]),
+      ];
+    const ours = cc
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => parseCidr(c) !== undefined);
     const outside = pods.ranges.filter((r) => !ours.some((c) => cidrContains(c, r.value)));
-    const hidden = (s.cluster.nodes ?? []).find((n) => typeof n.obj.spec?.podCIDR === 'string' && unparsed(n.obj.spec.podCIDR, 'cidr') !== undefined);
-    if (outside.length === 0 && hidden) return [redactedReport(src.subject, `node ${hidden.obj.metadata.name} spec.podCIDR`, String(hidden.obj.spec?.podCIDR), [objectEvidence(hidden, '/spec/podCIDR', 'not a CIDR')], ['cluster.nodes'])];
-    if (outside.length === 0) return [{ status: 'pass', subject: src.subject, messageId: 'matches', data: { clusterCIDR: cc, by: src.by }, basis: [src.ref, ...pods.ranges.slice(0, 1).map((r) => ({ bundle: r.at.bundle, path: r.at.path }))] }];
+    const hidden = (s.cluster.nodes ?? []).find(
+      (n) => typeof n.obj.spec?.podCIDR === 'string' && unparsed(n.obj.spec.podCIDR, 'cidr') !== undefined,
+    );
+    if (outside.length === 0 && hidden)
+      return [
+        redactedReport(
+          src.subject,
+          `node ${hidden.obj.metadata.name} spec.podCIDR`,
+          String(hidden.obj.spec?.podCIDR),
+          [objectEvidence(hidden, '/spec/podCIDR', 'not a CIDR')],
+          ['cluster.nodes'],
+        ),
+      ];
+    if (outside.length === 0)
+      return [
+        {
+          status: 'pass',
+          subject: src.subject,
+          messageId: 'matches',
+          data: { clusterCIDR: cc, by: src.by },
+          basis: [src.ref, ...pods.ranges.slice(0, 1).map((r) => ({ bundle: r.at.bundle, path: r.at.path }))],
+        },
+      ];
     const first = outside[0] as Seen<string>;
-    return [{
-      status: 'warn',
-      subject: src.subject,
-      messageId: 'wrong',
-      data: { clusterCIDR: cc, network: pods.network, outside: outside.slice(0, 3).map((r) => r.value).join(', ') + (outside.length > 3 ? ` and ${outside.length - 3} more` : ''), where: first.by },
-      evidence: present(src.evidence, seenEvidence(s, first, 'pod addresses outside clusterCIDR')),
-      remediation,
-    }];
+    return [
+      {
+        status: 'warn',
+        subject: src.subject,
+        messageId: 'wrong',
+        data: {
+          clusterCIDR: cc,
+          network: pods.network,
+          outside:
+            outside
+              .slice(0, 3)
+              .map((r) => r.value)
+              .join(', ') + (outside.length > 3 ? ` and ${outside.length - 3} more` : ''),
+          where: first.by,
+        },
+        evidence: present(src.evidence, seenEvidence(s, first, 'pod addresses outside clusterCIDR')),
+        remediation,
+      },
+    ];
   },
 };

@@ -45,21 +45,44 @@ function configFaults(s: Snapshot): ConfigFault[] | undefined {
     return line !== undefined ? lineAt(s, kp.ref, line, note) : undefined;
   };
   const out: ConfigFault[] = [];
-  if (raw.kind !== 'KubeProxyConfiguration') out.push({ what: `kind ${raw.kind === undefined ? '(none)' : JSON.stringify(raw.kind)} is not KubeProxyConfiguration`, evidence: at('kind', 'kube-proxy decodes only kind KubeProxyConfiguration') ?? at('apiVersion', 'no kind') });
+  if (raw.kind !== 'KubeProxyConfiguration')
+    out.push({
+      what: `kind ${raw.kind === undefined ? '(none)' : JSON.stringify(raw.kind)} is not KubeProxyConfiguration`,
+      evidence: at('kind', 'kube-proxy decodes only kind KubeProxyConfiguration') ?? at('apiVersion', 'no kind'),
+    });
   const api = raw.apiVersion;
-  if (typeof api === 'string' && !/^kubeproxy\.config\.k8s\.io\/v1alpha1$|^componentconfig\/v1alpha1$/.test(api)) out.push({ what: `apiVersion ${JSON.stringify(api)} is not kubeproxy.config.k8s.io/v1alpha1`, evidence: at('apiVersion', 'an apiVersion kube-proxy does not decode') });
+  if (typeof api === 'string' && !/^kubeproxy\.config\.k8s\.io\/v1alpha1$|^componentconfig\/v1alpha1$/.test(api))
+    out.push({
+      what: `apiVersion ${JSON.stringify(api)} is not kubeproxy.config.k8s.io/v1alpha1`,
+      evidence: at('apiVersion', 'an apiVersion kube-proxy does not decode'),
+    });
   const mode = kp.value.mode;
-  if (mode !== undefined && !MODES.has(mode.trim())) out.push({ what: `mode ${JSON.stringify(mode)} is not one of iptables, ipvs, nftables`, evidence: at('mode', 'a mode kube-proxy does not know') });
+  if (mode !== undefined && !MODES.has(mode.trim()))
+    out.push({
+      what: `mode ${JSON.stringify(mode)} is not one of iptables, ipvs, nftables`,
+      evidence: at('mode', 'a mode kube-proxy does not know'),
+    });
   const cc = kp.value.clusterCIDR?.trim();
   if (cc) {
-    const bad = cc.split(',').map((c) => c.trim()).filter((c) => c !== '' && parseCidr(c) === undefined);
-    if (bad.length > 0) out.push({ what: `clusterCIDR ${JSON.stringify(cc)} is not a CIDR`, evidence: at('clusterCIDR', 'kube-proxy validates clusterCIDR as CIDRs') });
+    const bad = cc
+      .split(',')
+      .map((c) => c.trim())
+      .filter((c) => c !== '' && parseCidr(c) === undefined);
+    if (bad.length > 0)
+      out.push({
+        what: `clusterCIDR ${JSON.stringify(cc)} is not a CIDR`,
+        evidence: at('clusterCIDR', 'kube-proxy validates clusterCIDR as CIDRs'),
+      });
   }
   return out;
 }
 
 function logHits(logs: readonly ProxyLog[]) {
-  return searchProxyLogs(logs, REJECTED).filter((h) => !LENIENT.test(h.line.raw) && (!SHARED_UNIT.test(h.log.key) || /kube-proxy|proxier|KubeProxyConfiguration|proxy-mode/.test(h.line.raw)));
+  return searchProxyLogs(logs, REJECTED).filter(
+    (h) =>
+      !LENIENT.test(h.line.raw) &&
+      (!SHARED_UNIT.test(h.log.key) || /kube-proxy|proxier|KubeProxyConfiguration|proxy-mode/.test(h.line.raw)),
+  );
 }
 
 export const kubeProxyConfigRejected: Rule = {
@@ -69,9 +92,14 @@ export const kubeProxyConfigRejected: Rule = {
   severity: 'critical',
   title: 'kube-proxy refuses its configuration',
   needs: ['cluster.configmap.kube-system.kube-proxy', 'cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
-  decidesFrom: [['cluster.configmap.kube-system.kube-proxy'], ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.pod-log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.journal.<kube-proxy unit>']],
+  decidesFrom: [
+    ['cluster.configmap.kube-system.kube-proxy'],
+    ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
+    ['host.pod-log.kube-system.<kube-proxy pod>.kube-proxy'],
+    ['host.journal.<kube-proxy unit>'],
+  ],
   docs: {
-    why: 'kube-proxy reads its KubeProxyConfiguration (the kube-proxy ConfigMap\'s config.conf, or the file given with --config) and its flags at start-up. A file of the wrong kind (a kubeconfig passed as --config), an apiVersion or field type its version does not decode (a config written for another release), an unknown mode, a clusterCIDR that is not a CIDR or an unknown flag make it exit before it writes a single rule (the pod crash-loops, the unit restarts), so Services stop working on every node that reads that config. Before 1.26 an unknown mode did not exit: kube-proxy ran iptables instead, silently.',
+    why: "kube-proxy reads its KubeProxyConfiguration (the kube-proxy ConfigMap's config.conf, or the file given with --config) and its flags at start-up. A file of the wrong kind (a kubeconfig passed as --config), an apiVersion or field type its version does not decode (a config written for another release), an unknown mode, a clusterCIDR that is not a CIDR or an unknown flag make it exit before it writes a single rule (the pod crash-loops, the unit restarts), so Services stop working on every node that reads that config. Before 1.26 an unknown mode did not exit: kube-proxy ran iptables instead, silently.",
     fix: 'Read the quoted line: it names the field. Fix config.conf (kubectl -n kube-system edit configmap kube-proxy) or the flags, so the kind is KubeProxyConfiguration with apiVersion kubeproxy.config.k8s.io/v1alpha1 and every value is one this kube-proxy version accepts, then restart kube-proxy.',
   },
   messages: {
@@ -100,8 +128,18 @@ export const kubeProxyConfigRejected: Rule = {
         messageId: 'logged',
         data: { node: node || 'unknown', what },
         evidence: [hitEvidence(hit, 'kube-proxy refuses its configuration here')],
-        remediation: remedy('The quoted line names what kube-proxy refused. Fix that value in its config or flags, then restart it.',
-          unit ? [cmd`journalctl -u ${word('unit', unit)} --no-pager | grep -iE 'config|flag|invalid'`, cmd`systemctl restart ${word('unit', unit)}`] : ['kubectl -n kube-system get configmap kube-proxy -o yaml', 'kubectl -n kube-system edit configmap kube-proxy', 'kubectl -n kube-system rollout restart daemonset kube-proxy'],
+        remediation: remedy(
+          'The quoted line names what kube-proxy refused. Fix that value in its config or flags, then restart it.',
+          unit
+            ? [
+                cmd`journalctl -u ${word('unit', unit)} --no-pager | grep -iE 'config|flag|invalid'`,
+                cmd`systemctl restart ${word('unit', unit)}`,
+              ]
+            : [
+                'kubectl -n kube-system get configmap kube-proxy -o yaml',
+                'kubectl -n kube-system edit configmap kube-proxy',
+                'kubectl -n kube-system rollout restart daemonset kube-proxy',
+              ],
         ),
       });
     }
@@ -113,14 +151,39 @@ export const kubeProxyConfigRejected: Rule = {
         subject: SUBJECT,
         messageId: 'invalid',
         data: { what: faults.map((f) => f.what).join('; ') },
-        evidence: present(...faults.map((f) => f.evidence), ...(faults.every((f) => !f.evidence) && kp.ref.pointer ? [lineAt(s, kp.ref, 1, 'config.conf')] : [])),
-        remediation: { explanation: 'Make config.conf a KubeProxyConfiguration this kube-proxy accepts, then restart kube-proxy.', commands: ['kubectl -n kube-system edit configmap kube-proxy', 'kubectl -n kube-system rollout restart daemonset kube-proxy'] },
+        evidence: present(
+          ...faults.map((f) => f.evidence),
+          ...(faults.every((f) => !f.evidence) && kp.ref.pointer ? [lineAt(s, kp.ref, 1, 'config.conf')] : []),
+        ),
+        remediation: {
+          explanation: 'Make config.conf a KubeProxyConfiguration this kube-proxy accepts, then restart kube-proxy.',
+          commands: [
+            'kubectl -n kube-system edit configmap kube-proxy',
+            'kubectl -n kube-system rollout restart daemonset kube-proxy',
+          ],
+        },
       });
     }
     if (out.length > 0) return out;
     const read = logs.filter((l) => l.log.value.length > 0);
-    if (faults === undefined && read.length === 0) return [missingInputs(CLUSTER, ['cluster.configmap.kube-system.kube-proxy', 'cluster.log.kube-system.<kube-proxy pod>.kube-proxy'])];
-    const by = [faults !== undefined ? 'its config validates' : '', read.length > 0 ? 'its log shows no rejection' : ''].filter(Boolean).join(', ');
-    return [{ status: 'pass', subject: CLUSTER, messageId: 'accepted', data: { by }, basis: basisOf(kp && faults !== undefined ? kp : undefined, ...read.map((l) => l.log)) }];
+    if (faults === undefined && read.length === 0)
+      return [
+        missingInputs(CLUSTER, [
+          'cluster.configmap.kube-system.kube-proxy',
+          'cluster.log.kube-system.<kube-proxy pod>.kube-proxy',
+        ]),
+      ];
+    const by = [faults !== undefined ? 'its config validates' : '', read.length > 0 ? 'its log shows no rejection' : '']
+      .filter(Boolean)
+      .join(', ');
+    return [
+      {
+        status: 'pass',
+        subject: CLUSTER,
+        messageId: 'accepted',
+        data: { by },
+        basis: basisOf(kp && faults !== undefined ? kp : undefined, ...read.map((l) => l.log)),
+      },
+    ];
   },
 };

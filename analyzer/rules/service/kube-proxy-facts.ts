@@ -18,13 +18,20 @@ import { lineAt, seenEvidence } from '../lib/host.js';
 export function isProxyPod(p: Pod): boolean {
   const l = p.metadata.labels ?? {};
   if (l['k8s-app'] === 'kube-proxy' || l['component'] === 'kube-proxy') return true;
-  return (p.metadata.namespace ?? 'kube-system') === 'kube-system' && /^kube-proxy-[a-z0-9][a-z0-9.-]*$/.test(p.metadata.name);
+  return (
+    (p.metadata.namespace ?? 'kube-system') === 'kube-system' &&
+    /^kube-proxy-[a-z0-9][a-z0-9.-]*$/.test(p.metadata.name)
+  );
 }
 
 /** a mirror pod of a static pod (the kubelet marks it with the config source or owns it by the Node) */
 function isMirrorPod(p: Pod): boolean {
   const a = p.metadata.annotations ?? {};
-  return a['kubernetes.io/config.mirror'] !== undefined || a['kubernetes.io/config.source'] === 'file' || (p.metadata.ownerReferences ?? []).some((o) => o.kind === 'Node');
+  return (
+    a['kubernetes.io/config.mirror'] !== undefined ||
+    a['kubernetes.io/config.source'] === 'file' ||
+    (p.metadata.ownerReferences ?? []).some((o) => o.kind === 'Node')
+  );
 }
 
 /** kube-proxy pods by node name, from one pass over the pod list */
@@ -63,7 +70,8 @@ export const PROXY_UNITS: ReadonlyMap<string, DeploymentStyle> = new Map([
   ['k3s-agent', 'embedded'],
 ]);
 
-export const sortedHosts = (s: Snapshot): HostState[] => [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
+export const sortedHosts = (s: Snapshot): HostState[] =>
+  [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node));
 
 /** k3s/RKE2 `disable-kube-proxy: true` in a collected config file */
 function disabledByDistro(s: Snapshot): ProxyDeployment | undefined {
@@ -72,7 +80,12 @@ function disabledByDistro(s: Snapshot): ProxyDeployment | undefined {
       const v = c.value.values['disable-kube-proxy'];
       if (v === true || v === 'true') {
         const line = c.value.lines.get('disable-kube-proxy');
-        return { style: 'absent', by: `${c.value.distro} config disable-kube-proxy`, evidence: line ? lineAt(s, c.ref, line, 'kube-proxy is disabled here') : undefined, basis: [refOf(c.ref)] };
+        return {
+          style: 'absent',
+          by: `${c.value.distro} config disable-kube-proxy`,
+          evidence: line ? lineAt(s, c.ref, line, 'kube-proxy is disabled here') : undefined,
+          basis: [refOf(c.ref)],
+        };
       }
     }
   }
@@ -80,7 +93,9 @@ function disabledByDistro(s: Snapshot): ProxyDeployment | undefined {
 }
 
 /** the kubelet version suffix k3s / RKE2 put on every node (`v1.30.2+k3s1`, `v1.29.4+rke2r1`) */
-export function distroOfNodes(s: Snapshot): { distro: 'k3s' | 'rke2'; node: Located<import('../../model/schemas.js').KubeNode> } | undefined {
+export function distroOfNodes(
+  s: Snapshot,
+): { distro: 'k3s' | 'rke2'; node: Located<import('../../model/schemas.js').KubeNode> } | undefined {
   for (const n of s.cluster.nodes ?? []) {
     const v = n.obj.status?.nodeInfo?.kubeletVersion ?? '';
     if (/\+k3s\d*/.test(v)) return { distro: 'k3s', node: n };
@@ -94,7 +109,12 @@ export function servicesProgrammed(s: Snapshot): { host: HostState; evidence: Ev
   for (const h of sortedHosts(s)) {
     for (const d of [h.iptables, h.iptablesNft, h.iptablesLegacy]) {
       const rule = d?.value.tables.get('nat')?.chains.get('KUBE-SERVICES')?.rules[0];
-      if (d && rule) return { host: h, ref: refOf(d.ref), evidence: knownLineEvidence(d.ref, rule.line, rule.text, 'kube-proxy programs Services on this node') };
+      if (d && rule)
+        return {
+          host: h,
+          ref: refOf(d.ref),
+          evidence: knownLineEvidence(d.ref, rule.line, rule.text, 'kube-proxy programs Services on this node'),
+        };
     }
   }
   return undefined;
@@ -117,13 +137,25 @@ function deploymentOf(s: Snapshot): ProxyDeployment | undefined {
   const fact = s.derived.components.get('kube-proxy');
   // the shared fact first; an "absent" it states must not contradict a direct sign of kube-proxy
   if (fact && fact.value !== 'unknown' && !(fact.value === 'absent' && (direct || servicesProgrammed(s)))) {
-    return { style: fact.value, by: fact.by, evidence: seenEvidence(s, fact, `kube-proxy runs as ${fact.value} (${fact.by})`), basis: [refOf(fact.at)] };
+    return {
+      style: fact.value,
+      by: fact.by,
+      evidence: seenEvidence(s, fact, `kube-proxy runs as ${fact.value} (${fact.by})`),
+      basis: [refOf(fact.at)],
+    };
   }
   if (direct) return direct;
   // absence needs both lists that would show it, each covering kube-system, and no host programming Services
   const pods = listCoverage(s, 'cluster/pods.json');
   const dss = listCoverage(s, 'cluster/daemonsets.json');
-  if (pods && dss && coversComponent(pods, 'kube-proxy') && coversComponent(dss, 'kube-proxy') && !servicesProgrammed(s)) return { style: 'absent', by: 'pods and daemonsets lists', basis: [pods.list, dss.list] };
+  if (
+    pods &&
+    dss &&
+    coversComponent(pods, 'kube-proxy') &&
+    coversComponent(dss, 'kube-proxy') &&
+    !servicesProgrammed(s)
+  )
+    return { style: 'absent', by: 'pods and daemonsets lists', basis: [pods.list, dss.list] };
   return undefined;
 }
 
@@ -133,30 +165,65 @@ function directDeployment(s: Snapshot): ProxyDeployment | undefined {
   if (disabled) return disabled;
   const pod = (s.cluster.pods ?? []).find((p) => isProxyPod(p.obj));
   if (pod) {
-    const mirror = isMirrorPod(pod.obj) || (!/^kube-proxy-[a-z0-9]{5}$/.test(pod.obj.metadata.name) && pod.obj.metadata.labels?.['component'] === 'kube-proxy');
-    return { style: mirror ? 'static-pod' : 'daemonset', by: `pod ${pod.obj.metadata.name}`, evidence: objectEvidence(pod, '/metadata/name', 'a kube-proxy pod'), basis: [refOf(pod.ref)] };
+    const mirror =
+      isMirrorPod(pod.obj) ||
+      (!/^kube-proxy-[a-z0-9]{5}$/.test(pod.obj.metadata.name) &&
+        pod.obj.metadata.labels?.['component'] === 'kube-proxy');
+    return {
+      style: mirror ? 'static-pod' : 'daemonset',
+      by: `pod ${pod.obj.metadata.name}`,
+      evidence: objectEvidence(pod, '/metadata/name', 'a kube-proxy pod'),
+      basis: [refOf(pod.ref)],
+    };
   }
   const ds = (s.cluster.daemonSets ?? []).find((d) => d.obj.metadata.name === 'kube-proxy');
-  if (ds) return { style: 'daemonset', by: 'daemonset kube-system/kube-proxy', evidence: objectEvidence(ds, '/metadata/name', 'the kube-proxy DaemonSet'), basis: [refOf(ds.ref)] };
+  if (ds)
+    return {
+      style: 'daemonset',
+      by: 'daemonset kube-system/kube-proxy',
+      evidence: objectEvidence(ds, '/metadata/name', 'the kube-proxy DaemonSet'),
+      basis: [refOf(ds.ref)],
+    };
   for (const h of sortedHosts(s)) {
     for (const sp of [...h.staticPods.values()].sort((a, b) => a.ref.path.localeCompare(b.ref.path))) {
       if (sp.value.component !== 'kube-proxy' && !/kube-proxy/.test(sp.value.name ?? '')) continue;
       const line = sp.value.lines.get('metadata.name') ?? sp.value.lines.get('kind') ?? 1;
-      return { style: 'static-pod', by: 'static pod manifest', evidence: lineAt(s, sp.ref, line, 'kube-proxy static pod manifest'), basis: [refOf(sp.ref)] };
+      return {
+        style: 'static-pod',
+        by: 'static pod manifest',
+        evidence: lineAt(s, sp.ref, line, 'kube-proxy static pod manifest'),
+        basis: [refOf(sp.ref)],
+      };
     }
     for (const key of ['snap/kube-proxy', 'microk8s/kube-proxy']) {
       const args = h.componentArgs.get(key);
       if (!args) continue;
       const first = [...args.value.flags.values()].sort((a, b) => a.line - b.line)[0];
-      return { style: key.startsWith('snap') ? 'snap' : 'embedded', by: key === 'snap/kube-proxy' ? 'snap kube-proxy args' : 'microk8s kube-proxy args', evidence: first ? lineAt(s, args.ref, first.line, 'kube-proxy arguments') : undefined, basis: [refOf(args.ref)] };
+      return {
+        style: key.startsWith('snap') ? 'snap' : 'embedded',
+        by: key === 'snap/kube-proxy' ? 'snap kube-proxy args' : 'microk8s kube-proxy args',
+        evidence: first ? lineAt(s, args.ref, first.line, 'kube-proxy arguments') : undefined,
+        basis: [refOf(args.ref)],
+      };
     }
     for (const [unit, style] of PROXY_UNITS) {
       const journal = h.journal.get(unit);
       const u = h.systemdUnits?.value.find((x) => x.unit === unit);
-      if (u && h.systemdUnits) return { style, by: `systemd unit ${unit}`, evidence: lineAt(s, h.systemdUnits.ref, u.line, `the ${unit} unit`), basis: [refOf(h.systemdUnits.ref)] };
+      if (u && h.systemdUnits)
+        return {
+          style,
+          by: `systemd unit ${unit}`,
+          evidence: lineAt(s, h.systemdUnits.ref, u.line, `the ${unit} unit`),
+          basis: [refOf(h.systemdUnits.ref)],
+        };
       const l = journal ? firstEntry(journal.value) : undefined;
       if (journal && l) {
-        return { style, by: `journal of ${unit}`, evidence: knownLineEvidence(journal.ref, l.line, l.raw, `the ${unit} journal`), basis: [refOf(journal.ref)] };
+        return {
+          style,
+          by: `journal of ${unit}`,
+          evidence: knownLineEvidence(journal.ref, l.line, l.raw, `the ${unit} journal`),
+          basis: [refOf(journal.ref)],
+        };
       }
     }
   }
@@ -171,7 +238,12 @@ function directDeployment(s: Snapshot): ProxyDeployment | undefined {
   }
   if (s.cluster.configMaps.has('kube-system/kube-proxy')) {
     const cm = s.cluster.configMaps.get('kube-system/kube-proxy') as Located<unknown>;
-    return { style: 'daemonset', by: 'configmap kube-system/kube-proxy', evidence: objectEvidence(cm, '/metadata/name', 'the kube-proxy ConfigMap'), basis: [refOf(cm.ref)] };
+    return {
+      style: 'daemonset',
+      by: 'configmap kube-system/kube-proxy',
+      evidence: objectEvidence(cm, '/metadata/name', 'the kube-proxy ConfigMap'),
+      basis: [refOf(cm.ref)],
+    };
   }
   return undefined;
 }

@@ -28,7 +28,8 @@ const bundleNode = (s: Snapshot, bundle: string): string | undefined => s.bundle
 
 // the node IP kube-proxy says it found: `Successfully retrieved node IP: 10.66.66.3` (1.18-1.22),
 // `"Successfully retrieved node IP(s)" IPs=["192.168.56.11"]` (1.27+), `"Detected node IP" address="..."`
-const NODE_IP = /Successfully retrieved node IP(?:\(s\))?"?:?\s*(?:IPs=\[")?([0-9a-fA-F.:]+)|"Detected node IP" address="([0-9a-fA-F.:]+)"/;
+const NODE_IP =
+  /Successfully retrieved node IP(?:\(s\))?"?:?\s*(?:IPs=\[")?([0-9a-fA-F.:]+)|"Detected node IP" address="([0-9a-fA-F.:]+)"/;
 
 /** the node a kube-proxy log belongs to, by the node IP it logged (nodes list addresses, else host addresses) */
 function nodeOfLoggedIp(s: Snapshot, lines: readonly LogLine[]): string | undefined {
@@ -41,8 +42,10 @@ function nodeOfLoggedIp(s: Snapshot, lines: readonly LogLine[]): string | undefi
     }
   }
   if (!ip) return undefined;
-  for (const n of s.cluster.nodes ?? []) if ((n.obj.status?.addresses ?? []).some((a) => a.address === ip)) return n.obj.metadata.name;
-  for (const h of sortedHosts(s)) if ((h.addrs?.value ?? []).some((l) => (l.addr_info ?? []).some((a) => a.local === ip))) return h.node;
+  for (const n of s.cluster.nodes ?? [])
+    if ((n.obj.status?.addresses ?? []).some((a) => a.address === ip)) return n.obj.metadata.name;
+  for (const h of sortedHosts(s))
+    if ((h.addrs?.value ?? []).some((l) => (l.addr_info ?? []).some((a) => a.local === ip))) return h.node;
   return undefined;
 }
 
@@ -53,7 +56,13 @@ function nodeOfLoggedIp(s: Snapshot, lines: readonly LogLine[]): string | undefi
  */
 export function proxyLogs(s: Snapshot): ProxyLog[] {
   const out: ProxyLog[] = [];
-  const pods = s.cluster.pods ? new Map(s.cluster.pods.filter((p) => isProxyPod(p.obj)).map((p) => [`${p.obj.metadata.namespace ?? 'default'}/${p.obj.metadata.name}`, p])) : undefined;
+  const pods = s.cluster.pods
+    ? new Map(
+        s.cluster.pods
+          .filter((p) => isProxyPod(p.obj))
+          .map((p) => [`${p.obj.metadata.namespace ?? 'default'}/${p.obj.metadata.name}`, p]),
+      )
+    : undefined;
   const known = new Set([...(s.cluster.nodes ?? []).map((n) => n.obj.metadata.name), ...s.hosts.keys()]);
   for (const [key, log] of s.cluster.logs) {
     const m = /^([^/]+)\/([^/]+)\/([^/]+?)(\.previous)?$/.exec(key);
@@ -65,14 +74,32 @@ export function proxyLogs(s: Snapshot): ProxyLog[] {
     if (!pods && !/^kube-proxy-/.test(pod)) continue;
     // the pod's node; a static pod's name ends in its node; else the bundle that read the log on its host
     const byName = [...known].find((n) => pod === `kube-proxy-${n}`);
-    const node = obj?.obj.spec?.nodeName ?? byName ?? nodeOfLoggedIp(s, log.value) ?? (log.ref.path.startsWith('host/') || !s.cluster.pods ? bundleNode(s, log.ref.bundle) : undefined);
-    out.push({ key, sourceId: sourceIdForPath(log.ref.path), ...(node ? { node } : {}), pod, previous: prev !== undefined, log });
+    const node =
+      obj?.obj.spec?.nodeName ??
+      byName ??
+      nodeOfLoggedIp(s, log.value) ??
+      (log.ref.path.startsWith('host/') || !s.cluster.pods ? bundleNode(s, log.ref.bundle) : undefined);
+    out.push({
+      key,
+      sourceId: sourceIdForPath(log.ref.path),
+      ...(node ? { node } : {}),
+      pod,
+      previous: prev !== undefined,
+      log,
+    });
   }
   for (const h of sortedHosts(s)) {
     for (const unit of PROXY_UNITS.keys()) {
       const log = h.journal.get(unit);
       // `-- No entries --`: nothing ran under that unit (Charmed's snap kube-proxy logs under snap.kube-proxy.daemon)
-      if (log && firstEntry(log.value)) out.push({ key: `journal/${unit}@${h.node}`, sourceId: sourceIdForPath(log.ref.path), node: h.node, previous: false, log });
+      if (log && firstEntry(log.value))
+        out.push({
+          key: `journal/${unit}@${h.node}`,
+          sourceId: sourceIdForPath(log.ref.path),
+          node: h.node,
+          previous: false,
+          log,
+        });
     }
   }
   return out.sort((a, b) => a.key.localeCompare(b.key));
@@ -119,12 +146,24 @@ export function proxyFlag(s: Snapshot, name: string): ProxyFlag | undefined {
     for (const sp of [...h.staticPods.values()].sort((a, b) => a.ref.path.localeCompare(b.ref.path))) {
       if (sp.value.component !== 'kube-proxy') continue;
       const f = sp.value.flags.get(name);
-      if (f) return { value: f.value, by: 'kube-proxy static pod', evidence: lineAt(s, sp.ref, f.line, `--${name}`), ref: refOf(sp.ref) };
+      if (f)
+        return {
+          value: f.value,
+          by: 'kube-proxy static pod',
+          evidence: lineAt(s, sp.ref, f.line, `--${name}`),
+          ref: refOf(sp.ref),
+        };
     }
     for (const key of ['snap/kube-proxy', 'microk8s/kube-proxy']) {
       const args = h.componentArgs.get(key);
       const f = args?.value.flags.get(name);
-      if (args && f) return { value: f.value, by: `${key} args`, evidence: lineAt(s, args.ref, f.line, `--${name}`), ref: refOf(args.ref) };
+      if (args && f)
+        return {
+          value: f.value,
+          by: `${key} args`,
+          evidence: lineAt(s, args.ref, f.line, `--${name}`),
+          ref: refOf(args.ref),
+        };
     }
     for (const c of h.distroConfigs) {
       const list = c.value.values['kube-proxy-arg'];
@@ -132,13 +171,26 @@ export function proxyFlag(s: Snapshot, name: string): ProxyFlag | undefined {
       const i = items.findIndex((x) => typeof x === 'string' && x.replace(/^--/, '').startsWith(`${name}=`));
       if (i >= 0) {
         const line = c.value.lines.get(`kube-proxy-arg.${i}`) ?? c.value.lines.get('kube-proxy-arg');
-        return { value: String(items[i]).replace(/^--/, '').slice(name.length + 1), by: `${c.value.distro} kube-proxy-arg`, evidence: line ? lineAt(s, c.ref, line, `--${name}`) : undefined, ref: refOf(c.ref) };
+        return {
+          value: String(items[i])
+            .replace(/^--/, '')
+            .slice(name.length + 1),
+          by: `${c.value.distro} kube-proxy-arg`,
+          evidence: line ? lineAt(s, c.ref, line, `--${name}`) : undefined,
+          ref: refOf(c.ref),
+        };
       }
     }
   }
   const re = new RegExp(`FLAG: --${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}="([^"]*)"`);
   const hit = searchProxyLogs(proxyLogs(s), re)[0];
-  if (hit) return { value: hit.match[1] as string, by: 'kube-proxy log', evidence: hitEvidence(hit, `--${name} as kube-proxy logged it`), ref: refOf(hit.log.log.ref) };
+  if (hit)
+    return {
+      value: hit.match[1] as string,
+      by: 'kube-proxy log',
+      evidence: hitEvidence(hit, `--${name} as kube-proxy logged it`),
+      ref: refOf(hit.log.log.ref),
+    };
   return undefined;
 }
 
@@ -149,7 +201,12 @@ export function distroClusterCidr(s: Snapshot): ProxyFlag | undefined {
       const v = c.value.values['cluster-cidr'];
       if (typeof v !== 'string') continue;
       const line = c.value.lines.get('cluster-cidr');
-      return { value: v, by: `${c.value.distro} cluster-cidr`, evidence: line ? lineAt(s, c.ref, line, 'the cluster-cidr k3s passes to kube-proxy') : undefined, ref: refOf(c.ref) };
+      return {
+        value: v,
+        by: `${c.value.distro} cluster-cidr`,
+        evidence: line ? lineAt(s, c.ref, line, 'the cluster-cidr k3s passes to kube-proxy') : undefined,
+        ref: refOf(c.ref),
+      };
     }
   }
   return undefined;
@@ -167,7 +224,8 @@ export interface ProxyMode {
 
 // "Using iptables Proxier." (1.8-1.20), "Using iptables Proxier" (structured, 1.21-1.27),
 // "Creating dualStackProxier for ipvs" (1.21+ dual-stack), "Using iptables proxy" (1.28+)
-const PROXIER = /Using (iptables|ipvs|nftables|kernelspace|userspace) (?:Proxier|proxy\b)|Creating dualStackProxier for (iptables|ipvs|nftables)/i;
+const PROXIER =
+  /Using (iptables|ipvs|nftables|kernelspace|userspace) (?:Proxier|proxy\b)|Creating dualStackProxier for (iptables|ipvs|nftables)/i;
 
 /** the proxier kube-proxy last said it started, from its logs */
 export function runningMode(s: Snapshot, node?: string): ProxyMode | undefined {
@@ -176,7 +234,12 @@ export function runningMode(s: Snapshot, node?: string): ProxyMode | undefined {
   for (const hit of searchProxyLogs(logs, PROXIER)) best = hit;
   if (!best) return undefined;
   const value = (best.match[1] ?? best.match[2] ?? '').toLowerCase();
-  return { value, by: 'kube-proxy log', evidence: hitEvidence(best, `kube-proxy started the ${value} proxier`), ref: refOf(best.log.log.ref) };
+  return {
+    value,
+    by: 'kube-proxy log',
+    evidence: hitEvidence(best, `kube-proxy started the ${value} proxier`),
+    ref: refOf(best.log.log.ref),
+  };
 }
 
 /** the mode kube-proxy is told to run in: config.conf `mode`, else a --proxy-mode flag; "" = the default */
@@ -185,7 +248,12 @@ export function configuredMode(s: Snapshot): ProxyMode | undefined {
   const mode = kp?.value.mode?.trim();
   if (kp && mode) {
     const line = kp.value.lines.get('mode');
-    return { value: mode, by: 'kube-proxy config', evidence: line !== undefined ? lineAt(s, kp.ref, line, 'the configured mode') : undefined, ref: refOf(kp.ref) };
+    return {
+      value: mode,
+      by: 'kube-proxy config',
+      evidence: line !== undefined ? lineAt(s, kp.ref, line, 'the configured mode') : undefined,
+      ref: refOf(kp.ref),
+    };
   }
   const flag = proxyFlag(s, 'proxy-mode');
   if (flag && flag.value !== '') return { value: flag.value, by: flag.by, evidence: flag.evidence, ref: flag.ref };
@@ -199,8 +267,22 @@ export function effectiveMode(s: Snapshot): ProxyMode | undefined {
   const configured = configuredMode(s);
   if (configured) return configured;
   const kp = s.cluster.kubeProxyConfig;
-  if (kp) return { value: 'iptables', by: 'kube-proxy config (mode unset: the default)', evidence: kp.value.lines.has('mode') ? lineAt(s, kp.ref, kp.value.lines.get('mode') as number, 'mode left empty: iptables') : undefined, ref: refOf(kp.ref) };
+  if (kp)
+    return {
+      value: 'iptables',
+      by: 'kube-proxy config (mode unset: the default)',
+      evidence: kp.value.lines.has('mode')
+        ? lineAt(s, kp.ref, kp.value.lines.get('mode') as number, 'mode left empty: iptables')
+        : undefined,
+      ref: refOf(kp.ref),
+    };
   const d = proxyDeployment(s);
-  if (d && d.style === 'embedded') return { value: 'iptables', by: `${d.by}, no --proxy-mode (the default)`, evidence: d.evidence, ref: d.basis[0] as FileRef };
+  if (d && d.style === 'embedded')
+    return {
+      value: 'iptables',
+      by: `${d.by}, no --proxy-mode (the default)`,
+      evidence: d.evidence,
+      ref: d.basis[0] as FileRef,
+    };
   return undefined;
 }

@@ -31,7 +31,11 @@ export const kubeProxyNodeIpUnknown: Rule = {
   severity: 'warning',
   title: 'kube-proxy cannot find its Node and runs with node IP 127.0.0.1',
   needs: ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
-  decidesFrom: [['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.pod-log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.journal.<kube-proxy unit>']],
+  decidesFrom: [
+    ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
+    ['host.pod-log.kube-system.<kube-proxy pod>.kube-proxy'],
+    ['host.journal.<kube-proxy unit>'],
+  ],
   docs: {
     why: 'kube-proxy reads its own Node object (named by the hostname or --hostname-override) to learn the node IP. If no Node has that name (the kubelet registered the short hostname and kube-proxy asks for the FQDN, or only the kubelet got --hostname-override) or the API server is not reachable when it starts, kube-proxy logs a warning and uses 127.0.0.1. Up to 1.15 its iptables rules used that address: NodePort Services, externalTrafficPolicy: Local and their health-check ports stopped working on that node while ClusterIP traffic mostly kept working (a fail). From 1.16 the node IP mainly picks the IP family and the health-check address, so the run is degraded rather than broken (a warning); 1.17-1.18 exited instead.',
     fix: 'Give kube-proxy the same node name as the kubelet (--hostname-override or hostnameOverride set to `kubectl get nodes` name, or the NODE_NAME downward-API variable in the DaemonSet), or set --bind-address to the node IP, then restart kube-proxy.',
@@ -52,7 +56,13 @@ export const kubeProxyNodeIpUnknown: Rule = {
       const subject = node ? nodeSubject(node) : CLUSTER;
       const hit: ProxyLogHit | undefined = searchProxyLogs(list, LOOPBACK)[0] ?? searchProxyLogs(list, EXITS)[0];
       if (!hit) {
-        out.push({ status: 'pass', subject, messageId: 'found', data: { node: node || 'unknown' }, basis: basisOf(...list.map((l) => l.log)) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'found',
+          data: { node: node || 'unknown' },
+          basis: basisOf(...list.map((l) => l.log)),
+        });
         continue;
       }
       const why = searchProxyLogs([hit.log], WHY)[0];
@@ -62,11 +72,24 @@ export const kubeProxyNodeIpUnknown: Rule = {
         status: degraded ? 'warn' : 'fail',
         subject,
         messageId: exit ? 'exits' : 'loopback',
-        data: { node: node || 'unknown', why: why ? (why.match[1] ?? '').replace(/\\"/g, '"').slice(0, 160) : 'no reason logged', name: exit?.[1] ?? '' },
-        evidence: present(why ? hitEvidence(why, 'why kube-proxy could not read its Node') : undefined, hitEvidence(hit, 'kube-proxy falls back to 127.0.0.1')),
+        data: {
+          node: node || 'unknown',
+          why: why ? (why.match[1] ?? '').replace(/\\"/g, '"').slice(0, 160) : 'no reason logged',
+          name: exit?.[1] ?? '',
+        },
+        evidence: present(
+          why ? hitEvidence(why, 'why kube-proxy could not read its Node') : undefined,
+          hitEvidence(hit, 'kube-proxy falls back to 127.0.0.1'),
+        ),
         remediation: {
-          explanation: 'Make kube-proxy ask for the name the kubelet registered (hostnameOverride / --hostname-override, or NODE_NAME from the downward API), or set its bind address to the node IP; then restart it.',
-          commands: ['kubectl get nodes -o wide', 'hostname; hostname -f', 'kubectl -n kube-system get configmap kube-proxy -o yaml | grep -n hostnameOverride', 'kubectl -n kube-system rollout restart daemonset kube-proxy'],
+          explanation:
+            'Make kube-proxy ask for the name the kubelet registered (hostnameOverride / --hostname-override, or NODE_NAME from the downward API), or set its bind address to the node IP; then restart it.',
+          commands: [
+            'kubectl get nodes -o wide',
+            'hostname; hostname -f',
+            'kubectl -n kube-system get configmap kube-proxy -o yaml | grep -n hostnameOverride',
+            'kubectl -n kube-system rollout restart daemonset kube-proxy',
+          ],
         },
       });
     }

@@ -25,11 +25,18 @@ export function kubeProxyInUse(s: Snapshot): boolean | undefined {
 
 function stateOf(p: Pod): string {
   const c = p.status?.containerStatuses?.[0];
-  return c?.state?.waiting?.reason ?? c?.state?.terminated?.reason ?? (c && !c.ready ? 'NotReady' : undefined) ?? p.status?.phase ?? 'Unknown';
+  return (
+    c?.state?.waiting?.reason ??
+    c?.state?.terminated?.reason ??
+    (c && !c.ready ? 'NotReady' : undefined) ??
+    p.status?.phase ??
+    'Unknown'
+  );
 }
 
 // a process that exited: a klog fatal line, k3s's own line, systemd's lines about the unit
-const EXITED = /kube-proxy exited|main process exited|Failed with result|Main process exited|(?:^|\]: |\s)F\d{4} \d\d:\d\d:\d\d\.\d+ /;
+const EXITED =
+  /kube-proxy exited|main process exited|Failed with result|Main process exited|(?:^|\]: |\s)F\d{4} \d\d:\d\d:\d\d\.\d+ /;
 const exited = (l: LogLine): boolean => l.level === 'fatal' || EXITED.test(l.raw);
 
 /** the node's kube-proxy outside a pod (snap, systemd, k3s/kubelite): pass on its journal, fail when the journal ends in an exit */
@@ -47,10 +54,19 @@ function hostProxyReport(s: Snapshot, node: string, d: ProxyDeployment): Report 
       messageId: 'hostExited',
       data: { node, style: d.style, unit: log.key.slice('journal/'.length).split('@')[0] ?? '' },
       evidence: [knownLineEvidence(log.log.ref, last.line, last.raw, 'the last line kube-proxy logged: it exited')],
-      remediation: remedy('Read why kube-proxy exited (the lines above the last one), fix it, then restart the unit.', [cmd`journalctl -u ${word('unit', log.key.slice('journal/'.length).split('@')[0] ?? '')} -n 200 --no-pager`, 'systemctl status snap.kube-proxy.daemon kube-proxy k3s 2>/dev/null']),
+      remediation: remedy('Read why kube-proxy exited (the lines above the last one), fix it, then restart the unit.', [
+        cmd`journalctl -u ${word('unit', log.key.slice('journal/'.length).split('@')[0] ?? '')} -n 200 --no-pager`,
+        'systemctl status snap.kube-proxy.daemon kube-proxy k3s 2>/dev/null',
+      ]),
     };
   }
-  return { status: 'pass', subject, messageId: 'hostRunning', data: { node, style: d.style, by: log.key.slice('journal/'.length).split('@')[0] ?? '' }, basis: basisOf(log.log) };
+  return {
+    status: 'pass',
+    subject,
+    messageId: 'hostRunning',
+    data: { node, style: d.style, by: log.key.slice('journal/'.length).split('@')[0] ?? '' },
+    basis: basisOf(log.log),
+  };
 }
 
 export const kubeProxyNotRunning: Rule = {
@@ -73,7 +89,7 @@ export const kubeProxyNotRunning: Rule = {
     ['host.systemd-units'],
   ],
   docs: {
-    why: 'Every node runs its own kube-proxy (a DaemonSet pod on kubeadm, a static pod on RKE2, inside the k3s or microk8s process, a snap on Charmed Kubernetes) that turns Services and their endpoints into iptables or IPVS rules on that node. When it is not running, the node\'s rules stop following the cluster: new Services and moved pods are unreachable from there.',
+    why: "Every node runs its own kube-proxy (a DaemonSet pod on kubeadm, a static pod on RKE2, inside the k3s or microk8s process, a snap on Charmed Kubernetes) that turns Services and their endpoints into iptables or IPVS rules on that node. When it is not running, the node's rules stop following the cluster: new Services and moved pods are unreachable from there.",
     fix: 'See why it is not running (`kubectl -n kube-system describe pod`, its log, or `journalctl -u <unit>` for a snap/systemd/k3s kube-proxy), fix that, and let the DaemonSet, the kubelet or systemd restart it.',
   },
   messages: {
@@ -88,31 +104,61 @@ export const kubeProxyNotRunning: Rule = {
   explains: [{ rule: 'SVC-303', match: 'same-node' }],
   run(s) {
     const d = proxyDeployment(s);
-    if (d?.style === 'absent') return [{ status: 'pass', subject: CLUSTER, messageId: 'notUsed', data: { by: d.by }, evidence: present(d.evidence), basis: d.basis }];
+    if (d?.style === 'absent')
+      return [
+        {
+          status: 'pass',
+          subject: CLUSTER,
+          messageId: 'notUsed',
+          data: { by: d.by },
+          evidence: present(d.evidence),
+          basis: d.basis,
+        },
+      ];
     const byNode = proxyPodsByNode(s);
     const out: Report[] = [];
     const pods = clusterFile(s, 'cluster/pods.json');
     // the nodes list; without it, the host bundles and the nodes kube-proxy pods are scheduled on
-    const names = s.cluster.nodes ? nodeNames(s) : [...new Set([...nodeNames(s), ...[...byNode.keys()].filter((n) => n !== '')])].sort();
+    const names = s.cluster.nodes
+      ? nodeNames(s)
+      : [...new Set([...nodeNames(s), ...[...byNode.keys()].filter((n) => n !== '')])].sort();
     for (const node of names) {
       const subject = nodeSubject(node);
       const list = byNode.get(node) ?? [];
       const healthy = list.find((p) => podIsHealthy(p.obj));
       if (healthy) {
-        out.push({ status: 'pass', subject, messageId: 'running', data: { node, pod: healthy.obj.metadata.name }, basis: basisOf(healthy) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'running',
+          data: { node, pod: healthy.obj.metadata.name },
+          basis: basisOf(healthy),
+        });
         continue;
       }
       const pod = list[0] as Located<Pod> | undefined;
       if (pod) {
         const name = pod.obj.metadata.name;
-        const why = lastLogLine(s, podLogs(s, pod, 'kube-proxy'), (l) => l.level === 'error' || l.level === 'fatal', 'kube-proxy\'s last error');
+        const why = lastLogLine(
+          s,
+          podLogs(s, pod, 'kube-proxy'),
+          (l) => l.level === 'error' || l.level === 'fatal',
+          "kube-proxy's last error",
+        );
         out.push({
           status: 'fail',
           subject,
           messageId: 'notRunning',
           data: { node, pod: name, state: stateOf(pod.obj) },
-          evidence: present(objectEvidence(pod, '/status/containerStatuses', 'the kube-proxy container state'), why?.evidence),
-          remediation: remedy('Read why kube-proxy stopped, fix it, then recreate the pod.', [cmd`kubectl -n kube-system logs ${word('pod', name)} --previous`, cmd`kubectl -n kube-system describe pod ${word('pod', name)}`, cmd`kubectl -n kube-system delete pod ${word('pod', name)}`]),
+          evidence: present(
+            objectEvidence(pod, '/status/containerStatuses', 'the kube-proxy container state'),
+            why?.evidence,
+          ),
+          remediation: remedy('Read why kube-proxy stopped, fix it, then recreate the pod.', [
+            cmd`kubectl -n kube-system logs ${word('pod', name)} --previous`,
+            cmd`kubectl -n kube-system describe pod ${word('pod', name)}`,
+            cmd`kubectl -n kube-system delete pod ${word('pod', name)}`,
+          ]),
         });
         continue;
       }
@@ -120,7 +166,15 @@ export const kubeProxyNotRunning: Rule = {
       if (d && (d.style === 'embedded' || d.style === 'snap' || d.style === 'systemd')) {
         const host = hostProxyReport(s, node, d);
         if (host) out.push(host);
-        else if (d.style === 'embedded') out.push({ status: 'pass', subject, messageId: 'embedded', data: { node, by: d.by }, evidence: present(d.evidence), basis: d.basis });
+        else if (d.style === 'embedded')
+          out.push({
+            status: 'pass',
+            subject,
+            messageId: 'embedded',
+            data: { node, by: d.by },
+            evidence: present(d.evidence),
+            basis: d.basis,
+          });
         else out.push(missingInputs(subject, ['host.journal.*']));
         continue;
       }
@@ -146,9 +200,14 @@ export const kubeProxyNotRunning: Rule = {
         subject,
         messageId: 'noPod',
         data: { node },
-        evidence: n ? [objectEvidence(n, '/spec', 'taints or a nodeSelector can keep the DaemonSet off this node')] : [],
+        evidence: n
+          ? [objectEvidence(n, '/spec', 'taints or a nodeSelector can keep the DaemonSet off this node')]
+          : [],
         basis: basisOf(pods),
-        remediation: remedy('See why no kube-proxy pod is placed here.', ['kubectl -n kube-system describe daemonset kube-proxy', cmd`kubectl describe node ${word('node', node)}`]),
+        remediation: remedy('See why no kube-proxy pod is placed here.', [
+          'kubectl -n kube-system describe daemonset kube-proxy',
+          cmd`kubectl describe node ${word('node', node)}`,
+        ]),
       });
     }
     if (out.length === 0) out.push(missingInputs(CLUSTER, ['cluster.pods']));

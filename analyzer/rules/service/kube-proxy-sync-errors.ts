@@ -20,7 +20,8 @@ import { cmd, remedy, word } from '../../text/shell.js';
 const SYNC_ERROR =
   /Failed to execute iptables-restore|nftables sync failed|Sync failed|Failed to sync iptables rules|Failed to ensure (chain|rule) exists|Failed to ensure chain jumps|Failed to ensure that (nat|filter) chain \S+ (exists|jumps)|Failed to sync endpoint for service/;
 // cleanup of the other mode's leftovers at start-up, logged once, harmless (kubernetes/kubernetes#68447)
-const CLEANUP = /cleanup\.go|iptables-restore for (nat|filter)|Error removing (pure-)?iptables proxy rule|Error flushing (pure-)?iptables proxy chain/;
+const CLEANUP =
+  /cleanup\.go|iptables-restore for (nat|filter)|Error removing (pure-)?iptables proxy rule|Error flushing (pure-)?iptables proxy chain/;
 
 export function isSyncError(l: LogLine): boolean {
   return SYNC_ERROR.test(l.raw) && !CLEANUP.test(l.raw);
@@ -33,7 +34,12 @@ function errorBlock(log: ProxyLog, line: LogLine): { from: number; to: number } 
   let end = line.line;
   for (let i = at + 1; i < lines.length && i <= at + 6; i++) {
     const l = lines[i];
-    if (!l || (l.level !== undefined && !/^\s*(>|\)|Error occurred|Try `|exit status|iptables-restore|ip6tables-restore|Warning:)/.test(l.message))) break;
+    if (
+      !l ||
+      (l.level !== undefined &&
+        !/^\s*(>|\)|Error occurred|Try `|exit status|iptables-restore|ip6tables-restore|Warning:)/.test(l.message))
+    )
+      break;
     end = l.line;
   }
   return { from: line.line, to: end };
@@ -46,9 +52,13 @@ export const kubeProxySyncErrors: Rule = {
   severity: 'critical',
   title: 'kube-proxy fails to sync its rules',
   needs: ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
-  decidesFrom: [['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.pod-log.kube-system.<kube-proxy pod>.kube-proxy'], ['host.journal.<kube-proxy unit>']],
+  decidesFrom: [
+    ['cluster.log.kube-system.<kube-proxy pod>.kube-proxy'],
+    ['host.pod-log.kube-system.<kube-proxy pod>.kube-proxy'],
+    ['host.journal.<kube-proxy unit>'],
+  ],
   docs: {
-    why: 'kube-proxy writes all its rules in one iptables-restore transaction per sync. If the transaction fails (an iptables too old for a flag, a chain held by the other backend, a missing kernel module), the whole sync is dropped and retried every 30 s: the node\'s Service rules stay as they were, so endpoint changes never reach it.',
+    why: "kube-proxy writes all its rules in one iptables-restore transaction per sync. If the transaction fails (an iptables too old for a flag, a chain held by the other backend, a missing kernel module), the whole sync is dropped and retried every 30 s: the node's Service rules stay as they were, so endpoint changes never reach it.",
     fix: 'Read the error under "Failed to execute iptables-restore" (it names the line and the reason), fix the node (iptables version/backend, kernel modules), and restart kube-proxy.',
   },
   messages: {
@@ -68,14 +78,25 @@ export const kubeProxySyncErrors: Rule = {
     for (const [node, pods] of proxyPodsByNode(s)) {
       if (!node || byNode.has(node)) continue;
       const p = pods[0];
-      if (p) out.push(missingInputs(nodeSubject(node), [`cluster.log.${p.obj.metadata.namespace ?? 'kube-system'}.${p.obj.metadata.name}.kube-proxy`]));
+      if (p)
+        out.push(
+          missingInputs(nodeSubject(node), [
+            `cluster.log.${p.obj.metadata.namespace ?? 'kube-system'}.${p.obj.metadata.name}.kube-proxy`,
+          ]),
+        );
     }
     for (const [node, list] of [...byNode].sort((a, b) => a[0].localeCompare(b[0]))) {
       const subject = node ? nodeSubject(node) : CLUSTER;
       const hits = list.flatMap((l) => l.log.value.filter(isSyncError).map((line) => ({ l, line })));
       const first = hits[0];
       if (!first) {
-        out.push({ status: 'pass', subject, messageId: 'clean', data: { node: node || 'unknown' }, basis: basisOf(...list.map((l) => l.log)) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'clean',
+          data: { node: node || 'unknown' },
+          basis: basisOf(...list.map((l) => l.log)),
+        });
         continue;
       }
       const b = errorBlock(first.l, first.line);
@@ -87,10 +108,19 @@ export const kubeProxySyncErrors: Rule = {
         messageId: 'errors',
         data: { node: node || 'unknown', count: hits.length, line: first.line.line },
         evidence: ev ? [ev] : [],
-        remediation: remedy('The quoted error names what iptables-restore rejected; fix that on the node, then restart kube-proxy so it rewrites everything.',
+        remediation: remedy(
+          'The quoted error names what iptables-restore rejected; fix that on the node, then restart kube-proxy so it rewrites everything.',
           unit
-            ? [cmd`journalctl -u ${word('unit', unit)} --no-pager | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', cmd`systemctl restart ${word('unit', unit)}`]
-            : [cmd`kubectl -n kube-system logs ${word('pod', first.l.pod ?? 'kube-proxy')} | grep -A6 'Failed to execute iptables-restore'`, 'iptables --version', cmd`kubectl -n kube-system delete pod ${word('pod', first.l.pod ?? 'kube-proxy')}`],
+            ? [
+                cmd`journalctl -u ${word('unit', unit)} --no-pager | grep -A6 'Failed to execute iptables-restore'`,
+                'iptables --version',
+                cmd`systemctl restart ${word('unit', unit)}`,
+              ]
+            : [
+                cmd`kubectl -n kube-system logs ${word('pod', first.l.pod ?? 'kube-proxy')} | grep -A6 'Failed to execute iptables-restore'`,
+                'iptables --version',
+                cmd`kubectl -n kube-system delete pod ${word('pod', first.l.pod ?? 'kube-proxy')}`,
+              ],
         ),
       });
     }

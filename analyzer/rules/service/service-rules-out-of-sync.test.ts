@@ -5,12 +5,35 @@ import { serviceRulesOutOfSync } from './service-rules-out-of-sync.js';
 
 // the captured iptables-save programs kube-system/kube-dns:dns -> 10.244.0.2:53, 10.244.1.2:53
 // and rejects default/web:http as having no endpoints
-const kubeDns = serviceJson({ name: 'kube-dns', namespace: 'kube-system', clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }] });
-const web = serviceJson({ name: 'web', clusterIP: '10.96.0.99', ports: [{ name: 'http', port: 80, targetPort: 8080 }] });
-const dnsSlice = (...ips: string[]) => endpointSliceJson({ name: 'kube-dns', namespace: 'kube-system', ready: ips, ports: [{ name: 'dns', port: 53, protocol: 'UDP' }] });
-const webSlice = (...ips: string[]) => endpointSliceJson({ name: 'web', ready: ips, ports: [{ name: 'http', port: 8080 }] });
+const kubeDns = serviceJson({
+  name: 'kube-dns',
+  namespace: 'kube-system',
+  clusterIP: '10.96.0.10',
+  selector: { 'k8s-app': 'kube-dns' },
+  ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 }],
+});
+const web = serviceJson({
+  name: 'web',
+  clusterIP: '10.96.0.99',
+  ports: [{ name: 'http', port: 80, targetPort: 8080 }],
+});
+const dnsSlice = (...ips: string[]) =>
+  endpointSliceJson({
+    name: 'kube-dns',
+    namespace: 'kube-system',
+    ready: ips,
+    ports: [{ name: 'dns', port: 53, protocol: 'UDP' }],
+  });
+const webSlice = (...ips: string[]) =>
+  endpointSliceJson({ name: 'web', ready: ips, ports: [{ name: 'http', port: 8080 }] });
 
-const IPVS_CONF = configMapJson({ name: 'kube-proxy', data: { 'config.conf': 'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nclusterCIDR: 10.244.0.0/16\nkind: KubeProxyConfiguration\nmode: ipvs\n' } });
+const IPVS_CONF = configMapJson({
+  name: 'kube-proxy',
+  data: {
+    'config.conf':
+      'apiVersion: kubeproxy.config.k8s.io/v1alpha1\nclusterCIDR: 10.244.0.0/16\nkind: KubeProxyConfiguration\nmode: ipvs\n',
+  },
+});
 // `ipvsadm -Ln` in the shape of /work/shared/reference/03 [I1]
 const IPVSADM = (real: string) =>
   [
@@ -38,38 +61,94 @@ const node = (slices: object[], ipvsadm?: string) =>
 
 ruleTester(serviceRulesOutOfSync).run({
   valid: [
-    { name: 'kube-dns endpoints match, web has none (real capture)', snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice()]) },
-    { name: 'IPVS: real servers match the ready endpoints', snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice()], IPVSADM('10.244.1.2:53')) },
+    {
+      name: 'kube-dns endpoints match, web has none (real capture)',
+      snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice()]),
+    },
+    {
+      name: 'IPVS: real servers match the ready endpoints',
+      snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice()], IPVSADM('10.244.1.2:53')),
+    },
   ],
   invalid: [
     {
       name: 'a CoreDNS pod moved: the rules still DNAT to the old IP',
       snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.7'), webSlice()]),
-      findings: [{ status: 'fail', subject: 'service:kube-system/kube-dns@worker-1', messageId: 'stale', data: { ports: 'dns' } }],
+      findings: [
+        {
+          status: 'fail',
+          subject: 'service:kube-system/kube-dns@worker-1',
+          messageId: 'stale',
+          data: { ports: 'dns' },
+        },
+      ],
     },
     {
       name: 'web got a ready endpoint, the node still rejects it',
       snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice('10.244.1.5')]),
-      findings: [{ status: 'fail', subject: 'service:default/web@worker-1', messageId: 'missing', data: { ports: 'http' } }],
+      findings: [
+        { status: 'fail', subject: 'service:default/web@worker-1', messageId: 'missing', data: { ports: 'http' } },
+      ],
     },
     {
       name: 'IPVS: a real server that is no longer ready',
       snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice()], IPVSADM('10.244.1.9:53')),
-      findings: [{ status: 'fail', subject: 'service:kube-system/kube-dns@worker-1', messageId: 'stale', data: { mode: 'ipvs' } }],
+      findings: [
+        {
+          status: 'fail',
+          subject: 'service:kube-system/kube-dns@worker-1',
+          messageId: 'stale',
+          data: { mode: 'ipvs' },
+        },
+      ],
     },
     {
       name: 'no services list: the EndpointSlices name the Service, a stale DNAT still fails',
-      snapshot: () => snapshotOf(capturedNode('worker-1', {}, clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], { 'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.7'), webSlice()]) }))),
-      findings: [{ status: 'fail', subject: 'service:kube-system/kube-dns@worker-1', messageId: 'stale', cites: ['cluster/endpointslices.json#/items/0/endpoints'] }],
+      snapshot: () =>
+        snapshotOf(
+          capturedNode(
+            'worker-1',
+            {},
+            clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], {
+              'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.7'), webSlice()]),
+            }),
+          ),
+        ),
+      findings: [
+        {
+          status: 'fail',
+          subject: 'service:kube-system/kube-dns@worker-1',
+          messageId: 'stale',
+          cites: ['cluster/endpointslices.json#/items/0/endpoints'],
+        },
+      ],
     },
     {
       name: 'no services list: a port without rules may be headless, so unknown (not missing)',
-      snapshot: () => snapshotOf(capturedNode('worker-1', {}, clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], { 'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice('10.244.1.5')]) }))),
+      snapshot: () =>
+        snapshotOf(
+          capturedNode(
+            'worker-1',
+            {},
+            clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], {
+              'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice('10.244.1.5')]),
+            }),
+          ),
+        ),
       findings: [{ status: 'unknown', subject: 'service:default/web@worker-1', missing: ['cluster.services'] }],
     },
     {
       name: 'no services list: the slices agree with the rules',
-      snapshot: () => snapshotOf(capturedNode('worker-1', {}, clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], { 'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.2')]) }))),
+      snapshot: () =>
+        snapshotOf(
+          capturedNode(
+            'worker-1',
+            {},
+            clusterFiles([{ name: 'worker-1', podCIDR: '10.244.1.0/24' }], {
+              'cluster/endpointslices.json': kubeList([dnsSlice('10.244.0.2', '10.244.1.2')]),
+            }),
+          ),
+        ),
       findings: [{ status: 'pass', subject: 'node:worker-1', messageId: 'inSync', data: { count: 1 } }],
     },
     {

@@ -9,7 +9,15 @@ import { CLUSTER, basisOf, clusterFile, missingInputs, nodeSubject } from '../li
 import { knownLineEvidence } from '../../model/evidence.js';
 import { lineAt, present, ruleEvidence } from '../lib/host.js';
 import { iptablesDumps } from '../lib/pod-trace.js';
-import { parseIpvsadm, programmedPorts, proxiedServices, readyEndpoints, servicePortKey, type ProgrammedPort, type ReadyPort } from '../lib/host-proxy.js';
+import {
+  parseIpvsadm,
+  programmedPorts,
+  proxiedServices,
+  readyEndpoints,
+  servicePortKey,
+  type ProgrammedPort,
+  type ReadyPort,
+} from '../lib/host-proxy.js';
 import { firstKubeProxyRule } from '../system/iptables-backend-split.js';
 import { effectiveMode, runningMode } from './kube-proxy-logs.js';
 import { cmd, remedy, word } from '../../text/shell.js';
@@ -27,14 +35,21 @@ function serviceSubject(svc: Service, node: string) {
 
 function remediation(svc: Service, node: string) {
   const ns = svc.metadata.namespace ?? 'default';
-  return remedy('kube-proxy on this node did not apply the current endpoints. Read its log for sync errors, then restart it so it rewrites every rule.', [
-    cmd`kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', node)} --tail=200`,
-    cmd`kubectl -n kube-system delete pod -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', node)}`,
-    cmd`kubectl -n ${word('namespace', ns)} get endpointslices -l kubernetes.io/service-name=${word('service', svc.metadata.name)} -o wide`,
-  ]);
+  return remedy(
+    'kube-proxy on this node did not apply the current endpoints. Read its log for sync errors, then restart it so it rewrites every rule.',
+    [
+      cmd`kubectl -n kube-system logs -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', node)} --tail=200`,
+      cmd`kubectl -n kube-system delete pod -l k8s-app=kube-proxy --field-selector spec.nodeName=${word('node', node)}`,
+      cmd`kubectl -n ${word('namespace', ns)} get endpointslices -l kubernetes.io/service-name=${word('service', svc.metadata.name)} -o wide`,
+    ],
+  );
 }
 
-function compareIptables(s: Snapshot, host: HostState, services: readonly Located<Service>[]): { drift: Drift[]; ref: FileRef } | undefined {
+function compareIptables(
+  s: Snapshot,
+  host: HostState,
+  services: readonly Located<Service>[],
+): { drift: Drift[]; ref: FileRef } | undefined {
   const dumps = iptablesDumps(host).filter((d) => d.value.tables.has('nat'));
   // the backend kube-proxy writes to (SYS-105 covers a split), else the default dump
   const dump = dumps.find((d) => firstKubeProxyRule(d.value)) ?? dumps[0];
@@ -56,7 +71,14 @@ function compareIptables(s: Snapshot, host: HostState, services: readonly Locate
       if (!have?.clusterIpRule) {
         problem = 'missing';
         ports.push(port.name ?? String(port.port));
-        evidence.push(want.evidence, have?.noEndpointsRule ? ruleEvidence(dump.ref, have.noEndpointsRule, 'this node still rejects the port as having no endpoints') : servicesChain ? lineAt(s, dump.ref, servicesChain.line, 'no entry for this service port in KUBE-SERVICES') : undefined);
+        evidence.push(
+          want.evidence,
+          have?.noEndpointsRule
+            ? ruleEvidence(dump.ref, have.noEndpointsRule, 'this node still rejects the port as having no endpoints')
+            : servicesChain
+              ? lineAt(s, dump.ref, servicesChain.line, 'no entry for this service port in KUBE-SERVICES')
+              : undefined,
+        );
         continue;
       }
       const stale = [...have.endpoints.keys()].filter((ep) => !want.ready.has(ep));
@@ -64,15 +86,26 @@ function compareIptables(s: Snapshot, host: HostState, services: readonly Locate
       if (stale.length === 0 && absent.length === 0) continue;
       problem ??= 'stale';
       ports.push(port.name ?? String(port.port));
-      evidence.push(want.evidence, ...stale.slice(0, 3).map((ep) => { const r = have.endpoints.get(ep); return r ? ruleEvidence(dump.ref, r, `DNAT to ${ep}, which is not a ready endpoint`) : undefined; }));
-      if (stale.length === 0) evidence.push(ruleEvidence(dump.ref, have.clusterIpRule, `the rules lack ${absent.slice(0, 3).join(', ')}`));
+      evidence.push(
+        want.evidence,
+        ...stale.slice(0, 3).map((ep) => {
+          const r = have.endpoints.get(ep);
+          return r ? ruleEvidence(dump.ref, r, `DNAT to ${ep}, which is not a ready endpoint`) : undefined;
+        }),
+      );
+      if (stale.length === 0)
+        evidence.push(ruleEvidence(dump.ref, have.clusterIpRule, `the rules lack ${absent.slice(0, 3).join(', ')}`));
     }
     if (problem) out.push({ svc, problem, ports, evidence });
   }
   return { drift: out, ref: dump.ref };
 }
 
-function compareIpvs(s: Snapshot, host: HostState, services: readonly Located<Service>[]): { drift: Drift[]; ref: FileRef } | undefined {
+function compareIpvs(
+  s: Snapshot,
+  host: HostState,
+  services: readonly Located<Service>[],
+): { drift: Drift[]; ref: FileRef } | undefined {
   if (!host.ipvsadm) return undefined;
   const ipvs = parseIpvsadm(host.ipvsadm.value);
   const ref = host.ipvsadm.ref;
@@ -109,8 +142,14 @@ function compareIpvs(s: Snapshot, host: HostState, services: readonly Located<Se
 /** Service keys the endpoint objects name, headless ones left out (kube-proxy writes no rules for them) */
 function endpointServiceKeys(s: Snapshot): string[] {
   const keys = new Set<string>();
-  for (const [key, slices] of s.index.endpointSlicesByService) if (!slices.some((sl) => sl.obj.metadata.labels?.['service.kubernetes.io/headless'] !== undefined)) keys.add(key);
-  for (const [key, ep] of s.index.endpointsByService) if (ep.obj.metadata.labels?.['service.kubernetes.io/headless'] === undefined && !s.index.endpointSlicesByService.has(key)) keys.add(key);
+  for (const [key, slices] of s.index.endpointSlicesByService)
+    if (!slices.some((sl) => sl.obj.metadata.labels?.['service.kubernetes.io/headless'] !== undefined)) keys.add(key);
+  for (const [key, ep] of s.index.endpointsByService)
+    if (
+      ep.obj.metadata.labels?.['service.kubernetes.io/headless'] === undefined &&
+      !s.index.endpointSlicesByService.has(key)
+    )
+      keys.add(key);
   return [...keys].sort();
 }
 
@@ -124,7 +163,10 @@ function fromEndpointsOnly(s: Snapshot): Report[] {
   const out: Report[] = [];
   const keys = endpointServiceKeys(s);
   for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-    const dump = iptablesDumps(host).filter((d) => d.value.tables.has('nat')).find((d) => firstKubeProxyRule(d.value)) ?? iptablesDumps(host).find((d) => d.value.tables.has('nat'));
+    const dump =
+      iptablesDumps(host)
+        .filter((d) => d.value.tables.has('nat'))
+        .find((d) => firstKubeProxyRule(d.value)) ?? iptablesDumps(host).find((d) => d.value.tables.has('nat'));
     if (!dump) {
       out.push(missingInputs(nodeSubject(host.node), ['host.iptables-save']));
       continue;
@@ -147,15 +189,35 @@ function fromEndpointsOnly(s: Snapshot): Report[] {
         const stale = [...have.endpoints.keys()].filter((ep) => !want.ready.has(ep));
         if (stale.length === 0) continue;
         ports.push(portName || '(unnamed)');
-        evidence.push(want.evidence, ...stale.slice(0, 3).map((ep) => { const r = have.endpoints.get(ep); return r ? ruleEvidence(dump.ref, r, `DNAT to ${ep}, which is not a ready endpoint`) : undefined; }));
+        evidence.push(
+          want.evidence,
+          ...stale.slice(0, 3).map((ep) => {
+            const r = have.endpoints.get(ep);
+            return r ? ruleEvidence(dump.ref, r, `DNAT to ${ep}, which is not a ready endpoint`) : undefined;
+          }),
+        );
       }
       if (ports.length > 0) {
         const svc = { metadata: { name, namespace: ns } } as Service;
-        out.push({ status: 'fail', subject, messageId: 'stale', data: { node: host.node, service: key, ports: ports.join(', '), mode: 'iptables' }, evidence: present(...evidence), remediation: remediation(svc, host.node) });
+        out.push({
+          status: 'fail',
+          subject,
+          messageId: 'stale',
+          data: { node: host.node, service: key, ports: ports.join(', '), mode: 'iptables' },
+          evidence: present(...evidence),
+          remediation: remediation(svc, host.node),
+        });
       } else if (unprogrammed) out.push(missingInputs(subject, ['cluster.services']));
       else clean++;
     }
-    if (out.every((f) => f.subject.node !== host.node)) out.push({ status: 'pass', subject: nodeSubject(host.node), messageId: 'inSync', data: { node: host.node, count: clean }, basis: basisOf(dump, clusterFile(s, 'cluster/endpointslices.json'), clusterFile(s, 'cluster/endpoints.json')) });
+    if (out.every((f) => f.subject.node !== host.node))
+      out.push({
+        status: 'pass',
+        subject: nodeSubject(host.node),
+        messageId: 'inSync',
+        data: { node: host.node, count: clean },
+        basis: basisOf(dump, clusterFile(s, 'cluster/endpointslices.json'), clusterFile(s, 'cluster/endpoints.json')),
+      });
   }
   return out;
 }
@@ -165,7 +227,7 @@ export const serviceRulesOutOfSync: Rule = {
   slug: 'service-rules-out-of-sync',
   layer: 'service',
   severity: 'critical',
-  title: 'A node\'s proxy rules do not match the Service\'s ready endpoints',
+  title: "A node's proxy rules do not match the Service's ready endpoints",
   needs: ['host.iptables-save', 'host.ipvsadm', 'cluster.services', 'cluster.endpointslices'],
   decidesFrom: [
     ['host.iptables-save', 'cluster.services', 'cluster.endpointslices'],
@@ -194,13 +256,34 @@ export const serviceRulesOutOfSync: Rule = {
     const services = proxiedServices(s);
     const out: Report[] = [];
     for (const host of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node))) {
-      const compared = mode === 'ipvs' ? compareIpvs(s, host, services) : mode === 'iptables' ? compareIptables(s, host, services) : undefined;
+      const compared =
+        mode === 'ipvs'
+          ? compareIpvs(s, host, services)
+          : mode === 'iptables'
+            ? compareIptables(s, host, services)
+            : undefined;
       if (!compared) {
-        out.push(missingInputs(nodeSubject(host.node), [mode === 'ipvs' ? 'host.ipvsadm' : mode === 'iptables' ? 'host.iptables-save' : 'host.nft-ruleset']));
+        out.push(
+          missingInputs(nodeSubject(host.node), [
+            mode === 'ipvs' ? 'host.ipvsadm' : mode === 'iptables' ? 'host.iptables-save' : 'host.nft-ruleset',
+          ]),
+        );
         continue;
       }
       const drift = compared.drift;
-      if (drift.length === 0) out.push({ status: 'pass', subject: nodeSubject(host.node), messageId: 'inSync', data: { node: host.node, count: services.length }, basis: basisOf(compared.ref, clusterFile(s, 'cluster/services.json'), clusterFile(s, 'cluster/endpointslices.json'), clusterFile(s, 'cluster/endpoints.json')) });
+      if (drift.length === 0)
+        out.push({
+          status: 'pass',
+          subject: nodeSubject(host.node),
+          messageId: 'inSync',
+          data: { node: host.node, count: services.length },
+          basis: basisOf(
+            compared.ref,
+            clusterFile(s, 'cluster/services.json'),
+            clusterFile(s, 'cluster/endpointslices.json'),
+            clusterFile(s, 'cluster/endpoints.json'),
+          ),
+        });
       for (const d of drift) {
         const svcName = `${d.svc.obj.metadata.namespace ?? 'default'}/${d.svc.obj.metadata.name}`;
         out.push({

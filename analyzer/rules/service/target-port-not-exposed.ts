@@ -60,7 +60,7 @@ export const targetPortNotExposed: Rule = {
   needs: ['cluster.services', 'cluster.pods'],
   decidesFrom: [['cluster.services', 'cluster.pods']],
   docs: {
-    why: 'kube-proxy forwards a Service port to the pod\'s targetPort. A named targetPort that no container declares leaves the pod out of the Service\'s endpoints; a numeric one that is not among the ports the containers declare usually means the Service sends traffic to a port nothing listens on (connection refused from every client).',
+    why: "kube-proxy forwards a Service port to the pod's targetPort. A named targetPort that no container declares leaves the pod out of the Service's endpoints; a numeric one that is not among the ports the containers declare usually means the Service sends traffic to a port nothing listens on (connection refused from every client).",
     fix: 'Point targetPort at the containerPort (number or name) the application listens on, or declare that port in the pod template.',
   },
   messages: {
@@ -70,7 +70,13 @@ export const targetPortNotExposed: Rule = {
   },
   explains: [{ rule: 'SVC-304', match: 'same-subject' }],
   run(s) {
-    if (!s.cluster.services || !s.cluster.pods) return [missingInputs(CLUSTER, [...(s.cluster.services ? [] : ['cluster.services']), ...(s.cluster.pods ? [] : ['cluster.pods'])])];
+    if (!s.cluster.services || !s.cluster.pods)
+      return [
+        missingInputs(CLUSTER, [
+          ...(s.cluster.services ? [] : ['cluster.services']),
+          ...(s.cluster.pods ? [] : ['cluster.pods']),
+        ]),
+      ];
     const out: Report[] = [];
     let ok = 0;
     // a Service whose namespace a partial pods list leaves out (a converted sosreport) is not checked
@@ -96,18 +102,36 @@ export const targetPortNotExposed: Rule = {
         status: miss.named ? 'fail' : 'warn',
         subject,
         messageId: miss.named ? 'namedMissing' : 'numberMissing',
-        data: { service: key, port: port?.name ?? String(port?.port ?? ''), target: miss.target, pod: miss.pod.obj.metadata.name, declared: [...d.numbers].join(', ') },
+        data: {
+          service: key,
+          port: port?.name ?? String(port?.port ?? ''),
+          target: miss.target,
+          pod: miss.pod.obj.metadata.name,
+          declared: [...d.numbers].join(', '),
+        },
         evidence: present(
           objectEvidence(svc, `/spec/ports/${miss.portIndex}`, 'the Service port and its targetPort'),
-          objectEvidence(miss.pod, d.containerIndex >= 0 ? `/spec/containers/${d.containerIndex}/ports` : '/spec/containers/0/name', 'the ports the pod declares'),
+          objectEvidence(
+            miss.pod,
+            d.containerIndex >= 0 ? `/spec/containers/${d.containerIndex}/ports` : '/spec/containers/0/name',
+            'the ports the pod declares',
+          ),
         ),
         remediation: remedy('Make targetPort name or number the port the container listens on.', [
-          cmd`kubectl -n ${word('namespace', ns)} get pod ${word('pod', miss.pod.obj.metadata.name)} -o jsonpath='{.spec.containers[*].ports}'`, cmd`kubectl -n ${word('namespace', ns)} edit service ${word('service', svc.obj.metadata.name)}`,
+          cmd`kubectl -n ${word('namespace', ns)} get pod ${word('pod', miss.pod.obj.metadata.name)} -o jsonpath='{.spec.containers[*].ports}'`,
+          cmd`kubectl -n ${word('namespace', ns)} edit service ${word('service', svc.obj.metadata.name)}`,
         ]),
       });
     }
     if (out.length === 0 && ok === 0 && unseen) out.push(partialListReport(s, CLUSTER, unseen));
-    if (out.length === 0) out.push({ status: 'pass', subject: CLUSTER, messageId: 'exposed', data: { count: ok }, basis: basisOf(clusterFile(s, 'cluster/services.json'), clusterFile(s, 'cluster/pods.json')) });
+    if (out.length === 0)
+      out.push({
+        status: 'pass',
+        subject: CLUSTER,
+        messageId: 'exposed',
+        data: { count: ok },
+        basis: basisOf(clusterFile(s, 'cluster/services.json'), clusterFile(s, 'cluster/pods.json')),
+      });
     return out;
   },
 };

@@ -5,7 +5,9 @@ import { bridgeNfCallIptablesOff } from './bridge-nf-call-iptables-off.js';
 
 const sysctl = (bridge: string | undefined) => {
   const base = reference('sysctl.txt');
-  return bridge === undefined ? base.replace(/net\.bridge\.bridge-nf-call-iptables = 1\n/, '') : base.replace('bridge-nf-call-iptables = 1', `bridge-nf-call-iptables = ${bridge}`);
+  return bridge === undefined
+    ? base.replace(/net\.bridge\.bridge-nf-call-iptables = 1\n/, '')
+    : base.replace('bridge-nf-call-iptables = 1', `bridge-nf-call-iptables = ${bridge}`);
 };
 
 // /proc/modules lines (name size refcount deps state address), as the kernel prints them
@@ -20,9 +22,11 @@ const MODULES_WITHOUT_BR = [
 
 // flannel >= 0.26 exits with this line (flannel-io/flannel#2166); k3s logs its own sysctl failure
 const FLANNEL_LOG = 'cluster/logs/kube-flannel/kube-flannel-ds-zg58f/kube-flannel.log';
-const FLANNEL_NO_BR = 'E0119 10:12:01.123456       1 main.go:278] Failed to check br_netfilter: stat /proc/sys/net/bridge/bridge-nf-call-iptables: no such file or directory';
+const FLANNEL_NO_BR =
+  'E0119 10:12:01.123456       1 main.go:278] Failed to check br_netfilter: stat /proc/sys/net/bridge/bridge-nf-call-iptables: no such file or directory';
 const K3S_JOURNAL = 'host/journal/k3s.log';
-const K3S_NO_BR = '2026-09-15T10:00:00+0000 node-1 k3s[812]: time="2026-09-15T10:00:00Z" level=error msg="Failed to set sysctl: open /proc/sys/net/bridge/bridge-nf-call-iptables: no such file or directory"';
+const K3S_NO_BR =
+  '2026-09-15T10:00:00+0000 node-1 k3s[812]: time="2026-09-15T10:00:00Z" level=error msg="Failed to set sysctl: open /proc/sys/net/bridge/bridge-nf-call-iptables: no such file or directory"';
 
 ruleTester(bridgeNfCallIptablesOff).run({
   valid: [
@@ -33,21 +37,48 @@ ruleTester(bridgeNfCallIptablesOff).run({
     },
   ],
   invalid: [
-    { name: 'bridge-nf-call-iptables = 0', snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': sysctl('0') })), findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'sysctlOff' }] },
+    {
+      name: 'bridge-nf-call-iptables = 0',
+      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': sysctl('0') })),
+      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'sysctlOff' }],
+    },
     {
       name: 'br_netfilter not loaded: the sysctl does not exist',
-      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': sysctl(undefined), 'host/modules.txt': MODULES_WITHOUT_BR })),
+      snapshot: () =>
+        snapshotOf(
+          capturedNode('worker-1', { 'host/sysctl.txt': sysctl(undefined), 'host/modules.txt': MODULES_WITHOUT_BR }),
+        ),
       findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'moduleMissing' }],
     },
     {
-      name: 'no sysctl, no module list: flannel\'s log says the bridge sysctl does not exist',
-      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': null, [FLANNEL_LOG]: `${FLANNEL_NO_BR}\n` }, {})),
-      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logNoSysctl', data: { who: 'flannel', line: 1 }, cites: [`${FLANNEL_LOG}:1`] }],
+      name: "no sysctl, no module list: flannel's log says the bridge sysctl does not exist",
+      snapshot: () =>
+        snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': null, [FLANNEL_LOG]: `${FLANNEL_NO_BR}\n` }, {})),
+      findings: [
+        {
+          status: 'fail',
+          subject: 'node:worker-1',
+          messageId: 'logNoSysctl',
+          data: { who: 'flannel', line: 1 },
+          cites: [`${FLANNEL_LOG}:1`],
+        },
+      ],
     },
     {
-      name: 'the key is absent, no module list: k3s\'s journal says it could not set it',
-      snapshot: () => snapshotOf(capturedNode('worker-1', { 'host/sysctl.txt': sysctl(undefined), [K3S_JOURNAL]: `${K3S_NO_BR}\n` }, {})),
-      findings: [{ status: 'fail', subject: 'node:worker-1', messageId: 'logNoSysctl', data: { who: 'the k3s/RKE2 service' }, cites: [`${K3S_JOURNAL}:1`] }],
+      name: "the key is absent, no module list: k3s's journal says it could not set it",
+      snapshot: () =>
+        snapshotOf(
+          capturedNode('worker-1', { 'host/sysctl.txt': sysctl(undefined), [K3S_JOURNAL]: `${K3S_NO_BR}\n` }, {}),
+        ),
+      findings: [
+        {
+          status: 'fail',
+          subject: 'node:worker-1',
+          messageId: 'logNoSysctl',
+          data: { who: 'the k3s/RKE2 service' },
+          cites: [`${K3S_JOURNAL}:1`],
+        },
+      ],
     },
     {
       name: 'the key is absent and no module list: unknown',

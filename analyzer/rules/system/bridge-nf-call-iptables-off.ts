@@ -4,7 +4,16 @@
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
-import { flannelLogs, lastLogLine, lineAt, PEER_EXPLAINS, present, sysctlEntry, sysctlEvidence, type PodLog } from '../lib/host.js';
+import {
+  flannelLogs,
+  lastLogLine,
+  lineAt,
+  PEER_EXPLAINS,
+  present,
+  sysctlEntry,
+  sysctlEvidence,
+  type PodLog,
+} from '../lib/host.js';
 import { nodeHosts } from '../lib/node-scope.js';
 
 const KEY = 'net.bridge.bridge-nf-call-iptables';
@@ -30,7 +39,7 @@ const REMEDIATION = {
   explanation: 'Load br_netfilter, turn the sysctl on, and persist both (run on the node as root).',
   commands: [
     'modprobe br_netfilter',
-    "echo br_netfilter > /etc/modules-load.d/k8s.conf",
+    'echo br_netfilter > /etc/modules-load.d/k8s.conf',
     'sysctl -w net.bridge.bridge-nf-call-iptables=1',
     "echo 'net.bridge.bridge-nf-call-iptables = 1' > /etc/sysctl.d/99-kubernetes-bridge-nf.conf",
     'sysctl --system',
@@ -58,7 +67,8 @@ export const bridgeNfCallIptablesOff: Rule = {
   messages: {
     sysctlOff: 'net.bridge.bridge-nf-call-iptables is {value} on node {node}: bridged pod traffic skips iptables',
     moduleMissing: 'br_netfilter is not loaded on node {node}, so bridge-nf-call-iptables does not exist',
-    logNoSysctl: '{who} on node {node} found no /proc/sys/net/bridge/bridge-nf-call-iptables: br_netfilter is not loaded',
+    logNoSysctl:
+      '{who} on node {node} found no /proc/sys/net/bridge/bridge-nf-call-iptables: br_netfilter is not loaded',
     on: 'net.bridge.bridge-nf-call-iptables is 1 on node {node}',
   },
   explains: PEER_EXPLAINS,
@@ -72,14 +82,39 @@ export const bridgeNfCallIptablesOff: Rule = {
       if (value === '1') {
         out.push({ status: 'pass', subject, messageId: 'on', data, basis: basisOf(host.sysctl) });
       } else if (entry && value === '0') {
-        out.push({ status: 'fail', subject, messageId: 'sysctlOff', data: { ...data, value }, evidence: present(sysctlEvidence(s, host, entry, 'bridged frames skip iptables')), remediation: REMEDIATION });
+        out.push({
+          status: 'fail',
+          subject,
+          messageId: 'sysctlOff',
+          data: { ...data, value },
+          evidence: present(sysctlEvidence(s, host, entry, 'bridged frames skip iptables')),
+          remediation: REMEDIATION,
+        });
       } else if (host.modules && host.modules.value.size > 0 && !host.modules.value.has('br_netfilter')) {
         // an empty module list means the file was not parsed, not that nothing is loaded
-        const evidence = present(entry ? sysctlEvidence(s, host, entry, 'the sysctl could not be read') : undefined, moduleEvidence(s, host));
+        const evidence = present(
+          entry ? sysctlEvidence(s, host, entry, 'the sysctl could not be read') : undefined,
+          moduleEvidence(s, host),
+        );
         out.push({ status: 'fail', subject, messageId: 'moduleMissing', data, evidence, remediation: REMEDIATION });
-      } else if (!entry && (said = lastLogLine(s, componentLogs(s, host), (l) => NO_BRIDGE_SYSCTL.test(l.raw), 'the bridge sysctls do not exist: br_netfilter is not loaded'))) {
+      } else if (
+        !entry &&
+        (said = lastLogLine(
+          s,
+          componentLogs(s, host),
+          (l) => NO_BRIDGE_SYSCTL.test(l.raw),
+          'the bridge sysctls do not exist: br_netfilter is not loaded',
+        ))
+      ) {
         const who = said.evidence.path.startsWith('host/journal/') ? 'the k3s/RKE2 service' : 'flannel';
-        out.push({ status: 'fail', subject, messageId: 'logNoSysctl', data: { ...data, who, line: said.line.line }, evidence: [said.evidence], remediation: REMEDIATION });
+        out.push({
+          status: 'fail',
+          subject,
+          messageId: 'logNoSysctl',
+          data: { ...data, who, line: said.line.line },
+          evidence: [said.evidence],
+          remediation: REMEDIATION,
+        });
       } else {
         const modulesUsable = host.modules !== undefined && host.modules.value.size > 0;
         out.push(missingInputs(subject, modulesUsable ? ['host.sysctl'] : ['host.sysctl', 'host.modules']));

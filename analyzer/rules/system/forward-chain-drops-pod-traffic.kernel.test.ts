@@ -25,9 +25,15 @@ const reason = skipReason();
 if (reason) console.log(`skipping SYS-103/104 real-kernel test: ${reason}`);
 
 const NS = `netsnap-sys103-${process.pid}`;
-const inNs = (cmd: string, args: string[], input?: string) => execFileSync('ip', ['netns', 'exec', NS, cmd, ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+const inNs = (cmd: string, args: string[], input?: string) =>
+  execFileSync('ip', ['netns', 'exec', NS, cmd, ...args], { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
 const judge = (save: string) =>
-  runRules([forwardChainDropsPodTraffic, podEgressNotMasqueraded], snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': save })), {}, { strict: true }).map((f) => `${f.ruleId} ${f.status} ${subjectKey(f.subject)}`);
+  runRules(
+    [forwardChainDropsPodTraffic, podEgressNotMasqueraded],
+    snapshotOf(capturedNode('worker-1', { 'host/iptables-save.txt': save })),
+    {},
+    { strict: true },
+  ).map((f) => `${f.ruleId} ${f.status} ${subjectKey(f.subject)}`);
 
 describe.skipIf(reason !== undefined)('SYS-103/104 on iptables-save output of the real kernel', () => {
   beforeAll(() => {
@@ -49,7 +55,18 @@ describe.skipIf(reason !== undefined)('SYS-103/104 on iptables-save output of th
   });
 
   it('flannel masquerade jump deleted fails SYS-104 only', () => {
-    inNs('iptables-nft', ['-t', 'nat', '-D', 'POSTROUTING', '-m', 'comment', '--comment', 'flanneld masq', '-j', 'FLANNEL-POSTRTG']);
+    inNs('iptables-nft', [
+      '-t',
+      'nat',
+      '-D',
+      'POSTROUTING',
+      '-m',
+      'comment',
+      '--comment',
+      'flanneld masq',
+      '-j',
+      'FLANNEL-POSTRTG',
+    ]);
     expect(judge(inNs('iptables-nft-save', []))).toEqual(['SYS-103 pass node:worker-1', 'SYS-104 fail node:worker-1']);
   });
 });

@@ -7,7 +7,17 @@ import type { Remediation, Report, Rule } from '../types.js';
 import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { nodeHosts } from '../lib/node-scope.js';
 import { nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, present, seenFile } from '../lib/host.js';
-import { decidingStep, iptablesDumps, undeterminedBy, undeterminedReport, podProbes, stepEvidence, toolFor, trace, traceHostWith } from '../lib/pod-trace.js';
+import {
+  decidingStep,
+  iptablesDumps,
+  undeterminedBy,
+  undeterminedReport,
+  podProbes,
+  stepEvidence,
+  toolFor,
+  trace,
+  traceHostWith,
+} from '../lib/pod-trace.js';
 import type { TraceBranch, TraceStep } from '../../trace/types.js';
 import { nftBlockEvidence, nftForwardOf, type NftForwardBlock } from '../lib/nft-forward.js';
 import type { FileRef, Snapshot, Sourced } from '../../model/types.js';
@@ -23,18 +33,34 @@ function remediation(toolName: string, networkText: string, step: TraceStep): Re
   const network = word('cidr', networkText);
   const accept = [cmd`${tool} -I FORWARD 1 -s ${network} -j ACCEPT`, cmd`${tool} -I FORWARD 2 -d ${network} -j ACCEPT`];
   if (step.ruleIndex !== undefined) {
-    return remedy(`Rule ${step.ruleIndex} of ${step.chain} drops pod traffic before any ACCEPT. Remove it or accept the pod network ahead of it; with firewalld, trust the pod network instead of editing its rules.`, [
-      cmd`${tool} -D ${word('chain', step.chain ?? '')} ${step.ruleIndex}`, ...accept, cmd`firewall-cmd --permanent --zone=trusted --add-source=${network} && firewall-cmd --reload`,
-    ]);
+    return remedy(
+      `Rule ${step.ruleIndex} of ${step.chain} drops pod traffic before any ACCEPT. Remove it or accept the pod network ahead of it; with firewalld, trust the pod network instead of editing its rules.`,
+      [
+        cmd`${tool} -D ${word('chain', step.chain ?? '')} ${step.ruleIndex}`,
+        ...accept,
+        cmd`firewall-cmd --permanent --zone=trusted --add-source=${network} && firewall-cmd --reload`,
+      ],
+    );
   }
-  return remedy('The FORWARD policy is DROP and nothing accepts the pod network first (Docker sets this policy; flannel adds FLANNEL-FWD ACCEPTs when it runs). Accept the pod network, or restore flannel\'s rules by restarting its pod on this node.', [...accept, cmd`${tool} -P FORWARD ACCEPT`]);
+  return remedy(
+    "The FORWARD policy is DROP and nothing accepts the pod network first (Docker sets this policy; flannel adds FLANNEL-FWD ACCEPTs when it runs). Accept the pod network, or restore flannel's rules by restarting its pod on this node.",
+    [...accept, cmd`${tool} -P FORWARD ACCEPT`],
+  );
 }
 
 /** is this the filter table's FORWARD hook deciding against the packet? */
-const forwardVerdict = (st: TraceStep | undefined): st is TraceStep => st !== undefined && st.hook === 'FORWARD' && st.table === 'filter' && /^(DROP|REJECT|policy DROP)/.test(st.verdict);
+const forwardVerdict = (st: TraceStep | undefined): st is TraceStep =>
+  st !== undefined && st.hook === 'FORWARD' && st.table === 'filter' && /^(DROP|REJECT|policy DROP)/.test(st.verdict);
 
 /** a forward hook of another nftables table refusing what names no pod traffic (firewalld's zones) */
-function nftRejectsReport(s: Snapshot, node: string, network: string, nft: Sourced<NftRuleset>, block: NftForwardBlock, basis: readonly FileRef[]): Report {
+function nftRejectsReport(
+  s: Snapshot,
+  node: string,
+  network: string,
+  nft: Sourced<NftRuleset>,
+  block: NftForwardBlock,
+  basis: readonly FileRef[],
+): Report {
   const data = { node, table: `${block.table.family} ${block.table.name}`, chain: block.chain.name, by: block.by };
   const firewalld = block.table.name === 'firewalld';
   return {
@@ -49,7 +75,12 @@ function nftRejectsReport(s: Snapshot, node: string, network: string, nft: Sourc
         ? 'firewalld (nftables backend) rejects forwarded traffic no zone accepts, and iptables rules cannot override it. Put the pod network and the pod interfaces in the trusted zone.'
         : `Table ${data.table} refuses forwarded traffic by default; accept the pod network in it (or remove the table).`,
       firewalld
-        ? [cmd`firewall-cmd --permanent --zone=trusted --add-source=${word('cidr', network)}`, 'firewall-cmd --permanent --zone=trusted --add-interface=cni0', 'firewall-cmd --permanent --zone=trusted --add-interface=flannel.1', 'firewall-cmd --reload']
+        ? [
+            cmd`firewall-cmd --permanent --zone=trusted --add-source=${word('cidr', network)}`,
+            'firewall-cmd --permanent --zone=trusted --add-interface=cni0',
+            'firewall-cmd --permanent --zone=trusted --add-interface=flannel.1',
+            'firewall-cmd --reload',
+          ]
         : nftCommands(block, network),
     ),
   };
@@ -57,7 +88,11 @@ function nftRejectsReport(s: Snapshot, node: string, network: string, nft: Sourc
 
 function nftCommands(block: NftForwardBlock, network: string): Cmd[] {
   const where = cmd`${word('chain', block.table.family)} ${word('chain', block.table.name)} ${word('chain', block.chain.name)}`;
-  return [cmd`nft list chain ${where}`, cmd`nft insert rule ${where} ip saddr ${word('cidr', network)} accept`, cmd`nft insert rule ${where} ip daddr ${word('cidr', network)} accept`];
+  return [
+    cmd`nft list chain ${where}`,
+    cmd`nft insert rule ${where} ip saddr ${word('cidr', network)} accept`,
+    cmd`nft insert rule ${where} ip daddr ${word('cidr', network)} accept`,
+  ];
 }
 
 export const forwardChainDropsPodTraffic: Rule = {
@@ -77,15 +112,18 @@ export const forwardChainDropsPodTraffic: Rule = {
     ['host.nft-ruleset', 'fact:pod-network'],
   ],
   docs: {
-    why: 'Every packet a pod sends to another node or the internet is forwarded by the node and walks the filter FORWARD chain. Docker sets its policy to DROP; firewalld and hardened images insert `-j REJECT --reject-with icmp-host-prohibited`. If such a verdict comes before an ACCEPT for the pod network (flannel\'s FLANNEL-FWD, kube-proxy\'s KUBE-FORWARD), pod traffic is dropped although every other layer looks fine.',
+    why: "Every packet a pod sends to another node or the internet is forwarded by the node and walks the filter FORWARD chain. Docker sets its policy to DROP; firewalld and hardened images insert `-j REJECT --reject-with icmp-host-prohibited`. If such a verdict comes before an ACCEPT for the pod network (flannel's FLANNEL-FWD, kube-proxy's KUBE-FORWARD), pod traffic is dropped although every other layer looks fine.",
     fix: 'Accept the pod network ahead of the dropping rule (`iptables -I FORWARD 1 -s <pod CIDR> -j ACCEPT` and `-d <pod CIDR>`), remove the REJECT, or trust the pod network in firewalld.',
   },
   messages: {
     dropped: '{direction} pod traffic on node {node} is dropped by {by} in {chain} ({tool})',
     accepted: 'pod traffic on node {node} is accepted by the FORWARD chain',
-    undetermined: 'the FORWARD path of node {node} holds a rule the tracer cannot evaluate ({why}): whether it drops pod traffic is undetermined',
-    nftRejects: 'iptables accepts pod traffic on node {node}, but nftables table {table} (chain {chain}, on the forward hook too) ends in "{by}" and nothing in it accepts the pod network or a pod interface',
-    nftUnevaluated: 'iptables accepts pod traffic on node {node}; nftables table {table} (chain {chain}) also filters forwarded traffic and ends in "{by}": its zones/accepts for pod traffic are not evaluated',
+    undetermined:
+      'the FORWARD path of node {node} holds a rule the tracer cannot evaluate ({why}): whether it drops pod traffic is undetermined',
+    nftRejects:
+      'iptables accepts pod traffic on node {node}, but nftables table {table} (chain {chain}, on the forward hook too) ends in "{by}" and nothing in it accepts the pod network or a pod interface',
+    nftUnevaluated:
+      'iptables accepts pod traffic on node {node}; nftables table {table} (chain {chain}) also filters forwarded traffic and ends in "{by}": its zones/accepts for pod traffic are not evaluated',
   },
   explains: PEER_EXPLAINS,
   run(s) {
@@ -96,14 +134,28 @@ export const forwardChainDropsPodTraffic: Rule = {
       const network = networkSeen?.value;
       const base = traceHostWith(s, host, dumps[0]);
       const { probes, missing } = podProbes(s, host, base);
-      const lacking = [...(dumps.length === 0 ? ['host.iptables-save'] : []), ...(host.routes ? [] : ['host.ip-route']), ...(host.addrs ? [] : ['host.ip-addr']), ...missing];
+      const lacking = [
+        ...(dumps.length === 0 ? ['host.iptables-save'] : []),
+        ...(host.routes ? [] : ['host.ip-route']),
+        ...(host.addrs ? [] : ['host.ip-addr']),
+        ...missing,
+      ];
       if (lacking.length > 0 || !network) {
         // no iptables verdict possible, but another nftables forward hook refusing everything that
         // names no pod traffic drops it whatever iptables says (needs a pod network to know it is a node's)
         const alone = network ? nftForwardOf(s, host, network) : { blocks: [] };
         const block = alone.blocks.find((b) => !b.mentionsPods);
         if (alone.nft && block && network) {
-          out.push(nftRejectsReport(s, host.node, network, alone.nft, block, basisOf(alone.nft, host.addrs, host.routes, seenFile(networkSeen))));
+          out.push(
+            nftRejectsReport(
+              s,
+              host.node,
+              network,
+              alone.nft,
+              block,
+              basisOf(alone.nft, host.addrs, host.routes, seenFile(networkSeen)),
+            ),
+          );
           continue;
         }
         out.push(missingInputs(subject, lacking.length > 0 ? lacking : ['cluster.nodes']));
@@ -124,15 +176,34 @@ export const forwardChainDropsPodTraffic: Rule = {
             const st = decidingStep(b);
             if ((b.fate.kind !== 'dropped' && b.fate.kind !== 'rejected') || !forwardVerdict(st)) continue;
             const tool = toolFor(host, dump);
-            const entered = b.steps.find((x) => x.hook === 'FORWARD' && x.table === 'filter' && x.chain === 'FORWARD' && x.ruleIndex !== undefined);
+            const entered = b.steps.find(
+              (x) => x.hook === 'FORWARD' && x.table === 'filter' && x.chain === 'FORWARD' && x.ruleIndex !== undefined,
+            );
             finding = {
               status: 'fail',
               subject,
               messageId: 'dropped',
-              data: { node: host.node, direction: probe.direction, chain: st.chain ?? 'FORWARD', by: st.ruleIndex !== undefined ? `rule ${st.ruleIndex} (${st.verdict.split(' ')[0]})` : 'the DROP policy', tool, src: probe.input.src, dst: probe.input.dst, ...(st.line !== undefined ? { line: st.line } : {}) },
+              data: {
+                node: host.node,
+                direction: probe.direction,
+                chain: st.chain ?? 'FORWARD',
+                by:
+                  st.ruleIndex !== undefined ? `rule ${st.ruleIndex} (${st.verdict.split(' ')[0]})` : 'the DROP policy',
+                tool,
+                src: probe.input.src,
+                dst: probe.input.dst,
+                ...(st.line !== undefined ? { line: st.line } : {}),
+              },
               evidence: present(
-                stepEvidence(s, dump.ref, st, `the tracer's ${probe.direction} packet ${probe.input.src} -> ${probe.input.dst} is ${b.fate.kind} here`),
-                entered && entered !== st ? stepEvidence(s, dump.ref, entered, 'the way it went in FORWARD') : undefined,
+                stepEvidence(
+                  s,
+                  dump.ref,
+                  st,
+                  `the tracer's ${probe.direction} packet ${probe.input.src} -> ${probe.input.dst} is ${b.fate.kind} here`,
+                ),
+                entered && entered !== st
+                  ? stepEvidence(s, dump.ref, entered, 'the way it went in FORWARD')
+                  : undefined,
               ),
               remediation: remediation(tool, network, st),
             };
@@ -143,16 +214,35 @@ export const forwardChainDropsPodTraffic: Rule = {
         if (finding) break;
       }
       const { nft, blocks } = nftForwardOf(s, host, network);
-      const basis = basisOf(...dumps, host.routes, host.addrs, seenFile(networkSeen), seenFile(nodePodCidrSeen(s, host.node)), nft);
+      const basis = basisOf(
+        ...dumps,
+        host.routes,
+        host.addrs,
+        seenFile(networkSeen),
+        seenFile(nodePodCidrSeen(s, host.node)),
+        nft,
+      );
       const nftBlock = blocks.find((b) => !b.mentionsPods) ?? blocks[0];
       if (finding) out.push({ ...finding, basis });
       // the reason is the tracer's (a loop, an ipset, a budget), cited at the rule where it stopped
-      else if (unsure) out.push(undeterminedReport(s, subject, unsure.ref, unsure.branch, 'undetermined', { node: host.node }));
+      else if (unsure)
+        out.push(undeterminedReport(s, subject, unsure.ref, unsure.branch, 'undetermined', { node: host.node }));
       else if (!judged) out.push(missingInputs(subject, ['host.ip-route']));
       else if (nft && nftBlock) {
-        const data = { node: host.node, table: `${nftBlock.table.family} ${nftBlock.table.name}`, chain: nftBlock.chain.name, by: nftBlock.by };
+        const data = {
+          node: host.node,
+          table: `${nftBlock.table.family} ${nftBlock.table.name}`,
+          chain: nftBlock.chain.name,
+          by: nftBlock.by,
+        };
         if (nftBlock.mentionsPods) {
-          out.push({ status: 'unknown', subject, messageId: 'nftUnevaluated', data, missing: [`trace: nftables ${data.table} ${data.chain} (not evaluated)`] });
+          out.push({
+            status: 'unknown',
+            subject,
+            messageId: 'nftUnevaluated',
+            data,
+            missing: [`trace: nftables ${data.table} ${data.chain} (not evaluated)`],
+          });
         } else {
           out.push(nftRejectsReport(s, host.node, network, nft, nftBlock, basis));
         }

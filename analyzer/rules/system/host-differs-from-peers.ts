@@ -5,7 +5,16 @@
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import { basisOf, CLUSTER, nodeSubject } from '../lib/reports.js';
-import { jsonEvidence, lineAt, mainRoutes, nodePodCidr, present, ruleEvidence, sysctlEntry, sysctlEvidence } from '../lib/host.js';
+import {
+  jsonEvidence,
+  lineAt,
+  mainRoutes,
+  nodePodCidr,
+  present,
+  ruleEvidence,
+  sysctlEntry,
+  sysctlEvidence,
+} from '../lib/host.js';
 import { egressVerdicts, natSteps } from './pod-egress-not-masqueraded.js';
 import { stepEvidence } from '../lib/pod-trace.js';
 import { defaultBackend } from '../../model/iptables-dumps.js';
@@ -46,10 +55,16 @@ const FACTS: readonly FactSpec[] = [
       if (!first) return undefined;
       const hit = verdicts.find((v) => v.masqueraded);
       const snat = hit && natSteps(hit).snat;
-      if (hit && snat) return { value: 'present', evidence: stepEvidence(s, hit.dump.ref, snat, 'masquerades pod egress') };
+      if (hit && snat)
+        return { value: 'present', evidence: stepEvidence(s, hit.dump.ref, snat, 'masquerades pod egress') };
       if (verdicts.some((v) => v.undetermined)) return undefined; // the tracer could not tell
       const chain = first.dump.value.tables.get('nat')?.chains.get('POSTROUTING');
-      return { value: 'absent', evidence: chain ? lineAt(s, first.dump.ref, chain.line, 'no MASQUERADE for pod egress in nat POSTROUTING') : undefined };
+      return {
+        value: 'absent',
+        evidence: chain
+          ? lineAt(s, first.dump.ref, chain.line, 'no MASQUERADE for pod egress in nat POSTROUTING')
+          : undefined,
+      };
     },
   },
   sysctlFact('net.ipv4.ip_forward', '1'),
@@ -62,7 +77,10 @@ const FACTS: readonly FactSpec[] = [
       // from whatever states it (header suffix, iptables --version, nft ruleset...), never a plain 1.8.x header alone
       const b = defaultBackend(s, host);
       if (!b) return undefined;
-      return { value: b.backend, evidence: b.line !== undefined ? lineAt(s, b.ref, b.line, 'iptables backend') : undefined };
+      return {
+        value: b.backend,
+        evidence: b.line !== undefined ? lineAt(s, b.ref, b.line, 'iptables backend') : undefined,
+      };
     },
   },
   {
@@ -72,7 +90,10 @@ const FACTS: readonly FactSpec[] = [
       if (!host.routes) return undefined;
       const via = mainRoutes(host.routes.value).filter((r) => r.dev !== undefined && /^flannel[.-]/.test(r.dev));
       const first = via[0];
-      return { value: String(via.length), evidence: jsonEvidence(s, host.routes.ref, first ? `/${first.at}` : '', 'routes to peer pod subnets') };
+      return {
+        value: String(via.length),
+        evidence: jsonEvidence(s, host.routes.ref, first ? `/${first.at}` : '', 'routes to peer pod subnets'),
+      };
     },
   },
 ];
@@ -84,7 +105,8 @@ function norm(values: readonly string[], preferred: string | undefined): string 
   const sorted = [...counts].sort((a, b) => b[1] - a[1]);
   const [top, second] = sorted;
   if (!top || sorted.length < 2) return undefined;
-  if (second && second[1] === top[1]) return preferred !== undefined && counts.has(preferred) && counts.get(preferred) === top[1] ? preferred : undefined;
+  if (second && second[1] === top[1])
+    return preferred !== undefined && counts.has(preferred) && counts.get(preferred) === top[1] ? preferred : undefined;
   return top[0];
 }
 
@@ -93,12 +115,16 @@ export const hostDiffersFromPeers: Rule = {
   slug: 'host-differs-from-peers',
   layer: 'system',
   severity: 'warning',
-  title: 'A host setting differs from the node\'s peers',
+  title: "A host setting differs from the node's peers",
   // the difference is a fault of any layer seen from outside: NET-205's missing route shows here too
   crossLayer: true,
   needs: ['host.sysctl', 'host.iptables-save', 'host.ip-route', 'several node bundles'],
   // any one fact read on two or more nodes decides it
-  decidesFrom: [['host.sysctl', 'several node bundles'], ['host.iptables-save', 'several node bundles'], ['host.ip-route', 'several node bundles']],
+  decidesFrom: [
+    ['host.sysctl', 'several node bundles'],
+    ['host.iptables-save', 'several node bundles'],
+    ['host.ip-route', 'several node bundles'],
+  ],
   docs: {
     why: 'Nodes of one cluster are meant to be alike. When one node lacks the MASQUERADE rule, runs with another sysctl, another iptables backend or fewer flannel routes than its peers, that difference is the first place to look even before knowing whether it is the cause.',
     fix: 'Compare the node with a healthy peer (`sysctl -a`, `iptables-save`, `ip route`) and bring it in line; the specific finding for the same node, when there is one, says how.',
@@ -114,7 +140,11 @@ export const hostDiffersFromPeers: Rule = {
     // a host that is not a Kubernetes node is nobody's peer (lib/node-scope.ts)
     const skipped = all.flatMap((h) => notANode(s, h.node, nodeSubject(h.node)) ?? []);
     const hosts = all.filter((h) => isKubernetesHost(s, h.node) !== false);
-    if (hosts.length < 2) return [...skipped, { status: 'unknown', subject: CLUSTER, messageId: 'onePeer', missing: ['several node bundles'] }];
+    if (hosts.length < 2)
+      return [
+        ...skipped,
+        { status: 'unknown', subject: CLUSTER, messageId: 'onePeer', missing: ['several node bundles'] },
+      ];
     const seen = FACTS.map((spec) => ({ spec, byNode: new Map(hosts.map((h) => [h.node, spec.read(s, h)] as const)) }));
     const out: Report[] = [...skipped];
     for (const host of hosts) {
@@ -136,19 +166,37 @@ export const hostDiffersFromPeers: Rule = {
         return vs.some((f) => f !== undefined) && vs.some((f) => f === undefined);
       });
       if (differs.length === 0 && partial.length > 0) {
-        const missing = partial.flatMap(({ spec, byNode }) => [...byNode].filter(([, f]) => f === undefined).map(([node]) => `${spec.source}@${node}`));
-        out.push({ status: 'unknown', subject, messageId: 'incomplete', data: { node: host.node, facts: partial.map((p) => p.spec.name).join(', ') }, missing: [...new Set(missing)].sort() });
+        const missing = partial.flatMap(({ spec, byNode }) =>
+          [...byNode].filter(([, f]) => f === undefined).map(([node]) => `${spec.source}@${node}`),
+        );
+        out.push({
+          status: 'unknown',
+          subject,
+          messageId: 'incomplete',
+          data: { node: host.node, facts: partial.map((p) => p.spec.name).join(', ') },
+          missing: [...new Set(missing)].sort(),
+        });
         continue;
       }
       if (differs.length === 0) {
-        out.push({ status: 'pass', subject, messageId: 'alike', data: { node: host.node }, basis: basisOf(...read.map((f) => f.evidence)) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'alike',
+          data: { node: host.node },
+          basis: basisOf(...read.map((f) => f.evidence)),
+        });
         continue;
       }
       out.push({
         status: 'warn',
         subject,
         messageId: 'differs',
-        data: { node: host.node, facts: differs.map((d) => `${d.name} (${d.fact.value}, peers ${d.usual})`).join(', '), first: differs[0]?.name ?? '' },
+        data: {
+          node: host.node,
+          facts: differs.map((d) => `${d.name} (${d.fact.value}, peers ${d.usual})`).join(', '),
+          first: differs[0]?.name ?? '',
+        },
         evidence: present(...differs.map((d) => d.fact.evidence)),
       });
     }

@@ -71,12 +71,15 @@ function remediation(kubeIn: IptablesBackend | undefined, stale: IptablesBackend
   const keepTool = keep === 'legacy' ? 'iptables-legacy' : 'iptables-nft';
   const staleTool = stale === 'legacy' ? 'iptables-legacy' : 'iptables-nft';
   // the tools are netsnap's fixed names, not bundle text
-  return remedy(`Use one backend on the node: point the iptables alternatives at the one kube-proxy uses (${keep}), then remove the stale rules from the other after saving them.`, [
-    cmd`update-alternatives --set iptables /usr/sbin/${raw(keepTool)}`,
-    cmd`update-alternatives --set ip6tables /usr/sbin/${raw(keepTool.replace('iptables', 'ip6tables'))}`,
-    cmd`${raw(staleTool)}-save > /root/${raw(staleTool)}-before-cleanup.rules`,
-    cmd`${raw(staleTool)} -t nat -F && ${raw(staleTool)} -t filter -F && ${raw(staleTool)} -t mangle -F`,
-  ]);
+  return remedy(
+    `Use one backend on the node: point the iptables alternatives at the one kube-proxy uses (${keep}), then remove the stale rules from the other after saving them.`,
+    [
+      cmd`update-alternatives --set iptables /usr/sbin/${raw(keepTool)}`,
+      cmd`update-alternatives --set ip6tables /usr/sbin/${raw(keepTool.replace('iptables', 'ip6tables'))}`,
+      cmd`${raw(staleTool)}-save > /root/${raw(staleTool)}-before-cleanup.rules`,
+      cmd`${raw(staleTool)} -t nat -F && ${raw(staleTool)} -t filter -F && ${raw(staleTool)} -t mangle -F`,
+    ],
+  );
 }
 
 export const iptablesBackendSplit: Rule = {
@@ -85,15 +88,23 @@ export const iptablesBackendSplit: Rule = {
   layer: 'system',
   severity: 'critical',
   title: 'iptables rules split between the legacy and nf_tables backends',
-  needs: ['host.iptables-save', 'host.iptables-legacy-save', 'host.iptables-nft-save', 'host.iptables-version', 'host.nft-ruleset'],
+  needs: [
+    'host.iptables-save',
+    'host.iptables-legacy-save',
+    'host.iptables-nft-save',
+    'host.iptables-version',
+    'host.nft-ruleset',
+  ],
   docs: {
     why: 'The kernel runs the rules of both iptables backends. If kube-proxy writes to one (it follows kubelet\'s KUBE-IPTABLES-HINT or its image default) and the node\'s `iptables` is the other, Service rules look missing to anyone on the node and old rules left in the other backend (a Docker FORWARD DROP, stale KUBE-* chains) still act on every packet. iptables-nft prints "# Warning: iptables-legacy tables present" when this is the case.',
     fix: 'Choose one backend (the one kube-proxy uses) with update-alternatives, save and flush the rules of the other, then restart kube-proxy and flannel so they rewrite their rules.',
   },
   messages: {
-    kubeProxyElsewhere: 'kube-proxy\'s rules on node {node} are in the {kubeIn} backend while the node\'s iptables is {default}',
+    kubeProxyElsewhere:
+      "kube-proxy's rules on node {node} are in the {kubeIn} backend while the node's iptables is {default}",
     bothBackends: 'node {node} has rules in both the legacy and the nf_tables backend; both act on every packet',
-    kubeProxyBoth: 'kube-proxy rules are in both the legacy and the nf_tables backend of node {node}: one copy is stale and still rewrites Service traffic',
+    kubeProxyBoth:
+      'kube-proxy rules are in both the legacy and the nf_tables backend of node {node}: one copy is stale and still rewrites Service traffic',
     single: 'node {node} uses only the {default} iptables backend',
     noRules: 'node {node} has no iptables rules in the dumps collected: nothing to split',
   },
@@ -115,7 +126,8 @@ export const iptablesBackendSplit: Rule = {
       const warned = d0?.value.legacyTablesPresentLine;
       const warnedOnStderr = stderrWarning(s, host);
       const basis = defaultBackend(s, host);
-      const def: IptablesBackend | undefined = basis?.backend ?? (warnedOnStderr === 'host.iptables-save' ? 'nf_tables' : undefined);
+      const def: IptablesBackend | undefined =
+        basis?.backend ?? (warnedOnStderr === 'host.iptables-save' ? 'nf_tables' : undefined);
       if (!d0 && !host.iptablesLegacy && !host.iptablesNft) {
         out.push(missingInputs(subject, ['host.iptables-save']));
         continue;
@@ -131,14 +143,47 @@ export const iptablesBackendSplit: Rule = {
         }
         held.set(b, h);
       };
-      if (d0 && def && d0.value.ruleCount > 0) hold(def, headerEvidence(s, d0, `rules in the ${def} backend (the node's iptables)`) ?? backendEvidence(s, basis, `the node's iptables is ${def}`), d0);
-      for (const [b, dump] of [['legacy', host.iptablesLegacy], ['nf_tables', host.iptablesNft]] as const) {
-        if (dump && dump.value.ruleCount > 0) hold(b, headerEvidence(s, dump, `rules in the ${b} backend`) ?? lineAt(s, dump.ref, 1, `rules in the ${b} backend`), dump);
+      if (d0 && def && d0.value.ruleCount > 0)
+        hold(
+          def,
+          headerEvidence(s, d0, `rules in the ${def} backend (the node's iptables)`) ??
+            backendEvidence(s, basis, `the node's iptables is ${def}`),
+          d0,
+        );
+      for (const [b, dump] of [
+        ['legacy', host.iptablesLegacy],
+        ['nf_tables', host.iptablesNft],
+      ] as const) {
+        if (dump && dump.value.ruleCount > 0)
+          hold(
+            b,
+            headerEvidence(s, dump, `rules in the ${b} backend`) ?? lineAt(s, dump.ref, 1, `rules in the ${b} backend`),
+            dump,
+          );
       }
       if (warned !== undefined && d0) hold('legacy', lineAt(s, d0.ref, warned, 'the other backend holds rules too'));
-      if (warnedOnStderr) hold('legacy', sourceRecordEvidence(s, host.bundle, warnedOnStderr, 'stderrTail', `${warnedOnStderr.replace('host.', '')} warned on stderr: the other backend holds rules too`));
+      if (warnedOnStderr)
+        hold(
+          'legacy',
+          sourceRecordEvidence(
+            s,
+            host.bundle,
+            warnedOnStderr,
+            'stderrTail',
+            `${warnedOnStderr.replace('host.', '')} warned on stderr: the other backend holds rules too`,
+          ),
+        );
       const inNft = nft && nftIptablesRules(nft);
-      if (nft && inNft) hold('nf_tables', lineAt(s, nft.ref, inNft.table.line, `nft list ruleset: table ip ${inNft.table.name} holds iptables-nft rules`));
+      if (nft && inNft)
+        hold(
+          'nf_tables',
+          lineAt(
+            s,
+            nft.ref,
+            inNft.table.line,
+            `nft list ruleset: table ip ${inNft.table.name} holds iptables-nft rules`,
+          ),
+        );
       const data = { node: host.node, default: def ?? 'unknown' };
       const decidedBy = basisOf(d0, host.iptablesLegacy, host.iptablesNft, host.iptablesVersion, nft);
       // rules in the default dump whose backend nothing states, and no two explicit dumps that settle it
@@ -148,7 +193,15 @@ export const iptablesBackendSplit: Rule = {
       }
       if (held.size === 0 && !def) {
         // rules whose backend nothing states (a plain 1.8.x header), or no rules at all
-        if ((d0?.value.ruleCount ?? 0) > 0) out.push(missingInputs(subject, ['host.iptables-version', 'host.nft-ruleset', 'host.iptables-legacy-save', 'host.iptables-nft-save']));
+        if ((d0?.value.ruleCount ?? 0) > 0)
+          out.push(
+            missingInputs(subject, [
+              'host.iptables-version',
+              'host.nft-ruleset',
+              'host.iptables-legacy-save',
+              'host.iptables-nft-save',
+            ]),
+          );
         else out.push({ status: 'pass', subject, messageId: 'noRules', data: { node: host.node }, basis: decidedBy });
         continue;
       }
@@ -158,11 +211,26 @@ export const iptablesBackendSplit: Rule = {
         // the one backend with rules is not the node's, and the node's shows no kube-proxy rules
         if (only && def && only !== def && !(d0 && firstKubeProxyRule(d0.value))) {
           out.push({
-            status: 'fail', subject, messageId: 'kubeProxyElsewhere', data: { ...data, kubeIn: only },
-            evidence: present(...(h?.evidence ?? []), h?.kube ? ruleEvidence(h.kube.ref, h.kube.rule, `kube-proxy rules in the ${only} backend`) : undefined, headerEvidence(s, d0, `the node's iptables is ${def}`) ?? backendEvidence(s, basis, `the node's iptables is ${def}`)),
+            status: 'fail',
+            subject,
+            messageId: 'kubeProxyElsewhere',
+            data: { ...data, kubeIn: only },
+            evidence: present(
+              ...(h?.evidence ?? []),
+              h?.kube ? ruleEvidence(h.kube.ref, h.kube.rule, `kube-proxy rules in the ${only} backend`) : undefined,
+              headerEvidence(s, d0, `the node's iptables is ${def}`) ??
+                backendEvidence(s, basis, `the node's iptables is ${def}`),
+            ),
             remediation: remediation(only, def),
           });
-        } else out.push({ status: 'pass', subject, messageId: 'single', data: { ...data, default: only ?? 'unknown' }, basis: decidedBy });
+        } else
+          out.push({
+            status: 'pass',
+            subject,
+            messageId: 'single',
+            data: { ...data, default: only ?? 'unknown' },
+            basis: decidedBy,
+          });
         continue;
       }
       // both backends hold rules: both act on every packet
@@ -171,18 +239,41 @@ export const iptablesBackendSplit: Rule = {
       const kubeAlt = alt ? held.get(alt)?.kube : undefined;
       const evidence = present(
         ...[...held.values()].flatMap((h) => h.evidence),
-        ...[...held].map(([b, h]) => (h.kube ? ruleEvidence(h.kube.ref, h.kube.rule, `kube-proxy rules in the ${b} backend`) : undefined)),
+        ...[...held].map(([b, h]) =>
+          h.kube ? ruleEvidence(h.kube.ref, h.kube.rule, `kube-proxy rules in the ${b} backend`) : undefined,
+        ),
         backendEvidence(s, basis, `the node's iptables is ${def ?? 'unknown'}`),
       );
       if (def && alt && !kubeDef && (kubeAlt || !held.get(alt)?.kubeKnown) && !(d0 && firstKubeProxyRule(d0.value))) {
-        out.push({ status: 'fail', subject, messageId: 'kubeProxyElsewhere', data: { ...data, kubeIn: alt }, evidence, remediation: remediation(alt, def) });
+        out.push({
+          status: 'fail',
+          subject,
+          messageId: 'kubeProxyElsewhere',
+          data: { ...data, kubeIn: alt },
+          evidence,
+          remediation: remediation(alt, def),
+        });
       } else if ([...held.values()].every((h) => h.kube)) {
         // kube-proxy keeps one backend current; the other copy is stale and still DNATs Service traffic to old endpoints
         const keep = kubeDef ? (def as IptablesBackend) : 'nf_tables';
-        out.push({ status: 'fail', subject, messageId: 'kubeProxyBoth', data, evidence, remediation: remediation(keep, other(keep)) });
+        out.push({
+          status: 'fail',
+          subject,
+          messageId: 'kubeProxyBoth',
+          data,
+          evidence,
+          remediation: remediation(keep, other(keep)),
+        });
       } else {
         const kubeIn = kubeDef ? def : kubeAlt ? alt : def;
-        out.push({ status: 'warn', subject, messageId: 'bothBackends', data, evidence, remediation: remediation(kubeIn, kubeIn ? other(kubeIn) : 'legacy') });
+        out.push({
+          status: 'warn',
+          subject,
+          messageId: 'bothBackends',
+          data,
+          evidence,
+          remediation: remediation(kubeIn, kubeIn ? other(kubeIn) : 'legacy'),
+        });
       }
     }
     return out;

@@ -18,12 +18,26 @@ const STDERR_SOURCES = ['host.iptables-save', 'host.iptables-nft-save'];
 const STDERR_INCOMPATIBLE = /(?:chain `([^']+)' in )?table `([^']+)' is incompatible, use 'nft' tool/;
 
 // the iptables error as components quote it, and calico-node's own line (felix/table.go: `table="filter"`)
-const LOG_INCOMPATIBLE = /(?:chain `([^']+)' in )?table `([^']+)' is incompatible, use 'nft' tool|incompatible nft rules in the table.*?table="([^"]+)"/;
-const LOG_UNITS = ['k3s', 'k3s-agent', 'rke2-server', 'rke2-agent', 'kube-proxy', 'kubelet', 'snap.kube-proxy.daemon', 'snap.microk8s.daemon-kubelite', 'snap.microk8s.daemon-proxy'];
+const LOG_INCOMPATIBLE =
+  /(?:chain `([^']+)' in )?table `([^']+)' is incompatible, use 'nft' tool|incompatible nft rules in the table.*?table="([^"]+)"/;
+const LOG_UNITS = [
+  'k3s',
+  'k3s-agent',
+  'rke2-server',
+  'rke2-agent',
+  'kube-proxy',
+  'kubelet',
+  'snap.kube-proxy.daemon',
+  'snap.microk8s.daemon-kubelite',
+  'snap.microk8s.daemon-proxy',
+];
 const LOG_CONTAINERS = /^(kube-proxy|calico-node|kube-router)/;
 
 /** the logs of this node's components that run iptables: journald units, and pod logs of kube-proxy/calico-node/kube-router */
-function componentLogs(s: Snapshot, host: HostState): { id: string; log: NonNullable<ReturnType<HostState['journal']['get']>> }[] {
+function componentLogs(
+  s: Snapshot,
+  host: HostState,
+): { id: string; log: NonNullable<ReturnType<HostState['journal']['get']>> }[] {
   const out: { id: string; log: NonNullable<ReturnType<HostState['journal']['get']>> }[] = [];
   for (const unit of LOG_UNITS) {
     const log = host.journal?.get(unit);
@@ -31,7 +45,8 @@ function componentLogs(s: Snapshot, host: HostState): { id: string; log: NonNull
   }
   for (const [key, log] of s.cluster.logs) {
     const container = key.split('/')[2] ?? '';
-    if (LOG_CONTAINERS.test(container) && (log.ref.bundle === host.bundle || s.hosts.size === 1)) out.push({ id: key, log });
+    if (LOG_CONTAINERS.test(container) && (log.ref.bundle === host.bundle || s.hosts.size === 1))
+      out.push({ id: key, log });
   }
   return out;
 }
@@ -54,7 +69,8 @@ function nftView(s: Snapshot, host: HostState): Sourced<IptablesSave> | undefine
 
 /** where a rule sits in a dump: table and chain of the rule on `line` */
 function ruleAt(save: IptablesSave, line: number): { table: string; chain: string } | undefined {
-  for (const [table, t] of save.tables) for (const [chain, c] of t.chains) if (c.rules.some((r) => r.line === line)) return { table, chain };
+  for (const [table, t] of save.tables)
+    for (const [chain, c] of t.chains) if (c.rules.some((r) => r.line === line)) return { table, chain };
   return undefined;
 }
 
@@ -70,7 +86,10 @@ function compare(s: Snapshot, view: Sourced<IptablesSave>, nft: Sourced<NftRules
       out.push({
         messageId: 'incompatible',
         data: { table },
-        evidence: [lineAt(s, view.ref, gone, `iptables cannot print table ${table}`), lineAt(s, nft.ref, nt.line, `nft lists table ip ${table}: what the kernel runs`)],
+        evidence: [
+          lineAt(s, view.ref, gone, `iptables cannot print table ${table}`),
+          lineAt(s, nft.ref, nt.line, `nft lists table ip ${table}: what the kernel runs`),
+        ],
       });
       continue;
     }
@@ -82,14 +101,22 @@ function compare(s: Snapshot, view: Sourced<IptablesSave>, nft: Sourced<NftRules
         out.push({
           messageId: 'missingChain',
           data: { table, chain: name },
-          evidence: [lineAt(s, nft.ref, nc.line, `chain ${name} of ip ${table} in nft`), it ? lineAt(s, view.ref, it.line, `table ${table} in the iptables view, without ${name}`) : undefined],
+          evidence: [
+            lineAt(s, nft.ref, nc.line, `chain ${name} of ip ${table} in nft`),
+            it ? lineAt(s, view.ref, it.line, `table ${table} in the iptables view, without ${name}`) : undefined,
+          ],
         });
       } else if (nc.rules.length > ic.rules.length) {
         const extra = nc.rules[ic.rules.length];
         out.push({
           messageId: 'missingRules',
           data: { table, chain: name, nft: nc.rules.length, ipt: ic.rules.length },
-          evidence: [extra ? lineAt(s, nft.ref, extra.line, `a rule of ${name} the iptables view does not show`) : lineAt(s, nft.ref, nc.line), lineAt(s, view.ref, ic.line, `${name} in the iptables view: ${ic.rules.length} rule(s)`)],
+          evidence: [
+            extra
+              ? lineAt(s, nft.ref, extra.line, `a rule of ${name} the iptables view does not show`)
+              : lineAt(s, nft.ref, nc.line),
+            lineAt(s, view.ref, ic.line, `${name} in the iptables view: ${ic.rules.length} rule(s)`),
+          ],
         });
       }
     }
@@ -119,17 +146,28 @@ export const iptablesNftViewLossy: Rule = {
   severity: 'warning',
   title: 'The iptables view misses rules the kernel runs (iptables-nft translation)',
   needs: ['host.iptables-save', 'host.iptables-nft-save', 'host.nft-ruleset', 'host.iptables-version'],
-  decidesFrom: [['host.iptables-save'], ['host.iptables-nft-save'], ['host.iptables-save', 'host.nft-ruleset'], ['host.iptables-nft-save', 'host.nft-ruleset'], ['host.journal.k3s'], ['cluster.log.*']],
+  decidesFrom: [
+    ['host.iptables-save'],
+    ['host.iptables-nft-save'],
+    ['host.iptables-save', 'host.nft-ruleset'],
+    ['host.iptables-nft-save', 'host.nft-ruleset'],
+    ['host.journal.k3s'],
+    ['cluster.log.*'],
+  ],
   docs: {
-    why: 'With iptables-nft, `iptables-save` is a translation of nf_tables back into iptables terms. Rules written by nft itself, firewalld, a CNI or kube-proxy in nftables mode, or a newer iptables than the one listing, may not translate: iptables prints "# Table `nat\' is incompatible, use \'nft\' tool." instead of the table, or a rule with "[unsupported revision]" where its options should be. Anyone reading that view, kube-proxy\'s own checks and netsnap\'s packet tracer included, misses rules the kernel still runs on every packet.',
-    fix: 'Read the node\'s rules with `nft list ruleset`; find the program that writes native nft rules into the iptables tables (ip filter/nat/mangle/raw) and move them to a table of its own (`nft delete rule ip filter INPUT handle N` after `nft -a list chain ip filter INPUT`), or use one iptables version on the node (the host\'s and the one inside kube-proxy/CNI images).',
+    why: "With iptables-nft, `iptables-save` is a translation of nf_tables back into iptables terms. Rules written by nft itself, firewalld, a CNI or kube-proxy in nftables mode, or a newer iptables than the one listing, may not translate: iptables prints \"# Table `nat' is incompatible, use 'nft' tool.\" instead of the table, or a rule with \"[unsupported revision]\" where its options should be. Anyone reading that view, kube-proxy's own checks and netsnap's packet tracer included, misses rules the kernel still runs on every packet.",
+    fix: "Read the node's rules with `nft list ruleset`; find the program that writes native nft rules into the iptables tables (ip filter/nat/mangle/raw) and move them to a table of its own (`nft delete rule ip filter INPUT handle N` after `nft -a list chain ip filter INPUT`), or use one iptables version on the node (the host's and the one inside kube-proxy/CNI images).",
   },
   messages: {
-    incompatible: 'iptables on node {node} cannot print table {table}: nft holds rules there that iptables cannot express, so the iptables view shows none of that table',
-    unsupported: 'iptables on node {node} printed {count} rule(s) without some of their options ([unsupported revision]), the first in {table}/{chain}',
-    missingRules: 'nft lists {nft} rule(s) in ip {table} chain {chain} on node {node} where the iptables view shows {ipt}',
+    incompatible:
+      'iptables on node {node} cannot print table {table}: nft holds rules there that iptables cannot express, so the iptables view shows none of that table',
+    unsupported:
+      'iptables on node {node} printed {count} rule(s) without some of their options ([unsupported revision]), the first in {table}/{chain}',
+    missingRules:
+      'nft lists {nft} rule(s) in ip {table} chain {chain} on node {node} where the iptables view shows {ipt}',
     missingChain: 'nft lists chain {chain} of table ip {table} on node {node}, which the iptables view does not show',
-    componentBlocked: '{component} on node {node} cannot list table {table} through iptables: nft holds rules there that iptables cannot express, so it cannot maintain its own rules',
+    componentBlocked:
+      '{component} on node {node} cannot list table {table} through iptables: nft holds rules there that iptables cannot express, so it cannot maintain its own rules',
     complete: 'the iptables view on node {node} shows every chain and rule nft lists in the iptables tables',
     legacy: 'the iptables dump of node {node} is the legacy backend, which is read as it is, without a translation',
   },
@@ -140,23 +178,46 @@ export const iptablesNftViewLossy: Rule = {
       const subject = nodeSubject(host.node);
       const nft = nftRulesetOf(s, host);
       const view = nftView(s, host);
-      const dumps = [host.iptables, host.iptablesLegacy, host.iptablesNft].filter((d): d is Sourced<IptablesSave> => d !== undefined);
+      const dumps = [host.iptables, host.iptablesLegacy, host.iptablesNft].filter(
+        (d): d is Sourced<IptablesSave> => d !== undefined,
+      );
       const warnedOnStderr =
-        STDERR_SOURCES.some((id) => STDERR_INCOMPATIBLE.test(sourceRecord(s, host.bundle, id)?.record.stderrTail ?? '')) ||
-        componentLogs(s, host).some(({ log }) => log.value.some((l) => LOG_INCOMPATIBLE.test(l.raw)));
+        STDERR_SOURCES.some((id) =>
+          STDERR_INCOMPATIBLE.test(sourceRecord(s, host.bundle, id)?.record.stderrTail ?? ''),
+        ) || componentLogs(s, host).some(({ log }) => log.value.some((l) => LOG_INCOMPATIBLE.test(l.raw)));
       if (dumps.length === 0 && !warnedOnStderr) {
         out.push(missingInputs(subject, ['host.iptables-save']));
         continue;
       }
-      const losses = [...dumps.flatMap((d) => (d === view ? [] : unsupported(s, d))), ...(view ? [...unsupported(s, view), ...(nft ? compare(s, view, nft) : [])] : [])];
+      const losses = [
+        ...dumps.flatMap((d) => (d === view ? [] : unsupported(s, d))),
+        ...(view ? [...unsupported(s, view), ...(nft ? compare(s, view, nft) : [])] : []),
+      ];
       const incompatible = view && !nft ? (view.value.incompatibleTables ?? []) : [];
-      for (const t of incompatible) losses.push({ messageId: 'incompatible', data: { table: t.table }, evidence: [lineAt(s, view!.ref, t.line, `iptables cannot print table ${t.table}`)] });
+      for (const t of incompatible)
+        losses.push({
+          messageId: 'incompatible',
+          data: { table: t.table },
+          evidence: [lineAt(s, view!.ref, t.line, `iptables cannot print table ${t.table}`)],
+        });
       // `iptables -S`/`-L` and some -save builds say it on stderr instead: "iptables v1.8.7 (nf_tables): table `filter' is incompatible, use 'nft' tool."
       for (const id of STDERR_SOURCES) {
         const tail = sourceRecord(s, host.bundle, id)?.record.stderrTail ?? '';
         const m = STDERR_INCOMPATIBLE.exec(tail);
         if (m && !losses.some((l) => l.messageId === 'incompatible' && l.data.table === m[2])) {
-          losses.push({ messageId: 'incompatible', data: { table: m[2] as string }, evidence: [sourceRecordEvidence(s, host.bundle, id, 'stderrTail', `${id.replace('host.', '')} said on stderr that table ${m[2]} is incompatible`)] });
+          losses.push({
+            messageId: 'incompatible',
+            data: { table: m[2] as string },
+            evidence: [
+              sourceRecordEvidence(
+                s,
+                host.bundle,
+                id,
+                'stderrTail',
+                `${id.replace('host.', '')} said on stderr that table ${m[2]} is incompatible`,
+              ),
+            ],
+          });
         }
       }
       // a component that lists the iptables view says so in its log: k3s/RKE2's embedded network
@@ -166,7 +227,11 @@ export const iptablesNftViewLossy: Rule = {
         if (!hit) continue;
         const m = LOG_INCOMPATIBLE.exec(hit.raw) as RegExpExecArray;
         const table = m[2] ?? m[3] ?? '?';
-        losses.unshift({ messageId: 'componentBlocked', data: { table, component: id }, evidence: [lineAt(s, log.ref, hit.line, `${id} could not list table ${table} through iptables`)] });
+        losses.unshift({
+          messageId: 'componentBlocked',
+          data: { table, component: id },
+          evidence: [lineAt(s, log.ref, hit.line, `${id} could not list table ${table} through iptables`)],
+        });
       }
       const first = losses[0];
       if (first) {
@@ -187,9 +252,24 @@ export const iptablesNftViewLossy: Rule = {
         continue;
       }
       const legacy = host.iptables && !view && dumpBackend(s, host, host.iptables) === 'legacy';
-      if (legacy) out.push({ status: 'pass', subject, messageId: 'legacy', data: { node: host.node }, basis: basisOf(host.iptables, host.iptablesVersion) });
-      else if (view && nft) out.push({ status: 'pass', subject, messageId: 'complete', data: { node: host.node }, basis: basisOf(view, nft) });
-      else out.push(missingInputs(subject, view ? ['host.nft-ruleset'] : ['host.iptables-version', 'host.nft-ruleset']));
+      if (legacy)
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'legacy',
+          data: { node: host.node },
+          basis: basisOf(host.iptables, host.iptablesVersion),
+        });
+      else if (view && nft)
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'complete',
+          data: { node: host.node },
+          basis: basisOf(view, nft),
+        });
+      else
+        out.push(missingInputs(subject, view ? ['host.nft-ruleset'] : ['host.iptables-version', 'host.nft-ruleset']));
     }
     return out;
   },

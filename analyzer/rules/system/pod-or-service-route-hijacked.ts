@@ -7,7 +7,17 @@ import type { Snapshot } from '../../model/types.js';
 import type { IpRoute } from '../../parse/types.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
 import { nodeHosts } from '../lib/node-scope.js';
-import { cidrOverlaps, ipInCidr, jsonEvidence, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, podNetworkSeen, parseCidr, seenFile } from '../lib/host.js';
+import {
+  cidrOverlaps,
+  ipInCidr,
+  jsonEvidence,
+  mainRoutes,
+  nodePodCidrSeen,
+  PEER_EXPLAINS,
+  podNetworkSeen,
+  parseCidr,
+  seenFile,
+} from '../lib/host.js';
 import { cmd, remedy, word } from '../../text/shell.js';
 
 /** devices flannel's own routes use; host-gw routes go via a peer node's address instead */
@@ -29,7 +39,11 @@ export const podOrServiceRouteHijacked: Rule = {
   title: 'A route sends pod or Service addresses to the wrong device',
   needs: ['host.ip-route', 'cluster.nodes', 'host.ip-addr', 'host.flannel-subnet-env'],
   // the pod network from any source that states it (nodes, flannel net-conf, subnet.env, the node's cni0 and flannel routes)
-  decidesFrom: [['host.ip-route', 'fact:pod-network'], ['host.ip-route', 'host.flannel-subnet-env'], ['host.ip-route', 'host.ip-addr']],
+  decidesFrom: [
+    ['host.ip-route', 'fact:pod-network'],
+    ['host.ip-route', 'host.flannel-subnet-env'],
+    ['host.ip-route', 'host.ip-addr'],
+  ],
   docs: {
     why: 'The node routes pod addresses to cni0 (its own subnet) and flannel.1 (every other node), and Service addresses never leave the node before DNAT. A more specific or colliding route from a Docker bridge, a VPN or a cloud agent that covers part of 10.244.0.0/16 or 10.96.0.0/12 wins by longest prefix and sends that traffic to the wrong place.',
     fix: 'Delete the colliding route and move the thing that created it to another range (Docker: "bip"/"default-address-pools" in /etc/docker/daemon.json; VPN: its pushed routes).',
@@ -49,18 +63,28 @@ export const podOrServiceRouteHijacked: Rule = {
       const networkSeen = podNetworkSeen(s, host);
       const network = networkSeen?.value;
       if (!host.routes || !network) {
-        out.push(missingInputs(subject, [...(host.routes ? [] : ['host.ip-route']), ...(network ? [] : ['cluster.nodes'])]));
+        out.push(
+          missingInputs(subject, [...(host.routes ? [] : ['host.ip-route']), ...(network ? [] : ['cluster.nodes'])]),
+        );
         continue;
       }
       const routes = host.routes;
       const bad: { r: IpRoute; which: string; net: string }[] = [];
       // without a nodes list, a gateway on the node's own link (flannel host-gw: `10.244.2.0/24 via 192.168.56.12 dev eth0`) is a peer
-      const onLink = s.cluster.nodes ? [] : mainRoutes(routes.value).filter((r) => r.scope === 'link' && r.dst !== 'default' && !isFlannelDevice(r.dev));
-      const isPeer = (r: IpRoute): boolean => r.gateway !== undefined && (peers.has(r.gateway) || onLink.some((c) => c.dev === r.dev && parseCidr(c.dst) !== undefined && ipInCidr(r.gateway as string, c.dst)));
+      const onLink = s.cluster.nodes
+        ? []
+        : mainRoutes(routes.value).filter((r) => r.scope === 'link' && r.dst !== 'default' && !isFlannelDevice(r.dev));
+      const isPeer = (r: IpRoute): boolean =>
+        r.gateway !== undefined &&
+        (peers.has(r.gateway) ||
+          onLink.some(
+            (c) => c.dev === r.dev && parseCidr(c.dst) !== undefined && ipInCidr(r.gateway as string, c.dst),
+          ));
       // flannel with Docker (before CNI): docker0 itself is the pod bridge, holding the node's own subnet
       const own = nodePodCidrSeen(s, host.node)?.value;
       const hasCniBridge = (host.addrs?.value ?? []).some((l) => l.ifname === 'cni0' || l.ifname === 'cbr0');
-      const isOwnBridge = (r: IpRoute): boolean => !hasCniBridge && own !== undefined && r.dev === 'docker0' && parseCidr(r.dst)?.text === own;
+      const isOwnBridge = (r: IpRoute): boolean =>
+        !hasCniBridge && own !== undefined && r.dev === 'docker0' && parseCidr(r.dst)?.text === own;
       for (const r of mainRoutes(routes.value)) {
         if (r.dst === 'default' || isFlannelDevice(r.dev) || isPeer(r) || isOwnBridge(r)) continue;
         const dst = parseCidr(r.dst);
@@ -69,7 +93,13 @@ export const podOrServiceRouteHijacked: Rule = {
         else if (serviceCidr && cidrOverlaps(dst, serviceCidr)) bad.push({ r, which: 'Service', net: serviceCidr });
       }
       if (bad.length === 0) {
-        out.push({ status: 'pass', subject, messageId: 'clean', data: { node: host.node }, basis: basisOf(host.routes, seenFile(networkSeen), seenFile(serviceSeen)) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'clean',
+          data: { node: host.node },
+          basis: basisOf(host.routes, seenFile(networkSeen), seenFile(serviceSeen)),
+        });
         continue;
       }
       for (const { r, which, net } of bad) {
@@ -80,11 +110,16 @@ export const podOrServiceRouteHijacked: Rule = {
           messageId: 'hijacked',
           data: { node: host.node, dst: r.dst, dev: r.dev ?? '?', which, network: net },
           evidence: ev ? [ev] : [],
-          remediation: remedy(`Remove the route and move whatever created it (${r.dev ?? 'the device'}) to a range outside ${net}.`, [
-            r.dev ? cmd`ip route del ${word(r.dst.includes('/') ? 'cidr' : 'ip', r.dst)} dev ${word('iface', r.dev)}` : cmd`ip route del ${word(r.dst.includes('/') ? 'cidr' : 'ip', r.dst)}`,
-            r.dev ? cmd`ip -d link show ${word('iface', r.dev)}` : 'ip -d link show',
-            "cat /etc/docker/daemon.json  # set \"bip\" / \"default-address-pools\" outside the cluster ranges",
-          ]),
+          remediation: remedy(
+            `Remove the route and move whatever created it (${r.dev ?? 'the device'}) to a range outside ${net}.`,
+            [
+              r.dev
+                ? cmd`ip route del ${word(r.dst.includes('/') ? 'cidr' : 'ip', r.dst)} dev ${word('iface', r.dev)}`
+                : cmd`ip route del ${word(r.dst.includes('/') ? 'cidr' : 'ip', r.dst)}`,
+              r.dev ? cmd`ip -d link show ${word('iface', r.dev)}` : 'ip -d link show',
+              'cat /etc/docker/daemon.json  # set "bip" / "default-address-pools" outside the cluster ranges',
+            ],
+          ),
         });
       }
     }

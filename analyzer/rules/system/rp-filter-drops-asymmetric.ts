@@ -8,7 +8,19 @@ import type { HostState, Snapshot } from '../../model/types.js';
 import type { IpLink, SysctlEntry } from '../../parse/types.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
 import { nodeHosts } from '../lib/node-scope.js';
-import { hostLinks, ipv4Addrs, jsonEvidence, mainRoutes, nodePodCidrSeen, PEER_EXPLAINS, present, samplePodIp, seenFile, sysctlEntry, sysctlEvidence } from '../lib/host.js';
+import {
+  hostLinks,
+  ipv4Addrs,
+  jsonEvidence,
+  mainRoutes,
+  nodePodCidrSeen,
+  PEER_EXPLAINS,
+  present,
+  samplePodIp,
+  seenFile,
+  sysctlEntry,
+  sysctlEvidence,
+} from '../lib/host.js';
 import { localAddresses, lookupRoute } from '../../trace/route.js';
 import { parseCidr } from '../../model/net.js';
 import { cmd, isValidWord, raw, remedy, word } from '../../text/shell.js';
@@ -30,7 +42,9 @@ export interface RpFilter {
 /** sysctl names an interface with dots as slashes: net.ipv4.conf.flannel/1.rp_filter */
 export function rpFilterOf(host: HostState, iface: string): RpFilter | undefined {
   const all = sysctlEntry(host, 'net.ipv4.conf.all.rp_filter');
-  const own = sysctlEntry(host, `net.ipv4.conf.${iface.replace(/\./g, '/')}.rp_filter`) ?? sysctlEntry(host, `net.ipv4.conf.${iface}.rp_filter`);
+  const own =
+    sysctlEntry(host, `net.ipv4.conf.${iface.replace(/\./g, '/')}.rp_filter`) ??
+    sysctlEntry(host, `net.ipv4.conf.${iface}.rp_filter`);
   const per = own ?? sysctlEntry(host, 'net.ipv4.conf.default.rp_filter');
   const a = Number(all?.value.trim());
   const p = Number(per?.value.trim());
@@ -50,7 +64,8 @@ function peerNodeIps(s: Snapshot, host: HostState): string[] {
   for (const f of host.fdb?.value ?? []) if (f.dst && parseCidr(f.dst)) out.add(f.dst);
   for (const n of s.cluster.nodes ?? []) {
     if (n.obj.metadata.name === host.node) continue;
-    for (const a of n.obj.status?.addresses ?? []) if (a.type === 'InternalIP' && parseCidr(a.address)?.addr.kind() === 'ipv4') out.add(a.address);
+    for (const a of n.obj.status?.addresses ?? [])
+      if (a.type === 'InternalIP' && parseCidr(a.address)?.addr.kind() === 'ipv4') out.add(a.address);
   }
   return [...out].sort();
 }
@@ -71,15 +86,24 @@ function arrivals(s: Snapshot, host: HostState, links: readonly IpLink[]): Arriv
   const own = local ? samplePodIp(local) : undefined;
   if (bridge && own) out.push({ iface: bridge, src: own, what: `a pod of this node (${own})` });
   for (const l of links.filter(isOverlayLink)) {
-    const via = routes.filter((r) => r.dev === l.ifname && r.dst !== 'default' && (parseCidr(r.dst)?.prefix ?? 32) < 32);
+    const via = routes.filter(
+      (r) => r.dev === l.ifname && r.dst !== 'default' && (parseCidr(r.dst)?.prefix ?? 32) < 32,
+    );
     const remote = via[0] ? samplePodIp(via[0].dst) : undefined;
-    if (remote) out.push({ iface: l.ifname, src: remote, what: `a pod of another node (${remote}) through ${l.ifname}` });
+    if (remote)
+      out.push({ iface: l.ifname, src: remote, what: `a pod of another node (${remote}) through ${l.ifname}` });
     const under = underlayOf(links, l) ?? routes.find((r) => r.dst === 'default')?.dev;
     if (!under) continue;
-    for (const peer of peerNodeIps(s, host).slice(0, 8)) out.push({ iface: under, src: peer, what: `${l.ifname}'s encapsulated packets from node ${peer}` });
+    for (const peer of peerNodeIps(s, host).slice(0, 8))
+      out.push({ iface: under, src: peer, what: `${l.ifname}'s encapsulated packets from node ${peer}` });
     // a tunnel without an address: the node talks to remote pods from its underlay address, so the
     // replies come back unencapsulated on the underlay while the route to their source is the tunnel
-    if (remote && ipv4Addrs(l).length === 0) out.push({ iface: under, src: remote, what: `replies from a pod of another node (${remote}) to this node, which ${l.ifname} (no address) sends from ${under}` });
+    if (remote && ipv4Addrs(l).length === 0)
+      out.push({
+        iface: under,
+        src: remote,
+        what: `replies from a pod of another node (${remote}) to this node, which ${l.ifname} (no address) sends from ${under}`,
+      });
   }
   return out;
 }
@@ -96,7 +120,7 @@ export const rpFilterDropsAsymmetric: Rule = {
   decidesFrom: [['host.sysctl', 'host.ip-route', 'host.ip-addr']],
   docs: {
     why: 'With rp_filter = 1 (strict, RFC 3704) the kernel drops a packet unless the route back to its source leaves through the interface it arrived on; the effective value is max(conf.all, conf.<iface>). Pod traffic is often asymmetric: VXLAN from a peer node arriving on a second NIC while the route to that node uses the first, an IPIP tunnel without an address whose replies come back unencapsulated, policy routes of VPNs. The drop is silent (no iptables counter, only `log_martians`).',
-    fix: 'Use loose mode on the interfaces that carry asymmetric traffic (`sysctl -w net.ipv4.conf.<iface>.rp_filter=2`, and conf.all = 2 or 0 since the maximum applies), persist it under /etc/sysctl.d/, or make routing symmetric (the overlay\'s --iface / the route to the peers on the NIC they use).',
+    fix: "Use loose mode on the interfaces that carry asymmetric traffic (`sysctl -w net.ipv4.conf.<iface>.rp_filter=2`, and conf.all = 2 or 0 since the maximum applies), persist it under /etc/sysctl.d/, or make routing symmetric (the overlay's --iface / the route to the peers on the NIC they use).",
   },
   messages: {
     drops: 'on node {node} strict rp_filter on {iface} drops {what}: the route back to {src} leaves through {back}',
@@ -109,7 +133,13 @@ export const rpFilterDropsAsymmetric: Rule = {
       const links = hostLinks(host);
       const hasRp = sysctlEntry(host, 'net.ipv4.conf.all.rp_filter') !== undefined;
       if (!links || !host.routes || !hasRp || !host.addrs) {
-        out.push(missingInputs(subject, [...(hasRp ? [] : ['host.sysctl']), ...(host.routes ? [] : ['host.ip-route']), ...(host.addrs ? [] : ['host.ip-addr'])]));
+        out.push(
+          missingInputs(subject, [
+            ...(hasRp ? [] : ['host.sysctl']),
+            ...(host.routes ? [] : ['host.ip-route']),
+            ...(host.addrs ? [] : ['host.ip-addr']),
+          ]),
+        );
         continue;
       }
       // `ip -d addr` carries the addresses (and the link details); `ip -d link` only the details
@@ -138,8 +168,24 @@ export const rpFilterDropsAsymmetric: Rule = {
       if (bad) {
         const { a, rp, back, at } = bad;
         const evidence: EvidenceRef[] = present(
-          ...rp.entries.map((e) => sysctlEvidence(s, host, e, rp.fromDefault && e.key.endsWith('default.rp_filter') ? `${a.iface} started with this value (its own key was not collected)` : 'strict reverse-path filtering')),
-          at !== undefined ? jsonEvidence(s, host.routes.ref, `/${at}`, `the route back to ${a.src} leaves through ${back}, not ${a.iface}`) : undefined,
+          ...rp.entries.map((e) =>
+            sysctlEvidence(
+              s,
+              host,
+              e,
+              rp.fromDefault && e.key.endsWith('default.rp_filter')
+                ? `${a.iface} started with this value (its own key was not collected)`
+                : 'strict reverse-path filtering',
+            ),
+          ),
+          at !== undefined
+            ? jsonEvidence(
+                s,
+                host.routes.ref,
+                `/${at}`,
+                `the route back to ${a.src} leaves through ${back}, not ${a.iface}`,
+              )
+            : undefined,
         );
         out.push({
           status: 'fail',
@@ -147,18 +193,27 @@ export const rpFilterDropsAsymmetric: Rule = {
           messageId: 'drops',
           data: { node: host.node, iface: a.iface, what: a.what, src: a.src, back },
           evidence,
-          remediation: remedy(`Loosen reverse-path filtering on ${a.iface} (the kernel uses the larger of conf.all and conf.${a.iface}, so conf.all must not be 1), or make the route back to ${a.src} use ${a.iface}.`, [
-            // sysctl writes an interface's dots as slashes: only a checked interface name is rewritten
-            cmd`sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.${isValidWord('iface', a.iface) ? raw(a.iface.replace(/\./g, '/')) : word('iface', a.iface)}.rp_filter=2`,
-            "printf 'net.ipv4.conf.all.rp_filter = 2\\nnet.ipv4.conf.default.rp_filter = 2\\n' > /etc/sysctl.d/90-rp-filter.conf",
-            cmd`ip route get ${word('ip', a.src)}`,
-            'sysctl -w net.ipv4.conf.all.log_martians=1  # then watch dmesg for "martian source"',
-          ]),
+          remediation: remedy(
+            `Loosen reverse-path filtering on ${a.iface} (the kernel uses the larger of conf.all and conf.${a.iface}, so conf.all must not be 1), or make the route back to ${a.src} use ${a.iface}.`,
+            [
+              // sysctl writes an interface's dots as slashes: only a checked interface name is rewritten
+              cmd`sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.${isValidWord('iface', a.iface) ? raw(a.iface.replace(/\./g, '/')) : word('iface', a.iface)}.rp_filter=2`,
+              "printf 'net.ipv4.conf.all.rp_filter = 2\\nnet.ipv4.conf.default.rp_filter = 2\\n' > /etc/sysctl.d/90-rp-filter.conf",
+              cmd`ip route get ${word('ip', a.src)}`,
+              'sysctl -w net.ipv4.conf.all.log_martians=1  # then watch dmesg for "martian source"',
+            ],
+          ),
         });
       } else if (undecided && checked === 0) {
         out.push(missingInputs(subject, ['host.sysctl']));
       } else {
-        out.push({ status: 'pass', subject, messageId: 'symmetric', data: { node: host.node, checked }, basis: basisOf(host.sysctl, host.routes, host.addrs, host.fdb, seenFile(nodePodCidrSeen(s, host.node))) });
+        out.push({
+          status: 'pass',
+          subject,
+          messageId: 'symmetric',
+          data: { node: host.node, checked },
+          basis: basisOf(host.sysctl, host.routes, host.addrs, host.fdb, seenFile(nodePodCidrSeen(s, host.node))),
+        });
       }
     }
     return out;
