@@ -21,7 +21,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { jsonTooDeepMessage } from '../analyzer/model/json-depth.js';
+import { jsonTooDeepMessage } from '../analyzer/core/json-depth.js';
 import { MAX_PACK_DEPTH } from '../analyzer/rules/packs/limits.js';
 import { STEP_BUDGET_WHY } from '../analyzer/trace/netfilter.js';
 import { blocks, deepArray, deepObject, deepPack, fanout, inject, logRules, upstream } from './hostile-inputs.js';

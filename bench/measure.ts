@@ -2,7 +2,7 @@
 // same bundle. Peak RSS is read before the floor runs, so it is netsnap's own peak.
 import { statSync } from 'node:fs';
 import { loadSnapshot } from '../analyzer/model/load.js';
-import { analyze } from '../analyzer/rules/engine.js';
+import { analyze } from '../analyzer/causal/analyze.js';
 import { renderJson } from '../analyzer/report/json.js';
 import { runFloor, type FloorResult } from './floor.js';
 import { measureTui, type TuiTimes } from './tui.js';

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { readBundles } from '../analyzer/bundle/read.js';
 import type { RawBundle } from '../analyzer/bundle/types.js';
 import { buildSnapshot } from '../analyzer/model/build.js';
-import { analyze } from '../analyzer/rules/engine.js';
+import { analyze } from '../analyzer/causal/analyze.js';
 import { subjectKey, type Finding, type Status } from '../analyzer/rules/types.js';
 import { bundlePaths, scenarioNames } from './scenario-helpers.js';
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSnapshot } from '../analyzer/model/load.js';
-import { analyze } from '../analyzer/rules/engine.js';
+import { analyze } from '../analyzer/causal/analyze.js';
 import type { Finding } from '../analyzer/rules/types.js';
 import { bundlePaths, scenarioNames } from './scenario-helpers.js';
 

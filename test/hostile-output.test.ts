@@ -23,7 +23,7 @@ import {
 import { renderJson } from '../analyzer/report/json.js';
 import { renderMarkdown } from '../analyzer/report/markdown.js';
 import { renderText } from '../analyzer/report/text.js';
-import { analyze } from '../analyzer/rules/engine.js';
+import { analyze } from '../analyzer/causal/analyze.js';
 import { loadPackFile } from '../analyzer/rules/packs/load.js';
 import { allRules } from '../analyzer/rules/catalog.js';
 import type { Rule } from '../analyzer/rules/types.js';

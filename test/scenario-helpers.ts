@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSnapshot } from '../analyzer/model/load.js';
 import type { Snapshot } from '../analyzer/model/types.js';
-import { analyze } from '../analyzer/rules/engine.js';
+import { analyze } from '../analyzer/causal/analyze.js';
 import type { Analysis } from '../analyzer/rules/types.js';
 
 export const SCENARIOS_DIR = new URL('../fixtures/scenarios/', import.meta.url).pathname;

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { Transform, type TransformCallback, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import tar from 'tar-stream';
-import type { LoadProblem } from '../model/problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import { formatBytes, resolveLimits } from './limits.js';
 import type { ReadLimits, ReadProgress } from './types.js';
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { LoadProblem } from '../model/problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import type { Collector } from './archive.js';
 
 /** smaller archives are read in this thread: a worker costs ~30 ms to start */

@@ -5,7 +5,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { formatBytes } from './limits.js';
 import { ManifestSchema, FORMAT_VERSION, type Manifest } from './manifest.js';
-import { jsonNestingExceeds, jsonTooDeepMessage } from '../model/json-depth.js';
+import { jsonNestingExceeds, jsonTooDeepMessage } from '../core/json-depth.js';
 import type { RawBundle } from './types.js';
 import {
   bundleIdFromPath,

@@ -1,5 +1,5 @@
 import type { Manifest } from './manifest.js';
-import type { LoadProblem } from '../model/problem.js';
+import type { LoadProblem } from '../core/problem.js';
 
 /** Limits applied while reading; defaults fit the Kubernetes scalability envelope. */
 export interface ReadLimits {

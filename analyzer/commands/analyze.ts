@@ -114,7 +114,7 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const { loadSnapshot } = await import('../model/load.js');
-  const { analyze } = await import('../rules/engine.js');
+  const { analyze } = await import('../causal/analyze.js');
   const load = async (onProgress?: (p: ReadProgress) => void) => {
     const loaded = await loadSnapshot(paths, { onProgress });
     return { loaded, analysis: analyze(loaded.snapshot, { packs }) };
@@ -128,9 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     if (spec) {
       const mod = (await import(spec)) as {
         startTui(o: {
-          load: (
-            p: (x: unknown) => void,
-          ) => Promise<{
+          load: (p: (x: unknown) => void) => Promise<{
             snapshot: Snapshot;
             analysis: Analysis;
             rules?: readonly unknown[];

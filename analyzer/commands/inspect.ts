@@ -4,7 +4,7 @@
 import { parseArgs } from 'node:util';
 import { formatBytes } from '../bundle/limits.js';
 import { loadSnapshot } from '../model/load.js';
-import type { LoadProblem } from '../model/problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import { summarize, type BundleSummary, type InspectSummary } from '../model/summary.js';
 import { detectDistribution } from '../model/distribution.js';
 import type { Snapshot } from '../model/types.js';

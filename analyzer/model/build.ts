@@ -2,7 +2,7 @@
 // clock. Host data is keyed by node (the newest bundle of a node wins); cluster data comes from
 // the newest bundle that has any, and other bundles whose cluster data disagrees are reported.
 import type { RawBundle } from '../bundle/types.js';
-import type { LoadProblem } from './problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import type { BundleMeta, ClusterState, HostState, Snapshot, Sourced } from './types.js';
 import { BundleReader } from './reader.js';
 import { buildHost, hasHostData, nodeNameOf } from './host.js';

@@ -9,7 +9,7 @@ import type { ConfigMap } from './schemas.js';
 import { ConfigMapSchema } from './schemas.js';
 import type { Located, Sourced } from './types.js';
 import type { BundleReader } from './reader.js';
-import type { Parsed } from './problem.js';
+import type { Parsed } from '../core/problem.js';
 import type { Parsers } from './parsers.js';
 import type { CniConfList, Corefile, FlannelNetConf, KubeProxyConfig } from '../parse/types.js';
 import type { KubeadmNetworking } from './parsers.js';

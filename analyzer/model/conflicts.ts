@@ -3,7 +3,7 @@
 // name with another uid), another node set, or data so much older that the cluster may have
 // changed in between. Bundles of another cluster or node set are not used at all. BND-903
 // reports these problems.
-import type { LoadProblem } from './problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import { BundleReader } from './reader.js';
 import { createdAtMs } from './order.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';

@@ -1,6 +1,6 @@
 // Bytes -> text for the parsers. Tools print UTF-8; a file that is not (a truncated write, a binary
 // dropped in by hand) still loads, with U+FFFD in place of the bad bytes and a warning that says so.
-import type { LoadProblem } from './problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 
 /** V8's string length limit is ~2^29 UTF-16 units; past it toString() throws. */

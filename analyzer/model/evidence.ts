@@ -1,4 +1,4 @@
-// Evidence a person can open. Three shapes of EvidenceRef (analyzer/rules/types.ts):
+// Evidence a person can open. Three shapes of EvidenceRef (analyzer/core/evidence-ref.ts):
 //   path + line[..endLine]            a line range of a text file (iptables-save, resolv.conf, a log)
 //   path + pointer                    a JSON value (`cluster/pods.json#/items/3/status`)
 //   path + pointer + line[..endLine]  lines of a text embedded in a JSON string, e.g. the Corefile
@@ -6,7 +6,7 @@
 //                                     line numbers counted inside that string
 // The quote is the cited text exactly (lines joined by "\n"; for a bare pointer JSON.stringify of
 // the value), so a test can check that every quote is really at its place.
-import type { EvidenceRef } from '../rules/types.js';
+import type { EvidenceRef } from '../core/evidence-ref.js';
 import type { FileIndex, FileRef, Located, Sourced } from './types.js';
 
 /** Walk an RFC 6901 pointer inside an already-parsed value. */

@@ -8,7 +8,7 @@
 import type { RawBundle } from '../bundle/types.js';
 import type { FileIndex, FileRef } from './types.js';
 import { resolvePointer } from './pointer.js';
-import { jsonNestingExceeds } from './json-depth.js';
+import { jsonNestingExceeds } from '../core/json-depth.js';
 import { findListItems, parseSpan } from './json-items.js';
 import { LARGE_JSON_BYTES } from './reader.js';
 

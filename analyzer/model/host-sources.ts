@@ -3,7 +3,7 @@
 // value and problems out. Every value keeps the 1-based line it came from, so evidence can cite it.
 import { LineCounter, isMap, parseAllDocuments, type Document } from 'yaml';
 import type { LogLine } from '../parse/types.js';
-import type { Parsed, ParseProblem } from './problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 import { collectKeyLines, yamlInputProblem } from '../parse/kube-config.js';
 import { parseLog } from '../parse/logs.js';
 

@@ -3,7 +3,7 @@
 import type { SourceRecord } from '../bundle/manifest.js';
 import { sourceById } from '../bundle/sources.js';
 import type { HostState, Sourced } from './types.js';
-import type { Parsed } from './problem.js';
+import type { Parsed } from '../core/problem.js';
 import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import { reuseParse, sameExceptComments } from './iptables-dumps.js';

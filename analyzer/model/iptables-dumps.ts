@@ -3,7 +3,7 @@
 // ~70 MB and ~450,000 rules, so a second full parse cost seconds and ~400 MB of heap for a copy
 // of the same tables. A dump whose non-comment lines equal an already parsed dump's shares that
 // parse's tables; its own header (version, backend, header line) comes from its comment lines.
-import type { Parsed } from './problem.js';
+import type { Parsed } from '../core/problem.js';
 import type { IptablesBackend, IptablesSave } from '../parse/types.js';
 import type { FileRef, HostState, Snapshot, Sourced } from './types.js';
 import { iptablesTableInNft, parseNftRuleset, type NftRuleset } from '../parse/nft.js';

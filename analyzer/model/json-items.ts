@@ -4,7 +4,7 @@
 // The scan is byte-level: every byte of a multi-byte UTF-8 character is >= 0x80, so it can never
 // be mistaken for a quote, bracket or comma.
 
-import { jsonNestingExceeds, jsonTooDeepMessage } from './json-depth.js';
+import { jsonNestingExceeds, jsonTooDeepMessage } from '../core/json-depth.js';
 import { lineItemSpans } from './json-lines.js';
 
 const QUOTE = 0x22;

@@ -3,7 +3,7 @@
 import type { z } from 'zod';
 import { KubeListSchema } from './schemas.js';
 import type { Located } from './types.js';
-import type { LoadProblem } from './problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import type { BundleReader } from './reader.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { findListItems, parseSpan, rescanListItems, type ItemSpans } from './json-items.js';

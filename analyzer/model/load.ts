@@ -6,7 +6,7 @@ import { BundleOpenError, readBundle, uniqueIds } from '../bundle/read.js';
 
 export { uniqueIds };
 import type { RawBundle, ReadLimits, ReadProgress } from '../bundle/types.js';
-import type { LoadProblem } from './problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import type { Snapshot } from './types.js';
 import { buildSnapshot, type BuildOptions } from './build.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';

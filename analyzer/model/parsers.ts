@@ -1,5 +1,5 @@
 // The parsers the model uses, in one place, so a test can swap one (BuildOptions.parsers).
-import type { Parsed } from './problem.js';
+import type { Parsed } from '../core/problem.js';
 import type {
   BridgeFdb,
   CniConfList,

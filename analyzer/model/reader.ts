@@ -1,11 +1,11 @@
 // One bundle's files as text, parsed on request, with every problem turned into a LoadProblem that
 // names the bundle and file. Shared by host.ts and cluster.ts.
 import type { RawBundle } from '../bundle/types.js';
-import type { LoadProblem, Parsed } from './problem.js';
+import type { LoadProblem, Parsed } from '../core/problem.js';
 import type { Sourced } from './types.js';
 import { decodeText } from './decode.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
-import { jsonNestingExceeds, jsonTooDeepMessage } from './json-depth.js';
+import { jsonNestingExceeds, jsonTooDeepMessage } from '../core/json-depth.js';
 
 /**
  * For pointer lookups (FileIndex): JSON files larger than this have only the named item parsed

@@ -2,7 +2,7 @@
 // size and parse result, the load problems, and what the Snapshot found. Pure, JSON-serializable.
 import type { SourceStatus } from '../bundle/manifest.js';
 import type { RawBundle } from '../bundle/types.js';
-import type { LoadProblem } from './problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import type { Snapshot } from './types.js';
 import { sourceIdForPath } from './source-ids.js';
 

@@ -9,7 +9,7 @@ import type { Manifest, SourceRecord } from '../bundle/manifest.js';
 import { FORMAT_VERSION } from '../bundle/manifest.js';
 import { sourceByPath } from '../bundle/sources.js';
 import type { RawBundle } from '../bundle/types.js';
-import type { LoadProblem } from './problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import type { Snapshot } from './types.js';
 import { buildSnapshot } from './build.js';
 import { sourceIdForPath } from './source-ids.js';

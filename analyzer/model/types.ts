@@ -2,7 +2,7 @@
 // from one or several bundles. Rules see only this. Everything carries where it came from, so a
 // finding can cite `bundle:path:line` or `bundle:path#/json/pointer`.
 import type { Manifest, SourceRecord } from '../bundle/manifest.js';
-import type { LoadProblem } from './problem.js';
+import type { LoadProblem } from '../core/problem.js';
 import type { ComponentArgs, DistroConfig, StaticPod, SystemdUnit } from './host-sources.js';
 import type {
   BridgeFdb,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseCniConf, parseJsonText } from './cni.js';
-import type { ParseProblem } from '../model/problem.js';
+import type { ParseProblem } from '../core/problem.js';
 
 const fixture = (name: string): string =>
   readFileSync(new URL(`../../fixtures/reference/config/${name}`, import.meta.url), 'utf8');

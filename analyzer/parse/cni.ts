@@ -4,7 +4,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { collectKeyLines, yamlInputProblem } from './kube-config.js';
 import type { CniConfList, CniPlugin } from './types.js';
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 
 export function lineAt(text: string, offset: number): number {
   let line = 1;

@@ -11,7 +11,7 @@
 //    nested block; `(name) { ... }` defines a snippet; `import x` is kept as a directive, never
 //    expanded (the imported files are not in the bundle).
 import type { Corefile, CorefileDirective, CorefileServer } from './types.js';
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 
 interface Token {
   readonly text: string;

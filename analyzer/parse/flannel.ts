@@ -2,7 +2,7 @@
 // the KEY=value env-file reader they share with kubelet's kubeadm-flags.env.
 import { jsonKeyLines, parseJsonText } from './cni.js';
 import type { FlannelNetConf, FlannelSubnetEnv } from './types.js';
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 
 type Expect = 'string' | 'boolean' | 'number' | 'object';
 

@@ -1,7 +1,7 @@
 // Parsers for iproute2's JSON output (`ip -j ...`, `bridge -j fdb`): a JSON array whose elements
 // are checked one by one, so one odd element becomes a problem naming its index and the rest load.
 import { z } from 'zod';
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 import type { BridgeFdb, IpAddrInfo, IpLink, IpNeigh, IpRoute, IpRule } from './types.js';
 import { safeParseInPlace } from '../zod/in-place.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ParseProblem } from '../model/problem.js';
+import type { ParseProblem } from '../core/problem.js';
 import {
   findChain,
   findOption,

@@ -1,7 +1,7 @@
 // iptables-save (and iptables-restore input) parser: one pass over the lines, tables → chains →
 // rules, with file line numbers kept for evidence. Also accepts `iptables -S` output (-P/-N/-A
 // lines without a *table header) so pasted listings still load. Never throws.
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 import { Interner, parseRuleArgs, tokenizeRule, UNSUPPORTED_REVISION } from './iptables-util.js';
 import { KeptRule } from './iptables-rule.js';
 import { scanSimpleRule, type RuleScan } from './iptables-scan.js';

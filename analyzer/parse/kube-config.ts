@@ -9,7 +9,7 @@
 // "component default", which rules must know, not the parser).
 import { LineCounter, isMap, isScalar, isSeq, parseAllDocuments, type Document } from 'yaml';
 import type { KubeletConfig, KubeProxyConfig } from './types.js';
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 
 type Lines = Map<string, number>;
 

@@ -5,7 +5,7 @@
 // the line that started them with `continuationOf` and carry no level of their own, so a rule
 // that counts errors counts records, not lines.
 import type { LogLevel, LogLine } from './types.js';
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 
 /** A LogLine plus, for continuation lines, the 1-based line of the record they belong to. */
 export interface LogLineParsed extends LogLine {

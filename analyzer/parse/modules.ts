@@ -1,7 +1,7 @@
 // host/modules.txt: /proc/modules (`br_netfilter 32768 0 - Live 0x0000000000000000`) or lsmod
 // output (`Module  Size  Used by` header, then `br_netfilter  32768  0`). Only loadable modules
 // appear: a module built into the kernel is absent here although its feature works.
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 import type { Modules } from './types.js';
 
 const NAME = /^[A-Za-z0-9_-]+$/;

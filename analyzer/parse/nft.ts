@@ -2,7 +2,7 @@
 // line numbers for evidence. Enough to compare with what iptables-nft-save prints of the same
 // tables (SYS-111) and to tell which backend holds kube-proxy's chains; sets, maps, flowtables and
 // stateful objects are skipped whole. Never throws.
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 
 export interface NftRule {
   readonly line: number;

@@ -8,7 +8,7 @@
 //    because a typo such as `nameserve` silently drops a resolver).
 import ipaddr from 'ipaddr.js';
 import type { ResolvConf } from './types.js';
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 
 /** ResolvConf plus which keyword set the search list (glibc treats `domain X` as `search X`). */
 export interface ResolvConfParsed extends ResolvConf {

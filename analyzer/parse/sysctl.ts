@@ -1,7 +1,7 @@
 // host/sysctl.txt: `key = value` lines (what `sysctl key...` and `sysctl -a` print; `key=value`
 // is accepted too). The collector writes only keys it could read, so a missing key means
 // "unreadable or absent" (e.g. net.bridge.* before br_netfilter is loaded), never a default.
-import type { Parsed, ParseProblem } from '../model/problem.js';
+import type { Parsed, ParseProblem } from '../core/problem.js';
 import type { SysctlEntry, Sysctls } from './types.js';
 
 const PROC_SYS = '/proc/sys/';

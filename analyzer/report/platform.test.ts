@@ -2,7 +2,7 @@
 // text and markdown as one line (with where the distribution was read), JSON as `distribution` and
 // `components` with their evidence (docs/report-schema.md).
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../rules/engine.js';
+import { analyze } from '../causal/analyze.js';
 import { daemonSetJson, kubeList, nodeJson, snapshotOf } from '../model/testing.js';
 import { buildJsonReport } from './json.js';
 import { renderMarkdown } from './markdown.js';

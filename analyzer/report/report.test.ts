@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../rules/engine.js';
+import { analyze } from '../causal/analyze.js';
 import { corednsNotReady } from '../rules/dns/coredns-not-ready.js';
 import { corednsUpstreamUnusable } from '../rules/dns/coredns-upstream-unusable.js';
 import { kubeDnsNoEndpoints } from '../rules/dns/kube-dns-no-endpoints.js';

@@ -5,10 +5,9 @@
 //    rule is visible in the report's data-completeness part, it never vanishes and never passes
 //  - findings come out in a stable order: layer bottom-up (system, network, service, dns, bundle),
 //    then rule id, subject key, status, message
-// Rules must not import this file (they use ./lib/reports.ts), so the catalog import is no cycle.
+// Rules must not import this file (they use ./lib/reports.ts). analyzer/causal/analyze.ts composes
+// runRules with the causal linker; the rules never call the floor above them.
 import type { FileRef, Snapshot } from '../model/types.js';
-import { linkFindings } from '../causal/link.js';
-import { allRules } from './catalog.js';
 import { CLUSTER, ENGINE_MESSAGES } from './lib/reports.js';
 import {
   LAYER_DEPTH,
@@ -168,19 +167,4 @@ export function runRules(
 ): Finding[] {
   const c: RuleContext = { now: ctx.now ?? snapshot.now };
   return rules.flatMap((rule) => runRule(rule, snapshot, c, opts)).sort(compareFindings);
-}
-
-export interface AnalyzeOptions {
-  /** the rules to run; default the built-in catalog */
-  readonly rules?: readonly Rule[];
-  /** rules compiled from rule packs (see ./packs), run after the built-in ones */
-  readonly packs?: readonly Rule[];
-  readonly now?: string;
-}
-
-/** Run the rules and link their findings into root-cause chains. */
-export function analyze(snapshot: Snapshot, opts: AnalyzeOptions = {}): Analysis {
-  const rules = [...(opts.rules ?? allRules), ...(opts.packs ?? [])];
-  const findings = runRules(rules, snapshot, { now: opts.now });
-  return linkFindings(findings, rules, snapshot);
 }

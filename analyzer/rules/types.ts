@@ -27,20 +27,8 @@ export function subjectKey(s: Subject): string {
   return s.node && s.kind !== 'node' ? `${base}@${s.node}` : base;
 }
 
-/**
- * A place a person can open: a bundle file plus a 1-based line range, or a JSON pointer,
- * with the text quoted from there (for a pointer: JSON.stringify of the value).
- */
-export interface EvidenceRef {
-  readonly bundle: string;
-  readonly path: string;
-  readonly line?: number;
-  readonly endLine?: number;
-  readonly pointer?: string;
-  readonly quote: string;
-  /** what this piece shows, one short line */
-  readonly note?: string;
-}
+export type { EvidenceRef } from '../core/evidence-ref.js';
+import type { EvidenceRef } from '../core/evidence-ref.js';
 
 export interface Remediation {
   readonly explanation: string;

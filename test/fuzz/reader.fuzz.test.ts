@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../../analyzer/bundle/read.js';
 import { buildSnapshot } from '../../analyzer/model/build.js';
 import { bundleEntries } from '../../analyzer/model/testing.js';
-import { analyze } from '../../analyzer/rules/engine.js';
+import { analyze } from '../../analyzer/causal/analyze.js';
 import { secretBundles } from '../redact/secret-bundles.js';
 import { craftTar, type CraftEntry } from './tar-craft.js';
 import { FUZZ_RUNS, recordCases } from './budget.js';

@@ -8,7 +8,7 @@ import { configMapJson, kubeList, nodeJson, podJson, rawBundle, serviceJson } fr
 import { inert } from '../../analyzer/report/model.js';
 import { renderMarkdown } from '../../analyzer/report/markdown.js';
 import { renderText } from '../../analyzer/report/text.js';
-import { analyze } from '../../analyzer/rules/engine.js';
+import { analyze } from '../../analyzer/causal/analyze.js';
 import { COREFILE_TYPO } from '../redact/secret-bundles.js';
 import { FUZZ_RUNS, recordCases } from './budget.js';
 

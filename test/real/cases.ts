@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { loadSnapshot } from '../../analyzer/model/load.js';
 import { rawBundle, snapshotOf } from '../../analyzer/model/testing.js';
 import type { Snapshot } from '../../analyzer/model/types.js';
-import { analyze } from '../../analyzer/rules/engine.js';
+import { analyze } from '../../analyzer/causal/analyze.js';
 import { subjectKey, type Analysis, type Finding } from '../../analyzer/rules/types.js';
 
 export const REAL_DIR = new URL('../../fixtures/real/', import.meta.url).pathname;

@@ -1,7 +1,7 @@
 // What "analyzes to the same findings" means: the same rule ids, statuses and subjects (after
 // renaming the original's subjects the way the pseudonyms did) and the same root-cause chains.
 import { loadSnapshot } from '../../analyzer/model/load.js';
-import { analyze } from '../../analyzer/rules/engine.js';
+import { analyze } from '../../analyzer/causal/analyze.js';
 import { subjectKey, type Analysis, type Chain, type Finding, type Subject } from '../../analyzer/rules/types.js';
 import { replaceNames } from '../../analyzer/redact/names.js';
 

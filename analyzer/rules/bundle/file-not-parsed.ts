@@ -1,7 +1,7 @@
 // BND-902: a file that could not be parsed (LoadProblem with severity error): the rules reading it
 // see nothing from that file, or only part of it.
 import type { EvidenceRef, Report, Rule } from '../types.js';
-import type { LoadProblem } from '../../model/problem.js';
+import type { LoadProblem } from '../../core/problem.js';
 import type { Snapshot } from '../../model/types.js';
 import { lineEvidence } from '../../model/evidence.js';
 import { bundlesBasis } from './basis.js';

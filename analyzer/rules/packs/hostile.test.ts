@@ -2,7 +2,7 @@
 // jsonpath-plus's published advisories) must be refused at load with the file, the line and a hint,
 // and must not run if one ever reached the evaluator; `matches` runs on RE2; nesting and size are
 // capped before anything recurses. Hostile inputs are generated here, never committed.
-import { MAX_JSON_DEPTH } from '../../model/json-depth.js';
+import { MAX_JSON_DEPTH } from '../../core/json-depth.js';
 import { JSONPath } from 'jsonpath-plus';
 import { RE2JS } from 're2js';
 import { afterEach, describe, expect, it, vi } from 'vitest';

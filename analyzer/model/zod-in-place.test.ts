@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compileInPlaceCheck } from './in-place.js';
-import * as schemas from '../model/schemas.js';
+import { compileInPlaceCheck } from '../zod/in-place.js';
+import * as schemas from './schemas.js';
 import { ManifestSchema } from '../bundle/manifest.js';
 
 const BUNDLE = join(

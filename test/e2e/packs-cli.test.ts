@@ -4,9 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { run as analyze } from '../../commands/analyze.js';
-import { run as rules } from '../../commands/rules.js';
-import { MAX_PACK_CHARS } from './limits.js';
+import { run as analyze } from '../../analyzer/commands/analyze.js';
+import { run as rules } from '../../analyzer/commands/rules.js';
+import { MAX_PACK_CHARS } from '../../analyzer/rules/packs/limits.js';
 
 declare global {
   var __netsnapPwned: unknown;
