@@ -56,13 +56,11 @@ export function tokenizeRule(line: string, from = 0): { tokens: string[]; error?
       if (c === QUOTE) {
         inQuote = !inQuote;
         i++;
-        start = i;
         continue;
       }
       if (inQuote && c === BACKSLASH && i + 1 < n) {
         i += 2;
         parts.push(line[i - 1] as string);
-        start = i;
         continue;
       }
       if (!inQuote && (c === SPACE || c === TAB || c === 13)) break;

@@ -12,7 +12,6 @@ import { CLUSTER, ENGINE_MESSAGES } from './lib/reports.js';
 import {
   LAYER_DEPTH,
   subjectKey,
-  type Analysis,
   type Finding,
   type Layer,
   type Report,

@@ -3,7 +3,6 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { ipInCidr } from '../model/net.js';
 import type { IpRoute } from '../parse/types.js';
 import { v4, v4Net } from '../model/ipv4.js';
 import { lookupRoute, lookupRouteSlow } from './route.js';

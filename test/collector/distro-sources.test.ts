@@ -415,7 +415,7 @@ describe.skipIf(skip !== undefined)('collector: distribution sources, other node
       { PATH: process.env.PATH, HOME: dir, TMPDIR: dir },
       {
         [`${pods}/coredns_0.log`]: docker('.:53 on 10.244.0.5'),
-        [`${pods}/coredns_1.log`]: docker('[FATAL] plugin/loop: Forwarding loop detected in \\\".\\\" zone.'),
+        [`${pods}/coredns_1.log`]: docker('[FATAL] plugin/loop: Forwarding loop detected in \\".\\" zone.'),
       },
       {},
       [

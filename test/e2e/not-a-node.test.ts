@@ -6,7 +6,7 @@ import '../../analyzer/rules/catalog.js';
 import { analyze } from '../../analyzer/causal/analyze.js';
 import { subjectKey } from '../../analyzer/rules/types.js';
 import { plainDebianHost } from '../../analyzer/rules/bundle/testing.js';
-import { bundleEntries, kubeList, nodeJson, snapshotOf } from '../../analyzer/model/testing.js';
+import { bundleEntries, snapshotOf } from '../../analyzer/model/testing.js';
 import { writeBundleDir } from '../../analyzer/bundle/write.js';
 import { run } from '../../analyzer/commands/analyze.js';
 import { readBundles } from '../../analyzer/bundle/read.js';

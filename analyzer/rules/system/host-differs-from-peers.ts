@@ -9,9 +9,7 @@ import {
   jsonEvidence,
   lineAt,
   mainRoutes,
-  nodePodCidr,
   present,
-  ruleEvidence,
   sysctlEntry,
   sysctlEvidence,
 } from '../lib/host.js';
