@@ -32,7 +32,10 @@ interface Source {
 
 const hash = (s: string): string => createHash('sha1').update(s).digest('hex');
 
-/** what a source is, across bundles and pods: `cluster/logs/kube-system/coredns-x-y/coredns.log` -> `cluster/logs/kube-system/coredns/coredns.log` */
+/**
+ * what a source is, across bundles and pods: `cluster/logs/kube-system/coredns-x-y/coredns.log` ->
+ * `cluster/logs/kube-system/coredns/coredns.log`
+ */
 function kindOf(path: string): string {
   const log = /^(cluster\/logs\/[^/]+\/)([^/]+)(\/.*)$/.exec(path);
   if (log) return `${log[1]}${(log[2] as string).replace(/(-[a-z0-9]{4,10})?-[a-z0-9]{5}$/, '')}${log[3]}`;

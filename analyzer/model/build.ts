@@ -20,7 +20,10 @@ import { newestFirst } from './order.js';
 export interface BuildOptions {
   /** swap parsers (tests); defaults to analyzer/parse/* */
   readonly parsers?: Parsers;
-  /** JSON files above this size are read item by item (default: WHOLE_JSON_MAX_BYTES when loading, LARGE_JSON_BYTES for pointer lookups) */
+  /**
+   * JSON files above this size are read item by item (default: WHOLE_JSON_MAX_BYTES when loading, LARGE_JSON_BYTES for
+   * pointer lookups)
+   */
   readonly largeJsonBytes?: number;
 }
 

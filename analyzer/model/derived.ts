@@ -119,7 +119,10 @@ function corednsUpstreams(cluster: ClusterState): Seen<string>[] {
   return out;
 }
 
-/** the cluster DNS Service: kube-system/kube-dns, RKE2's rke2-coredns-rke2-coredns, else one in kube-system selecting k8s-app=kube-dns */
+/**
+ * the cluster DNS Service: kube-system/kube-dns, RKE2's rke2-coredns-rke2-coredns, else one in kube-system selecting
+ * k8s-app=kube-dns
+ */
 function kubeDnsClusterIP(cluster: ClusterState): Seen<string> | undefined {
   const services = cluster.services ?? [];
   const named = (key: string) => services.find((s) => objectKey(s.obj.metadata) === key);

@@ -169,7 +169,9 @@ export function defaultBackend(s: Snapshot | undefined, host: HostState): Backen
   return undefined;
 }
 
-/** the backend a dump shows: the explicit dumps by the program that printed them, the default one from defaultBackend */
+/**
+ * the backend a dump shows: the explicit dumps by the program that printed them, the default one from defaultBackend
+ */
 export function dumpBackend(
   s: Snapshot | undefined,
   host: HostState,

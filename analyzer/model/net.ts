@@ -108,7 +108,10 @@ export function sameCidr(a: string, b: string): boolean {
   return !!x && !!y && x.text === y.text;
 }
 
-/** ipaddr.js range names: "unicast", "private", "loopback", "multicast", "linkLocal", "reserved", "unspecified", "carrierGradeNat", "broadcast"... */
+/**
+ * ipaddr.js range names: "unicast", "private", "loopback", "multicast", "linkLocal", "reserved", "unspecified",
+ * "carrierGradeNat", "broadcast"...
+ */
 export function ipRange(ip: string): string | undefined {
   return parseIp(ip)?.range();
 }

@@ -129,7 +129,10 @@ export interface HostState {
   readonly conntrackStats?: Sourced<string>;
   readonly ipvsadm?: Sourced<string>;
   // --- distribution sources (issue 12; parsers in model/host-sources.ts, detection in model/distribution.ts)
-  /** k3s unit ExecStart flags (k3s.service, k3s-agent.service: flags win), then k3s / RKE2 config.yaml and config.yaml.d/* in name order (k3s's merge order); secret values scrubbed by the collector */
+  /**
+   * k3s unit ExecStart flags (k3s.service, k3s-agent.service: flags win), then k3s / RKE2 config.yaml and
+   * config.yaml.d/* in name order (k3s's merge order); secret values scrubbed by the collector
+   */
   readonly distroConfigs: readonly Sourced<DistroConfig>[];
   /** static pod manifests by bundle path (host/static-pods/<file>, host/rke2/pod-manifests/<file>) */
   readonly staticPods: ReadonlyMap<string, Sourced<StaticPod>>;
@@ -137,7 +140,10 @@ export interface HostState {
   readonly componentArgs: ReadonlyMap<string, Sourced<ComponentArgs>>;
   /** the unit files of known Kubernetes units found on the node (host/systemd-units.txt) */
   readonly systemdUnits?: Sourced<readonly SystemdUnit[]>;
-  /** journald logs by unit name (`k3s`, `kubelet`, `snap.kube-proxy.daemon`...); under `k3s` also k3s's OpenRC log (host/k3s/k3s.log) when no k3s journal was collected */
+  /**
+   * journald logs by unit name (`k3s`, `kubelet`, `snap.kube-proxy.daemon`...); under `k3s` also k3s's OpenRC log
+   * (host/k3s/k3s.log) when no k3s journal was collected
+   */
   readonly journal: ReadonlyMap<string, Sourced<readonly LogLine[]>>;
   /** k3s's own flannel net-conf (/var/lib/rancher/k3s/agent/etc/flannel/net-conf.json) */
   readonly k3sFlannelNetConf?: Sourced<FlannelNetConf>;

@@ -196,10 +196,13 @@ export interface FlannelLogProblem {
 // Forms across versions (flannel-io/flannel main.go, pkg/ip/iface.go, pkg/backend/vxlan):
 //  0.7/0.8  E… network.go:102] failed to register network: failed to acquire lease: node "x" pod cidr not assigned
 //  0.9+     E… main.go:…] Error registering network: failed to acquire lease: node "x" pod cidr not assigned
-//  0.6      E… main.go:146] Failed to create NetworkManager: failed to get default interface: Unable to find default route
+//  0.6      E… main.go:146] Failed to create NetworkManager: failed to get default interface: Unable to find
+//           default route
 //  0.9+     E… Failed to find any valid interface to use: failed to get default interface: Unable to find default route
-//  0.9+     I… Could not find valid interface matching eth0: … / E… Failed to find interface to use that matches the interfaces and/or regexes provided
-//  0.9-0.13 Error registering network: failed to configure interface flannel.1: failed to ensure address of interface flannel.1: link has incompatible addresses. Remove additional addresses and try again.
+//  0.9+     I… Could not find valid interface matching eth0: … / E… Failed to find interface to use that
+//           matches the interfaces and/or regexes provided
+//  0.9-0.13 Error registering network: failed to configure interface flannel.1: failed to ensure address of
+//           interface flannel.1: link has incompatible addresses. Remove additional addresses and try again.
 //  any      Failed to create SubnetManager: error retrieving pod spec for 'kube-system/kube-flannel-ds-x': …
 //  any      Couldn't fetch network config: … / Error fetching backend: …
 //  0.12+    E… failed to add vxlanRoute (10.244.1.0/24 -> 10.244.1.0): network is down

@@ -49,7 +49,10 @@ export function platformLine(p: Platform): string {
   return [d, ...PLATFORM_COMPONENTS.map((c) => `${c} ${p.components[c]?.value ?? 'unknown'}`)].join(' · ');
 }
 
-/** where the distribution was read, for a second header line: `node/n1 kubeletVersion v1.28.5+k3s1 (cluster/nodes.json#/items/0/...)` */
+/**
+ * where the distribution was read, for a second header line: `node/n1 kubeletVersion v1.28.5+k3s1
+ * (cluster/nodes.json#/items/0/...)`
+ */
 export function platformSource(p: Platform): string | undefined {
   const d = p.distribution;
   if (!d) return undefined;

@@ -32,7 +32,9 @@ export interface IncidentCase {
   readonly expected: {
     /** the confirmed cause as root rule ids; [] for "expected behaviour, nothing wrong" */
     readonly roots: readonly ExpectedRoot[];
-    /** rule ids that may also fail as roots on this evidence without being wrong (a second real fault the thread shows) */
+    /**
+     * rule ids that may also fail as roots on this evidence without being wrong (a second real fault the thread shows)
+     */
     readonly alsoAllowed?: readonly string[];
   };
   /** bundle paths built from prose or a table rather than quoted verbatim */

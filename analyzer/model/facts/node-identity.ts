@@ -14,7 +14,9 @@ export interface NodeIdentity {
   readonly hostname?: Seen<string>;
   /** the host's own addresses (no loopback, link-local, pod bridge, overlay or veth) */
   readonly addresses: readonly Seen<string>[];
-  /** the Node object this host is, matched by name, hostname or an InternalIP; undefined without a nodes list or a match */
+  /**
+   * the Node object this host is, matched by name, hostname or an InternalIP; undefined without a nodes list or a match
+   */
   readonly clusterNode?: Located<KubeNode>;
   /** how clusterNode was matched */
   readonly matchedBy?: 'name' | 'hostname' | 'address';

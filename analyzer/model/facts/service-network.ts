@@ -1,6 +1,7 @@
 // The Service range from every source that states it, most authoritative first: kubeadm-config
 // serviceSubnet, the apiserver's --service-cluster-ip-range (pod spec, static manifest), the
-// controller-manager's copy of that flag, a k3s/RKE2 service-cidr, and last, weakest, the span of the ClusterIPs in use (by
+// controller-manager's copy of that flag, a k3s/RKE2 service-cidr, and last, weakest, the span of the ClusterIPs in use
+// (by
 // `clusterIPs (span)`): the smallest network holding every ClusterIP and the address before the
 // `kubernetes` Service's (the apiserver gives that Service the range's first address, so the
 // range starts right before it). The span is never wider than the real range, often narrower.

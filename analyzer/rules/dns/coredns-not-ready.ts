@@ -27,7 +27,10 @@ import {
 } from './coredns-log.js';
 import { cmd, remedy, word } from '../../text/shell.js';
 
-/** log lines that say why CoreDNS is not ready: upstream errors, loop, waiting plugins, fatal, a rejected Corefile, the API */
+/**
+ * log lines that say why CoreDNS is not ready: upstream errors, loop, waiting plugins, fatal, a rejected Corefile, the
+ * API
+ */
 const WHY_LINE =
   /\[(ERROR|FATAL)\]|plugin\/ready: Still waiting on|Error during parsing|Failed to list|Kubernetes API connection failure|log: exiting because of error/;
 const MAX_LOG_EVIDENCE = 3;

@@ -86,7 +86,9 @@ export function hasPlugin(s: Snapshot, name: string): CorefileDirective | undefi
   return undefined;
 }
 
-/** the cluster DNS Service: kube-system/kube-dns, RKE2's rke2-coredns-rke2-coredns, or one selecting k8s-app=kube-dns */
+/**
+ * the cluster DNS Service: kube-system/kube-dns, RKE2's rke2-coredns-rke2-coredns, or one selecting k8s-app=kube-dns
+ */
 export function kubeDnsService(s: Snapshot): Located<Service> | undefined {
   return (
     s.index.serviceByName.get('kube-system/kube-dns') ??

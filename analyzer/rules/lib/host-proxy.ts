@@ -77,7 +77,10 @@ export interface ReadyPort {
   readonly evidence: EvidenceRef;
 }
 
-/** A ReadyPort whose evidence (a JSON quote of the object's endpoints) is made when a finding cites it: most ports never are. */
+/**
+ * A ReadyPort whose evidence (a JSON quote of the object's endpoints) is made when a finding cites it: most ports never
+ * are.
+ */
 class ReadyFrom<T> implements ReadyPort {
   readonly ready = new Set<string>();
   readonly notReady = new Set<string>();

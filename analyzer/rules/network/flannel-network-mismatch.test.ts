@@ -123,7 +123,8 @@ ruleTester(flannelNetworkMismatch).run({
       ],
     },
     {
-      // capture charmed-k8s-hotsos: flanneld under systemd (the flannel charm, configured from etcd), no kube-flannel ConfigMap, no nodes list
+      // capture charmed-k8s-hotsos: flanneld under systemd (the flannel charm, configured from etcd), no kube-flannel
+      // ConfigMap, no nodes list
       name: 'Charmed flanneld: subject the cluster (no ConfigMap exists), and one lease is not "every node podCIDR"',
       snapshot: () =>
         snapshotOf({

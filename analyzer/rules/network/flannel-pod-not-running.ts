@@ -142,7 +142,9 @@ function fromLogs(s: Snapshot): Report[] {
   return out.length ? out : [missingInputs({ kind: 'cluster', name: '' }, ['cluster.pods'])];
 }
 
-/** k3s/RKE2 run flannel inside their own process: its journal decides, else the lease it wrote (annotation, subnet.env) */
+/**
+ * k3s/RKE2 run flannel inside their own process: its journal decides, else the lease it wrote (annotation, subnet.env)
+ */
 function embedded(s: Snapshot, how: string, missing: string): Report[] {
   const out: Report[] = [];
   const logs = flannelLogs(s);

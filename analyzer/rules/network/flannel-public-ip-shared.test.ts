@@ -51,7 +51,8 @@ ruleTester(flannelPublicIpShared).run({
       findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.nodes'] }],
     },
     {
-      // capture k3s-1.20-troubleshoot-2021-redacted; before: "distinct" on one hidden node, "shared ***HIDDEN***" on two
+      // capture k3s-1.20-troubleshoot-2021-redacted; before: "distinct" on one hidden node, "shared ***HIDDEN***" on
+      // two
       name: 'public-ips a redactor hid are neither shared nor distinct: unknown redacted',
       snapshot: () =>
         snapshotOf({

@@ -45,7 +45,8 @@ describe('the example pack (docs/example-pack.yaml)', () => {
     // a pass rests on the item it read: the pods list
     const passes = findings.filter((f) => f.status === 'pass');
     expect(passes.length).toBeGreaterThan(0);
-    // `where` (the data form of the old filter script) admits kube-system pods only: default/web is neither a finding nor a pass
+    // `where` (the data form of the old filter script) admits kube-system pods only: default/web is neither a finding
+    // nor a pass
     expect(findings.filter((f) => f.ruleId === 'SITE-001').map((f) => `${f.status} ${subjectKey(f.subject)}`)).toEqual([
       'pass pod:kube-system/coredns-1@w1',
       'fail pod:kube-system/kube-flannel-ds-x@w1',

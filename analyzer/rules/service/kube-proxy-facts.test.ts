@@ -1,4 +1,5 @@
-// The kube-proxy facts the service rules share (kube-proxy-facts.ts, kube-proxy-logs.ts): how it is deployed, which logs are its own and on
+// The kube-proxy facts the service rules share (kube-proxy-facts.ts, kube-proxy-logs.ts): how it is deployed, which
+// logs are its own and on
 // which node, the flags and mode it runs with. Each case is one signal a real bundle may hold alone.
 import { describe, expect, it } from 'vitest';
 import { daemonSetJson, kubeList, nodeJson, podJson, snapshotOf, sourceRecord } from '../../model/testing.js';

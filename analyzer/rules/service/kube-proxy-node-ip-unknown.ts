@@ -14,7 +14,8 @@ import { hitEvidence, proxyLogs, searchProxyLogs, type ProxyLogHit } from './kub
 // "initializing"): the iptables proxier wrote its node-IP rules for 127.0.0.1 (NodePorts, Local
 // traffic policy broke, kubernetes/kubernetes#57518, kubernetes/kops#2915): a failure.
 const OLD_LOOPBACK = /invalid nodeIP, initiali(?:ze|zing) kube-proxy with 127\.0\.0\.1 as nodeIP/;
-// 1.16-1.26: `can't determine this node's IP, assuming 127.0.0.1; if this is incorrect, please set the --bind-address flag`
+// 1.16-1.26: `can't determine this node's IP, assuming 127.0.0.1; if this is incorrect, please set the --bind-address
+// flag`
 // 1.27+: `"Can't determine this node's IP, assuming loopback; ..."`: from 1.16 the node IP mostly picks
 // the IP family and the health-check address (NodePorts match local addresses by type), so a warning.
 const NEW_LOOPBACK = /[Cc]an't determine this node's IP, assuming (?:127\.0\.0\.1|loopback)/;

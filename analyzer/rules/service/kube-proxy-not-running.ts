@@ -39,7 +39,10 @@ const EXITED =
   /kube-proxy exited|main process exited|Failed with result|Main process exited|(?:^|\]: |\s)F\d{4} \d\d:\d\d:\d\d\.\d+ /;
 const exited = (l: LogLine): boolean => l.level === 'fatal' || EXITED.test(l.raw);
 
-/** the node's kube-proxy outside a pod (snap, systemd, k3s/kubelite): pass on its journal, fail when the journal ends in an exit */
+/**
+ * the node's kube-proxy outside a pod (snap, systemd, k3s/kubelite): pass on its journal, fail when the journal ends in
+ * an exit
+ */
 function hostProxyReport(s: Snapshot, node: string, d: ProxyDeployment): Report | undefined {
   const logs = proxyLogs(s).filter((l) => l.node === node && l.key.startsWith('journal/'));
   const subject = nodeSubject(node);

@@ -247,7 +247,8 @@ export const serviceRulesOutOfSync: Rule = {
     inSync: 'the proxy rules on node {node} match the ready endpoints of {count} Services',
   },
   run(s) {
-    // what wrote the rules: the proxier kube-proxy started (a fallback from ipvs writes iptables), else the configured mode
+    // what wrote the rules: the proxier kube-proxy started (a fallback from ipvs writes iptables), else the configured
+    // mode
     const mode = (runningMode(s) ?? s.derived.kubeProxyMode ?? effectiveMode(s))?.value || 'iptables';
     if (!s.cluster.services) {
       if (mode === 'iptables' && (s.cluster.endpointSlices || s.cluster.endpoints)) return fromEndpointsOnly(s);

@@ -139,7 +139,8 @@ export const serviceWithoutReadyEndpoints: Rule = {
         continue;
       }
       const pods = s.index.podsSelectedBy(key);
-      // "matches no pod" in a pods list of other namespaces (a converted sosreport) or a selection of pods is no verdict
+      // "matches no pod" in a pods list of other namespaces (a converted sosreport) or a selection of pods is no
+      // verdict
       const partial = pods.length === 0 ? partialList(s, ['cluster/pods.json'], [ns]) : undefined;
       if (partial) {
         out.push(partialListReport(s, subject, partial));

@@ -104,7 +104,8 @@ ruleTester(forwardChainDropsPodTraffic).run({
       ],
     },
     {
-      // the tracer stops at a jump loop (issue 19): unknown, citing the rule where it stopped, not "missing iptables-save"
+      // the tracer stops at a jump loop (issue 19): unknown, citing the rule where it stopped, not "missing
+      // iptables-save"
       name: "a jump loop on the FORWARD path is undetermined, with the tracer's reason",
       snapshot: () =>
         snapshotOf(

@@ -48,7 +48,10 @@ interface Held {
   kubeKnown: boolean;
 }
 
-/** the iptables tables (`table ip nat`...) of `nft list ruleset` that hold rules: nf_tables rules iptables-nft would show */
+/**
+ * the iptables tables (`table ip nat`...) of `nft list ruleset` that hold rules: nf_tables rules iptables-nft would
+ * show
+ */
 function nftIptablesRules(nft: Sourced<NftRuleset>) {
   for (const table of IPTABLES_TABLES) {
     const t = iptablesTableInNft(nft.value, table);
@@ -254,7 +257,8 @@ export const iptablesBackendSplit: Rule = {
           remediation: remediation(alt, def),
         });
       } else if ([...held.values()].every((h) => h.kube)) {
-        // kube-proxy keeps one backend current; the other copy is stale and still DNATs Service traffic to old endpoints
+        // kube-proxy keeps one backend current; the other copy is stale and still DNATs Service traffic to old
+        // endpoints
         const keep = kubeDef ? (def as IptablesBackend) : 'nf_tables';
         out.push({
           status: 'fail',

@@ -33,7 +33,10 @@ const LOG_UNITS = [
 ];
 const LOG_CONTAINERS = /^(kube-proxy|calico-node|kube-router)/;
 
-/** the logs of this node's components that run iptables: journald units, and pod logs of kube-proxy/calico-node/kube-router */
+/**
+ * the logs of this node's components that run iptables: journald units, and pod logs of
+ * kube-proxy/calico-node/kube-router
+ */
 function componentLogs(
   s: Snapshot,
   host: HostState,
@@ -200,7 +203,8 @@ export const iptablesNftViewLossy: Rule = {
           data: { table: t.table },
           evidence: [lineAt(s, view!.ref, t.line, `iptables cannot print table ${t.table}`)],
         });
-      // `iptables -S`/`-L` and some -save builds say it on stderr instead: "iptables v1.8.7 (nf_tables): table `filter' is incompatible, use 'nft' tool."
+      // `iptables -S`/`-L` and some -save builds say it on stderr instead: "iptables v1.8.7 (nf_tables): table `filter'
+      // is incompatible, use 'nft' tool."
       for (const id of STDERR_SOURCES) {
         const tail = sourceRecord(s, host.bundle, id)?.record.stderrTail ?? '';
         const m = STDERR_INCOMPATIBLE.exec(tail);
@@ -221,7 +225,8 @@ export const iptablesNftViewLossy: Rule = {
         }
       }
       // a component that lists the iptables view says so in its log: k3s/RKE2's embedded network
-      // policy controller, kube-proxy, calico-node ("iptables-save failed because there are incompatible nft rules in the table")
+      // policy controller, kube-proxy, calico-node ("iptables-save failed because there are incompatible nft rules in
+      // the table")
       for (const { id, log } of componentLogs(s, host)) {
         const hit = log.value.find((l) => LOG_INCOMPATIBLE.test(l.raw));
         if (!hit) continue;
@@ -235,7 +240,8 @@ export const iptablesNftViewLossy: Rule = {
       }
       const first = losses[0];
       if (first) {
-        // a component that programs iptables and cannot read the table back stops maintaining its rules: a fault, not a view
+        // a component that programs iptables and cannot read the table back stops maintaining its rules: a fault, not a
+        // view
         const blocked = first.messageId === 'componentBlocked';
         out.push({
           status: blocked ? 'fail' : 'warn',

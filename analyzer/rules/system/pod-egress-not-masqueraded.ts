@@ -56,7 +56,8 @@ export function egressVerdicts(s: Snapshot, host: HostState): EgressVerdict[] | 
     if (!probe) return undefined;
     const result = trace(th, probe);
     const branches = result.branches;
-    // stopped at a rule the tracer cannot evaluate up to nat POSTROUTING (Calico's ipset MASQUERADE): undetermined, not "no route"
+    // stopped at a rule the tracer cannot evaluate up to nat POSTROUTING (Calico's ipset MASQUERADE): undetermined, not
+    // "no route"
     const stopped = undeterminedBy(result, 'POSTROUTING');
     const left = branches.find((b) => b.fate.kind === 'forwarded');
     if (!left && stopped) {

@@ -38,7 +38,8 @@ export const podOrServiceRouteHijacked: Rule = {
   severity: 'critical',
   title: 'A route sends pod or Service addresses to the wrong device',
   needs: ['host.ip-route', 'cluster.nodes', 'host.ip-addr', 'host.flannel-subnet-env'],
-  // the pod network from any source that states it (nodes, flannel net-conf, subnet.env, the node's cni0 and flannel routes)
+  // the pod network from any source that states it (nodes, flannel net-conf, subnet.env, the node's cni0 and flannel
+  // routes)
   decidesFrom: [
     ['host.ip-route', 'fact:pod-network'],
     ['host.ip-route', 'host.flannel-subnet-env'],
@@ -70,7 +71,8 @@ export const podOrServiceRouteHijacked: Rule = {
       }
       const routes = host.routes;
       const bad: { r: IpRoute; which: string; net: string }[] = [];
-      // without a nodes list, a gateway on the node's own link (flannel host-gw: `10.244.2.0/24 via 192.168.56.12 dev eth0`) is a peer
+      // without a nodes list, a gateway on the node's own link (flannel host-gw: `10.244.2.0/24 via 192.168.56.12 dev
+      // eth0`) is a peer
       const onLink = s.cluster.nodes
         ? []
         : mainRoutes(routes.value).filter((r) => r.scope === 'link' && r.dst !== 'default' && !isFlannelDevice(r.dev));
