@@ -76,7 +76,8 @@ usage: sh netsnap-collect.sh [options]
 Collect this node's networking state and the cluster objects it depends on into
 netsnap-<node>-<UTC time>.tar.gz. Read-only; safe to run on a broken node.
 
-  -o FILE             write the bundle to FILE (default: ./netsnap-<node>-<time>.tar.gz)
+  -o FILE             write the bundle to FILE (default: ./netsnap-<node>-<time>.tar.gz);
+                      -o - writes it to stdout (all messages stay on stderr)
   --kubeconfig FILE   kubeconfig for kubectl (default: kubectl's own choice)
   --context NAME      kubeconfig context
   --no-cluster        skip everything that needs kubectl
@@ -200,13 +201,20 @@ SAFE_NODE=$NODE
 case $SAFE_NODE in *[!A-Za-z0-9._-]*) SAFE_NODE=$(printf '%s' "$NODE" | tr -c 'A-Za-z0-9._-' '_') ;; esac
 [ -n "$OUT" ] || OUT="./netsnap-$SAFE_NODE-$STAMP.tar.gz"
 
-# Fail before collecting anything if the bundle could never be written.
+# Fail before collecting anything if the bundle could never be written. `-o -` streams the
+# tarball to stdout (netsnap collect runs the script as `ssh node sh -s` and reads it back), so
+# staging can only fall back to /dev/shm, and nothing but the tarball may reach stdout.
+if [ "$OUT" = - ]; then
+  OUT_DIR=/dev/shm
+  [ -t 1 ] && die "-o - writes a tarball to stdout, which is a terminal; redirect it (> bundle.tar.gz)"
+else
 OUT_DIR=${OUT%/*}
 [ "$OUT_DIR" = "$OUT" ] && OUT_DIR=.
 [ -n "$OUT_DIR" ] || OUT_DIR=/
 [ -d "$OUT_DIR" ] || die "cannot write $OUT: directory $OUT_DIR does not exist (choose another path with -o)"
 [ -w "$OUT_DIR" ] || die "cannot write $OUT: directory $OUT_DIR is not writable by uid $USER_UID (choose another path with -o)"
 [ -d "$OUT" ] && die "cannot write $OUT: it is a directory (give a file name with -o)"
+fi
 
 # --- staging ----------------------------------------------------------------------------------
 # A private staging directory: in $TMPDIR (or /tmp), else next to the output file, so a node whose
@@ -1022,7 +1030,9 @@ EOF
 # --- run both parts, then write the bundle ---------------------------------------------------
 # every PART that writes records, in manifest order
 PARTS='cluster cluster.lists cluster.logs host'
-printf 'netsnap: collecting node %s into %s (timeout %ss per command)\n' "$NODE" "$OUT" "$TIMEOUT_S" >&2
+OUT_NAME=$OUT
+[ "$OUT" = - ] && OUT_NAME=stdout
+printf 'netsnap: collecting node %s into %s (timeout %ss per command)\n' "$NODE" "$OUT_NAME" "$TIMEOUT_S" >&2
 for _part in $PARTS; do : >"$WORK/records.$_part"; done
 (trap - EXIT INT TERM HUP; PART=cluster; collect_cluster) &
 PART_PIDS=$!
@@ -1049,11 +1059,18 @@ PART_PIDS=''
 set -- manifest.json
 [ -d "$STAGE/cluster" ] && set -- "$@" cluster
 [ -d "$STAGE/host" ] && set -- "$@" host
-{ tar -C "$STAGE" -cf - "$@"; echo $? >"$WORK/tar.rc"; } | gzip -c >"$OUT"
-_gz=$?
+if [ "$OUT" = - ]; then
+  { tar -C "$STAGE" -cf - "$@"; echo $? >"$WORK/tar.rc"; } | gzip -c
+  _gz=$?
+  OUT_BYTES=streamed
+else
+  { tar -C "$STAGE" -cf - "$@"; echo $? >"$WORK/tar.rc"; } | gzip -c >"$OUT"
+  _gz=$?
+  OUT_BYTES=$(file_bytes "$OUT")
+fi
 read -r _tar <"$WORK/tar.rc" 2>/dev/null || _tar=1
 if [ "$_gz" -ne 0 ] || [ "$_tar" -ne 0 ]; then
-  rm -f "$OUT"
+  [ "$OUT" = - ] || rm -f "$OUT"
   die "could not write $OUT (tar exit $_tar, gzip exit $_gz); check free space and permissions, or choose another path with -o"
 fi
 
@@ -1065,5 +1082,6 @@ for _s in ok failed timeout denied absent skipped; do
   done
   [ "$_c" -gt 0 ] && _sum="$_sum $_s=$_c"
 done
-printf 'netsnap: wrote %s (%s bytes;%s)\n' "$OUT" "$(file_bytes "$OUT")" "$_sum" >&2
+if [ "$OUT" = - ]; then printf 'netsnap: wrote the bundle to stdout (%s)\n' "${_sum# }" >&2
+else printf 'netsnap: wrote %s (%s bytes;%s)\n' "$OUT_NAME" "$OUT_BYTES" "$_sum" >&2; fi
 exit 0
