@@ -19,6 +19,7 @@ export default tseslint.config(
       '*.config.ts',
       '*.config.js',
       'eslint.layers.js',
+      'eslint.layers.d.ts',
     ],
   },
   js.configs.recommended,
