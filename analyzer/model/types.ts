@@ -242,4 +242,6 @@ export interface Snapshot {
   readonly index: Indexes;
   /** collection time of the newest bundle: rules use this, never the clock */
   readonly now?: string;
+  /** the index of a `netsnap collect` folder (collection.json), when one was analyzed */
+  readonly collection?: import('./collection.js').SnapshotCollection;
 }
