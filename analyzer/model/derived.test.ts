@@ -156,6 +156,18 @@ describe('derived facts: variants', () => {
       by: 'kube-proxy log',
       at: { bundle: 'netsnap-node-1', path: 'cluster/logs/kube-system/kube-proxy-x7k2p/kube-proxy.log', line: 9 },
     });
+    // 1.28+ says "Using iptables proxy" first; a log cut before the Proxier line still states the mode
+    const firstLine = refText('kube-proxy-v1.31.log').split('\n')[0] + '\n';
+    const cut = snapshotOf({ files: { 'cluster/logs/kube-system/kube-proxy-x7k2p/kube-proxy.log': firstLine } });
+    expect(cut.derived.kubeProxyMode).toMatchObject({ value: 'iptables', at: { line: 1 } });
+    // dual-stack wording: "Creating dualStackProxier for ipvs"
+    const dual = snapshotOf({
+      files: {
+        'cluster/logs/kube-system/kube-proxy-x7k2p/kube-proxy.log':
+          'I0301 10:00:00.000000       1 server_others.go:269] "Creating dualStackProxier for ipvs"\n',
+      },
+    });
+    expect(dual.derived.kubeProxyMode).toMatchObject({ value: 'ipvs', at: { line: 1 } });
   });
 
   it('flannel in kube-system (older manifests) is found too; nothing derived from nothing', () => {

@@ -76,7 +76,11 @@ function podCidr(cluster: ClusterState): Derived['podCidr'] {
   };
 }
 
-const PROXIER_LINE = /Using (iptables|ipvs|nftables|kernelspace|userspace) Proxier/i;
+// "Using iptables Proxier." (1.8-1.20), "Using iptables Proxier" (structured, 1.21-1.27),
+// "Creating dualStackProxier for ipvs" (1.21+ dual-stack), "Using iptables proxy" (1.28+).
+// One pattern for the model's derived mode and the service rules' runningMode (kube-proxy-logs.ts).
+export const PROXIER_LINE =
+  /Using (iptables|ipvs|nftables|kernelspace|userspace) (?:Proxier|proxy\b)|Creating dualStackProxier for (iptables|ipvs|nftables)/i;
 
 /** the mode kube-proxy actually started in, from the newest kube-proxy log that says */
 function modeFromLogs(cluster: ClusterState): Seen<string> | undefined {
@@ -88,7 +92,7 @@ function modeFromLogs(cluster: ClusterState): Seen<string> | undefined {
       const l = log.value[i];
       const m = l && PROXIER_LINE.exec(l.raw);
       if (m && l)
-        return { value: (m[1] as string).toLowerCase(), by: 'kube-proxy log', at: { ...log.ref, line: l.line } };
+        return { value: (m[1] ?? m[2] ?? '').toLowerCase(), by: 'kube-proxy log', at: { ...log.ref, line: l.line } };
     }
   }
   return undefined;

@@ -3,7 +3,7 @@
 // against that grammar (an allow-list, not a list of known exploits), and evaluated by jsonpath-plus
 // with `eval: false`, which throws instead of running a `?(...)` or `(...)` script. Filtering is the
 // pack's own `where`/`when` conditions (data, validated by zod), never a script. Why both: issue 19's
-// `select` ran `process.exit(7)` through jsonpath-plus 10.4's `eval: 'safe'` (a computed member was
+// `select` ran `process.exit(7)` through jsonpath-plus 10.4's safe-eval mode (a computed member was
 // evaluated before its `constructor` check); the grammar refuses such a pack at load, and `eval: false`
 // keeps a path that somehow skipped the check from running anything.
 import { JSONPath } from 'jsonpath-plus';

@@ -8,6 +8,7 @@ import type { LogLine } from '../../parse/types.js';
 import { knownLineEvidence } from '../../model/evidence.js';
 import { sourceIdForPath } from '../../model/source-ids.js';
 import { firstEntry } from '../../model/coverage.js';
+import { PROXIER_LINE } from '../../model/derived.js';
 import { lineAt } from '../lib/host.js';
 import { PROXY_UNITS, isProxyPod, proxyDeployment, refOf, sortedHosts } from './kube-proxy-facts.js';
 
@@ -222,10 +223,8 @@ export interface ProxyMode {
   readonly ref: FileRef;
 }
 
-// "Using iptables Proxier." (1.8-1.20), "Using iptables Proxier" (structured, 1.21-1.27),
-// "Creating dualStackProxier for ipvs" (1.21+ dual-stack), "Using iptables proxy" (1.28+)
-const PROXIER =
-  /Using (iptables|ipvs|nftables|kernelspace|userspace) (?:Proxier|proxy\b)|Creating dualStackProxier for (iptables|ipvs|nftables)/i;
+// the proxier line in every version's wording: PROXIER_LINE (analyzer/model/derived.ts)
+const PROXIER = PROXIER_LINE;
 
 /** the proxier kube-proxy last said it started, from its logs */
 export function runningMode(s: Snapshot, node?: string): ProxyMode | undefined {
