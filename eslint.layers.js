@@ -9,7 +9,7 @@ export const LAYERS = [
   ['analyzer/rules'],
   ['analyzer/causal'],
   ['analyzer/report'],
-  ['analyzer/diff', 'analyzer/collect'],
+  ['analyzer/diff', 'analyzer/collect', 'analyzer/alerts'],
   ['tui'],
   ['analyzer/commands'],
   ['analyzer/cli.ts'],

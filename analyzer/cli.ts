@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The `netsnap` command: a thin dispatcher. Each subcommand lives in analyzer/commands/<name>.ts
-// and exports `run(argv: string[]): Promise<number>` (the exit code).
+// and exports `run(argv: string[]): Promise<number>` (the exit code). Usage errors are one line
+// plus one hint (analyzer/commands/args.ts); docs/cli.md has every command, flag and exit code.
+import { didYouMean, usageError } from './commands/args.js';
+import { packageVersion } from './commands/package-root.js';
 
 // React (the TUI) picks its production build from NODE_ENV when first loaded; the development
 // build re-checks every render and made keypress-to-frame ~2x slower in the benchmark.
@@ -24,6 +27,19 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
     load: () => import('./commands/redact.js'),
   },
   rules: { summary: 'list the rule catalog', load: () => import('./commands/rules.js') },
+  collect: { summary: 'collect every node over ssh or a pod per node', load: () => import('./commands/collect.js') },
+  collector: {
+    summary: 'write the node collector script (netsnap-collect.sh) and print its sha256',
+    load: () => import('./commands/collector.js'),
+  },
+  completion: {
+    summary: 'print shell completion for bash, zsh or fish',
+    load: () => import('./commands/completion.js'),
+  },
+  alerts: {
+    summary: 'print Prometheus alert rules for what netsnap diagnoses',
+    load: () => import('./commands/alerts.js'),
+  },
 };
 
 function usage(): string {
@@ -36,17 +52,17 @@ function usage(): string {
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '-h' || name === '--help' || name === 'help') {
-    process.stdout.write(usage() + '\n');
+    (name ? process.stdout : process.stderr).write(usage() + '\n');
     return name ? 0 : 2;
   }
-  if (name === '--version' || name === '-V') {
-    process.stdout.write('netsnap 0.1.0\n');
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`netsnap ${packageVersion()}\n`);
     return 0;
   }
-  const cmd = COMMANDS[name];
+  const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!cmd) {
-    process.stderr.write(`netsnap: unknown command "${name}"\n\n${usage()}\n`);
-    return 2;
+    const what = name.startsWith('-') ? `unknown option ${name}` : `unknown command "${name}"`;
+    return usageError('', what, didYouMean(name, Object.keys(COMMANDS)) ?? 'see netsnap -h');
   }
   const mod = await cmd.load();
   return mod.run(rest);
