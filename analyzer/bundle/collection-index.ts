@@ -20,8 +20,12 @@ export type CollectMode = z.infer<typeof CollectModeSchema>;
 export const NodeOutcomeSchema = z.enum(['ok', 'unreachable', 'denied', 'timeout', 'failed', 'interrupted', 'pending']);
 export type NodeOutcome = z.infer<typeof NodeOutcomeSchema>;
 
-/** root: logged in as root; sudo: `sudo -n`; user: neither (the bundle says what it could not read) */
-export const PrivilegeSchema = z.enum(['root', 'sudo', 'user', 'pod']);
+/**
+ * sudo: the collector ran under `sudo -n`; login: with the ssh user's own rights (root only when
+ * that user is root: the bundle's manifest.user says; a non-root bundle records what it could not
+ * read); pod: as root in a pod on the node (hostNetwork, hostPID, host root read-only).
+ */
+export const PrivilegeSchema = z.enum(['sudo', 'login', 'pod']);
 export type Privilege = z.infer<typeof PrivilegeSchema>;
 
 export const NodeAttemptSchema = z
@@ -61,7 +65,7 @@ export const CollectionIndexSchema = z
     tool: z.string(),
     mode: CollectModeSchema,
     startedAt: z.string(),
-    /** null while running or when interrupted */
+    /** null while running (a collection that stopped without finishing, e.g. killed) */
     finishedAt: z.string().nullable(),
     /** false when the collection was interrupted (Ctrl-C) or is still running */
     complete: z.boolean(),

@@ -3,7 +3,7 @@
 // the file `collection.json` of a pseudo-bundle, so a finding about a node that was never
 // collected (BND-905) cites `collection.json#/nodes/3` like any other evidence.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { COLLECTION_FILE, parseCollectionIndex, type CollectionIndex } from '../bundle/collection-index.js';
 import type { LoadProblem } from '../core/problem.js';
 import { createFileIndex } from './files.js';
@@ -47,20 +47,35 @@ export function withCollection(s: Snapshot, found: FoundCollection | undefined):
   return { ...s, files: joinedIndex(s.files, own), collection: { index: parsed.index, ref, origin: found.origin } };
 }
 
-/** The first folder among `paths` holding collection.json (a folder of bundles from `netsnap collect`). */
+/**
+ * The collection.json of a `netsnap collect` folder: in a folder given as it is (a folder of
+ * bundles), or beside given bundles (`netsnap analyze out/*.tar.gz`) when it names one of them.
+ */
 export function findCollection(paths: readonly string[]): FoundCollection | undefined {
-  for (const dir of paths) {
-    const file = join(dir, COLLECTION_FILE);
+  for (const path of paths) {
     try {
-      if (!statSync(dir).isDirectory() || !existsSync(file)) continue;
-      if (existsSync(join(dir, 'manifest.json'))) continue; // an unpacked bundle, not a collection
-      if (statSync(file).size > MAX_INDEX_BYTES) continue;
-      return { origin: dir, bytes: readFileSync(file) };
+      const isDir = statSync(path).isDirectory();
+      if (isDir && !existsSync(join(path, 'manifest.json'))) {
+        const found = readIndex(path);
+        if (found) return found;
+        continue;
+      }
+      const found = readIndex(dirname(path));
+      if (!found) continue;
+      const parsed = parseCollectionIndex(found.bytes);
+      const named = parsed.ok ? [parsed.index.cluster.bundle, ...parsed.index.nodes.map((n) => n.bundle)] : [];
+      if (named.includes(basename(path))) return found;
     } catch {
       continue;
     }
   }
   return undefined;
+}
+
+function readIndex(dir: string): FoundCollection | undefined {
+  const file = join(dir, COLLECTION_FILE);
+  if (!existsSync(file) || statSync(file).size > MAX_INDEX_BYTES) return undefined;
+  return { origin: dir, bytes: readFileSync(file) };
 }
 
 function joinedIndex(base: FileIndex, own: FileIndex): FileIndex {
