@@ -1,102 +1,128 @@
 // `netsnap analyze <bundle-or-dir...>`: load bundles, run the rules (and --rules packs), link root
-// causes and print a report. On a TTY without --format the TUI takes over (tui/start.tsx).
+// causes and print a report. On a TTY without --format/-o the TUI takes over (tui/start.tsx), but
+// only after the bundles are read: input that holds no bundle exits 2 before any screen is drawn.
 // Exit codes: 0 nothing reaches --fail-on, 1 something does, 2 no bundle could be read / bad usage.
 import { redactionNotice } from '../redact/notice.js';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { ReadProgress } from '../bundle/types.js';
 import type { Snapshot } from '../model/types.js';
 import type { TraceRequest } from '../trace/resolve.js';
-import { exitCodeFor, type FailOn } from '../report/model.js';
+import { exitCodeFor, type FailOn, type ReportInput } from '../report/model.js';
 import { inert, inertLine } from '../text/inert.js';
 import type { Analysis, Layer, Rule } from '../rules/types.js';
 import { LAYERS } from '../rules/types.js';
+import {
+  DEMO_OPTION,
+  didYouMean,
+  emitOutput,
+  FORMAT_HELP,
+  FORMAT_OPTIONS,
+  formatOf,
+  HELP_OPTION,
+  outputOf,
+  parseCommand,
+  usageError,
+} from './args.js';
+import { bundlePaths, loadInputs, packageRoot, reportSkipped } from './inputs.js';
 
-const USAGE = `usage: netsnap analyze [options] <bundle.tar.gz | bundle-dir>...
+export { demoBundles, packageRoot } from './inputs.js';
+
+const USAGE = `usage: netsnap analyze [options] <bundle.tar.gz | bundle-dir | folder-of-bundles>...
        netsnap analyze --demo
 
 options:
-  --format text|json|markdown   print a report (default on a non-TTY: text)
+${FORMAT_HELP()}
+                                  (default: the TUI on a terminal, else text)
   --fail-on critical|warning|never
-                                exit 1 when a finding reaches this (default critical)
-  --layer LAYER                 only system|network|service|dns|bundle (repeatable)
-  --node NODE                   only findings about NODE (and cluster-wide ones)
-  --rules FILE                  also run a rule pack (YAML/JSON, repeatable)
-  --demo                        analyze the embedded demo bundles (the article's story)
-  --no-color                    no colour (also NO_COLOR=1)
-  -v, --verbose                 evidence and fixes for every finding, not only root chains
+                                  exit 1 when a finding reaches this (default critical)
+  --layer LAYER                   only system|network|service|dns|bundle (repeatable, or a,b)
+  --node NODE                     only findings about NODE (and cluster-wide ones)
+  --rules FILE                    also run a rule pack (YAML/JSON, repeatable)
+  --demo                          analyze the demo bundles shipped with netsnap (the article's story)
+  --no-color                      no colour (also NO_COLOR=1)
+  -v, --verbose                   evidence and fixes for every finding, not only root chains
   -h, --help
-exit: 0 nothing reaches --fail-on, 1 something does, 2 no bundle could be read`;
+exit: 0 nothing reaches --fail-on, 1 something does, 2 no bundle could be read or bad usage`;
 
-const FORMATS = ['text', 'json', 'markdown'] as const;
+const OPTIONS = {
+  ...FORMAT_OPTIONS,
+  ...DEMO_OPTION,
+  ...HELP_OPTION,
+  'fail-on': { type: 'string', default: 'critical' },
+  layer: { type: 'string', multiple: true },
+  node: { type: 'string' },
+  rules: { type: 'string', multiple: true },
+  'no-color': { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v' },
+} as const;
+
 const FAIL_ON = ['critical', 'warning', 'never'] as const;
 
-/** the package root: the nearest parent holding package.json named netsnap */
-export function packageRoot(from = dirname(fileURLToPath(import.meta.url))): string {
-  let dir = from;
-  for (;;) {
-    const pj = join(dir, 'package.json');
-    if (existsSync(pj) && /"name":\s*"netsnap"/.test(readFileSync(pj, 'utf8'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return from;
-    dir = up;
+interface HtmlModule {
+  renderHtml(input: ReportInput, opts?: object): string;
+}
+
+/** the HTML renderer, when this build has it (analyzer/report/html.ts) */
+async function htmlRenderer(): Promise<HtmlModule | undefined> {
+  // a variable specifier: the module may not exist in this build, and that is reported, not a crash
+  const spec = '../report/html.js';
+  try {
+    const mod = (await import(spec)) as Partial<HtmlModule>;
+    return typeof mod.renderHtml === 'function' ? (mod as HtmlModule) : undefined;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
+    throw err;
   }
 }
 
-export function demoBundles(root = packageRoot()): string[] {
-  const dir = join(root, 'fixtures', 'scenarios', 'article-full-story');
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir)
-    .filter((n) => statSync(join(dir, n)).isDirectory() || /\.(tar\.gz|tgz|tar)$/.test(n))
-    .sort()
-    .map((n) => join(dir, n));
-}
-
-function fail(msg: string): number {
-  process.stderr.write(`netsnap analyze: ${msg}\n\n${USAGE}\n`);
-  return 2;
+/** a one-line progress indicator on a terminal's stderr while bundles are read (before the TUI) */
+function progressLine(): { onProgress: (p: ReadProgress) => void; done: () => void } {
+  if (!process.stderr.isTTY) return { onProgress: () => {}, done: () => {} };
+  let last = 0;
+  let shown = false;
+  return {
+    onProgress: (p) => {
+      const now = Date.now();
+      if (now - last < 100) return;
+      last = now;
+      shown = true;
+      const name = inertLine(p.bundlePath.split('/').pop() ?? '').slice(0, 40);
+      const mb = (p.bytesRead / 1048576).toFixed(1);
+      process.stderr.write(`\r\u001b[2Kreading ${name}: ${p.entriesRead} files, ${mb} MB`);
+    },
+    done: () => {
+      if (shown) process.stderr.write('\r\u001b[2K');
+    },
+  };
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        'fail-on': { type: 'string', default: 'critical' },
-        layer: { type: 'string', multiple: true },
-        node: { type: 'string' },
-        rules: { type: 'string', multiple: true },
-        demo: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        verbose: { type: 'boolean', short: 'v' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    return fail((err as Error).message);
-  }
+  const parsed = parseCommand('analyze', argv, OPTIONS, USAGE);
+  if ('exit' in parsed) return parsed.exit;
   const o = parsed.values;
-  if (o.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (o.format !== undefined && !(FORMATS as readonly string[]).includes(o.format))
-    return fail(`--format must be one of ${FORMATS.join(', ')}`);
-  if (!(FAIL_ON as readonly string[]).includes(o['fail-on'] ?? ''))
-    return fail(`--fail-on must be one of ${FAIL_ON.join(', ')}`);
+  const format = formatOf('analyze', o, ['text', 'json', 'markdown', 'html']);
+  if (format === 2) return 2;
+  const output = outputOf('analyze', o);
+  if (output === 2) return 2;
+  const failOn = o['fail-on'];
+  if (!(FAIL_ON as readonly string[]).includes(failOn))
+    return usageError(
+      'analyze',
+      `--fail-on ${failOn} is not one of ${FAIL_ON.join(', ')}`,
+      didYouMean(failOn, FAIL_ON) ?? 'see netsnap analyze -h',
+    );
   const layers = (o.layer ?? []).flatMap((l) => l.split(','));
   const badLayer = layers.find((l) => !(LAYERS as readonly string[]).includes(l));
-  if (badLayer) return fail(`unknown layer "${badLayer}"; use ${LAYERS.join(', ')}`);
-  const paths = [...parsed.positionals, ...(o.demo ? demoBundles() : [])].map((p) => resolve(p));
-  if (paths.length === 0)
-    return fail(
-      o.demo ? 'the demo bundles (fixtures/scenarios/article-full-story) are not installed' : 'no bundle given',
+  if (badLayer !== undefined)
+    return usageError(
+      'analyze',
+      `unknown layer "${badLayer}"`,
+      didYouMean(badLayer, LAYERS) ?? `use ${LAYERS.join(', ')}`,
     );
+  const paths = bundlePaths(parsed.positionals, o.demo);
+  if (typeof paths === 'string') return usageError('analyze', paths);
 
   const { loadPackFile, PackError } = await import('../rules/packs/load.js');
   const { allRules } = await import('../rules/catalog.js');
@@ -109,75 +135,89 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`netsnap analyze: rule pack invalid:\n${inert(err.message)}\n`);
       return 2;
     }
-    process.stderr.write(`netsnap analyze: cannot read rule pack: ${inert((err as Error).message)}\n`);
+    process.stderr.write(`netsnap analyze: cannot read rule pack: ${inertLine((err as Error).message)}\n`);
     return 2;
   }
-
-  const { loadSnapshot } = await import('../model/load.js');
-  const { analyze } = await import('../causal/analyze.js');
-  const load = async (onProgress?: (p: ReadProgress) => void) => {
-    const loaded = await loadSnapshot(paths, { onProgress });
-    return { loaded, analysis: analyze(loaded.snapshot, { packs }) };
-  };
 
   const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
-  if (tty && o.format === undefined) {
-    const startPath = join(packageRoot(), 'dist', 'tui', 'start.js');
-    const here = new URL('../../tui/start.js', import.meta.url);
-    const spec = existsSync(fileURLToPath(here)) ? here.href : existsSync(startPath) ? startPath : undefined;
-    if (spec) {
-      const mod = (await import(spec)) as {
-        startTui(o: {
-          load: (p: (x: unknown) => void) => Promise<{
-            snapshot: Snapshot;
-            analysis: Analysis;
-            rules?: readonly unknown[];
-            trace?: (req: TraceRequest) => unknown;
-          }>;
-          title?: string;
-        }): Promise<number>;
-      };
-      const { traceFromSnapshot } = await import('../trace/resolve.js');
-      let exit = 0;
-      const code = await mod.startTui({
-        title: o.demo ? 'demo (the field write-up incident)' : `${paths.length} bundle(s)`,
-        load: async (onProgress) => {
-          const { loaded, analysis } = await load(onProgress as (p: ReadProgress) => void);
-          if (loaded.raws.length === 0)
-            throw new Error(`no bundle could be read: ${loaded.unreadable.map((p) => p.message).join('; ')}`);
-          exit = exitCodeFor(analysis.findings, o['fail-on'] as FailOn);
-          return {
-            snapshot: loaded.snapshot,
-            analysis,
-            rules: [...allRules, ...packs].map((r) => ({ id: r.id, title: r.title, docs: r.docs })),
-            trace: (req: TraceRequest) => traceFromSnapshot(loaded.snapshot, req),
-          };
-        },
-      });
-      return code !== 0 ? code : exit;
-    }
+  const useTui = tty && format === undefined && output === undefined;
+  const progress = useTui ? progressLine() : undefined;
+  const inputs = await loadInputs(paths, progress ? { onProgress: progress.onProgress } : {});
+  progress?.done();
+  // decided before the TUI starts: no bundle, no screen
+  if (reportSkipped('analyze', inputs) === 2) return 2;
+  const { analyze } = await import('../causal/analyze.js');
+  const analysis = analyze(inputs.snapshot, { packs });
+
+  if (useTui) {
+    const code = await startTui(inputs.snapshot, analysis, [...allRules, ...packs], {
+      title: o.demo ? 'demo (the field write-up incident)' : `${inputs.raws.length} bundle(s)`,
+    });
+    if (code === undefined) process.stderr.write('netsnap analyze: the TUI is not in this build; printing text\n');
+    else return code !== 0 ? code : exitCodeFor(analysis.findings, failOn as FailOn);
   }
 
-  const { loaded, analysis } = await load();
-  if (loaded.raws.length === 0) {
-    for (const p of loaded.unreadable)
-      process.stderr.write(`netsnap analyze: ${inertLine(p.file)}: ${inertLine(p.message)}\n`);
-    return 2;
-  }
-  for (const p of loaded.unreadable)
-    process.stderr.write(`netsnap analyze: warning: ${inertLine(p.file)}: ${inertLine(p.message)}\n`);
-  const input = { analysis, snapshot: loaded.snapshot, filter: { layers: layers as Layer[], node: o.node } };
-  const format = o.format ?? 'text';
-  const notice = redactionNotice(loaded.snapshot.bundles, { forSharing: format === 'markdown' });
+  const input: ReportInput = {
+    analysis,
+    snapshot: inputs.snapshot,
+    filter: { layers: layers as Layer[], node: o.node },
+  };
+  const fmt = format ?? 'text';
+  const notice = redactionNotice(inputs.snapshot.bundles, { forSharing: fmt === 'markdown' || fmt === 'html' });
   if (notice.warning) process.stderr.write(`netsnap analyze: warning: ${inertLine(notice.warning)}\n`);
   let out: string;
-  if (format === 'json') out = (await import('../report/json.js')).renderJson(input);
-  else if (format === 'markdown') out = (await import('../report/markdown.js')).renderMarkdown(input);
-  else {
-    const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !o['no-color'];
+  if (fmt === 'json') out = (await import('../report/json.js')).renderJson(input);
+  else if (fmt === 'markdown') out = (await import('../report/markdown.js')).renderMarkdown(input);
+  else if (fmt === 'html') {
+    const html = await htmlRenderer();
+    if (!html) {
+      process.stderr.write('netsnap analyze: html report not available in this build\n');
+      return 2;
+    }
+    out = html.renderHtml(input);
+  } else {
+    const color = output === undefined && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !o['no-color'];
     out = (await import('../report/text.js')).renderText(input, { color, width: 80, verbose: o.verbose });
   }
-  process.stdout.write(out);
+  if (emitOutput('analyze', output, out) === 2) return 2;
+  if (output !== undefined) process.stderr.write(`netsnap analyze: wrote ${inertLine(output)}\n`);
   const { buildReportModel } = await import('../report/model.js');
-  return exitCodeFor(buildReportModel(input).findings, o['fail-on'] as FailOn);
+  return exitCodeFor(buildReportModel(input).findings, failOn as FailOn);
+}
+
+interface TuiModule {
+  startTui(o: {
+    load: (p: (x: unknown) => void) => Promise<{
+      snapshot: Snapshot;
+      analysis: Analysis;
+      rules?: readonly unknown[];
+      trace?: (req: TraceRequest) => unknown;
+    }>;
+    title?: string;
+  }): Promise<number>;
+}
+
+/** the TUI over an analysis already made; undefined when this build has no TUI */
+async function startTui(
+  snapshot: Snapshot,
+  analysis: Analysis,
+  rules: readonly Rule[],
+  opts: { title: string },
+): Promise<number | undefined> {
+  const startPath = join(packageRoot(), 'dist', 'tui', 'start.js');
+  const here = new URL('../../tui/start.js', import.meta.url);
+  const spec = existsSync(fileURLToPath(here)) ? here.href : existsSync(startPath) ? startPath : undefined;
+  if (!spec) return undefined;
+  const mod = (await import(spec)) as TuiModule;
+  const { traceFromSnapshot } = await import('../trace/resolve.js');
+  return mod.startTui({
+    title: opts.title,
+    load: () =>
+      Promise.resolve({
+        snapshot,
+        analysis,
+        rules: rules.map((r) => ({ id: r.id, title: r.title, docs: r.docs })),
+        trace: (req: TraceRequest) => traceFromSnapshot(snapshot, req),
+      }),
+  });
 }

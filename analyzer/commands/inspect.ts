@@ -1,9 +1,19 @@
-// `netsnap inspect <bundle-or-dir...> [--json]`: what each bundle holds, before any diagnosis:
-// sources with status, size and parse result, the load problems, and what the Snapshot found.
+// `netsnap inspect <bundle-or-dir...> [--format text|json] [-o FILE]`: what each bundle holds,
+// before any diagnosis: sources with status, size and parse result, the load problems, and what the Snapshot found.
 // Every bundle string is printed through the terminal sink (`t`, one line each) or safeJson.
-import { parseArgs } from 'node:util';
 import { formatBytes } from '../bundle/limits.js';
-import { loadSnapshot } from '../model/load.js';
+import {
+  DEMO_OPTION,
+  emitOutput,
+  FORMAT_HELP,
+  FORMAT_OPTIONS,
+  formatOf,
+  HELP_OPTION,
+  outputOf,
+  parseCommand,
+  usageError,
+} from './args.js';
+import { bundlePaths, loadInputs, reportSkipped } from './inputs.js';
 import type { LoadProblem } from '../core/problem.js';
 import { summarize, type BundleSummary, type InspectSummary } from '../model/summary.js';
 import { detectDistribution } from '../model/distribution.js';
@@ -17,7 +27,8 @@ import {
   type PlatformFact,
 } from '../report/platform.js';
 
-const USAGE = `usage: netsnap inspect <bundle.tar.gz | bundle-dir>... [--json]
+const USAGE = `usage: netsnap inspect [options] <bundle.tar.gz | bundle-dir | folder-of-bundles>...
+       netsnap inspect --demo
 
 Shows, per bundle: node, collection time, redaction, every source with its status, size and
 parse result, the problems found while loading (file:line), the nodes and cluster objects found,
@@ -25,8 +36,12 @@ the detected distribution (with every piece of evidence that names one) and how 
 kube-proxy, CoreDNS and Calico are deployed.
 
 options:
-  --json      print the same as JSON, for scripts
-  -h, --help  this help`;
+${FORMAT_HELP(['text', 'json'])}
+  --demo                          inspect the demo bundles shipped with netsnap
+  -h, --help                      this help
+exit: 0 shown, 2 no bundle could be read or bad usage`;
+
+const OPTIONS = { ...FORMAT_OPTIONS, ...DEMO_OPTION, ...HELP_OPTION } as const;
 
 export function problemLocation(p: LoadProblem): string {
   let loc = p.file;
@@ -136,35 +151,20 @@ export function renderText(s: InspectSummary, platform?: InspectPlatform): strin
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (err) {
-    process.stderr.write(`netsnap inspect: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (parsed.positionals.length === 0) {
-    process.stderr.write(`netsnap inspect: give at least one bundle (.tar.gz or directory)\n\n${USAGE}\n`);
-    return 2;
-  }
-  const { snapshot, raws, unreadable } = await loadSnapshot(parsed.positionals);
-  if (raws.every((r) => r.files.size === 0)) {
-    const first = unreadable[0] ?? raws.flatMap((r) => r.problems)[0];
-    process.stderr.write(
-      `netsnap inspect: nothing could be read${first ? `: ${t(first.file)}: ${t(first.message)}` : ''}\n`,
-    );
-    return 2;
-  }
+  const parsed = parseCommand('inspect', argv, OPTIONS, USAGE);
+  if ('exit' in parsed) return parsed.exit;
+  const o = parsed.values;
+  const format = formatOf('inspect', o, ['text', 'json'], 'text');
+  if (format === 2) return 2;
+  const output = outputOf('inspect', o);
+  if (output === 2) return 2;
+  const paths = bundlePaths(parsed.positionals, o.demo);
+  if (typeof paths === 'string') return usageError('inspect', paths);
+  const inputs = await loadInputs(paths);
+  if (reportSkipped('inspect', inputs) === 2) return 2;
+  const { snapshot, raws } = inputs;
   const summary = summarize(snapshot, raws);
   const platform = inspectPlatform(snapshot);
-  process.stdout.write(parsed.values.json ? `${safeJson({ ...summary, platform })}\n` : renderText(summary, platform));
-  return 0;
+  const text = format === 'json' ? `${safeJson({ ...summary, platform })}\n` : renderText(summary, platform);
+  return emitOutput('inspect', output, text);
 }

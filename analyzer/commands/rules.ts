@@ -1,10 +1,29 @@
-// `netsnap rules`: the rule catalog (id, layer, severity, title), `--json` for tools,
+// `netsnap rules`: the rule catalog (id, layer, severity, title), `--format json` (`--json`) for tools,
 // `--rules FILE` to include a rule pack, `<ID>` for one rule's docs.
-import { parseArgs } from 'node:util';
 import type { Rule } from '../rules/types.js';
-import { inert, inertLine as t, safeJson } from '../text/inert.js';
+import { inertLine as t, safeJson } from '../text/inert.js';
+import {
+  didYouMean,
+  emitOutput,
+  FORMAT_HELP,
+  FORMAT_OPTIONS,
+  formatOf,
+  HELP_OPTION,
+  outputOf,
+  parseCommand,
+  usageError,
+} from './args.js';
 
-const USAGE = `usage: netsnap rules [--json] [--rules FILE]... [RULE-ID]`;
+const USAGE = `usage: netsnap rules [options] [RULE-ID]...
+
+The rule catalog: id, layer, severity, title; with RULE-ID, that rule's docs (why, fix).
+options:
+${FORMAT_HELP(['text', 'json'])}
+  --rules FILE                    include a rule pack (YAML/JSON, repeatable)
+  -h, --help                      this help
+exit: 0 listed, 2 an unknown rule id, an invalid pack, or bad usage`;
+
+const OPTIONS = { ...FORMAT_OPTIONS, ...HELP_OPTION, rules: { type: 'string', multiple: true } } as const;
 
 export function ruleSummary(r: Rule): object {
   return {
@@ -23,25 +42,12 @@ export function ruleSummary(r: Rule): object {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        rules: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    process.stderr.write(`netsnap rules: ${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (parsed.values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const parsed = parseCommand('rules', argv, OPTIONS, USAGE);
+  if ('exit' in parsed) return parsed.exit;
+  const format = formatOf('rules', parsed.values, ['text', 'json'], 'text');
+  if (format === 2) return 2;
+  const output = outputOf('rules', parsed.values);
+  if (output === 2) return 2;
   const { allRules } = await import('../rules/catalog.js');
   const { loadPackFile } = await import('../rules/packs/load.js');
   let rules: Rule[] = [...allRules];
@@ -49,21 +55,27 @@ export async function run(argv: string[]): Promise<number> {
     for (const f of parsed.values.rules ?? [])
       rules = [...rules, ...(await loadPackFile(f, new Set(allRules.map((r) => r.id))))];
   } catch (err) {
-    process.stderr.write(`netsnap rules: ${inert((err as Error).message)}\n`);
+    // a pack's message may be several lines (one per problem): each stays inert
+    for (const line of (err as Error).message.split('\n')) process.stderr.write(`netsnap rules: ${t(line)}\n`);
     return 2;
   }
-  const wanted = parsed.positionals.map((p) => p.toUpperCase());
+  // a rule is named by its id (any case) or its slug
+  const matches = (r: Rule, name: string) => r.id === name.toUpperCase() || r.slug === name;
+  const wanted = parsed.positionals;
   if (wanted.length) {
-    rules = rules.filter((r) => wanted.includes(r.id));
-    if (rules.length === 0) {
-      process.stderr.write(`netsnap rules: no rule ${t(wanted.join(', '))}; run \`netsnap rules\` for the list\n`);
-      return 2;
-    }
+    const missing = wanted.find((w) => !rules.some((r) => matches(r, w)));
+    if (missing !== undefined)
+      return usageError(
+        'rules',
+        `no rule "${missing}"`,
+        didYouMean(
+          missing,
+          rules.flatMap((r) => [r.id, r.slug]),
+        ) ?? 'run `netsnap rules` for the list',
+      );
+    rules = rules.filter((r) => wanted.some((w) => matches(r, w)));
   }
-  if (parsed.values.json) {
-    process.stdout.write(`${safeJson(rules.map(ruleSummary))}\n`);
-    return 0;
-  }
+  if (format === 'json') return emitOutput('rules', output, `${safeJson(rules.map(ruleSummary))}\n`);
   const lines: string[] = [];
   if (wanted.length) {
     // a pack's id, slug, title and docs are stranger text: one inert line each
@@ -86,6 +98,5 @@ export async function run(argv: string[]): Promise<number> {
     }
     lines.push('', `${rules.length} rules; \`netsnap rules ID\` shows one rule's docs (docs/rules.md has all).`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
-  return 0;
+  return emitOutput('rules', output, `${lines.join('\n')}\n`);
 }
