@@ -9,7 +9,7 @@ import { RedactKey } from './key.js';
 import { NameMap, replaceNames } from './names.js';
 import { Pseudonyms, learnNames } from './pseudonymize.js';
 import { redactSecretsInText, replaceSecret, type SecretContext } from './secrets.js';
-import { isExemptValue, isSensitiveName } from './sensitive.js';
+import { isExemptValue, isKnownSafeField, isSensitiveName } from './sensitive.js';
 
 export const REDACT_TOOL = 'netsnap redact 0.1.0';
 
@@ -30,7 +30,8 @@ export interface RedactedBundle {
   readonly counts: Record<string, number>;
   /** files redacted as plain text because their JSON could not be scanned */
   readonly textFallbacks: readonly string[];
-  /** why each of textFallbacks was not rewritten as JSON (`nested deeper than 10000 levels`, `unbalanced "]" at offset 7`) */
+  /** why each of textFallbacks was not rewritten as JSON
+   * (`nested deeper than 10000 levels`, `unbalanced "]" at offset 7`) */
   readonly textFallbackWhy?: ReadonlyMap<string, string>;
 }
 
@@ -66,7 +67,7 @@ function stringRewriter(sec: SecretContext, pseudo: Pseudonyms | undefined) {
       !v.startsWith('-')
     )
       v = replaceSecret(sec, 'flag', v);
-    else v = redactSecretsInText(v, sec);
+    else v = redactSecretsInText(v, sec, { entropy: !isKnownSafeField(ctx.key) });
     return pseudo ? pseudo.text(v) : v;
   };
 }

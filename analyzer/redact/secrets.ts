@@ -77,29 +77,57 @@ interface Pattern {
 
 // Well-known token shapes. Each must be specific enough never to hit an IP, a name or a hash
 // the analyzer reads (chain names like KUBE-SVC-ERIFXISQEP7F7OF4 are upper-case base32 of 16).
+// Every repetition is bounded, so each pattern runs in linear time on any input.
 const PATTERNS: readonly Pattern[] = [
   { kind: 'pem-base64', re: /LS0tLS1CRUdJTi[A-Za-z0-9+/]{8,}={0,2}/g, group: 0 },
   { kind: 'jwt', re: /\beyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}/g, group: 0 },
   { kind: 'bearer', re: /\b[Bb]earer(?:\s+|%20)((?=[A-Za-z0-9._~+/-]*\d)[A-Za-z0-9._~+/-]{8,}=*)/g, group: 1 },
   { kind: 'basic-auth', re: /\bAuthorization:\s*Basic\s+([A-Za-z0-9+/]{6,}={0,2})/gi, group: 1 },
   {
+    kind: 'slack-webhook',
+    re: /\bhooks\.slack\.com\/(?:services|workflows|triggers)\/([A-Za-z0-9_/-]{8,300})/g,
+    group: 1,
+  },
+  // userinfo of a URL; the user may be empty (`redis://:password@host`)
+  {
     kind: 'url-password',
-    re: /\b[a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/[^\s:/@'"`<>]{1,256}:([^\s@/'"`<>]{1,256})@/g,
+    re: /\b[a-zA-Z][a-zA-Z0-9+.-]{0,20}:\/\/[^\s:/@'"`<>]{0,256}:([^\s@/'"`<>]{1,256})@/g,
     group: 1,
   },
   { kind: 'aws-access-key', re: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g, group: 0 },
-  { kind: 'gcp-api-key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g, group: 0 },
+  { kind: 'gcp-api-key', re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g, group: 0 },
   { kind: 'github-token', re: /\b(?:gh[pousr]_[A-Za-z0-9]{36,}|github_pat_[A-Za-z0-9_]{22,})\b/g, group: 0 },
   { kind: 'gitlab-token', re: /\bglpat-[A-Za-z0-9_-]{20,}\b/g, group: 0 },
   { kind: 'slack-token', re: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g, group: 0 },
   { kind: 'stripe-key', re: /\b[rs]k_live_[0-9A-Za-z]{16,}\b/g, group: 0 },
+  { kind: 'npm-token', re: /\bnpm_[A-Za-z0-9]{36}\b/g, group: 0 },
   { kind: 'sas-signature', re: /[?&]sig=([A-Za-z0-9%+/=]{16,})/g, group: 1 },
   // kubeadm bootstrap token `abcdef.0123456789abcdef`; not part of a longer dotted name
   { kind: 'bootstrap-token', re: /(?<![\w.-])[a-z0-9]{6}\.(?=[a-z]*\d)(?=\d*[a-z])[a-z0-9]{16}(?![\w.-])/g, group: 0 },
+  // CoreDNS `etcd` plugin: `credentials USERNAME PASSWORD`
+  {
+    kind: 'coredns-credentials',
+    re: /^([ \t]{0,256}credentials[ \t]{1,64}[^\s]{1,256}[ \t]{1,64})([^\s]{1,1024})/gm,
+    group: 2,
+  },
 ];
 
+/** where our own tokens are in `text`: a pass never matches inside them (it would feed on its own output) */
+const OWN_TOKEN = /REDACTED-[a-z0-9-]{1,80}-[a-z2-7]{10}/g;
+
+function tokenSpans(text: string): [number, number][] {
+  if (!text.includes('REDACTED-')) return [];
+  return [...text.matchAll(OWN_TOKEN)].map((m) => [m.index, m.index + m[0].length]);
+}
+
+const overlaps = (spans: readonly [number, number][], start: number, end: number): boolean =>
+  spans.some(([a, b]) => start < b && end > a);
+
 function applyPattern(text: string, p: Pattern, ctx: SecretContext): string {
+  const spans = tokenSpans(text);
   return text.replace(p.re, (whole: string, ...rest: unknown[]) => {
+    const offset = rest[rest.length - 2] as number;
+    if (overlaps(spans, offset, offset + whole.length)) return whole;
     const secret = p.group === 0 ? whole : (rest[p.group - 1] as string | undefined);
     if (!secret || isExemptValue(secret)) return whole;
     const at = p.group === 0 ? 0 : whole.lastIndexOf(secret);
@@ -107,18 +135,19 @@ function applyPattern(text: string, p: Pattern, ctx: SecretContext): string {
   });
 }
 
-// `key: value` on its own YAML line: the whole rest of the line is the value
-const YAML_LINE =
-  /^([ \t]*(?:- )?["']?([A-Za-z0-9_.-]{1,80})["']?[ \t]*:[ \t]+)(?![|>][-+]?\s*$)(.*?)(,?)([ \t]+#.*)?$/gm;
-// `KEY=value`, `--flag=value`, `--flag value`, `"key": "value"`, `key: value` inside a line
-const SENSITIVE_WORD_RE =
-  '(?:password|passwd|passphrase|pwd|secret|token|bearer|credentials?|(?:api|access|private|secret|account|shared[-_.]?access|signing|encryption|auth)[-_.]?key|client[-_.]?key[-_.]?data|client[-_.]?certificate[-_.]?data|certificate[-_.]?authority[-_.]?data)';
-// `KEY=value`, `--flag=value`, `--flag value`, `"key": "value"`, `key: value` inside a line. The
-// name must contain a sensitive word, so a harmless `FLAG: --token=x` prefix never swallows the flag.
-const INLINE = new RegExp(
-  `(^|[\\s{,;(\\[&?'"])((-{1,2})?[A-Za-z0-9_.-]{0,60}${SENSITIVE_WORD_RE}[A-Za-z0-9_.-]{0,60})(["']?)([ \\t]*(?:=|:)[ \\t]*|(?<=-[A-Za-z0-9_.-]{1,140})[ \\t]+)(\\$\\{[^}\\s]{0,200}\\}|\\$\\([^)\\s]{0,200}\\)|"(?:[^"\\\\\\n]|\\\\.){0,4096}"|'[^'\\n]{0,4096}'|[^\\s"',;}\\]&]{1,4096})`,
-  'gim',
-);
+// `mysql -h db -u root -pPASSWORD` (mysql, mysqldump, mariadb...): `-p` glued to its value
+const MYSQL_CMD =
+  /\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlsh|mariadb|mariadb-dump)(?![\w.:/-])[^\n;|&]{0,400}/g;
+const MYSQL_P = /(\s)-p([^\s'"`;|&]{1,256})/g;
+
+export function redactMysqlPasswords(text: string, ctx: SecretContext): string {
+  if (!/mysql|mariadb/.test(text)) return text;
+  return text.replace(MYSQL_CMD, (cmd: string) =>
+    cmd.replace(MYSQL_P, (whole, sp: string, pw: string) =>
+      isExemptValue(pw) ? whole : `${sp}-p${replaceSecret(ctx, 'mysql-password', pw)}`,
+    ),
+  );
+}
 
 function unquote(v: string): { inner: string; pre: string; post: string } {
   if (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")))) {
@@ -127,34 +156,106 @@ function unquote(v: string): { inner: string; pre: string; post: string } {
   return { inner: v, pre: '', post: '' };
 }
 
+// `key: value` on its own YAML line: the whole rest of the line (up to a ` #` comment) is the value.
+// Matched per line with a bounded head; the value is cut with indexOf-style scans, never a lazy
+// `.*?` against a trailing group (that was quadratic on long runs of spaces).
+const YAML_HEAD = /^[ \t]{0,256}(?:- )?["']?([A-Za-z0-9_.-]{1,80})["']?[ \t]{0,16}:[ \t]+/;
+
+function redactYamlLine(line: string, ctx: SecretContext): string {
+  const m = YAML_HEAD.exec(line);
+  if (!m || !isSensitiveName(m[1]!)) return line;
+  const head = m[0];
+  let rest = line.slice(head.length);
+  let eol = '';
+  if (rest.endsWith('\r')) {
+    eol = '\r';
+    rest = rest.slice(0, -1);
+  }
+  if (/^[|>][-+]?[ \t]*$/.test(rest)) return line; // a block scalar: its lines follow
+  let comment = '';
+  const hash = rest.search(/[ \t]#/);
+  if (hash >= 0) {
+    let s = hash;
+    while (s > 0 && (rest[s - 1] === ' ' || rest[s - 1] === '\t')) s--;
+    comment = rest.slice(s);
+    rest = rest.slice(0, s);
+  }
+  let comma = '';
+  if (rest.endsWith(',')) {
+    comma = ',';
+    rest = rest.slice(0, -1);
+  }
+  const { inner, pre, post } = unquote(rest.trim());
+  if (isExemptValue(inner) || inner.startsWith('REDACTED-')) return line;
+  const lead = rest.slice(0, rest.length - rest.trimStart().length);
+  return `${head}${lead}${pre}${replaceSecret(ctx, 'key-value', inner)}${post}${comma}${comment}${eol}`;
+}
+
+// `KEY=value`, `--flag=value`, `--flag value`, `"key": "value"`, `key: value` inside a line. First
+// the name and operator are found (bounded), then the value is read at that place only when the
+// name is sensitive; a rejected name only moves the search past its first character, so a
+// rejected candidate (`REDACTED-aws-access-key-… aws_secret_access_key=…`) never hides the next.
+const INLINE_NAME =
+  /(^|[\s{,;([&?'"])(-{1,2})?([A-Za-z_][A-Za-z0-9_.-]{0,119})(["']?)([ \t]{0,16}[=:][ \t]{0,16}|[ \t]{1,16})/gm;
+const INLINE_VALUE =
+  /\$\{[^}\s]{0,200}\}|\$\([^)\s]{0,200}\)|"(?:[^"\\\n]|\\.){0,4096}"|'[^'\n]{0,4096}'|[^\s"',;}\]&]{1,4096}/y;
+
+export function redactInline(text: string, ctx: SecretContext): string {
+  const out: string[] = [];
+  let copied = 0;
+  INLINE_NAME.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = INLINE_NAME.exec(text)) !== null) {
+    const [whole, lead, dashes, name, , op] = m as unknown as [
+      string,
+      string,
+      string | undefined,
+      string,
+      string,
+      string,
+    ];
+    const reject = () => (INLINE_NAME.lastIndex = m!.index + lead.length + 1);
+    if (!isSensitiveName(name) || (!dashes && /^[ \t]+$/.test(op))) {
+      reject(); // `token expired` is prose, `--token abc` is a flag
+      continue;
+    }
+    const valueAt = m.index + whole.length;
+    INLINE_VALUE.lastIndex = valueAt;
+    const v = INLINE_VALUE.exec(text);
+    if (!v) {
+      reject();
+      continue;
+    }
+    const { inner, pre, post } = unquote(v[0]);
+    // `etcdPassword: version:false` (Go's %+v of a struct): an empty value, then the next field
+    const nextField = /:[ \t]+$/.test(op) && /^[A-Za-z_][A-Za-z0-9_]*:(?!\/\/)/.test(v[0]);
+    if (nextField || isExemptValue(inner) || inner.startsWith('REDACTED-')) {
+      reject();
+      continue;
+    }
+    out.push(text.slice(copied, valueAt), pre, replaceSecret(ctx, dashes ? 'flag' : 'key-value', inner), post);
+    copied = valueAt + v[0].length;
+    INLINE_NAME.lastIndex = copied;
+  }
+  if (copied === 0) return text;
+  out.push(text.slice(copied));
+  return out.join('');
+}
+
 export function redactAssignments(text: string, ctx: SecretContext): string {
-  let out = text.replace(
-    YAML_LINE,
-    (whole, head: string, name: string, value: string, comma: string, comment: string | undefined) => {
-      if (!isSensitiveName(name)) return whole;
-      const { inner, pre, post } = unquote(value.trim());
-      if (isExemptValue(inner) || inner.startsWith('REDACTED-')) return whole;
-      const lead = value.slice(0, value.length - value.trimStart().length);
-      return `${head}${lead}${pre}${replaceSecret(ctx, 'key-value', inner)}${post}${comma}${comment ?? ''}`;
-    },
-  );
-  out = out.replace(
-    INLINE,
-    (whole, lead: string, name: string, dashes: string | undefined, q: string, op: string, value: string) => {
-      if (!isSensitiveName(name)) return whole;
-      if (!dashes && /^[ \t]+$/.test(op)) return whole; // `token expired` is prose, `--token abc` is a flag
-      const { inner, pre, post } = unquote(value);
-      if (isExemptValue(inner) || inner.startsWith('REDACTED-')) return whole;
-      const kind = dashes ? 'flag' : 'key-value';
-      return `${lead}${name}${q}${op}${pre}${replaceSecret(ctx, kind, inner)}${post}`;
-    },
-  );
-  return out;
+  let out = text;
+  if (out.includes(':')) {
+    const lines = out.split('\n');
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.includes(':')) lines[i] = redactYamlLine(lines[i]!, ctx);
+    out = lines.join('\n');
+  }
+  return redactInline(out, ctx);
 }
 
 // `"name": "DB_PASSWORD", "value": "..."` written out as text (malformed JSON redacted as text,
 // JSON quoted in a log line): the env var's name says the next value is a secret.
-const NAME_VALUE = /("name"\s*:\s*"([^"\\\n]{1,200})"\s*,\s*"value"\s*:\s*")((?:[^"\\\n]|\\.){1,4096})"/g;
+const NAME_VALUE =
+  /("name"\s{0,64}:\s{0,64}"([^"\\\n]{1,200})"\s{0,64},\s{0,64}"value"\s{0,64}:\s{0,64}")((?:[^"\\\n]|\\.){1,4096})"/g;
 
 export function redactNameValuePairs(text: string, ctx: SecretContext): string {
   if (!text.includes('"value"')) return text;
@@ -163,9 +264,44 @@ export function redactNameValuePairs(text: string, ctx: SecretContext): string {
   );
 }
 
+// High-entropy runs: 32+ characters of the base64 alphabets mixing upper case, lower case and
+// digits with at least 4.2 bits of entropy per character (random keys, base64 documents such as a
+// .dockerconfigjson). Hex (digests, ids, hashes), UUIDs, Kubernetes names (lower case), chain
+// names (at most 28 characters) and our own tokens never qualify.
+const ENTROPY_RUN = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{32,}={0,2}(?![A-Za-z0-9+/=_-])/g;
+export const MIN_ENTROPY_BITS = 4.2;
+
+export function shannonBits(s: string): number {
+  const freq = new Map<string, number>();
+  for (const c of s) freq.set(c, (freq.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of freq.values()) h -= (n / s.length) * Math.log2(n / s.length);
+  return h;
+}
+
+export function isHighEntropy(run: string): boolean {
+  if (run.length < 32 || run.includes('REDACTED-')) return false;
+  if (!/[a-z]/.test(run) || !/[A-Z]/.test(run) || !/[0-9]/.test(run)) return false;
+  return shannonBits(run.replace(/=+$/, '')) >= MIN_ENTROPY_BITS;
+}
+
+export function redactHighEntropy(text: string, ctx: SecretContext): string {
+  if (text.length < 32) return text;
+  return text.replace(ENTROPY_RUN, (run: string) =>
+    isHighEntropy(run) ? replaceSecret(ctx, 'high-entropy', run) : run,
+  );
+}
+
+export interface TextOptions {
+  /** look for high-entropy runs (off for fields known to hold hashes and ids) */
+  readonly entropy?: boolean;
+}
+
 /** Every detector over one piece of text. */
-export function redactSecretsInText(text: string, ctx: SecretContext): string {
+export function redactSecretsInText(text: string, ctx: SecretContext, opts: TextOptions = {}): string {
   let out = redactPem(text, ctx);
   for (const p of PATTERNS) out = applyPattern(out, p, ctx);
-  return redactAssignments(redactNameValuePairs(out, ctx), ctx);
+  out = redactMysqlPasswords(out, ctx);
+  out = redactAssignments(redactNameValuePairs(out, ctx), ctx);
+  return opts.entropy === false ? out : redactHighEntropy(out, ctx);
 }
