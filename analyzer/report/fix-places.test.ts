@@ -44,7 +44,7 @@ describe('placeOf', () => {
 });
 
 describe('groupFixes', () => {
-  const findings = [dns, pod, each, sys];
+  const findings = [sys, dns, pod, each];
   const ids = stableFindingIds(findings);
   const groups = groupFixes(findings, ids);
 
@@ -66,9 +66,13 @@ describe('groupFixes', () => {
     expect(groups[0]?.label).toBe('# on node worker-1');
   });
 
-  it('is the same for any input order', () => {
+  it('orders places the same for any input order, items in input order, each command once', () => {
     const rev = [...findings].reverse();
-    expect(groupFixes(rev, stableFindingIds(rev))).toEqual(groups);
+    const again = groupFixes(rev, stableFindingIds(rev));
+    expect(again.map((g) => g.place)).toEqual(groups.map((g) => g.place));
+    expect(again[3]?.items.map((i) => i.ruleId)).toEqual(['DNS-402', 'SYS-104']);
+    const twice = groupFixes([sys, sys], ['a', 'b']);
+    expect(twice[0]?.items.map((i) => i.findingId)).toEqual(['a']);
   });
 
   it('renders markdown sections with a hostname guard, never a shebang', () => {

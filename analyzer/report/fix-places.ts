@@ -5,11 +5,12 @@
 //
 // Group order (a fix goes bottom-up, as causes do): one group per node (by node name), then
 // "each node" (node commands of cluster-wide findings), then kubectl, then the laptop (netsnap
-// itself, ssh/scp: re-collect and check). Items in a group: fail before warn before unknown
-// before pass, lower layer first, then by finding id, then in the finding's command order; a
+// itself, ssh/scp: re-collect and check). Items in a group keep the order of `findings`, then of
+// each finding's commands: pass findings in the order fixes should be applied (root chains walked
+// causes first, as ReportModel.fixes does; analysis.findings is itself in a stable order). A
 // command already listed in the group is not repeated.
 import { nodeOf } from '../causal/link.js';
-import { LAYER_DEPTH, type Finding } from '../rules/types.js';
+import type { Finding } from '../rules/types.js';
 import { inertLine, mdCode, mdFence } from '../text/inert.js';
 import { isValidWord, shq } from '../text/shell.js';
 
@@ -68,20 +69,13 @@ export function placeLabel(place: FixPlace): string {
 
 const placeKey = (p: FixPlace): string => (p.kind === 'node' ? `node:${p.node}` : p.kind);
 const placeRank = (p: FixPlace): number => ({ node: 0, 'each-node': 1, kubectl: 2, laptop: 3 })[p.kind];
-const STATUS_RANK = { fail: 0, warn: 1, unknown: 2, pass: 3 } as const;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** fix commands of `findings` by place; `ids[i]` is the stable id of `findings[i]` */
 export function groupFixes(findings: readonly Finding[], ids: readonly string[]): FixGroup[] {
   const order = findings
     .map((f, i) => ({ f, id: ids[i] ?? '' }))
-    .filter((x) => (x.f.remediation?.commands.length ?? 0) > 0)
-    .sort(
-      (a, b) =>
-        STATUS_RANK[a.f.status] - STATUS_RANK[b.f.status] ||
-        LAYER_DEPTH[a.f.layer] - LAYER_DEPTH[b.f.layer] ||
-        cmp(a.id, b.id),
-    );
+    .filter((x) => (x.f.remediation?.commands.length ?? 0) > 0);
   const groups = new Map<string, FixGroup>();
   const seen = new Set<string>();
   for (const { f, id } of order) {

@@ -1,19 +1,20 @@
-// The JSON report, schema "netsnap.report/v1" (docs/report-schema.md). Findings carry an id
-// ("f0", "f1", ...: their index in `findings`); chains and explainedBy refer to those ids.
-import { subjectKey, type Chain, type Finding } from '../rules/types.js';
+// The JSON report, schema "netsnap.report/v2" (docs/report-schema.md). Findings carry a stable id
+// (analyzer/report/ids.ts: `DNS-402/configmap:kube-system/coredns`, the same across runs, filters
+// and bundle order); chains, explainedBy and fixes refer to those ids. v1 used array positions.
+import { subjectKey, type Chain } from '../rules/types.js';
 import { safeJson } from '../text/inert.js';
 import { buildReportModel, type ReportInput } from './model.js';
 
-export const REPORT_SCHEMA = 'netsnap.report/v1';
+export const REPORT_SCHEMA = 'netsnap.report/v2';
 
 export interface JsonChain {
   readonly finding: string;
   readonly explains: readonly JsonChain[];
 }
 
-export function buildJsonReport(input: ReportInput, tool = { name: 'netsnap', version: '0.1.0' }): object {
+export function buildJsonReport(input: ReportInput): object {
   const m = buildReportModel(input);
-  const ids = new Map<Finding, string>(m.findings.map((f, i) => [f, `f${i}`]));
+  const ids = m.ids;
   const explainedBy = new Map<string, string[]>();
   const toChain = (c: Chain): JsonChain => {
     const id = ids.get(c.finding) as string;
@@ -28,7 +29,7 @@ export function buildJsonReport(input: ReportInput, tool = { name: 'netsnap', ve
   const roots = m.roots.map(toChain);
   return {
     schema: REPORT_SCHEMA,
-    tool,
+    tool: { name: m.tool.name, version: m.tool.version },
     collectedAt: m.snapshot.now ?? null,
     bundles: m.snapshot.bundles.map((b) => ({
       id: b.id,
@@ -58,6 +59,10 @@ export function buildJsonReport(input: ReportInput, tool = { name: 'netsnap', ve
       missing: f.missing ?? [],
       basis: f.basis,
       explainedBy: explainedBy.get(ids.get(f) as string) ?? [],
+    })),
+    fixes: m.fixes.map((g) => ({
+      place: g.place,
+      items: g.items.map((i) => ({ finding: i.findingId, ruleId: i.ruleId, command: i.command })),
     })),
     problems: m.snapshot.problems.map((p) => ({
       bundle: p.bundle ?? null,

@@ -1,10 +1,17 @@
 // What every report shows, independent of format: root causes with their chains, the other
 // findings by layer, and data completeness. Filters (--layer, --node) and the exit code live here.
+// Finding ids (analyzer/report/ids.ts) are computed over the full analysis before any filter, so a
+// finding has the same id with or without --layer/--node.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { redactionNotice } from '../redact/notice.js';
 import type { Snapshot } from '../model/types.js';
 import { nodeOf } from '../causal/link.js';
 import { LAYERS, type Analysis, type Chain, type Finding, type Layer } from '../rules/types.js';
 import { platformOf, type Platform } from './platform.js';
+import { stableFindingIds } from './ids.js';
+import { groupFixes, type FixGroup } from './fix-places.js';
 
 export type FailOn = 'critical' | 'warning' | 'never';
 
@@ -18,6 +25,13 @@ export interface ReportInput {
   readonly analysis: Analysis;
   readonly snapshot: Snapshot;
   readonly filter?: ReportFilter;
+  /** the tool named in report headers; default: netsnap and the version in package.json */
+  readonly tool?: ToolInfo;
+}
+
+export interface ToolInfo {
+  readonly name: string;
+  readonly version: string;
 }
 
 export interface ReportModel {
@@ -32,6 +46,34 @@ export interface ReportModel {
   readonly redaction: string;
   /** the detected distribution and component deployment styles, for every report header */
   readonly platform: Platform;
+  /** stable id of every finding of the full analysis (also those filtered out) */
+  readonly ids: ReadonlyMap<Finding, string>;
+  /** the fix commands of the findings in root chains (not pass), by where they run */
+  readonly fixes: readonly FixGroup[];
+  readonly tool: ToolInfo;
+}
+
+let version: string | undefined;
+/** netsnap's version from the nearest package.json named netsnap above this file (read once) */
+export function toolVersion(): string {
+  if (version !== undefined) return version;
+  version = 'unknown';
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 8; i++) {
+    const pj = join(dir, 'package.json');
+    if (existsSync(pj)) {
+      try {
+        const j = JSON.parse(readFileSync(pj, 'utf8')) as { name?: unknown; version?: unknown };
+        if (j.name === 'netsnap' && typeof j.version === 'string') return (version = j.version);
+      } catch {
+        // not ours or unreadable: keep walking up
+      }
+    }
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return version;
 }
 
 export function keeps(f: Finding, filter: ReportFilter | undefined): boolean {
@@ -56,7 +98,16 @@ function collect(c: Chain, into: Set<Finding>): void {
   for (const x of c.explains) collect(x, into);
 }
 
-export function buildReportModel({ analysis, snapshot, filter }: ReportInput): ReportModel {
+/** the findings of root chains, each once, in chain order */
+export function chainFindings(roots: readonly Chain[]): Finding[] {
+  const seen = new Set<Finding>();
+  for (const r of roots) collect(r, seen);
+  return [...seen];
+}
+
+export function buildReportModel({ analysis, snapshot, filter, tool }: ReportInput): ReportModel {
+  const all = stableFindingIds(analysis.findings);
+  const ids = new Map<Finding, string>(analysis.findings.map((f, i) => [f, all[i] ?? '']));
   const findings = analysis.findings.filter((f) => keeps(f, filter));
   const roots = analysis.roots.filter((r) => keeps(r.finding, filter)).map((r) => pruneChain(r, filter));
   const shown = new Set<Finding>();
@@ -84,7 +135,21 @@ export function buildReportModel({ analysis, snapshot, filter }: ReportInput): R
     counts,
     redaction,
     platform: platformOf(snapshot.derived),
+    ids,
+    fixes: fixesOf(
+      [...shown].filter((f) => f.status !== 'pass'),
+      ids,
+    ),
+    tool: tool ?? { name: 'netsnap', version: toolVersion() },
   };
+}
+
+/** groupFixes over findings whose ids come from the full analysis */
+export function fixesOf(findings: readonly Finding[], ids: ReadonlyMap<Finding, string>): FixGroup[] {
+  return groupFixes(
+    findings,
+    findings.map((f) => ids.get(f) ?? ''),
+  );
 }
 
 /** 1 when a finding reaches --fail-on, else 0 */

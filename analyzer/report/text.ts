@@ -1,10 +1,12 @@
 // The text report: fits 80 columns, root causes first as an indented tree with evidence and fix
 // commands, then other findings by layer, then data completeness. Colour only when asked (the
 // command decides: a TTY and no NO_COLOR); every status also has an icon and a word, so meaning
-// never depends on colour. Bundle text is printed inert.
+// never depends on colour. Bundle text is printed inert. Fix commands are listed once, in FIXES,
+// grouped by where they run (analyzer/report/fix-places.ts): a node's iptables command pasted on
+// a laptop would change the laptop.
 import { subjectKey, type Chain, type Finding, type Status } from '../rules/types.js';
 import { inert, inertLine } from '../text/inert.js';
-import { buildReportModel, evidenceLocation, type ReportInput } from './model.js';
+import { buildReportModel, evidenceLocation, fixesOf, type ReportInput } from './model.js';
 import { platformLine, platformSource } from './platform.js';
 
 export interface TextOptions {
@@ -56,6 +58,17 @@ export function wrap(text: string, width: number, indent: string, first = indent
   return out;
 }
 
+function seenRoots(roots: readonly Chain[]): Finding[] {
+  const out = new Set<Finding>();
+  const walk = (ch: Chain) => {
+    if (out.has(ch.finding) || ch.finding.status === 'pass') return;
+    out.add(ch.finding);
+    ch.explains.forEach(walk);
+  };
+  roots.forEach(walk);
+  return [...out];
+}
+
 export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   const width = opts.width ?? 80;
   const c = (code: string, s: string) => (opts.color ? `${code}${s}${RESET}` : s);
@@ -97,8 +110,9 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
         push(wrap(inert(q), width, `${indent}    │ `, `${indent}    │ `));
     }
     if (f.remediation && f.status !== 'pass') {
-      push(wrap(`fix: ${inertLine(f.remediation.explanation)}`, width, `${indent}    `, `${indent}  `));
-      for (const cmd of f.remediation.commands) push(wrap(inertLine(cmd), width, `${indent}      `, `${indent}    $ `));
+      const n = f.remediation.commands.length;
+      const more = n > 0 ? ` (${n === 1 ? 'command' : 'commands'} under FIXES)` : '';
+      push(wrap(`fix: ${inertLine(f.remediation.explanation)}${more}`, width, `${indent}    `, `${indent}  `));
     }
   };
   const chain = (ch: Chain, indent: string, seen: Set<Finding>) => {
@@ -141,6 +155,20 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   for (const r of m.roots) {
     push('');
     chain(r, '', seen);
+  }
+  const others = [...m.others.values()].flat().filter((f) => f.status !== 'pass');
+  const fixes = opts.verbose ? fixesOf([...seenRoots(m.roots), ...others], m.ids) : m.fixes;
+  if (fixes.length > 0) {
+    push('', c(BOLD, 'FIXES'), '  by where they run; netsnap never runs them');
+    for (const g of fixes) {
+      push('', wrap(g.label, width, '    ', '  '));
+      let last = '';
+      for (const it of g.items) {
+        if (it.findingId !== last) push(wrap(c(DIM, `# for ${inertLine(it.findingId)}`), width, '      ', '    '));
+        last = it.findingId;
+        push(wrap(inertLine(it.command), width, '      ', '    $ '));
+      }
+    }
   }
   if (m.others.size > 0) {
     push('', c(BOLD, 'OTHER FINDINGS'));
