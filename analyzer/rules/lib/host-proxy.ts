@@ -1,6 +1,7 @@
 // What kube-proxy programmed on a node, indexed by service port (`ns/name:port`), and what the
 // cluster says each service port should reach (ready endpoints), so SVC-303 compares the two in
 // O(rules + endpoints) per node instead of scanning the rules once per Service.
+import { parseIpvsadm as parseIpvsadmListing } from '../../parse/ipvsadm.js';
 import type { EvidenceRef } from '../types.js';
 import type { Located, Snapshot } from '../../model/types.js';
 import type { EndpointSlice, Endpoints, Service } from '../../model/schemas.js';
@@ -168,21 +169,23 @@ export interface IpvsService {
   readonly reals: Map<string, { line: number; text: string }>;
 }
 
-/** `TCP  10.96.0.10:53 rr` followed by `  -> 10.244.0.6:53  Masq 1 0 0` lines; key `tcp:10.96.0.10:53` */
+/**
+ * the virtual services of `ipvsadm -Ln` (parsed by analyzer/parse/ipvsadm.ts) keyed `tcp:10.96.0.10:53`
+ * (IPv6 `tcp:[fd00::a]:53`), each with its line and its real servers keyed `ip:port` as printed
+ */
 export function parseIpvsadm(text: string): Map<string, IpvsService> {
+  const lines = text.split('\n');
+  const at = (line: number) => (lines[line - 1] ?? '').replace(/\r$/, '');
+  const hostPort = (address: string, port: number) => `${address.includes(':') ? `[${address}]` : address}:${port}`;
   const out = new Map<string, IpvsService>();
-  let current: IpvsService | undefined;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    const vs = /^(TCP|UDP|SCTP)\s+(\S+):(\d+)\s/.exec(`${line} `);
-    if (vs) {
-      current = { line: i + 1, text: line, reals: new Map() };
-      out.set(`${(vs[1] as string).toLowerCase()}:${vs[2]}:${vs[3]}`, current);
-      return;
-    }
-    const real = /^\s+->\s+(\S+:\d+)\s/.exec(`${line} `);
-    if (real && current && !/RemoteAddress/.test(line))
-      current.reals.set(real[1] as string, { line: i + 1, text: line });
-  });
+  for (const vs of parseIpvsadmListing(text).value.services) {
+    if (vs.port === undefined) continue; // FWM services have no address:port
+    const reals = new Map(vs.reals.map((r) => [hostPort(r.address, r.port), { line: r.line, text: at(r.line) }]));
+    out.set(`${vs.protocol.toLowerCase()}:${hostPort(vs.address, vs.port)}`, {
+      line: vs.line,
+      text: at(vs.line),
+      reals,
+    });
+  }
   return out;
 }
