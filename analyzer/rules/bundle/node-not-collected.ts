@@ -50,7 +50,15 @@ function nodeReport(s: Snapshot, a: NodeAttempt, i: number): Report {
     status: 'warn',
     subject,
     messageId: 'not-collected',
-    data: { outcome: a.outcome, how: HOW[a.outcome], via: a.via, target: a.target, error: a.error },
+    data: {
+      outcome: a.outcome,
+      how: HOW[a.outcome],
+      via: a.via,
+      node: a.node,
+      where: a.target === a.node ? '' : ` (${a.target})`,
+      target: a.target,
+      error: a.error,
+    },
     evidence: present(
       at('outcome', `collect over ${a.via}: ${a.outcome}`),
       a.error ? at('error', 'what ssh, kubectl or the collector said') : undefined,
@@ -76,7 +84,7 @@ export const nodeNotCollected: Rule = {
     fix: 'Look at the recorded error (key refused, `sudo -n` wanting a password, timeout, RBAC 403), fix access, and collect that node again (`netsnap collect --ssh --nodes <node> -o <dir>`), or collect it by hand with the collector.',
   },
   messages: {
-    'not-collected': 'node {target} {how} ({outcome} over {via}): {error}',
+    'not-collected': 'node {node}{where} {how} ({outcome} over {via}): {error}',
     'bundle-not-loaded': 'the bundle {bundle} collected over {via} was not analyzed',
     collected: 'collected over {via} and analyzed',
     incomplete: 'the collection was interrupted before every node was attempted',
