@@ -52,41 +52,42 @@ export function usageError(cmd: string, what: string, hint?: string): 2 {
   return 2;
 }
 
-/** Levenshtein distance, bounded: strings are short option names and ids */
+/** edit distance with adjacent transpositions (optimal string alignment), bounded: names and ids are short */
 export function editDistance(a: string, b: string): number {
   if (a.length > 200 || b.length > 200) return Math.max(a.length, b.length);
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++)
-      cur[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (cur[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number): number => d[i]?.[j] ?? 0;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = v;
+    }
+  return at(a.length, b.length);
 }
 
 /**
- * the candidates closest to `word` (case-insensitive), best first, at most `max`: those within a
- * distance of a third of the word's length (at least 2), and those that contain it or it contains
+ * the candidates closest to `word` (case-insensitive), at most `max`: those at the smallest edit
+ * distance within a third of the word's length (at least 1); failing that, those that contain
+ * the word or that it contains (`warn` finds `warning`, `web` the `web-…` pods)
  */
 export function closest(word: string, candidates: Iterable<string>, max = 3): string[] {
   const w = word.toLowerCase();
-  const limit = Math.max(2, Math.floor(w.length / 3));
-  const scored: { c: string; d: number }[] = [];
+  const limit = Math.max(1, Math.floor(w.replace(/^-+/, '').length / 3));
+  let best = limit + 1;
+  let near: string[] = [];
+  const within: string[] = [];
   for (const c of new Set(candidates)) {
     const l = c.toLowerCase();
     const d = editDistance(w, l);
-    if (d <= limit) scored.push({ c, d });
-    else if (w.length >= 3 && (l.includes(w) || w.includes(l))) scored.push({ c, d: limit + 1 });
+    if (d <= limit && d < best) [best, near] = [d, [c]];
+    else if (d <= limit && d === best) near.push(c);
+    if (w.replace(/^-+/, '').length >= 3 && (l.includes(w) || w.includes(l))) within.push(c);
   }
-  return scored
-    .sort((x, y) => x.d - y.d || x.c.localeCompare(y.c))
-    .slice(0, max)
-    .map((s) => s.c);
+  return (near.length ? near : within).sort((x, y) => x.localeCompare(y)).slice(0, max);
 }
 
 /** `did you mean X?` / `did you mean X, Y or Z?`, or undefined when nothing is close */
