@@ -16,9 +16,18 @@ export class RedactKey {
   digest(label: string, value: string | Buffer): Buffer {
     return createHmac('sha256', this.key).update(label).update('\0').update(value).digest();
   }
+  private readonly cache = new Map<string, string>();
   /** short lowercase base32 (RFC 4648 alphabet, no padding): DNS-label safe */
   short(label: string, value: string, chars = 6): string {
-    return base32(this.digest(label, value)).slice(0, chars);
+    if (value.length > 256) return base32(this.digest(label, value)).slice(0, chars);
+    const k = `${chars}\0${label}\0${value}`;
+    let v = this.cache.get(k);
+    if (v === undefined) {
+      v = base32(this.digest(label, value)).slice(0, chars);
+      if (this.cache.size >= 50_000) this.cache.clear(); // a bounded memo: the same secret recurs in many files
+      this.cache.set(k, v);
+    }
+    return v;
   }
 }
 

@@ -115,19 +115,39 @@ const PATTERNS: readonly Pattern[] = [
 /** where our own tokens are in `text`: a pass never matches inside them (it would feed on its own output) */
 const OWN_TOKEN = /REDACTED-[a-z0-9-]{1,80}-[a-z2-7]{10}/g;
 
-function tokenSpans(text: string): [number, number][] {
-  if (!text.includes('REDACTED-')) return [];
-  return [...text.matchAll(OWN_TOKEN)].map((m) => [m.index, m.index + m[0].length]);
+/** start and end offsets of our tokens, in order */
+function tokenSpans(text: string): number[] {
+  const out: number[] = [];
+  if (text.includes('REDACTED-')) for (const m of text.matchAll(OWN_TOKEN)) out.push(m.index, m.index + m[0].length);
+  return out;
 }
 
-const overlaps = (spans: readonly [number, number][], start: number, end: number): boolean =>
-  spans.some(([a, b]) => start < b && end > a);
+/** does [start, end) overlap a token? (binary search over the sorted spans) */
+function overlapsToken(spans: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = spans.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (spans[2 * mid + 1]! <= start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < spans.length / 2 && spans[2 * lo]! < end;
+}
+
+/** a value cut before the first of our tokens in it: [the part to redact, the rest kept as it is] */
+function cutAtToken(v: string): [string, string] {
+  const i = v.indexOf('REDACTED-');
+  if (i < 0) return [v, ''];
+  const head = v.slice(0, i).trimEnd();
+  return [head, v.slice(head.length)];
+}
 
 function applyPattern(text: string, p: Pattern, ctx: SecretContext): string {
-  const spans = tokenSpans(text);
+  let spans: number[] | undefined;
   return text.replace(p.re, (whole: string, ...rest: unknown[]) => {
     const offset = rest[rest.length - 2] as number;
-    if (overlaps(spans, offset, offset + whole.length)) return whole;
+    spans ??= tokenSpans(text);
+    if (overlapsToken(spans, offset, offset + whole.length)) return whole;
     const secret = p.group === 0 ? whole : (rest[p.group - 1] as string | undefined);
     if (!secret || isExemptValue(secret)) return whole;
     const at = p.group === 0 ? 0 : whole.lastIndexOf(secret);
@@ -185,10 +205,11 @@ function redactYamlLine(line: string, ctx: SecretContext): string {
     comma = ',';
     rest = rest.slice(0, -1);
   }
-  const { inner, pre, post } = unquote(rest.trim());
-  if (isExemptValue(inner) || inner.startsWith('REDACTED-')) return line;
+  const { inner: whole, pre, post } = unquote(rest.trim());
+  const [inner, kept] = cutAtToken(whole);
+  if (isExemptValue(inner)) return line;
   const lead = rest.slice(0, rest.length - rest.trimStart().length);
-  return `${head}${lead}${pre}${replaceSecret(ctx, 'key-value', inner)}${post}${comma}${comment}${eol}`;
+  return `${head}${lead}${pre}${replaceSecret(ctx, 'key-value', inner)}${kept}${post}${comma}${comment}${eol}`;
 }
 
 // `KEY=value`, `--flag=value`, `--flag value`, `"key": "value"`, `key: value` inside a line. First
@@ -226,14 +247,15 @@ export function redactInline(text: string, ctx: SecretContext): string {
       reject();
       continue;
     }
-    const { inner, pre, post } = unquote(v[0]);
+    const { inner: value, pre, post } = unquote(v[0]);
+    const [inner, kept] = cutAtToken(value);
     // `etcdPassword: version:false` (Go's %+v of a struct): an empty value, then the next field
     const nextField = /:[ \t]+$/.test(op) && /^[A-Za-z_][A-Za-z0-9_]*:(?!\/\/)/.test(v[0]);
-    if (nextField || isExemptValue(inner) || inner.startsWith('REDACTED-')) {
+    if (nextField || isExemptValue(inner)) {
       reject();
       continue;
     }
-    out.push(text.slice(copied, valueAt), pre, replaceSecret(ctx, dashes ? 'flag' : 'key-value', inner), post);
+    out.push(text.slice(copied, valueAt), pre, replaceSecret(ctx, dashes ? 'flag' : 'key-value', inner), kept, post);
     copied = valueAt + v[0].length;
     INLINE_NAME.lastIndex = copied;
   }
@@ -259,9 +281,12 @@ const NAME_VALUE =
 
 export function redactNameValuePairs(text: string, ctx: SecretContext): string {
   if (!text.includes('"value"')) return text;
-  return text.replace(NAME_VALUE, (whole, head: string, name: string, value: string) =>
-    isSensitiveName(name) && !isExemptValue(value) ? `${head}${replaceSecret(ctx, 'env-value', value)}"` : whole,
-  );
+  return text.replace(NAME_VALUE, (whole, head: string, name: string, value: string) => {
+    const [inner, kept] = cutAtToken(value);
+    return isSensitiveName(name) && !isExemptValue(inner)
+      ? `${head}${replaceSecret(ctx, 'env-value', inner)}${kept}"`
+      : whole;
+  });
 }
 
 // High-entropy runs: 32+ characters of the base64 alphabets mixing upper case, lower case and
@@ -287,9 +312,11 @@ export function isHighEntropy(run: string): boolean {
 
 export function redactHighEntropy(text: string, ctx: SecretContext): string {
   if (text.length < 32) return text;
-  return text.replace(ENTROPY_RUN, (run: string) =>
-    isHighEntropy(run) ? replaceSecret(ctx, 'high-entropy', run) : run,
-  );
+  return text.replace(ENTROPY_RUN, (run: string) => {
+    const i = run.indexOf('REDACTED-');
+    const head = i < 0 ? run : run.slice(0, i);
+    return isHighEntropy(head) ? replaceSecret(ctx, 'high-entropy', head) + run.slice(head.length) : run;
+  });
 }
 
 export interface TextOptions {
