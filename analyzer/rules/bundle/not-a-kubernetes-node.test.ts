@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import '../catalog.js';
 import { ruleTester } from '../testing.js';
 import { notAKubernetesNode } from './not-a-kubernetes-node.js';

@@ -5,14 +5,7 @@
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import { basisOf, CLUSTER, nodeSubject } from '../lib/reports.js';
-import {
-  jsonEvidence,
-  lineAt,
-  mainRoutes,
-  present,
-  sysctlEntry,
-  sysctlEvidence,
-} from '../lib/host.js';
+import { jsonEvidence, lineAt, mainRoutes, present, sysctlEntry, sysctlEvidence } from '../lib/host.js';
 import { egressVerdicts, natSteps } from './pod-egress-not-masqueraded.js';
 import { stepEvidence } from '../lib/pod-trace.js';
 import { defaultBackend } from '../../model/iptables-dumps.js';
