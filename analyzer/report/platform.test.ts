@@ -67,9 +67,9 @@ describe('report headers: distribution and components', () => {
   it('markdown: a Platform line under the summary', () => {
     const md = renderMarkdown(rke2());
     expect(md).toContain(
-      'Platform: distribution rke2 · flannel daemonset · kube-proxy static-pod · coredns unknown · calico daemonset (from `node/rke2-a kubeletVersion v1.28.5+rke2r1 (cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion)`)\n',
+      '| platform | distribution rke2 · flannel daemonset · kube-proxy static-pod · coredns unknown · calico daemonset (from `node/rke2-a kubeletVersion v1.28.5+rke2r1 (cluster/nodes.json#/items/0/status/nodeInfo/kubeletVersion)`) |\n',
     );
-    expect(md.indexOf('Platform:')).toBeLessThan(md.indexOf('### Root causes'));
+    expect(md.indexOf('| platform |')).toBeLessThan(md.indexOf('### Root causes'));
   });
 
   it('json: distribution and components with their evidence; null where nothing says', () => {

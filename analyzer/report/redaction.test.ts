@@ -27,7 +27,7 @@ describe('reports say whether the bundles were redacted', () => {
   ])('%s', (_name, snapshot, line) => {
     const input = { analysis: analyze(snapshot), snapshot };
     expect(renderText(input, { color: false })).toContain(line);
-    expect(renderMarkdown(input)).toContain(`Redaction: ${line}`);
+    expect(renderMarkdown(input)).toContain(`| redaction | ${line} |`);
     const json = JSON.parse(renderJson(input)) as { bundles: { redacted: boolean }[] };
     expect(json.bundles[0]!.redacted).toBe(snapshot === redacted);
   });

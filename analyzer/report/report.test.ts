@@ -65,7 +65,7 @@ describe('json report', () => {
 describe('markdown report', () => {
   it('puts bundle text in fences and names the root cause', () => {
     const md = renderMarkdown(article());
-    expect(md).toContain('#### 1. DNS-402 `configmap:kube-system/coredns`');
+    expect(md).toContain('1. **DNS-402** `configmap:kube-system/coredns`: ');
     expect(md).not.toMatch(/\u001b/);
   });
 });
