@@ -1,12 +1,16 @@
 // Reading one tar or .tar.gz archive into files, with the entry checks and caps; used by read.ts
 // in this thread and by read-worker.ts in a worker thread (so it imports nothing heavy: no zod).
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { Transform, type TransformCallback, type Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import tar from 'tar-stream';
 import type { LoadProblem } from '../core/problem.js';
+import { gunzip, type GunzipState, type GzipDamage } from './gunzip.js';
 import { formatBytes, resolveLimits } from './limits.js';
+import { cutName } from './names.js';
+import { Refusals } from './refusals.js';
+import { TarEndGuard } from './tar-end.js';
 import type { ReadLimits, ReadProgress } from './types.js';
 
 /** the bundle id of a path: file or directory name without .tar.gz/.tgz/.tar */
@@ -33,6 +37,9 @@ export interface ReadOptions {
   readonly worker?: boolean | 'auto';
 }
 
+/** longest entry name read (Linux PATH_MAX); longer names are refused before they are kept */
+export const MAX_NAME_BYTES = 4096;
+
 /** Check a tar/dir entry name; returns the clean relative path or a reason to refuse it. */
 export function checkEntryName(name: string): { path: string } | { reason: string } {
   if (name.includes('\0')) return { reason: 'name contains a NUL byte' };
@@ -43,6 +50,8 @@ export function checkEntryName(name: string): { path: string } | { reason: strin
     .filter((p) => p !== '' && p !== '.');
   if (parts.some((p) => p === '..')) return { reason: 'path traversal (..)' };
   if (parts.length === 0) return { reason: 'empty name' };
+  if (name.length > MAX_NAME_BYTES || Buffer.byteLength(name) > MAX_NAME_BYTES)
+    return { reason: `name of ${Buffer.byteLength(name)} bytes is longer than ${MAX_NAME_BYTES}` };
   return { path: parts.join('/') };
 }
 
@@ -56,6 +65,10 @@ export interface Collector {
   bytes: number;
   progress(current?: string): void;
   problem(file: string, message: string, severity?: 'error' | 'warning'): void;
+  /** one refused entry: counted per kind, its name cut; call finish() once reading is over */
+  refuse(kind: string, name: string, message: string, severity?: 'error' | 'warning'): void;
+  /** put the refusal counts into the problems */
+  finish(): void;
   /** keep one read file (the first copy of a duplicate entry wins) */
   accept(path: string, body: Buffer): void;
 }
@@ -63,12 +76,14 @@ export interface Collector {
 export function makeCollector(path: string, opts: ReadOptions): Collector {
   const id = opts.id ?? bundleIdFromPath(path);
   let lastReport = 0;
+  const problems: LoadProblem[] = [];
+  const refusals = new Refusals(problems, id);
   const c: Collector = {
     id,
     origin: path,
     limits: resolveLimits(opts.limits),
     files: new Map(),
-    problems: [],
+    problems,
     entries: 0,
     bytes: 0,
     progress(current) {
@@ -78,11 +93,13 @@ export function makeCollector(path: string, opts: ReadOptions): Collector {
       opts.onProgress({ bundlePath: path, bytesRead: c.bytes, entriesRead: c.entries, currentFile: current });
     },
     problem(file, message, severity = 'error') {
-      c.problems.push({ bundle: id, file, message, severity });
+      c.problems.push({ bundle: id, file: cutName(file), message, severity });
     },
+    refuse: (kind, name, message, severity) => refusals.refuse(kind, name, message, severity),
+    finish: () => refusals.finish(),
     accept(path, body) {
       if (c.files.has(path)) {
-        c.problem(path, 'duplicate entry in the archive; kept the first copy', 'warning');
+        c.refuse('duplicate', path, 'duplicate entry in the archive; kept the first copy', 'warning');
         return;
       }
       c.files.set(path, body);
@@ -116,24 +133,22 @@ class CapError extends Error {}
 export async function readArchive(c: Collector, path: string, gzipped: boolean): Promise<void> {
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
   const counter = new CapCounter(c.limits.maxTotalBytes + 1024 * 1024); // headers and padding on top
+  const guard = new TarEndGuard();
   const extract = tar.extract();
-  const stages: Readable[] = [file];
-  // 1 MiB output chunks instead of 16 KiB: far fewer stream callbacks for a 1 GB bundle
-  const gunzip = gzipped ? createGunzip({ chunkSize: 1 << 20 }) : undefined;
+  const gz: GunzipState = {};
+  const source = gzipped ? Readable.from(gunzip(file, gz), { objectMode: false }) : file;
+  const stages: Readable[] = gzipped ? [file, source] : [file];
   let failure: Error | undefined;
+  /** the entry being read when reading stopped */
+  let current: string | undefined;
   const fail = (e: Error) => {
     failure ??= e;
     extract.destroy(e);
   };
   file.on('error', fail);
+  source.on('error', fail);
   counter.on('error', fail);
-  if (gunzip) {
-    gunzip.on('error', fail);
-    file.pipe(gunzip).pipe(counter).pipe(extract);
-    stages.push(gunzip);
-  } else {
-    file.pipe(counter).pipe(extract);
-  }
+  source.pipe(counter).pipe(guard).pipe(extract);
   try {
     for await (const entry of extract) {
       const h = entry.header;
@@ -144,15 +159,17 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
         continue;
       }
       if (h.type !== 'file' && h.type !== 'contiguous-file') {
-        c.problem(
+        const link = h.linkname ? ` -> ${cutName(h.linkname)}` : '';
+        c.refuse(
+          `type:${h.type ?? 'unknown'}`,
           shown,
-          `refused ${h.type ?? 'unknown'} entry${h.linkname ? ` -> ${h.linkname}` : ''}: bundles may only hold regular files`,
+          `refused ${h.type ?? 'unknown'} entry${link}: bundles may only hold regular files`,
         );
         entry.resume();
         continue;
       }
       if ('reason' in verdict) {
-        c.problem(h.name, `refused entry: ${verdict.reason}`);
+        c.refuse(`name:${verdict.reason.replace(/\d+/g, 'N')}`, h.name, `refused entry: ${verdict.reason}`);
         entry.resume();
         continue;
       }
@@ -166,7 +183,8 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
       }
       const size = h.size ?? 0;
       if (size > c.limits.maxEntryBytes) {
-        c.problem(
+        c.refuse(
+          'over-entry-cap',
           shown,
           `entry of ${formatBytes(size)} is over the ${formatBytes(c.limits.maxEntryBytes)} per-entry cap; skipped`,
         );
@@ -182,6 +200,7 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
         break;
       }
       c.progress(verdict.path);
+      current = verdict.path;
       // one buffer of the declared size, filled in place: a 800 MB list is never held twice
       // (chunks plus their concatenation), and no chunk keeps a larger gunzip buffer alive
       // its own memory (not the shared small-buffer pool), so a worker can hand it over whole
@@ -194,6 +213,7 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
         c.bytes += chunk.length;
         c.progress();
       }
+      current = undefined;
       c.entries++;
       c.accept(verdict.path, got === size ? body : body.subarray(0, got));
     }
@@ -202,8 +222,40 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
   } finally {
     for (const s of stages) s.destroy();
     counter.destroy();
+    guard.destroy();
   }
-  if (failure) c.problem(basename(path), describeArchiveError(failure, gzipped));
+  c.finish();
+  const name = basename(path);
+  const cut = current === undefined ? '' : `; ${cutName(current)} was cut short and is not kept`;
+  const { size } = await stat(path).catch(() => ({ size: undefined }));
+  if (gz.damage) c.problem(name, describeGzipDamage(gz.damage, size, c.entries) + cut, gzSeverity(gz.damage, failure));
+  else if (failure) c.problem(name, describeArchiveError(failure, gzipped) + cut);
+  if (guard.dataAfterAt !== undefined)
+    c.problem(
+      name,
+      `data follows the end-of-archive marker (at byte ${guard.markerAt ?? 0} of the tar data); what follows it was not read (tar -t does not list it either)`,
+      'warning',
+    );
+}
+
+/** trailing garbage after a whole archive is a warning; anything that cut the archive is an error */
+function gzSeverity(d: GzipDamage, tarFailure: Error | undefined): 'error' | 'warning' {
+  return d.kind === 'trailing' && !tarFailure ? 'warning' : 'error';
+}
+
+function describeGzipDamage(d: GzipDamage, size: number | undefined, entries: number): string {
+  const of = size === undefined ? '' : ` of ${size}`;
+  const kept = `kept the ${entries} entries read before it`;
+  switch (d.kind) {
+    case 'trailing':
+      return `data after the end of the gzip stream (byte ${d.at}${of}) is not gzip; ignored it (${entries} entries read)`;
+    case 'crc':
+      return `corrupted gzip data: the CRC-32/length check at byte ${d.at}${of} failed, so some data is damaged; kept the ${entries} entries read (unverified)`;
+    case 'truncated':
+      return `truncated gzip data: it ends early at byte ${d.at}${of} (the file was cut short); ${kept}`;
+    case 'corrupt':
+      return `corrupted gzip data at about byte ${d.at}${of} (${d.detail ?? 'invalid data'}); ${kept}`;
+  }
 }
 
 function describeArchiveError(e: Error, gzipped: boolean): string {

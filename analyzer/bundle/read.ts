@@ -23,22 +23,57 @@ export { bundleIdFromPath, checkEntryName, type ReadOptions };
 /** Thrown only when the path itself cannot be opened; everything inside a bundle is a problem. */
 export class BundleOpenError extends Error {}
 
+/** folders deeper than this inside a bundle are not read (a bundle is at most a few levels deep) */
+const MAX_DIR_DEPTH = 32;
+
+/** why a path could not be read, from its errno code */
+function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENAMETOOLONG') return 'path too long for this system (ENAMETOOLONG); not read';
+  if (code === 'EACCES' || code === 'EPERM') return `permission denied (${code}); not read`;
+  if (code === 'ELOOP') return 'too many levels of symbolic links (ELOOP); not read';
+  return `could not be read (${code ?? (e as Error).message}); not read`;
+}
+
 async function readDirectory(c: Collector, root: string): Promise<void> {
-  const walk = async (rel: string): Promise<boolean> => {
+  const walk = async (rel: string, depth: number): Promise<boolean> => {
     const dir = rel ? join(root, rel) : root;
-    const names = (await fsp.readdir(dir)).sort();
+    let names: string[];
+    try {
+      names = (await fsp.readdir(dir)).sort();
+    } catch (e) {
+      if (!rel) throw e;
+      c.refuse(`fs:${(e as NodeJS.ErrnoException).code ?? 'other'}`, `${rel}/`, fsReason(e));
+      return true;
+    }
     for (const name of names) {
       const relPath = rel ? posix.join(rel, name) : name;
-      const st = await fsp.lstat(join(root, relPath));
+      let st;
+      try {
+        st = await fsp.lstat(join(root, relPath));
+      } catch (e) {
+        c.refuse(`fs:${(e as NodeJS.ErrnoException).code ?? 'other'}`, relPath, fsReason(e));
+        continue;
+      }
       if (st.isDirectory()) {
-        if (!(await walk(relPath))) return false;
+        if (depth >= MAX_DIR_DEPTH) {
+          c.refuse('too-deep', `${relPath}/`, `folder more than ${MAX_DIR_DEPTH} levels deep; not read`);
+          continue;
+        }
+        if (!(await walk(relPath, depth + 1))) return false;
         continue;
       }
       if (!st.isFile()) {
-        c.problem(
+        c.refuse(
+          st.isSymbolicLink() ? 'symlink' : 'special',
           relPath,
           `refused ${st.isSymbolicLink() ? 'symbolic link' : 'special file'}: bundles may only hold regular files`,
         );
+        continue;
+      }
+      const verdict = checkEntryName(relPath);
+      if ('reason' in verdict) {
+        c.refuse(`name:${verdict.reason.replace(/\d+/g, 'N')}`, relPath, `refused file: ${verdict.reason}`);
         continue;
       }
       if (c.entries >= c.limits.maxEntries) {
@@ -46,7 +81,8 @@ async function readDirectory(c: Collector, root: string): Promise<void> {
         return false;
       }
       if (st.size > c.limits.maxEntryBytes) {
-        c.problem(
+        c.refuse(
+          'over-entry-cap',
           relPath,
           `file of ${formatBytes(st.size)} is over the ${formatBytes(c.limits.maxEntryBytes)} per-entry cap; skipped`,
         );
@@ -57,14 +93,21 @@ async function readDirectory(c: Collector, root: string): Promise<void> {
         return false;
       }
       c.progress(relPath);
-      const buf = await fsp.readFile(join(root, relPath));
+      let buf;
+      try {
+        buf = await fsp.readFile(join(root, relPath));
+      } catch (e) {
+        c.refuse(`fs:${(e as NodeJS.ErrnoException).code ?? 'other'}`, relPath, fsReason(e));
+        continue;
+      }
       c.bytes += buf.length;
       c.entries++;
       c.accept(relPath, buf);
     }
     return true;
   };
-  await walk('');
+  await walk('', 0);
+  c.finish();
 }
 
 /** A tarball made from a folder (`tar czf x.tgz netsnap-node-.../`) has one top directory. */
