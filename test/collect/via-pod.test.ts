@@ -165,6 +165,18 @@ describe.skipIf(skip !== undefined)('netsnap collect --via-pod', () => {
     expect(readdirSync(out).sort()).toEqual(['collection.json', 'netsnap-worker-1.tar.gz']);
   }, 60_000);
 
+  it('without --nodes: one pod per Node of the cluster (kubectl get nodes), named by metadata.name', async () => {
+    const before = api.created.length;
+    const out = join(work, 'all-nodes');
+    for (const n of ['control-plane', 'worker-1', 'worker-2']) behaviour.set(n, 'succeed');
+    const code = await collect(['--via-pod', '--kubeconfig', kubeconfig, '--no-cluster', '-o', out]);
+    const pods = api.created.slice(before) as { spec: { nodeName: string } }[];
+    const names = indexOf(out).nodes.map((n) => n.node);
+    expect(pods.map((p) => p.spec.nodeName).sort()).toEqual([...names].sort());
+    expect(names).toEqual(['control-plane', 'worker-1']);
+    expect(code).toBe(0);
+  }, 60_000);
+
   it('RBAC denial on create is reported plainly and nothing is left to delete', async () => {
     behaviour.set('worker-9', 'forbid-create');
     const before = api.created.length;
