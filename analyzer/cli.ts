@@ -27,6 +27,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
     load: () => import('./commands/redact.js'),
   },
   rules: { summary: 'list the rule catalog', load: () => import('./commands/rules.js') },
+  diff: { summary: 'compare two collections: fixed, still failing, new', load: () => import('./commands/diff.js') },
   collect: { summary: 'collect every node over ssh or a pod per node', load: () => import('./commands/collect.js') },
   collector: {
     summary: 'write the node collector script (netsnap-collect.sh) and print its sha256',
