@@ -1,8 +1,12 @@
 // Entry point for `netsnap analyze` on a TTY. The caller injects the loader so this file knows
 // nothing about tarballs or rules. The terminal is always restored: on q, Ctrl-C, SIGTERM and
-// errors the alternate screen is left and the cursor shown, then fix commands are printed.
+// errors the alternate screen is left and the cursor shown, then the fix file is named (or
+// written) by place. Exit codes (docs/tui.md "Leaving"): 0 after q, :q or Ctrl-C, whatever was
+// found (--fail-on is for the printed formats); 1 when the UI stopped on an error; 128+n after
+// SIGTERM/SIGHUP.
 import './production-env.js'; // first: before Ink loads React (this file must stay free of JSX)
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { render } from 'ink';
 import { createElement } from 'react';
 import type { ReadProgress } from '../analyzer/bundle/types.js';
@@ -11,7 +15,8 @@ import { PaletteContext } from './components/palette-context.js';
 import { paletteFor } from './theme.js';
 import { plainOverview } from './text-report.js';
 import { buildModel, type TuiLoadResult, type UiModel } from './view-models/model.js';
-import { fixScript, fixTargets } from './view-models/fixes.js';
+import { fixFile as fixFileText, fixGroups, fixedFindings, placesLine } from './view-models/fixes.js';
+import { inertLine } from '../analyzer/text/inert.js';
 
 export type { TuiLoadResult } from './view-models/model.js';
 
@@ -19,7 +24,7 @@ export interface StartOptions {
   /** `signal` aborts when the user quits while loading; a loader that ignores it is left behind (see below) */
   load: (onProgress: (p: ReadProgress) => void, signal: AbortSignal) => Promise<TuiLoadResult>;
   title?: string;
-  /** where `w` writes fix commands; default $NETSNAP_FIX_FILE, else ./netsnap-fix.sh */
+  /** where `w` and quitting write fix commands; default $NETSNAP_FIX_FILE, else ./netsnap-fix.md */
   fixFile?: string;
   /** non-TTY output; default: the overview as plain text */
   renderText?: (r: TuiLoadResult) => string;
@@ -46,24 +51,41 @@ export async function startTui(opts: StartOptions): Promise<number> {
     }
   }
 
-  const fixFile = opts.fixFile ?? process.env['NETSNAP_FIX_FILE'] ?? 'netsnap-fix.sh';
+  const fixFile = opts.fixFile ?? process.env['NETSNAP_FIX_FILE'] ?? 'netsnap-fix.md';
   let model: UiModel | undefined;
   let restored = false;
+  /** the last fix file `w` wrote this session: quitting then names it instead of overwriting it */
+  let written: string | undefined;
   const restore = () => {
     if (restored) return;
     restored = true;
     stdout.write(SHOW_CURSOR + ALT_SCREEN_OFF);
   };
+  const writeFixes = (m: UiModel, findings?: readonly number[]): { ok: boolean; text: string; md: string } => {
+    const groups = fixGroups(m, findings);
+    if (!groups.length) return { ok: false, text: 'no fix commands for this', md: '' };
+    const md = fixFileText(m, groups);
+    try {
+      writeFileSync(fixFile, md, { mode: 0o644 });
+      const n = fixedFindings(groups);
+      return {
+        ok: true,
+        text: `wrote fixes for ${n} finding${n > 1 ? 's' : ''} to ${resolve(fixFile)}, by place (${placesLine(groups)}); review before running`,
+        md,
+      };
+    } catch (err) {
+      return {
+        ok: false,
+        text: `could not write ${fixFile}: ${err instanceof Error ? err.message : String(err)}; set NETSNAP_FIX_FILE=PATH or start netsnap in a writable directory`,
+        md,
+      };
+    }
+  };
   const onWriteFix = (findings?: readonly number[]): string => {
     if (!model) return 'nothing loaded yet';
-    const targets = fixTargets(model, findings);
-    if (!targets.length) return 'no fix commands for this';
-    try {
-      writeFileSync(fixFile, fixScript(model, targets), { mode: 0o644 });
-      return `wrote fix commands for ${targets.length} finding${targets.length > 1 ? 's' : ''} to ${fixFile} (review before running)`;
-    } catch (err) {
-      return `could not write ${fixFile}: ${err instanceof Error ? err.message : String(err)}; set NETSNAP_FIX_FILE=PATH or start netsnap in a writable directory`;
-    }
+    const r = writeFixes(model, findings);
+    if (r.ok) written = r.text;
+    return r.text;
   };
 
   // whether the load is still running when the UI ends (q or Ctrl-C on the loading screen)
@@ -92,10 +114,17 @@ export async function startTui(opts: StartOptions): Promise<number> {
     // incremental rendering off: Ink 6 left a stale first line after a screen change (seen in tmux)
     { stdout, stdin, exitOnCtrlC: false, patchConsole: true, incrementalRendering: false },
   );
-  const onSignal = () => app.unmount();
-  process.once('SIGTERM', onSignal);
-  process.once('SIGHUP', onSignal);
   let code = 0;
+  const onTerm = () => {
+    code = 143;
+    app.unmount();
+  };
+  const onHup = () => {
+    code = 129;
+    app.unmount();
+  };
+  process.once('SIGTERM', onTerm);
+  process.once('SIGHUP', onHup);
   let failure: string | undefined;
   try {
     await app.waitUntilExit();
@@ -105,14 +134,22 @@ export async function startTui(opts: StartOptions): Promise<number> {
   } finally {
     app.cleanup();
     restore();
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    process.off('SIGTERM', onTerm);
+    process.off('SIGHUP', onHup);
     process.off('exit', restore);
   }
   if (failure) process.stderr.write(`netsnap: the terminal UI stopped on an error (please report it):\n${failure}\n`);
   if (model) {
-    const targets = fixTargets(model);
-    if (targets.length) stdout.write(`\n${fixScript(model, targets)}`);
+    // say where the fixes are; never print them as one script to paste (they run in different places)
+    if (written) process.stderr.write(`netsnap: ${inertLine(written)}\n`);
+    else {
+      const r = writeFixes(model);
+      if (r.ok) process.stderr.write(`netsnap: ${inertLine(r.text)}\n`);
+      else if (r.md) {
+        process.stderr.write(`netsnap: ${inertLine(r.text)}\nnetsnap: the fix file follows on stdout\n`);
+        stdout.write(r.md);
+      }
+    }
   }
   if (loading && !model) {
     process.stderr.write('netsnap: quit while loading; nothing was analyzed\n');

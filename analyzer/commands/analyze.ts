@@ -33,8 +33,7 @@ const USAGE = `usage: netsnap analyze [options] <bundle.tar.gz | bundle-dir | fo
        netsnap analyze --demo
 
 options:
-${FORMAT_HELP()}
-                                  (default: the TUI on a terminal, else text)
+${FORMAT_HELP(undefined, '(default: the TUI on a terminal, else text)')}
   --fail-on critical|warning|never
                                   exit 1 when a finding reaches this (default critical)
   --layer LAYER                   only system|network|service|dns|bundle (repeatable, or a,b)
@@ -154,7 +153,8 @@ export async function run(argv: string[]): Promise<number> {
       title: o.demo ? 'demo (the field write-up incident)' : `${inputs.raws.length} bundle(s)`,
     });
     if (code === undefined) process.stderr.write('netsnap analyze: the TUI is not in this build; printing text\n');
-    else return code !== 0 ? code : exitCodeFor(analysis.findings, failOn as FailOn);
+    // q after reading the findings is not a failure: --fail-on is for the printed formats (docs/tui.md)
+    else return code;
   }
 
   const input: ReportInput = {

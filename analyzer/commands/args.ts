@@ -38,11 +38,18 @@ export const DEMO_OPTION = { demo: { type: 'boolean' } } as const satisfies Opti
 
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const satisfies Options;
 
-/** the usage lines for the shared flags, for a command's help text */
-export const FORMAT_HELP = (formats: readonly Format[] = FORMATS): string =>
+/** a help line: the flag, then its description from column 34 (on the next line when the flag is longer) */
+export function helpLine(flag: string, text: string): string {
+  const head = `  ${flag}`;
+  return head.length <= 32 ? `${head.padEnd(34)}${text}` : `${head}\n${' '.repeat(34)}${text}`;
+}
+
+/** the usage lines for the shared flags, for a command's help text; `note` follows the --format line */
+export const FORMAT_HELP = (formats: readonly Format[] = FORMATS, note?: string): string =>
   [
-    `  --format ${formats.join('|').padEnd(22)} print a report in this format (--json = --format json)`,
-    '  -o, --output FILE               write it to FILE (atomically) instead of stdout',
+    helpLine(`--format ${formats.join('|')}`, 'print a report in this format (--json = --format json)'),
+    ...(note ? [`${' '.repeat(34)}${note}`] : []),
+    helpLine('-o, --output FILE', 'write it to FILE (atomically) instead of stdout'),
   ].join('\n');
 
 /** print `netsnap <cmd>: <what>` and one hint line to stderr; returns the exit code 2 */

@@ -1,9 +1,9 @@
 // Issue 20 item 2, through the built binary: a usage error is one line `netsnap <cmd>: <what>` and
 // one hint line, exit 2, never the help; a failed lookup lists the close candidates.
 import { describe, expect, it } from 'vitest';
-import { netsnap } from './run.js';
+import { netsnapAsync as netsnap } from './run.js';
 
-describe('usage errors: two lines, exit 2, no help', () => {
+describe.concurrent('usage errors: two lines, exit 2, no help', () => {
   it.each([
     [['analyze', '--formt', 'json'], 'netsnap analyze: unknown option --formt', 'did you mean --format?'],
     [['inspect', '--jsno'], 'netsnap inspect: unknown option --jsno', 'did you mean --json?'],
@@ -36,50 +36,50 @@ describe('usage errors: two lines, exit 2, no help', () => {
     [['completion', 'powershell'], 'netsnap completion: no completion for "powershell"', 'use bash, zsh or fish'],
     [['anaylze'], 'netsnap: unknown command "anaylze"', 'did you mean analyze?'],
     [['--verison'], 'netsnap: unknown option --verison', 'see netsnap -h'],
-  ])('netsnap %j', (argv, what, hint) => {
-    const r = netsnap(argv);
+  ])('netsnap %j', async (argv, what, hint) => {
+    const r = await netsnap(argv);
     expect(r.code).toBe(2);
     expect(r.errLines).toEqual([what, hint]);
     expect(r.out).toBe('');
   });
 });
 
-describe('failed lookups list candidates', () => {
-  it('rules nope: the name as typed, in quotes; close ids when there are some', () => {
-    expect(netsnap(['rules', 'nope']).errLines).toEqual([
+describe.concurrent('failed lookups list candidates', () => {
+  it('rules nope: the name as typed, in quotes; close ids when there are some', async () => {
+    expect((await netsnap(['rules', 'nope'])).errLines).toEqual([
       'netsnap rules: no rule "nope"',
       'run `netsnap rules` for the list',
     ]);
-    const r = netsnap(['rules', 'dns-40']);
+    const r = await netsnap(['rules', 'dns-40']);
     expect(r.code).toBe(2);
     expect(r.errLines[0]).toBe('netsnap rules: no rule "dns-40"');
     expect(r.errLines[1]).toMatch(/^did you mean DNS-401, DNS-402 or DNS-40\d\?$/);
   });
 
-  it('rules takes a slug as well as an id, in any case', () => {
-    const byId = netsnap(['rules', 'dns-402', '--json']);
+  it('rules takes a slug as well as an id, in any case', async () => {
+    const byId = await netsnap(['rules', 'dns-402', '--json']);
     const id = (JSON.parse(byId.out) as { id: string; slug: string }[])[0]!;
     expect(id.id).toBe('DNS-402');
-    const bySlug = netsnap(['rules', id.slug, '--json']);
+    const bySlug = await netsnap(['rules', id.slug, '--json']);
     expect(bySlug.out).toBe(byId.out);
   });
 
-  it("trace --from web-1 (the README's example) on the demo names the web pods", () => {
-    const r = netsnap(['trace', '--demo', '--from', 'web-1', '--to', 'kube-system/kube-dns:53']);
+  it("trace --from web-1 (the README's example) on the demo names the web pods", async () => {
+    const r = await netsnap(['trace', '--demo', '--from', 'web-1', '--to', 'kube-system/kube-dns:53']);
     expect(r.code).toBe(2);
     expect(r.errLines[0]).toBe('netsnap trace: --from "web-1" is not a node, a pod or an IP address in these bundles');
     expect(r.errLines[1]).toMatch(/^did you mean default\/web-[a-z0-9]+-[a-z0-9]+(, default\/web-[a-z0-9-]+)*\?$/);
     expect(r.errLines).toHaveLength(2);
   });
 
-  it('trace --to with a typo names the service', () => {
-    const r = netsnap(['trace', '--demo', '--from', 'worker-1', '--to', 'kube-system/kube-dsn:53']);
+  it('trace --to with a typo names the service', async () => {
+    const r = await netsnap(['trace', '--demo', '--from', 'worker-1', '--to', 'kube-system/kube-dsn:53']);
     expect(r.code).toBe(2);
     expect(r.errLines[1]).toBe('did you mean kube-system/kube-dns?');
   });
 
-  it('trace --node that has no host data names the nodes that have', () => {
-    const r = netsnap([
+  it('trace --node that has no host data names the nodes that have', async () => {
+    const r = await netsnap([
       'trace',
       '--demo',
       '--from',

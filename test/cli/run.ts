@@ -1,6 +1,6 @@
 // Runs the BUILT netsnap (dist/analyzer/cli.js, `npx tsc -p tsconfig.json` first) as a user would:
 // a child process with its own cwd and env, stdout and stderr kept apart, the exit code.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -40,4 +40,28 @@ export function netsnap(args: readonly string[], opts: SpawnSyncOptions & { bin?
 
 export function tmp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `netsnap-cli-${prefix}-`));
+}
+
+/** netsnap() without blocking, for tests that run side by side (it.concurrent) */
+export function netsnapAsync(
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<Ran> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd,
+      env: { ...process.env, NO_COLOR: '1', ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', fail);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, out, err, errLines: err.split('\n').filter((l, i, a) => l || i < a.length - 1) });
+    });
+  });
 }

@@ -26,6 +26,7 @@ import { platformSummary } from '../view-models/platform.js';
 import { PickerList } from './PickerList.js';
 import { hintsFor } from './hints.js';
 import { useTerminalSize } from './use-terminal-size.js';
+import { wrap } from '../view-models/text.js';
 
 export interface AppProps {
   readonly model: UiModel;
@@ -39,6 +40,33 @@ export interface AppProps {
 
 /** the smallest terminal the screens fit: header 2 + body 5 + footer 1 */
 export const MIN_SIZE = { columns: 40, rows: 8 } as const;
+
+/** the notice below MIN_SIZE, wrapped to the width and shortened until it fits the rows */
+export function tooSmallLines(columns: number, rows: number): string[] {
+  const need = `${MIN_SIZE.columns}x${MIN_SIZE.rows}`;
+  const texts = [
+    `netsnap needs a terminal of at least ${need}; this one is ${columns}x${rows}. Make it larger, or press q to quit.`,
+    `netsnap: ${columns}x${rows} is too small, need ${need}. q quits.`,
+    `${columns}x${rows} < ${need}, q quits`,
+    `need ${need}`,
+  ];
+  const room = Math.max(1, rows - 1);
+  for (const t of texts) {
+    const lines = wrap(t, Math.max(1, columns));
+    if (lines.length <= room && lines.every((l) => !l.endsWith('…'))) return lines;
+  }
+  return wrap(texts.at(-1) ?? '', Math.max(1, columns)).slice(0, room);
+}
+
+function TooSmall({ columns, rows }: { columns: number; rows: number }) {
+  return (
+    <Box flexDirection="column">
+      {tooSmallLines(columns, rows).map((l, i) => (
+        <Text key={i}>{l}</Text>
+      ))}
+    </Box>
+  );
+}
 
 export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }: AppProps) {
   const { exit } = useApp();
@@ -92,9 +120,7 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
   const width = size.columns;
   if (size.rows < MIN_SIZE.rows || width < MIN_SIZE.columns) {
     // below this the chrome alone fills the screen and Ink would draw lines over each other
-    return (
-      <Text wrap="truncate-end">{`netsnap: the terminal is ${width}x${size.rows}; make it at least ${MIN_SIZE.columns}x${MIN_SIZE.rows} · q quits`}</Text>
-    );
+    return <TooSmall columns={width} rows={size.rows} />;
   }
   const summary = `${model.snapshot.bundles.length} bundle${model.snapshot.bundles.length === 1 ? '' : 's'} · ${model.findings.length} findings · ${model.rootOrder.length} root cause${model.rootOrder.length === 1 ? '' : 's'} · ${platformSummary(model.snapshot.derived)}`;
   return (

@@ -2,9 +2,8 @@
 // lines are marked ▶ and inverse, search matches ≫. Both panes draw only their visible rows.
 import { Box, Text } from 'ink';
 import type { EvidenceView, TreeRow, ViewerLine } from '../view-models/evidence.js';
-import { humanSize } from '../view-models/evidence.js';
-import { padEnd, truncate } from '../view-models/text.js';
-import { focusSlice } from '../view-models/excerpt.js';
+import { humanSize, viewerTextWidth } from '../view-models/evidence.js';
+import { hardWrap, padEnd, truncate } from '../view-models/text.js';
 import { usePalette } from './palette-context.js';
 
 export interface EvidenceBrowserProps extends EvidenceView {
@@ -45,8 +44,9 @@ function Tree({
             color={r.kind === 'dir' ? palette.color('accent') : undefined}
           >
             {selected ? '›' : ' '}
+            {/* at least one space between a cut name and its size: `manifest.j… 13.5 KB` */}
             {padEnd(label, Math.max(1, width - 2 - size.length - 1))}
-            <Text dimColor>{size}</Text>
+            <Text dimColor>{size ? ` ${size}` : ''}</Text>
           </Text>
         );
       })}
@@ -82,21 +82,36 @@ function Viewer({
       <Text bold inverse={focused} wrap="truncate-end">
         {padEnd(` ${head}`, width)}
       </Text>
-      {lines.map((l) => {
+      {viewerRows(lines, lineCount, width, height).map(({ l, text, first, key }) => {
         const selected = l.n === line;
-        const gutter = `${l.cited ? '▶' : l.match ? '≫' : ' '}${String(l.n).padStart(numWidth)} │ `;
+        const gutter = first
+          ? `${l.cited ? '▶' : l.match ? '≫' : ' '}${String(l.n).padStart(numWidth)} │ `
+          : `${' '.repeat(numWidth + 1)} │ `;
         return (
-          <Text key={l.n} wrap="truncate-end" inverse={selected || l.cited}>
+          <Text key={key} wrap="truncate-end" inverse={selected || l.cited}>
             <Text dimColor={!l.cited && !selected} bold={l.cited}>
               {gutter}
             </Text>
-            {focusSlice(l.text, l.match ? search : undefined, Math.max(1, width - gutter.length))}
+            {text}
           </Text>
         );
       })}
       {title && lines.length === 0 ? <Text dimColor>{truncate('  (empty file)', width)}</Text> : null}
     </Box>
   );
+}
+
+/** the visible lines as screen rows: long lines wrap (continuation rows have no number), `height` rows at most */
+function viewerRows(lines: readonly ViewerLine[], lineCount: number, width: number, height: number) {
+  const textWidth = viewerTextWidth(width, lineCount);
+  const rows: { l: ViewerLine; text: string; first: boolean; key: string }[] = [];
+  for (const l of lines) {
+    const parts = hardWrap(l.text, textWidth, height);
+    if (parts.length === 0) parts.push('');
+    parts.forEach((text, i) => rows.push({ l, text, first: i === 0, key: `${l.n}:${i}` }));
+    if (rows.length >= height) break;
+  }
+  return rows.slice(0, height);
 }
 
 export function EvidenceBrowser(p: EvidenceBrowserProps) {

@@ -20,12 +20,28 @@ interface RowProps {
   readonly row: FindingRow;
   readonly selected: boolean;
   readonly palette: Palette;
-  readonly subjectWidth: number;
-  readonly msgWidth: number;
+  readonly cols: Columns;
   readonly width: number;
 }
 
-function RowView({ row: r, selected, palette, subjectWidth, msgWidth, width }: RowProps) {
+/** column widths for a terminal `width` wide; the message always gets at least ~40% of a row */
+export interface Columns {
+  readonly layer: number;
+  readonly subject: number;
+  readonly message: number;
+}
+
+const FIXED = 2 + 7 + 2 + 5 + 9; // cursor, status, root mark, severity, rule id
+
+export function columnsFor(width: number): Columns {
+  // below 100 columns the layer column goes (the rule id's prefix says it: DNS-, SVC-, NET-, SYS-)
+  const layer = width >= 100 ? 8 : 0;
+  const rest = Math.max(20, width - FIXED - layer - 1);
+  const subject = Math.min(40, Math.max(12, Math.floor(rest * 0.4)));
+  return { layer, subject, message: Math.max(8, rest - subject - 1) };
+}
+
+function RowView({ row: r, selected, palette, cols, width }: RowProps) {
   const st = STATUS_GLYPH[r.status];
   const sev = SEVERITY_GLYPH[r.severity];
   const spans: Span[] = [
@@ -34,9 +50,9 @@ function RowView({ row: r, selected, palette, subjectWidth, msgWidth, width }: R
     { text: r.isRoot ? '◆ ' : '  ', bold: true },
     { text: padEnd(sev.label, 5), color: palette.color(sev.tone) },
     { text: padEnd(r.ruleId, 9), bold: true },
-    { text: padEnd(r.layer, 8), dim: true },
-    { text: padEnd(r.subject, subjectWidth + 1) },
-    { text: ` ${truncate(r.message, msgWidth)}` },
+    ...(cols.layer ? [{ text: padEnd(r.layer, cols.layer), dim: true }] : []),
+    { text: padEnd(r.subject, cols.subject + 1) },
+    { text: ` ${truncate(r.message, cols.message)}` },
   ];
   return (
     <Box>
@@ -50,8 +66,7 @@ const Row = memo(RowView);
 
 export function FindingsList({ rows, total, filter, cursor, top, height, width }: FindingsListProps) {
   const palette = usePalette();
-  const subjectWidth = width >= 120 ? 40 : width >= 100 ? 32 : 26;
-  const msgWidth = Math.max(10, width - 2 - 7 - 2 - 5 - 9 - 8 - subjectWidth - 3);
+  const cols = columnsFor(width);
   const shown = rows.slice(top, top + height);
   const position = rows.length ? `${Math.min(cursor + 1, rows.length)}/${rows.length}` : '0/0';
   return (
@@ -71,7 +86,7 @@ export function FindingsList({ rows, total, filter, cursor, top, height, width }
       <Text
         dimColor
         wrap="truncate-end"
-      >{`  ${padEnd('STATUS', 7)}${padEnd('', 2)}${padEnd('SEV', 5)}${padEnd('RULE', 9)}${padEnd('LAYER', 8)}${padEnd('SUBJECT', subjectWidth + 1)} MESSAGE`}</Text>
+      >{`  ${padEnd('STATUS', 7)}${padEnd('', 2)}${padEnd('SEV', 5)}${padEnd('RULE', 9)}${cols.layer ? padEnd('LAYER', cols.layer) : ''}${padEnd('SUBJECT', cols.subject + 1)} MESSAGE`}</Text>
       <Box flexDirection="column" height={height}>
         {shown.length === 0 ? <Text dimColor>{'  no finding matches the filter (x clears it)'}</Text> : null}
         {shown.map((r, i) => (
@@ -80,8 +95,7 @@ export function FindingsList({ rows, total, filter, cursor, top, height, width }
             row={r}
             selected={top + i === cursor}
             palette={palette}
-            subjectWidth={subjectWidth}
-            msgWidth={msgWidth}
+            cols={cols}
             width={width}
           />
         ))}

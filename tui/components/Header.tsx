@@ -1,7 +1,8 @@
 // Title, what was loaded, and the breadcrumb (the screen stack esc walks back through).
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { padEnd, truncate } from '../view-models/text.js';
+import { crumbLine } from '../state/breadcrumb.js';
+import { padEnd } from '../view-models/text.js';
 import { usePalette } from './palette-context.js';
 
 export interface HeaderProps {
@@ -24,7 +25,7 @@ function HeaderView({ title, summary, crumbs, width }: HeaderProps) {
         <Text dimColor>{` ${right}`}</Text>
       </Text>
       <Text wrap="truncate-end" dimColor>
-        {truncate(crumbs.join(' › '), width)}
+        {crumbLine(crumbs, width)}
       </Text>
     </Box>
   );

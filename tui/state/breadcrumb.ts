@@ -1,6 +1,7 @@
 // One short label per stack entry: `overview › findings layer=dns › DNS-402 › coredns.json:13`.
 import type { UiModel } from '../view-models/model.js';
 import { describeFilter } from '../view-models/findings.js';
+import { cellWidth, truncate } from '../view-models/text.js';
 import type { Entry } from './ui.js';
 
 export function crumbLabel(e: Entry, m: UiModel): string {
@@ -31,4 +32,20 @@ export function crumbLabel(e: Entry, m: UiModel): string {
 
 export function breadcrumb(stack: readonly Entry[], m: UiModel): string[] {
   return stack.map((e) => crumbLabel(e, m));
+}
+
+/**
+ * the breadcrumb in `width` cells, always ending with where you are: long earlier labels are
+ * shortened, then the oldest dropped (`… › trace web-1 → ? › findings`)
+ */
+export function crumbLine(crumbs: readonly string[], width: number): string {
+  const join = (cs: readonly string[]) => cs.join(' › ');
+  if (cellWidth(join(crumbs)) <= width) return join(crumbs);
+  const last = crumbs.at(-1) ?? '';
+  const earlier = crumbs.slice(0, -1).map((c) => truncate(c, 20));
+  for (let drop = 0; drop <= earlier.length; drop++) {
+    const kept = [...(drop ? ['…'] : []), ...earlier.slice(drop), last];
+    if (cellWidth(join(kept)) <= width) return join(kept);
+  }
+  return truncate(last, width);
 }

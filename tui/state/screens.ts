@@ -10,9 +10,11 @@ import {
   findInFile,
   treeIndexOf,
   viewerLines,
+  viewerTextWidth,
   type EvidenceView,
   type TreeRow,
 } from '../view-models/evidence.js';
+import { hardWrap } from '../view-models/text.js';
 import type { ListWindow } from '../view-models/list-window.js';
 import { describeFilter, filterRows, findingRows, type FindingRow } from '../view-models/findings.js';
 import { helpDoc } from '../view-models/help.js';
@@ -237,7 +239,8 @@ export class Screens {
     const tree = this.treeRows();
     const files = this.model.snapshot.files;
     const height = body - 1; // pane titles
-    const treeWidth = width >= 70 ? Math.min(38, Math.floor(width * 0.32)) : width;
+    // side by side from 70 columns; the tree keeps 28 of 80 so names stay readable
+    const treeWidth = width >= 70 ? Math.min(38, Math.max(28, Math.floor(width * 0.32))) : width;
     const ref = e.file ? Screens.fileRef(e.file) : undefined;
     const lineCount = ref ? (files.lineCount(ref) ?? 0) : 0;
     const lineTop = ref
@@ -246,7 +249,23 @@ export class Screens {
         : visibleTop(e.lineTop, e.line, height, lineCount, 1)
       : 1;
     const cited = e.file?.line !== undefined ? { from: e.file.line, to: e.file.endLine ?? e.file.line } : undefined;
-    const lines = ref ? viewerLines(files, ref, lineTop, height, cited, e.search) : [];
+    // the viewer wraps long lines (a 300-column iptables rule shows whole): start late enough that
+    // the cursor line's rows are all on screen
+    const split = treeWidth < width;
+    const textWidth = viewerTextWidth(split ? width - treeWidth - 1 : width, lineCount);
+    let lines = ref ? viewerLines(files, ref, lineTop, height, cited, e.search) : [];
+    let shownTop = lineTop;
+    if (ref) {
+      const rowsOf = (l: { text: string }) => Math.max(1, hardWrap(l.text, textWidth, height).length);
+      let rows = 0;
+      for (const l of lines) if (l.n <= e.line) rows += rowsOf(l);
+      while (rows > height && shownTop < e.line && lines[0]) {
+        rows -= rowsOf(lines[0]);
+        lines = lines.slice(1);
+        shownTop++;
+      }
+      if (shownTop !== lineTop) lines = viewerLines(files, ref, shownTop, height, cited, e.search);
+    }
     const ctx: ScreenCtx = {
       count: tree.length,
       page: height,

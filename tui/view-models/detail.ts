@@ -1,10 +1,11 @@
 // One finding as a doc: what, why it matters, evidence excerpts (cited lines marked), the chain
 // up and down, and the fix commands.
+import { placeLabel, placeOf } from '../../analyzer/report/fix-places.js';
 import { subjectKey, type Finding } from '../../analyzer/rules/types.js';
 import { SEVERITY_GLYPH, STATUS_GLYPH } from '../theme.js';
 import { DocBuilder, type Doc } from './doc.js';
 import { excerpt, focusSlice } from './excerpt.js';
-import { truncate, wrap } from './text.js';
+import { truncate, wrap, wrapKeep } from './text.js';
 import { nodeOf, type UiModel } from './model.js';
 
 export const DETAIL_SECTIONS = ['evidence', 'causes', 'symptoms', 'fix'] as const;
@@ -104,17 +105,25 @@ export function detailDoc(m: UiModel, index: number, width: number, context = 2)
   d.blank().item(
     { section: 'fix' },
     { text: 'Fix', bold: true },
-    {
-      text: cmds.length
-        ? truncate('  suggestions only, netsnap never runs them; w writes them to the fix file', width - 3)
-        : '',
-      dim: true,
-    },
+    { text: cmds.length ? '  suggestions only; netsnap never runs them' : '', dim: true },
   );
+  if (cmds.length)
+    for (const l of wrap('w writes them to the fix file (netsnap-fix.md), grouped by where each command runs.', width))
+      d.line({ text: l, dim: true });
   const fixText =
     doc?.docs.fix ?? (f.remediation && f.remediation.explanation !== why ? f.remediation.explanation : undefined);
   if (fixText) for (const l of wrap(fixText, width)) d.line({ text: l });
-  for (const c of cmds) d.line({ text: '  $ ', dim: true }, { text: truncate(c, width - 4), bold: true });
+  // commands wrap (continuation rows indented) so nothing of a command is hidden at 80 columns
+  let place = '';
+  for (const c of cmds) {
+    // where each command runs, as in netsnap-fix.md: a node's iptables line is not for the laptop
+    const label = placeLabel(placeOf(c, f));
+    if (label !== place) for (const l of wrapKeep(label, Math.max(10, width - 2))) d.line({ text: `  ${l}`, dim: true });
+    place = label;
+    const rows = wrapKeep(c, Math.max(10, width - 4));
+    d.line({ text: '  $ ', dim: true }, { text: rows[0] ?? '', bold: true });
+    for (const r of rows.slice(1)) d.line({ text: '    ' }, { text: r, bold: true });
+  }
   if (!cmds.length && !fixText) d.line({ text: '  no fix needed or known', dim: true });
   return d.build();
 }

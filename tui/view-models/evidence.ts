@@ -156,6 +156,13 @@ export function findInFile(
   return undefined;
 }
 
+/** the viewer's gutter: marker, line number, ` │ ` */
+export const viewerGutterWidth = (lineCount: number): number => 1 + String(Math.max(lineCount, 1)).length + 3;
+
+/** cells left for file text in a viewer `width` wide */
+export const viewerTextWidth = (width: number, lineCount: number): number =>
+  Math.max(8, width - viewerGutterWidth(lineCount));
+
 export function humanSize(bytes: number | undefined): string {
   if (bytes === undefined) return '';
   if (bytes < 1024) return `${bytes} B`;

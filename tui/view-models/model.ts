@@ -3,6 +3,7 @@
 import type { Analysis, Chain, Finding } from '../../analyzer/rules/types.js';
 import type { Snapshot } from '../../analyzer/model/types.js';
 import type { Proto, TraceResult } from '../../analyzer/trace/types.js';
+import { buildReportModel, type ReportModel } from '../../analyzer/report/model.js';
 
 /** rule docs, when the caller has the catalog (optional: findings carry their own remediation) */
 export interface RuleDoc {
@@ -44,6 +45,10 @@ export interface UiModel {
   readonly nodes: readonly string[];
   readonly rules: ReadonlyMap<string, RuleDoc>;
   readonly trace?: TraceFn;
+  /** stable finding ids (analyzer/report/ids.ts), by finding index */
+  readonly ids: readonly string[];
+  /** what the text report shows (its data completeness and FIXES), so the screens agree with it */
+  readonly report: Pick<ReportModel, 'unknown' | 'fixes' | 'tool'>;
 }
 
 /** the node a finding is about, if any */
@@ -79,6 +84,7 @@ export function buildModel(r: TuiLoadResult): UiModel {
     const n = nodeOf(f);
     if (n) nodes.add(n);
   }
+  const report = buildReportModel({ analysis: r.analysis, snapshot: r.snapshot });
   return {
     snapshot: r.snapshot,
     analysis: r.analysis,
@@ -89,5 +95,7 @@ export function buildModel(r: TuiLoadResult): UiModel {
     nodes: [...nodes].sort(),
     rules: new Map((r.rules ?? []).map((d) => [d.id, d])),
     ...(r.trace ? { trace: r.trace } : {}),
+    ids: findings.map((f) => report.ids.get(f) ?? ''),
+    report: { unknown: report.unknown, fixes: report.fixes, tool: report.tool },
   };
 }

@@ -3,6 +3,7 @@ import { STATUS_GLYPH } from '../theme.js';
 import { DocBuilder, type Doc } from './doc.js';
 import { layerStack } from './layers.js';
 import { rootChains } from './chains.js';
+import { subjectKey } from '../../analyzer/rules/types.js';
 import { completeness, nodeRows } from './completeness.js';
 import { padEnd, truncate } from './text.js';
 import type { UiModel } from './model.js';
@@ -52,29 +53,33 @@ export function overviewDoc(m: UiModel, width: number): Doc {
     );
   }
   d.blank();
-  const c = completeness(m);
-  const gaps = c.missing.length + c.problems.length + c.otherUnknown.length;
+  // the same notion as the text report's DATA COMPLETENESS (analyzer/report/text.ts): a check is
+  // incomplete when its finding is unknown; sources the collector skipped that no check needed
+  // are a footnote, not a gap
+  const unknown = m.report.unknown;
+  const errors = m.snapshot.problems.filter((p) => p.severity === 'error');
+  const gaps = [
+    unknown.length ? `${unknown.length} check${unknown.length > 1 ? 's' : ''} unknown` : '',
+    errors.length ? `${errors.length} file problem${errors.length > 1 ? 's' : ''}` : '',
+  ].filter(Boolean);
   d.line(
     { text: 'Data completeness', bold: true },
-    {
-      text: gaps
-        ? `  ${c.missing.length} sources missing, ${c.problems.length} load problems`
-        : '  every source collected and parsed',
-      dim: true,
-    },
+    { text: `  ${gaps.length ? gaps.join(', ') : 'every check had its inputs'}`, dim: true },
   );
-  const bundleFindings = { screen: 'findings', filter: { layer: 'bundle', text: '' } } as const;
-  for (const s of c.missing) {
-    const g = STATUS_GLYPH.unknown;
-    const leaves = s.leavesUnknown.length ? ` → unknown: ${s.leavesUnknown.join(', ')}` : '';
+  const u = STATUS_GLYPH.unknown;
+  for (const f of unknown) {
+    const i = m.indexOf.get(f);
+    const why = f.missing?.length ? `missing ${f.missing.join(', ')}` : f.message;
+    const head = `${u.icon} ${u.label} ${f.ruleId}  `;
     d.item(
-      { section: 'completeness', target: bundleFindings },
-      { text: `${g.icon} `, tone: g.tone },
-      { text: truncate(`${s.node ?? s.bundle}  ${s.source} ${s.status}${leaves}`, Math.max(0, width - 6)) },
+      { section: 'completeness', ...(i !== undefined ? { target: { screen: 'detail', finding: i } } : {}) },
+      { text: head, tone: u.tone },
+      { text: truncate(`${subjectKey(f.subject)}  ${why}`, Math.max(0, width - 4 - head.length)) },
     );
   }
-  for (const p of c.problems) {
-    const g = p.severity === 'error' ? STATUS_GLYPH.fail : STATUS_GLYPH.warn;
+  const bundleFindings = { screen: 'findings', filter: { layer: 'bundle', text: '' } } as const;
+  for (const p of errors) {
+    const g = STATUS_GLYPH.fail;
     const where = `${p.bundle ? `${p.bundle}:` : ''}${p.file}${p.line ? `:${p.line}` : ''}`;
     d.item(
       { section: 'completeness', target: bundleFindings },
@@ -82,11 +87,17 @@ export function overviewDoc(m: UiModel, width: number): Doc {
       { text: truncate(`${where}  ${p.message}`, Math.max(0, width - 6)) },
     );
   }
-  if (c.otherUnknown.length) {
-    d.line(
-      { text: `${STATUS_GLYPH.unknown.icon} `, tone: 'muted' },
-      { text: truncate(`also unknown: ${c.otherUnknown.join(', ')}`, Math.max(0, width - 6)) },
+  const c = completeness(m);
+  const skipped = c.missing.filter((x) => x.leavesUnknown.length === 0).length;
+  const warnings = m.snapshot.problems.length - errors.length;
+  const notes = [
+    skipped ? `${skipped} source${skipped > 1 ? 's' : ''} not collected that no check needed` : '',
+    warnings ? `${warnings} file warning${warnings > 1 ? 's' : ''}` : '',
+  ].filter(Boolean);
+  if (notes.length)
+    d.item(
+      { section: 'completeness', target: bundleFindings },
+      { text: truncate(`  ${notes.join(', ')} (enter: the bundle layer)`, width - 2), dim: true },
     );
-  }
   return d.build();
 }

@@ -68,3 +68,52 @@ export function wrap(text: string, width: number): string[] {
   }
   return out;
 }
+
+/**
+ * cut a line into rows of at most `width` cells (the file viewer wraps instead of cutting), at
+ * most `maxRows` of them (the last one ends in … when text is left over); bundle text made inert
+ */
+export function hardWrap(s: string, width: number, maxRows: number): string[] {
+  if (width <= 0 || maxRows <= 0) return [];
+  const clean = PRINTABLE_ASCII.test(s) ? s : inertLine(s);
+  if (cellWidth(clean) <= width) return [clean];
+  const rows: string[] = [];
+  let row = '';
+  let w = 0;
+  for (const c of clean) {
+    const cw = cellWidth(c);
+    if (w + cw > width) {
+      rows.push(row);
+      if (rows.length === maxRows) {
+        rows[maxRows - 1] = truncate(`${row}…`, width);
+        return rows;
+      }
+      row = '';
+      w = 0;
+    }
+    row += c;
+    w += cw;
+  }
+  rows.push(row);
+  return rows;
+}
+
+/**
+ * wrap at spaces without touching the text in between (commands keep their exact spacing and
+ * quoting); a word longer than `width` is cut into pieces; bundle text made inert
+ */
+export function wrapKeep(s: string, width: number): string[] {
+  if (width <= 0) return [];
+  let rest = PRINTABLE_ASCII.test(s) ? s : inertLine(s);
+  const out: string[] = [];
+  // bounded: every pass takes at least one character
+  while (cellWidth(rest) > width) {
+    const head = hardWrap(rest, width, 2)[0] ?? '';
+    const cut = head.lastIndexOf(' ');
+    const take = cut > 0 ? cut + 1 : head.length;
+    out.push(rest.slice(0, take).trimEnd());
+    rest = rest.slice(take);
+  }
+  out.push(rest);
+  return out;
+}
