@@ -147,38 +147,61 @@ export function planEmbed(
     if (got) route.set(citeKey(c), key(unit));
   }
   for (const b of bundles) for (const f of files.list(b.id)) add({ bundle: f.bundle, path: f.path }, false);
+  const leftOut: LeftOut[] = [];
 
   const cost = (c: Candidate) => c.bytes + c.lineCount * perLine(c.unit);
-  const ordered = [...cand.values()].sort((a, b) => Number(b.cited) - Number(a.cited) || cost(a) - cost(b));
+  const windowsOf = (c: Candidate) =>
+    merge(c.ranges.map(([a, b]) => [Math.max(1, a - CONTEXT), Math.min(c.lineCount, b + CONTEXT)]));
+  const windowCost = (c: Candidate, w: readonly (readonly [number, number])[]) =>
+    Math.ceil((cost(c) / c.lineCount) * w.reduce((n, [a, b]) => n + b - a + 1, 0));
+  const text = [...cand.values()].filter((c) => {
+    const binary = c.lineCount > 0 && c.read(1, 20).some((l) => l.includes('\u0000'));
+    if (binary) leftOut.push({ label: unitLabel(prefixes, c.unit), bytes: c.bytes, reason: 'not text' });
+    return c.lineCount > 0 && !binary;
+  });
+  const byCost = (a: Candidate, b: Candidate) => cost(a) - cost(b);
+  const cited = text.filter((c) => c.cited).sort(byCost);
   let left = budget;
+  const chosen = new Map<Candidate, (readonly [number, number])[] | undefined>();
+  // 1. every cited place, cheapest first, as windows around its lines (cited without lines: whole)
+  const first = cited.map((c) => {
+    const w = c.ranges.length > 0 ? windowsOf(c) : undefined;
+    return { c, w, price: w ? windowCost(c, w) : cost(c) };
+  });
+  for (const { c, w, price } of first.sort((a, b) => a.price - b.price)) {
+    if (price > left) continue;
+    chosen.set(c, w);
+    left -= price;
+  }
+  // 2. cited files whole, 3. the other files whole, smallest first while the budget lasts
+  for (const c of [...cited, ...text.filter((x) => !x.cited).sort(byCost)]) {
+    const w = chosen.get(c);
+    const had = chosen.has(c);
+    if (had && !w) continue;
+    const extra = cost(c) - (w ? windowCost(c, w) : 0);
+    if (extra > left) continue;
+    chosen.set(c, undefined);
+    left -= extra;
+  }
   const planned: Planned[] = [];
-  const leftOut: LeftOut[] = [];
-  for (const c of ordered) {
+  for (const c of text) {
     const label = unitLabel(prefixes, c.unit);
-    const binary = c.read(1, 20).some((l) => l.includes('\u0000'));
-    if (c.lineCount === 0 || binary) {
-      if (binary) leftOut.push({ label, bytes: c.bytes, reason: 'not text' });
+    if (!chosen.has(c)) {
+      leftOut.push({ label, bytes: c.bytes, reason: c.cited ? 'cited, over the size budget' : 'over the size budget' });
       continue;
     }
-    const cited = new Set<number>();
-    for (const [a, b] of c.ranges) for (let n = a; n <= Math.min(b, a + 10_000); n++) cited.add(n);
-    const base = { unit: c.unit, id: anchorId(label), label, lineCount: c.lineCount, cited, read: c.read };
-    if (cost(c) <= left) {
-      planned.push(base);
-      left -= cost(c);
-      continue;
-    }
-    if (c.cited && c.ranges.length > 0) {
-      const windows = merge(c.ranges.map(([a, b]) => [Math.max(1, a - CONTEXT), Math.min(c.lineCount, b + CONTEXT)]));
-      const lines = windows.reduce((n, [a, b]) => n + b - a + 1, 0);
-      const wcost = Math.ceil((cost(c) / c.lineCount) * lines);
-      if (wcost <= left) {
-        planned.push({ ...base, windows });
-        left -= wcost;
-        continue;
-      }
-    }
-    leftOut.push({ label, bytes: c.bytes, reason: c.cited ? 'cited, over the size budget' : 'over the size budget' });
+    const lines = new Set<number>();
+    for (const [a, b] of c.ranges) for (let n = a; n <= Math.min(b, a + 10_000); n++) lines.add(n);
+    const windows = chosen.get(c);
+    planned.push({
+      unit: c.unit,
+      id: anchorId(label),
+      label,
+      lineCount: c.lineCount,
+      cited: lines,
+      read: c.read,
+      ...(windows ? { windows } : {}),
+    });
   }
   planned.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
   const byKey = new Map(planned.map((p) => [key(p.unit), p]));

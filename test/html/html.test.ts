@@ -1,0 +1,131 @@
+// Issue 13 item 1 on the demo (article-full-story): the HTML report holds the root causes with their
+// chains, evidence linked to line anchors of the embedded files, fixes by place, the traced packet;
+// every in-page link resolves; nothing outside the page is referenced; the report stays under 1 MB,
+// and a small byte budget embeds only what evidence cites, saying what it left out.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSnapshot } from '../../analyzer/model/load.js';
+import { analyze } from '../../analyzer/causal/analyze.js';
+import { renderHtml } from '../../analyzer/report/html.js';
+import { stableFindingIds } from '../../analyzer/report/ids.js';
+import type { ReportInput } from '../../analyzer/report/model.js';
+import { bundlePaths } from '../scenario-helpers.js';
+
+let input: ReportInput;
+let html = '';
+let idOf: (rule: string, subject?: string) => string;
+
+beforeAll(async () => {
+  const { snapshot } = await loadSnapshot(bundlePaths('article-full-story'));
+  input = { snapshot, analysis: analyze(snapshot) };
+  html = renderHtml(input, { version: '9.9.9' });
+  const ids = stableFindingIds(input.analysis.findings);
+  idOf = (rule, subject) => {
+    const fs = input.analysis.findings;
+    const i = fs.findIndex(
+      (f, n) => f.ruleId === rule && f.status !== 'pass' && (subject === undefined || ids[n]?.includes(subject)),
+    );
+    return `finding-${ids[i] ?? 'missing'}`;
+  };
+});
+
+/** the element with this id, as the text from its opening tag to the end of the page */
+const from = (id: string) => html.slice(Math.max(0, html.indexOf(` id="${id}"`)));
+const section = (id: string) => {
+  const s = from(id);
+  return s.slice(0, s.indexOf('</section>'));
+};
+const ids = () => [...html.matchAll(/ id="([^"]*)"/g)].map((m) => m[1] ?? '');
+const hrefs = () => [...html.matchAll(/ href="([^"]*)"/g)].map((m) => m[1] ?? '');
+
+describe('the demo as one HTML file', () => {
+  it('is under 1 MB', () => {
+    expect(Buffer.byteLength(html)).toBeLessThan(1_000_000);
+  });
+
+  it('header: nodes, collection time, tool version, platform, and a visible unredacted warning', () => {
+    const head = html.slice(0, html.indexOf('id="roots"'));
+    for (const n of ['control-plane', 'worker-1', 'worker-2']) expect(head).toContain(`<code>${n}</code>`);
+    expect(head).toContain('2024-11-20T09:30:54Z');
+    expect(head).toContain('netsnap 9.9.9');
+    expect(head).toContain('distribution kubeadm');
+    expect(head).toMatch(/class="banner[^"]*" id="unredacted"/);
+  });
+
+  it('root causes SYS-104 (explaining SYS-108) and DNS-402 (explaining DNS-401, DNS-406) with their chains', () => {
+    const roots = section('roots');
+    const sys104 = roots.indexOf(`id="${idOf('SYS-104', 'worker-1')}"`);
+    const dns402 = roots.indexOf(`id="${idOf('DNS-402')}"`);
+    expect(sys104).toBeGreaterThan(0);
+    expect(dns402).toBeGreaterThan(sys104);
+    expect(roots.indexOf(`id="${idOf('SYS-108', 'worker-1')}"`)).toBeGreaterThan(sys104);
+    const chain = roots.slice(dns402);
+    expect(chain).toContain(`id="${idOf('DNS-401')}"`);
+    expect(chain).toContain(`id="${idOf('DNS-406')}"`);
+    // each finding once in full
+    for (const f of ['SYS-104', 'DNS-402', 'DNS-401']) expect(html.split(`id="${idOf(f)}"`)).toHaveLength(2);
+  });
+
+  it('evidence: the cited iptables line is highlighted in the excerpt and linked to the file view', () => {
+    const card = from(idOf('SYS-104', 'worker-1'));
+    const body = card.slice(0, card.indexOf('</article>'));
+    expect(body).toContain('href="#worker-1/host/iptables-save.txt:L55"');
+    expect(body).toMatch(/<span class="hit"><b>55<\/b>:POSTROUTING ACCEPT \[0:0\]<\/span>/);
+    expect(html).toMatch(/<span id="worker-1\/host\/iptables-save.txt:L55" class="hit"><b>55<\/b>:POSTROUTING ACCEPT/);
+    // the Corefile line DNS-402 cites, inside the ConfigMap
+    const anchor = 'control-plane/cluster/configmaps/kube-system/coredns.json~23~/data/Corefile:L13';
+    expect(from(idOf('DNS-402'))).toContain(`href="#${anchor}"`);
+    expect(from(anchor)).toMatch(/^ id="[^"]+" class="hit"><b>13<\/b>\s*forward \. 233\.5\.5\.5/);
+  });
+
+  it('every in-page link resolves to exactly one element, and ids are unique', () => {
+    const all = ids();
+    expect(new Set(all).size).toBe(all.length);
+    const known = new Set(all);
+    const links = hrefs();
+    expect(links.length).toBeGreaterThan(30);
+    expect(links.filter((h) => !h.startsWith('#') || !known.has(h.slice(1)))).toEqual([]);
+  });
+
+  it('references nothing outside the page: no src, no external href, no url() or @import', () => {
+    expect(/\ssrc=/.test(html)).toBe(false);
+    expect(hrefs().filter((h) => !h.startsWith('#'))).toEqual([]);
+    const style = html.slice(html.indexOf('<style>'), html.indexOf('</style>'));
+    expect(style).not.toMatch(/url\(|@import/);
+  });
+
+  it('fixes grouped by where they run, each linked back to its finding', () => {
+    const node = section('fix-node:worker-1');
+    expect(node).toContain('iptables -t nat -A POSTROUTING -s 10.244.0.0/16 ! -d 10.244.0.0/16 -j MASQUERADE');
+    expect(node).toContain(`href="#${idOf('SYS-104', 'worker-1')}"`);
+    const kubectl = section('fix-kubectl');
+    expect(kubectl).toContain('kubectl');
+    expect(kubectl).toContain(`href="#${idOf('DNS-402')}"`);
+  });
+
+  it("SYS-104's traced packet: a pod of worker-1 to 1.1.1.1:443, its steps linked to iptables lines", () => {
+    const t = section('trace-0');
+    expect(t).toContain('10.244.1.2 → 1.1.1.1:443 tcp on node worker-1');
+    expect(t).toContain('nat/KUBE-POSTROUTING #1');
+    expect(t).toContain('href="#worker-1/host/iptables-save.txt:L108"');
+    expect(t).toContain('leaves via eth0');
+    expect(from(idOf('SYS-104', 'worker-1'))).toContain('href="#trace-0"');
+  });
+
+  it('readable without JavaScript: findings are in the static HTML, only the filter bar waits for the script', () => {
+    expect(html).toContain('<nav id="filters" hidden>');
+    expect(html).not.toMatch(/class="[^"]*filtered/);
+    expect((html.match(/<article class="finding /g) ?? []).length).toBe(9);
+  });
+
+  it('a small byte budget embeds the cited files first and lists what it left out', () => {
+    const small = renderHtml(input, { maxEmbedBytes: 40_000 });
+    expect(Buffer.byteLength(small)).toBeLessThan(Buffer.byteLength(html) / 3);
+    expect(small).toContain('id="worker-1/host/iptables-save.txt:L55"');
+    const left = small.slice(small.indexOf('id="left-out"'));
+    expect(left).toMatch(/Not embedded: \d+ file\(s\)/);
+    expect(left).toContain('<code>worker-2/host/ip-route.json</code>');
+    const known = new Set([...small.matchAll(/ id="([^"]*)"/g)].map((m) => m[1]));
+    const broken = [...small.matchAll(/ href="#([^"]*)"/g)].map((m) => m[1]).filter((h) => !known.has(h));
+    expect(broken).toEqual([]);
+  });
+});
