@@ -26,8 +26,10 @@ export const POD_LABEL_VALUE = 'netsnap-collect';
  * host files are not there (the bundle records them absent).
  */
 export const POD_WRAPPER = [
-  'if command -v chroot >/dev/null 2>&1 && [ -x /host/bin/sh ]; then',
-  '  exec chroot /host /bin/sh -c \'TMPDIR=/tmp sh -c "$NETSNAP_SCRIPT" netsnap-collect "$@" | base64\' sh "$@"',
+  // NETSNAP_HOST is never set in the pod; a test points it at a read-only bind of its own root
+  'H=${NETSNAP_HOST:-/host}',
+  'if command -v chroot >/dev/null 2>&1 && [ -x "$H/bin/sh" ]; then',
+  '  exec chroot "$H" /bin/sh -c \'TMPDIR=/tmp sh -c "$NETSNAP_SCRIPT" netsnap-collect "$@" | base64\' sh "$@"',
   'fi',
   'echo "netsnap: no chroot in this image; collecting from the container (host files absent)" >&2',
   'sh -c "$NETSNAP_SCRIPT" netsnap-collect "$@" | base64',

@@ -10,7 +10,7 @@ import { parseCollectionIndex, type CollectionIndex } from '../../analyzer/bundl
 import { Base64Decoder } from '../../analyzer/collect/base64.js';
 import { nodesFromList, parseNodeList } from '../../analyzer/collect/nodes.js';
 import { sshOutcome } from '../../analyzer/collect/outcome.js';
-import { podName } from '../../analyzer/collect/pod.js';
+import { POD_WRAPPER, podName } from '../../analyzer/collect/pod.js';
 import { summaryTable } from '../../analyzer/collect/progress.js';
 import { runCollection, type NodeRunner } from '../../analyzer/collect/run.js';
 import type { SpawnResult } from '../../analyzer/collect/spawn-to-file.js';
@@ -292,4 +292,43 @@ describe('the fan-out', () => {
       ['n1', 'ok'],
     ]);
   });
+});
+
+describe('the pod wrapper, for real (root)', () => {
+  const why = process.getuid?.() !== 0 ? 'not root: mount namespaces need root' : undefined;
+  if (why) console.log(`pod wrapper test skipped: ${why}`);
+  it.skipIf(why !== undefined)(
+    'chroots into a read-only host root with a scratch /tmp and prints the bundle as base64',
+    async () => {
+      const r = mkdtempSync(join(work, 'podroot-'));
+      const { mkdirSync } = await import('node:fs');
+      mkdirSync(join(r, 'host'));
+      mkdirSync(join(r, 'scratch'));
+      // as the kubelet mounts it: / read-only at /host, an emptyDir over /host/tmp
+      const setup = [
+        'set -e',
+        `mount --rbind / ${r}/host`,
+        `mount -o remount,bind,ro ${r}/host`,
+        `mount --bind ${r}/scratch ${r}/host/tmp`,
+        'exec sh -c "$WRAPPER" netsnap-collect-wrapper --no-cluster -o - --timeout 5',
+      ].join('\n');
+      const script = readFileSync(new URL('../../collector/netsnap-collect.sh', import.meta.url), 'utf8');
+      const res = await spawnToFile({
+        argv: ['unshare', '-m', '--propagation', 'private', 'sh', '-c', setup],
+        env: { ...process.env, WRAPPER: POD_WRAPPER, NETSNAP_SCRIPT: script, NETSNAP_HOST: join(r, 'host') },
+        outFile: join(r, 'bundle.tar.gz'),
+        transform: () => new Base64Decoder(),
+        timeoutMs: 60_000,
+      });
+      expect(res.exitCode, res.stderrTail).toBe(0);
+      expect(res.stderrTail).not.toContain('no chroot');
+      const { execFileSync } = await import('node:child_process');
+      const listing = execFileSync('tar', ['-tzf', join(r, 'bundle.tar.gz')], { encoding: 'utf8' });
+      expect(listing).toContain('manifest.json');
+      expect(listing).toContain('host/ip-addr.json');
+      // the staging directory went to the scratch volume, and is gone again
+      expect(readdirSync(join(r, 'scratch'))).toEqual([]);
+    },
+    60_000,
+  );
 });
