@@ -52,7 +52,7 @@ describe('App at 80x24', () => {
     );
     expect(f).toMatch(/▶13 │ +forward \. 233\.5\.5\.5/);
     await press(app, KEY.ESC);
-    f = await waitForFrame(app, (x) => x.includes('Why it matters'), 'back on the detail');
+    await waitForFrame(app, (x) => x.includes('Why it matters'), 'back on the detail');
     await press(app, KEY.ESC);
     f = await waitForFrame(app, (x) => x.includes('Root causes'), 'back on the overview');
     expect(selected(f)).toMatch(/DNS-402/);
@@ -107,20 +107,16 @@ describe('App at 80x24', () => {
     await waitForFrame(app, (x) => x.includes('Files'));
     await press(app, '/', ...'iptables', KEY.ENTER);
     await press(app, KEY.ENTER);
-    let f = await waitForFrame(
-      app,
-      (x) => x.includes('host/iptables-save.txt') && x.includes('line 1/58'),
-      'the file open',
-    );
+    await waitForFrame(app, (x) => x.includes('host/iptables-save.txt') && x.includes('line 1/58'), 'the file open');
     await press(app, '/', ...'MASQUERADE --random', KEY.ENTER);
-    f = await waitForFrame(app, (x) => /line 42\/58/.test(x), 'the first match');
+    let f = await waitForFrame(app, (x) => /line 42\/58/.test(x), 'the first match');
     // the viewer wraps long lines: the rest of line 42 is on unnumbered rows below it
     expect(f).toMatch(/≫42 │ -A FLANNEL-POSTRTG/);
     expect(f).toMatch(/ +│ -j MASQUERADE --random-fully/);
     await press(app, 'n');
-    f = await waitForFrame(app, (x) => /line 43\/58/.test(x), 'the next match');
+    await waitForFrame(app, (x) => /line 43\/58/.test(x), 'the next match');
     await press(app, 'N');
-    f = await waitForFrame(app, (x) => /line 42\/58/.test(x), 'the previous match');
+    await waitForFrame(app, (x) => /line 42\/58/.test(x), 'the previous match');
     await press(app, ':', ...'5', KEY.ENTER);
     f = await waitForFrame(app, (x) => /line 5\/58/.test(x), 'line 5');
     expect(f).toContain(':OUTPUT ACCEPT');

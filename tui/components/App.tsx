@@ -82,7 +82,7 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
   // same labels, same array: lets the memoised Header skip a re-render on cursor moves
   const crumbKey = breadcrumb(state.stack, model).join('\u0000');
   const crumbs = useMemo(() => crumbKey.split('\u0000'), [crumbKey]);
-  const { view, ctx } = screens.build(entry, size);
+  const { view } = screens.build(entry, size);
 
   const perform = (r: Result) => {
     latest.current = r.state;

@@ -90,14 +90,7 @@ export function FindingsList({ rows, total, filter, cursor, top, height, width }
       <Box flexDirection="column" height={height}>
         {shown.length === 0 ? <Text dimColor>{'  no finding matches the filter (x clears it)'}</Text> : null}
         {shown.map((r, i) => (
-          <Row
-            key={r.index}
-            row={r}
-            selected={top + i === cursor}
-            palette={palette}
-            cols={cols}
-            width={width}
-          />
+          <Row key={r.index} row={r} selected={top + i === cursor} palette={palette} cols={cols} width={width} />
         ))}
       </Box>
     </Box>

@@ -118,7 +118,8 @@ export function detailDoc(m: UiModel, index: number, width: number, context = 2)
   for (const c of cmds) {
     // where each command runs, as in netsnap-fix.md: a node's iptables line is not for the laptop
     const label = placeLabel(placeOf(c, f));
-    if (label !== place) for (const l of wrapKeep(label, Math.max(10, width - 2))) d.line({ text: `  ${l}`, dim: true });
+    if (label !== place)
+      for (const l of wrapKeep(label, Math.max(10, width - 2))) d.line({ text: `  ${l}`, dim: true });
     place = label;
     const rows = wrapKeep(c, Math.max(10, width - 4));
     d.line({ text: '  $ ', dim: true }, { text: rows[0] ?? '', bold: true });

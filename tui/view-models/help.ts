@@ -25,7 +25,10 @@ export function helpDoc(width: number, map: readonly Binding[] = DEFAULT_KEYMAP)
   const d = new DocBuilder();
   d.line({ text: 'Keys', bold: true }, { text: '  (esc goes back)', dim: true });
   for (const r of keys) row(d, 'keys', r.keys, `${r.description}${r.where ? ` (on ${r.where})` : ''}`, keyWidth, width);
-  d.blank().line({ text: 'Commands after :', bold: true }, { text: '  (first letters work too: :f, :n worker-1)', dim: true });
+  d.blank().line(
+    { text: 'Commands after :', bold: true },
+    { text: '  (first letters work too: :f, :n worker-1)', dim: true },
+  );
   for (const r of colon) row(d, 'colon', r.keys, r.description, Math.max(keyWidth, 18), width);
   d.blank();
   for (const l of wrap(
