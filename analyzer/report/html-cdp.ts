@@ -143,14 +143,21 @@ export class Browser {
     return new Page(this, sessionId);
   }
 
+  /** close the browser, wait for it to exit (killing it after 5 s), then remove its profile */
   async close(): Promise<void> {
+    const exited = new Promise<void>((ok) => {
+      if (this.proc.exitCode !== null || this.proc.signalCode !== null) ok();
+      else this.proc.once('exit', () => ok());
+    });
     try {
       await this.send('Browser.close', {}, undefined, 3000);
     } catch {
       // already gone
     }
-    if (this.proc.exitCode === null) this.proc.kill('SIGKILL');
-    rmSync(this.profile, { recursive: true, force: true });
+    const timer = setTimeout(() => this.proc.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
   }
 }
 
