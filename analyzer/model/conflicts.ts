@@ -2,11 +2,13 @@
 // newest (cluster.ts). Say so when another bundle disagrees: another cluster (a node of the same
 // name with another uid), another node set, or data so much older that the cluster may have
 // changed in between. Bundles of another cluster or node set are not used at all. BND-903
-// reports these problems.
+// reports these problems. An older bundle of the same node as a newer one is a timeline (the node
+// collected again after a fix), not stale data: it is not reported here (BND-903 notes the timeline).
 import type { LoadProblem } from '../core/problem.js';
 import { BundleReader } from './reader.js';
 import { createdAtMs } from './order.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
+import { nodeNameOf } from './host.js';
 
 /** cluster data collected further apart than this is called stale */
 export const STALE_CLUSTER_MS = 60 * 60 * 1000;
@@ -57,12 +59,15 @@ export function selectClusterBundles(readers: readonly BundleReader[]): ClusterS
   const used = nodesOwner && nodeIds(nodesOwner);
   const use = [primary];
   const problems: LoadProblem[] = [];
+  const newer = new Set([nodeNameOf(primary)]);
   for (const other of others) {
+    const timeline = newer.has(nodeNameOf(other));
+    newer.add(nodeNameOf(other));
     const theirs = other === nodesOwner ? undefined : nodeIds(other);
     const diff = used && theirs ? describeDifference(used, theirs) : undefined;
     const reasons = diff ? [diff] : [];
     const age = createdAtMs(primary.raw) - createdAtMs(other.raw);
-    if (Number.isFinite(age) && age > STALE_CLUSTER_MS)
+    if (Number.isFinite(age) && age > STALE_CLUSTER_MS && !timeline)
       reasons.push(`collected ${Math.round(age / 60000)} minutes earlier`);
     if (!diff) use.push(other);
     if (reasons.length === 0) continue;

@@ -4,6 +4,7 @@ import { ruleTester } from '../testing.js';
 import { bundlesDisagree } from './bundles-disagree.js';
 import { kubeList, nodeJson, snapshotOf } from '../../model/testing.js';
 
+const SYSCTL = 'net.ipv4.ip_forward = 1\n';
 const nodes = (uid: string) => kubeList([nodeJson({ name: 'w1', uid }), nodeJson({ name: 'w2' })]);
 
 ruleTester(bundlesDisagree).run({
@@ -38,7 +39,40 @@ ruleTester(bundlesDisagree).run({
         { status: 'warn', subject: 'cluster', messageId: 'disagree', data: { bundle: 'b2', code: 'cluster-conflict' } },
       ],
     },
+    {
+      name: 'two bundles of one node collected 45 minutes apart: a timeline, one info note naming both, the newest used',
+      snapshot: () =>
+        snapshotOf(
+          { id: 'w1-new', node: 'w1', createdAt: '2025-01-15T10:45:00Z', files: { 'host/sysctl.txt': SYSCTL } },
+          { id: 'w1-old', node: 'w1', createdAt: '2025-01-15T10:00:00Z', files: { 'host/sysctl.txt': SYSCTL } },
+          { id: 'w2', node: 'w2', createdAt: '2025-01-15T10:44:00Z', files: { 'host/sysctl.txt': SYSCTL } },
+        ),
+      findings: [
+        { status: 'pass', subject: 'cluster', messageId: 'ok' },
+        {
+          status: 'warn',
+          subject: 'node:w1',
+          messageId: 'timeline',
+          data: { used: 'w1-new', older: 'w1-old', count: 2, first: '2025-01-15T10:00:00Z' },
+          cites: ['manifest.json:1'],
+        },
+      ],
+    },
   ],
+});
+
+describe('BND-903 timeline', () => {
+  it('is an info note (never a warning at --fail-on warning) and never a disagreement', () => {
+    const s = snapshotOf(
+      { id: 'a', node: 'w1', createdAt: '2025-01-15T09:00:00Z', files: { 'host/sysctl.txt': SYSCTL } },
+      { id: 'b', node: 'w1', createdAt: '2025-01-15T12:00:00Z', files: { 'host/sysctl.txt': SYSCTL } },
+    );
+    const f = runRules([bundlesDisagree], s);
+    expect(f.map((x) => [x.status, x.severity, x.messageId])).toEqual([
+      ['pass', 'warning', 'ok'],
+      ['warn', 'info', 'timeline'],
+    ]);
+  });
 });
 
 describe('BND-903 basis', () => {
