@@ -12,6 +12,7 @@ import { spawnToFile } from '../collect/spawn-to-file.js';
 import { sshRunner } from '../collect/ssh.js';
 import { lastLines } from '../collect/outcome.js';
 import { inertLine } from '../text/inert.js';
+import { shq } from '../text/shell.js';
 import { HELP_OPTION, parseCommand, usageError } from './args.js';
 import { packageRoot, packageVersion } from './package-root.js';
 
@@ -259,7 +260,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     tty?.stop();
     process.stdout.write(
-      `${summaryTable(index)}\n\nwrote ${inertLine(outDir)}; analyze it with: netsnap analyze ${inertLine(outDir)}\n`,
+      `${summaryTable(index)}\n\nwrote ${inertLine(outDir)}; analyze it with: netsnap analyze ${inertLine(shq(outDir))}\n`,
     );
     if (ac.signal.aborted) return 130;
     return index.nodes.every((n) => n.outcome === 'ok') ? 0 : 1;
