@@ -130,13 +130,23 @@ export async function runCollection(plan: CollectPlan): Promise<CollectionIndex>
           writeIndex(plan.outDir, index(false));
         });
 
+  // two node names that differ only in characters a file name cannot hold still get two files
+  const names: string[] = [];
+  const taken = new Set<string>();
+  for (const [i, t] of plan.nodes.entries()) {
+    let name = bundleName(t.node);
+    if (taken.has(name)) name = name.replace(/\.tar\.gz$/, `-${i}.tar.gz`);
+    taken.add(name);
+    names.push(name);
+  }
+
   let next = 0;
   const worker = async (): Promise<void> => {
     while (!plan.signal.aborted) {
       const i = next++;
       const t = plan.nodes[i];
       if (!t) return;
-      const name = bundleName(t.node);
+      const name = names[i] as string;
       const part = join(plan.outDir, `.${name}.part`);
       const t0 = Date.now();
       records[i] = { ...records[i]!, startedAt: new Date(t0).toISOString() };
