@@ -6,7 +6,7 @@ import { Counts } from './counts.js';
 import { IpPseudonymizer } from './ip-map.js';
 import { JsonScanError, rewriteJsonStrings, type StringContext } from './json-strings.js';
 import { RedactKey } from './key.js';
-import { NameMap, replaceNames } from './names.js';
+import { NameMap } from './names.js';
 import { Pseudonyms, learnNames } from './pseudonymize.js';
 import { redactSecretsInText, replaceSecret, type SecretContext } from './secrets.js';
 import { isExemptValue, isKnownSafeField, isSensitiveName } from './sensitive.js';
@@ -68,7 +68,8 @@ function stringRewriter(sec: SecretContext, pseudo: Pseudonyms | undefined) {
     )
       v = replaceSecret(sec, 'flag', v);
     else v = redactSecretsInText(v, sec, { entropy: !isKnownSafeField(ctx.key) });
-    return pseudo ? pseudo.text(v) : v;
+    // a role word, not a name: kube-proxy static pods are found by `tier: control-plane`
+    return pseudo && ctx.key !== 'tier' ? pseudo.text(v) : v;
   };
 }
 
@@ -133,7 +134,7 @@ export function redactBundles(raws: readonly RawBundle[], opts: RedactOptions = 
     const why = new Map<string, string>();
     for (const [path, buf] of raw.files) {
       if (path === 'manifest.json') continue;
-      const newPath = pseudo ? replaceNames(path, names.forward) : path;
+      const newPath = pseudo ? pseudo.namesIn(path) : path;
       files.set(newPath, redactFile(path, buf, sec, pseudo, fallbacks, why));
     }
     let manifest: Manifest | undefined;
@@ -149,7 +150,9 @@ export function redactBundles(raws: readonly RawBundle[], opts: RedactOptions = 
       manifest = { ...m, sources, redaction };
     }
     if (pseudo) for (const [k, v] of pseudo.seenIps) allIps.set(k, v);
-    return { id: raw.id, manifest, files, counts: counts.toRecord(), textFallbacks: fallbacks, textFallbackWhy: why };
+    // the bundle id names the node (`netsnap-worker-1-20250115T100000Z`): output file names use it
+    const id = pseudo ? pseudo.namesIn(raw.id) : raw.id;
+    return { id, manifest, files, counts: counts.toRecord(), textFallbacks: fallbacks, textFallbackWhy: why };
   });
   return { bundles, key, names: Object.fromEntries(names.forward), ips: Object.fromEntries([...allIps].sort()) };
 }

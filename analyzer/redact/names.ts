@@ -58,7 +58,16 @@ const STOP_WORDS = new Set([
 ]);
 
 export type NameKind =
-  'node' | 'namespace' | 'service' | 'pod' | 'deployment' | 'daemonset' | 'statefulset' | 'workload' | 'domain';
+  | 'node'
+  | 'namespace'
+  | 'service'
+  | 'pod'
+  | 'deployment'
+  | 'daemonset'
+  | 'statefulset'
+  | 'workload'
+  | 'configmap'
+  | 'domain';
 
 const PREFIX: Record<NameKind, string> = {
   node: 'node',
@@ -69,8 +78,20 @@ const PREFIX: Record<NameKind, string> = {
   daemonset: 'ds',
   statefulset: 'sts',
   workload: 'wl',
+  configmap: 'cm',
   domain: 'dom',
 };
+
+/** node names never renamed (they are words with a meaning, not names); `control-plane` is not one */
+const NODE_KEEP = new Set(['localhost', 'kubernetes', 'default', 'none', 'null', 'true', 'false', 'node']);
+
+/**
+ * The generated part after a base name: a hash (`7d9f8b6c5d`), a pod suffix (`x2x4q`), both, or the
+ * bare dash of a generateName (`web-`). Kubernetes draws these from digits and consonants.
+ */
+const GENERATED_SUFFIX = /^(?:[a-z0-9]*[0-9][a-z0-9]*|[bcdfghjklmnpqrstvwxz2-9]{5})(?:-[a-z0-9]{5})?-?$|^$/;
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 const NAME_OK = /^[A-Za-z0-9][A-Za-z0-9_.-]{1,252}$/;
 
@@ -81,6 +102,7 @@ export class NameMap {
   private readonly reserved = new Set<string>(STOP_WORDS);
   private bases: { name: string; kind: NameKind }[] = [];
   private readonly nodes = new Set<string>();
+  private nodeRes: { node: string; re: RegExp }[] | undefined;
 
   constructor(
     private readonly key: RedactKey,
@@ -98,13 +120,19 @@ export class NameMap {
     return `${PREFIX[kind]}-${this.key.short(`name:${kind}`, name)}`;
   }
 
+  /** node names beat the keep-words of the system namespaces (`control-plane` is a node's name too) */
+  private nodeUsable(name: string): boolean {
+    return NAME_OK.test(name) && !NODE_KEEP.has(name) && !/^[\d.]+$/.test(name) && !name.startsWith('REDACTED-');
+  }
+
   private usable(name: string): boolean {
     return NAME_OK.test(name) && !this.reserved.has(name) && !/^[\d.]+$/.test(name) && !name.startsWith('REDACTED-');
   }
 
   /** a base name (namespace, node, Service, workload): pseudonym from the key */
   addBase(kind: NameKind, name: string): void {
-    if (!this.usable(name) || this.forward.has(name)) return;
+    if (this.forward.has(name)) return;
+    if (kind === 'node' ? !this.nodeUsable(name) : !this.usable(name)) return;
     if (kind === 'node' && name.includes('.')) {
       // FQDN node names: the first label maps like the short hostname does, the domain to one pseudonym
       const [first, ...rest] = name.split('.');
@@ -116,7 +144,10 @@ export class NameMap {
       return;
     }
     this.set(name, kind === 'domain' ? `${this.pseudo(kind, name)}.invalid` : this.pseudo(kind, name), kind);
-    if (kind === 'node') this.nodes.add(name);
+    if (kind === 'node') {
+      this.nodes.add(name);
+      this.nodeRes = undefined;
+    }
     if (kind !== 'node' && kind !== 'namespace' && kind !== 'domain') this.bases.push({ name, kind });
   }
 
@@ -141,6 +172,38 @@ export class NameMap {
     else this.addBase(kind, name);
   }
 
+  /**
+   * A pseudonym for a token the dictionary does not hold: a node name inside it between dashes
+   * (`netsnap-worker-1-20250115T100000Z`, `etcd-control-plane`), or a user base name followed by a
+   * generated suffix (`web-7d9f8b6c5d-x2x4q`, `web-`). Found ones join the dictionary (and the map).
+   */
+  derive(tok: string): string | undefined {
+    if (this.reserved.has(tok) || tok.startsWith('REDACTED-') || tok.length > 253) return undefined;
+    let out = tok;
+    // inside a longer token only names that cannot be a common word part (`k8s` in `k8s-app` is not a node)
+    this.nodeRes ??= [...this.nodes]
+      .filter((n) => n.length >= 4 && /[-\d]/.test(n))
+      .sort((a, b) => b.length - a.length)
+      .map((node) => ({ node, re: new RegExp(`(^|[-_])${escapeRe(node)}(?=$|[-_])`, 'g') }));
+    for (const { node, re } of this.nodeRes) {
+      if (!out.includes(node)) continue;
+      const p = this.forward.get(node);
+      if (p !== undefined) out = out.replace(re, (_m, pre: string) => `${pre}${p}`);
+    }
+    if (out === tok) {
+      for (let i = tok.indexOf('-'); i > 0; i = tok.indexOf('-', i + 1)) {
+        const base = tok.slice(0, i);
+        const kind = this.kinds.get(base);
+        if (kind === undefined || kind === 'node' || kind === 'domain' || !GENERATED_SUFFIX.test(tok.slice(i + 1)))
+          continue;
+        out = `${this.forward.get(base)!}${tok.slice(i)}`;
+      }
+    }
+    if (out === tok) return undefined;
+    this.set(tok, out, 'workload');
+    return out;
+  }
+
   private set(name: string, pseudo: string, kind: NameKind): void {
     this.forward.set(name, pseudo);
     this.kinds.set(name, kind);
@@ -158,18 +221,37 @@ export class NameMap {
 /** DNS-ish tokens: labels of letters, digits, `_` and `-`, joined by dots */
 const TOKEN = /[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*/g;
 
+/** a token right after these is a well-known key or role word, not a name (`node-role.kubernetes.io/control-plane`) */
+const KEEP_AFTER = /(?:kubernetes\.io\/|k8s\.io\/|\btier["']?[ \t]*[:=][ \t]*["']?)$/;
+
+export interface ReplaceOptions {
+  readonly onHit?: (name: string) => void;
+  /** a pseudonym for a token the dictionary does not hold (NameMap.derive) */
+  readonly derive?: (token: string) => string | undefined;
+}
+
 /**
  * Replace every dictionary name in `text`. A dotted token is tried whole, then as runs of labels
  * (longest first), so `web.shop.svc.cluster.local` becomes `svc-x.ns-y.svc.cluster.local`.
  */
-export function replaceNames(text: string, dict: ReadonlyMap<string, string>, onHit?: (name: string) => void): string {
+export function replaceNames(
+  text: string,
+  dict: ReadonlyMap<string, string>,
+  onHitOrOpts?: ((name: string) => void) | ReplaceOptions,
+): string {
   if (dict.size === 0) return text;
-  return text.replace(TOKEN, (tok) => {
-    const whole = dict.get(tok);
-    if (whole !== undefined) {
-      onHit?.(tok);
-      return whole;
+  const opts: ReplaceOptions = typeof onHitOrOpts === 'function' ? { onHit: onHitOrOpts } : (onHitOrOpts ?? {});
+  const one = (name: string): string | undefined => {
+    const v = dict.get(name) ?? opts.derive?.(name);
+    if (v !== undefined) opts.onHit?.(name);
+    return v;
+  };
+  return text.replace(TOKEN, (tok: string, offset: number) => {
+    if (offset > 0 && text[offset - 1] !== undefined && /[/:=" \t']/.test(text[offset - 1]!)) {
+      if (KEEP_AFTER.test(text.slice(Math.max(0, offset - 32), offset))) return tok;
     }
+    const whole = one(tok);
+    if (whole !== undefined) return whole;
     if (!tok.includes('.')) return tok;
     const labels = tok.split('.');
     const out: string[] = [];
@@ -177,9 +259,9 @@ export function replaceNames(text: string, dict: ReadonlyMap<string, string>, on
       let hit = false;
       for (let j = labels.length; j > i; j--) {
         const run = labels.slice(i, j).join('.');
-        const v = dict.get(run);
+        const v = j - i === 1 ? one(run) : dict.get(run);
         if (v !== undefined) {
-          onHit?.(run);
+          if (j - i > 1) opts.onHit?.(run);
           out.push(v);
           i = j;
           hit = true;

@@ -39,14 +39,26 @@ export class Pseudonyms {
         return this.ip(w, a, p);
       });
     }
-    return replaceNames(out, this.names.forward, (name) =>
-      this.counts.add(`pseudonym.${this.names.kindOf(name) ?? 'name'}`),
-    );
+    return this.namesIn(out);
+  }
+
+  /** the name pseudonyms only (entry paths, bundle ids) */
+  namesIn(s: string): string {
+    return replaceNames(s, this.names.forward, {
+      onHit: (name) => this.counts.add(`pseudonym.${this.names.kindOf(name) ?? 'name'}`),
+      derive: (tok) => this.names.derive(tok),
+    });
   }
 }
 
 interface ObjMeta {
-  metadata?: { name?: unknown; namespace?: unknown; labels?: unknown };
+  metadata?: {
+    name?: unknown;
+    namespace?: unknown;
+    labels?: unknown;
+    generateName?: unknown;
+    ownerReferences?: unknown;
+  };
   spec?: {
     nodeName?: unknown;
     selector?: unknown;
@@ -148,6 +160,27 @@ export function learnNames(raws: readonly RawBundle[], names: NameMap): void {
       if (name && ns) names.addDerived(path.endsWith('pods.json') ? 'pod' : 'service', name, !KEPT_NAMESPACES.has(ns));
     }
   }
+  // generated names: a pod's and an EndpointSlice's generateName, the owner ReplicaSet (`web-7d9f8b6c5d`)
+  for (const path of ['cluster/pods.json', 'cluster/endpointslices.json', 'cluster/replicasets.json']) {
+    for (const o of all(path)) {
+      const ns = nsOf(o);
+      if (!ns) continue;
+      const user = !KEPT_NAMESPACES.has(ns);
+      const gen = str(o.metadata?.generateName);
+      if (gen) names.addDerived(path.endsWith('pods.json') ? 'pod' : 'service', gen, user);
+      if (Array.isArray(o.metadata?.ownerReferences))
+        for (const r of o.metadata.ownerReferences as { name?: unknown }[]) {
+          const owner = str(r.name);
+          if (owner) names.addDerived('workload', owner, user);
+        }
+    }
+  }
+  // ConfigMaps of user namespaces (their file names too: cluster/configmaps/<ns>/<name>.json)
+  for (const r of raws)
+    for (const path of r.files.keys()) {
+      const m = /^cluster\/configmaps\/([^/]+)\/([^/]+)\.json$/.exec(path);
+      if (m && !KEPT_NAMESPACES.has(m[1]!)) names.addBase('configmap', m[2]!);
+    }
   for (const e of all('cluster/events.json')) {
     const ns = str(e.involvedObject?.namespace);
     const name = str(e.involvedObject?.name);

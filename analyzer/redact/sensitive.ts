@@ -103,7 +103,20 @@ export function normalizeName(name: string): string {
   return name.toLowerCase().replace(/[-_.\s]/g, '');
 }
 
+const verdicts = new Map<string, boolean>();
+
+/** memoized: a bundle asks about the same few hundred names millions of times */
 export function isSensitiveName(name: string): boolean {
+  let v = verdicts.get(name);
+  if (v === undefined) {
+    v = sensitive(name);
+    if (verdicts.size >= 50_000) verdicts.clear();
+    verdicts.set(name, v);
+  }
+  return v;
+}
+
+function sensitive(name: string): boolean {
   const bare = name.replace(/^-+/, '');
   const n = normalizeName(bare);
   if (n.length === 0 || n.length > 120 || bare.startsWith('REDACTED-')) return false;

@@ -1,7 +1,8 @@
 // Issue 21: every redaction pattern runs in linear time. The YAML-line pattern used to be
-// quadratic on a long run of spaces inside a value (80,000 spaces: 3.3 s; 1 MB: hours). Each
+// quadratic on a long run of spaces inside a value (40,000 spaces: 3.1 s; 1 MB: hours). Each
 // input is first redacted at 64 KB under a bound that only a linear pattern meets (a quadratic
-// one takes seconds there, so the test fails fast instead of hanging), then at 1 MB under 1 s.
+// one takes seconds there, so the test fails fast instead of hanging), then at 1 MB under 1 s
+// (best of three runs, so a busy machine does not fail it).
 import { describe, expect, it } from 'vitest';
 import { Counts } from '../../analyzer/redact/counts.js';
 import { RedactKey } from '../../analyzer/redact/key.js';
@@ -34,10 +35,15 @@ const INPUTS: [string, (n: number) => string][] = [
   ['-----BEGIN lines', (n) => '-----BEGIN PRIVATE KEY-----\n'.repeat(n / 28)],
 ];
 
-function ms(f: () => void): number {
-  const t = performance.now();
-  f();
-  return performance.now() - t;
+/** the best of `tries` runs: the work itself, not a pause of a busy machine (the suite runs files in parallel) */
+function ms(f: () => void, bound: number, tries = 3): number {
+  let best = Infinity;
+  for (let i = 0; i < tries && best >= bound; i++) {
+    const t = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
 }
 
 describe('redaction runs in linear time', () => {
@@ -45,13 +51,14 @@ describe('redaction runs in linear time', () => {
     it(`${name}: 64 KB fast, 1 MB < 1 s`, () => {
       const ctx = { key: KEY, counts: new Counts() };
       const small = make(KB64);
+      // a quadratic pattern needs seconds here (the old YAML-line one: about 9 s), so this fails fast
       expect(
-        ms(() => redactSecretsInText(small, ctx)),
+        ms(() => redactSecretsInText(small, ctx), 500),
         '64 KB',
-      ).toBeLessThan(250);
+      ).toBeLessThan(500);
       const big = make(MB);
       expect(
-        ms(() => redactSecretsInText(big, ctx)),
+        ms(() => redactSecretsInText(big, ctx), 1000),
         '1 MB',
       ).toBeLessThan(1000);
     });
@@ -70,7 +77,7 @@ describe('redaction runs in linear time', () => {
     });
     for (const pseudonymize of [false, true]) {
       expect(
-        ms(() => redactBundles([raw], { key: KEY, pseudonymize })),
+        ms(() => redactBundles([raw], { key: KEY, pseudonymize }), 2000, 2),
         `pseudonymize=${pseudonymize}`,
       ).toBeLessThan(2000);
     }

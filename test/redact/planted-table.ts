@@ -394,6 +394,7 @@ export function tableBundles(opts: { controlPlane?: boolean } = {}): RawBundle[]
     cp.metadata.labels = { 'kubernetes.io/hostname': 'control-plane', 'node-role.kubernetes.io/control-plane': '' };
     cp.spec.taints = [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }];
     cp.spec.podCIDR = '10.244.0.0/24';
+    cp.spec.podCIDRs = ['10.244.0.0/24'];
     cp.status.addresses = [
       { type: 'InternalIP', address: '192.168.56.10' },
       { type: 'Hostname', address: 'control-plane' },
