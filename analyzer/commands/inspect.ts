@@ -15,6 +15,7 @@ import {
 } from './args.js';
 import { bundlePaths, loadInputs, reportSkipped } from './inputs.js';
 import type { LoadProblem } from '../core/problem.js';
+import { LOAD_PROBLEM_CODES } from '../model/codes.js';
 import { summarize, type BundleSummary, type InspectSummary } from '../model/summary.js';
 import { detectDistribution } from '../model/distribution.js';
 import type { Snapshot } from '../model/types.js';
@@ -135,7 +136,12 @@ export function renderPlatform(p: InspectPlatform): string[] {
 
 export function renderText(s: InspectSummary, platform?: InspectPlatform): string {
   const out: string[] = [];
-  for (const p of s.problems) out.push(`${t(p.file)}: ${t(p.message)}`);
+  // inputs that gave no bundle are named on stderr (inputs.ts); the rest once, path then message
+  for (const p of s.problems)
+    if (p.code !== LOAD_PROBLEM_CODES.unreadable)
+      out.push(
+        `${t(p.file)}: ${t(p.message.startsWith(`${p.file}: `) ? p.message.slice(p.file.length + 2) : p.message)}`,
+      );
   for (const b of s.bundles) out.push(...renderBundle(b), '');
   out.push(
     `nodes with host data: ${s.nodes.length ? s.nodes.map((n) => `${t(n.node)} (${t(n.bundle)})`).join(', ') : 'none'}`,
