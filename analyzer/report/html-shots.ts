@@ -2,7 +2,7 @@
 //   npm run build && node dist/analyzer/report/html-shots.js [out-dir]   (default docs/img)
 // Renders the demo bundles (fixtures/scenarios/article-full-story) with renderHtml, opens the file in
 // headless Chromium (package `chromium`; $CHROMIUM overrides the path) and captures 1280x800 and a
-// 390x844 phone viewport.
+// 390x844 phone viewport (opened at the root causes).
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,9 +12,10 @@ import { analyze } from '../causal/analyze.js';
 import { renderHtml } from './html.js';
 import { Browser, findChromium } from './html-cdp.js';
 
+/** the desktop shot shows the header and the first root cause; the phone shot opens at the root causes */
 const SHOTS = [
-  { file: 'html-report-desktop.png', width: 1280, height: 800, mobile: false },
-  { file: 'html-report-phone.png', width: 390, height: 844, mobile: true },
+  { file: 'html-report-desktop.png', width: 1280, height: 800, mobile: false, at: '' },
+  { file: 'html-report-phone.png', width: 390, height: 844, mobile: true, at: '#roots' },
 ] as const;
 
 async function main(): Promise<number> {
@@ -39,7 +40,7 @@ async function main(): Promise<number> {
   try {
     for (const s of SHOTS) {
       const page = await browser.newPage(s.width, s.height, s.mobile);
-      await page.open(pathToFileURL(file).href);
+      await page.open(`${pathToFileURL(file).href}${s.at}`);
       writeFileSync(join(outDir, s.file), await page.screenshot());
       process.stdout.write(`${join(outDir, s.file)}\n`);
     }
