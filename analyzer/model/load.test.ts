@@ -1,3 +1,4 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,98 @@ describe('loadSnapshot', () => {
       'netsnap-w1',
       'netsnap-w1~2',
       'netsnap-w1~3',
+    ]);
+  });
+});
+
+describe('loadSnapshot inputs: a bundle, or a folder of bundles (issue 20)', () => {
+  const bundle = (node: string) => bundleEntries(worker(node, '2025-01-15T10:00:00Z'));
+  const folder = (name: string): string => {
+    const p = join(dir, 'inputs', name);
+    mkdirSync(p, { recursive: true });
+    return p;
+  };
+  const unreadable = LOAD_PROBLEM_CODES.unreadable;
+
+  it('a folder without manifest.json reads each archive and bundle folder in it, one level', async () => {
+    const f = folder('bundles');
+    await writeBundleArchive(join(f, 'netsnap-w1.tar.gz'), bundle('w1'));
+    await writeBundleArchive(join(f, 'netsnap-w2.tar'), bundle('w2'), { gzip: false });
+    await writeBundleDir(join(f, 'netsnap-w3'), bundle('w3'));
+    writeFileSync(join(f, 'collection.json'), '{"not": "checked here"}');
+    writeFileSync(join(f, 'notes.txt'), 'see ticket 42\n');
+    const { raws, unreadable: skipped, snapshot } = await loadSnapshot([f]);
+    expect(raws.map((r) => r.id)).toEqual(['netsnap-w1', 'netsnap-w2', 'netsnap-w3']);
+    expect([...snapshot.hosts.keys()].sort()).toEqual(['w1', 'w2', 'w3']);
+    // the other file is named and skipped; collection.json is not a problem
+    expect(skipped).toEqual([
+      expect.objectContaining({ file: join(f, 'notes.txt'), severity: 'warning', code: unreadable }),
+    ]);
+    expect(snapshot.problems.filter((p) => p.file.includes('collection.json'))).toEqual([]);
+  });
+
+  it('a folder with manifest.json, or with host/ and cluster/ but no manifest, is one bundle', async () => {
+    const whole = folder('netsnap-whole');
+    await writeBundleDir(whole, bundle('w1'));
+    const partial = folder('pasted');
+    mkdirSync(join(partial, 'host'));
+    mkdirSync(join(partial, 'cluster'));
+    writeFileSync(join(partial, 'host', 'sysctl.txt'), 'net.ipv4.ip_forward = 0\n');
+    writeFileSync(join(partial, 'cluster', 'nodes.json'), JSON.stringify(kubeList([nodeJson({ name: 'w9' })])));
+    const a = await loadSnapshot([whole]);
+    expect(a.raws.map((r) => r.id)).toEqual(['netsnap-whole']);
+    const b = await loadSnapshot([partial]);
+    expect(b.raws.map((r) => [r.id, r.manifest, [...r.files.keys()].sort()])).toEqual([
+      ['pasted', undefined, ['cluster/nodes.json', 'host/sysctl.txt']],
+    ]);
+    expect(b.unreadable).toEqual([]);
+  });
+
+  it('whatever yields no bundle: no raws, one unreadable error per input naming the path', async () => {
+    const empty = folder('empty');
+    const junk = folder('junk');
+    writeFileSync(join(junk, 'a.txt'), 'a');
+    writeFileSync(join(junk, 'b.jpg'), 'b');
+    const random = join(folder('files'), 'random.bin');
+    writeFileSync(random, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 251)));
+    const unrelated = join(dir, 'inputs', 'files', 'unrelated.tar.gz');
+    await writeBundleArchive(unrelated, [{ path: 'notes.txt', data: Buffer.from('hi') }]);
+    const onlyBadManifest = join(dir, 'inputs', 'files', 'bad-manifest.tar.gz');
+    await writeBundleArchive(onlyBadManifest, [{ path: 'manifest.json', data: Buffer.from('{"formatVersion": 9') }]);
+    const junkBundles = folder('junk-bundles');
+    await writeBundleArchive(join(junkBundles, 'x.tar.gz'), [{ path: 'notes.txt', data: Buffer.from('hi') }]);
+    const inputs = [empty, junk, random, unrelated, onlyBadManifest, junkBundles, join(dir, 'nope.tgz')];
+    const hostname = '/etc/hostname';
+    const { existsSync } = await import('node:fs');
+    if (existsSync(hostname)) inputs.push(hostname);
+    else console.log('skipped the /etc/hostname case: no such file here');
+    for (const input of inputs) {
+      const { raws, unreadable: skipped, snapshot } = await loadSnapshot([input]);
+      expect(raws, input).toEqual([]);
+      expect(skipped, input).toEqual([expect.objectContaining({ file: input, severity: 'error', code: unreadable })]);
+      expect(skipped[0]!.message.startsWith(`${input}: `)).toBe(true);
+      expect(snapshot.hosts.size).toBe(0);
+    }
+    const why = async (input: string) => (await loadSnapshot([input])).unreadable[0]!.message.slice(input.length + 2);
+    expect(await why(empty)).toMatch(/empty/);
+    expect(await why(junk)).toMatch(/none of its 2 file/);
+    expect(await why(random)).toMatch(/neither gzip nor tar/);
+    expect(await why(unrelated)).toMatch(/none of its 1 file/);
+    expect(await why(onlyBadManifest)).toMatch(/^manifest\.json: /);
+    expect(await why(junkBundles)).toMatch(/no readable bundle in this folder \(x\.tar\.gz: /);
+  });
+
+  it('a partly readable set loads the bundles and lists what it skipped', async () => {
+    const f = folder('mixed');
+    await writeBundleArchive(join(f, 'netsnap-w1.tgz'), bundle('w1'));
+    await writeBundleArchive(join(f, 'junk.tar.gz'), [{ path: 'notes.txt', data: Buffer.from('hi') }]);
+    const random = join(dir, 'inputs', 'random2.bin');
+    writeFileSync(random, 'not a bundle at all\n');
+    const { raws, unreadable: skipped } = await loadSnapshot([f, random]);
+    expect(raws.map((r) => r.id)).toEqual(['netsnap-w1']);
+    expect(skipped.map((p) => [p.file, p.severity])).toEqual([
+      [join(f, 'junk.tar.gz'), 'warning'],
+      [random, 'error'],
     ]);
   });
 });

@@ -1,13 +1,17 @@
-// loadSnapshot: the thin I/O shell around buildSnapshot. Reads each path with the bundle reader
-// (unique ids), then builds the Snapshot. A path that cannot be opened at all becomes a
-// LoadProblem (code "unreadable") so the other bundles still load; callers decide whether an
-// empty result is fatal.
+// loadSnapshot: the thin I/O shell around buildSnapshot. Expands each path (a bundle, or a folder
+// of bundles: bundle/inputs.ts), reads each bundle with the bundle reader (unique ids), then builds
+// the Snapshot. Whatever yields no bundle (a path that cannot be opened, random bytes, a tarball of
+// unrelated files, an empty folder) becomes a LoadProblem with code "unreadable" naming the path
+// and why, one per input, so the other bundles still load; callers decide whether an empty result
+// is fatal. Parts of a folder of bundles that are skipped are "unreadable" warnings.
+import { expandInputs, notABundle, type Candidate } from '../bundle/inputs.js';
 import { BundleOpenError, readBundle, uniqueIds } from '../bundle/read.js';
 
 export { uniqueIds };
 import type { RawBundle, ReadLimits, ReadProgress } from '../bundle/types.js';
 import type { LoadProblem } from '../core/problem.js';
 import type { Snapshot } from './types.js';
+import { basename } from 'node:path';
 import { buildSnapshot, type BuildOptions } from './build.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { BundleReader } from './reader.js';
@@ -22,7 +26,10 @@ export interface LoadOptions extends BuildOptions {
 export interface Loaded {
   readonly snapshot: Snapshot;
   readonly raws: RawBundle[];
-  /** paths that could not be opened (also in snapshot.problems) */
+  /**
+   * what yielded no bundle, code "unreadable" (also in snapshot.problems): one error per input
+   * that gave none, one warning per skipped part of a folder of bundles that gave some
+   */
   readonly unreadable: readonly LoadProblem[];
 }
 
@@ -36,31 +43,63 @@ function loadEarly(id: string, origin: string, opts: LoadOptions): (path: string
   };
 }
 
-export async function loadSnapshot(paths: readonly string[], opts: LoadOptions = {}): Promise<Loaded> {
-  const ids = uniqueIds(paths);
-  const raws: RawBundle[] = [];
-  const unreadable: LoadProblem[] = [];
-  for (const [i, path] of paths.entries()) {
-    try {
+const unreadableProblem = (file: string, why: string, severity: 'error' | 'warning'): LoadProblem => ({
+  file,
+  message: `${file}: ${why}`,
+  severity,
+  code: LOAD_PROBLEM_CODES.unreadable,
+});
+
+/** read one candidate; the reason it gave no bundle, or the bundle */
+async function readCandidate(c: Candidate, id: string, opts: LoadOptions, early: boolean): Promise<RawBundle | string> {
+  try {
+    const raw = await readBundle(c.path, {
+      limits: opts.limits,
+      onProgress: opts.onProgress,
+      id,
       // one bundle: its lists are parsed as they arrive, while the rest is still decompressing.
       // With several, the newest bundle's lists win and it is not known yet which one that is.
-      const onFile = paths.length === 1 ? loadEarly(ids[i] as string, path, opts) : undefined;
-      raws.push(
-        await readBundle(path, {
-          limits: opts.limits,
-          onProgress: opts.onProgress,
-          id: ids[i],
-          ...(onFile ? { onFile } : {}),
-        }),
+      ...(early ? { onFile: loadEarly(id, c.path, opts) } : {}),
+    });
+    return notABundle(raw) ?? raw;
+  } catch (err) {
+    if (!(err instanceof BundleOpenError)) throw err;
+    const m = err.message.startsWith(`${c.path}: `) ? err.message.slice(c.path.length + 2) : err.message;
+    return `${m}; check the path and permissions`;
+  }
+}
+
+export async function loadSnapshot(paths: readonly string[], opts: LoadOptions = {}): Promise<Loaded> {
+  const { candidates, notes } = await expandInputs(paths);
+  const ids = uniqueIds(candidates.map((c) => c.path));
+  const raws: RawBundle[] = [];
+  const failed = new Map<string, { path: string; why: string }[]>();
+  for (const [i, c] of candidates.entries()) {
+    const got = await readCandidate(c, ids[i] as string, opts, candidates.length === 1);
+    if (typeof got !== 'string') raws.push(got);
+    else failed.set(c.input, [...(failed.get(c.input) ?? []), { path: c.path, why: got }]);
+  }
+  const gave = new Set(raws.map((r) => candidates.find((c) => c.path === r.origin)?.input));
+  const unreadable: LoadProblem[] = [];
+  for (const input of paths) {
+    const fails = failed.get(input) ?? [];
+    const skipped = notes.filter((n) => n.input === input);
+    if (gave.has(input)) {
+      for (const f of fails) unreadable.push(unreadableProblem(f.path, f.why, 'warning'));
+      for (const n of skipped) unreadable.push(unreadableProblem(n.path, n.why, 'warning'));
+      continue;
+    }
+    // nothing from this input: one problem naming it and why
+    const only = fails.length === 1 && fails[0]?.path === input ? fails[0] : undefined;
+    if (only) unreadable.push(unreadableProblem(input, only.why, 'error'));
+    else if (fails.length === 0)
+      unreadable.push(unreadableProblem(input, skipped[0]?.why ?? 'no bundle here', 'error'));
+    else {
+      const shown = fails.slice(0, 3).map((f) => `${basename(f.path)}: ${f.why}`);
+      const more = fails.length > 3 ? `; and ${fails.length - 3} more` : '';
+      unreadable.push(
+        unreadableProblem(input, `no readable bundle in this folder (${shown.join('; ')}${more})`, 'error'),
       );
-    } catch (err) {
-      if (!(err instanceof BundleOpenError)) throw err;
-      unreadable.push({
-        file: path,
-        message: `${err.message}; check the path and permissions`,
-        severity: 'error',
-        code: LOAD_PROBLEM_CODES.unreadable,
-      });
     }
   }
   const built = buildSnapshot(raws, opts);

@@ -1,0 +1,123 @@
+// What a path given to netsnap stands for (issue 20): a bundle (an archive, or a folder holding
+// manifest.json, or a manifest-less folder holding a bundle's host/ or cluster/ folders, e.g. a
+// partial bundle pasted into a ticket), or else a folder of bundles: the archives (.tar.gz, .tgz,
+// .tar) and folders in it, one level down. Other files there are ignored with a note;
+// collection.json (the index `netsnap collect` writes beside the bundles) is left alone.
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import { COLLECTION_FILE } from './collection-index.js';
+import { cutName } from './names.js';
+import { PATTERN_SOURCES, sourceByPath } from './sources.js';
+import type { RawBundle } from './types.js';
+
+export const ARCHIVE_NAME = /\.(tar\.gz|tgz|tar)$/i;
+/** ignored files listed one by one in a folder of bundles; the rest are counted */
+const NOTES_PER_FOLDER = 10;
+
+/** one path to read as a bundle, and the input it came from */
+export interface Candidate {
+  readonly path: string;
+  readonly input: string;
+}
+
+/** something in a folder of bundles that was not read */
+export interface Note {
+  readonly path: string;
+  readonly input: string;
+  readonly why: string;
+}
+
+export interface Expanded {
+  readonly candidates: readonly Candidate[];
+  /** ignored files of folders of bundles; an empty folder is a note with no candidate */
+  readonly notes: readonly Note[];
+}
+
+/** true when a folder is one bundle: it holds manifest.json, host/ or cluster/ */
+export function isBundleFolder(names: readonly string[]): boolean {
+  return names.includes('manifest.json') || names.includes('host') || names.includes('cluster');
+}
+
+/** expand each input: a bundle stays one candidate, a folder of bundles gives its bundles */
+export async function expandInputs(inputs: readonly string[]): Promise<Expanded> {
+  const candidates: Candidate[] = [];
+  const notes: Note[] = [];
+  for (const input of inputs) {
+    const st = await fsp.stat(input).catch(() => undefined);
+    // a path that cannot be opened goes to the reader, which says why
+    if (!st?.isDirectory()) {
+      candidates.push({ path: input, input });
+      continue;
+    }
+    let names: string[];
+    try {
+      names = (await fsp.readdir(input)).sort();
+    } catch {
+      candidates.push({ path: input, input });
+      continue;
+    }
+    if (isBundleFolder(names)) {
+      candidates.push({ path: input, input });
+      continue;
+    }
+    const ignored: string[] = [];
+    let found = 0;
+    for (const name of names) {
+      if (name === COLLECTION_FILE) continue;
+      const path = join(input, name);
+      const s = await fsp.stat(path).catch(() => undefined);
+      if (s?.isDirectory() || (s?.isFile() && ARCHIVE_NAME.test(name))) {
+        candidates.push({ path, input });
+        found++;
+      } else ignored.push(name);
+    }
+    if (found === 0) {
+      const what = ignored.length
+        ? `none of its ${ignored.length} file(s) is a bundle archive (.tar.gz, .tgz, .tar) or a bundle folder`
+        : 'the folder is empty';
+      notes.push({
+        path: input,
+        input,
+        why: `no bundle here: no manifest.json, no host/ or cluster/ folder, and ${what}`,
+      });
+      continue;
+    }
+    for (const name of ignored.slice(0, NOTES_PER_FOLDER))
+      notes.push({
+        path: join(input, cutName(name)),
+        input,
+        why: 'ignored: not a bundle archive (.tar.gz, .tgz, .tar) or a bundle folder',
+      });
+    if (ignored.length > NOTES_PER_FOLDER)
+      notes.push({
+        path: input,
+        input,
+        why: `ignored ${ignored.length - NOTES_PER_FOLDER} more files that are not bundles`,
+      });
+  }
+  return { candidates, notes };
+}
+
+const PATTERN_PREFIXES = PATTERN_SOURCES.map((s) => s.path.slice(0, s.path.indexOf('<')));
+
+/** a file netsnap reads: a fixed source path, or under the folder of a named source */
+export function isSourcePath(path: string): boolean {
+  return sourceByPath(path) !== undefined || PATTERN_PREFIXES.some((p) => p !== '' && path.startsWith(p));
+}
+
+/**
+ * Why a read bundle is no bundle at all (undefined when it is one): it has the collector's
+ * manifest, or at least one file netsnap reads (a bundle without its manifest still counts).
+ */
+export function notABundle(raw: RawBundle): string | undefined {
+  if (raw.manifest) return undefined;
+  for (const p of raw.files.keys()) if (isSourcePath(p)) return undefined;
+  const err = raw.problems.find((p) => p.severity === 'error' && p.file !== 'manifest.json');
+  if (err) return err.message;
+  const bad = raw.problems.find((p) => p.severity === 'error' && p.file === 'manifest.json');
+  const others = raw.files.size - (raw.files.has('manifest.json') ? 1 : 0);
+  if (bad)
+    return `manifest.json: ${bad.message}; and ${others ? 'none of its other files' : 'no other file'} is one netsnap reads`;
+  if (raw.files.size === 0) return 'no bundle here: no manifest.json and no files';
+  return `not a bundle: no manifest.json and none of its ${raw.files.size} file(s) is one netsnap reads`;
+}
