@@ -69,6 +69,11 @@ async function main(argv: string[]): Promise<number> {
   return mod.run(rest);
 }
 
+// `netsnap ... | head`: a reader that went away is not an error; the exit code stays the command's
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
