@@ -1,7 +1,9 @@
 // Issue 20 item 2, through the built binary: a usage error is one line `netsnap <cmd>: <what>` and
 // one hint line, exit 2, never the help; a failed lookup lists the close candidates.
 import { describe, expect, it } from 'vitest';
-import { netsnapAsync as netsnap } from './run.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { CLI, netsnapAsync as netsnap, tmp } from './run.js';
 
 describe.concurrent('usage errors: two lines, exit 2, no help', () => {
   it.each([
@@ -94,5 +96,19 @@ describe.concurrent('failed lookups list candidates', () => {
       'netsnap trace: --node worker-3: no bundle has host data of that node',
       expect.stringMatching(/^did you mean worker-1|worker-2/),
     ]);
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('netsnap rules --json | head -c 1: no EPIPE stack, exit 0', () => {
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${CLI}" rules --json 2>"$E" | head -c 1 >/dev/null; echo "\${PIPESTATUS[0]}"; cat "$E"`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, E: join(tmp('epipe'), 'err') } },
+    );
+    expect(r.stdout).toBe('0\n');
   });
 });
