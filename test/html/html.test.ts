@@ -3,6 +3,8 @@
 // every in-page link resolves; nothing outside the page is referenced; the report stays under 1 MB,
 // and a small byte budget embeds only what evidence cites, saying what it left out.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readBundles } from '../../analyzer/bundle/read.js';
+import { buildSnapshot } from '../../analyzer/model/build.js';
 import { loadSnapshot } from '../../analyzer/model/load.js';
 import { analyze } from '../../analyzer/causal/analyze.js';
 import { renderHtml } from '../../analyzer/report/html.js';
@@ -127,5 +129,26 @@ describe('the demo as one HTML file', () => {
     const known = new Set([...small.matchAll(/ id="([^"]*)"/g)].map((m) => m[1]));
     const broken = [...small.matchAll(/ href="#([^"]*)"/g)].map((m) => m[1]).filter((h) => !known.has(h));
     expect(broken).toEqual([]);
+  });
+});
+
+describe('a large bundle', () => {
+  it('embeds windows around the cited lines of a huge file, leaves the rest out with a note, stays small', async () => {
+    const raws = await readBundles(bundlePaths('article-full-story'));
+    const w1 = raws.find((r) => r.id.includes('worker-1'));
+    if (!w1) throw new Error('no worker-1 bundle');
+    const files = w1.files as Map<string, Buffer>;
+    const save = files.get('host/iptables-save.txt')?.toString('utf8') ?? '';
+    const padding = Array.from({ length: 40_000 }, (_, i) => `# padding line ${i} ${'x'.repeat(60)}`).join('\n');
+    files.set('host/iptables-save.txt', Buffer.from(`${save}${padding}\n`));
+    files.set('host/big.log', Buffer.from(`${'y'.repeat(99)}\n`.repeat(60_000)));
+    const snapshot = buildSnapshot(raws);
+    const big = renderHtml({ snapshot, analysis: analyze(snapshot) });
+    expect(Buffer.byteLength(big)).toBeLessThan(1_000_000);
+    expect(big).toContain('id="worker-1/host/iptables-save.txt:L55"');
+    expect(big).not.toContain('id="worker-1/host/iptables-save.txt:L20000"');
+    expect(big).toMatch(/<code>worker-1\/host\/iptables-save.txt<\/code><span class="meta"> · \d+ of 40\d{3} lines/);
+    const left = big.slice(big.indexOf('id="left-out"'));
+    expect(left).toContain('<code>worker-1/host/big.log</code> 5860 KiB · over the size budget');
   });
 });
