@@ -106,6 +106,12 @@ export async function run(argv: string[]): Promise<number> {
   if (o.node === undefined && parsed.after === undefined)
     return usageError('diff', 'no -- between the before and the after bundles', 'netsnap diff BEFORE... -- AFTER...');
 
+  // both sides named before anything is read
+  if (parsed.before.length === 0)
+    return usageError('diff', `no ${o.node !== undefined ? '' : 'before '}bundle given`, 'see netsnap diff -h');
+  if (parsed.after !== undefined && parsed.after.length === 0)
+    return usageError('diff', 'no after bundle given', 'see netsnap diff -h');
+
   let before: Snapshot;
   let after: Snapshot;
   if (o.node !== undefined) {

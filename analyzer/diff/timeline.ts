@@ -1,7 +1,8 @@
 // Several bundles of one node collected minutes apart are a timeline (issue 13 item 4). For
-// `netsnap diff --node N bundles/` the oldest and the newest bundle of N are before and after;
-// every other bundle (other nodes, the cluster data) goes to both sides, where the newest of each
-// node is used as always, so the diff is about what changed on N.
+// `netsnap diff --node N bundles/` the oldest and the newest bundle of N are before and after. Each
+// side also takes, of every other node (and node-less bundle), the bundle collected nearest in
+// time to its bundle of N: N's host data is judged against the cluster as it was then (the newest
+// cluster data beside N's old iptables would report kube-proxy rules as stale that were not).
 import type { BundleMeta } from '../model/types.js';
 
 export interface TimelineSplit {
@@ -38,6 +39,23 @@ export function splitTimeline(bundles: readonly BundleMeta[], node: string): Tim
   const first = timeline[0] as BundleMeta;
   const last = timeline[timeline.length - 1] as BundleMeta;
   const mine = new Set(timeline.map((b) => b.id));
-  const others = bundles.filter((b) => !mine.has(b.id)).map((b) => b.id);
-  return { before: [...others, first.id], after: [...others, last.id], timeline };
+  const groups = new Map<string, BundleMeta[]>();
+  for (const b of bundles) {
+    if (mine.has(b.id)) continue;
+    const key = b.node && b.hasHost ? `node:${b.node}` : `bundle:${b.id}`;
+    const list = groups.get(key);
+    if (list) list.push(b);
+    else groups.set(key, [b]);
+  }
+  const nearest = (t: number): string[] =>
+    [...groups.values()].map((list) => {
+      const dist = (b: BundleMeta) => Math.abs(timeOf(b) - t);
+      const best = [...list].sort((x, y) => dist(x) - dist(y) || timeOf(x) - timeOf(y) || x.id.localeCompare(y.id))[0];
+      return (best as BundleMeta).id;
+    });
+  return {
+    before: [...nearest(timeOf(first)), first.id],
+    after: [...nearest(timeOf(last)), last.id],
+    timeline,
+  };
 }

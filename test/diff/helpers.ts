@@ -48,6 +48,8 @@ export async function diffCli(args: string[]): Promise<{ code: number; out: stri
 export interface DiffJson {
   schema: string;
   node?: string;
+  before: { bundles: { id: string }[]; collectedAt?: string };
+  after: { bundles: { id: string }[]; collectedAt?: string };
   summary: Record<string, number>;
   exitCode: number;
   findings: {
