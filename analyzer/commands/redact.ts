@@ -3,13 +3,14 @@
 // text about a pseudonymized bundle back. The inputs are only read; the map never enters a bundle.
 import { existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { BundleOpenError, readBundles } from '../bundle/read.js';
 import { writeBundleArchive, writeBundleDir } from '../bundle/write.js';
 import { redactBundles, redactedEntries, type RedactedBundle } from '../redact/bundle.js';
 import { RedactKey } from '../redact/key.js';
 import { MAP_FORMAT, readMapFile, reverseText, writeMapFile, type MapFile } from '../redact/map-file.js';
 import { replaceNames } from '../redact/names.js';
+import { inertLine } from '../text/inert.js';
+import { HELP_OPTION, parseCommand, usageError } from './args.js';
+import { loadInputs, reportSkipped } from './inputs.js';
 
 const USAGE = `usage: netsnap redact <bundle>... -o <out> [--pseudonymize] [--map <file>]
        netsnap redact --reverse --map <file> [<text-file>] [-o <out>]
@@ -19,11 +20,12 @@ passwords and keys in env values, flags and configs, basic-auth in URLs, PEM key
 certificates, cloud access keys, last-applied-configuration, kubeconfig credentials). The input is
 never changed. The manifest records that the copy was redacted and how many of each kind.
 
-  -o, --out <out>     one bundle: <out>.tar.gz, <out>.tgz, <out>.tar, or a directory;
+  -o, --output <out>  one bundle: <out>.tar.gz, <out>.tgz, <out>.tar, or a directory;
                       several bundles: a directory that receives one .tar.gz per bundle
-  --pseudonymize      also rename nodes, hostnames, user namespaces, pods, Services and
-                      workloads, and map IP addresses keeping subnets, prefix lengths and special
-                      ranges; the map is written to <out>.map.json (never into the bundle)
+  --pseudonymize      also rename nodes (in file names and bundle ids too), hostnames, user
+                      namespaces, pods, Services, workloads and their generated names, and map
+                      IP addresses keeping subnets, prefix lengths and special ranges; the map
+                      is written to <out>.map.json (never into the bundle)
   --map <file>        the map to write, or to reuse (same key and names) when it exists: use one
                       map for all bundles of a cluster so they agree
   --reverse           translate a text (support's answer, a report) from pseudonyms back to the
@@ -39,10 +41,8 @@ interface Opts {
   force: boolean;
 }
 
-function fail(msg: string): number {
-  process.stderr.write(`netsnap redact: ${msg}\n`);
-  return 2;
-}
+/** one line `netsnap redact: <what>` and one hint line; exit 2 */
+const fail = (what: string, hint?: string): number => usageError('redact', what, hint);
 
 function outKind(out: string): 'tgz' | 'tar' | 'dir' {
   if (/\.(tar\.gz|tgz)$/i.test(out)) return 'tgz';
@@ -64,7 +64,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function reverse(args: string[], o: Opts): Promise<number> {
-  if (!o.map) return fail('--reverse needs --map <file> (the map written by `netsnap redact --pseudonymize`)');
+  if (!o.map) return fail('--reverse needs --map <file>', 'the map written by netsnap redact --pseudonymize');
   const map = await readMapFile(o.map);
   if (args.length > 1) return fail('--reverse takes at most one text file');
   const text = args[0] && args[0] !== '-' ? await fsp.readFile(args[0], 'utf8') : await readStdin();
@@ -83,57 +83,59 @@ function overlaps(out: string, inputs: readonly string[]): string | undefined {
   });
 }
 
+const OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  out: { type: 'string' },
+  pseudonymize: { type: 'boolean' },
+  map: { type: 'string' },
+  reverse: { type: 'boolean' },
+  force: { type: 'boolean' },
+  ...HELP_OPTION,
+} as const;
+
 export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string', short: 'o' },
-        pseudonymize: { type: 'boolean', default: false },
-        map: { type: 'string' },
-        reverse: { type: 'boolean', default: false },
-        force: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (e) {
-    return fail(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const parsed = parseCommand('redact', argv, OPTIONS, USAGE);
+  if ('exit' in parsed) return parsed.exit;
   const v = parsed.values;
-  if (v.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const o: Opts = { out: v.out, pseudonymize: !!v.pseudonymize, map: v.map, reverse: !!v.reverse, force: !!v.force };
+  if (v.output !== undefined && v.out !== undefined && v.output !== v.out)
+    return fail('-o/--output and --out disagree', 'give one of them');
+  const o: Opts = {
+    out: v.output ?? v.out,
+    pseudonymize: !!v.pseudonymize,
+    map: v.map,
+    reverse: !!v.reverse,
+    force: !!v.force,
+  };
   const inputs = parsed.positionals;
   if (o.reverse) return reverse(inputs, o);
-  if (inputs.length === 0) return fail(`no bundle given\n\n${USAGE}`);
-  if (!o.out) return fail('no output given: add -o <out.tar.gz> (the input is never changed in place)');
+  if (inputs.length === 0) return fail('no bundle given');
+  if (!o.out) return fail('no output given', 'add -o <out.tar.gz> (the input is never changed in place)');
   const clash = overlaps(o.out, inputs);
-  if (clash) return fail(`output ${o.out} overlaps the input ${clash}; choose another -o`);
-  if (existsSync(o.out) && !o.force) return fail(`${o.out} exists; choose another -o or add --force`);
+  if (clash) return fail(`output ${o.out} overlaps the input ${clash}`, 'choose another -o');
+  if (existsSync(o.out) && !o.force) return fail(`${o.out} exists`, 'choose another -o or add --force');
 
   const mapPath =
     o.map ??
     (o.pseudonymize ? `${o.out.replace(/[/\\]+$/, '').replace(/\.(tar\.gz|tgz|tar)$/i, '')}.map.json` : undefined);
   if (mapPath && overlaps(mapPath, [o.out]))
-    return fail(`the map ${mapPath} must not be inside the output ${o.out}; it would be shared with the bundle`);
-  const old = mapPath && existsSync(mapPath) ? await readMapFile(mapPath) : undefined;
-  const key = new RedactKey(old?.key);
+    return fail(
+      `the map ${mapPath} must not be inside the output ${o.out}`,
+      'it would be shared with the bundle; give --map elsewhere',
+    );
 
-  let raws;
-  try {
-    raws = await readBundles(inputs);
-  } catch (e) {
-    if (e instanceof BundleOpenError) return fail(`${e.message}; check the path`);
-    throw e;
-  }
+  // what holds no readable bundle is named and skipped; nothing readable: exit 2, nothing written
+  const loaded = await loadInputs(inputs.map((i) => resolve(i)));
+  const none = reportSkipped('redact', loaded);
+  if (none !== undefined) return none;
+  const raws = loaded.raws;
   for (const r of raws)
     for (const p of r.problems)
       if (p.severity === 'error')
-        process.stderr.write(`netsnap redact: warning: ${r.origin}: ${p.file}: ${p.message}\n`);
+        process.stderr.write(
+          `netsnap redact: warning: ${inertLine(r.origin)}: ${inertLine(p.file)}: ${inertLine(p.message)}\n`,
+        );
+  const old = mapPath && existsSync(mapPath) ? await readMapFile(mapPath) : undefined;
+  const key = new RedactKey(old?.key);
   const result = redactBundles(raws, { key, pseudonymize: o.pseudonymize, names: old?.names });
 
   if (o.force && existsSync(o.out)) await fsp.rm(o.out, { recursive: true });
@@ -144,6 +146,7 @@ export async function run(argv: string[]): Promise<number> {
   } else {
     await fsp.mkdir(o.out, { recursive: true });
     for (const b of result.bundles) {
+      // b.id is already pseudonymized (the node's name in it too); replaceNames keeps a map reused from an earlier run
       const name = `${o.pseudonymize ? replaceNames(b.id, new Map(Object.entries(result.names))) : b.id}.tar.gz`;
       const target = join(o.out, basename(name));
       await writeOne(target, b);
