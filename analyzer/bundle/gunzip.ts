@@ -20,7 +20,7 @@ export interface GunzipState {
 }
 
 /** compressed bytes fed to zlib per step: bounds what one step inflates (x1032 at most) */
-const SLICE = 32 * 1024;
+const SLICE = 64 * 1024;
 /** a gzip file name or comment longer than this is taken as damage */
 const MAX_HEADER_TEXT = 64 * 1024;
 

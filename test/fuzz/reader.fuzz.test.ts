@@ -13,6 +13,7 @@ import { bundleEntries } from '../../analyzer/model/testing.js';
 import { analyze } from '../../analyzer/causal/analyze.js';
 import { secretBundles } from '../redact/secret-bundles.js';
 import { craftTar, type CraftEntry } from './tar-craft.js';
+import { paxEntry } from '../bundle/hostile-tar.js';
 import { FUZZ_RUNS, recordCases } from './budget.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'netsnap-fuzz-reader-'));
@@ -194,5 +195,45 @@ describe('reader: mutated real bundles (property)', () => {
       { numRuns: FUZZ_RUNS.random },
     );
     recordCases('reader: random bytes', FUZZ_RUNS.random);
+  });
+});
+
+describe('reader: valid archives are read whole (property)', () => {
+  // file bodies with runs of zero blocks, PAX-named entries and gzip split into several members at
+  // random points: the end-of-archive guard and the hand-read gzip framing must never stop early
+  const body = fc
+    .array(fc.oneof(fc.constant(0), fc.nat(3)), { maxLength: 6 })
+    .map((runs) => Buffer.concat(runs.map((r, i) => Buffer.alloc(r === 0 ? 1024 : 300 * r, i % 2 ? 0 : 97))));
+  const entry = fc.record({ pax: fc.boolean(), data: body });
+
+  it('every entry of a valid archive is read, with no problem', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(entry, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 3 }),
+        async (entries, cuts) => {
+          const parts = entries.map((e, i) =>
+            e.pax
+              ? paxEntry({ name: `host/pax-${i}-${'p'.repeat(120)}.txt`, data: e.data })
+              : craftTar([{ name: `host/plain-${i}.txt`, data: e.data }], { end: false }),
+          );
+          const tarBytes = Buffer.concat([
+            craftTar([{ name: 'manifest.json', data: MANIFEST }], { end: false }),
+            ...parts,
+            Buffer.alloc(1024),
+          ]);
+          const at = [...new Set(cuts.map((c) => c % tarBytes.length))].sort((a, b) => a - b);
+          const pieces = [0, ...at, tarBytes.length]
+            .slice(1)
+            .map((end, i, ends) => tarBytes.subarray(i ? ends[i - 1] : 0, end));
+          const gz = Buffer.concat(pieces.filter((p) => p.length).map((p) => gzipSync(p)));
+          const raw = await readsSafely(file(gz));
+          expect(raw.problems).toEqual([]);
+          expect(raw.files.size).toBe(entries.length + 1);
+        },
+      ),
+      { numRuns: FUZZ_RUNS.archive },
+    );
+    recordCases('reader: valid archives, multi-member gzip', FUZZ_RUNS.archive);
   });
 });
