@@ -27,11 +27,20 @@ export function demoBundles(root = packageRoot()): string[] {
     .map((n) => join(dir, n));
 }
 
+/**
+ * a bundle named by its id (what reports and fix commands print, e.g. `netsnap inspect
+ * netsnap-worker-1-20241120T093047Z`) is its archive when only that exists
+ */
+function byId(p: string): string {
+  if (existsSync(p)) return p;
+  return ['.tar.gz', '.tgz', '.tar'].map((ext) => p + ext).find((f) => existsSync(f)) ?? p;
+}
+
 /** the bundle paths a command was given: its positionals plus the demo's with --demo; usage error text when none */
 export function bundlePaths(positionals: readonly string[], demo: boolean | undefined): string[] | string {
   const extra = demo ? demoBundles() : [];
   if (demo && extra.length === 0) return `the demo bundles (${DEMO_DIR}) are not installed`;
-  const paths = [...positionals, ...extra].map((p) => resolve(p));
+  const paths = [...positionals.map(byId), ...extra].map((p) => resolve(p));
   return paths.length ? paths : 'no bundle given';
 }
 

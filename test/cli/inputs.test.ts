@@ -120,3 +120,27 @@ describe('a folder of bundles (a directory without manifest.json)', () => {
     expect(r.err).toMatch(/random\.bin/);
   });
 });
+
+describe("BND-902's fix command runs as printed", () => {
+  it('`netsnap inspect <bundle id>` finds the archive the id came from', () => {
+    const cwd = tmp('bnd902');
+    const unpacked = join(cwd, 'unpacked');
+    cpSync(
+      demoBundles().find((b) => b.includes('worker-1'))!,
+      unpacked,
+      { recursive: true },
+    );
+    writeFileSync(join(unpacked, 'host', 'ip-route.json'), '{"broken":');
+    execFileSync('tar', ['czf', join(cwd, 'netsnap-w1.tar.gz'), '-C', unpacked, '.']);
+    const r = netsnap(['analyze', 'netsnap-w1.tar.gz', '--json', '--fail-on', 'never'], { cwd });
+    const j = JSON.parse(r.out) as {
+      findings: { ruleId: string; status: string; remediation?: { commands: string[] } }[];
+    };
+    const f = j.findings.find((x) => x.ruleId === 'BND-902' && x.status === 'warn');
+    const command = f?.remediation?.commands[0] ?? '';
+    expect(command).toMatch(/^netsnap inspect \S+$/);
+    const fix = netsnap(command.split(' ').slice(1), { cwd });
+    expect(fix.code, fix.err).toBe(0);
+    expect(fix.out).toMatch(/host\/ip-route\.json(:\d+)? +error/);
+  });
+});
