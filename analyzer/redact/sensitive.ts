@@ -164,8 +164,12 @@ const KNOWN_SAFE_FIELDS = new Set([
   'hostip',
 ]);
 
+const HASH_WORDS = new Set(['hash', 'digest', 'checksum', 'sha1', 'sha256', 'sha512', 'fingerprint']);
+
 export function isKnownSafeField(key: string | undefined): boolean {
   if (key === undefined) return false;
   const n = normalizeName(key);
-  return KNOWN_SAFE_FIELDS.has(n) || /(hash|digest|checksum|sha1|sha256|sha512|fingerprint)$/.test(n);
+  if (KNOWN_SAFE_FIELDS.has(n) || /(hash|digest|checksum|sha1|sha256|sha512|fingerprint)$/.test(n)) return true;
+  // `checksum/config` (Helm), `sha256/app`: named as a hash by one of its words
+  return nameWords(key).some((w) => HASH_WORDS.has(w));
 }
