@@ -112,7 +112,12 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   { command: 'filter.node', keys: [ch('o')], description: 'cycle the node filter', where: 'findings' },
   { command: 'filter.clear', keys: [ch('x')], description: 'clear all filters', where: 'findings' },
   { command: 'evidence.open', keys: [ch('e')], description: 'open the evidence browser here', where: '' },
-  { command: 'fix.write', keys: [ch('w')], description: 'write fix commands to the fix file', where: '' },
+  {
+    command: 'fix.write',
+    keys: [ch('w')],
+    description: 'write fix commands to netsnap-fix.md, grouped by where they run',
+    where: '',
+  },
   {
     command: 'trace.open',
     keys: [ch('t')],
@@ -130,7 +135,7 @@ export const DEFAULT_KEYMAP: readonly Binding[] = [
   {
     command: 'quit',
     keys: [ch('q'), { input: 'c', ctrl: true, label: 'Ctrl-c' }],
-    description: 'quit (fix commands are printed)',
+    description: 'quit (exit code 0; the fix file is written and named)',
     where: '',
   },
 ];
@@ -149,7 +154,7 @@ export const COLON_COMMANDS: readonly ColonCommand[] = [
   { name: 'evidence', args: '[node]', description: 'the bundle file tree' },
   { name: 'trace', args: '[FROM [TO[:PORT] [PROTO]]]', description: 'trace a packet (pickers for what is left out)' },
   { name: '<number>', args: '', description: 'in the file viewer: jump to that line' },
-  { name: 'write', args: '', description: 'write fix commands to the fix file' },
+  { name: 'write', args: '', description: 'write fix commands to netsnap-fix.md, grouped by where they run' },
   { name: 'help', args: '', description: 'this help' },
   { name: 'quit', args: '', description: 'quit (also :q)' },
 ];
