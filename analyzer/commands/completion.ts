@@ -140,7 +140,7 @@ export function zshScript(cmds: readonly CommandSpec[]): string {
     const rest = c.choices ? `:shell:(${c.choices.join(' ')})` : '*:bundle:_files';
     return `    ${c.name}) _arguments ${[...specs, rest].map(zq).join(' ')} ;;`;
   });
-  const list = cmds.map((c) => zq(`${c.name}:${c.summary.replace(/:/g, '\\:')}`)).join(' ');
+  const list = cmds.map((c) => zq(`${c.name}:${c.summary}`)).join(' ');
   return `#compdef netsnap
 # zsh completion for netsnap (netsnap completion zsh)
 _netsnap() {
