@@ -13,6 +13,7 @@ import type { LoadProblem } from '../core/problem.js';
 import type { Snapshot } from './types.js';
 import { basename } from 'node:path';
 import { buildSnapshot, type BuildOptions } from './build.js';
+import { findCollection, withCollection } from './collection.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { BundleReader } from './reader.js';
 import { listSchemaOf } from './cluster.js';
@@ -103,6 +104,9 @@ export async function loadSnapshot(paths: readonly string[], opts: LoadOptions =
     }
   }
   const built = buildSnapshot(raws, opts);
-  const snapshot: Snapshot = unreadable.length ? { ...built, problems: [...unreadable, ...built.problems] } : built;
+  const snapshot: Snapshot = withCollection(
+    unreadable.length ? { ...built, problems: [...unreadable, ...built.problems] } : built,
+    findCollection(paths), // a `netsnap collect` folder's index (BND-905), given or beside the bundles
+  );
   return { snapshot, raws, unreadable };
 }

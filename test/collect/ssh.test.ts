@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCollectionIndex, type CollectionIndex } from '../../analyzer/bundle/collection-index.js';
 import { analyze } from '../../analyzer/causal/analyze.js';
+import { run as analyzeCommand } from '../../analyzer/commands/analyze.js';
 import { run as collect } from '../../analyzer/commands/collect.js';
 import { loadSnapshot } from '../../analyzer/model/load.js';
-import { findCollection, withCollection } from '../../analyzer/model/collection.js';
 import { subjectKey } from '../../analyzer/rules/types.js';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
 import { unpack } from '../collector/bundle.js';
@@ -118,11 +118,9 @@ describe.skipIf(skip !== undefined)('netsnap collect --ssh against sshd nodes in
     expect(w1.text('host/iptables-save.txt')).not.toContain('FLANNEL-POSTRTG -s 10.244.0.0/16');
     expect(w1.text('host/ip-addr.json')).toContain('192.168.56.11');
 
-    const paths = readdirSync(out)
-      .filter((n) => n.endsWith('.tar.gz'))
-      .map((n) => join(out, n));
-    const { snapshot } = await loadSnapshot(paths);
-    const s = withCollection(snapshot, findCollection(paths));
+    // `netsnap analyze <folder>`: the folder of bundles, collection.json read beside them
+    const { snapshot: s } = await loadSnapshot([out]);
+    expect(s.collection?.index.nodes).toHaveLength(4);
     const a = analyze(s);
     const failing = a.findings.filter((f) => f.status === 'fail' || f.status === 'warn');
     const keys = new Set(failing.map((f) => `${f.ruleId} ${subjectKey(f.subject)}`));
@@ -138,6 +136,18 @@ describe.skipIf(skip !== undefined)('netsnap collect --ssh against sshd nodes in
     const roots = a.roots.map((r) => `${r.finding.ruleId} ${subjectKey(r.finding.subject)}`);
     expect(roots).toContain('SYS-104 node:worker-1');
     expect(roots).toContain('DNS-402 configmap:kube-system/coredns');
+    // and through the command itself: the JSON report names the same findings
+    const report = join(work, 'article.json');
+    await analyzeCommand([out, '--format', 'json', '--fail-on', 'never', '-o', report]);
+    const text = readFileSync(report, 'utf8');
+    for (const id of ['SYS-104', 'DNS-402', 'BND-905']) expect(text).toContain(`"${id}"`);
+    // bundles given one by one also find collection.json beside them
+    const one = await loadSnapshot(
+      readdirSync(out)
+        .filter((n) => n.endsWith('.tar.gz'))
+        .map((n) => join(out, n)),
+    );
+    expect(one.snapshot.collection?.index.nodes.map((n) => n.outcome)).toEqual(['ok', 'ok', 'ok', 'timeout']);
   }, 60_000);
 
   it('a refused key, sudo wanting a password, and a login without sudo: each recorded, none stops the others', async () => {
