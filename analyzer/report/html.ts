@@ -34,6 +34,12 @@ const EXCERPT_CONTEXT = 2;
 const EXCERPT_MAX = 14;
 const QUOTE_MAX = 4000;
 
+const DIRECTION: Record<ReportTrace['direction'], string> = {
+  egress: 'a pod of the node to the internet',
+  ingress: 'a pod of another node to a pod here',
+  service: "a pod's packet to the Service",
+};
+
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('base64');
 
 interface Ctx {
@@ -171,7 +177,7 @@ function traceEl(c: Ctx, t: ReportTrace, i: number): string {
   const ref = r.iptablesRef;
   const head =
     `<h3>Trace ${i + 1}: ${h1(inp.src)} → ${h1(inp.dst)}${inp.dport !== undefined ? `:${inp.dport}` : ''} ${h1(inp.proto)} ` +
-    `on node ${h1(r.node)}<span class="meta">${t.direction}, as <a href="${hrefTo(findingAnchor(c, t.finding))}">` +
+    `on node ${h1(r.node)}<span class="meta">${DIRECTION[t.direction]}, as <a href="${hrefTo(findingAnchor(c, t.finding))}">` +
     `${h1(t.finding.ruleId)}</a> traced it${t.filterAcceptsAll ? ' (filter table taken as accepting all)' : ''}</span></h3>`;
   const out = [`<section class="trace" id="trace-${i}">${head}`];
   if (r.missing.length) out.push(`<p class="note">missing from the bundle: ${r.missing.map(h1).join(', ')}</p>`);

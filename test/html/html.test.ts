@@ -113,6 +113,14 @@ describe('the demo as one HTML file', () => {
     expect(from(idOf('SYS-104', 'worker-1'))).toContain('href="#trace-0"');
   });
 
+  it("DNS-406's traced DNS queries: a pod's packet to kube-dns 10.96.0.10:53/udp rejected by KUBE-SERVICES", () => {
+    const t = section('trace-1');
+    expect(t).toContain('10.244.0.2 → 10.96.0.10:53 udp on node control-plane');
+    expect(t).toContain('rejected by filter/KUBE-SERVICES rule 1');
+    expect(t).toContain('href="#control-plane/host/iptables-save.txt:L45"');
+    expect(from(idOf('DNS-406'))).toContain('href="#trace-1"');
+  });
+
   it('readable without JavaScript: findings are in the static HTML, only the filter bar waits for the script', () => {
     expect(html).toContain('<nav id="filters" hidden>');
     expect(html).not.toMatch(/class="[^"]*filtered/);
@@ -120,7 +128,7 @@ describe('the demo as one HTML file', () => {
   });
 
   it('a small byte budget embeds the cited files first and lists what it left out', () => {
-    const small = renderHtml(input, { maxEmbedBytes: 40_000 });
+    const small = renderHtml(input, { maxEmbedBytes: 80_000 });
     expect(Buffer.byteLength(small)).toBeLessThan(Buffer.byteLength(html) / 3);
     expect(small).toContain('id="worker-1/host/iptables-save.txt:L55"');
     const left = small.slice(small.indexOf('id="left-out"'));
