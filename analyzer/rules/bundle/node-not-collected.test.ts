@@ -82,6 +82,10 @@ describe('BND-905 node-not-collected', () => {
       [COLLECTION_BUNDLE, 'collection.json', '/nodes/1/error', '"no answer within 30 s; ssh was killed"'],
     ]);
     expect(w2.remediation?.commands).toEqual(['netsnap collect --ssh --sudo --nodes w2 -o <dir>']);
+    const named = collected(index([attempt('worker-2', 'timeout', { target: '10.0.0.12', privilege: 'login' })]));
+    expect(runRules([nodeNotCollected], named)[0]?.remediation?.commands).toEqual([
+      'netsnap collect --ssh --nodes worker-2=10.0.0.12 -o <dir>',
+    ]);
   });
 
   it('a node name that is shell code never reaches the retry command', () => {

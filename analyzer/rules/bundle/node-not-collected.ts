@@ -25,7 +25,8 @@ function retry(a: NodeAttempt) {
   const mode = raw(a.privilege === 'sudo' ? '--ssh --sudo' : '--ssh');
   // the ssh destination may be an address or a user@host: a node name when it is one, else the address
   const target = isIP(a.target) ? word('ip', a.target) : word('node', a.target);
-  return cmd`netsnap collect ${mode} --nodes ${target} -o <dir>`;
+  if (a.target === a.node) return cmd`netsnap collect ${mode} --nodes ${target} -o <dir>`;
+  return cmd`netsnap collect ${mode} --nodes ${word('node', a.node)}=${target} -o <dir>`;
 }
 
 function nodeReport(s: Snapshot, a: NodeAttempt, i: number): Report {
