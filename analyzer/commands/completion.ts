@@ -51,11 +51,15 @@ export function specFromHelp(name: string, summary: string, help: string): Comma
     const first = longs[0]?.[1];
     if (shorts.length === 1 && longs.length === 1 && first !== undefined) {
       const f = flags.get(first);
-      if (f) f.short = shorts[0];
+      // two longs claiming one short (a help slip): the first keeps it
+      if (f && ![...flags.values()].some((g) => g.long && g.short === shorts[0])) f.short = shorts[0];
     } else
       for (const s of shorts)
         if (![...flags.values()].some((f) => f.short === s)) flags.set(`-${s}`, { short: s, takesValue: false });
   }
+  // a short first seen alone (`usage: netsnap x [-o FILE]`) and later beside its long is that long's
+  for (const [key, f] of flags)
+    if (!f.long && [...flags.values()].some((g) => g.long && g.short === f.short)) flags.delete(key);
   const usage = /^usage: netsnap \S+ ([a-z0-9]+(?:\|[a-z0-9]+)+)/m.exec(help)?.[1];
   return {
     name,
