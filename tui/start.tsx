@@ -70,7 +70,8 @@ export async function startTui(opts: StartOptions): Promise<number> {
       const n = fixedFindings(groups);
       return {
         ok: true,
-        text: `wrote fixes for ${n} finding${n > 1 ? 's' : ''} to ${resolve(fixFile)}, by place (${placesLine(groups)}); review before running`,
+        // the file first: the footer is one line and cuts the end at 80 columns
+        text: `wrote ${fixFile}: fixes for ${n} finding${n > 1 ? 's' : ''} by place (${placesLine(groups)}); review before running`,
         md,
       };
     } catch (err) {
@@ -141,10 +142,12 @@ export async function startTui(opts: StartOptions): Promise<number> {
   if (failure) process.stderr.write(`netsnap: the terminal UI stopped on an error (please report it):\n${failure}\n`);
   if (model) {
     // say where the fixes are; never print them as one script to paste (they run in different places)
-    if (written) process.stderr.write(`netsnap: ${inertLine(written)}\n`);
+    // on exit the full path: the terminal is the shell's again and the user goes looking for it
+    const full = (text: string) => text.replace(`wrote ${fixFile}:`, `wrote ${resolve(fixFile)}:`);
+    if (written) process.stderr.write(`netsnap: ${inertLine(full(written))}\n`);
     else {
       const r = writeFixes(model);
-      if (r.ok) process.stderr.write(`netsnap: ${inertLine(r.text)}\n`);
+      if (r.ok) process.stderr.write(`netsnap: ${inertLine(full(r.text))}\n`);
       else if (r.md) {
         process.stderr.write(`netsnap: ${inertLine(r.text)}\nnetsnap: the fix file follows on stdout\n`);
         stdout.write(r.md);

@@ -43,6 +43,11 @@ export class Tmux {
     return this.run('capture-pane', '-p', '-t', session);
   }
 
+  /** the screen with wrapped lines joined back (for long messages printed after the UI left) */
+  joined(session: string): string {
+    return this.run('capture-pane', '-p', '-J', '-t', session);
+  }
+
   keys(session: string, ...k: string[]): void {
     this.run('send-keys', '-t', session, ...k);
   }
