@@ -72,11 +72,14 @@ describe('netsnap diff output', () => {
       const r = await cli([...BEFORE, '--', ...AFTER, '--format', 'html', '-o', file]);
       expect(r.code).toBe(0);
       expect(r.out).toBe('');
+      // a page for a ticket quoting unredacted bundles: said on stderr, and in the page
+      expect(r.err).toMatch(/warning: this report quotes 6 bundles that were not redacted/);
       const html = readFileSync(file, 'utf8');
       expect(html).toMatch(/^<!doctype html>/);
       expect(html).toContain("default-src 'none'");
       expect(html).not.toMatch(/<script|https?:\/\//);
       expect(html).toContain('<code>SYS-104/node:worker-1</code>');
+      expect(html).toContain('none of the 3 bundles is redacted');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

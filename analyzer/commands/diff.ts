@@ -149,6 +149,13 @@ export async function run(argv: string[]): Promise<number> {
     o.node !== undefined ? { node: o.node } : {},
   );
   const code = diffExitCode(d, failOn as FailOn);
+  if (format === 'markdown' || format === 'html') {
+    const { redactionNotice } = await import('../redact/notice.js');
+    const seen = new Set<string>();
+    const bundles = [...before.bundles, ...after.bundles].filter((b) => !seen.has(b.id) && seen.add(b.id));
+    const notice = redactionNotice(bundles, { forSharing: true });
+    if (notice.warning) process.stderr.write(`netsnap diff: warning: ${inertLine(notice.warning)}\n`);
+  }
   let out: string;
   if (format === 'json') out = (await import('../diff/render-json.js')).renderDiffJson(d, code);
   else if (format === 'markdown') out = (await import('../diff/render-markdown.js')).renderDiffMarkdown(d);

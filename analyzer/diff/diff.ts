@@ -4,6 +4,7 @@
 // MASQUERADE rule that came back in that node's iptables-save.
 import type { EvidenceRef } from '../core/evidence-ref.js';
 import type { Snapshot } from '../model/types.js';
+import { redactionNotice } from '../redact/notice.js';
 import { exitCodeFor, type FailOn } from '../report/model.js';
 import type { Analysis } from '../rules/types.js';
 import { findingsById, matchFindings, rootSummaries } from './match.js';
@@ -67,6 +68,7 @@ function sideInfo(s: Snapshot): SideInfo {
       ...(b.createdAt !== undefined ? { createdAt: b.createdAt } : {}),
     })),
     ...(s.now !== undefined ? { collectedAt: s.now } : {}),
+    redaction: redactionNotice(s.bundles).summary,
   };
 }
 

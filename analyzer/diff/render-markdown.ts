@@ -16,10 +16,10 @@ function chains(title: string, roots: readonly ChainSummary[], out: string[]): v
 export function renderDiffMarkdown(d: DiffResult): string {
   const v = buildDiffView(d);
   const out: string[] = [`# netsnap diff${d.node ? ` of node ${mdCode(d.node)}` : ''}`, ''];
-  out.push('| | bundles | collected |', '|---|---|---|');
+  out.push('| | bundles | collected | redaction |', '|---|---|---|---|');
   for (const [name, s] of [['before', d.before] as const, ['after', d.after] as const])
     out.push(
-      `| ${name} | ${s.bundles.map((b) => mdCell(b.id)).join(', ')} | ${s.collectedAt ? mdCell(s.collectedAt) : ''} |`,
+      `| ${name} | ${s.bundles.map((b) => mdCell(b.id)).join(', ')} | ${s.collectedAt ? mdCell(s.collectedAt) : ''} | ${mdCell(s.redaction)} |`,
     );
   out.push('', '| category | findings |', '|---|---|');
   for (const [k, n] of Object.entries(v.counts))

@@ -61,6 +61,8 @@ export interface SideInfo {
   readonly bundles: readonly { readonly id: string; readonly node?: string; readonly createdAt?: string }[];
   /** newest manifest collection time */
   readonly collectedAt?: string;
+  /** redaction state of the side's bundles, one line (analyzer/redact/notice.ts) */
+  readonly redaction: string;
 }
 
 export interface DiffResult {

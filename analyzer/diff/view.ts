@@ -43,7 +43,7 @@ export interface DiffView {
 const statusOf = (f: Finding | undefined): Status | undefined => f?.status;
 
 export const sideLine = (what: string, s: DiffResult['before']): string =>
-  `${what}: ${s.bundles.length} bundle(s)${s.collectedAt ? `, collected ${s.collectedAt}` : ''} (${s.bundles
+  `${what}: ${s.bundles.length} bundle(s)${s.collectedAt ? `, collected ${s.collectedAt}` : ''}, ${s.redaction} (${s.bundles
     .map((b) => b.id)
     .join(', ')})`;
 
