@@ -52,6 +52,7 @@ display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center}
 #filters legend{float:left;color:var(--muted);margin-right:4px}
 #filters input[type=search]{min-width:12em;flex:1;font:inherit;padding:3px 6px}
 .filtered{display:none!important}
+@media print{#filters{display:none}pre{white-space:pre-wrap}}
 .trace table{font-size:13px}.trace td.where{white-space:nowrap}
 .fate{font-weight:600;margin:.3em 0 .8em}
 @media (max-width:600px){main{padding:8px}body{font-size:14px}.explains{margin-left:6px;padding-left:6px}

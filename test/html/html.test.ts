@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readBundles } from '../../analyzer/bundle/read.js';
 import { buildSnapshot } from '../../analyzer/model/build.js';
 import { loadSnapshot } from '../../analyzer/model/load.js';
+import { rawBundle } from '../../analyzer/model/testing.js';
 import { analyze } from '../../analyzer/causal/analyze.js';
 import { renderHtml } from '../../analyzer/report/html.js';
 import { stableFindingIds } from '../../analyzer/report/ids.js';
@@ -158,5 +159,17 @@ describe('a large bundle', () => {
     expect(big).toMatch(/<code>worker-1\/host\/iptables-save.txt<\/code><span class="meta"> · \d+ of 40\d{3} lines/);
     const left = big.slice(big.indexOf('id="left-out"'));
     expect(left).toContain('<code>worker-1/host/big.log</code> 5860 KiB · over the size budget');
+  });
+});
+
+describe('small inputs', () => {
+  it('no bundle at all, and a host-only bundle without findings: a page whose links all resolve', () => {
+    for (const raws of [[], [rawBundle({ node: 'n1', files: { 'host/sysctl.txt': 'net.ipv4.ip_forward = 1\n' } })]]) {
+      const snapshot = buildSnapshot(raws);
+      const page = renderHtml({ snapshot, analysis: analyze(snapshot) });
+      expect(page).toContain('<section id="roots"><h2>Root causes</h2>');
+      const known = new Set([...page.matchAll(/ id="([^"]*)"/g)].map((m) => m[1]));
+      expect([...page.matchAll(/ href="#([^"]*)"/g)].map((m) => m[1]).filter((h) => !known.has(h))).toEqual([]);
+    }
   });
 });
