@@ -105,8 +105,9 @@ function inflateSlice(inflater: InflateRaw, slice: Buffer): Promise<Error | unde
     inflater.once('error', onError);
     inflater.write(slice, () => {
       inflater.off('error', onError);
-      // output pushed in this step is emitted as 'data' by now, or on the next turn at the latest
-      setImmediate(() => resolve(undefined));
+      // output pushed in this step was emitted as 'data' already unless some is still buffered
+      if (inflater.readableLength === 0) resolve(undefined);
+      else setImmediate(() => resolve(undefined));
     });
   });
 }

@@ -4,7 +4,8 @@
 // .tar) and folders in it, one level down. Other files there are ignored with a note;
 // collection.json (the index `netsnap collect` writes beside the bundles) is left alone.
 import { promises as fsp } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { BundleOpenError, readBundle, uniqueIds, type ReadOptions } from './read.js';
 import { COLLECTION_FILE } from './collection-index.js';
 import { cutName } from './names.js';
 import { PATTERN_SOURCES, sourceByPath } from './sources.js';
@@ -120,4 +121,76 @@ export function notABundle(raw: RawBundle): string | undefined {
     return `manifest.json: ${bad.message}; and ${others ? 'none of its other files' : 'no other file'} is one netsnap reads`;
   if (raw.files.size === 0) return 'no bundle here: no manifest.json and no files';
   return `not a bundle: no manifest.json and none of its ${raw.files.size} file(s) is one netsnap reads`;
+}
+
+/** an input (or part of a folder of bundles) that gave no bundle */
+export interface Skipped {
+  readonly path: string;
+  readonly why: string;
+  /** error: the input gave no bundle at all; warning: a part of a folder that gave others */
+  readonly severity: 'error' | 'warning';
+}
+
+export interface InputOptions extends Omit<ReadOptions, 'id' | 'onFile'> {
+  /** the reader's onFile for a bundle, asked only when the inputs hold exactly one bundle */
+  readonly onFileOf?: (id: string, path: string) => ReadOptions['onFile'];
+}
+
+/** read one candidate: the bundle, or why it is none */
+async function readCandidate(c: Candidate, opts: ReadOptions): Promise<RawBundle | string> {
+  try {
+    const raw = await readBundle(c.path, opts);
+    return notABundle(raw) ?? raw;
+  } catch (err) {
+    if (!(err instanceof BundleOpenError)) throw err;
+    const m = err.message.startsWith(`${c.path}: `) ? err.message.slice(c.path.length + 2) : err.message;
+    return `${m}; check the path and permissions`;
+  }
+}
+
+/**
+ * Expand and read the inputs: the bundles (with unique ids) and what was skipped: one error per
+ * input that gave no bundle (naming it and why), one warning per skipped part of a folder of
+ * bundles that gave some.
+ */
+export async function readInputs(
+  paths: readonly string[],
+  opts: InputOptions = {},
+): Promise<{ raws: RawBundle[]; skipped: Skipped[] }> {
+  const { onFileOf, ...read } = opts;
+  const { candidates, notes } = await expandInputs(paths);
+  const ids = uniqueIds(candidates.map((c) => c.path));
+  const raws: RawBundle[] = [];
+  const gave = new Set<string>();
+  const failed = new Map<string, { path: string; why: string }[]>();
+  for (const [i, c] of candidates.entries()) {
+    const id = ids[i] as string;
+    // one bundle: the caller may parse its files as they arrive, while the rest is still read
+    const onFile = candidates.length === 1 ? onFileOf?.(id, c.path) : undefined;
+    const got = await readCandidate(c, { ...read, id, ...(onFile ? { onFile } : {}) });
+    if (typeof got !== 'string') {
+      raws.push(got);
+      gave.add(c.input);
+    } else failed.set(c.input, [...(failed.get(c.input) ?? []), { path: c.path, why: got }]);
+  }
+  const skipped: Skipped[] = [];
+  for (const input of new Set(paths)) {
+    const fails = failed.get(input) ?? [];
+    const parts = notes.filter((n) => n.input === input);
+    if (gave.has(input)) {
+      for (const f of [...fails, ...parts]) skipped.push({ path: f.path, why: f.why, severity: 'warning' });
+      continue;
+    }
+    const only = fails.length === 1 && fails[0]?.path === input ? fails[0] : undefined;
+    let why: string;
+    if (only) why = only.why;
+    else if (fails.length === 0) why = parts[0]?.why ?? 'no bundle here';
+    else {
+      const shown = fails.slice(0, 3).map((f) => `${basename(f.path)}: ${f.why}`);
+      const more = fails.length > 3 ? `; and ${fails.length - 3} more` : '';
+      why = `no readable bundle in this folder (${shown.join('; ')}${more})`;
+    }
+    skipped.push({ path: input, why, severity: 'error' });
+  }
+  return { raws, skipped };
 }
