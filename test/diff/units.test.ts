@@ -2,6 +2,7 @@
 // bound, the iptables change bound, and every renderer against hostile bundle text.
 import { describe, expect, it } from 'vitest';
 import { snapshotOf } from '../../analyzer/model/testing.js';
+import { kubeList, podJson } from '../../analyzer/model/testing-objects.js';
 import { analyze } from '../../analyzer/causal/analyze.js';
 import { diffSides } from '../../analyzer/diff/diff.js';
 import { lineEdits } from '../../analyzer/diff/lines.js';
@@ -97,6 +98,57 @@ describe('iptables changes are bounded', () => {
     });
     expect(sourceChanges(b, a).changes.map((c) => [c.kind, c.change, c.before, c.after])).toEqual([
       ['iptables', 'changed', 'policy ACCEPT', 'policy DROP'],
+    ]);
+  });
+});
+
+describe('pods and sysctls', () => {
+  const pods = (restarts: number, waitingReason?: string) =>
+    kubeList([
+      podJson({
+        name: 'kube-flannel-ds-abcde',
+        namespace: 'kube-flannel',
+        node: 'w1',
+        restarts,
+        ...(waitingReason ? { waitingReason, ready: false } : {}),
+      }),
+      podJson({ name: 'web-1', node: 'w1' }),
+    ]);
+  it('a container that restarted and went into CrashLoopBackOff: one change citing its status on both sides', () => {
+    const b = snapshotOf({ id: 'b', node: 'w1', files: { 'cluster/pods.json': pods(0) } });
+    const a = snapshotOf({ id: 'a', node: 'w1', files: { 'cluster/pods.json': pods(3, 'CrashLoopBackOff') } });
+    const changes = sourceChanges(b, a).changes;
+    expect(changes.map((c) => [c.kind, c.change, c.node, c.where, c.before, c.after])).toEqual([
+      [
+        'pod',
+        'changed',
+        'w1',
+        'kube-flannel/kube-flannel-ds-abcde/kube-flannel restarted 3x',
+        'running, ready, restarts 0',
+        'waiting (CrashLoopBackOff), not ready, restarts 3',
+      ],
+    ]);
+    expect(changes[0]?.beforeRef).toMatchObject({
+      bundle: 'b',
+      path: 'cluster/pods.json',
+      pointer: '/items/0/status/containerStatuses/0',
+    });
+    expect(changes[0]?.afterRef?.quote).toContain('CrashLoopBackOff');
+  });
+  it('a sysctl turned off cites its line on both sides', () => {
+    const b = snapshotOf({
+      id: 'b',
+      node: 'w1',
+      files: { 'host/sysctl.txt': 'net.ipv4.ip_forward = 1\nvm.swappiness = 60\n' },
+    });
+    const a = snapshotOf({
+      id: 'a',
+      node: 'w1',
+      files: { 'host/sysctl.txt': 'vm.swappiness = 60\nnet.ipv4.ip_forward = 0\n' },
+    });
+    const c = sourceChanges(b, a).changes;
+    expect(c.map((x) => [x.kind, x.change, x.before, x.after, x.beforeRef?.line, x.afterRef?.line])).toEqual([
+      ['sysctl', 'changed', 'net.ipv4.ip_forward = 1', 'net.ipv4.ip_forward = 0', 1, 2],
     ]);
   });
 });
