@@ -19,6 +19,15 @@ export interface ClusterOptions {
 }
 
 export async function collectCluster(o: ClusterOptions): Promise<ClusterAttempt> {
+  // without kubectl here the collector would write a bundle of absent sources: say so instead
+  const probe = await spawnToFile({ argv: ['kubectl', 'version', '--client'], timeoutMs: 20_000, signal: o.signal });
+  if (probe.spawnError)
+    return {
+      outcome: 'skipped',
+      bundle: null,
+      durationMs: probe.durationMs,
+      error: 'kubectl is not installed on this machine: no cluster objects (collect them on a machine that has it)',
+    };
   const part = join(o.outDir, `.${CLUSTER_BUNDLE}.part`);
   const argv = ['sh', o.scriptPath, '--no-host', '--node', 'cluster', '-o', part];
   if (o.kubeconfig) argv.push('--kubeconfig', o.kubeconfig);

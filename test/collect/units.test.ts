@@ -332,3 +332,25 @@ describe('the pod wrapper, for real (root)', () => {
     60_000,
   );
 });
+
+describe('the cluster objects', () => {
+  it('no kubectl on this machine: skipped with the reason, no empty cluster bundle', async () => {
+    const { collectCluster } = await import('../../analyzer/collect/cluster.js');
+    const dir = mkdtempSync(join(work, 'nokubectl-'));
+    const path = process.env.PATH;
+    process.env.PATH = dir; // nothing on PATH: spawn('kubectl') fails with ENOENT
+    try {
+      const c = await collectCluster({
+        scriptPath: '/nonexistent',
+        outDir: dir,
+        timeoutSeconds: 5,
+        signal: new AbortController().signal,
+      });
+      expect(c).toMatchObject({ outcome: 'skipped', bundle: null });
+      expect(c.error).toContain('kubectl is not installed');
+      expect(readdirSync(dir)).toEqual([]);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+});
