@@ -8,9 +8,8 @@ import { allRules } from '../rules/catalog.js';
 import { LAYERS, subjectKey, type Chain, type EvidenceRef, type Finding, type Status } from '../rules/types.js';
 import { nodeOf } from '../causal/link.js';
 import { fateSentence, stepChainWhere } from '../trace/format.js';
-import { stableFindingIds } from './ids.js';
-import { groupFixes, type FixPlace } from './fix-places.js';
-import { buildReportModel, evidenceLocation, type ReportInput } from './model.js';
+import type { FixPlace } from './fix-places.js';
+import { buildReportModel, chainFindings, evidenceLocation, fixesOf, type ReportInput } from './model.js';
 import { platformLine, platformSource } from './platform.js';
 import { CSS, SCRIPT } from './html-assets.js';
 import { anchorId, h, h1, ha, hrefTo } from './html-escape.js';
@@ -20,7 +19,7 @@ import { reportTraces, type ReportTrace } from './html-traces.js';
 export interface HtmlOptions {
   /** bytes of embedded file views (default 640 KiB: the demo report stays under 1 MB) */
   readonly maxEmbedBytes?: number;
-  /** netsnap's version for the header */
+  /** netsnap's version for the header (default: the model's, from package.json) */
   readonly version?: string;
   /** rule titles and docs (packs included); default: the built-in catalog */
   readonly rules?: readonly { readonly id: string; readonly title: string; readonly docs: { readonly why: string } }[];
@@ -202,9 +201,7 @@ function traceEl(c: Ctx, t: ReportTrace, i: number): string {
 export function renderHtml(input: ReportInput, opts: HtmlOptions = {}): string {
   const m = buildReportModel(input);
   const s = input.snapshot;
-  const all = input.analysis.findings;
-  const stable = stableFindingIds(all);
-  const ids = new Map(all.map((f, i) => [f, stable[i] ?? `f${i}`]));
+  const ids = m.ids;
   const traces = reportTraces(s, m.findings);
   const tracesOf = new Map<Finding, number[]>();
   traces.forEach((t, i) => tracesOf.set(t.finding, [...(tracesOf.get(t.finding) ?? []), i]));
@@ -218,10 +215,10 @@ export function renderHtml(input: ReportInput, opts: HtmlOptions = {}): string {
     ),
   ];
   const plan = planEmbed(s.files, s.bundles, citations, opts.maxEmbedBytes ?? DEFAULT_EMBED_BYTES);
-  const groups = groupFixes(
-    problems,
-    problems.map((f) => ids.get(f) ?? ''),
-  );
+  // every shown finding's fixes (the model's m.fixes holds the root chains' only), causes first
+  const inChains = chainFindings(m.roots).filter((f) => f.status !== 'pass');
+  const chained = new Set(inChains);
+  const groups = fixesOf([...inChains, ...problems.filter((f) => !chained.has(f))], ids);
   const fixOf = new Map<string, string>();
   groups.forEach((g) => {
     for (const it of g.items) fixOf.set(it.findingId, fixAnchor(g.place));
@@ -246,7 +243,7 @@ export function renderHtml(input: ReportInput, opts: HtmlOptions = {}): string {
     `<dt>platform</dt><dd>${h1(platformLine(m.platform))}${source ? `<br><span class="note">from ${h1(source)}</span>` : ''}</dd>`,
     `<dt>collected</dt><dd>${s.now ? h1(s.now) : 'unknown'}</dd>`,
     `<dt>redaction</dt><dd class="${notice.unredacted.length ? 's-fail' : ''}">${h1(m.redaction)}</dd>`,
-    `<dt>tool</dt><dd>netsnap ${h1(opts.version ?? 'unknown version')}</dd>`,
+    `<dt>tool</dt><dd>${h1(m.tool.name)} ${h1(opts.version ?? m.tool.version)}</dd>`,
     '</dl>',
     `<p><b>${m.roots.length} root cause(s)</b>: ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass</p>`,
     '</header>',

@@ -7,6 +7,7 @@ import { readBundles } from '../../analyzer/bundle/read.js';
 import { buildSnapshot } from '../../analyzer/model/build.js';
 import { loadSnapshot } from '../../analyzer/model/load.js';
 import { rawBundle } from '../../analyzer/model/testing.js';
+import { readFileSync } from 'node:fs';
 import { analyze } from '../../analyzer/causal/analyze.js';
 import { renderHtml } from '../../analyzer/report/html.js';
 import { stableFindingIds } from '../../analyzer/report/ids.js';
@@ -162,12 +163,17 @@ describe('a large bundle', () => {
   });
 });
 
+const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
 describe('small inputs', () => {
   it('no bundle at all, and a host-only bundle without findings: a page whose links all resolve', () => {
     for (const raws of [[], [rawBundle({ node: 'n1', files: { 'host/sysctl.txt': 'net.ipv4.ip_forward = 1\n' } })]]) {
       const snapshot = buildSnapshot(raws);
       const page = renderHtml({ snapshot, analysis: analyze(snapshot) });
       expect(page).toContain('<section id="roots"><h2>Root causes</h2>');
+      expect(page).toContain(`<dt>tool</dt><dd>netsnap ${version}</dd>`); // package.json's by default
       const known = new Set([...page.matchAll(/ id="([^"]*)"/g)].map((m) => m[1]));
       expect([...page.matchAll(/ href="#([^"]*)"/g)].map((m) => m[1]).filter((h) => !known.has(h))).toEqual([]);
     }
