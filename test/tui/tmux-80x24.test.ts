@@ -134,6 +134,22 @@ describe.skipIf(!!reason).concurrent('every screen at 80x24 (tmux, the built CLI
     expect(rows(screen).some((l) => l.endsWith('…') && l.includes('$'))).toBe(false);
   });
 
+  it('trace path: the deciding REJECT rule is quoted whole, wrapped', async () => {
+    const { s } = await demo('trace');
+    tmux.keys(s, ':', 'trace web-44x55ssjts-cjglt kube-system/kube-dns:53 udp', 'Enter');
+    const screen = await tmux.waitFor(s, (x) => x.includes('Branch 1/1'), 'the traced path');
+    expect(fits(screen)).toBe(true);
+    expect(screen).toContain('✗ REJECTED');
+    const at = rows(screen).findIndex((l) => l.trimStart().startsWith('-A KUBE-SERVICES'));
+    const rule = rows(screen)
+      .slice(at, at + 4)
+      .map((l) => l.trim())
+      .join(' ');
+    expect(rule).toContain(
+      '-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns has no endpoints" -m udp --dport 53 -j REJECT --reject-with icmp-port-unreachable',
+    );
+  });
+
   it('too small: the notice itself fits 30x6, and 80x24 comes back', async () => {
     const { s } = await demo('small');
     tmux.run('resize-window', '-t', s, '-x', '30', '-y', '6');

@@ -8,7 +8,7 @@ import type { Route, TraceRoute } from '../state/route.js';
 import { FATE_GLYPH, STATUS_GLYPH, WARN_FORWARD, type Glyph } from '../theme.js';
 import { DocBuilder, type Doc } from './doc.js';
 import type { TraceRequest, UiModel } from './model.js';
-import { padEnd, truncate, wrap } from './text.js';
+import { padEnd, truncate, wrap, wrapKeep } from './text.js';
 
 type Traced = TraceResult & { readonly label?: { readonly from: string; readonly to: string } };
 
@@ -138,8 +138,11 @@ export function traceResultDoc(r: Traced, width: number): Doc {
         { text: padEnd(`${s.verdict}${prob}`, verdictWidth), bold: isDecider, ...(isDecider ? { tone: g.tone } : {}) },
         { text: line, dim: true },
       );
+      // the deciding rule is quoted whole: it wraps (continuation rows indented further)
       if (isDecider && s.text && s.ruleIndex !== undefined)
-        d.more({ text: `    ${truncate(s.text, Math.max(0, width - 4))}`, mark: true });
+        wrapKeep(s.text, Math.max(10, width - 6)).forEach((l, i) =>
+          d.more({ text: `${i ? '      ' : '    '}${l}`, mark: true }),
+        );
       for (const a of s.assumptions ?? [])
         d.more({
           text: truncate(
