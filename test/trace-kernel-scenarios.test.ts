@@ -69,10 +69,11 @@ const sh = (ns: string, script: string) =>
   });
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-function teardown(): void {
-  spawnSync('ip', ['netns', 'del', POD]);
-  spawnSync('ip', ['netns', 'del', SINK]);
-  spawnSync('ip', ['netns', 'del', NODE]);
+/** delete the three namespaces (absent ones are fine), and with `andAdd` create them afresh, in one `ip` */
+function teardown(andAdd = false): void {
+  const ns = [POD, SINK, NODE];
+  const lines = [...ns.map((n) => `netns del ${n}`), ...(andAdd ? ns.map((n) => `netns add ${n}`) : [])];
+  spawnSync('ip', ['-force', '-batch', '-'], { input: lines.join('\n') + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
 }
 
 /** Rebuild the node from its bundle; returns the pod's address behind the bridge, or a reason it cannot. */
@@ -82,10 +83,7 @@ function build(host: HostState): { podIp: string; bridge: string } | string {
   const def = routes.find((r) => r.dst === 'default' && (r.table ?? 'main') === 'main');
   const bridge = addrs.find((l) => l.linkinfo?.info_kind === 'bridge' && l.addr_info?.some((a) => a.family === 'inet'));
   if (!def?.dev || !bridge) return 'no default route or no pod bridge in the bundle';
-  teardown();
-  execFileSync('ip', ['netns', 'add', NODE]);
-  execFileSync('ip', ['netns', 'add', POD]);
-  execFileSync('ip', ['netns', 'add', SINK]);
+  teardown(true);
   const cmds: string[] = [
     'link set lo up',
     `link add ${def.dev} type veth peer name uplinkp`,
@@ -139,7 +137,7 @@ function build(host: HostState): { podIp: string; bridge: string } | string {
     cmds.push(
       `neigh replace ${base[0]}.${base[1]}.${base[2]}.${i} lladdr 02:00:00:00:00:${i.toString(16).padStart(2, '0')} dev ${bridge.ifname} nud permanent`,
     );
-  execFileSync('ip', ['netns', 'exec', NODE, 'ip', '-batch', '-'], { input: cmds.join('\n') + '\n' });
+  execFileSync('ip', ['-n', NODE, '-batch', '-'], { input: cmds.join('\n') + '\n' });
   const fdb = (host.fdb?.value ?? [])
     .filter((f) => f.dst && f.dev && made.has(f.dev))
     .map((f) => `bridge fdb append ${f.mac} dev ${f.dev} dst ${f.dst} self permanent 2>/dev/null || true; `);
@@ -149,12 +147,16 @@ function build(host: HostState): { podIp: string; bridge: string } | string {
     NODE,
     `${fdb.join('')}echo ${Number(fwd) ? 1 : 0} > /proc/sys/net/ipv4/ip_forward${bnf !== undefined ? `; echo ${Number(bnf) ? 1 : 0} > /proc/sys/net/bridge/bridge-nf-call-iptables 2>/dev/null || true` : ''}`,
   );
-  sh(SINK, 'ip link set sinketh up');
+  execFileSync('ip', ['-n', SINK, 'link', 'set', 'sinketh', 'up']);
   const podIp = `${base[0]}.${base[1]}.${base[2]}.201`;
-  sh(
-    POD,
-    `ip link set lo up && ip link set podeth name eth0 && ip addr add ${podIp}/${b.prefixlen} dev eth0 && ip link set eth0 up && ip route add default via ${b.local}`,
-  );
+  const pod = [
+    'link set lo up',
+    'link set podeth name eth0',
+    `addr add ${podIp}/${b.prefixlen} dev eth0`,
+    'link set eth0 up',
+    `route add default via ${b.local}`,
+  ];
+  execFileSync('ip', ['-n', POD, '-batch', '-'], { input: pod.join('\n') + '\n' });
   return { podIp, bridge: bridge.ifname };
 }
 
