@@ -52,10 +52,10 @@ export class Tmux {
     this.run('send-keys', '-t', session, ...k);
   }
 
-  /** polls every 50 ms (bounded: 30 s) until `ok(screen)`; nothing asserts how long it took */
+  /** polls every 50 ms (bounded: 60 s, for a loaded CI machine) until `ok(screen)`; nothing asserts how long it took */
   async waitFor(session: string, ok: (s: string) => boolean, what: string): Promise<string> {
     let screen = '';
-    for (let i = 0; i < 600; i++) {
+    for (let i = 0; i < 1200; i++) {
       screen = this.screen(session);
       if (ok(screen)) return screen;
       await new Promise((r) => setTimeout(r, 50));
