@@ -289,6 +289,10 @@ describe.skipIf(!!why)('tracer agrees with kernel counters on the scenarios', ()
           const text = readFileSync(join(dir, host.bundle, 'host', 'iptables-save.txt'), 'utf8');
           if (text.includes('\n*raw'))
             throw new Error(`${name}/${host.node}: has a raw table; the raw DROP helper would clash`);
+          // One restore serves all destinations (counters compared as deltas), so no rule may keep
+          // state from one probe to the next.
+          const stateful = /-m (recent|limit|hashlimit|quota|connlimit)\b|--mode nth/.exec(text);
+          if (stateful) throw new Error(`${name}/${host.node}: stateful match "${stateful[0]}"; restore per probe`);
           const th = traceHost(snapshot, host);
           const dests = destinations(snapshot);
           execFileSync('ip', ['netns', 'exec', NODE, 'iptables-restore'], {
