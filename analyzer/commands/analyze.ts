@@ -59,23 +59,6 @@ const OPTIONS = {
 
 const FAIL_ON = ['critical', 'warning', 'never'] as const;
 
-interface HtmlModule {
-  renderHtml(input: ReportInput, opts?: object): string;
-}
-
-/** the HTML renderer, when this build has it (analyzer/report/html.ts) */
-async function htmlRenderer(): Promise<HtmlModule | undefined> {
-  // a variable specifier: the module may not exist in this build, and that is reported, not a crash
-  const spec = '../report/html.js';
-  try {
-    const mod = (await import(spec)) as Partial<HtmlModule>;
-    return typeof mod.renderHtml === 'function' ? (mod as HtmlModule) : undefined;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return undefined;
-    throw err;
-  }
-}
-
 /** a one-line progress indicator on a terminal's stderr while bundles are read (before the TUI) */
 function progressLine(): { onProgress: (p: ReadProgress) => void; done: () => void } {
   if (!process.stderr.isTTY) return { onProgress: () => {}, done: () => {} };
@@ -169,12 +152,9 @@ export async function run(argv: string[]): Promise<number> {
   if (fmt === 'json') out = (await import('../report/json.js')).renderJson(input);
   else if (fmt === 'markdown') out = (await import('../report/markdown.js')).renderMarkdown(input);
   else if (fmt === 'html') {
-    const html = await htmlRenderer();
-    if (!html) {
-      process.stderr.write('netsnap analyze: html report not available in this build\n');
-      return 2;
-    }
-    out = html.renderHtml(input);
+    const { renderHtml } = await import('../report/html.js');
+    // the rules (with packs) give each finding its "why" line
+    out = renderHtml(input, { rules: [...allRules, ...packs] });
   } else {
     const color = output === undefined && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR && !o['no-color'];
     out = (await import('../report/text.js')).renderText(input, { color, width: 80, verbose: o.verbose });
