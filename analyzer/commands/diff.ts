@@ -26,7 +26,7 @@ const USAGE = `usage: netsnap diff [options] <before bundle | dir>... -- <after 
 
 Analyze two collections of one cluster and match their findings by stable id: fixed, still
 failing, new, changed status, unchanged; with the root causes of each side and the source changes
-(iptables rules, Corefile lines, endpoints, pod restarts, sysctls) that explain them.
+(iptables rules, routes, Corefile lines, endpoints, pod restarts, sysctls) that explain them.
 
 options:
 ${FORMAT_HELP()}

@@ -6,7 +6,8 @@ import type { EvidenceRef } from '../core/evidence-ref.js';
 import type { Snapshot } from '../model/types.js';
 import { redactionNotice } from '../redact/notice.js';
 import { exitCodeFor, type FailOn } from '../report/model.js';
-import type { Analysis } from '../rules/types.js';
+import { nodeOf } from '../causal/link.js';
+import type { Analysis, Finding } from '../rules/types.js';
 import { findingsById, matchFindings, rootSummaries } from './match.js';
 import { sourceChanges } from './sources.js';
 import type { DiffResult, MatchedFinding, SideInfo, SourceChange } from './types.js';
@@ -42,6 +43,9 @@ const objectOf = (pointer: string | undefined): string | undefined => /^\/items\
  */
 export function relates(c: SourceChange, ref: EvidenceRef | undefined, evidence: readonly EvidenceRef[]): boolean {
   if (!ref) return false;
+  // a route that is missing is cited by what says it should exist (a node's podCIDR): the same
+  // destination quoted anywhere in the evidence of a finding about that node
+  if (c.kind === 'route' && evidence.some((e) => e.quote === c.where || e.quote.includes(`"${c.where}"`))) return true;
   const same = evidence.filter((e) => e.bundle === ref.bundle && e.path === ref.path);
   if (same.length === 0) return false;
   switch (c.kind) {
@@ -49,6 +53,9 @@ export function relates(c: SourceChange, ref: EvidenceRef | undefined, evidence:
       return c.chain !== undefined && same.some((e) => chainsOf(e.quote).has(c.chain as string));
     case 'corefile':
       return same.some((e) => e.pointer === ref.pointer);
+    case 'route':
+      // the route itself, or a finding citing the whole table
+      return same.some((e) => e.pointer === ref.pointer || e.pointer === '' || e.pointer === undefined);
     case 'endpoints':
     case 'pod':
       return same.some((e) => objectOf(e.pointer) !== undefined && objectOf(e.pointer) === objectOf(ref.pointer));
@@ -81,7 +88,9 @@ export function diffSides(before: Side, after: Side, opts: { node?: string } = {
     if (m.category === 'unchanged') return [];
     const eb = m.before?.evidence ?? [];
     const ea = m.after?.evidence ?? [];
+    const node = nodeOf((m.after ?? m.before) as Finding);
     return sources.changes
+      .filter((c) => c.node === undefined || node === undefined || c.node === node)
       .filter((c) => relates(c, c.beforeRef, eb) || relates(c, c.afterRef, ea))
       .slice(0, MAX_EXPLAINED)
       .map((c) => c.key);

@@ -1,12 +1,12 @@
 // What changed in the collected sources between two snapshots, the facts that explain fixed and
-// new findings: iptables rules added/removed per table and chain (and chain policies), Corefile
+// new findings: iptables rules added/removed per table and chain (and chain policies), routes, Corefile
 // lines, Service endpoints gained/lost, pods restarted or changing state, sysctl values. Each change
 // cites a place on both sides: the line itself where it exists, else where it would be (the chain,
 // the Endpoints object, the file). Pure: reads two Snapshots. Every list is bounded (MAX_PER_KIND).
 import type { EvidenceRef } from '../core/evidence-ref.js';
 import type { FileRef, Located, Snapshot, Sourced } from '../model/types.js';
 import type { Endpoints, Pod } from '../model/schemas.js';
-import type { IptablesChain, IptablesSave } from '../parse/types.js';
+import type { IpRoute, IptablesChain, IptablesSave } from '../parse/types.js';
 import { lineEdits } from './lines.js';
 import type { SourceChange, SourceKind } from './types.js';
 
@@ -146,6 +146,42 @@ function iptablesChanges(before: Snapshot, after: Snapshot, out: Bounded): void 
           afterRef: lineRef(after, a.ref, r.line),
         });
       }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- routes
+
+const routeKey = (r: IpRoute): string => `${r.table ?? 'main'} ${r.type ?? ''} ${r.dst}`;
+const routeText = (r: IpRoute): string =>
+  [r.type, r.dst, r.gateway && `via ${r.gateway}`, r.dev && `dev ${r.dev}`, r.table && `table ${r.table}`]
+    .filter(Boolean)
+    .join(' ');
+
+/** each node's `ip -j route` by destination: gone, new, or another gateway/device (cites `/<index>`) */
+function routeChanges(before: Snapshot, after: Snapshot, out: Bounded): void {
+  for (const node of [...before.hosts.keys()].filter((n) => after.hosts.has(n)).sort()) {
+    const b = before.hosts.get(node)?.routes;
+    const a = after.hosts.get(node)?.routes;
+    if (!b || !a) continue;
+    const bm = new Map(b.value.map((r) => [routeKey(r), r]));
+    const am = new Map(a.value.map((r) => [routeKey(r), r]));
+    const table = (s: Snapshot, ref: FileRef) => objectRef(s, { ...ref, pointer: '' }, 'the route table');
+    for (const key of [...new Set([...bm.keys(), ...am.keys()])].sort()) {
+      const x = bm.get(key);
+      const y = am.get(key);
+      if (x && y && routeText(x) === routeText(y)) continue;
+      out.add({
+        key: `route/${node}/${key}`,
+        kind: 'route',
+        change: x && y ? 'changed' : x ? 'removed' : 'added',
+        node,
+        where: (x ?? y)?.dst ?? '',
+        ...(x ? { before: routeText(x) } : {}),
+        ...(y ? { after: routeText(y) } : {}),
+        beforeRef: x ? objectRef(before, { ...b.ref, pointer: `/${x.at}` }) : table(before, b.ref),
+        afterRef: y ? objectRef(after, { ...a.ref, pointer: `/${y.at}` }) : table(after, a.ref),
+      });
     }
   }
 }
@@ -336,6 +372,7 @@ export interface SourceDiff {
 export function sourceChanges(before: Snapshot, after: Snapshot): SourceDiff {
   const kinds: [SourceKind, (b: Snapshot, a: Snapshot, out: Bounded) => void][] = [
     ['iptables', iptablesChanges],
+    ['route', routeChanges],
     ['corefile', corefileChanges],
     ['endpoints', endpointChanges],
     ['pod', podChanges],

@@ -35,8 +35,8 @@ export interface ChainSummary {
   readonly symptoms: readonly string[];
 }
 
-export type SourceKind = 'iptables' | 'corefile' | 'endpoints' | 'pod' | 'sysctl';
-export const SOURCE_KINDS: readonly SourceKind[] = ['iptables', 'corefile', 'endpoints', 'pod', 'sysctl'];
+export type SourceKind = 'iptables' | 'route' | 'corefile' | 'endpoints' | 'pod' | 'sysctl';
+export const SOURCE_KINDS: readonly SourceKind[] = ['iptables', 'route', 'corefile', 'endpoints', 'pod', 'sysctl'];
 
 export interface SourceChange {
   /** stable within one diff: kind/where/what, e.g. `iptables/worker-1/nat/POSTROUTING/+3` */
