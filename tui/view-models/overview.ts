@@ -45,7 +45,8 @@ export function overviewDoc(m: UiModel, width: number): Doc {
   const nodes = nodeRows(m);
   d.line({ text: `Nodes (${nodes.length})`, bold: true });
   for (const n of nodes) {
-    const info = `${n.bundles.length ? n.bundles.join(', ') : 'no bundle (cluster view only)'}${n.createdAt ? `  ${n.createdAt}` : ''}  ${n.findings} findings, ${n.failing} failing`;
+    // counts first: at 80 columns the long bundle ids are what gets cut
+    const info = `${n.failing} failing of ${n.findings}  ${n.bundles.length ? n.bundles.join(', ') : 'no bundle (cluster view only)'}${n.createdAt ? `  ${n.createdAt}` : ''}`;
     d.item(
       { section: 'nodes', target: { screen: 'findings', filter: { node: n.node, text: '' } } },
       { text: padEnd(n.node, 14), bold: true },
