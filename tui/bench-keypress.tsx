@@ -4,8 +4,9 @@
 //   rows     the same number of styled rows as the findings screen, no netsnap code: Ink's layout
 //   findings the App on N findings, ↓ (and g every 50 keys) in the findings list
 //   trace    the App on the Trace result (web-1 → kube-dns), ↓ through the steps
-// Run: `node dist/tui/bench-main.js [N]` after a build (it loads React's production build first). ink-testing-library renders without
-// throttle or terminal (a terminal adds the bytes written: see incrementalRendering in start.tsx).
+// Run: `node dist/tui/bench-main.js [N]` after a build (it loads React's production build first).
+// ink-testing-library renders without throttle or terminal (a terminal adds the bytes written: see
+// incrementalRendering in start.tsx).
 // Rounds alternate between the cases so load from other processes hits them alike.
 import { Box, Text, useInput } from 'ink';
 import { render } from 'ink-testing-library';

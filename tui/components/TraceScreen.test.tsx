@@ -24,7 +24,7 @@ describe('Trace screen at 80x24', () => {
     expect(selected(f)).toMatch(/pod +default\/web-1 +10\.244\.1\.5 on worker-1/);
     expect(f).toMatch(/node +worker-1 +192\.168\.56\.11/);
     await press(app, KEY.ENTER);
-    f = await waitForFrame(
+    await waitForFrame(
       app,
       (x) => x.includes('Trace from default/web-1: pick the destination'),
       'the destination picker',

@@ -29,7 +29,10 @@ export interface Entry {
 export type PromptKind = 'filter' | 'search' | 'command' | 'pick' | 'port';
 
 export interface Prompt {
-  /** filter: findings (live) · pick: trace picker (live) · search: the open file · command: `:` · port: the trace's port/proto */
+  /**
+   * filter: findings (live) · pick: trace picker (live) · search: the open file · command: `:` ·
+   * port: the trace's port/proto
+   */
   readonly kind: PromptKind;
   readonly text: string;
   /** the text before editing, restored on esc */
