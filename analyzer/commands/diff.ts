@@ -156,6 +156,17 @@ export async function run(argv: string[]): Promise<number> {
     const notice = redactionNotice(bundles, { forSharing: true });
     if (notice.warning) process.stderr.write(`netsnap diff: warning: ${inertLine(notice.warning)}\n`);
   }
+  // on a terminal, without --format/--json/-o: the diff view (q leaves with 0, like analyze's TUI)
+  if (
+    o.format === undefined &&
+    !o.json &&
+    output === undefined &&
+    Boolean(process.stdout.isTTY && process.stdin.isTTY)
+  ) {
+    const { buildDiffView } = await import('../diff/view.js');
+    const { startDiffTui } = await import('../../tui/diff/start-diff.js');
+    return startDiffTui(buildDiffView(d));
+  }
   let out: string;
   if (format === 'json') out = (await import('../diff/render-json.js')).renderDiffJson(d, code);
   else if (format === 'markdown') out = (await import('../diff/render-markdown.js')).renderDiffMarkdown(d);
