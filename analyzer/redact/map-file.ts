@@ -25,6 +25,7 @@ export async function readMapFile(path: string): Promise<MapFile> {
   } catch (e) {
     throw new Error(
       `${path}: cannot read the redaction map (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      { cause: e },
     );
   }
   let json: unknown;
@@ -33,6 +34,7 @@ export async function readMapFile(path: string): Promise<MapFile> {
   } catch (e) {
     throw new Error(
       `${path}: not valid JSON (${(e as Error).message}); is this a map written by \`netsnap redact --pseudonymize\`?`,
+      { cause: e },
     );
   }
   const parsed = MapFileSchema.safeParse(json);
