@@ -87,6 +87,8 @@ const V = {
   tsAuthKey: `tskey-auth-${rnd('tskey', 12)}-${rnd('tskey2', 24)}`,
   awsSecretEnv: rnd('awsenv', 40, B64),
   encryptionSecret: b64(rnd('enc', 32)),
+  urlQueryToken: `Qry/${rnd('query', 12)}+x=1`,
+  binaryData: `Bin-${rnd('binarydata', 28)}`,
 } as const;
 
 const dockerAuth = b64(`robot$shop:${V.dockerPass}`);
@@ -188,6 +190,8 @@ export const TABLE: readonly PlantedValue[] = [
   { kind: 'credentials env URL', value: V.gitCredentials, place: 'env GIT_CREDENTIALS' },
   { kind: 'authkey env', value: V.tsAuthKey, place: 'env TS_AUTHKEY' },
   { kind: 'encryption config secret', value: V.encryptionSecret, place: 'host/static-pods/encryption-config.yaml' },
+  { kind: 'URL-encoded query access_token', value: V.urlQueryToken, place: 'log, URL query, percent-encoded' },
+  { kind: 'ConfigMap binaryData (base64)', value: V.binaryData, place: 'ConfigMap binaryData, neutral key' },
 ];
 
 /** The values planted by secret-bundles.ts (issue 6), as table rows. */
@@ -238,6 +242,7 @@ const webLog = (): string =>
     `2025-01-15T09:58:10.000000006Z fetch https://shopbackup.blob.core.windows.net/db/dump.sql?sv=2022-11-02&se=2025-02-01&sr=b&sp=r&sig=${V.sasSig}`,
     `2025-01-15T09:58:10.000000007Z POST /v1/charge x-api-key: ${V.xApiKey} status=200`,
     `2025-01-15T09:58:10.000000008Z GET /healthz 200 from 10.244.1.1`,
+    `2025-01-15T09:58:10.000000009Z GET https://api.shop.example/v1/orders?limit=10&access_token=${encodeURIComponent(V.urlQueryToken)}&page=2 200`,
     '',
   ].join('\n');
 
@@ -262,6 +267,7 @@ const appConfig = (): object => ({
     kubeconfig: KUBECONFIG,
     'app.properties': `server.port=8080\nsession.key=${V.sessionKey}\n`,
   },
+  binaryData: { 'blob.bin': b64(V.binaryData) },
 });
 
 const migrateContainer = {
