@@ -177,11 +177,12 @@ const delta = (now: Map<string, number>, before: Map<string, number>) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Send one packet from the pod (destination i of the node's raw table) and return every rule
- * counted for it since `before`, raw rules included. Reads the counters until the probe's raw
- * rule has counted and two reads agree (one packet's walk through the hooks happens in one
- * softirq pass), at most 5 s; a sender still running (a TCP connect nobody answers) is killed and
- * awaited first and the counters read again, so nothing of this probe (a SYN retransmission
+ * Send one packet from the pod (destination i of the node's raw table) and return every rule's
+ * counter once it has walked the node. Reads the counters until the probe's raw rule has counted
+ * and two reads agree, the later one begun after the sender exited (one packet's walk through the
+ * hooks happens in one softirq pass, so a read that sees the marker and then an equal read leave
+ * nothing of it to come), at most 5 s. A sender still running once the marker counted (a TCP
+ * connect nobody answers) is killed and awaited, so nothing of this probe (a SYN retransmission
  * after ~1 s) can land in the next one.
  */
 async function probe(d: Dest, i: number, before: Map<string, number>): Promise<Map<string, number>> {
@@ -198,6 +199,8 @@ async function probe(d: Dest, i: number, before: Map<string, number>): Promise<M
     child.on('error', done);
   });
   const deadline = Date.now() + 5000;
+  // a UDP sender exits as soon as the datagram is out: no read before that can be the last
+  if (d.proto === 'udp') await Promise.race([exited, sleep(5000)]);
   const marker = `raw/PREROUTING#${i + 1}`;
   let prev = '';
   for (;;) {
@@ -206,26 +209,21 @@ async function probe(d: Dest, i: number, before: Map<string, number>): Promise<M
     const now = counters();
     const key = [...delta(now, before)].sort().join(' ');
     const seen = (now.get(marker) ?? 0) > (before.get(marker) ?? 0);
-    if (seen && !goneBefore) {
-      // the probe is in; no more packets from the sender after this
+    if ((seen && goneBefore && key === prev) || Date.now() > deadline) {
+      if (gone) return now;
       child.kill('SIGKILL');
       await exited;
-      prev = '';
-      continue;
+      return counters();
     }
-    if ((seen && key === prev) || Date.now() > deadline) {
-      if (!gone) {
-        child.kill('SIGKILL');
-        await exited;
-        return counters();
-      }
-      const left = execFileSync('ip', ['netns', 'pids', POD], { encoding: 'utf8' }).trim();
-      if (left) throw new Error(`processes left in the pod namespace after the probe: ${left}`);
-      return now;
+    // the probe is in: no more packets from the sender after this
+    if (seen && !gone) {
+      child.kill('SIGKILL');
+      await exited;
     }
     prev = key;
   }
 }
+
 const stepRules = (b: TraceBranch) =>
   new Set(b.steps.filter((s) => s.ruleIndex !== undefined).map((s) => `${s.table}/${s.chain}#${s.ruleIndex}`));
 
@@ -330,6 +328,8 @@ describe.skipIf(!!why)('tracer agrees with kernel counters on the scenarios', ()
               `${label}: kernel counted ${q([...got].sort().join(' '))}; simulator: ${sim.branches.map((b) => [...stepRules(b)].sort().join(' ')).join(' | ')}`,
             ).toBeDefined();
           }
+          const left = execFileSync('ip', ['netns', 'pids', POD], { encoding: 'utf8' }).trim();
+          if (left) throw new Error(`${name}/${host.node}: processes left in the pod namespace: ${left}`);
         }
         expect(replayed).toBeGreaterThan(0);
       },
