@@ -12,7 +12,7 @@ import { writeBundleDir } from '../../analyzer/bundle/write.js';
 import { readBundle } from '../../analyzer/bundle/read.js';
 import { run } from '../../analyzer/commands/redact.js';
 import { bundleEntries } from '../../analyzer/model/testing.js';
-import { readMapFile } from '../../analyzer/redact/map-file.js';
+import { readMapFile, reverseText } from '../../analyzer/redact/map-file.js';
 import { analyzePaths, shapeOf } from './equivalence.js';
 import { tableBundles } from './planted-table.js';
 
@@ -107,6 +107,9 @@ describe('--pseudonymize renames every owner name', () => {
         `netsnap-${names['worker-2']}-20250115T100100Z.tar.gz`,
       ].sort(),
     );
+    // --reverse brings the derived names back (they are in the map)
+    const map = await readMapFile(`${out}.map.json`);
+    expect(reverseText(`netsnap-${names['worker-1']}-20250115T100000Z`, map)).toBe('netsnap-worker-1-20250115T100000Z');
     expect(names['web-7d9f8b6c5d-']).toBe(`${names['web']}-7d9f8b6c5d-`);
     expect(names['web-7d9f8b6c5d']).toBe(`${names['web']}-7d9f8b6c5d`);
 
