@@ -11,6 +11,8 @@ import { replaceNames } from '../redact/names.js';
 import { inertLine } from '../text/inert.js';
 import { HELP_OPTION, parseCommand, usageError } from './args.js';
 import { loadInputs, reportSkipped } from './inputs.js';
+import { COLLECTION_FILE } from '../bundle/collection-index.js';
+import { findCollection } from '../model/collection.js';
 
 const USAGE = `usage: netsnap redact <bundle>... -o <out> [--pseudonymize] [--map <file>]
        netsnap redact --reverse --map <file> [<text-file>] [-o <out>]
@@ -136,7 +138,10 @@ export async function run(argv: string[]): Promise<number> {
         );
   const old = mapPath && existsSync(mapPath) ? await readMapFile(mapPath) : undefined;
   const key = new RedactKey(old?.key);
-  const result = redactBundles(raws, { key, pseudonymize: o.pseudonymize, names: old?.names });
+  // `netsnap collect`'s index beside the bundles names nodes and bundles: redacted the same way
+  const index = findCollection(inputs.map((i) => resolve(i)));
+  const extras = new Map(index ? [[COLLECTION_FILE, index.bytes]] : []);
+  const result = redactBundles(raws, { key, pseudonymize: o.pseudonymize, names: old?.names, extras });
 
   if (o.force && existsSync(o.out)) await fsp.rm(o.out, { recursive: true });
   const written: string[] = [];
@@ -152,6 +157,11 @@ export async function run(argv: string[]): Promise<number> {
       await writeOne(target, b);
       written.push(target);
     }
+  }
+  const redactedIndex = result.extras.get(COLLECTION_FILE);
+  if (redactedIndex && result.bundles.length > 1) {
+    await fsp.writeFile(join(o.out, COLLECTION_FILE), redactedIndex);
+    process.stdout.write(`${join(o.out, COLLECTION_FILE)}: the collection index, redacted the same way\n`);
   }
   if (mapPath) {
     const map: MapFile = {

@@ -20,6 +20,8 @@ export interface RedactOptions {
   readonly names?: Record<string, string>;
   /** redaction time written to the manifest (tests pass a fixed one) */
   readonly now?: string;
+  /** files beside the bundles (`netsnap collect`'s collection.json): redacted with the same key and names */
+  readonly extras?: ReadonlyMap<string, Buffer>;
 }
 
 export interface RedactedBundle {
@@ -40,6 +42,8 @@ export interface RedactResult {
   readonly key: RedactKey;
   readonly names: Record<string, string>;
   readonly ips: Record<string, string>;
+  /** the extras, redacted (same names) */
+  readonly extras: Map<string, Buffer>;
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -154,7 +158,21 @@ export function redactBundles(raws: readonly RawBundle[], opts: RedactOptions = 
     const id = pseudo ? pseudo.namesIn(raw.id) : raw.id;
     return { id, manifest, files, counts: counts.toRecord(), textFallbacks: fallbacks, textFallbackWhy: why };
   });
-  return { bundles, key, names: Object.fromEntries(names.forward), ips: Object.fromEntries([...allIps].sort()) };
+  const extras = new Map<string, Buffer>();
+  if (opts.extras?.size) {
+    const counts = new Counts();
+    const pseudo = opts.pseudonymize ? new Pseudonyms(ips, names, counts) : undefined;
+    for (const [path, buf] of opts.extras)
+      extras.set(path, redactFile(path, buf, { key, counts }, pseudo, [], new Map()));
+    if (pseudo) for (const [k, v] of pseudo.seenIps) allIps.set(k, v);
+  }
+  return {
+    bundles,
+    key,
+    names: Object.fromEntries(names.forward),
+    ips: Object.fromEntries([...allIps].sort()),
+    extras,
+  };
 }
 
 /** The entries to write for one redacted bundle (manifest first), for writeBundleArchive/Dir. */

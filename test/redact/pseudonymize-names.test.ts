@@ -125,4 +125,16 @@ describe('--pseudonymize renames every owner name', () => {
     expect(after.findings).toEqual(before.findings);
     expect(after.chains).toEqual(before.chains);
   }, 60_000);
+
+  it("redacts netsnap collect's collection.json with the same names and writes it beside the bundles", async () => {
+    const out = join(tmp, 'collected');
+    const scenario = join(import.meta.dirname, '../../fixtures/scenarios/collect-node-timed-out');
+    expect(await redactQuiet([scenario, '-o', out, '--pseudonymize'])).toBe(0);
+    const index = readFileSync(join(out, 'collection.json'), 'utf8');
+    expect(survivors(index)).toEqual([]);
+    const names = (await readMapFile(`${out}.map.json`)).names;
+    const bundles = (JSON.parse(index) as { nodes: { bundle: string }[] }).nodes.map((n) => n.bundle);
+    for (const b of bundles.filter((x) => x)) expect(readdirSync(out)).toContain(`${b}.tar.gz`);
+    expect(index).toContain(`"node": "${names['worker-2']}"`);
+  });
 });

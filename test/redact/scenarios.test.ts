@@ -1,6 +1,6 @@
 // Issue 6: every generated scenario, redacted with --pseudonymize, analyzes to the same findings
 // (ids, statuses, renamed subjects) and the same root-cause chains as the original.
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -39,10 +39,14 @@ describe("redaction keeps every scenario's findings", () => {
     for (const pseudonymize of [false, true]) {
       it(`${s.name}${pseudonymize ? ' (pseudonymized)' : ''}`, async () => {
         const raws = await readBundles(s.bundles);
+        // `netsnap collect`'s index beside the bundles is redacted with them and written beside them
+        const indexPath = join(SCENARIOS, s.name, 'collection.json');
+        const extras = new Map(existsSync(indexPath) ? [['collection.json', readFileSync(indexPath)]] : []);
         const r = redactBundles(raws, {
           key: new RedactKey('000102030405060708090a0b0c0d0e0f'),
           pseudonymize,
           now: '2025-01-01T00:00:00Z',
+          extras,
         });
         const names = new Map(Object.entries(r.names));
         const outs: string[] = [];
@@ -51,6 +55,7 @@ describe("redaction keeps every scenario's findings", () => {
           await writeBundleDir(dir, redactedEntries(b));
           outs.push(dir);
         }
+        for (const [name, buf] of r.extras) writeFileSync(join(tmp, s.name, String(pseudonymize), name), buf);
         const before = shapeOf(await analyzePaths(s.bundles), names);
         const after = shapeOf(await analyzePaths(outs));
         expect(after.findings).toEqual(before.findings);
