@@ -1,27 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Snapshot } from '../model/types.js';
 import { runRules } from './engine.js';
-import { subjectKey, type Rule } from './types.js';
+import { subjectKey } from './types.js';
+import { hostOnlySnapshot, stubRule } from './testing.js';
 
-// files under host/ count as collected; anything else was not collected
-const collected = (r: { path: string }): boolean => r.path.startsWith('host/');
-const snap = { now: '2024-05-01T00:00:00Z', files: { has: collected } } as unknown as Snapshot;
+const snap = hostOnlySnapshot;
 const sysctl = { bundle: 'b1', path: 'host/sysctl.txt' };
-
-function rule(id: string, layer: Rule['layer'], run: Rule['run'], extra: Partial<Rule> = {}): Rule {
-  return {
-    id,
-    slug: id.toLowerCase(),
-    layer,
-    severity: 'critical',
-    title: id,
-    needs: [],
-    docs: { why: 'w', fix: 'f' },
-    messages: { bad: 'value {value} is bad', ok: 'fine' },
-    run,
-    ...extra,
-  };
-}
+const rule = stubRule;
 
 describe('verdict basis: no evidence, no verdict', () => {
   const node = { kind: 'node', name: 'a' } as const;

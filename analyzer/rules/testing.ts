@@ -140,3 +140,25 @@ export function ruleTester(rule: Rule): { run(cases: TesterCases): void } {
     },
   };
 }
+
+/** a snapshot whose files under host/ count as collected and nothing else: engine and linker tests */
+export const hostOnlySnapshot = {
+  now: '2024-05-01T00:00:00Z',
+  files: { has: (r: { path: string }): boolean => r.path.startsWith('host/') },
+} as unknown as Snapshot;
+
+/** a minimal rule for engine and linker tests: messages `bad` ({value}) and `ok` */
+export function stubRule(id: string, layer: Rule['layer'], run: Rule['run'], extra: Partial<Rule> = {}): Rule {
+  return {
+    id,
+    slug: id.toLowerCase(),
+    layer,
+    severity: 'critical',
+    title: id,
+    needs: [],
+    docs: { why: 'w', fix: 'f' },
+    messages: { bad: 'value {value} is bad', ok: 'fine' },
+    run,
+    ...extra,
+  };
+}
