@@ -27,6 +27,7 @@ import { analyze } from '../analyzer/causal/analyze.js';
 import { loadPackFile } from '../analyzer/rules/packs/load.js';
 import { allRules } from '../analyzer/rules/catalog.js';
 import type { Rule } from '../analyzer/rules/types.js';
+import { hostilePack } from './helpers/hostile-pack.js';
 
 const INJECTIONS = [
   '\u001b]0;title\u0007',
@@ -67,24 +68,7 @@ const files = {
   'host/resolv.conf': `nameserver 10.96.0.10\nsearch ${ALL}.example\n`,
 };
 
-const yamlString = (s: string): string => JSON.stringify(s);
-const PACK = `apiVersion: netsnap.dev/v1
-kind: RulePack
-name: hostile
-rules:
-  - id: EVIL-001
-    slug: evil
-    layer: service
-    title: ${yamlString(`title${ALL}`)}
-    docs: { why: ${yamlString(`why${ALL}`)}, fix: ${yamlString(`fix${ALL}`)} }
-    select: "$.cluster.pods[*]"
-    subject: { kind: pod, name: "$.metadata.name", namespace: "$.metadata.namespace" }
-    when: { path: "$.metadata.name", op: exists }
-    message: ${yamlString(`{name} says ${ALL}`)}
-    remediation:
-      explanation: ${yamlString(`explained ${ALL}`)}
-      commands: [${yamlString(`echo ${ALL}`)}]
-`;
+const PACK = hostilePack(ALL);
 
 let dir = '';
 let pack: Rule[] = [];

@@ -15,6 +15,7 @@ import { allRules } from '../../analyzer/rules/catalog.js';
 import type { Rule } from '../../analyzer/rules/types.js';
 import { loadPackFile } from '../../analyzer/rules/packs/load.js';
 import { bundlePaths } from '../scenario-helpers.js';
+import { hostilePack } from '../helpers/hostile-pack.js';
 
 /** each would do something if it reached the page raw; `__pwned` proves a script ran */
 export const PAYLOADS = [
@@ -35,24 +36,7 @@ export const ALL = PAYLOADS.join(' ');
 /** raw in output: C0 but \n, DEL, C1, bidi controls and other invisible format characters */
 export const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/u;
 
-const yamlString = (s: string): string => JSON.stringify(s);
-const PACK = `apiVersion: netsnap.dev/v1
-kind: RulePack
-name: hostile
-rules:
-  - id: EVIL-001
-    slug: evil
-    layer: service
-    title: ${yamlString(`title ${ALL}`)}
-    docs: { why: ${yamlString(`why ${ALL}`)}, fix: ${yamlString(`fix ${ALL}`)} }
-    select: "$.cluster.pods[*]"
-    subject: { kind: pod, name: "$.metadata.name", namespace: "$.metadata.namespace" }
-    when: { path: "$.metadata.name", op: exists }
-    message: ${yamlString(`{name} says ${ALL}`)}
-    remediation:
-      explanation: ${yamlString(`explained ${ALL}`)}
-      commands: [${yamlString(`echo ${ALL}`)}]
-`;
+const PACK = hostilePack(ALL);
 
 function edit(raw: RawBundle, path: string, f: (text: string) => string): void {
   const files = raw.files as Map<string, Buffer>;
