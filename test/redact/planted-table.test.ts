@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeBundleDir } from '../../analyzer/bundle/write.js';
-import { run } from '../../analyzer/commands/redact.js';
+import { redactQuiet } from './redact-quiet.js';
 import { bundleEntries } from '../../analyzer/model/testing.js';
 import { readMapFile } from '../../analyzer/redact/map-file.js';
 import { analyzePaths, shapeOf } from './equivalence.js';
@@ -85,19 +85,6 @@ async function writeOriginals(name: string): Promise<string[]> {
     dirs.push(dir);
   }
   return dirs;
-}
-
-async function redactQuiet(args: string[]): Promise<number> {
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = () => true;
-  process.stderr.write = () => true;
-  try {
-    return await run(args);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
 }
 
 describe('planted-value table', () => {

@@ -10,7 +10,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeBundleDir } from '../../analyzer/bundle/write.js';
 import { readBundle } from '../../analyzer/bundle/read.js';
-import { run } from '../../analyzer/commands/redact.js';
+import { redactQuiet } from './redact-quiet.js';
 import { bundleEntries } from '../../analyzer/model/testing.js';
 import { readMapFile, reverseText } from '../../analyzer/redact/map-file.js';
 import { analyzePaths, shapeOf } from './equivalence.js';
@@ -55,19 +55,6 @@ function survivors(text: string): string[] {
 
 function walk(path: string): string[] {
   return statSync(path).isDirectory() ? readdirSync(path).flatMap((n) => walk(join(path, n))) : [path];
-}
-
-async function redactQuiet(args: string[]): Promise<number> {
-  const out = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = () => true;
-  process.stderr.write = () => true;
-  try {
-    return await run(args);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
 }
 
 describe('--pseudonymize renames every owner name', () => {
