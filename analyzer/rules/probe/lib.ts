@@ -11,9 +11,12 @@ import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js'
 import { cmd, plainCommand, raw, remedy, word, type Cmd } from '../../text/shell.js';
 
 /** outcomes that are a failure of the path or the service probed */
-export const FAILED: ReadonlySet<ProbeOutcome> = new Set(['timeout', 'refused', 'unreachable', 'error']);
-/** outcomes that say nothing about the network: never a failure, never a pass */
-export const NOT_JUDGED: ReadonlySet<ProbeOutcome> = new Set(['expected-fail', 'skipped']);
+export const FAILED: ReadonlySet<ProbeOutcome> = new Set(['timeout', 'refused', 'unreachable']);
+/**
+ * outcomes that say nothing about the network: never a failure, never a pass. `error` is the tool
+ * failing (not found, bad option), not the network answering
+ */
+export const NOT_JUDGED: ReadonlySet<ProbeOutcome> = new Set(['expected-fail', 'skipped', 'error']);
 /** evidence pieces per finding: the first failed probes, enough for a person to see the pattern */
 const MAX_EVIDENCE = 5;
 
@@ -155,7 +158,7 @@ export function checkRule(spec: CheckRuleSpec): Rule {
       answered: 'from {vantage} on node {node}, all {answered} {check} probe(s) answered',
       notJudged:
         'from {vantage} on node {node}, {total} {check} probe(s) were not judged ({why}): no verdict on this path',
-      noProbe: 'node {node} was probed, but no {check} probe ran there (no tool or no target on the node)',
+      noProbe: 'node {node} was probed, but no {check} probe ran there (no pod to probe from, no tool or no target)',
     },
     explainedBy: spec.explainedBy,
     run(s) {
