@@ -1,0 +1,237 @@
+// `netsnap-collect.sh --probe` for real (root): the lab of test/helpers/probe-lab.ts, the fake API
+// server on the lab LAN, the collector run inside each node's network namespace under dash and
+// busybox sh. Broken as the scenarios are: worker-1 has no MASQUERADE (pod → external fails there
+// only), then the upstream DNS stops answering (cluster DNS queries time out), once with
+// --air-gapped (external names are expected to fail; nothing else changes).
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
+import {
+  createProbeLab,
+  EXTERNAL_IP,
+  EXTERNAL_NAME,
+  probeLabUnavailable,
+  SERVICE_CIDR_API,
+  SERVICE_CIDR_DNS,
+  UPSTREAM_DNS,
+  type ProbeLab,
+} from '../helpers/probe-lab.js';
+import { SCRIPT, availableShells, tempDir, unpack, type Unpacked } from './bundle.js';
+import { probeCluster } from './probe-cluster.js';
+
+interface ProbeRow {
+  vantage: string;
+  check: string;
+  target: { ip?: string; port?: number; proto?: string; name?: string; service?: string; pod?: string; node?: string };
+  tool: string | null;
+  command: string;
+  timeoutMs: number;
+  attempts: number;
+  successes: number;
+  outcome: string;
+  latencyMs: number | null;
+  detail: string | null;
+}
+interface ProbesDoc {
+  schema: string;
+  node: string;
+  airGapped: boolean;
+  airGappedReason: string | null;
+  tools: Record<string, string>;
+  vantages: {
+    id: string;
+    kind: string;
+    namespace?: string;
+    name?: string;
+    ip?: string;
+    pid?: number;
+    matchedBy?: string;
+  }[];
+  skippedVantages: { kind: string; why: string }[];
+  probes: ProbeRow[];
+}
+
+const skip = await probeLabUnavailable();
+if (skip) console.log(`collector --probe test skipped: ${skip}`);
+const shells = skip ? [] : await availableShells();
+const dash = shells.find((s) => s.name === 'dash') ?? shells[0];
+const busybox = shells.find((s) => s.name === 'busybox') ?? dash;
+
+/** `<vantage kind> <check> <target ip>` → outcome, the matrix the assertions read */
+function matrix(doc: ProbesDoc): Record<string, string> {
+  const kind = (v: string) => (v === 'host' ? 'host' : 'pod');
+  return Object.fromEntries(
+    doc.probes.map((p) => [`${kind(p.vantage)} ${p.check} ${p.target.ip ?? '-'}:${p.target.port ?? ''}`, p.outcome]),
+  );
+}
+
+describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node cluster', () => {
+  let lab: ProbeLab;
+  let server: FakeApiServer;
+  let kubeconfig = '';
+  const dir = skip ? '' : tempDir('netsnap-probe-');
+  const bundles: Record<string, Unpacked> = {};
+
+  const collect = async (
+    node: 'worker-1' | 'worker-2',
+    shell: { argv: string[] },
+    tag: string,
+    extra: string[] = [],
+  ): Promise<void> => {
+    const out = join(dir, `${tag}.tar.gz`);
+    const r = await lab.inNode(node, [
+      ...shell.argv,
+      SCRIPT,
+      '--kubeconfig',
+      kubeconfig,
+      '--node',
+      node,
+      '--timeout',
+      '10',
+      '--probe',
+      '--probe-external',
+      EXTERNAL_IP,
+      '--probe-name',
+      EXTERNAL_NAME,
+      '--probe-timeout',
+      '1',
+      ...extra,
+      '-o',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('--probe: SENDING PACKETS');
+    bundles[tag] = await unpack(out);
+  };
+  const doc = (tag: string) => bundles[tag]!.json('host/probes.json') as ProbesDoc;
+
+  beforeAll(async () => {
+    lab = await createProbeLab({ noMasqueradeOn: 'worker-1' });
+    server = await startFakeApiServer({ ...probeCluster(lab), host: lab.hostIp });
+    kubeconfig = server.writeKubeconfig(join(dir, 'kubeconfig'));
+    await Promise.all([collect('worker-1', dash!, 'w1', []), collect('worker-2', busybox!, 'w2', [])]);
+    await lab.setUpstreamReachable(false);
+    await Promise.all([
+      collect('worker-1', dash!, 'w1-upstream-down'),
+      collect('worker-2', dash!, 'w2-air-gapped', ['--air-gapped']),
+    ]);
+  }, 120_000);
+
+  afterAll(async () => {
+    await server?.close();
+    await lab?.destroy();
+  });
+
+  it('says in the manifest that it sent packets, and records host.probes', () => {
+    const b = bundles.w1!;
+    expect(b.manifest.flags).toContain('--probe');
+    expect((b.manifest as Record<string, unknown>).sentPackets).toMatch(/--probe/);
+    expect(b.record('host.probes')).toMatchObject({ status: 'ok', path: 'host/probes.json' });
+    expect(b.record('host.probes').bytes).toBeGreaterThan(0);
+  });
+
+  it('finds web-1 by its cgroup (or its IP) and enters its network namespace with nsenter', () => {
+    const d = doc('w1');
+    expect(d).toMatchObject({ schema: 'netsnap.probes/v1', node: 'worker-1', airGapped: false, airGappedReason: null });
+    expect(d.vantages.map((v) => v.id)).toEqual(['host', 'pod:default/web-1']);
+    const pod = d.vantages[1]!;
+    expect(pod).toMatchObject({ kind: 'pod', namespace: 'default', name: 'web-1', ip: lab.pods['web-1'].ip });
+    expect(pod.matchedBy).toMatch(lab.cgroupMade ? /^cgroup of pid \d+ names pod UID / : /holds pod IP/);
+    expect(d.skippedVantages).toEqual([]);
+    expect(
+      d.probes
+        .filter((p) => p.vantage === 'pod:default/web-1')
+        .every((p) => p.command.includes(`nsenter -t ${pod.pid} -n `)),
+    ).toBe(true);
+    expect(d.tools).toEqual({ tcp: 'bash /dev/tcp', ping: 'busybox ping', dns: 'busybox nslookup' });
+  });
+
+  it('worker-1 without MASQUERADE: pod → outside (external IP, the upstream DNS) times out there only', () => {
+    const w1 = lab.nodes['worker-1'].ip;
+    const all = {
+      [`node ${w1}:`]: 'ok',
+      [`remote-pod ${lab.pods['web-2'].ip}:`]: 'ok',
+      [`service ${SERVICE_CIDR_API}:443`]: 'ok',
+      [`service ${SERVICE_CIDR_DNS}:53`]: 'ok',
+      [`dns-cluster ${SERVICE_CIDR_DNS}:53`]: 'ok',
+      [`dns-external ${SERVICE_CIDR_DNS}:53`]: 'ok',
+      [`dns-upstream ${UPSTREAM_DNS}:53`]: 'ok',
+      [`external-ip ${EXTERNAL_IP}:`]: 'ok',
+    };
+    const expected = (pod: Record<string, string>) =>
+      Object.fromEntries([
+        ...Object.entries(all).map(([k, v]) => [`host ${k}`, v]),
+        ...Object.entries({ ...all, ...pod }).map(([k, v]) => [`pod ${k}`, v]),
+      ]);
+    // the upstream DNS is outside the pod network too: straight from the pod it needs the MASQUERADE
+    expect(matrix(doc('w1'))).toEqual(
+      expected({ [`external-ip ${EXTERNAL_IP}:`]: 'timeout', [`dns-upstream ${UPSTREAM_DNS}:53`]: 'timeout' }),
+    );
+    const w2 = lab.nodes['worker-2'].ip;
+    const m2 = matrix(doc('w2'));
+    expect(Object.values(m2).every((o) => o === 'ok')).toBe(true);
+    expect(m2[`pod node ${w2}:`]).toBe('ok');
+    expect(m2[`pod remote-pod ${lab.pods['web-1'].ip}:`]).toBe('ok');
+    expect(m2[`pod external-ip ${EXTERNAL_IP}:`]).toBe('ok');
+  });
+
+  it('records each probe with its target, tool, exact command, bounded attempts, and latency or the last error line', () => {
+    const d = doc('w1');
+    const cluster = d.probes.find((p) => p.vantage === 'host' && p.check === 'dns-cluster')!;
+    expect(cluster).toMatchObject({
+      target: {
+        ip: SERVICE_CIDR_DNS,
+        port: 53,
+        proto: 'udp',
+        name: 'kubernetes.default.svc.cluster.local',
+        service: 'kube-system/kube-dns',
+      },
+      tool: 'busybox nslookup',
+      command: `timeout 1 busybox nslookup kubernetes.default.svc.cluster.local ${SERVICE_CIDR_DNS}`,
+      timeoutMs: 1000,
+      attempts: 2,
+      successes: 2,
+      outcome: 'ok',
+      detail: expect.stringContaining(SERVICE_CIDR_API),
+    });
+    expect(cluster.latencyMs).toBeGreaterThanOrEqual(0);
+    const ext = d.probes.find((p) => p.vantage !== 'host' && p.check === 'external-ip')!;
+    expect(ext).toMatchObject({
+      target: { ip: EXTERNAL_IP, proto: 'icmp' },
+      attempts: 2,
+      successes: 0,
+      latencyMs: null,
+    });
+    expect(ext.command).toMatch(
+      new RegExp(`^timeout 1 nsenter -t \\d+ -n busybox ping -c 1 -W 1 ${EXTERNAL_IP.replaceAll('.', '\\.')}$`),
+    );
+    const svc = d.probes.find((p) => p.vantage === 'host' && p.check === 'service' && p.target.port === 443)!;
+    expect(svc).toMatchObject({ target: { service: 'default/kubernetes', proto: 'tcp' }, tool: 'bash /dev/tcp' });
+    expect(svc.command).toBe(`timeout 1 bash -c 'exec 3<>/dev/tcp/${SERVICE_CIDR_API}/443'`);
+    const remote = d.probes.find((p) => p.check === 'remote-pod')!;
+    expect(remote.target).toMatchObject({ pod: 'default/web-2', node: 'worker-2' });
+  });
+
+  it('upstream DNS unreachable: cluster and external names time out through kube-dns, and the upstream itself', () => {
+    const m = matrix(doc('w1-upstream-down'));
+    for (const v of ['host', 'pod']) {
+      expect(m[`${v} dns-cluster ${SERVICE_CIDR_DNS}:53`], v).toBe('timeout');
+      expect(m[`${v} dns-external ${SERVICE_CIDR_DNS}:53`], v).toBe('timeout');
+      expect(m[`${v} dns-upstream ${UPSTREAM_DNS}:53`], v).toBe('timeout');
+      expect(m[`${v} service ${SERVICE_CIDR_DNS}:53`], v).toBe('ok'); // the DNS pod still accepts TCP
+    }
+  });
+
+  it('--air-gapped: external checks that fail are expected-fail, cluster DNS still a timeout', () => {
+    const d = doc('w2-air-gapped');
+    expect(d).toMatchObject({ airGapped: true, airGappedReason: 'flag' });
+    expect(bundles['w2-air-gapped']!.manifest.flags).toContain('--air-gapped');
+    const m = matrix(d);
+    for (const v of ['host', 'pod']) {
+      expect(m[`${v} dns-external ${SERVICE_CIDR_DNS}:53`], v).toBe('expected-fail');
+      expect(m[`${v} dns-cluster ${SERVICE_CIDR_DNS}:53`], v).toBe('timeout');
+      expect(m[`${v} dns-upstream ${UPSTREAM_DNS}:53`], v).toBe('timeout');
+      expect(m[`${v} external-ip ${EXTERNAL_IP}:`], v).toBe('ok'); // answered: not hidden by the flag
+    }
+  });
+});
