@@ -3,6 +3,7 @@
 // busybox sh. Broken as the scenarios are: worker-1 has no MASQUERADE (pod → external fails there
 // only), then the upstream DNS stops answering (cluster DNS queries time out), once with
 // --air-gapped (external names are expected to fail; nothing else changes).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
@@ -16,7 +17,8 @@ import {
   UPSTREAM_DNS,
   type ProbeLab,
 } from '../helpers/probe-lab.js';
-import { SCRIPT, availableShells, tempDir, unpack, type Unpacked } from './bundle.js';
+import { makeShimDir, readShimLog } from '../helpers/shims.js';
+import { SCRIPT, allowList, availableShells, tempDir, unpack, type Unpacked } from './bundle.js';
 import { probeCluster } from './probe-cluster.js';
 
 interface ProbeRow {
@@ -57,6 +59,22 @@ const shells = skip ? [] : await availableShells();
 const dash = shells.find((s) => s.name === 'dash') ?? shells[0];
 const busybox = shells.find((s) => s.name === 'busybox') ?? dash;
 
+// what the probe part runs (the host part's commands are checked by read-only.test.ts)
+const SHIMMED = [
+  'kubectl',
+  'nsenter',
+  'timeout',
+  'busybox',
+  'bash',
+  'nc',
+  'ping',
+  'nslookup',
+  'dig',
+  'cat',
+  'head',
+  'tail',
+];
+
 /** `<vantage kind> <check> <target ip>` → outcome, the matrix the assertions read */
 function matrix(doc: ProbesDoc): Record<string, string> {
   const kind = (v: string) => (v === 'host' ? 'host' : 'pod');
@@ -71,34 +89,40 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
   let kubeconfig = '';
   const dir = skip ? '' : tempDir('netsnap-probe-');
   const bundles: Record<string, Unpacked> = {};
+  const shimLog = join(dir, 'calls.log');
 
   const collect = async (
     node: 'worker-1' | 'worker-2',
     shell: { argv: string[] },
     tag: string,
     extra: string[] = [],
+    env?: NodeJS.ProcessEnv,
   ): Promise<void> => {
     const out = join(dir, `${tag}.tar.gz`);
-    const r = await lab.inNode(node, [
-      ...shell.argv,
-      SCRIPT,
-      '--kubeconfig',
-      kubeconfig,
-      '--node',
+    const r = await lab.inNode(
       node,
-      '--timeout',
-      '10',
-      '--probe',
-      '--probe-external',
-      EXTERNAL_IP,
-      '--probe-name',
-      EXTERNAL_NAME,
-      '--probe-timeout',
-      '1',
-      ...extra,
-      '-o',
-      out,
-    ]);
+      [
+        ...shell.argv,
+        SCRIPT,
+        '--kubeconfig',
+        kubeconfig,
+        '--node',
+        node,
+        '--timeout',
+        '10',
+        '--probe',
+        '--probe-external',
+        EXTERNAL_IP,
+        '--probe-name',
+        EXTERNAL_NAME,
+        '--probe-timeout',
+        '1',
+        ...extra,
+        '-o',
+        out,
+      ],
+      env,
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('--probe: SENDING PACKETS');
     bundles[tag] = await unpack(out);
@@ -109,7 +133,11 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
     lab = await createProbeLab({ noMasqueradeOn: 'worker-1' });
     server = await startFakeApiServer({ ...probeCluster(lab), host: lab.hostIp });
     kubeconfig = server.writeKubeconfig(join(dir, 'kubeconfig'));
-    await Promise.all([collect('worker-1', dash!, 'w1', []), collect('worker-2', busybox!, 'w2', [])]);
+    // worker-1's first run goes through logging shims: every command a probe runs is on the allow-list
+    const bin = join(dir, 'bin');
+    makeShimDir(bin, SHIMMED, { log: shimLog });
+    const shimEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+    await Promise.all([collect('worker-1', dash!, 'w1', [], shimEnv), collect('worker-2', busybox!, 'w2', [])]);
     await lab.setUpstreamReachable(false);
     await Promise.all([
       collect('worker-1', dash!, 'w1-upstream-down'),
@@ -128,6 +156,14 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
     expect((b.manifest as Record<string, unknown>).sentPackets).toMatch(/--probe/);
     expect(b.record('host.probes')).toMatchObject({ status: 'ok', path: 'host/probes.json' });
     expect(b.record('host.probes').bytes).toBeGreaterThan(0);
+  });
+
+  it('runs only commands on the READ-ONLY allow-list', () => {
+    const allowed = allowList(readFileSync(SCRIPT, 'utf8'));
+    const calls = readShimLog(shimLog).map((argv) => argv.join(' '));
+    expect(calls.filter((c) => c.startsWith('nsenter -t ')).length).toBeGreaterThan(5);
+    expect(calls.filter((c) => c.startsWith('busybox nslookup ')).length).toBeGreaterThan(5);
+    expect([...new Set(calls.filter((line) => !allowed.some((re) => re.test(line))))]).toEqual([]);
   });
 
   it('finds web-1 by its cgroup (or its IP) and enters its network namespace with nsenter', () => {
@@ -168,6 +204,7 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
       expected({ [`external-ip ${EXTERNAL_IP}:`]: 'timeout', [`dns-upstream ${UPSTREAM_DNS}:53`]: 'timeout' }),
     );
     const w2 = lab.nodes['worker-2'].ip;
+    expect(doc('w2').vantages[1]?.matchedBy).toMatch(/^network namespace of pid \d+ holds pod IP 10\.244\.2\./);
     const m2 = matrix(doc('w2'));
     expect(Object.values(m2).every((o) => o === 'ok')).toBe(true);
     expect(m2[`pod node ${w2}:`]).toBe('ok');
