@@ -18,7 +18,14 @@ describe('rule catalog', () => {
   });
 
   it('every rule has docs, messages, a known layer and an id in its layer block', () => {
-    const block = { system: 'SYS-1', network: 'NET-2', service: 'SVC-3', dns: 'DNS-4', bundle: 'BND-9' } as const;
+    const block = {
+      system: 'SYS-1',
+      network: 'NET-2',
+      service: 'SVC-3',
+      dns: 'DNS-4',
+      probe: 'PRB-5',
+      bundle: 'BND-9',
+    } as const;
     const bad = allRules.filter(
       (r) =>
         !r.docs.why.trim() ||

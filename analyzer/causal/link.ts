@@ -5,6 +5,7 @@
 //   - the cause sits in the same or a lower layer (LAYER_DEPTH; bundle findings count as lowest), unless
 //     the symptom's rule is a cross-check (RuleMeta.crossLayer: SYS-108 sees any layer's fault on a node),
 //   - the edge closes no cycle (edges are added in the stable findings order, so the result is stable).
+// A rule may also declare the links from the symptom's side (RuleMeta.explainedBy: probe findings).
 // Roots are the fail/warn findings nothing explains: fail before warn, then bottom layer first, rule id, subject.
 import type { Snapshot } from '../model/types.js';
 import {
@@ -42,7 +43,10 @@ export function linkFindings(findings: readonly Finding[], rules: readonly Rule[
     list.push(i);
     byRule.set(f.ruleId, list);
   });
-  const explainsOf = new Map(rules.map((r) => [r.id, r.explains ?? []]));
+  const explainsOf = new Map<string, Explains[]>(rules.map((r) => [r.id, [...(r.explains ?? [])]]));
+  // links declared on the symptom's side (RuleMeta.explainedBy) become the cause rule's explains
+  for (const r of rules)
+    for (const e of r.explainedBy ?? []) explainsOf.get(e.rule)?.push({ rule: r.id, match: e.match });
   const crossLayer = new Set(rules.filter((r) => r.crossLayer).map((r) => r.id));
   // per-rule indexes by subject key and by node, so same-subject/same-node links are not O(n²)
   const keyed = new Map<string, Map<string, number[]>>();

@@ -8,6 +8,7 @@ import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import { reuseParse, sameExceptComments } from './iptables-dumps.js';
 import { buildDistroSources } from './host-distro.js';
+import { loadProbes } from './probes.js';
 
 type IptablesSaveValue = ReturnType<Parsers['iptablesSave']>['value'];
 
@@ -102,5 +103,6 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     conntrackStats: raw('host.conntrack-stats'),
     ipvsadm: raw('host.ipvsadm'),
     ...buildDistroSources(reader, parsers),
+    probes: loadProbes(reader),
   };
 }

@@ -149,6 +149,8 @@ export interface HostState {
   readonly k3sFlannelNetConf?: Sourced<FlannelNetConf>;
   /** CNI configs of the distribution's own CNI dir (k3s agent/etc/cni/net.d, microk8s args/cni-network) */
   readonly distroCni: readonly Sourced<CniConfList>[];
+  /** what the collector's opt-in `--probe` mode saw (host/probes.json; model/probes.ts); undefined when not probed */
+  readonly probes?: Sourced<import('./probes.js').ProbeRun>;
 }
 
 /** A value as one component sees it, with where it says so. */

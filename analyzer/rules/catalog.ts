@@ -5,6 +5,7 @@ import { networkRules } from './network/index.js';
 import { serviceRules } from './service/index.js';
 import { dnsRules } from './dns/index.js';
 import { bundleRules } from './bundle/index.js';
+import { probeRules } from './probe/index.js';
 import { registerCatalog } from './bundle/catalog-ref.js';
 
 export const allRules: readonly Rule[] = [
@@ -12,6 +13,7 @@ export const allRules: readonly Rule[] = [
   ...networkRules,
   ...serviceRules,
   ...dnsRules,
+  ...probeRules,
   ...bundleRules,
 ];
 registerCatalog(allRules);

@@ -46,6 +46,11 @@ export function renderRulesDoc(rules: readonly Rule[] = allRules): string {
           `Explains: ${r.explains.map((e) => `${e.rule} (${typeof e.match === 'string' ? e.match : 'custom match'})`).join(', ')}`,
           '',
         );
+      if (r.explainedBy?.length)
+        out.push(
+          `Explained by: ${r.explainedBy.map((e) => `${e.rule} (${typeof e.match === 'string' ? e.match : 'custom match'})`).join(', ')}`,
+          '',
+        );
       out.push('Messages:', '', ...Object.entries(r.messages).map(([id, t]) => `- \`${id}\`: ${t}`), '');
     }
   }

@@ -1,11 +1,22 @@
 // The rule model: metadata as data, a pure run(snapshot), findings with evidence a person can open.
 import type { FileRef, Snapshot } from '../model/types.js';
 
-export type Layer = 'dns' | 'service' | 'network' | 'system' | 'bundle';
+/**
+ * `probe`: what packets actually did (the collector's opt-in --probe, PRB-5xx). It sits above the four
+ * diagnosis layers: a probe failure is a symptom any layer's cause may explain, and explains nothing.
+ */
+export type Layer = 'probe' | 'dns' | 'service' | 'network' | 'system' | 'bundle';
 /** top to bottom as symptoms show; causes flow bottom to top */
-export const LAYERS: readonly Layer[] = ['dns', 'service', 'network', 'system', 'bundle'];
+export const LAYERS: readonly Layer[] = ['probe', 'dns', 'service', 'network', 'system', 'bundle'];
 /** lower number = lower layer; a finding may only explain findings of its own or a higher layer */
-export const LAYER_DEPTH: Readonly<Record<Layer, number>> = { system: 0, network: 1, service: 2, dns: 3, bundle: -1 };
+export const LAYER_DEPTH: Readonly<Record<Layer, number>> = {
+  system: 0,
+  network: 1,
+  service: 2,
+  dns: 3,
+  probe: 4,
+  bundle: -1,
+};
 
 export type Severity = 'critical' | 'warning' | 'info';
 export type Status = 'fail' | 'warn' | 'pass' | 'unknown';
@@ -90,6 +101,12 @@ export interface RuleMeta {
   /** messageId -> template with {placeholders}; findings may only use these ids */
   readonly messages: Readonly<Record<string, string>>;
   readonly explains?: readonly Explains[];
+  /**
+   * The same links declared from the symptom's side, for symptom rules added after their causes (probe
+   * findings, PRB-5xx): `{rule: 'SYS-104', match}` = SYS-104's findings may explain this rule's when
+   * `match(cause, symptom)` holds. The linker merges them into the cause rule's `explains`.
+   */
+  readonly explainedBy?: readonly Explains[];
   /**
    * A cross-check finding (SYS-108, a node that differs from its peers): what it sees may be the
    * fault of any layer on that node, so a cause of any layer may explain it. It must explain nothing.
