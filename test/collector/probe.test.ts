@@ -5,9 +5,12 @@
 // --air-gapped (external names are expected to fail; nothing else changes).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
+import { ProbesSchema } from '../../analyzer/zod/probes.js';
+import { run as analyzeCommand } from '../../analyzer/commands/analyze.js';
 import {
+  BAD_UPSTREAM_DNS,
   createProbeLab,
   EXTERNAL_IP,
   EXTERNAL_NAME,
@@ -86,7 +89,9 @@ function matrix(doc: ProbesDoc): Record<string, string> {
 describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node cluster', () => {
   let lab: ProbeLab;
   let server: FakeApiServer;
+  let badServer: FakeApiServer;
   let kubeconfig = '';
+  let badKubeconfig = '';
   const dir = skip ? '' : tempDir('netsnap-probe-');
   const bundles: Record<string, Unpacked> = {};
   const shimLog = join(dir, 'calls.log');
@@ -105,7 +110,7 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
         ...shell.argv,
         SCRIPT,
         '--kubeconfig',
-        kubeconfig,
+        tag === 'w1' || tag === 'w2' ? kubeconfig : badKubeconfig,
         '--node',
         node,
         '--timeout',
@@ -138,7 +143,10 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
     makeShimDir(bin, SHIMMED, { log: shimLog });
     const shimEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
     await Promise.all([collect('worker-1', dash!, 'w1', [], shimEnv), collect('worker-2', busybox!, 'w2', [])]);
-    await lab.setUpstreamReachable(false);
+    // the article's incident: the Corefile forwards to 233.5.5.5 (multicast), CoreDNS is NotReady
+    badServer = await startFakeApiServer({ ...probeCluster(lab, 'bad-upstream'), host: lab.hostIp });
+    badKubeconfig = badServer.writeKubeconfig(join(dir, 'kubeconfig-bad'));
+    await lab.setClusterDnsUpstream(BAD_UPSTREAM_DNS);
     await Promise.all([
       collect('worker-1', dash!, 'w1-upstream-down'),
       collect('worker-2', dash!, 'w2-air-gapped', ['--air-gapped']),
@@ -147,6 +155,7 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
 
   afterAll(async () => {
     await server?.close();
+    await badServer?.close();
     await lab?.destroy();
   });
 
@@ -249,12 +258,19 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
     expect(remote.target).toMatchObject({ pod: 'default/web-2', node: 'worker-2' });
   });
 
+  it('every probes.json validates against ProbesSchema (the analysis side of the contract)', () => {
+    for (const [tag, b] of Object.entries(bundles)) {
+      const r = ProbesSchema.safeParse(b.json('host/probes.json'));
+      expect(r.success, `${tag}: ${r.error?.message}`).toBe(true);
+    }
+  });
+
   it('upstream DNS unreachable: cluster and external names time out through kube-dns, and the upstream itself', () => {
     const m = matrix(doc('w1-upstream-down'));
     for (const v of ['host', 'pod']) {
       expect(m[`${v} dns-cluster ${SERVICE_CIDR_DNS}:53`], v).toBe('timeout');
       expect(m[`${v} dns-external ${SERVICE_CIDR_DNS}:53`], v).toBe('timeout');
-      expect(m[`${v} dns-upstream ${UPSTREAM_DNS}:53`], v).toBe('timeout');
+      expect(m[`${v} dns-upstream ${BAD_UPSTREAM_DNS}:53`], v).toBe('timeout');
       expect(m[`${v} service ${SERVICE_CIDR_DNS}:53`], v).toBe('ok'); // the DNS pod still accepts TCP
     }
   });
@@ -267,8 +283,72 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
     for (const v of ['host', 'pod']) {
       expect(m[`${v} dns-external ${SERVICE_CIDR_DNS}:53`], v).toBe('expected-fail');
       expect(m[`${v} dns-cluster ${SERVICE_CIDR_DNS}:53`], v).toBe('timeout');
-      expect(m[`${v} dns-upstream ${UPSTREAM_DNS}:53`], v).toBe('timeout');
+      expect(m[`${v} dns-upstream ${BAD_UPSTREAM_DNS}:53`], v).toBe('timeout');
       expect(m[`${v} external-ip ${EXTERNAL_IP}:`], v).toBe('ok'); // answered: not hidden by the flag
     }
   });
+
+  it('netsnap analyze --format json: pod → external on worker-1 is explained by SYS-104 on worker-1', async () => {
+    const report = await analyzeJson([bundles.w1!, bundles.w2!]);
+    expect(statusOf(report, 'PRB-507', 'pod:default/web-1@worker-1')).toBe('fail');
+    expect(statusOf(report, 'PRB-507', 'pod:default/web-2@worker-2')).toBe('pass');
+    expect(statusOf(report, 'PRB-507', 'node:worker-1')).toBe('pass');
+    expect(chainsTo(report.roots, 'PRB-507/pod:default/web-1@worker-1')).toContainEqual([
+      'SYS-104/node:worker-1',
+      'PRB-507/pod:default/web-1@worker-1',
+    ]);
+  });
+
+  it('netsnap analyze --format json: the cluster DNS timeouts sit under the DNS chain rooted at DNS-402', async () => {
+    const report = await analyzeJson([bundles['w1-upstream-down']!, bundles['w2-air-gapped']!]);
+    for (const subject of [
+      'pod:default/web-1@worker-1',
+      'node:worker-1',
+      'pod:default/web-2@worker-2',
+      'node:worker-2',
+    ]) {
+      expect(statusOf(report, 'PRB-504', subject), subject).toBe('fail');
+      // the issue's chain: cluster DNS query times out ← DNS-406 ← DNS-401 ← DNS-402
+      expect(chainsTo(report.roots, `PRB-504/${subject}`), subject).toContainEqual([
+        'DNS-402/configmap:kube-system/coredns',
+        'DNS-401/deployment:kube-system/coredns',
+        'DNS-406/service:kube-system/kube-dns',
+        `PRB-504/${subject}`,
+      ]);
+    }
+    // air-gapped worker-2: the external name through kube-dns was expected to fail, so it is no failure
+    expect(statusOf(report, 'PRB-505', 'pod:default/web-2@worker-2')).not.toBe('fail');
+  });
 });
+
+interface ReportJson {
+  roots: ChainNode[];
+  findings: { ruleId: string; status: string; subject: { key: string } }[];
+}
+interface ChainNode {
+  finding: string;
+  explains: ChainNode[];
+}
+
+/** `netsnap analyze <bundles> --format json`, in process */
+async function analyzeJson(bundles: readonly Unpacked[]): Promise<ReportJson> {
+  let out = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((x: string | Uint8Array) => ((out += String(x)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    await analyzeCommand([...bundles.map((b) => b.dir), '--format', 'json']);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return JSON.parse(out) as ReportJson;
+}
+
+const statusOf = (r: ReportJson, ruleId: string, key: string): string | undefined =>
+  r.findings.find((f) => f.ruleId === ruleId && f.subject.key === key)?.status;
+
+/** every path of finding ids from a root down to `id` (a symptom may sit under several causes) */
+function chainsTo(nodes: readonly ChainNode[], id: string): string[][] {
+  return nodes.flatMap((n) =>
+    n.finding === id ? [[id]] : chainsTo(n.explains, id).map((below) => [n.finding, ...below]),
+  );
+}

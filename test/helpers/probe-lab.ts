@@ -6,8 +6,9 @@
 // the test's own namespace so an in-process fake API server is reachable from the nodes.
 //
 //   test process ── 198.18.<s>.100 ─┐
-//                                   br0 (router "ext", 198.18.<s>.1; 203.0.113.1 and the upstream
-//   worker-1 eth0 198.18.<s>.11 ────┤     DNS 203.0.113.53 on lo; no route to the pod network)
+//                                   br0 (router "ext", 198.18.<s>.1; the "internet": 8.8.8.8 and the
+//   worker-1 eth0 198.18.<s>.11 ────┤     upstream DNS 9.9.9.9 on lo; no route to the pod network
+//                                   │     and no way out of the lab)
 //   worker-2 eth0 198.18.<s>.12 ────┘
 //   worker-1 cni0 10.244.1.1/24: pod web-1 10.244.1.57
 //   worker-2 cni0 10.244.2.1/24: pod web-2 10.244.2.57, CoreDNS pod 10.244.2.53
@@ -19,8 +20,11 @@ import { run, type RunResult } from './netns.js';
 
 export const SERVICE_CIDR_DNS = '10.96.0.10';
 export const SERVICE_CIDR_API = '10.96.0.1';
-export const EXTERNAL_IP = '203.0.113.1';
-export const UPSTREAM_DNS = '203.0.113.53';
+// public addresses, served inside the lab by the router namespace (which has no way out)
+export const EXTERNAL_IP = '8.8.8.8';
+export const UPSTREAM_DNS = '9.9.9.9';
+/** the article's typo of AliDNS 223.5.5.5: a multicast address, so every forwarded query times out */
+export const BAD_UPSTREAM_DNS = '233.5.5.5';
 export const EXTERNAL_NAME = 'kubernetes.io';
 export const EXTERNAL_NAME_IP = '203.0.113.80';
 export const POD_UID = {
@@ -46,8 +50,8 @@ export interface ProbeLab {
   readonly cgroupMade: boolean;
   /** run argv inside a node's network namespace */
   inNode(node: 'worker-1' | 'worker-2', argv: readonly string[], env?: NodeJS.ProcessEnv): Promise<RunResult>;
-  /** the upstream DNS server stops answering (a DROP on the router) or answers again */
-  setUpstreamReachable(reachable: boolean): Promise<void>;
+  /** restart the cluster DNS (the CoreDNS pod's dnsmasq) forwarding to `upstream` */
+  setClusterDnsUpstream(upstream: string): Promise<void>;
   destroy(): Promise<void>;
 }
 
@@ -210,20 +214,22 @@ export async function createProbeLab(opts: LabOptions = {}): Promise<ProbeLab> {
       `--host-record=kubernetes.default.svc.cluster.local,${SERVICE_CIDR_API}`,
     ]);
     // the cluster DNS in the CoreDNS pod: forwards to the upstream (CoreDNS's `forward .`)
-    daemon(names.d2, [
-      'dnsmasq',
-      '--keep-in-foreground',
-      '--no-resolv',
-      '--no-hosts',
-      '--conf-file=/dev/null',
-      '--user=root',
-      '--pid-file=',
-      '--listen-address=10.244.2.53',
-      '--bind-interfaces',
-      `--server=${UPSTREAM_DNS}`,
-      '--no-negcache',
-      '--cache-size=0',
-    ]);
+    const clusterDns = (upstream: string) =>
+      daemon(names.d2, [
+        'dnsmasq',
+        '--keep-in-foreground',
+        '--no-resolv',
+        '--no-hosts',
+        '--conf-file=/dev/null',
+        '--user=root',
+        '--pid-file=',
+        '--listen-address=10.244.2.53',
+        '--bind-interfaces',
+        `--server=${upstream}`,
+        '--no-negcache',
+        '--cache-size=0',
+      ]);
+    let coredns = clusterDns(UPSTREAM_DNS);
     // the API server endpoint behind the kubernetes Service: a TCP listener on worker-2
     daemon(names.n2, ['busybox', 'nc', '-ll', '-p', '6443', '-e', 'true']);
     const listening = (n: string, table: string, port: string) => async () =>
@@ -244,9 +250,12 @@ export async function createProbeLab(opts: LabOptions = {}): Promise<ProbeLab> {
       pods,
       cgroupMade,
       inNode: (node, argv, env) => run(['ip', 'netns', 'exec', nodes[node].ns, ...argv], { env }),
-      async setUpstreamReachable(reachable) {
-        const op = reachable ? '-D' : '-I';
-        await exec(names.ext, ['iptables', op, 'INPUT', '-d', `${UPSTREAM_DNS}/32`, '-j', 'DROP']);
+      async setClusterDnsUpstream(upstream) {
+        const gone = new Promise((r) => coredns.once('exit', r));
+        coredns.kill('SIGTERM');
+        await gone;
+        coredns = clusterDns(upstream);
+        await up('the cluster DNS', listening(names.d2, 'udp', '0035'));
       },
       destroy,
     };
