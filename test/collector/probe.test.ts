@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
+import { run } from '../helpers/netns.js';
 import { ProbesSchema } from '../../analyzer/zod/probes.js';
 import { run as analyzeCommand } from '../../analyzer/commands/analyze.js';
 import {
@@ -352,3 +353,55 @@ function chainsTo(nodes: readonly ChainNode[], id: string): string[][] {
     n.finding === id ? [[id]] : chainsTo(n.explains, id).map((below) => [n.finding, ...below]),
   );
 }
+
+// No cluster, no default route, nothing else in sight: a private PID namespace (unshare -p
+// --mount-proc) so /proc shows no other network namespace to enter on this shared machine.
+describe.skipIf(skip !== undefined)('collector --probe --no-cluster on an isolated node', () => {
+  it('detects air-gapped (no default route), skips what it has no target for and says why', async () => {
+    const ns = `nsp${process.pid.toString(36)}iso`;
+    const dir = tempDir('netsnap-probe-iso-');
+    const out = join(dir, 'iso.tar.gz');
+    await run(['ip', 'netns', 'add', ns]);
+    try {
+      await run(['ip', '-n', ns, 'link', 'set', 'lo', 'up']);
+      const r = await run([
+        'ip',
+        'netns',
+        'exec',
+        ns,
+        'unshare',
+        '-p',
+        '-f',
+        '--mount-proc',
+        ...dash!.argv,
+        SCRIPT,
+        '--no-cluster',
+        '--node',
+        'island',
+        '--probe',
+        '--probe-timeout',
+        '1',
+        '-o',
+        out,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const d = (await unpack(out)).json('host/probes.json') as ProbesDoc;
+      expect(d).toMatchObject({ node: 'island', airGapped: true, airGappedReason: 'no default route' });
+      expect(d.vantages).toEqual([{ id: 'host', kind: 'host' }]);
+      expect(d.skippedVantages).toEqual([{ kind: 'pod', why: expect.stringMatching(/^no other network namespace/) }]);
+      expect(d.probes.map((p) => [p.check, p.outcome, p.attempts])).toEqual([
+        ['node', 'skipped', 0],
+        ['remote-pod', 'skipped', 0],
+        ['service', 'skipped', 0],
+        ['dns-cluster', 'skipped', 0],
+        ['dns-external', 'skipped', 0],
+        ['dns-upstream', 'skipped', 0],
+        ['external-ip', 'expected-fail', 2],
+      ]);
+      expect(d.probes.find((p) => p.check === 'dns-cluster')?.detail).toMatch(/--no-cluster/);
+      expect(ProbesSchema.safeParse(d).success).toBe(true);
+    } finally {
+      await run(['ip', 'netns', 'del', ns]);
+    }
+  }, 60_000);
+});
