@@ -3,9 +3,9 @@
 // wrong about this node), or the tracer says the packet passes the node and the probe got no answer
 // (a fault beyond what the tracer sees: another node, the network between, the server; a rule that
 // knows that fault explains the finding, else it is a fault the catalog does not know).
-// Not compared: DNS queries through kube-dns that time out while the tracer reaches CoreDNS (CoreDNS
-// itself may not answer), `refused` (an answer: a RST or an ICMP port unreachable), and outcomes that
-// judge nothing (expected-fail, skipped, error).
+// Not compared: a failed DNS query through kube-dns while the tracer reaches CoreDNS (CoreDNS itself
+// may not answer), `refused` while the tracer reaches (an answer: a RST or an ICMP port unreachable),
+// and outcomes that judge nothing (expected-fail, skipped, error).
 import type { Explains, Report, Rule } from '../types.js';
 import { subjectKey } from '../types.js';
 import { PROBES_SOURCE_ID, type LoadedProbe } from '../../model/probes.js';
@@ -36,15 +36,12 @@ const SERVER_MAY_NOT_ANSWER: ReadonlySet<ProbeCheck> = new Set(['dns-cluster', '
 
 type Disagreement = 'tracerBlocked' | 'tracerReaches';
 
-export function disagreement(p: LoadedProbe, pred: Prediction): Disagreement | undefined {
-  if (pred.verdict === 'blocked' && p.outcome === 'ok') return 'tracerBlocked';
-  if (
-    pred.verdict === 'reaches' &&
-    (p.outcome === 'timeout' || p.outcome === 'unreachable') &&
-    !SERVER_MAY_NOT_ANSWER.has(p.check)
-  )
-    return 'tracerReaches';
-  return undefined;
+/** `agree`, a disagreement, or undefined when this outcome cannot be held against the prediction */
+export function compare(p: LoadedProbe, pred: Prediction): Disagreement | 'agree' | undefined {
+  if (pred.verdict === 'blocked') return p.outcome === 'ok' ? 'tracerBlocked' : 'agree';
+  if (p.outcome === 'ok') return 'agree';
+  if (p.outcome === 'refused' || SERVER_MAY_NOT_ANSWER.has(p.check)) return undefined;
+  return 'tracerReaches';
 }
 
 /** outcomes a prediction can be held against */
@@ -107,10 +104,10 @@ export const probeTracerDisagrees: Rule = {
       const before = out.length;
       for (const p of run.value.probes.filter(comparable).slice(0, MAX_TRACED)) {
         const pred = predictProbe(s, host, run.value, p);
-        if (!pred) continue;
+        const kind = pred && compare(p, pred);
+        if (!pred || !kind) continue;
         compared++;
-        const kind = disagreement(p, pred);
-        if (!kind) continue;
+        if (kind === 'agree') continue;
         out.push({
           status: 'warn',
           subject: vantageSubject(run.value, p.vantage, host.node),

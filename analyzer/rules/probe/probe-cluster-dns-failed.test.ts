@@ -1,0 +1,44 @@
+import { ruleTester } from '../testing.js';
+import { probeClusterDnsFailed } from './probe-cluster-dns-failed.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+
+const probe = {
+  check: 'dns-cluster',
+  target: {
+    ip: '10.96.0.10',
+    port: 53,
+    proto: 'udp',
+    name: 'kubernetes.default.svc.cluster.local',
+    service: 'kube-system/kube-dns',
+  },
+} as const;
+
+ruleTester(probeClusterDnsFailed).run({
+  valid: [{ name: 'dns-cluster probes answer', snapshot: () => probedNode([probeJson(probe)]) }],
+  invalid: [
+    {
+      name: 'a dns-cluster probe times out: fail on its vantage, citing it',
+      snapshot: () => probedNode([probeJson({ ...probe, vantage: 'host' }), failed(probe)]),
+      findings: [
+        {
+          status: 'fail',
+          subject: POD,
+          messageId: 'failed',
+          data: { check: 'dns-cluster', failed: 1, outcome: 'timeout', targetIps: '10.96.0.10' },
+          cites: ['host/probes.json#/probes/1'],
+        },
+        { status: 'pass', subject: HOST },
+      ],
+    },
+    {
+      name: 'skipped probes judge nothing',
+      snapshot: () => probedNode([probeJson({ ...probe, outcome: 'skipped', attempts: 0, successes: 0 })]),
+      findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
+    },
+    {
+      name: 'not probed: unknown',
+      snapshot: unprobedNode,
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.probes'] }],
+    },
+  ],
+});

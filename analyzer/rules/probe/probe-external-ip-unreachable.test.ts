@@ -1,0 +1,66 @@
+import { ruleTester } from '../testing.js';
+import { probeExternalIpUnreachable } from './probe-external-ip-unreachable.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+
+const ext = { check: 'external-ip' } as const;
+
+ruleTester(probeExternalIpUnreachable).run({
+  valid: [
+    {
+      name: 'pod and host reach 1.1.1.1:443',
+      snapshot: () => probedNode([probeJson(ext), probeJson({ ...ext, vantage: 'host' })]),
+    },
+  ],
+  invalid: [
+    {
+      name: 'pod -> 1.1.1.1:443 times out: fail on the pod, citing the probe',
+      snapshot: () => probedNode([failed(ext), probeJson({ ...ext, vantage: 'host' })]),
+      findings: [
+        {
+          status: 'fail',
+          subject: POD,
+          messageId: 'failed',
+          data: { check: 'external-ip', failed: 1, total: 1, outcome: 'timeout', targetIps: '1.1.1.1' },
+          cites: ['host/probes.json#/probes/0'],
+        },
+        { status: 'pass', subject: HOST, messageId: 'answered' },
+      ],
+    },
+    {
+      name: 'refused and unreachable are failures too',
+      snapshot: () =>
+        probedNode([
+          failed({ ...ext, outcome: 'refused' }),
+          failed({ ...ext, vantage: 'host', outcome: 'unreachable' }),
+        ]),
+      findings: [
+        { status: 'fail', subject: POD, data: { outcome: 'refused' } },
+        { status: 'fail', subject: HOST, data: { outcome: 'unreachable' } },
+      ],
+    },
+    {
+      name: 'air-gapped: expected-fail is never a failure, and no pass either',
+      snapshot: () =>
+        probedNode([probeJson({ ...ext, outcome: 'expected-fail', attempts: 0, successes: 0, latencyMs: null })], {
+          airGapped: true,
+          airGappedReason: 'no default route',
+        }),
+      findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged', missing: ['host.probes'] }],
+    },
+    {
+      name: 'a tool error judges nothing',
+      snapshot: () => probedNode([failed({ ...ext, outcome: 'error', detail: 'nc: not found' })]),
+      findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
+    },
+    {
+      name: 'probed, but no external-ip probe ran',
+      snapshot: () => probedNode([probeJson({ check: 'node', target: { ip: '192.168.56.11', port: 10250 } })]),
+      findings: [{ status: 'unknown', subject: HOST, messageId: 'noProbe', missing: ['host.probes'] }],
+    },
+    {
+      name: 'no host/probes.json: unknown, never pass',
+      snapshot: unprobedNode,
+      findings: [{ status: 'unknown', subject: 'cluster', messageId: 'missing-inputs', missing: ['host.probes'] }],
+    },
+  ],
+});

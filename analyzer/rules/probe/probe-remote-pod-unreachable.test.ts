@@ -1,0 +1,38 @@
+import { ruleTester } from '../testing.js';
+import { probeRemotePodUnreachable } from './probe-remote-pod-unreachable.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+
+const probe = {
+  check: 'remote-pod',
+  target: { ip: '10.244.2.7', proto: 'icmp', pod: 'default/web-2', node: 'worker-2' },
+} as const;
+
+ruleTester(probeRemotePodUnreachable).run({
+  valid: [{ name: 'remote-pod probes answer', snapshot: () => probedNode([probeJson(probe)]) }],
+  invalid: [
+    {
+      name: 'a remote-pod probe times out: fail on its vantage, citing it',
+      snapshot: () => probedNode([probeJson({ ...probe, vantage: 'host' }), failed(probe)]),
+      findings: [
+        {
+          status: 'fail',
+          subject: POD,
+          messageId: 'failed',
+          data: { check: 'remote-pod', failed: 1, outcome: 'timeout', targetIps: '10.244.2.7' },
+          cites: ['host/probes.json#/probes/1'],
+        },
+        { status: 'pass', subject: HOST },
+      ],
+    },
+    {
+      name: 'skipped probes judge nothing',
+      snapshot: () => probedNode([probeJson({ ...probe, outcome: 'skipped', attempts: 0, successes: 0 })]),
+      findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
+    },
+    {
+      name: 'not probed: unknown',
+      snapshot: unprobedNode,
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.probes'] }],
+    },
+  ],
+});

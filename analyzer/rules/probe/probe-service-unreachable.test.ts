@@ -1,0 +1,38 @@
+import { ruleTester } from '../testing.js';
+import { probeServiceUnreachable } from './probe-service-unreachable.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+
+const probe = {
+  check: 'service',
+  target: { ip: '10.96.0.99', port: 80, proto: 'tcp', service: 'default/web' },
+} as const;
+
+ruleTester(probeServiceUnreachable).run({
+  valid: [{ name: 'service probes answer', snapshot: () => probedNode([probeJson(probe)]) }],
+  invalid: [
+    {
+      name: 'a service probe times out: fail on its vantage, citing it',
+      snapshot: () => probedNode([probeJson({ ...probe, vantage: 'host' }), failed(probe)]),
+      findings: [
+        {
+          status: 'fail',
+          subject: POD,
+          messageId: 'failed',
+          data: { check: 'service', failed: 1, outcome: 'timeout', targetIps: '10.96.0.99' },
+          cites: ['host/probes.json#/probes/1'],
+        },
+        { status: 'pass', subject: HOST },
+      ],
+    },
+    {
+      name: 'skipped probes judge nothing',
+      snapshot: () => probedNode([probeJson({ ...probe, outcome: 'skipped', attempts: 0, successes: 0 })]),
+      findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
+    },
+    {
+      name: 'not probed: unknown',
+      snapshot: unprobedNode,
+      findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.probes'] }],
+    },
+  ],
+});

@@ -1,0 +1,26 @@
+// Test-only builders for the probe rules: the real captured flannel node (worker-1, 192.168.56.11,
+// pod subnet 10.244.1.0/24; lib/host-testing.ts) with a host/probes.json of the given probes, from the
+// host and from pod default/web-1 (10.244.1.5).
+import type { Snapshot } from '../../model/types.js';
+import { snapshotOf } from '../../model/testing.js';
+import { probeJson, probesJson } from '../../model/testing-probes.js';
+import type { Probe, Probes } from '../../zod/probes.js';
+import { capturedNode } from '../lib/host-testing.js';
+
+export { probeJson };
+export const POD = 'pod:default/web-1@worker-1';
+export const HOST = 'node:worker-1';
+
+export function probedNode(
+  probes: readonly Probe[],
+  over: Partial<Omit<Probes, 'probes'>> = {},
+  files: Record<string, string | object | null> = {},
+): Snapshot {
+  return snapshotOf(capturedNode('worker-1', { 'host/probes.json': probesJson('worker-1', probes, over), ...files }));
+}
+
+/** a bundle of the captured node without host/probes.json */
+export const unprobedNode = (): Snapshot => snapshotOf(capturedNode('worker-1'));
+
+export const failed = (over: Partial<Probe> & Pick<Probe, 'check'>): Probe =>
+  probeJson({ successes: 0, latencyMs: null, outcome: 'timeout', detail: 'nc: timed out', ...over });
