@@ -1121,7 +1121,12 @@ probe_once() {
   esac
   [ -n "$V_PID" ] && set -- nsenter -t "$V_PID" -n "$@"
   argv_str "$@"
-  _pcmd="timeout $PROBE_TIMEOUT_S $_as"
+  # the exact line run_limited runs (without timeout(1) a watchdog subshell kills it)
+  case $TIMEOUT_FORM in
+    k) _pcmd="timeout -k 2 $PROBE_TIMEOUT_S $_as" ;;
+    t) _pcmd="timeout -t $PROBE_TIMEOUT_S $_as" ;;
+    *) _pcmd="$_as (killed after ${PROBE_TIMEOUT_S}s by a watchdog)" ;;
+  esac
   _saved_t=$TIMEOUT_S
   TIMEOUT_S=$PROBE_TIMEOUT_S
   now_ms; _t0=$NOW

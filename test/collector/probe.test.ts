@@ -234,7 +234,7 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
         service: 'kube-system/kube-dns',
       },
       tool: 'busybox nslookup',
-      command: `timeout 1 busybox nslookup kubernetes.default.svc.cluster.local ${SERVICE_CIDR_DNS}`,
+      command: `timeout -k 2 1 busybox nslookup kubernetes.default.svc.cluster.local ${SERVICE_CIDR_DNS}`,
       timeoutMs: 1000,
       attempts: 2,
       successes: 2,
@@ -250,11 +250,11 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
       latencyMs: null,
     });
     expect(ext.command).toMatch(
-      new RegExp(`^timeout 1 nsenter -t \\d+ -n busybox ping -c 1 -W 1 ${EXTERNAL_IP.replaceAll('.', '\\.')}$`),
+      new RegExp(`^timeout -k 2 1 nsenter -t \\d+ -n busybox ping -c 1 -W 1 ${EXTERNAL_IP.replaceAll('.', '\\.')}$`),
     );
     const svc = d.probes.find((p) => p.vantage === 'host' && p.check === 'service' && p.target.port === 443)!;
     expect(svc).toMatchObject({ target: { service: 'default/kubernetes', proto: 'tcp' }, tool: 'bash /dev/tcp' });
-    expect(svc.command).toBe(`timeout 1 bash -c 'exec 3<>/dev/tcp/${SERVICE_CIDR_API}/443'`);
+    expect(svc.command).toBe(`timeout -k 2 1 bash -c 'exec 3<>/dev/tcp/${SERVICE_CIDR_API}/443'`);
     const remote = d.probes.find((p) => p.check === 'remote-pod')!;
     expect(remote.target).toMatchObject({ pod: 'default/web-2', node: 'worker-2' });
   });
