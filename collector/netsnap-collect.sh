@@ -1234,14 +1234,21 @@ probe_targets() {
     kube_query get pods -A --field-selector=status.phase=Running -o \
       'jsonpath={range .items[*]}{.metadata.namespace}|{.metadata.name}|{.metadata.uid}|{.spec.nodeName}|{.status.podIP}|{.spec.hostNetwork}|{.status.phase}{"\n"}{end}' \
       >"$WORK/probe.pods" || CLUSTER_WHY="kubectl get pods failed: $(tail -n 1 "$WORK/err.$PART" 2>/dev/null)"
-    _nl=0
+    _nl=0 _lsys='' _rsys=''
     while IFS='|' read -r _ns _pn _uid _nd _pip _hn _ph; do
       [ "$_ph" = Running ] && [ "$_hn" != true ] && is_ipv4 "$_pip" && safe_name "$_ns" && safe_name "$_pn" || continue
       case $_uid in ''|*[!0-9a-fA-F-]*) continue ;; esac
+      # application pods before kube-system ones, for the vantage and the remote target alike
       if [ "$_nd" = "$NODE" ]; then
-        _nl=$((_nl + 1)); [ "$_nl" -le 256 ] && LOCAL_PODS="$LOCAL_PODS $_ns|$_pn|$_uid|$_pip"
-      elif [ -z "$REMOTE_POD" ] && safe_name "$_nd"; then REMOTE_POD="$_ns|$_pn|$_nd|$_pip"; fi
+        _nl=$((_nl + 1)); [ "$_nl" -le 256 ] || continue
+        if [ "$_ns" = kube-system ]; then _lsys="$_lsys $_ns|$_pn|$_uid|$_pip"; else LOCAL_PODS="$LOCAL_PODS $_ns|$_pn|$_uid|$_pip"; fi
+      elif safe_name "$_nd"; then
+        if [ "$_ns" = kube-system ]; then [ -n "$_rsys" ] || _rsys="$_ns|$_pn|$_nd|$_pip"
+        else [ -n "$REMOTE_POD" ] || REMOTE_POD="$_ns|$_pn|$_nd|$_pip"; fi
+      fi
     done <"$WORK/probe.pods"
+    LOCAL_PODS="$LOCAL_PODS$_lsys"
+    [ -n "$REMOTE_POD" ] || REMOTE_POD=$_rsys
     kube_query get nodes -o \
       'jsonpath={range .items[*]}{.metadata.name}|{range .status.addresses[?(@.type=="InternalIP")]}{.address} {end}{"\n"}{end}' \
       >"$WORK/probe.nodes" 2>/dev/null
@@ -1310,15 +1317,19 @@ fib_locals() {
 }
 
 # find_pod_vantage: V_PID V_ID V_NS V_NAME V_IP V_MATCH of one running pod's netns on this node, read
-# from /proc only: a process whose cgroup names a local pod's UID (pod<uid>, dashes or underscores),
-# else a network namespace holding a local pod's IP, else (no pod list) any other namespace with an
-# address. Sets V_WHY when there is none.
+# from /proc only. Pods outside kube-system first (an application pod, as the write-up's "problem
+# pod"; probing kube-dns from the CoreDNS pod itself proves less), each found by a process whose
+# cgroup names its UID (pod<uid>, dashes or underscores), else by a network namespace holding its IP;
+# with no pod list, any other namespace with an address. Sets V_WHY when there is none.
 find_pod_vantage() {
   V_PID='' V_WHY='' V_NS='' V_NAME='' V_IP='' V_MATCH=''
   if [ "$IS_ROOT" != true ]; then V_WHY='not root: entering a pod network namespace (nsenter) needs root'; return; fi
   if ! have nsenter; then V_WHY='nsenter not found'; return; fi
   if [ -z "$CLUSTER_WHY" ] && [ -z "$LOCAL_PODS" ]; then V_WHY="no running pod (other than host-network pods) on node $NODE"; return; fi
-  _seen='' _nseen=0 _n=0
+  # one line per other network namespace: "<pid> <cgroup lines...>", at most MAX_PROBE_NETNS; and
+  # "<pid> <cgroup>" for every other process whose cgroup names a pod
+  _seen='' _nseen=0 _n=0 _cgs=$WORK/probe.cgroups
+  : >"$_cgs"
   for _d in /proc/[0-9]*; do
     _n=$((_n + 1)); [ "$_n" -le "$MAX_PROC_SCAN" ] || break
     _p=${_d#/proc/}
@@ -1327,44 +1338,41 @@ find_pod_vantage() {
     if [ -n "$LOCAL_PODS" ] && [ -r "$_d/cgroup" ]; then
       _cg=''
       while IFS= read -r _l; do _cg="$_cg $_l"; done 2>/dev/null <"$_d/cgroup"
-      case $_cg in
-        *pod*)
-          for _lp in $LOCAL_PODS; do
-            IFS='|' read -r _ns _pn _uid _pip <<EOF2
-$_lp
-EOF2
-            _ifs=$IFS; IFS=-; set -- $_uid; IFS=_; _uidu="$*"; IFS=$_ifs
-            case $_cg in *"pod$_uid"*|*"pod$_uidu"*)
-              V_PID=$_p V_NS=$_ns V_NAME=$_pn V_IP=$_pip V_MATCH="cgroup of pid $_p names pod UID $_uid"; return ;;
-            esac
-          done ;;
-      esac
+      case $_cg in *pod*) printf '%s %s\n' "$_p" "$_cg" >>"$_cgs" ;; esac
     fi
-    # one pid per distinct network namespace for the address match below
     _new=1
     for _q in $_seen; do [ "$_d/ns/net" -ef "/proc/$_q/ns/net" ] && _new=0 && break; done
     [ "$_new" = 1 ] && [ "$_nseen" -lt "$MAX_PROBE_NETNS" ] && _seen="$_seen $_p" && _nseen=$((_nseen + 1))
   done
-  for _q in $_seen; do
-    fib_locals "$_q"
-    if [ -n "$LOCAL_PODS" ]; then
-      for _lp in $LOCAL_PODS; do
-        IFS='|' read -r _ns _pn _uid _pip <<EOF2
-$_lp
-EOF2
-        case " $_locals " in *" $_pip "*)
-          V_PID=$_q V_NS=$_ns V_NAME=$_pn V_IP=$_pip V_MATCH="network namespace of pid $_q holds pod IP $_pip"; return ;;
-        esac
-      done
-    else
+  _nsl=$WORK/probe.netns
+  : >"$_nsl"
+  for _q in $_seen; do fib_locals "$_q"; printf '%s %s \n' "$_q" "$_locals" >>"$_nsl"; done
+  if [ -z "$LOCAL_PODS" ]; then
+    while read -r _q _locals; do
       for _a in $_locals; do
         case $_a in 127.*) continue ;; esac
         V_PID=$_q V_IP=$_a V_MATCH="network namespace of pid $_q (no pod list: $CLUSTER_WHY)"; return
       done
-    fi
+    done <"$_nsl"
+    V_WHY="no other network namespace with an address (scanned $_n pids; no pod list: $CLUSTER_WHY)"; return
+  fi
+  for _lp in $LOCAL_PODS; do
+    IFS='|' read -r _ns _pn _uid _pip <<EOF2
+$_lp
+EOF2
+    _ifs=$IFS; IFS=-; set -- $_uid; IFS=_; _uidu="$*"; IFS=$_ifs
+    while read -r _q _cg; do
+      case $_cg in *"pod$_uid"*|*"pod$_uidu"*)
+        V_PID=$_q V_NS=$_ns V_NAME=$_pn V_IP=$_pip V_MATCH="cgroup of pid $_q names pod UID $_uid"; return ;;
+      esac
+    done <"$_cgs"
+    while read -r _q _locals; do
+      case " $_locals " in *" $_pip "*)
+        V_PID=$_q V_NS=$_ns V_NAME=$_pn V_IP=$_pip V_MATCH="network namespace of pid $_q holds pod IP $_pip"; return ;;
+      esac
+    done <"$_nsl"
   done
-  if [ -n "$LOCAL_PODS" ]; then V_WHY="no process found in the network namespace of a running pod on $NODE (scanned $_n pids)"
-  else V_WHY="no other network namespace with an address (scanned $_n pids; no pod list: $CLUSTER_WHY)"; fi
+  V_WHY="no process found in the network namespace of a running pod on $NODE (scanned $_n pids)"
 }
 
 # probe_matrix VANTAGE-ID: the checks of docs/probes.md from the current vantage

@@ -3,7 +3,7 @@
 // busybox sh. Broken as the scenarios are: worker-1 has no MASQUERADE (pod → external fails there
 // only), then the upstream DNS stops answering (cluster DNS queries time out), once with
 // --air-gapped (external names are expected to fail; nothing else changes).
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
@@ -111,7 +111,7 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
         ...shell.argv,
         SCRIPT,
         '--kubeconfig',
-        tag === 'w1' || tag === 'w2' ? kubeconfig : badKubeconfig,
+        tag.includes('-down') || tag.includes('-air-gapped') ? badKubeconfig : kubeconfig,
         '--node',
         node,
         '--timeout',
@@ -143,7 +143,17 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
     const bin = join(dir, 'bin');
     makeShimDir(bin, SHIMMED, { log: shimLog });
     const shimEnv = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
-    await Promise.all([collect('worker-1', dash!, 'w1', [], shimEnv), collect('worker-2', busybox!, 'w2', [])]);
+    // a node without bash: TCP probes fall back to busybox nc (PATH = every tool here but bash)
+    const noBash = join(dir, 'no-bash');
+    mkdirSync(noBash);
+    for (const d of ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin'])
+      for (const f of existsSync(d) ? readdirSync(d) : [])
+        if (f !== 'bash' && !existsSync(join(noBash, f))) symlinkSync(join(d, f), join(noBash, f));
+    await Promise.all([
+      collect('worker-1', dash!, 'w1', [], shimEnv),
+      collect('worker-2', busybox!, 'w2', []),
+      collect('worker-2', dash!, 'w2-no-bash', [], { ...process.env, PATH: noBash }),
+    ]);
     // the article's incident: the Corefile forwards to 233.5.5.5 (multicast), CoreDNS is NotReady
     badServer = await startFakeApiServer({ ...probeCluster(lab, 'bad-upstream'), host: lab.hostIp });
     badKubeconfig = badServer.writeKubeconfig(join(dir, 'kubeconfig-bad'));
@@ -214,6 +224,7 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
       expected({ [`external-ip ${EXTERNAL_IP}:`]: 'timeout', [`dns-upstream ${UPSTREAM_DNS}:53`]: 'timeout' }),
     );
     const w2 = lab.nodes['worker-2'].ip;
+    expect(doc('w2').vantages[1]?.id).toBe('pod:default/web-2'); // an application pod before CoreDNS
     expect(doc('w2').vantages[1]?.matchedBy).toMatch(/^network namespace of pid \d+ holds pod IP 10\.244\.2\./);
     const m2 = matrix(doc('w2'));
     expect(Object.values(m2).every((o) => o === 'ok')).toBe(true);
@@ -257,6 +268,19 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
     expect(svc.command).toBe(`timeout -k 2 1 bash -c 'exec 3<>/dev/tcp/${SERVICE_CIDR_API}/443'`);
     const remote = d.probes.find((p) => p.check === 'remote-pod')!;
     expect(remote.target).toMatchObject({ pod: 'default/web-2', node: 'worker-2' });
+  });
+
+  it('without bash, TCP probes go through busybox nc and still answer', () => {
+    const d = doc('w2-no-bash');
+    expect(d.tools).toEqual({ tcp: 'busybox nc', ping: 'busybox ping', dns: 'busybox nslookup' });
+    const svc = d.probes.filter((p) => p.check === 'service');
+    expect(svc.map((p) => [p.vantage === 'host' ? 'host' : 'pod', p.target.ip, p.outcome])).toEqual([
+      ['host', SERVICE_CIDR_API, 'ok'],
+      ['host', SERVICE_CIDR_DNS, 'ok'],
+      ['pod', SERVICE_CIDR_API, 'ok'],
+      ['pod', SERVICE_CIDR_DNS, 'ok'],
+    ]);
+    expect(svc[0]!.command).toBe(`timeout -k 2 1 busybox nc -w 1 ${SERVICE_CIDR_API} 443`);
   });
 
   it('every probes.json validates against ProbesSchema (the analysis side of the contract)', () => {
