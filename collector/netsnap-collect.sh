@@ -62,6 +62,7 @@
 #   kubectl get nodes -o jsonpath=* *
 #   kubectl get services -A -l k8s-app=kube-dns -o jsonpath=* *
 #   kubectl get service -n default kubernetes -o jsonpath=* *
+#   kubectl get services -A -o jsonpath=* *
 #   nsenter -t * -n *
 #   ping -c 1 -W * *
 #   busybox ping -c 1 -W * *
@@ -1226,6 +1227,7 @@ probe_skip() { _v=$1 _chk=$2 _tj='' _ip=-; probe_write skipped 0 0 '' '' "$3"; }
 # UPSTREAMS / DOMAIN, from kubectl (unless --no-cluster) and the files collected above
 probe_targets() {
   LOCAL_PODS='' REMOTE_POD='' NODE_IP='' DNS_IP='' DNS_SVC='' API_IP='' API_PORT='' UPSTREAMS='' UPSTREAM_VIA=''
+  APP_IP='' APP_PORT='' APP_SVC=''
   CLUSTER_WHY=''
   if [ "$NO_CLUSTER" = 1 ]; then CLUSTER_WHY='--no-cluster'
   elif ! have kubectl; then CLUSTER_WHY='kubectl not found'
@@ -1261,6 +1263,15 @@ probe_targets() {
     while IFS='|' read -r _ns _sn _cip; do
       [ -z "$DNS_IP" ] && is_ipv4 "$_cip" && safe_name "$_ns" && safe_name "$_sn" && DNS_IP=$_cip DNS_SVC="$_ns/$_sn"
     done <"$WORK/probe.dns"
+    # one application Service (outside kube-system, a ClusterIP, a TCP port): pod → Service → pod
+    kube_query get services -A -o \
+      'jsonpath={range .items[*]}{.metadata.namespace}|{.metadata.name}|{.spec.clusterIP}|{range .spec.ports[?(@.protocol=="TCP")]}{.port} {end}{"\n"}{end}' \
+      >"$WORK/probe.svcs"
+    while IFS='|' read -r _ns _sn _cip _ports; do
+      [ -z "$APP_IP" ] && [ "$_ns" != kube-system ] && [ "$_ns/$_sn" != default/kubernetes ] || continue
+      set -- $_ports
+      is_ipv4 "$_cip" && is_uint "${1:-}" && safe_name "$_ns" && safe_name "$_sn" && APP_IP=$_cip APP_PORT=$1 APP_SVC="$_ns/$_sn"
+    done <"$WORK/probe.svcs"
     kube_query get service -n default kubernetes -o \
       'jsonpath={.spec.clusterIP}|{range .spec.ports[?(@.protocol=="TCP")]}{.port} {end}' >"$WORK/probe.api"
     IFS='|' read -r _cip _ports <"$WORK/probe.api"
@@ -1388,6 +1399,7 @@ EOF2
   else probe_skip "$_vid" remote-pod "no running pod on another node is known (${CLUSTER_WHY:-none in the pod list})"; fi
   if [ -n "$API_IP" ]; then probe "$_vid" service tcp "$API_IP" "$API_PORT" tcp '' '"service": "default/kubernetes"'
   else probe_skip "$_vid" service "the default/kubernetes Service is unknown (${CLUSTER_WHY:-no ClusterIP/TCP port})"; fi
+  [ -n "$APP_IP" ] && probe "$_vid" service tcp "$APP_IP" "$APP_PORT" tcp '' "\"service\": $(json_str "$APP_SVC")"
   if [ -n "$DNS_IP" ]; then
     probe "$_vid" service tcp "$DNS_IP" 53 tcp '' "\"service\": $(json_str "$DNS_SVC")"
     probe "$_vid" dns-cluster dns "$DNS_IP" 53 udp "kubernetes.default.svc.$DOMAIN" "\"service\": $(json_str "$DNS_SVC")"

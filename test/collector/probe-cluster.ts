@@ -9,6 +9,7 @@ import {
   POD_UID,
   SERVICE_CIDR_API,
   SERVICE_CIDR_DNS,
+  SERVICE_CIDR_WEB,
   UPSTREAM_DNS,
   type ProbeLab,
 } from '../helpers/probe-lab.js';
@@ -149,6 +150,15 @@ export function probeCluster(lab: ProbeLab, variant: ProbeClusterVariant = 'heal
           },
         },
         {
+          metadata: { name: 'web', namespace: 'default' },
+          spec: {
+            type: 'ClusterIP',
+            clusterIP: SERVICE_CIDR_WEB,
+            selector: { app: 'web' },
+            ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 8080 }],
+          },
+        },
+        {
           metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } },
           spec: {
             type: 'ClusterIP',
@@ -166,6 +176,21 @@ export function probeCluster(lab: ProbeLab, variant: ProbeClusterVariant = 'heal
           metadata: { name: 'kubernetes', namespace: 'default' },
           subsets: [
             { addresses: [{ ip: lab.nodes['worker-2'].ip }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] },
+          ],
+        },
+        {
+          metadata: { name: 'web', namespace: 'default' },
+          subsets: [
+            {
+              addresses: [
+                {
+                  ip: lab.pods['web-2'].ip,
+                  nodeName: 'worker-2',
+                  targetRef: { kind: 'Pod', namespace: 'default', name: 'web-2' },
+                },
+              ],
+              ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+            },
           ],
         },
         {

@@ -18,6 +18,7 @@ import {
   probeLabUnavailable,
   SERVICE_CIDR_API,
   SERVICE_CIDR_DNS,
+  SERVICE_CIDR_WEB,
   UPSTREAM_DNS,
   type ProbeLab,
 } from '../helpers/probe-lab.js';
@@ -209,6 +210,7 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
       [`remote-pod ${lab.pods['web-2'].ip}:`]: 'ok',
       [`service ${SERVICE_CIDR_API}:443`]: 'ok',
       [`service ${SERVICE_CIDR_DNS}:53`]: 'ok',
+      [`service ${SERVICE_CIDR_WEB}:80`]: 'ok',
       [`dns-cluster ${SERVICE_CIDR_DNS}:53`]: 'ok',
       [`dns-external ${SERVICE_CIDR_DNS}:53`]: 'ok',
       [`dns-upstream ${UPSTREAM_DNS}:53`]: 'ok',
@@ -276,8 +278,10 @@ describe.skipIf(skip !== undefined)('collector --probe in a namespaced two-node 
     const svc = d.probes.filter((p) => p.check === 'service');
     expect(svc.map((p) => [p.vantage === 'host' ? 'host' : 'pod', p.target.ip, p.outcome])).toEqual([
       ['host', SERVICE_CIDR_API, 'ok'],
+      ['host', SERVICE_CIDR_WEB, 'ok'],
       ['host', SERVICE_CIDR_DNS, 'ok'],
       ['pod', SERVICE_CIDR_API, 'ok'],
+      ['pod', SERVICE_CIDR_WEB, 'ok'],
       ['pod', SERVICE_CIDR_DNS, 'ok'],
     ]);
     expect(svc[0]!.command).toBe(`timeout -k 2 1 busybox nc -w 1 ${SERVICE_CIDR_API} 443`);

@@ -20,6 +20,8 @@ import { run, type RunResult } from './netns.js';
 
 export const SERVICE_CIDR_DNS = '10.96.0.10';
 export const SERVICE_CIDR_API = '10.96.0.1';
+/** default/web: port 80 → web-2:8080 */
+export const SERVICE_CIDR_WEB = '10.96.0.20';
 // public addresses, served inside the lab by the router namespace (which has no way out)
 export const EXTERNAL_IP = '8.8.8.8';
 export const UPSTREAM_DNS = '9.9.9.9';
@@ -63,7 +65,7 @@ async function must(argv: readonly string[], input?: string): Promise<void> {
 /** Why the lab cannot be built here, or undefined when it can. */
 export async function probeLabUnavailable(): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return 'not root: network namespaces need root';
-  for (const tool of ['ip', 'iptables-restore', 'dnsmasq', 'busybox', 'nsenter', 'kubectl', 'sleep']) {
+  for (const tool of ['ip', 'bridge', 'iptables-restore', 'dnsmasq', 'busybox', 'nsenter', 'kubectl', 'unshare']) {
     if ((await run(['sh', '-c', `command -v ${tool}`])).code !== 0) return `${tool} is not installed`;
   }
   return undefined;
@@ -80,16 +82,28 @@ const natRules = (lan: string, masquerade: boolean): string =>
     ':KUBE-SVC-TCOU7JCQXEZGVUNU - [0:0]',
     ':KUBE-SVC-ERIFXISQEP7F7OF4 - [0:0]',
     ':KUBE-SVC-NPX46M4PTMTKRN6Y - [0:0]',
+    ':KUBE-SVC-LOLE4ISW44XBNF3G - [0:0]',
     ':FLANNEL-POSTRTG - [0:0]',
+    ':KUBE-POSTROUTING - [0:0]',
+    ':KUBE-MARK-MASQ - [0:0]',
     '-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
     '-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+    '-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
     '-A POSTROUTING -m comment --comment "flanneld masq" -j FLANNEL-POSTRTG',
+    '-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000',
+    '-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN',
+    '-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0',
+    '-A KUBE-POSTROUTING -j MASQUERADE --random-fully',
     `-A KUBE-SERVICES -d ${SERVICE_CIDR_DNS}/32 -p udp -m udp --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU`,
     `-A KUBE-SERVICES -d ${SERVICE_CIDR_DNS}/32 -p tcp -m tcp --dport 53 -j KUBE-SVC-ERIFXISQEP7F7OF4`,
     `-A KUBE-SERVICES -d ${SERVICE_CIDR_API}/32 -p tcp -m tcp --dport 443 -j KUBE-SVC-NPX46M4PTMTKRN6Y`,
+    `-A KUBE-SERVICES -d ${SERVICE_CIDR_WEB}/32 -p tcp -m tcp --dport 80 -j KUBE-SVC-LOLE4ISW44XBNF3G`,
     '-A KUBE-SVC-TCOU7JCQXEZGVUNU -p udp -j DNAT --to-destination 10.244.2.53:53',
     '-A KUBE-SVC-ERIFXISQEP7F7OF4 -p tcp -j DNAT --to-destination 10.244.2.53:53',
     `-A KUBE-SVC-NPX46M4PTMTKRN6Y -p tcp -j DNAT --to-destination ${lan}.12:6443`,
+    // web-2 calling its own Service: kube-proxy's hairpin masquerade (the bridge port has hairpin on)
+    '-A KUBE-SVC-LOLE4ISW44XBNF3G -s 10.244.2.57/32 -j KUBE-MARK-MASQ',
+    '-A KUBE-SVC-LOLE4ISW44XBNF3G -p tcp -j DNAT --to-destination 10.244.2.57:8080',
     '-A FLANNEL-POSTRTG -s 10.244.0.0/16 -d 10.244.0.0/16 -j RETURN',
     ...(masquerade ? ['-A FLANNEL-POSTRTG -s 10.244.0.0/16 ! -d 224.0.0.0/4 -j MASQUERADE --random-fully'] : []),
     'COMMIT',
@@ -179,6 +193,7 @@ export async function createProbeLab(opts: LabOptions = {}): Promise<ProbeLab> {
       const peer = `vp${v++}`;
       await ipn(p.ns, ['link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', peer, 'netns', nodeNs]);
       await ipn(nodeNs, ['link', 'set', peer, 'master', 'cni0', 'up']);
+      await must(['bridge', '-n', nodeNs, 'link', 'set', 'dev', peer, 'hairpin', 'on']); // flannel's hairpinMode
       await ipn(p.ns, ['addr', 'add', `${p.ip}/24`, 'dev', 'eth0']);
       await ipn(p.ns, ['link', 'set', 'eth0', 'up']);
       await ipn(p.ns, ['route', 'add', 'default', 'via', `10.244.${p.k}.1`]);
@@ -230,8 +245,9 @@ export async function createProbeLab(opts: LabOptions = {}): Promise<ProbeLab> {
         '--cache-size=0',
       ]);
     let coredns = clusterDns(UPSTREAM_DNS);
-    // the API server endpoint behind the kubernetes Service: a TCP listener on worker-2
+    // the API server endpoint behind the kubernetes Service: a TCP listener on worker-2; web-2 serves :8080
     daemon(names.n2, ['busybox', 'nc', '-ll', '-p', '6443', '-e', 'true']);
+    daemon(names.p2, ['busybox', 'nc', '-ll', '-p', '8080', '-e', 'true']);
     const listening = (n: string, table: string, port: string) => async () =>
       (await run(['ip', 'netns', 'exec', n, 'cat', `/proc/net/${table}`, `/proc/net/${table}6`])).stdout.includes(
         `:${port} `,
@@ -242,6 +258,7 @@ export async function createProbeLab(opts: LabOptions = {}): Promise<ProbeLab> {
     await up('the cluster DNS', listening(names.d2, 'udp', '0035'));
     await up('the upstream DNS', listening(names.ext, 'udp', '0035'));
     await up('the API endpoint listener', listening(names.n2, 'tcp', '192B'));
+    await up("web-2's listener", listening(names.p2, 'tcp', '1F90'));
     return {
       id,
       lan,
