@@ -134,3 +134,12 @@ export function symptomsOf(chain: Chain): Finding[] {
   walk(chain);
   return out;
 }
+
+/**
+ * Roots that are symptoms, not causes: a probe finding (layer `probe`, what packets really did) that no
+ * rule's finding explains. The analysis cannot name its cause: the catalog is missing this fault, or it
+ * lies outside what a bundle holds. Reports show them apart from root causes.
+ */
+export function unexplainedSymptoms(roots: readonly Chain[]): Chain[] {
+  return roots.filter((r) => r.finding.layer === 'probe');
+}

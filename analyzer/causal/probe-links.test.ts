@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from './analyze.js';
 import { symptomsOf } from './link.js';
 import { subjectKey } from '../rules/types.js';
-import { failed, POD, probedNode } from '../rules/probe/testing.js';
+import { failed, POD, probedNode, unprobedNode } from '../rules/probe/testing.js';
 import { editedIptables } from '../rules/lib/host-testing.js';
 
 const ext = { check: 'external-ip' } as const;
@@ -38,5 +38,9 @@ describe('probe findings in the causal chains', () => {
   it('a remote-pod timeout the tracer does not predict: both the failure and the disagreement are roots', () => {
     const roots = analyze(probedNode([failed(remote)])).roots.map((r) => key(r.finding));
     expect(roots).toEqual(expect.arrayContaining([`PRB-502 ${POD}`, `PRB-510 ${POD}`]));
+  });
+
+  it('a bundle collected without --probe: no probe finding at all (not applicable, never pass)', () => {
+    expect(analyze(unprobedNode()).findings.filter((f) => f.layer === 'probe')).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { redactionNotice } from '../redact/notice.js';
 import type { Snapshot } from '../model/types.js';
-import { nodeOf } from '../causal/link.js';
+import { nodeOf, unexplainedSymptoms } from '../causal/link.js';
 import { LAYERS, type Analysis, type Chain, type Finding, type Layer } from '../rules/types.js';
 import { platformOf, type Platform } from './platform.js';
 import { stableFindingIds } from './ids.js';
@@ -38,6 +38,11 @@ export interface ReportModel {
   readonly snapshot: Snapshot;
   readonly findings: readonly Finding[];
   readonly roots: readonly Chain[];
+  /**
+   * the roots that are symptoms no rule explains (probe findings, causal/link.ts unexplainedSymptoms): also in
+   * `roots`; the text report lists them apart, as what the catalog could not explain
+   */
+  readonly unexplained: readonly Chain[];
   /** fail/warn findings that are neither a root nor beneath one after filtering, by layer */
   readonly others: ReadonlyMap<Layer, readonly Finding[]>;
   readonly unknown: readonly Finding[];
@@ -130,6 +135,7 @@ export function buildReportModel({ analysis, snapshot, filter, tool }: ReportInp
     snapshot,
     findings,
     roots,
+    unexplained: unexplainedSymptoms(roots),
     others: ordered,
     unknown: findings.filter((f) => f.status === 'unknown'),
     counts,

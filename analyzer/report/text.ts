@@ -145,16 +145,32 @@ export function renderText(input: ReportInput, opts: TextOptions = {}): string {
   push(wrap(inertLine(platformLine(m.platform)), width, '    ', '  '));
   const source = platformSource(m.platform);
   if (source) push(wrap(`from ${inertLine(source)}`, width, '    ', '    '));
+  const unexplained = new Set(m.unexplained);
+  const causes = m.roots.filter((r) => !unexplained.has(r));
   push(
-    `${m.roots.length} root cause(s): ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass`,
+    `${causes.length} root cause(s)${unexplained.size > 0 ? `, ${unexplained.size} unexplained symptom(s)` : ''}: ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass`,
   );
   push('');
   push(c(BOLD, 'ROOT CAUSES'));
-  if (m.roots.length === 0) push('  none found');
+  if (causes.length === 0) push('  none found');
   const seen = new Set<Finding>();
-  for (const r of m.roots) {
+  for (const r of causes) {
     push('');
     chain(r, '', seen);
+  }
+  if (unexplained.size > 0) {
+    push('', c(BOLD, 'UNEXPLAINED SYMPTOMS'));
+    push(
+      wrap(
+        'probe results no finding explains: the cause is a fault netsnap does not know, or lies outside what the bundles hold (another host, the network between nodes)',
+        width,
+        '  ',
+      ),
+    );
+    for (const r of m.unexplained) {
+      push('');
+      chain(r, '', seen);
+    }
   }
   const others = [...m.others.values()].flat().filter((f) => f.status !== 'pass');
   const fixes = opts.verbose ? fixesOf([...seenRoots(m.roots), ...others], m.ids) : m.fixes;

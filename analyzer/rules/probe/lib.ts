@@ -7,7 +7,7 @@ import type { EvidenceRef, Explains, Finding, Report, Rule, Subject } from '../t
 import type { HostState, Snapshot, Sourced } from '../../model/types.js';
 import { PROBES_SOURCE_ID, type LoadedProbe, type ProbeRun } from '../../model/probes.js';
 import type { ProbeCheck, ProbeOutcome } from '../../zod/probes.js';
-import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
+import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
 import { cmd, plainCommand, raw, remedy, word, type Cmd } from '../../text/shell.js';
 
 /** outcomes that are a failure of the path or the service probed */
@@ -23,6 +23,19 @@ const MAX_EVIDENCE = 5;
 export interface ProbedHost {
   readonly host: HostState;
   readonly run: Sourced<ProbeRun>;
+}
+
+/**
+ * Probes are opt-in: with no bundle collected with --probe the probe rules do not apply and say nothing
+ * (never pass). Where the probes were asked for and are missing (the manifest records host.probes as
+ * failed, timed out, denied...) or some nodes were probed and this one not, they say unknown.
+ */
+export function notProbed(s: Snapshot): Report[] {
+  const anyProbed = [...s.hosts.values()].some((h) => h.probes !== undefined);
+  return [...s.hosts.values()]
+    .filter((h) => !h.probes && (anyProbed || h.sources.has(PROBES_SOURCE_ID)))
+    .sort((a, b) => a.node.localeCompare(b.node))
+    .map((h) => missingInputs(nodeSubject(h.node), [PROBES_SOURCE_ID]));
 }
 
 export function probedHosts(s: Snapshot): ProbedHost[] {
@@ -108,10 +121,9 @@ export const anywhere = (...rules: string[]): Explains[] => rules.map((rule) => 
 export function probeRemedy(run: ProbeRun, node: string, p: LoadedProbe): { explanation: string; commands: string[] } {
   const pod = vantagePod(run, p.vantage);
   const commands: Cmd[] = [];
+  // the collector's own command, on that node (for a pod it enters the pod's netns with nsenter itself)
   const plain = plainCommand(p.command);
-  if (plain && pod)
-    commands.push(cmd`kubectl exec -n ${word('namespace', pod.namespace)} ${word('pod', pod.name)} -- ${raw(plain)}`);
-  else if (plain) commands.push(cmd`${raw(plain)}`);
+  if (plain) commands.push(cmd`${raw(plain)}`);
   const from = pod?.ip ? word('ip', pod.ip) : word('node', node);
   const to =
     p.target.port !== undefined
@@ -140,7 +152,7 @@ export interface CheckRuleSpec {
 /**
  * A rule over one check kind: per probed host and vantage, fail when a probe of that kind failed,
  * pass when they all answered, unknown when none could be judged (air-gapped expected-fail, skipped)
- * or the host was not probed at all. Never pass without probes.
+ * or the host was not probed (notProbed). Never pass without probes.
  */
 export function checkRule(spec: CheckRuleSpec): Rule {
   return {
@@ -162,12 +174,8 @@ export function checkRule(spec: CheckRuleSpec): Rule {
     },
     explainedBy: spec.explainedBy,
     run(s) {
-      const out: Report[] = [];
-      const probed = probedHosts(s);
-      if (probed.length === 0) return [missingInputs(CLUSTER, [PROBES_SOURCE_ID])];
-      for (const h of [...s.hosts.values()].sort((a, b) => a.node.localeCompare(b.node)))
-        if (!h.probes) out.push(missingInputs(nodeSubject(h.node), [PROBES_SOURCE_ID]));
-      for (const { host, run } of probed) {
+      const out: Report[] = notProbed(s);
+      for (const { host, run } of probedHosts(s)) {
         const mine = run.value.probes.filter((p) => p.check === spec.check);
         if (mine.length === 0) {
           out.push({

@@ -1,6 +1,6 @@
 import { ruleTester } from '../testing.js';
 import { probeClusterDnsFailed } from './probe-cluster-dns-failed.js';
-import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode, probesFailedNode } from './testing.js';
 
 const probe = {
   check: 'dns-cluster',
@@ -14,7 +14,10 @@ const probe = {
 } as const;
 
 ruleTester(probeClusterDnsFailed).run({
-  valid: [{ name: 'dns-cluster probes answer', snapshot: () => probedNode([probeJson(probe)]) }],
+  valid: [
+    { name: 'collected without --probe: not applicable, no finding', snapshot: unprobedNode },
+    { name: 'dns-cluster probes answer', snapshot: () => probedNode([probeJson(probe)]) },
+  ],
   invalid: [
     {
       name: 'a dns-cluster probe times out: fail on its vantage, citing it',
@@ -36,9 +39,11 @@ ruleTester(probeClusterDnsFailed).run({
       findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
     },
     {
-      name: 'not probed: unknown',
-      snapshot: unprobedNode,
-      findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.probes'] }],
+      name: 'asked for with --probe, but host.probes timed out: unknown, never pass',
+      snapshot: probesFailedNode,
+      findings: [
+        { status: 'unknown', subject: 'node:worker-1', messageId: 'missing-inputs', missing: ['host.probes'] },
+      ],
     },
   ],
 });

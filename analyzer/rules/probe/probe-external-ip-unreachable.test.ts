@@ -1,11 +1,12 @@
 import { ruleTester } from '../testing.js';
 import { probeExternalIpUnreachable } from './probe-external-ip-unreachable.js';
-import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode, probesFailedNode } from './testing.js';
 
 const ext = { check: 'external-ip' } as const;
 
 ruleTester(probeExternalIpUnreachable).run({
   valid: [
+    { name: 'collected without --probe: not applicable, no finding', snapshot: unprobedNode },
     {
       name: 'pod and host reach 1.1.1.1:443',
       snapshot: () => probedNode([probeJson(ext), probeJson({ ...ext, vantage: 'host' })]),
@@ -58,9 +59,11 @@ ruleTester(probeExternalIpUnreachable).run({
       findings: [{ status: 'unknown', subject: HOST, messageId: 'noProbe', missing: ['host.probes'] }],
     },
     {
-      name: 'no host/probes.json: unknown, never pass',
-      snapshot: unprobedNode,
-      findings: [{ status: 'unknown', subject: 'cluster', messageId: 'missing-inputs', missing: ['host.probes'] }],
+      name: 'asked for with --probe, but host.probes timed out: unknown, never pass',
+      snapshot: probesFailedNode,
+      findings: [
+        { status: 'unknown', subject: 'node:worker-1', messageId: 'missing-inputs', missing: ['host.probes'] },
+      ],
     },
   ],
 });

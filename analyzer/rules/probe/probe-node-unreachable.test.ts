@@ -1,11 +1,14 @@
 import { ruleTester } from '../testing.js';
 import { probeNodeUnreachable } from './probe-node-unreachable.js';
-import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode, probesFailedNode } from './testing.js';
 
 const probe = { check: 'node', target: { ip: '192.168.56.11', port: 10250, proto: 'tcp', node: 'worker-1' } } as const;
 
 ruleTester(probeNodeUnreachable).run({
-  valid: [{ name: 'node probes answer', snapshot: () => probedNode([probeJson(probe)]) }],
+  valid: [
+    { name: 'collected without --probe: not applicable, no finding', snapshot: unprobedNode },
+    { name: 'node probes answer', snapshot: () => probedNode([probeJson(probe)]) },
+  ],
   invalid: [
     {
       name: 'a node probe times out: fail on its vantage, citing it',
@@ -27,9 +30,11 @@ ruleTester(probeNodeUnreachable).run({
       findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
     },
     {
-      name: 'not probed: unknown',
-      snapshot: unprobedNode,
-      findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.probes'] }],
+      name: 'asked for with --probe, but host.probes timed out: unknown, never pass',
+      snapshot: probesFailedNode,
+      findings: [
+        { status: 'unknown', subject: 'node:worker-1', messageId: 'missing-inputs', missing: ['host.probes'] },
+      ],
     },
   ],
 });

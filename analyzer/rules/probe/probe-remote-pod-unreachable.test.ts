@@ -1,6 +1,6 @@
 import { ruleTester } from '../testing.js';
 import { probeRemotePodUnreachable } from './probe-remote-pod-unreachable.js';
-import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode, probesFailedNode } from './testing.js';
 
 const probe = {
   check: 'remote-pod',
@@ -8,7 +8,10 @@ const probe = {
 } as const;
 
 ruleTester(probeRemotePodUnreachable).run({
-  valid: [{ name: 'remote-pod probes answer', snapshot: () => probedNode([probeJson(probe)]) }],
+  valid: [
+    { name: 'collected without --probe: not applicable, no finding', snapshot: unprobedNode },
+    { name: 'remote-pod probes answer', snapshot: () => probedNode([probeJson(probe)]) },
+  ],
   invalid: [
     {
       name: 'a remote-pod probe times out: fail on its vantage, citing it',
@@ -30,9 +33,11 @@ ruleTester(probeRemotePodUnreachable).run({
       findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
     },
     {
-      name: 'not probed: unknown',
-      snapshot: unprobedNode,
-      findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.probes'] }],
+      name: 'asked for with --probe, but host.probes timed out: unknown, never pass',
+      snapshot: probesFailedNode,
+      findings: [
+        { status: 'unknown', subject: 'node:worker-1', messageId: 'missing-inputs', missing: ['host.probes'] },
+      ],
     },
   ],
 });

@@ -2,7 +2,7 @@
 // probe's outcome is planted. A disagreement names both (the tracer's fate and the probe's outcome).
 import { ruleTester } from '../testing.js';
 import { probeTracerDisagrees } from './probe-tracer-disagrees.js';
-import { failed, HOST, POD, probedNode, probeJson, unprobedNode } from './testing.js';
+import { failed, HOST, POD, probedNode, probeJson, unprobedNode, probesFailedNode } from './testing.js';
 import { editedIptables } from '../lib/host-testing.js';
 
 const ext = { check: 'external-ip' } as const;
@@ -20,6 +20,7 @@ const NO_MASQ = editedIptables([
 
 ruleTester(probeTracerDisagrees).run({
   valid: [
+    { name: 'collected without --probe: not applicable, no finding', snapshot: unprobedNode },
     {
       name: 'pod -> 1.1.1.1 answers and the tracer sees it leave masqueraded',
       snapshot: () => probedNode([probeJson(ext), probeJson({ ...ext, vantage: 'host' })]),
@@ -83,9 +84,11 @@ ruleTester(probeTracerDisagrees).run({
       findings: [{ status: 'unknown', subject: HOST, missing: ['host.iptables-save'] }],
     },
     {
-      name: 'no host/probes.json: unknown',
-      snapshot: unprobedNode,
-      findings: [{ status: 'unknown', subject: 'cluster', missing: ['host.probes'] }],
+      name: 'asked for with --probe, but host.probes timed out: unknown, never pass',
+      snapshot: probesFailedNode,
+      findings: [
+        { status: 'unknown', subject: 'node:worker-1', messageId: 'missing-inputs', missing: ['host.probes'] },
+      ],
     },
   ],
 });

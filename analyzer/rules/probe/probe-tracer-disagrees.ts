@@ -10,8 +10,17 @@ import type { Explains, Report, Rule } from '../types.js';
 import { subjectKey } from '../types.js';
 import { PROBES_SOURCE_ID, type LoadedProbe } from '../../model/probes.js';
 import type { ProbeCheck } from '../../zod/probes.js';
-import { basisOf, CLUSTER, missingInputs, nodeSubject } from '../lib/reports.js';
-import { probedHosts, probeEvidence, probeRemedy, sameNode, targetData, targetText, vantageSubject } from './lib.js';
+import { basisOf, missingInputs, nodeSubject } from '../lib/reports.js';
+import {
+  notProbed,
+  probedHosts,
+  probeEvidence,
+  probeRemedy,
+  sameNode,
+  targetData,
+  targetText,
+  vantageSubject,
+} from './lib.js';
 import { MAX_TRACED, predictProbe, type Prediction } from './predict.js';
 import { probeNodeUnreachable } from './probe-node-unreachable.js';
 import { probeRemotePodUnreachable } from './probe-remote-pod-unreachable.js';
@@ -86,10 +95,8 @@ export const probeTracerDisagrees: Rule = {
   },
   explainedBy,
   run(s) {
-    const out: Report[] = [];
-    const probed = probedHosts(s);
-    if (probed.length === 0) return [missingInputs(CLUSTER, [PROBES_SOURCE_ID])];
-    for (const { host, run } of probed) {
+    const out: Report[] = notProbed(s);
+    for (const { host, run } of probedHosts(s)) {
       const subject = nodeSubject(host.node);
       const lacking = [
         ...(host.iptables ? [] : ['host.iptables-save']),

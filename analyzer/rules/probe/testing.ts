@@ -2,7 +2,7 @@
 // pod subnet 10.244.1.0/24; lib/host-testing.ts) with a host/probes.json of the given probes, from the
 // host and from pod default/web-1 (10.244.1.5).
 import type { Snapshot } from '../../model/types.js';
-import { snapshotOf } from '../../model/testing.js';
+import { snapshotOf, sourceRecord } from '../../model/testing.js';
 import { probeJson, probesJson } from '../../model/testing-probes.js';
 import type { Probe, Probes } from '../../zod/probes.js';
 import { capturedNode } from '../lib/host-testing.js';
@@ -19,8 +19,22 @@ export function probedNode(
   return snapshotOf(capturedNode('worker-1', { 'host/probes.json': probesJson('worker-1', probes, over), ...files }));
 }
 
-/** a bundle of the captured node without host/probes.json */
+/** a bundle of the captured node collected without --probe: the probe rules do not apply */
 export const unprobedNode = (): Snapshot => snapshotOf(capturedNode('worker-1'));
+
+/** collected with --probe, but the probes failed (the manifest records host.probes failed, no file) */
+export const probesFailedNode = (): Snapshot =>
+  snapshotOf({
+    ...capturedNode('worker-1'),
+    extraSources: [
+      sourceRecord('host/probes.json', {
+        id: 'host.probes',
+        status: 'timeout',
+        exitCode: null,
+        stderrTail: 'probe matrix stopped after 60 s',
+      }),
+    ],
+  });
 
 export const failed = (over: Partial<Probe> & Pick<Probe, 'check'>): Probe =>
   probeJson({ successes: 0, latencyMs: null, outcome: 'timeout', detail: 'nc: timed out', ...over });
