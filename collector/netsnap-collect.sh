@@ -58,11 +58,30 @@
 #   sleep *
 #   tar -C * -cf - *
 #   gzip -c
+#   kubectl get pods -A --field-selector=status.phase=Running -o jsonpath=* *
+#   kubectl get nodes -o jsonpath=* *
+#   kubectl get services -A -l k8s-app=kube-dns -o jsonpath=* *
+#   kubectl get service -n default kubernetes -o jsonpath=* *
+#   kubectl get services -A -o jsonpath=* *
+#   nsenter -t * -n *
+#   ping -c 1 -W * *
+#   busybox ping -c 1 -W * *
+#   bash -c exec 3<>/dev/tcp/*
+#   nc --help
+#   nc -z -w * * *
+#   busybox nc -w * * *
+#   dig +time=* +tries=1 @* * A
+#   nslookup * *
+#   busybox nslookup * *
 # END READ-ONLY COMMANDS
 # (mkdir/rm/mktemp touch only the private staging directory; cat reads only the files listed in
 # host sources; timeout/sleep bound other commands. Distribution config files, static pod
 # manifests and args files are read by the shell itself and written with the values of
 # secret-like keys and flags replaced: see scrub_file.)
+# --probe is the one exception to "sends nothing": only with that flag, and only after every other
+# source was read, it sends a bounded number of pings, TCP connects and DNS queries from this node
+# and from one pod's network namespace (nsenter -t <pid> -n; ping/nc/nslookup/dig/bash above run
+# under timeout, in the host or that pod network namespace). It changes nothing. docs/probes.md.
 
 COLLECTOR_VERSION=1.1.0
 LC_ALL=C
@@ -86,6 +105,13 @@ netsnap-<node>-<UTC time>.tar.gz. Read-only; safe to run on a broken node.
   --timeout SECONDS   per-command time limit (default 20; each page of a list is one command)
   --page-size N       items per page when listing pods, services... (default 5000)
   --node NAME         this node's Kubernetes name (default: hostname)
+  --probe             ALSO SEND PACKETS: ping, TCP connects and DNS queries from this node and
+                      from one running pod's network namespace (host/probes.json, docs/probes.md)
+  --air-gapped        with --probe: external targets are expected to fail (detected when this
+                      node has no default route)
+  --probe-external IP with --probe: the external IP to ping (default 8.8.8.8)
+  --probe-name NAME   with --probe: the external name to resolve (default kubernetes.io)
+  --probe-timeout S   with --probe: seconds per attempt (default 2; each probe makes 2 attempts)
   -h, --help          show this help
 EOF
 }
@@ -99,6 +125,15 @@ FLAGS_JSON=''
 add_flag() { FLAGS_JSON="$FLAGS_JSON${FLAGS_JSON:+,}$(json_str "$1")"; }
 
 is_uint() { case $1 in ''|*[!0-9]*) return 1 ;; *) return 0 ;; esac; }
+# is_ipv4 S: four dot-separated numbers 0..255 (what probes accept as a target from the cluster)
+is_ipv4() {
+  case $1 in *[!0-9.]*|.*|*.|*..*) return 1 ;; *.*.*.*.*) return 1 ;; *.*.*.*) ;; *) return 1 ;; esac
+  _ifs=$IFS; IFS=.; set -- $1; IFS=$_ifs
+  for _q in "$@"; do [ "${#_q}" -le 3 ] && [ "$_q" -le 255 ] || return 1; done
+}
+# is_dns_name S: letters, digits, dots and dashes only (a name passed to nslookup/dig)
+is_dns_name() { case $1 in ''|-*|*[!A-Za-z0-9.-]*) return 1 ;; *) [ "${#1}" -le 253 ] ;; esac; }
+PROBE=0 AIR_GAPPED_FLAG=0 PROBE_EXTERNAL=8.8.8.8 PROBE_NAME=kubernetes.io PROBE_TIMEOUT_S=2
 
 # --- JSON string escaping in sh -------------------------------------------------------------
 # od prints each byte as 3 octal digits; a state machine keeps valid UTF-8 sequences, replaces
@@ -174,6 +209,14 @@ while [ $# -gt 0 ]; do
     --page-size) need_arg "$1" $#; is_uint "$2" && [ "$2" -gt 0 ] || die "--page-size wants a number > 0, got '$2'"
       PAGE_LIMIT=$2; add_flag "$1"; add_flag "$2"; shift ;;
     --node) need_arg "$1" $#; NODE=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --probe) PROBE=1; add_flag "$1" ;;
+    --air-gapped) AIR_GAPPED_FLAG=1; add_flag "$1" ;;
+    --probe-external) need_arg "$1" $#; is_ipv4 "$2" || die "--probe-external wants an IPv4 address, got '$2'"
+      PROBE_EXTERNAL=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --probe-name) need_arg "$1" $#; is_dns_name "$2" || die "--probe-name wants a DNS name, got '$2'"
+      PROBE_NAME=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --probe-timeout) need_arg "$1" $#; is_uint "$2" && [ "$2" -gt 0 ] && [ "$2" -le 30 ] || die "--probe-timeout wants seconds 1..30, got '$2'"
+      PROBE_TIMEOUT_S=$2; add_flag "$1"; add_flag "$2"; shift ;;
     *) die "unknown option '$1' (see -h)" ;;
   esac
   shift
@@ -697,6 +740,7 @@ host.snap-kube-proxy-args|host/snap/kube-proxy-args|scrub /var/snap/kube-proxy/c
 host.snap-kubelet-args|host/snap/kubelet-args|scrub /var/snap/kubelet/current/args
 host.systemd-units|host/systemd-units.txt|list the unit files of known Kubernetes units
 host.k3s-log|host/k3s/k3s.log|tail -n N /var/log/k3s.log
+host.probes|host/probes.json|probe matrix (--probe)
 '
 
 # --- secret scrubbing -------------------------------------------------------------------------
@@ -1027,9 +1071,404 @@ EOF
   collect_pod_logs
 }
 
+# --- probes (opt-in: --probe; the only part that sends packets) -------------------------------
+# After every other source was read: from this node's network namespace and from one running pod's
+# (nsenter -t <pid> -n), the connectivity matrix of docs/probes.md, each probe PROBE_ATTEMPTS
+# attempts under a PROBE_TIMEOUT_S limit, with tools found on the node. Targets come from the
+# cluster (kubectl jsonpath queries, the collected CoreDNS ConfigMap) and the kubelet config; a
+# probe whose target or tool is unknown is written as skipped with the reason. Output:
+# host/probes.json (schema netsnap.probes/v1).
+PROBE_ATTEMPTS=2 MAX_PROBE_UPSTREAMS=3 MAX_PROC_SCAN=20000 MAX_PROBE_NETNS=64
+
+# probe_tools: which tool answers each kind of probe (T_TCP, T_PING, T_DNS; '' = none)
+probe_tools() {
+  T_TCP='' T_PING='' T_DNS=''
+  have busybox && _bb=1 || _bb=0
+  if have bash; then T_TCP='bash /dev/tcp'
+  elif have nc; then
+    case $(nc --help 2>&1 | head -c 4096) in *BusyBox*) T_TCP='busybox nc' ;; *) T_TCP=nc ;; esac
+  elif [ "$_bb" = 1 ]; then T_TCP='busybox nc'; fi
+  if have ping; then T_PING=ping; elif [ "$_bb" = 1 ]; then T_PING='busybox ping'; fi
+  if have dig; then T_DNS=dig; elif have nslookup; then T_DNS=nslookup
+  elif [ "$_bb" = 1 ]; then T_DNS='busybox nslookup'; fi
+  TOOLS_JSON=''
+  [ -n "$T_TCP" ] && TOOLS_JSON="\"tcp\": $(json_str "$T_TCP")"
+  [ -n "$T_PING" ] && TOOLS_JSON="$TOOLS_JSON${TOOLS_JSON:+, }\"ping\": $(json_str "$T_PING")"
+  [ -n "$T_DNS" ] && TOOLS_JSON="$TOOLS_JSON${TOOLS_JSON:+, }\"dns\": $(json_str "$T_DNS")"
+}
+
+# argv_str ARGS...: the argv as one shell-readable line (an argument with a space is quoted)
+argv_str() {
+  _as=''
+  for _a in "$@"; do
+    case $_a in *[!A-Za-z0-9_./:=,@+%-]*) _a="'$_a'" ;; esac
+    _as="$_as${_as:+ }$_a"
+  done
+}
+
+# probe_once KIND IP PORT NAME: one attempt from the current vantage (V_PID; '' = this netns).
+# Sets _prc, _pms (wall ms, 10 ms resolution) and _pcmd; output in $_pout.
+probe_once() {
+  _k=$1 _ip=$2 _port=$3 _nm=$4
+  case $_k:$T_TCP:$T_PING:$T_DNS in
+    tcp:'bash /dev/tcp':*) set -- bash -c "exec 3<>/dev/tcp/$_ip/$_port" ;;
+    tcp:nc:*) set -- nc -z -w "$PROBE_TIMEOUT_S" "$_ip" "$_port" ;;
+    tcp:'busybox nc':*) set -- busybox nc -w "$PROBE_TIMEOUT_S" "$_ip" "$_port" ;;
+    ping:*:ping:*) set -- ping -c 1 -W "$PROBE_TIMEOUT_S" "$_ip" ;;
+    ping:*:'busybox ping':*) set -- busybox ping -c 1 -W "$PROBE_TIMEOUT_S" "$_ip" ;;
+    dns:*:*:dig) set -- dig +time="$PROBE_TIMEOUT_S" +tries=1 "@$_ip" "$_nm" A ;;
+    dns:*:*:nslookup) set -- nslookup "$_nm" "$_ip" ;;
+    dns:*:*:'busybox nslookup') set -- busybox nslookup "$_nm" "$_ip" ;;
+  esac
+  [ -n "$V_PID" ] && set -- nsenter -t "$V_PID" -n "$@"
+  argv_str "$@"
+  # the exact line run_limited runs (without timeout(1) a watchdog subshell kills it)
+  case $TIMEOUT_FORM in
+    k) _pcmd="timeout -k 2 $PROBE_TIMEOUT_S $_as" ;;
+    t) _pcmd="timeout -t $PROBE_TIMEOUT_S $_as" ;;
+    *) _pcmd="$_as (killed after ${PROBE_TIMEOUT_S}s by a watchdog)" ;;
+  esac
+  _saved_t=$TIMEOUT_S
+  TIMEOUT_S=$PROBE_TIMEOUT_S
+  now_ms; _t0=$NOW
+  run_limited "$@" </dev/null >"$_pout" 2>&1
+  _prc=$?
+  now_ms; _pms=$((NOW - _t0))
+  TIMEOUT_S=$_saved_t
+  [ "$_pms" -ge 0 ] || _pms=0
+}
+
+# probe_result KIND: the attempt's outcome in _pres (ok|timeout|refused|unreachable|error) and its
+# last output line in _plast
+probe_result() {
+  _plast=''
+  while IFS= read -r _l; do [ -n "$_l" ] && _plast=$_l; done <"$_pout"
+  _txt=$(tail -c 4096 "$_pout" 2>/dev/null)
+  _pres=error
+  if [ "$_prc" -eq 124 ] || { [ "$_prc" -ge 128 ] && [ "$_pms" -ge $((PROBE_TIMEOUT_S * 1000 - 200)) ]; }; then
+    _pres=timeout; [ -n "$_plast" ] || _plast="no answer within ${PROBE_TIMEOUT_S}s"; return
+  fi
+  if [ "$1" = dns ]; then
+    # an A answer is success even when the AAAA query nslookup also sends failed (exit 1)
+    _ans='' _inans=0
+    while IFS= read -r _l; do
+      case $_l in
+        Name:*) _inans=1 ;;
+        Address*) [ "$_inans" = 1 ] && [ -z "$_ans" ] && _ans=$_l ;;
+        ';; ANSWER SECTION:'*) _inans=2 ;;
+        *[!\ ]*) [ "$_inans" = 2 ] && [ -z "$_ans" ] && _ans=$_l ;;
+      esac
+    done <"$_pout"
+    if [ -n "$_ans" ]; then _pres=ok _plast=$_ans; return; fi
+  elif [ "$_prc" -eq 0 ]; then _pres=ok; return; fi
+  case $_txt in
+    *'NXDOMAIN'*|*'SERVFAIL'*|*'NOTIMP'*|*"can't find"*) _pres=error ;;
+    *'REFUSED'*|*'efused'*) _pres=refused ;;
+    *'nreachable'*|*'No route'*|*'no route'*) _pres=unreachable ;;
+    *'timed out'*|*'imeout'*|*'no servers could be reached'*|*' 0 packets received'*|*' 0 received'*|*'100% packet loss'*) _pres=timeout ;;
+    '') [ "$1" = ping ] && _pres=timeout ;;
+  esac
+  [ -n "$_plast" ] || _plast="exit $_prc"
+}
+
+# probe VANTAGE-ID CHECK KIND IP PORT PROTO NAME EXTRA-TARGET-JSON [external]: run and write one probe
+probe() {
+  _v=$1 _chk=$2 _kind=$3 _ip=$4 _port=$5 _proto=$6 _name=$7 _extra=$8 _ext=${9:-}
+  _tj="\"ip\": $(json_str "$_ip")"
+  [ -n "$_port" ] && _tj="$_tj, \"port\": $_port"
+  _tj="$_tj, \"proto\": \"$_proto\""
+  [ -n "$_name" ] && _tj="$_tj, \"name\": $(json_str "$_name")"
+  [ -n "$_extra" ] && _tj="$_tj, $_extra"
+  case $_kind in tcp) _tool=$T_TCP ;; ping) _tool=$T_PING ;; dns) _tool=$T_DNS ;; esac
+  if [ -z "$_tool" ]; then
+    probe_write skipped 0 0 '' '' "no tool for $_kind probes on this node (looked for: $(probe_wanted "$_kind"))"
+    return
+  fi
+  _att=0 _ok=0 _best='' _last_res='' _last_line='' _ok_line=''
+  while [ "$_att" -lt "$PROBE_ATTEMPTS" ]; do
+    _att=$((_att + 1))
+    probe_once "$_kind" "$_ip" "$_port" "$_name"
+    probe_result "$_kind"
+    if [ "$_pres" = ok ]; then
+      _ok=$((_ok + 1)) _ok_line=$_plast
+      { [ -z "$_best" ] || [ "$_pms" -lt "$_best" ]; } && _best=$_pms
+    else _last_res=$_pres _last_line=$_plast; fi
+  done
+  if [ "$_ok" -gt 0 ]; then _out_c=ok _last_line=$_ok_line
+  elif [ -n "$_ext" ] && [ "$AIR_GAPPED" = true ]; then _out_c=expected-fail
+  else _out_c=$_last_res; fi
+  probe_write "$_out_c" "$_att" "$_ok" "$_best" "$_tool" "$_last_line"
+}
+probe_wanted() {
+  case $1 in tcp) printf 'bash, nc, busybox nc' ;; ping) printf 'ping, busybox ping' ;; *) printf 'dig, nslookup, busybox nslookup' ;; esac
+}
+# probe_write OUTCOME ATTEMPTS SUCCESSES LATENCY TOOL DETAIL (uses _v _chk _tj _pcmd)
+probe_write() {
+  [ "$2" = 0 ] && _pcmd=''
+  _d=$6
+  [ "${#_d}" -gt 200 ] && _d=$(printf '%s' "$_d" | head -c 200)
+  {
+    printf '%s{"vantage": %s, "check": "%s", "target": {%s},\n' "$PROBE_SEP" "$(json_str "$_v")" "$_chk" "$_tj"
+    printf '      "tool": %s, "command": %s,\n' "$(if [ -n "$5" ]; then json_str "$5"; else printf null; fi)" "$(json_str "$_pcmd")"
+    printf '      "timeoutMs": %s, "attempts": %s, "successes": %s, "outcome": "%s", "latencyMs": %s,\n' \
+      $((PROBE_TIMEOUT_S * 1000)) "$2" "$3" "$1" "${4:-null}"
+    printf '      "detail": %s}' "$(if [ -n "$_d" ]; then json_str "$_d"; else printf null; fi)"
+  } >>"$WORK/probes.list"
+  PROBE_SEP=',
+    '
+  PROBE_N=$((PROBE_N + 1))
+  printf 'netsnap: probe %-12s %-11s %-15s %s\n' "$_chk" "$1" "$_ip" "$_v" >&2
+}
+# probe_skip VANTAGE CHECK WHY: a probe that could not be run (no target known)
+probe_skip() { _v=$1 _chk=$2 _tj='' _ip=-; probe_write skipped 0 0 '' '' "$3"; }
+
+# --- probe targets from the cluster -------------------------------------------------------------
+# probe_targets: LOCAL_PODS / REMOTE_POD / NODE_IP / DNS_IP / DNS_SVC / API_IP / API_PORT /
+# UPSTREAMS / DOMAIN, from kubectl (unless --no-cluster) and the files collected above
+probe_targets() {
+  LOCAL_PODS='' REMOTE_POD='' NODE_IP='' DNS_IP='' DNS_SVC='' API_IP='' API_PORT='' UPSTREAMS='' UPSTREAM_VIA=''
+  APP_IP='' APP_PORT='' APP_SVC=''
+  CLUSTER_WHY=''
+  if [ "$NO_CLUSTER" = 1 ]; then CLUSTER_WHY='--no-cluster'
+  elif ! have kubectl; then CLUSTER_WHY='kubectl not found'
+  else
+    # ns|name|uid|node|podIP|hostNetwork, Running pods only (the field selector; checked again here)
+    kube_query get pods -A --field-selector=status.phase=Running -o \
+      'jsonpath={range .items[*]}{.metadata.namespace}|{.metadata.name}|{.metadata.uid}|{.spec.nodeName}|{.status.podIP}|{.spec.hostNetwork}|{.status.phase}{"\n"}{end}' \
+      >"$WORK/probe.pods" || CLUSTER_WHY="kubectl get pods failed: $(tail -n 1 "$WORK/err.$PART" 2>/dev/null)"
+    _nl=0 _lsys='' _rsys=''
+    while IFS='|' read -r _ns _pn _uid _nd _pip _hn _ph; do
+      [ "$_ph" = Running ] && [ "$_hn" != true ] && is_ipv4 "$_pip" && safe_name "$_ns" && safe_name "$_pn" || continue
+      case $_uid in ''|*[!0-9a-fA-F-]*) continue ;; esac
+      # application pods before kube-system ones, for the vantage and the remote target alike
+      if [ "$_nd" = "$NODE" ]; then
+        _nl=$((_nl + 1)); [ "$_nl" -le 256 ] || continue
+        if [ "$_ns" = kube-system ]; then _lsys="$_lsys $_ns|$_pn|$_uid|$_pip"; else LOCAL_PODS="$LOCAL_PODS $_ns|$_pn|$_uid|$_pip"; fi
+      elif safe_name "$_nd"; then
+        if [ "$_ns" = kube-system ]; then [ -n "$_rsys" ] || _rsys="$_ns|$_pn|$_nd|$_pip"
+        else [ -n "$REMOTE_POD" ] || REMOTE_POD="$_ns|$_pn|$_nd|$_pip"; fi
+      fi
+    done <"$WORK/probe.pods"
+    LOCAL_PODS="$LOCAL_PODS$_lsys"
+    [ -n "$REMOTE_POD" ] || REMOTE_POD=$_rsys
+    kube_query get nodes -o \
+      'jsonpath={range .items[*]}{.metadata.name}|{range .status.addresses[?(@.type=="InternalIP")]}{.address} {end}{"\n"}{end}' \
+      >"$WORK/probe.nodes" 2>/dev/null
+    while IFS='|' read -r _nd _ips; do
+      [ "$_nd" = "$NODE" ] || continue
+      for _a in $_ips; do is_ipv4 "$_a" && NODE_IP=$_a && break; done
+    done <"$WORK/probe.nodes"
+    kube_query get services -A -l k8s-app=kube-dns -o \
+      'jsonpath={range .items[*]}{.metadata.namespace}|{.metadata.name}|{.spec.clusterIP}{"\n"}{end}' >"$WORK/probe.dns"
+    while IFS='|' read -r _ns _sn _cip; do
+      [ -z "$DNS_IP" ] && is_ipv4 "$_cip" && safe_name "$_ns" && safe_name "$_sn" && DNS_IP=$_cip DNS_SVC="$_ns/$_sn"
+    done <"$WORK/probe.dns"
+    # one application Service (outside kube-system, a ClusterIP, a TCP port): pod → Service → pod
+    kube_query get services -A -o \
+      'jsonpath={range .items[*]}{.metadata.namespace}|{.metadata.name}|{.spec.clusterIP}|{range .spec.ports[?(@.protocol=="TCP")]}{.port} {end}{"\n"}{end}' \
+      >"$WORK/probe.svcs"
+    while IFS='|' read -r _ns _sn _cip _ports; do
+      [ -z "$APP_IP" ] && [ "$_ns" != kube-system ] && [ "$_ns/$_sn" != default/kubernetes ] || continue
+      set -- $_ports
+      is_ipv4 "$_cip" && is_uint "${1:-}" && safe_name "$_ns" && safe_name "$_sn" && APP_IP=$_cip APP_PORT=$1 APP_SVC="$_ns/$_sn"
+    done <"$WORK/probe.svcs"
+    kube_query get service -n default kubernetes -o \
+      'jsonpath={.spec.clusterIP}|{range .spec.ports[?(@.protocol=="TCP")]}{.port} {end}' >"$WORK/probe.api"
+    IFS='|' read -r _cip _ports <"$WORK/probe.api"
+    set -- $_ports
+    is_ipv4 "$_cip" && is_uint "${1:-}" && API_IP=$_cip API_PORT=$1
+  fi
+  # the cluster domain: kubelet's clusterDomain, else the Corefile's kubernetes plugin zone
+  DOMAIN=''
+  if [ -f "$STAGE/host/kubelet-config.yaml" ]; then
+    while read -r _k _val _rest; do
+      [ "$_k" = clusterDomain: ] && _val=${_val#\"} && DOMAIN=${_val%\"}
+    done <"$STAGE/host/kubelet-config.yaml"
+  fi
+  _cmj=$STAGE/cluster/configmaps/kube-system/coredns.json
+  _cf=''
+  [ -f "$_cmj" ] && _cf=$(head -c 65536 "$_cmj")
+  if [ -z "$DOMAIN" ]; then
+    case $_cf in *'kubernetes '*) _d=${_cf#*kubernetes }; _d=${_d%% *}; _d=${_d%%\\n*}; DOMAIN=$_d ;; esac
+  fi
+  is_dns_name "$DOMAIN" || DOMAIN=cluster.local
+  # the upstreams: every `forward . X...` of the Corefile (IPs; /etc/resolv.conf = this node's)
+  _rest=$_cf _nu=0
+  while :; do
+    case $_rest in *'forward . '*) _rest=${_rest#*forward . } ;; *) break ;; esac
+    _ln=${_rest%%\\n*}; _ln=${_ln%%\{*}
+    for _u in $_ln; do
+      _u=${_u#dns://}; _u=${_u%:53}
+      if [ "$_u" = /etc/resolv.conf ]; then
+        UPSTREAM_VIA='forward . /etc/resolv.conf: the nameservers of this node'
+        for _rc in /etc/resolv.conf /run/systemd/resolve/resolv.conf; do
+          [ -r "$_rc" ] || continue
+          while read -r _k _ns _x; do
+            [ "$_k" = nameserver ] && is_ipv4 "$_ns" || continue
+            case $_ns in 127.*) continue ;; esac
+            case " $UPSTREAMS " in *" $_ns "*) ;; *) [ "$_nu" -lt "$MAX_PROBE_UPSTREAMS" ] && UPSTREAMS="$UPSTREAMS $_ns" && _nu=$((_nu + 1)) ;; esac
+          done <"$_rc"
+          [ -n "$UPSTREAMS" ] && break
+        done
+      elif is_ipv4 "$_u"; then
+        case " $UPSTREAMS " in *" $_u "*) ;; *) [ "$_nu" -lt "$MAX_PROBE_UPSTREAMS" ] && UPSTREAMS="$UPSTREAMS $_u" && _nu=$((_nu + 1)) ;; esac
+      fi
+    done
+  done
+}
+
+# --- the pod network namespace ------------------------------------------------------------------
+# fib_locals PID: the local IPv4 addresses (/32 host LOCAL) of PID's network namespace in _locals
+fib_locals() {
+  _locals='' _lastip=''
+  [ -r "/proc/$1/net/fib_trie" ] || return 0
+  while read -r _a _b _c _d; do
+    case $_a in '|--') _lastip=$_b ;; /32) [ "$_b $_c" = 'host LOCAL' ] && case " $_locals " in *" $_lastip "*) ;; *) _locals="$_locals $_lastip" ;; esac ;; esac
+  done 2>/dev/null <"/proc/$1/net/fib_trie"
+}
+
+# find_pod_vantage: V_PID V_ID V_NS V_NAME V_IP V_MATCH of one running pod's netns on this node, read
+# from /proc only. Pods outside kube-system first (an application pod, as the write-up's "problem
+# pod"; probing kube-dns from the CoreDNS pod itself proves less), each found by a process whose
+# cgroup names its UID (pod<uid>, dashes or underscores), else by a network namespace holding its IP;
+# with no pod list, any other namespace with an address. Sets V_WHY when there is none.
+find_pod_vantage() {
+  V_PID='' V_WHY='' V_NS='' V_NAME='' V_IP='' V_MATCH=''
+  if [ "$IS_ROOT" != true ]; then V_WHY='not root: entering a pod network namespace (nsenter) needs root'; return; fi
+  if ! have nsenter; then V_WHY='nsenter not found'; return; fi
+  if [ -z "$CLUSTER_WHY" ] && [ -z "$LOCAL_PODS" ]; then V_WHY="no running pod (other than host-network pods) on node $NODE"; return; fi
+  # one line per other network namespace: "<pid> <cgroup lines...>", at most MAX_PROBE_NETNS; and
+  # "<pid> <cgroup>" for every other process whose cgroup names a pod
+  _seen='' _nseen=0 _n=0 _cgs=$WORK/probe.cgroups
+  : >"$_cgs"
+  for _d in /proc/[0-9]*; do
+    _n=$((_n + 1)); [ "$_n" -le "$MAX_PROC_SCAN" ] || break
+    _p=${_d#/proc/}
+    [ "$_d/ns/net" -ef "/proc/$$/ns/net" ] && continue
+    [ -e "$_d/ns/net" ] || continue
+    if [ -n "$LOCAL_PODS" ] && [ -r "$_d/cgroup" ]; then
+      _cg=''
+      while IFS= read -r _l; do _cg="$_cg $_l"; done 2>/dev/null <"$_d/cgroup"
+      case $_cg in *pod*) printf '%s %s\n' "$_p" "$_cg" >>"$_cgs" ;; esac
+    fi
+    _new=1
+    for _q in $_seen; do [ "$_d/ns/net" -ef "/proc/$_q/ns/net" ] && _new=0 && break; done
+    [ "$_new" = 1 ] && [ "$_nseen" -lt "$MAX_PROBE_NETNS" ] && _seen="$_seen $_p" && _nseen=$((_nseen + 1))
+  done
+  _nsl=$WORK/probe.netns
+  : >"$_nsl"
+  for _q in $_seen; do fib_locals "$_q"; printf '%s %s \n' "$_q" "$_locals" >>"$_nsl"; done
+  if [ -z "$LOCAL_PODS" ]; then
+    while read -r _q _locals; do
+      for _a in $_locals; do
+        case $_a in 127.*) continue ;; esac
+        V_PID=$_q V_IP=$_a V_MATCH="network namespace of pid $_q (no pod list: $CLUSTER_WHY)"; return
+      done
+    done <"$_nsl"
+    V_WHY="no other network namespace with an address (scanned $_n pids; no pod list: $CLUSTER_WHY)"; return
+  fi
+  for _lp in $LOCAL_PODS; do
+    IFS='|' read -r _ns _pn _uid _pip <<EOF2
+$_lp
+EOF2
+    _ifs=$IFS; IFS=-; set -- $_uid; IFS=_; _uidu="$*"; IFS=$_ifs
+    while read -r _q _cg; do
+      case $_cg in *"pod$_uid"*|*"pod$_uidu"*)
+        V_PID=$_q V_NS=$_ns V_NAME=$_pn V_IP=$_pip V_MATCH="cgroup of pid $_q names pod UID $_uid"; return ;;
+      esac
+    done <"$_cgs"
+    while read -r _q _locals; do
+      case " $_locals " in *" $_pip "*)
+        V_PID=$_q V_NS=$_ns V_NAME=$_pn V_IP=$_pip V_MATCH="network namespace of pid $_q holds pod IP $_pip"; return ;;
+      esac
+    done <"$_nsl"
+  done
+  V_WHY="no process found in the network namespace of a running pod on $NODE (scanned $_n pids)"
+}
+
+# probe_matrix VANTAGE-ID: the checks of docs/probes.md from the current vantage
+probe_matrix() {
+  _vid=$1
+  if [ -n "$NODE_IP" ]; then probe "$_vid" node ping "$NODE_IP" '' icmp '' "\"node\": $(json_str "$NODE")"
+  else probe_skip "$_vid" node "this node's InternalIP is unknown (${CLUSTER_WHY:-not in the node list})"; fi
+  if [ -n "$REMOTE_POD" ]; then
+    IFS='|' read -r _ns _pn _nd _pip <<EOF2
+$REMOTE_POD
+EOF2
+    probe "$_vid" remote-pod ping "$_pip" '' icmp '' "\"pod\": $(json_str "$_ns/$_pn"), \"node\": $(json_str "$_nd")"
+  else probe_skip "$_vid" remote-pod "no running pod on another node is known (${CLUSTER_WHY:-none in the pod list})"; fi
+  if [ -n "$API_IP" ]; then probe "$_vid" service tcp "$API_IP" "$API_PORT" tcp '' '"service": "default/kubernetes"'
+  else probe_skip "$_vid" service "the default/kubernetes Service is unknown (${CLUSTER_WHY:-no ClusterIP/TCP port})"; fi
+  [ -n "$APP_IP" ] && probe "$_vid" service tcp "$APP_IP" "$APP_PORT" tcp '' "\"service\": $(json_str "$APP_SVC")"
+  if [ -n "$DNS_IP" ]; then
+    probe "$_vid" service tcp "$DNS_IP" 53 tcp '' "\"service\": $(json_str "$DNS_SVC")"
+    probe "$_vid" dns-cluster dns "$DNS_IP" 53 udp "kubernetes.default.svc.$DOMAIN" "\"service\": $(json_str "$DNS_SVC")"
+    probe "$_vid" dns-external dns "$DNS_IP" 53 udp "$PROBE_NAME" "\"service\": $(json_str "$DNS_SVC")" external
+  else
+    probe_skip "$_vid" dns-cluster "no kube-dns Service (label k8s-app=kube-dns) is known (${CLUSTER_WHY:-not found})"
+    probe_skip "$_vid" dns-external "no kube-dns Service (label k8s-app=kube-dns) is known (${CLUSTER_WHY:-not found})"
+  fi
+  if [ -n "$UPSTREAMS" ]; then
+    for _u in $UPSTREAMS; do
+      _via=''; [ -n "$UPSTREAM_VIA" ] && _via="\"via\": $(json_str "$UPSTREAM_VIA")"
+      probe "$_vid" dns-upstream dns "$_u" 53 udp "$PROBE_NAME" "$_via"
+    done
+  else probe_skip "$_vid" dns-upstream "no CoreDNS upstream known (the coredns ConfigMap was not collected or has no forward line with an IP)"; fi
+  probe "$_vid" external-ip ping "$PROBE_EXTERNAL" '' icmp '' '' external
+}
+
+collect_probes() {
+  _err=$WORK/err.$PART _out=$STAGE/host/probes.json _pout=$WORK/probe.out
+  : >"$_err"; : >"$WORK/probes.list"
+  if [ "$NO_HOST" = 1 ]; then skip_source host.probes host/probes.json --no-host 'probe matrix (--probe)'; return; fi
+  printf 'netsnap: --probe: SENDING PACKETS now (ping, TCP connects, DNS queries; %s attempts of at most %ss each)\n' \
+    "$PROBE_ATTEMPTS" "$PROBE_TIMEOUT_S" >&2
+  now_ms; _pt0=$NOW
+  _started=$(date -u '+%Y-%m-%dT%H:%M:%SZ' 2>/dev/null) || _started=$CREATED_AT
+  PROBE_SEP='' PROBE_N=0
+  AIR_GAPPED=false AIR_REASON=null
+  if [ "$AIR_GAPPED_FLAG" = 1 ]; then AIR_GAPPED=true AIR_REASON='"flag"'
+  else
+    _dr=0
+    while read -r _if _dst _rest; do [ "$_dst" = 00000000 ] && _dr=1; done </proc/net/route 2>/dev/null
+    [ "$_dr" = 0 ] && AIR_GAPPED=true AIR_REASON='"no default route"'
+  fi
+  probe_tools
+  probe_targets
+  _vj="{\"id\": \"host\", \"kind\": \"host\"}"
+  _sv=''
+  V_PID=''
+  probe_matrix host
+  find_pod_vantage
+  if [ -n "$V_PID" ]; then
+    if [ -n "$V_NAME" ]; then _pvid="pod:$V_NS/$V_NAME"; else _pvid="netns:pid-$V_PID"; fi
+    _vj="$_vj,
+    {\"id\": $(json_str "$_pvid"), \"kind\": \"pod\""
+    [ -n "$V_NAME" ] && _vj="$_vj, \"namespace\": $(json_str "$V_NS"), \"name\": $(json_str "$V_NAME")"
+    _vj="$_vj, \"ip\": $(json_str "$V_IP"), \"pid\": $V_PID, \"enteredWith\": \"nsenter -t $V_PID -n\", \"matchedBy\": $(json_str "$V_MATCH")}"
+    probe_matrix "$_pvid"
+  else
+    _sv="{\"kind\": \"pod\", \"why\": $(json_str "$V_WHY")}"
+  fi
+  V_PID=''
+  now_ms; _pms=$((NOW - _pt0)); [ "$_pms" -ge 0 ] || _pms=0
+  {
+    printf '{"schema": "netsnap.probes/v1", "node": %s, "airGapped": %s, "airGappedReason": %s,\n' \
+      "$(json_str "$NODE")" "$AIR_GAPPED" "$AIR_REASON"
+    printf '  "startedAt": "%s", "durationMs": %s, "tools": {%s},\n' "$_started" "$_pms" "$TOOLS_JSON"
+    printf '  "vantages": [\n    %s],\n  "skippedVantages": [%s],\n' "$_vj" "$_sv"
+    printf '  "probes": [\n    '
+    cat "$WORK/probes.list"
+    printf '\n  ]}\n'
+  } >"$WORK/probes.json"
+  mkdir -p "${_out%/*}" && mv -f "$WORK/probes.json" "$_out"
+  note "$_err" "sent packets: $PROBE_N probes from $(if [ -n "$_sv" ]; then echo 1; else echo 2; fi) vantage(s)${V_WHY:+; pod vantage skipped: $V_WHY}"
+  record host.probes host/probes.json 'probe matrix (--probe)' ok null "$_pms" "$(file_bytes "$_out")" "$_err"
+}
+
 # --- run both parts, then write the bundle ---------------------------------------------------
 # every PART that writes records, in manifest order
-PARTS='cluster cluster.lists cluster.logs host'
+PARTS='cluster cluster.lists cluster.logs host probe'
 OUT_NAME=$OUT
 [ "$OUT" = - ] && OUT_NAME=stdout
 printf 'netsnap: collecting node %s into %s (timeout %ss per command)\n' "$NODE" "$OUT_NAME" "$TIMEOUT_S" >&2
@@ -1040,6 +1479,8 @@ PART_PIDS=$!
 PART_PIDS="$PART_PIDS $!"
 for _p in $PART_PIDS; do wait "$_p"; done
 PART_PIDS=''
+# probes last: they need what the other parts collected, and must not disturb what they measured
+[ "$PROBE" = 1 ] && { PART=probe; collect_probes; }
 
 {
   printf '{\n  "formatVersion": 1,\n  "collectorVersion": "%s",\n  "createdAt": "%s",\n' "$COLLECTOR_VERSION" "$CREATED_AT"
@@ -1047,6 +1488,7 @@ PART_PIDS=''
   printf ',\n  "kernel": '; json_str "$KERNEL"
   printf ',\n  "user": {"uid": %s, "root": %s},\n' "${USER_UID:-null}" "$IS_ROOT"
   printf '  "flags": [%s],\n' "$FLAGS_JSON"
+  [ "$PROBE" = 1 ] && printf '  "sentPackets": "--probe: pings, TCP connects and DNS queries (host/probes.json)",\n'
   printf '  "notCollected": ["secrets", "serviceaccount-tokens", "kubeconfig", "kubelet-pki"],\n'
   printf '  "sources": [\n'
   _sep='    '

@@ -171,6 +171,8 @@ export const DISTRO_SOURCES: readonly SourceSpec[] = [
   },
   // k3s under OpenRC (Alpine) logs here instead of journald
   { id: 'host.k3s-log', path: 'host/k3s/k3s.log', scope: 'host', command: 'tail -n N /var/log/k3s.log' },
+  // opt-in: only with --probe, the one mode that sends packets (docs/probes.md)
+  { id: 'host.probes', path: 'host/probes.json', scope: 'host', command: 'probe matrix (--probe)' },
 ];
 
 /**

@@ -71,3 +71,20 @@ function listFiles(dir: string, prefix = ''): string[] {
 
 export const statusOf = (u: Unpacked): Record<string, string> =>
   Object.fromEntries(u.manifest.sources.map((s) => [s.id, s.status]));
+
+/** The `#   <glob>` lines between the BEGIN/END READ-ONLY COMMANDS markers, as regexps. */
+export function allowList(script: string): RegExp[] {
+  const block = script.split('# BEGIN READ-ONLY COMMANDS\n')[1]?.split('# END READ-ONLY COMMANDS')[0] ?? '';
+  return block
+    .split('\n')
+    .filter((l) => l.startsWith('#   '))
+    .map((l) => {
+      const glob = l.slice(4).trim();
+      return new RegExp(
+        `^${glob
+          .split('*')
+          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      );
+    });
+}

@@ -8,25 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeApiServer, type FakeApiServer } from '../helpers/apiserver.js';
 import { run } from '../helpers/netns.js';
 import { makeShimDir, readShimLog } from '../helpers/shims.js';
-import { SCRIPT, availableShells, hasCommand, statusOf, tempDir, unpack, type Unpacked } from './bundle.js';
+import { SCRIPT, allowList, availableShells, hasCommand, statusOf, tempDir, unpack, type Unpacked } from './bundle.js';
 import { NODE, fakeCluster } from './fake-cluster.js';
-
-/** The `#   <glob>` lines between the BEGIN/END READ-ONLY COMMANDS markers, as regexps. */
-export function allowList(script: string): RegExp[] {
-  const block = script.split('# BEGIN READ-ONLY COMMANDS\n')[1]?.split('# END READ-ONLY COMMANDS')[0] ?? '';
-  return block
-    .split('\n')
-    .filter((l) => l.startsWith('#   '))
-    .map((l) => {
-      const glob = l.slice(4).trim();
-      return new RegExp(
-        `^${glob
-          .split('*')
-          .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-          .join('.*')}$`,
-      );
-    });
-}
 
 // Everything the script could plausibly call, plus what it must never call (so a call is seen).
 const COMMANDS = [
