@@ -415,6 +415,8 @@ kube_query() {
 
 # id:kubectl resource:API path of each cluster-wide list (nodes.json is fetched the same way)
 LISTS='pods:pods:/api/v1/pods services:services:/api/v1/services endpoints:endpoints:/api/v1/endpoints endpointslices:endpointslices.discovery.k8s.io:/apis/discovery.k8s.io/v1/endpointslices daemonsets:daemonsets:/apis/apps/v1/daemonsets deployments:deployments:/apis/apps/v1/deployments events:events:/api/v1/events'
+# Calico's CRDs (name:resource:api-path): a cluster without Calico answers NotFound, recorded absent
+CALICO_LISTS='ippools:ippools.crd.projectcalico.org:/apis/crd.projectcalico.org/v1/ippools felixconfigurations:felixconfigurations.crd.projectcalico.org:/apis/crd.projectcalico.org/v1/felixconfigurations bgpconfigurations:bgpconfigurations.crd.projectcalico.org:/apis/crd.projectcalico.org/v1/bgpconfigurations bgppeers:bgppeers.crd.projectcalico.org:/apis/crd.projectcalico.org/v1/bgppeers ipamblocks:ipamblocks.crd.projectcalico.org:/apis/crd.projectcalico.org/v1/ipamblocks globalnetworkpolicies:globalnetworkpolicies.crd.projectcalico.org:/apis/crd.projectcalico.org/v1/globalnetworkpolicies networkpolicies:networkpolicies.crd.projectcalico.org:/apis/crd.projectcalico.org/v1/networkpolicies'
 # --- lists, page by page ---------------------------------------------------------------------
 # `kubectl get X -A -o json` decodes every object and re-encodes the whole list: at 150,000 pods
 # that is minutes of CPU and gigabytes of memory in kubectl. `kubectl get --raw` instead copies
@@ -536,6 +538,18 @@ raw_list() {
   record "$_id" "$_path" "$_cmd" ok 0 "$_ms" "$_b" "$_err"
 }
 
+# kube_crd_list ID PATH RESOURCE API-PATH: a custom resource's list; a CRD that is not installed
+# (the API server's NotFound for the raw path) is recorded absent, not retried with kubectl get
+kube_crd_list() {
+  _st=''
+  raw_list "$1" "$2" "$4" && return
+  if [ "$_st" = absent ]; then
+    record "$1" "$2" "kubectl get --raw $4?limit=$PAGE_LIMIT" absent "$_rc" "$_ms" 0 "$WORK/err.$PART"
+    return
+  fi
+  kube "$1" "$2" get "$3" -A -o json --chunk-size=500
+}
+
 # kube_list ID PATH RESOURCE API-PATH: raw pages, else kubectl's own chunked list
 kube_list() {
   raw_list "$1" "$2" "$4" && return
@@ -568,11 +582,11 @@ EOF
   done
 }
 
-# pods_to_log: CoreDNS pods; kube-proxy and flannel pods on this node; any of them unhealthy
+# pods_to_log: CoreDNS pods; kube-proxy, flannel, calico-node and canal pods on this node; any of them unhealthy
 pods_to_log() {
   _picked=$WORK/picked
   : >"$_picked"
-  for _sel in k8s-app=kube-dns k8s-app=kube-proxy app=flannel; do
+  for _sel in k8s-app=kube-dns k8s-app=kube-proxy app=flannel k8s-app=calico-node k8s-app=canal; do
     kube_query get pods -A -l "$_sel" -o "jsonpath=$POD_JSONPATH" >"$WORK/sel" ||
       printf 'netsnap: note: could not list pods -l %s for logs\n' "$_sel" >&2
     while IFS= read -r _line; do
@@ -603,6 +617,10 @@ record_cluster_not_run() {
   for _l in $LISTS; do
     _r=${_l#*:}
     record "cluster.${_l%%:*}" "cluster/${_l%%:*}.json" "kubectl get ${_r%%:*} -A -o json" $_st null null 0 "$WORK/err.$PART"
+  done
+  for _l in $CALICO_LISTS; do
+    _r=${_l#*:}
+    record "cluster.calico.${_l%%:*}" "cluster/calico/${_l%%:*}.json" "kubectl get ${_r%%:*} -A -o json" $_st null null 0 "$WORK/err.$PART"
   done
   for _cm in $CONFIGMAPS; do
     record "cluster.configmap.${_cm%/*}.${_cm#*/}" "cluster/configmaps/$_cm.json" \
@@ -642,6 +660,10 @@ collect_other_lists() {
     _r=${_l#*:}
     [ "${_l%%:*}" = pods ] && continue
     kube_list "cluster.${_l%%:*}" "cluster/${_l%%:*}.json" "${_r%%:*}" "${_r#*:}"
+  done
+  for _l in $CALICO_LISTS; do
+    _r=${_l#*:}
+    kube_crd_list "cluster.calico.${_l%%:*}" "cluster/calico/${_l%%:*}.json" "${_r%%:*}" "${_r#*:}"
   done
   for _cm in $CONFIGMAPS; do
     kube "cluster.configmap.${_cm%/*}.${_cm#*/}" "cluster/configmaps/$_cm.json" get configmap -n "${_cm%/*}" "${_cm#*/}" -o json
@@ -733,6 +755,7 @@ host.k3s-config|host/k3s/config.yaml|scrub /etc/rancher/k3s/config.yaml
 host.rke2-config|host/rke2/config.yaml|scrub /etc/rancher/rke2/config.yaml
 host.k3s-service|host/k3s/k3s.service|scrub /etc/systemd/system/k3s.service
 host.k3s-agent-service|host/k3s/k3s-agent.service|scrub /etc/systemd/system/k3s-agent.service
+host.calico-nodename|host/calico/nodename|cat /var/lib/calico/nodename
 host.k3s-flannel-net-conf|host/k3s/flannel-net-conf.json|cat /var/lib/rancher/k3s/agent/etc/flannel/net-conf.json
 host.microk8s-kube-proxy-args|host/microk8s/args/kube-proxy|scrub /var/snap/microk8s/current/args/kube-proxy
 host.microk8s-kubelet-args|host/microk8s/args/kubelet|scrub /var/snap/microk8s/current/args/kubelet

@@ -50,6 +50,49 @@ export const FIXED_SOURCES: readonly SourceSpec[] = [
     command: 'kubectl get deployments -A -o json',
   },
   { id: 'cluster.events', path: 'cluster/events.json', scope: 'cluster', command: 'kubectl get events -A -o json' },
+  // Calico's CRDs (crd.projectcalico.org/v1): `absent` where Calico is not installed (the API says NotFound)
+  {
+    id: 'cluster.calico.ippools',
+    path: 'cluster/calico/ippools.json',
+    scope: 'cluster',
+    command: 'kubectl get ippools.crd.projectcalico.org -A -o json',
+  },
+  {
+    id: 'cluster.calico.felixconfigurations',
+    path: 'cluster/calico/felixconfigurations.json',
+    scope: 'cluster',
+    command: 'kubectl get felixconfigurations.crd.projectcalico.org -A -o json',
+  },
+  {
+    id: 'cluster.calico.bgpconfigurations',
+    path: 'cluster/calico/bgpconfigurations.json',
+    scope: 'cluster',
+    command: 'kubectl get bgpconfigurations.crd.projectcalico.org -A -o json',
+  },
+  {
+    id: 'cluster.calico.bgppeers',
+    path: 'cluster/calico/bgppeers.json',
+    scope: 'cluster',
+    command: 'kubectl get bgppeers.crd.projectcalico.org -A -o json',
+  },
+  {
+    id: 'cluster.calico.ipamblocks',
+    path: 'cluster/calico/ipamblocks.json',
+    scope: 'cluster',
+    command: 'kubectl get ipamblocks.crd.projectcalico.org -A -o json',
+  },
+  {
+    id: 'cluster.calico.globalnetworkpolicies',
+    path: 'cluster/calico/globalnetworkpolicies.json',
+    scope: 'cluster',
+    command: 'kubectl get globalnetworkpolicies.crd.projectcalico.org -A -o json',
+  },
+  {
+    id: 'cluster.calico.networkpolicies',
+    path: 'cluster/calico/networkpolicies.json',
+    scope: 'cluster',
+    command: 'kubectl get networkpolicies.crd.projectcalico.org -A -o json',
+  },
   // host: this node
   { id: 'host.iptables-save', path: 'host/iptables-save.txt', scope: 'host', command: 'iptables-save' },
   {
@@ -133,6 +176,8 @@ export const DISTRO_SOURCES: readonly SourceSpec[] = [
     scope: 'host',
     command: 'scrub /etc/systemd/system/k3s-agent.service',
   },
+  // the node name calico-node registered with (its CNI plugin fails without this file)
+  { id: 'host.calico-nodename', path: 'host/calico/nodename', scope: 'host', command: 'cat /var/lib/calico/nodename' },
   {
     id: 'host.k3s-flannel-net-conf',
     path: 'host/k3s/flannel-net-conf.json',

@@ -20,6 +20,7 @@ import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import { loadList, loadObject } from './lists.js';
 import { loadConfigMaps, parseEmbeddedConfigs } from './configmaps.js';
+import { CALICO_LISTS } from './calico.js';
 
 const LOG_PATH = /^cluster\/logs\/([^/]+)\/([^/]+)\/([^/.]+)(\.previous)?\.log$/;
 
@@ -35,6 +36,7 @@ export const CLUSTER_LISTS = {
   'cluster.daemonsets': DaemonSetSchema,
   'cluster.deployments': DeploymentSchema,
   'cluster.events': KubeEventSchema,
+  ...CALICO_LISTS,
 } as const;
 
 let schemaByPath: Map<string, z.ZodType> | undefined;
@@ -138,6 +140,21 @@ export function buildCluster(readers: readonly BundleReader[], parsers: Parsers)
     daemonSets: list('cluster.daemonsets', CLUSTER_LISTS['cluster.daemonsets']),
     deployments: list('cluster.deployments', CLUSTER_LISTS['cluster.deployments']),
     events: list('cluster.events', CLUSTER_LISTS['cluster.events']),
+    calico: {
+      ipPools: list('cluster.calico.ippools', CALICO_LISTS['cluster.calico.ippools']),
+      felixConfigurations: list(
+        'cluster.calico.felixconfigurations',
+        CALICO_LISTS['cluster.calico.felixconfigurations'],
+      ),
+      bgpConfigurations: list('cluster.calico.bgpconfigurations', CALICO_LISTS['cluster.calico.bgpconfigurations']),
+      bgpPeers: list('cluster.calico.bgppeers', CALICO_LISTS['cluster.calico.bgppeers']),
+      ipamBlocks: list('cluster.calico.ipamblocks', CALICO_LISTS['cluster.calico.ipamblocks']),
+      globalNetworkPolicies: list(
+        'cluster.calico.globalnetworkpolicies',
+        CALICO_LISTS['cluster.calico.globalnetworkpolicies'],
+      ),
+      networkPolicies: list('cluster.calico.networkpolicies', CALICO_LISTS['cluster.calico.networkpolicies']),
+    },
     configMaps,
     logs: loadLogs(owners, parsers),
     ...parseEmbeddedConfigs(readerOf(owners), configMaps, parsers),

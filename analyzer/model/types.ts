@@ -1,6 +1,7 @@
 // The Snapshot: a typed, read-only picture of one cluster and its nodes, built once per analysis
 // from one or several bundles. Rules see only this. Everything carries where it came from, so a
 // finding can cite `bundle:path:line` or `bundle:path#/json/pointer`.
+import type { CalicoState } from './calico.js';
 import type { Manifest, SourceRecord } from '../bundle/manifest.js';
 import type { LoadProblem } from '../core/problem.js';
 import type { ComponentArgs, DistroConfig, StaticPod, SystemdUnit } from './host-sources.js';
@@ -84,6 +85,8 @@ export interface ClusterState {
   readonly daemonSets?: readonly Located<DaemonSet>[];
   readonly deployments?: readonly Located<Deployment>[];
   readonly events?: readonly Located<KubeEvent>[];
+  /** Calico's CRD lists (analyzer/model/calico.ts); absent from bundles of clusters without Calico */
+  readonly calico?: CalicoState;
   /** allow-listed ConfigMaps by `ns/name` */
   readonly configMaps: ReadonlyMap<string, Located<ConfigMap>>;
   /** container logs by `ns/pod/container` (and `ns/pod/container.previous`) */

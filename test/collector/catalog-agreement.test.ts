@@ -41,8 +41,13 @@ function scriptFixedIds(): string[] {
       .match(/^LISTS='([^']+)'/m)?.[1]
       ?.split(' ')
       .map((l) => `cluster.${l.split(':')[0]}`) ?? [];
+  const calico =
+    script
+      .match(/^CALICO_LISTS='([^']+)'/m)?.[1]
+      ?.split(' ')
+      .map((l) => `cluster.calico.${l.split(':')[0]}`) ?? [];
   const literal = [...script.matchAll(/\bkube(?:_list)? (cluster\.[a-z]+) /g)].map((m) => m[1]!);
-  return [...new Set([...host, ...lists, ...literal])];
+  return [...new Set([...host, ...lists, ...calico, ...literal])];
 }
 
 describe('source catalog agreement', () => {

@@ -132,6 +132,9 @@ describe.skipIf(skip !== undefined)('collector end to end in a flannel-node netn
         s['cluster.configmap.kube-system.coredns-custom'],
         s['cluster.configmap.kube-system.rke2-coredns-rke2-coredns'],
       ]).toEqual(['absent', 'absent']);
+      // no Calico here: its CRD lists answer NotFound, recorded absent (never failed, never retried)
+      expect(s['cluster.calico.ippools']).toBe('absent');
+      expect(s['cluster.calico.networkpolicies']).toBe('absent');
       for (const id of [
         'host.iptables-save',
         'host.ip-addr',

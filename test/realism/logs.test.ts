@@ -6,6 +6,8 @@ import { bundleDirs } from './scenario-files.js';
 
 const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /;
 const KLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+\.go:\d+\] /;
+// calico-node (logrus via Calico's formatter): `2023-03-08 08:42:54.052 [INFO][9] startup/startup.go 474: msg`
+const CALICO = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[(INFO|WARNING|ERROR)\]\[\d+\] [\w/.-]+ \d+: /;
 const COREDNS = /^(\[(INFO|WARNING|ERROR|FATAL)\] |\.:53$|CoreDNS-\d+\.\d+\.\d+$|linux\/amd64, go)/;
 
 function logFiles(): { scenario: string; path: string; text: string }[] {
@@ -33,7 +35,11 @@ describe('container logs', () => {
       for (const line of f.text.split('\n').slice(0, -1)) {
         if (!TS.test(line)) bad.push(`${f.scenario} ${f.path}: ${line}`);
         const msg = line.replace(TS, '');
-        const ok = f.path.includes('/coredns') ? COREDNS.test(msg) : KLOG.test(msg) || /^\t| > /.test(msg);
+        const ok = f.path.includes('/coredns')
+          ? COREDNS.test(msg)
+          : f.path.endsWith('/calico-node.log')
+            ? CALICO.test(msg)
+            : KLOG.test(msg) || /^\t| > /.test(msg);
         if (!ok) bad.push(`${f.scenario} ${f.path}: ${msg}`);
       }
     expect(bad).toEqual([]);

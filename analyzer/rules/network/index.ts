@@ -10,6 +10,12 @@ import { nodePodCidrsOverlap } from './node-pod-cidrs-overlap.js';
 import { cniConfigShadowed } from './cni-config-shadowed.js';
 import { overlayStaleAddress } from './overlay-stale-address.js';
 import { vxlanPortBlocked } from './vxlan-port-blocked.js';
+import { calicoNodeNotReady } from './calico-node-not-ready.js';
+import { calicoBgpNotEstablished } from './calico-bgp-not-established.js';
+import { calicoIppoolCidrMismatch } from './calico-ippool-cidr-mismatch.js';
+import { calicoNatOutgoingOff } from './calico-natoutgoing-off.js';
+import { calicoAutodetectWrongInterface } from './calico-autodetect-wrong-interface.js';
+import { calicoTunnelMissing } from './calico-tunnel-missing.js';
 
 export const networkRules: readonly Rule[] = [
   flannelPodNotRunning,
@@ -22,4 +28,10 @@ export const networkRules: readonly Rule[] = [
   cniConfigShadowed,
   overlayStaleAddress,
   vxlanPortBlocked,
+  calicoNodeNotReady,
+  calicoBgpNotEstablished,
+  calicoIppoolCidrMismatch,
+  calicoNatOutgoingOff,
+  calicoAutodetectWrongInterface,
+  calicoTunnelMissing,
 ];

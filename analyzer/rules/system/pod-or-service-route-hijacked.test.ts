@@ -13,6 +13,21 @@ ruleTester(podOrServiceRouteHijacked).run({
   valid: [
     { name: 'cni0 and flannel.1 routes only (real capture)', snapshot: () => snapshotOf(capturedNode()) },
     {
+      // Calico's routes as `ip -j route` prints them on a calico-node host: a /32 per pod to its cali veth,
+      // a peer's IPAM block over tunl0, the node's own block as a BIRD blackhole
+      name: "Calico's own routes (cali* /32, tunl0 block routes, blackhole) are the CNI's",
+      snapshot: () =>
+        snapshotOf(
+          capturedNode('worker-1', {
+            'host/ip-route.json': routesWith(
+              { dst: '10.244.1.5', dev: 'cali1a2b3c4d5e6', scope: 'link', flags: [] },
+              { dst: '10.244.2.0/26', gateway: '192.168.56.12', dev: 'tunl0', protocol: 'bird', flags: ['onlink'] },
+              { type: 'blackhole', dst: '10.244.1.0/26', protocol: 'bird', flags: [] },
+            ),
+          }),
+        ),
+    },
+    {
       name: "host-only bundle: flannel host-gw routes via a peer on eth0's link are peers, not hijacks",
       snapshot: () =>
         snapshotOf(
