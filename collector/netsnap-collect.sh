@@ -371,7 +371,7 @@ kube_query() {
 }
 
 # id:kubectl resource:API path of each cluster-wide list (nodes.json is fetched the same way)
-LISTS='pods:pods:/api/v1/pods services:services:/api/v1/services endpoints:endpoints:/api/v1/endpoints endpointslices:endpointslices.discovery.k8s.io:/apis/discovery.k8s.io/v1/endpointslices daemonsets:daemonsets:/apis/apps/v1/daemonsets deployments:deployments:/apis/apps/v1/deployments events:events:/api/v1/events'
+LISTS='pods:pods:/api/v1/pods services:services:/api/v1/services endpoints:endpoints:/api/v1/endpoints endpointslices:endpointslices.discovery.k8s.io:/apis/discovery.k8s.io/v1/endpointslices daemonsets:daemonsets:/apis/apps/v1/daemonsets deployments:deployments:/apis/apps/v1/deployments events:events:/api/v1/events networkpolicies:networkpolicies.networking.k8s.io:/apis/networking.k8s.io/v1/networkpolicies namespaces:namespaces:/api/v1/namespaces'
 # --- lists, page by page ---------------------------------------------------------------------
 # `kubectl get X -A -o json` decodes every object and re-encodes the whole list: at 150,000 pods
 # that is minutes of CPU and gigabytes of memory in kubectl. `kubectl get --raw` instead copies

@@ -14,6 +14,7 @@ import {
   PodSchema,
   ServiceSchema,
 } from './schemas.js';
+import { NamespaceSchema, NetworkPolicySchema } from './network-policy.js';
 import { sourceById } from '../bundle/sources.js';
 import type { ClusterState, Sourced } from './types.js';
 import type { BundleReader } from './reader.js';
@@ -35,6 +36,8 @@ export const CLUSTER_LISTS = {
   'cluster.daemonsets': DaemonSetSchema,
   'cluster.deployments': DeploymentSchema,
   'cluster.events': KubeEventSchema,
+  'cluster.networkpolicies': NetworkPolicySchema,
+  'cluster.namespaces': NamespaceSchema,
 } as const;
 
 let schemaByPath: Map<string, z.ZodType> | undefined;
@@ -138,6 +141,8 @@ export function buildCluster(readers: readonly BundleReader[], parsers: Parsers)
     daemonSets: list('cluster.daemonsets', CLUSTER_LISTS['cluster.daemonsets']),
     deployments: list('cluster.deployments', CLUSTER_LISTS['cluster.deployments']),
     events: list('cluster.events', CLUSTER_LISTS['cluster.events']),
+    networkPolicies: list('cluster.networkpolicies', CLUSTER_LISTS['cluster.networkpolicies']),
+    namespaces: list('cluster.namespaces', CLUSTER_LISTS['cluster.namespaces']),
     configMaps,
     logs: loadLogs(owners, parsers),
     ...parseEmbeddedConfigs(readerOf(owners), configMaps, parsers),
