@@ -19,8 +19,8 @@ function step(d: DirectionDecision, subject: string): TraceStep | undefined {
       return {
         hook: 'POLICY',
         verdict:
-          d.by === 'own-node'
-            ? `${d.direction} of ${subject}: allowed (traffic between a pod and its own node always is)`
+          d.by === 'own-node' || d.by === 'self'
+            ? `${d.direction} of ${subject}: allowed (${d.by === 'self' ? 'a pod cannot block itself' : 'traffic between a pod and its own node always is'})`
             : `${d.direction} of ${subject}: allowed by NetworkPolicy ${policyName(d.by.policy)} ${d.direction} rule ${d.by.rule + 1}`,
       };
     case 'denied':

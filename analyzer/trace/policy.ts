@@ -2,7 +2,8 @@
 // destination pod, as the API defines them (analyzer/model/network-policy.ts has the field semantics):
 //   - a pod is isolated for a direction when any policy of its namespace with that policy type selects
 //     it; an isolated pod allows exactly the union of the rules of the policies selecting it;
-//   - traffic between a pod and its own node is always allowed (the API's "Behavior" note);
+//   - traffic between a pod and its own node is always allowed, and a pod cannot block itself
+//     (concepts/services-networking/network-policies: "The entities that a Pod can communicate with");
 //   - policies see the packet after kube-proxy's DNAT: a Service's ClusterIP is never the peer, the
 //     chosen endpoint is. ipBlock is matched against that address too (Calico, Cilium and kube-router do
 //     so for pod IPs; the API leaves cluster-internal ipBlock matching to the implementation: noted in
@@ -52,7 +53,7 @@ export interface PolicyAllow {
 export type DirectionDecision =
   /** the pod is not isolated in this direction (no policy selects it), or it is not a pod at all */
   | { readonly verdict: 'not-isolated'; readonly direction: Direction }
-  | { readonly verdict: 'allowed'; readonly direction: Direction; readonly by: PolicyAllow | 'own-node' }
+  | { readonly verdict: 'allowed'; readonly direction: Direction; readonly by: PolicyAllow | 'own-node' | 'self' }
   /** isolated and no rule of the selecting policies allows it */
   | { readonly verdict: 'denied'; readonly direction: Direction; readonly selecting: readonly Located<NetworkPolicy>[] }
   | {
@@ -145,6 +146,7 @@ function decide(s: Snapshot, dir: Direction, q: PolicyQuery): DirectionDecision 
   if (!pod || pod.obj.spec?.hostNetwork) return { verdict: 'not-isolated', direction: dir };
   const { selecting, unsure } = policiesSelecting(s, pod, dir);
   if (selecting.length === 0 && unsure.length === 0) return { verdict: 'not-isolated', direction: dir };
+  if (other.pod === pod) return { verdict: 'allowed', direction: dir, by: 'self' };
   if (other.node !== undefined && other.node === pod.obj.spec?.nodeName)
     return { verdict: 'allowed', direction: dir, by: 'own-node' };
   const why: string[] = [];
@@ -162,8 +164,10 @@ function decide(s: Snapshot, dir: Direction, q: PolicyQuery): DirectionDecision 
     }
   }
   for (const p of unsure) why.push(`${policyName(p)} has a podSelector operator this version does not evaluate`);
-  if (why.length > 0)
-    return { verdict: 'undetermined', direction: dir, why: why.join('; '), needs: ['cluster.namespaces'], selecting };
+  if (why.length > 0) {
+    const needs = why.length > unsure.length ? ['cluster.namespaces'] : [];
+    return { verdict: 'undetermined', direction: dir, why: why.join('; '), needs, selecting };
+  }
   return { verdict: 'denied', direction: dir, selecting };
 }
 
