@@ -5,6 +5,8 @@
 // k3s runs its own policy controller (kube-router's) unless started with --disable-network-policy.
 import type { Located, Seen, Snapshot } from './types.js';
 import type { DaemonSet } from './schemas.js';
+import type { EvidenceRef } from '../core/evidence-ref.js';
+import { lineEvidence } from './evidence.js';
 
 export interface PolicyEnforcement {
   /** true: an enforcer runs; false: a CNI that does not enforce runs and no enforcer was seen */
@@ -27,7 +29,6 @@ const ENFORCER_CONTAINERS = new Set(['calico-node', 'cilium-agent', 'kube-router
 /** CNI plugin types of policy-enforcing CNIs, as they appear in /etc/cni/net.d conflists */
 const ENFORCER_CNI = new Set(['calico', 'cilium-cni', 'antrea', 'weave-net', 'kube-ovn']);
 
-const esc = (key: string): string => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 function enforcerWorkload(list: readonly Located<DaemonSet>[] | undefined): PolicyEnforcement | undefined {
   for (const ds of list ?? []) {
@@ -79,5 +80,11 @@ export function policyEnforcement(s: Snapshot): PolicyEnforcement | undefined {
   return undefined;
 }
 
-/** a JSON pointer into a policy's labels, for evidence */
-export const labelPointer = (key: string): string => `/metadata/labels/${esc(key)}`;
+/** the enforcement signal as evidence a person can open: the JSON value at its pointer, or its line */
+export function enforcementEvidence(s: Snapshot, e: PolicyEnforcement, note: string): EvidenceRef | undefined {
+  const ref = { bundle: e.at.bundle, path: e.at.path };
+  if (e.at.line !== undefined) return lineEvidence(s.files, ref, e.at.line, e.at.line, note);
+  const value = s.files.pointer(ref, e.at.pointer ?? '');
+  if (value === undefined) return s.files.has(ref) ? { ...ref, quote: e.by, note } : undefined;
+  return { ...ref, ...(e.at.pointer ? { pointer: e.at.pointer } : {}), quote: JSON.stringify(value), note };
+}
