@@ -155,14 +155,15 @@ function judgeGroup(
   const subject: Subject = { kind: 'pod', namespace: ns, name: pod.obj.metadata.name };
   const evidence: EvidenceRef[] = selecting.slice(0, 3).map((p) => objectEvidence(p, '/spec', 'egress isolation'));
   const base = { namespace: ns, pods: g.pods.length, policies };
-  const unsure = [...udp, ...tcp].find((d) => d.verdict === 'undetermined');
+  // an undetermined verdict no collected source could settle (an unknown selector operator) is left out
+  const unsure = [...udp, ...tcp].find((d) => d.verdict === 'undetermined' && d.needs.length > 0);
   if (unsure && unsure.verdict === 'undetermined')
     return {
       status: 'unknown',
       subject,
       messageId: 'undetermined',
       data: { namespace: ns, policies, why: unsure.why },
-      ...(unsure.needs.length ? { missing: unsure.needs } : {}),
+      missing: unsure.needs,
       evidence,
     };
   const udpOk = udp.filter((d) => d.verdict !== 'denied').length;

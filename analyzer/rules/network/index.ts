@@ -10,6 +10,8 @@ import { nodePodCidrsOverlap } from './node-pod-cidrs-overlap.js';
 import { cniConfigShadowed } from './cni-config-shadowed.js';
 import { overlayStaleAddress } from './overlay-stale-address.js';
 import { vxlanPortBlocked } from './vxlan-port-blocked.js';
+import { networkPolicyNotEnforced } from './network-policy-not-enforced.js';
+import { networkPolicyBlocksService } from './network-policy-blocks-service.js';
 
 export const networkRules: readonly Rule[] = [
   flannelPodNotRunning,
@@ -22,4 +24,6 @@ export const networkRules: readonly Rule[] = [
   cniConfigShadowed,
   overlayStaleAddress,
   vxlanPortBlocked,
+  networkPolicyNotEnforced,
+  networkPolicyBlocksService,
 ];
