@@ -20,9 +20,16 @@ import {
 } from '../lib/host.js';
 import { cmd, remedy, word } from '../../text/shell.js';
 
-/** devices flannel's own routes use; host-gw routes go via a peer node's address instead */
+/**
+ * devices the CNI's own routes use: flannel's (cni0, flannel.<VNI>; host-gw goes via a peer node's address)
+ * and Calico's (a /32 per pod to its cali* veth, peers' IPAM blocks over tunl0 or vxlan.calico)
+ */
 function isFlannelDevice(dev: string | undefined): boolean {
-  return dev === 'cni0' || (dev !== undefined && /^flannel[.-]/.test(dev)) || dev === 'kube-ipvs0';
+  return (
+    dev === 'cni0' ||
+    (dev !== undefined && /^(flannel[.-]|cali[0-9a-f]{11}$|tunl0$|vxlan\.calico$)/.test(dev)) ||
+    dev === 'kube-ipvs0'
+  );
 }
 
 function nodeAddresses(s: Snapshot): Set<string> {
