@@ -1,5 +1,5 @@
 import { ruleTester } from '../testing.js';
-import { defaultDenyEgressBlocksDns } from './default-deny-egress-blocks-dns.js';
+import { defaultDenyEgressBlocksDns, MAX_GROUPS } from './default-deny-egress-blocks-dns.js';
 import { dnsFiles } from './testing.js';
 import { daemonSetJson, kubeList, podJson, snapshotOf } from '../../model/testing.js';
 import { namespaceJson, networkPolicyJson } from '../../model/network-policy-testing.js';
@@ -45,6 +45,32 @@ function cluster(policies: object[] | undefined, o: { daemonsets?: object[]; nam
 }
 
 const CART = 'pod:shop/cart-7d9f';
+
+// MAX_GROUPS: pods alike (same namespace and labels) are judged once; at exactly MAX_GROUPS groups all
+// are checked, one more and the rule says how many it left unchecked
+const manyGroups = (n: number) => {
+  const base = dnsFiles();
+  const pods = (base['cluster/pods.json'] as { items: object[] }).items;
+  const many = Array.from({ length: n }, (_, i) =>
+    podJson({
+      name: `job-${i}`,
+      namespace: 'shop',
+      node: 'worker-1',
+      ip: `10.244.${1 + Math.floor(i / 250)}.${1 + (i % 250)}`,
+      labels: { job: String(i) },
+    }),
+  );
+  return () =>
+    snapshotOf({
+      node: 'cp-1',
+      files: {
+        ...base,
+        'cluster/pods.json': kubeList([...pods, ...many]),
+        'cluster/daemonsets.json': kubeList([CALICO]),
+        'cluster/networkpolicies.json': kubeList([DENY_EGRESS]),
+      },
+    });
+};
 
 ruleTester(defaultDenyEgressBlocksDns).run({
   valid: [
@@ -138,6 +164,19 @@ ruleTester(defaultDenyEgressBlocksDns).run({
         { namespaces: [namespaceJson('kube-system'), namespaceJson('shop')] },
       ),
       findings: [{ status: 'fail', subject: CART, messageId: 'blocked' }],
+    },
+    {
+      name: `exactly MAX_GROUPS (${MAX_GROUPS}) groups: all checked`,
+      snapshot: manyGroups(MAX_GROUPS),
+      findings: [{ status: 'fail', subject: 'pod:shop/job-0', messageId: 'blocked', data: { pods: MAX_GROUPS } }],
+    },
+    {
+      name: 'one group more: the rule says what it did not check',
+      snapshot: manyGroups(MAX_GROUPS + 1),
+      findings: [
+        { status: 'fail', subject: 'pod:shop/job-0', messageId: 'blocked', data: { pods: MAX_GROUPS } },
+        { status: 'warn', subject: 'cluster', messageId: 'too-many', data: { checked: MAX_GROUPS, skipped: 1 } },
+      ],
     },
   ],
 });

@@ -67,7 +67,8 @@ export const defaultDenyEgressBlocksDns: Rule = {
     'not-enforced':
       '{pods} pod(s) of namespace {namespace} would be cut off from DNS by {policies}, but {enforcer} does not enforce NetworkPolicy: it breaks the day a policy-enforcing CNI is installed',
     undetermined: 'cannot tell whether {policies} lets pods of namespace {namespace} reach CoreDNS: {why}',
-    'too-many': 'checked the first {checked} groups of pods alike; {skipped} more not checked',
+    'too-many':
+      'checked the first {checked} groups of pods alike (same namespace and labels); {skipped} more not checked',
     ok: 'no NetworkPolicy keeps a pod from CoreDNS ({isolated} pod(s) isolated for egress, {pods} pod(s) checked)',
   },
   decidesFrom: [['cluster.networkpolicies', 'cluster.pods', 'cluster.services']],
@@ -113,13 +114,18 @@ export const defaultDenyEgressBlocksDns: Rule = {
         byNamespace.set(ns, { ...prev, data: { ...prev.data, pods: Number(prev.data?.pods) + Number(r.data?.pods) } });
     }
     const out = [...byNamespace.values()];
-    if (groups.size > MAX_GROUPS)
+    if (groups.size > MAX_GROUPS) {
+      // not a verdict on those pods: a warning (info) that the check stopped, citing the first pod it skipped
+      const first = [...groups.values()][MAX_GROUPS]!.pods[0]!;
       out.push({
-        status: 'unknown',
+        status: 'warn',
+        severity: 'info',
         subject: CLUSTER,
         messageId: 'too-many',
         data: { checked: MAX_GROUPS, skipped: groups.size - MAX_GROUPS },
+        evidence: [objectEvidence(first, '/metadata/labels', 'the first pod not checked')],
       });
+    }
     if (out.length === 0)
       out.push({
         status: 'pass',

@@ -76,6 +76,7 @@ export const networkPolicyBlocksService: Rule = {
     let budget = MAX_EVALUATIONS;
     let checked = 0;
     let skipped = 0;
+    let firstSkipped: Located<Service> | undefined;
     for (const svc of s.cluster.services ?? []) {
       const key = `${svc.obj.metadata.namespace ?? 'default'}/${svc.obj.metadata.name}`;
       const backends = s.index.podsSelectedBy(key).filter(running);
@@ -83,6 +84,7 @@ export const networkPolicyBlocksService: Rule = {
       if (isolated.length === 0) continue;
       if (budget <= 0) {
         skipped++;
+        firstSkipped ??= svc;
         continue;
       }
       checked++;
@@ -94,12 +96,15 @@ export const networkPolicyBlocksService: Rule = {
         if (r) break; // one finding per Service: the first port that nobody reaches
       }
     }
-    if (skipped > 0)
+    if (firstSkipped)
+      // not a verdict on those Services: a warning (info) that the check stopped, citing the first it skipped
       out.push({
-        status: 'unknown',
+        status: 'warn',
+        severity: 'info',
         subject: CLUSTER,
         messageId: 'too-many',
         data: { checked: MAX_EVALUATIONS, services: skipped },
+        evidence: [objectEvidence(firstSkipped, '/spec/selector', 'the first Service not checked')],
       });
     if (out.length === 0)
       out.push({
