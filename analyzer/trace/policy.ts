@@ -121,7 +121,27 @@ function portMatches(ports: readonly PolicyPort[] | null | undefined, q: PolicyQ
   });
 }
 
-/** the policies of the pod's namespace that select it for a direction; undefined when one cannot be judged */
+// policies by namespace, built once per policy list: rules ask for every pod of the cluster
+const byNamespace = new WeakMap<readonly Located<NetworkPolicy>[], Map<string, Located<NetworkPolicy>[]>>();
+
+function policiesIn(s: Snapshot, ns: string): readonly Located<NetworkPolicy>[] {
+  const all = s.cluster.networkPolicies;
+  if (!all || all.length === 0) return [];
+  let index = byNamespace.get(all);
+  if (!index) {
+    index = new Map();
+    for (const p of all) {
+      const k = p.obj.metadata.namespace ?? 'default';
+      const list = index.get(k);
+      if (list) list.push(p);
+      else index.set(k, [p]);
+    }
+    byNamespace.set(all, index);
+  }
+  return index.get(ns) ?? [];
+}
+
+/** the policies of the pod's namespace that select it for a direction (`unsure`: selector not decidable) */
 export function policiesSelecting(
   s: Snapshot,
   pod: Located<Pod>,
@@ -129,8 +149,7 @@ export function policiesSelecting(
 ): { readonly selecting: Located<NetworkPolicy>[]; readonly unsure: Located<NetworkPolicy>[] } {
   const selecting: Located<NetworkPolicy>[] = [];
   const unsure: Located<NetworkPolicy>[] = [];
-  for (const p of s.cluster.networkPolicies ?? []) {
-    if ((p.obj.metadata.namespace ?? 'default') !== nsOf(pod)) continue;
+  for (const p of policiesIn(s, nsOf(pod))) {
     if (!policyTypesOf(p.obj)[dir]) continue;
     const m = selectorMatches(p.obj.spec.podSelector, pod.obj.metadata.labels);
     if (m === true) selecting.push(p);
