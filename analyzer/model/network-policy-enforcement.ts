@@ -29,7 +29,6 @@ const ENFORCER_CONTAINERS = new Set(['calico-node', 'cilium-agent', 'kube-router
 /** CNI plugin types of policy-enforcing CNIs, as they appear in /etc/cni/net.d conflists */
 const ENFORCER_CNI = new Set(['calico', 'cilium-cni', 'antrea', 'weave-net', 'kube-ovn']);
 
-
 function enforcerWorkload(list: readonly Located<DaemonSet>[] | undefined): PolicyEnforcement | undefined {
   for (const ds of list ?? []) {
     const containers = ds.obj.spec.template.spec.containers;
