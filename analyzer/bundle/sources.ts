@@ -93,6 +93,18 @@ export const FIXED_SOURCES: readonly SourceSpec[] = [
     scope: 'cluster',
     command: 'kubectl get networkpolicies.crd.projectcalico.org -A -o json',
   },
+  {
+    id: 'cluster.networkpolicies',
+    path: 'cluster/networkpolicies.json',
+    scope: 'cluster',
+    command: 'kubectl get networkpolicies.networking.k8s.io -A -o json',
+  },
+  {
+    id: 'cluster.namespaces',
+    path: 'cluster/namespaces.json',
+    scope: 'cluster',
+    command: 'kubectl get namespaces -A -o json',
+  },
   // host: this node
   { id: 'host.iptables-save', path: 'host/iptables-save.txt', scope: 'host', command: 'iptables-save' },
   {

@@ -14,6 +14,7 @@ import {
   PodSchema,
   ServiceSchema,
 } from './schemas.js';
+import { NamespaceSchema, NetworkPolicySchema } from './network-policy.js';
 import { sourceById } from '../bundle/sources.js';
 import type { ClusterState, Sourced } from './types.js';
 import type { BundleReader } from './reader.js';
@@ -37,6 +38,8 @@ export const CLUSTER_LISTS = {
   'cluster.deployments': DeploymentSchema,
   'cluster.events': KubeEventSchema,
   ...CALICO_LISTS,
+  'cluster.networkpolicies': NetworkPolicySchema,
+  'cluster.namespaces': NamespaceSchema,
 } as const;
 
 let schemaByPath: Map<string, z.ZodType> | undefined;
@@ -155,6 +158,8 @@ export function buildCluster(readers: readonly BundleReader[], parsers: Parsers)
       ),
       networkPolicies: list('cluster.calico.networkpolicies', CALICO_LISTS['cluster.calico.networkpolicies']),
     },
+    networkPolicies: list('cluster.networkpolicies', CLUSTER_LISTS['cluster.networkpolicies']),
+    namespaces: list('cluster.namespaces', CLUSTER_LISTS['cluster.namespaces']),
     configMaps,
     logs: loadLogs(owners, parsers),
     ...parseEmbeddedConfigs(readerOf(owners), configMaps, parsers),

@@ -87,6 +87,10 @@ export interface ClusterState {
   readonly events?: readonly Located<KubeEvent>[];
   /** Calico's CRD lists (analyzer/model/calico.ts); absent from bundles of clusters without Calico */
   readonly calico?: CalicoState;
+  /** networking.k8s.io/v1 NetworkPolicies (cluster.networkpolicies) */
+  readonly networkPolicies?: readonly Located<import('./network-policy.js').NetworkPolicy>[];
+  /** Namespaces (cluster.namespaces), for the labels a NetworkPolicy namespaceSelector reads */
+  readonly namespaces?: readonly Located<import('./network-policy.js').Namespace>[];
   /** allow-listed ConfigMaps by `ns/name` */
   readonly configMaps: ReadonlyMap<string, Located<ConfigMap>>;
   /** container logs by `ns/pod/container` (and `ns/pod/container.previous`) */

@@ -7,6 +7,7 @@ import { simulate, type ForeignNftChain, type TraceHost } from './simulate.js';
 import { nftRulesetOf } from '../model/iptables-dumps.js';
 import { IPTABLES_TABLES } from '../parse/nft.js';
 import { deviceForSubnet, lookupRoute } from './route.js';
+import { applyNetworkPolicy } from './policy-trace.js';
 import type { Origin, Proto, TraceResult } from './types.js';
 
 export interface TraceRequest {
@@ -167,7 +168,7 @@ export function traceFromSnapshot(
     const back = lookupRoute(th.routes ?? [], new Set(), src.ip);
     origin = { kind: 'remote', iface: back.dev ?? 'eth0', ...(src.podName ? { podName: src.podName } : {}) };
   }
-  const result = simulate(th, { src: src.ip, dst: dst.ip, proto, dport: dst.port, origin });
+  const result = applyNetworkPolicy(s, simulate(th, { src: src.ip, dst: dst.ip, proto, dport: dst.port, origin }));
   return { ...result, label: { from: src.podName ?? req.from, to: dst.label } };
 }
 

@@ -42,7 +42,7 @@ export interface ForeignNftChain {
   readonly policy?: string;
 }
 
-type Hook = TraceStep['hook'];
+type Hook = Exclude<TraceStep['hook'], 'POLICY'>;
 const TABLES: Record<Exclude<Hook, 'ROUTING'>, readonly string[]> = {
   PREROUTING: ['raw', 'mangle', 'nat'],
   INPUT: ['mangle', 'filter', 'security', 'nat'],

@@ -49,7 +49,8 @@ export interface Assumption {
 }
 
 export interface TraceStep {
-  readonly hook: 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING' | 'ROUTING';
+  /** POLICY: Kubernetes NetworkPolicy (analyzer/trace/policy-trace.ts), after the netfilter walk */
+  readonly hook: 'PREROUTING' | 'INPUT' | 'FORWARD' | 'OUTPUT' | 'POSTROUTING' | 'ROUTING' | 'POLICY';
   readonly table?: string;
   readonly chain?: string;
   /** 1-based rule number in the chain; undefined for a chain policy or a routing step */

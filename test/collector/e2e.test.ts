@@ -116,6 +116,8 @@ describe.skipIf(skip !== undefined)('collector end to end in a flannel-node netn
         'cluster.endpoints',
         'cluster.endpointslices',
         'cluster.daemonsets',
+        'cluster.networkpolicies',
+        'cluster.namespaces',
       ]) {
         expect(s[id], id).toBe('ok');
       }
@@ -183,6 +185,8 @@ describe.skipIf(skip !== undefined)('collector end to end in a flannel-node netn
         data: Record<string, string>;
       };
       expect(cm.data['net-conf.json']).toBe(NET_CONF);
+      const policies = bundle.json('cluster/networkpolicies.json') as { items: { metadata: { name: string } }[] };
+      expect(policies.items.map((p) => p.metadata.name)).toEqual(['default-deny-ingress']);
       expect(
         (bundle.json('cluster/version.json') as { serverVersion: { gitVersion: string } }).serverVersion.gitVersion,
       ).toBe('v1.32.4');
@@ -249,6 +253,12 @@ describe.skipIf(skip !== undefined)('collector end to end in a flannel-node netn
       expect(host?.iptables).toBeDefined();
       expect(host?.subnetEnv).toBeDefined();
       expect(host?.cni.length).toBe(1);
+      expect(snapshot.cluster.networkPolicies?.map((p) => p.obj.metadata.name)).toEqual(['default-deny-ingress']);
+      expect(snapshot.cluster.namespaces?.map((n) => n.obj.metadata.name)).toEqual([
+        'default',
+        'kube-system',
+        'kube-flannel',
+      ]);
     });
   });
 });

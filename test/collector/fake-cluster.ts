@@ -180,6 +180,12 @@ export function fakeCluster(): FakeApiServerOptions {
         status: { phase: 'Active' },
       })),
       nodes: [node('control-plane', '192.168.56.10', '10.244.0.0/24'), node(NODE, '192.168.56.11', '10.244.1.0/24')],
+      networkpolicies: [
+        {
+          metadata: { name: 'default-deny-ingress', namespace: 'default' },
+          spec: { podSelector: {}, policyTypes: ['Ingress'] },
+        },
+      ],
       pods: PODS,
       services: [
         svc('default', 'kubernetes', '10.96.0.1', [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }]),

@@ -83,6 +83,7 @@ export const RESOURCES: readonly ResourceInfo[] = [
   res('deployments', 'apps/v1', 'Deployment'),
   res('replicasets', 'apps/v1', 'ReplicaSet'),
   res('endpointslices', 'discovery.k8s.io/v1', 'EndpointSlice'),
+  res('networkpolicies', 'networking.k8s.io/v1', 'NetworkPolicy'),
 ];
 
 const VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];

@@ -16,6 +16,8 @@ import { calicoIppoolCidrMismatch } from './calico-ippool-cidr-mismatch.js';
 import { calicoNatOutgoingOff } from './calico-natoutgoing-off.js';
 import { calicoAutodetectWrongInterface } from './calico-autodetect-wrong-interface.js';
 import { calicoTunnelMissing } from './calico-tunnel-missing.js';
+import { networkPolicyNotEnforced } from './network-policy-not-enforced.js';
+import { networkPolicyBlocksService } from './network-policy-blocks-service.js';
 
 export const networkRules: readonly Rule[] = [
   flannelPodNotRunning,
@@ -34,4 +36,6 @@ export const networkRules: readonly Rule[] = [
   calicoNatOutgoingOff,
   calicoAutodetectWrongInterface,
   calicoTunnelMissing,
+  networkPolicyNotEnforced,
+  networkPolicyBlocksService,
 ];
