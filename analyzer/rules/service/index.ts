@@ -12,6 +12,7 @@ import { ipvsFellBackToIptables } from './ipvs-fell-back-to-iptables.js';
 import { kubeProxyNodeIpUnknown } from './kube-proxy-node-ip-unknown.js';
 import { ipvsClusterIpSetIncomplete } from './ipvs-cluster-ip-set-incomplete.js';
 import { ipvsConntrackSysctlOff } from './ipvs-conntrack-sysctl-off.js';
+import { ipvsReadyEndpointDrained } from './ipvs-ready-endpoint-drained.js';
 
 export const serviceRules: readonly Rule[] = [
   kubeProxyNotRunning,
@@ -26,4 +27,5 @@ export const serviceRules: readonly Rule[] = [
   kubeProxyNodeIpUnknown,
   ipvsClusterIpSetIncomplete,
   ipvsConntrackSysctlOff,
+  ipvsReadyEndpointDrained,
 ];
