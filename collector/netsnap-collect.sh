@@ -26,7 +26,9 @@
 #   ip6tables-save
 #   nft list ruleset
 #   ipvsadm -Ln
+#   ipvsadm -Ln --stats
 #   ipset list -n
+#   ipset list
 #   ip -j -d addr show
 #   ip -j -d link show
 #   ip -j route show table all
@@ -727,7 +729,9 @@ host.ip6tables-save|host/ip6tables-save.txt|ip6tables-save
 host.iptables-version|host/iptables-version.txt|iptables --version
 host.nft-ruleset|host/nft-ruleset.txt|nft list ruleset
 host.ipvsadm|host/ipvsadm.txt|ipvsadm -Ln
+host.ipvsadm-stats|host/ipvsadm-stats.txt|ipvsadm -Ln --stats
 host.ipset|host/ipset-list.txt|ipset list -n
+host.ipset-members|host/ipset-members.txt|ipset list
 host.ip-addr|host/ip-addr.json|ip -j -d addr show
 host.ip-link|host/ip-link.json|ip -j -d link show
 host.ip-route|host/ip-route.json|ip -j route show table all
@@ -1036,7 +1040,7 @@ collect_host() {
     if [ "$NO_HOST" = 1 ]; then skip_source "$_id" "$_path" --no-host "$_cmd"; continue; fi
     case $_id in
       host.sysctl) collect_sysctl ;;
-      host.ipvsadm)
+      host.ipvsadm|host.ipvsadm-stats)
         # ipvsadm loads ip_vs when it is missing: only ask when IPVS is already there.
         if [ -e /proc/net/ip_vs ]; then run_source "$_id" "$_path" $_cmd
         else note "$WORK/err.$PART" "ip_vs is not loaded (/proc/net/ip_vs missing); ipvsadm not run because it would load the module"

@@ -118,7 +118,15 @@ export const FIXED_SOURCES: readonly SourceSpec[] = [
   { id: 'host.iptables-version', path: 'host/iptables-version.txt', scope: 'host', command: 'iptables --version' },
   { id: 'host.nft-ruleset', path: 'host/nft-ruleset.txt', scope: 'host', command: 'nft list ruleset' },
   { id: 'host.ipvsadm', path: 'host/ipvsadm.txt', scope: 'host', command: 'ipvsadm -Ln' },
+  {
+    id: 'host.ipvsadm-stats',
+    path: 'host/ipvsadm-stats.txt',
+    scope: 'host',
+    command: 'ipvsadm -Ln --stats',
+  },
   { id: 'host.ipset', path: 'host/ipset-list.txt', scope: 'host', command: 'ipset list -n' },
+  // the members too: the tracer evaluates `-m set --match-set KUBE-CLUSTER-IP dst,dst` from them
+  { id: 'host.ipset-members', path: 'host/ipset-members.txt', scope: 'host', command: 'ipset list' },
   { id: 'host.ip-addr', path: 'host/ip-addr.json', scope: 'host', command: 'ip -j -d addr show' },
   { id: 'host.ip-link', path: 'host/ip-link.json', scope: 'host', command: 'ip -j -d link show' },
   { id: 'host.ip-route', path: 'host/ip-route.json', scope: 'host', command: 'ip -j route show table all' },

@@ -102,6 +102,8 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     subnetEnv: parse('host.flannel-subnet-env', parsers.subnetEnv),
     conntrackStats: raw('host.conntrack-stats'),
     ipvsadm: raw('host.ipvsadm'),
+    ipvsadmStats: raw('host.ipvsadm-stats'),
+    ipsetMembers: raw('host.ipset-members'),
     ...buildDistroSources(reader, parsers),
     probes: loadProbes(reader),
   };

@@ -135,6 +135,9 @@ export interface HostState {
   readonly subnetEnv?: Sourced<FlannelSubnetEnv>;
   readonly conntrackStats?: Sourced<string>;
   readonly ipvsadm?: Sourced<string>;
+  /** `ipvsadm -Ln --stats` and the full `ipset list` (members): read by analyzer/model/ipvs.ts */
+  readonly ipvsadmStats?: Sourced<string>;
+  readonly ipsetMembers?: Sourced<string>;
   // --- distribution sources (issue 12; parsers in model/host-sources.ts, detection in model/distribution.ts)
   /**
    * k3s unit ExecStart flags (k3s.service, k3s-agent.service: flags win), then k3s / RKE2 config.yaml and

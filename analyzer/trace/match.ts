@@ -28,6 +28,8 @@ export interface MatchContext {
   ifaceAddrs?(iface: string): ReadonlySet<string> | undefined;
   /** the reverse-path check of xt_rpfilter from the node's routes: passes or not, or why it cannot tell */
   rpfilter?(p: Packet, o: RpfilterOptions): boolean | Undetermined;
+  /** `-m set --match-set <name> <flags>` from the collected members (analyzer/model/ipvs.ts testSet) */
+  ipset?(name: string, flags: readonly string[], p: Packet): boolean | Undetermined;
 }
 
 export type MatchResult =
@@ -224,10 +226,15 @@ function moduleMatches(m: IptMatch, p: Packet, ctx: MatchContext, out: Assumptio
       out.push({ module: m.module, assumed: 'match', why: 'rate limits are assumed not reached for one packet' });
       return true;
     case 'set': {
-      const name = m.options.find((o) => o.name === '--match-set')?.values[0] ?? '?';
-      return undetermined('set', `the members of ipset ${name} are not in the bundle (ipset list -n names sets only)`, [
-        'host.ipset-members',
-      ]);
+      const o = m.options.find((x) => x.name === '--match-set');
+      const name = o?.values[0] ?? '?';
+      const r =
+        o && ctx.ipset
+          ? ctx.ipset(name, (o.values[1] ?? '').split(','), p)
+          : undetermined('set', `the members of ipset ${name} are not in the bundle (ipset list -n names sets only)`, [
+              'host.ipset-members',
+            ]);
+      return isUndetermined(r) ? r : opt(o!, r);
     }
     case 'physdev':
       return undetermined('physdev', 'the bridge port a packet crosses is not modelled by the tracer');

@@ -4,6 +4,7 @@ import type { HostState, Located, Snapshot } from '../model/types.js';
 import type { Pod } from '../model/schemas.js';
 import { ipInCidr, isIp } from '../model/net.js';
 import { simulate, type ForeignNftChain, type TraceHost } from './simulate.js';
+import { ipvsOf } from '../model/ipvs.js';
 import { nftRulesetOf } from '../model/iptables-dumps.js';
 import { IPTABLES_TABLES } from '../parse/nft.js';
 import { deviceForSubnet, lookupRoute } from './route.js';
@@ -128,6 +129,7 @@ function podCidr(s: Snapshot): string | undefined {
 
 export function traceHost(s: Snapshot, host: HostState): TraceHost {
   const fwd = host.sysctl?.value.get('net.ipv4.ip_forward')?.value;
+  const vsConntrack = host.sysctl?.value.get('net.ipv4.vs.conntrack')?.value;
   return {
     node: host.node,
     iptables: host.iptables?.value,
@@ -138,6 +140,8 @@ export function traceHost(s: Snapshot, host: HostState): TraceHost {
     ipForward: fwd === undefined ? undefined : fwd.trim() !== '0',
     iptablesRef: host.iptables?.ref,
     routesRef: host.routes?.ref,
+    ipvs: ipvsOf(host),
+    ...(vsConntrack === undefined ? {} : { ipvsConntrack: vsConntrack.trim() !== '0' }),
   };
 }
 

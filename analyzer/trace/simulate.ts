@@ -7,6 +7,8 @@ import type { IpLink, IpRoute, IpRule, IptablesSave } from '../parse/types.js';
 import { ipInCidr } from '../model/net.js';
 import { walkBuiltin, type StepBudget, type WalkContext, type WalkOutcome, type WalkState } from './netfilter.js';
 import type { RpfilterOptions, Undetermined } from './match.js';
+import { testSet, type IpvsHost } from '../model/ipvs.js';
+import { ipvsLocalIn } from './ipvs.js';
 import { deviceForSubnet, localAddresses, lookupRoute, primaryAddress } from './route.js';
 import type { Fate, Packet, RouteChoice, TraceBranch, TraceInput, TraceResult, TraceStep } from './types.js';
 
@@ -29,6 +31,10 @@ export interface TraceHost {
    * so a packet that gets through iptables on such a hook is undetermined, not delivered
    */
   readonly foreignNft?: readonly ForeignNftChain[];
+  /** kube-proxy IPVS mode: virtual services, ipset members, kube-ipvs0 (analyzer/model/ipvs.ts; trace/ipvs.ts) */
+  readonly ipvs?: IpvsHost;
+  /** net.ipv4.vs.conntrack (false: IPVS sends its packets untracked) */
+  readonly ipvsConntrack?: boolean;
 }
 
 /** one nftables base chain the tracer does not evaluate */
@@ -51,6 +57,9 @@ const TABLES: Record<Exclude<Hook, 'ROUTING'>, readonly string[]> = {
   POSTROUTING: ['mangle', 'nat'],
 };
 
+/** INPUT's tables that run before IPVS (LOCAL_IN at NF_IP_PRI_NAT_SRC - 2); nat INPUT runs after it */
+const BEFORE_IPVS = TABLES.INPUT.filter((t) => t !== 'nat');
+
 interface Live {
   readonly state: WalkState;
   readonly route?: RouteChoice;
@@ -65,6 +74,7 @@ function hookPass(
   local: ReadonlySet<string>,
   done: Done[],
   budget: StepBudget,
+  tables: readonly string[] = TABLES[hook],
 ): Live[] {
   const save = host.iptables;
   if (!save) return [...lives];
@@ -75,9 +85,13 @@ function hookPass(
     masqueradeSource: (pkt) => primaryAddress(host.addrs, pkt.outIface, undefined),
     ifaceAddrs: (iface) => (host.addrs ? localAddresses(host.addrs.filter((l) => l.ifname === iface)) : undefined),
     rpfilter: (pkt, o) => reversePath(host, local, pkt, o),
+    ipset: (name, flags, pkt) => {
+      const r = testSet(host.ipvs ?? {}, name, flags, pkt);
+      return r.kind === 'unknown' ? { module: 'set', why: r.why, needs: r.needs } : r.kind === 'member';
+    },
   };
   let current = [...lives];
-  for (const table of TABLES[hook]) {
+  for (const table of tables) {
     const next: Live[] = [];
     for (const live of current) {
       for (const o of walkBuiltin(save, table, hook, live.state, ctx)) {
@@ -220,13 +234,15 @@ export function simulate(host: TraceHost, input: TraceInput): TraceResult {
     lives = hookPass(host, 'POSTROUTING', lives, local, done, budget);
     const toLocal = lives.filter((l) => l.route?.kind === 'local');
     const away = lives.filter((l) => l.route?.kind !== 'local');
-    for (const l of hookPass(host, 'INPUT', toLocal, local, done, budget)) done.push(branch(host, l));
+    for (const l of hookPass(host, 'INPUT', toLocal, local, done, budget, BEFORE_IPVS))
+      localIn(host, l, local, done, budget, true);
     for (const l of away) done.push(branch(host, l));
   } else {
     lives = hookPass(host, 'PREROUTING', [start], local, done, budget).map((l) => routeLive(host, l, local));
     const toLocal = lives.filter((l) => l.route?.kind === 'local');
     const fwd = lives.filter((l) => l.route?.kind !== 'local');
-    for (const l of hookPass(host, 'INPUT', toLocal, local, done, budget)) done.push(branch(host, l));
+    for (const l of hookPass(host, 'INPUT', toLocal, local, done, budget, BEFORE_IPVS))
+      localIn(host, l, local, done, budget, false);
     let routable = fwd.filter((l) => l.route?.kind === 'unicast');
     if (host.ipForward === false) {
       for (const l of routable) {
@@ -289,6 +305,27 @@ function unevaluatedNft(host: TraceHost, input: TraceInput, b: Done): Done {
     steps: [...b.steps, step],
     fate: { kind: 'undetermined', at: `${c.table}/${c.chain}`, why, needs: [] },
   };
+}
+
+/** a packet INPUT let through: kube-proxy's IPVS may take it (trace/ipvs.ts), else it is delivered here */
+function localIn(
+  host: TraceHost,
+  l: Live,
+  local: ReadonlySet<string>,
+  done: Done[],
+  budget: StepBudget,
+  hostOrigin: boolean,
+): void {
+  ipvsLocalIn(
+    l,
+    { ipvs: host.ipvs, conntrack: host.ipvsConntrack, hostOrigin },
+    {
+      route: (x) => routeLive(host, x, local),
+      pass: (hook, lives, tables) => hookPass(host, hook, lives, local, done, budget, tables),
+      finish: (x) => branch(host, x),
+    },
+    done,
+  );
 }
 
 function branch(host: TraceHost, l: Live): Done {

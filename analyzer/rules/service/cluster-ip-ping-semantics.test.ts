@@ -19,6 +19,25 @@ const withConf = (conf: string) =>
     },
   });
 
+// kube-proxy 1.27+ filter chain in IPVS mode (the rules of kubernetes/website#41002 in iptables-save form)
+const IPVS_FILTER = [
+  '-A INPUT -m comment --comment "kubernetes ipvs access filter" -j KUBE-IPVS-FILTER',
+  '-A KUBE-IPVS-FILTER -m set --match-set KUBE-LOAD-BALANCER dst,dst -j RETURN',
+  '-A KUBE-IPVS-FILTER -m set --match-set KUBE-CLUSTER-IP dst,dst -j RETURN',
+  '-A KUBE-IPVS-FILTER -m conntrack --ctstate NEW -m set --match-set KUBE-IPVS-IPS dst -j REJECT --reject-with icmp-port-unreachable',
+].join('\n');
+const withIpvsDump = (rules: string) =>
+  snapshotOf({
+    node: 'cp-1',
+    files: {
+      'cluster/configmaps/kube-system/kube-proxy.json': configMapJson({
+        name: 'kube-proxy',
+        data: { 'config.conf': CONF.replace('mode: ""', 'mode: ipvs') },
+      }),
+      'host/iptables-save.txt': `*filter\n:INPUT ACCEPT [0:0]\n:KUBE-IPVS-FILTER - [0:0]\n${rules ? `${rules}\n` : ''}COMMIT\n`,
+    },
+  });
+
 ruleTester(clusterIpPingSemantics).run({
   valid: [
     {
@@ -37,8 +56,20 @@ ruleTester(clusterIpPingSemantics).run({
       findings: [{ status: 'pass', subject: 'cluster', messageId: 'iptables', data: { mode: 'iptables' } }],
     },
     {
-      name: 'IPVS mode',
+      name: 'IPVS mode, no iptables dump: answers ping before 1.27 only (unsure)',
       snapshot: () => withConf(CONF.replace('mode: ""', 'mode: ipvs')),
+      findings: [{ status: 'pass', subject: 'cluster', messageId: 'ipvsUnsure' }],
+    },
+    {
+      name: 'IPVS mode with the 1.27+ KUBE-IPVS-FILTER reject (kubernetes/website#41002): ping is rejected',
+      snapshot: () => withIpvsDump(IPVS_FILTER),
+      findings: [
+        { status: 'pass', subject: 'cluster', messageId: 'ipvsFiltered', cites: ['host/iptables-save.txt:7'] },
+      ],
+    },
+    {
+      name: 'IPVS mode, dump without KUBE-IPVS-FILTER (before 1.27): ping answers',
+      snapshot: () => withIpvsDump(''),
       findings: [{ status: 'pass', subject: 'cluster', messageId: 'ipvs' }],
     },
     {
@@ -70,7 +101,7 @@ ruleTester(clusterIpPingSemantics).run({
               'write-kubeconfig-mode: "0644"\nkube-proxy-arg:\n  - proxy-mode=ipvs\n  - ipvs-strict-arp=true\n',
           },
         }),
-      findings: [{ status: 'pass', subject: 'cluster', messageId: 'ipvs', cites: ['host/rke2/config.yaml:3'] }],
+      findings: [{ status: 'pass', subject: 'cluster', messageId: 'ipvsUnsure', cites: ['host/rke2/config.yaml:3'] }],
     },
     {
       name: 'nothing states the mode: unknown',

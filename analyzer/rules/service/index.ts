@@ -10,6 +10,9 @@ import { clusterIpPingSemantics } from './cluster-ip-ping-semantics.js';
 import { kubeProxyConfigRejected } from './kube-proxy-config-rejected.js';
 import { ipvsFellBackToIptables } from './ipvs-fell-back-to-iptables.js';
 import { kubeProxyNodeIpUnknown } from './kube-proxy-node-ip-unknown.js';
+import { ipvsClusterIpSetIncomplete } from './ipvs-cluster-ip-set-incomplete.js';
+import { ipvsConntrackSysctlOff } from './ipvs-conntrack-sysctl-off.js';
+import { ipvsReadyEndpointDrained } from './ipvs-ready-endpoint-drained.js';
 
 export const serviceRules: readonly Rule[] = [
   kubeProxyNotRunning,
@@ -22,4 +25,7 @@ export const serviceRules: readonly Rule[] = [
   kubeProxyConfigRejected,
   ipvsFellBackToIptables,
   kubeProxyNodeIpUnknown,
+  ipvsClusterIpSetIncomplete,
+  ipvsConntrackSysctlOff,
+  ipvsReadyEndpointDrained,
 ];
