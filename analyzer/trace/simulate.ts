@@ -8,6 +8,8 @@ import { ipInCidr } from '../model/net.js';
 import { walkBuiltin, type StepBudget, type WalkContext, type WalkOutcome, type WalkState } from './netfilter.js';
 import type { RpfilterOptions, Undetermined } from './match.js';
 import { deviceForSubnet, localAddresses, lookupRoute, primaryAddress } from './route.js';
+import { hookStages, natAlreadyBound, nftStage } from './nft-hooks.js';
+import type { NftJsonRuleset } from '../parse/nft-json.js';
 import type { Fate, Packet, RouteChoice, TraceBranch, TraceInput, TraceResult, TraceStep } from './types.js';
 
 export interface TraceHost {
@@ -29,6 +31,12 @@ export interface TraceHost {
    * so a packet that gets through iptables on such a hook is undetermined, not delivered
    */
   readonly foreignNft?: readonly ForeignNftChain[];
+  /**
+   * `nft -j list ruleset`: base chains of the tables iptables does not own (kube-proxy's nftables
+   * mode, firewalld...) are evaluated with iptables' tables in hook priority order (./nft-hooks.ts)
+   */
+  readonly nft?: NftJsonRuleset;
+  readonly nftRef?: FileRef;
 }
 
 /** one nftables base chain the tracer does not evaluate */
@@ -67,7 +75,7 @@ function hookPass(
   budget: StepBudget,
 ): Live[] {
   const save = host.iptables;
-  if (!save) return [...lives];
+  if (!save && !host.nft) return [...lives];
   const ctx: WalkContext = {
     hook,
     budget,
@@ -77,10 +85,19 @@ function hookPass(
     rpfilter: (pkt, o) => reversePath(host, local, pkt, o),
   };
   let current = [...lives];
-  for (const table of TABLES[hook]) {
+  for (const stage of hookStages(hook, save ? TABLES[hook] : [], host.nft)) {
     const next: Live[] = [];
     for (const live of current) {
-      for (const o of walkBuiltin(save, table, hook, live.state, ctx)) {
+      const nat = stage.kind === 'nft' ? stage.chain.type === 'nat' : stage.table === 'nat';
+      if (nat && natAlreadyBound(hook, live.state)) {
+        next.push(live);
+        continue;
+      }
+      const outcomes =
+        stage.kind === 'nft'
+          ? nftStage(host.nft!, stage.chain, live.state, { ...ctx, hook, localAddrs: local })
+          : walkBuiltin(save!, stage.table, hook, live.state, ctx);
+      for (const o of outcomes) {
         if (o.end === 'accept' || o.end === 'return') next.push({ state: o.state, route: live.route });
         else done.push(finish(o, live.route));
       }
