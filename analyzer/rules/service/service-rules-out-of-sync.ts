@@ -241,7 +241,7 @@ export const serviceRulesOutOfSync: Rule = {
     ['host.iptables-save', 'cluster.endpoints'],
   ],
   docs: {
-    why: 'kube-proxy turns each Service port into rules on every node: KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT to each ready endpoint (IPVS: a virtual server with real servers). When kube-proxy stops syncing (it is not running, iptables-restore fails, the rules went to the other iptables backend), the node keeps an old picture: new Services are missing, removed pods are still targets, and connections from that node fail while other nodes work.',
+    why: 'kube-proxy turns each Service port into rules on every node: KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT to each ready endpoint (IPVS: a virtual server with real servers; nftables: an element of the service-ips map in table ip kube-proxy whose service chain picks an endpoint chain with numgen). When kube-proxy stops syncing (it is not running, iptables-restore fails, the rules went to the other iptables backend), the node keeps an old picture: new Services are missing, removed pods are still targets, and connections from that node fail while other nodes work.',
     fix: 'Find why kube-proxy on that node is not syncing (its log, SYS-105, SVC-301/302), fix it, and restart kube-proxy there so it rewrites the rules.',
   },
   messages: {
