@@ -19,7 +19,12 @@ import type { WalkState } from '../analyzer/trace/netfilter.js';
 import type { TraceStep } from '../analyzer/trace/types.js';
 
 const SCEN = join(import.meta.dirname, '..', 'fixtures', 'scenarios');
-const NFT_SCENARIOS = ['healthy-nftables', 'nftables-sync-failing', 'nftables-iptables-leftovers'];
+const NFT_SCENARIOS = [
+  'healthy-nftables',
+  'nftables-sync-failing',
+  'nftables-service-no-endpoints',
+  'nftables-iptables-leftovers',
+];
 const bundlesOf = (name: string) =>
   readdirSync(join(SCEN, name))
     .filter((d) => d.startsWith('netsnap-'))
@@ -74,6 +79,14 @@ describe('tracer in kube-proxy nftables mode (committed scenarios)', () => {
     const r = traceFromSnapshot(s, { from: podOn(s, 'worker-2'), to: 'default/notify' });
     expect(r.branches.length).toBeGreaterThan(0);
     expect(r.branches.every((b) => b.packet.dnat)).toBe(true);
+  });
+
+  it('a Service without endpoints: its ClusterIP port is rejected by kube-proxy (no-endpoint-services)', async () => {
+    const s = await snap('nftables-service-no-endpoints');
+    const r = traceFromSnapshot(s, { from: podOn(s, 'worker-1'), to: 'shop/cart' });
+    expect(r.branches.map((b) => b.fate)).toEqual([
+      { kind: 'rejected', by: 'ip kube-proxy/reject-chain rule 1', with: 'icmp-port-unreachable' },
+    ]);
   });
 
   it('hook stages: iptables tables and nft base chains by priority, iptables first on a tie', () => {

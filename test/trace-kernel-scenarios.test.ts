@@ -47,6 +47,7 @@ const NOT_REPLAYABLE: Record<string, string> = {
   // test/trace-kernel-nft-scenarios.test.ts
   'healthy-nftables': 'kube-proxy nftables mode: see trace-kernel-nft-scenarios.test.ts',
   'nftables-sync-failing': 'kube-proxy nftables mode: see trace-kernel-nft-scenarios.test.ts',
+  'nftables-service-no-endpoints': 'kube-proxy nftables mode: see trace-kernel-nft-scenarios.test.ts',
   'nftables-iptables-leftovers':
     'kube-proxy nftables mode (and a legacy leftover): see trace-kernel-nft-scenarios.test.ts',
 };
