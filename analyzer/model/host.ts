@@ -8,6 +8,7 @@ import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import { reuseParse, sameExceptComments } from './iptables-dumps.js';
 import { buildDistroSources } from './host-distro.js';
+import { parseNftJson } from '../parse/nft-json.js';
 
 type IptablesSaveValue = ReturnType<Parsers['iptablesSave']>['value'];
 
@@ -72,6 +73,15 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     return { value: parsed.value, ref: { bundle: reader.id, path } };
   };
 
+  // `nft -j list ruleset`: a bad item is a problem naming /nftables/<i>, the rest loads; a listing
+  // that is not JSON at all is unknown like a missing file, never "no tables"
+  const nftJson = () => {
+    const before = reader.problems.length;
+    const got = parse('host.nft-ruleset-json', parseNftJson);
+    const failed = reader.problems.slice(before).some((p) => p.severity === 'error');
+    return failed && got?.value.tables.length === 0 ? undefined : got;
+  };
+
   const cni = reader
     .under('host/cni/')
     .map((path) => reader.parse(path, parsers.cniConf))
@@ -101,6 +111,7 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     subnetEnv: parse('host.flannel-subnet-env', parsers.subnetEnv),
     conntrackStats: raw('host.conntrack-stats'),
     ipvsadm: raw('host.ipvsadm'),
+    nftJson: nftJson(),
     ...buildDistroSources(reader, parsers),
   };
 }
