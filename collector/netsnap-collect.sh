@@ -25,6 +25,7 @@
 #   iptables-nft-save
 #   ip6tables-save
 #   nft list ruleset
+#   nft -j list ruleset
 #   ipvsadm -Ln
 #   ipvsadm -Ln --stats
 #   ipset list -n
@@ -728,6 +729,7 @@ host.iptables-nft-save|host/iptables-nft-save.txt|iptables-nft-save
 host.ip6tables-save|host/ip6tables-save.txt|ip6tables-save
 host.iptables-version|host/iptables-version.txt|iptables --version
 host.nft-ruleset|host/nft-ruleset.txt|nft list ruleset
+host.nft-ruleset-json|host/nft-ruleset.json|nft -j list ruleset
 host.ipvsadm|host/ipvsadm.txt|ipvsadm -Ln
 host.ipvsadm-stats|host/ipvsadm-stats.txt|ipvsadm -Ln --stats
 host.ipset|host/ipset-list.txt|ipset list -n

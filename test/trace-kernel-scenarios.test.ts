@@ -42,6 +42,13 @@ const NOT_REPLAYABLE: Record<string, string> = {
   'iptables-backend-split': 'rules split over two backends; the tracer reads one dump',
   'partial-cluster-only': 'no host data',
   'bundle-file-truncated': 'host files deliberately damaged',
+  // iptables counters only; the kube-proxy nftables table is replayed with nft monitor trace in
+  // test/trace-kernel-nft-scenarios.test.ts
+  'healthy-nftables': 'kube-proxy nftables mode: see trace-kernel-nft-scenarios.test.ts',
+  'nftables-sync-failing': 'kube-proxy nftables mode: see trace-kernel-nft-scenarios.test.ts',
+  'nftables-service-no-endpoints': 'kube-proxy nftables mode: see trace-kernel-nft-scenarios.test.ts',
+  'nftables-iptables-leftovers':
+    'kube-proxy nftables mode (and a legacy leftover): see trace-kernel-nft-scenarios.test.ts',
 };
 
 const NODE = `nsk-node-${process.pid}`;

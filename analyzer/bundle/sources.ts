@@ -117,6 +117,7 @@ export const FIXED_SOURCES: readonly SourceSpec[] = [
   { id: 'host.ip6tables-save', path: 'host/ip6tables-save.txt', scope: 'host', command: 'ip6tables-save' },
   { id: 'host.iptables-version', path: 'host/iptables-version.txt', scope: 'host', command: 'iptables --version' },
   { id: 'host.nft-ruleset', path: 'host/nft-ruleset.txt', scope: 'host', command: 'nft list ruleset' },
+  { id: 'host.nft-ruleset-json', path: 'host/nft-ruleset.json', scope: 'host', command: 'nft -j list ruleset' },
   { id: 'host.ipvsadm', path: 'host/ipvsadm.txt', scope: 'host', command: 'ipvsadm -Ln' },
   {
     id: 'host.ipvsadm-stats',

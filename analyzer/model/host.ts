@@ -9,6 +9,7 @@ import type { Parsers } from './parsers.js';
 import { reuseParse, sameExceptComments } from './iptables-dumps.js';
 import { buildDistroSources } from './host-distro.js';
 import { loadProbes } from './probes.js';
+import { parseNftJson } from '../parse/nft-json.js';
 
 type IptablesSaveValue = ReturnType<Parsers['iptablesSave']>['value'];
 
@@ -73,6 +74,15 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     return { value: parsed.value, ref: { bundle: reader.id, path } };
   };
 
+  // `nft -j list ruleset`: a bad item is a problem naming /nftables/<i>, the rest loads; a listing
+  // that is not JSON at all is unknown like a missing file, never "no tables"
+  const nftJson = () => {
+    const before = reader.problems.length;
+    const got = parse('host.nft-ruleset-json', parseNftJson);
+    const failed = reader.problems.slice(before).some((p) => p.severity === 'error');
+    return failed && got?.value.tables.length === 0 ? undefined : got;
+  };
+
   const cni = reader
     .under('host/cni/')
     .map((path) => reader.parse(path, parsers.cniConf))
@@ -104,6 +114,7 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     ipvsadm: raw('host.ipvsadm'),
     ipvsadmStats: raw('host.ipvsadm-stats'),
     ipsetMembers: raw('host.ipset-members'),
+    nftJson: nftJson(),
     ...buildDistroSources(reader, parsers),
     probes: loadProbes(reader),
   };

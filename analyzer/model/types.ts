@@ -138,6 +138,8 @@ export interface HostState {
   /** `ipvsadm -Ln --stats` and the full `ipset list` (members): read by analyzer/model/ipvs.ts */
   readonly ipvsadmStats?: Sourced<string>;
   readonly ipsetMembers?: Sourced<string>;
+  /** `nft -j list ruleset` (kube-proxy's nftables mode is read from it: ./nft-json.ts) */
+  readonly nftJson?: Sourced<import('../parse/nft-json.js').NftJsonRuleset>;
   // --- distribution sources (issue 12; parsers in model/host-sources.ts, detection in model/distribution.ts)
   /**
    * k3s unit ExecStart flags (k3s.service, k3s-agent.service: flags win), then k3s / RKE2 config.yaml and

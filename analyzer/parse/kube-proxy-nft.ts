@@ -27,8 +27,10 @@ export interface NftServicePort {
   readonly servicePort?: string;
   /** in numgen order (each is picked with probability 1/N) */
   readonly endpoints: readonly NftEndpoint[];
-  /** the map element's position in its map, for evidence (/nftables/<map index>) */
+  /** the map's position in the listing, for evidence (/nftables/<map index>) */
   readonly mapIndex: number;
+  /** the element's pointer: /nftables/<map index>/map/elem/<i> */
+  readonly pointer: string;
 }
 
 export interface NftNoEndpoint {
@@ -39,10 +41,16 @@ export interface NftNoEndpoint {
   readonly verdict: 'drop' | 'reject';
   /** kube-proxy writes `namespace/name:port` as the element comment */
   readonly comment?: string;
+  /** the element's pointer: /nftables/<map index>/map/elem/<i> */
+  readonly pointer: string;
 }
 
 export interface KubeProxyNft {
   readonly family: 'ip' | 'ip6';
+  /** /nftables/<i> of the table item */
+  readonly tableIndex: number;
+  /** /nftables/<i> of the service-ips map, when there is one */
+  readonly serviceMapIndex?: number;
   readonly services: readonly NftServicePort[];
   readonly noEndpoints: readonly NftNoEndpoint[];
   readonly clusterIps: readonly string[];
@@ -99,7 +107,9 @@ function endpointsOf(rs: NftJsonRuleset, family: string, serviceChain: string): 
 
 /** kube-proxy's nftables state for one family, or undefined when there is no table <family> kube-proxy */
 export function kubeProxyNft(rs: NftJsonRuleset, family: 'ip' | 'ip6' = 'ip'): KubeProxyNft | undefined {
-  if (!rs.tables.some((t) => t.family === family && t.name === 'kube-proxy')) return undefined;
+  const table = rs.tables.find((t) => t.family === family && t.name === 'kube-proxy');
+  if (!table) return undefined;
+  const serviceMap = rs.sets.get(nftKey(family, 'kube-proxy', 'service-ips'));
   const services: NftServicePort[] = [];
   for (const [mapName, withIp] of [
     ['service-ips', true],
@@ -125,6 +135,7 @@ export function kubeProxyNft(rs: NftJsonRuleset, family: 'ip' | 'ip6' = 'ip'): K
         ...(sp !== undefined ? { servicePort: sp } : {}),
         endpoints: endpointsOf(rs, family, serviceChain),
         mapIndex: map.index,
+        pointer: `/nftables/${map.index}/map/elem/${el.at}`,
       });
     }
   }
@@ -148,10 +159,18 @@ export function kubeProxyNft(rs: NftJsonRuleset, family: 'ip' | 'ip6' = 'ip'): K
         port: Number(withIp ? c : b),
         verdict,
         ...(el.comment !== undefined ? { comment: el.comment } : {}),
+        pointer: `/nftables/${map.index}/map/elem/${el.at}`,
       });
     }
   }
   const clusterIpSet = rs.sets.get(nftKey(family, 'kube-proxy', 'cluster-ips'));
   const clusterIps = (clusterIpSet?.elem ?? []).filter((e): e is string => typeof e === 'string');
-  return { family, services, noEndpoints, clusterIps };
+  return {
+    family,
+    tableIndex: table.index,
+    ...(serviceMap ? { serviceMapIndex: serviceMap.index } : {}),
+    services,
+    noEndpoints,
+    clusterIps,
+  };
 }

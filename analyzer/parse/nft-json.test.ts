@@ -81,7 +81,15 @@ describe('kubeProxyNft: Services, endpoints and no-endpoint verdicts as kube-pro
 
   it('a Service without endpoints is rejected on its ClusterIP, dropped on external addresses', () => {
     expect(kp?.noEndpoints.filter((n) => n.comment === 'ns6/svc6:p80')).toEqual([
-      { family: 'ip', ip: '172.30.0.46', proto: 'tcp', port: 80, verdict: 'reject', comment: 'ns6/svc6:p80' },
+      {
+        family: 'ip',
+        ip: '172.30.0.46',
+        proto: 'tcp',
+        port: 80,
+        verdict: 'reject',
+        comment: 'ns6/svc6:p80',
+        pointer: '/nftables/6/map/elem/2',
+      },
     ]);
     expect(kp?.noEndpoints.filter((n) => n.verdict === 'drop').map((n) => n.ip ?? `nodeport:${n.port}`)).toEqual([
       '1.2.3.4',

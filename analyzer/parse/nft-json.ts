@@ -246,6 +246,8 @@ export interface NftMapElement {
   readonly key: readonly (string | number)[];
   readonly value: unknown;
   readonly comment?: string;
+  /** position in the elem array (evidence: /nftables/<i>/map/elem/<at>) */
+  readonly at: number;
 }
 
 function keyParts(v: unknown): (string | number)[] | undefined {
@@ -268,7 +270,7 @@ function keyParts(v: unknown): (string | number)[] | undefined {
  */
 export function mapElements(elem: readonly unknown[]): NftMapElement[] {
   const out: NftMapElement[] = [];
-  for (const e of elem) {
+  for (const [at, e] of elem.entries()) {
     if (!Array.isArray(e) || e.length !== 2) continue;
     let k: unknown = e[0];
     let comment: string | undefined;
@@ -278,7 +280,7 @@ export function mapElements(elem: readonly unknown[]): NftMapElement[] {
       if (typeof inner.comment === 'string') comment = inner.comment;
     }
     const key = keyParts(k);
-    if (key) out.push({ key, value: e[1], ...(comment !== undefined ? { comment } : {}) });
+    if (key) out.push({ key, value: e[1], ...(comment !== undefined ? { comment } : {}), at });
   }
   return out;
 }

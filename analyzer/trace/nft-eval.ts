@@ -7,7 +7,7 @@
 // lines `nft monitor trace` prints, so a kernel trace can be compared rule for rule
 // (test/trace-kernel-nft.test.ts). Bounded: at most MAX_STEPS rule evaluations per branch and
 // MAX_BRANCHES branches.
-import { mapElements, nftKey, verdictOf, type NftJsonRuleset } from '../parse/nft-json.js';
+import { mapElements, nftKey, verdictOf, type NftJsonChain, type NftJsonRuleset } from '../parse/nft-json.js';
 import { ipInCidr } from '../model/net.js';
 
 export interface NftPacket {
@@ -218,6 +218,15 @@ export function evalNftHook(rs: NftJsonRuleset, hook: string, packet: NftPacket)
       ...(s.nat ? { nat: s.nat } : {}),
     })),
   ].slice(0, MAX_BRANCHES);
+}
+
+/** Evaluate `packet` through one base chain (its rules, jumps, maps, policy): one branch per numgen outcome. */
+export function evalNftBaseChain(rs: NftJsonRuleset, chain: NftJsonChain, packet: NftPacket): NftBranch[] {
+  return runBase(rs, chain.family, chain.table, chain.name, chain.policy ?? 'accept', {
+    packet,
+    steps: [],
+    choices: [],
+  });
 }
 
 function runBase(

@@ -6,6 +6,7 @@ import { ipInCidr, isIp } from '../model/net.js';
 import { simulate, type ForeignNftChain, type TraceHost } from './simulate.js';
 import { ipvsOf } from '../model/ipvs.js';
 import { nftRulesetOf } from '../model/iptables-dumps.js';
+import { nftJsonOf } from '../model/nft-json.js';
 import { IPTABLES_TABLES } from '../parse/nft.js';
 import { deviceForSubnet, lookupRoute } from './route.js';
 import { applyNetworkPolicy } from './policy-trace.js';
@@ -142,7 +143,14 @@ export function traceHost(s: Snapshot, host: HostState): TraceHost {
     routesRef: host.routes?.ref,
     ipvs: ipvsOf(host),
     ...(vsConntrack === undefined ? {} : { ipvsConntrack: vsConntrack.trim() !== '0' }),
+    ...nftOf(s, host),
   };
+}
+
+/** the node's `nft -j list ruleset`, when collected: its non-iptables tables are traced (./nft-hooks.ts) */
+function nftOf(s: Snapshot, host: HostState): Pick<TraceHost, 'nft' | 'nftRef'> {
+  const got = nftJsonOf(s, host);
+  return got ? { nft: got.value, nftRef: got.ref } : {};
 }
 
 export function traceFromSnapshot(
@@ -161,7 +169,10 @@ export function traceFromSnapshot(
     throw new TraceInputError(
       `no host data for node "${nodeName}" (loaded: ${[...s.hosts.keys()].join(', ') || 'none'}); collect a bundle on that node`,
     );
-  const th: TraceHost = { ...traceHost(s, host), foreignNft: foreignNftChains(s, host) };
+  const base = traceHost(s, host);
+  // tables the JSON listing carries are evaluated, not foreign
+  const evaluated = new Set(base.nft?.tables.map((t) => `${t.family} ${t.name}`) ?? []);
+  const th: TraceHost = { ...base, foreignNft: foreignNftChains(s, host).filter((c) => !evaluated.has(c.table)) };
   const proto: Proto = req.proto ?? dst.proto ?? (dst.port === undefined ? 'icmp' : 'tcp');
   let origin: Origin;
   if (src.kind === 'host' || (src.node === nodeName && src.hostNetwork)) origin = { kind: 'host' };

@@ -10,6 +10,8 @@ import type { RpfilterOptions, Undetermined } from './match.js';
 import { testSet, type IpvsHost } from '../model/ipvs.js';
 import { ipvsLocalIn } from './ipvs.js';
 import { deviceForSubnet, localAddresses, lookupRoute, primaryAddress } from './route.js';
+import { hookStages, natAlreadyBound, nftStage } from './nft-hooks.js';
+import type { NftJsonChain, NftJsonRuleset } from '../parse/nft-json.js';
 import type { Fate, Packet, RouteChoice, TraceBranch, TraceInput, TraceResult, TraceStep } from './types.js';
 
 export interface TraceHost {
@@ -35,6 +37,12 @@ export interface TraceHost {
   readonly ipvs?: IpvsHost;
   /** net.ipv4.vs.conntrack (false: IPVS sends its packets untracked) */
   readonly ipvsConntrack?: boolean;
+  /**
+   * `nft -j list ruleset`: base chains of the tables iptables does not own (kube-proxy's nftables
+   * mode, firewalld...) are evaluated with iptables' tables in hook priority order (./nft-hooks.ts)
+   */
+  readonly nft?: NftJsonRuleset;
+  readonly nftRef?: FileRef;
 }
 
 /** one nftables base chain the tracer does not evaluate */
@@ -60,6 +68,23 @@ const TABLES: Record<Exclude<Hook, 'ROUTING'>, readonly string[]> = {
 /** INPUT's tables that run before IPVS (LOCAL_IN at NF_IP_PRI_NAT_SRC - 2); nat INPUT runs after it */
 const BEFORE_IPVS = TABLES.INPUT.filter((t) => t !== 'nat');
 
+/** IPVS takes packets at LOCAL_IN with priority NF_IP_PRI_NAT_SRC - 2 */
+const IPVS_LOCAL_IN_PRIO = 98;
+
+/**
+ * Which nft base chains run in a pass over a subset of iptables' tables (IPVS mode splits INPUT at
+ * IPVS's priority and sends its packets out through OUTPUT without nat): the same split by priority
+ * and chain type, so no chain runs twice or out of place.
+ */
+function nftWindow(hook: Exclude<Hook, 'ROUTING'>, tables: readonly string[]): (c: NftJsonChain) => boolean {
+  if (tables === TABLES[hook]) return () => true;
+  if (hook === 'INPUT') {
+    const afterIpvs = tables.length === 1 && tables[0] === 'nat';
+    return (c) => ((c.prio ?? 0) >= IPVS_LOCAL_IN_PRIO) === afterIpvs;
+  }
+  return (c) => tables.includes('nat') || c.type !== 'nat';
+}
+
 interface Live {
   readonly state: WalkState;
   readonly route?: RouteChoice;
@@ -77,7 +102,7 @@ function hookPass(
   tables: readonly string[] = TABLES[hook],
 ): Live[] {
   const save = host.iptables;
-  if (!save) return [...lives];
+  if (!save && !host.nft) return [...lives];
   const ctx: WalkContext = {
     hook,
     budget,
@@ -91,10 +116,21 @@ function hookPass(
     },
   };
   let current = [...lives];
-  for (const table of tables) {
+  const inWindow = nftWindow(hook, tables);
+  const stages = hookStages(hook, save ? tables : [], host.nft).filter((st) => st.kind !== 'nft' || inWindow(st.chain));
+  for (const stage of stages) {
     const next: Live[] = [];
     for (const live of current) {
-      for (const o of walkBuiltin(save, table, hook, live.state, ctx)) {
+      const nat = stage.kind === 'nft' ? stage.chain.type === 'nat' : stage.table === 'nat';
+      if (nat && natAlreadyBound(hook, live.state)) {
+        next.push(live);
+        continue;
+      }
+      const outcomes =
+        stage.kind === 'nft'
+          ? nftStage(host.nft!, stage.chain, live.state, { ...ctx, hook, localAddrs: local })
+          : walkBuiltin(save!, stage.table, hook, live.state, ctx);
+      for (const o of outcomes) {
         if (o.end === 'accept' || o.end === 'return') next.push({ state: o.state, route: live.route });
         else done.push(finish(o, live.route));
       }

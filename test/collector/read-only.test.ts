@@ -153,7 +153,7 @@ describe.skipIf(skip !== undefined)('collector runs only read-only commands', ()
       )
         return true;
       if (cmd === 'ip' && args.some((a) => /^(add|del|delete|set|flush|change|replace|append)$/.test(a))) return true;
-      if (cmd === 'nft' && args.join(' ') !== 'list ruleset') return true;
+      if (cmd === 'nft' && !['list ruleset', '-j list ruleset'].includes(args.join(' '))) return true;
       if (cmd === 'kubectl' && !['get', 'version', 'logs'].includes(args[0] ?? '')) return true;
       if (cmd === 'kubectl' && args.some((a) => /^(secrets?|serviceaccounts?|sa)(\.|$)|token/.test(a))) return true;
       if (

@@ -8,6 +8,7 @@ import type { Pod } from '../../model/schemas.js';
 import { knownLineEvidence, objectEvidence } from '../../model/evidence.js';
 import { coversComponent, firstEntry, listCoverage } from '../../model/coverage.js';
 import { lineAt, seenEvidence } from '../lib/host.js';
+import { nftJsonOf } from '../../model/nft-json.js';
 
 // ---------------------------------------------------------------- which pods are kube-proxy
 
@@ -104,7 +105,10 @@ export function distroOfNodes(
   return undefined;
 }
 
-/** the first nat KUBE-SERVICES rule of any host: something (kube-proxy) programs Services there */
+/**
+ * the first nat KUBE-SERVICES rule of any host, else the first Service of kube-proxy's nftables map:
+ * something (kube-proxy) programs Services there
+ */
 export function servicesProgrammed(s: Snapshot): { host: HostState; evidence: EvidenceRef; ref: FileRef } | undefined {
   for (const h of sortedHosts(s)) {
     for (const d of [h.iptables, h.iptablesNft, h.iptablesLegacy]) {
@@ -116,6 +120,23 @@ export function servicesProgrammed(s: Snapshot): { host: HostState; evidence: Ev
           evidence: knownLineEvidence(d.ref, rule.line, rule.text, 'kube-proxy programs Services on this node'),
         };
     }
+  }
+  // nftables mode: an element of kube-proxy's service map in `nft -j list ruleset`
+  for (const h of sortedHosts(s)) {
+    const nft = nftJsonOf(s, h);
+    const first = nft?.kubeProxy?.services[0];
+    const quote = first && s.files.pointer(nft.ref, first.pointer);
+    if (nft && first && quote !== undefined)
+      return {
+        host: h,
+        ref: refOf(nft.ref),
+        evidence: {
+          ...refOf(nft.ref),
+          pointer: first.pointer,
+          quote: JSON.stringify(quote),
+          note: 'kube-proxy (nftables mode) programs Services on this node',
+        },
+      };
   }
   return undefined;
 }

@@ -92,7 +92,7 @@ export const kubeProxyNotRunning: Rule = {
     ['host.systemd-units'],
   ],
   docs: {
-    why: "Every node runs its own kube-proxy (a DaemonSet pod on kubeadm, a static pod on RKE2, inside the k3s or microk8s process, a snap on Charmed Kubernetes) that turns Services and their endpoints into iptables or IPVS rules on that node. When it is not running, the node's rules stop following the cluster: new Services and moved pods are unreachable from there.",
+    why: "Every node runs its own kube-proxy (a DaemonSet pod on kubeadm, a static pod on RKE2, inside the k3s or microk8s process, a snap on Charmed Kubernetes) that turns Services and their endpoints into iptables, IPVS or nftables rules on that node. When it is not running, the node's rules stop following the cluster: new Services and moved pods are unreachable from there.",
     fix: 'See why it is not running (`kubectl -n kube-system describe pod`, its log, or `journalctl -u <unit>` for a snap/systemd/k3s kube-proxy), fix that, and let the DaemonSet, the kubelet or systemd restart it.',
   },
   messages: {

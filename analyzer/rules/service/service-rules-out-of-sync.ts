@@ -1,7 +1,8 @@
 // SVC-303: a Service with ready endpoints that a node's kube-proxy rules do not carry (no
 // KUBE-SERVICES entry, or still the "has no endpoints" REJECT), or carry with endpoint IPs that
 // are no longer ready: that node's pods reach the Service on an old picture. iptables mode compares
-// KUBE-SVC/KUBE-SEP DNAT targets, IPVS mode the real servers of `ipvsadm -Ln`.
+// KUBE-SVC/KUBE-SEP DNAT targets, IPVS mode the real servers of `ipvsadm -Ln`, nftables mode the
+// `service-ips` map and endpoint chains of `nft -j list ruleset` (../lib/nft-proxy.ts).
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { FileRef, HostState, Located, Snapshot } from '../../model/types.js';
 import type { Service } from '../../model/schemas.js';
@@ -19,6 +20,7 @@ import {
   type ReadyPort,
 } from '../lib/host-proxy.js';
 import { firstKubeProxyRule } from '../system/iptables-backend-split.js';
+import { compareNft } from '../lib/nft-proxy.js';
 import { effectiveMode, runningMode } from './kube-proxy-logs.js';
 import { cmd, remedy, word } from '../../text/shell.js';
 
@@ -228,17 +230,18 @@ export const serviceRulesOutOfSync: Rule = {
   layer: 'service',
   severity: 'critical',
   title: "A node's proxy rules do not match the Service's ready endpoints",
-  needs: ['host.iptables-save', 'host.ipvsadm', 'cluster.services', 'cluster.endpointslices'],
+  needs: ['host.iptables-save', 'host.ipvsadm', 'host.nft-ruleset-json', 'cluster.services', 'cluster.endpointslices'],
   decidesFrom: [
     ['host.iptables-save', 'cluster.services', 'cluster.endpointslices'],
     ['host.iptables-save', 'cluster.services', 'cluster.endpoints'],
     ['host.ipvsadm', 'cluster.services', 'cluster.endpointslices'],
     ['host.ipvsadm', 'cluster.services', 'cluster.endpoints'],
+    ['host.nft-ruleset-json', 'cluster.services', 'cluster.endpointslices'],
     ['host.iptables-save', 'cluster.endpointslices'],
     ['host.iptables-save', 'cluster.endpoints'],
   ],
   docs: {
-    why: 'kube-proxy turns each Service port into rules on every node: KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT to each ready endpoint (IPVS: a virtual server with real servers). When kube-proxy stops syncing (it is not running, iptables-restore fails, the rules went to the other iptables backend), the node keeps an old picture: new Services are missing, removed pods are still targets, and connections from that node fail while other nodes work.',
+    why: 'kube-proxy turns each Service port into rules on every node: KUBE-SERVICES → KUBE-SVC-* → KUBE-SEP-* DNAT to each ready endpoint (IPVS: a virtual server with real servers; nftables: an element of the service-ips map in table ip kube-proxy whose service chain picks an endpoint chain with numgen). When kube-proxy stops syncing (it is not running, iptables-restore fails, the rules went to the other iptables backend), the node keeps an old picture: new Services are missing, removed pods are still targets, and connections from that node fail while other nodes work.',
     fix: 'Find why kube-proxy on that node is not syncing (its log, SYS-105, SVC-301/302), fix it, and restart kube-proxy there so it rewrites the rules.',
   },
   messages: {
@@ -262,11 +265,13 @@ export const serviceRulesOutOfSync: Rule = {
           ? compareIpvs(s, host, services)
           : mode === 'iptables'
             ? compareIptables(s, host, services)
-            : undefined;
+            : mode === 'nftables'
+              ? compareNft(s, host, services)
+              : undefined;
       if (!compared) {
         out.push(
           missingInputs(nodeSubject(host.node), [
-            mode === 'ipvs' ? 'host.ipvsadm' : mode === 'iptables' ? 'host.iptables-save' : 'host.nft-ruleset',
+            mode === 'ipvs' ? 'host.ipvsadm' : mode === 'iptables' ? 'host.iptables-save' : 'host.nft-ruleset-json',
           ]),
         );
         continue;
