@@ -35,6 +35,9 @@
 #   ip -V
 #   bridge -j fdb show dev flannel.1
 #   conntrack -S
+#   curl -sS --max-time * --max-filesize * http://*/metrics
+#   wget -q -T * -O - http://*/metrics
+#   bash -c * netsnap-metrics * *
 #   uname -a
 #   uname -r
 #   hostname
@@ -86,6 +89,8 @@ netsnap-<node>-<UTC time>.tar.gz. Read-only; safe to run on a broken node.
   --timeout SECONDS   per-command time limit (default 20; each page of a list is one command)
   --page-size N       items per page when listing pods, services... (default 5000)
   --node NAME         this node's Kubernetes name (default: hostname)
+  --kube-proxy-metrics HOST:PORT
+                      kube-proxy's metricsBindAddress (default 127.0.0.1:10249)
   -h, --help          show this help
 EOF
 }
@@ -93,6 +98,7 @@ EOF
 die() { printf 'netsnap: error: %s\n' "$*" >&2; exit 2; }
 
 OUT='' KUBECONFIG_ARG='' CONTEXT_ARG='' NO_CLUSTER=0 NO_HOST=0 LOG_LINES=2000 TIMEOUT_S=20 NODE=''
+KP_METRICS=127.0.0.1:10249
 # items per page of a list: see "lists, page by page" below and docs/collector.md for why 5000
 PAGE_LIMIT=5000
 FLAGS_JSON=''
@@ -174,6 +180,9 @@ while [ $# -gt 0 ]; do
     --page-size) need_arg "$1" $#; is_uint "$2" && [ "$2" -gt 0 ] || die "--page-size wants a number > 0, got '$2'"
       PAGE_LIMIT=$2; add_flag "$1"; add_flag "$2"; shift ;;
     --node) need_arg "$1" $#; NODE=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --kube-proxy-metrics) need_arg "$1" $#
+      case $2 in *[!A-Za-z0-9.:_-]*|'') die "--kube-proxy-metrics wants HOST:PORT, got '$2'" ;; esac
+      KP_METRICS=$2; add_flag "$1"; add_flag "$2"; shift ;;
     *) die "unknown option '$1' (see -h)" ;;
   esac
   shift
@@ -606,6 +615,7 @@ collect_other_lists() {
 }
 
 collect_logs() {
+  collect_coredns_metrics
   pods_to_log
   _n=0
   for _prio in 0 1; do
@@ -678,6 +688,7 @@ host.kubelet-config|host/kubelet-config.yaml|cat /var/lib/kubelet/config.yaml
 host.kubelet-flags|host/kubeadm-flags.env|cat /var/lib/kubelet/kubeadm-flags.env
 host.flannel-subnet-env|host/flannel-subnet.env|cat /run/flannel/subnet.env
 host.conntrack-stats|host/conntrack-stats.txt|conntrack -S
+host.kube-proxy-metrics|host/metrics/kube-proxy.prom|GET http://127.0.0.1:10249/metrics
 host.os-release|host/os-release|cat /etc/os-release
 host.uname|host/uname.txt|uname -a
 host.hostname|host/hostname.txt|hostname
@@ -963,12 +974,63 @@ collect_container_logs() {
   done
 }
 
+# --- metrics (docs/metrics.md) ---------------------------------------------------------------
+# Read-only HTTP GETs of Prometheus text, at most METRICS_MAX_BYTES, within the per-command limit.
+METRICS_MAX_BYTES=8388608
+# bash's /dev/tcp when neither curl nor wget exists: HTTP/1.0 GET, the status line checked, the
+# headers skipped, the body cut at $3 bytes (head, else cat under the time limit)
+DEVTCP_GET='exec 3<>"/dev/tcp/$1/$2" || exit 7
+printf "GET /metrics HTTP/1.0\r\nHost: %s:%s\r\nConnection: close\r\n\r\n" "$1" "$2" >&3
+IFS= read -r _s <&3 || exit 52
+case $_s in "HTTP/1."?" 200"*) ;; *) printf "%s\n" "$_s" >&2; exit 22 ;; esac
+while IFS= read -r _l <&3; do case $_l in ""|$'"'"'\r'"'"') break ;; esac; done
+if command -v head >/dev/null 2>&1; then head -c "$3" <&3; else cat <&3; fi'
+# cap_metrics FILE: cut a body longer than METRICS_MAX_BYTES (wget has no size option)
+cap_metrics() {
+  [ -f "$1" ] || return 0
+  [ "$(file_bytes "$1")" -gt "$METRICS_MAX_BYTES" ] || return 0
+  head -c "$METRICS_MAX_BYTES" "$1" >"$1.cut" && mv -f "$1.cut" "$1"
+  printf 'netsnap: note: %s was cut at %s bytes\n' "$1" "$METRICS_MAX_BYTES" >&2
+}
+collect_kube_proxy_metrics() {
+  _url="http://$KP_METRICS/metrics"
+  if have curl; then
+    _disp="GET $_url (curl)"
+    run_source "$1" "$2" curl -sS --max-time "$TIMEOUT_S" --max-filesize "$METRICS_MAX_BYTES" "$_url"
+  elif have wget; then
+    _disp="GET $_url (wget)"
+    run_source "$1" "$2" wget -q -T "$TIMEOUT_S" -O - "$_url"
+    cap_metrics "$STAGE/$2"
+  elif have bash; then
+    _disp="GET $_url (bash /dev/tcp)"
+    run_source "$1" "$2" bash -c "$DEVTCP_GET" netsnap-metrics "${KP_METRICS%:*}" "${KP_METRICS##*:}" "$METRICS_MAX_BYTES"
+  else
+    note "$WORK/err.$PART" "no curl, wget or bash on this node to read $_url"
+    record "$1" "$2" "GET $_url" absent null null 0 "$WORK/err.$PART"
+  fi
+}
+# collect_coredns_metrics: each CoreDNS pod's :9153/metrics through the API server's pod proxy
+MAX_METRICS_PODS=10
+collect_coredns_metrics() {
+  kube_query get pods -A -l k8s-app=kube-dns -o "jsonpath=$POD_JSONPATH" >"$WORK/dnspods" ||
+    { printf 'netsnap: note: could not list CoreDNS pods for metrics\n' >&2; return 0; }
+  _nm=0
+  while IFS='|' read -r _ns _pod _rest; do
+    safe_name "$_ns" && safe_name "$_pod" || continue
+    _nm=$((_nm + 1))
+    [ "$_nm" -le "$MAX_METRICS_PODS" ] || { printf 'netsnap: note: more than %s CoreDNS pods; metrics of the rest not read\n' "$MAX_METRICS_PODS" >&2; break; }
+    kube "cluster.metrics.coredns.$_pod" "cluster/metrics/coredns/$_pod.prom" get --raw "/api/v1/namespaces/$_ns/pods/$_pod:9153/proxy/metrics"
+    cap_metrics "$STAGE/cluster/metrics/coredns/$_pod.prom"
+  done <"$WORK/dnspods"
+}
+
 collect_host() {
   while IFS='|' read -r _id _path _cmd; do
     [ -n "$_id" ] || continue
     if [ "$NO_HOST" = 1 ]; then skip_source "$_id" "$_path" --no-host "$_cmd"; continue; fi
     case $_id in
       host.sysctl) collect_sysctl ;;
+      host.kube-proxy-metrics) collect_kube_proxy_metrics "$_id" "$_path" ;;
       host.ipvsadm)
         # ipvsadm loads ip_vs when it is missing: only ask when IPVS is already there.
         if [ -e /proc/net/ip_vs ]; then run_source "$_id" "$_path" $_cmd

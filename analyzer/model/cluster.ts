@@ -20,6 +20,7 @@ import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import { loadList, loadObject } from './lists.js';
 import { loadConfigMaps, parseEmbeddedConfigs } from './configmaps.js';
+import { loadCorednsMetrics } from './metrics.js';
 
 const LOG_PATH = /^cluster\/logs\/([^/]+)\/([^/]+)\/([^/.]+)(\.previous)?\.log$/;
 
@@ -140,6 +141,7 @@ export function buildCluster(readers: readonly BundleReader[], parsers: Parsers)
     events: list('cluster.events', CLUSTER_LISTS['cluster.events']),
     configMaps,
     logs: loadLogs(owners, parsers),
+    corednsMetrics: loadCorednsMetrics(owners),
     ...parseEmbeddedConfigs(readerOf(owners), configMaps, parsers),
   };
 }

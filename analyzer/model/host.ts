@@ -8,6 +8,7 @@ import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
 import { reuseParse, sameExceptComments } from './iptables-dumps.js';
 import { buildDistroSources } from './host-distro.js';
+import { loadKubeProxyMetrics } from './metrics.js';
 
 type IptablesSaveValue = ReturnType<Parsers['iptablesSave']>['value'];
 
@@ -101,6 +102,7 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     subnetEnv: parse('host.flannel-subnet-env', parsers.subnetEnv),
     conntrackStats: raw('host.conntrack-stats'),
     ipvsadm: raw('host.ipvsadm'),
+    kubeProxyMetrics: loadKubeProxyMetrics(reader),
     ...buildDistroSources(reader, parsers),
   };
 }

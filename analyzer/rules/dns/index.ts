@@ -9,6 +9,7 @@ import { kubeDnsNoEndpoints } from './kube-dns-no-endpoints.js';
 import { corednsHardening } from './coredns-hardening.js';
 import { corednsReplicas } from './coredns-replicas.js';
 import { corefileRejected } from './corefile-rejected.js';
+import { corednsMetricsRules } from './coredns-metrics-rules.js';
 
 export const dnsRules: readonly Rule[] = [
   corednsNotReady,
@@ -20,4 +21,5 @@ export const dnsRules: readonly Rule[] = [
   corednsHardening,
   corednsReplicas,
   corefileRejected,
+  ...corednsMetricsRules,
 ];

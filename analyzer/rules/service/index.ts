@@ -10,6 +10,7 @@ import { clusterIpPingSemantics } from './cluster-ip-ping-semantics.js';
 import { kubeProxyConfigRejected } from './kube-proxy-config-rejected.js';
 import { ipvsFellBackToIptables } from './ipvs-fell-back-to-iptables.js';
 import { kubeProxyNodeIpUnknown } from './kube-proxy-node-ip-unknown.js';
+import { kubeProxyMetricsRules } from './kube-proxy-metrics-rules.js';
 
 export const serviceRules: readonly Rule[] = [
   kubeProxyNotRunning,
@@ -22,4 +23,5 @@ export const serviceRules: readonly Rule[] = [
   kubeProxyConfigRejected,
   ipvsFellBackToIptables,
   kubeProxyNodeIpUnknown,
+  ...kubeProxyMetricsRules,
 ];
