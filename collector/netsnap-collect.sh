@@ -98,7 +98,7 @@ EOF
 die() { printf 'netsnap: error: %s\n' "$*" >&2; exit 2; }
 
 OUT='' KUBECONFIG_ARG='' CONTEXT_ARG='' NO_CLUSTER=0 NO_HOST=0 LOG_LINES=2000 TIMEOUT_S=20 NODE=''
-KP_METRICS=127.0.0.1:10249
+KP_METRICS=127.0.0.1:10249 KP_METRICS_FLAG=0
 # items per page of a list: see "lists, page by page" below and docs/collector.md for why 5000
 PAGE_LIMIT=5000
 FLAGS_JSON=''
@@ -182,7 +182,7 @@ while [ $# -gt 0 ]; do
     --node) need_arg "$1" $#; NODE=$2; add_flag "$1"; add_flag "$2"; shift ;;
     --kube-proxy-metrics) need_arg "$1" $#
       case $2 in *[!A-Za-z0-9.:_-]*|'') die "--kube-proxy-metrics wants HOST:PORT, got '$2'" ;; esac
-      KP_METRICS=$2; add_flag "$1"; add_flag "$2"; shift ;;
+      KP_METRICS=$2 KP_METRICS_FLAG=1; add_flag "$1"; add_flag "$2"; shift ;;
     *) die "unknown option '$1' (see -h)" ;;
   esac
   shift
@@ -992,7 +992,23 @@ cap_metrics() {
   head -c "$METRICS_MAX_BYTES" "$1" >"$1.cut" && mv -f "$1.cut" "$1"
   printf 'netsnap: note: %s was cut at %s bytes\n' "$1" "$METRICS_MAX_BYTES" >&2
 }
+# kp_metrics_address: metricsBindAddress from the kube-proxy ConfigMap (kubeadm's config.conf) when
+# --kube-proxy-metrics was not given; a wildcard bind (0.0.0.0, ::, empty host) is read on 127.0.0.1,
+# an empty value or a CIDR form keeps the default
+kp_metrics_address() {
+  [ "$KP_METRICS_FLAG" = 0 ] && [ "$NO_CLUSTER" = 0 ] && have kubectl || return 0
+  _j=$(kube_query get configmap -n kube-system kube-proxy -o json 2>/dev/null) || return 0
+  case $_j in *'metricsBindAddress: '*) ;; *) return 0 ;; esac
+  _v=${_j#*metricsBindAddress: }
+  _v=${_v%%\\n*}
+  _v=${_v#\\\"}; _v=${_v%\\\"}
+  case $_v in ''|*/*|*[!0-9A-Fa-f.:\[\]]*) return 0 ;; esac
+  _port=${_v##*:}
+  is_uint "$_port" || return 0
+  case ${_v%:*} in ''|0.0.0.0|'[::]'|'::') KP_METRICS=127.0.0.1:$_port ;; *) KP_METRICS=$_v ;; esac
+}
 collect_kube_proxy_metrics() {
+  kp_metrics_address
   _url="http://$KP_METRICS/metrics"
   if have curl; then
     _disp="GET $_url (curl)"

@@ -125,6 +125,40 @@ describe.skipIf(skipKube !== undefined)('collector: CoreDNS metrics through the 
   });
   afterAll(async () => api?.close());
 
+  it('reads kube-proxy at the metricsBindAddress of the kube-proxy ConfigMap (0.0.0.0:<port> read on 127.0.0.1)', async () => {
+    const srv = createServer((_req, res) => res.end(KP_TEXT));
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
+    const port = (srv.address() as AddressInfo).port;
+    const base = fakeCluster();
+    const configmaps = (base.objects?.configmaps as readonly { metadata: { name: string } }[]).map((cm) =>
+      cm.metadata.name === 'kube-proxy'
+        ? {
+            ...cm,
+            data: {
+              'config.conf': `apiVersion: kubeproxy.config.k8s.io/v1alpha1\nkind: KubeProxyConfiguration\nmetricsBindAddress: 0.0.0.0:${port}\nmode: ""\n`,
+            },
+          }
+        : cm,
+    );
+    const api2 = await startFakeApiServer({ ...base, objects: { ...base.objects, configmaps } });
+    try {
+      const dir = tempDir('netsnap-kpaddr-');
+      const out = join(dir, 'b.tar.gz');
+      const r = await run(
+        ['dash', SCRIPT, '--kubeconfig', api2.writeKubeconfig(join(dir, 'kubeconfig')), '--timeout', '5', '-o', out],
+        { env: { ...process.env, HOME: dir } },
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const b = await unpack(out);
+      expect(b.record('host.kube-proxy-metrics')).toMatchObject({ status: 'ok' });
+      expect(b.record('host.kube-proxy-metrics').command).toContain(`http://127.0.0.1:${port}/metrics`);
+      expect(b.text('host/metrics/kube-proxy.prom')).toBe(KP_TEXT);
+    } finally {
+      await api2.close();
+      srv.close();
+    }
+  });
+
   it('a pod that serves metrics: ok, byte for byte, via GET only', () => {
     const rec = bundle.record('cluster.metrics.coredns.coredns-668d6bf9bc-s2444');
     expect(rec).toMatchObject({ status: 'ok', path: 'cluster/metrics/coredns/coredns-668d6bf9bc-s2444.prom' });
