@@ -38,6 +38,9 @@
 #   ip -V
 #   bridge -j fdb show dev flannel.1
 #   conntrack -S
+#   curl -sS --max-time * --max-filesize * http://*/metrics
+#   wget -q -T * -O - http://*/metrics
+#   bash -c * netsnap-metrics * *
 #   uname -a
 #   uname -r
 #   hostname
@@ -115,6 +118,8 @@ netsnap-<node>-<UTC time>.tar.gz. Read-only; safe to run on a broken node.
   --probe-external IP with --probe: the external IP to ping (default 8.8.8.8)
   --probe-name NAME   with --probe: the external name to resolve (default kubernetes.io)
   --probe-timeout S   with --probe: seconds per attempt (default 2; each probe makes 2 attempts)
+  --kube-proxy-metrics HOST:PORT
+                      kube-proxy's metricsBindAddress (default 127.0.0.1:10249)
   -h, --help          show this help
 EOF
 }
@@ -122,6 +127,7 @@ EOF
 die() { printf 'netsnap: error: %s\n' "$*" >&2; exit 2; }
 
 OUT='' KUBECONFIG_ARG='' CONTEXT_ARG='' NO_CLUSTER=0 NO_HOST=0 LOG_LINES=2000 TIMEOUT_S=20 NODE=''
+KP_METRICS=127.0.0.1:10249 KP_METRICS_FLAG=0
 # items per page of a list: see "lists, page by page" below and docs/collector.md for why 5000
 PAGE_LIMIT=5000
 FLAGS_JSON=''
@@ -220,6 +226,9 @@ while [ $# -gt 0 ]; do
       PROBE_NAME=$2; add_flag "$1"; add_flag "$2"; shift ;;
     --probe-timeout) need_arg "$1" $#; is_uint "$2" && [ "$2" -gt 0 ] && [ "$2" -le 30 ] || die "--probe-timeout wants seconds 1..30, got '$2'"
       PROBE_TIMEOUT_S=$2; add_flag "$1"; add_flag "$2"; shift ;;
+    --kube-proxy-metrics) need_arg "$1" $#
+      case $2 in *[!A-Za-z0-9.:_-]*|'') die "--kube-proxy-metrics wants HOST:PORT, got '$2'" ;; esac
+      KP_METRICS=$2 KP_METRICS_FLAG=1; add_flag "$1"; add_flag "$2"; shift ;;
     *) die "unknown option '$1' (see -h)" ;;
   esac
   shift
@@ -674,6 +683,7 @@ collect_other_lists() {
 }
 
 collect_logs() {
+  collect_coredns_metrics
   pods_to_log
   _n=0
   for _prio in 0 1; do
@@ -749,6 +759,7 @@ host.kubelet-config|host/kubelet-config.yaml|cat /var/lib/kubelet/config.yaml
 host.kubelet-flags|host/kubeadm-flags.env|cat /var/lib/kubelet/kubeadm-flags.env
 host.flannel-subnet-env|host/flannel-subnet.env|cat /run/flannel/subnet.env
 host.conntrack-stats|host/conntrack-stats.txt|conntrack -S
+host.kube-proxy-metrics|host/metrics/kube-proxy.prom|GET http://127.0.0.1:10249/metrics
 host.os-release|host/os-release|cat /etc/os-release
 host.uname|host/uname.txt|uname -a
 host.hostname|host/hostname.txt|hostname
@@ -1036,12 +1047,79 @@ collect_container_logs() {
   done
 }
 
+# --- metrics (docs/metrics.md) ---------------------------------------------------------------
+# Read-only HTTP GETs of Prometheus text, at most METRICS_MAX_BYTES, within the per-command limit.
+METRICS_MAX_BYTES=8388608
+# bash's /dev/tcp when neither curl nor wget exists: HTTP/1.0 GET, the status line checked, the
+# headers skipped, the body cut at $3 bytes (head, else cat under the time limit)
+DEVTCP_GET='exec 3<>"/dev/tcp/$1/$2" || exit 7
+printf "GET /metrics HTTP/1.0\r\nHost: %s:%s\r\nConnection: close\r\n\r\n" "$1" "$2" >&3
+IFS= read -r _s <&3 || exit 52
+case $_s in "HTTP/1."?" 200"*) ;; *) printf "%s\n" "$_s" >&2; exit 22 ;; esac
+while IFS= read -r _l <&3; do case $_l in ""|$'"'"'\r'"'"') break ;; esac; done
+if command -v head >/dev/null 2>&1; then head -c "$3" <&3; else cat <&3; fi'
+# cap_metrics FILE: cut a body longer than METRICS_MAX_BYTES (wget has no size option)
+cap_metrics() {
+  [ -f "$1" ] || return 0
+  [ "$(file_bytes "$1")" -gt "$METRICS_MAX_BYTES" ] || return 0
+  head -c "$METRICS_MAX_BYTES" "$1" >"$1.cut" && mv -f "$1.cut" "$1"
+  printf 'netsnap: note: %s was cut at %s bytes\n' "$1" "$METRICS_MAX_BYTES" >&2
+}
+# kp_metrics_address: metricsBindAddress from the kube-proxy ConfigMap (kubeadm's config.conf) when
+# --kube-proxy-metrics was not given; a wildcard bind (0.0.0.0, ::, empty host) is read on 127.0.0.1,
+# an empty value or a CIDR form keeps the default
+kp_metrics_address() {
+  [ "$KP_METRICS_FLAG" = 0 ] && [ "$NO_CLUSTER" = 0 ] && have kubectl || return 0
+  _j=$(kube_query get configmap -n kube-system kube-proxy -o json 2>/dev/null) || return 0
+  case $_j in *'metricsBindAddress: '*) ;; *) return 0 ;; esac
+  _v=${_j#*metricsBindAddress: }
+  _v=${_v%%\\n*}
+  _v=${_v#\\\"}; _v=${_v%\\\"}
+  case $_v in ''|*/*|*[!0-9A-Fa-f.:\[\]]*) return 0 ;; esac
+  _port=${_v##*:}
+  is_uint "$_port" || return 0
+  case ${_v%:*} in ''|0.0.0.0|'[::]'|'::') KP_METRICS=127.0.0.1:$_port ;; *) KP_METRICS=$_v ;; esac
+}
+collect_kube_proxy_metrics() {
+  kp_metrics_address
+  _url="http://$KP_METRICS/metrics"
+  if have curl; then
+    _disp="GET $_url (curl)"
+    run_source "$1" "$2" curl -sS --max-time "$TIMEOUT_S" --max-filesize "$METRICS_MAX_BYTES" "$_url"
+  elif have wget; then
+    _disp="GET $_url (wget)"
+    run_source "$1" "$2" wget -q -T "$TIMEOUT_S" -O - "$_url"
+    cap_metrics "$STAGE/$2"
+  elif have bash; then
+    _disp="GET $_url (bash /dev/tcp)"
+    run_source "$1" "$2" bash -c "$DEVTCP_GET" netsnap-metrics "${KP_METRICS%:*}" "${KP_METRICS##*:}" "$METRICS_MAX_BYTES"
+  else
+    note "$WORK/err.$PART" "no curl, wget or bash on this node to read $_url"
+    record "$1" "$2" "GET $_url" absent null null 0 "$WORK/err.$PART"
+  fi
+}
+# collect_coredns_metrics: each CoreDNS pod's :9153/metrics through the API server's pod proxy
+MAX_METRICS_PODS=10
+collect_coredns_metrics() {
+  kube_query get pods -A -l k8s-app=kube-dns -o "jsonpath=$POD_JSONPATH" >"$WORK/dnspods" ||
+    { printf 'netsnap: note: could not list CoreDNS pods for metrics\n' >&2; return 0; }
+  _nm=0
+  while IFS='|' read -r _ns _pod _rest; do
+    safe_name "$_ns" && safe_name "$_pod" || continue
+    _nm=$((_nm + 1))
+    [ "$_nm" -le "$MAX_METRICS_PODS" ] || { printf 'netsnap: note: more than %s CoreDNS pods; metrics of the rest not read\n' "$MAX_METRICS_PODS" >&2; break; }
+    kube "cluster.metrics.coredns.$_pod" "cluster/metrics/coredns/$_pod.prom" get --raw "/api/v1/namespaces/$_ns/pods/$_pod:9153/proxy/metrics"
+    cap_metrics "$STAGE/cluster/metrics/coredns/$_pod.prom"
+  done <"$WORK/dnspods"
+}
+
 collect_host() {
   while IFS='|' read -r _id _path _cmd; do
     [ -n "$_id" ] || continue
     if [ "$NO_HOST" = 1 ]; then skip_source "$_id" "$_path" --no-host "$_cmd"; continue; fi
     case $_id in
       host.sysctl) collect_sysctl ;;
+      host.kube-proxy-metrics) collect_kube_proxy_metrics "$_id" "$_path" ;;
       host.ipvsadm|host.ipvsadm-stats)
         # ipvsadm loads ip_vs when it is missing: only ask when IPVS is already there.
         if [ -e /proc/net/ip_vs ]; then run_source "$_id" "$_path" $_cmd

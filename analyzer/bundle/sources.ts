@@ -163,6 +163,13 @@ export const FIXED_SOURCES: readonly SourceSpec[] = [
     command: 'cat /run/flannel/subnet.env',
   },
   { id: 'host.conntrack-stats', path: 'host/conntrack-stats.txt', scope: 'host', command: 'conntrack -S' },
+  // kube-proxy's own Prometheus metrics from its metricsBindAddress (docs/metrics.md); read-only HTTP GET
+  {
+    id: 'host.kube-proxy-metrics',
+    path: 'host/metrics/kube-proxy.prom',
+    scope: 'host',
+    command: 'GET http://127.0.0.1:10249/metrics',
+  },
   { id: 'host.os-release', path: 'host/os-release', scope: 'host', command: 'cat /etc/os-release' },
   { id: 'host.uname', path: 'host/uname.txt', scope: 'host', command: 'uname -a' },
   { id: 'host.hostname', path: 'host/hostname.txt', scope: 'host', command: 'hostname' },
@@ -263,6 +270,12 @@ export const PATTERN_SOURCES: readonly SourceSpec[] = [
     path: 'cluster/logs/<ns>/<pod>/<container>.previous.log',
     scope: 'cluster',
     command: 'kubectl logs -n <ns> <pod> -c <container> --timestamps --tail N --previous',
+  },
+  {
+    id: 'cluster.metrics.coredns.<pod>',
+    path: 'cluster/metrics/coredns/<pod>.prom',
+    scope: 'cluster',
+    command: 'kubectl get --raw /api/v1/namespaces/kube-system/pods/<pod>:9153/proxy/metrics',
   },
   { id: 'host.cni.<file>', path: 'host/cni/<file>', scope: 'host', command: 'cat /etc/cni/net.d/<file>' },
   {

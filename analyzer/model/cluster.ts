@@ -22,6 +22,7 @@ import type { Parsers } from './parsers.js';
 import { loadList, loadObject } from './lists.js';
 import { loadConfigMaps, parseEmbeddedConfigs } from './configmaps.js';
 import { CALICO_LISTS } from './calico.js';
+import { loadCorednsMetrics } from './metrics.js';
 
 const LOG_PATH = /^cluster\/logs\/([^/]+)\/([^/]+)\/([^/.]+)(\.previous)?\.log$/;
 
@@ -162,6 +163,7 @@ export function buildCluster(readers: readonly BundleReader[], parsers: Parsers)
     namespaces: list('cluster.namespaces', CLUSTER_LISTS['cluster.namespaces']),
     configMaps,
     logs: loadLogs(owners, parsers),
+    corednsMetrics: loadCorednsMetrics(owners),
     ...parseEmbeddedConfigs(readerOf(owners), configMaps, parsers),
   };
 }

@@ -10,6 +10,7 @@ import { reuseParse, sameExceptComments } from './iptables-dumps.js';
 import { buildDistroSources } from './host-distro.js';
 import { loadProbes } from './probes.js';
 import { parseNftJson } from '../parse/nft-json.js';
+import { loadKubeProxyMetrics } from './metrics.js';
 
 type IptablesSaveValue = ReturnType<Parsers['iptablesSave']>['value'];
 
@@ -115,6 +116,7 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     ipvsadmStats: raw('host.ipvsadm-stats'),
     ipsetMembers: raw('host.ipset-members'),
     nftJson: nftJson(),
+    kubeProxyMetrics: loadKubeProxyMetrics(reader),
     ...buildDistroSources(reader, parsers),
     probes: loadProbes(reader),
   };

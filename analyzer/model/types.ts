@@ -95,6 +95,8 @@ export interface ClusterState {
   readonly configMaps: ReadonlyMap<string, Located<ConfigMap>>;
   /** container logs by `ns/pod/container` (and `ns/pod/container.previous`) */
   readonly logs: ReadonlyMap<string, Sourced<readonly LogLine[]>>;
+  /** each CoreDNS pod's :9153/metrics by pod name (model/metrics.ts) */
+  readonly corednsMetrics?: ReadonlyMap<string, Sourced<import('../parse/prom-text.js').PromText>>;
   /** parsed well-known configs found inside the ConfigMaps */
   readonly corefile?: Sourced<Corefile>;
   readonly flannelNetConf?: Sourced<FlannelNetConf>;
@@ -140,6 +142,8 @@ export interface HostState {
   readonly ipsetMembers?: Sourced<string>;
   /** `nft -j list ruleset` (kube-proxy's nftables mode is read from it: ./nft-json.ts) */
   readonly nftJson?: Sourced<import('../parse/nft-json.js').NftJsonRuleset>;
+  /** kube-proxy's :10249/metrics (model/metrics.ts) */
+  readonly kubeProxyMetrics?: Sourced<import('../parse/prom-text.js').PromText>;
   // --- distribution sources (issue 12; parsers in model/host-sources.ts, detection in model/distribution.ts)
   /**
    * k3s unit ExecStart flags (k3s.service, k3s-agent.service: flags win), then k3s / RKE2 config.yaml and

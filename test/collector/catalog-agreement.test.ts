@@ -112,10 +112,14 @@ describe('source catalog agreement', () => {
         m[1],
       ).toMatchObject({ path: `${m[2]}/<file>`, command: `${m[4]} ${m[3]}/<file>` });
     }
+    expect(script).toContain(
+      'kube "cluster.metrics.coredns.$_pod" "cluster/metrics/coredns/$_pod.prom" get --raw "/api/v1/namespaces/$_ns/pods/$_pod:9153/proxy/metrics"',
+    );
     expect(PATTERN_SOURCES.map((p) => p.id)).toEqual([
       'cluster.configmap.<ns>.<name>',
       'cluster.log.<ns>.<pod>.<container>',
       'cluster.log.<ns>.<pod>.<container>.previous',
+      'cluster.metrics.coredns.<pod>',
       'host.cni.<file>',
       'host.k3s-config-d.<file>',
       'host.rke2-config-d.<file>',

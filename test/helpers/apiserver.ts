@@ -27,6 +27,8 @@ export interface FakeApiServerOptions {
   /** odd but valid list answers per resource, for the collector's page splicing */
   readonly listQuirks?: Readonly<Partial<Record<string, readonly ListQuirk[]>>>;
   readonly gitVersion?: string;
+  /** Prometheus text a pod serves on :9153/metrics through the pod proxy, by `<ns>/<pod>` */
+  readonly podMetrics?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -191,6 +193,21 @@ async function handle(
   if (groupVersion) {
     const list = apiResourceList(path);
     return list ? sendJson(res, list) : sendStatus(res, 404, 'NotFound', `the server could not find ${path}`);
+  }
+  // GET /api/v1/namespaces/<ns>/pods/<pod>:9153/proxy/metrics (the API server's pod proxy)
+  const proxied = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/:]+):9153\/proxy\/metrics$/.exec(path);
+  if (proxied) {
+    const text = opts.podMetrics?.[`${proxied[1]}/${proxied[2]}`];
+    if (text === undefined)
+      return sendStatus(
+        res,
+        503,
+        'ServiceUnavailable',
+        `error trying to reach service: dial tcp 10.244.0.2:9153: connect: connection refused`,
+      );
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8' });
+    res.end(text);
+    return;
   }
   const target = resourceByPath(path);
   if (!target) return sendStatus(res, 404, 'NotFound', `the server could not find the requested resource (${path})`);

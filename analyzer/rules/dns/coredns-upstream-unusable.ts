@@ -16,6 +16,7 @@ import {
 } from './corefile.js';
 import { NO_HEALTHY, UPSTREAM_FAILURE } from './coredns-log.js';
 import { typoOf, UNUSABLE_RANGES } from './resolvers.js';
+import { sameUpstream } from './coredns-metrics-upstream-down.js';
 import { cmd, raw, remedy, word } from '../../text/shell.js';
 
 const MAX_LOG_EVIDENCE = 3;
@@ -134,7 +135,12 @@ export const corednsUpstreamUnusable: Rule = {
   },
   // the Corefile alone decides only a fail (an address no DNS server can live at, a typo)
   decidesFrom: [[COREDNS_CM_SOURCE, COREDNS_LOG_SOURCE], [COREDNS_LOG_SOURCE], [COREDNS_CM_SOURCE]],
-  explains: [{ rule: 'DNS-401', match: 'cluster' }],
+  explains: [
+    { rule: 'DNS-401', match: 'cluster' },
+    // the metrics of the same upstream (analyzer/rules/dns/coredns-metrics-upstream-down.ts)
+    { rule: 'DNS-420', match: sameUpstream },
+    { rule: 'DNS-421', match: sameUpstream },
+  ],
   run(s) {
     const cf = s.cluster.corefile;
     const subject = corefileSubject(s);

@@ -10,6 +10,7 @@ import { corednsHardening } from './coredns-hardening.js';
 import { corednsReplicas } from './coredns-replicas.js';
 import { corefileRejected } from './corefile-rejected.js';
 import { defaultDenyEgressBlocksDns } from './default-deny-egress-blocks-dns.js';
+import { corednsMetricsRules } from './coredns-metrics-rules.js';
 
 export const dnsRules: readonly Rule[] = [
   corednsNotReady,
@@ -22,4 +23,5 @@ export const dnsRules: readonly Rule[] = [
   corednsReplicas,
   corefileRejected,
   defaultDenyEgressBlocksDns,
+  ...corednsMetricsRules,
 ];

@@ -14,6 +14,7 @@ import { ipvsClusterIpSetIncomplete } from './ipvs-cluster-ip-set-incomplete.js'
 import { ipvsConntrackSysctlOff } from './ipvs-conntrack-sysctl-off.js';
 import { ipvsReadyEndpointDrained } from './ipvs-ready-endpoint-drained.js';
 import { nftIptablesLeftovers } from './nft-iptables-leftovers.js';
+import { kubeProxyMetricsRules } from './kube-proxy-metrics-rules.js';
 
 export const serviceRules: readonly Rule[] = [
   kubeProxyNotRunning,
@@ -30,4 +31,5 @@ export const serviceRules: readonly Rule[] = [
   ipvsConntrackSysctlOff,
   ipvsReadyEndpointDrained,
   nftIptablesLeftovers,
+  ...kubeProxyMetricsRules,
 ];

@@ -65,7 +65,12 @@ export const kubeProxySyncErrors: Rule = {
     errors: 'kube-proxy on node {node} failed to sync its rules {count} times in the collected log',
     clean: 'kube-proxy on node {node} logs no sync errors',
   },
-  explains: [{ rule: 'SVC-303', match: 'same-node' }],
+  explains: [
+    { rule: 'SVC-303', match: 'same-node' },
+    // the same failures as kube-proxy's metrics count them (kube-proxy-metrics-*.ts)
+    { rule: 'SVC-340', match: 'same-node' },
+    { rule: 'SVC-341', match: 'same-node' },
+  ],
   run(s) {
     const logs = proxyLogs(s);
     const byNode = new Map<string, ProxyLog[]>();
