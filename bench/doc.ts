@@ -5,6 +5,7 @@ import type { CollectorResult } from './collector.js';
 import type { SizeResult } from './measure.js';
 import { hostileSection, type HostileReport } from './hostile.js';
 import { missNote } from './notes.js';
+import { versusSection, type VersusResult } from './versus.js';
 import {
   collectorTable,
   cpuTable,
@@ -39,6 +40,8 @@ export function machineInfo(): MachineInfo {
 export interface DocInput {
   readonly machine: MachineInfo;
   readonly results: readonly SizeResult[];
+  /** the whole-process headline (bench/versus.ts), when it ran */
+  readonly versus?: readonly VersusResult[];
   readonly collector?: CollectorResult;
   readonly checks: readonly TargetCheck[];
   /** bundles generated in this run (ms), by size */
@@ -64,9 +67,11 @@ export function performanceDoc(d: DocInput): string {
     `Whole run: ${(d.totalMs / 1000).toFixed(0)} s${gen.length ? `, of which generating bundles ${gen.map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(', ')}` : ' (bundles from the cache)'}.`,
     '',
     "Each size is the control-plane node's bundle from the scenario generator (cluster lists plus that node's host files, whose iptables-save holds the kube-proxy rules for every Service), with faults injected: CoreDNS forwarding to 233.5.5.5, no MASQUERADE on the node, a selector that matches nothing, a wrong targetPort, not-ready endpoints and failing kube-proxy syncs.",
-    'The floor is gunzip + tar split + `JSON.parse` of every JSON file (item by item for a list too large for one V8 string) + a line split of every other file, in the same process. End to end is load (read + parse + Snapshot) + analyze (rules + chains) + report (JSON). Each size runs in its own process; peak RSS is read before the floor runs.',
     '',
-    '## Phases',
+    ...(d.versus?.length ? [versusSection(d.versus)] : []),
+    '## In-process phases',
+    '',
+    'The floor is gunzip + tar split + `JSON.parse` of every JSON file (item by item for a list too large for one V8 string) + a line split of every other file, in the same process. End to end is load (read + parse + Snapshot) + analyze (rules + chains) + report (JSON). Each size runs in its own process; peak RSS is read before the floor runs.',
     '',
     phaseTable(d.results),
     '',
