@@ -16,7 +16,7 @@ import { cacheDir, ensureBundle, generatorVersion, repoRoot } from './generate.j
 import type { SizeResult } from './measure.js';
 import { SIZES, parseSizes } from './sizes.js';
 import { measureCollector, type CollectorResult } from './collector.js';
-import { machineInfo, performanceDoc } from './doc.js';
+import { machineInfo, performanceDoc, type DocInput } from './doc.js';
 import { hostileFailures, hostileSection, hostileTable, measureHostile, type HostileReport } from './hostile.js';
 import { measureVersus, versusMissing, versusTable, versusTargets, type VersusResult } from './versus.js';
 import { checkTargets, phaseTable, targetTable, tuiTable, collectorTable, scalingTable } from './table.js';
@@ -30,6 +30,10 @@ interface Args {
   versus: boolean;
   runs: number;
   out: string;
+  /** also write the run's measurements as JSON here */
+  save: string | undefined;
+  /** rewrite the doc from a saved run (targets and notes as they are now) instead of measuring */
+  redoc: string | undefined;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -41,6 +45,8 @@ function parseArgs(argv: readonly string[]): Args {
     onlyHostile: false,
     versus: true,
     runs: 3,
+    save: undefined,
+    redoc: undefined,
     out: join(repoRoot(), 'docs', 'performance.md'),
   };
   for (let i = 0; i < argv.length; i++) {
@@ -51,11 +57,13 @@ function parseArgs(argv: readonly string[]): Args {
     else if (x === '--no-hostile') a.hostile = false;
     else if (x === '--only-hostile') a.onlyHostile = true;
     else if (x === '--no-versus') a.versus = false;
+    else if (x === '--save') a.save = argv[++i];
+    else if (x === '--redoc') a.redoc = argv[++i];
     else if (x === '--runs') a.runs = Math.max(1, Number(argv[++i]) || 3);
     else if (x === '--out') a.out = argv[++i] ?? a.out;
     else
       throw new Error(
-        `unknown option ${x}; use --sizes S,M,L --runs N --no-versus --no-tui --no-collector --no-hostile --only-hostile --out FILE`,
+        `unknown option ${x}; use --sizes S,M,L --runs N --no-versus --no-tui --no-collector --no-hostile --only-hostile --out FILE --save FILE --redoc FILE`,
       );
   }
   return a;
@@ -103,6 +111,13 @@ async function runHostile(): Promise<HostileReport> {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const started = performance.now();
+  if (args.redoc) {
+    const saved = JSON.parse(readFileSync(args.redoc, 'utf8')) as DocInput;
+    const checks = [...versusTargets(saved.versus ?? []), ...checkTargets(saved.results, saved.collector)];
+    writeFileSync(args.out, performanceDoc({ ...saved, checks }));
+    log(`wrote ${args.out} from ${args.redoc}`);
+    return;
+  }
   if (args.onlyHostile) {
     const hostile = await runHostile();
     writeFileSync(args.out, hostileSection(hostile));
@@ -144,7 +159,7 @@ async function main(): Promise<void> {
   ];
   if (hostile) tables.push(hostileTable(hostile));
   process.stdout.write(`${tables.join('\n\n')}\n`);
-  const doc = performanceDoc({
+  const input: DocInput = {
     machine,
     results,
     versus,
@@ -153,9 +168,11 @@ async function main(): Promise<void> {
     generation,
     totalMs: performance.now() - started,
     loadAfter: machineInfo().loadavg,
+    date: new Date().toISOString(),
     hostile,
-  });
-  writeFileSync(args.out, doc);
+  };
+  if (args.save) writeFileSync(args.save, JSON.stringify(input));
+  writeFileSync(args.out, performanceDoc(input));
   log(`wrote ${args.out}`);
 }
 
