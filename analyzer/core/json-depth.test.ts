@@ -19,8 +19,8 @@ describe('jsonNestingExceeds', () => {
     expect(jsonNestingExceeds(nestedArrays(MAX_JSON_DEPTH + 1))).toBe(true);
     expect(jsonNestingExceeds(nestedObjects(MAX_JSON_DEPTH))).toBe(false);
     expect(jsonNestingExceeds(nestedObjects(MAX_JSON_DEPTH + 1))).toBe(true);
-    expect(jsonNestingExceeds({ items: [{}, { x: nestedArrays(3) }] }, 4)).toBe(false);
-    expect(jsonNestingExceeds({ items: [{}, { x: nestedArrays(3) }] }, 3)).toBe(true);
+    expect(jsonNestingExceeds({ items: [{}, { x: nestedArrays(3) }] }, 6)).toBe(false);
+    expect(jsonNestingExceeds({ items: [{}, { x: nestedArrays(3) }] }, 5)).toBe(true);
   });
 
   it('returns without overflowing the stack on a value nested 1,000,000 deep', () => {
