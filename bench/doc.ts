@@ -5,6 +5,7 @@ import type { CollectorResult } from './collector.js';
 import type { SizeResult } from './measure.js';
 import { hostileSection, type HostileReport } from './hostile.js';
 import { missNote } from './notes.js';
+import { versusSection, type VersusResult } from './versus.js';
 import {
   collectorTable,
   cpuTable,
@@ -39,6 +40,8 @@ export function machineInfo(): MachineInfo {
 export interface DocInput {
   readonly machine: MachineInfo;
   readonly results: readonly SizeResult[];
+  /** the whole-process headline (bench/versus.ts), when it ran */
+  readonly versus?: readonly VersusResult[];
   readonly collector?: CollectorResult;
   readonly checks: readonly TargetCheck[];
   /** bundles generated in this run (ms), by size */
@@ -64,9 +67,11 @@ export function performanceDoc(d: DocInput): string {
     `Whole run: ${(d.totalMs / 1000).toFixed(0)} s${gen.length ? `, of which generating bundles ${gen.map(([k, v]) => `${k} ${(v / 1000).toFixed(0)} s`).join(', ')}` : ' (bundles from the cache)'}.`,
     '',
     "Each size is the control-plane node's bundle from the scenario generator (cluster lists plus that node's host files, whose iptables-save holds the kube-proxy rules for every Service), with faults injected: CoreDNS forwarding to 233.5.5.5, no MASQUERADE on the node, a selector that matches nothing, a wrong targetPort, not-ready endpoints and failing kube-proxy syncs.",
-    'The floor is gunzip + tar split + `JSON.parse` of every JSON file (item by item for a list too large for one V8 string) + a line split of every other file, in the same process. End to end is load (read + parse + Snapshot) + analyze (rules + chains) + report (JSON). Each size runs in its own process; peak RSS is read before the floor runs.',
     '',
-    '## Phases',
+    ...(d.versus?.length ? [versusSection(d.versus)] : []),
+    '## In-process phases',
+    '',
+    'The floor is gunzip + tar split + `JSON.parse` of every JSON file (item by item for a list too large for one V8 string) + a line split of every other file, in the same process. End to end is load (read + parse + Snapshot) + analyze (rules + chains) + report (JSON). Each size runs in its own process; peak RSS is read before the floor runs.',
     '',
     phaseTable(d.results),
     '',
@@ -99,12 +104,25 @@ export function performanceDoc(d: DocInput): string {
         ]
       : []),
     ...(d.hostile ? [hostileSection(d.hostile)] : []),
+    '## Evidence bytes: spill file or offsets index (issue 17)',
+    '',
+    ...EVIDENCE.map((line) => `- ${line}`),
+    '',
     '## What keeps the load close to the floor',
     '',
     ...DESIGN.map((line) => `- ${line}`),
     '',
   ].join('\n');
 }
+
+/** issue 17 item 1: how evidence bytes leave the heap, and the measurements the choice rests on */
+const EVIDENCE: readonly string[] = [
+  "Where the bytes go today: one copy of each file in the heap's external memory for the whole run, because evidence (`netsnap show`, the TUI's evidence pane, the HTML report) quotes lines and JSON values from them through the synchronous FileIndex (analyzer/model/files.ts). At L that is the 775 MiB pods list, kept only for evidence once its items are parsed.",
+  "(b) an offsets index of the archive cannot work for the bundles netsnap reads: they are .tar.gz from `tar | gzip`, with no flush points, and restarting inflate inside a deflate stream needs the 32 KiB window and a bit-level start (zlib's inflatePrime, as zran.c does), which Node's zlib does not expose; only member boundaries of a multi-member gzip are restart points, and the collector writes one member. For an uncompressed .tar the index is trivial (entry offsets), but no collector writes one.",
+  "(a) a spill file is the choice: measured on this VM, writing 775 MiB to a private file (mkdtemp, mode 0600, unlinked right after it is opened, so it is gone on any exit, crash included) costs ~1.5 s of CPU (kernel copy into the page cache, which is not this process's RSS and the kernel may drop), 10,000 random 8 KiB fs.readSync reads back cost 47 ms of CPU (~5 µs each, so the FileIndex can stay synchronous), and a windowed newline scan of the spill (the line-offset table evidence needs) 225 ms. Holding the same bytes in the heap costs the first-touch page faults (~2.5 s of CPU at 12.8 µs per 4 KiB page) and 775 MiB of RSS.",
+  'What the spill needs that is not built yet: the reader streams entries past a threshold (~32 MiB) into the spill instead of a heap buffer (the worker writes them; only offsets cross to the main thread), the list loader parses items from windows of the spill (json-items.ts scanning resumable across windows), and FileIndex.lines/pointer read ranges with fs.readSync. RawBundle.files stays a Map of Buffers for small files; redact, which rewrites every byte, reads spilled entries back in windows.',
+  'Hostile archives need neither: the reader refuses a decompression bomb before buffering it (analyzer/bundle/archive.ts: entry bytes more than 200 times the gzip bytes consumed, checked from 128 MiB on), so a 6 MB archive declaring six 1 GiB entries peaks at ~240 MB RSS and is refused in ~1 s of CPU (before: 3.2 GB, ~11 s of CPU, stopped only at the 4 GiB total cap).',
+];
 
 /** the choices that keep load time and memory near the floor; each names where it lives */
 const DESIGN: readonly string[] = [

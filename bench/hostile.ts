@@ -24,10 +24,13 @@ import { fileURLToPath } from 'node:url';
 import { jsonTooDeepMessage } from '../analyzer/core/json-depth.js';
 import { MAX_PACK_DEPTH } from '../analyzer/rules/packs/limits.js';
 import { STEP_BUDGET_WHY } from '../analyzer/trace/netfilter.js';
+import { bombArchive, bombEntry } from './bomb.js';
 import { blocks, deepArray, deepObject, deepPack, fanout, inject, logRules, upstream } from './hostile-inputs.js';
 
 export const WALL_LIMIT_S = 10;
 export const RSS_LIMIT_BYTES = 1.5 * 1024 ** 3;
+/** issue 17: a bomb is refused within this peak RSS whatever its entries declare */
+export const BOMB_RSS_LIMIT_BYTES = 512 * 1024 ** 2;
 
 /** the repository: the nearest directory up with a package.json (from bench/ under vitest, dist/bench/ when built) */
 const ROOT = ((): string => {
@@ -306,6 +309,25 @@ export function hostileCases(): HostileCase[] {
         return {
           outcome: `problems: ${named.join(', ') || 'none'}: ${jsonTooDeepMessage()}`,
           ok: named.length === 2 && crashed(r).length === 0,
+        };
+      },
+    },
+    {
+      name: '6 × 1 GiB entries of zeros in a 6 MB .tar.gz (analyze; issue 17)',
+      expects: `refused as a bomb, ${bombEntry(0)} named, peak RSS ≤ 512 MB`,
+      build: (dir) => {
+        const path = join(dir, 'bomb.tar.gz');
+        writeFileSync(path, bombArchive(readFileSync(join(healthyBundles()[0]!, 'manifest.json'), 'utf8')));
+        return analyzeJson([path]);
+      },
+      judge: (run) => {
+        const r = parse<ReportJson>(run);
+        if (typeof r === 'string' || !analyzed(run))
+          return { outcome: typeof r === 'string' ? r : `exit ${run.code}`, ok: false };
+        const p = r.problems.find((x) => x.file === bombEntry(0) && /decompression bomb/.test(x.message));
+        return {
+          outcome: p ? `problem on ${p.file}: ${p.message}` : 'no bomb problem',
+          ok: p !== undefined && run.rssBytes <= BOMB_RSS_LIMIT_BYTES,
         };
       },
     },

@@ -3,6 +3,18 @@
 // measured miss; update when a profile says otherwise.
 const NOTES: readonly (readonly [RegExp, string])[] = [
   [
+    /^M netsnap ≤ 1\.5x floor \(cpu/,
+    "Whole processes, so the CLI's fixed cost counts: starting Node and loading netsnap's modules is ~0.65 s of CPU (`netsnap analyze` on a missing path) against ~0.13 s for the floor script, which imports almost nothing (a third of the gap at M; most of it at S). Profile of the CLI at M (node --cpu-prof, main thread, on the loaded machine): JSON.parse of the lists 17% (the floor does the same), garbage collection 15%, idle 10% (waiting for the reading thread), rules 12%, iptables parse 7%, jsonNestingExceeds 5% (a walk over every parsed list: made allocation-free after this run, 35 -> 18 ms per M pods list), text decoding 3%, module compilation 3%; the reading thread is mostly zlib and copying chunks into entry buffers. CPU seconds also grow under a load average of ~15 on 2 cores (shared caches, frequency): the same floor ran 0.94-1.51 s across the runs. What would close it: the parse of lists no rule reads (events), a V8 compile cache for the CLI's modules (Node 22's module.enableCompileCache; this project targets Node 20), and the lean list shapes of issue 17 item 2.",
+  ],
+  [
+    /^L netsnap ≤ 2\.0x floor \(cpu/,
+    'At L the fixed cost is small; the gap is the live heap: 150,000 pods and ~450,000 kept iptables rules make every garbage collection mark more (GC ~26-30% of the main thread at L), plus ~1.25 GB of entry buffers touched for the first time (page faults cost ~12.8 µs of CPU per 4 KiB page on this VM, ~2.5 s for the pods list alone); the floor drops each file after parsing it. The remedy is keeping evidence bytes out of the heap (see "Evidence bytes" below), not done in this session.',
+  ],
+  [
+    /by-hand tar -xzf \+ jq/,
+    "At M one `jq` query is cheap (jq parses the 81 MB pods list once, ~1.5 s of CPU, and tar's gunzip ~0.5 s), while netsnap does all of that plus every rule, the report and its fixed start-up cost (~0.65 s of CPU); netsnap answers every question at once, the by-hand figure is for ONE question, so two by-hand queries already cost more. At L jq's single parse of an 800 MB document is slower than netsnap's item-by-item parse.",
+  ],
+  [
     /^M end to end .* floor/,
     'At M the floor is ~1.1 s and netsnap must stay within ~0.55 s of it for load, rules and report together. Profile of M (node --cpu-prof, load + analyze, 3.5 s of samples on an idle machine): garbage collection 20% (36 scavenges, 0.47 s, copying the 15,000 parsed pods and the rules that are kept; the floor keeps nothing, so its scavenges are cheap), JSON.parse 14% (the floor does the same), rules 19% (SVC-303 comparing kube-proxy rules with ready endpoints 7%, packet traces 4%), iptables scan 6%, gunzip + tar 6%. Tried and dropped: a larger young generation (--max-semi-space-size=64: no gain at M, +100 MB RSS at L), one JSON.parse per batch of items (no gain), projecting pods to the fields rules read (heap only 482 -> 384 MB because conditions and statuses stay, and slower to build). Reading in a worker thread overlaps decompression with parsing but saves only ~0.1 s at M. What would close it: doing less than the floor (not parsing lists no rule reads, e.g. events) or parsing lists on the second core, which in Node means sending the objects back through structured clone, as costly as parsing them.',
   ],
@@ -12,7 +24,7 @@ const NOTES: readonly (readonly [RegExp, string])[] = [
   ],
   [
     /peak RSS/,
-    "Measured at the end of the TUI phase: load ends at ~2.45 GB (heap ~1.1 GB of which ~0.95 GB live: 150,000 pods as kubectl printed them ~480 MB, kept iptables rules ~200 MB, indexes and findings; plus ~1.25 GB of bundle bytes, one copy, kept for evidence), analyze adds ~130 MB and the TUI ~80 MB. The generated L bundle writes pods.json in `kubectl get -o json` form (813 MB, 4-space indented); the collector now writes the API server's compact JSON, which is ~350 MB for the same pods, so a bundle from the current collector needs ~460 MB less. Not done: keeping the largest list's bytes out of memory and re-reading them from the archive when evidence opens them (the file index is synchronous today).",
+    'Measured at the end of the TUI phase: load ends at ~2.45 GB (heap ~1.1 GB of which ~0.95 GB live: 150,000 pods as kubectl printed them ~480 MB, kept iptables rules ~200 MB, indexes and findings; plus ~1.25 GB of bundle bytes, one copy, kept for evidence), analyze adds ~130 MB and the TUI ~80 MB. The generated L bundle writes pods.json in `kubectl get -o json` form (813 MB, 4-space indented); the collector now writes the API server\'s compact JSON, which is ~350 MB for the same pods, so a bundle from the current collector needs ~460 MB less. Not done in this session: keeping the largest list\'s bytes out of the heap; the design chosen by measurement (a private spill file the list is streamed into and read back from with fs.readSync) is in "Evidence bytes" below. It would take the ~775 MiB pods list (and its first-touch page faults) out of the peak.',
   ],
   [
     /per-object cost/,

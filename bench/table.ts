@@ -165,9 +165,9 @@ export function checkTargets(results: readonly SizeResult[], collector?: Collect
   const x = (v: number) => `${v.toFixed(2)}x`;
   t('L end to end ≤ 2.0x floor (wall)', L && ratio(L), 2.0, x);
   t('M end to end ≤ 1.5x floor (wall)', M && ratio(M), 1.5, x);
-  t('L peak RSS ≤ 2.5 GB', L?.peakRssBytes, 2.5 * 1024 * MB, (v) => fmtMb(v));
-  t('per-object cost L ≤ 1.3x M (wall)', L && M && perObjectUs(L) / perObjectUs(M), 1.3, x);
-  t('TUI on L: first frame < 500 ms', L?.tui?.firstFrameMs, 500, fmtMs);
+  t('L peak RSS ≤ 1.5 GB', L?.peakRssBytes, 1.5 * 1024 * MB, (v) => fmtMb(v));
+  t('per-object cost L ≤ 1.1x M (wall)', L && M && perObjectUs(L) / perObjectUs(M), 1.1, x);
+  t('TUI on L: first frame < 300 ms', L?.tui?.firstFrameMs, 300, fmtMs);
   t('TUI on L: findings key→frame median < 50 ms', L?.tui?.findingsKeyMedianMs, 50, fmtMs);
   t('TUI on L: evidence key→frame median < 50 ms', L?.tui?.evidenceKeyMedianMs, 50, fmtMs);
   t('collector on L: < 60 s', collector && !collector.error ? collector.wallMs : undefined, 60_000, fmtMs);

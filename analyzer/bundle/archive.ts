@@ -128,14 +128,28 @@ class CapCounter extends Transform {
     cb(null, chunk);
   }
 }
+
+/**
+ * The bomb check on bytes about to be kept: once `ratioFromBytes` of entry data are held, data
+ * more than `maxRatio` times the compressed bytes consumed so far is a decompression bomb (six
+ * 1 GiB entries of zeros fit in 6 MB). It stops reading before a bomb's entries are buffered,
+ * whatever sizes their headers declare; bytes only skipped (refused entries, long names) do not count.
+ */
+function bombMessage(limits: ReadLimits, kept: number, packed: number | undefined): string | undefined {
+  if (packed === undefined || kept < limits.ratioFromBytes || kept <= limits.maxRatio * packed) return undefined;
+  return (
+    `decompression bomb: ${formatBytes(packed)} of gzip data decompressed to ${formatBytes(kept)} of entries ` +
+    `(more than ${limits.maxRatio} times; real bundles compress 8-30 times); stopped reading`
+  );
+}
 class CapError extends Error {}
 
 export async function readArchive(c: Collector, path: string, gzipped: boolean): Promise<void> {
   const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  const counter = new CapCounter(c.limits.maxTotalBytes + 1024 * 1024); // headers and padding on top
   const guard = new TarEndGuard();
   const extract = tar.extract();
   const gz: GunzipState = {};
+  const counter = new CapCounter(c.limits.maxTotalBytes + 1024 * 1024); // headers and padding on top
   const source = gzipped ? Readable.from(gunzip(file, gz), { objectMode: false }) : file;
   const stages: Readable[] = gzipped ? [file, source] : [file];
   let failure: Error | undefined;
@@ -212,7 +226,13 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
         got += chunk.length;
         c.bytes += chunk.length;
         c.progress();
+        const bomb = bombMessage(c.limits, c.bytes, gzipped ? (gz.consumed ?? 0) : undefined);
+        if (bomb) {
+          failure ??= new CapError(bomb);
+          break;
+        }
       }
+      if (failure) break;
       current = undefined;
       c.entries++;
       c.accept(verdict.path, got === size ? body : body.subarray(0, got));
@@ -228,7 +248,11 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
   const name = basename(path);
   const cut = current === undefined ? '' : `; ${cutName(current)} was cut short and is not kept`;
   const { size } = await stat(path).catch(() => ({ size: undefined }));
-  if (gz.damage) c.problem(name, describeGzipDamage(gz.damage, size, c.entries) + cut, gzSeverity(gz.damage, failure));
+  if (failure instanceof CapError && current !== undefined)
+    // the entry being read when the cap or the bomb check stopped it: named, and not kept
+    c.problem(current, `${failure.message}; this entry was cut short and is not kept`);
+  else if (gz.damage)
+    c.problem(name, describeGzipDamage(gz.damage, size, c.entries) + cut, gzSeverity(gz.damage, failure));
   else if (failure) c.problem(name, describeArchiveError(failure, gzipped) + cut);
   if (guard.dataAfterAt !== undefined)
     c.problem(

@@ -17,6 +17,8 @@ export interface GzipDamage {
 /** filled in while reading; `damage` is set when reading stopped before a clean end */
 export interface GunzipState {
   damage?: GzipDamage;
+  /** compressed bytes handed to zlib so far (the bomb check's denominator: read-ahead not counted) */
+  consumed?: number;
 }
 
 /** compressed bytes fed to zlib per step: bounds what one step inflates (x1032 at most) */
@@ -145,6 +147,7 @@ export async function* gunzip(source: AsyncIterable<Buffer>, state: GunzipState)
         }
         const at = input.pos;
         const slice = input.take(SLICE);
+        state.consumed = input.pos;
         const before = inflater.bytesWritten;
         const err = await inflateSlice(inflater, slice);
         for (const b of out) {

@@ -13,6 +13,11 @@ export const DEFAULT_LIMITS: ReadLimits = {
   maxEntryBytes: 2 * GiB - 1,
   maxTotalBytes: 4 * GiB,
   maxEntries: 50_000,
+  // Real bundles compress 8-30x (the collector's L bundle: 428 MB in 35 MB, 12x; 4-space indented
+  // generated lists ~25x); runs of zeros reach deflate's ~1,030x. Checked from 128 MiB on, so a
+  // bomb is stopped with at most ~128 MiB held whatever its entries declare (issue 17: 512 MB RSS).
+  maxRatio: 200,
+  ratioFromBytes: 128 * MiB,
 };
 
 export function resolveLimits(partial?: Partial<ReadLimits>): ReadLimits {

@@ -8,6 +8,12 @@ export interface ReadLimits {
   /** all entries together, uncompressed bytes (stops decompression bombs) */
   readonly maxTotalBytes: number;
   readonly maxEntries: number;
+  /**
+   * A .tar.gz whose decompressed data passes this many times the compressed bytes read so far is
+   * a decompression bomb: reading stops (checked once `ratioFromBytes` have been decompressed)
+   */
+  readonly maxRatio: number;
+  readonly ratioFromBytes: number;
 }
 
 export interface ReadProgress {
