@@ -45,18 +45,24 @@ export function probedHosts(s: Snapshot): ProbedHost[] {
     .map((host) => ({ host, run: host.probes }));
 }
 
-/** the pod a vantage id names (`pod:ns/name`), from the vantage record or the id itself */
-export function vantagePod(run: ProbeRun, id: string): { namespace: string; name: string; ip?: string } | undefined {
+/**
+ * The pod a vantage is: from the vantage record (a pod netns found without a pod list has no namespace
+ * or name: `netns:pid-1234`, docs/probes.md) or the id itself (`pod:ns/name`); undefined for the host.
+ */
+export function vantagePod(run: ProbeRun, id: string): { namespace?: string; name: string; ip?: string } | undefined {
   const v = run.vantages.find((x) => x.id === id);
-  if (v?.kind === 'pod' && v.namespace && v.name) return { namespace: v.namespace, name: v.name, ip: v.ip };
+  if (v?.kind === 'pod')
+    return { ...(v.namespace ? { namespace: v.namespace } : {}), name: v.name ?? id, ...(v.ip ? { ip: v.ip } : {}) };
   const m = /^pod:([^/]+)\/(.+)$/.exec(id);
-  return m ? { namespace: m[1]!, name: m[2]!, ...(v?.ip ? { ip: v.ip } : {}) } : undefined;
+  return m ? { namespace: m[1]!, name: m[2]! } : undefined;
 }
 
 /** a pod vantage is the pod on that node; the host vantage (and anything else) is the node */
 export function vantageSubject(run: ProbeRun, id: string, node: string): Subject {
   const pod = vantagePod(run, id);
-  return pod ? { kind: 'pod', namespace: pod.namespace, name: pod.name, node } : nodeSubject(node);
+  return pod
+    ? { kind: 'pod', ...(pod.namespace ? { namespace: pod.namespace } : {}), name: pod.name, node }
+    : nodeSubject(node);
 }
 
 export function probeEvidence(s: Snapshot, run: Sourced<ProbeRun>, p: LoadedProbe, note?: string): EvidenceRef {
