@@ -13,10 +13,20 @@ import { cmd, plainCommand, raw, remedy, word, type Cmd } from '../../text/shell
 /** outcomes that are a failure of the path or the service probed */
 export const FAILED: ReadonlySet<ProbeOutcome> = new Set(['timeout', 'refused', 'unreachable']);
 /**
- * outcomes that say nothing about the network: never a failure, never a pass. `error` is the tool
- * failing (not found, bad option), not the network answering
+ * outcomes that say nothing about the network: never a failure, never a pass. `error` is output the
+ * collector could not classify, or (DNS) an error answer: see isFailure
  */
 export const NOT_JUDGED: ReadonlySet<ProbeOutcome> = new Set(['expected-fail', 'skipped', 'error']);
+
+const DNS_CHECKS: ReadonlySet<string> = new Set(['dns-cluster', 'dns-external', 'dns-upstream']);
+
+/**
+ * A failed probe. For DNS checks `error` is one too: the collector writes it for an answer that is an
+ * error (SERVFAIL, NXDOMAIN, "can't find": docs/probes.md), which is what CoreDNS answers when its
+ * upstreams are down; for other checks `error` is unclassified tool output and judges nothing.
+ */
+export const isFailure = (p: LoadedProbe): boolean =>
+  FAILED.has(p.outcome) || (p.outcome === 'error' && DNS_CHECKS.has(p.check));
 /** evidence pieces per finding: the first failed probes, enough for a person to see the pattern */
 const MAX_EVIDENCE = 5;
 
@@ -212,7 +222,7 @@ function judge(
   const ps = mine.filter((p) => p.vantage === vantage);
   const subject = vantageSubject(run.value, vantage, host.node);
   const base = { node: host.node, vantage, check: spec.check, total: ps.length };
-  const failed = ps.filter((p) => FAILED.has(p.outcome));
+  const failed = ps.filter(isFailure);
   const first = failed[0];
   if (first)
     return {
