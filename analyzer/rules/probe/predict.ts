@@ -10,6 +10,7 @@ import { traceFromSnapshot, TraceInputError } from '../../trace/resolve.js';
 import { fateSentence } from '../../trace/format.js';
 import type { Proto, TraceBranch } from '../../trace/types.js';
 import { ipInCidr, isIp } from '../../model/net.js';
+import { podNetworkSeen } from '../lib/host.js';
 import { vantagePod } from './lib.js';
 
 export interface Prediction {
@@ -21,12 +22,18 @@ export interface Prediction {
 /** probes traced per host at most (a probe matrix is a few dozen; this bounds a hostile file) */
 export const MAX_TRACED = 200;
 
-function podNetwork(s: Snapshot): string | undefined {
-  const d = s.derived.podCidr;
-  return d.flannel?.value ?? d.kubeadm?.value ?? d.kubeProxy?.value ?? s.derived.podNetworks[0]?.value;
+/**
+ * Is `ip` a pod address: inside the pod network (as SYS-104 reads it: derived facts, then the node's
+ * subnet.env), else, when nothing states the network, a known pod IP or inside a node's pod subnet.
+ */
+function inPodNetwork(s: Snapshot, host: HostState, ip: string): boolean {
+  const net = podNetworkSeen(s, host)?.value;
+  if (net) return ipInCidr(ip, net);
+  if (s.index.podByIP.has(ip)) return true;
+  return [...s.derived.nodePodCidrs.values()].some((seen) => seen.some((x) => ipInCidr(ip, x.value)));
 }
 
-function classify(s: Snapshot, b: TraceBranch, fromPod: boolean): Prediction | undefined {
+function classify(s: Snapshot, host: HostState, b: TraceBranch, fromPod: boolean): Prediction | undefined {
   const f = b.fate;
   const fate = fateSentence(f);
   switch (f.kind) {
@@ -38,9 +45,8 @@ function classify(s: Snapshot, b: TraceBranch, fromPod: boolean): Prediction | u
     case 'no-route':
       return { verdict: 'blocked', fate };
     case 'forwarded': {
-      const net = podNetwork(s);
       // a pod's packet leaving the pod network with the pod's address: nobody outside routes the replies back
-      const unmasked = fromPod && net !== undefined && ipInCidr(f.src, net) && !ipInCidr(f.dst, net);
+      const unmasked = fromPod && inPodNetwork(s, host, f.src) && !inPodNetwork(s, host, f.dst);
       return unmasked
         ? { verdict: 'blocked', fate: `${fate} (not masqueraded: replies cannot come back)` }
         : { verdict: 'reaches', fate };
@@ -70,7 +76,7 @@ export function predictProbe(s: Snapshot, host: HostState, run: ProbeRun, p: Loa
     throw err;
   }
   if (result.missing.length > 0 || result.branches.length === 0) return undefined;
-  const preds = result.branches.map((b) => classify(s, b, pod !== undefined));
+  const preds = result.branches.map((b) => classify(s, host, b, pod !== undefined));
   if (preds.some((x) => x === undefined)) return undefined;
   // statistic branches (Service endpoints): the prediction holds only when every branch agrees
   const verdicts = new Set(preds.map((x) => x?.verdict));

@@ -3,7 +3,9 @@
 import { ruleTester } from '../testing.js';
 import { probeTracerDisagrees } from './probe-tracer-disagrees.js';
 import { failed, HOST, POD, probedNode, probeJson, unprobedNode, probesFailedNode } from './testing.js';
-import { editedIptables } from '../lib/host-testing.js';
+import { capturedNode, editedIptables } from '../lib/host-testing.js';
+import { snapshotOf } from '../../model/testing.js';
+import { probesJson } from '../../model/testing-probes.js';
 
 const ext = { check: 'external-ip' } as const;
 const remote = {
@@ -40,6 +42,19 @@ ruleTester(probeTracerDisagrees).run({
           cites: ['host/probes.json#/probes/0'],
         },
       ],
+    },
+    {
+      // found in H2's namespaced lab: no cluster files name the pod network; the node's cni0 subnet does
+      name: 'no MASQUERADE and nothing names the pod network: still blocked, from the pod subnet on cni0',
+      snapshot: () =>
+        snapshotOf(
+          capturedNode(
+            'worker-1',
+            { 'host/iptables-save.txt': NO_MASQ, 'host/probes.json': probesJson('worker-1', [failed(ext)]) },
+            {},
+          ),
+        ),
+      findings: [{ status: 'pass', subject: HOST, messageId: 'agree', data: { compared: 1 } }],
     },
     {
       name: 'both say no masquerade: they agree',
