@@ -44,8 +44,8 @@ ruleTester(probeTracerDisagrees).run({
       ],
     },
     {
-      // found in H2's namespaced lab: no cluster files name the pod network; the node's cni0 subnet does
-      name: 'no MASQUERADE and nothing names the pod network: still blocked, from the pod subnet on cni0',
+      // no cluster files: the pod network comes from the node's own facts, as SYS-104 reads it
+      name: 'no MASQUERADE and no cluster files: blocked from the node facts, and the probe agrees',
       snapshot: () =>
         snapshotOf(
           capturedNode(
