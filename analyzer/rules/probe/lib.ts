@@ -13,10 +13,20 @@ import { cmd, plainCommand, raw, remedy, word, type Cmd } from '../../text/shell
 /** outcomes that are a failure of the path or the service probed */
 export const FAILED: ReadonlySet<ProbeOutcome> = new Set(['timeout', 'refused', 'unreachable']);
 /**
- * outcomes that say nothing about the network: never a failure, never a pass. `error` is the tool
- * failing (not found, bad option), not the network answering
+ * outcomes that say nothing about the network: never a failure, never a pass. `error` is output the
+ * collector could not classify, or (DNS) an error answer: see isFailure
  */
 export const NOT_JUDGED: ReadonlySet<ProbeOutcome> = new Set(['expected-fail', 'skipped', 'error']);
+
+const DNS_CHECKS: ReadonlySet<string> = new Set(['dns-cluster', 'dns-external', 'dns-upstream']);
+
+/**
+ * A failed probe. For DNS checks `error` is one too: the collector writes it for an answer that is an
+ * error (SERVFAIL, NXDOMAIN, "can't find": docs/probes.md), which is what CoreDNS answers when its
+ * upstreams are down; for other checks `error` is unclassified tool output and judges nothing.
+ */
+export const isFailure = (p: LoadedProbe): boolean =>
+  FAILED.has(p.outcome) || (p.outcome === 'error' && DNS_CHECKS.has(p.check));
 /** evidence pieces per finding: the first failed probes, enough for a person to see the pattern */
 const MAX_EVIDENCE = 5;
 
@@ -45,18 +55,24 @@ export function probedHosts(s: Snapshot): ProbedHost[] {
     .map((host) => ({ host, run: host.probes }));
 }
 
-/** the pod a vantage id names (`pod:ns/name`), from the vantage record or the id itself */
-export function vantagePod(run: ProbeRun, id: string): { namespace: string; name: string; ip?: string } | undefined {
+/**
+ * The pod a vantage is: from the vantage record (a pod netns found without a pod list has no namespace
+ * or name: `netns:pid-1234`, docs/probes.md) or the id itself (`pod:ns/name`); undefined for the host.
+ */
+export function vantagePod(run: ProbeRun, id: string): { namespace?: string; name: string; ip?: string } | undefined {
   const v = run.vantages.find((x) => x.id === id);
-  if (v?.kind === 'pod' && v.namespace && v.name) return { namespace: v.namespace, name: v.name, ip: v.ip };
+  if (v?.kind === 'pod')
+    return { ...(v.namespace ? { namespace: v.namespace } : {}), name: v.name ?? id, ...(v.ip ? { ip: v.ip } : {}) };
   const m = /^pod:([^/]+)\/(.+)$/.exec(id);
-  return m ? { namespace: m[1]!, name: m[2]!, ...(v?.ip ? { ip: v.ip } : {}) } : undefined;
+  return m ? { namespace: m[1]!, name: m[2]! } : undefined;
 }
 
 /** a pod vantage is the pod on that node; the host vantage (and anything else) is the node */
 export function vantageSubject(run: ProbeRun, id: string, node: string): Subject {
   const pod = vantagePod(run, id);
-  return pod ? { kind: 'pod', namespace: pod.namespace, name: pod.name, node } : nodeSubject(node);
+  return pod
+    ? { kind: 'pod', ...(pod.namespace ? { namespace: pod.namespace } : {}), name: pod.name, node }
+    : nodeSubject(node);
 }
 
 export function probeEvidence(s: Snapshot, run: Sourced<ProbeRun>, p: LoadedProbe, note?: string): EvidenceRef {
@@ -206,7 +222,7 @@ function judge(
   const ps = mine.filter((p) => p.vantage === vantage);
   const subject = vantageSubject(run.value, vantage, host.node);
   const base = { node: host.node, vantage, check: spec.check, total: ps.length };
-  const failed = ps.filter((p) => FAILED.has(p.outcome));
+  const failed = ps.filter(isFailure);
   const first = failed[0];
   if (first)
     return {

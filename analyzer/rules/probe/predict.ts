@@ -2,14 +2,15 @@
 // to the target ip:port/proto) walked through the vantage node's own routes and iptables. The
 // tracer sees one node, so its prediction is about that node: "reaches" = delivered here or sent on
 // its way out (with a source the replies can come back to), "blocked" = dropped, rejected, no route,
-// or a pod packet leaving the pod network with the pod's own address. Undetermined steps, missing
-// data and targets it cannot resolve give no prediction (undefined), never a guess.
+// or a pod packet to a target outside the cluster (external-ip, dns-upstream) leaving with the pod's
+// address. Undetermined steps, missing data and targets it cannot resolve give no prediction
+// (undefined), never a guess.
 import type { HostState, Snapshot } from '../../model/types.js';
 import type { LoadedProbe, ProbeRun } from '../../model/probes.js';
 import { traceFromSnapshot, TraceInputError } from '../../trace/resolve.js';
 import { fateSentence } from '../../trace/format.js';
 import type { Proto, TraceBranch } from '../../trace/types.js';
-import { ipInCidr, isIp } from '../../model/net.js';
+import { isIp } from '../../model/net.js';
 import { vantagePod } from './lib.js';
 
 export interface Prediction {
@@ -21,12 +22,10 @@ export interface Prediction {
 /** probes traced per host at most (a probe matrix is a few dozen; this bounds a hostile file) */
 export const MAX_TRACED = 200;
 
-function podNetwork(s: Snapshot): string | undefined {
-  const d = s.derived.podCidr;
-  return d.flannel?.value ?? d.kubeadm?.value ?? d.kubeProxy?.value ?? s.derived.podNetworks[0]?.value;
-}
+/** checks whose targets are outside the cluster: a pod packet must leave masqueraded for replies to return */
+const OUTSIDE: ReadonlySet<string> = new Set(['external-ip', 'dns-upstream']);
 
-function classify(s: Snapshot, b: TraceBranch, fromPod: boolean): Prediction | undefined {
+function classify(b: TraceBranch, podIp: string | undefined, outside: boolean): Prediction | undefined {
   const f = b.fate;
   const fate = fateSentence(f);
   switch (f.kind) {
@@ -38,9 +37,9 @@ function classify(s: Snapshot, b: TraceBranch, fromPod: boolean): Prediction | u
     case 'no-route':
       return { verdict: 'blocked', fate };
     case 'forwarded': {
-      const net = podNetwork(s);
-      // a pod's packet leaving the pod network with the pod's address: nobody outside routes the replies back
-      const unmasked = fromPod && net !== undefined && ipInCidr(f.src, net) && !ipInCidr(f.dst, net);
+      // a pod's packet to a target outside the cluster leaving with the pod's own address: nobody out
+      // there routes the replies back. Inside the cluster (another node, a pod) the pod address is routed.
+      const unmasked = outside && podIp !== undefined && f.src === podIp;
       return unmasked
         ? { verdict: 'blocked', fate: `${fate} (not masqueraded: replies cannot come back)` }
         : { verdict: 'reaches', fate };
@@ -70,7 +69,7 @@ export function predictProbe(s: Snapshot, host: HostState, run: ProbeRun, p: Loa
     throw err;
   }
   if (result.missing.length > 0 || result.branches.length === 0) return undefined;
-  const preds = result.branches.map((b) => classify(s, b, pod !== undefined));
+  const preds = result.branches.map((b) => classify(b, pod?.ip, OUTSIDE.has(p.check)));
   if (preds.some((x) => x === undefined)) return undefined;
   // statistic branches (Service endpoints): the prediction holds only when every branch agrees
   const verdicts = new Set(preds.map((x) => x?.verdict));

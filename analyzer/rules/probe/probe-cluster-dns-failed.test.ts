@@ -34,6 +34,15 @@ ruleTester(probeClusterDnsFailed).run({
       ],
     },
     {
+      // the collector writes error for an answer that is an error (SERVFAIL, NXDOMAIN): for DNS a failure
+      name: 'a SERVFAIL answer (outcome error) fails a DNS check',
+      snapshot: () =>
+        probedNode([
+          failed({ ...probe, outcome: 'error', detail: "** server can't find kubernetes.default: SERVFAIL" }),
+        ]),
+      findings: [{ status: 'fail', subject: POD, data: { outcome: 'error' } }],
+    },
+    {
       name: 'skipped probes judge nothing',
       snapshot: () => probedNode([probeJson({ ...probe, outcome: 'skipped', attempts: 0, successes: 0 })]),
       findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],

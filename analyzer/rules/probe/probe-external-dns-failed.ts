@@ -1,7 +1,7 @@
 // PRB-505: a DNS query for an external name through kube-dns failed. CoreDNS forwards it upstream
 // from its own pod, so besides the cluster DNS path its upstreams and the egress (MASQUERADE) of the
 // nodes CoreDNS runs on matter.
-import { anywhere, checkRule, corednsNode } from './lib.js';
+import { checkRule, corednsNode } from './lib.js';
 import { CLUSTER_DNS_CAUSES } from './probe-cluster-dns-failed.js';
 
 export const probeExternalDnsFailed = checkRule({
@@ -13,7 +13,6 @@ export const probeExternalDnsFailed = checkRule({
   fix: "Open the root cause this finding sits under. When nothing explains it, query each upstream of the Corefile's forward line directly from a CoreDNS node (PRB-506 does this when probed).",
   explainedBy: [
     ...CLUSTER_DNS_CAUSES,
-    ...anywhere('DNS-407'),
     ...['SYS-101', 'SYS-103', 'SYS-104', 'SYS-107'].map((rule) => ({ rule, match: corednsNode })),
   ],
 });

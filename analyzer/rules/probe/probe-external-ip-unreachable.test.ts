@@ -28,6 +28,18 @@ ruleTester(probeExternalIpUnreachable).run({
       ],
     },
     {
+      // the collector found the pod's netns without a pod list (docs/probes.md): no namespace or name
+      name: 'a pod vantage known only by its netns is still the pod, not the node',
+      snapshot: () =>
+        probedNode([failed({ ...ext, vantage: 'netns:pid-1234' })], {
+          vantages: [
+            { id: 'host', kind: 'host' },
+            { id: 'netns:pid-1234', kind: 'pod', ip: '10.244.1.5', pid: 1234, enteredWith: 'nsenter -t 1234 -n' },
+          ],
+        }),
+      findings: [{ status: 'fail', subject: 'pod:netns:pid-1234@worker-1', data: { vantage: 'netns:pid-1234' } }],
+    },
+    {
       name: 'refused and unreachable are failures too',
       snapshot: () =>
         probedNode([

@@ -3,7 +3,9 @@
 import { ruleTester } from '../testing.js';
 import { probeTracerDisagrees } from './probe-tracer-disagrees.js';
 import { failed, HOST, POD, probedNode, probeJson, unprobedNode, probesFailedNode } from './testing.js';
-import { editedIptables } from '../lib/host-testing.js';
+import { capturedNode, editedIptables } from '../lib/host-testing.js';
+import { snapshotOf } from '../../model/testing.js';
+import { probesJson } from '../../model/testing-probes.js';
 
 const ext = { check: 'external-ip' } as const;
 const remote = {
@@ -40,6 +42,19 @@ ruleTester(probeTracerDisagrees).run({
           cites: ['host/probes.json#/probes/0'],
         },
       ],
+    },
+    {
+      // no cluster files: the pod network comes from the node's own facts, as SYS-104 reads it
+      name: 'no MASQUERADE and no cluster files: blocked from the node facts, and the probe agrees',
+      snapshot: () =>
+        snapshotOf(
+          capturedNode(
+            'worker-1',
+            { 'host/iptables-save.txt': NO_MASQ, 'host/probes.json': probesJson('worker-1', [failed(ext)]) },
+            {},
+          ),
+        ),
+      findings: [{ status: 'pass', subject: HOST, messageId: 'agree', data: { compared: 1 } }],
     },
     {
       name: 'both say no masquerade: they agree',
