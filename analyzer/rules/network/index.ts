@@ -16,6 +16,7 @@ import { calicoIppoolCidrMismatch } from './calico-ippool-cidr-mismatch.js';
 import { calicoNatOutgoingOff } from './calico-natoutgoing-off.js';
 import { calicoAutodetectWrongInterface } from './calico-autodetect-wrong-interface.js';
 import { calicoTunnelMissing } from './calico-tunnel-missing.js';
+import { calicoFelixBackendMismatch } from './calico-felix-backend-mismatch.js';
 
 export const networkRules: readonly Rule[] = [
   flannelPodNotRunning,
@@ -34,4 +35,5 @@ export const networkRules: readonly Rule[] = [
   calicoNatOutgoingOff,
   calicoAutodetectWrongInterface,
   calicoTunnelMissing,
+  calicoFelixBackendMismatch,
 ];
