@@ -51,6 +51,21 @@ const NOT_REPLAYABLE: Record<string, string> = {
     'kube-proxy nftables mode (and a legacy leftover): see trace-kernel-nft-scenarios.test.ts',
 };
 
+/**
+ * Calico and canal nodes (a calico/canal CNI conflist in the bundle): pods sit on cali* veths with a /32
+ * route each, not behind a bridge, and felix owns a raw table that the counting rules here would
+ * clash with. Not replayed yet; Calico's rpfilter path is checked against the kernel by
+ * test/trace-kernel-rpfilter.test.ts.
+ */
+function routedCni(name: string): string | undefined {
+  const dir = join(SCEN, name);
+  if (!existsSync(dir)) return undefined;
+  const calico = readdirSync(dir).some((b) =>
+    ['10-calico.conflist', '10-canal.conflist'].some((f) => existsSync(join(dir, b, 'host', 'cni', f))),
+  );
+  return calico ? 'Calico/canal: pods on cali veths (no bridge) and felix has its own raw table' : undefined;
+}
+
 const NODE = `nsk-node-${process.pid}`;
 const POD = `nsk-pod-${process.pid}`;
 /** a second bridge port, so a frame to a local endpoint (a static neighbour) has a port to go to */
@@ -273,7 +288,9 @@ describe.skipIf(!!why)('tracer agrees with kernel counters on the scenarios', ()
   for (const name of scenarios) {
     // IPVS mode (healthy-ipvs, ipvs-*): traced against hand-computed expectations in test/trace-ipvs.test.ts
     const skip =
-      NOT_REPLAYABLE[name] ?? (name.includes('ipvs') ? 'IPVS mode: this kernel cannot load ip_vs' : undefined);
+      NOT_REPLAYABLE[name] ??
+      routedCni(name) ??
+      (name.includes('ipvs') ? 'IPVS mode: this kernel cannot load ip_vs' : undefined);
     it.skipIf(!!skip)(
       `${name}${skip ? ` (not replayed: ${skip})` : ''}`,
       async () => {

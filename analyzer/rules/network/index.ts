@@ -18,6 +18,7 @@ import { calicoAutodetectWrongInterface } from './calico-autodetect-wrong-interf
 import { calicoTunnelMissing } from './calico-tunnel-missing.js';
 import { networkPolicyNotEnforced } from './network-policy-not-enforced.js';
 import { networkPolicyBlocksService } from './network-policy-blocks-service.js';
+import { calicoFelixBackendMismatch } from './calico-felix-backend-mismatch.js';
 
 export const networkRules: readonly Rule[] = [
   flannelPodNotRunning,
@@ -38,4 +39,5 @@ export const networkRules: readonly Rule[] = [
   calicoTunnelMissing,
   networkPolicyNotEnforced,
   networkPolicyBlocksService,
+  calicoFelixBackendMismatch,
 ];
