@@ -13,6 +13,7 @@ import { kubeProxyNodeIpUnknown } from './kube-proxy-node-ip-unknown.js';
 import { ipvsClusterIpSetIncomplete } from './ipvs-cluster-ip-set-incomplete.js';
 import { ipvsConntrackSysctlOff } from './ipvs-conntrack-sysctl-off.js';
 import { ipvsReadyEndpointDrained } from './ipvs-ready-endpoint-drained.js';
+import { ipvsStrictArpOff } from './ipvs-strict-arp-off.js';
 
 export const serviceRules: readonly Rule[] = [
   kubeProxyNotRunning,
@@ -28,4 +29,5 @@ export const serviceRules: readonly Rule[] = [
   ipvsClusterIpSetIncomplete,
   ipvsConntrackSysctlOff,
   ipvsReadyEndpointDrained,
+  ipvsStrictArpOff,
 ];
