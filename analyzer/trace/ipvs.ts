@@ -15,7 +15,8 @@
 // A packet with no matching virtual service (ICMP to a ClusterIP, a port the Service does not have)
 // is an ordinary local delivery: that is why a ClusterIP answers ping in IPVS mode.
 import type { IpvsHost } from '../model/ipvs.js';
-import { virtualServiceFor, vsKey } from '../model/ipvs.js';
+import { testSet, virtualServiceFor, vsKey } from '../model/ipvs.js';
+import type { MatchContext } from './match.js';
 import type { Fate, Packet, RouteChoice, TraceBranch, TraceStep } from './types.js';
 import type { WalkState } from './netfilter.js';
 
@@ -39,6 +40,14 @@ export interface IpvsOptions {
   readonly conntrack?: boolean;
   /** the packet came from the node itself: POSTROUTING nat already ran before local delivery */
   readonly hostOrigin: boolean;
+}
+
+/** MatchContext.ipset over a node's collected sets: member, not, or undetermined with the reason */
+export function ipsetMatcher(ipvs: IpvsHost | undefined): NonNullable<MatchContext['ipset']> {
+  return (name, flags, pkt) => {
+    const r = testSet(ipvs ?? {}, name, flags, pkt);
+    return r.kind === 'unknown' ? { module: 'set', why: r.why, needs: r.needs } : r.kind === 'member';
+  };
 }
 
 const SCHEDULERS_BY_WEIGHT = new Set(['rr', 'wrr']);

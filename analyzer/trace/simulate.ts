@@ -7,8 +7,8 @@ import type { IpLink, IpRoute, IpRule, IptablesSave } from '../parse/types.js';
 import { ipInCidr } from '../model/net.js';
 import { walkBuiltin, type StepBudget, type WalkContext, type WalkOutcome, type WalkState } from './netfilter.js';
 import type { RpfilterOptions, Undetermined } from './match.js';
-import { testSet, type IpvsHost } from '../model/ipvs.js';
-import { ipvsLocalIn } from './ipvs.js';
+import type { IpvsHost } from '../model/ipvs.js';
+import { ipsetMatcher, ipvsLocalIn } from './ipvs.js';
 import { deviceForSubnet, localAddresses, lookupRoute, primaryAddress } from './route.js';
 import { hookStages, natAlreadyBound, nftStage } from './nft-hooks.js';
 import type { NftJsonChain, NftJsonRuleset } from '../parse/nft-json.js';
@@ -110,10 +110,7 @@ function hookPass(
     masqueradeSource: (pkt) => primaryAddress(host.addrs, pkt.outIface, undefined),
     ifaceAddrs: (iface) => (host.addrs ? localAddresses(host.addrs.filter((l) => l.ifname === iface)) : undefined),
     rpfilter: (pkt, o) => reversePath(host, local, pkt, o),
-    ipset: (name, flags, pkt) => {
-      const r = testSet(host.ipvs ?? {}, name, flags, pkt);
-      return r.kind === 'unknown' ? { module: 'set', why: r.why, needs: r.needs } : r.kind === 'member';
-    },
+    ipset: ipsetMatcher(host.ipvs),
   };
   let current = [...lives];
   const inWindow = nftWindow(hook, tables);

@@ -4,6 +4,8 @@
 // icmp-host-prohibited`, firewalld without 8472/udp open) loses every packet from other nodes'
 // pods: same-node traffic works, cross-node traffic times out. The packet is followed through this
 // node's own filter INPUT chain with the tracer, so an unevaluable match leaves it unknown.
+import { ipsetMatcher } from '../../trace/ipvs.js';
+import { ipvsOf } from '../../model/ipvs.js';
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { HostState, Snapshot } from '../../model/types.js';
 import type { IpLink } from '../../parse/types.js';
@@ -179,6 +181,7 @@ export const vxlanPortBlocked: Rule = {
         masqueradeSource: () => undefined,
         ifaceAddrs: (iface) =>
           host.addrs ? localAddresses(host.addrs.value.filter((l) => l.ifname === iface)) : undefined,
+        ipset: ipsetMatcher(ipvsOf(host)),
       });
       let states: WalkState[] = [{ pkt, steps: [], probability: 1 }];
       let decided: { verdict: string; line?: number; text?: string } | undefined;

@@ -15,6 +15,7 @@ import { ipvsConntrackSysctlOff } from './ipvs-conntrack-sysctl-off.js';
 import { ipvsReadyEndpointDrained } from './ipvs-ready-endpoint-drained.js';
 import { nftIptablesLeftovers } from './nft-iptables-leftovers.js';
 import { kubeProxyMetricsRules } from './kube-proxy-metrics-rules.js';
+import { ipvsStrictArpOff } from './ipvs-strict-arp-off.js';
 
 export const serviceRules: readonly Rule[] = [
   kubeProxyNotRunning,
@@ -32,4 +33,5 @@ export const serviceRules: readonly Rule[] = [
   ipvsReadyEndpointDrained,
   nftIptablesLeftovers,
   ...kubeProxyMetricsRules,
+  ipvsStrictArpOff,
 ];
