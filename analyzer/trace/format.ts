@@ -1,4 +1,5 @@
 // Text rendering of a trace: one block per branch, each step with its rule and bundle line.
+import { NFT_JSON_FILE } from './nft-hooks.js';
 import type { Fate, TraceBranch, TraceResult, TraceStep } from './types.js';
 
 /** Bundle text is untrusted: show control characters inert. */
@@ -51,7 +52,13 @@ export function stepChainWhere(s: TraceStep): string | undefined {
 
 function stepLine(s: TraceStep, path?: string): string[] {
   const where = stepChainWhere(s) ?? s.hook.toLowerCase();
-  const loc = s.line !== undefined && path ? `  ${path}:${s.line}` : '';
+  // an nftables step (`ip kube-proxy`) points into the JSON listing it was evaluated from
+  const loc =
+    s.line !== undefined && path
+      ? `  ${path}:${s.line}`
+      : s.pointer !== undefined && s.table?.includes(' ')
+        ? `  ${NFT_JSON_FILE}#${s.pointer}`
+        : '';
   const prob = s.branch ? ` (p=${s.branch.probability.toFixed(2)})` : '';
   const out = [`  ${s.hook.padEnd(11)} ${clip(where, 40).padEnd(40)} ${inert(s.verdict)}${prob}${loc}`];
   if (s.text && s.ruleIndex !== undefined) out.push(`              ${clip(inert(s.text), 64)}`);

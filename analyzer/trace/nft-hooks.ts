@@ -15,6 +15,9 @@ import type { TraceStep } from './types.js';
 
 type Hook = Exclude<TraceStep['hook'], 'ROUTING'>;
 
+/** where a step's `/nftables/<i>` pointer resolves (source host.nft-ruleset-json) */
+export const NFT_JSON_FILE = 'host/nft-ruleset.json';
+
 export type HookStage =
   | { readonly kind: 'iptables'; readonly table: string; readonly prio: number }
   | { readonly kind: 'nft'; readonly chain: NftJsonChain; readonly prio: number };

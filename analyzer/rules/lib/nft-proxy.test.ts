@@ -117,6 +117,19 @@ ruleTester(serviceRulesOutOfSync).run({
       ],
     },
     {
+      name: 'nftables: no Services list, so no ClusterIPs to look up: unknown per Service',
+      snapshot: () =>
+        snapshotOf({
+          node: 'worker-1',
+          files: {
+            'host/nft-ruleset.json': NFT,
+            'cluster/configmaps/kube-system/kube-proxy.json': NFT_CONF,
+            'cluster/endpointslices.json': kubeList([slice('ns1', 'svc1', '10.180.0.1')]),
+          },
+        }),
+      findings: [{ status: 'unknown', subject: 'service:ns1/svc1@worker-1', missing: ['cluster.services'] }],
+    },
+    {
       name: 'nftables mode without the nft listing: unknown',
       snapshot: () => node([slice('ns1', 'svc1', '10.180.0.1')], false),
       findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.nft-ruleset-json'] }],

@@ -255,6 +255,16 @@ export const serviceRulesOutOfSync: Rule = {
     const mode = (runningMode(s) ?? s.derived.kubeProxyMode ?? effectiveMode(s))?.value || 'iptables';
     if (!s.cluster.services) {
       if (mode === 'iptables' && (s.cluster.endpointSlices || s.cluster.endpoints)) return fromEndpointsOnly(s);
+      // nftables mode: without Services the ClusterIPs are unknown; each Service the slices name is unknown on its own
+      if (mode === 'nftables' && (s.cluster.endpointSlices || s.cluster.endpoints))
+        return [...s.hosts.values()].flatMap((host) =>
+          endpointServiceKeys(s)
+            .filter((key) => [...(readyEndpoints(s, key)?.values() ?? [])].some((p) => p.ready.size > 0))
+            .map((key) => {
+              const [ns = 'default', name = ''] = key.split('/');
+              return missingInputs({ kind: 'service', namespace: ns, name, node: host.node }, ['cluster.services']);
+            }),
+        );
       return [missingInputs(CLUSTER, ['cluster.services'])];
     }
     const services = proxiedServices(s);
