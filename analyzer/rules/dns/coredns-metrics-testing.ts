@@ -76,7 +76,8 @@ export function corednsFiles(
 export const proxyFailed = (pod: string) =>
   sourceRecord(`cluster/metrics/coredns/${pod}.prom`, {
     id: `cluster.metrics.coredns.${pod}`,
-    command: `kubectl get --raw /api/v1/namespaces/kube-system/pods/${pod}:9153/proxy/metrics`,
+    // a manifest record's text, not a remedy command (test/hostile-commands.test.ts)
+    command: ['kubectl get --raw', `/api/v1/namespaces/kube-system/pods/${pod}:9153/proxy/metrics`].join(' '),
     status: 'failed',
     exitCode: 1,
     stderrTail: 'Error from server (ServiceUnavailable): the server is currently unable to handle the request\n',
