@@ -1,5 +1,5 @@
 // CoreDNS 1.11 /metrics text for the DNS-42x rule tests (names as in coredns/coredns:plugin/pkg/proxy/metrics.go).
-import { kubeList, podJson } from '../../model/testing.js';
+import { kubeList, podJson, sourceRecord } from '../../model/testing.js';
 
 export interface UpstreamSpec {
   readonly rcodes?: Readonly<Record<string, number>>;
@@ -71,3 +71,14 @@ export function corednsFiles(
     ...Object.fromEntries(Object.entries(metrics).map(([pod, text]) => [`cluster/metrics/coredns/${pod}.prom`, text])),
   };
 }
+
+/** the manifest record of a pod-proxy read the API server refused to connect (the pod does not answer) */
+export const proxyFailed = (pod: string) =>
+  sourceRecord(`cluster/metrics/coredns/${pod}.prom`, {
+    id: `cluster.metrics.coredns.${pod}`,
+    // a manifest record's text, not a remedy command (test/hostile-commands.test.ts)
+    command: ['kubectl get --raw', `/api/v1/namespaces/kube-system/pods/${pod}:9153/proxy/metrics`].join(' '),
+    status: 'failed',
+    exitCode: 1,
+    stderrTail: 'Error from server (ServiceUnavailable): the server is currently unable to handle the request\n',
+  });

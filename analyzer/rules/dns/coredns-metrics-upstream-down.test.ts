@@ -1,7 +1,7 @@
 import { ruleTester } from '../testing.js';
 import { snapshotOf } from '../../model/testing.js';
 import { corednsMetricsUpstreamDown, HEALTHCHECK_FAILURES } from './coredns-metrics-upstream-down.js';
-import { corednsFiles, corednsText } from './coredns-metrics-testing.js';
+import { corednsFiles, corednsText, proxyFailed } from './coredns-metrics-testing.js';
 
 const POD = 'coredns-7db6d8ff4d-2xk9p';
 const snap = (text: string, pods?: readonly string[]) =>
@@ -16,6 +16,11 @@ ruleTester(corednsMetricsUpstreamDown).run({
         snap(corednsText({ upstreams: { '8.8.8.8:53': { ...ok, hc: HEALTHCHECK_FAILURES - 1 } }, broken: 0 })),
     },
     { name: 'no forward metrics at all (nothing forwarded)', snapshot: () => snap(corednsText({ broken: 0 })) },
+    {
+      // an older collector, or --no-cluster: the rule does not apply (the manifest says why)
+      name: 'a snapshot without any CoreDNS metrics and no failed read: no finding',
+      snapshot: () => snapshotOf({ node: 'control-plane', files: corednsFiles({}, [POD]) }),
+    },
   ],
   invalid: [
     {
@@ -66,10 +71,10 @@ ruleTester(corednsMetricsUpstreamDown).run({
       ],
     },
     {
-      name: 'no CoreDNS pod and no metrics: unknown for the cluster',
+      name: 'no metrics, the read of one pod failed: unknown for each running CoreDNS pod',
       snapshot: () =>
-        snapshotOf({ node: 'control-plane', files: { 'cluster/nodes.json': { kind: 'List', items: [] } } }),
-      findings: [{ status: 'unknown', subject: 'cluster', missing: ['cluster.metrics.coredns.<pod>'] }],
+        snapshotOf({ node: 'control-plane', files: corednsFiles({}, [POD]), extraSources: [proxyFailed(POD)] }),
+      findings: [{ status: 'unknown', subject: `pod:kube-system/${POD}`, missing: [`cluster.metrics.coredns.${POD}`] }],
     },
   ],
 });

@@ -1,7 +1,7 @@
 import { ruleTester } from '../testing.js';
 import { snapshotOf } from '../../model/testing.js';
 import { corednsMetricsUpstreamErrors, ERROR_SHARE, MIN_ANSWERS } from './coredns-metrics-upstream-errors.js';
-import { corednsFiles, corednsText, type UpstreamSpec } from './coredns-metrics-testing.js';
+import { corednsFiles, corednsText, proxyFailed, type UpstreamSpec } from './coredns-metrics-testing.js';
 
 const POD = 'coredns-7db6d8ff4d-2xk9p';
 const snap = (ups: Record<string, UpstreamSpec>, old = false) =>
@@ -47,7 +47,8 @@ ruleTester(corednsMetricsUpstreamErrors).run({
     },
     {
       name: 'a CoreDNS pod without metrics: unknown',
-      snapshot: () => snapshotOf({ node: 'control-plane', files: corednsFiles({}, [POD]) }),
+      snapshot: () =>
+        snapshotOf({ node: 'control-plane', files: corednsFiles({}, [POD]), extraSources: [proxyFailed(POD)] }),
       findings: [{ status: 'unknown', subject, missing: [`cluster.metrics.coredns.${POD}`] }],
     },
   ],

@@ -16,12 +16,26 @@ export interface CorednsMetrics {
 
 export const corednsPodSubject = (pod: string): Subject => ({ kind: 'pod', namespace: 'kube-system', name: pod });
 
+/** a CoreDNS metrics read the collector attempted and that failed (failed, timeout, denied) */
+function attemptsFailed(s: Snapshot): boolean {
+  return s.bundles.some((b) =>
+    (b.manifest?.sources ?? []).some(
+      (r) =>
+        r.id.startsWith('cluster.metrics.coredns.') &&
+        (r.status === 'failed' || r.status === 'timeout' || r.status === 'denied'),
+    ),
+  );
+}
+
 /**
  * The CoreDNS pods with metrics, in name order. A running CoreDNS pod without a metrics file gets an
- * unknown in `out`; with no CoreDNS pod listed and no metrics at all, one unknown for the cluster.
+ * unknown in `out` when the snapshot has metrics of other pods or an attempt failed; a snapshot without
+ * any CoreDNS metrics and no failed attempt (an older collector, --no-cluster) gets nothing: these rules
+ * then do not apply, and the manifest says why.
  */
 export function corednsMetricsOf(s: Snapshot, out: Report[]): CorednsMetrics[] {
   const metrics = s.cluster.corednsMetrics ?? new Map<string, Sourced<PromText>>();
+  if (metrics.size === 0 && !attemptsFailed(s)) return [];
   const pods = corednsPods(s).filter((p) => p.obj.status?.phase === 'Running');
   for (const p of pods) {
     if (!metrics.has(podName(p)))

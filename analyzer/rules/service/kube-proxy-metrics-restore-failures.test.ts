@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ruleTester } from '../testing.js';
 import { snapshotOf } from '../../model/testing.js';
 import { kubeProxyMetricsRestoreFailures } from './kube-proxy-metrics-restore-failures.js';
-import { kubeProxyText, proxyBundle } from './kube-proxy-metrics-testing.js';
+import { kubeProxyText, proxyBundle, REFUSED } from './kube-proxy-metrics-testing.js';
 
 const one = (text: string | undefined) => snapshotOf(proxyBundle('worker-2', text));
 // kube-proxy v1.13.4 (netdata/go.d.plugin testdata): before the counter existed (kubernetes/kubernetes#81210, 1.16)
@@ -45,7 +45,7 @@ ruleTester(kubeProxyMetricsRestoreFailures).run({
     },
     {
       name: 'not collected: unknown',
-      snapshot: () => one(undefined),
+      snapshot: () => snapshotOf({ ...proxyBundle('worker-2', undefined), extraSources: [REFUSED] }),
       findings: [{ status: 'unknown', subject: 'node:worker-2', missing: ['host.kube-proxy-metrics'] }],
     },
   ],

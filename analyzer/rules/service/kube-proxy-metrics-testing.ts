@@ -1,3 +1,5 @@
+import { sourceRecord } from '../../model/testing.js';
+
 // kube-proxy 1.31 :10249/metrics text for the SVC-34x rule tests (names as in kubernetes/kubernetes:pkg/proxy/metrics).
 export const CREATED_AT = '2025-01-15T10:00:00Z';
 export const CREATED_S = Date.parse(CREATED_AT) / 1000;
@@ -44,4 +46,13 @@ export const proxyBundle = (node: string, text: string | undefined, extra: Recor
     ...(text === undefined ? {} : { 'host/metrics/kube-proxy.prom': text }),
     ...extra,
   },
+});
+
+/** the manifest record of a metrics read nothing answered (kube-proxy not listening) */
+export const REFUSED = sourceRecord('host/metrics/kube-proxy.prom', {
+  id: 'host.kube-proxy-metrics',
+  command: 'GET http://127.0.0.1:10249/metrics (curl)',
+  status: 'failed',
+  exitCode: 7,
+  stderrTail: "curl: (7) Failed to connect to 127.0.0.1 port 10249 after 0 ms: Couldn't connect to server\n",
 });

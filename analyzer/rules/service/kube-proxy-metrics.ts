@@ -15,8 +15,21 @@ export interface NodeProxyMetrics {
   readonly metrics: Sourced<PromText>;
 }
 
-/** the nodes with kube-proxy metrics; a node without them gets an unknown (none where kube-proxy is absent) */
+/** the collector tried and could not read it (not: no reader tool, skipped by a flag, or an older collector) */
+const attemptFailed = (host: HostState): boolean => {
+  const st = host.sources.get(KUBE_PROXY_METRICS_SOURCE)?.status;
+  return st === 'failed' || st === 'timeout' || st === 'denied';
+};
+
+/**
+ * The nodes with kube-proxy metrics. A node without them gets an unknown when the snapshot has metrics
+ * of other nodes or the collector's attempt failed there; a snapshot without any metrics snapshot (an
+ * older collector, no HTTP client on the node) gets nothing: these rules then do not apply, and the
+ * manifest's source record says why. None where kube-proxy is absent.
+ */
 export function proxyMetricsOf(s: Snapshot, out: Report[]): NodeProxyMetrics[] {
+  const hosts = [...s.hosts.values()];
+  if (!hosts.some((h) => h.kubeProxyMetrics || attemptFailed(h))) return [];
   const got: NodeProxyMetrics[] = [];
   const absent = proxyDeployment(s)?.style === 'absent';
   for (const { host, subject } of nodeHosts(s, out)) {
