@@ -8,11 +8,15 @@ const NOTES: readonly (readonly [RegExp, string])[] = [
   ],
   [
     /^L netsnap ≤ 2\.0x floor \(cpu/,
-    'At L the fixed cost is small; the gap is the live heap: 150,000 pods and ~450,000 kept iptables rules make every garbage collection mark more (GC ~26-30% of the main thread at L), plus ~1.25 GB of entry buffers touched for the first time (page faults cost ~12.8 µs of CPU per 4 KiB page on this VM, ~2.5 s for the pods list alone); the floor drops each file after parsing it. The remedy is keeping evidence bytes out of the heap (see "Evidence bytes" below), not done in this session.',
+    'Profile of `netsnap analyze` at L in this session (node --cpu-prof, main thread, 177 s of samples at a load average of ~20): rules 45%, of which flannel-presence 26% and kube-proxy-logs 12% (each flannel log found its pod with a find over all 150,000 pods, each kube-proxy log its node with a scan over all 5,000 nodes: quadratic at 5,000 logs), garbage collection 19%, item parse 7% (parseSpan, as the floor), reader JSON.parse 4%, zod in-place checks 2%. Both lookups are keyed since commit 6f5c0c9 (after this run): one run of the same L bundle then took 26.7 s of CPU (24.5 user + 2.2 system) instead of the 45.3 s median above, 2.96x the floor and level with the by-hand query (26.8 s), with the same 25,039 findings. What is left is the live heap (150,000 pods and ~450,000 kept iptables rules make every major GC mark more) and ~1.25 GB of entry buffers touched for the first time (~12.8 µs of CPU per 4 KiB page on this VM, ~2.5 s for the pods list alone), which the spill of "Evidence bytes" below would remove.',
   ],
   [
-    /by-hand tar -xzf \+ jq/,
-    "At M one `jq` query is cheap (jq parses the 81 MB pods list once, ~1.5 s of CPU, and tar's gunzip ~0.5 s), while netsnap does all of that plus every rule, the report and its fixed start-up cost (~0.65 s of CPU); netsnap answers every question at once, the by-hand figure is for ONE question, so two by-hand queries already cost more. At L jq's single parse of an 800 MB document is slower than netsnap's item-by-item parse.",
+    /^M netsnap < one by-hand/,
+    "At M one `jq` query is cheap (jq parses the 81 MB pods list once and tar's gunzip is fast), while netsnap does that parse plus every rule, the report and its fixed start-up cost (~0.65 s of CPU loading its modules); netsnap answers every question at once and the by-hand figure is for ONE question, so a second by-hand query already costs more than netsnap.",
+  ],
+  [
+    /^L netsnap < one by-hand/,
+    'At L the quadratic flannel and kube-proxy log lookups (see the L floor row) cost ~19 s of CPU in this run; with them keyed (commit 6f5c0c9, after this run) one run took 26.7 s of CPU against the 26.8 s by-hand median: level, not yet below. The rest is as for the L floor row.',
   ],
   [
     /^M end to end .* floor/,
@@ -20,7 +24,7 @@ const NOTES: readonly (readonly [RegExp, string])[] = [
   ],
   [
     /^L end to end .* floor/,
-    'Profile of L load (idle machine, 16.6 s of samples): garbage collection 26% (retaining 150,000 pods, ~450,000 kept iptables rules and ~1.25 GB of bundle bytes), JSON.parse of the list items 16% (as the floor), rules 15% (SVC-303 7%), iptables scan 7%, gunzip + tar (now in a worker thread) 5%.',
+    'In this run the analyze phase at L took 16.8 s of CPU (3.1 s on 2026-11-28, when the L bundle gave 20,029 findings; 25,039 now): the quadratic flannel and kube-proxy log lookups described in the L whole-process row, fixed after this run. Earlier profile of L load (idle machine, 16.6 s of samples): garbage collection 26% (retaining 150,000 pods, ~450,000 kept iptables rules and ~1.25 GB of bundle bytes), JSON.parse of the list items 16% (as the floor), rules 15% (SVC-303 7%), iptables scan 7%, gunzip + tar (now in a worker thread) 5%.',
   ],
   [
     /peak RSS/,

@@ -117,10 +117,23 @@ export function embeddingAgent(l: FlannelLog): string | undefined {
 /** every flannel log in the snapshot: flannel pod logs (kubectl or read from /var/log/pods) and journald units */
 export function flannelLogs(s: Snapshot): FlannelLog[] {
   const out: FlannelLog[] = [];
+  // pods by namespace/name, the first of each: one find over 150,000 pods per flannel log was
+  // quadratic at the envelope (5,000 logs: a quarter of the analysis at L in the bench profile)
+  let pods: Map<string, NonNullable<Snapshot['cluster']['pods']>[number]> | undefined;
+  const podOf = (ns: string, name: string) => {
+    if (!pods) {
+      pods = new Map();
+      for (const x of s.cluster.pods ?? []) {
+        const k = `${x.obj.metadata.namespace}\u0000${x.obj.metadata.name}`;
+        if (typeof x.obj.metadata.namespace === 'string' && !pods.has(k)) pods.set(k, x);
+      }
+    }
+    return pods.get(`${ns}\u0000${name}`);
+  };
   for (const [key, log] of [...s.cluster.logs].sort((a, b) => a[0].localeCompare(b[0]))) {
     if (!/flannel/.test(key)) continue;
     const [ns = '', pod = '', container = ''] = key.replace(/\.previous$/, '').split('/');
-    const p = s.cluster.pods?.find((x) => x.obj.metadata.namespace === ns && x.obj.metadata.name === pod);
+    const p = podOf(ns, pod);
     const node = p?.obj.spec?.nodeName ?? s.bundles.find((b) => b.id === log.ref.bundle)?.node;
     if (node) out.push({ node, key, log, pod, namespace: ns, container });
   }

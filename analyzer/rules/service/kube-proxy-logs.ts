@@ -74,7 +74,8 @@ export function proxyLogs(s: Snapshot): ProxyLog[] {
     if (pods && !obj && !/^kube-proxy-/.test(pod)) continue;
     if (!pods && !/^kube-proxy-/.test(pod)) continue;
     // the pod's node; a static pod's name ends in its node; else the bundle that read the log on its host
-    const byName = [...known].find((n) => pod === `kube-proxy-${n}`);
+    // the one node n with pod === `kube-proxy-${n}` (a lookup, not a scan of every node per log)
+    const byName = pod.startsWith('kube-proxy-') && known.has(pod.slice(11)) ? pod.slice(11) : undefined;
     const node =
       obj?.obj.spec?.nodeName ??
       byName ??
