@@ -15,6 +15,7 @@ import { enforcementEvidence, policyEnforcement } from '../../model/network-poli
 import { egressRules, type NetworkPolicy } from '../../model/network-policy.js';
 import { evaluatePolicy, policiesSelecting, policyName, type PolicyEndpoint } from '../../trace/policy.js';
 import { basisOf, CLUSTER, missingInputs } from '../lib/reports.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 import { kubeDnsService } from './corefile.js';
 
 /** distinct (namespace, labels) groups evaluated; beyond it the rule says what it did not check */
@@ -176,14 +177,13 @@ function judgeGroup(
   const tcpOk = tcp.filter((d) => d.verdict !== 'denied').length;
   if (udpOk === coredns.length && tcpOk > 0) return undefined;
   if (enforcement === undefined) return missingInputs(subject, ['cluster.daemonsets']);
-  const remediation = {
-    explanation:
-      'Allow DNS to the CoreDNS pods in the egress rules of the policy (or a separate policy selecting the same pods).',
-    commands: [
-      `kubectl -n ${ns} get networkpolicy -o yaml`,
+  const remediation = remedy(
+    'Allow DNS to the CoreDNS pods in the egress rules of the policy (or a separate policy selecting the same pods).',
+    [
+      cmd`kubectl -n ${word('namespace', ns)} get networkpolicy -o yaml`,
       'kubectl -n kube-system get pods -l k8s-app=kube-dns -o wide',
     ],
-  };
+  );
   if (!enforcement.enforced)
     return {
       status: 'warn',

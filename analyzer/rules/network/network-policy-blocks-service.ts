@@ -16,6 +16,7 @@ import { ingressRules } from '../../model/network-policy.js';
 import { evaluatePolicy, policiesSelecting, policyName, type PolicyEndpoint } from '../../trace/policy.js';
 import type { Proto } from '../../trace/types.js';
 import { basisOf, CLUSTER, missingInputs } from '../lib/reports.js';
+import { cmd, remedy, word } from '../../text/shell.js';
 
 /** policy evaluations one run may make; past it the rule says what it did not check */
 export const MAX_EVALUATIONS = 200_000;
@@ -175,13 +176,12 @@ function judgePort(
     messageId: 'no-clients',
     data: { ...data, backends: isolated.length, clients: others.length },
     evidence,
-    remediation: {
-      explanation:
-        "Make a rule of the policy admit the Service's clients: check the `from` selectors against the clients' labels and namespace, and that `ports` names the container's targetPort.",
-      commands: [
-        `kubectl -n ${subject.namespace!} get networkpolicy -o yaml`,
-        `kubectl -n ${subject.namespace!} get pods --show-labels`,
+    remediation: remedy(
+      "Make a rule of the policy admit the Service's clients: check the `from` selectors against the clients' labels and namespace, and that `ports` names the container's targetPort.",
+      [
+        cmd`kubectl -n ${word('namespace', subject.namespace!)} get networkpolicy -o yaml`,
+        cmd`kubectl -n ${word('namespace', subject.namespace!)} get pods --show-labels`,
       ],
-    },
+    ),
   };
 }
