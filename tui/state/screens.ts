@@ -16,7 +16,7 @@ import {
 } from '../view-models/evidence.js';
 import { hardWrap } from '../view-models/text.js';
 import type { ListWindow } from '../view-models/list-window.js';
-import { describeFilter, filterRows, findingRows, type FindingRow } from '../view-models/findings.js';
+import { describeFilter, FILTER_LAYERS, filterRows, findingRows, type FindingRow } from '../view-models/findings.js';
 import { helpDoc } from '../view-models/help.js';
 import type { UiModel } from '../view-models/model.js';
 import { overviewDoc } from '../view-models/overview.js';
@@ -95,7 +95,12 @@ export class Screens {
   }
 
   env(): Env {
-    return { nodes: this.model.nodes, treeIndexFor: (t) => treeIndexOf(this.treeRows(), t) };
+    const present = new Set(this.model.findings.map((f) => f.layer));
+    return {
+      nodes: this.model.nodes,
+      layers: FILTER_LAYERS.filter((l) => present.has(l)),
+      treeIndexFor: (t) => treeIndexOf(this.treeRows(), t),
+    };
   }
 
   /** the evidence viewer's file, with the pointer when it shows text embedded in JSON */

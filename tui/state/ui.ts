@@ -1,6 +1,7 @@
 // The UI store: a stack of screen entries (the breadcrumb), an optional prompt line, and one
 // status message. Pure: keys become commands (keymap.ts), commands become a new state here, and
 // side effects (quit, write the fix file) are returned for the App to perform.
+import type { Layer } from '../../analyzer/rules/types.js';
 import type { Command, KeyState } from '../keymap.js';
 import type { Tone } from '../theme.js';
 import { cycle, FILTER_LAYERS, FILTER_SEVERITIES } from '../view-models/findings.js';
@@ -73,6 +74,8 @@ export interface ScreenCtx {
 
 export interface Env {
   readonly nodes: readonly string[];
+  /** the layers the `l` filter cycles through: those that have findings (all when not given) */
+  readonly layers?: readonly Layer[];
   treeIndexFor(t: { node?: string; file?: FileTarget }): number;
 }
 
@@ -292,7 +295,7 @@ export function applyCommand(s0: UiState, cmd: Command, ctx: ScreenCtx, env: Env
       const f = e.filter;
       const filter: FindingFilter =
         cmd === 'filter.layer'
-          ? withOpt(f, 'layer', cycle(FILTER_LAYERS, f.layer))
+          ? withOpt(f, 'layer', cycle(env.layers?.length ? env.layers : FILTER_LAYERS, f.layer))
           : cmd === 'filter.severity'
             ? withOpt(f, 'severity', cycle(FILTER_SEVERITIES, f.severity))
             : withOpt(f, 'node', cycle(env.nodes, f.node));
