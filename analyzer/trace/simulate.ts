@@ -80,7 +80,7 @@ function nftWindow(hook: Exclude<Hook, 'ROUTING'>, tables: readonly string[]): (
   if (tables === TABLES[hook]) return () => true;
   if (hook === 'INPUT') {
     const afterIpvs = tables.length === 1 && tables[0] === 'nat';
-    return (c) => ((c.prio ?? 0) >= IPVS_LOCAL_IN_PRIO) === afterIpvs;
+    return (c) => (c.prio ?? 0) >= IPVS_LOCAL_IN_PRIO === afterIpvs;
   }
   return (c) => tables.includes('nat') || c.type !== 'nat';
 }
