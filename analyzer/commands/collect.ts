@@ -57,6 +57,9 @@ common:
   --timeout SECONDS      per node, then ssh is killed / the pod given up (default 120)
   --command-timeout S    per command inside the collector (default 20)
   --no-cluster           do not collect the cluster objects (no kubectl on this machine)
+  --probe                ALSO SEND PACKETS: each node's collector runs its connectivity probes
+                         (docs/probes.md); without cluster data there, it probes what it can find
+  --air-gapped           with --probe: external targets are expected to fail
   --kubeconfig FILE      kubeconfig for kubectl here (node list, cluster objects, pods)
   --context NAME         kubeconfig context
   --collector FILE       the collector script (default: the packaged netsnap-collect.sh)
@@ -82,12 +85,33 @@ const OPTIONS = {
   timeout: { type: 'string' },
   'command-timeout': { type: 'string' },
   'no-cluster': { type: 'boolean' },
+  probe: { type: 'boolean' },
+  'air-gapped': { type: 'boolean' },
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   collector: { type: 'string' },
 } as const;
 
 const ADDRESS_TYPES = ['InternalIP', 'ExternalIP', 'Hostname'];
+
+/**
+ * The collector's arguments on one node: cluster objects are collected once from here, the bundle
+ * streams back on stdout; `--probe` (and `--air-gapped`) pass through, so probes run on every node.
+ */
+export function collectorArgsFor(
+  t: Pick<NodeTarget, 'node' | 'named'>,
+  o: { readonly commandTimeout: number; readonly probe: boolean; readonly airGapped: boolean },
+): string[] {
+  return [
+    '--no-cluster',
+    '-o',
+    '-',
+    '--timeout',
+    String(o.commandTimeout),
+    ...(t.named ? ['--node', t.node] : []),
+    ...(o.probe ? ['--probe', ...(o.airGapped ? ['--air-gapped'] : [])] : []),
+  ];
+}
 
 function positiveInt(cmd: string, flag: string, v: string | undefined, fallback: number): number | { exit: 2 } {
   if (v === undefined) return fallback;
@@ -179,14 +203,8 @@ export async function run(argv: string[]): Promise<number> {
     return usageError(cmd, `cannot create ${outDir}: ${err instanceof Error ? err.message : String(err)}`);
   }
 
-  const argsFor = (t: NodeTarget): string[] => [
-    '--no-cluster',
-    '-o',
-    '-',
-    '--timeout',
-    String(commandTimeout),
-    ...(t.named ? ['--node', t.node] : []),
-  ];
+  const argsFor = (t: NodeTarget): string[] =>
+    collectorArgsFor(t, { commandTimeout, probe: Boolean(v.probe), airGapped: Boolean(v['air-gapped']) });
   let runner: NodeRunner;
   if (v.ssh) {
     runner = sshRunner(

@@ -1,6 +1,7 @@
 // The pure and local parts of netsnap collect: node lists, the ssh command line (run for real
 // through sh), outcomes, the base64 decoder, the summary table, and the fan-out with a fake runner
 // (concurrency, Ctrl-C, a re-run into the same folder, half-written files).
+import { collectorArgsFor } from '../../analyzer/commands/collect.js';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -352,5 +353,30 @@ describe('the cluster objects', () => {
     } finally {
       process.env.PATH = path;
     }
+  });
+});
+
+describe("the collector's arguments on each node", () => {
+  const base = { commandTimeout: 20, probe: false, airGapped: false };
+  it('streams the bundle back without cluster objects, named nodes by name', () => {
+    expect(collectorArgsFor({ node: 'w1', named: true }, base)).toEqual([
+      '--no-cluster',
+      '-o',
+      '-',
+      '--timeout',
+      '20',
+      '--node',
+      'w1',
+    ]);
+    expect(collectorArgsFor({ node: '10.0.0.3', named: false }, base)).not.toContain('--node');
+  });
+  it('passes --probe through, and --air-gapped only with it', () => {
+    const w = { node: 'w1', named: true };
+    expect(collectorArgsFor(w, { ...base, probe: true }).slice(-1)).toEqual(['--probe']);
+    expect(collectorArgsFor(w, { ...base, probe: true, airGapped: true }).slice(-2)).toEqual([
+      '--probe',
+      '--air-gapped',
+    ]);
+    expect(collectorArgsFor(w, { ...base, airGapped: true })).not.toContain('--air-gapped');
   });
 });
