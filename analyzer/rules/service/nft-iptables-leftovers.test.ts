@@ -34,7 +34,12 @@ ruleTester(nftIptablesLeftovers).run({
   valid: [
     {
       name: 'nftables table, iptables holds no Service rules',
-      snapshot: () => snap({ 'host/nft-ruleset.json': NFT, 'host/iptables-save.txt': NFT_SAVE_NO_SVC }),
+      snapshot: () =>
+        snap({
+          'host/nft-ruleset.json': NFT,
+          'host/iptables-save.txt': NFT_SAVE_NO_SVC,
+          'host/iptables-legacy-save.txt': '',
+        }),
     },
     {
       name: 'iptables mode, nft listing without a kube-proxy table',
@@ -77,6 +82,11 @@ ruleTester(nftIptablesLeftovers).run({
       findings: [
         { status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-legacy-save', 'host.iptables-save'] },
       ],
+    },
+    {
+      name: 'nftables table, the legacy dump not collected: unknown',
+      snapshot: () => snap({ 'host/nft-ruleset.json': NFT, 'host/iptables-save.txt': NFT_SAVE_NO_SVC }),
+      findings: [{ status: 'unknown', subject: 'node:worker-1', missing: ['host.iptables-legacy-save'] }],
     },
     {
       name: 'no nft listing and no mode: unknown',

@@ -118,8 +118,13 @@ export const nftIptablesLeftovers: Rule = {
         continue;
       }
       const dumps = [host.iptables, host.iptablesLegacy, host.iptablesNft].filter((d) => d !== undefined);
-      if (kp && dumps.length === 0) {
-        out.push(missingInputs(nodeSubject(host.node), ['host.iptables-save', 'host.iptables-legacy-save']));
+      // "no iptables-mode rules" needs both backends: the legacy dump and the nf_tables (or default) dump
+      const absent = [
+        ...(host.iptablesLegacy ? [] : ['host.iptables-legacy-save']),
+        ...(host.iptablesNft || host.iptables ? [] : ['host.iptables-save']),
+      ];
+      if (kp && absent.length > 0) {
+        out.push(missingInputs(nodeSubject(host.node), absent));
         continue;
       }
       out.push({
