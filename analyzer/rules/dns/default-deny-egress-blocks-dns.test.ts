@@ -94,7 +94,12 @@ ruleTester(defaultDenyEgressBlocksDns).run({
           subject: CART,
           messageId: 'blocked',
           data: { namespace: 'shop', pods: 2, policies: 'shop/default-deny-egress' },
-          cites: ['cluster/networkpolicies.json#/items/0/spec'],
+          // every file it decided from: the policy, the pod it selects, the kube-dns Service naming CoreDNS
+          cites: [
+            'cluster/networkpolicies.json#/items/0/spec',
+            'cluster/pods.json#/items/',
+            'cluster/services.json#/items/',
+          ],
         },
       ],
     },

@@ -7,7 +7,7 @@
 // Decided by the evaluator in analyzer/trace/policy.ts, per group of pods with the same namespace and
 // labels (bounded: at most MAX_GROUPS groups), for 53/udp and 53/tcp to every CoreDNS pod.
 import type { EvidenceRef, Report, Rule, Subject } from '../types.js';
-import type { Pod } from '../../model/schemas.js';
+import type { Pod, Service } from '../../model/schemas.js';
 import type { Located, Snapshot } from '../../model/types.js';
 import { objectEvidence } from '../../model/evidence.js';
 import { ipInCidr } from '../../model/net.js';
@@ -105,7 +105,7 @@ export const defaultDenyEgressBlocksDns: Rule = {
     for (const g of groups.values()) {
       if (checked >= MAX_GROUPS) break;
       checked++;
-      const r = judgeGroup(s, g, coredns, clusterIP, enforcement);
+      const r = judgeGroup(s, g, svc, coredns, clusterIP, enforcement);
       const ns = g.pods[0]!.obj.metadata.namespace ?? 'default';
       const prev = byNamespace.get(ns);
       // one finding per namespace: the worst group decides, pods add up when they fail alike
@@ -146,6 +146,7 @@ const RANK: Record<Report['status'], number> = { pass: 0, unknown: 1, warn: 2, f
 function judgeGroup(
   s: Snapshot,
   g: Group,
+  dns: Located<Service>,
   coredns: readonly Located<Pod>[],
   clusterIP: string | undefined,
   enforcement: ReturnType<typeof policyEnforcement>,
@@ -160,7 +161,12 @@ function judgeGroup(
   const selecting = policiesSelecting(s, pod, 'egress').selecting;
   const policies = selecting.map(policyName).join(', ');
   const subject: Subject = { kind: 'pod', namespace: ns, name: pod.obj.metadata.name };
-  const evidence: EvidenceRef[] = selecting.slice(0, 3).map((p) => objectEvidence(p, '/spec', 'egress isolation'));
+  // the verdict rests on the policies, the pod (its labels select it) and the kube-dns Service (it names CoreDNS)
+  const evidence: EvidenceRef[] = [
+    ...selecting.slice(0, 3).map((p) => objectEvidence(p, '/spec', 'egress isolation')),
+    objectEvidence(pod, '/metadata/labels', 'the pod the policies select'),
+    objectEvidence(dns, '/spec/selector', 'the kube-dns Service: its pods are CoreDNS'),
+  ];
   const base = { namespace: ns, pods: g.pods.length, policies };
   // an undetermined verdict no collected source could settle (an unknown selector operator) is left out
   const unsure = [...udp, ...tcp].find((d) => d.verdict === 'undetermined' && d.needs.length > 0);

@@ -37,7 +37,11 @@ ruleTester(networkPolicyBlocksService).run({
           subject: WEB,
           messageId: 'no-clients',
           data: { port: 80, proto: 'TCP', backends: 1, clients: 2, policies: 'default/web-ingress' },
-          cites: ['cluster/networkpolicies.json#/items/0/spec', 'cluster/services.json#/items/0/spec/selector'],
+          cites: [
+            'cluster/networkpolicies.json#/items/0/spec',
+            'cluster/services.json#/items/0/spec/selector',
+            'cluster/pods.json#/items/',
+          ],
         },
       ],
     },

@@ -159,6 +159,8 @@ function judgePort(
   const evidence: EvidenceRef[] = [
     ...[...selecting.values()].slice(0, 3).map((p) => objectEvidence(p, '/spec', 'ingress isolation of the backends')),
     objectEvidence(svc, '/spec/selector', 'the Service and its backends'),
+    // the pods decided it too: the backends the selector picks and the clients tried
+    objectEvidence(isolated[0]!, '/metadata/labels', 'a backend pod isolated for ingress'),
   ];
   const data = { port: port.port, proto: proto.toUpperCase(), policies };
   if (unsure)

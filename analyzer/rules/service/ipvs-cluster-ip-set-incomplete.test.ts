@@ -86,7 +86,8 @@ ruleTester(ipvsClusterIpSetIncomplete).run({
           subject: 'service:default/web@worker-1',
           messageId: 'missing',
           data: { ports: '80/tcp' },
-          cites: ['host/ipvsadm.txt:', 'host/ipset-members.txt:1'],
+          // the Service object decided which virtual service is a ClusterIP: dropping services.json loses the fail
+          cites: ['host/ipvsadm.txt:', 'host/ipset-members.txt:1', 'cluster/services.json#/items/2/spec/clusterIP'],
         },
       ],
     },

@@ -10,6 +10,7 @@ import type { Located } from '../../model/types.js';
 import type { Service } from '../../model/schemas.js';
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import { ipvsOf, testSet } from '../../model/ipvs.js';
+import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
 import { lineAt, present } from '../lib/host.js';
 import { proxiedServices } from '../lib/host-proxy.js';
@@ -99,7 +100,7 @@ export const ipvsClusterIpSetIncomplete: Rule = {
           subject: { kind: 'service', namespace: ns, name: svc.obj.metadata.name, node: host.node },
           messageId: 'missing',
           data: { service: name, ports: m.ports.join(', '), node: host.node },
-          evidence: present(...m.evidence, setEv),
+          evidence: present(...m.evidence, setEv, objectEvidence(svc, '/spec/clusterIP', 'the Service ClusterIP')),
           basis: basisOf(host.ipvsadm, host.ipsetMembers, svc),
           remediation: remedy(
             "Restart kube-proxy on the node so a full sync rewrites the ipsets, then check that the Service's ClusterIP:port is listed.",

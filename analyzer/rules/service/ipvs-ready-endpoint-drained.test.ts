@@ -51,7 +51,12 @@ ruleTester(ipvsReadyEndpointDrained).run({
           subject: 'service:default/web@worker-1',
           messageId: 'allDrained',
           data: { port: '80/tcp', ready: 2, drained: 2 },
-          cites: ['host/ipvsadm.txt:4', 'host/ipvsadm.txt:5', 'cluster/endpointslices.json'],
+          cites: [
+            'host/ipvsadm.txt:4',
+            'host/ipvsadm.txt:5',
+            'cluster/endpointslices.json',
+            'cluster/services.json#/items/0/spec/clusterIP',
+          ],
         },
       ],
     },

@@ -9,6 +9,7 @@ import type { Located } from '../../model/types.js';
 import type { Service } from '../../model/schemas.js';
 import type { EvidenceRef, Report, Rule } from '../types.js';
 import { ipvsOf, virtualServiceFor } from '../../model/ipvs.js';
+import { objectEvidence } from '../../model/evidence.js';
 import { basisOf, missingInputs } from '../lib/reports.js';
 import { lineAt, present } from '../lib/host.js';
 import { proxiedServices, readyEndpoints } from '../lib/host-proxy.js';
@@ -98,6 +99,7 @@ function judge(
       ref && lineAt(s, ref, vs.line, 'the virtual service'),
       ...zero.slice(0, 3).map((r) => ref && lineAt(s, ref, r.line, 'weight 0: no new connection is scheduled here')),
       want.evidence,
+      objectEvidence(svc, '/spec/clusterIP', 'the Service ClusterIP'),
     ];
     out.push({
       status: all ? 'fail' : 'warn',

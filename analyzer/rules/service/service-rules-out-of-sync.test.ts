@@ -87,7 +87,13 @@ ruleTester(serviceRulesOutOfSync).run({
       name: 'web got a ready endpoint, the node still rejects it',
       snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice('10.244.1.5')]),
       findings: [
-        { status: 'fail', subject: 'service:default/web@worker-1', messageId: 'missing', data: { ports: 'http' } },
+        {
+          status: 'fail',
+          subject: 'service:default/web@worker-1',
+          messageId: 'missing',
+          data: { ports: 'http' },
+          cites: ['cluster/services.json#/items/1/spec/ports'],
+        },
       ],
     },
     {
@@ -99,6 +105,25 @@ ruleTester(serviceRulesOutOfSync).run({
           subject: 'service:kube-system/kube-dns@worker-1',
           messageId: 'stale',
           data: { mode: 'ipvs' },
+          cites: ['host/ipvsadm.txt:4', 'cluster/services.json#/items/0/spec/ports'],
+        },
+      ],
+    },
+    {
+      name: 'IPVS: a Service with a ready endpoint and no virtual server cites the listing and the Service',
+      snapshot: () => node([dnsSlice('10.244.0.2', '10.244.1.2'), webSlice('10.244.1.5')], IPVSADM('10.244.1.2:53')),
+      findings: [
+        {
+          status: 'fail',
+          subject: 'service:default/web@worker-1',
+          messageId: 'missing',
+          data: { mode: 'ipvs', ports: 'http' },
+          // each file it decided from: dropping any of them is a lost verdict, not a silent one
+          cites: [
+            'cluster/endpointslices.json#/items/1/endpoints',
+            'host/ipvsadm.txt:1',
+            'cluster/services.json#/items/1/spec/ports',
+          ],
         },
       ],
     },

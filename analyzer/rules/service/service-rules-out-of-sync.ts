@@ -7,7 +7,7 @@ import type { EvidenceRef, Report, Rule } from '../types.js';
 import type { FileRef, HostState, Located, Snapshot } from '../../model/types.js';
 import type { Service } from '../../model/schemas.js';
 import { CLUSTER, basisOf, clusterFile, missingInputs, nodeSubject } from '../lib/reports.js';
-import { knownLineEvidence } from '../../model/evidence.js';
+import { knownLineEvidence, objectEvidence } from '../../model/evidence.js';
 import { lineAt, present, ruleEvidence } from '../lib/host.js';
 import { iptablesDumps } from '../lib/pod-trace.js';
 import {
@@ -126,7 +126,11 @@ function compareIpvs(
       if (!vs) {
         problem = 'missing';
         ports.push(port.name ?? String(port.port));
-        evidence.push(want.evidence);
+        // the listing decided it: cite it (its header line) so a dropped listing is a lost verdict, not a silent one
+        evidence.push(
+          want.evidence,
+          lineAt(s, ref, 1, `no virtual server for ${svc.obj.spec.clusterIP}:${port.port} in this listing`),
+        );
         continue;
       }
       const stale = [...vs.reals.keys()].filter((ep) => !want.ready.has(ep));
@@ -307,7 +311,8 @@ export const serviceRulesOutOfSync: Rule = {
           subject: serviceSubject(d.svc.obj, host.node),
           messageId: d.problem,
           data: { node: host.node, service: svcName, ports: d.ports.join(', '), mode },
-          evidence: present(...d.evidence),
+          // the Service object decided which ports and ClusterIP to look for: cite it
+          evidence: present(...d.evidence, objectEvidence(d.svc, '/spec/ports', 'the Service ports compared')),
           remediation: remediation(d.svc.obj, host.node),
         });
       }
