@@ -9,7 +9,17 @@
 // (`etcd-master-1`), and words the analyzer or Kubernetes give meaning to (port names, `default`).
 import type { RedactKey } from './key.js';
 
-export const KEPT_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'kube-flannel']);
+// also the namespaces the analyzer finds Calico (operator installs) and MetalLB in
+export const KEPT_NAMESPACES = new Set([
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'kube-flannel',
+  'calico-system',
+  'tigera-operator',
+  'metallb-system',
+]);
 
 /** never renamed, even when a user object has that name: they mean something to the analyzer */
 const STOP_WORDS = new Set([
@@ -20,6 +30,12 @@ const STOP_WORDS = new Set([
   'kube-proxy',
   'flannel',
   'kube-flannel',
+  'calico',
+  'calico-node',
+  'canal',
+  'metallb',
+  'speaker',
+  'kube-vip',
   'cluster',
   'local',
   'cluster.local',
