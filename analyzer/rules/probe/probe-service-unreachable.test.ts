@@ -1,43 +1,10 @@
 import { ruleTester } from '../testing.js';
 import { probeServiceUnreachable } from './probe-service-unreachable.js';
-import { failed, HOST, POD, probedNode, probeJson, unprobedNode, probesFailedNode } from './testing.js';
+import { checkKindCases } from './testing.js';
 
-const probe = {
-  check: 'service',
-  target: { ip: '10.96.0.99', port: 80, proto: 'tcp', service: 'default/web' },
-} as const;
-
-ruleTester(probeServiceUnreachable).run({
-  valid: [
-    { name: 'collected without --probe: not applicable, no finding', snapshot: unprobedNode },
-    { name: 'service probes answer', snapshot: () => probedNode([probeJson(probe)]) },
-  ],
-  invalid: [
-    {
-      name: 'a service probe times out: fail on its vantage, citing it',
-      snapshot: () => probedNode([probeJson({ ...probe, vantage: 'host' }), failed(probe)]),
-      findings: [
-        {
-          status: 'fail',
-          subject: POD,
-          messageId: 'failed',
-          data: { check: 'service', failed: 1, outcome: 'timeout', targetIps: '10.96.0.99' },
-          cites: ['host/probes.json#/probes/1'],
-        },
-        { status: 'pass', subject: HOST },
-      ],
-    },
-    {
-      name: 'skipped probes judge nothing',
-      snapshot: () => probedNode([probeJson({ ...probe, outcome: 'skipped', attempts: 0, successes: 0 })]),
-      findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
-    },
-    {
-      name: 'asked for with --probe, but host.probes timed out: unknown, never pass',
-      snapshot: probesFailedNode,
-      findings: [
-        { status: 'unknown', subject: 'node:worker-1', messageId: 'missing-inputs', missing: ['host.probes'] },
-      ],
-    },
-  ],
-});
+ruleTester(probeServiceUnreachable).run(
+  checkKindCases({
+    check: 'service',
+    target: { ip: '10.96.0.99', port: 80, proto: 'tcp', service: 'default/web' },
+  }),
+);

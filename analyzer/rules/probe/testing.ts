@@ -6,6 +6,7 @@ import { snapshotOf, sourceRecord } from '../../model/testing.js';
 import { probeJson, probesJson } from '../../model/testing-probes.js';
 import type { Probe, Probes } from '../../zod/probes.js';
 import { capturedNode } from '../lib/host-testing.js';
+import type { TesterCases } from '../testing.js';
 
 export { probeJson };
 export const POD = 'pod:default/web-1@worker-1';
@@ -38,3 +39,50 @@ export const probesFailedNode = (): Snapshot =>
 
 export const failed = (over: Partial<Probe> & Pick<Probe, 'check'>): Probe =>
   probeJson({ successes: 0, latencyMs: null, outcome: 'timeout', detail: 'nc: timed out', ...over });
+
+/**
+ * The table every per-check probe rule shares, for one probe of its check kind (its target first):
+ * not applicable without --probe, pass when it answers, fail citing the failed probe on its vantage,
+ * skipped judges nothing, host.probes failed → unknown naming it. `extra` cases go after the fail case.
+ */
+export function checkKindCases(
+  probe: Pick<Probe, 'check' | 'target'>,
+  extra: TesterCases['invalid'] = [],
+): TesterCases {
+  const { check } = probe;
+  return {
+    valid: [
+      { name: 'collected without --probe: not applicable, no finding', snapshot: unprobedNode },
+      { name: `${check} probes answer`, snapshot: () => probedNode([probeJson(probe)]) },
+    ],
+    invalid: [
+      {
+        name: `a ${check} probe times out: fail on its vantage, citing it`,
+        snapshot: () => probedNode([probeJson({ ...probe, vantage: 'host' }), failed(probe)]),
+        findings: [
+          {
+            status: 'fail',
+            subject: POD,
+            messageId: 'failed',
+            data: { check, failed: 1, outcome: 'timeout', targetIps: probe.target.ip ?? '' },
+            cites: ['host/probes.json#/probes/1'],
+          },
+          { status: 'pass', subject: HOST },
+        ],
+      },
+      ...extra,
+      {
+        name: 'skipped probes judge nothing',
+        snapshot: () => probedNode([probeJson({ ...probe, outcome: 'skipped', attempts: 0, successes: 0 })]),
+        findings: [{ status: 'unknown', subject: POD, messageId: 'notJudged' }],
+      },
+      {
+        name: 'asked for with --probe, but host.probes timed out: unknown, never pass',
+        snapshot: probesFailedNode,
+        findings: [
+          { status: 'unknown', subject: 'node:worker-1', messageId: 'missing-inputs', missing: ['host.probes'] },
+        ],
+      },
+    ],
+  };
+}
