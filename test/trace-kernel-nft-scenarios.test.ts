@@ -6,10 +6,11 @@
 //    map elements aside); and real packets from a pod namespace, followed with `nft monitor trace`,
 //    take exactly the kube-proxy rules of one of the tracer's branches.
 // Skips the kernel part with a printed reason when not root or nft/conntrack are missing.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstPacketTrace } from './helpers/nft-trace.js';
 import { loadSnapshot } from '../analyzer/model/load.js';
 import type { Snapshot } from '../analyzer/model/types.js';
 import { parseNftJson, type NftJsonRuleset } from '../analyzer/parse/nft-json.js';
@@ -216,22 +217,8 @@ describe.skipIf(!!why)('nftables-mode scenarios against nft and the kernel', () 
 
   /** kube-proxy table lines of the first traced packet: `chain#position verdict` or `chain policy X` */
   async function kernelTrace(dst: string, port: number): Promise<string[]> {
-    ns(NODE, 'conntrack', '-F');
-    const mon = spawn('ip', ['netns', 'exec', NODE, 'nft', '-a', 'monitor', 'trace'], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let text = '';
-    mon.stdout.on('data', (d: Buffer) => (text += d.toString()));
-    await new Promise((r) => setTimeout(r, 300)); // the monitor subscribes
-    spawnSync('ip', ['netns', 'exec', POD, 'timeout', '0.5', 'bash', '-c', `echo x > /dev/tcp/${dst}/${port}`], {
-      stdio: 'ignore',
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    mon.kill();
-    const firstId = /^trace id (\S+)/m.exec(text)?.[1];
     const out: string[] = [];
-    for (const line of text.split('\n')) {
-      if (!firstId || !line.startsWith(`trace id ${firstId} `)) continue;
+    for (const line of await firstPacketTrace(NODE, POD, dst, port)) {
       const m = /^trace id \S+ ip kube-proxy (\S+) (?:rule .* # handle (\d+) \(verdict ([^)]+)\)|policy (\w+))/.exec(
         line,
       );

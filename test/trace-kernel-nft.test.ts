@@ -4,10 +4,11 @@
 // client namespace; `nft monitor trace` prints every rule the kernel evaluated to a verdict, and that
 // sequence must be exactly the steps of one of the evaluator's branches (numgen picks one endpoint at
 // random: the kernel's pick must be one of the branches). Root and nft needed; skips otherwise.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstPacketTrace } from './helpers/nft-trace.js';
 import { parseNftJson, type NftJsonRuleset } from '../analyzer/parse/nft-json.js';
 import { evalNftHook, type NftBranch, type NftPacket } from '../analyzer/trace/nft-eval.js';
 
@@ -114,26 +115,7 @@ function parseTrace(text: string): KernelStep[] {
 }
 
 async function kernelTrace(from: string, dst: string, port: number): Promise<KernelStep[]> {
-  ns(NODE, 'conntrack', '-F');
-  const mon = spawn('ip', ['netns', 'exec', NODE, 'nft', '-a', 'monitor', 'trace'], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let text = '';
-  mon.stdout.on('data', (d: Buffer) => (text += d.toString()));
-  await new Promise((r) => setTimeout(r, 300)); // the monitor subscribes
-  spawnSync('ip', ['netns', 'exec', from, 'timeout', '0.5', 'bash', '-c', `echo x > /dev/tcp/${dst}/${port}`], {
-    stdio: 'ignore',
-  });
-  await new Promise((r) => setTimeout(r, 300));
-  mon.kill();
-  // the first SYN's trace id: a retransmission within the wait would repeat the same lines
-  const firstId = /^trace id (\S+)/m.exec(text)?.[1];
-  return parseTrace(
-    text
-      .split('\n')
-      .filter((l) => firstId && l.startsWith(`trace id ${firstId} `))
-      .join('\n'),
-  );
+  return parseTrace((await firstPacketTrace(NODE, from, dst, port)).join('\n'));
 }
 
 /** the evaluator over prerouting, then (for a packet routed on, not to the node) forward and postrouting */
