@@ -21,15 +21,11 @@ import {
 } from '../lib/host-proxy.js';
 import { firstKubeProxyRule } from '../system/iptables-backend-split.js';
 import { compareNft } from '../lib/nft-proxy.js';
+import { serviceDrift, type PortDrift, type ServiceDrift } from '../lib/service-drift.js';
 import { effectiveMode, runningMode } from './kube-proxy-logs.js';
 import { cmd, remedy, word } from '../../text/shell.js';
 
-interface Drift {
-  readonly svc: Located<Service>;
-  readonly problem: 'missing' | 'stale';
-  readonly ports: string[];
-  readonly evidence: (EvidenceRef | undefined)[];
-}
+type Drift = ServiceDrift;
 
 function serviceSubject(svc: Service, node: string) {
   return { kind: 'service' as const, namespace: svc.metadata.namespace ?? 'default', name: svc.metadata.name, node };
@@ -58,49 +54,37 @@ function compareIptables(
   if (!dump) return undefined;
   const programmed = programmedPorts(dump.value);
   const servicesChain = dump.value.tables.get('nat')?.chains.get('KUBE-SERVICES');
-  const out: Drift[] = [];
-  for (const svc of services) {
+  const drift = serviceDrift(s, services, (svc, port, want): PortDrift | undefined => {
     const ns = svc.obj.metadata.namespace ?? 'default';
-    const ready = readyEndpoints(s, `${ns}/${svc.obj.metadata.name}`);
-    if (!ready) continue;
-    let problem: Drift['problem'] | undefined;
-    const ports: string[] = [];
-    const evidence: (EvidenceRef | undefined)[] = [];
-    for (const port of svc.obj.spec.ports ?? []) {
-      const want = ready.get(port.name ?? '');
-      if (!want || want.ready.size === 0) continue; // no ready endpoints: SVC-304 / DNS-406
-      const have: ProgrammedPort | undefined = programmed.get(servicePortKey(ns, svc.obj.metadata.name, port.name));
-      if (!have?.clusterIpRule) {
-        problem = 'missing';
-        ports.push(port.name ?? String(port.port));
-        evidence.push(
-          want.evidence,
+    const have: ProgrammedPort | undefined = programmed.get(servicePortKey(ns, svc.obj.metadata.name, port.name));
+    if (!have?.clusterIpRule)
+      return {
+        problem: 'missing',
+        evidence: [
           have?.noEndpointsRule
             ? ruleEvidence(dump.ref, have.noEndpointsRule, 'this node still rejects the port as having no endpoints')
             : servicesChain
               ? lineAt(s, dump.ref, servicesChain.line, 'no entry for this service port in KUBE-SERVICES')
               : undefined,
-        );
-        continue;
-      }
-      const stale = [...have.endpoints.keys()].filter((ep) => !want.ready.has(ep));
-      const absent = have.localOnly ? [] : [...want.ready].filter((ep) => !have.endpoints.has(ep));
-      if (stale.length === 0 && absent.length === 0) continue;
-      problem ??= 'stale';
-      ports.push(port.name ?? String(port.port));
-      evidence.push(
-        want.evidence,
+        ],
+      };
+    const stale = [...have.endpoints.keys()].filter((ep) => !want.ready.has(ep));
+    const absent = have.localOnly ? [] : [...want.ready].filter((ep) => !have.endpoints.has(ep));
+    if (stale.length === 0 && absent.length === 0) return undefined;
+    return {
+      problem: 'stale',
+      evidence: [
         ...stale.slice(0, 3).map((ep) => {
           const r = have.endpoints.get(ep);
           return r ? ruleEvidence(dump.ref, r, `DNAT to ${ep}, which is not a ready endpoint`) : undefined;
         }),
-      );
-      if (stale.length === 0)
-        evidence.push(ruleEvidence(dump.ref, have.clusterIpRule, `the rules lack ${absent.slice(0, 3).join(', ')}`));
-    }
-    if (problem) out.push({ svc, problem, ports, evidence });
-  }
-  return { drift: out, ref: dump.ref };
+        ...(stale.length === 0
+          ? [ruleEvidence(dump.ref, have.clusterIpRule, `the rules lack ${absent.slice(0, 3).join(', ')}`)]
+          : []),
+      ],
+    };
+  });
+  return { drift, ref: dump.ref };
 }
 
 function compareIpvs(
@@ -111,38 +95,20 @@ function compareIpvs(
   if (!host.ipvsadm) return undefined;
   const ipvs = parseIpvsadm(host.ipvsadm.value);
   const ref = host.ipvsadm.ref;
-  const out: Drift[] = [];
-  for (const svc of services) {
-    const ns = svc.obj.metadata.namespace ?? 'default';
-    const ready = readyEndpoints(s, `${ns}/${svc.obj.metadata.name}`);
-    if (!ready) continue;
-    let problem: Drift['problem'] | undefined;
-    const ports: string[] = [];
-    const evidence: (EvidenceRef | undefined)[] = [];
-    for (const port of svc.obj.spec.ports ?? []) {
-      const want: ReadyPort | undefined = ready.get(port.name ?? '');
-      if (!want || want.ready.size === 0) continue;
-      const vs = ipvs.get(`${(port.protocol ?? 'TCP').toLowerCase()}:${svc.obj.spec.clusterIP}:${port.port}`);
-      if (!vs) {
-        problem = 'missing';
-        ports.push(port.name ?? String(port.port));
-        // the listing decided it: cite it (its header line) so a dropped listing is a lost verdict, not a silent one
-        evidence.push(
-          want.evidence,
-          lineAt(s, ref, 1, `no virtual server for ${svc.obj.spec.clusterIP}:${port.port} in this listing`),
-        );
-        continue;
-      }
-      const stale = [...vs.reals.keys()].filter((ep) => !want.ready.has(ep));
-      const absent = [...want.ready].filter((ep) => !vs.reals.has(ep));
-      if (stale.length === 0 && absent.length === 0) continue;
-      problem ??= 'stale';
-      ports.push(port.name ?? String(port.port));
-      evidence.push(want.evidence, knownLineEvidence(ref, vs.line, vs.text, 'the IPVS virtual server'));
-    }
-    if (problem) out.push({ svc, problem, ports, evidence });
-  }
-  return { drift: out, ref };
+  const drift = serviceDrift(s, services, (svc, port, want): PortDrift | undefined => {
+    const vs = ipvs.get(`${(port.protocol ?? 'TCP').toLowerCase()}:${svc.obj.spec.clusterIP}:${port.port}`);
+    // the listing decided it: cite it (its header line) so a dropped listing is a lost verdict, not a silent one
+    if (!vs)
+      return {
+        problem: 'missing',
+        evidence: [lineAt(s, ref, 1, `no virtual server for ${svc.obj.spec.clusterIP}:${port.port} in this listing`)],
+      };
+    const stale = [...vs.reals.keys()].filter((ep) => !want.ready.has(ep));
+    const absent = [...want.ready].filter((ep) => !vs.reals.has(ep));
+    if (stale.length === 0 && absent.length === 0) return undefined;
+    return { problem: 'stale', evidence: [knownLineEvidence(ref, vs.line, vs.text, 'the IPVS virtual server')] };
+  });
+  return { drift, ref };
 }
 
 /** Service keys the endpoint objects name, headless ones left out (kube-proxy writes no rules for them) */
