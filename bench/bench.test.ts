@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../analyzer/bundle/read.js';
-import { ensureBundle } from './generate.js';
 import { measureSize, type SizeResult } from './measure.js';
 import { runFloor } from './floor.js';
 import { SIZES, parseSizes } from './sizes.js';
 import { checkTargets, phaseTable, ratio } from './table.js';
 import { machineInfo, performanceDoc } from './doc.js';
-import { sequentialItems } from './collector.js';
+import { clusterObjects } from './collector.js';
+import { benchCluster, ensureBundle } from './generate.js';
+import { allPodObjects } from '../fixtures/generate/render/pod-objects.js';
+import { renderItems } from '../test/helpers/apiserver-items.js';
 import { hostileCases, hostileFailures, hostileTable, measureHostile } from './hostile.js';
 
 describe('bench on S', () => {
@@ -76,24 +78,26 @@ describe('bench helpers', () => {
     expect(() => parseSizes('XL')).toThrow(/unknown size "XL"/);
   });
 
-  it('serves generated items in order, again, and after a restart', () => {
-    let made = 0;
-    const src = sequentialItems(
-      10,
-      () =>
-        (function* () {
-          for (let i = 0; i < 10; i++) {
-            made++;
-            yield { i };
-          }
-        })(),
-      4,
-    );
-    if (!('item' in src)) throw new Error('expected a generated source');
-    expect([0, 1, 2, 1, 2, 3].map((i) => (src.item(i) as { i: number }).i)).toEqual([0, 1, 2, 1, 2, 3]);
-    expect(made).toBe(4);
-    expect((src.item(0) as { i: number }).i).toBe(0);
-    expect(() => src.item(10)).toThrow(/past the end/);
+  it('renders a generated list in one walk, in order, items without kind/apiVersion', () => {
+    let walks = 0;
+    const items = renderItems({
+      walk: function* () {
+        walks++;
+        for (let i = 0; i < 3; i++)
+          yield { kind: 'Pod', apiVersion: 'v1', metadata: { name: `p${i}`, namespace: 'ns' } };
+      },
+    });
+    expect(walks).toBe(1);
+    expect(items.count).toBe(3);
+    expect(items.meta(2)).toMatchObject({ name: 'p2', namespace: 'ns' });
+    expect(items.bytes(1).toString()).toBe('{"metadata":{"name":"p1","namespace":"ns"}}');
+  });
+
+  it("serves the bench cluster's lists whole (S)", () => {
+    const c = benchCluster(SIZES.S);
+    const objects = clusterObjects(c);
+    expect(renderItems(objects.pods!).count).toBe([...allPodObjects(c)].length);
+    expect(renderItems(objects.nodes!).count).toBe(c.nodes.length);
   });
 });
 

@@ -6,8 +6,14 @@
 // Items are rendered as a real API server sends them inside a list: without their own "kind" and
 // "apiVersion" (only `kubectl get -o json` adds those back).
 
-/** Items given in full, or generated on demand (for lists too large to hold as objects). */
-export type ItemSource = readonly object[] | { readonly count: number; readonly item: (i: number) => object };
+/**
+ * Items given in full, generated on demand by index, or walked once from a generator (for lists too
+ * large to hold as objects; no count needed, so a benchmark need not generate everything twice).
+ */
+export type ItemSource =
+  | readonly object[]
+  | { readonly count: number; readonly item: (i: number) => object }
+  | { readonly walk: () => Iterable<object> };
 
 export interface ItemMeta {
   readonly name?: string;
@@ -34,18 +40,22 @@ function listElement(o: object): string {
   return JSON.stringify(rest);
 }
 
+function* itemsOf(src: ItemSource): Generator<object> {
+  if ('walk' in src) yield* src.walk();
+  else if ('item' in src) for (let i = 0; i < src.count; i++) yield src.item(i);
+  else yield* src;
+}
+
 /** Render every item in order (a generated source is walked once, front to back). */
 export function renderItems(src: ItemSource): RenderedItems {
-  const count = 'item' in src ? src.count : src.length;
-  const metas: ItemMeta[] = new Array<ItemMeta>(count);
-  const bytes: Buffer[] = new Array<Buffer>(count);
-  for (let i = 0; i < count; i++) {
-    const o = 'item' in src ? src.item(i) : (src[i] as object);
-    metas[i] = metaOf(o);
-    bytes[i] = Buffer.from(listElement(o));
+  const metas: ItemMeta[] = [];
+  const bytes: Buffer[] = [];
+  for (const o of itemsOf(src)) {
+    metas.push(metaOf(o));
+    bytes.push(Buffer.from(listElement(o)));
   }
   return {
-    count,
+    count: bytes.length,
     meta: (i) => metas[i] ?? {},
     bytes: (i) => bytes[i] ?? Buffer.from('{}'),
     object: (i) => JSON.parse((bytes[i] ?? '{}').toString()) as object,
