@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { ReadProgress } from '../bundle/types.js';
 import type { Snapshot } from '../model/types.js';
 import type { TraceRequest } from '../trace/resolve.js';
-import { exitCodeFor, type FailOn, type ReportInput } from '../report/model.js';
+import { exitCodeFor, keeps, type FailOn, type ReportInput } from '../report/model.js';
 import { inert, inertLine } from '../text/inert.js';
 import type { Analysis, Layer, Rule } from '../rules/types.js';
 import { LAYERS } from '../rules/types.js';
@@ -161,8 +161,11 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (emitOutput('analyze', output, out) === 2) return 2;
   if (output !== undefined) process.stderr.write(`netsnap analyze: wrote ${inertLine(output)}\n`);
-  const { buildReportModel } = await import('../report/model.js');
-  return exitCodeFor(buildReportModel(input).findings, failOn as FailOn);
+  // the findings the report kept (buildReportModel's filter), without building the model again
+  return exitCodeFor(
+    analysis.findings.filter((f) => keeps(f, input.filter)),
+    failOn as FailOn,
+  );
 }
 
 interface TuiModule {
