@@ -106,20 +106,9 @@ export async function run(argv: string[]): Promise<number> {
   const paths = bundlePaths(parsed.positionals, o.demo);
   if (typeof paths === 'string') return usageError('analyze', paths);
 
-  const { loadPackFile, PackError } = await import('../rules/packs/load.js');
   const { allRules } = await import('../rules/catalog.js');
-  let packs: Rule[] = [];
-  try {
-    const ids = new Set(allRules.map((r) => r.id));
-    for (const f of o.rules ?? []) packs = [...packs, ...(await loadPackFile(f, ids))];
-  } catch (err) {
-    if (err instanceof PackError) {
-      process.stderr.write(`netsnap analyze: rule pack invalid:\n${inert(err.message)}\n`);
-      return 2;
-    }
-    process.stderr.write(`netsnap analyze: cannot read rule pack: ${inertLine((err as Error).message)}\n`);
-    return 2;
-  }
+  const packs = o.rules?.length ? await loadPacks(o.rules, allRules) : [];
+  if (packs === 2) return 2;
 
   const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
   const useTui = tty && format === undefined && output === undefined;
@@ -166,6 +155,25 @@ export async function run(argv: string[]): Promise<number> {
     analysis.findings.filter((f) => keeps(f, input.filter)),
     failOn as FailOn,
   );
+}
+
+/** the --rules packs; 2 after saying why one cannot be used. The pack machinery (yaml, JSONPath,
+ * RE2) is loaded only here: analyze without --rules starts without it. */
+async function loadPacks(files: readonly string[], allRules: readonly Rule[]): Promise<Rule[] | 2> {
+  const { loadPackFile, PackError } = await import('../rules/packs/load.js');
+  let packs: Rule[] = [];
+  try {
+    const ids = new Set(allRules.map((r) => r.id));
+    for (const f of files) packs = [...packs, ...(await loadPackFile(f, ids))];
+  } catch (err) {
+    if (err instanceof PackError) {
+      process.stderr.write(`netsnap analyze: rule pack invalid:\n${inert(err.message)}\n`);
+      return 2;
+    }
+    process.stderr.write(`netsnap analyze: cannot read rule pack: ${inertLine((err as Error).message)}\n`);
+    return 2;
+  }
+  return packs;
 }
 
 interface TuiModule {
