@@ -73,7 +73,8 @@ export const networkPolicyBlocksService: Rule = {
     if (missing.length) return [missingInputs(CLUSTER, missing)];
     const e = policyEnforcement(s);
     const out: Report[] = [];
-    const clients = clientGroups(s);
+    // grouped on first need: a pass over every pod's labels, wasted when no backend is isolated
+    let clients: Located<Pod>[] | undefined;
     let budget = MAX_EVALUATIONS;
     let checked = 0;
     let skipped = 0;
@@ -90,6 +91,7 @@ export const networkPolicyBlocksService: Rule = {
       }
       checked++;
       if (e && !e.enforced) continue;
+      clients ??= clientGroups(s);
       for (const port of svc.obj.spec.ports ?? []) {
         const r = judgePort(s, svc, port, isolated, clients, backends);
         budget -= isolated.length * clients.length;
