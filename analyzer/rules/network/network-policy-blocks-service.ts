@@ -79,7 +79,9 @@ export const networkPolicyBlocksService: Rule = {
     let checked = 0;
     let skipped = 0;
     let firstSkipped: Located<Service> | undefined;
-    for (const svc of s.cluster.services ?? []) {
+    // no NetworkPolicy isolates any pod: every Service's backends would be checked to find none
+    const services = s.cluster.networkPolicies?.length ? (s.cluster.services ?? []) : [];
+    for (const svc of services) {
       const key = `${svc.obj.metadata.namespace ?? 'default'}/${svc.obj.metadata.name}`;
       const backends = s.index.podsSelectedBy(key).filter(running);
       const isolated = backends.filter((b) => policiesSelecting(s, b, 'ingress').selecting.length > 0);
