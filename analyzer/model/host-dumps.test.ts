@@ -1,6 +1,7 @@
 // iptables-save and iptables-nft-save of the same node print the same bytes; they are parsed once.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import type { LoadProblem } from '../core/problem.js';
 import { buildSnapshot } from './build.js';
 import { rawBundle } from './testing.js';
 
@@ -98,7 +99,7 @@ describe('a repeat dump read from its comment lines only', () => {
     v.legacyTablesPresentLine,
     v.ruleCount,
   ];
-  const of = (problems: readonly { file: string; line?: number; severity: string; message: string; code: string }[]) =>
+  const of = (problems: readonly LoadProblem[]) =>
     problems
       .filter((p) => p.file === 'host/iptables-nft-save.txt')
       .map((p) => [p.line, p.severity, p.code, p.message])
