@@ -57,6 +57,34 @@ describe.skipIf(demo.length === 0)('netsnap analyze --demo (fixtures/scenarios/a
   });
 });
 
+// The exit code is judged on the findings the report keeps (--layer, --node), not on all of them:
+// the one SYS fail is about worker-1, the DNS fails are cluster-wide.
+describe.skipIf(demo.length === 0)('exit codes follow the report filter', () => {
+  it.each([
+    [['--layer', 'system'], 1],
+    [['--layer', 'network', '--fail-on', 'warning'], 0],
+    [['--layer', 'service,bundle', '--fail-on', 'warning'], 0],
+    [['--node', 'worker-1', '--layer', 'system'], 1],
+    [['--node', 'worker-2', '--layer', 'system'], 0],
+    [['--node', 'worker-2'], 1],
+    [['--fail-on', 'never'], 0],
+  ])('%j exits %i, and 1 exactly when a printed finding reaches --fail-on', async (args, want) => {
+    const c = capture();
+    const code = await run(['--demo', '--format', 'json', ...args]);
+    vi.restoreAllMocks();
+    expect(code).toBe(want);
+    const failOn = args.includes('warning') ? 'warning' : args.includes('never') ? 'never' : 'critical';
+    const { findings } = JSON.parse(c.out()) as { findings: { status: string; severity: string }[] };
+    const reaches = findings.some(
+      (f) =>
+        failOn !== 'never' &&
+        ((f.status === 'fail' && (f.severity === 'critical' || (failOn === 'warning' && f.severity === 'warning'))) ||
+          (f.status === 'warn' && failOn === 'warning' && f.severity !== 'info')),
+    );
+    expect(code).toBe(reaches ? 1 : 0);
+  });
+});
+
 describe('usage errors', () => {
   it('exit 2 when no bundle can be read', async () => {
     const c = capture();

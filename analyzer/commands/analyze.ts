@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { ReadProgress } from '../bundle/types.js';
 import type { Snapshot } from '../model/types.js';
 import type { TraceRequest } from '../trace/resolve.js';
-import { exitCodeFor, type FailOn, type ReportInput } from '../report/model.js';
+import { exitCodeFor, keeps, type FailOn, type ReportInput } from '../report/model.js';
 import { inert, inertLine } from '../text/inert.js';
 import type { Analysis, Layer, Rule } from '../rules/types.js';
 import { LAYERS } from '../rules/types.js';
@@ -106,20 +106,9 @@ export async function run(argv: string[]): Promise<number> {
   const paths = bundlePaths(parsed.positionals, o.demo);
   if (typeof paths === 'string') return usageError('analyze', paths);
 
-  const { loadPackFile, PackError } = await import('../rules/packs/load.js');
   const { allRules } = await import('../rules/catalog.js');
-  let packs: Rule[] = [];
-  try {
-    const ids = new Set(allRules.map((r) => r.id));
-    for (const f of o.rules ?? []) packs = [...packs, ...(await loadPackFile(f, ids))];
-  } catch (err) {
-    if (err instanceof PackError) {
-      process.stderr.write(`netsnap analyze: rule pack invalid:\n${inert(err.message)}\n`);
-      return 2;
-    }
-    process.stderr.write(`netsnap analyze: cannot read rule pack: ${inertLine((err as Error).message)}\n`);
-    return 2;
-  }
+  const packs = o.rules?.length ? await loadPacks(o.rules, allRules) : [];
+  if (packs === 2) return 2;
 
   const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
   const useTui = tty && format === undefined && output === undefined;
@@ -161,8 +150,30 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (emitOutput('analyze', output, out) === 2) return 2;
   if (output !== undefined) process.stderr.write(`netsnap analyze: wrote ${inertLine(output)}\n`);
-  const { buildReportModel } = await import('../report/model.js');
-  return exitCodeFor(buildReportModel(input).findings, failOn as FailOn);
+  // the findings the report kept (buildReportModel's filter), without building the model again
+  return exitCodeFor(
+    analysis.findings.filter((f) => keeps(f, input.filter)),
+    failOn as FailOn,
+  );
+}
+
+/** the --rules packs; 2 after saying why one cannot be used. The pack machinery (yaml, JSONPath,
+ * RE2) is loaded only here: analyze without --rules starts without it. */
+async function loadPacks(files: readonly string[], allRules: readonly Rule[]): Promise<Rule[] | 2> {
+  const { loadPackFile, PackError } = await import('../rules/packs/load.js');
+  let packs: Rule[] = [];
+  try {
+    const ids = new Set(allRules.map((r) => r.id));
+    for (const f of files) packs = [...packs, ...(await loadPackFile(f, ids))];
+  } catch (err) {
+    if (err instanceof PackError) {
+      process.stderr.write(`netsnap analyze: rule pack invalid:\n${inert(err.message)}\n`);
+      return 2;
+    }
+    process.stderr.write(`netsnap analyze: cannot read rule pack: ${inertLine((err as Error).message)}\n`);
+    return 2;
+  }
+  return packs;
 }
 
 interface TuiModule {

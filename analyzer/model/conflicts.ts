@@ -54,6 +54,9 @@ export interface ClusterSelection {
 export function selectClusterBundles(readers: readonly BundleReader[]): ClusterSelection {
   const [primary, ...others] = readers;
   if (!primary) return { use: [], problems: [] };
+  // one bundle: nothing to compare, and cluster.ts parses nodes.json anyway (a second parse of a
+  // large node list here cost as much as the first)
+  if (others.length === 0) return { use: [primary], problems: [] };
   // compare against the node list that will be used: the newest bundle that has one
   const nodesOwner = readers.find((r) => r.has(NODES_PATH));
   const used = nodesOwner && nodeIds(nodesOwner);

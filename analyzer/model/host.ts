@@ -6,7 +6,7 @@ import type { HostState, Sourced } from './types.js';
 import type { Parsed } from '../core/problem.js';
 import type { BundleReader } from './reader.js';
 import type { Parsers } from './parsers.js';
-import { reuseParse, sameExceptComments } from './iptables-dumps.js';
+import { commentsOnlyOf, plainUtf8, reuseParse, reuseParseOfComments, sameExceptComments } from './iptables-dumps.js';
 import { buildDistroSources } from './host-distro.js';
 import { loadProbes } from './probes.js';
 import { parseNftJson } from '../parse/nft-json.js';
@@ -63,14 +63,23 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     const path = pathOf(id);
     const buf = reader.raw.files.get(path);
     if (!buf) return undefined;
-    const text = reader.text(path);
-    if (text === undefined) return undefined;
     const same = dumps.find((d) => d.buf.length === buf.length && d.buf.equals(buf));
     const similar = same ? undefined : dumps.find((d) => sameExceptComments(d.buf, buf));
-    const parsed =
-      same?.parsed ??
-      (similar ? reuseParse(similar.parsed, similar.text, text, parsers.iptablesSave) : parsers.iptablesSave(text));
-    if (!same && !similar) dumps.push({ buf, text, parsed });
+    let parsed: ReturnType<Parsers['iptablesSave']>;
+    // a repeat of a parsed dump needs only its comment lines as text; when decoding it whole would
+    // raise no problem, only those lines are decoded (issue 17: decode only what is read)
+    const lean = (same !== undefined || similar !== undefined) && plainUtf8(buf);
+    if (lean && same) parsed = same.parsed;
+    else if (lean && similar)
+      parsed = reuseParseOfComments(similar.parsed, similar.text, commentsOnlyOf(buf), parsers.iptablesSave);
+    else {
+      const text = reader.text(path);
+      if (text === undefined) return undefined;
+      parsed =
+        same?.parsed ??
+        (similar ? reuseParse(similar.parsed, similar.text, text, parsers.iptablesSave) : parsers.iptablesSave(text));
+      if (!same && !similar) dumps.push({ buf, text, parsed });
+    }
     reader.addParseProblems(parsed, path);
     return { value: parsed.value, ref: { bundle: reader.id, path } };
   };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commentsOnly, reuseParse, sameExceptComments } from './iptables-dumps.js';
+import { commentsOnly, commentsOnlyOf, plainUtf8, reuseParse, sameExceptComments } from './iptables-dumps.js';
 import { parseIptablesSave } from '../parse/iptables-save.js';
 
 /** the straightforward form commentsOnly replaces (it split a 450,000-line dump into strings) */
@@ -47,5 +47,65 @@ describe('iptables dumps that differ only in comments', () => {
     expect(reused.value.tables).toBe(first.value.tables);
     expect(reused.value.backend).toBe(parseIptablesSave(b).value.backend);
     expect(reused.value.headerLine).toBe(parseIptablesSave(b).value.headerLine);
+  });
+});
+
+/** the line-by-line form sameExceptComments replaces (one compare per line) */
+function sameByLines(a: Buffer, b: Buffer): boolean {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    let ea = a.indexOf(0x0a, i);
+    let eb = b.indexOf(0x0a, j);
+    if (ea < 0) ea = a.length;
+    if (eb < 0) eb = b.length;
+    const commentA = a[i] === 0x23;
+    if (commentA !== (b[j] === 0x23)) return false;
+    if (!commentA && (ea - i !== eb - j || a.compare(b, j, eb, i, ea) !== 0)) return false;
+    i = ea + 1;
+    j = eb + 1;
+  }
+  return i >= a.length && j >= b.length;
+}
+
+describe('reading a repeat dump from its bytes', () => {
+  const SHORT = ['# a', '#b', '-A X', '-A Y', '', 'COMMIT', ' #c'];
+  it('sameExceptComments (a run of lines per compare) agrees with comparing line by line', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...SHORT), { maxLength: 12 }),
+        fc.array(fc.constantFrom(...SHORT), { maxLength: 12 }),
+        fc.boolean(),
+        fc.boolean(),
+        (xs, ys, nx, ny) => {
+          const a = Buffer.from(xs.join('\n') + (nx ? '\n' : ''));
+          const b = Buffer.from(ys.join('\n') + (ny ? '\n' : ''));
+          expect(sameExceptComments(a, b)).toBe(sameByLines(a, b));
+          expect(sameExceptComments(a, a)).toBe(true);
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('commentsOnlyOf(bytes) is commentsOnly(text)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...LINES, 'ü#', ' é', '\u2003#em'), { maxLength: 30 }),
+        fc.boolean(),
+        (lines, nl) => {
+          const text = lines.join('\n') + (nl ? '\n' : '');
+          expect(commentsOnlyOf(Buffer.from(text))).toBe(commentsOnly(text));
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('plainUtf8 refuses what decoding would warn about or change', () => {
+    expect(plainUtf8(Buffer.from('# ok ü\n-A X\n'))).toBe(true);
+    expect(plainUtf8(Buffer.from([0x23, 0xff, 0x0a]))).toBe(false);
+    expect(plainUtf8(Buffer.from('# a\u0000b\n'))).toBe(false);
+    expect(plainUtf8(Buffer.from('\ufeff# bom\n'))).toBe(false);
   });
 });

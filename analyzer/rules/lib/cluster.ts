@@ -85,7 +85,16 @@ export function corednsDeployment(s: Snapshot): Located<Deployment> | undefined 
 }
 
 /** CoreDNS pods: those the Deployment selects (default k8s-app=kube-dns) in kube-system. */
-export function corednsPods(s: Snapshot): Located<Pod>[] {
+export function corednsPods(s: Snapshot): readonly Located<Pod>[] {
+  let got = corednsCache.get(s);
+  if (!got) corednsCache.set(s, (got = findCorednsPods(s)));
+  return got;
+}
+
+// asked by most DNS rules; each answer is a pass over every pod, so it is found once per snapshot
+const corednsCache = new WeakMap<Snapshot, readonly Located<Pod>[]>();
+
+function findCorednsPods(s: Snapshot): Located<Pod>[] {
   const selector = corednsDeployment(s)?.obj.spec.selector?.matchLabels ?? { 'k8s-app': 'kube-dns' };
   return (s.cluster.pods ?? [])
     .filter((p) => p.obj.metadata.namespace === 'kube-system' && labelsMatch(p.obj.metadata.labels, selector))

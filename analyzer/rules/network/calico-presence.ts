@@ -9,7 +9,16 @@ import { basisOf, CLUSTER } from '../lib/reports.js';
 const CALICO_APPS = new Set(['calico-node', 'canal', 'rke2-canal']);
 
 /** calico-node pods (their node from spec.nodeName), sorted by node */
-export function calicoNodePods(s: Snapshot): { node: string; pod: Located<Pod> }[] {
+export function calicoNodePods(s: Snapshot): readonly { node: string; pod: Located<Pod> }[] {
+  let got = cache.get(s);
+  if (!got) cache.set(s, (got = findCalicoNodePods(s)));
+  return got;
+}
+
+// asked by every Calico rule; each answer is a pass over every pod, so it is found once per snapshot
+const cache = new WeakMap<Snapshot, readonly { node: string; pod: Located<Pod> }[]>();
+
+function findCalicoNodePods(s: Snapshot): { node: string; pod: Located<Pod> }[] {
   const out: { node: string; pod: Located<Pod> }[] = [];
   for (const p of s.cluster.pods ?? []) {
     const app = p.obj.metadata.labels?.['k8s-app'] ?? '';

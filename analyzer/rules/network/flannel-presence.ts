@@ -115,7 +115,18 @@ export function embeddingAgent(l: FlannelLog): string | undefined {
 }
 
 /** every flannel log in the snapshot: flannel pod logs (kubectl or read from /var/log/pods) and journald units */
-export function flannelLogs(s: Snapshot): FlannelLog[] {
+export function flannelLogs(s: Snapshot): readonly FlannelLog[] {
+  let got = logsCache.get(s);
+  if (!got) logsCache.set(s, (got = findFlannelLogs(s)));
+  return got;
+}
+
+// Several rules ask (flannelPresence alone for a dozen): each answer is one pass over every pod and
+// log, so it is found once per snapshot (read-only, like the snapshot)
+const logsCache = new WeakMap<Snapshot, readonly FlannelLog[]>();
+const presenceCache = new WeakMap<Snapshot, FlannelPresence>();
+
+function findFlannelLogs(s: Snapshot): FlannelLog[] {
   const out: FlannelLog[] = [];
   // pods by namespace/name, the first of each: one find over 150,000 pods per flannel log was
   // quadratic at the envelope (5,000 logs: a quarter of the analysis at L in the bench profile)
@@ -153,6 +164,12 @@ export function flannelLogs(s: Snapshot): FlannelLog[] {
 
 /** Where flannel shows, how it runs, or why that cannot be told. */
 export function flannelPresence(s: Snapshot): FlannelPresence {
+  let got = presenceCache.get(s);
+  if (!got) presenceCache.set(s, (got = findFlannelPresence(s)));
+  return got;
+}
+
+function findFlannelPresence(s: Snapshot): FlannelPresence {
   const fact = s.derived.components.get('flannel');
   const direct = directPresence(s);
   if (fact && fact.value !== 'unknown') {

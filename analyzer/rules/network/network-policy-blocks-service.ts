@@ -73,12 +73,15 @@ export const networkPolicyBlocksService: Rule = {
     if (missing.length) return [missingInputs(CLUSTER, missing)];
     const e = policyEnforcement(s);
     const out: Report[] = [];
-    const clients = clientGroups(s);
+    // grouped on first need: a pass over every pod's labels, wasted when no backend is isolated
+    let clients: Located<Pod>[] | undefined;
     let budget = MAX_EVALUATIONS;
     let checked = 0;
     let skipped = 0;
     let firstSkipped: Located<Service> | undefined;
-    for (const svc of s.cluster.services ?? []) {
+    // no NetworkPolicy isolates any pod: every Service's backends would be checked to find none
+    const services = s.cluster.networkPolicies?.length ? (s.cluster.services ?? []) : [];
+    for (const svc of services) {
       const key = `${svc.obj.metadata.namespace ?? 'default'}/${svc.obj.metadata.name}`;
       const backends = s.index.podsSelectedBy(key).filter(running);
       const isolated = backends.filter((b) => policiesSelecting(s, b, 'ingress').selecting.length > 0);
@@ -90,6 +93,7 @@ export const networkPolicyBlocksService: Rule = {
       }
       checked++;
       if (e && !e.enforced) continue;
+      clients ??= clientGroups(s);
       for (const port of svc.obj.spec.ports ?? []) {
         const r = judgePort(s, svc, port, isolated, clients, backends);
         budget -= isolated.length * clients.length;

@@ -132,8 +132,15 @@ export const nodePodCidrsOverlap: Rule = {
     // sorted by start address, each subnet only meets its neighbours: one pass, not all pairs (5,000 nodes)
     const key = (x: NodeSubnet) =>
       [...parseCidr(x.cidr)!.addr.toByteArray()].map((b) => b.toString().padStart(3, '0')).join('.');
+    // each subnet's key made once, when the sort first compares it (not twice per comparison)
+    const keys = new Map<NodeSubnet, string>();
+    const keyOf = (x: NodeSubnet): string => {
+      let k = keys.get(x);
+      if (k === undefined) keys.set(x, (k = key(x)));
+      return k;
+    };
     const byStart = [...subnets].sort(
-      (a, b) => key(a).localeCompare(key(b)) || Number(a.cidr.split('/')[1]) - Number(b.cidr.split('/')[1]),
+      (a, b) => keyOf(a).localeCompare(keyOf(b)) || Number(a.cidr.split('/')[1]) - Number(b.cidr.split('/')[1]),
     );
     let widest: NodeSubnet | undefined;
     for (const cur of byStart) {

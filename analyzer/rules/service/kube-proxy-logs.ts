@@ -55,7 +55,18 @@ function nodeOfLoggedIp(s: Snapshot, lines: readonly LogLine[]): string | undefi
  * units that carry kube-proxy (systemd/snap kube-proxy, k3s and microk8s kubelite in-process).
  * Sorted by key, so the first hit is stable.
  */
-export function proxyLogs(s: Snapshot): ProxyLog[] {
+export function proxyLogs(s: Snapshot): readonly ProxyLog[] {
+  let got = logsCache.get(s);
+  if (!got) logsCache.set(s, (got = findProxyLogs(s)));
+  return got;
+}
+
+// a dozen rules ask, some once per node: each answer is a pass over every pod and log (and a
+// search of the logs for the mode), so they are found once per snapshot, read-only like it
+const logsCache = new WeakMap<Snapshot, readonly ProxyLog[]>();
+const modeCache = new WeakMap<Snapshot, Map<string | undefined, ProxyMode | undefined>>();
+
+function findProxyLogs(s: Snapshot): ProxyLog[] {
   const out: ProxyLog[] = [];
   const pods = s.cluster.pods
     ? new Map(
@@ -229,6 +240,13 @@ const PROXIER = PROXIER_LINE;
 
 /** the proxier kube-proxy last said it started, from its logs */
 export function runningMode(s: Snapshot, node?: string): ProxyMode | undefined {
+  let byNode = modeCache.get(s);
+  if (!byNode) modeCache.set(s, (byNode = new Map()));
+  if (!byNode.has(node)) byNode.set(node, findRunningMode(s, node));
+  return byNode.get(node);
+}
+
+function findRunningMode(s: Snapshot, node: string | undefined): ProxyMode | undefined {
   const logs = proxyLogs(s).filter((l) => node === undefined || l.node === node);
   let best: ProxyLogHit | undefined;
   for (const hit of searchProxyLogs(logs, PROXIER)) best = hit;
