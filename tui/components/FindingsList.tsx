@@ -6,7 +6,7 @@ import { STATUS_GLYPH, SEVERITY_GLYPH } from '../theme.js';
 import type { FindingRow } from '../view-models/findings.js';
 import type { ListWindow } from '../view-models/list-window.js';
 import { padEnd, truncate } from '../view-models/text.js';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { Palette } from '../theme.js';
 import { usePalette } from './palette-context.js';
 import { SpanLine } from './SpanLine.js';
@@ -66,7 +66,8 @@ const Row = memo(RowView);
 
 export function FindingsList({ rows, total, filter, cursor, top, height, width }: FindingsListProps) {
   const palette = usePalette();
-  const cols = columnsFor(width);
+  // one object per width: a fresh one each render would defeat Row's memo and redraw every row
+  const cols = useMemo(() => columnsFor(width), [width]);
   const shown = rows.slice(top, top + height);
   const position = rows.length ? `${Math.min(cursor + 1, rows.length)}/${rows.length}` : '0/0';
   return (

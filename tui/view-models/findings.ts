@@ -17,9 +17,21 @@ export interface FindingRow {
   readonly isRoot: boolean;
   /** how many findings this one explains (directly) */
   readonly explains: number;
-  /** lower-cased text the free-text filter searches */
-  readonly haystack: string;
 }
+
+/** the lower-cased text the free-text filter searches, built on the first text filter, not per row up front */
+const haystacks = new WeakMap<FindingRow, string>();
+function haystackOf(r: FindingRow): string {
+  let h = haystacks.get(r);
+  if (h === undefined) {
+    h = `${r.ruleId} ${r.subject} ${r.message} ${r.layer} ${r.status}`.toLowerCase();
+    haystacks.set(r, h);
+  }
+  return h;
+}
+
+/** localeCompare's order at a fraction of its cost per call: 25,000 rows sort in one pass */
+const collator = new Intl.Collator();
 
 /** all findings as rows: root causes (in the engine's order) first, then by status, layer, id */
 export function findingRows(m: UiModel): FindingRow[] {
@@ -38,7 +50,6 @@ export function findingRows(m: UiModel): FindingRow[] {
       message: f.message,
       isRoot: rootRank.has(index),
       explains: m.symptomsOf.get(index)?.length ?? 0,
-      haystack: `${f.ruleId} ${subject} ${f.message} ${f.layer} ${f.status}`.toLowerCase(),
     };
   });
   return rows.sort((a, b) => {
@@ -49,8 +60,8 @@ export function findingRows(m: UiModel): FindingRow[] {
       STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
       SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
       LAYER_DEPTH[a.layer] - LAYER_DEPTH[b.layer] ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.subject.localeCompare(b.subject)
+      collator.compare(a.ruleId, b.ruleId) ||
+      collator.compare(a.subject, b.subject)
     );
   });
 }
@@ -86,7 +97,7 @@ export function filterRows(rows: readonly FindingRow[], filter: FindingFilter): 
       (!f.severity || r.severity === f.severity) &&
       (!f.status || r.status === f.status) &&
       (!f.node || r.node === f.node) &&
-      words.every((w) => r.haystack.includes(w)),
+      (words.length === 0 || words.every((w) => haystackOf(r).includes(w))),
   );
 }
 

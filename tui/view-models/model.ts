@@ -84,7 +84,11 @@ export function buildModel(r: TuiLoadResult): UiModel {
     const n = nodeOf(f);
     if (n) nodes.add(n);
   }
-  const report = buildReportModel({ analysis: r.analysis, snapshot: r.snapshot });
+  // the report model (stable ids, fix groups) walks every finding: at 25,000 findings it was most
+  // of the first frame, and only the fix writer needs it, so it is built on first use
+  let full: ReportModel | undefined;
+  const reportModel = () => (full ??= buildReportModel({ analysis: r.analysis, snapshot: r.snapshot }));
+  let ids: readonly string[] | undefined;
   return {
     snapshot: r.snapshot,
     analysis: r.analysis,
@@ -95,7 +99,18 @@ export function buildModel(r: TuiLoadResult): UiModel {
     nodes: [...nodes].sort(),
     rules: new Map((r.rules ?? []).map((d) => [d.id, d])),
     ...(r.trace ? { trace: r.trace } : {}),
-    ids: findings.map((f) => report.ids.get(f) ?? ''),
-    report: { unknown: report.unknown, fixes: report.fixes, tool: report.tool },
+    get ids() {
+      return (ids ??= findings.map((f) => reportModel().ids.get(f) ?? ''));
+    },
+    report: {
+      // what buildReportModel's `unknown` is without a filter
+      unknown: findings.filter((f) => f.status === 'unknown'),
+      get fixes() {
+        return reportModel().fixes;
+      },
+      get tool() {
+        return reportModel().tool;
+      },
+    },
   };
 }
