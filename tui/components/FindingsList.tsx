@@ -14,6 +14,8 @@ import type { Span } from './text-runs.js';
 
 export interface FindingsListProps extends ListWindow<FindingRow> {
   readonly width: number;
+  /** unexplained symptoms among the roots: the ◇ legend shows only when there are some */
+  readonly unexplained?: number;
 }
 
 interface RowProps {
@@ -47,7 +49,8 @@ function RowView({ row: r, selected, palette, cols, width }: RowProps) {
   const spans: Span[] = [
     { text: selected ? '› ' : '  ' },
     { text: padEnd(`${st.icon} ${st.label}`, 7), color: palette.color(st.tone), bold: r.status === 'fail' },
-    { text: r.isRoot ? '◆ ' : '  ', bold: true },
+    // ◇: a root that is a symptom nothing explains (a probe failure), not a cause
+    { text: r.unexplained ? '◇ ' : r.isRoot ? '◆ ' : '  ', bold: true },
     { text: padEnd(sev.label, 5), color: palette.color(sev.tone) },
     { text: padEnd(r.ruleId, 9), bold: true },
     ...(cols.layer ? [{ text: padEnd(r.layer, cols.layer), dim: true }] : []),
@@ -64,7 +67,7 @@ function RowView({ row: r, selected, palette, cols, width }: RowProps) {
 /** memo: rows are cached per filter, so a cursor move redraws the two rows whose selection changed */
 const Row = memo(RowView);
 
-export function FindingsList({ rows, total, filter, cursor, top, height, width }: FindingsListProps) {
+export function FindingsList({ rows, total, filter, cursor, top, height, width, unexplained = 0 }: FindingsListProps) {
   const palette = usePalette();
   // one object per width: a fresh one each render would defeat Row's memo and redraw every row
   const cols = useMemo(() => columnsFor(width), [width]);
@@ -77,6 +80,7 @@ export function FindingsList({ rows, total, filter, cursor, top, height, width }
         <Text dimColor>
           {rows.length === total ? '  (all)' : `  of ${total}`}
           {'  ◆ = root cause'}
+          {unexplained > 0 ? '  ◇ = unexplained symptom (is:unexplained)' : ''}
         </Text>
         {filter ? (
           <Text color={palette.color('accent')}>{`  filter: ${filter}`}</Text>

@@ -15,6 +15,8 @@ export interface FindingRow {
   readonly node?: string;
   readonly message: string;
   readonly isRoot: boolean;
+  /** a root that is a symptom nothing explains (a probe failure), not a cause */
+  readonly unexplained: boolean;
   /** how many findings this one explains (directly) */
   readonly explains: number;
 }
@@ -49,6 +51,7 @@ export function findingRows(m: UiModel): FindingRow[] {
       ...(node !== undefined ? { node } : {}),
       message: f.message,
       isRoot: rootRank.has(index),
+      unexplained: m.unexplained.has(index),
       explains: m.symptomsOf.get(index)?.length ?? 0,
     };
   });
@@ -69,12 +72,14 @@ export function findingRows(m: UiModel): FindingRow[] {
 const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
 const STATUSES: readonly Status[] = ['fail', 'warn', 'unknown', 'pass'];
 
-/** `layer:dns sev:critical status:fail node:worker-1 rest of text` -> a filter */
+const ROLES: readonly string[] = ['root', 'unexplained'];
+
+/** `layer:dns sev:critical status:fail node:worker-1 is:unexplained rest of text` -> a filter */
 export function parseFilterText(text: string, base: Omit<FindingFilter, 'text'> = {}): FindingFilter {
   const free: string[] = [];
   let f: FindingFilter = { ...base, text: '' };
   for (const tok of text.split(/\s+/).filter(Boolean)) {
-    const m = /^(layer|sev|severity|status|node):(.+)$/i.exec(tok);
+    const m = /^(layer|sev|severity|status|node|is):(.+)$/i.exec(tok);
     const key = m?.[1]?.toLowerCase();
     const val = m?.[2]?.toLowerCase() ?? '';
     if (key === 'layer' && (LAYERS as readonly string[]).includes(val)) f = { ...f, layer: val as Layer };
@@ -82,6 +87,7 @@ export function parseFilterText(text: string, base: Omit<FindingFilter, 'text'> 
       f = { ...f, severity: val as Severity };
     else if (key === 'status' && (STATUSES as readonly string[]).includes(val)) f = { ...f, status: val as Status };
     else if (key === 'node' && m?.[2]) f = { ...f, node: m[2] };
+    else if (key === 'is' && ROLES.includes(val)) f = { ...f, role: val as 'root' | 'unexplained' };
     else free.push(tok.toLowerCase());
   }
   return { ...f, text: free.join(' ') };
@@ -90,13 +96,14 @@ export function parseFilterText(text: string, base: Omit<FindingFilter, 'text'> 
 export function filterRows(rows: readonly FindingRow[], filter: FindingFilter): readonly FindingRow[] {
   const f = parseFilterText(filter.text, filter);
   const words = f.text ? f.text.split(' ') : [];
-  if (!f.layer && !f.severity && !f.status && !f.node && words.length === 0) return rows;
+  if (!f.layer && !f.severity && !f.status && !f.node && !f.role && words.length === 0) return rows;
   return rows.filter(
     (r) =>
       (!f.layer || r.layer === f.layer) &&
       (!f.severity || r.severity === f.severity) &&
       (!f.status || r.status === f.status) &&
       (!f.node || r.node === f.node) &&
+      (!f.role || (f.role === 'root' ? r.isRoot && !r.unexplained : r.unexplained)) &&
       (words.length === 0 || words.every((w) => haystackOf(r).includes(w))),
   );
 }
@@ -118,6 +125,7 @@ export function describeFilter(filter: FindingFilter): string {
   if (filter.severity) parts.push(`sev=${filter.severity}`);
   if (filter.status) parts.push(`status=${filter.status}`);
   if (filter.node) parts.push(`node=${filter.node}`);
+  if (filter.role) parts.push(filter.role === 'root' ? 'root causes' : 'unexplained symptoms');
   if (filter.text) parts.push(`"${filter.text}"`);
   return parts.join(' ');
 }

@@ -4,6 +4,7 @@ import type { Analysis, Chain, Finding } from '../../analyzer/rules/types.js';
 import type { Snapshot } from '../../analyzer/model/types.js';
 import type { Proto, TraceResult } from '../../analyzer/trace/types.js';
 import { buildReportModel, type ReportModel } from '../../analyzer/report/model.js';
+import { unexplainedSymptoms } from '../../analyzer/causal/link.js';
 
 /** rule docs, when the caller has the catalog (optional: findings carry their own remediation) */
 export interface RuleDoc {
@@ -42,6 +43,11 @@ export interface UiModel {
   readonly symptomsOf: ReadonlyMap<number, readonly number[]>;
   /** indices of root-cause findings, in analysis.roots order */
   readonly rootOrder: readonly number[];
+  /**
+   * the roots that are symptoms, not causes: probe failures no finding explains (the text report's
+   * UNEXPLAINED SYMPTOMS, causal/link.ts unexplainedSymptoms); a subset of rootOrder
+   */
+  readonly unexplained: ReadonlySet<number>;
   readonly nodes: readonly string[];
   readonly rules: ReadonlyMap<string, RuleDoc>;
   readonly trace?: TraceFn;
@@ -96,6 +102,11 @@ export function buildModel(r: TuiLoadResult): UiModel {
     indexOf,
     symptomsOf,
     rootOrder,
+    unexplained: new Set(
+      unexplainedSymptoms(r.analysis.roots)
+        .map((c) => indexOf.get(c.finding))
+        .filter((i) => i !== undefined),
+    ),
     nodes: [...nodes].sort(),
     rules: new Map((r.rules ?? []).map((d) => [d.id, d])),
     ...(r.trace ? { trace: r.trace } : {}),
