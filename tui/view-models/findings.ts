@@ -55,18 +55,25 @@ export function findingRows(m: UiModel): FindingRow[] {
       explains: m.symptomsOf.get(index)?.length ?? 0,
     };
   });
-  return rows.sort((a, b) => {
-    const ra = rootRank.get(a.index) ?? Infinity;
-    const rb = rootRank.get(b.index) ?? Infinity;
-    if (ra !== rb) return ra - rb;
-    return (
-      STATUS_RANK[a.status] - STATUS_RANK[b.status] ||
-      SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] ||
-      LAYER_DEPTH[a.layer] - LAYER_DEPTH[b.layer] ||
-      collator.compare(a.ruleId, b.ruleId) ||
-      collator.compare(a.subject, b.subject)
-    );
-  });
+  // one number per row for everything but the ids and subjects (roots by engine order, then
+  // status, severity, layer), and each distinct rule id ranked once: the comparator mostly
+  // compares numbers, and only rows of one rule compare subjects
+  const ruleRank = new Map(
+    [...new Set(rows.map((r) => r.ruleId))].sort(collator.compare).map((id, i) => [id, i] as const),
+  );
+  const roots = m.rootOrder.length;
+  const key = new Float64Array(rows.length);
+  const rule = new Float64Array(rows.length);
+  for (const r of rows) {
+    key[r.index] =
+      rootRank.get(r.index) ??
+      roots + (STATUS_RANK[r.status] * 100 + SEVERITY_RANK[r.severity]) * 100 + LAYER_DEPTH[r.layer];
+    rule[r.index] = ruleRank.get(r.ruleId) ?? 0;
+  }
+  return rows.sort(
+    (a, b) =>
+      key[a.index]! - key[b.index]! || rule[a.index]! - rule[b.index]! || collator.compare(a.subject, b.subject),
+  );
 }
 
 const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
