@@ -227,6 +227,9 @@ export function renderHtml(input: ReportInput, opts: HtmlOptions = {}): string {
   const why = new Map(rules.map((r) => [r.id, { title: r.title, why: r.docs.why }]));
   const c: Ctx = { input, ids, plan, why, tracesOf, fixOf };
 
+  // probe failures no finding explains are roots but not causes: their own section, as in the text report
+  const unexplained = new Set(m.unexplained);
+  const causes = m.roots.filter((r) => !unexplained.has(r));
   const notice = redactionNotice(s.bundles, { forSharing: true });
   const nodes = [...new Set(s.bundles.map((b) => b.node).filter((n): n is string => !!n))];
   const body: string[] = [];
@@ -245,7 +248,7 @@ export function renderHtml(input: ReportInput, opts: HtmlOptions = {}): string {
     `<dt>redaction</dt><dd class="${notice.unredacted.length ? 's-fail' : ''}">${h1(m.redaction)}</dd>`,
     `<dt>tool</dt><dd>${h1(m.tool.name)} ${h1(opts.version ?? m.tool.version)}</dd>`,
     '</dl>',
-    `<p><b>${m.roots.length} root cause(s)</b>: ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass</p>`,
+    `<p><b>${causes.length} root cause(s)</b>${unexplained.size > 0 ? `, <b>${unexplained.size} unexplained symptom(s)</b>` : ''}: ${m.counts.fail} fail, ${m.counts.warn} warn, ${m.counts.unknown} unknown, ${m.counts.pass} pass</p>`,
     '</header>',
   );
   // the layer stack, symptoms on top, causes at the bottom
@@ -280,10 +283,18 @@ export function renderHtml(input: ReportInput, opts: HtmlOptions = {}): string {
   );
 
   body.push('<section id="roots"><h2>Root causes</h2>');
-  if (m.roots.length === 0) body.push('<p>None found.</p>');
+  if (causes.length === 0) body.push('<p>None found.</p>');
   const seen = new Set<Finding>();
-  for (const r of m.roots) body.push(chainEl(c, r, seen, 0));
+  for (const r of causes) body.push(chainEl(c, r, seen, 0));
   body.push('</section>');
+  if (unexplained.size > 0) {
+    body.push(
+      '<section id="unexplained"><h2>Unexplained symptoms</h2>',
+      '<p class="note">probe results no finding explains: the cause is a fault netsnap does not know, or lies outside what the bundles hold (another host, the network between nodes)</p>',
+    );
+    for (const r of m.unexplained) body.push(chainEl(c, r, seen, 0));
+    body.push('</section>');
+  }
   if (m.others.size > 0) {
     body.push('<section id="others"><h2>Other findings</h2>');
     for (const [layer, fs] of m.others)

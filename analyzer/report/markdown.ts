@@ -91,23 +91,40 @@ function evidenceLines(fs: readonly Finding[]): string[] {
 export function renderMarkdown(input: ReportInput): string {
   const m = buildReportModel(input);
   const c = m.counts;
+  // probe failures no finding explains are roots of the analysis but not causes: listed apart, as
+  // in the text report's UNEXPLAINED SYMPTOMS
+  const unexplained = new Set(m.unexplained);
+  const causes = m.roots.filter((r) => !unexplained.has(r));
+  const also =
+    unexplained.size > 0 ? `, ${unexplained.size} unexplained ${unexplained.size === 1 ? 'symptom' : 'symptoms'}` : '';
   const out: string[] = [
-    `## netsnap: ${m.roots.length} root ${m.roots.length === 1 ? 'cause' : 'causes'} (${c.fail} fail, ${c.warn} warn, ${c.unknown} unknown, ${c.pass} pass)`,
+    `## netsnap: ${causes.length} root ${causes.length === 1 ? 'cause' : 'causes'}${also} (${c.fail} fail, ${c.warn} warn, ${c.unknown} unknown, ${c.pass} pass)`,
     '',
     ...summary(m),
     '',
     '### Root causes',
   ];
-  if (m.roots.length === 0) out.push('', 'None found.');
+  if (causes.length === 0) out.push('', 'None found.');
   const seen = new Set<Finding>();
-  m.roots.forEach((r, i) => {
+  const rootLines = (r: Chain, i: number) => {
     out.push(
       `${i + 1}. **${r.finding.ruleId}** ${mdCode(subjectKey(r.finding.subject))}: ${mdCode(r.finding.message)}`,
     );
     if (r.finding.remediation) out.push(`   - fix: ${mdCode(r.finding.remediation.explanation)}`);
     seen.add(r.finding);
     for (const x of r.explains) out.push(...chainLines(x, 1, seen).map((l) => ` ${l}`));
-  });
+  };
+  causes.forEach(rootLines);
+  if (unexplained.size > 0) {
+    out.push(
+      '',
+      '### Unexplained symptoms',
+      '',
+      'Probe results no finding explains: the cause is a fault netsnap does not know, or lies outside what the bundles hold (another host, the network between nodes).',
+      '',
+    );
+    m.unexplained.forEach(rootLines);
+  }
   out.push('');
   if (m.fixes.length > 0)
     out.push('### Fixes by where they run (not a script: run each block where it says)', '', ...fixLines(m.fixes));

@@ -122,7 +122,9 @@ export function App({ model, title, size: fixedSize, initialRoute, onWriteFix }:
     // below this the chrome alone fills the screen and Ink would draw lines over each other
     return <TooSmall columns={width} rows={size.rows} />;
   }
-  const summary = `${model.snapshot.bundles.length} bundle${model.snapshot.bundles.length === 1 ? '' : 's'} · ${model.findings.length} findings · ${model.rootOrder.length} root cause${model.rootOrder.length === 1 ? '' : 's'} · ${platformSummary(model.snapshot.derived)}`;
+  const causes = model.rootOrder.length - model.unexplained.size;
+  const unexplained = model.unexplained.size ? ` · ${model.unexplained.size} unexplained` : '';
+  const summary = `${model.snapshot.bundles.length} bundle${model.snapshot.bundles.length === 1 ? '' : 's'} · ${model.findings.length} findings · ${causes} root cause${causes === 1 ? '' : 's'}${unexplained} · ${platformSummary(model.snapshot.derived)}`;
   return (
     <Box flexDirection="column" width={width} height={size.rows - 1}>
       <Header title={title} summary={summary} crumbs={crumbs} width={width} />

@@ -1,6 +1,7 @@
 // The evidence browser: the bundle file tree per node beside a viewer with line numbers; cited
 // lines are marked ▶ and inverse, search matches ≫. Both panes draw only their visible rows.
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { EvidenceView, TreeRow, ViewerLine } from '../view-models/evidence.js';
 import { humanSize, viewerTextWidth } from '../view-models/evidence.js';
 import { hardWrap, padEnd, truncate } from '../view-models/text.js';
@@ -10,7 +11,7 @@ export interface EvidenceBrowserProps extends EvidenceView {
   readonly width: number;
 }
 
-function Tree({
+function TreeView({
   tree,
   cursor,
   treeTop,
@@ -54,6 +55,30 @@ function Tree({
   );
 }
 
+/** memo: keys in the viewer leave the tree's props as they were, so it is not drawn again */
+const Tree = memo(TreeView);
+
+interface ViewerRowProps {
+  readonly gutter: string;
+  readonly text: string;
+  readonly selected: boolean;
+  readonly cited: boolean;
+}
+
+function ViewerRowView({ gutter, text, selected, cited }: ViewerRowProps) {
+  return (
+    <Text wrap="truncate-end" inverse={selected || cited}>
+      <Text dimColor={!cited && !selected} bold={cited}>
+        {gutter}
+      </Text>
+      {text}
+    </Text>
+  );
+}
+
+/** memo: a cursor move changes two rows' selection; the others keep their props */
+const ViewerRow = memo(ViewerRowView);
+
 function Viewer({
   title,
   lines,
@@ -87,14 +112,7 @@ function Viewer({
         const gutter = first
           ? `${l.cited ? '▶' : l.match ? '≫' : ' '}${String(l.n).padStart(numWidth)} │ `
           : `${' '.repeat(numWidth + 1)} │ `;
-        return (
-          <Text key={key} wrap="truncate-end" inverse={selected || l.cited}>
-            <Text dimColor={!l.cited && !selected} bold={l.cited}>
-              {gutter}
-            </Text>
-            {text}
-          </Text>
-        );
+        return <ViewerRow key={key} gutter={gutter} text={text} selected={selected} cited={!!l.cited} />;
       })}
       {title && lines.length === 0 ? <Text dimColor>{truncate('  (empty file)', width)}</Text> : null}
     </Box>

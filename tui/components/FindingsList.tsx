@@ -6,7 +6,7 @@ import { STATUS_GLYPH, SEVERITY_GLYPH } from '../theme.js';
 import type { FindingRow } from '../view-models/findings.js';
 import type { ListWindow } from '../view-models/list-window.js';
 import { padEnd, truncate } from '../view-models/text.js';
-import { memo } from 'react';
+import { memo, useMemo } from 'react';
 import type { Palette } from '../theme.js';
 import { usePalette } from './palette-context.js';
 import { SpanLine } from './SpanLine.js';
@@ -14,6 +14,8 @@ import type { Span } from './text-runs.js';
 
 export interface FindingsListProps extends ListWindow<FindingRow> {
   readonly width: number;
+  /** unexplained symptoms among the roots: the ◇ legend shows only when there are some */
+  readonly unexplained?: number;
 }
 
 interface RowProps {
@@ -47,7 +49,8 @@ function RowView({ row: r, selected, palette, cols, width }: RowProps) {
   const spans: Span[] = [
     { text: selected ? '› ' : '  ' },
     { text: padEnd(`${st.icon} ${st.label}`, 7), color: palette.color(st.tone), bold: r.status === 'fail' },
-    { text: r.isRoot ? '◆ ' : '  ', bold: true },
+    // ◇: a root that is a symptom nothing explains (a probe failure), not a cause
+    { text: r.unexplained ? '◇ ' : r.isRoot ? '◆ ' : '  ', bold: true },
     { text: padEnd(sev.label, 5), color: palette.color(sev.tone) },
     { text: padEnd(r.ruleId, 9), bold: true },
     ...(cols.layer ? [{ text: padEnd(r.layer, cols.layer), dim: true }] : []),
@@ -64,9 +67,10 @@ function RowView({ row: r, selected, palette, cols, width }: RowProps) {
 /** memo: rows are cached per filter, so a cursor move redraws the two rows whose selection changed */
 const Row = memo(RowView);
 
-export function FindingsList({ rows, total, filter, cursor, top, height, width }: FindingsListProps) {
+export function FindingsList({ rows, total, filter, cursor, top, height, width, unexplained = 0 }: FindingsListProps) {
   const palette = usePalette();
-  const cols = columnsFor(width);
+  // one object per width: a fresh one each render would defeat Row's memo and redraw every row
+  const cols = useMemo(() => columnsFor(width), [width]);
   const shown = rows.slice(top, top + height);
   const position = rows.length ? `${Math.min(cursor + 1, rows.length)}/${rows.length}` : '0/0';
   return (
@@ -76,6 +80,7 @@ export function FindingsList({ rows, total, filter, cursor, top, height, width }
         <Text dimColor>
           {rows.length === total ? '  (all)' : `  of ${total}`}
           {'  ◆ = root cause'}
+          {unexplained > 0 ? '  ◇ = unexplained symptom (is:unexplained)' : ''}
         </Text>
         {filter ? (
           <Text color={palette.color('accent')}>{`  filter: ${filter}`}</Text>

@@ -21,7 +21,7 @@ const PROMPT_CHAR: Readonly<Record<PromptKind, string>> = {
   port: 'port/proto: ',
 };
 const PROMPT_HELP: Readonly<Record<PromptKind, string>> = {
-  filter: 'filter (layer:dns sev:critical node:NAME text) · enter keep · esc cancel',
+  filter: 'filter (layer:dns sev:critical node:NAME is:unexplained text) · enter keep · esc cancel',
   pick: 'filter by name, namespace, IP or node; or type an IP[:port] · enter keep · esc cancel',
   search: 'search · enter find · n/N next/prev',
   command: 'overview · findings · node NAME · evidence · trace · LINE · write · help · q',

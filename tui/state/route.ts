@@ -7,7 +7,9 @@ export interface FindingFilter {
   readonly severity?: Severity;
   readonly status?: Status;
   readonly node?: string;
-  /** free text; may also hold `layer:` `sev:` `status:` `node:` tokens */
+  /** root causes only, or only the unexplained symptoms (probe failures nothing explains) */
+  readonly role?: 'root' | 'unexplained';
+  /** free text; may also hold `layer:` `sev:` `status:` `node:` `is:` tokens */
   readonly text: string;
 }
 

@@ -45,7 +45,11 @@ export type ScreenView =
       readonly top: number;
       readonly height: number;
     }
-  | ({ readonly kind: 'findings' } & ListWindow<FindingRow>)
+  | ({
+      readonly kind: 'findings';
+      /** how many roots are unexplained symptoms (the list's ◇ legend shows when there are any) */
+      readonly unexplained: number;
+    } & ListWindow<FindingRow>)
   | ({ readonly kind: 'evidence' } & EvidenceView)
   | ({
       readonly kind: 'picker';
@@ -149,6 +153,7 @@ export class Screens {
           ctx,
           view: {
             kind: 'findings',
+            unexplained: this.model.unexplained.size,
             rows,
             total: this.allRows().length,
             filter: describeFilter(e.filter),

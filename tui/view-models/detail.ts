@@ -42,7 +42,13 @@ export function detailDoc(m: UiModel, index: number, width: number, context = 2)
   const sev = SEVERITY_GLYPH[f.severity];
   const causes = m.analysis.explainedBy.get(index) ?? [];
   const symptoms = m.symptomsOf.get(index) ?? [];
-  const role = causes.length === 0 && f.status === 'fail' ? 'root cause' : causes.length ? 'symptom' : '';
+  const role = m.unexplained.has(index)
+    ? 'unexplained symptom'
+    : causes.length === 0 && f.status === 'fail'
+      ? 'root cause'
+      : causes.length
+        ? 'symptom'
+        : '';
   d.line(
     { text: `${st.icon} ${st.label}`, tone: st.tone, bold: true },
     { text: `  ${sev.icon} ${sev.label}`, tone: sev.tone },

@@ -32,7 +32,7 @@ export function helpDoc(width: number, map: readonly Binding[] = DEFAULT_KEYMAP)
   for (const r of colon) row(d, 'colon', r.keys, r.description, Math.max(keyWidth, 18), width);
   d.blank();
   for (const l of wrap(
-    'Filter tokens after /: layer:dns sev:critical status:fail node:worker-1, plus free text.',
+    'Filter tokens after /: layer:dns sev:critical status:fail node:worker-1 is:unexplained is:root, plus free text.',
     Math.max(10, width),
   ))
     d.line({ text: l, dim: true });

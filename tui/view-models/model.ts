@@ -4,6 +4,7 @@ import type { Analysis, Chain, Finding } from '../../analyzer/rules/types.js';
 import type { Snapshot } from '../../analyzer/model/types.js';
 import type { Proto, TraceResult } from '../../analyzer/trace/types.js';
 import { buildReportModel, type ReportModel } from '../../analyzer/report/model.js';
+import { unexplainedSymptoms } from '../../analyzer/causal/link.js';
 
 /** rule docs, when the caller has the catalog (optional: findings carry their own remediation) */
 export interface RuleDoc {
@@ -42,6 +43,11 @@ export interface UiModel {
   readonly symptomsOf: ReadonlyMap<number, readonly number[]>;
   /** indices of root-cause findings, in analysis.roots order */
   readonly rootOrder: readonly number[];
+  /**
+   * the roots that are symptoms, not causes: probe failures no finding explains (the text report's
+   * UNEXPLAINED SYMPTOMS, causal/link.ts unexplainedSymptoms); a subset of rootOrder
+   */
+  readonly unexplained: ReadonlySet<number>;
   readonly nodes: readonly string[];
   readonly rules: ReadonlyMap<string, RuleDoc>;
   readonly trace?: TraceFn;
@@ -84,7 +90,11 @@ export function buildModel(r: TuiLoadResult): UiModel {
     const n = nodeOf(f);
     if (n) nodes.add(n);
   }
-  const report = buildReportModel({ analysis: r.analysis, snapshot: r.snapshot });
+  // the report model (stable ids, fix groups) walks every finding: at 25,000 findings it was most
+  // of the first frame, and only the fix writer needs it, so it is built on first use
+  let full: ReportModel | undefined;
+  const reportModel = () => (full ??= buildReportModel({ analysis: r.analysis, snapshot: r.snapshot }));
+  let ids: readonly string[] | undefined;
   return {
     snapshot: r.snapshot,
     analysis: r.analysis,
@@ -92,10 +102,26 @@ export function buildModel(r: TuiLoadResult): UiModel {
     indexOf,
     symptomsOf,
     rootOrder,
+    unexplained: new Set(
+      unexplainedSymptoms(r.analysis.roots)
+        .map((c) => indexOf.get(c.finding))
+        .filter((i) => i !== undefined),
+    ),
     nodes: [...nodes].sort(),
     rules: new Map((r.rules ?? []).map((d) => [d.id, d])),
     ...(r.trace ? { trace: r.trace } : {}),
-    ids: findings.map((f) => report.ids.get(f) ?? ''),
-    report: { unknown: report.unknown, fixes: report.fixes, tool: report.tool },
+    get ids() {
+      return (ids ??= findings.map((f) => reportModel().ids.get(f) ?? ''));
+    },
+    report: {
+      // what buildReportModel's `unknown` is without a filter
+      unknown: findings.filter((f) => f.status === 'unknown'),
+      get fixes() {
+        return reportModel().fixes;
+      },
+      get tool() {
+        return reportModel().tool;
+      },
+    },
   };
 }

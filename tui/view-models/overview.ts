@@ -2,7 +2,7 @@
 import { STATUS_GLYPH } from '../theme.js';
 import { DocBuilder, type Doc } from './doc.js';
 import { layerStack } from './layers.js';
-import { rootChains } from './chains.js';
+import { rootChains, type ChainLine } from './chains.js';
 import { subjectKey } from '../../analyzer/rules/types.js';
 import { completeness, nodeRows } from './completeness.js';
 import { padEnd, truncate } from './text.js';
@@ -23,23 +23,50 @@ export function overviewDoc(m: UiModel, width: number): Doc {
     );
   }
   d.blank();
-  const chains = rootChains(m);
+  // probe failures nothing explains are roots but not causes: listed apart, as in the text report
+  const all = rootChains(m);
+  const isUnexplained = (chain: readonly ChainLine[]) => m.unexplained.has(chain[0]?.finding ?? -1);
+  const chains = all.filter((c) => !isUnexplained(c));
+  const unexplained = all.filter(isUnexplained);
   d.line(
     { text: `Root causes (${chains.length})`, bold: true },
-    { text: chains.length ? '  each with the symptoms it explains' : '  none: no failing finding', dim: true },
+    {
+      text: chains.length
+        ? '  each with the symptoms it explains'
+        : unexplained.length
+          ? '  none found'
+          : '  none: no failing finding',
+      dim: true,
+    },
   );
-  for (const chain of chains) {
+  const chainItems = (section: string, chain: readonly ChainLine[]) => {
     for (const c of chain) {
       const g = STATUS_GLYPH[c.status];
       const indent = c.depth === 0 ? '' : `${'   '.repeat(c.depth - 1)}└─ `;
       const head = `${indent}${g.icon} ${c.ruleId}  `;
       const rest = `${c.subject}  ${c.message}`;
       d.item(
-        { section: 'roots', finding: c.finding, target: { screen: 'detail', finding: c.finding } },
+        { section, finding: c.finding, target: { screen: 'detail', finding: c.finding } },
         { text: head, tone: g.tone, bold: c.depth === 0 },
         { text: truncate(rest, Math.max(0, width - 4 - head.length)) },
       );
     }
+  };
+  for (const chain of chains) chainItems('roots', chain);
+  if (unexplained.length) {
+    d.blank();
+    d.item(
+      { section: 'unexplained', target: { screen: 'findings', filter: { role: 'unexplained', text: '' } } },
+      { text: `◇ Unexplained symptoms (${unexplained.length})`, bold: true, tone: 'warning' },
+      {
+        text: truncate(
+          '  probe failures no finding explains: a fault netsnap does not know, or outside the bundles',
+          Math.max(0, width - 30),
+        ),
+        dim: true,
+      },
+    );
+    for (const chain of unexplained) chainItems('unexplained', chain);
   }
   d.blank();
   const nodes = nodeRows(m);
