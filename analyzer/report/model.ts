@@ -120,7 +120,10 @@ export function buildReportModel({ analysis, snapshot, filter, tool }: ReportInp
   const others = new Map<Layer, Finding[]>();
   for (const f of findings) {
     if ((f.status !== 'fail' && f.status !== 'warn') || shown.has(f)) continue;
-    others.set(f.layer, [...(others.get(f.layer) ?? []), f]);
+    // appended in place: copying the list per finding was quadratic (25,000 findings at L)
+    const list = others.get(f.layer);
+    if (list) list.push(f);
+    else others.set(f.layer, [f]);
   }
   const ordered = new Map(
     [...LAYERS]
