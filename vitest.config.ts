@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
- * The slowest files of a CI run (vitest --reporter=json, 2 cores), slowest first. Vitest orders
+ * The slowest files of two full runs (vitest --reporter=json, 2 cores), slowest first. Vitest orders
  * files by their last duration, but a clean clone has no duration cache and then it orders them by
  * size, which can leave a long file to start last and run alone at the end. Files not listed (and
  * every file once durations are cached) keep vitest's own order.
@@ -22,6 +22,10 @@ const SLOW_FIRST = [
   'test/collector/read-only.test.ts',
   'test/hostile-commands.test.ts',
   'test/catalog.test.ts',
+  'test/cli/flags.test.ts',
+  'test/lint/layers.test.ts',
+  'test/cli/inputs.test.ts',
+  'test/tui/tmux.test.ts',
 ];
 
 class SlowFirstSequencer extends BaseSequencer {
