@@ -1,8 +1,11 @@
 // Every scenario reads like a bug report: its expected.json names the root causes the analyzer must
 // find, the symptoms linked beneath each, and the rules that must say unknown. Nothing else may fail
-// as a root cause; healthy scenarios have no fail or warn at all.
+// as a root cause; healthy scenarios have no fail or warn at all. Every evidence reference of every
+// finding opens and its quote is really there; every fail has fix commands; every unknown names what
+// was missing (in this file rather than a file of its own, so each scenario is analyzed once).
 import { describe, expect, it } from 'vitest';
 import { symptomsOf } from '../analyzer/causal/link.js';
+import { contractProblems } from '../analyzer/rules/testing.js';
 import { subjectKey, type Finding } from '../analyzer/rules/types.js';
 import { analyzed, expectedOf, scenarioNames } from './scenario-helpers.js';
 
@@ -62,6 +65,14 @@ describe.skipIf(names.length === 0)('scenarios', () => {
           ).toEqual([]);
         });
       }
+
+      it('every evidence reference resolves, every fail has fixes, every unknown names what is missing', async () => {
+        const { snapshot, analysis } = await analyzed(name);
+        const problems = analysis.findings.flatMap((f) =>
+          contractProblems(f, snapshot).filter((p) => !p.includes('rule threw')),
+        );
+        expect(problems).toEqual([]);
+      });
 
       it('no rule crashed', async () => {
         const { analysis } = await analyzed(name);
