@@ -1,7 +1,7 @@
 // Runs the BUILT netsnap (dist/analyzer/cli.js, `npx tsc -p tsconfig.json` first) as a user would:
 // a child process with its own cwd and env, stdout and stderr kept apart, the exit code.
 import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,8 +38,16 @@ export function netsnap(args: readonly string[], opts: SpawnSyncOptions & { bin?
   };
 }
 
+/** folders tmp() made, removed when the test process exits (they used to pile up in /tmp) */
+const made: string[] = [];
+process.once('exit', () => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
+
 export function tmp(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `netsnap-cli-${prefix}-`));
+  const d = mkdtempSync(join(tmpdir(), `netsnap-cli-${prefix}-`));
+  made.push(d);
+  return d;
 }
 
 /** netsnap() without blocking, for tests that run side by side (it.concurrent) */
