@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LoadProblem } from '../core/problem.js';
 import type { Collector } from './archive.js';
+import { Spill } from './spill.js';
 
 /** smaller archives are read in this thread: a worker costs ~30 ms to start */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -29,6 +30,13 @@ export interface WorkerFile {
 
 export type WorkerMessage =
   | { readonly kind: 'files'; readonly files: readonly WorkerFile[] }
+  | {
+      readonly kind: 'spilled';
+      readonly path: string;
+      readonly fd: number;
+      readonly offset: number;
+      readonly length: number;
+    }
   | { readonly kind: 'done'; readonly problems: readonly LoadProblem[] };
 
 export interface WorkerInput {
@@ -51,6 +59,15 @@ export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
           c.progress(f.path);
           c.accept(f.path, body);
         }
+        return;
+      }
+      if (m.kind === 'spilled') {
+        // the worker's spill fd is this thread's to close from now on
+        if (c.spill?.fd !== m.fd) c.spill = Spill.adopt(m.fd);
+        c.bytes += m.length;
+        c.entries++;
+        c.progress(m.path);
+        c.accept(m.path, c.spill.entry(m.offset, m.length));
         return;
       }
       c.problems.push(...m.problems);

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { makeCollector, readArchive } from './archive.js';
 import type { WorkerFile, WorkerInput, WorkerMessage } from './read-in-worker.js';
+import { spillLocation } from './spill.js';
 
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_FILES = 256;
@@ -24,17 +25,34 @@ function flush(): void {
 
 // the collector keeps the first copy of a duplicate entry as in this thread; what it keeps goes
 // to the main thread (its map is left holding emptied, transferred buffers)
-const c = makeCollector(input.path, {
-  id: input.id,
-  limits: input.limits,
-  onFile: (path, body) => {
-    batch.push({ path, buffer: body.buffer as ArrayBuffer, offset: body.byteOffset, length: body.length });
-    batchBytes += body.length;
-    if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) flush();
+// spilled entries cross as {fd, offset, length}: the fd is process-wide and the main thread owns it
+let spillSent = false;
+const c = makeCollector(
+  input.path,
+  {
+    id: input.id,
+    limits: input.limits,
+    onFile: (path, body) => {
+      if (!Buffer.isBuffer(body)) {
+        const at = spillLocation(body);
+        if (!at) return;
+        flush(); // keep the reading order
+        const m: WorkerMessage = { kind: 'spilled', path, fd: at.fd, offset: at.offset, length: body.length };
+        parentPort?.postMessage(m);
+        spillSent = true;
+        return;
+      }
+      batch.push({ path, buffer: body.buffer as ArrayBuffer, offset: body.byteOffset, length: body.length });
+      batchBytes += body.length;
+      if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) flush();
+    },
   },
-});
+  true,
+);
 
 await readArchive(c, input.path, true);
 flush();
+// a spill no entry of which reached the main thread (its entries all failed) has no owner there
+if (c.spill && !spillSent) c.spill.close();
 const done: WorkerMessage = { kind: 'done', problems: c.problems };
 parentPort?.postMessage(done);

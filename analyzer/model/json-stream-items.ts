@@ -1,0 +1,204 @@
+// The items of a Kubernetes list kept in the spill file (bundle/spill.ts), found window by window:
+// the same split as json-items.ts's byte-level scanner (strings, escapes, nesting, the top-level
+// "items" array), but over windows read back with readSync, so a 775 MiB pods list is never one
+// Buffer. The partial item at the end of a window is carried into the next. Item spans are kept
+// in typed arrays so FileIndex.pointer(ref, "/items/N/...") reads only that item back.
+import type { SpilledEntry } from '../bundle/spill.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_OBJ = 0x7b;
+const CLOSE_OBJ = 0x7d;
+const OPEN_ARR = 0x5b;
+const CLOSE_ARR = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const ITEMS = Buffer.from('items');
+
+/** bytes read back per window: large enough that readSync calls cost nothing, small for the heap */
+export const WINDOW_BYTES = 8 * 1024 * 1024;
+
+const isSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/** [start, end) byte offsets of each item, growing as the scan goes */
+export class SpanTable {
+  count = 0;
+  private data = new Float64Array(1024);
+
+  push(start: number, end: number): void {
+    if (this.count * 2 + 2 > this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.count * 2] = start;
+    this.data[this.count * 2 + 1] = end;
+    this.count++;
+  }
+
+  get(i: number): readonly [number, number] | undefined {
+    if (!Number.isInteger(i) || i < 0 || i >= this.count) return undefined;
+    return [this.data[i * 2] as number, this.data[i * 2 + 1] as number];
+  }
+}
+
+/** one item's bytes: valid only until the next item is asked for */
+export interface ItemBytes {
+  readonly buf: Buffer;
+  readonly start: number;
+  readonly end: number;
+}
+
+/** spans of a whole scan, shared by loading and later pointer lookups */
+const scanned = new WeakMap<SpilledEntry, SpanTable | null>();
+
+export class ListStream {
+  readonly spans = new SpanTable();
+  /** after items() is exhausted: true when the items array closed (else: not a list, or cut off) */
+  ok = false;
+
+  constructor(
+    private readonly entry: SpilledEntry,
+    private readonly window = WINDOW_BYTES,
+  ) {}
+
+  /** each item's bytes in order; stops early (ok false) at the first sign that this is no list */
+  *items(): Generator<ItemBytes> {
+    const e = this.entry;
+    let base = 0; // absolute offset of buf[0]
+    let buf: Buffer = Buffer.alloc(0);
+    let next = 0; // absolute offset of the next byte to read from the spill
+    let i = 0; // scan position in buf
+    // before the items array: the object's nesting and the last top-level key seen
+    let phase: 'head' | 'items' = 'head';
+    let depth = 0;
+    let inString = false;
+    let escaped = false;
+    let key: number[] | undefined; // raw bytes of a depth-1 string, up to 6 (enough to tell "items")
+    let keyPending: number[] | undefined; // a depth-1 string waiting to see if a colon follows
+    let lastKey: number[] | undefined;
+    // in the items array: nesting inside the current item, its start, and where its last non-space byte ends
+    let itemDepth = 0;
+    let start = -1;
+    let lastEnd = -1;
+    const more = (): boolean => {
+      if (next >= e.length) return false;
+      // keep the unfinished item (or string) of the old window
+      const keep = phase === 'items' ? (start >= 0 ? start : base + i) : base + buf.length;
+      const tail = buf.subarray(keep - base);
+      // an item longer than a window doubles the read, so a huge item is copied O(n), not O(n²)
+      const chunk = e.read(next, Math.min(e.length, next + Math.max(this.window, tail.length)));
+      next += chunk.length;
+      buf = tail.length ? Buffer.concat([tail, chunk]) : chunk;
+      i -= keep - base;
+      base = keep;
+      return true;
+    };
+    for (;;) {
+      if (i >= buf.length && !more()) return; // ended before the items array closed
+      if (phase === 'head') {
+        for (; i < buf.length; i++) {
+          const b = buf[i] as number;
+          if (inString) {
+            if (escaped) escaped = false;
+            else if (b === BACKSLASH) escaped = true;
+            else if (b === QUOTE) {
+              inString = false;
+              keyPending = key;
+              key = undefined;
+              continue;
+            }
+            if (key && key.length < 6) key.push(b);
+            continue;
+          }
+          if (keyPending && !isSpace(b)) {
+            // a top-level key is followed by a colon
+            if (b === COLON) lastKey = keyPending;
+            keyPending = undefined;
+          }
+          if (b === QUOTE) {
+            inString = true;
+            key = depth === 1 ? [] : undefined;
+            continue;
+          }
+          if (b === OPEN_OBJ || b === OPEN_ARR) {
+            if (depth === 1 && b === OPEN_ARR && isItems(lastKey)) {
+              phase = 'items';
+              i++;
+              break;
+            }
+            depth++;
+          } else if (b === CLOSE_OBJ || b === CLOSE_ARR) depth--;
+          else if (depth === 0 && !isSpace(b)) return; // not an object at the top
+        }
+        continue;
+      }
+      // the items array: each item ends at a comma or the closing bracket at nesting 0
+      while (i < buf.length) {
+        const b = buf[i] as number;
+        if (b === QUOTE) {
+          const end = stringEnd(buf, i);
+          if (end < 0) break; // the string goes on in the next window: rescan it from its quote
+          if (start < 0) start = base + i;
+          lastEnd = base + end;
+          i = end;
+          continue;
+        }
+        if (itemDepth === 0 && (b === COMMA || b === CLOSE_ARR)) {
+          if (start >= 0) {
+            this.spans.push(start, lastEnd);
+            yield { buf, start: start - base, end: lastEnd - base };
+          }
+          start = -1;
+          if (b === CLOSE_ARR) {
+            this.ok = true;
+            return;
+          }
+          i++;
+          continue;
+        }
+        if (b === OPEN_OBJ || b === OPEN_ARR) itemDepth++;
+        else if (b === CLOSE_OBJ || b === CLOSE_ARR) itemDepth--;
+        if (!isSpace(b)) {
+          if (start < 0) start = base + i;
+          lastEnd = base + i + 1;
+        }
+        i++;
+      }
+      // out of bytes (or mid-string): read the next window, or the list was cut off
+      if (!more()) return;
+    }
+  }
+}
+
+function isItems(key: number[] | undefined): boolean {
+  return key !== undefined && key.length === ITEMS.length && key.every((b, k) => b === ITEMS[k]);
+}
+
+/** end (exclusive) of the string opened at buf[i], or -1 when it does not close in buf */
+function stringEnd(buf: Buffer, i: number): number {
+  let q = buf.indexOf(QUOTE, i + 1);
+  while (q >= 0) {
+    // an odd run of backslashes before the quote escapes it
+    let k = q - 1;
+    while (k > i && buf[k] === BACKSLASH) k--;
+    if ((q - 1 - k) % 2 === 0) return q + 1;
+    q = buf.indexOf(QUOTE, q + 1);
+  }
+  return -1;
+}
+
+/** the item spans of a spilled list (scanned once, then kept); undefined when it is not a list */
+export function spilledListSpans(entry: SpilledEntry, window = WINDOW_BYTES): SpanTable | undefined {
+  const hit = scanned.get(entry);
+  if (hit !== undefined) return hit ?? undefined;
+  const s = new ListStream(entry, window);
+  for (const _ of s.items()); // eslint-disable-line @typescript-eslint/no-unused-vars
+  rememberSpans(entry, s);
+  return s.ok ? s.spans : undefined;
+}
+
+/** keep a finished scan's spans for pointer lookups */
+export function rememberSpans(entry: SpilledEntry, s: ListStream): void {
+  scanned.set(entry, s.ok ? s.spans : null);
+}
