@@ -82,10 +82,15 @@ export interface Collector {
 }
 
 /**
- * `lendSpill`: in the worker thread, whose spill fd is handed to the main thread to own and close
- * (the worker must not close it when its objects are collected)
+ * `newSpill`: how the spill file is made on first use. The worker thread (read-worker.ts) is given
+ * the main thread's: Node closes the fds a worker opened when it exits, and the main thread reads
+ * spilled entries long after.
  */
-export function makeCollector(path: string, opts: ReadOptions, lendSpill = false): Collector {
+export function makeCollector(
+  path: string,
+  opts: ReadOptions,
+  newSpill: () => Spill = () => Spill.create(),
+): Collector {
   const id = opts.id ?? bundleIdFromPath(path);
   let lastReport = 0;
   const problems: LoadProblem[] = [];
@@ -120,7 +125,7 @@ export function makeCollector(path: string, opts: ReadOptions, lendSpill = false
       opts.onFile?.(path, body);
     },
     openSpill() {
-      c.spill ??= Spill.create(!lendSpill);
+      c.spill ??= newSpill();
       return c.spill;
     },
   };

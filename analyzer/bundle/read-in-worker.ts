@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LoadProblem } from '../core/problem.js';
 import type { Collector } from './archive.js';
-import { Spill } from './spill.js';
 
 /** smaller archives are read in this thread: a worker costs ~30 ms to start */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -33,7 +32,6 @@ export type WorkerMessage =
   | {
       readonly kind: 'spilled';
       readonly path: string;
-      readonly fd: number;
       readonly offset: number;
       readonly length: number;
     }
@@ -43,11 +41,24 @@ export interface WorkerInput {
   readonly path: string;
   readonly id: string;
   readonly limits: Collector['limits'];
+  /** the main thread's spill file, for the worker to write large entries into */
+  readonly spillFd?: number;
+  /** why there is none (the worker reports it on the first large entry) */
+  readonly spillError?: string;
 }
 
 export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
   return new Promise((resolve) => {
-    const input: WorkerInput = { path, id: c.id, limits: c.limits };
+    // made here, not in the worker: Node closes a worker's own fds when it exits. Made up front
+    // (a worker reads only archives of 8 MiB or more, which usually hold a large entry); closed
+    // again below when nothing was spilled
+    let spillError: string | undefined;
+    try {
+      c.openSpill();
+    } catch (e) {
+      spillError = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    }
+    const input: WorkerInput = { path, id: c.id, limits: c.limits, spillFd: c.spill?.fd, spillError };
     const worker = new Worker(WORKER_URL, { workerData: input });
     let done = false;
     worker.on('message', (m: WorkerMessage) => {
@@ -62,8 +73,7 @@ export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
         return;
       }
       if (m.kind === 'spilled') {
-        // the worker's spill fd is this thread's to close from now on
-        if (c.spill?.fd !== m.fd) c.spill = Spill.adopt(m.fd);
+        if (!c.spill) return; // cannot happen: the worker spills only into c.spill
         c.bytes += m.length;
         c.entries++;
         c.progress(m.path);
@@ -80,6 +90,7 @@ export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
           basename(path),
           `the reading thread stopped (exit code ${code}) before the end of the archive; kept the entries read before it`,
         );
+      if (c.spilled.size === 0) c.spill?.close();
       resolve();
     });
   });

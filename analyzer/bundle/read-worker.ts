@@ -3,7 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { makeCollector, readArchive } from './archive.js';
 import type { WorkerFile, WorkerInput, WorkerMessage } from './read-in-worker.js';
-import { spillLocation } from './spill.js';
+import { Spill, spillLocation } from './spill.js';
 
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_FILES = 256;
@@ -25,8 +25,7 @@ function flush(): void {
 
 // the collector keeps the first copy of a duplicate entry as in this thread; what it keeps goes
 // to the main thread (its map is left holding emptied, transferred buffers)
-// spilled entries cross as {fd, offset, length}: the fd is process-wide and the main thread owns it
-let spillSent = false;
+// spilled entries cross as {offset, length} into the main thread's spill file (its fd is process-wide)
 const c = makeCollector(
   input.path,
   {
@@ -37,9 +36,8 @@ const c = makeCollector(
         const at = spillLocation(body);
         if (!at) return;
         flush(); // keep the reading order
-        const m: WorkerMessage = { kind: 'spilled', path, fd: at.fd, offset: at.offset, length: body.length };
+        const m: WorkerMessage = { kind: 'spilled', path, offset: at.offset, length: body.length };
         parentPort?.postMessage(m);
-        spillSent = true;
         return;
       }
       batch.push({ path, buffer: body.buffer as ArrayBuffer, offset: body.byteOffset, length: body.length });
@@ -47,12 +45,13 @@ const c = makeCollector(
       if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) flush();
     },
   },
-  true,
+  () => {
+    if (input.spillFd === undefined) throw new Error(input.spillError ?? 'no spill file');
+    return Spill.lent(input.spillFd);
+  },
 );
 
 await readArchive(c, input.path, true);
 flush();
-// a spill no entry of which reached the main thread (its entries all failed) has no owner there
-if (c.spill && !spillSent) c.spill.close();
 const done: WorkerMessage = { kind: 'done', problems: c.problems };
 parentPort?.postMessage(done);

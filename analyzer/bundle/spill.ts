@@ -34,8 +34,8 @@ export class Spill {
 
   private constructor(readonly fd: number) {}
 
-  /** a new private spill file: open, unlinked, its directory removed; `owned`: closed when garbage */
-  static create(owned = true): Spill {
+  /** a new private spill file: open, unlinked, its directory removed; closed when garbage */
+  static create(): Spill {
     const dir = mkdtempSync(join(tmpdir(), 'netsnap-spill-'));
     const path = join(dir, 'spill');
     let fd: number;
@@ -49,17 +49,17 @@ export class Spill {
       }
       rmdirSync(dir);
     }
-    return owned ? Spill.adopt(fd) : Spill.lent(fd);
+    return Spill.adopt(fd);
   }
 
-  /** take ownership of an fd a worker thread created (the worker never closes it) */
-  static adopt(fd: number): Spill {
+  /** own an open spill fd: closed when this object is garbage, or by close() */
+  private static adopt(fd: number): Spill {
     const s = new Spill(fd);
     closer.register(s, fd, s);
     return s;
   }
 
-  /** a spill whose fd this object must not close (the worker's side, handed to the main thread) */
+  /** another thread's spill fd (fds are process-wide): written here, owned and closed there */
   static lent(fd: number): Spill {
     return new Spill(fd);
   }
