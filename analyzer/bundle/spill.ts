@@ -13,6 +13,8 @@ export interface SpilledEntry {
   readonly length: number;
   /** bytes [start, end) of the entry, read back from the spill (a new Buffer each call) */
   read(start?: number, end?: number): Buffer;
+  /** bytes [start, end) into target at offset (a reused window: no fresh pages to fault in) */
+  readInto(target: Buffer, offset: number, start: number, end: number): void;
 }
 
 /** entries of a bundle at or over this many bytes are spilled (ReadLimits.spillMinBytes) */
@@ -73,15 +75,19 @@ export class Spill {
 
   /** bytes [offset, offset + length) of the file */
   readRange(offset: number, length: number): Buffer {
-    if (this.closed) throw new Error('the spill file was closed');
     const out = Buffer.allocUnsafe(length);
+    this.readRangeInto(out, 0, offset, length);
+    return out;
+  }
+
+  readRangeInto(out: Buffer, at: number, offset: number, length: number): void {
+    if (this.closed) throw new Error('the spill file was closed');
     let got = 0;
     while (got < length) {
-      const n = readSync(this.fd, out, got, length - got, offset + got);
+      const n = readSync(this.fd, out, at + got, length - got, offset + got);
       if (n === 0) throw new Error(`spill file ended at ${offset + got}, expected ${offset + length}`);
       got += n;
     }
-    return out;
   }
 
   entry(offset: number, length: number): SpilledEntry {
@@ -107,6 +113,12 @@ class SpillRange implements SpilledEntry {
     const lo = Math.max(0, Math.min(start, this.length));
     const hi = Math.max(lo, Math.min(end, this.length));
     return this.spill.readRange(this.offset + lo, hi - lo);
+  }
+
+  readInto(target: Buffer, at: number, start: number, end: number): void {
+    if (start < 0 || end > this.length || end < start)
+      throw new RangeError(`bad range ${start}-${end} of ${this.length}`);
+    this.spill.readRangeInto(target, at, this.offset + start, end - start);
   }
 }
 

@@ -54,8 +54,11 @@ function spilledLineOffsets(e: SpilledEntry, window: number): { table: LineTable
   let table: LineTable = wide ? new Float64Array(4096) : new Uint32Array(4096);
   let count = 1; // table[0] = 0
   let last = 0;
+  const work = Buffer.allocUnsafe(Math.min(window, e.length)); // one window, reused
   for (let pos = 0; pos < e.length; pos += window) {
-    const chunk = e.read(pos, Math.min(e.length, pos + window));
+    const n = Math.min(window, e.length - pos);
+    e.readInto(work, 0, pos, pos + n);
+    const chunk = work.subarray(0, n);
     for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) {
       if (pos + i >= e.length - 1) continue; // a final newline does not start another line
       if (count === table.length) {

@@ -82,9 +82,15 @@ function loadSpilledList<S extends z.ZodType>(
   schema: S,
   entry: SpilledEntry,
 ): Located<z.output<S>>[] | undefined {
-  const stream = new ListStream(entry, spillWindowBytes);
-  const problems: LoadProblem[] = [];
-  const loaded = validateItems(reader, path, schema, streamedItems(stream), false, problems);
+  // line-guided first (as findListItems); byte by byte when not line-shaped or an item did not parse
+  let stream = new ListStream(entry, spillWindowBytes, true);
+  let problems: LoadProblem[] = [];
+  let loaded = validateItems(reader, path, schema, streamedItems(stream), true, problems);
+  if (loaded === RESCAN || stream.notLineShaped) {
+    stream = new ListStream(entry, spillWindowBytes, false);
+    problems = [];
+    loaded = validateItems(reader, path, schema, streamedItems(stream), false, problems);
+  }
   rememberSpans(entry, stream);
   if (!stream.ok || loaded === RESCAN) {
     reader.problems.push(notAList(reader, path, entry.length));

@@ -166,6 +166,8 @@ const tricky = [
 const cases: Record<string, string> = {
   'strings with brackets, quotes and escapes': `{"kind": "List", "items": [\n${tricky.join(',\n')}\n], "metadata": {}}`,
   'pretty-printed': `{\n    "apiVersion": "v1",\n    "items": [\n        ${tricky.join(',\n        ')}\n    ]\n}\n`,
+  // the line-guided guess ends the first item at the inner `}`: it does not parse, so a byte rescan
+  'pretty-printed with a misleading indent': `{\n  "items": [\n    {\n    "metadata": {\n    "name": "a", "namespace": "d"},\n    "spec": {"containers": []}\n    },\n    ${pod('b')}\n  ]\n}\n`,
   'a bad item': `{"items": [${pod('a')}, {"metadata": {"name": "b", "namespace": oops}}, ${pod('c')}]}`,
   'an item failing the schema': `{"items": [${pod('a')}, {"kind": "Pod", "metadata": {"name": 7}}]}`,
   'cut off mid-item': `{"items": [${pod('a')}, ${pod('b').slice(0, 40)}`,
