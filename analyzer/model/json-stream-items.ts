@@ -324,10 +324,10 @@ export function spilledListSpans(entry: SpilledEntry, window = WINDOW_BYTES): Sp
   if (hit !== undefined) return hit ?? undefined;
   // line-guided first, like findListItems for a heap list; byte by byte when not line-shaped
   let s = new ListStream(entry, window, true);
-  for (const _ of s.items()); // eslint-disable-line @typescript-eslint/no-unused-vars
+  for (const _ of s.items());
   if (s.notLineShaped) {
     s = new ListStream(entry, window, false);
-    for (const _ of s.items()); // eslint-disable-line @typescript-eslint/no-unused-vars
+    for (const _ of s.items());
   }
   rememberSpans(entry, s);
   return s.ok ? s.spans : undefined;

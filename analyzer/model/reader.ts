@@ -44,7 +44,7 @@ export class BundleReader {
       .sort();
   }
 
-  /** the file as text; undefined (with a problem) when absent or too large. A spilled file is read back whole (transient). */
+  /** the file as text; undefined (with a problem) when absent or too large; a spilled file is read back (transient) */
   text(path: string): string | undefined {
     const e = entryOf(this.raw, path);
     if (!e) return undefined;
