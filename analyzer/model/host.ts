@@ -65,7 +65,7 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     // a spilled dump is read back whole while this host is built (transient)
     const buf = entryBytes(reader.raw, path);
     if (!buf) return undefined;
-    const text = reader.text(path);
+    const text = reader.text(path, buf); // decoded from the bytes just read back, not read again
     if (text === undefined) return undefined;
     const same = dumps.find((d) => d.buf.length === buf.length && d.buf.equals(buf));
     const similar = same ? undefined : dumps.find((d) => sameExceptComments(d.buf, buf));

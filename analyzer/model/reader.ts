@@ -45,8 +45,9 @@ export class BundleReader {
   }
 
   /** the file as text; undefined (with a problem) when absent or too large; a spilled file is read back (transient) */
-  text(path: string): string | undefined {
-    const e = entryOf(this.raw, path);
+  text(path: string, bytes?: Buffer): string | undefined {
+    // `bytes`: the file's bytes when the caller already read a spilled file back
+    const e = bytes ?? entryOf(this.raw, path);
     if (!e) return undefined;
     const decoded =
       e.length > MAX_TEXT_BYTES
