@@ -2,6 +2,7 @@
 // in this thread and by read-worker.ts in a worker thread (so it imports nothing heavy: no zod).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import tar from 'tar-stream';
@@ -12,6 +13,7 @@ import { cutName } from './names.js';
 import { Refusals } from './refusals.js';
 import { TarEndGuard } from './tar-end.js';
 import type { ReadLimits, ReadProgress } from './types.js';
+import { Spill, type SpilledEntry } from './spill.js';
 
 /** the bundle id of a path: file or directory name without .tar.gz/.tgz/.tar */
 export function bundleIdFromPath(path: string): string {
@@ -29,7 +31,7 @@ export interface ReadOptions {
    * decompressed (by a worker thread for a large .tar.gz): a caller can start parsing early.
    * Paths are as in the archive (before a single top directory is stripped).
    */
-  readonly onFile?: (path: string, bytes: Buffer) => void;
+  readonly onFile?: (path: string, bytes: Buffer | SpilledEntry) => void;
   /**
    * Read a .tar.gz in a worker thread: 'auto' (default) from WORKER_MIN_BYTES on, true always,
    * false never. Without the compiled worker (running from sources) it reads in this thread.
@@ -60,6 +62,10 @@ export interface Collector {
   readonly origin: string;
   readonly limits: ReadLimits;
   readonly files: Map<string, Buffer>;
+  /** entries of limits.spillMinBytes or more, in the spill file */
+  readonly spilled: Map<string, SpilledEntry>;
+  /** the bundle's spill file, once a large entry was met */
+  spill?: Spill;
   readonly problems: LoadProblem[];
   entries: number;
   bytes: number;
@@ -70,10 +76,21 @@ export interface Collector {
   /** put the refusal counts into the problems */
   finish(): void;
   /** keep one read file (the first copy of a duplicate entry wins) */
-  accept(path: string, body: Buffer): void;
+  accept(path: string, body: Buffer | SpilledEntry): void;
+  /** the spill file, created on first use; throws the fs error */
+  openSpill(): Spill;
 }
 
-export function makeCollector(path: string, opts: ReadOptions): Collector {
+/**
+ * `newSpill`: how the spill file is made on first use. The worker thread (read-worker.ts) is given
+ * the main thread's: Node closes the fds a worker opened when it exits, and the main thread reads
+ * spilled entries long after.
+ */
+export function makeCollector(
+  path: string,
+  opts: ReadOptions,
+  newSpill: () => Spill = () => Spill.create(),
+): Collector {
   const id = opts.id ?? bundleIdFromPath(path);
   let lastReport = 0;
   const problems: LoadProblem[] = [];
@@ -83,6 +100,7 @@ export function makeCollector(path: string, opts: ReadOptions): Collector {
     origin: path,
     limits: resolveLimits(opts.limits),
     files: new Map(),
+    spilled: new Map(),
     problems,
     entries: 0,
     bytes: 0,
@@ -98,12 +116,17 @@ export function makeCollector(path: string, opts: ReadOptions): Collector {
     refuse: (kind, name, message, severity) => refusals.refuse(kind, name, message, severity),
     finish: () => refusals.finish(),
     accept(path, body) {
-      if (c.files.has(path)) {
+      if (c.files.has(path) || c.spilled.has(path)) {
         c.refuse('duplicate', path, 'duplicate entry in the archive; kept the first copy', 'warning');
         return;
       }
-      c.files.set(path, body);
+      if (Buffer.isBuffer(body)) c.files.set(path, body);
+      else c.spilled.set(path, body);
       opts.onFile?.(path, body);
+    },
+    openSpill() {
+      c.spill ??= newSpill();
+      return c.spill;
     },
   };
   return c;
@@ -215,6 +238,21 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
       }
       c.progress(verdict.path);
       current = verdict.path;
+      if (size >= c.limits.spillMinBytes) {
+        // streamed chunk by chunk into the spill file: the bytes never sit in the heap whole
+        const spilled = await spillEntry(c, entry as AsyncIterable<Buffer>, size, verdict.path, (n) => {
+          const bomb = bombMessage(c.limits, n, gzipped ? (gz.consumed ?? 0) : undefined);
+          if (bomb) failure ??= new CapError(bomb);
+          return bomb !== undefined;
+        });
+        if (failure) break;
+        current = undefined;
+        if (spilled) {
+          c.entries++;
+          c.accept(verdict.path, spilled);
+        }
+        continue;
+      }
       // one buffer of the declared size, filled in place: a 800 MB list is never held twice
       // (chunks plus their concatenation), and no chunk keeps a larger gunzip buffer alive
       // its own memory (not the shared small-buffer pool), so a worker can hand it over whole
@@ -260,6 +298,52 @@ export async function readArchive(c: Collector, path: string, gzipped: boolean):
       `data follows the end-of-archive marker (at byte ${guard.markerAt ?? 0} of the tar data); what follows it was not read (tar -t does not list it either)`,
       'warning',
     );
+}
+
+/**
+ * Copy one entry's chunks into the spill, counting them like a kept entry (caps and the bomb
+ * check see them); `stop(bytes)` says the bomb check tripped. A write error (ENOSPC...) becomes a
+ * problem naming the entry, whose bytes are then drained and not kept: the rest still loads.
+ */
+export async function spillEntry(
+  c: Collector,
+  chunks: AsyncIterable<Buffer>,
+  size: number,
+  path: string,
+  stop: (bytes: number) => boolean,
+): Promise<SpilledEntry | undefined> {
+  let spill: Spill | undefined;
+  let offset = 0;
+  let writeError: unknown;
+  try {
+    spill = c.openSpill();
+    offset = spill.size;
+  } catch (e) {
+    writeError = e;
+  }
+  let got = 0;
+  for await (const chunk of chunks) {
+    if (got + chunk.length > size) break; // never more than declared
+    if (writeError === undefined)
+      try {
+        spill!.append(chunk);
+      } catch (e) {
+        writeError = e;
+      }
+    got += chunk.length;
+    c.bytes += chunk.length;
+    c.progress();
+    if (stop(c.bytes)) return undefined;
+  }
+  if (writeError !== undefined || !spill) {
+    const code = (writeError as NodeJS.ErrnoException | undefined)?.code ?? (writeError as Error | undefined)?.message;
+    c.problem(
+      path,
+      `could not be written to the temporary spill file (${code ?? 'unknown error'}); this entry is not kept (free space in ${tmpdir()} or set TMPDIR)`,
+    );
+    return undefined;
+  }
+  return spill.entry(offset, got);
 }
 
 /** trailing garbage after a whole archive is a warning; anything that cut the archive is an error */

@@ -3,6 +3,7 @@
 // partial bundle pasted into a ticket), or else a folder of bundles: the archives (.tar.gz, .tgz,
 // .tar) and folders in it, one level down. Other files there are ignored with a note;
 // collection.json (the index `netsnap collect` writes beside the bundles) is left alone.
+import { entryCount, entryPaths, hasEntry } from './entries.js';
 import { promises as fsp } from 'node:fs';
 import { basename, join } from 'node:path';
 import { BundleOpenError, readBundle, uniqueIds, type ReadOptions } from './read.js';
@@ -112,15 +113,16 @@ export function isSourcePath(path: string): boolean {
  */
 export function notABundle(raw: RawBundle): string | undefined {
   if (raw.manifest) return undefined;
-  for (const p of raw.files.keys()) if (isSourcePath(p)) return undefined;
+  for (const p of entryPaths(raw)) if (isSourcePath(p)) return undefined;
   const err = raw.problems.find((p) => p.severity === 'error' && p.file !== 'manifest.json');
   if (err) return err.message;
   const bad = raw.problems.find((p) => p.severity === 'error' && p.file === 'manifest.json');
-  const others = raw.files.size - (raw.files.has('manifest.json') ? 1 : 0);
+  const count = entryCount(raw);
+  const others = count - (hasEntry(raw, 'manifest.json') ? 1 : 0);
   if (bad)
     return `manifest.json: ${bad.message}; and ${others ? 'none of its other files' : 'no other file'} is one netsnap reads`;
-  if (raw.files.size === 0) return 'no bundle here: no manifest.json and no files';
-  return `not a bundle: no manifest.json and none of its ${raw.files.size} file(s) is one netsnap reads`;
+  if (count === 0) return 'no bundle here: no manifest.json and no files';
+  return `not a bundle: no manifest.json and none of its ${count} file(s) is one netsnap reads`;
 }
 
 /** an input (or part of a folder of bundles) that gave no bundle */

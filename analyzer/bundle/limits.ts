@@ -1,4 +1,5 @@
 import type { ReadLimits } from './types.js';
+import { DEFAULT_SPILL_MIN_BYTES } from './spill.js';
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -18,6 +19,9 @@ export const DEFAULT_LIMITS: ReadLimits = {
   // bomb is stopped with at most ~128 MiB held whatever its entries declare (issue 17: 512 MB RSS).
   maxRatio: 200,
   ratioFromBytes: 128 * MiB,
+  // larger entries go to the spill file, not the heap: at L that keeps the 775 MiB pods list and
+  // the ~70 MB iptables dumps out of RSS (docs/spill.md)
+  spillMinBytes: DEFAULT_SPILL_MIN_BYTES,
 };
 
 export function resolveLimits(partial?: Partial<ReadLimits>): ReadLimits {

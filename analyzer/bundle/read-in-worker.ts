@@ -29,17 +29,36 @@ export interface WorkerFile {
 
 export type WorkerMessage =
   | { readonly kind: 'files'; readonly files: readonly WorkerFile[] }
+  | {
+      readonly kind: 'spilled';
+      readonly path: string;
+      readonly offset: number;
+      readonly length: number;
+    }
   | { readonly kind: 'done'; readonly problems: readonly LoadProblem[] };
 
 export interface WorkerInput {
   readonly path: string;
   readonly id: string;
   readonly limits: Collector['limits'];
+  /** the main thread's spill file, for the worker to write large entries into */
+  readonly spillFd?: number;
+  /** why there is none (the worker reports it on the first large entry) */
+  readonly spillError?: string;
 }
 
 export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
   return new Promise((resolve) => {
-    const input: WorkerInput = { path, id: c.id, limits: c.limits };
+    // made here, not in the worker: Node closes a worker's own fds when it exits. Made up front
+    // (a worker reads only archives of 8 MiB or more, which usually hold a large entry); closed
+    // again below when nothing was spilled
+    let spillError: string | undefined;
+    try {
+      c.openSpill();
+    } catch (e) {
+      spillError = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    }
+    const input: WorkerInput = { path, id: c.id, limits: c.limits, spillFd: c.spill?.fd, spillError };
     const worker = new Worker(WORKER_URL, { workerData: input });
     let done = false;
     worker.on('message', (m: WorkerMessage) => {
@@ -53,6 +72,14 @@ export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
         }
         return;
       }
+      if (m.kind === 'spilled') {
+        if (!c.spill) return; // cannot happen: the worker spills only into c.spill
+        c.bytes += m.length;
+        c.entries++;
+        c.progress(m.path);
+        c.accept(m.path, c.spill.entry(m.offset, m.length));
+        return;
+      }
       c.problems.push(...m.problems);
       done = true;
     });
@@ -63,6 +90,7 @@ export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
           basename(path),
           `the reading thread stopped (exit code ${code}) before the end of the archive; kept the entries read before it`,
         );
+      if (c.spilled.size === 0) c.spill?.close();
       resolve();
     });
   });

@@ -3,6 +3,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { makeCollector, readArchive } from './archive.js';
 import type { WorkerFile, WorkerInput, WorkerMessage } from './read-in-worker.js';
+import { Spill, spillLocation } from './spill.js';
 
 const BATCH_BYTES = 4 * 1024 * 1024;
 const BATCH_FILES = 256;
@@ -24,15 +25,31 @@ function flush(): void {
 
 // the collector keeps the first copy of a duplicate entry as in this thread; what it keeps goes
 // to the main thread (its map is left holding emptied, transferred buffers)
-const c = makeCollector(input.path, {
-  id: input.id,
-  limits: input.limits,
-  onFile: (path, body) => {
-    batch.push({ path, buffer: body.buffer as ArrayBuffer, offset: body.byteOffset, length: body.length });
-    batchBytes += body.length;
-    if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) flush();
+// spilled entries cross as {offset, length} into the main thread's spill file (its fd is process-wide)
+const c = makeCollector(
+  input.path,
+  {
+    id: input.id,
+    limits: input.limits,
+    onFile: (path, body) => {
+      if (!Buffer.isBuffer(body)) {
+        const at = spillLocation(body);
+        if (!at) return;
+        flush(); // keep the reading order
+        const m: WorkerMessage = { kind: 'spilled', path, offset: at.offset, length: body.length };
+        parentPort?.postMessage(m);
+        return;
+      }
+      batch.push({ path, buffer: body.buffer as ArrayBuffer, offset: body.byteOffset, length: body.length });
+      batchBytes += body.length;
+      if (batchBytes >= BATCH_BYTES || batch.length >= BATCH_FILES) flush();
+    },
   },
-});
+  () => {
+    if (input.spillFd === undefined) throw new Error(input.spillError ?? 'no spill file');
+    return Spill.lent(input.spillFd);
+  },
+);
 
 await readArchive(c, input.path, true);
 flush();

@@ -6,12 +6,13 @@ import { basename, join, posix } from 'node:path';
 import { formatBytes } from './limits.js';
 import { ManifestSchema, FORMAT_VERSION, type Manifest } from './manifest.js';
 import { jsonNestingExceeds, jsonTooDeepMessage } from '../core/json-depth.js';
-import type { RawBundle } from './types.js';
+import type { RawBundle, SpilledEntry } from './types.js';
 import {
   bundleIdFromPath,
   checkEntryName,
   makeCollector,
   readArchive,
+  spillEntry,
   type Collector,
   type ReadOptions,
 } from './archive.js';
@@ -93,6 +94,17 @@ async function readDirectory(c: Collector, root: string): Promise<void> {
         return false;
       }
       c.progress(relPath);
+      if (st.size >= c.limits.spillMinBytes) {
+        // copied into the spill rather than read in place later: evidence then quotes the bytes
+        // that were parsed even if the folder changes meanwhile (a collector still writing, an
+        // edit), and no fd per large file stays open; the cost is one copy into the page cache
+        const spilled = await spillFile(c, join(root, relPath), relPath, st.size);
+        if (spilled) {
+          c.entries++;
+          c.accept(relPath, spilled);
+        }
+        continue;
+      }
       let buf;
       try {
         buf = await fsp.readFile(join(root, relPath));
@@ -110,18 +122,58 @@ async function readDirectory(c: Collector, root: string): Promise<void> {
   c.finish();
 }
 
-/** A tarball made from a folder (`tar czf x.tgz netsnap-node-.../`) has one top directory. */
-function stripSingleTopDir(files: Map<string, Buffer>): Map<string, Buffer> {
-  if (files.size === 0 || files.has('manifest.json')) return files;
-  const tops = new Set([...files.keys()].map((p) => p.split('/')[0]));
-  if (tops.size !== 1) return files;
-  const [top] = tops;
-  if (!files.has(`${top}/manifest.json`)) return files;
-  return new Map([...files].map(([p, b]) => [p.slice(top!.length + 1), b]));
+/** one large directory file into the spill, at most the size it had when listed */
+async function spillFile(c: Collector, full: string, relPath: string, size: number): Promise<SpilledEntry | undefined> {
+  let fh;
+  try {
+    fh = await fsp.open(full, 'r');
+  } catch (e) {
+    c.refuse(`fs:${(e as NodeJS.ErrnoException).code ?? 'other'}`, relPath, fsReason(e));
+    return undefined;
+  }
+  try {
+    const chunks = async function* (): AsyncGenerator<Buffer> {
+      let pos = 0;
+      while (pos < size) {
+        const buf = Buffer.allocUnsafe(Math.min(1 << 20, size - pos));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, pos);
+        if (bytesRead === 0) return;
+        pos += bytesRead;
+        yield buf.subarray(0, bytesRead);
+      }
+    };
+    return await spillEntry(c, chunks(), size, relPath, () => false);
+  } catch (e) {
+    c.refuse(`fs:${(e as NodeJS.ErrnoException).code ?? 'other'}`, relPath, fsReason(e));
+    return undefined;
+  } finally {
+    await fh.close();
+  }
 }
 
-function readManifest(c: Collector, files: Map<string, Buffer>): Manifest | undefined {
-  const buf = files.get('manifest.json');
+/** A tarball made from a folder (`tar czf x.tgz netsnap-node-.../`) has one top directory. */
+function stripSingleTopDir<B>(
+  files: Map<string, Buffer>,
+  spilled: Map<string, B>,
+): { files: Map<string, Buffer>; spilled: Map<string, B> } {
+  const same = { files, spilled };
+  const has = (p: string) => files.has(p) || spilled.has(p);
+  if (files.size + spilled.size === 0 || has('manifest.json')) return same;
+  const tops = new Set([...files.keys(), ...spilled.keys()].map((p) => p.split('/')[0]));
+  if (tops.size !== 1) return same;
+  const [top] = tops;
+  if (!has(`${top}/manifest.json`)) return same;
+  const strip = <V>(m: Map<string, V>) => new Map([...m].map(([p, b]) => [p.slice(top!.length + 1), b]));
+  return { files: strip(files), spilled: strip(spilled) };
+}
+
+function readManifest(
+  c: Collector,
+  files: Map<string, Buffer>,
+  spilled: Map<string, SpilledEntry>,
+): Manifest | undefined {
+  // read back whole when spilled (only with a tiny spillMinBytes: a manifest is a few KB)
+  const buf = files.get('manifest.json') ?? spilled.get('manifest.json')?.read();
   if (!buf) {
     c.problem(
       'manifest.json',
@@ -200,11 +252,11 @@ export async function readBundle(path: string, opts: ReadOptions = {}): Promise<
       await readArchive(c, path, gzipped);
     }
   }
-  const files = stripSingleTopDir(c.files);
-  const manifest = readManifest(c, files);
+  const { files, spilled } = stripSingleTopDir(c.files, c.spilled);
+  const manifest = readManifest(c, files, spilled);
   c.progress(undefined);
   opts.onProgress?.({ bundlePath: path, bytesRead: c.bytes, entriesRead: c.entries });
-  return { id: c.id, origin: path, manifest, files, problems: c.problems };
+  return { id: c.id, origin: path, manifest, files, ...(spilled.size ? { spilled } : {}), problems: c.problems };
 }
 
 /** `a`, `a~2`, `a~3`...: two bundles with the same file name still get distinct ids */

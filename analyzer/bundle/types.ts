@@ -1,5 +1,8 @@
 import type { Manifest } from './manifest.js';
 import type { LoadProblem } from '../core/problem.js';
+import type { SpilledEntry } from './spill.js';
+
+export type { SpilledEntry };
 
 /** Limits applied while reading; defaults fit the Kubernetes scalability envelope. */
 export interface ReadLimits {
@@ -14,6 +17,11 @@ export interface ReadLimits {
    */
   readonly maxRatio: number;
   readonly ratioFromBytes: number;
+  /**
+   * entries of this many bytes or more are streamed into the bundle's private spill file instead
+   * of a heap Buffer (spill.ts); their bytes are read back on demand
+   */
+  readonly spillMinBytes: number;
 }
 
 export interface ReadProgress {
@@ -32,5 +40,10 @@ export interface RawBundle {
   readonly manifest?: Manifest;
   /** path inside the bundle -> bytes; one copy of each file */
   readonly files: ReadonlyMap<string, Buffer>;
+  /**
+   * path inside the bundle -> bytes in the spill file, for entries of spillMinBytes or more (never
+   * also in `files`); absent in bundles built in memory. Use entries.ts to ask for any file.
+   */
+  readonly spilled?: ReadonlyMap<string, SpilledEntry>;
   readonly problems: readonly LoadProblem[];
 }

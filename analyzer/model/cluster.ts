@@ -1,4 +1,5 @@
 // The cluster/ files of one bundle -> ClusterState. Which bundle supplies it is decided in build.ts.
+
 import { isUtf8 } from 'node:buffer';
 import type { z } from 'zod';
 import type { LogLine } from '../parse/types.js';
@@ -90,7 +91,8 @@ function loadLogs(
  */
 function lazyLog(reader: BundleReader, path: string, parse: Parsers['log']): Sourced<readonly LogLine[]> | undefined {
   const buf = reader.raw.files.get(path);
-  if (!buf) return undefined;
+  // a spilled log (rare: over spillMinBytes) is parsed now rather than kept read back for later
+  if (!buf) return reader.has(path) ? reader.parse(path, parse) : undefined;
   if (!plainText(buf)) return reader.parse(path, parse);
   let lines: readonly LogLine[] | undefined;
   return {

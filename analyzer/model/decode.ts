@@ -14,20 +14,23 @@ export interface Decoded {
   readonly problems: readonly LoadProblem[];
 }
 
+/** the problem of a file too large for one string (also for spilled files, without reading them) */
+export function tooLargeForText(bytes: number, bundle: string, file: string): Decoded {
+  return {
+    problems: [
+      {
+        bundle,
+        file,
+        message: `${bytes} bytes is more than one string can hold, so this file was not parsed; collect it again with a smaller scope (e.g. one namespace)`,
+        severity: 'error',
+        code: LOAD_PROBLEM_CODES.tooLarge,
+      },
+    ],
+  };
+}
+
 export function decodeText(buf: Buffer, bundle: string, file: string): Decoded {
-  if (buf.length > MAX_TEXT_BYTES) {
-    return {
-      problems: [
-        {
-          bundle,
-          file,
-          message: `${buf.length} bytes is more than one string can hold, so this file was not parsed; collect it again with a smaller scope (e.g. one namespace)`,
-          severity: 'error',
-          code: LOAD_PROBLEM_CODES.tooLarge,
-        },
-      ],
-    };
-  }
+  if (buf.length > MAX_TEXT_BYTES) return tooLargeForText(buf.length, bundle, file);
   const problems: LoadProblem[] = [];
   let text: string;
   try {

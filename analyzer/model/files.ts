@@ -11,6 +11,10 @@ import { resolvePointer } from './pointer.js';
 import { jsonNestingExceeds } from '../core/json-depth.js';
 import { findListItems, parseSpan } from './json-items.js';
 import { LARGE_JSON_BYTES } from './reader.js';
+import { entryOf, entryPaths, hasEntry, wholeBytes, type EntryBytes } from '../bundle/entries.js';
+import type { SpilledEntry } from '../bundle/spill.js';
+import { MAX_TEXT_BYTES } from './decode.js';
+import { spilledListSpans } from './json-stream-items.js';
 
 type PointerRef = FileRef & { readonly pointer?: string };
 
@@ -42,10 +46,42 @@ function stripCR(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
 
+/** the line table of a spilled file, by a windowed newline scan; `endsInNewline` for the last line */
+function spilledLineOffsets(e: SpilledEntry, window: number): { table: LineTable; endsInNewline: boolean } {
+  if (e.length === 0) return { table: new Uint32Array(0), endsInNewline: false };
+  // offsets past 2^32 need doubles; the table grows by doubling as the line count is unknown
+  const wide = e.length > 0xffffffff;
+  let table: LineTable = wide ? new Float64Array(4096) : new Uint32Array(4096);
+  let count = 1; // table[0] = 0
+  let last = 0;
+  const work = Buffer.allocUnsafe(Math.min(window, e.length)); // one window, reused
+  for (let pos = 0; pos < e.length; pos += window) {
+    const n = Math.min(window, e.length - pos);
+    e.readInto(work, 0, pos, pos + n);
+    const chunk = work.subarray(0, n);
+    for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) {
+      if (pos + i >= e.length - 1) continue; // a final newline does not start another line
+      if (count === table.length) {
+        const grown: LineTable = wide ? new Float64Array(count * 2) : new Uint32Array(count * 2);
+        grown.set(table);
+        table = grown;
+      }
+      table[count++] = pos + i + 1;
+    }
+    last = chunk[chunk.length - 1] as number;
+  }
+  return { table: table.slice(0, count), endsInNewline: last === NEWLINE };
+}
+
+type LineTable = Uint32Array | Float64Array;
+
+/** window of spilled bytes read back per step when scanning for lines */
+const LINE_SCAN_WINDOW = 8 * 1024 * 1024;
+
 export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonBytes?: number } = {}): FileIndex {
   const largeJsonBytes = opts.largeJsonBytes ?? LARGE_JSON_BYTES;
   const byBundle = new Map<string, RawBundle>(raws.map((r) => [r.id, r]));
-  const offsets = new Map<string, Uint32Array>();
+  const offsets = new Map<string, { table: LineTable; endsInNewline: boolean }>();
   const embedded = new Map<string, string[] | null>();
   const jsonCache = new Map<string, unknown>();
   const itemSpans = new Map<string, ReturnType<typeof findListItems>>();
@@ -53,19 +89,24 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
   const key = (ref: FileRef): string => `${ref.bundle}\u0000${ref.path}`;
   const manifests = new Map<string, Buffer>();
   for (const r of raws)
-    if (r.manifest && !r.files.has(MANIFEST))
+    if (r.manifest && !hasEntry(r, MANIFEST))
       manifests.set(r.id, Buffer.from(`${JSON.stringify(r.manifest, null, 2)}\n`, 'utf8'));
-  const bufferOf = (ref: FileRef): Buffer | undefined =>
-    byBundle.get(ref.bundle)?.files.get(ref.path) ?? (ref.path === MANIFEST ? manifests.get(ref.bundle) : undefined);
+  // a Buffer, or a spilled file whose ranges are read back on demand
+  const bufferOf = (ref: FileRef): EntryBytes | undefined => {
+    const raw = byBundle.get(ref.bundle);
+    return (raw && entryOf(raw, ref.path)) ?? (ref.path === MANIFEST ? manifests.get(ref.bundle) : undefined);
+  };
 
-  function offsetsOf(ref: FileRef, buf: Buffer): Uint32Array {
+  function offsetsOf(ref: FileRef, buf: EntryBytes): { table: LineTable; endsInNewline: boolean } {
     const k = key(ref);
-    let table = offsets.get(k);
-    if (!table) {
-      table = lineOffsets(buf);
-      offsets.set(k, table);
+    let got = offsets.get(k);
+    if (!got) {
+      got = Buffer.isBuffer(buf)
+        ? { table: lineOffsets(buf), endsInNewline: buf[buf.length - 1] === NEWLINE }
+        : spilledLineOffsets(buf, LINE_SCAN_WINDOW);
+      offsets.set(k, got);
     }
-    return table;
+    return got;
   }
 
   function json(ref: FileRef): unknown {
@@ -76,11 +117,13 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
       jsonCache.set(k, hit);
       return hit;
     }
-    const buf = bufferOf(ref);
-    if (!buf) return undefined;
+    const entry = bufferOf(ref);
+    if (!entry) return undefined;
     let doc: unknown;
     try {
-      doc = JSON.parse(buf.toString('utf8'));
+      // a spilled file past one string's size is never read back only to fail
+      if (entry.length > MAX_TEXT_BYTES) throw new Error('too large');
+      doc = JSON.parse((wholeBytes(entry) as Buffer).toString('utf8'));
       // a value nested past the cap is never quoted: JSON.stringify of it would overflow the stack
       if (jsonNestingExceeds(doc)) doc = undefined;
     } catch {
@@ -108,7 +151,7 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
       const out: FileRef[] = [];
       for (const raw of raws) {
         if (bundle !== undefined && raw.id !== bundle) continue;
-        const paths = [...raw.files.keys(), ...(manifests.has(raw.id) ? [MANIFEST] : [])];
+        const paths = [...entryPaths(raw), ...(manifests.has(raw.id) ? [MANIFEST] : [])];
         for (const path of paths.sort()) out.push({ bundle: raw.id, path });
       }
       return out;
@@ -119,7 +162,7 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
       const buf = bufferOf(ref);
       if (!buf) return undefined;
       if (ref.pointer !== undefined) return embeddedLines({ ...ref, pointer: ref.pointer })?.length;
-      return offsetsOf(ref, buf).length;
+      return offsetsOf(ref, buf).table.length;
     },
     lines(ref: PointerRef, from: number, to: number): readonly string[] | undefined {
       const buf = bufferOf(ref);
@@ -129,16 +172,20 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
         const all = embeddedLines({ ...ref, pointer: ref.pointer });
         return all ? all.slice(lo - 1, Math.max(lo - 1, Math.floor(to))) : undefined;
       }
-      const table = offsetsOf(ref, buf);
+      const { table, endsInNewline } = offsetsOf(ref, buf);
       const hi = Math.min(table.length, Math.floor(to));
       const out: string[] = [];
-      for (let n = lo; n <= hi; n++) {
-        const start = table[n - 1] as number;
+      if (hi < lo) return out;
+      const lineEnd = (n: number): number => {
         const next = n < table.length ? (table[n] as number) - 1 : buf.length;
         // the last line may or may not end in a newline
-        const end = n === table.length && buf[buf.length - 1] === NEWLINE ? buf.length - 1 : next;
-        out.push(stripCR(buf.toString('utf8', start, end)));
-      }
+        return n === table.length && endsInNewline ? buf.length - 1 : next;
+      };
+      // a spilled file: the asked lines' bytes are read back in one read
+      const base = Buffer.isBuffer(buf) ? 0 : (table[lo - 1] as number);
+      const bytes = Buffer.isBuffer(buf) ? buf : buf.read(base, lineEnd(hi));
+      for (let n = lo; n <= hi; n++)
+        out.push(stripCR(bytes.toString('utf8', (table[n - 1] as number) - base, lineEnd(n) - base)));
       return out;
     },
     pointer(ref: FileRef, pointer: string): unknown {
@@ -148,6 +195,13 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
       // a huge list: parse only the item the pointer names
       const m = /^\/items\/(0|[1-9][0-9]*)(\/.*)?$/.exec(pointer);
       if (!m) return undefined;
+      if (!Buffer.isBuffer(buf)) {
+        // only the named item is read back; the spans come from loading, or one windowed scan
+        const span = spilledListSpans(buf)?.get(Number(m[1]));
+        return span
+          ? resolvePointer(parseSpan(buf.read(span[0], span[1]), [0, span[1] - span[0]]).value, m[2] ?? '')
+          : undefined;
+      }
       const k = key(ref);
       if (!itemSpans.has(k)) itemSpans.set(k, findListItems(buf));
       const span = itemSpans.get(k)?.spans[Number(m[1])];

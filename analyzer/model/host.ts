@@ -1,5 +1,6 @@
 // One node's host/ files -> HostState. Paths come from analyzer/bundle/sources.ts; a file that is
 // missing leaves its field undefined and `sources` says why (failed, denied, absent...).
+import { entryBytes } from '../bundle/entries.js';
 import type { SourceRecord } from '../bundle/manifest.js';
 import { sourceById } from '../bundle/sources.js';
 import type { HostState, Sourced } from './types.js';
@@ -29,7 +30,7 @@ export function hasHostData(reader: BundleReader): boolean {
 export function nodeNameOf(reader: BundleReader): string {
   const fromManifest = reader.raw.manifest?.node?.trim();
   if (fromManifest) return fromManifest;
-  const buf = reader.raw.files.get(pathOf('host.hostname'));
+  const buf = entryBytes(reader.raw, pathOf('host.hostname'));
   const fromFile = buf?.toString('utf8').split('\n')[0]?.trim();
   return fromFile || reader.id;
 }
@@ -61,7 +62,8 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
   const dumps: { buf: Buffer; text: string; parsed: ReturnType<Parsers['iptablesSave']> }[] = [];
   const dump = (id: string): Sourced<IptablesSaveValue> | undefined => {
     const path = pathOf(id);
-    const buf = reader.raw.files.get(path);
+    // a spilled dump is read back whole while this host is built (transient)
+    const buf = entryBytes(reader.raw, path);
     if (!buf) return undefined;
     const same = dumps.find((d) => d.buf.length === buf.length && d.buf.equals(buf));
     const similar = same ? undefined : dumps.find((d) => sameExceptComments(d.buf, buf));
@@ -73,7 +75,7 @@ export function buildHost(reader: BundleReader, node: string, parsers: Parsers):
     else if (lean && similar)
       parsed = reuseParseOfComments(similar.parsed, similar.text, commentsOnlyOf(buf), parsers.iptablesSave);
     else {
-      const text = reader.text(path);
+      const text = reader.text(path, buf); // decoded from the bytes just read back, not read again
       if (text === undefined) return undefined;
       parsed =
         same?.parsed ??

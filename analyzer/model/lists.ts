@@ -8,6 +8,9 @@ import type { BundleReader } from './reader.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { findListItems, parseSpan, rescanListItems, type ItemSpans } from './json-items.js';
 import { compileInPlaceCheck, safeParseInPlace } from '../zod/in-place.js';
+import { entryOf, type EntryBytes } from '../bundle/entries.js';
+import type { SpilledEntry } from '../bundle/spill.js';
+import { ListStream, rememberSpans, WINDOW_BYTES } from './json-stream-items.js';
 
 /** zod issues as `dot.path: message`, the form users can find in the object */
 export function formatZodError(error: z.ZodError, max = 3): string {
@@ -36,8 +39,9 @@ type ListItem = { readonly item: unknown } | { readonly error: string };
  */
 function listItems(reader: BundleReader, path: string): { items: Iterable<ListItem>; fromLines: boolean } | undefined {
   const buf = reader.raw.files.get(path);
-  if (!buf) return undefined;
-  if (buf.length > reader.largeJsonBytes) {
+  if (!buf && !reader.raw.spilled?.has(path)) return undefined;
+  // a spilled list no larger than largeJsonBytes is read back whole below (reader.json), as in memory
+  if (buf && buf.length > reader.largeJsonBytes) {
     const found = findListItems(buf);
     if (found) return { items: spanItems(buf, found.spans), fromLines: found.fromLines === true };
     reader.problems.push(notAList(reader, path, buf.length));
@@ -58,6 +62,48 @@ function listItems(reader: BundleReader, path: string): { items: Iterable<ListIt
     return undefined;
   }
   return { items: list.data.items.map((item) => ({ item })), fromLines: false };
+}
+
+function* streamedItems(stream: ListStream): Generator<ListItem> {
+  for (const it of stream.items()) {
+    const r = parseSpan(it.buf, [it.start, it.end]);
+    yield r.error === undefined ? { item: r.value } : { error: r.error };
+  }
+}
+
+/**
+ * A spilled list larger than largeJsonBytes: items parsed and validated window by window. Whether
+ * it is a list at all is known only at its end, so its items and problems are kept back until then:
+ * a cut-off or non-list file gives the same single problem as in memory, and no items.
+ */
+function loadSpilledList<S extends z.ZodType>(
+  reader: BundleReader,
+  path: string,
+  schema: S,
+  entry: SpilledEntry,
+): Located<z.output<S>>[] | undefined {
+  // line-guided first (as findListItems); byte by byte when not line-shaped or an item did not parse
+  let stream = new ListStream(entry, spillWindowBytes, true);
+  let problems: LoadProblem[] = [];
+  let loaded = validateItems(reader, path, schema, streamedItems(stream), true, problems);
+  if (loaded === RESCAN || stream.notLineShaped) {
+    stream = new ListStream(entry, spillWindowBytes, false);
+    problems = [];
+    loaded = validateItems(reader, path, schema, streamedItems(stream), false, problems);
+  }
+  rememberSpans(entry, stream);
+  if (!stream.ok || loaded === RESCAN) {
+    reader.problems.push(notAList(reader, path, entry.length));
+    return undefined;
+  }
+  reader.problems.push(...problems);
+  return loaded;
+}
+
+let spillWindowBytes = WINDOW_BYTES;
+/** tests: a small window puts item and string boundaries across windows */
+export function setSpillWindowBytes(n: number = WINDOW_BYTES): void {
+  spillWindowBytes = n;
 }
 
 function* spanItems(buf: Buffer, spans: ItemSpans['spans']): Generator<ListItem> {
@@ -87,14 +133,14 @@ interface EarlyList {
   readonly problems: readonly LoadProblem[];
 }
 
-const early = new WeakMap<Buffer, EarlyList>();
+const early = new WeakMap<EntryBytes, EarlyList>();
 
 /**
  * Load a list from its bytes now, before the rest of its bundle is read (loadSnapshot calls this
  * from the reader's onFile). loadList later takes the result instead of doing the work again.
  */
 export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodType): void {
-  const buf = reader.raw.files.get(path);
+  const buf = entryOf(reader.raw, path);
   if (!buf) return;
   const items = loadList(reader, path, schema);
   early.set(buf, {
@@ -108,7 +154,7 @@ export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodT
 }
 
 function takeEarly(reader: BundleReader, path: string, schema: z.ZodType): EarlyList | undefined {
-  const buf = reader.raw.files.get(path);
+  const buf = entryOf(reader.raw, path);
   const e = buf && early.get(buf);
   if (!buf || !e) return undefined;
   early.delete(buf);
@@ -128,6 +174,8 @@ export function loadList<S extends z.ZodType>(
     reader.problems.push(...done.problems);
     return done.items as Located<z.output<S>>[] | undefined;
   }
+  const spilled = reader.raw.spilled?.get(path);
+  if (spilled && spilled.length > reader.largeJsonBytes) return loadSpilledList(reader, path, schema, spilled);
   const list = listItems(reader, path);
   if (!list) return undefined;
   const loaded = validateItems(reader, path, schema, list.items, list.fromLines);
@@ -151,6 +199,7 @@ function validateItems<S extends z.ZodType>(
   schema: S,
   items: Iterable<ListItem>,
   guessedSpans: boolean,
+  sink: LoadProblem[] = reader.problems,
 ): Located<z.output<S>>[] | typeof RESCAN {
   const problems: LoadProblem[] = [];
   const out: Located<z.output<S>>[] = [];
@@ -181,7 +230,7 @@ function validateItems<S extends z.ZodType>(
       LOAD_PROBLEM_CODES.schema,
     );
   }
-  reader.problems.push(...problems);
+  sink.push(...problems);
   return out;
 }
 

@@ -8,7 +8,7 @@ import { readInputs } from '../bundle/inputs.js';
 import { uniqueIds } from '../bundle/read.js';
 
 export { uniqueIds };
-import type { RawBundle, ReadLimits, ReadProgress } from '../bundle/types.js';
+import type { RawBundle, ReadLimits, ReadProgress, SpilledEntry } from '../bundle/types.js';
 import type { LoadProblem } from '../core/problem.js';
 import type { Snapshot } from './types.js';
 import { buildSnapshot, type BuildOptions } from './build.js';
@@ -34,11 +34,18 @@ export interface Loaded {
 }
 
 /** the reader's onFile: cluster lists go through loadListEarly (lists.ts) as soon as they are read */
-function loadEarly(id: string, origin: string, opts: LoadOptions): (path: string, bytes: Buffer) => void {
+function loadEarly(
+  id: string,
+  origin: string,
+  opts: LoadOptions,
+): (path: string, bytes: Buffer | SpilledEntry) => void {
   return (path, bytes) => {
     const schema = listSchemaOf(path);
     if (!schema) return;
-    const one: RawBundle = { id, origin, files: new Map([[path, bytes]]), problems: [] };
+    // a spilled list is parsed from its spill windows as soon as it is written, like a heap one
+    const one: RawBundle = Buffer.isBuffer(bytes)
+      ? { id, origin, files: new Map([[path, bytes]]), problems: [] }
+      : { id, origin, files: new Map(), spilled: new Map([[path, bytes]]), problems: [] };
     loadListEarly(new BundleReader(one, opts.largeJsonBytes), path, schema);
   };
 }

@@ -3,7 +3,8 @@
 import type { RawBundle } from '../bundle/types.js';
 import type { LoadProblem, Parsed } from '../core/problem.js';
 import type { Sourced } from './types.js';
-import { decodeText } from './decode.js';
+import { decodeText, MAX_TEXT_BYTES, tooLargeForText } from './decode.js';
+import { entryOf, entryPaths, hasEntry, wholeBytes } from '../bundle/entries.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { jsonNestingExceeds, jsonTooDeepMessage } from '../core/json-depth.js';
 
@@ -33,19 +34,25 @@ export class BundleReader {
   }
 
   has(path: string): boolean {
-    return this.raw.files.has(path);
+    return hasEntry(this.raw, path);
   }
 
   /** paths under a folder prefix such as `host/cni/`, sorted */
   under(prefix: string): string[] {
-    return [...this.raw.files.keys()].filter((p) => p.startsWith(prefix)).sort();
+    return entryPaths(this.raw)
+      .filter((p) => p.startsWith(prefix))
+      .sort();
   }
 
-  /** the file as text; undefined (with a problem) when absent or too large */
-  text(path: string): string | undefined {
-    const buf = this.raw.files.get(path);
-    if (!buf) return undefined;
-    const decoded = decodeText(buf, this.raw.id, path);
+  /** the file as text; undefined (with a problem) when absent or too large; a spilled file is read back (transient) */
+  text(path: string, bytes?: Buffer): string | undefined {
+    // `bytes`: the file's bytes when the caller already read a spilled file back
+    const e = bytes ?? entryOf(this.raw, path);
+    if (!e) return undefined;
+    const decoded =
+      e.length > MAX_TEXT_BYTES
+        ? tooLargeForText(e.length, this.raw.id, path)
+        : decodeText(wholeBytes(e) as Buffer, this.raw.id, path);
     this.problems.push(...decoded.problems);
     return decoded.text;
   }

@@ -1,5 +1,6 @@
 // What `netsnap inspect` shows, as plain data: per bundle its identity, each source's status,
 // size and parse result, the load problems, and what the Snapshot found. Pure, JSON-serializable.
+import { entryCount, entryOf, entryPaths } from '../bundle/entries.js';
 import type { SourceStatus } from '../bundle/manifest.js';
 import type { RawBundle } from '../bundle/types.js';
 import type { LoadProblem } from '../core/problem.js';
@@ -81,13 +82,13 @@ export function summarize(snapshot: Snapshot, raws: readonly RawBundle[]): Inspe
         status: r.status as SourceSummary['status'],
         stderrTail: r.stderrTail || undefined,
       })),
-      ...[...raw.files.keys()]
+      ...entryPaths(raw)
         .filter((p) => p !== 'manifest.json' && !recorded.has(p))
         .sort()
         .map((p) => ({ id: sourceIdForPath(p), path: p, status: 'unrecorded' as const, stderrTail: undefined })),
     ];
     const sources = entries.map((e): SourceSummary => {
-      const buf = raw.files.get(e.path);
+      const buf = entryOf(raw, e.path); // only its length is used
       const n = problems.filter((p) => p.file === e.path).length;
       const inUse = e.path.startsWith('cluster/')
         ? owners.get(e.path) === raw.id
@@ -115,7 +116,7 @@ export function summarize(snapshot: Snapshot, raws: readonly RawBundle[]): Inspe
       redaction: red
         ? { redacted: true, tool: red.tool, at: red.at, pseudonymized: red.pseudonymized }
         : { redacted: false },
-      files: raw.files.size,
+      files: entryCount(raw),
       usedFor: used,
       sources,
       problems,

@@ -1,5 +1,6 @@
 // Redacting whole bundles: every file and the manifest, one pass per file, nothing on disk.
 // Several bundles are redacted together so the names and addresses they share map the same way.
+import { allEntries } from '../bundle/entries.js';
 import type { RawBundle } from '../bundle/types.js';
 import type { Manifest, Redaction } from '../bundle/manifest.js';
 import { Counts } from './counts.js';
@@ -136,7 +137,8 @@ export function redactBundles(raws: readonly RawBundle[], opts: RedactOptions = 
     const files = new Map<string, Buffer>();
     const fallbacks: string[] = [];
     const why = new Map<string, string>();
-    for (const [path, buf] of raw.files) {
+    // spilled entries are read back one at a time (redact rewrites every byte anyway)
+    for (const [path, buf] of allEntries(raw)) {
       if (path === 'manifest.json') continue;
       const newPath = pseudo ? pseudo.namesIn(path) : path;
       files.set(newPath, redactFile(path, buf, sec, pseudo, fallbacks, why));

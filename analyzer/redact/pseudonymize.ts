@@ -1,4 +1,5 @@
 // Applying the IP and name pseudonyms to a piece of text, and learning the names from a bundle.
+import { entryBytes, entryPaths } from '../bundle/entries.js';
 import type { RawBundle } from '../bundle/types.js';
 import type { Counts } from './counts.js';
 import type { IpPseudonymizer } from './ip-map.js';
@@ -70,7 +71,7 @@ interface ObjMeta {
 }
 
 function itemsOf(raw: RawBundle, path: string): ObjMeta[] {
-  const buf = raw.files.get(path);
+  const buf = entryBytes(raw, path);
   if (!buf) return [];
   try {
     const v = JSON.parse(buf.toString('utf8')) as { items?: unknown };
@@ -134,7 +135,11 @@ export function learnNames(raws: readonly RawBundle[], names: NameMap): void {
     }
   }
   for (const r of raws) {
-    for (const n of [r.manifest?.node, r.manifest?.hostname, r.files.get('host/hostname.txt')?.toString('utf8').trim()])
+    for (const n of [
+      r.manifest?.node,
+      r.manifest?.hostname,
+      entryBytes(r, 'host/hostname.txt')?.toString('utf8').trim(),
+    ])
       if (n) names.addBase('node', n);
   }
   for (const p of all('cluster/pods.json')) {
@@ -177,7 +182,7 @@ export function learnNames(raws: readonly RawBundle[], names: NameMap): void {
   }
   // ConfigMaps of user namespaces (their file names too: cluster/configmaps/<ns>/<name>.json)
   for (const r of raws)
-    for (const path of r.files.keys()) {
+    for (const path of entryPaths(r)) {
       const m = /^cluster\/configmaps\/([^/]+)\/([^/]+)\.json$/.exec(path);
       if (m && !KEPT_NAMESPACES.has(m[1]!)) names.addBase('configmap', m[2]!);
     }
