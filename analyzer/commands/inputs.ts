@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RawBundle } from '../bundle/types.js';
+import { entryCount } from '../bundle/entries.js';
 import type { LoadProblem } from '../core/problem.js';
 import { buildSnapshot } from '../model/build.js';
 import { loadSnapshot, type Loaded, type LoadOptions } from '../model/load.js';
@@ -73,8 +74,8 @@ function notABundle(raw: RawBundle, s: Snapshot): string | undefined {
   if (host || cluster) return undefined;
   const err = raw.problems.find((p) => p.severity === 'error' && p.file !== 'manifest.json');
   if (err) return reason(raw.origin, err.message);
-  if (raw.files.size === 0) return 'no bundle here: no manifest.json and no files netsnap reads';
-  return `not a bundle: no manifest.json and none of its ${raw.files.size} file(s) is one netsnap reads`;
+  if (entryCount(raw) === 0) return 'no bundle here: no manifest.json and no files netsnap reads';
+  return `not a bundle: no manifest.json and none of its ${entryCount(raw)} file(s) is one netsnap reads`;
 }
 
 /** load `paths` and sort out what is not a bundle; the snapshot holds only the bundles */
