@@ -42,3 +42,28 @@ describe('huge JSON lists', () => {
     ]);
   });
 });
+
+describe('managedFields', () => {
+  const managed = [{ manager: 'kubelet', operation: 'Update', fieldsV1: { 'f:status': {} } }];
+  const withManaged = (() => {
+    const pod = podJson({ name: 'a', ip: '10.244.0.2' }) as { metadata: Record<string, unknown> };
+    pod.metadata.managedFields = managed;
+    return JSON.stringify(kubeList([pod]), null, 4);
+  })();
+
+  for (const [how, largeJsonBytes] of [
+    ['one JSON.parse', undefined],
+    ['item by item', 10],
+  ] as const) {
+    it(`are dropped from loaded objects but still quoted from the bytes (${how})`, () => {
+      const raw = rawBundle({ files: { 'cluster/pods.json': withManaged } });
+      const s = buildSnapshot([raw], largeJsonBytes === undefined ? {} : { largeJsonBytes });
+      const pod = s.cluster.pods?.[0]?.obj as { metadata: { name: string; managedFields?: unknown } } | undefined;
+      expect(pod?.metadata.name).toBe('a');
+      expect(pod?.metadata.managedFields).toBeUndefined();
+      expect(s.files.pointer({ bundle: raw.id, path: 'cluster/pods.json' }, '/items/0/metadata/managedFields')).toEqual(
+        managed,
+      );
+    });
+  }
+});

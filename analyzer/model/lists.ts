@@ -192,6 +192,18 @@ export function loadList<S extends z.ZodType>(
 
 const RESCAN = Symbol('rescan');
 
+/**
+ * metadata.managedFields (server-side apply bookkeeping: often a third of an object as the API
+ * server returns it, which is how the collector reads lists; kubectl hides it) is read by no rule,
+ * so the loaded object drops it to keep the heap small. Evidence still quotes it from the bytes.
+ * Set to undefined, not deleted: a delete would turn every metadata object into a slow dictionary.
+ */
+function lean<T>(obj: T): T {
+  const meta = (obj as { metadata?: { managedFields?: unknown } } | null)?.metadata;
+  if (meta !== null && typeof meta === 'object' && meta.managedFields !== undefined) meta.managedFields = undefined;
+  return obj;
+}
+
 /** validate each item as it is parsed; RESCAN when a guessed span did not parse */
 function validateItems<S extends z.ZodType>(
   reader: BundleReader,
@@ -216,12 +228,12 @@ function validateItems<S extends z.ZodType>(
       continue;
     }
     if (check?.(entry.item)) {
-      out.push({ obj: entry.item as z.output<S>, ref: { bundle: reader.id, path, pointer } });
+      out.push({ obj: lean(entry.item as z.output<S>), ref: { bundle: reader.id, path, pointer } });
       continue;
     }
     const parsed = schema.safeParse(entry.item);
     if (parsed.success) {
-      out.push({ obj: parsed.data, ref: { bundle: reader.id, path, pointer } });
+      out.push({ obj: lean(parsed.data), ref: { bundle: reader.id, path, pointer } });
       continue;
     }
     const name = nameOf(entry.item);
