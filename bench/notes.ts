@@ -28,7 +28,7 @@ const NOTES: readonly (readonly [RegExp, string])[] = [
   ],
   [
     /peak RSS/,
-    "Measured in-process at the end of the TUI phase (whole process: 1,583 MB). Heap profile at the end of a run (node --heap-prof): 150,000 parsed pods 463 MB, the other lists (endpointslices 101 MB and endpoints 77 MB of JSON, nodes, deployments, services) 135 MB, kept iptables rules 116 MB plus the dump's text 67 MB, parsed logs 34 MB, indexes and findings; the bundle's bytes are no longer in the heap (the spill; before it L peaked at 2,545-2,880 MB). What would close the last ~70 MB: lean pod shapes (see the L floor row), or not keeping both endpoints and endpointslices parsed (rules compare them, so that is a rule change, not a loader one).",
+    "Measured in-process at the end of the TUI phase (whole process: 1,583 MB). Heap profile at the end of a run (node --heap-prof): 150,000 parsed pods 463 MB, the other lists (endpointslices 101 MB and endpoints 77 MB of JSON, nodes, deployments, services) 135 MB, kept iptables rules 116 MB plus the dump's text 67 MB, parsed logs 34 MB, indexes and findings; the bundle's bytes of 8 MiB and more are no longer in the heap (the spill; before it L peaked at 2,545-2,880 MB). What would take more off: lean pod shapes (see the L floor row), or not keeping both endpoints and endpointslices parsed (rules compare them, so that is a rule change, not a loader one).",
   ],
   [
     /per-object cost/,
