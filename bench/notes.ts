@@ -20,15 +20,15 @@ const NOTES: readonly (readonly [RegExp, string])[] = [
   ],
   [
     /^M end to end .* floor/,
-    "In-process M: load 1.6 s of CPU against the floor 0.84 s, analyze 0.97 s, report 0.04 s. The load does what the floor does plus keeping the objects (GC: the floor's young objects die young), the in-place schema checks, the iptables scan and the indexes; analyze is every rule, the packet traces and the chains. See the M whole-process row for the profile.",
+    "In-process M (this run): load 2.2 s of CPU against the floor 1.1 s, analyze 1.0 s, report 0.04 s. The load does what the floor does plus keeping the objects (GC: the floor's young objects die young), the in-place schema checks, the iptables scan and the indexes; analyze is every rule, the packet traces and the chains. See the M whole-process row for the profile.",
   ],
   [
     /^L end to end .* floor/,
-    'In-process L: load 16.8 s of CPU against the floor 7.7 s, analyze 4.3 s (25,050 findings), report 0.3 s; see the L whole-process row for the profile. Analyze fell from 16.8 s of CPU in the previous run to 4.3 s: the quadratic flannel and kube-proxy log lookups are keyed, and scans many rules share run once per snapshot.',
+    'In-process L (this run): load 20.7 s of CPU against the floor 9.0 s, analyze 4.8 s (25,050 findings), report 0.3 s; see the L whole-process row for the profile. Analyze fell from 16.8 s of CPU in the previous performance run to 4.3-4.8 s: the quadratic flannel and kube-proxy log lookups are keyed, and scans many rules share run once per snapshot.',
   ],
   [
     /peak RSS/,
-    "Measured in-process at the end of the TUI phase (whole process: 1,583 MB). Heap profile at the end of a run (node --heap-prof): 150,000 parsed pods 463 MB, the other lists (endpointslices 101 MB and endpoints 77 MB of JSON, nodes, deployments, services) 135 MB, kept iptables rules 116 MB plus the dump's text 67 MB, parsed logs 34 MB, indexes and findings; the bundle's bytes of 8 MiB and more are no longer in the heap (the spill; before it L peaked at 2,545-2,880 MB). What would take more off: lean pod shapes (see the L floor row), or not keeping both endpoints and endpointslices parsed (rules compare them, so that is a rule change, not a loader one).",
+    "Measured in-process at the end of the TUI phase, with the bench harness and the TUI loaded (the whole `netsnap analyze` process peaks at 1,487 MB in the headline table, under the target). Heap profile at the end of a run (node --heap-prof): 150,000 parsed pods 463 MB, the other lists (endpointslices 101 MB and endpoints 77 MB of JSON, nodes, deployments, services) 135 MB, kept iptables rules 116 MB plus the dump's text 67 MB, parsed logs 34 MB, indexes and findings; the bundle's bytes of 8 MiB and more are no longer in the heap (the spill; before it L peaked at 2,545-2,880 MB). What would take more off: lean pod shapes (see the L floor row), or not keeping both endpoints and endpointslices parsed (rules compare them, so that is a rule change, not a loader one).",
   ],
   [
     /per-object cost/,
