@@ -5,6 +5,9 @@
 // in typed arrays so FileIndex.pointer(ref, "/items/N/...") reads only that item back.
 import type { SpilledEntry } from '../bundle/spill.js';
 
+// The byte constants repeat json-items.ts's on purpose: module-local consts in the hot scan loops;
+// the same constants imported from one shared module measured 5-10% more CPU in the byte scan.
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const OPEN_OBJ = 0x7b;
