@@ -23,6 +23,7 @@ export const WHOLE_JSON_MAX_BYTES = 256 * 1024 * 1024;
 
 export class BundleReader {
   readonly problems: LoadProblem[] = [];
+  private sorted: string[] | undefined;
 
   constructor(
     readonly raw: RawBundle,
@@ -39,9 +40,20 @@ export class BundleReader {
 
   /** paths under a folder prefix such as `host/cni/`, sorted */
   under(prefix: string): string[] {
-    return entryPaths(this.raw)
-      .filter((p) => p.startsWith(prefix))
-      .sort();
+    // sorted once per reader (a bundle's files do not change after reading): the paths under a
+    // prefix are one run of it, found by binary search. Copying and sorting every path on each of
+    // the ~13 calls cost ~70 ms at M.
+    const all = (this.sorted ??= entryPaths(this.raw).sort());
+    let lo = 0;
+    let hi = all.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((all[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: string[] = [];
+    for (let i = lo; i < all.length && (all[i] as string).startsWith(prefix); i++) out.push(all[i] as string);
+    return out;
   }
 
   /** the file as text; undefined (with a problem) when absent or too large; a spilled file is read back (transient) */
