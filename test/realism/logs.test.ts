@@ -1,8 +1,6 @@
 // Logs as `kubectl logs --timestamps` writes them, with each component's own message format.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleDirs } from './scenario-files.js';
+import { okSourceFiles } from './scenario-files.js';
 
 const TS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /;
 const KLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} +\d+ [\w.-]+\.go:\d+\] /;
@@ -11,19 +9,11 @@ const CALICO = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[(INFO|WARNING|ERROR)\]\
 const COREDNS = /^(\[(INFO|WARNING|ERROR|FATAL)\] |\.:53$|CoreDNS-\d+\.\d+\.\d+$|linux\/amd64, go)/;
 
 function logFiles(): { scenario: string; path: string; text: string }[] {
-  const out: { scenario: string; path: string; text: string }[] = [];
-  for (const b of bundleDirs()) {
-    let manifest: { sources: { path: string; status: string }[] };
-    try {
-      manifest = JSON.parse(readFileSync(join(b.dir, 'manifest.json'), 'utf8'));
-    } catch {
-      continue;
-    }
-    for (const s of manifest.sources)
-      if (s.status === 'ok' && s.path.startsWith('cluster/logs/'))
-        out.push({ scenario: b.scenario, path: s.path, text: readFileSync(join(b.dir, s.path), 'utf8') });
-  }
-  return out;
+  return okSourceFiles((path) => path.startsWith('cluster/logs/')).map((f) => ({
+    scenario: f.bundle.scenario,
+    path: f.path,
+    text: f.text,
+  }));
 }
 
 describe('container logs', () => {

@@ -2,30 +2,19 @@
 // pass the real `promtool check metrics` (Prometheus's own text-format parser and linter, reading
 // stdin), and parse clean with netsnap's parser. promtool comes with Debian's prometheus package.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parsePromText } from '../../analyzer/parse/prom-text.js';
-import { bundleDirs } from './scenario-files.js';
+import { okSourceFiles } from './scenario-files.js';
 
 const havePromtool = spawnSync('sh', ['-c', 'command -v promtool']).status === 0;
 if (!havePromtool)
   console.log('[realism] skipping promtool check metrics: promtool is not installed (Debian package prometheus)');
 
 function metricsFiles(): { where: string; text: string }[] {
-  const out: { where: string; text: string }[] = [];
-  for (const b of bundleDirs()) {
-    let manifest: { sources: { path: string; status: string }[] };
-    try {
-      manifest = JSON.parse(readFileSync(join(b.dir, 'manifest.json'), 'utf8'));
-    } catch {
-      continue;
-    }
-    for (const s of manifest.sources)
-      if (s.status === 'ok' && s.path.endsWith('.prom'))
-        out.push({ where: `${b.scenario}/${b.name}/${s.path}`, text: readFileSync(join(b.dir, s.path), 'utf8') });
-  }
-  return out;
+  return okSourceFiles((path) => path.endsWith('.prom')).map((f) => ({
+    where: `${f.bundle.scenario}/${f.bundle.name}/${f.path}`,
+    text: f.text,
+  }));
 }
 
 describe('generated metrics text', () => {

@@ -43,3 +43,29 @@ export function readIfExists(path: string): string | undefined {
     return undefined;
   }
 }
+
+export interface OkSourceFile {
+  readonly bundle: BundleDir;
+  /** the source's path inside its bundle */
+  readonly path: string;
+  readonly text: string;
+}
+
+/** the files of every committed bundle whose manifest records the source ok and whose path `wanted` accepts */
+export function okSourceFiles(wanted: (path: string) => boolean): OkSourceFile[] {
+  const out: OkSourceFile[] = [];
+  for (const b of bundleDirs()) {
+    const manifest = readIfExists(join(b.dir, 'manifest.json'));
+    if (manifest === undefined) continue;
+    let sources: { path: string; status: string }[];
+    try {
+      sources = (JSON.parse(manifest) as { sources: { path: string; status: string }[] }).sources;
+    } catch {
+      continue;
+    }
+    for (const s of sources)
+      if (s.status === 'ok' && wanted(s.path))
+        out.push({ bundle: b, path: s.path, text: readFileSync(join(b.dir, s.path), 'utf8') });
+  }
+  return out;
+}
