@@ -8,17 +8,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../../analyzer/bundle/read.js';
 import { DEFAULT_LIMITS } from '../../analyzer/bundle/limits.js';
 import { ISSUE_17_BOMB, bombArchive, bombEntry } from '../../bench/bomb.js';
+import { MINIMAL_MANIFEST } from './hostile-tar.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'netsnap-bomb-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const MiB = 1024 * 1024;
-const MANIFEST = JSON.stringify({
-  formatVersion: 1,
-  collectorVersion: 't',
-  createdAt: '2025-01-15T10:00:00Z',
-  node: 'n1',
-  sources: [],
-});
 
 async function read(name: string, bytes: Buffer, limits = {}) {
   const path = join(tmp, name);
@@ -35,7 +29,7 @@ async function read(name: string, bytes: Buffer, limits = {}) {
 
 describe('a decompression bomb (issue 17)', () => {
   it('refuses six declared 1 GiB entries from a ~6 MB archive, naming the entry, before buffering them', async () => {
-    const bytes = bombArchive(MANIFEST);
+    const bytes = bombArchive(MINIMAL_MANIFEST);
     expect(bytes.length).toBeLessThan(8 * MiB);
     const { raw, most } = await read('bomb.tar.gz', bytes);
     expect(raw.files.has('manifest.json')).toBe(true);
@@ -47,17 +41,17 @@ describe('a decompression bomb (issue 17)', () => {
   });
 
   it('keeps a very compressible entry smaller than the point where the ratio is checked', async () => {
-    const { raw } = await read('small.tar.gz', bombArchive(MANIFEST, { entries: 1, entryBytes: 4 * MiB }));
+    const { raw } = await read('small.tar.gz', bombArchive(MINIMAL_MANIFEST, { entries: 1, entryBytes: 4 * MiB }));
     expect(raw.problems).toEqual([]);
     expect(raw.files.get(bombEntry(0))?.length).toBe(4 * MiB);
   });
 
   it('checks the ratio from ratioFromBytes on, and not below maxRatio', async () => {
     const shape = { entries: 2, entryBytes: 4 * MiB };
-    const stopped = await read('low.tar.gz', bombArchive(MANIFEST, shape), { ratioFromBytes: 2 * MiB });
+    const stopped = await read('low.tar.gz', bombArchive(MINIMAL_MANIFEST, shape), { ratioFromBytes: 2 * MiB });
     expect(stopped.raw.problems).toMatchObject([{ file: bombEntry(0) }]);
     expect(stopped.raw.problems[0]!.message).toMatch(/decompression bomb/);
-    const allowed = await read('high.tar.gz', bombArchive(MANIFEST, shape), {
+    const allowed = await read('high.tar.gz', bombArchive(MINIMAL_MANIFEST, shape), {
       ratioFromBytes: 2 * MiB,
       maxRatio: 100_000,
     });

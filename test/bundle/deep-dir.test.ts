@@ -7,24 +7,17 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../../analyzer/bundle/read.js';
 import { loadSnapshot } from '../../analyzer/model/load.js';
+import { MINIMAL_MANIFEST } from './hostile-tar.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'netsnap-deep-'));
 // rm walks with openat, so it removes what Node's rmSync cannot reach by path
 afterAll(() => execFileSync('rm', ['-rf', tmp]));
 
-const MANIFEST = JSON.stringify({
-  formatVersion: 1,
-  collectorVersion: 't',
-  createdAt: '2025-01-15T10:00:00Z',
-  node: 'n1',
-  sources: [],
-});
-
 /** root/host/deep/<200 chars>/... 24 levels (over 4,800 bytes), built by relative cd steps in sh */
 function deepBundle(): string {
   const root = join(tmp, 'netsnap-n1');
   mkdirSync(join(root, 'host', 'deep'), { recursive: true });
-  writeFileSync(join(root, 'manifest.json'), MANIFEST);
+  writeFileSync(join(root, 'manifest.json'), MINIMAL_MANIFEST);
   writeFileSync(join(root, 'host', 'sysctl.txt'), 'net.ipv4.ip_forward = 0\n');
   const level = 'd'.repeat(200);
   execFileSync('sh', [

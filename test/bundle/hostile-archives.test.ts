@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readBundle } from '../../analyzer/bundle/read.js';
 import { craftTar } from '../fuzz/tar-craft.js';
-import { gnuLongEntry, manyMemberGzip, paxEntry, plainEntries } from './hostile-tar.js';
+import { gnuLongEntry, manyMemberGzip, paxEntry, plainEntries, MINIMAL_MANIFEST } from './hostile-tar.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'netsnap-hostile-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -19,15 +19,8 @@ const file = (bytes: Buffer, ext = '.tar.gz'): string => {
   return p;
 };
 const MiB = 1024 * 1024;
-const MANIFEST = JSON.stringify({
-  formatVersion: 1,
-  collectorVersion: 't',
-  createdAt: '2025-01-15T10:00:00Z',
-  node: 'n1',
-  sources: [],
-});
 const HEAD = [
-  { name: 'manifest.json', data: MANIFEST },
+  { name: 'manifest.json', data: MINIMAL_MANIFEST },
   { name: 'host/sysctl.txt', data: 'net.ipv4.ip_forward = 1\n' },
 ];
 

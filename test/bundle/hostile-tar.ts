@@ -3,6 +3,15 @@
 import { gzipSync } from 'node:zlib';
 import { craftTar, tarHeader, type CraftEntry } from '../fuzz/tar-craft.js';
 
+/** the smallest manifest the reader accepts (node n1, no sources): for archives built by hand */
+export const MINIMAL_MANIFEST = JSON.stringify({
+  formatVersion: 1,
+  collectorVersion: 't',
+  createdAt: '2025-01-15T10:00:00Z',
+  node: 'n1',
+  sources: [],
+});
+
 const pad = (n: number): Buffer => Buffer.alloc((512 - (n % 512)) % 512);
 
 /** a PAX record `"<len> key=value\n"`, len counting itself */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../cli/run.js';
-import { manyMemberGzip, paxEntry, plainEntries } from './hostile-tar.js';
+import { manyMemberGzip, paxEntry, plainEntries, MINIMAL_MANIFEST } from './hostile-tar.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'netsnap-namebomb-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -16,13 +16,7 @@ const ENTRIES = 300;
 const NAME = 1024 * 1024;
 
 beforeAll(() => {
-  const manifest = JSON.stringify({
-    formatVersion: 1,
-    collectorVersion: 't',
-    createdAt: '2025-01-15T10:00:00Z',
-    node: 'n1',
-    sources: [],
-  });
+  const manifest = MINIMAL_MANIFEST;
   const head = plainEntries([
     { name: 'manifest.json', data: manifest },
     { name: 'host/sysctl.txt', data: 'net.ipv4.ip_forward = 0\n' },

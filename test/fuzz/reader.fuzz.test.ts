@@ -13,7 +13,7 @@ import { bundleEntries } from '../../analyzer/model/testing.js';
 import { analyze } from '../../analyzer/causal/analyze.js';
 import { secretBundles } from '../redact/secret-bundles.js';
 import { craftTar, type CraftEntry } from './tar-craft.js';
-import { paxEntry } from '../bundle/hostile-tar.js';
+import { paxEntry, MINIMAL_MANIFEST } from '../bundle/hostile-tar.js';
 import { FUZZ_RUNS, recordCases } from './budget.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'netsnap-fuzz-reader-'));
@@ -24,13 +24,6 @@ const file = (bytes: Buffer, ext = '.tar.gz'): string => {
   writeFileSync(p, bytes);
   return p;
 };
-const MANIFEST = JSON.stringify({
-  formatVersion: 1,
-  collectorVersion: 't',
-  createdAt: '2025-01-15T10:00:00Z',
-  node: 'n1',
-  sources: [],
-});
 
 /**
  * The files next to the bundle, to prove reading extracted nothing there. (Other suites write to
@@ -74,7 +67,9 @@ describe('reader: crafted archives', () => {
   ];
   for (const [what, entries, expected] of cases) {
     it(`refuses ${what} and keeps reading`, async () => {
-      const raw = await readsSafely(file(gzipSync(craftTar([{ name: 'manifest.json', data: MANIFEST }, ...entries]))));
+      const raw = await readsSafely(
+        file(gzipSync(craftTar([{ name: 'manifest.json', data: MINIMAL_MANIFEST }, ...entries]))),
+      );
       expect(messages(raw)).toMatch(expected);
       expect(raw.manifest?.node).toBe('n1');
       if (what === 'duplicate names') expect(raw.files.get('host/sysctl.txt')!.toString()).toContain('= 1');
@@ -87,7 +82,7 @@ describe('reader: crafted archives', () => {
         gzipSync(
           craftTar(
             [
-              { name: 'manifest.json', data: MANIFEST },
+              { name: 'manifest.json', data: MINIMAL_MANIFEST },
               { name: 'host/iptables-save.txt', data: 'tiny', declaredSize: 64 * 2 ** 30 },
             ],
             { end: false },
@@ -102,7 +97,7 @@ describe('reader: crafted archives', () => {
   it('stops a decompression bomb at the total cap', async () => {
     const bomb = gzipSync(
       craftTar([
-        { name: 'manifest.json', data: MANIFEST },
+        { name: 'manifest.json', data: MINIMAL_MANIFEST },
         { name: 'host/a.txt', data: Buffer.alloc(20 << 20) },
         { name: 'host/b.txt', data: Buffer.alloc(20 << 20) },
       ]),
@@ -117,7 +112,7 @@ describe('reader: crafted archives', () => {
   it('reports truncated and corrupted gzip, keeping what came before', async () => {
     const good = gzipSync(
       craftTar([
-        { name: 'manifest.json', data: MANIFEST },
+        { name: 'manifest.json', data: MINIMAL_MANIFEST },
         { name: 'host/big.txt', data: Buffer.alloc(1 << 20, 97) },
       ]),
     );
@@ -136,7 +131,7 @@ describe('reader: crafted archives', () => {
     rmSync(dir, { recursive: true, force: true });
     const { mkdirSync, symlinkSync } = await import('node:fs');
     mkdirSync(join(dir, 'host'), { recursive: true });
-    writeFileSync(join(dir, 'manifest.json'), MANIFEST);
+    writeFileSync(join(dir, 'manifest.json'), MINIMAL_MANIFEST);
     symlinkSync('/etc/shadow', join(dir, 'host', 'resolv.conf'));
     const raw = await readsSafely(dir);
     expect(messages(raw)).toMatch(/refused symbolic link/);
@@ -218,7 +213,7 @@ describe('reader: valid archives are read whole (property)', () => {
               : craftTar([{ name: `host/plain-${i}.txt`, data: e.data }], { end: false }),
           );
           const tarBytes = Buffer.concat([
-            craftTar([{ name: 'manifest.json', data: MANIFEST }], { end: false }),
+            craftTar([{ name: 'manifest.json', data: MINIMAL_MANIFEST }], { end: false }),
             ...parts,
             Buffer.alloc(1024),
           ]);
