@@ -196,8 +196,12 @@ async function startTui(
   opts: { title: string },
 ): Promise<number | undefined> {
   const startPath = join(packageRoot(), 'dist', 'tui', 'start.js');
+  // the bundle (scripts/bundle.mjs) has the TUI as its own entry beside its chunks; tsc's layout
+  // has it two folders up
+  const bundled = new URL('./tui-start.js', import.meta.url);
   const here = new URL('../../tui/start.js', import.meta.url);
-  const spec = existsSync(fileURLToPath(here)) ? here.href : existsSync(startPath) ? startPath : undefined;
+  const spec =
+    [bundled, here].find((u) => existsSync(fileURLToPath(u)))?.href ?? (existsSync(startPath) ? startPath : undefined);
   if (!spec) return undefined;
   const mod = (await import(spec)) as TuiModule;
   const { traceFromSnapshot } = await import('../trace/resolve.js');

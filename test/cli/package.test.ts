@@ -35,9 +35,9 @@ describe('npm pack --dry-run --json', () => {
   it('holds the CLI, the TUI, the collector, the demo bundle, docs, LICENSE and README', () => {
     expect(paths).toEqual(
       expect.arrayContaining([
-        'dist/analyzer/cli.js',
-        'dist/analyzer/commands/analyze.js',
-        'dist/tui/start.js',
+        'dist/bundle/netsnap.js',
+        'dist/bundle/read-worker.js',
+        'dist/bundle/tui-start.js',
         'collector/netsnap-collect.sh',
         'fixtures/scenarios/article-full-story/netsnap-worker-1-20241120T093047Z/manifest.json',
         'docs/cli.md',
