@@ -1,6 +1,7 @@
 // The headline of `npm run bench` (issue 17): whole processes over the same bundle, timed from
 // outside with /usr/bin/time, runs interleaved (the order rotates each round) and medians taken:
-//   netsnap  `node dist/analyzer/cli.js analyze B --format json` (read, parse, rules, report)
+//   netsnap  `node dist/bundle/netsnap.js analyze B --format json` (read, parse, rules, report: the
+//            package's bin, scripts/bundle.mjs; tsc's dist/analyzer/cli.js loads ~400 modules more)
 //   floor    `node dist/bench/floor-cli.js B` (gunzip + tar split + JSON.parse of every file)
 //   by hand  `tar -xzf B` + ONE `jq` query over cluster/pods.json (what a person does first)
 // CPU seconds (user + system, children included) are the figure that holds on a shared machine;
@@ -42,6 +43,8 @@ const ROOT = ((): string => {
   return d;
 })();
 const TIME = '/usr/bin/time';
+/** what `npx netsnap` runs (package.json bin) */
+const BIN = join(ROOT, 'dist', 'bundle', 'netsnap.js');
 
 const BY_HAND = [
   'set -e',
@@ -51,8 +54,7 @@ const BY_HAND = [
 ].join('\n');
 
 function command(tool: Tool, bundle: string, scratch: string): string[] {
-  if (tool === 'netsnap')
-    return [process.execPath, join(ROOT, 'dist', 'analyzer', 'cli.js'), 'analyze', bundle, '--format', 'json'];
+  if (tool === 'netsnap') return [process.execPath, BIN, 'analyze', bundle, '--format', 'json'];
   if (tool === 'floor') return [process.execPath, join(ROOT, 'dist', 'bench', 'floor-cli.js'), bundle];
   return ['sh', '-c', BY_HAND, 'sh', bundle, scratch, JQ_QUERY];
 }
@@ -104,7 +106,7 @@ const mid = (us: readonly Usage[]): Usage => ({
 export function versusMissing(): string | undefined {
   for (const [what, path] of [
     ['/usr/bin/time', TIME],
-    ['the built CLI (npm run build)', join(ROOT, 'dist', 'analyzer', 'cli.js')],
+    ['the bundled CLI (npm run build)', BIN],
   ] as const)
     if (!existsSync(path)) return `${what} is missing`;
   return undefined;
