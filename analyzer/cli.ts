@@ -1,47 +1,15 @@
 #!/usr/bin/env node
-// The `netsnap` command: a thin dispatcher. Each subcommand lives in analyzer/commands/<name>.ts
-// and exports `run(argv: string[]): Promise<number>` (the exit code). Usage errors are one line
-// plus one hint (analyzer/commands/args.ts); docs/cli.md has every command, flag and exit code.
+// The `netsnap` command: a thin dispatcher. Each subcommand lives in analyzer/commands/<name>.ts,
+// is listed in commands/table.ts and exports `run(argv: string[]): Promise<number>` (the exit
+// code). Usage errors are one line plus one hint (analyzer/commands/args.ts); docs/cli.md has
+// every command, flag and exit code.
 import { didYouMean, usageError } from './commands/args.js';
 import { packageVersion } from './commands/package-root.js';
+import { COMMANDS } from './commands/table.js';
 
 // React (the TUI) picks its production build from NODE_ENV when first loaded; the development
 // build re-checks every render and made keypress-to-frame ~2x slower in the benchmark.
 process.env.NODE_ENV ??= 'production';
-
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number> }> }> = {
-  inspect: {
-    summary: 'show what each bundle holds: sources, sizes, parse results, problems',
-    load: () => import('./commands/inspect.js'),
-  },
-  analyze: {
-    summary: 'diagnose bundles: root causes, evidence, fixes (TUI on a TTY)',
-    load: () => import('./commands/analyze.js'),
-  },
-  trace: {
-    summary: "follow one packet through a node's routes and iptables",
-    load: () => import('./commands/trace.js'),
-  },
-  redact: {
-    summary: 'write a copy of a bundle safe to share (secrets removed, optional pseudonyms)',
-    load: () => import('./commands/redact.js'),
-  },
-  rules: { summary: 'list the rule catalog', load: () => import('./commands/rules.js') },
-  diff: { summary: 'compare two collections: fixed, still failing, new', load: () => import('./commands/diff.js') },
-  collect: { summary: 'collect every node over ssh or a pod per node', load: () => import('./commands/collect.js') },
-  collector: {
-    summary: 'write the node collector script (netsnap-collect.sh) and print its sha256',
-    load: () => import('./commands/collector.js'),
-  },
-  completion: {
-    summary: 'print shell completion for bash, zsh or fish',
-    load: () => import('./commands/completion.js'),
-  },
-  alerts: {
-    summary: 'print Prometheus alert rules for what netsnap diagnoses',
-    load: () => import('./commands/alerts.js'),
-  },
-};
 
 function usage(): string {
   const lines = ['usage: netsnap <command> [options]', '', 'commands:'];

@@ -4,6 +4,7 @@
 // `--format text|json` complete as choices; `FILE` and bundle positionals complete as paths.
 import { execFileSync } from 'node:child_process';
 import { HELP_OPTION, parseCommand, usageError } from './args.js';
+import { COMMANDS } from './table.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 type Shell = (typeof SHELLS)[number];
@@ -195,9 +196,9 @@ async function helpOf(name: string): Promise<string> {
   process.stdout.write = ((s: string | Uint8Array) => ((text += String(s)), true)) as typeof process.stdout.write;
   console.log = (...a: unknown[]) => void (text += `${a.map(String).join(' ')}\n`);
   try {
-    // every command lives beside this file as <name>.js (see analyzer/cli.ts)
-    const mod = (await import(`./${name}.js`)) as { run?: (argv: string[]) => Promise<number> };
-    if (typeof mod.run === 'function') await mod.run(['-h']);
+    // through the command table, not a computed path: the bundled CLI has no <name>.js files
+    const cmd = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+    if (cmd) await (await cmd.load()).run(['-h']);
   } catch {
     // a command whose help cannot be read still completes by name
   } finally {

@@ -27,6 +27,14 @@ describe('the bundled CLI (dist/bundle)', () => {
     expect(bundled.out).toBe(tsc.out);
   });
 
+  it('completes the same flags (completion reads every help text through the command table)', () => {
+    const tsc = netsnap(['completion', 'bash']);
+    const bundled = netsnap([BIN, 'completion', 'bash'], { bin: process.execPath });
+    expect(bundled.code, bundled.err).toBe(0);
+    expect(bundled.out).toContain('analyze:--fail-on) COMPREPLY=($(compgen -W "critical warning never"');
+    expect(bundled.out).toBe(tsc.out);
+  });
+
   it('has the reading worker beside the chunk that starts it (read-in-worker.ts resolves ./read-worker.js)', () => {
     const files = readdirSync(BUNDLE);
     const starters = files.filter(
