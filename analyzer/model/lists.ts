@@ -138,10 +138,11 @@ const early = new WeakMap<EntryBytes, EarlyList>();
 /**
  * Load a list from its bytes now, before the rest of its bundle is read (loadSnapshot calls this
  * from the reader's onFile). loadList later takes the result instead of doing the work again.
+ * Returns the items too (conflicts.ts compares the node list that cluster.ts then takes).
  */
-export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodType): void {
+export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodType): Located<unknown>[] | undefined {
   const buf = entryOf(reader.raw, path);
-  if (!buf) return;
+  if (!buf) return undefined;
   const items = loadList(reader, path, schema);
   early.set(buf, {
     bundle: reader.id,
@@ -151,6 +152,7 @@ export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodT
     items,
     problems: reader.problems,
   });
+  return items;
 }
 
 function takeEarly(reader: BundleReader, path: string, schema: z.ZodType): EarlyList | undefined {
