@@ -137,6 +137,9 @@ export async function* gunzip(source: AsyncIterable<Buffer>, state: GunzipState)
     const inflater = createInflateRaw({ chunkSize: 1 << 20, finishFlush: constants.Z_SYNC_FLUSH });
     const out: Buffer[] = [];
     inflater.on('data', (b: Buffer) => out.push(b));
+    // the CRC is computed here, over each output chunk while it is in cache (~2.5 GB/s: ~50 ms of
+    // the worker's CPU for M's 130 MB). zlib's own check (gzip mode) measured only ~30 ms cheaper
+    // at M but loses the last step's output when the check fails; the chunk size changes nothing
     let crc = 0;
     let size = 0;
     try {

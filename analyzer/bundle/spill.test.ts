@@ -3,10 +3,12 @@
 // heap entries.
 import { existsSync, fstatSync, mkdtempSync, promises as fsp, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { readBundle } from './read.js';
-import { Spill } from './spill.js';
+import { Spill, spillLocation } from './spill.js';
 import { closeBundle, entryBytes, entryPaths, hasEntry } from './entries.js';
 import { writeBundleArchive } from './write.js';
 
@@ -131,5 +133,42 @@ describe('reading large entries into the spill', () => {
     expect(hasEntry(raw, 'host/a.txt')).toBe(true);
     expect(hasEntry(raw, 'host/b.txt')).toBe(false);
     expect(raw.problems.find((p) => p.file === 'host/b.txt')?.message).toContain('total cap');
+  });
+});
+
+describe('the spill of a dropped bundle', () => {
+  // the FinalizationRegistry in spill.ts closes the fd once the bundle is garbage; gc() made callable
+  // here (vitest has no per-file node flags), as --expose-gc would
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const link = (fd: number): string | undefined => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`);
+    } catch {
+      return undefined; // closed
+    }
+  };
+
+  /** read a bundle with a spilled entry and drop it; its spill's fd and what /proc says that fd is */
+  async function readAndDrop(): Promise<{ fd: number; target: string }> {
+    const file = await archive('dropped.tar.gz', [
+      { path: 'manifest.json', data: manifest },
+      { path: 'host/big.txt', data: big },
+    ]);
+    const raw = await readBundle(file, { limits: { spillMinBytes: 1024 } });
+    const at = spillLocation(raw.spilled!.get('host/big.txt')!)!;
+    return { fd: at.fd, target: link(at.fd)! };
+  }
+
+  it.skipIf(process.platform !== 'linux')('closes its fd once the bundle is garbage (no closeBundle)', async () => {
+    const { fd, target } = await readAndDrop();
+    expect(target).toMatch(/netsnap-spill-.*\/spill \(deleted\)$/);
+    // finalizers run in a later task than the collection; bounded: 100 rounds
+    for (let i = 0; i < 100 && link(fd) === target; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    // closed (or the number already reused for another file): no longer the spill
+    expect(link(fd)).not.toBe(target);
   });
 });

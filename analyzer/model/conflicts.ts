@@ -9,6 +9,8 @@ import { BundleReader } from './reader.js';
 import { createdAtMs } from './order.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { nodeNameOf } from './host.js';
+import { loadListEarly } from './lists.js';
+import { CLUSTER_LISTS } from './cluster.js';
 
 /** cluster data collected further apart than this is called stale */
 export const STALE_CLUSTER_MS = 60 * 60 * 1000;
@@ -19,7 +21,24 @@ function nodeIds(reader: BundleReader): Map<string, string> | undefined {
   if (!reader.has(NODES_PATH)) return undefined;
   // a scratch reader: problems in a file only compared here are reported where it is loaded
   const items = (new BundleReader(reader.raw).json(NODES_PATH) as { items?: unknown } | undefined)?.items;
-  if (!Array.isArray(items)) return undefined;
+  return Array.isArray(items) ? idsOf(items) : undefined;
+}
+
+/**
+ * The node ids of the bundle whose node list is used, from the list cluster.ts will load: loaded
+ * here once (loadListEarly), then taken by cluster.ts's loadList instead of parsed again (a second
+ * parse of a 5,000-node list cost as much as the first). Only a list that loads whole (no item
+ * skipped by its schema, no problem) stands for the raw items; otherwise the raw parse, as for the others.
+ */
+function usedNodeIds(reader: BundleReader): Map<string, string> | undefined {
+  if (!reader.has(NODES_PATH)) return undefined;
+  const scratch = new BundleReader(reader.raw, reader.largeJsonBytes);
+  const loaded = loadListEarly(scratch, NODES_PATH, CLUSTER_LISTS['cluster.nodes']);
+  if (loaded && scratch.problems.length === 0) return idsOf(loaded.map((l) => l.obj));
+  return nodeIds(reader);
+}
+
+function idsOf(items: readonly unknown[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const it of items) {
     const meta = (it as { metadata?: { name?: unknown; uid?: unknown } } | null)?.metadata;
@@ -59,7 +78,7 @@ export function selectClusterBundles(readers: readonly BundleReader[]): ClusterS
   if (others.length === 0) return { use: [primary], problems: [] };
   // compare against the node list that will be used: the newest bundle that has one
   const nodesOwner = readers.find((r) => r.has(NODES_PATH));
-  const used = nodesOwner && nodeIds(nodesOwner);
+  const used = nodesOwner && usedNodeIds(nodesOwner);
   const use = [primary];
   const problems: LoadProblem[] = [];
   const newer = new Set([nodeNameOf(primary)]);

@@ -40,7 +40,7 @@ type ListItem = { readonly item: unknown } | { readonly error: string };
 function listItems(reader: BundleReader, path: string): { items: Iterable<ListItem>; fromLines: boolean } | undefined {
   const buf = reader.raw.files.get(path);
   if (!buf && !reader.raw.spilled?.has(path)) return undefined;
-  // a spilled list no larger than largeJsonBytes is read back whole below (reader.json), as in memory
+  // spilled lists never get here: loadList streams them (loadSpilledList)
   if (buf && buf.length > reader.largeJsonBytes) {
     const found = findListItems(buf);
     if (found) return { items: spanItems(buf, found.spans), fromLines: found.fromLines === true };
@@ -72,7 +72,7 @@ function* streamedItems(stream: ListStream): Generator<ListItem> {
 }
 
 /**
- * A spilled list larger than largeJsonBytes: items parsed and validated window by window. Whether
+ * A spilled list (any size): items parsed and validated window by window. Whether
  * it is a list at all is known only at its end, so its items and problems are kept back until then:
  * a cut-off or non-list file gives the same single problem as in memory, and no items.
  */
@@ -138,10 +138,11 @@ const early = new WeakMap<EntryBytes, EarlyList>();
 /**
  * Load a list from its bytes now, before the rest of its bundle is read (loadSnapshot calls this
  * from the reader's onFile). loadList later takes the result instead of doing the work again.
+ * Returns the items too (conflicts.ts compares the node list that cluster.ts then takes).
  */
-export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodType): void {
+export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodType): Located<unknown>[] | undefined {
   const buf = entryOf(reader.raw, path);
-  if (!buf) return;
+  if (!buf) return undefined;
   const items = loadList(reader, path, schema);
   early.set(buf, {
     bundle: reader.id,
@@ -151,6 +152,7 @@ export function loadListEarly(reader: BundleReader, path: string, schema: z.ZodT
     items,
     problems: reader.problems,
   });
+  return items;
 }
 
 function takeEarly(reader: BundleReader, path: string, schema: z.ZodType): EarlyList | undefined {
@@ -175,7 +177,9 @@ export function loadList<S extends z.ZodType>(
     return done.items as Located<z.output<S>>[] | undefined;
   }
   const spilled = reader.raw.spilled?.get(path);
-  if (spilled && spilled.length > reader.largeJsonBytes) return loadSpilledList(reader, path, schema, spilled);
+  // every spilled list is split window by window: reading a mid-size one (8 MiB .. largeJsonBytes)
+  // back whole for one JSON.parse held its bytes and its text at once (a transient peak)
+  if (spilled) return loadSpilledList(reader, path, schema, spilled);
   const list = listItems(reader, path);
   if (!list) return undefined;
   const loaded = validateItems(reader, path, schema, list.items, list.fromLines);
