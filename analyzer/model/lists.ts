@@ -40,7 +40,7 @@ type ListItem = { readonly item: unknown } | { readonly error: string };
 function listItems(reader: BundleReader, path: string): { items: Iterable<ListItem>; fromLines: boolean } | undefined {
   const buf = reader.raw.files.get(path);
   if (!buf && !reader.raw.spilled?.has(path)) return undefined;
-  // spilled lists never get here: loadList streams them (loadSpilledList)
+  // a spilled list no larger than largeJsonBytes is read back whole below (reader.json), as in memory
   if (buf && buf.length > reader.largeJsonBytes) {
     const found = findListItems(buf);
     if (found) return { items: spanItems(buf, found.spans), fromLines: found.fromLines === true };
@@ -72,7 +72,7 @@ function* streamedItems(stream: ListStream): Generator<ListItem> {
 }
 
 /**
- * A spilled list (any size): items parsed and validated window by window. Whether
+ * A spilled list larger than largeJsonBytes: items parsed and validated window by window. Whether
  * it is a list at all is known only at its end, so its items and problems are kept back until then:
  * a cut-off or non-list file gives the same single problem as in memory, and no items.
  */
@@ -177,9 +177,7 @@ export function loadList<S extends z.ZodType>(
     return done.items as Located<z.output<S>>[] | undefined;
   }
   const spilled = reader.raw.spilled?.get(path);
-  // every spilled list is split window by window: reading a mid-size one (8 MiB .. largeJsonBytes)
-  // back whole for one JSON.parse held its bytes and its text at once (a transient peak)
-  if (spilled) return loadSpilledList(reader, path, schema, spilled);
+  if (spilled && spilled.length > reader.largeJsonBytes) return loadSpilledList(reader, path, schema, spilled);
   const list = listItems(reader, path);
   if (!list) return undefined;
   const loaded = validateItems(reader, path, schema, list.items, list.fromLines);
