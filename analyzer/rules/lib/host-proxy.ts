@@ -7,6 +7,7 @@ import type { Located, Snapshot } from '../../model/types.js';
 import type { EndpointSlice, Endpoints, Service } from '../../model/schemas.js';
 import type { IptablesRule, IptablesSave } from '../../parse/types.js';
 import { objectEvidence } from '../../model/evidence.js';
+import { dnatDestination } from '../../parse/iptables-rule.js';
 
 export interface ProgrammedPort {
   /** nat KUBE-SERVICES `-d <clusterIP> ... -j KUBE-SVC-*` (or KUBE-SVL-*) */
@@ -58,7 +59,7 @@ function indexProgrammed(save: IptablesSave): Map<string, ProgrammedPort> {
       if (!jump.target?.startsWith('KUBE-SEP-')) continue;
       for (const r of nat?.chains.get(jump.target)?.rules ?? []) {
         if (r.target !== 'DNAT') continue;
-        const to = r.targetOptions.find((o) => o.name === '--to-destination')?.values[0];
+        const to = dnatDestination(r);
         if (to) e.endpoints.set(to, r);
       }
     }
