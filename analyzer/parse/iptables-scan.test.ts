@@ -37,6 +37,9 @@ const fresh = (): RuleScan => ({
   targetStart: -1,
   targetEnd: -1,
   goto: false,
+  dstStart: -1,
+  dstEnd: -1,
+  dstNegated: false,
 });
 
 /** the scan's claim about `line`, checked against the full tokenizer and argument parser */
@@ -53,6 +56,9 @@ function checkClaim(line: string): boolean {
   expect(args.warnings, line).toEqual([]);
   expect(scan.targetStart < 0 ? undefined : line.slice(scan.targetStart, scan.targetEnd), line).toBe(args.body?.target);
   expect(scan.goto, line).toBe(args.body?.goto);
+  // the destination the scan notes (KeptRule.peekDestination) is the full parse's
+  const dst = scan.dstStart < 0 ? undefined : { value: line.slice(scan.dstStart, scan.dstEnd), negated: scan.dstNegated };
+  expect(dst, line).toEqual(args.body?.destination);
   // the target's options alone, parsed from the -j on (KeptRule.targetOptions), are the full parse's
   const tail =
     scan.jumpStart < 0 ? [] : parseRuleArgs(tokenizeRule(line, scan.jumpStart).tokens, 0).body?.targetOptions;
