@@ -92,7 +92,7 @@ export class KeptRule implements IptablesRule {
       : { value: this.text.slice(SCAN.dstStart, SCAN.dstEnd), negated: SCAN.dstNegated };
   }
 
-  /** the comment as `comment` gives it, without keeping the parsed rule (SVC-303 reads each KUBE-SERVICES rule's once) */
+  /** the comment as `comment` gives it, the parsed rule not kept (SVC-303 reads each KUBE-SERVICES rule's once) */
   peekComment(): string | undefined {
     return this.#parsedOnce().comment;
   }

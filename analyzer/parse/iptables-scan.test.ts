@@ -57,7 +57,8 @@ function checkClaim(line: string): boolean {
   expect(scan.targetStart < 0 ? undefined : line.slice(scan.targetStart, scan.targetEnd), line).toBe(args.body?.target);
   expect(scan.goto, line).toBe(args.body?.goto);
   // the destination the scan notes (KeptRule.peekDestination) is the full parse's
-  const dst = scan.dstStart < 0 ? undefined : { value: line.slice(scan.dstStart, scan.dstEnd), negated: scan.dstNegated };
+  const dst =
+    scan.dstStart < 0 ? undefined : { value: line.slice(scan.dstStart, scan.dstEnd), negated: scan.dstNegated };
   expect(dst, line).toEqual(args.body?.destination);
   // the target's options alone, parsed from the -j on (KeptRule.targetOptions), are the full parse's
   const tail =

@@ -60,7 +60,8 @@ function walkAll(save: IptablesSave, packets: readonly Packet[], minRules: numbe
       if (!hook) continue;
       for (const pkt of packets) {
         const budget = { used };
-        out.push(walkBuiltin(save, table, chain, { pkt, steps: [], probability: 1 }, ctxFor(hook, budget)), budget.used);
+        const state = { pkt, steps: [], probability: 1 };
+        out.push(walkBuiltin(save, table, chain, state, ctxFor(hook, budget)), budget.used);
       }
     }
   return out;

@@ -4,8 +4,7 @@
 // address (not negated) can only match a packet to that address (ipInCidr's own canonical-IPv4
 // path); every other rule is a candidate for every packet. Destinations come from the scan
 // (KeptRule.peekDestination), so skipped rules are never parsed.
-import { parseCidr } from '../model/net.js';
-import { v4 } from '../model/ipv4.js';
+import { v4, v4Net } from '../model/ipv4.js';
 import { ruleDestination } from '../parse/iptables-rule.js';
 import type { IptablesRule } from '../parse/types.js';
 
@@ -36,11 +35,14 @@ export function destIndex(rules: readonly IptablesRule[]): DestIndex | undefined
   const others: number[] = [];
   for (let k = 0; k < rules.length; k++) {
     const d = ruleDestination(rules[k] as IptablesRule);
-    const c = d && !d.negated ? parseCidr(d.value) : undefined;
-    if (c?.v4 && c.v4.prefix === 32) {
-      const list = byAddress.get(c.v4.net);
+    // canonical IPv4 only, which ipInCidr reads the same way (parseCidr's v4 is v4Net of the trimmed
+    // text; a canonical one has nothing to trim); not through parseCidr, whose memo would keep an
+    // ipaddr.js object for each of the 10,000 addresses
+    const net = d && !d.negated ? v4Net(d.value) : undefined;
+    if (net?.prefix === 32) {
+      const list = byAddress.get(net.net);
       if (list) list.push(k);
-      else byAddress.set(c.v4.net, [k]);
+      else byAddress.set(net.net, [k]);
     } else others.push(k);
   }
   const made = { byAddress, others };
