@@ -75,7 +75,8 @@ export class KeptRule implements IptablesRule {
 
   /** the parsed arguments, kept when already parsed, else parsed for this one read and dropped */
   #parsedOnce(): RuleBody {
-    return this.#body ?? parseRuleArgs(tokenizeRule(this.text, this.#argsFrom).tokens, 0, this.#intern).body ?? NO_BODY;
+    // a throwaway interner: the dump's shared one would keep this parse's strings (a comment each)
+    return this.#body ?? parseRuleArgs(tokenizeRule(this.text, this.#argsFrom).tokens, 0).body ?? NO_BODY;
   }
 
   /**
@@ -160,7 +161,7 @@ export class KeptRule implements IptablesRule {
     SIMPLE_DNAT.lastIndex = this.#jumpFrom;
     const m = SIMPLE_DNAT.exec(this.text);
     if (m) return m[1];
-    const opts = parseRuleArgs(tokenizeRule(this.text, this.#jumpFrom).tokens, 0, this.#intern).body?.targetOptions;
+    const opts = parseRuleArgs(tokenizeRule(this.text, this.#jumpFrom).tokens, 0).body?.targetOptions;
     return opts && firstValue(opts, TO_DESTINATION);
   }
 }
