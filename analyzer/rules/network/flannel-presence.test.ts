@@ -206,7 +206,7 @@ describe('flannelLogs', () => {
       files: {
         'cluster/nodes.json': kubeList([plainNode, nodeJson({ name: 'w1' }), nodeJson({ name: 'w2' })]),
         'cluster/pods.json': kubeList([
-          // the same name in another namespace, and a second pod of the same name: the first in the log's namespace counts
+          // the same name in another namespace, and a second pod of one name: the first in the log's namespace counts
           podJson({ name: 'kube-flannel-ds-aaaaa', namespace: 'other', node: 'w2', ip: '10.244.2.9' }),
           podJson({ name: 'kube-flannel-ds-aaaaa', namespace: 'kube-flannel', node: 'w1', ip: '10.244.1.9' }),
           podJson({ name: 'kube-flannel-ds-aaaaa', namespace: 'kube-flannel', node: 'w2', ip: '10.244.2.8' }),
