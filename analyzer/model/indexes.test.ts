@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { endpointSliceJson, endpointsJson, kubeList, nodeJson, podJson, serviceJson, snapshotOf } from './testing.js';
+import { podIPs } from './indexes.js';
 
 const pods = [
   podJson({ name: 'web-1', namespace: 'shop', node: 'w1', ip: '10.244.1.5', labels: { app: 'web', tier: 'fe' } }),
@@ -87,5 +88,30 @@ describe('indexes', () => {
     const e = snapshotOf({ files: {} });
     expect(e.index.podByIP.size).toBe(0);
     expect(e.index.podsSelectedBy('a/b')).toEqual([]);
+  });
+});
+
+describe('podIPs', () => {
+  // the shortcuts for zero or one podIPs entry give what the general case (a Set of podIPs then podIP) gives
+  const general = (podIPsList: { ip: string }[] | undefined, podIP: string | undefined): string[] => [
+    ...new Set([...(podIPsList ?? []).map((p) => p.ip), ...(podIP ? [podIP] : [])]),
+  ];
+  it.each([
+    [undefined, undefined],
+    [undefined, '10.244.1.5'],
+    [undefined, ''],
+    [[], '10.244.1.5'],
+    [[{ ip: '10.244.1.5' }], '10.244.1.5'],
+    [[{ ip: '10.244.1.5' }], undefined],
+    [[{ ip: '10.244.1.5' }], ''],
+    [[{ ip: '10.244.1.5' }], '10.244.1.6'],
+    [[{ ip: '10.244.1.5' }, { ip: 'fd00::5' }], '10.244.1.5'],
+    [[{ ip: '10.244.1.5' }, { ip: '10.244.1.5' }], 'fd00::5'],
+  ])('podIPs %j podIP %j', (list, ip) => {
+    const pod = {
+      metadata: { name: 'p' },
+      status: { ...(list ? { podIPs: list } : {}), ...(ip !== undefined ? { podIP: ip } : {}) },
+    };
+    expect(podIPs(pod as Parameters<typeof podIPs>[0])).toEqual(general(list, ip));
   });
 });

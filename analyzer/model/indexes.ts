@@ -15,6 +15,14 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** all IPs of a pod: podIPs (dual-stack) plus podIP */
 export function podIPs(pod: Pod): string[] {
+  const list = pod.status?.podIPs;
+  const ip = pod.status?.podIP;
+  // nearly every pod: podIPs is [podIP] (or absent); no Set for 150,000 pods
+  if (!list || list.length === 0) return ip ? [ip] : [];
+  if (list.length === 1) {
+    const only = (list[0] as { ip: string }).ip;
+    return !ip || ip === only ? [only] : [only, ip];
+  }
   const ips = new Set<string>();
   for (const p of pod.status?.podIPs ?? []) ips.add(p.ip);
   if (pod.status?.podIP) ips.add(pod.status.podIP);

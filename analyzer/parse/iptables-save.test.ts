@@ -449,3 +449,35 @@ describe('parseIptablesSave: bad input never throws', () => {
     expect(rule(value, 'filter', 'INPUT', 1).comment).toHaveLength(400_000);
   });
 });
+
+describe('parseIptablesSave: each rule in its own chain and table', () => {
+  // names that are prefixes of each other, one chain name in two tables, a chain that comes back
+  it('interleaved chains, prefix names and one name in two tables', () => {
+    const text = [
+      '*filter',
+      ':KUBE-SVC - [0:0]',
+      ':KUBE-SVC-A - [0:0]',
+      '-A KUBE-SVC -j ACCEPT',
+      '-A KUBE-SVC-A -j DROP',
+      '-A KUBE-SVC-A -j RETURN',
+      '-A KUBE-SVC -j REJECT',
+      'COMMIT',
+      '*nat',
+      ':KUBE-SVC - [0:0]',
+      '-A KUBE-SVC -j DNAT --to-destination 10.0.0.1',
+      '[1:2] -A KUBE-SVC -j MASQUERADE',
+      'COMMIT',
+      '',
+    ].join('\n');
+    const { value, problems } = parseIptablesSave(text);
+    expect(problems).toEqual([]);
+    const rules = (table: string, chain: string) =>
+      value.tables
+        .get(table)
+        ?.chains.get(chain)
+        ?.rules.map((r) => `${r.table} ${r.chain} ${r.index} ${r.line} ${r.target}`);
+    expect(rules('filter', 'KUBE-SVC')).toEqual(['filter KUBE-SVC 1 4 ACCEPT', 'filter KUBE-SVC 2 7 REJECT']);
+    expect(rules('filter', 'KUBE-SVC-A')).toEqual(['filter KUBE-SVC-A 1 5 DROP', 'filter KUBE-SVC-A 2 6 RETURN']);
+    expect(rules('nat', 'KUBE-SVC')).toEqual(['nat KUBE-SVC 1 11 DNAT', 'nat KUBE-SVC 2 12 MASQUERADE']);
+  });
+});

@@ -69,6 +69,9 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
     targetStart: -1,
     targetEnd: -1,
     goto: false,
+    dstStart: -1,
+    dstEnd: -1,
+    dstNegated: false,
   };
 
   const warn = (line: number, message: string) => problems.push({ line, message, severity: 'warning' });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseIptablesSave } from './iptables-save.js';
+import { dnatDestination } from './iptables-rule.js';
 import { scanSimpleRule, type RuleScan } from './iptables-scan.js';
 import { parseRuleArgs, tokenizeRule } from './iptables-util.js';
 
@@ -36,6 +37,9 @@ const fresh = (): RuleScan => ({
   targetStart: -1,
   targetEnd: -1,
   goto: false,
+  dstStart: -1,
+  dstEnd: -1,
+  dstNegated: false,
 });
 
 /** the scan's claim about `line`, checked against the full tokenizer and argument parser */
@@ -52,6 +56,10 @@ function checkClaim(line: string): boolean {
   expect(args.warnings, line).toEqual([]);
   expect(scan.targetStart < 0 ? undefined : line.slice(scan.targetStart, scan.targetEnd), line).toBe(args.body?.target);
   expect(scan.goto, line).toBe(args.body?.goto);
+  // the destination the scan notes (KeptRule.peekDestination) is the full parse's
+  const dst =
+    scan.dstStart < 0 ? undefined : { value: line.slice(scan.dstStart, scan.dstEnd), negated: scan.dstNegated };
+  expect(dst, line).toEqual(args.body?.destination);
   // the target's options alone, parsed from the -j on (KeptRule.targetOptions), are the full parse's
   const tail =
     scan.jumpStart < 0 ? [] : parseRuleArgs(tokenizeRule(line, scan.jumpStart).tokens, 0).body?.targetOptions;
@@ -205,5 +213,77 @@ describe('rules kept unparsed', () => {
         }
       }
     }
+  });
+});
+
+describe('dnatDestination (a DNAT rule read without keeping its options)', () => {
+  const rulesOf = (text: string) => {
+    const { value } = parseIptablesSave(text, { defaultTable: 'filter' });
+    return [...value.tables.values()].flatMap((t) => [...t.chains.values()].flatMap((c) => c.rules));
+  };
+  const slow = (text: string) =>
+    rulesOf(text).map((r) => r.targetOptions.find((o) => o.name === '--to-destination')?.values[0]);
+  const fast = (text: string) => rulesOf(text).map((r) => dnatDestination(r));
+
+  it('every rule of every fixture dump: the same as targetOptions', () => {
+    let dnat = 0;
+    for (const f of iptablesFiles(FIXTURES)) {
+      const text = readFileSync(f, 'utf8');
+      const want = slow(text);
+      expect(fast(text), f).toEqual(want);
+      dnat += want.filter((v) => v !== undefined).length;
+    }
+    expect(dnat).toBeGreaterThan(50); // kube-proxy's KUBE-SEP rules are there
+  });
+
+  it.each([
+    ['-j DNAT --to-destination 10.244.1.5:8080', '10.244.1.5:8080'],
+    ['-j DNAT --to-destination [fd00::5]:53', '[fd00::5]:53'],
+    ['-j DNAT --to-destination 10.244.1.5:8080 --random', '10.244.1.5:8080'],
+    ['-j DNAT --to-destination 10.244.1.5:8080  ', '10.244.1.5:8080'],
+    ['-j DNAT  --to-destination 10.244.1.5:8080', '10.244.1.5:8080'],
+    ['-j DNAT --to-destination "10.244.1.5:8080"', '10.244.1.5:8080'],
+    ['-j DNAT --to-destination -1', '-1'],
+    ['-j DNAT --to-destination ! 10.0.0.1', '10.0.0.1'],
+    ['-j DNAT --to-destination [unsupported revision]', undefined],
+    ['-j DNAT --to-source 10.0.0.1', undefined],
+    ['-j DNAT --to-destination --random', undefined],
+    ['-j DNAT', undefined],
+    ['-j SNAT --to-source 10.0.0.1 --to-destination 10.0.0.2', '10.0.0.2'],
+  ])('-A KUBE-SEP-X -p tcp -m tcp %s', (tail, want) => {
+    const text = `*nat\n:KUBE-SEP-X - [0:0]\n-A KUBE-SEP-X -p tcp -m tcp ${tail}\nCOMMIT\n`;
+    expect(slow(text)).toEqual([want]);
+    expect(fast(text)).toEqual([want]);
+  });
+
+  it('property: the same as targetOptions for any rule', () => {
+    const word = fc.constantFrom(
+      '-j DNAT',
+      '-j',
+      'DNAT',
+      '-g',
+      '--to-destination',
+      '--to-source',
+      '--random',
+      '10.0.0.1:80',
+      '[fd00::1]:53',
+      '-1',
+      '!',
+      '"a b"',
+      '[unsupported',
+      'revision]',
+      '-m tcp',
+      '--dport',
+      '80',
+      '\t',
+      '\r',
+    );
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 8 }), fc.constantFrom(' ', '  ', '\t'), (words, sep) => {
+        const text = `*nat\n:C - [0:0]\n-A C -p tcp ${words.join(sep)}\nCOMMIT\n`;
+        expect(fast(text)).toEqual(slow(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -28,13 +28,18 @@ export interface RuleScan {
   targetStart: number;
   targetEnd: number;
   goto: boolean;
+  /** the last -d/--destination value (what parseRuleArgs keeps) and whether `!` negated it; -1 when none */
+  dstStart: number;
+  dstEnd: number;
+  dstNegated: boolean;
 }
 
 const isSep = (c: number): boolean => c === SPACE || c === TAB || c === CR;
 
 // what a flag means to parseRuleArgs (CORE_FLAGS and TEXT_OPTIONS in ./iptables-util.ts)
 const enum Flag {
-  Addr, // -s -d -i -o: one value
+  Addr, // -s -i -o: one value
+  Dest, // -d: one value, noted in the scan
   Proto, // -p
   Frag, // -f
   Match, // -m
@@ -47,7 +52,7 @@ const enum Flag {
 
 const SHORT: Readonly<Record<string, Flag>> = {
   s: Flag.Addr,
-  d: Flag.Addr,
+  d: Flag.Dest,
   i: Flag.Addr,
   o: Flag.Addr,
   p: Flag.Proto,
@@ -59,8 +64,8 @@ const SHORT: Readonly<Record<string, Flag>> = {
 const LONG: readonly (readonly [string, Flag])[] = [
   ['--source', Flag.Addr],
   ['--src', Flag.Addr],
-  ['--destination', Flag.Addr],
-  ['--dst', Flag.Addr],
+  ['--destination', Flag.Dest],
+  ['--dst', Flag.Dest],
   ['--in-interface', Flag.Addr],
   ['--out-interface', Flag.Addr],
   ['--protocol', Flag.Proto],
@@ -139,11 +144,21 @@ export function scanSimpleRule(line: string, from: number, out: RuleScan): boole
   out.chainStart = i;
   out.chainEnd = chainEnd;
   out.argsFrom = chainEnd;
+  return scanRuleArgs(line, chainEnd, out);
+}
+
+/**
+ * scanSimpleRule's walk of the arguments after the chain name (from `argsFrom`): true when
+ * parseRuleArgs keeps them without a warning; sets the target and destination fields of `out`.
+ */
+export function scanRuleArgs(line: string, argsFrom: number, out: RuleScan): boolean {
   out.jumpStart = -1;
   out.targetStart = -1;
   out.targetEnd = -1;
   out.goto = false;
-
+  out.dstStart = -1;
+  out.dstEnd = -1;
+  out.dstNegated = false;
   let negate = false;
   let open = false; // an --option is collecting values
   let openHasValue = false;
@@ -151,7 +166,7 @@ export function scanSimpleRule(line: string, from: number, out: RuleScan): boole
   let hasMatch = false; // a -m was seen (parseRuleArgs' `current`)
   let hasProto = false;
   let inTarget = false;
-  i = chainEnd;
+  let i = argsFrom;
   for (;;) {
     i = skipSeps(line, i);
     if (i >= line.length) break;
@@ -198,7 +213,11 @@ export function scanSimpleRule(line: string, from: number, out: RuleScan): boole
     if (ve - vs === 1 && line.charCodeAt(vs) === BANG) return false; // old `-s ! x`
     i = ve;
     if (flag === Flag.Proto) hasProto = true;
-    else if (flag === Flag.Match) {
+    else if (flag === Flag.Dest) {
+      out.dstStart = vs;
+      out.dstEnd = ve;
+      out.dstNegated = negate;
+    } else if (flag === Flag.Match) {
       if (negate) return false;
       hasMatch = true;
       inTarget = false;

@@ -3,6 +3,7 @@
 // match splits the walk into branches, each carried with its probability.
 import type { IptablesRule, IptablesSave } from '../parse/types.js';
 import { ruleMatches, type MatchContext } from './match.js';
+import { destIndex, nextCandidate } from './dest-index.js';
 import { ruleJumpsTo } from '../parse/iptables-util.js';
 import type { Packet, TraceStep } from './types.js';
 
@@ -266,6 +267,7 @@ function walkRules(w: Walk, table: string, chain: string, state: St, depth: numb
   const rules = save.tables.get(table)?.chains.get(chain)?.rules ?? [];
   const out: Out[] = [];
   budget.used++;
+  const index = destIndex(rules);
   // Work list of (rule position, state): a random split pushes both sides.
   const work: { i: number; state: St }[] = [{ i: 0, state }];
   while (work.length > 0) {
@@ -274,6 +276,21 @@ function walkRules(w: Walk, table: string, chain: string, state: St, depth: numb
     let i = start;
     let ended = false;
     for (; i < rules.length && !ended; i++) {
+      if (index) {
+        // rules that cannot match only count against the budget: skipped at once when walking
+        // them one by one would not have reached the budget or branch limits (same outcome)
+        const next = nextCandidate(index, st.pkt.dst, i, rules.length);
+        if (
+          next > i &&
+          budget.used + (next - i) <= STEP_BUDGET &&
+          st.steps.len < STEP_BUDGET &&
+          out.length + work.length <= MAX_BRANCHES
+        ) {
+          budget.used += next - i;
+          i = next;
+          if (i >= rules.length) break;
+        }
+      }
       if (budget.used >= STEP_BUDGET || st.steps.len >= STEP_BUDGET) {
         const r = rules[i]!;
         const s = step(ctx, r, `UNDETERMINED: ${STEP_BUDGET_WHY}; the rest of this branch was not traced`);

@@ -7,6 +7,7 @@ import type { Located, Snapshot } from '../../model/types.js';
 import type { EndpointSlice, Endpoints, Service } from '../../model/schemas.js';
 import type { IptablesRule, IptablesSave } from '../../parse/types.js';
 import { objectEvidence } from '../../model/evidence.js';
+import { dnatDestination, ruleComment } from '../../parse/iptables-rule.js';
 
 export interface ProgrammedPort {
   /** nat KUBE-SERVICES `-d <clusterIP> ... -j KUBE-SVC-*` (or KUBE-SVL-*) */
@@ -48,7 +49,8 @@ function indexProgrammed(save: IptablesSave): Map<string, ProgrammedPort> {
   };
   const nat = save.tables.get('nat');
   for (const rule of nat?.chains.get('KUBE-SERVICES')?.rules ?? []) {
-    const key = rule.comment ? portKeyOf(rule.comment, ' cluster IP') : undefined;
+    const comment = ruleComment(rule);
+    const key = comment ? portKeyOf(comment, ' cluster IP') : undefined;
     const target = rule.target ?? '';
     if (!key || !(target.startsWith('KUBE-SVC-') || target.startsWith('KUBE-SVL-'))) continue;
     const e = entry(key);
@@ -58,13 +60,14 @@ function indexProgrammed(save: IptablesSave): Map<string, ProgrammedPort> {
       if (!jump.target?.startsWith('KUBE-SEP-')) continue;
       for (const r of nat?.chains.get(jump.target)?.rules ?? []) {
         if (r.target !== 'DNAT') continue;
-        const to = r.targetOptions.find((o) => o.name === '--to-destination')?.values[0];
+        const to = dnatDestination(r);
         if (to) e.endpoints.set(to, r);
       }
     }
   }
   for (const rule of save.tables.get('filter')?.chains.get('KUBE-SERVICES')?.rules ?? []) {
-    const key = rule.comment ? portKeyOf(rule.comment, ' has no endpoints') : undefined;
+    const comment = ruleComment(rule);
+    const key = comment ? portKeyOf(comment, ' has no endpoints') : undefined;
     if (key) entry(key).noEndpointsRule = rule;
   }
   return out;

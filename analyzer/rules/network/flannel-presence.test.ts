@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { kubeList, nodeJson, podJson, snapshotOf, sourceRecord } from '../../model/testing.js';
 import { flannelConfigMap, reference } from '../lib/host-testing.js';
-import { flannelPresence, unlessFlannel } from './flannel-presence.js';
+import { flannelLogs, flannelPresence, unlessFlannel } from './flannel-presence.js';
 
 const k3sNode = {
   ...(nodeJson({ name: 'k3s-1', podCIDR: '10.42.0.0/24' }) as Record<string, unknown>),
@@ -196,5 +196,32 @@ describe('flannelPresence', () => {
       },
     });
     expect(flannelPresence(covering).state).toBe('absent');
+  });
+});
+
+describe('flannelLogs', () => {
+  it('each log on the node of its own pod (namespace and name), in key order', () => {
+    const s = snapshotOf({
+      node: 'cp-1',
+      files: {
+        'cluster/nodes.json': kubeList([plainNode, nodeJson({ name: 'w1' }), nodeJson({ name: 'w2' })]),
+        'cluster/pods.json': kubeList([
+          // the same name in another namespace, and a second pod of one name: the first in the log's namespace counts
+          podJson({ name: 'kube-flannel-ds-aaaaa', namespace: 'other', node: 'w2', ip: '10.244.2.9' }),
+          podJson({ name: 'kube-flannel-ds-aaaaa', namespace: 'kube-flannel', node: 'w1', ip: '10.244.1.9' }),
+          podJson({ name: 'kube-flannel-ds-aaaaa', namespace: 'kube-flannel', node: 'w2', ip: '10.244.2.8' }),
+          podJson({ name: 'kube-flannel-ds-bbbbb', namespace: 'kube-flannel', node: 'w2', ip: '10.244.2.7' }),
+          podJson({ name: 'web', namespace: 'default', node: 'w2', ip: '10.244.2.6' }),
+        ]),
+        'cluster/logs/kube-flannel/kube-flannel-ds-bbbbb/kube-flannel.log': 'I1113 09:30:05.007242 1 main.go:1] x\n',
+        'cluster/logs/kube-flannel/kube-flannel-ds-aaaaa/kube-flannel.previous.log':
+          'I1113 09:30:05.007242 1 main.go:1] x\n',
+        'cluster/logs/default/web/web.log': 'hello\n',
+      },
+    });
+    expect(flannelLogs(s).map((l) => `${l.key} ${l.node} ${l.namespace}/${l.pod} ${l.container}`)).toEqual([
+      'kube-flannel/kube-flannel-ds-aaaaa/kube-flannel.previous w1 kube-flannel/kube-flannel-ds-aaaaa kube-flannel',
+      'kube-flannel/kube-flannel-ds-bbbbb/kube-flannel w2 kube-flannel/kube-flannel-ds-bbbbb kube-flannel',
+    ]);
   });
 });

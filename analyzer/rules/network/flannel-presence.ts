@@ -128,22 +128,32 @@ const presenceCache = new WeakMap<Snapshot, FlannelPresence>();
 
 function findFlannelLogs(s: Snapshot): FlannelLog[] {
   const out: FlannelLog[] = [];
+  // only the flannel logs are sorted (localeCompare over ~10,000 log keys at the envelope was most of the cost)
+  const logs = [...s.cluster.logs]
+    .filter(([key]) => /flannel/.test(key))
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([key, log]) => {
+      const [ns = '', pod = '', container = ''] = key.replace(/\.previous$/, '').split('/');
+      return { key, log, ns, pod, container };
+    });
   // pods by namespace/name, the first of each: one find over 150,000 pods per flannel log was
-  // quadratic at the envelope (5,000 logs: a quarter of the analysis at L in the bench profile)
+  // quadratic at the envelope (5,000 logs: a quarter of the analysis at L in the bench profile);
+  // only the namespaces the logs name are keyed (no key string for each of 150,000 pods)
+  const namespaces = new Set(logs.map((l) => l.ns));
   let pods: Map<string, NonNullable<Snapshot['cluster']['pods']>[number]> | undefined;
   const podOf = (ns: string, name: string) => {
     if (!pods) {
       pods = new Map();
       for (const x of s.cluster.pods ?? []) {
-        const k = `${x.obj.metadata.namespace}\u0000${x.obj.metadata.name}`;
-        if (typeof x.obj.metadata.namespace === 'string' && !pods.has(k)) pods.set(k, x);
+        const namespace = x.obj.metadata.namespace;
+        if (typeof namespace !== 'string' || !namespaces.has(namespace)) continue;
+        const k = `${namespace}\u0000${x.obj.metadata.name}`;
+        if (!pods.has(k)) pods.set(k, x);
       }
     }
     return pods.get(`${ns}\u0000${name}`);
   };
-  for (const [key, log] of [...s.cluster.logs].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (!/flannel/.test(key)) continue;
-    const [ns = '', pod = '', container = ''] = key.replace(/\.previous$/, '').split('/');
+  for (const { key, log, ns, pod, container } of logs) {
     const p = podOf(ns, pod);
     const node = p?.obj.spec?.nodeName ?? s.bundles.find((b) => b.id === log.ref.bundle)?.node;
     if (node) out.push({ node, key, log, pod, namespace: ns, container });
