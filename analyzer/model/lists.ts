@@ -11,6 +11,8 @@ import { compileInPlaceCheck, safeParseInPlace } from '../zod/in-place.js';
 import { entryOf, type EntryBytes } from '../bundle/entries.js';
 import type { SpilledEntry } from '../bundle/spill.js';
 import { ListStream, rememberSpans, WINDOW_BYTES } from './json-stream-items.js';
+import { compileProjector } from '../zod/project.js';
+import { dropManagedFields, rememberSource, type ListSource } from './lean-source.js';
 
 /** zod issues as `dot.path: message`, the form users can find in the object */
 export function formatZodError(error: z.ZodError, max = 3): string {
@@ -192,16 +194,31 @@ export function loadList<S extends z.ZodType>(
 
 const RESCAN = Symbol('rescan');
 
+let fullObjects = false;
+let audit: ((schema: z.ZodType, lean: unknown) => unknown) | undefined;
+
 /**
- * metadata.managedFields (server-side apply bookkeeping: often a third of an object as the API
- * server returns it, which is how the collector reads lists; kubectl hides it) is read by no rule,
- * so the loaded object drops it to keep the heap small. Evidence still quotes it from the bytes.
- * Set to undefined, not deleted: a delete would turn every metadata object into a slow dictionary.
+ * Tests only: load whole objects, as before projection (lean-objects.test.ts compares the reports),
+ * and/or pass each lean object through `hook` (an audit Proxy that records reads the schema does
+ * not declare).
  */
-function lean<T>(obj: T): T {
-  const meta = (obj as { metadata?: { managedFields?: unknown } } | null)?.metadata;
-  if (meta !== null && typeof meta === 'object' && meta.managedFields !== undefined) meta.managedFields = undefined;
-  return obj;
+export function setLeanObjects(opts: { full?: boolean; audit?: (schema: z.ZodType, lean: unknown) => unknown } = {}): void {
+  fullObjects = opts.full === true;
+  audit = opts.audit;
+}
+
+/**
+ * The object kept for the run: only the schema's keys (project.ts), which is what rules read; the
+ * full value is read back from `src` by fullObject (lean-source.ts) for evidence and rule packs.
+ * metadata.managedFields is never part of it (see dropManagedFields).
+ */
+function keep<T>(item: T, schema: z.ZodType, src: ListSource | undefined): T {
+  const obj = dropManagedFields(item);
+  if (fullObjects || !src) return obj;
+  const lean = compileProjector(schema)(obj);
+  const out = audit ? audit(schema, lean) : lean;
+  if (out !== null && typeof out === 'object') rememberSource(out, src);
+  return out as T;
 }
 
 /** validate each item as it is parsed; RESCAN when a guessed span did not parse */
@@ -217,6 +234,8 @@ function validateItems<S extends z.ZodType>(
   const out: Located<z.output<S>>[] = [];
   // the item itself when it passes (no copy); safeParse only for the rest, for zod's message
   const check = compileInPlaceCheck(schema);
+  const bytes = entryOf(reader.raw, path);
+  const src: ListSource | undefined = bytes && { entry: bytes, schema };
   let i = 0;
   for (const entry of items) {
     const pointer = `/items/${i++}`;
@@ -228,12 +247,12 @@ function validateItems<S extends z.ZodType>(
       continue;
     }
     if (check?.(entry.item)) {
-      out.push({ obj: lean(entry.item as z.output<S>), ref: { bundle: reader.id, path, pointer } });
+      out.push({ obj: keep(entry.item as z.output<S>, schema, src), ref: { bundle: reader.id, path, pointer } });
       continue;
     }
     const parsed = schema.safeParse(entry.item);
     if (parsed.success) {
-      out.push({ obj: lean(parsed.data), ref: { bundle: reader.id, path, pointer } });
+      out.push({ obj: keep(parsed.data, schema, src), ref: { bundle: reader.id, path, pointer } });
       continue;
     }
     const name = nameOf(entry.item);
