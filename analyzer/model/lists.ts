@@ -202,7 +202,9 @@ let audit: ((schema: z.ZodType, lean: unknown) => unknown) | undefined;
  * and/or pass each lean object through `hook` (an audit Proxy that records reads the schema does
  * not declare).
  */
-export function setLeanObjects(opts: { full?: boolean; audit?: (schema: z.ZodType, lean: unknown) => unknown } = {}): void {
+export function setLeanObjects(
+  opts: { full?: boolean; audit?: (schema: z.ZodType, lean: unknown) => unknown } = {},
+): void {
   fullObjects = opts.full === true;
   audit = opts.audit;
 }
