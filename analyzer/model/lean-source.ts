@@ -75,22 +75,18 @@ export function dropManagedFields<T>(obj: T): T {
 /** item i's full value, or undefined when the bytes there do not project to `lean` */
 function reread(src: ListSource, i: number, lean: object): unknown {
   const parse = spanParser(src.entry, i);
-  if (parse) {
-    const full = normalizeItem(src.schema, parse());
-    if (full !== undefined && sameLean(src, parse, lean)) return full;
-  }
+  const full = parse && normalizeItem(src.schema, parse());
+  if (full !== undefined && sameLean(src, full, lean)) return full;
   // the span scan takes the first "items" key where JSON.parse takes the last (a hostile file):
   // the whole file, as loading parsed it
   const whole = wholeItem(src.entry, i);
-  if (whole === undefined) return undefined;
-  const again = normalizeItem(src.schema, whole());
-  return again !== undefined && sameLean(src, whole, lean) ? again : undefined;
+  const again = whole && normalizeItem(src.schema, whole());
+  return again !== undefined && sameLean(src, again, lean) ? again : undefined;
 }
 
-/** the re-read item projects to exactly the lean object (same keys, same order, same values) */
-function sameLean(src: ListSource, parse: () => unknown, lean: object): boolean {
-  const fresh = normalizeItem(src.schema, parse()); // a second copy: projecting rewrites arrays in place
-  return fresh !== undefined && JSON.stringify(compileProjector(src.schema)(fresh)) === JSON.stringify(lean);
+/** `full` projects to exactly the lean object (same keys, same order, same values) */
+function sameLean(src: ListSource, full: unknown, lean: object): boolean {
+  return JSON.stringify(compileProjector(src.schema, 'copy')(full)) === JSON.stringify(lean);
 }
 
 /** a parser of item i's bytes (called once per copy wanted), or undefined when there is no such item */

@@ -38,6 +38,13 @@ describe('compileProjector', () => {
     expect(out.dflt).toEqual([{ k: 3 }]);
   });
 
+  it("'copy' leaves the value as it was", () => {
+    const v = { a: 'a', list: [{ k: 1, drop: 'me' }], extra: 1 };
+    const before = structuredClone(v);
+    expect(compileProjector(Schema, 'copy')(v)).toEqual({ a: 'a', list: [{ k: 1 }] });
+    expect(v).toEqual(before);
+  });
+
   it('keeps null and undefined as they are', () => {
     expect(compileProjector(Schema)({ a: 'a', inner: null })).toEqual({ a: 'a', inner: null });
     expect('inner' in (compileProjector(Schema)({ a: 'a' }) as object)).toBe(false);

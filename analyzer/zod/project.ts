@@ -21,38 +21,46 @@ interface Def {
 
 const defOf = (s: z.ZodType): Def => (s as unknown as { _zod: { def: Def } })._zod.def;
 
-const compiled = new WeakMap<z.ZodType, Projector>();
+/** in place: arrays rewritten (the value was just parsed); copy: the value is left as it is */
+type Mode = 'in-place' | 'copy';
+
+const compiled: Record<Mode, WeakMap<z.ZodType, Projector>> = { 'in-place': new WeakMap(), copy: new WeakMap() };
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   v !== null && typeof v === 'object' && !Array.isArray(v);
 
-/** the projector of a schema (cached): a function of a validated value to its lean copy */
-export function compileProjector(schema: z.ZodType): (value: unknown) => unknown {
-  return projectorOf(schema) ?? ((v) => v);
+/**
+ * The projector of a schema (cached): a function of a validated value to its lean copy. 'in-place'
+ * (for a value just parsed) reuses its arrays; 'copy' leaves the value untouched.
+ */
+export function compileProjector(schema: z.ZodType, mode: Mode = 'in-place'): (value: unknown) => unknown {
+  return projectorOf(schema, mode) ?? ((v) => v);
 }
 
-function projectorOf(schema: z.ZodType): Projector {
-  if (compiled.has(schema)) return compiled.get(schema) as Projector;
-  const p = compileDef(defOf(schema));
-  compiled.set(schema, p);
+function projectorOf(schema: z.ZodType, mode: Mode): Projector {
+  const cache = compiled[mode];
+  if (cache.has(schema)) return cache.get(schema) as Projector;
+  const p = compileDef(defOf(schema), mode);
+  cache.set(schema, p);
   return p;
 }
 
-function compileDef(def: Def): Projector {
+function compileDef(def: Def, mode: Mode): Projector {
   switch (def.type) {
     case 'object':
-      return compileObject(def);
+      return compileObject(def, mode);
     case 'optional':
     case 'nullable':
     case 'default':
     case 'prefault': {
-      const inner = def.innerType ? projectorOf(def.innerType) : null;
+      const inner = def.innerType ? projectorOf(def.innerType, mode) : null;
       // undefined and null pass through; a default was filled in by the check, so it is projected too
       return inner && ((v) => (v === undefined || v === null ? v : inner(v)));
     }
     case 'array': {
-      const element = def.element ? projectorOf(def.element) : null;
+      const element = def.element ? projectorOf(def.element, mode) : null;
       if (!element) return null;
+      if (mode === 'copy') return (v) => (Array.isArray(v) ? v.map(element) : v);
       // in place: the array was just parsed and is owned by the caller
       return (v) => {
         if (!Array.isArray(v)) return v;
@@ -66,9 +74,9 @@ function compileDef(def: Def): Projector {
   }
 }
 
-function compileObject(def: Def): Projector {
+function compileObject(def: Def, mode: Mode): Projector {
   const fields = new Map<string, Projector>();
-  for (const [key, s] of Object.entries(def.shape ?? {})) fields.set(key, projectorOf(s));
+  for (const [key, s] of Object.entries(def.shape ?? {})) fields.set(key, projectorOf(s, mode));
   return (v) => {
     if (!isPlainObject(v)) return v;
     const out: Record<string, unknown> = {};
