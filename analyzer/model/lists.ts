@@ -10,6 +10,7 @@ import { findListItems, parseSpan, rescanListItems, type ItemSpans } from './jso
 import { compileInPlaceCheck, safeParseInPlace } from '../zod/in-place.js';
 import { entryOf, type EntryBytes } from '../bundle/entries.js';
 import type { SpilledEntry } from '../bundle/spill.js';
+import type { RawBundle } from '../bundle/types.js';
 import { ListStream, rememberSpans, WINDOW_BYTES } from './json-stream-items.js';
 import { compileProjector } from '../zod/project.js';
 import { dropManagedFields, rememberSource, type ListSource } from './lean-source.js';
@@ -195,6 +196,16 @@ export function loadList<S extends z.ZodType>(
 const RESCAN = Symbol('rescan');
 
 let fullObjects = false;
+const fullRaws = new WeakSet<RawBundle>();
+
+/**
+ * Keep whole objects for the lists of this bundle (loadSnapshot's fullObjects, for rule packs:
+ * their JSONPaths may name any field, and reading 15,000 pods back one by one for the pack view
+ * cost more CPU and more heap than loading them whole; docs/lean-objects.md).
+ */
+export function keepFullObjects(raw: RawBundle): void {
+  fullRaws.add(raw);
+}
 let audit: ((schema: z.ZodType, lean: unknown) => unknown) | undefined;
 
 /**
@@ -237,7 +248,7 @@ function validateItems<S extends z.ZodType>(
   // the item itself when it passes (no copy); safeParse only for the rest, for zod's message
   const check = compileInPlaceCheck(schema);
   const bytes = entryOf(reader.raw, path);
-  const src: ListSource | undefined = bytes && { entry: bytes, schema };
+  const src: ListSource | undefined = bytes && !fullRaws.has(reader.raw) ? { entry: bytes, schema } : undefined;
   let i = 0;
   for (const entry of items) {
     const pointer = `/items/${i++}`;
