@@ -79,6 +79,21 @@ function compileObject(def: Def, mode: Mode): Projector {
   for (const [key, s] of Object.entries(def.shape ?? {})) fields.set(key, projectorOf(s, mode));
   return (v) => {
     if (!isPlainObject(v)) return v;
+    // an object with nothing to drop (a condition, a port, an address) is kept, not copied: most
+    // of a pod's objects are like that, and each copy is garbage for the collector
+    let all = true;
+    for (const key in v)
+      if (!fields.has(key)) {
+        all = false;
+        break;
+      }
+    if (all && mode === 'in-place') {
+      for (const key in v) {
+        const p = fields.get(key);
+        if (p) v[key] = p(v[key]);
+      }
+      return v;
+    }
     const out: Record<string, unknown> = {};
     for (const key in v) {
       // for-in of a JSON.parse result sees only its own keys
