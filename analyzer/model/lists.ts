@@ -40,13 +40,16 @@ type ListItem = { readonly item: unknown } | { readonly error: string };
  * first and validating after kept two copies of every pod alive at once (the parsed one and
  * zod's), which doubled the peak heap and made most of the garbage collector's work.
  */
-function listItems(reader: BundleReader, path: string): { items: Iterable<ListItem>; fromLines: boolean } | undefined {
+function listItems(
+  reader: BundleReader,
+  path: string,
+): { items: Iterable<ListItem>; fromLines: boolean; whole: boolean } | undefined {
   const buf = reader.raw.files.get(path);
   if (!buf && !reader.raw.spilled?.has(path)) return undefined;
   // a spilled list no larger than largeJsonBytes is read back whole below (reader.json), as in memory
   if (buf && buf.length > reader.largeJsonBytes) {
     const found = findListItems(buf);
-    if (found) return { items: spanItems(buf, found.spans), fromLines: found.fromLines === true };
+    if (found) return { items: spanItems(buf, found.spans), fromLines: found.fromLines === true, whole: false };
     reader.problems.push(notAList(reader, path, buf.length));
     return undefined;
   }
@@ -64,7 +67,7 @@ function listItems(reader: BundleReader, path: string): { items: Iterable<ListIt
     });
     return undefined;
   }
-  return { items: list.data.items.map((item) => ({ item })), fromLines: false };
+  return { items: list.data.items.map((item) => ({ item })), fromLines: false, whole: true };
 }
 
 function* streamedItems(stream: ListStream): Generator<ListItem> {
@@ -181,7 +184,7 @@ export function loadList<S extends z.ZodType>(
   if (spilled && spilled.length > reader.largeJsonBytes) return loadSpilledList(reader, path, schema, spilled);
   const list = listItems(reader, path);
   if (!list) return undefined;
-  const loaded = validateItems(reader, path, schema, list.items, list.fromLines);
+  const loaded = validateItems(reader, path, schema, list.items, list.fromLines, reader.problems, list.whole);
   if (loaded !== RESCAN) return loaded;
   // spans found line by line are only a guess until they all parse: find them byte by byte
   const buf = reader.raw.files.get(path) as Buffer;
@@ -242,13 +245,16 @@ function validateItems<S extends z.ZodType>(
   items: Iterable<ListItem>,
   guessedSpans: boolean,
   sink: LoadProblem[] = reader.problems,
+  /** parsed by one JSON.parse of the file, not from item spans: a read-back item is checked against it */
+  whole = false,
 ): Located<z.output<S>>[] | typeof RESCAN {
   const problems: LoadProblem[] = [];
   const out: Located<z.output<S>>[] = [];
   // the item itself when it passes (no copy); safeParse only for the rest, for zod's message
   const check = compileInPlaceCheck(schema);
   const bytes = entryOf(reader.raw, path);
-  const src: ListSource | undefined = bytes && !fullRaws.has(reader.raw) ? { entry: bytes, schema } : undefined;
+  const src: ListSource | undefined =
+    bytes && !fullRaws.has(reader.raw) ? { entry: bytes, schema, verify: whole } : undefined;
   let i = 0;
   for (const entry of items) {
     const pointer = `/items/${i++}`;
