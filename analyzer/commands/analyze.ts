@@ -113,7 +113,11 @@ export async function run(argv: string[]): Promise<number> {
   const tty = Boolean(process.stdout.isTTY && process.stdin.isTTY);
   const useTui = tty && format === undefined && output === undefined;
   const progress = useTui ? progressLine() : undefined;
-  const inputs = await loadInputs(paths, progress ? { onProgress: progress.onProgress } : {});
+  // a pack's JSONPaths may name any field: whole objects (docs/lean-objects.md)
+  const inputs = await loadInputs(paths, {
+    ...(progress ? { onProgress: progress.onProgress } : {}),
+    ...(packs.length > 0 ? { fullObjects: true } : {}),
+  });
   progress?.done();
   // decided before the TUI starts: no bundle, no screen
   if (reportSkipped('analyze', inputs) === 2) return 2;

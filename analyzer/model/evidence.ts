@@ -8,6 +8,7 @@
 // the value), so a test can check that every quote is really at its place.
 import type { EvidenceRef } from '../core/evidence-ref.js';
 import type { FileIndex, FileRef, Located, Sourced } from './types.js';
+import { fullObject } from './lean-source.js';
 
 /** Walk an RFC 6901 pointer inside an already-parsed value. */
 export function atPointer(value: unknown, pointer: string): unknown {
@@ -28,7 +29,8 @@ export function escapePointerToken(t: string): string {
 
 /** Evidence for a JSON value of a cluster object: `sub` is a pointer inside the object ("/status/phase"). */
 export function objectEvidence<T>(loc: Located<T>, sub = '', note?: string): EvidenceRef {
-  const v = atPointer(loc.obj, sub);
+  // the full object from the bundle bytes: the loaded one keeps only the schema's keys
+  const v = atPointer(fullObject(loc), sub);
   return {
     bundle: loc.ref.bundle,
     path: loc.ref.path,

@@ -9,7 +9,7 @@ import type { RawBundle } from '../bundle/types.js';
 import type { FileIndex, FileRef } from './types.js';
 import { resolvePointer } from './pointer.js';
 import { jsonNestingExceeds } from '../core/json-depth.js';
-import { findListItems, parseSpan } from './json-items.js';
+import { findListItems, parseSpan, rescanListItems } from './json-items.js';
 import { LARGE_JSON_BYTES } from './reader.js';
 import { entryOf, entryPaths, hasEntry, wholeBytes, type EntryBytes } from '../bundle/entries.js';
 import type { SpilledEntry } from '../bundle/spill.js';
@@ -22,6 +22,12 @@ const NEWLINE = 0x0a;
 const MANIFEST = 'manifest.json';
 /** parsed JSON documents kept for pointer(); small, since a pods list can be huge */
 const JSON_CACHE_SIZE = 4;
+/**
+ * JSON files up to this size are parsed whole for a pointer; a list item of a larger one is parsed
+ * alone from its span: a few hundred quotes of an 81 MB pods.json then cost one scan, not a parse
+ * of the whole file each time it falls out of the cache.
+ */
+const WHOLE_PARSE_BYTES = 4 * 1024 * 1024;
 
 /** Start offset of every line; a final newline does not start another line. */
 export function lineOffsets(buf: Buffer): Uint32Array {
@@ -191,21 +197,40 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
     pointer(ref: FileRef, pointer: string): unknown {
       const buf = bufferOf(ref);
       if (!buf) return undefined;
-      if (buf.length <= largeJsonBytes) return resolvePointer(json(ref), pointer);
-      // a huge list: parse only the item the pointer names
       const m = /^\/items\/(0|[1-9][0-9]*)(\/.*)?$/.exec(pointer);
+      // a small file is parsed whole once (and kept); a list item of a larger one is parsed alone
+      if (buf.length <= Math.min(WHOLE_PARSE_BYTES, largeJsonBytes) || (!m && buf.length <= largeJsonBytes))
+        return resolvePointer(json(ref), pointer);
       if (!m) return undefined;
-      if (!Buffer.isBuffer(buf)) {
-        // only the named item is read back; the spans come from loading, or one windowed scan
-        const span = spilledListSpans(buf)?.get(Number(m[1]));
-        return span
-          ? resolvePointer(parseSpan(buf.read(span[0], span[1]), [0, span[1] - span[0]]).value, m[2] ?? '')
-          : undefined;
-      }
-      const k = key(ref);
-      if (!itemSpans.has(k)) itemSpans.set(k, findListItems(buf));
-      const span = itemSpans.get(k)?.spans[Number(m[1])];
-      return span ? resolvePointer(parseSpan(buf, span).value, m[2] ?? '') : undefined;
+      const item = itemOf(ref, buf, Number(m[1]));
+      if (item.found) return resolvePointer(item.value, m[2] ?? '');
+      // not a list by the scan (or an item that does not parse): as JSON.parse of the whole file sees it
+      return buf.length <= largeJsonBytes ? resolvePointer(json(ref), pointer) : undefined;
     },
   };
+
+  /** item i of a list file from its span alone: the spans come from loading, or one scan */
+  function itemOf(ref: FileRef, buf: EntryBytes, i: number): { found: boolean; value?: unknown } {
+    if (!Buffer.isBuffer(buf)) {
+      const span = spilledListSpans(buf)?.get(i);
+      if (!span) return { found: false };
+      const r = parseSpan(buf.read(span[0], span[1]), [0, span[1] - span[0]]);
+      return { found: r.error === undefined, value: r.value };
+    }
+    const k = key(ref);
+    if (!itemSpans.has(k)) itemSpans.set(k, findListItems(buf));
+    let found = itemSpans.get(k);
+    let span = found?.spans[i];
+    if (!span) return { found: false };
+    let r = parseSpan(buf, span);
+    if (r.error !== undefined && found?.fromLines) {
+      // spans found line by line are a guess until they parse
+      found = rescanListItems(buf);
+      itemSpans.set(k, found);
+      span = found?.spans[i];
+      if (!span) return { found: false };
+      r = parseSpan(buf, span);
+    }
+    return { found: r.error === undefined, value: r.value };
+  }
 }

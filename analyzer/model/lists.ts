@@ -10,7 +10,10 @@ import { findListItems, parseSpan, rescanListItems, type ItemSpans } from './jso
 import { compileInPlaceCheck, safeParseInPlace } from '../zod/in-place.js';
 import { entryOf, type EntryBytes } from '../bundle/entries.js';
 import type { SpilledEntry } from '../bundle/spill.js';
+import type { RawBundle } from '../bundle/types.js';
 import { ListStream, rememberSpans, WINDOW_BYTES } from './json-stream-items.js';
+import { compileProjector } from '../zod/project.js';
+import { dropManagedFields, rememberSource, type ListSource } from './lean-source.js';
 
 /** zod issues as `dot.path: message`, the form users can find in the object */
 export function formatZodError(error: z.ZodError, max = 3): string {
@@ -37,13 +40,16 @@ type ListItem = { readonly item: unknown } | { readonly error: string };
  * first and validating after kept two copies of every pod alive at once (the parsed one and
  * zod's), which doubled the peak heap and made most of the garbage collector's work.
  */
-function listItems(reader: BundleReader, path: string): { items: Iterable<ListItem>; fromLines: boolean } | undefined {
+function listItems(
+  reader: BundleReader,
+  path: string,
+): { items: Iterable<ListItem>; fromLines: boolean; whole: boolean } | undefined {
   const buf = reader.raw.files.get(path);
   if (!buf && !reader.raw.spilled?.has(path)) return undefined;
   // a spilled list no larger than largeJsonBytes is read back whole below (reader.json), as in memory
   if (buf && buf.length > reader.largeJsonBytes) {
     const found = findListItems(buf);
-    if (found) return { items: spanItems(buf, found.spans), fromLines: found.fromLines === true };
+    if (found) return { items: spanItems(buf, found.spans), fromLines: found.fromLines === true, whole: false };
     reader.problems.push(notAList(reader, path, buf.length));
     return undefined;
   }
@@ -61,7 +67,7 @@ function listItems(reader: BundleReader, path: string): { items: Iterable<ListIt
     });
     return undefined;
   }
-  return { items: list.data.items.map((item) => ({ item })), fromLines: false };
+  return { items: list.data.items.map((item) => ({ item })), fromLines: false, whole: true };
 }
 
 function* streamedItems(stream: ListStream): Generator<ListItem> {
@@ -180,7 +186,7 @@ export function loadList<S extends z.ZodType>(
   if (spilled && spilled.length > reader.largeJsonBytes) return loadSpilledList(reader, path, schema, spilled);
   const list = listItems(reader, path);
   if (!list) return undefined;
-  const loaded = validateItems(reader, path, schema, list.items, list.fromLines);
+  const loaded = validateItems(reader, path, schema, list.items, list.fromLines, reader.problems, list.whole);
   if (loaded !== RESCAN) return loaded;
   // spans found line by line are only a guess until they all parse: find them byte by byte
   const buf = reader.raw.files.get(path) as Buffer;
@@ -194,16 +200,43 @@ export function loadList<S extends z.ZodType>(
 
 const RESCAN = Symbol('rescan');
 
+let fullObjects = false;
+const fullRaws = new WeakSet<RawBundle>();
+
 /**
- * metadata.managedFields (server-side apply bookkeeping: often a third of an object as the API
- * server returns it, which is how the collector reads lists; kubectl hides it) is read by no rule,
- * so the loaded object drops it to keep the heap small. Evidence still quotes it from the bytes.
- * Set to undefined, not deleted: a delete would turn every metadata object into a slow dictionary.
+ * Keep whole objects for the lists of this bundle (loadSnapshot's fullObjects, for rule packs:
+ * their JSONPaths may name any field, and reading 15,000 pods back one by one for the pack view
+ * cost more CPU and more heap than loading them whole; docs/lean-objects.md).
  */
-function lean<T>(obj: T): T {
-  const meta = (obj as { metadata?: { managedFields?: unknown } } | null)?.metadata;
-  if (meta !== null && typeof meta === 'object' && meta.managedFields !== undefined) meta.managedFields = undefined;
-  return obj;
+export function keepFullObjects(raw: RawBundle): void {
+  fullRaws.add(raw);
+}
+let audit: ((schema: z.ZodType, lean: unknown) => unknown) | undefined;
+
+/**
+ * Tests only: load whole objects, as before projection (lean-objects.test.ts compares the reports),
+ * and/or pass each lean object through `hook` (an audit Proxy that records reads the schema does
+ * not declare).
+ */
+export function setLeanObjects(
+  opts: { full?: boolean; audit?: (schema: z.ZodType, lean: unknown) => unknown } = {},
+): void {
+  fullObjects = opts.full === true;
+  audit = opts.audit;
+}
+
+/**
+ * The object kept for the run: only the schema's keys (project.ts), which is what rules read; the
+ * full value is read back from `src` by fullObject (lean-source.ts) for evidence and rule packs.
+ * metadata.managedFields is never part of it (see dropManagedFields).
+ */
+function keep<T>(item: T, schema: z.ZodType, src: ListSource | undefined): T {
+  const obj = dropManagedFields(item);
+  if (fullObjects || !src) return obj;
+  const lean = compileProjector(schema)(obj);
+  const out = audit ? audit(schema, lean) : lean;
+  if (out !== null && typeof out === 'object') rememberSource(out, src);
+  return out as T;
 }
 
 /** validate each item as it is parsed; RESCAN when a guessed span did not parse */
@@ -214,11 +247,16 @@ function validateItems<S extends z.ZodType>(
   items: Iterable<ListItem>,
   guessedSpans: boolean,
   sink: LoadProblem[] = reader.problems,
+  /** parsed by one JSON.parse of the file, not from item spans: a read-back item is checked against it */
+  whole = false,
 ): Located<z.output<S>>[] | typeof RESCAN {
   const problems: LoadProblem[] = [];
   const out: Located<z.output<S>>[] = [];
   // the item itself when it passes (no copy); safeParse only for the rest, for zod's message
   const check = compileInPlaceCheck(schema);
+  const bytes = entryOf(reader.raw, path);
+  const src: ListSource | undefined =
+    bytes && !fullRaws.has(reader.raw) ? { entry: bytes, schema, verify: whole } : undefined;
   let i = 0;
   for (const entry of items) {
     const pointer = `/items/${i++}`;
@@ -230,12 +268,12 @@ function validateItems<S extends z.ZodType>(
       continue;
     }
     if (check?.(entry.item)) {
-      out.push({ obj: lean(entry.item as z.output<S>), ref: { bundle: reader.id, path, pointer } });
+      out.push({ obj: keep(entry.item as z.output<S>, schema, src), ref: { bundle: reader.id, path, pointer } });
       continue;
     }
     const parsed = schema.safeParse(entry.item);
     if (parsed.success) {
-      out.push({ obj: lean(parsed.data), ref: { bundle: reader.id, path, pointer } });
+      out.push({ obj: keep(parsed.data, schema, src), ref: { bundle: reader.id, path, pointer } });
       continue;
     }
     const name = nameOf(entry.item);

@@ -58,6 +58,26 @@ describe('loadSnapshot', () => {
     expect(listProblems(snapshot.problems)).toEqual(listProblems(direct.problems));
   });
 
+  it('fullObjects (for rule packs) keeps what the schemas do not declare; by default items are lean', async () => {
+    const raw = rawBundle({
+      node: 'w1',
+      files: {
+        'cluster/pods.json': kubeList([
+          {
+            ...podJson({ name: 'web-1', node: 'w1' }),
+            spec: { nodeName: 'w1', containers: [], volumes: [{ name: 'v' }] },
+          },
+        ]),
+      },
+    });
+    await writeBundleArchive(join(dir, 'netsnap-full.tar.gz'), bundleEntries(raw));
+    const lean = (await loadSnapshot([join(dir, 'netsnap-full.tar.gz')])).snapshot.cluster.pods?.[0]?.obj.spec;
+    const full = (await loadSnapshot([join(dir, 'netsnap-full.tar.gz')], { fullObjects: true })).snapshot.cluster
+      .pods?.[0]?.obj.spec;
+    expect(lean).toEqual({ nodeName: 'w1', containers: [] });
+    expect(full).toEqual({ nodeName: 'w1', containers: [], volumes: [{ name: 'v' }] });
+  });
+
   it('reads a directory bundle and a .tar.gz bundle into one snapshot', async () => {
     await writeBundleDir(join(dir, 'netsnap-w1'), bundleEntries(worker('w1', '2025-01-15T10:00:00Z')));
     await writeBundleArchive(join(dir, 'netsnap-w2.tar.gz'), bundleEntries(worker('w2', '2025-01-15T10:02:00Z')));

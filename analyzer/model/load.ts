@@ -16,10 +16,12 @@ import { findCollection, withCollection } from './collection.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { BundleReader } from './reader.js';
 import { listSchemaOf } from './cluster.js';
-import { loadListEarly } from './lists.js';
+import { keepFullObjects, loadListEarly } from './lists.js';
 
 export interface LoadOptions extends BuildOptions {
   readonly limits?: Partial<ReadLimits>;
+  /** whole list items instead of lean ones (lists.ts keepFullObjects): for rule packs */
+  readonly fullObjects?: boolean;
   readonly onProgress?: (p: ReadProgress) => void;
 }
 
@@ -46,6 +48,7 @@ function loadEarly(
     const one: RawBundle = Buffer.isBuffer(bytes)
       ? { id, origin, files: new Map([[path, bytes]]), problems: [] }
       : { id, origin, files: new Map(), spilled: new Map([[path, bytes]]), problems: [] };
+    if (opts.fullObjects) keepFullObjects(one);
     loadListEarly(new BundleReader(one, opts.largeJsonBytes), path, schema);
   };
 }
@@ -64,6 +67,7 @@ export async function loadSnapshot(paths: readonly string[], opts: LoadOptions =
     severity: s.severity,
     code: LOAD_PROBLEM_CODES.unreadable,
   }));
+  if (opts.fullObjects) for (const raw of raws) keepFullObjects(raw);
   const built = buildSnapshot(raws, opts);
   const snapshot: Snapshot = withCollection(
     unreadable.length ? { ...built, problems: [...unreadable, ...built.problems] } : built,

@@ -33,6 +33,8 @@ export const KubeNodeSchema = z.looseObject({
       podCIDRs: z.array(z.string()).optional(),
       unschedulable: z.boolean().optional(),
       taints: z.array(z.looseObject({ key: z.string(), effect: z.string() })).optional(),
+      // read by distribution.ts (a string or ignored): declared so lean objects keep it, never refused
+      providerID: z.unknown().optional(),
     })
     .optional(),
   status: z
@@ -42,6 +44,8 @@ export const KubeNodeSchema = z.looseObject({
       nodeInfo: z
         .looseObject({
           kubeletVersion: z.string().optional(),
+          // as providerID: read by distribution.ts, kept whatever its type
+          kubeProxyVersion: z.unknown().optional(),
           kernelVersion: z.string().optional(),
           osImage: z.string().optional(),
         })

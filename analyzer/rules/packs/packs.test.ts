@@ -75,3 +75,34 @@ describe('validatePack errors name the line and the field', () => {
     expect(problems.some((p) => p.startsWith('p.yaml:5: rules.0.layer'))).toBe(true);
   });
 });
+
+describe('packs see whole objects', () => {
+  it('a field no schema declares (status.qosClass) is there, with its evidence quoted from the bundle', () => {
+    const pod = (name: string, qos: string) => ({
+      ...podJson({ name, namespace: 'default', node: 'w1' }),
+      status: { phase: 'Running', qosClass: qos },
+    });
+    const s = snapshotOf({
+      node: 'w1',
+      files: {
+        'cluster/pods.json': JSON.stringify({
+          kind: 'PodList',
+          items: [pod('a', 'Guaranteed'), pod('b', 'BestEffort')],
+        }),
+      },
+    });
+    const text = readFileSync(EXAMPLE, 'utf8')
+      .split('\n  - id: SITE-002')[0]!
+      .replace('op: eq, value: kube-system', 'op: eq, value: default')
+      .replace('"$.status.phase", op: ne, value: Running', '"$.status.qosClass", op: eq, value: BestEffort')
+      .replace('data: { phase: "$.status.phase" }', 'data: { phase: "$.status.qosClass" }');
+    const { pack, problems } = validatePack(text, 'qos.yaml');
+    expect(problems).toEqual([]);
+    const findings = runRules(compilePack(pack!), s, {}, { strict: true });
+    expect(findings.map((f) => `${f.status} ${subjectKey(f.subject)} ${String(f.data?.phase)}`)).toEqual([
+      'pass pod:default/a@w1 undefined',
+      'fail pod:default/b@w1 BestEffort',
+    ]);
+    expect(findings.flatMap((f) => contractProblems(f, s))).toEqual([]);
+  });
+});

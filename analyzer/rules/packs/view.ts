@@ -3,6 +3,7 @@
 import type { EvidenceRef } from '../types.js';
 import type { Located, Snapshot } from '../../model/types.js';
 import { atPointer } from '../../model/evidence.js';
+import { fullObject } from '../../model/lean-source.js';
 import { MAX_VIEW_DEPTH } from './limits.js';
 
 const LISTS = [
@@ -25,7 +26,8 @@ export interface SnapshotView {
 // not generic over the list's element type: inferring T from the union of every list type made
 // tsc's incremental builds report two unrelated `Located` types (full builds were clean)
 function objects(list: readonly Located<unknown>[] | undefined): unknown[] | undefined {
-  return list?.map((l) => l.obj);
+  // full objects: a pack's JSONPath may name any field, not only those the schemas declare
+  return list?.map((l) => fullObject(l));
 }
 
 /**
@@ -133,7 +135,7 @@ export function snapshotView(s: Snapshot): SnapshotView {
             bundle: loc.ref.bundle,
             path: loc.ref.path,
             pointer: loc.ref.pointer + sub,
-            quote: quoteOf(atPointer(loc.obj, sub)),
+            quote: quoteOf(atPointer(fullObject(loc), sub)),
           };
         }
         if (list === 'configMaps') {
