@@ -36,7 +36,7 @@ function rawWith(text: string, spilled: boolean): RawBundle {
 }
 
 function load(text: string, opts: { spilled?: boolean; largeJsonBytes?: number; full?: boolean } = {}) {
-  setLeanObjects({ full: opts.full });
+  setLeanObjects({ full: opts.full, minBytes: 0 });
   const reader = new BundleReader(rawWith(text, opts.spilled === true), opts.largeJsonBytes);
   const items = loadList(reader, 'cluster/pods.json', PodSchema) ?? [];
   expect(reader.problems).toEqual([]);

@@ -219,11 +219,22 @@ let audit: ((schema: z.ZodType, lean: unknown) => unknown) | undefined;
  * not declare).
  */
 export function setLeanObjects(
-  opts: { full?: boolean; audit?: (schema: z.ZodType, lean: unknown) => unknown } = {},
+  opts: { full?: boolean; audit?: (schema: z.ZodType, lean: unknown) => unknown; minBytes?: number } = {},
 ): void {
   fullObjects = opts.full === true;
   audit = opts.audit;
+  leanMinBytes = opts.minBytes;
 }
+
+/**
+ * Lists larger than this are kept lean; smaller ones whole. Default: the reader's largeJsonBytes
+ * (256 MiB), the lists split item by item because they are too large to parse whole, whose item
+ * spans are therefore known. Measured (docs/lean-objects.md): at L (pods.json ~800 MB) lean pods
+ * take ~140 MB off the heap and ~130 MB off peak RSS at the same CPU; at M (pods.json 81 MB) lean
+ * objects cost ~15-20% more CPU (the projection, and finding item spans again for every evidence
+ * quote) for no target, so lists of that size stay whole. Tests set 0 to make every list lean.
+ */
+let leanMinBytes: number | undefined;
 
 /**
  * The object kept for the run: only the schema's keys (project.ts), which is what rules read; the
@@ -255,8 +266,9 @@ function validateItems<S extends z.ZodType>(
   // the item itself when it passes (no copy); safeParse only for the rest, for zod's message
   const check = compileInPlaceCheck(schema);
   const bytes = entryOf(reader.raw, path);
-  const src: ListSource | undefined =
-    bytes && !fullRaws.has(reader.raw) ? { entry: bytes, schema, verify: whole } : undefined;
+  const lean =
+    bytes !== undefined && !fullRaws.has(reader.raw) && bytes.length > (leanMinBytes ?? reader.largeJsonBytes);
+  const src: ListSource | undefined = lean ? { entry: bytes, schema, verify: whole } : undefined;
   let i = 0;
   for (const entry of items) {
     const pointer = `/items/${i++}`;

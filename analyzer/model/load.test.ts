@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeBundleArchive, writeBundleDir } from '../bundle/write.js';
 import { loadSnapshot, uniqueIds } from './load.js';
+import { setLeanObjects } from './lists.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { bundleEntries, kubeList, nodeJson, podJson, rawBundle } from './testing.js';
 
@@ -58,7 +59,7 @@ describe('loadSnapshot', () => {
     expect(listProblems(snapshot.problems)).toEqual(listProblems(direct.problems));
   });
 
-  it('fullObjects (for rule packs) keeps what the schemas do not declare; by default items are lean', async () => {
+  it('lists over the lean threshold are kept lean; smaller ones and fullObjects (rule packs) keep everything', async () => {
     const raw = rawBundle({
       node: 'w1',
       files: {
@@ -70,12 +71,25 @@ describe('loadSnapshot', () => {
         ]),
       },
     });
-    await writeBundleArchive(join(dir, 'netsnap-full.tar.gz'), bundleEntries(raw));
-    const lean = (await loadSnapshot([join(dir, 'netsnap-full.tar.gz')])).snapshot.cluster.pods?.[0]?.obj.spec;
-    const full = (await loadSnapshot([join(dir, 'netsnap-full.tar.gz')], { fullObjects: true })).snapshot.cluster
-      .pods?.[0]?.obj.spec;
-    expect(lean).toEqual({ nodeName: 'w1', containers: [] });
-    expect(full).toEqual({ nodeName: 'w1', containers: [], volumes: [{ name: 'v' }] });
+    const size = (raw.files.get('cluster/pods.json') as Buffer).length;
+    const path = join(dir, 'netsnap-full.tar.gz');
+    await writeBundleArchive(path, bundleEntries(raw));
+    const specWith = async (minBytes: number | undefined, opts: { fullObjects?: boolean } = {}) => {
+      try {
+        setLeanObjects(minBytes === undefined ? {} : { minBytes });
+        return (await loadSnapshot([path], opts)).snapshot.cluster.pods?.[0]?.obj.spec;
+      } finally {
+        setLeanObjects();
+      }
+    };
+    const leanSpec = { nodeName: 'w1', containers: [] };
+    const fullSpec = { nodeName: 'w1', containers: [], volumes: [{ name: 'v' }] };
+    // the default threshold is largeJsonBytes (256 MiB): a small list stays whole
+    expect(await specWith(undefined)).toEqual(fullSpec);
+    // lean only when the list is larger than the threshold: at exactly its size it stays whole
+    expect(await specWith(size)).toEqual(fullSpec);
+    expect(await specWith(size - 1)).toEqual(leanSpec);
+    expect(await specWith(0, { fullObjects: true })).toEqual(fullSpec);
   });
 
   it('reads a directory bundle and a .tar.gz bundle into one snapshot', async () => {

@@ -41,6 +41,7 @@ async function bothReports(name: string, load: () => Promise<Snapshot>): Promise
     setLeanObjects({ full: true });
     const full = reportOf(await load());
     setLeanObjects({
+      minBytes: 0,
       audit: (schema, lean) =>
         auditedView(schema, lean, (path) => {
           const k = `${listOf.get(schema) ?? '?'}: ${path.replace(/\[\d+\]/g, '[]')}`;

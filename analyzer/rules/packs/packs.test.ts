@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { kubeList, podJson, snapshotOf } from '../../model/testing.js';
+import { setLeanObjects } from '../../model/lists.js';
 import { runRules } from '../engine.js';
 import { contractProblems } from '../testing.js';
 import { subjectKey } from '../types.js';
@@ -82,15 +83,22 @@ describe('packs see whole objects', () => {
       ...podJson({ name, namespace: 'default', node: 'w1' }),
       status: { phase: 'Running', qosClass: qos },
     });
-    const s = snapshotOf({
-      node: 'w1',
-      files: {
-        'cluster/pods.json': JSON.stringify({
-          kind: 'PodList',
-          items: [pod('a', 'Guaranteed'), pod('b', 'BestEffort')],
-        }),
-      },
-    });
+    // every list lean (by default only lists over 256 MiB are), so the view must read items back
+    setLeanObjects({ minBytes: 0 });
+    let s: ReturnType<typeof snapshotOf>;
+    try {
+      s = snapshotOf({
+        node: 'w1',
+        files: {
+          'cluster/pods.json': JSON.stringify({
+            kind: 'PodList',
+            items: [pod('a', 'Guaranteed'), pod('b', 'BestEffort')],
+          }),
+        },
+      });
+    } finally {
+      setLeanObjects();
+    }
     const text = readFileSync(EXAMPLE, 'utf8')
       .split('\n  - id: SITE-002')[0]!
       .replace('op: eq, value: kube-system', 'op: eq, value: default')
