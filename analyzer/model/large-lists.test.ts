@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { buildSnapshot } from './build.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { kubeList, podJson, rawBundle } from './testing.js';
+import { setLeanObjects } from './lists.js';
+import { fullObject } from './lean-source.js';
 
 const good = JSON.stringify(
   kubeList([podJson({ name: 'a', ip: '10.244.0.2' }), podJson({ name: 'b', ip: '10.244.0.3' })]),
@@ -14,9 +16,20 @@ describe('huge JSON lists', () => {
   it('loads the same pods item by item as with one JSON.parse', () => {
     const raw = rawBundle({ files: { 'cluster/pods.json': good } });
     const whole = buildSnapshot([raw]);
-    const byItem = buildSnapshot([raw], { largeJsonBytes: 10 });
+    // a list over largeJsonBytes is also kept lean (lists.ts leanMinBytes): compare whole objects here
+    setLeanObjects({ full: true });
+    let byItem: ReturnType<typeof buildSnapshot>;
+    try {
+      byItem = buildSnapshot([raw], { largeJsonBytes: 10 });
+    } finally {
+      setLeanObjects();
+    }
     expect(byItem.cluster.pods).toEqual(whole.cluster.pods);
     expect(byItem.problems).toEqual([]);
+    // by default the same list is lean (no apiVersion kept), and its full objects read back are the whole ones
+    const lean = buildSnapshot([raw], { largeJsonBytes: 10 }).cluster.pods ?? [];
+    expect(lean.map((p) => 'apiVersion' in p.obj)).toEqual([false, false]);
+    expect(lean.map((p) => fullObject(p))).toEqual(whole.cluster.pods?.map((p) => p.obj));
     expect(byItem.files.pointer({ bundle: raw.id, path: 'cluster/pods.json' }, '/items/1/status/podIP')).toBe(
       '10.244.0.3',
     );
