@@ -20,12 +20,12 @@ function countParses(marker: string): () => number {
   return () => n;
 }
 
-function twoBundles(older: object) {
+function twoBundles(older: object, newer: object = nodesA) {
   const a = rawBundle({
     id: 'a',
     node: 'w1',
     createdAt: '2025-01-15T12:00:00Z',
-    files: { 'cluster/nodes.json': nodesA },
+    files: { 'cluster/nodes.json': newer },
   });
   const b = rawBundle({
     id: 'b',
@@ -58,19 +58,7 @@ describe('cluster data of several bundles', () => {
       ...nodesA,
       items: [...(nodesA as { items: object[] }).items, { kind: 'Node', metadata: { name: 'w3', uid: 7 } }],
     };
-    const a = rawBundle({
-      id: 'a',
-      node: 'w1',
-      createdAt: '2025-01-15T12:00:00Z',
-      files: { 'cluster/nodes.json': bad },
-    });
-    const b = rawBundle({
-      id: 'b',
-      node: 'w2',
-      createdAt: '2025-01-15T11:59:00Z',
-      files: { 'cluster/nodes.json': bad },
-    });
-    const s = buildSnapshot([a, b]);
+    const s = buildSnapshot(twoBundles(bad, bad));
     // w3 is in both raw lists: same node sets, no conflict (the skipped item still counts as a node)
     expect(s.problems.filter((p) => p.code === LOAD_PROBLEM_CODES.clusterConflict)).toEqual([]);
     expect(s.problems.filter((p) => p.file === 'cluster/nodes.json').map((p) => [p.bundle, p.pointer, p.code])).toEqual(

@@ -6,7 +6,7 @@
 // A rule whose line is not provably clean (./iptables-scan.ts) is parsed at once, because its
 // warnings belong in the parse problems; it is then the same class with the body already set.
 import { parseRuleArgs, tokenizeRule, type Interner, type RuleBody } from './iptables-util.js';
-import { scanRuleArgs, type RuleScan } from './iptables-scan.js';
+import { newRuleScan, scanRuleArgs, type RuleScan } from './iptables-scan.js';
 import type { IptAddrMatch, IptablesRule, IptMatch, IptOption } from './types.js';
 
 type Counters = { readonly packets: number; readonly bytes: number };
@@ -166,18 +166,7 @@ export class KeptRule implements IptablesRule {
   }
 }
 
-const SCAN: RuleScan = {
-  chainStart: 0,
-  chainEnd: 0,
-  argsFrom: 0,
-  jumpStart: -1,
-  targetStart: -1,
-  targetEnd: -1,
-  goto: false,
-  dstStart: -1,
-  dstEnd: -1,
-  dstNegated: false,
-};
+const SCAN: RuleScan = newRuleScan();
 
 const TO_DESTINATION = '--to-destination';
 // the whole rest of the line: four plain tokens, one space apart; the value is not a flag, `!` or `[unsupported`

@@ -4,7 +4,7 @@
 import type { Parsed, ParseProblem } from '../core/problem.js';
 import { Interner, parseRuleArgs, tokenizeRule, UNSUPPORTED_REVISION } from './iptables-util.js';
 import { KeptRule } from './iptables-rule.js';
-import { scanSimpleRule, type RuleScan } from './iptables-scan.js';
+import { newRuleScan, scanSimpleRule, type RuleScan } from './iptables-scan.js';
 import type { IptablesBackend, IptablesChain, IptablesRule, IptablesSave, IptablesTable } from './types.js';
 
 export { findOption, optionValue, ruleJumpsTo, targetOptionValue, hasMatch } from './iptables-util.js';
@@ -61,18 +61,7 @@ export function parseIptablesSave(text: string, options: IptablesSaveOptions = {
   let outsideWarned = false;
   let ruleCount = 0;
   const intern = new Interner();
-  const scan: RuleScan = {
-    chainStart: 0,
-    chainEnd: 0,
-    argsFrom: 0,
-    jumpStart: -1,
-    targetStart: -1,
-    targetEnd: -1,
-    goto: false,
-    dstStart: -1,
-    dstEnd: -1,
-    dstNegated: false,
-  };
+  const scan: RuleScan = newRuleScan();
 
   const warn = (line: number, message: string) => problems.push({ line, message, severity: 'warning' });
   const fail = (line: number, message: string) => problems.push({ line, message, severity: 'error' });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseIptablesSave } from './iptables-save.js';
 import { dnatDestination } from './iptables-rule.js';
-import { scanSimpleRule, type RuleScan } from './iptables-scan.js';
+import { newRuleScan, scanSimpleRule } from './iptables-scan.js';
 import { parseRuleArgs, tokenizeRule } from './iptables-util.js';
 
 const FIXTURES = new URL('../../fixtures/', import.meta.url).pathname;
@@ -29,18 +29,7 @@ const ruleLines = (): string[] => {
   return [...set];
 };
 
-const fresh = (): RuleScan => ({
-  chainStart: 0,
-  chainEnd: 0,
-  argsFrom: 0,
-  jumpStart: -1,
-  targetStart: -1,
-  targetEnd: -1,
-  goto: false,
-  dstStart: -1,
-  dstEnd: -1,
-  dstNegated: false,
-});
+const fresh = newRuleScan;
 
 /** the scan's claim about `line`, checked against the full tokenizer and argument parser */
 function checkClaim(line: string): boolean {

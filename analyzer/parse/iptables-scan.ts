@@ -34,6 +34,20 @@ export interface RuleScan {
   dstNegated: boolean;
 }
 
+/** a RuleScan to pass to scanSimpleRule (one per parse: the scan fills it in place, allocating nothing) */
+export const newRuleScan = (): RuleScan => ({
+  chainStart: 0,
+  chainEnd: 0,
+  argsFrom: 0,
+  jumpStart: -1,
+  targetStart: -1,
+  targetEnd: -1,
+  goto: false,
+  dstStart: -1,
+  dstEnd: -1,
+  dstNegated: false,
+});
+
 const isSep = (c: number): boolean => c === SPACE || c === TAB || c === CR;
 
 // what a flag means to parseRuleArgs (CORE_FLAGS and TEXT_OPTIONS in ./iptables-util.ts)
