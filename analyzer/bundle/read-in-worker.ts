@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LoadProblem } from '../core/problem.js';
 import type { Collector } from './archive.js';
+import { pushAll } from '../core/arrays.js';
 
 /** smaller archives are read in this thread: a worker costs ~30 ms to start */
 export const WORKER_MIN_BYTES = 8 * 1024 * 1024;
@@ -80,7 +81,7 @@ export function readArchiveInWorker(c: Collector, path: string): Promise<void> {
         c.accept(m.path, c.spill.entry(m.offset, m.length));
         return;
       }
-      c.problems.push(...m.problems);
+      pushAll(c.problems, m.problems);
       done = true;
     });
     worker.on('error', (e) => c.problem(basename(path), `could not read the archive: ${e.message}`));

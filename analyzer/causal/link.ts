@@ -17,6 +17,7 @@ import {
   type Finding,
   type Rule,
 } from '../rules/types.js';
+import { pushAll } from '../core/arrays.js';
 
 const isProblem = (f: Finding): boolean => f.status === 'fail' || f.status === 'warn';
 
@@ -86,7 +87,7 @@ export function linkFindings(findings: readonly Finding[], rules: readonly Rule[
       if (n === to) return true;
       if (seen.has(n)) continue;
       seen.add(n);
-      stack.push(...(children.get(n) ?? []));
+      pushAll(stack, children.get(n) ?? []);
     }
     return false;
   };

@@ -9,6 +9,7 @@ import type { Endpoints, Pod } from '../model/schemas.js';
 import type { IpRoute, IptablesChain, IptablesSave } from '../parse/types.js';
 import { lineEdits } from './lines.js';
 import type { SourceChange, SourceKind } from './types.js';
+import { pushAll } from '../core/arrays.js';
 
 export const MAX_PER_KIND = 200;
 const MAX_QUOTE = 400;
@@ -383,7 +384,7 @@ export function sourceChanges(before: Snapshot, after: Snapshot): SourceDiff {
   for (const [kind, fn] of kinds) {
     const out = new Bounded();
     fn(before, after, out);
-    changes.push(...out.items);
+    pushAll(changes, out.items);
     if (out.omitted > 0) omitted[kind] = out.omitted;
   }
   return { changes, omitted };

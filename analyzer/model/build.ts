@@ -16,6 +16,7 @@ import { createFileIndex } from './files.js';
 import { PARSERS, type Parsers } from './parsers.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { newestFirst } from './order.js';
+import { pushAll } from '../core/arrays.js';
 
 export interface BuildOptions {
   /** swap parsers (tests); defaults to analyzer/parse/* */
@@ -70,11 +71,14 @@ export function buildSnapshot(raws: readonly RawBundle[], opts: BuildOptions = {
     newestFirst(readers.filter(hasClusterData).map((r) => ({ raw: r.raw, reader: r }))).map((c) => c.reader),
   );
   const cluster: ClusterState = withHostPodLogs(buildCluster(selection.use, parsers), hostLogs);
-  problems.push(...selection.problems);
+  pushAll(problems, selection.problems);
 
   // per bundle, by file then line: the order a person reads them in
   for (const r of readers)
-    problems.push(...[...r.problems].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)));
+    pushAll(
+      problems,
+      [...r.problems].sort((a, b) => a.file.localeCompare(b.file) || (a.line ?? 0) - (b.line ?? 0)),
+    );
 
   const newest = newestFirst(readers.map((r) => ({ raw: r.raw })))[0]?.raw.manifest?.createdAt;
   const files = createFileIndex(raws, { largeJsonBytes: opts.largeJsonBytes });

@@ -14,6 +14,7 @@ import type { RawBundle } from '../bundle/types.js';
 import { ListStream, rememberSpans, WINDOW_BYTES } from './json-stream-items.js';
 import { compileProjector } from '../zod/project.js';
 import { dropManagedFields, rememberSource, type ListSource } from './lean-source.js';
+import { pushAll } from '../core/arrays.js';
 
 /** zod issues as `dot.path: message`, the form users can find in the object */
 export function formatZodError(error: z.ZodError, max = 3): string {
@@ -102,7 +103,7 @@ function loadSpilledList<S extends z.ZodType>(
     reader.problems.push(notAList(reader, path, entry.length));
     return undefined;
   }
-  reader.problems.push(...problems);
+  pushAll(reader.problems, problems);
   return loaded;
 }
 
@@ -179,7 +180,7 @@ export function loadList<S extends z.ZodType>(
 ): Located<z.output<S>>[] | undefined {
   const done = takeEarly(reader, path, schema);
   if (done) {
-    reader.problems.push(...done.problems);
+    pushAll(reader.problems, done.problems);
     return done.items as Located<z.output<S>>[] | undefined;
   }
   const spilled = reader.raw.spilled?.get(path);
@@ -294,7 +295,7 @@ function validateItems<S extends z.ZodType>(
       LOAD_PROBLEM_CODES.schema,
     );
   }
-  sink.push(...problems);
+  pushAll(sink, problems);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { decodeText, MAX_TEXT_BYTES, tooLargeForText } from './decode.js';
 import { entryOf, entryPaths, hasEntry, wholeBytes } from '../bundle/entries.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { jsonNestingExceeds, jsonTooDeepMessage } from '../core/json-depth.js';
+import { pushAll } from '../core/arrays.js';
 
 /**
  * For pointer lookups (FileIndex): JSON files larger than this have only the named item parsed
@@ -65,7 +66,7 @@ export class BundleReader {
       e.length > MAX_TEXT_BYTES
         ? tooLargeForText(e.length, this.raw.id, path)
         : decodeText(wholeBytes(e) as Buffer, this.raw.id, path);
-    this.problems.push(...decoded.problems);
+    pushAll(this.problems, decoded.problems);
     return decoded.text;
   }
 

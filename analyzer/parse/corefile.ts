@@ -12,6 +12,7 @@
 //    expanded (the imported files are not in the bundle).
 import type { Corefile, CorefileDirective, CorefileServer } from './types.js';
 import type { Parsed, ParseProblem } from '../core/problem.js';
+import { pushAll } from '../core/arrays.js';
 
 interface Token {
   readonly text: string;
@@ -240,7 +241,7 @@ class CorefileParser {
           severity: 'error',
         });
         this.pos++;
-        list.push(...this.block(tok));
+        pushAll(list, this.block(tok));
         continue;
       }
       list.push(this.directive());
@@ -325,7 +326,7 @@ export function findDirectives(plugins: readonly CorefileDirective[], name: stri
   const out: CorefileDirective[] = [];
   for (const p of plugins) {
     if (p.name === name) out.push(p);
-    if (p.block) out.push(...findDirectives(p.block, name));
+    if (p.block) pushAll(out, findDirectives(p.block, name));
   }
   return out;
 }

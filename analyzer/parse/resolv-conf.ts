@@ -9,6 +9,7 @@
 import ipaddr from 'ipaddr.js';
 import type { ResolvConf } from './types.js';
 import type { Parsed, ParseProblem } from '../core/problem.js';
+import { pushAll } from '../core/arrays.js';
 
 /** ResolvConf plus which keyword set the search list (glibc treats `domain X` as `search X`). */
 export interface ResolvConfParsed extends ResolvConf {
@@ -78,10 +79,10 @@ export function parseResolvConf(text: string): Parsed<ResolvConfParsed> {
         searchFrom = 'domain';
         break;
       case 'options':
-        options.push(...args);
+        pushAll(options, args);
         break;
       case 'sortlist':
-        sortlist.push(...args);
+        pushAll(sortlist, args);
         break;
     }
   }

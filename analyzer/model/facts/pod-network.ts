@@ -9,6 +9,7 @@ import { parseCidr } from '../net.js';
 import type { BundleText } from './bundle-text.js';
 import { flagInLines, yamlKeyInLines } from './bundle-text.js';
 import { controlPlanePods, podFlag, pushCidrs } from './seen-list.js';
+import { pushAll } from '../../core/arrays.js';
 
 type PodCidr = Derived['podCidr'];
 
@@ -133,7 +134,7 @@ function firstV4(link: IpLink): { local: string; prefixlen: number; i: number } 
 function add(map: Map<string, Seen<string>[]>, node: string, items: readonly Seen<string>[]): void {
   if (items.length === 0) return;
   const list = map.get(node);
-  if (list) list.push(...items);
+  if (list) pushAll(list, items);
   else map.set(node, [...items]);
 }
 

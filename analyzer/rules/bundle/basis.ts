@@ -2,6 +2,7 @@
 // every source, a collected file like any other), or for a bundle without a manifest (loose files,
 // a pasted fragment) the files it holds.
 import type { FileRef, Snapshot } from '../../model/types.js';
+import { pushAll } from '../../core/arrays.js';
 
 export const MANIFEST = 'manifest.json';
 
@@ -16,7 +17,7 @@ export function bundlesBasis(s: Snapshot): FileRef[] {
   for (const b of s.bundles) {
     const m = manifestRef(s, b.id);
     if (m) out.push(m);
-    else out.push(...s.files.list(b.id));
+    else pushAll(out, s.files.list(b.id));
   }
   return out;
 }

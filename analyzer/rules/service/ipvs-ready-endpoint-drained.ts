@@ -15,6 +15,7 @@ import { lineAt, present } from '../lib/host.js';
 import { proxiedServices, readyEndpoints } from '../lib/host-proxy.js';
 import { cmd, remedy, word } from '../../text/shell.js';
 import { ipvsNodes } from './ipvs-nodes.js';
+import { pushAll } from '../../core/arrays.js';
 
 const hostPort = (a: string, p: number) => `${a.includes(':') ? `[${a}]` : a}:${p}`;
 
@@ -59,7 +60,7 @@ export const ipvsReadyEndpointDrained: Rule = {
       let checked = 0;
       const found: Report[] = [];
       for (const svc of services) found.push(...judge(s, svc, host.node, ipvs, () => checked++));
-      if (found.length > 0) out.push(...found);
+      if (found.length > 0) pushAll(out, found);
       else if (checked > 0)
         out.push({
           status: 'pass',
