@@ -57,3 +57,51 @@ export const packHead = [
 /** a pack whose `when:` is `n` levels of {not: ...} in flow style (refused at line 13) */
 export const deepPack = (n: number): string =>
   `${packHead}\n    when: ${'{not: '.repeat(n)}{path: "$.x", op: exists}${'}'.repeat(n)}\n`;
+
+/** deterministic text over `alphabet` (xorshift32): a long run with no repeating period */
+function noise(n: number, alphabet: string): string {
+  let h = 2463534242;
+  let out = '';
+  for (let i = 0; i < n; i++) {
+    h ^= h << 13;
+    h >>>= 0;
+    h ^= h >>> 17;
+    h ^= h << 5;
+    h >>>= 0;
+    out += alphabet[h % alphabet.length];
+  }
+  return out;
+}
+
+/** what redaction must do with a long-run input, whatever its length */
+export type RunVerdict = 'redacted' | 'unchanged' | 'finishes';
+
+/**
+ * Long runs that made a redaction pattern super-linear (issue 21: the YAML-line pattern took 3.1 s on
+ * 40,000 spaces and hours on 1 MB): [name, builder of about n characters, verdict]. 'finishes' marks
+ * inputs whose pattern bounds how long a value it reads, so short and long runs differ by design.
+ * test/redact/long-runs.test.ts checks the verdicts; the bench's hostile section times 1 MB of each
+ * through `netsnap redact`.
+ */
+export const REDACT_RUNS: readonly (readonly [string, (n: number) => string, RunVerdict])[] = [
+  ['spaces', (n) => ' '.repeat(n), 'unchanged'],
+  ['password: value with a run of spaces', (n) => `password: x${' '.repeat(n)}y`, 'redacted'],
+  ['password: spaces then a comment', (n) => `password: x${' '.repeat(n)}# c`, 'unchanged'],
+  ['key: spaces', (n) => `  db_pass:${' '.repeat(n)}`, 'unchanged'],
+  ['a', (n) => 'a'.repeat(n), 'unchanged'],
+  ['=', (n) => '='.repeat(n), 'unchanged'],
+  [
+    'base64 characters',
+    (n) => noise(n, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
+    'finishes',
+  ],
+  ['repeated name=value', (n) => 'a=(a'.repeat(n / 4), 'unchanged'],
+  ['--token then spaces', (n) => `--token${' '.repeat(n)}x`, 'unchanged'],
+  ['"name": then spaces', (n) => `"name": "DB_PASS",${' '.repeat(n)}"value": "x"`, 'unchanged'],
+  ['mysql then spaces', (n) => `mysql${' '.repeat(n)}-px`, 'unchanged'],
+  ['credentials then spaces', (n) => `credentials u${' '.repeat(n)}p`, 'finishes'],
+  ['url-like', (n) => `redis://${':'.repeat(n)}@h`, 'finishes'],
+  ['colons and dots', (n) => ':.1'.repeat(n / 3), 'unchanged'],
+  ['newlines', (n) => 'password: x\n'.repeat(n / 12), 'unchanged'],
+  ['-----BEGIN lines', (n) => '-----BEGIN PRIVATE KEY-----\n'.repeat(n / 28), 'redacted'],
+];

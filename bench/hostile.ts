@@ -25,7 +25,17 @@ import { jsonTooDeepMessage } from '../analyzer/core/json-depth.js';
 import { MAX_PACK_DEPTH } from '../analyzer/rules/packs/limits.js';
 import { STEP_BUDGET_WHY } from '../analyzer/trace/netfilter.js';
 import { bombArchive, bombEntry } from './bomb.js';
-import { blocks, deepArray, deepObject, deepPack, fanout, inject, logRules, upstream } from './hostile-inputs.js';
+import {
+  blocks,
+  deepArray,
+  deepObject,
+  deepPack,
+  fanout,
+  inject,
+  logRules,
+  REDACT_RUNS,
+  upstream,
+} from './hostile-inputs.js';
 
 export const WALL_LIMIT_S = 10;
 export const RSS_LIMIT_BYTES = 1.5 * 1024 ** 3;
@@ -285,6 +295,32 @@ export function hostileCases(): HostileCase[] {
       expects: 'analysis finishes, SYS-103 present',
       build: (dir) => analyzeJson(healthyCopy(dir, 'logs', editDumps([], logRules(100_000)))),
       judge: (run) => judgeSys103(run, false),
+    },
+    {
+      // issue 21: a super-linear redaction pattern takes hours on one of these (test/redact/long-runs.test.ts
+      // checks what each run becomes; this times 1 MB of each through the CLI)
+      name: `redaction: ${REDACT_RUNS.length} long runs of 1 MB in resolv.conf (redact --pseudonymize)`,
+      expects: 'bundle written; the key-value password and the PEM lines redacted',
+      build: (dir) => {
+        const paths = healthyCopy(dir, 'redact-runs', (bundle, node) => {
+          if (node !== CP) return;
+          const runs = REDACT_RUNS.map(([, make]) => make(1024 * 1024));
+          writeFileSync(join(bundle, 'host', 'resolv.conf'), `${runs.join('\n')}\nnameserver 10.96.0.10\n`);
+        });
+        const cp = paths.find((p) => p.endsWith(CP)) as string;
+        return ['redact', cp, '-o', join(dir, 'redacted.tar.gz'), '--pseudonymize'];
+      },
+      judge: (run) => {
+        const line = run.stdout.split('\n').find((l) => l.includes('redacted.tar.gz: ')) ?? '';
+        const ok = run.code === 0 && /secret\.key-value [1-9]/.test(line) && /secret\.pem-private-key [1-9]/.test(line);
+        const counts = line
+          .split(': ')
+          .slice(1)
+          .join(': ')
+          .split(', ')
+          .filter((c) => c.startsWith('secret.'));
+        return { ok, outcome: ok ? `exit 0; ${counts.join(', ')}` : `exit ${run.code}; ${run.stderr.slice(0, 200)}` };
+      },
     },
     corefileCase(20_000),
     corefileCase(100_000),
