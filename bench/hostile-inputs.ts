@@ -58,9 +58,10 @@ export const packHead = [
 export const deepPack = (n: number): string =>
   `${packHead}\n    when: ${'{not: '.repeat(n)}{path: "$.x", op: exists}${'}'.repeat(n)}\n`;
 
-/** deterministic text over `alphabet` (xorshift32): a long run with no repeating period */
-function noise(n: number, alphabet: string): string {
-  let h = 2463534242;
+/** deterministic pseudo-random text (xorshift32 seeded by `seed`); also the planted secrets' generator */
+export function rnd(seed: string, n: number, alphabet: string): string {
+  let h = 2166136261;
+  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
   let out = '';
   for (let i = 0; i < n; i++) {
     h ^= h << 13;
@@ -92,7 +93,7 @@ export const REDACT_RUNS: readonly (readonly [string, (n: number) => string, Run
   ['=', (n) => '='.repeat(n), 'unchanged'],
   [
     'base64 characters',
-    (n) => noise(n, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
+    (n) => rnd('linear', n, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'),
     'finishes',
   ],
   ['repeated name=value', (n) => 'a=(a'.repeat(n / 4), 'unchanged'],

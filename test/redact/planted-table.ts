@@ -6,27 +6,15 @@
 import type { RawBundle } from '../../analyzer/bundle/types.js';
 import { kubeList, rawBundle } from '../../analyzer/model/testing.js';
 import { PLANTED, secretBundles } from './secret-bundles.js';
+import { rnd as rndOver } from '../../bench/hostile-inputs.js';
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const UPPER_DIGITS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const B64 = `${ALNUM}+/`;
 const HEX = '0123456789abcdef';
 
-/** deterministic pseudo-random text (xorshift32 seeded by `seed`) */
-export function rnd(seed: string, n: number, alphabet = ALNUM): string {
-  let h = 2166136261;
-  for (const c of seed) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
-  let out = '';
-  for (let i = 0; i < n; i++) {
-    h ^= h << 13;
-    h >>>= 0;
-    h ^= h >>> 17;
-    h ^= h << 5;
-    h >>>= 0;
-    out += alphabet[h % alphabet.length];
-  }
-  return out;
-}
+/** deterministic pseudo-random text (xorshift32 seeded by `seed`), over ALNUM unless told */
+export const rnd = (seed: string, n: number, alphabet = ALNUM): string => rndOver(seed, n, alphabet);
 
 const b64 = (s: string): string => Buffer.from(s, 'utf8').toString('base64');
 const b64url = (s: string): string => Buffer.from(s, 'utf8').toString('base64url');
