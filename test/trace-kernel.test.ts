@@ -42,7 +42,9 @@ const ipOut = (args: string[]) =>
 const RAW_NOTRACK_OUTPUT = '*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j NOTRACK\nCOMMIT\n';
 
 function load(rules: string): IptablesSave {
-  execFileSync('ip', ['netns', 'exec', NODE, 'iptables-restore'], { input: rules + RAW_NOTRACK_OUTPUT });
+  // raw first: each table is committed on its own COMMIT, and a packet the node sends between the
+  // nat table's commit and the raw one's would be counted in nat OUTPUT (seen once in CI)
+  execFileSync('ip', ['netns', 'exec', NODE, 'iptables-restore'], { input: RAW_NOTRACK_OUTPUT + rules });
   return parseIptablesSave(rules).value;
 }
 
@@ -158,13 +160,24 @@ describe.skipIf(!!why)('tracer agrees with kernel counters', () => {
       origin: { kind: 'local-pod', iface: 'cni0' },
     };
     const sim = simulate({ node: 'n', iptables: save, routes, addrs, podCidr: '10.244.0.0/16' }, input);
-    send(proto, dst, port);
-    const counted = countedRules();
     // The kernel took one branch; it must be one of the simulator's, rule for rule.
-    const match = sim.branches.find((b) => {
-      const s = stepRules(b);
-      return s.size === counted.size && [...s].every((k) => counted.has(k));
-    });
+    const matchOf = (counted: Set<string>) =>
+      sim.branches.find((b) => {
+        const s = stepRules(b);
+        return s.size === counted.size && [...s].every((k) => counted.has(k));
+      });
+    send(proto, dst, port);
+    let counted = countedRules();
+    let match = matchOf(counted);
+    // a packet the node itself sent meanwhile (an OUTPUT chain, never on a forwarded packet's path)
+    // is background noise, not the tracer's error: reload (counters to zero) and send once more
+    if (!match && [...counted].some((k) => /\/OUTPUT#/.test(k))) {
+      load(text);
+      sh(NODE, 'conntrack -F 2>/dev/null || true');
+      send(proto, dst, port);
+      counted = countedRules();
+      match = matchOf(counted);
+    }
     expect(counted.size).toBeGreaterThan(0);
     expect(
       match,
