@@ -7,3 +7,15 @@ export function pushAll<T>(to: T[], from: Iterable<T>): T[] {
   for (const x of from) to.push(x);
   return to;
 }
+
+/** the first index of ascending `list` whose element is >= `x` (`list.length` when none): binary search */
+export function lowerBound<T extends number | string>(list: readonly T[], x: T): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((list[mid] as T) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -9,12 +9,11 @@ import type { RawBundle } from '../bundle/types.js';
 import type { FileIndex, FileRef } from './types.js';
 import { resolvePointer } from './pointer.js';
 import { jsonNestingExceeds } from '../core/json-depth.js';
-import { findListItems, parseSpan, rescanListItems } from './json-items.js';
 import { LARGE_JSON_BYTES } from './reader.js';
 import { entryOf, entryPaths, hasEntry, wholeBytes, type EntryBytes } from '../bundle/entries.js';
 import type { SpilledEntry } from '../bundle/spill.js';
 import { MAX_TEXT_BYTES } from './decode.js';
-import { spilledListSpans } from './json-stream-items.js';
+import { listItemAt } from './json-stream-items.js';
 
 type PointerRef = FileRef & { readonly pointer?: string };
 
@@ -90,7 +89,6 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
   const offsets = new Map<string, { table: LineTable; endsInNewline: boolean }>();
   const embedded = new Map<string, string[] | null>();
   const jsonCache = new Map<string, unknown>();
-  const itemSpans = new Map<string, ReturnType<typeof findListItems>>();
 
   const key = (ref: FileRef): string => `${ref.bundle}\u0000${ref.path}`;
   const manifests = new Map<string, Buffer>();
@@ -202,35 +200,10 @@ export function createFileIndex(raws: readonly RawBundle[], opts: { largeJsonByt
       if (buf.length <= Math.min(WHOLE_PARSE_BYTES, largeJsonBytes) || (!m && buf.length <= largeJsonBytes))
         return resolvePointer(json(ref), pointer);
       if (!m) return undefined;
-      const item = itemOf(ref, buf, Number(m[1]));
+      const item = listItemAt(buf, Number(m[1]));
       if (item.found) return resolvePointer(item.value, m[2] ?? '');
       // not a list by the scan (or an item that does not parse): as JSON.parse of the whole file sees it
       return buf.length <= largeJsonBytes ? resolvePointer(json(ref), pointer) : undefined;
     },
   };
-
-  /** item i of a list file from its span alone: the spans come from loading, or one scan */
-  function itemOf(ref: FileRef, buf: EntryBytes, i: number): { found: boolean; value?: unknown } {
-    if (!Buffer.isBuffer(buf)) {
-      const span = spilledListSpans(buf)?.get(i);
-      if (!span) return { found: false };
-      const r = parseSpan(buf.read(span[0], span[1]), [0, span[1] - span[0]]);
-      return { found: r.error === undefined, value: r.value };
-    }
-    const k = key(ref);
-    if (!itemSpans.has(k)) itemSpans.set(k, findListItems(buf));
-    let found = itemSpans.get(k);
-    let span = found?.spans[i];
-    if (!span) return { found: false };
-    let r = parseSpan(buf, span);
-    if (r.error !== undefined && found?.fromLines) {
-      // spans found line by line are a guess until they parse
-      found = rescanListItems(buf);
-      itemSpans.set(k, found);
-      span = found?.spans[i];
-      if (!span) return { found: false };
-      r = parseSpan(buf, span);
-    }
-    return { found: r.error === undefined, value: r.value };
-  }
 }

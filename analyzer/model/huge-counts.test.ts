@@ -7,7 +7,7 @@ import { buildSnapshot } from './build.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { kubeList, nodeJson, rawBundle } from './testing.js';
 import { parseResolvConf } from '../parse/resolv-conf.js';
-import { pushAll } from '../core/arrays.js';
+import { lowerBound, pushAll } from '../core/arrays.js';
 
 const N = 200_000;
 
@@ -48,5 +48,14 @@ describe('counts a bundle decides, past the argument limit of a spread call', ()
     const r = parseResolvConf(`options ${'ndots:5 '.repeat(N)}\nnameserver 10.0.0.1\n`);
     expect(r.value?.options.length).toBe(N);
     expect(r.value?.nameservers.map((n) => n.address)).toEqual(['10.0.0.1']);
+  });
+});
+
+describe('lowerBound', () => {
+  it('finds the first element >= x, at each edge', () => {
+    const xs = [1, 3, 3, 7];
+    expect([0, 1, 2, 3, 4, 7, 8].map((x) => lowerBound(xs, x))).toEqual([0, 0, 1, 1, 3, 3, 4]);
+    expect(lowerBound(['a', 'b/c', 'b/d', 'c'], 'b/')).toBe(1);
+    expect(lowerBound([], 5)).toBe(0);
   });
 });

@@ -4,6 +4,8 @@
 // Buffer. The partial item at the end of a window is carried into the next. Item spans are kept
 // in typed arrays so FileIndex.pointer(ref, "/items/N/...") reads only that item back.
 import type { SpilledEntry } from '../bundle/spill.js';
+import type { EntryBytes } from '../bundle/entries.js';
+import { findListItems, parseSpan, rescanListItems } from './json-items.js';
 
 // The byte constants repeat json-items.ts's on purpose: module-local consts in the hot scan loops;
 // the same constants imported from one shared module measured 5-10% more CPU in the byte scan.
@@ -339,4 +341,29 @@ export function spilledListSpans(entry: SpilledEntry, window = WINDOW_BYTES): Sp
 /** keep a finished scan's spans for pointer lookups */
 export function rememberSpans(entry: SpilledEntry, s: ListStream): void {
   scanned.set(entry, s.ok ? s.spans : null);
+}
+
+/**
+ * Item i of a list file parsed from its span alone (FileIndex.pointer, lean objects' read-back):
+ * a heap buffer's spans from one scan (kept per buffer by findListItems; spans found line by line
+ * are a guess until they parse, then the byte scan), a spilled list's from loading or one windowed
+ * scan. `found` is false when the scan finds no such item or its bytes do not parse.
+ */
+export function listItemAt(entry: EntryBytes, i: number): { found: boolean; value?: unknown } {
+  if (!Buffer.isBuffer(entry)) {
+    const span = spilledListSpans(entry)?.get(i);
+    if (!span) return { found: false };
+    const r = parseSpan(entry.read(span[0], span[1]), [0, span[1] - span[0]]);
+    return { found: r.error === undefined, value: r.value };
+  }
+  const found = findListItems(entry);
+  let span = found?.spans[i];
+  if (!span) return { found: false };
+  let r = parseSpan(entry, span);
+  if (r.error !== undefined && found?.fromLines) {
+    span = rescanListItems(entry)?.spans[i];
+    if (!span) return { found: false };
+    r = parseSpan(entry, span);
+  }
+  return { found: r.error === undefined, value: r.value };
 }

@@ -7,8 +7,7 @@ import type { EntryBytes } from '../bundle/entries.js';
 import type { Located } from './types.js';
 import { compileInPlaceCheck } from '../zod/in-place.js';
 import { compileProjector } from '../zod/project.js';
-import { findListItems, parseSpan, rescanListItems } from './json-items.js';
-import { spilledListSpans } from './json-stream-items.js';
+import { listItemAt } from './json-stream-items.js';
 import { MAX_TEXT_BYTES } from './decode.js';
 import { jsonNestingExceeds } from '../core/json-depth.js';
 
@@ -80,8 +79,8 @@ export function dropManagedFields<T>(obj: T): T {
 
 /** item i's full value, or undefined when the bytes there do not project to `lean` */
 function reread(src: ListSource, i: number, lean: object): unknown {
-  const parse = spanParser(src.entry, i);
-  const full = parse && normalizeItem(src.schema, parse());
+  const item = listItemAt(src.entry, i);
+  const full = item.found ? normalizeItem(src.schema, item.value) : undefined;
   if (full !== undefined && (!src.verify || sameLean(src, full, lean))) return full;
   // the span scan takes the first "items" key where JSON.parse takes the last (a hostile file):
   // the whole file, as loading parsed it
@@ -93,23 +92,6 @@ function reread(src: ListSource, i: number, lean: object): unknown {
 /** `full` projects to exactly the lean object (same keys, same order, same values) */
 function sameLean(src: ListSource, full: unknown, lean: object): boolean {
   return JSON.stringify(compileProjector(src.schema, 'copy')(full)) === JSON.stringify(lean);
-}
-
-/** a parser of item i's bytes (called once per copy wanted), or undefined when there is no such item */
-function spanParser(entry: EntryBytes, i: number): (() => unknown) | undefined {
-  if (Buffer.isBuffer(entry)) {
-    const found = findListItems(entry);
-    let span = found?.spans[i];
-    if (!span) return undefined;
-    if (found?.fromLines && parseSpan(entry, span).error !== undefined) span = rescanListItems(entry)?.spans[i];
-    if (!span) return undefined;
-    const s = span;
-    return () => parseSpan(entry, s).value;
-  }
-  const span = spilledListSpans(entry)?.get(i);
-  if (!span) return undefined;
-  const bytes = entry.read(span[0], span[1]);
-  return () => parseSpan(bytes, [0, bytes.length]).value;
 }
 
 function wholeItem(entry: EntryBytes, i: number): (() => unknown) | undefined {

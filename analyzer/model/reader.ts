@@ -7,7 +7,7 @@ import { decodeText, MAX_TEXT_BYTES, tooLargeForText } from './decode.js';
 import { entryOf, entryPaths, hasEntry, wholeBytes } from '../bundle/entries.js';
 import { LOAD_PROBLEM_CODES } from './codes.js';
 import { jsonNestingExceeds, jsonTooDeepMessage } from '../core/json-depth.js';
-import { pushAll } from '../core/arrays.js';
+import { lowerBound, pushAll } from '../core/arrays.js';
 
 /**
  * For pointer lookups (FileIndex): JSON files larger than this have only the named item parsed
@@ -45,15 +45,9 @@ export class BundleReader {
     // prefix are one run of it, found by binary search. Copying and sorting every path on each of
     // the ~13 calls cost ~70 ms at M.
     const all = (this.sorted ??= entryPaths(this.raw).sort());
-    let lo = 0;
-    let hi = all.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((all[mid] as string) < prefix) lo = mid + 1;
-      else hi = mid;
-    }
     const out: string[] = [];
-    for (let i = lo; i < all.length && (all[i] as string).startsWith(prefix); i++) out.push(all[i] as string);
+    for (let i = lowerBound(all, prefix); i < all.length && (all[i] as string).startsWith(prefix); i++)
+      out.push(all[i] as string);
     return out;
   }
 

@@ -7,6 +7,7 @@
 import { v4, v4Net } from '../model/ipv4.js';
 import { ruleDestination } from '../parse/iptables-rule.js';
 import type { IptablesRule } from '../parse/types.js';
+import { lowerBound } from '../core/arrays.js';
 
 /** shorter chains are walked rule by rule: an index would cost more than it saves */
 export const MIN_INDEXED_RULES = 64;
@@ -53,14 +54,8 @@ export function destIndex(rules: readonly IptablesRule[]): DestIndex | undefined
 /** first entry of ascending `list` that is >= from; `end` when none */
 function firstFrom(list: readonly number[] | undefined, from: number, end: number): number {
   if (!list) return end;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((list[mid] as number) < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < list.length ? (list[lo] as number) : end;
+  const i = lowerBound(list, from);
+  return i < list.length ? (list[i] as number) : end;
 }
 
 /**
